@@ -1,0 +1,33 @@
+import type { Actor } from './platform.js';
+
+export type AuditAction =
+  | 'advisory.issued'
+  | 'advisory.refused'
+  | 'advisory.form_opened'
+  | 'advisory.status_viewed'
+  | 'delivery.posted'
+  | 'delivery.failed'
+  | 'delivery.acknowledged'
+  | 'delivery.seen'
+  | 'delivery.ack_refused';
+
+export interface AuditEvent {
+  /** Deterministic for state changes (so a retried command writes it once); random for refusals. */
+  id: string;
+  at: string;
+  /** Absent for the system itself (workers). */
+  actor?: Actor | undefined;
+  action: AuditAction;
+  advisoryId?: string | undefined;
+  deliveryId?: string | undefined;
+  detail: Record<string, unknown>;
+}
+
+export interface Acknowledgement {
+  deliveryId: string;
+  advisoryId: string;
+  memberId: string;
+  actor: Actor;
+  at: string;
+  via: 'button' | 'phone';
+}

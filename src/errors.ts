@@ -1,0 +1,33 @@
+/**
+ * Coded errors. The code picks the message shown to the person at the edge (see i18n);
+ * `detail` carries context for the log and must never hold secrets.
+ */
+export const ERROR_CODES = [
+  'ADVISORY.NOT_FOUND',
+  'ADVISORY.INVALID',
+  'ADVISORY.CLOSED',
+  'AUTH.NOT_SECRETARIAT',
+  'DELIVERY.NOT_FOUND',
+  'DELIVERY.NOT_YOURS',
+  'DIRECTORY.INVALID',
+  'DIRECTORY.UNKNOWN_TARGET',
+  'CONFIG.INVALID',
+  'CHAT.UNAVAILABLE',
+  'STORE.CONFLICT',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class BotError extends Error {
+  readonly code: ErrorCode;
+  readonly detail: Record<string, unknown>;
+  constructor(code: ErrorCode, message: string, detail: Record<string, unknown> = {}, options?: ErrorOptions) {
+    super(`${code}: ${message}`, options);
+    this.name = 'BotError';
+    this.code = code;
+    this.detail = detail;
+  }
+}
+
+export function isBotError(err: unknown, code?: ErrorCode): err is BotError {
+  return err instanceof BotError && (code === undefined || err.code === code);
+}
