@@ -2,15 +2,17 @@ import { z } from 'zod';
 import { isValidPhoneNumber } from 'libphonenumber-js';
 import { Platform } from '../domain/platform.js';
 
+// Strict objects throughout: a misspelt key ("sharedOutsde: true") must fail loudly, not
+// silently fall back to a default that could let TLP:AMBER+STRICT into a shared channel.
 const Id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and "-" only');
 
-export const LocalisedName = z.object({
+export const LocalisedName = z.strictObject({
   ja: z.string().min(1),
   en: z.string().min(1),
 });
 export type LocalisedName = z.infer<typeof LocalisedName>;
 
-export const ChannelEntry = z.object({
+export const ChannelEntry = z.strictObject({
   platform: Platform,
   /** Slack team id (T…) or Teams tenant id. */
   workspace: z.string().min(1),
@@ -23,7 +25,7 @@ export const ChannelEntry = z.object({
 });
 export type ChannelEntry = z.infer<typeof ChannelEntry>;
 
-export const Contact = z.object({
+export const Contact = z.strictObject({
   name: z.string().min(1),
   role: z.string().min(1).optional(),
   phone: z
@@ -38,7 +40,7 @@ export const Contact = z.object({
 });
 export type Contact = z.infer<typeof Contact>;
 
-export const Organisation = z.object({
+export const Organisation = z.strictObject({
   id: Id,
   name: LocalisedName,
   kind: z.enum(['member', 'observer']).default('member'),
@@ -47,21 +49,21 @@ export const Organisation = z.object({
 });
 export type Organisation = z.infer<typeof Organisation>;
 
-export const Group = z.object({
+export const Group = z.strictObject({
   id: Id,
   name: LocalisedName,
   members: z.array(Id).min(1),
 });
 export type Group = z.infer<typeof Group>;
 
-export const PlatformUser = z.object({
+export const PlatformUser = z.strictObject({
   platform: Platform,
   userId: z.string().min(1),
   name: z.string().min(1).optional(),
 });
 export type PlatformUser = z.infer<typeof PlatformUser>;
 
-export const SpecialChannel = z.object({
+export const SpecialChannel = z.strictObject({
   platform: Platform,
   workspace: z.string().min(1),
   id: z.string().min(1),
@@ -70,63 +72,92 @@ export const SpecialChannel = z.object({
 export type SpecialChannel = z.infer<typeof SpecialChannel>;
 
 export const DirectoryFile = z
-  .object({
-    sector: z.object({ id: Id, name: LocalisedName }),
-    secretariat: z.object({
+  .strictObject({
+    sector: z.strictObject({ id: Id, name: LocalisedName }),
+    secretariat: z.strictObject({
       name: LocalisedName,
       /** The only people who may issue, correct, withdraw or close advisories. */
       users: z.array(PlatformUser).min(1),
       channels: z.array(SpecialChannel).min(1),
     }),
-    oncall: z.object({
+    oncall: z.strictObject({
       users: z.array(PlatformUser).default([]),
       channels: z.array(SpecialChannel).min(1),
     }),
     groups: z.array(Group).default([]),
     organisations: z.array(Organisation).min(1),
   })
-  .superRefine((d, ctx) => {
-    const orgIds = new Map<string, number>();
-    d.organisations.forEach((o, i) => {
-      if (orgIds.has(o.id)) {
-        ctx.addIssue({ code: 'custom', path: ['organisations', i, 'id'], message: `duplicate organisation id "${o.id}"` });
+  // Runs even when the shape has errors, so an operator sees the cross-reference
+  // problems (duplicates, unknown group members) in the same report as the rest.
+  .superRefine((d, ctx) => crossCheck(d as unknown, ctx), { when: () => true });
+export type DirectoryFile = z.infer<typeof DirectoryFile>;
+
+type IssueSink = { addIssue(issue: { code: 'custom'; path: (string | number)[]; message: string }): void };
+
+/** Elements of a field that may be missing or mistyped, because the shape may have failed. */
+function items(value: unknown, key: string): Record<string, unknown>[] {
+  const v = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  return Array.isArray(v) ? v.map((e) => (e !== null && typeof e === 'object' ? (e as Record<string, unknown>) : {})) : [];
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+function crossCheck(d: unknown, ctx: IssueSink): void {
+  const orgs = items(d, 'organisations');
+  const orgIds = new Set<string>();
+  orgs.forEach((o, i) => {
+    const id = str(o.id);
+    if (id === undefined) return;
+    if (orgIds.has(id)) ctx.addIssue({ code: 'custom', path: ['organisations', i, 'id'], message: `duplicate organisation id "${id}"` });
+    orgIds.add(id);
+  });
+
+  const groupIds = new Set<string>();
+  items(d, 'groups').forEach((g, i) => {
+    const id = str(g.id);
+    if (id !== undefined) {
+      if (groupIds.has(id)) ctx.addIssue({ code: 'custom', path: ['groups', i, 'id'], message: `duplicate group id "${id}"` });
+      groupIds.add(id);
+    }
+    const members = Array.isArray(g.members) ? (g.members as unknown[]) : [];
+    members.forEach((m, j) => {
+      if (typeof m === 'string' && !orgIds.has(m)) {
+        ctx.addIssue({ code: 'custom', path: ['groups', i, 'members', j], message: `unknown organisation "${m}"` });
       }
-      orgIds.set(o.id, i);
-    });
-    const groupIds = new Set<string>();
-    d.groups.forEach((g, i) => {
-      if (groupIds.has(g.id)) ctx.addIssue({ code: 'custom', path: ['groups', i, 'id'], message: `duplicate group id "${g.id}"` });
-      groupIds.add(g.id);
-      g.members.forEach((m, j) => {
-        if (!orgIds.has(m)) {
-          ctx.addIssue({ code: 'custom', path: ['groups', i, 'members', j], message: `unknown organisation "${m}"` });
-        }
-      });
-    });
-    const channels = new Map<string, string>();
-    d.organisations.forEach((o, i) => {
-      o.channels.forEach((c, j) => {
-        const key = `${c.platform}/${c.workspace}/${c.id}`;
-        const owner = channels.get(key);
-        if (owner !== undefined) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['organisations', i, 'channels', j, 'id'],
-            message: `channel already belongs to "${owner}": one channel, one organisation`,
-          });
-        }
-        channels.set(key, o.id);
-        if (c.platform === 'teams' && !c.team) {
-          ctx.addIssue({ code: 'custom', path: ['organisations', i, 'channels', j, 'team'], message: 'a Teams channel needs its team id' });
-        }
-      });
-      const orders = new Set<number>();
-      o.contacts.forEach((c, j) => {
-        if (orders.has(c.order)) {
-          ctx.addIssue({ code: 'custom', path: ['organisations', i, 'contacts', j, 'order'], message: `order ${c.order} used twice` });
-        }
-        orders.add(c.order);
-      });
     });
   });
-export type DirectoryFile = z.infer<typeof DirectoryFile>;
+
+  // Keyed without the workspace: a Slack Connect channel keeps one id in every workspace it
+  // is shared with, and Directory.organisationOfChannel must map an id to exactly one owner.
+  const special = new Set<string>();
+  for (const section of ['secretariat', 'oncall'] as const) {
+    const s = d !== null && typeof d === 'object' ? (d as Record<string, unknown>)[section] : undefined;
+    for (const c of items(s, 'channels')) special.add(`${str(c.platform)}/${str(c.id)}`);
+  }
+  const channels = new Map<string, string>();
+  orgs.forEach((o, i) => {
+    items(o, 'channels').forEach((c, j) => {
+      const key = `${str(c.platform)}/${str(c.id)}`;
+      const path = ['organisations', i, 'channels', j, 'id'];
+      const owner = channels.get(key);
+      if (owner !== undefined) {
+        ctx.addIssue({ code: 'custom', path, message: `channel already belongs to "${owner}": one channel, one organisation` });
+      }
+      if (special.has(key)) {
+        ctx.addIssue({ code: 'custom', path, message: 'this is the secretariat or on-call channel, not a member channel' });
+      }
+      if (owner === undefined) channels.set(key, str(o.id) ?? `organisations[${i}]`);
+      if (c.platform === 'teams' && !c.team) {
+        ctx.addIssue({ code: 'custom', path: ['organisations', i, 'channels', j, 'team'], message: 'a Teams channel needs its team id' });
+      }
+    });
+    const orders = new Set<number>();
+    items(o, 'contacts').forEach((c, j) => {
+      if (typeof c.order !== 'number') return;
+      if (orders.has(c.order)) {
+        ctx.addIssue({ code: 'custom', path: ['organisations', i, 'contacts', j, 'order'], message: `order ${c.order} used twice` });
+      }
+      orders.add(c.order);
+    });
+  });
+}

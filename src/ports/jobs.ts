@@ -9,4 +9,6 @@ export interface JobScheduler {
   refreshMessages(deliveryId: string, revision: number): Promise<void>;
   /** Tell the secretariat a delivery failed. */
   alertDeliveryFailed(deliveryId: string): Promise<void>;
+  /** Confirm to the secretariat channel that an advisory went out. */
+  announceIssued(advisoryId: string): Promise<void>;
 }

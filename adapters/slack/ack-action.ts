@@ -1,0 +1,42 @@
+import type { BlockAction, ButtonAction } from '@slack/bolt';
+import type { Core } from '../../src/core.js';
+import type { Actor } from '../../src/domain/platform.js';
+import { T, both, formatTokyo, stacked } from '../../src/i18n/text.js';
+import type { Logger } from '../../src/log.js';
+import { escapeMrkdwn } from './mrkdwn.js';
+import type { BoltApp } from './slack-app.js';
+import { messageForError } from './slack-edge.js';
+
+export const ACK_ACTION_ID = 'advisory_ack';
+
+/**
+ * The 受領確認 button. Slack has verified the request; the delivery is looked up from the channel
+ * and message the press came from. The message itself is updated by a refresh job.
+ */
+export function registerAckAction(app: BoltApp, core: Core, log: Logger): void {
+  app.action<BlockAction<ButtonAction>>(ACK_ACTION_ID, async ({ ack, body, action, respond }) => {
+    await ack();
+    const channelId = body.channel?.id ?? body.container.channel_id;
+    const messageTs = body.message?.ts ?? body.container.message_ts;
+    const context = { action: ACK_ACTION_ID, user: body.user.id, channel: channelId, ts: messageTs };
+    if (!channelId || !messageTs) {
+      log.warn(context, 'button press without channel or message');
+      return;
+    }
+    const actor: Actor = { platform: 'slack', userId: body.user.id, name: body.user.name ?? body.user.username };
+    try {
+      const result = await core.acknowledgeFromMessage({
+        actor,
+        message: { platform: 'slack', channelId, messageId: messageTs },
+        claimedDeliveryId: action.value,
+      });
+      const text =
+        result.outcome === 'acknowledged'
+          ? stacked(T.thanksAck)
+          : `${both(T.alreadyAcknowledged)}: ${escapeMrkdwn(result.first.actor.name ?? result.first.actor.userId)} (${formatTokyo(result.first.at)})`;
+      await respond({ response_type: 'ephemeral', replace_original: false, text });
+    } catch (err) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: messageForError(err, log, context) });
+    }
+  });
+}

@@ -1,0 +1,55 @@
+import type { Core } from '../../src/core.js';
+import type { Actor } from '../../src/domain/platform.js';
+import type { Logger } from '../../src/log.js';
+import { buildAdvisoryModal } from './advisory-modal.js';
+import type { BoltApp } from './slack-app.js';
+import { renderStatus } from './slack-blocks.js';
+import { messageForError } from './slack-edge.js';
+import { stacked } from '../../src/i18n/text.js';
+
+export const ADVISORY_COMMAND = '/advisory';
+
+const HELP_TEXT = {
+  ja: [
+    '`/advisory` — 注意喚起の発信フォームを開きます（事務局のみ）',
+    '`/advisory status ADV-2026-0001` — 受領確認の状況を表示します（事務局のみ）',
+  ].join('\n'),
+  en: [
+    '`/advisory` — open the form to issue an advisory (secretariat only)',
+    '`/advisory status ADV-2026-0001` — show who has and has not acknowledged (secretariat only)',
+  ].join('\n'),
+};
+
+/** `/advisory` opens the form; `/advisory status <id>` shows who has and has not acknowledged. */
+export function registerAdvisoryCommand(app: BoltApp, core: Core, log: Logger): void {
+  app.command(ADVISORY_COMMAND, async ({ command, ack, respond, client }) => {
+    await ack();
+    const actor: Actor = { platform: 'slack', userId: command.user_id, name: command.user_name };
+    const [sub = '', ...args] = command.text.trim().split(/\s+/).filter(Boolean);
+    const context = { command: ADVISORY_COMMAND, sub, user: command.user_id, team: command.team_id };
+    try {
+      switch (sub.toLowerCase()) {
+        case '':
+        case 'new': {
+          const options = await core.openAdvisoryForm(actor);
+          await client.views.open({ trigger_id: command.trigger_id, view: buildAdvisoryModal(options) });
+          return;
+        }
+        case 'status': {
+          const id = args[0];
+          if (!id) {
+            await respond({ response_type: 'ephemeral', text: stacked(HELP_TEXT) });
+            return;
+          }
+          const status = await core.statusOf(actor, id);
+          await respond({ response_type: 'ephemeral', ...renderStatus(status) });
+          return;
+        }
+        default:
+          await respond({ response_type: 'ephemeral', text: stacked(HELP_TEXT) });
+      }
+    } catch (err) {
+      await respond({ response_type: 'ephemeral', text: messageForError(err, log, context) });
+    }
+  });
+}

@@ -1,0 +1,324 @@
+import type { InputBlock, KnownBlock, ModalView, PlainTextElement, PlainTextOption } from '@slack/types';
+import type { LocalisedName } from '../../src/directory/schema.js';
+import { CATEGORIES, SEVERITIES, SOURCES, TLP_LEVELS } from '../../src/domain/classification.js';
+import {
+  AdvisoryInput,
+  BODY_MAX,
+  DEFAULT_ACK_MINUTES,
+  TITLE_MAX,
+  type ValidAdvisoryInput,
+} from '../../src/domain/advisory.js';
+import { both, CATEGORY_TEXT, SEVERITY_TEXT, SOURCE_TEXT, T, TLP_TEXT, type Bilingual } from '../../src/i18n/text.js';
+import { truncatePlain } from './mrkdwn.js';
+import { durationText, FIELD_ERROR, severityDefaultText, ST } from './slack-text.js';
+
+export const ADVISORY_MODAL_CALLBACK = 'advisory_form';
+
+/** Block ids: the keys of view.state.values, and where response_action "errors" puts each message. */
+export const BLOCK = {
+  title: 'title',
+  body: 'body',
+  tlp: 'tlp',
+  severity: 'severity',
+  category: 'category',
+  source: 'source',
+  targets: 'targets',
+  groups: 'target_groups',
+  organisations: 'target_organisations',
+  ackDeadline: 'ack_deadline',
+  drill: 'drill',
+} as const;
+
+/** Action ids inside those blocks. The two target selects double as the options-endpoint action ids. */
+export const ACTION = {
+  title: 'title_input',
+  body: 'body_input',
+  tlp: 'tlp_select',
+  severity: 'severity_select',
+  category: 'category_select',
+  source: 'source_select',
+  targets: 'targets_checkboxes',
+  groups: 'target_groups_select',
+  organisations: 'target_organisations_select',
+  ackDeadline: 'ack_deadline_select',
+  drill: 'drill_checkbox',
+} as const;
+
+/** Checkbox values. */
+export const TARGET_ALL_MEMBERS = 'all_members';
+export const TARGET_OBSERVERS = 'observers';
+export const DRILL_VALUE = 'drill';
+export const DEADLINE_DEFAULT = 'default';
+export const DEADLINE_CHOICES_MINUTES = [15, 30, 60, 120, 240, 480, 1440, 4320] as const;
+
+/** Slack's limits: options in a static select, option text, option description, input max_length. */
+const OPTIONS_MAX = 100;
+const OPTION_TEXT_MAX = 75;
+/**
+ * Slack's plain_text_input holds at most 3,000 characters, well under BODY_MAX (12,000). The core keeps the
+ * larger limit for other entry points (Teams, the local workspace, an API); through Slack a body can never
+ * exceed 3,000, and the hint tells the secretariat so before they paste something longer.
+ */
+const SLACK_INPUT_MAX = 3000;
+
+export interface ModalOptions {
+  groups: { id: string; name: LocalisedName }[];
+  organisations: { id: string; name: LocalisedName; kind: 'member' | 'observer' }[];
+}
+
+function plain(text: string, max = OPTION_TEXT_MAX): PlainTextElement {
+  return { type: 'plain_text', text: truncatePlain(text, max), emoji: true };
+}
+
+function option(value: string, text: string, description?: string): PlainTextOption {
+  return description === undefined
+    ? { text: plain(text), value }
+    : { text: plain(text), value, description: plain(description) };
+}
+
+function label(t: Bilingual): PlainTextElement {
+  return plain(both(t), 2000);
+}
+
+function orgOption(o: { id: string; name: LocalisedName; kind?: 'member' | 'observer' }): PlainTextOption {
+  const kind = o.kind === 'observer' ? ` (${both(ST.observers)})` : '';
+  return option(o.id, `${both(o.name)}${kind}`, o.id);
+}
+
+const normalise = (s: string): string => s.normalize('NFKC').toLowerCase();
+
+/**
+ * Options for the organisation picker's external-select endpoint (used when the directory has more than
+ * 100 organisations, which a static select cannot hold). Matches the id and both names, NFKC-normalised so
+ * full-width and half-width input find the same organisation; names that start with the query come first,
+ * because people type the beginning of 「横浜市」, not the middle.
+ */
+export function targetOptions(
+  query: string,
+  orgs: { id: string; name: LocalisedName; kind?: 'member' | 'observer' }[],
+): PlainTextOption[] {
+  const q = normalise(query.trim());
+  const starts: typeof orgs = [];
+  const contains: typeof orgs = [];
+  for (const o of orgs) {
+    const keys = [o.id, o.name.ja, o.name.en].map(normalise);
+    if (q === '' || keys.some((k) => k.startsWith(q))) starts.push(o);
+    else if (keys.some((k) => k.includes(q))) contains.push(o);
+    if (starts.length >= OPTIONS_MAX) break;
+  }
+  return [...starts, ...contains].slice(0, OPTIONS_MAX).map(orgOption);
+}
+
+function input(blockId: string, t: Bilingual, element: InputBlock['element'], extra: Partial<InputBlock> = {}): InputBlock {
+  return { type: 'input', block_id: blockId, label: label(t), element, ...extra };
+}
+
+function targetPicker(
+  blockId: string,
+  actionId: string,
+  t: Bilingual,
+  items: { id: string; name: LocalisedName; kind?: 'member' | 'observer' }[],
+): InputBlock {
+  const placeholder = plain(both(ST.organisationsSearch), 150);
+  if (items.length > OPTIONS_MAX) {
+    return input(
+      blockId,
+      t,
+      // A Japanese place name can be two characters (港区), so Slack must ask from the first character.
+      { type: 'multi_external_select', action_id: actionId, min_query_length: 1, placeholder },
+      { optional: true },
+    );
+  }
+  return input(
+    blockId,
+    t,
+    { type: 'multi_static_select', action_id: actionId, options: items.map(orgOption), placeholder },
+    { optional: true },
+  );
+}
+
+export function buildAdvisoryModal(options: ModalOptions): ModalView {
+  const tlpOptions = TLP_LEVELS.map((l) => option(l, l, both(TLP_TEXT[l])));
+  const severityOptions = SEVERITIES.map((s) =>
+    option(s, both(SEVERITY_TEXT[s]), both(severityDefaultText(DEFAULT_ACK_MINUTES[s]))),
+  );
+  const deadlineOptions = [
+    option(DEADLINE_DEFAULT, both(ST.severityDefault)),
+    ...DEADLINE_CHOICES_MINUTES.map((m) => option(String(m), both(durationText(m)))),
+  ];
+  const targetChoices = [option(TARGET_ALL_MEMBERS, both(ST.allMembers)), option(TARGET_OBSERVERS, both(ST.observers))];
+  const choose = plain(both(ST.choose), 150);
+
+  const blocks: KnownBlock[] = [
+    input(BLOCK.title, ST.title, { type: 'plain_text_input', action_id: ACTION.title, max_length: TITLE_MAX }),
+    input(
+      BLOCK.body,
+      ST.body,
+      { type: 'plain_text_input', action_id: ACTION.body, multiline: true, max_length: SLACK_INPUT_MAX },
+      { hint: plain(both(ST.bodyHint), 2000) },
+    ),
+    input(BLOCK.tlp, ST.tlp, {
+      type: 'static_select',
+      action_id: ACTION.tlp,
+      options: tlpOptions,
+      initial_option: tlpOptions[TLP_LEVELS.indexOf('TLP:AMBER')],
+    }),
+    input(BLOCK.severity, T.severity, {
+      type: 'static_select',
+      action_id: ACTION.severity,
+      options: severityOptions,
+      initial_option: severityOptions[SEVERITIES.indexOf('level2')],
+    }),
+    input(BLOCK.category, T.category, {
+      type: 'static_select',
+      action_id: ACTION.category,
+      placeholder: choose,
+      options: CATEGORIES.map((c) => option(c, both(CATEGORY_TEXT[c]))),
+    }),
+    input(BLOCK.source, T.source, {
+      type: 'static_select',
+      action_id: ACTION.source,
+      placeholder: choose,
+      options: SOURCES.map((s) => option(s, both(SOURCE_TEXT[s]))),
+    }),
+    // Each target input is optional on its own; "at least one of them" is checked on submit and reported here.
+    input(
+      BLOCK.targets,
+      ST.targets,
+      { type: 'checkboxes', action_id: ACTION.targets, options: targetChoices },
+      { optional: true, hint: plain(both(ST.targetsHint), 2000) },
+    ),
+  ];
+  if (options.groups.length > 0) blocks.push(targetPicker(BLOCK.groups, ACTION.groups, ST.groups, options.groups));
+  if (options.organisations.length > 0) {
+    blocks.push(targetPicker(BLOCK.organisations, ACTION.organisations, ST.organisations, options.organisations));
+  }
+  blocks.push(
+    input(BLOCK.ackDeadline, T.ackDeadline, {
+      type: 'static_select',
+      action_id: ACTION.ackDeadline,
+      options: deadlineOptions,
+      initial_option: deadlineOptions[0],
+    }),
+    input(
+      BLOCK.drill,
+      ST.drill,
+      { type: 'checkboxes', action_id: ACTION.drill, options: [option(DRILL_VALUE, both(ST.drillOption))] },
+      { optional: true },
+    ),
+  );
+
+  return {
+    type: 'modal',
+    callback_id: ADVISORY_MODAL_CALLBACK,
+    title: plain(both(ST.modalTitle), 24),
+    submit: plain(both(ST.modalSubmit), 24),
+    close: plain(both(ST.modalClose), 24),
+    blocks,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The part of Bolt's ViewStateValue this parser reads; Bolt's `view.state.values` is assignable to it. */
+export interface SubmittedValue {
+  type?: string;
+  value?: string | null;
+  selected_option?: { value: string } | null;
+  selected_options?: { value: string }[] | null;
+}
+export type SubmittedValues = Record<string, Record<string, SubmittedValue> | undefined>;
+
+export type SubmissionResult =
+  | { ok: true; input: ValidAdvisoryInput }
+  | { ok: false; errors: Record<string, string> };
+
+/** Which block shows the error for a schema path, and which label names it. */
+const FIELD_BLOCK: Record<string, { block: string; label: Bilingual }> = {
+  title: { block: BLOCK.title, label: ST.title },
+  body: { block: BLOCK.body, label: ST.body },
+  tlp: { block: BLOCK.tlp, label: { ja: 'TLP', en: 'TLP' } },
+  severity: { block: BLOCK.severity, label: T.severity },
+  category: { block: BLOCK.category, label: T.category },
+  source: { block: BLOCK.source, label: T.source },
+  drill: { block: BLOCK.drill, label: ST.drill },
+  ackDeadlineMinutes: { block: BLOCK.ackDeadline, label: T.ackDeadline },
+};
+
+export function parseAdvisorySubmission(values: SubmittedValues): SubmissionResult {
+  const read = (block: string, action: string): SubmittedValue | undefined => values[block]?.[action];
+  const text = (block: string, action: string): string => read(block, action)?.value ?? '';
+  const selected = (block: string, action: string): string | undefined => read(block, action)?.selected_option?.value;
+  const many = (block: string, action: string): string[] =>
+    (read(block, action)?.selected_options ?? []).map((o) => o.value);
+
+  const targetFlags = many(BLOCK.targets, ACTION.targets);
+  const deadline = selected(BLOCK.ackDeadline, ACTION.ackDeadline);
+
+  const candidate: AdvisoryInput = {
+    title: text(BLOCK.title, ACTION.title),
+    body: text(BLOCK.body, ACTION.body),
+    // Missing selections are passed through as undefined so the schema reports them like any other issue.
+    tlp: selected(BLOCK.tlp, ACTION.tlp) as AdvisoryInput['tlp'],
+    severity: selected(BLOCK.severity, ACTION.severity) as AdvisoryInput['severity'],
+    category: selected(BLOCK.category, ACTION.category) as AdvisoryInput['category'],
+    source: selected(BLOCK.source, ACTION.source) as AdvisoryInput['source'],
+    drill: many(BLOCK.drill, ACTION.drill).includes(DRILL_VALUE),
+    targets: {
+      allMembers: targetFlags.includes(TARGET_ALL_MEMBERS),
+      observers: targetFlags.includes(TARGET_OBSERVERS),
+      groups: many(BLOCK.groups, ACTION.groups),
+      members: many(BLOCK.organisations, ACTION.organisations),
+    },
+    ackDeadlineMinutes: deadline === undefined || deadline === DEADLINE_DEFAULT ? undefined : Number(deadline),
+  };
+
+  const parsed = AdvisoryInput.safeParse(candidate);
+  if (parsed.success) return { ok: true, input: parsed.data };
+
+  const errors: Record<string, string> = {};
+  for (const issue of parsed.error.issues) {
+    const [block, message] = placeIssue(issue);
+    // Slack shows one message per block; the first issue of a field is the one to fix first.
+    errors[block] ??= both(message);
+  }
+  return { ok: false, errors };
+}
+
+interface IssueLike {
+  code: string;
+  path: PropertyKey[];
+  maximum?: unknown;
+  input?: unknown;
+}
+
+function placeIssue(issue: IssueLike): [string, Bilingual] {
+  const [head, sub] = issue.path;
+  if (head === 'targets') {
+    // The "at least one target" refinement is filed under targets.members by the schema, but the remedy is
+    // any of the four target inputs, so it goes on the first of them.
+    if (issue.code === 'custom') return [BLOCK.targets, FIELD_ERROR.noTarget];
+    if (sub === 'groups') return [BLOCK.groups, FIELD_ERROR.invalid(ST.groups)];
+    if (sub === 'members') return [BLOCK.organisations, FIELD_ERROR.invalid(ST.organisations)];
+    return [BLOCK.targets, FIELD_ERROR.invalid(ST.targets)];
+  }
+  const f = typeof head === 'string' ? FIELD_BLOCK[head] : undefined;
+  // An issue on a path the form has no input for cannot be shown next to a field; the title block is the
+  // top of the form, so the person at least sees it.
+  if (f === undefined) return [BLOCK.title, FIELD_ERROR.invalid({ ja: String(head ?? ''), en: String(head ?? '') })];
+  const isText = head === 'title' || head === 'body';
+  switch (issue.code) {
+    case 'too_small':
+      return [f.block, isText ? FIELD_ERROR.required(f.label) : FIELD_ERROR.invalid(f.label)];
+    case 'too_big':
+      return [
+        f.block,
+        isText ? FIELD_ERROR.tooLong(f.label, Number(issue.maximum ?? (head === 'body' ? BODY_MAX : TITLE_MAX))) : FIELD_ERROR.invalid(f.label),
+      ];
+    case 'invalid_value':
+    case 'invalid_type':
+      return [f.block, issue.input === undefined || isText ? (isText ? FIELD_ERROR.required(f.label) : FIELD_ERROR.choose(f.label)) : FIELD_ERROR.invalid(f.label)];
+    default:
+      return [f.block, FIELD_ERROR.invalid(f.label)];
+  }
+}

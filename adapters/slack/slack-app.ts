@@ -1,0 +1,77 @@
+import bolt from '@slack/bolt';
+import type { Application } from 'express';
+import type { Core } from '../../src/core.js';
+import type { Logger } from '../../src/log.js';
+import { registerAckAction } from './ack-action.js';
+import { registerAdvisoryCommand } from './advisory-command.js';
+import { registerAdvisorySubmission } from './advisory-submission.js';
+
+const { App, ExpressReceiver, LogLevel } = bolt;
+
+export interface SlackAppOptions {
+  botToken: string;
+  /** HTTP mode: requests are verified with it (Bolt does the check). */
+  signingSecret?: string | undefined;
+  /** Socket Mode, when set: no public endpoint needed. */
+  appToken?: string | undefined;
+  /** Base URL of the Web API, for tests and proxies. */
+  apiUrl?: string | undefined;
+  /** The shared HTTP app; in HTTP mode Bolt mounts /slack/events on it. */
+  http: Application;
+  core: Core;
+  log: Logger;
+}
+
+export interface SlackApp {
+  /** Check the token (auth.test) and, in Socket Mode, connect. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createSlackApp(opts: SlackAppOptions): SlackApp {
+  const log = opts.log.child({ adapter: 'slack' });
+  const clientOptions = {
+    ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}),
+    // views.open must happen within the trigger's 3 s; a slow retry would only fail later.
+    retryConfig: { retries: 1, factor: 1, minTimeout: 200, maxTimeout: 500 },
+  };
+  const socketMode = Boolean(opts.appToken);
+  const receiver =
+    socketMode || !opts.signingSecret
+      ? undefined
+      : new ExpressReceiver({
+          signingSecret: opts.signingSecret,
+          endpoints: '/slack/events',
+          app: opts.http,
+          // Ack first, work after: Bolt answers Slack as soon as ack() is called.
+          processBeforeResponse: false,
+          logLevel: LogLevel.WARN,
+        });
+  const app = new App({
+    token: opts.botToken,
+    clientOptions,
+    deferInitialization: true,
+    logLevel: LogLevel.WARN,
+    ...(receiver ? { receiver } : { socketMode: true, appToken: opts.appToken }),
+  });
+
+  registerAdvisoryCommand(app, opts.core, log);
+  registerAdvisorySubmission(app, opts.core, log);
+  registerAckAction(app, opts.core, log);
+  app.error(async (err) => {
+    log.error({ err }, 'unhandled error in a Slack listener');
+  });
+
+  return {
+    async start() {
+      await app.init();
+      if (socketMode) await app.start();
+      log.info({ mode: socketMode ? 'socket' : 'http', endpoint: socketMode ? undefined : '/slack/events' }, 'Slack adapter ready');
+    },
+    async stop() {
+      if (socketMode) await app.stop();
+    },
+  };
+}
+
+export type BoltApp = InstanceType<typeof App>;

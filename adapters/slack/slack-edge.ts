@@ -1,0 +1,30 @@
+import { randomUUID } from 'node:crypto';
+import { isBotError } from '../../src/errors.js';
+import type { Logger } from '../../src/log.js';
+import { ERROR_TEXT, stacked } from '../../src/i18n/text.js';
+
+/**
+ * What the person who pressed or typed sees when something goes wrong. Coded errors get their
+ * own message; anything else gets a reference id that is also in the log, once, with context.
+ */
+export function messageForError(err: unknown, log: Logger, context: Record<string, unknown>): string {
+  if (isBotError(err)) {
+    log.info({ ...context, code: err.code, detail: err.detail }, 'request refused');
+    const base = stacked(ERROR_TEXT[err.code]);
+    const issues = err.detail['issues'];
+    if (err.code === 'ADVISORY.INVALID' && Array.isArray(issues)) {
+      return `${base}\n${issues.map((i: { path: string; message: string }) => `• ${i.path}: ${i.message}`).join('\n')}`;
+    }
+    if (err.code === 'DIRECTORY.UNKNOWN_TARGET') {
+      const unknown = [...((err.detail['unknownGroups'] as string[]) ?? []), ...((err.detail['unknownMembers'] as string[]) ?? [])];
+      return `${base}\n${unknown.join(', ')}`;
+    }
+    return base;
+  }
+  const ref = randomUUID().slice(0, 8);
+  log.error({ ...context, err, ref }, 'request failed');
+  return stacked({
+    ja: `処理中にエラーが発生しました（参照番号 ${ref}）。事務局にお問い合わせください。`,
+    en: `Something went wrong (reference ${ref}). Please contact the secretariat.`,
+  });
+}

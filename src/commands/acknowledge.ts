@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { markAcknowledged, type AckMark, type AckVia, type Delivery } from '../domain/delivery.js';
+import { actorKey, type Actor, type MessageRef } from '../domain/platform.js';
+import { BotError } from '../errors.js';
+import type { CoreDeps } from './deps.js';
+import { transitionDelivery } from './delivery-cas.js';
+
+export interface AckResult {
+  /** 'acknowledged': this person was first. 'seen': someone was first, this person is added. 'repeat': nothing new. */
+  outcome: 'acknowledged' | 'seen' | 'repeat';
+  delivery: Delivery;
+  first: AckMark;
+}
+
+/**
+ * A button press on a posted advisory. The delivery is found from where the press happened
+ * (platform, channel, message) — never from the button's value, which a crafted request controls.
+ */
+export async function acknowledgeFromMessage(
+  deps: CoreDeps,
+  req: { actor: Actor; message: MessageRef; claimedDeliveryId?: string | undefined },
+): Promise<AckResult> {
+  const delivery = await deps.store.findDeliveryByMessage(req.message);
+  if (!delivery) {
+    throw new BotError('DELIVERY.NOT_FOUND', 'no delivery for this message', { message: req.message });
+  }
+  if (req.claimedDeliveryId !== undefined && req.claimedDeliveryId !== delivery.id) {
+    await deps.store.appendAudit({
+      id: `ack-refused.${randomUUID()}`,
+      at: deps.clock.now().toISOString(),
+      actor: req.actor,
+      action: 'delivery.ack_refused',
+      advisoryId: delivery.advisoryId,
+      deliveryId: delivery.id,
+      detail: { claimedDeliveryId: req.claimedDeliveryId, message: req.message },
+    });
+    deps.log.warn({ actor: req.actor, claimed: req.claimedDeliveryId, actual: delivery.id }, 'acknowledgement refused: button does not match message');
+    throw new BotError('DELIVERY.NOT_YOURS', 'button value does not match the delivery of this message', {
+      claimed: req.claimedDeliveryId,
+      actual: delivery.id,
+    });
+  }
+  return acknowledgeDelivery(deps, { deliveryId: delivery.id, actor: req.actor, via: 'button' });
+}
+
+/** Record an acknowledgement: first one wins, later people are kept as "also seen by". Idempotent per person. */
+export async function acknowledgeDelivery(
+  deps: CoreDeps,
+  req: { deliveryId: string; actor: Actor; via: AckVia },
+): Promise<AckResult> {
+  const current = await deps.store.getDelivery(req.deliveryId);
+  if (!current) throw new BotError('DELIVERY.NOT_FOUND', 'delivery not found', { deliveryId: req.deliveryId });
+  const at = deps.clock.now().toISOString();
+  const added = await deps.store.addAcknowledgement({
+    deliveryId: current.id,
+    advisoryId: current.advisoryId,
+    memberId: current.memberId,
+    actor: req.actor,
+    at,
+    via: req.via,
+  });
+  const mark: AckMark = { actor: req.actor, at, via: req.via };
+  const t = await transitionDelivery(deps.store, current.id, (d) => markAcknowledged(d, mark, new Date(at)));
+  const delivery = t.changed ? t.next : t.current;
+  const first = delivery.acknowledged ?? mark;
+
+  let outcome: AckResult['outcome'] = 'repeat';
+  if (t.changed) {
+    outcome = 'acknowledged';
+    await deps.store.appendAudit({
+      id: `${delivery.id}.acknowledged`,
+      at,
+      actor: req.actor,
+      action: 'delivery.acknowledged',
+      advisoryId: delivery.advisoryId,
+      deliveryId: delivery.id,
+      detail: { via: req.via },
+    });
+  } else if (added) {
+    outcome = 'seen';
+    await deps.store.appendAudit({
+      id: `${delivery.id}.seen.${actorKey(req.actor)}`,
+      at,
+      actor: req.actor,
+      action: 'delivery.seen',
+      advisoryId: delivery.advisoryId,
+      deliveryId: delivery.id,
+      detail: { via: req.via },
+    });
+  }
+  if (outcome !== 'repeat') {
+    const revision = (await deps.store.listAcknowledgements(delivery.id)).length;
+    await deps.jobs.refreshMessages(delivery.id, revision);
+  }
+  return { outcome, delivery, first };
+}

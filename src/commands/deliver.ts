@@ -1,0 +1,131 @@
+import { tlpAllowsChannelPost, tlpForbidsSharedChannel } from '../domain/classification.js';
+import { beginPostAttempt, markFailed, markPosted, type Delivery } from '../domain/delivery.js';
+import type { Advisory } from '../domain/advisory.js';
+import type { MessageRef } from '../domain/platform.js';
+import { BotError } from '../errors.js';
+import { ChatError, type ChatPort, type PostTarget } from '../ports/chat.js';
+import { advisoryView } from '../view/build.js';
+import type { AdvisoryView } from '../view/views.js';
+import type { CoreDeps } from './deps.js';
+import { transitionDelivery } from './delivery-cas.js';
+
+export type DeliverOutcome = { outcome: 'posted' | 'already' } | { outcome: 'failed'; code: string };
+
+/** How far back a retry looks for its own earlier post; covers clock skew between us and the platform. */
+const LOOKBACK_MS = 5 * 60_000;
+
+/**
+ * Post one delivery. Safe to run any number of times: a retry first looks for the post an
+ * earlier attempt may have made (its response lost) before posting again.
+ * Rate limits and transient failures are thrown as ChatError for the workflow to wait or retry;
+ * permanent failures mark the delivery failed and alert the secretariat.
+ */
+export async function deliverAdvisory(deps: CoreDeps, deliveryId: string): Promise<DeliverOutcome> {
+  const delivery = await deps.store.getDelivery(deliveryId);
+  if (!delivery) throw new BotError('DELIVERY.NOT_FOUND', 'delivery not found', { deliveryId });
+  if (delivery.state === 'failed') {
+    // The alert may not have been scheduled if we stopped right after marking it failed.
+    await deps.jobs.alertDeliveryFailed(delivery.id);
+    return { outcome: 'failed', code: delivery.failure?.code ?? 'unknown' };
+  }
+  if (delivery.state !== 'queued') return { outcome: 'already' };
+
+  const advisory = await deps.store.getAdvisory(delivery.advisoryId);
+  if (!advisory) throw new BotError('ADVISORY.NOT_FOUND', 'advisory of delivery not found', { deliveryId });
+  const chat = deps.chats[delivery.channel.platform];
+  if (!chat) return fail(deps, delivery, 'PLATFORM_NOT_CONFIGURED');
+
+  if (tlpForbidsSharedChannel(advisory.tlp) && tlpAllowsChannelPost(advisory.tlp)) {
+    if (delivery.channel.sharedOutside || (await chat.isSharedOutside(delivery.channel))) {
+      return fail(deps, delivery, 'TLP_SHARED_CHANNEL');
+    }
+  }
+
+  const targets = await postTargets(deps, chat, advisory, delivery);
+  if (targets.length === 0) return fail(deps, delivery, 'RED_NO_RECIPIENTS');
+
+  const retrying = delivery.postAttempts > 0;
+  const attempt = await transitionDelivery(deps.store, delivery.id, (d) => beginPostAttempt(d, deps.clock.now()));
+  if (!attempt.changed) return { outcome: 'already' };
+
+  const org = deps.directory.organisation(delivery.memberId);
+  const view: AdvisoryView = advisoryView(
+    advisory,
+    attempt.next,
+    org?.name ?? { ja: delivery.memberId, en: delivery.memberId },
+    [],
+    tlpAllowsChannelPost(advisory.tlp) ? 'channel' : 'direct',
+  );
+  const since = new Date(new Date(advisory.issuedAt).getTime() - LOOKBACK_MS);
+  const messages: MessageRef[] = [];
+  const refused: { target: PostTarget; code: string }[] = [];
+  for (const target of targets) {
+    try {
+      const earlier = retrying ? await chat.findAdvisoryPost(target, delivery.id, since) : null;
+      messages.push(earlier ?? (await chat.postAdvisory(target, view)));
+    } catch (err) {
+      // One contact's closed DM must not stop the others from getting a TLP:RED advisory.
+      if (err instanceof ChatError && err.kind === 'permanent' && targets.length > 1) {
+        refused.push({ target, code: err.code });
+        continue;
+      }
+      if (err instanceof ChatError && err.kind === 'permanent') return fail(deps, delivery, err.code);
+      throw err;
+    }
+  }
+  if (messages.length === 0) return fail(deps, delivery, refused[0]?.code ?? 'unknown');
+
+  const posted = await transitionDelivery(deps.store, delivery.id, (d) => markPosted(d, messages, deps.clock.now()));
+  if (posted.changed) {
+    await deps.store.appendAudit({
+      id: `${delivery.id}.posted`,
+      at: posted.next.updatedAt,
+      action: 'delivery.posted',
+      advisoryId: delivery.advisoryId,
+      deliveryId: delivery.id,
+      detail: { messages: messages.length, refused: refused.map((r) => ({ channel: r.target.channelId, code: r.code })) },
+    });
+  }
+  return { outcome: posted.changed ? 'posted' : 'already' };
+}
+
+/** TLP:RED goes to the member's contacts in direct messages, never into the channel. */
+async function postTargets(deps: CoreDeps, chat: ChatPort, advisory: Advisory, delivery: Delivery): Promise<PostTarget[]> {
+  const channel = { workspaceId: delivery.channel.workspaceId, channelId: delivery.channel.channelId };
+  if (tlpAllowsChannelPost(advisory.tlp)) return [channel];
+  const userIds = deps.directory
+    .contactsInOrder(delivery.memberId)
+    .map((c) => (delivery.channel.platform === 'slack' ? c.slackUserId : delivery.channel.platform === 'teams' ? c.teamsUserId : undefined))
+    .filter((id): id is string => Boolean(id));
+  const targets: PostTarget[] = [];
+  for (const userId of userIds) {
+    try {
+      targets.push(await chat.openDirectConversation(delivery.channel.workspaceId, userId));
+    } catch (err) {
+      // A contact who left the workspace is skipped; the others still get it.
+      if (!(err instanceof ChatError && err.kind === 'permanent')) throw err;
+      deps.log.warn({ deliveryId: delivery.id, code: err.code }, 'cannot open a direct conversation with a contact');
+    }
+  }
+  return targets;
+}
+
+async function fail(deps: CoreDeps, delivery: Delivery, code: string): Promise<DeliverOutcome> {
+  const t = await transitionDelivery(deps.store, delivery.id, (d) => markFailed(d, code, deps.clock.now()));
+  if (t.changed) {
+    await deps.store.appendAudit({
+      id: `${delivery.id}.failed`,
+      at: t.next.updatedAt,
+      action: 'delivery.failed',
+      advisoryId: delivery.advisoryId,
+      deliveryId: delivery.id,
+      detail: { code },
+    });
+    deps.log.warn({ deliveryId: delivery.id, memberId: delivery.memberId, code }, 'delivery failed permanently');
+  }
+  const current = t.changed ? t.next : t.current;
+  // Posted or acknowledged meanwhile (another worker won): nothing failed.
+  if (current.state !== 'failed') return { outcome: 'already' };
+  await deps.jobs.alertDeliveryFailed(delivery.id);
+  return { outcome: 'failed', code: current.failure?.code ?? code };
+}

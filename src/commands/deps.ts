@@ -1,0 +1,16 @@
+import type { Clock } from '../clock.js';
+import type { Directory } from '../directory/directory.js';
+import type { Logger } from '../log.js';
+import type { ChatPorts } from '../ports/chat.js';
+import type { JobScheduler } from '../ports/jobs.js';
+import type { Store } from '../ports/store.js';
+
+/** What every core command may use; wired once, in the composition root. */
+export interface CoreDeps {
+  store: Store;
+  directory: Directory;
+  clock: Clock;
+  chats: ChatPorts;
+  jobs: JobScheduler;
+  log: Logger;
+}

@@ -1,0 +1,98 @@
+import {
+  AdvisoryInput,
+  ackDeadlineFor,
+  formatAdvisoryId,
+  type Advisory,
+  type AdvisoryInput as AdvisoryInputType,
+} from '../domain/advisory.js';
+import { newDelivery, type Delivery } from '../domain/delivery.js';
+import type { Actor } from '../domain/platform.js';
+import type { Organisation } from '../directory/schema.js';
+import { BotError } from '../errors.js';
+import { requireSecretariat } from './authorise.js';
+import type { CoreDeps } from './deps.js';
+
+export interface IssueRequest {
+  actor: Actor;
+  /** Identifies the request (e.g. the Slack view id): the same key twice issues one advisory. */
+  requestKey: string;
+  input: AdvisoryInputType;
+}
+
+export interface IssueResult {
+  advisory: Advisory;
+  deliveries: Delivery[];
+  /** Targeted organisations with no channel in the directory: nobody will get it in chat. */
+  withoutChannel: Organisation[];
+  created: boolean;
+}
+
+const TOKYO_YEAR = new Intl.DateTimeFormat('en', { timeZone: 'Asia/Tokyo', year: 'numeric' });
+
+export async function issueAdvisory(deps: CoreDeps, req: IssueRequest): Promise<IssueResult> {
+  await requireSecretariat(deps, req.actor, 'advisory.issue');
+  const parsed = AdvisoryInput.safeParse(req.input);
+  if (!parsed.success) {
+    throw new BotError('ADVISORY.INVALID', 'advisory input is not valid', {
+      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
+  }
+  const input = parsed.data;
+  const { recipients, withoutChannel } = deps.directory.resolveTargets(input.targets);
+  if (recipients.length === 0) {
+    throw new BotError('ADVISORY.INVALID', 'no targeted organisation has a channel', {
+      issues: [{ path: 'targets', message: 'no targeted organisation has a channel' }],
+    });
+  }
+
+  const now = deps.clock.now();
+  const year = Number(TOKYO_YEAR.format(now));
+  const number = await deps.store.nextAdvisoryNumber(year);
+  const candidate: Advisory = {
+    id: formatAdvisoryId(year, number),
+    requestKey: req.requestKey,
+    title: input.title,
+    body: input.body,
+    source: input.source,
+    tlp: input.tlp,
+    severity: input.severity,
+    category: input.category,
+    drill: input.drill,
+    targets: input.targets,
+    issuedAt: now.toISOString(),
+    issuedBy: req.actor,
+    ackDeadline: ackDeadlineFor(input, now).toISOString(),
+    state: 'open',
+  };
+  const { advisory, created } = await deps.store.createAdvisory(candidate);
+
+  // On a repeated request the stored advisory is the truth; its targets give the same deliveries.
+  const targets = created ? recipients : deps.directory.resolveTargets(advisory.targets).recipients;
+  const deliveries = targets.map(({ organisation, channel }) =>
+    newDelivery(
+      advisory.id,
+      organisation.id,
+      { platform: channel.platform, workspaceId: channel.workspace, channelId: channel.id, sharedOutside: channel.sharedOutside },
+      new Date(advisory.issuedAt),
+    ),
+  );
+  await deps.store.ensureDeliveries(deliveries);
+  await deps.store.appendAudit({
+    id: `${advisory.id}.issued`,
+    at: advisory.issuedAt,
+    actor: req.actor,
+    action: 'advisory.issued',
+    advisoryId: advisory.id,
+    detail: {
+      tlp: advisory.tlp,
+      severity: advisory.severity,
+      drill: advisory.drill,
+      deliveries: deliveries.length,
+      withoutChannel: withoutChannel.map((o) => o.id),
+    },
+  });
+  await deps.jobs.deliver(deliveries.map((d) => d.id));
+  await deps.jobs.announceIssued(advisory.id);
+  if (created) deps.log.info({ advisoryId: advisory.id, deliveries: deliveries.length, drill: advisory.drill }, 'advisory issued');
+  return { advisory, deliveries, withoutChannel, created };
+}

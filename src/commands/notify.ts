@@ -1,0 +1,54 @@
+import { BotError } from '../errors.js';
+import type { PostTarget } from '../ports/chat.js';
+import type { NoticeView } from '../view/views.js';
+import { displayName } from '../view/build.js';
+import type { CoreDeps } from './deps.js';
+
+/** Post a notice into every secretariat channel on a platform this process can reach. */
+async function toSecretariat(deps: CoreDeps, notice: NoticeView): Promise<number> {
+  let posted = 0;
+  for (const channel of deps.directory.secretariatChannels()) {
+    const chat = deps.chats[channel.platform];
+    if (!chat) {
+      deps.log.warn({ platform: channel.platform }, 'secretariat channel on a platform that is not configured');
+      continue;
+    }
+    const target: PostTarget = { workspaceId: channel.workspace, channelId: channel.id };
+    await chat.postNotice(target, notice);
+    posted += 1;
+  }
+  return posted;
+}
+
+export async function alertDeliveryFailed(deps: CoreDeps, deliveryId: string): Promise<number> {
+  const delivery = await deps.store.getDelivery(deliveryId);
+  if (!delivery) throw new BotError('DELIVERY.NOT_FOUND', 'delivery not found', { deliveryId });
+  if (delivery.state !== 'failed') return 0;
+  const advisory = await deps.store.getAdvisory(delivery.advisoryId);
+  if (!advisory) throw new BotError('ADVISORY.NOT_FOUND', 'advisory of delivery not found', { deliveryId });
+  return toSecretariat(deps, {
+    kind: 'delivery_failed',
+    advisoryId: advisory.id,
+    title: advisory.title,
+    tlp: advisory.tlp,
+    drill: advisory.drill,
+    memberName: deps.directory.organisation(delivery.memberId)?.name ?? { ja: delivery.memberId, en: delivery.memberId },
+    reason: delivery.failure?.code ?? 'unknown',
+  });
+}
+
+export async function announceIssued(deps: CoreDeps, advisoryId: string): Promise<number> {
+  const advisory = await deps.store.getAdvisory(advisoryId);
+  if (!advisory) throw new BotError('ADVISORY.NOT_FOUND', 'advisory not found', { advisoryId });
+  const deliveries = await deps.store.listDeliveries(advisoryId);
+  return toSecretariat(deps, {
+    kind: 'advisory_issued',
+    advisoryId: advisory.id,
+    title: advisory.title,
+    tlp: advisory.tlp,
+    drill: advisory.drill,
+    deliveries: deliveries.length,
+    ackDeadline: advisory.ackDeadline,
+    issuedBy: displayName(advisory.issuedBy),
+  });
+}

@@ -1,0 +1,19 @@
+import { tlpAllowsChannelPost } from '../domain/classification.js';
+import { BotError } from '../errors.js';
+import { advisoryView } from '../view/build.js';
+import type { CoreDeps } from './deps.js';
+
+/** Re-render every message of a delivery from the stored state (after an acknowledgement). */
+export async function refreshDeliveryMessages(deps: CoreDeps, deliveryId: string): Promise<number> {
+  const delivery = await deps.store.getDelivery(deliveryId);
+  if (!delivery) throw new BotError('DELIVERY.NOT_FOUND', 'delivery not found', { deliveryId });
+  const advisory = await deps.store.getAdvisory(delivery.advisoryId);
+  if (!advisory) throw new BotError('ADVISORY.NOT_FOUND', 'advisory of delivery not found', { deliveryId });
+  const chat = deps.chats[delivery.channel.platform];
+  if (!chat || delivery.messages.length === 0) return 0;
+  const acks = await deps.store.listAcknowledgements(delivery.id);
+  const name = deps.directory.organisation(delivery.memberId)?.name ?? { ja: delivery.memberId, en: delivery.memberId };
+  const view = advisoryView(advisory, delivery, name, acks, tlpAllowsChannelPost(advisory.tlp) ? 'channel' : 'direct');
+  for (const ref of delivery.messages) await chat.updateAdvisory(ref, view);
+  return delivery.messages.length;
+}

@@ -1,0 +1,33 @@
+import { parseAdvisoryId } from '../domain/advisory.js';
+import type { Actor } from '../domain/platform.js';
+import type { LocalisedName } from '../directory/schema.js';
+import { BotError } from '../errors.js';
+import { statusView } from '../view/build.js';
+import type { StatusView } from '../view/views.js';
+import { requireSecretariat } from './authorise.js';
+import type { CoreDeps } from './deps.js';
+
+export async function statusOf(deps: CoreDeps, actor: Actor, advisoryIdText: string): Promise<StatusView> {
+  await requireSecretariat(deps, actor, 'advisory.status');
+  const id = parseAdvisoryId(advisoryIdText);
+  const advisory = id ? await deps.store.getAdvisory(id) : null;
+  if (!advisory) throw new BotError('ADVISORY.NOT_FOUND', 'advisory not found', { advisoryId: advisoryIdText });
+  const deliveries = await deps.store.listDeliveries(advisory.id);
+  const nameOf = (memberId: string): LocalisedName =>
+    deps.directory.organisation(memberId)?.name ?? { ja: memberId, en: memberId };
+  return statusView(advisory, deliveries, nameOf);
+}
+
+export interface TargetOptions {
+  groups: { id: string; name: LocalisedName }[];
+  organisations: { id: string; name: LocalisedName; kind: 'member' | 'observer' }[];
+}
+
+/** The secretariat may open the form; the form offers the directory's groups and organisations. */
+export async function openAdvisoryForm(deps: CoreDeps, actor: Actor): Promise<TargetOptions> {
+  await requireSecretariat(deps, actor, 'advisory.form');
+  return {
+    groups: deps.directory.groups().map((g) => ({ id: g.id, name: g.name })),
+    organisations: deps.directory.organisations().map((o) => ({ id: o.id, name: o.name, kind: o.kind })),
+  };
+}

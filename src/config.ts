@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { BotError } from './errors.js';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        // new URL throws on anything unparsable; that is the answer to "is this a URL".
+        return false;
+      }
+    }, `must be a ${protocols.join(' or ')} URL`);
+
+/** One schema over the environment; every problem is reported at once, by variable name. */
+export const ConfigSchema = z
+  .object({
+    SLACK_BOT_TOKEN: optionalString.pipe(z.string().startsWith('xoxb-', 'must be a bot token (xoxb-…)').optional()),
+    SLACK_SIGNING_SECRET: optionalString,
+    SLACK_APP_TOKEN: optionalString.pipe(z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)').optional()),
+    SLACK_API_URL: optionalString.pipe(url(['http:', 'https:']).optional()),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "_" and "-" only')
+      .default('ceptoar'),
+    MONGODB_URI: optionalString.pipe(url(['mongodb:', 'mongodb+srv:']).optional()),
+    MEMBERS_FILE: z.string().min(1).default('config/members.example.yaml'),
+    DATA_DIR: z.string().min(1).default('data'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Workspace-wide pace of posts, shared by every worker through BullMQ's global limiter. */
+    DELIVERY_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100).default(10),
+    DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+  })
+  .superRefine((c, ctx) => {
+    if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message: 'required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)',
+      });
+    }
+    if ((c.SLACK_SIGNING_SECRET || c.SLACK_APP_TOKEN) && !c.SLACK_BOT_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'required when Slack is configured' });
+    }
+  });
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends BotError {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super('CONFIG.INVALID', `configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { problems });
+    this.problems = problems;
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`));
+  }
+  return parsed.data;
+}
+
+/** Slack is usable when it has a token and a way to receive events. */
+export function slackConfigured(c: Config): boolean {
+  return Boolean(c.SLACK_BOT_TOKEN && (c.SLACK_SIGNING_SECRET || c.SLACK_APP_TOKEN));
+}
+
+/** Names of what is missing to run with Slack, for the start-up message. */
+export function missingForSlack(c: Config): string[] {
+  const missing: string[] = [];
+  if (!c.SLACK_BOT_TOKEN) missing.push('SLACK_BOT_TOKEN');
+  if (!c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) missing.push('SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)');
+  return missing;
+}

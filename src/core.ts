@@ -1,0 +1,46 @@
+import type { Actor, MessageRef } from './domain/platform.js';
+import { acknowledgeDelivery, acknowledgeFromMessage, type AckResult } from './commands/acknowledge.js';
+import { deliverAdvisory, type DeliverOutcome } from './commands/deliver.js';
+import type { CoreDeps } from './commands/deps.js';
+import { issueAdvisory, type IssueRequest, type IssueResult } from './commands/issue-advisory.js';
+import { alertDeliveryFailed, announceIssued } from './commands/notify.js';
+import { refreshDeliveryMessages } from './commands/refresh.js';
+import { openAdvisoryForm, statusOf, type TargetOptions } from './commands/status.js';
+import type { AckVia } from './domain/delivery.js';
+import type { StatusView } from './view/views.js';
+
+/**
+ * The bot core as adapters and workflows see it: one method per command.
+ * Adapters never reach the store or the directory themselves.
+ */
+export class Core {
+  constructor(private readonly deps: CoreDeps) {}
+
+  openAdvisoryForm(actor: Actor): Promise<TargetOptions> {
+    return openAdvisoryForm(this.deps, actor);
+  }
+  issueAdvisory(req: IssueRequest): Promise<IssueResult> {
+    return issueAdvisory(this.deps, req);
+  }
+  statusOf(actor: Actor, advisoryId: string): Promise<StatusView> {
+    return statusOf(this.deps, actor, advisoryId);
+  }
+  acknowledgeFromMessage(req: { actor: Actor; message: MessageRef; claimedDeliveryId?: string | undefined }): Promise<AckResult> {
+    return acknowledgeFromMessage(this.deps, req);
+  }
+  acknowledgeDelivery(req: { deliveryId: string; actor: Actor; via: AckVia }): Promise<AckResult> {
+    return acknowledgeDelivery(this.deps, req);
+  }
+  deliver(deliveryId: string): Promise<DeliverOutcome> {
+    return deliverAdvisory(this.deps, deliveryId);
+  }
+  refreshMessages(deliveryId: string): Promise<number> {
+    return refreshDeliveryMessages(this.deps, deliveryId);
+  }
+  alertDeliveryFailed(deliveryId: string): Promise<number> {
+    return alertDeliveryFailed(this.deps, deliveryId);
+  }
+  announceIssued(advisoryId: string): Promise<number> {
+    return announceIssued(this.deps, advisoryId);
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * The composition root: the one file in src/ that wires adapters and workflows to the core.
+ * `npm start` runs it; tests call startBot() with their own environment and clock.
+ */
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import { pathToFileURL } from 'node:url';
+import { Redis } from 'ioredis';
+import { createHttpApp } from '../adapters/http/http-app.js';
+import { createSlackApp } from '../adapters/slack/slack-app.js';
+import { renderAdvisoryMessage, renderNotice } from '../adapters/slack/slack-blocks.js';
+import { SlackChat, createSlackWebClient } from '../adapters/slack/slack-chat.js';
+import { BullmqJobs } from '../workflows/bullmq-jobs.js';
+import { startWorkers, type Workers } from '../workflows/workers.js';
+import { systemClock, type Clock } from './clock.js';
+import { loadConfig, missingForSlack, slackConfigured, type Config } from './config.js';
+import { Core } from './core.js';
+import { loadDirectory } from './directory/load.js';
+import { BotError, isBotError } from './errors.js';
+import { createLogger, type Logger } from './log.js';
+import type { ChatPorts } from './ports/chat.js';
+import { openStore } from './store/open-store.js';
+
+export interface BotOptions {
+  env: Record<string, string | undefined>;
+  clock?: Clock;
+  log?: Logger;
+}
+
+export interface RunningBot {
+  config: Config;
+  core: Core;
+  /** Where the HTTP server listens, e.g. http://127.0.0.1:3000 */
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startBot(options: BotOptions): Promise<RunningBot> {
+  const config = loadConfig(options.env);
+  const log = options.log ?? createLogger(config.LOG_LEVEL);
+  const clock = options.clock ?? systemClock;
+
+  if (!slackConfigured(config)) {
+    throw new BotError(
+      'CONFIG.INVALID',
+      `no chat platform is configured. Set ${missingForSlack(config).join(' and ')} (see .env.example and README.md).`,
+    );
+  }
+  const directory = await loadDirectory(config.MEMBERS_FILE);
+  const closers: (() => Promise<unknown>)[] = [];
+  const closeAll = async () => {
+    for (const c of closers.reverse()) await c();
+  };
+  try {
+    const { store, kind, where } = await openStore({ mongodbUri: config.MONGODB_URI, dataDir: config.DATA_DIR });
+    closers.push(() => store.close());
+    log.info({ store: kind, where }, 'store open');
+
+    // BullMQ workers block on Redis; they need maxRetriesPerRequest: null.
+    const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: false });
+    closers.push(() => redis.quit());
+    const jobs = new BullmqJobs(redis, config.QUEUE_PREFIX);
+    closers.push(() => jobs.close());
+
+    const chats: ChatPorts = {};
+    const botToken = config.SLACK_BOT_TOKEN as string;
+    chats.slack = new SlackChat({
+      client: createSlackWebClient({ token: botToken, slackApiUrl: config.SLACK_API_URL }),
+      render: { advisory: renderAdvisoryMessage, notice: renderNotice },
+    });
+
+    const core = new Core({ store, directory, clock, chats, jobs, log });
+    const workers: Workers = startWorkers(
+      core,
+      redis,
+      { prefix: config.QUEUE_PREFIX, ratePerSecond: config.DELIVERY_RATE_PER_SECOND, concurrency: config.DELIVERY_CONCURRENCY },
+      log,
+    );
+    closers.push(() => workers.close());
+
+    const http = createHttpApp();
+    const slack = createSlackApp({
+      botToken,
+      signingSecret: config.SLACK_SIGNING_SECRET,
+      appToken: config.SLACK_APP_TOKEN,
+      apiUrl: config.SLACK_API_URL,
+      http: http.app,
+      core,
+      log,
+    });
+    await slack.start();
+    closers.push(() => slack.stop());
+
+    const server: Server = http.app.listen(config.PORT, config.HOST);
+    await once(server, 'listening');
+    closers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.PORT;
+    const host = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
+    const url = `http://${host}:${port}`;
+    log.info({ url, members: directory.organisations().length, sector: directory.sector.id }, 'ceptoar-bot listening');
+    return { config, core, url, close: closeAll };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+async function run(): Promise<void> {
+  try {
+    const bot = await startBot({ env: process.env });
+    const stop = async (signal: string) => {
+      process.stderr.write(`\n${signal}: shutting down…\n`);
+      await bot.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+  } catch (err) {
+    // One clear message, not a stack trace: this is what an operator sees at start-up.
+    const message = isBotError(err) ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+    process.stderr.write(`ceptoar-bot cannot start:\n${message}\n`);
+    process.exit(1);
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  void run();
+}

@@ -1,0 +1,206 @@
+import { MongoBulkWriteError, MongoClient, MongoServerError, ObjectId } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
+import type { Advisory } from '../../domain/advisory.js';
+import type { Acknowledgement, AuditEvent } from '../../domain/audit.js';
+import type { Delivery } from '../../domain/delivery.js';
+import type { MessageRef } from '../../domain/platform.js';
+import { BotError } from '../../errors.js';
+import type { Store } from '../../ports/store.js';
+
+type AdvisoryDoc = Advisory & { _id: string };
+type CounterDoc = { _id: number; n: number };
+type DeliveryDoc = Delivery & { _id: string };
+type AckDoc = Acknowledgement & { _id?: ObjectId };
+/** `seq` orders events that share a timestamp: ObjectIds from one process only grow. */
+type AuditDoc = AuditEvent & { _id: string; seq: ObjectId };
+
+const DUPLICATE_KEY = 11000;
+
+/** Only a plain duplicate-key refusal is safe to ignore; anything else (a write concern failure too) is not. */
+function isDuplicateKey(err: unknown): boolean {
+  if (err instanceof MongoBulkWriteError) {
+    const writeErrors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+    return (
+      writeErrors.length > 0 &&
+      writeErrors.every((e) => e.code === DUPLICATE_KEY) &&
+      err.err === undefined &&
+      err.result.getWriteConcernError() === undefined
+    );
+  }
+  return err instanceof MongoServerError && err.code === DUPLICATE_KEY && err.writeConcernError === undefined;
+}
+
+/** Projections that give back exactly the domain object that was stored. */
+const NO_ID = { projection: { _id: 0 } } as const;
+const AUDIT_FIELDS = { projection: { _id: 0, seq: 0 } } as const;
+
+export class MongoStore implements Store {
+  private readonly advisories: Collection<AdvisoryDoc>;
+  private readonly counters: Collection<CounterDoc>;
+  private readonly deliveries: Collection<DeliveryDoc>;
+  private readonly acknowledgements: Collection<AckDoc>;
+  private readonly audit: Collection<AuditDoc>;
+
+  private constructor(
+    private readonly client: MongoClient,
+    db: Db,
+  ) {
+    this.advisories = db.collection<AdvisoryDoc>('advisories');
+    this.counters = db.collection<CounterDoc>('counters');
+    this.deliveries = db.collection<DeliveryDoc>('deliveries');
+    this.acknowledgements = db.collection<AckDoc>('acknowledgements');
+    this.audit = db.collection<AuditDoc>('audit');
+  }
+
+  /** `dbName` overrides the database named in the URI (tests use a fresh one per run). */
+  static async connect(uri: string, options: { dbName?: string } = {}): Promise<MongoStore> {
+    const client = new MongoClient(uri, {
+      // A write the primary loses in a failover would be an acknowledgement or a counter value
+      // handed out twice; majority reads never see such a write.
+      writeConcern: { w: 'majority' },
+      readConcern: { level: 'majority' },
+      // Optional fields are `undefined` in domain objects; stored as null they would come back
+      // as null and break the types.
+      ignoreUndefined: true,
+    });
+    await client.connect();
+    try {
+      const store = new MongoStore(client, client.db(options.dbName));
+      await store.createIndexes();
+      return store;
+    } catch (err) {
+      await client.close();
+      throw err;
+    }
+  }
+
+  private async createIndexes(): Promise<void> {
+    await Promise.all([
+      this.advisories.createIndex({ requestKey: 1 }, { unique: true, name: 'requestKey_unique' }),
+      this.deliveries.createIndex(
+        { advisoryId: 1, memberId: 1, 'channel.platform': 1, 'channel.channelId': 1 },
+        { unique: true, name: 'advisory_member_channel_unique' },
+      ),
+      // Not unique: a unique multikey index would treat every empty `messages` as the same key.
+      this.deliveries.createIndex(
+        { 'messages.platform': 1, 'messages.channelId': 1, 'messages.messageId': 1 },
+        { name: 'messages' },
+      ),
+      this.acknowledgements.createIndex(
+        { deliveryId: 1, 'actor.platform': 1, 'actor.userId': 1 },
+        { unique: true, name: 'delivery_actor_unique' },
+      ),
+      this.acknowledgements.createIndex({ deliveryId: 1, at: 1, _id: 1 }, { name: 'delivery_at' }),
+      this.audit.createIndex({ advisoryId: 1, at: 1, seq: 1 }, { name: 'advisory_at' }),
+    ]);
+  }
+
+  async nextAdvisoryNumber(year: number): Promise<number> {
+    // Two first-of-the-year upserts can race on _id; the server retries most of those itself,
+    // and a second try here covers servers that do not.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const doc = await this.counters.findOneAndUpdate(
+          { _id: year },
+          { $inc: { n: 1 } },
+          { upsert: true, returnDocument: 'after' },
+        );
+        if (!doc) throw new Error(`counter for ${year} was not returned`);
+        return doc.n;
+      } catch (err) {
+        if (attempt >= 3 || !isDuplicateKey(err)) throw err;
+      }
+    }
+  }
+
+  async createAdvisory(advisory: Advisory): Promise<{ advisory: Advisory; created: boolean }> {
+    try {
+      await this.advisories.insertOne({ ...advisory, _id: advisory.id });
+      return { advisory, created: true };
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+    // 'local': the insert that beat ours may not be majority-committed yet, and a majority read
+    // would then miss it and report a false conflict.
+    const existing = await this.advisories.findOne<Advisory>(
+      { requestKey: advisory.requestKey },
+      { ...NO_ID, readConcern: { level: 'local' } },
+    );
+    if (existing) return { advisory: existing, created: false };
+    // The port promises the existing advisory only for the same requestKey. Handing back an
+    // unrelated advisory under a reused id would tell the caller its request was already done.
+    throw new BotError('STORE.CONFLICT', 'advisory id is already used by another request', {
+      advisoryId: advisory.id,
+    });
+  }
+
+  async getAdvisory(id: string): Promise<Advisory | null> {
+    return this.advisories.findOne<Advisory>({ _id: id }, NO_ID);
+  }
+
+  async ensureDeliveries(deliveries: Delivery[]): Promise<void> {
+    // The driver refuses an empty batch.
+    if (deliveries.length === 0) return;
+    try {
+      await this.deliveries.insertMany(
+        deliveries.map((d) => ({ ...d, _id: d.id })),
+        { ordered: false },
+      );
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+
+  async getDelivery(id: string): Promise<Delivery | null> {
+    return this.deliveries.findOne<Delivery>({ _id: id }, NO_ID);
+  }
+
+  async listDeliveries(advisoryId: string): Promise<Delivery[]> {
+    return this.deliveries.find<Delivery>({ advisoryId }, { ...NO_ID, sort: { memberId: 1, _id: 1 } }).toArray();
+  }
+
+  async saveDelivery(next: Delivery): Promise<boolean> {
+    const r = await this.deliveries.replaceOne({ _id: next.id, version: next.version - 1 }, next);
+    return r.matchedCount === 1;
+  }
+
+  async findDeliveryByMessage(ref: MessageRef): Promise<Delivery | null> {
+    return this.deliveries.findOne<Delivery>(
+      { messages: { $elemMatch: { platform: ref.platform, channelId: ref.channelId, messageId: ref.messageId } } },
+      NO_ID,
+    );
+  }
+
+  async addAcknowledgement(ack: Acknowledgement): Promise<boolean> {
+    try {
+      // A copy, because insertOne writes the generated _id into the object it is given.
+      await this.acknowledgements.insertOne({ ...ack });
+      return true;
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw err;
+    }
+  }
+
+  async listAcknowledgements(deliveryId: string): Promise<Acknowledgement[]> {
+    return this.acknowledgements
+      .find<Acknowledgement>({ deliveryId }, { ...NO_ID, sort: { at: 1, _id: 1 } })
+      .toArray();
+  }
+
+  async appendAudit(event: AuditEvent): Promise<void> {
+    try {
+      await this.audit.insertOne({ ...event, _id: event.id, seq: new ObjectId() });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+
+  async listAudit(advisoryId: string): Promise<AuditEvent[]> {
+    return this.audit.find<AuditEvent>({ advisoryId }, { ...AUDIT_FIELDS, sort: { at: 1, seq: 1 } }).toArray();
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}

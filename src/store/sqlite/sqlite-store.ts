@@ -1,0 +1,297 @@
+import Database from 'better-sqlite3';
+import type { Advisory } from '../../domain/advisory.js';
+import type { Acknowledgement, AuditEvent } from '../../domain/audit.js';
+import type { Delivery } from '../../domain/delivery.js';
+import type { MessageRef } from '../../domain/platform.js';
+import { BotError } from '../../errors.js';
+import type { Store } from '../../ports/store.js';
+
+/**
+ * Each entry moves the schema from version i to i + 1. Append only: a database that has run
+ * migration i must never see it change, so fixes go into a new entry.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE advisories (
+    id          TEXT PRIMARY KEY,
+    request_key TEXT NOT NULL UNIQUE,
+    json        TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE counters (
+    year INTEGER PRIMARY KEY,
+    n    INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE deliveries (
+    id          TEXT PRIMARY KEY,
+    advisory_id TEXT NOT NULL,
+    member_id   TEXT NOT NULL,
+    platform    TEXT NOT NULL,
+    channel_id  TEXT NOT NULL,
+    version     INTEGER NOT NULL,
+    json        TEXT NOT NULL,
+    UNIQUE (advisory_id, member_id, platform, channel_id)
+  ) STRICT;
+
+  CREATE TABLE delivery_messages (
+    platform    TEXT NOT NULL,
+    channel_id  TEXT NOT NULL,
+    message_id  TEXT NOT NULL,
+    delivery_id TEXT NOT NULL REFERENCES deliveries (id),
+    PRIMARY KEY (platform, channel_id, message_id)
+  ) STRICT;
+  CREATE INDEX delivery_messages_by_delivery ON delivery_messages (delivery_id);
+
+  CREATE TABLE acknowledgements (
+    delivery_id TEXT NOT NULL,
+    platform    TEXT NOT NULL,
+    user_id     TEXT NOT NULL,
+    json        TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    PRIMARY KEY (delivery_id, platform, user_id)
+  ) STRICT;
+
+  CREATE TABLE audit (
+    id          TEXT PRIMARY KEY,
+    advisory_id TEXT,
+    at          TEXT NOT NULL,
+    json        TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX audit_by_advisory ON audit (advisory_id, at);
+  `,
+];
+
+export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
+
+/** How long a writer waits for another process's lock before giving up with SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5_000;
+
+interface JsonRow {
+  json: string;
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    nextNumber: db.prepare<[number], { n: number }>(
+      `INSERT INTO counters (year, n) VALUES (?, 1)
+       ON CONFLICT (year) DO UPDATE SET n = n + 1
+       RETURNING n`,
+    ),
+    insertAdvisory: db.prepare<[string, string, string]>(
+      `INSERT INTO advisories (id, request_key, json) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+    ),
+    advisoryByRequestKey: db.prepare<[string], JsonRow>(`SELECT json FROM advisories WHERE request_key = ?`),
+    advisoryById: db.prepare<[string], JsonRow>(`SELECT json FROM advisories WHERE id = ?`),
+    insertDelivery: db.prepare<[string, string, string, string, string, number, string]>(
+      `INSERT INTO deliveries (id, advisory_id, member_id, platform, channel_id, version, json)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT DO NOTHING`,
+    ),
+    deliveryById: db.prepare<[string], JsonRow>(`SELECT json FROM deliveries WHERE id = ?`),
+    deliveriesByAdvisory: db.prepare<[string], JsonRow>(
+      `SELECT json FROM deliveries WHERE advisory_id = ? ORDER BY member_id, id`,
+    ),
+    updateDelivery: db.prepare<[string, string, string, string, number, string, string, number]>(
+      `UPDATE deliveries
+       SET advisory_id = ?, member_id = ?, platform = ?, channel_id = ?, version = ?, json = ?
+       WHERE id = ? AND version = ?`,
+    ),
+    deleteMessages: db.prepare<[string]>(`DELETE FROM delivery_messages WHERE delivery_id = ?`),
+    insertMessage: db.prepare<[string, string, string, string]>(
+      `INSERT INTO delivery_messages (platform, channel_id, message_id, delivery_id) VALUES (?, ?, ?, ?)
+       ON CONFLICT DO NOTHING`,
+    ),
+    messageOwner: db.prepare<[string, string, string], { delivery_id: string }>(
+      `SELECT delivery_id FROM delivery_messages WHERE platform = ? AND channel_id = ? AND message_id = ?`,
+    ),
+    deliveryByMessage: db.prepare<[string, string, string], JsonRow>(
+      `SELECT d.json FROM delivery_messages m JOIN deliveries d ON d.id = m.delivery_id
+       WHERE m.platform = ? AND m.channel_id = ? AND m.message_id = ?`,
+    ),
+    insertAck: db.prepare<[string, string, string, string, string]>(
+      `INSERT INTO acknowledgements (delivery_id, platform, user_id, json, at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT DO NOTHING`,
+    ),
+    acksByDelivery: db.prepare<[string], JsonRow>(
+      `SELECT json FROM acknowledgements WHERE delivery_id = ? ORDER BY at, rowid`,
+    ),
+    insertAudit: db.prepare<[string, string | null, string, string]>(
+      `INSERT INTO audit (id, advisory_id, at, json) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+    ),
+    auditByAdvisory: db.prepare<[string], JsonRow>(`SELECT json FROM audit WHERE advisory_id = ? ORDER BY at, rowid`),
+  };
+}
+
+function parse<T>(row: JsonRow | undefined): T | null {
+  return row ? (JSON.parse(row.json) as T) : null;
+}
+
+/**
+ * The embedded store: one SQLite file, used when no MONGODB_URI is configured.
+ * better-sqlite3 is synchronous; the methods are async only to satisfy the port.
+ */
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly q: ReturnType<typeof prepareStatements>;
+
+  constructor(filename: string) {
+    this.db = new Database(filename);
+    try {
+      // WAL lets the status page read while a worker writes; busy_timeout makes a second
+      // process wait for the lock instead of failing at once.
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      this.db.pragma('foreign_keys = ON');
+      this.migrate();
+      this.q = prepareStatements(this.db);
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
+  }
+
+  private migrate(): void {
+    // IMMEDIATE so two processes opening a new file at once do not both run the same migration.
+    this.db
+      .transaction(() => {
+        const current = this.db.pragma('user_version', { simple: true }) as number;
+        if (current > MIGRATIONS.length) {
+          throw new Error(
+            `SQLite schema version ${current} is newer than this build understands (${MIGRATIONS.length}); refusing to open`,
+          );
+        }
+        for (let v = current; v < MIGRATIONS.length; v++) {
+          this.db.exec(MIGRATIONS[v] as string);
+        }
+        this.db.pragma(`user_version = ${MIGRATIONS.length}`);
+      })
+      .immediate();
+  }
+
+  async nextAdvisoryNumber(year: number): Promise<number> {
+    // IMMEDIATE takes the write lock up front, so another process cannot slip in between.
+    const row = this.db.transaction(() => this.q.nextNumber.get(year)).immediate();
+    if (!row) throw new Error(`counter for ${year} was not returned`);
+    return row.n;
+  }
+
+  async createAdvisory(advisory: Advisory): Promise<{ advisory: Advisory; created: boolean }> {
+    return this.db
+      .transaction(() => {
+        const inserted = this.q.insertAdvisory.run(advisory.id, advisory.requestKey, JSON.stringify(advisory));
+        if (inserted.changes === 1) return { advisory, created: true };
+        const existing = parse<Advisory>(this.q.advisoryByRequestKey.get(advisory.requestKey));
+        if (existing) return { advisory: existing, created: false };
+        throw idTaken(advisory);
+      })
+      .immediate();
+  }
+
+  async getAdvisory(id: string): Promise<Advisory | null> {
+    return parse<Advisory>(this.q.advisoryById.get(id));
+  }
+
+  async ensureDeliveries(deliveries: Delivery[]): Promise<void> {
+    if (deliveries.length === 0) return;
+    this.db
+      .transaction(() => {
+        for (const d of deliveries) {
+          const r = this.q.insertDelivery.run(
+            d.id,
+            d.advisoryId,
+            d.memberId,
+            d.channel.platform,
+            d.channel.channelId,
+            d.version,
+            JSON.stringify(d),
+          );
+          // Only a delivery this call created may claim its messages; an existing one keeps its own.
+          if (r.changes === 1) this.insertMessages(d.id, d.messages);
+        }
+      })
+      .immediate();
+  }
+
+  async getDelivery(id: string): Promise<Delivery | null> {
+    return parse<Delivery>(this.q.deliveryById.get(id));
+  }
+
+  async listDeliveries(advisoryId: string): Promise<Delivery[]> {
+    return this.q.deliveriesByAdvisory.all(advisoryId).map((r) => JSON.parse(r.json) as Delivery);
+  }
+
+  async saveDelivery(next: Delivery): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const r = this.q.updateDelivery.run(
+          next.advisoryId,
+          next.memberId,
+          next.channel.platform,
+          next.channel.channelId,
+          next.version,
+          JSON.stringify(next),
+          next.id,
+          next.version - 1,
+        );
+        if (r.changes !== 1) return false;
+        this.q.deleteMessages.run(next.id);
+        this.insertMessages(next.id, next.messages);
+        return true;
+      })
+      .immediate();
+  }
+
+  /** Runs inside the caller's transaction, so a refusal rolls back the delivery write too. */
+  private insertMessages(deliveryId: string, messages: MessageRef[]): void {
+    for (const m of messages) {
+      if (this.q.insertMessage.run(m.platform, m.channelId, m.messageId, deliveryId).changes === 1) continue;
+      const owner = this.q.messageOwner.get(m.platform, m.channelId, m.messageId);
+      // The same ref listed twice in one delivery is harmless; a ref owned by another delivery
+      // means a button press could be credited to the wrong member.
+      if (owner?.delivery_id !== deliveryId) {
+        throw new BotError('STORE.CONFLICT', 'message already belongs to another delivery', {
+          deliveryId,
+          otherDeliveryId: owner?.delivery_id,
+          message: m,
+        });
+      }
+    }
+  }
+
+  async findDeliveryByMessage(ref: MessageRef): Promise<Delivery | null> {
+    return parse<Delivery>(this.q.deliveryByMessage.get(ref.platform, ref.channelId, ref.messageId));
+  }
+
+  async addAcknowledgement(ack: Acknowledgement): Promise<boolean> {
+    const r = this.q.insertAck.run(ack.deliveryId, ack.actor.platform, ack.actor.userId, JSON.stringify(ack), ack.at);
+    return r.changes === 1;
+  }
+
+  async listAcknowledgements(deliveryId: string): Promise<Acknowledgement[]> {
+    return this.q.acksByDelivery.all(deliveryId).map((r) => JSON.parse(r.json) as Acknowledgement);
+  }
+
+  async appendAudit(event: AuditEvent): Promise<void> {
+    this.q.insertAudit.run(event.id, event.advisoryId ?? null, event.at, JSON.stringify(event));
+  }
+
+  async listAudit(advisoryId: string): Promise<AuditEvent[]> {
+    // rowid breaks ties in insertion order: events of one command often share a timestamp.
+    return this.q.auditByAdvisory.all(advisoryId).map((r) => JSON.parse(r.json) as AuditEvent);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/**
+ * The port promises the existing advisory only for the same requestKey. Handing back an
+ * unrelated advisory under a reused id would tell the caller its request was already done.
+ */
+function idTaken(advisory: Advisory): BotError {
+  return new BotError('STORE.CONFLICT', 'advisory id is already used by another request', {
+    advisoryId: advisory.id,
+  });
+}

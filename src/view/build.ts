@@ -1,0 +1,76 @@
+import type { Advisory } from '../domain/advisory.js';
+import type { Acknowledgement } from '../domain/audit.js';
+import type { Delivery, DeliveryState } from '../domain/delivery.js';
+import type { Actor } from '../domain/platform.js';
+import type { LocalisedName } from '../directory/schema.js';
+import type { AdvisoryView, StatusRow, StatusView } from './views.js';
+
+export function displayName(actor: Actor): string {
+  return actor.name ?? actor.userId;
+}
+
+export function advisoryView(
+  advisory: Advisory,
+  delivery: Delivery,
+  memberName: LocalisedName,
+  acks: Acknowledgement[],
+  audience: AdvisoryView['audience'],
+): AdvisoryView {
+  const first = delivery.acknowledged;
+  const firstKey = first ? `${first.actor.platform}/${first.actor.userId}` : undefined;
+  return {
+    advisoryId: advisory.id,
+    deliveryId: delivery.id,
+    title: advisory.title,
+    body: advisory.body,
+    tlp: advisory.tlp,
+    severity: advisory.severity,
+    category: advisory.category,
+    source: advisory.source,
+    drill: advisory.drill,
+    issuedAt: advisory.issuedAt,
+    ackDeadline: advisory.ackDeadline,
+    memberName,
+    audience,
+    acknowledged: first ? { by: displayName(first.actor), at: first.at, via: first.via } : undefined,
+    alsoSeenBy: acks
+      .filter((a) => `${a.actor.platform}/${a.actor.userId}` !== firstKey)
+      .map((a) => ({ by: displayName(a.actor), at: a.at })),
+  };
+}
+
+/** Unacknowledged first (failed, then not yet acknowledged, then queued), so the secretariat sees who to chase. */
+const STATUS_ORDER: Record<DeliveryState, number> = { failed: 0, posted: 1, queued: 2, acknowledged: 3 };
+
+export function statusView(
+  advisory: Advisory,
+  deliveries: Delivery[],
+  nameOf: (memberId: string) => LocalisedName,
+): StatusView {
+  const counts = { total: deliveries.length, queued: 0, posted: 0, acknowledged: 0, failed: 0 };
+  const rows: StatusRow[] = deliveries.map((d) => {
+    counts[d.state] += 1;
+    return {
+      memberId: d.memberId,
+      memberName: nameOf(d.memberId),
+      deliveryId: d.id,
+      state: d.state,
+      acknowledgedBy: d.acknowledged ? displayName(d.acknowledged.actor) : undefined,
+      acknowledgedAt: d.acknowledged?.at,
+      via: d.acknowledged?.via,
+      failure: d.failure?.code,
+    };
+  });
+  rows.sort((a, b) => STATUS_ORDER[a.state] - STATUS_ORDER[b.state] || a.memberId.localeCompare(b.memberId));
+  return {
+    advisoryId: advisory.id,
+    title: advisory.title,
+    tlp: advisory.tlp,
+    severity: advisory.severity,
+    drill: advisory.drill,
+    issuedAt: advisory.issuedAt,
+    ackDeadline: advisory.ackDeadline,
+    counts,
+    rows,
+  };
+}
