@@ -40,18 +40,6 @@ export const ConfigSchema = z
     /** Workspace-wide pace of posts, shared by every worker through BullMQ's global limiter. */
     DELIVERY_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100).default(10),
     DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
-  })
-  .superRefine((c, ctx) => {
-    if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_SIGNING_SECRET'],
-        message: 'required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)',
-      });
-    }
-    if ((c.SLACK_SIGNING_SECRET || c.SLACK_APP_TOKEN) && !c.SLACK_BOT_TOKEN) {
-      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'required when Slack is configured' });
-    }
   });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -64,11 +52,29 @@ export class ConfigError extends BotError {
   }
 }
 
+/**
+ * Rules across variables, checked on the raw environment so they are reported together with
+ * the per-variable problems (zod skips refinements of an object whose fields failed).
+ */
+function crossProblems(env: Record<string, string | undefined>): string[] {
+  const set = (name: string) => Boolean(env[name]?.trim());
+  const problems: string[] = [];
+  if (set('SLACK_BOT_TOKEN') && !set('SLACK_SIGNING_SECRET') && !set('SLACK_APP_TOKEN')) {
+    problems.push('SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)');
+  }
+  if ((set('SLACK_SIGNING_SECRET') || set('SLACK_APP_TOKEN')) && !set('SLACK_BOT_TOKEN')) {
+    problems.push('SLACK_BOT_TOKEN: required when Slack is configured');
+  }
+  return problems;
+}
+
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = ConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`));
-  }
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`)),
+    ...crossProblems(env),
+  ];
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return parsed.data;
 }
 

@@ -8,9 +8,9 @@ import {
   TITLE_MAX,
   type ValidAdvisoryInput,
 } from '../../src/domain/advisory.js';
-import { both, CATEGORY_TEXT, SEVERITY_TEXT, SOURCE_TEXT, T, TLP_TEXT, type Bilingual } from '../../src/i18n/text.js';
+import { both, CATEGORY_TEXT, ERROR_TEXT, SEVERITY_TEXT, SOURCE_TEXT, T, TLP_TEXT, type Bilingual } from '../../src/i18n/text.js';
 import { truncatePlain } from './mrkdwn.js';
-import { durationText, FIELD_ERROR, severityDefaultText, ST } from './slack-text.js';
+import { durationText, FIELD_ERROR, FIELD_NOUN, severityDefaultText, ST } from './slack-text.js';
 
 export const ADVISORY_MODAL_CALLBACK = 'advisory_form';
 
@@ -235,14 +235,14 @@ export type SubmissionResult =
 
 /** Which block shows the error for a schema path, and which label names it. */
 const FIELD_BLOCK: Record<string, { block: string; label: Bilingual }> = {
-  title: { block: BLOCK.title, label: ST.title },
-  body: { block: BLOCK.body, label: ST.body },
-  tlp: { block: BLOCK.tlp, label: { ja: 'TLP', en: 'TLP' } },
-  severity: { block: BLOCK.severity, label: T.severity },
-  category: { block: BLOCK.category, label: T.category },
-  source: { block: BLOCK.source, label: T.source },
-  drill: { block: BLOCK.drill, label: ST.drill },
-  ackDeadlineMinutes: { block: BLOCK.ackDeadline, label: T.ackDeadline },
+  title: { block: BLOCK.title, label: FIELD_NOUN.title },
+  body: { block: BLOCK.body, label: FIELD_NOUN.body },
+  tlp: { block: BLOCK.tlp, label: FIELD_NOUN.tlp },
+  severity: { block: BLOCK.severity, label: FIELD_NOUN.severity },
+  category: { block: BLOCK.category, label: FIELD_NOUN.category },
+  source: { block: BLOCK.source, label: FIELD_NOUN.source },
+  drill: { block: BLOCK.drill, label: FIELD_NOUN.drill },
+  ackDeadlineMinutes: { block: BLOCK.ackDeadline, label: FIELD_NOUN.ackDeadline },
 };
 
 export function parseAdvisorySubmission(values: SubmittedValues): SubmissionResult {
@@ -278,7 +278,7 @@ export function parseAdvisorySubmission(values: SubmittedValues): SubmissionResu
 
   const errors: Record<string, string> = {};
   for (const issue of parsed.error.issues) {
-    const [block, message] = placeIssue(issue);
+    const [block, message] = placeIssue(issue, candidate);
     // Slack shows one message per block; the first issue of a field is the one to fix first.
     errors[block] ??= both(message);
   }
@@ -289,23 +289,23 @@ interface IssueLike {
   code: string;
   path: PropertyKey[];
   maximum?: unknown;
-  input?: unknown;
 }
 
-function placeIssue(issue: IssueLike): [string, Bilingual] {
+/** Zod does not echo the input in its issues, so "not chosen" vs "not valid" is told from what was read. */
+function placeIssue(issue: IssueLike, candidate: AdvisoryInput): [string, Bilingual] {
   const [head, sub] = issue.path;
   if (head === 'targets') {
     // The "at least one target" refinement is filed under targets.members by the schema, but the remedy is
     // any of the four target inputs, so it goes on the first of them.
     if (issue.code === 'custom') return [BLOCK.targets, FIELD_ERROR.noTarget];
-    if (sub === 'groups') return [BLOCK.groups, FIELD_ERROR.invalid(ST.groups)];
-    if (sub === 'members') return [BLOCK.organisations, FIELD_ERROR.invalid(ST.organisations)];
-    return [BLOCK.targets, FIELD_ERROR.invalid(ST.targets)];
+    if (sub === 'groups') return [BLOCK.groups, FIELD_ERROR.invalid(FIELD_NOUN.groups)];
+    if (sub === 'members') return [BLOCK.organisations, FIELD_ERROR.invalid(FIELD_NOUN.organisations)];
+    return [BLOCK.targets, FIELD_ERROR.invalid(FIELD_NOUN.targets)];
   }
   const f = typeof head === 'string' ? FIELD_BLOCK[head] : undefined;
   // An issue on a path the form has no input for cannot be shown next to a field; the title block is the
   // top of the form, so the person at least sees it.
-  if (f === undefined) return [BLOCK.title, FIELD_ERROR.invalid({ ja: String(head ?? ''), en: String(head ?? '') })];
+  if (f === undefined) return [BLOCK.title, ERROR_TEXT['ADVISORY.INVALID']];
   const isText = head === 'title' || head === 'body';
   switch (issue.code) {
     case 'too_small':
@@ -317,7 +317,11 @@ function placeIssue(issue: IssueLike): [string, Bilingual] {
       ];
     case 'invalid_value':
     case 'invalid_type':
-      return [f.block, issue.input === undefined || isText ? (isText ? FIELD_ERROR.required(f.label) : FIELD_ERROR.choose(f.label)) : FIELD_ERROR.invalid(f.label)];
+      if (isText) return [f.block, FIELD_ERROR.required(f.label)];
+      return [
+        f.block,
+        (candidate as Record<string, unknown>)[head as string] === undefined ? FIELD_ERROR.choose(f.label) : FIELD_ERROR.invalid(f.label),
+      ];
     default:
       return [f.block, FIELD_ERROR.invalid(f.label)];
   }

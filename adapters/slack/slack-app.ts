@@ -1,12 +1,10 @@
-import bolt from '@slack/bolt';
+import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
 import type { Application } from 'express';
 import type { Core } from '../../src/core.js';
 import type { Logger } from '../../src/log.js';
 import { registerAckAction } from './ack-action.js';
 import { registerAdvisoryCommand } from './advisory-command.js';
 import { registerAdvisorySubmission } from './advisory-submission.js';
-
-const { App, ExpressReceiver, LogLevel } = bolt;
 
 export interface SlackAppOptions {
   botToken: string;
@@ -74,4 +72,4 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   };
 }
 
-export type BoltApp = InstanceType<typeof App>;
+export type BoltApp = App;

@@ -113,17 +113,32 @@ export function severityDefaultText(minutes: number): Bilingual {
   return { ja: `既定の期限 ${d.ja}`, en: `default deadline ${d.en}` };
 }
 
-/** Validation messages shown under a modal field; `field` is that field's label. */
+/** How the validation messages name each field: the labels are headings, these fit inside a sentence. */
+export const FIELD_NOUN = {
+  title: { ja: '件名', en: 'title' },
+  body: { ja: '本文', en: 'body' },
+  tlp: { ja: 'TLP', en: 'TLP' },
+  severity: { ja: '深刻度', en: 'severity' },
+  category: { ja: '種別', en: 'category' },
+  source: { ja: '情報源', en: 'source' },
+  drill: { ja: '訓練の指定', en: 'drill flag' },
+  ackDeadline: { ja: '受領確認期限', en: 'acknowledgement deadline' },
+  targets: { ja: '宛先', en: 'targets' },
+  groups: { ja: 'グループ', en: 'groups' },
+  organisations: { ja: '構成員', en: 'organisations' },
+} as const satisfies Record<string, Bilingual>;
+
+/** Validation messages shown under a modal field; `field` is a FIELD_NOUN. */
 export const FIELD_ERROR = {
-  required: (field: Bilingual): Bilingual => ({ ja: `${field.ja}を入力してください。`, en: `Enter the ${field.en.toLowerCase()}.` }),
-  choose: (field: Bilingual): Bilingual => ({ ja: `${field.ja}を選択してください。`, en: `Choose the ${field.en.toLowerCase()}.` }),
+  required: (field: Bilingual): Bilingual => ({ ja: `${field.ja}を入力してください。`, en: `Enter the ${field.en}.` }),
+  choose: (field: Bilingual): Bilingual => ({ ja: `${field.ja}を選択してください。`, en: `Choose the ${field.en}.` }),
   tooLong: (field: Bilingual, max: number): Bilingual => ({
     ja: `${field.ja}は ${count(max)} 文字以内にしてください。`,
-    en: `The ${field.en.toLowerCase()} must be at most ${count(max)} characters.`,
+    en: `The ${field.en} must be at most ${count(max)} characters.`,
   }),
   noTarget: {
     ja: '宛先を少なくとも一つ指定してください（全構成員・オブザーバー・グループ・個別の構成員）。',
     en: 'Choose at least one target (all members, observers, a group or an organisation).',
   } satisfies Bilingual,
-  invalid: (field: Bilingual): Bilingual => ({ ja: `${field.ja}の値が正しくありません。`, en: `The ${field.en.toLowerCase()} is not valid.` }),
+  invalid: (field: Bilingual): Bilingual => ({ ja: `${field.ja}の値が正しくありません。`, en: `The ${field.en} is not valid.` }),
 };

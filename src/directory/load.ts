@@ -18,7 +18,8 @@ export class DirectoryError extends BotError {
   readonly problems: readonly DirectoryProblem[];
   constructor(sourceName: string, problems: DirectoryProblem[], options?: ErrorOptions) {
     const lines = problems.map((p) => formatProblem(sourceName, p));
-    super('DIRECTORY.INVALID', `${sourceName}: ${problems.length} problem(s) in the member directory\n${lines.join('\n')}`, { sourceName, problems }, options);
+    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+    super('DIRECTORY.INVALID', `member directory ${sourceName}: ${count}\n${lines.join('\n')}`, { sourceName, problems }, options);
     this.name = 'DirectoryError';
     this.problems = problems;
   }
@@ -34,8 +35,8 @@ export async function loadDirectory(path: string): Promise<Directory> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read: ${(err as Error).message}`;
-    throw new DirectoryError(path, [{ path: '', message: `member directory file ${path}: ${reason}` }], { cause: err });
+    const message = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read the file: ${(err as Error).message}`;
+    throw new DirectoryError(path, [{ path: '', message }], { cause: err });
   }
   return parseDirectory(text, path);
 }

@@ -358,10 +358,16 @@ export async function startFakeSlack(options: StartFakeSlackOptions = {}): Promi
 
   const findMessage = (channel: string, ts: string): StoredMessage | undefined => messagesByChannel.get(channel)?.find((m) => m.ts === ts);
 
+  /** A stored message as Slack's answers show it: without our bookkeeping of which channel it is in. */
+  const shown = (m: StoredMessage): Record<string, unknown> => {
+    const out: Record<string, unknown> = { ...structuredClone(m) };
+    delete out.channel;
+    return out;
+  };
+
   const asSeenInHistory = (m: StoredMessage, withMetadata: boolean): Record<string, unknown> => {
-    const { channel: _channel, metadata, ...rest } = m;
-    const out: Record<string, unknown> = structuredClone(rest);
-    if (withMetadata && metadata !== undefined) out.metadata = structuredClone(metadata);
+    const out = shown(m);
+    if (!withMetadata) delete out.metadata;
     return out;
   };
 
@@ -408,8 +414,7 @@ export async function startFakeSlack(options: StartFakeSlackOptions = {}): Promi
         message.thread_ts = threadTs;
       }
       store(channel).push(message);
-      const { channel: _c, ...shown } = message;
-      return { ok: true, channel, ts, message: structuredClone(shown) };
+      return { ok: true, channel, ts, message: shown(message) };
     },
 
     'chat.update': (params) => {
@@ -425,8 +430,7 @@ export async function startFakeSlack(options: StartFakeSlackOptions = {}): Promi
       if (Array.isArray(params.attachments)) message.attachments = params.attachments;
       if (params.metadata !== undefined) message.metadata = params.metadata as StoredMessage['metadata'];
       message.edited = { user: botUserId, ts: nextTs() };
-      const { channel: _c, ...shown } = message;
-      return { ok: true, channel, ts: message.ts, text: message.text, message: structuredClone(shown) };
+      return { ok: true, channel, ts: message.ts, text: message.text, message: shown(message) };
     },
 
     'chat.postEphemeral': (params) => {
@@ -738,12 +742,11 @@ export async function startFakeSlack(options: StartFakeSlackOptions = {}): Promi
     waitFor<T>(predicate: (calls: readonly RecordedCall[], fake: FakeSlack) => T | false | null | undefined | 0 | '', opts: WaitForOptions = {}): Promise<T> {
       const timeoutMs = opts.timeoutMs ?? 5000;
       return new Promise<T>((resolve, reject) => {
-        let poll: NodeJS.Timeout | undefined;
-        let timer: NodeJS.Timeout | undefined;
+        // Called only once poll and timer below exist.
         const finish = (): void => {
           waiters.delete(waiter);
-          if (poll !== undefined) clearInterval(poll);
-          if (timer !== undefined) clearTimeout(timer);
+          clearInterval(poll);
+          clearTimeout(timer);
         };
         const waiter: Waiter = {
           check: () => {
@@ -763,8 +766,8 @@ export async function startFakeSlack(options: StartFakeSlackOptions = {}): Promi
         };
         waiters.add(waiter);
         // Polling too, because a predicate may also look at state outside the recorded calls.
-        poll = setInterval(() => waiter.check(), 10);
-        timer = setTimeout(() => {
+        const poll = setInterval(() => waiter.check(), 10);
+        const timer = setTimeout(() => {
           finish();
           const dump = calls.length === 0 ? '  (no calls)' : calls.map((c) => `  ${summarise(c)}`).join('\n');
           reject(new Error(`fake-slack waitFor${opts.description ? ` (${opts.description})` : ''} timed out after ${timeoutMs} ms; calls so far:\n${dump}`));

@@ -1,0 +1,249 @@
+import { describe, expect, it } from 'vitest';
+import type { ViewOutput } from '@slack/bolt';
+import type { InputBlock, KnownBlock, PlainTextOption } from '@slack/types';
+import {
+  ACTION,
+  ADVISORY_MODAL_CALLBACK,
+  BLOCK,
+  buildAdvisoryModal,
+  parseAdvisorySubmission,
+  targetOptions,
+  type ModalOptions,
+  type SubmittedValues,
+} from '../../../adapters/slack/advisory-modal.js';
+import { BODY_MAX, TITLE_MAX } from '../../../src/domain/advisory.js';
+
+const options: ModalOptions = {
+  groups: [
+    { id: 'hospitals', name: { ja: '病院団体', en: 'Hospital associations' } },
+    { id: 'pharma', name: { ja: '薬剤関係', en: 'Pharmacy' } },
+  ],
+  organisations: [
+    { id: 'jma', name: { ja: '日本医師会', en: 'Japan Medical Association' }, kind: 'member' },
+    { id: 'jha', name: { ja: '日本病院会', en: 'Japan Hospital Association' }, kind: 'member' },
+    { id: 'mhlw', name: { ja: '厚生労働省', en: 'MHLW' }, kind: 'observer' },
+  ],
+};
+
+function inputs(blocks: KnownBlock[]): Map<string, InputBlock> {
+  return new Map(blocks.filter((b): b is InputBlock => b.type === 'input').map((b) => [b.block_id ?? '', b]));
+}
+
+const opt = (value: string, text = value) => ({ text: { type: 'plain_text' as const, text, emoji: true }, value });
+
+/** The shape Slack sends in view_submission: every input block, keyed by block id then action id. */
+function submitted(over: Partial<Record<keyof typeof BLOCK, ViewOutput['state']['values'][string][string]>> = {}) {
+  const values: ViewOutput['state']['values'] = {
+    [BLOCK.title]: { [ACTION.title]: { type: 'plain_text_input', value: '  電子カルテの脆弱性について  ' } },
+    [BLOCK.body]: { [ACTION.body]: { type: 'plain_text_input', value: 'JVN より公表されました。\n<!channel> 対象製品をご確認ください。' } },
+    [BLOCK.tlp]: { [ACTION.tlp]: { type: 'static_select', selected_option: opt('TLP:AMBER+STRICT') } },
+    [BLOCK.severity]: { [ACTION.severity]: { type: 'static_select', selected_option: opt('level3') } },
+    [BLOCK.category]: { [ACTION.category]: { type: 'static_select', selected_option: opt('vulnerability') } },
+    [BLOCK.source]: { [ACTION.source]: { type: 'static_select', selected_option: opt('jpcert') } },
+    [BLOCK.targets]: { [ACTION.targets]: { type: 'checkboxes', selected_options: [opt('observers')] } },
+    [BLOCK.groups]: { [ACTION.groups]: { type: 'multi_static_select', selected_options: [opt('hospitals')] } },
+    [BLOCK.organisations]: {
+      [ACTION.organisations]: { type: 'multi_static_select', selected_options: [opt('jma'), opt('jha')] },
+    },
+    [BLOCK.ackDeadline]: { [ACTION.ackDeadline]: { type: 'static_select', selected_option: opt('120') } },
+    [BLOCK.drill]: { [ACTION.drill]: { type: 'checkboxes', selected_options: [opt('drill')] } },
+  };
+  for (const [key, value] of Object.entries(over)) {
+    const block = BLOCK[key as keyof typeof BLOCK];
+    values[block] = { [ACTION[key as keyof typeof ACTION]]: value };
+  }
+  return values;
+}
+
+describe('buildAdvisoryModal', () => {
+  const view = buildAdvisoryModal(options);
+
+  it('is a modal with short bilingual title and buttons', () => {
+    expect(view.type).toBe('modal');
+    expect(view.callback_id).toBe(ADVISORY_MODAL_CALLBACK);
+    expect(view.title.text).toBe('注意喚起 / Advisory');
+    expect(view.submit?.text).toBe('発信 / Issue');
+    for (const t of [view.title, view.submit, view.close]) expect(t?.text.length ?? 0).toBeLessThanOrEqual(24);
+  });
+
+  it('has every field, with the right limits and defaults', () => {
+    const byId = inputs(view.blocks as KnownBlock[]);
+    expect([...byId.keys()]).toEqual([
+      BLOCK.title,
+      BLOCK.body,
+      BLOCK.tlp,
+      BLOCK.severity,
+      BLOCK.category,
+      BLOCK.source,
+      BLOCK.targets,
+      BLOCK.groups,
+      BLOCK.organisations,
+      BLOCK.ackDeadline,
+      BLOCK.drill,
+    ]);
+    expect(byId.get(BLOCK.title)?.element).toMatchObject({ type: 'plain_text_input', max_length: TITLE_MAX });
+    expect(byId.get(BLOCK.body)?.element).toMatchObject({ type: 'plain_text_input', multiline: true, max_length: 3000 });
+    expect(byId.get(BLOCK.tlp)?.element).toMatchObject({ initial_option: { value: 'TLP:AMBER' } });
+    expect(byId.get(BLOCK.severity)?.element).toMatchObject({ initial_option: { value: 'level2' } });
+    expect(byId.get(BLOCK.ackDeadline)?.element).toMatchObject({ initial_option: { value: 'default' } });
+    expect(byId.get(BLOCK.targets)?.optional).toBe(true);
+    expect(byId.get(BLOCK.drill)?.label.text).toBe('訓練 / Drill');
+
+    const tlp = byId.get(BLOCK.tlp)?.element as { options: PlainTextOption[] };
+    expect(tlp.options.map((o) => o.text.text)).toEqual(['TLP:RED', 'TLP:AMBER+STRICT', 'TLP:AMBER', 'TLP:GREEN', 'TLP:CLEAR']);
+    expect(tlp.options[0]?.description?.text).toBe('受信者限り / For the named recipients only');
+
+    const deadline = byId.get(BLOCK.ackDeadline)?.element as { options: PlainTextOption[] };
+    expect(deadline.options.map((o) => o.value)).toEqual(['default', '15', '30', '60', '120', '240', '480', '1440', '4320']);
+    expect(deadline.options.map((o) => o.text.text)).toContain('2時間 / 2 hours');
+
+    const targets = byId.get(BLOCK.targets)?.element as { options: PlainTextOption[] };
+    expect(targets.options.map((o) => o.text.text)).toEqual(['全構成員 / All members', 'オブザーバー / Observers']);
+  });
+
+  it('keeps every option text and description within 75 characters', () => {
+    for (const b of inputs(view.blocks as KnownBlock[]).values()) {
+      const opts = (b.element as { options?: PlainTextOption[] }).options ?? [];
+      expect(opts.length).toBeLessThanOrEqual(100);
+      for (const o of opts) {
+        expect(o.text.text.length).toBeLessThanOrEqual(75);
+        expect(o.description?.text.length ?? 0).toBeLessThanOrEqual(75);
+      }
+    }
+    const long = buildAdvisoryModal({
+      groups: [],
+      organisations: [{ id: 'x', name: { ja: '長'.repeat(60), en: 'Long '.repeat(20) }, kind: 'observer' }],
+    });
+    const org = inputs(long.blocks as KnownBlock[]).get(BLOCK.organisations)?.element as { options: PlainTextOption[] };
+    expect(org.options[0]?.text.text).toHaveLength(75);
+    expect(org.options[0]?.text.text.endsWith('…')).toBe(true);
+  });
+
+  it('switches to an external select past 100 organisations, and leaves out an empty group list', () => {
+    const many = Array.from({ length: 1788 }, (_, i) => ({
+      id: `city-${i}`,
+      name: { ja: `市${i}`, en: `City ${i}` },
+      kind: 'member' as const,
+    }));
+    const big = inputs(buildAdvisoryModal({ groups: [], organisations: many }).blocks as KnownBlock[]);
+    expect(big.has(BLOCK.groups)).toBe(false);
+    expect(big.get(BLOCK.organisations)?.element).toMatchObject({
+      type: 'multi_external_select',
+      action_id: ACTION.organisations,
+    });
+  });
+});
+
+describe('targetOptions', () => {
+  const orgs = [
+    ...options.organisations,
+    ...Array.from({ length: 300 }, (_, i) => ({ id: `city-${i}`, name: { ja: `市${i}`, en: `City ${i}` }, kind: 'member' as const })),
+    { id: 'yokohama', name: { ja: '横浜市', en: 'Yokohama City' }, kind: 'member' as const },
+  ];
+
+  it('matches id, Japanese and English names, prefix first, at most 100', () => {
+    expect(targetOptions('横浜', orgs).map((o) => o.value)).toEqual(['yokohama']);
+    expect(targetOptions('JAPAN med', orgs).map((o) => o.value)).toEqual(['jma']);
+    expect(targetOptions('mhlw', orgs)[0]?.text.text).toBe('厚生労働省 / MHLW (オブザーバー / Observers)');
+    expect(targetOptions('', orgs)).toHaveLength(100);
+    expect(targetOptions('city', orgs)).toHaveLength(100);
+    const hospital = targetOptions('hospital', orgs).map((o) => o.value);
+    expect(hospital).toEqual(['jha']);
+    // "City" is a prefix of "City 1" but only contained in "Yokohama City".
+    expect(targetOptions('city', [orgs.at(-1)!, orgs[3]!]).map((o) => o.value)).toEqual(['city-0', 'yokohama']);
+  });
+
+  it('treats full-width input like half-width', () => {
+    expect(targetOptions('ＪＭＡ', orgs).map((o) => o.value)).toEqual(['jma']);
+  });
+});
+
+describe('parseAdvisorySubmission', () => {
+  it('round-trips a realistic submission', () => {
+    const values = submitted();
+    const sv: SubmittedValues = values; // Bolt's type is accepted as it is.
+    const result = parseAdvisorySubmission(sv);
+    expect(result).toEqual({
+      ok: true,
+      input: {
+        title: '電子カルテの脆弱性について',
+        body: 'JVN より公表されました。\n<!channel> 対象製品をご確認ください。',
+        tlp: 'TLP:AMBER+STRICT',
+        severity: 'level3',
+        category: 'vulnerability',
+        source: 'jpcert',
+        drill: true,
+        targets: { allMembers: false, observers: true, groups: ['hospitals'], members: ['jma', 'jha'] },
+        ackDeadlineMinutes: 120,
+      },
+    });
+  });
+
+  it('reads "severity default" as no deadline, and unticked boxes as false', () => {
+    const result = parseAdvisorySubmission(
+      submitted({
+        ackDeadline: { type: 'static_select', selected_option: opt('default') },
+        drill: { type: 'checkboxes', selected_options: [] },
+        targets: { type: 'checkboxes', selected_options: [opt('all_members')] },
+        groups: { type: 'multi_static_select', selected_options: [] },
+        organisations: { type: 'multi_static_select', selected_options: [] },
+      }),
+    );
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.input.ackDeadlineMinutes).toBeUndefined();
+    expect(result.input.drill).toBe(false);
+    expect(result.input.targets).toEqual({ allMembers: true, observers: false, groups: [], members: [] });
+  });
+
+  it('accepts a form whose directory has no groups (no groups block at all)', () => {
+    const values = submitted();
+    delete values[BLOCK.groups];
+    const result = parseAdvisorySubmission(values);
+    expect(result.ok && result.input.targets.groups).toEqual([]);
+  });
+
+  it('reports every invalid field at once, each on its own block', () => {
+    const result = parseAdvisorySubmission(
+      submitted({
+        title: { type: 'plain_text_input', value: '   ' },
+        body: { type: 'plain_text_input', value: null },
+        tlp: { type: 'static_select', selected_option: opt('TLP:WHITE') },
+        severity: { type: 'static_select', selected_option: null },
+        category: { type: 'static_select', selected_option: null },
+        source: { type: 'static_select', selected_option: opt('rumour') },
+        targets: { type: 'checkboxes', selected_options: [] },
+        groups: { type: 'multi_static_select', selected_options: [] },
+        organisations: { type: 'multi_static_select', selected_options: [] },
+        ackDeadline: { type: 'static_select', selected_option: opt('soon') },
+      }),
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(Object.keys(result.errors).sort()).toEqual(
+      [BLOCK.title, BLOCK.body, BLOCK.tlp, BLOCK.severity, BLOCK.category, BLOCK.source, BLOCK.targets, BLOCK.ackDeadline].sort(),
+    );
+    expect(result.errors[BLOCK.title]).toBe('件名を入力してください。 / Enter the title.');
+    expect(result.errors[BLOCK.body]).toBe('本文を入力してください。 / Enter the body.');
+    expect(result.errors[BLOCK.category]).toBe('種別を選択してください。 / Choose the category.');
+    expect(result.errors[BLOCK.tlp]).toBe('TLPの値が正しくありません。 / The TLP is not valid.');
+    expect(result.errors[BLOCK.targets]).toContain('宛先を少なくとも一つ指定してください');
+    expect(result.errors[BLOCK.targets]).toContain('Choose at least one target');
+    expect(result.errors[BLOCK.ackDeadline]).toContain('受領確認期限');
+  });
+
+  it('rejects a title or body over the limit', () => {
+    const result = parseAdvisorySubmission(
+      submitted({
+        title: { type: 'plain_text_input', value: 'あ'.repeat(TITLE_MAX + 1) },
+        body: { type: 'plain_text_input', value: 'い'.repeat(BODY_MAX + 1) },
+      }),
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual({
+      [BLOCK.title]: '件名は 150 文字以内にしてください。 / The title must be at most 150 characters.',
+      [BLOCK.body]: '本文は 12,000 文字以内にしてください。 / The body must be at most 12,000 characters.',
+    });
+  });
+});

@@ -1,0 +1,244 @@
+import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError, type WebClient } from '@slack/web-api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSlackWebClient, DELIVERY_EVENT_TYPE, SlackChat, type SlackRenderer } from '../../../adapters/slack/slack-chat.js';
+import { toChatError } from '../../../adapters/slack/slack-errors.js';
+import { ChatError } from '../../../src/ports/chat.js';
+import type { AdvisoryView } from '../../../src/view/views.js';
+import { startFakeSlack, type FakeSlack } from '../../support/fake-slack.js';
+
+const render: SlackRenderer = {
+  advisory: (v) => ({
+    text: `[${v.tlp}] ${v.title}`,
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: v.acknowledged ? `acknowledged by ${v.acknowledged.by}` : v.title } }],
+    attachments: [{ color: '#FFC000', text: v.body }],
+    metadata: { event_type: DELIVERY_EVENT_TYPE, event_payload: { delivery_id: v.deliveryId, advisory_id: v.advisoryId } },
+  }),
+  notice: (n) => ({ text: `notice: ${n.kind}`, blocks: [{ type: 'section', text: { type: 'plain_text', text: n.kind } }] }),
+};
+
+function view(deliveryId: string, patch: Partial<AdvisoryView> = {}): AdvisoryView {
+  return {
+    advisoryId: 'ADV-1',
+    deliveryId,
+    title: 'Patch the VPN appliance',
+    body: 'CVE-2025-0001 is exploited in the wild.',
+    tlp: 'TLP:AMBER',
+    severity: 'level3',
+    category: 'vulnerability',
+    source: 'nisc',
+    drill: false,
+    issuedAt: '2025-01-01T00:00:00.000Z',
+    ackDeadline: '2025-01-01T06:00:00.000Z',
+    memberName: { ja: '医療機関A', en: 'Hospital A' },
+    audience: 'channel',
+    alsoSeenBy: [],
+    ...patch,
+  };
+}
+
+const target = { workspaceId: 'T0CEPTOAR0', channelId: 'C0MEMBER01' };
+
+async function rejection(p: Promise<unknown>): Promise<ChatError> {
+  const err = await p.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ChatError);
+  return err as ChatError;
+}
+
+describe('SlackChat against the fake Slack Web API', () => {
+  let fake: FakeSlack;
+  let client: WebClient;
+  let chat: SlackChat;
+
+  beforeEach(async () => {
+    fake = await startFakeSlack();
+    client = createSlackWebClient({ token: 'xoxb-test-token', slackApiUrl: fake.url, timeoutMs: 2000 });
+    chat = new SlackChat({ client, render });
+  });
+
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  it('posts an advisory without Slack autoformatting and finds it again by its delivery id', async () => {
+    const since = new Date();
+    const ref = await chat.postAdvisory(target, view('ADV-1.m1.slack-C0MEMBER01'));
+    expect(ref).toEqual({ platform: 'slack', channelId: 'C0MEMBER01', messageId: expect.stringMatching(/^\d+\.\d{6}$/) });
+
+    const [call] = fake.callsTo('chat.postMessage');
+    expect(call?.token).toBe('xoxb-test-token');
+    expect(call?.params).toMatchObject({ unfurl_links: 'false', unfurl_media: 'false', link_names: 'false', parse: 'none' });
+    expect(call?.params.metadata).toEqual({ event_type: 'ceptoar_delivery', event_payload: { delivery_id: 'ADV-1.m1.slack-C0MEMBER01', advisory_id: 'ADV-1' } });
+
+    const [stored] = fake.messages('C0MEMBER01');
+    expect(stored?.text).toBe('[TLP:AMBER] Patch the VPN appliance');
+    expect(stored?.attachments).toEqual([{ color: '#FFC000', text: 'CVE-2025-0001 is exploited in the wild.' }]);
+
+    // Another delivery's post in the same channel must not be mistaken for ours.
+    await chat.postAdvisory(target, view('ADV-2.m1.slack-C0MEMBER01', { advisoryId: 'ADV-2' }));
+    expect(await chat.findAdvisoryPost(target, 'ADV-1.m1.slack-C0MEMBER01', since)).toEqual(ref);
+    expect(await chat.findAdvisoryPost(target, 'ADV-9.m1.slack-C0MEMBER01', since)).toBeNull();
+    const history = fake.callsTo('conversations.history')[0];
+    expect(history?.params.include_all_metadata).toBe('true');
+  });
+
+  it('pages through history to find an older post', async () => {
+    const paged = new SlackChat({ client, render, historyPageSize: 2 });
+    const since = new Date();
+    const ref = await paged.postAdvisory(target, view('D-wanted'));
+    for (let i = 0; i < 5; i++) await paged.postAdvisory(target, view(`D-other-${i}`));
+    expect(await paged.findAdvisoryPost(target, 'D-wanted', since)).toEqual(ref);
+    expect(fake.callsTo('conversations.history')).toHaveLength(3);
+  });
+
+  it('gives up the search after the page bound', async () => {
+    const bounded = new SlackChat({ client, render, historyPageSize: 1, historyMaxPages: 2 });
+    const since = new Date();
+    await bounded.postAdvisory(target, view('D-wanted'));
+    for (let i = 0; i < 3; i++) await bounded.postAdvisory(target, view(`D-other-${i}`));
+    expect(await bounded.findAdvisoryPost(target, 'D-wanted', since)).toBeNull();
+    expect(fake.callsTo('conversations.history')).toHaveLength(2);
+  });
+
+  it('a lost response rejects the post, and the stored message is then found (no second post needed)', async () => {
+    const since = new Date();
+    fake.failNext('chat.postMessage', { channel: 'C0MEMBER01', dropResponse: true });
+
+    const err = await rejection(chat.postAdvisory(target, view('D-lost')));
+    expect(err.kind).toBe('transient');
+    expect(fake.messages('C0MEMBER01')).toHaveLength(1);
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+
+    const found = await chat.findAdvisoryPost(target, 'D-lost', since);
+    expect(found).toEqual({ platform: 'slack', channelId: 'C0MEMBER01', messageId: fake.messages('C0MEMBER01')[0]?.ts });
+  });
+
+  it('a 429 surfaces as rate_limited with Retry-After in ms, after exactly one request', async () => {
+    fake.failNext('chat.postMessage', { status: 429, retryAfterSec: 7 });
+    const err = await rejection(chat.postAdvisory(target, view('D-429')));
+    expect(err.kind).toBe('rate_limited');
+    expect(err.retryAfterMs).toBe(7000);
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(fake.messages('C0MEMBER01')).toHaveLength(0);
+  });
+
+  it('channel_not_found is permanent', async () => {
+    fake.setChannel('C0GONE0001', { exists: false });
+    const err = await rejection(chat.postAdvisory({ ...target, channelId: 'C0GONE0001' }, view('D-gone')));
+    expect(err).toMatchObject({ kind: 'permanent', code: 'channel_not_found' });
+  });
+
+  it('not_in_channel and is_archived are permanent', async () => {
+    fake.setChannel('C0NOTIN001', { botMember: false });
+    fake.setChannel('C0ARCH0001', { archived: true });
+    expect(await rejection(chat.postAdvisory({ ...target, channelId: 'C0NOTIN001' }, view('D-a')))).toMatchObject({ kind: 'permanent', code: 'not_in_channel' });
+    expect(await rejection(chat.postAdvisory({ ...target, channelId: 'C0ARCH0001' }, view('D-b')))).toMatchObject({ kind: 'permanent', code: 'is_archived' });
+  });
+
+  it('an HTTP 500 is transient, and so is internal_error', async () => {
+    fake.failNext('chat.postMessage', { status: 500 });
+    expect(await rejection(chat.postAdvisory(target, view('D-500')))).toMatchObject({ kind: 'transient', code: 'http_500' });
+    fake.failNext('chat.postMessage', { error: 'internal_error' });
+    expect(await rejection(chat.postAdvisory(target, view('D-ie')))).toMatchObject({ kind: 'transient', code: 'internal_error' });
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(2);
+  });
+
+  it('a response slower than the client timeout is a transient request_timeout', async () => {
+    const impatient = new SlackChat({ client: createSlackWebClient({ token: 'xoxb-test-token', slackApiUrl: fake.url, timeoutMs: 100 }), render });
+    fake.failNext('chat.postMessage', { delayMs: 400, error: 'internal_error' });
+    expect(await rejection(impatient.postAdvisory(target, view('D-slow')))).toMatchObject({ kind: 'transient', code: 'request_timeout' });
+  });
+
+  it('updates the advisory in place and keeps it findable', async () => {
+    const since = new Date();
+    const ref = await chat.postAdvisory(target, view('D-upd'));
+    await chat.updateAdvisory(ref, view('D-upd', { acknowledged: { by: 'Sato', at: '2025-01-01T01:00:00.000Z', via: 'button' } }));
+    const [stored] = fake.messages('C0MEMBER01');
+    expect(stored?.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: 'acknowledged by Sato' } }]);
+    expect(stored?.edited).toBeDefined();
+    expect(await chat.findAdvisoryPost(target, 'D-upd', since)).toEqual(ref);
+
+    const err = await rejection(chat.updateAdvisory({ ...ref, messageId: '1.000001' }, view('D-upd')));
+    expect(err).toMatchObject({ kind: 'permanent', code: 'message_not_found' });
+  });
+
+  it('isSharedOutside: the directory flag wins without a call; otherwise conversations.info decides', async () => {
+    const address = { platform: 'slack' as const, workspaceId: 'T0CEPTOAR0', sharedOutside: false };
+    fake.setChannel('C0CONNECT1', { extShared: true });
+    fake.setChannel('C0GRID0001', { orgShared: true });
+    fake.setChannel('C0PENDING1', { pendingExtShared: true });
+    fake.setChannel('C0PRIVATE1', { private: true });
+
+    expect(await chat.isSharedOutside({ ...address, channelId: 'C0PRIVATE1', sharedOutside: true })).toBe(true);
+    expect(fake.callsTo('conversations.info')).toHaveLength(0);
+
+    expect(await chat.isSharedOutside({ ...address, channelId: 'C0CONNECT1' })).toBe(true);
+    expect(await chat.isSharedOutside({ ...address, channelId: 'C0GRID0001' })).toBe(true);
+    expect(await chat.isSharedOutside({ ...address, channelId: 'C0PENDING1' })).toBe(true);
+    expect(await chat.isSharedOutside({ ...address, channelId: 'C0PRIVATE1' })).toBe(false);
+
+    fake.setChannel('C0GONE0002', { exists: false });
+    expect(await rejection(chat.isSharedOutside({ ...address, channelId: 'C0GONE0002' }))).toMatchObject({ kind: 'permanent', code: 'channel_not_found' });
+  });
+
+  it('opens a direct conversation and posts a notice into it', async () => {
+    const dm = await chat.openDirectConversation('T0CEPTOAR0', 'U0CONTACT1');
+    expect(dm).toEqual({ workspaceId: 'T0CEPTOAR0', channelId: 'DU0CONTACT1' });
+    expect(fake.callsTo('conversations.open')[0]?.params.users).toBe('U0CONTACT1');
+
+    const ref = await chat.postNotice(dm, {
+      kind: 'delivery_failed',
+      advisoryId: 'ADV-1',
+      title: 't',
+      tlp: 'TLP:GREEN',
+      drill: false,
+      memberName: { ja: 'A', en: 'A' },
+      reason: 'channel_not_found',
+    });
+    expect(ref.channelId).toBe('DU0CONTACT1');
+    expect(fake.messages('DU0CONTACT1').map((m) => m.text)).toEqual(['notice: delivery_failed']);
+
+    fake.setUser('U0NOBODY01', { exists: false });
+    expect(await rejection(chat.openDirectConversation('T0CEPTOAR0', 'U0NOBODY01'))).toMatchObject({ kind: 'permanent', code: 'user_not_found' });
+  });
+});
+
+describe('toChatError', () => {
+  const platform = (error: string) => new WebAPIPlatformError({ ok: false, error });
+
+  it.each(['channel_not_found', 'not_in_channel', 'is_archived', 'invalid_auth', 'token_revoked', 'missing_scope', 'cannot_dm_bot', 'msg_too_long', 'invalid_blocks', 'no_text'])(
+    '%s is permanent',
+    (code) => {
+      expect(toChatError(platform(code))).toMatchObject({ kind: 'permanent', code });
+    },
+  );
+
+  it.each(['internal_error', 'fatal_error', 'service_unavailable', 'ratelimited', 'some_code_slack_adds_later'])('%s is transient', (code) => {
+    expect(toChatError(platform(code))).toMatchObject({ kind: 'transient', code });
+  });
+
+  it('maps rate limits, HTTP and request errors', () => {
+    expect(toChatError(new WebAPIRateLimitedError(30))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 30_000 });
+    expect(toChatError(new WebAPIHTTPError(503, 'Service Unavailable', {}))).toMatchObject({ kind: 'transient', code: 'http_503' });
+    expect(toChatError(new WebAPIHTTPError(404, 'Not Found', {}))).toMatchObject({ kind: 'permanent', code: 'http_404' });
+    const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    expect(toChatError(new WebAPIRequestError(reset))).toMatchObject({ kind: 'transient', code: 'request_error' });
+    expect(toChatError(new WebAPIRequestError(new Error('socket hang up')))).toMatchObject({ kind: 'transient', code: 'request_error' });
+    const timeout = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+    expect(toChatError(new WebAPIRequestError(timeout))).toMatchObject({ kind: 'transient', code: 'request_timeout' });
+    // A 429 whose Retry-After the client could not read: still a rate limit, with no wait given.
+    const unreadable = toChatError(new Error('Retry header did not contain a valid timeout (url: x, retry-after header: soon)'));
+    expect(unreadable).toMatchObject({ kind: 'rate_limited', retryAfterMs: undefined });
+  });
+
+  it('keeps the original error as the cause and passes ChatError through', () => {
+    const original = platform('channel_not_found');
+    expect(toChatError(original).cause).toBe(original);
+    const already = new ChatError('permanent', 'x');
+    expect(toChatError(already)).toBe(already);
+  });
+});

@@ -1,0 +1,134 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openStore, SQLITE_FILE } from '../../../src/store/open-store.js';
+import { SQLITE_SCHEMA_VERSION, SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { aDelivery, aMessage, anAck, anAdvisory, anEvent, bumped } from './fixtures.js';
+import { storeContract } from './store-contract.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'ceptoar-sqlite-store-'));
+let fileCount = 0;
+/** A new file per store, so no test sees another's rows. */
+const freshFile = () => path.join(dir, `store-${++fileCount}.sqlite`);
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+storeContract('SQLite (file)', async () => new SqliteStore(freshFile()));
+storeContract('SQLite (:memory:)', async () => new SqliteStore(':memory:'));
+
+describe('SqliteStore', () => {
+  it('keeps everything across close and reopen', async () => {
+    const file = freshFile();
+    const advisory = anAdvisory();
+    const delivery = aDelivery();
+    const posted = bumped(delivery, { state: 'posted', messages: [aMessage()] });
+    const ack = anAck();
+    const event = anEvent();
+
+    const first = new SqliteStore(file);
+    expect(await first.nextAdvisoryNumber(2026)).toBe(1);
+    await first.createAdvisory(advisory);
+    await first.ensureDeliveries([delivery]);
+    expect(await first.saveDelivery(posted)).toBe(true);
+    await first.addAcknowledgement(ack);
+    await first.appendAudit(event);
+    await first.close();
+
+    const second = new SqliteStore(file);
+    try {
+      expect(await second.nextAdvisoryNumber(2026)).toBe(2);
+      expect(await second.getAdvisory(advisory.id)).toStrictEqual(advisory);
+      expect(await second.createAdvisory({ ...advisory, id: 'ADV-2026-0002' })).toStrictEqual({ advisory, created: false });
+      expect(await second.getDelivery(delivery.id)).toStrictEqual(posted);
+      expect(await second.findDeliveryByMessage(aMessage())).toStrictEqual(posted);
+      expect(await second.saveDelivery(bumped(delivery))).toBe(false);
+      expect(await second.listAcknowledgements(ack.deliveryId)).toStrictEqual([ack]);
+      expect(await second.addAcknowledgement(ack)).toBe(false);
+      expect(await second.listAudit(advisory.id)).toStrictEqual([event]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('opens in WAL mode with a busy timeout and a versioned schema', async () => {
+    const file = freshFile();
+    await new SqliteStore(file).close();
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses a file written by a newer schema instead of guessing', () => {
+    const file = freshFile();
+    const db = new Database(file);
+    db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION + 1}`);
+    db.close();
+    expect(() => new SqliteStore(file)).toThrow(/newer/);
+  });
+
+  it('shares one counter between two stores open on the same file (two processes)', async () => {
+    const file = freshFile();
+    const a = new SqliteStore(file);
+    const b = new SqliteStore(file);
+    try {
+      const numbers = [];
+      for (let i = 0; i < 5; i++) {
+        numbers.push(await a.nextAdvisoryNumber(2026), await b.nextAdvisoryNumber(2026));
+      }
+      expect(numbers).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('refuses to give one message to two deliveries, and rolls the whole write back', async () => {
+    const store = new SqliteStore(':memory:');
+    try {
+      const mine = aDelivery();
+      const theirs = aDelivery({ memberId: 'ajha', channel: { channelId: 'C0AJHA' } });
+      await store.ensureDeliveries([mine, theirs]);
+      const msg = aMessage();
+      const minePosted = bumped(mine, { state: 'posted', messages: [msg] });
+      expect(await store.saveDelivery(minePosted)).toBe(true);
+      await expect(store.saveDelivery(bumped(theirs, { state: 'posted', messages: [msg] }))).rejects.toMatchObject({
+        code: 'STORE.CONFLICT',
+      });
+      expect(await store.getDelivery(theirs.id)).toStrictEqual(theirs);
+      expect(await store.findDeliveryByMessage(msg)).toStrictEqual(minePosted);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('close() twice is harmless', async () => {
+    const store = new SqliteStore(':memory:');
+    await store.close();
+    await store.close();
+  });
+});
+
+describe('openStore without MONGODB_URI', () => {
+  it('creates the data directory and opens the SQLite file in it', async () => {
+    const dataDir = path.join(dir, 'nested', 'data');
+    for (const mongodbUri of [undefined, '', '   ']) {
+      const opened = await openStore({ mongodbUri, dataDir });
+      try {
+        expect(opened.kind).toBe('sqlite');
+        expect(opened.where).toBe(path.join(dataDir, SQLITE_FILE));
+        expect(opened.store).toBeInstanceOf(SqliteStore);
+        expect(await opened.store.nextAdvisoryNumber(2026)).toBeGreaterThan(0);
+      } finally {
+        await opened.store.close();
+      }
+    }
+  });
+});

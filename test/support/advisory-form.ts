@@ -1,0 +1,50 @@
+/** The `view.state.values` Slack sends for a filled-in advisory modal. */
+import { ACTION, BLOCK, DRILL_VALUE, TARGET_ALL_MEMBERS, TARGET_OBSERVERS } from '../../adapters/slack/advisory-modal.js';
+
+export interface FormFields {
+  title?: string;
+  body?: string;
+  tlp?: string;
+  severity?: string;
+  category?: string;
+  source?: string;
+  allMembers?: boolean;
+  observers?: boolean;
+  groups?: string[];
+  members?: string[];
+  deadlineMinutes?: number | 'default';
+  drill?: boolean;
+}
+
+const select = (value: string | undefined) => ({
+  type: 'static_select',
+  selected_option: value === undefined ? null : { value, text: { type: 'plain_text', text: value } },
+});
+const many = (type: string, values: string[]) => ({ type, selected_options: values.map((value) => ({ value, text: { type: 'plain_text', text: value } })) });
+
+export function formValues(f: FormFields): Record<string, Record<string, unknown>> {
+  const flags = [...(f.allMembers ? [TARGET_ALL_MEMBERS] : []), ...(f.observers ? [TARGET_OBSERVERS] : [])];
+  return {
+    [BLOCK.title]: { [ACTION.title]: { type: 'plain_text_input', value: f.title ?? null } },
+    [BLOCK.body]: { [ACTION.body]: { type: 'plain_text_input', value: f.body ?? null } },
+    [BLOCK.tlp]: { [ACTION.tlp]: select(f.tlp) },
+    [BLOCK.severity]: { [ACTION.severity]: select(f.severity) },
+    [BLOCK.category]: { [ACTION.category]: select(f.category) },
+    [BLOCK.source]: { [ACTION.source]: select(f.source) },
+    [BLOCK.targets]: { [ACTION.targets]: many('checkboxes', flags) },
+    [BLOCK.groups]: { [ACTION.groups]: many('multi_static_select', f.groups ?? []) },
+    [BLOCK.organisations]: { [ACTION.organisations]: many('multi_static_select', f.members ?? []) },
+    [BLOCK.ackDeadline]: { [ACTION.ackDeadline]: select(String(f.deadlineMinutes ?? 'default')) },
+    [BLOCK.drill]: { [ACTION.drill]: many('checkboxes', f.drill ? [DRILL_VALUE] : []) },
+  };
+}
+
+export const VALID_FORM: FormFields = {
+  title: 'VPN 装置の脆弱性 (CVE-2026-0001)',
+  body: '該当製品をご利用の場合は直ちに更新してください。',
+  tlp: 'TLP:AMBER',
+  severity: 'level3',
+  category: 'vulnerability',
+  source: 'nisc',
+  allMembers: true,
+};

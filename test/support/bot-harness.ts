@@ -1,0 +1,77 @@
+/**
+ * Starts the whole bot as production does (src/main.ts's startBot: real Bolt HTTP endpoint, real
+ * BullMQ workers on a real Redis, the embedded store) against a fake Slack Web API on loopback.
+ * Each harness has its own queue prefix and data directory, so test files never share state.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { startBot, type RunningBot } from '../../src/main.js';
+import { createLogger } from '../../src/log.js';
+import type { Clock } from '../../src/clock.js';
+import { startFakeSlack, type FakeSlack } from './fake-slack.js';
+import { SlackSender } from './slack-requests.js';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface Harness {
+  fake: FakeSlack;
+  bot: RunningBot;
+  slack: SlackSender;
+  prefix: string;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<Harness> {
+  const fake = await startFakeSlack();
+  const dataDir = await mkdtemp(join(tmpdir(), 'ceptoar-test-'));
+  const prefix = `t-${randomUUID().slice(0, 8)}`;
+  const bot = await startBot({
+    env: {
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: fake.url,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      DATA_DIR: dataDir,
+      MEMBERS_FILE: 'config/members.example.yaml',
+      DELIVERY_RATE_PER_SECOND: '50',
+      ...options.env,
+    },
+    log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const slack = new SlackSender(`${bot.url}/slack/events`, SIGNING_SECRET);
+  return {
+    fake,
+    bot,
+    slack,
+    prefix,
+    async close() {
+      await bot.close();
+      await fake.close();
+      await rm(dataDir, { recursive: true, force: true });
+      await deleteQueueKeys(prefix);
+    },
+  };
+}
+
+/** Leave Redis as we found it: every key under this harness's prefix goes. */
+async function deleteQueueKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

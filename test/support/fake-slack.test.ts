@@ -1,0 +1,126 @@
+import { WebClient } from '@slack/web-api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeSlack, type FakeSlack } from './fake-slack.js';
+
+describe('fake Slack Web API', () => {
+  let fake: FakeSlack;
+  let client: WebClient;
+
+  beforeEach(async () => {
+    fake = await startFakeSlack();
+    client = new WebClient('xoxb-fake', { slackApiUrl: fake.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+  });
+
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  async function post(channel: string, n: number, withMetadata = true): Promise<string> {
+    const res = await client.chat.postMessage({
+      channel,
+      text: `message ${n}`,
+      blocks: [{ type: 'section', text: { type: 'plain_text', text: `block ${n}` } }],
+      ...(withMetadata ? { metadata: { event_type: 'ceptoar_delivery', event_payload: { delivery_id: `d${n}` } } } : {}),
+    });
+    return res.ts ?? '';
+  }
+
+  it('answers auth.test and records the bearer token and decoded nested fields', async () => {
+    const auth = await client.auth.test();
+    expect(auth).toMatchObject({ ok: true, team_id: 'T0CEPTOAR0', user_id: fake.botUserId, bot_id: fake.botId });
+
+    await post('C1', 1);
+    const [call] = fake.callsTo('chat.postMessage');
+    expect(call?.token).toBe('xoxb-fake');
+    expect(call?.params.blocks).toEqual([{ type: 'section', text: { type: 'plain_text', text: 'block 1' } }]);
+    expect(call?.params.metadata).toEqual({ event_type: 'ceptoar_delivery', event_payload: { delivery_id: 'd1' } });
+    expect(fake.messages('C1')[0]).toMatchObject({ text: 'message 1', metadata: { event_payload: { delivery_id: 'd1' } } });
+  });
+
+  it('gives increasing ts values and pages history newest first, honouring oldest and limit', async () => {
+    const ts: string[] = [];
+    for (let i = 0; i < 5; i++) ts.push(await post('C1', i));
+    expect([...ts].sort()).toEqual(ts);
+    expect(new Set(ts).size).toBe(5);
+
+    const first = await client.conversations.history({ channel: 'C1', oldest: ts[0], limit: 2 });
+    expect(first.messages?.map((m) => m.text)).toEqual(['message 4', 'message 3']);
+    expect(first.has_more).toBe(true);
+
+    const second = await client.conversations.history({ channel: 'C1', oldest: ts[0], limit: 2, cursor: first.response_metadata?.next_cursor ?? '' });
+    // oldest is exclusive unless inclusive is set, as on Slack.
+    expect(second.messages?.map((m) => m.text)).toEqual(['message 2', 'message 1']);
+    expect(second.has_more).toBe(false);
+    expect(second.response_metadata?.next_cursor).toBe('');
+
+    const inclusive = await client.conversations.history({ channel: 'C1', oldest: ts[0], inclusive: true });
+    expect(inclusive.messages).toHaveLength(5);
+  });
+
+  it('includes message metadata in history only when include_all_metadata is true', async () => {
+    await post('C1', 1);
+    const without = await client.conversations.history({ channel: 'C1' });
+    expect(without.messages?.[0]?.metadata).toBeUndefined();
+    const withMeta = await client.conversations.history({ channel: 'C1', include_all_metadata: true });
+    expect(withMeta.messages?.[0]?.metadata).toEqual({ event_type: 'ceptoar_delivery', event_payload: { delivery_id: 'd1' } });
+  });
+
+  it('failNext applies to the given channel for the given number of times', async () => {
+    fake.failNext('chat.postMessage', { channel: 'C2', error: 'channel_not_found', times: 2 });
+    await expect(post('C2', 1)).rejects.toMatchObject({ data: { error: 'channel_not_found' } });
+    await post('C1', 2);
+    await expect(post('C2', 3)).rejects.toMatchObject({ data: { error: 'channel_not_found' } });
+    await post('C2', 4);
+    expect(fake.messages('C2').map((m) => m.text)).toEqual(['message 4']);
+  });
+
+  it('answers 429 with Retry-After and stores nothing', async () => {
+    fake.failNext('chat.postMessage', { status: 429, retryAfterSec: 3 });
+    await expect(post('C1', 1)).rejects.toMatchObject({ retryAfter: 3 });
+    const [call] = fake.callsTo('chat.postMessage');
+    expect(call?.outcome).toMatchObject({ status: 429 });
+    expect(fake.messages('C1')).toHaveLength(0);
+  });
+
+  it('models channel states: missing, archived, bot not a member', async () => {
+    fake.setChannel('CGONE', { exists: false });
+    fake.setChannel('CARCH', { archived: true });
+    fake.setChannel('COUT', { botMember: false });
+    await expect(post('CGONE', 1)).rejects.toMatchObject({ data: { error: 'channel_not_found' } });
+    await expect(post('CARCH', 1)).rejects.toMatchObject({ data: { error: 'is_archived' } });
+    await expect(post('COUT', 1)).rejects.toMatchObject({ data: { error: 'not_in_channel' } });
+    const info = await client.conversations.info({ channel: 'CARCH' });
+    expect(info.channel).toMatchObject({ id: 'CARCH', is_archived: true, is_ext_shared: false });
+  });
+
+  it('answers unknown methods with unknown_method and records response_url posts', async () => {
+    await expect(client.apiCall('no.such.method')).rejects.toMatchObject({ data: { error: 'unknown_method' } });
+
+    const res = await fetch(fake.responseUrl('cmd-1'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ response_type: 'ephemeral', text: 'hello' }),
+    });
+    expect(res.status).toBe(200);
+    expect(fake.responses('cmd-1')).toEqual([{ response_type: 'ephemeral', text: 'hello' }]);
+  });
+
+  it('waitFor resolves with the predicate result, and rejects with a dump on timeout', async () => {
+    const waiting = fake.waitFor((calls) => calls.find((c) => c.method === 'chat.postMessage' && c.outcome !== undefined));
+    void post('C1', 1);
+    const call = await waiting;
+    expect(call.params.channel).toBe('C1');
+
+    await expect(fake.waitFor(() => false, { timeoutMs: 50, description: 'never' })).rejects.toThrow(/never.*timed out[\s\S]*chat\.postMessage\(channel=C1/);
+  });
+
+  it('records views.open and lets views.update replace the view', async () => {
+    const opened = await client.views.open({ trigger_id: 't1', view: { type: 'modal', title: { type: 'plain_text', text: 'A' }, blocks: [] } });
+    const id = opened.view?.id ?? '';
+    await client.views.update({ view_id: id, view: { type: 'modal', title: { type: 'plain_text', text: 'B' }, blocks: [] } });
+    expect(fake.views()).toEqual([expect.objectContaining({ id, method: 'views.update', view: expect.objectContaining({ title: { type: 'plain_text', text: 'B' } }) })]);
+    await expect(client.views.update({ view_id: 'VNOPE', view: { type: 'modal', title: { type: 'plain_text', text: 'C' }, blocks: [] } })).rejects.toMatchObject({
+      data: { error: 'not_found' },
+    });
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * Builds requests as Slack sends them to /slack/events: form-encoded, signed with the signing
+ * secret (v0 HMAC-SHA256 over "v0:timestamp:body"), so the real Bolt receiver verifies them.
+ */
+import { createHmac } from 'node:crypto';
+
+export interface SignedPostOptions {
+  /** Seconds since the epoch to claim; default now. Old values test replay protection. */
+  timestamp?: number;
+  /** Sign with another secret, to test refusal. */
+  secret?: string;
+}
+
+export interface SlackPostResult {
+  status: number;
+  text: string;
+  json: unknown;
+}
+
+export class SlackSender {
+  constructor(
+    private readonly endpoint: string,
+    private readonly secret: string,
+  ) {}
+
+  async post(body: string, options: SignedPostOptions = {}): Promise<SlackPostResult> {
+    const ts = options.timestamp ?? Math.floor(Date.now() / 1000);
+    const signature = `v0=${createHmac('sha256', options.secret ?? this.secret).update(`v0:${ts}:${body}`).digest('hex')}`;
+    const res = await fetch(this.endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(ts),
+        'x-slack-signature': signature,
+      },
+      body,
+    });
+    const text = await res.text();
+    let json: unknown = undefined;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined; // not JSON (an empty ack or an error page): `text` has it
+    }
+    return { status: res.status, text, json };
+  }
+
+  command(fields: { command?: string; text: string; userId: string; userName?: string; channelId?: string; responseUrl: string; teamId?: string }, options?: SignedPostOptions) {
+    const body = new URLSearchParams({
+      token: 'legacy-verification-token',
+      team_id: fields.teamId ?? 'T0CEPTOAR0',
+      team_domain: 'ceptoar',
+      channel_id: fields.channelId ?? 'C0SECRETARIAT',
+      channel_name: 'secretariat',
+      user_id: fields.userId,
+      user_name: fields.userName ?? fields.userId.toLowerCase(),
+      command: fields.command ?? '/advisory',
+      text: fields.text,
+      api_app_id: 'A0CEPTOAR',
+      is_enterprise_install: 'false',
+      response_url: fields.responseUrl,
+      trigger_id: `trigger.${Math.random().toString(36).slice(2)}`,
+    }).toString();
+    return this.post(body, options);
+  }
+
+  interaction(payload: Record<string, unknown>, options?: SignedPostOptions) {
+    return this.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), options);
+  }
+
+  viewSubmission(fields: { userId: string; userName?: string; viewId: string; callbackId: string; values: Record<string, unknown> }, options?: SignedPostOptions) {
+    return this.interaction(
+      {
+        type: 'view_submission',
+        team: { id: 'T0CEPTOAR0', domain: 'ceptoar' },
+        user: { id: fields.userId, username: fields.userName ?? fields.userId, name: fields.userName ?? fields.userId, team_id: 'T0CEPTOAR0' },
+        api_app_id: 'A0CEPTOAR',
+        token: 'legacy-verification-token',
+        trigger_id: `trigger.${Math.random().toString(36).slice(2)}`,
+        view: {
+          id: fields.viewId,
+          team_id: 'T0CEPTOAR0',
+          type: 'modal',
+          callback_id: fields.callbackId,
+          private_metadata: '',
+          hash: 'hash',
+          state: { values: fields.values },
+          blocks: [],
+          title: { type: 'plain_text', text: 'x' },
+          app_id: 'A0CEPTOAR',
+          bot_id: 'B0CEPTOAR',
+        },
+        response_urls: [],
+        is_enterprise_install: false,
+      },
+      options,
+    );
+  }
+
+  buttonPress(
+    fields: { userId: string; userName?: string; channelId: string; messageTs: string; actionId: string; value: string; responseUrl: string },
+    options?: SignedPostOptions,
+  ) {
+    return this.interaction(
+      {
+        type: 'block_actions',
+        team: { id: 'T0CEPTOAR0', domain: 'ceptoar' },
+        user: { id: fields.userId, username: fields.userName ?? fields.userId, name: fields.userName ?? fields.userId, team_id: 'T0CEPTOAR0' },
+        api_app_id: 'A0CEPTOAR',
+        token: 'legacy-verification-token',
+        container: { type: 'message_attachment', message_ts: fields.messageTs, channel_id: fields.channelId, is_ephemeral: false, attachment_id: 1 },
+        trigger_id: `trigger.${Math.random().toString(36).slice(2)}`,
+        channel: { id: fields.channelId, name: 'member-channel' },
+        message: { type: 'message', ts: fields.messageTs, text: '' },
+        response_url: fields.responseUrl,
+        actions: [
+          {
+            type: 'button',
+            action_id: fields.actionId,
+            block_id: 'ack',
+            value: fields.value,
+            text: { type: 'plain_text', text: '受領確認 / Acknowledge' },
+            action_ts: String(Date.now() / 1000),
+          },
+        ],
+        is_enterprise_install: false,
+      },
+      options,
+    );
+  }
+}
