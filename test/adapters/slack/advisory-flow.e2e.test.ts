@@ -44,6 +44,23 @@ async function issue(fields: FormFields, expectedPosts: number): Promise<{ advis
   return { advisoryId: String(posts[0]!.metadata!.event_payload['advisory_id']), posts };
 }
 
+/** Every text Slack would parse for mentions: the fallback text and every mrkdwn object. */
+function mrkdwnTexts(m: StoredMessage): string[] {
+  const out: string[] = [m.text];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (o['type'] === 'mrkdwn' && typeof o['text'] === 'string') out.push(o['text']);
+      if (typeof o['fallback'] === 'string') out.push(o['fallback']);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(m.blocks);
+  walk(m.attachments);
+  return out;
+}
+
 function deliveryIdOf(m: StoredMessage): string {
   return String(m.metadata!.event_payload['delivery_id']);
 }
@@ -86,10 +103,13 @@ describe('/advisory from Slack', () => {
     const jma = posts.find((p) => p.channel === JMA)!;
     const raw = JSON.stringify(jma);
     expect(jma.text.startsWith('[TLP:AMBER]')).toBe(true);
-    expect(raw).not.toContain('<!channel>');
-    expect(raw).not.toContain('<!here>');
-    expect(raw).not.toContain('<@U0JMA00001>');
+    // Slack parses mentions only in mrkdwn and in the notification text; plain_text (the header) is inert.
+    for (const text of mrkdwnTexts(jma)) {
+      expect(text).not.toMatch(/<[!@#]/);
+      expect(text).not.toMatch(/@channel/);
+    }
     expect(raw).toContain('&lt;!here&gt;');
+    expect(raw).toContain('&lt;@U0JMA00001&gt;');
     expect(raw).toContain(ACK_ACTION_ID);
     const notice = await h.fake.waitFor(() => h.fake.messages(SECRETARIAT_CHANNEL).find((m) => JSON.stringify(m).includes(advisoryId)));
     expect(JSON.stringify(notice)).toContain(String(MEMBER_CHANNELS));
