@@ -6,8 +6,7 @@ import type { Logger } from '../../src/log.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 import type { BoltApp } from './slack-app.js';
 import { messageForError } from './slack-edge.js';
-
-export const ACK_ACTION_ID = 'advisory_ack';
+import { ACK_ACTION_ID } from './slack-blocks.js';
 
 /**
  * The 受領確認 button. Slack has verified the request; the delivery is looked up from the channel

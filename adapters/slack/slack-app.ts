@@ -3,6 +3,8 @@ import type { Application } from 'express';
 import type { Core } from '../../src/core.js';
 import type { Logger } from '../../src/log.js';
 import { registerAckAction } from './ack-action.js';
+import { boltLogger } from './bolt-logger.js';
+import { registerTargetOptions } from './target-options.js';
 import { registerAdvisoryCommand } from './advisory-command.js';
 import { registerAdvisorySubmission } from './advisory-submission.js';
 
@@ -34,6 +36,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     retryConfig: { retries: 1, factor: 1, minTimeout: 200, maxTimeout: 500 },
   };
   const socketMode = Boolean(opts.appToken);
+  const logger = boltLogger(log);
   const receiver =
     socketMode || !opts.signingSecret
       ? undefined
@@ -43,12 +46,14 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
           app: opts.http,
           // Ack first, work after: Bolt answers Slack as soon as ack() is called.
           processBeforeResponse: false,
+          logger,
           logLevel: LogLevel.WARN,
         });
   const app = new App({
     token: opts.botToken,
     clientOptions,
     deferInitialization: true,
+    logger,
     logLevel: LogLevel.WARN,
     ...(receiver ? { receiver } : { socketMode: true, appToken: opts.appToken }),
   });
@@ -56,6 +61,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   registerAdvisoryCommand(app, opts.core, log);
   registerAdvisorySubmission(app, opts.core, log);
   registerAckAction(app, opts.core, log);
+  registerTargetOptions(app, opts.core, log);
   app.error(async (err) => {
     log.error({ err }, 'unhandled error in a Slack listener');
   });

@@ -4,9 +4,7 @@ import type { MessageRef } from '../../src/domain/platform.js';
 import { ChatError, type ChatPort, type PostTarget } from '../../src/ports/chat.js';
 import type { AdvisoryView, NoticeView } from '../../src/view/views.js';
 import { toChatError } from './slack-errors.js';
-
-/** The metadata event type that marks an advisory post; its payload carries `delivery_id`. */
-export const DELIVERY_EVENT_TYPE = 'ceptoar_delivery';
+import { DELIVERY_EVENT_TYPE } from './slack-blocks.js';
 
 export interface SlackAdvisoryMessage {
   text: string;

@@ -1,6 +1,7 @@
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError, type WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSlackWebClient, DELIVERY_EVENT_TYPE, SlackChat, type SlackRenderer } from '../../../adapters/slack/slack-chat.js';
+import { createSlackWebClient, SlackChat, type SlackRenderer } from '../../../adapters/slack/slack-chat.js';
+import { DELIVERY_EVENT_TYPE } from '../../../adapters/slack/slack-blocks.js';
 import { toChatError } from '../../../adapters/slack/slack-errors.js';
 import { ChatError } from '../../../src/ports/chat.js';
 import type { AdvisoryView } from '../../../src/view/views.js';

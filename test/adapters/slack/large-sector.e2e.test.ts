@@ -1,0 +1,67 @@
+/**
+ * A sector past Slack's 100-option limit: the form searches organisations as the secretariat
+ * types (external select), and an advisory to everyone reaches every channel exactly once.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTION, ADVISORY_MODAL_CALLBACK } from '../../../adapters/slack/advisory-modal.js';
+import { startHarness, type Harness } from '../../support/bot-harness.js';
+import { formValues, VALID_FORM } from '../../support/advisory-form.js';
+import { writeLargeDirectory } from '../../support/large-directory.js';
+import { eventually } from '../../support/eventually.js';
+
+const ORGANISATIONS = 300;
+let h: Harness;
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ceptoar-large-'));
+  const membersFile = await writeLargeDirectory(join(dir, 'members.yaml'), ORGANISATIONS);
+  h = await startHarness({ env: { MEMBERS_FILE: membersFile, DELIVERY_RATE_PER_SECOND: '100', DELIVERY_CONCURRENCY: '20' } });
+});
+afterAll(async () => {
+  await h?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('a sector with hundreds of organisations', () => {
+  it('offers an organisation search instead of a 100-option list', async () => {
+    await h.slack.command({ text: '', userId: 'U0SEC00001', responseUrl: h.fake.responseUrl('open') });
+    const call = await h.fake.waitFor(() => h.fake.callsTo('views.open')[0]);
+    expect(JSON.stringify(call.params['view'])).toContain('multi_external_select');
+
+    const suggest = (value: string, userId = 'U0SEC00001') =>
+      h.slack.interaction({
+        type: 'block_suggestion',
+        user: { id: userId, username: userId, name: userId, team_id: 'T0CEPTOAR0' },
+        team: { id: 'T0CEPTOAR0', domain: 'ceptoar' },
+        api_app_id: 'A0CEPTOAR',
+        token: 'legacy-verification-token',
+        action_id: ACTION.organisations,
+        block_id: 'target_organisations',
+        value,
+        container: { type: 'view', view_id: 'V1' },
+      });
+    const res = await suggest('港');
+    expect(res.status).toBe(200);
+    const options = (res.json as { options: { value: string }[] }).options;
+    expect(options.map((o) => o.value)).toEqual(['lg-0002']);
+    const many = (await suggest('自治体')).json as { options: unknown[] };
+    expect(many.options).toHaveLength(100);
+    const refused = (await suggest('港', 'U0LG0001')).json as { options: unknown[] };
+    expect(refused.options).toHaveLength(0);
+  });
+
+  it('delivers to every organisation exactly once', async () => {
+    const title = '大規模配信テスト';
+    await h.slack.viewSubmission({ userId: 'U0SEC00001', viewId: 'VLARGE1', callbackId: ADVISORY_MODAL_CALLBACK, values: formValues({ ...VALID_FORM, title }) });
+    const posts = await eventually(async () => {
+      const p = h.fake.callsTo('chat.postMessage').filter((c) => String(c.params['text']).includes(title) && String(c.params['channel']).startsWith('C0LG'));
+      return p.length >= ORGANISATIONS && p;
+    }, { timeoutMs: 60_000, description: `${ORGANISATIONS} posts` });
+    expect(new Set(posts.map((p) => p.params['channel'])).size).toBe(ORGANISATIONS);
+    expect(posts).toHaveLength(ORGANISATIONS);
+  });
+});
