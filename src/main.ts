@@ -3,6 +3,7 @@
  * `npm start` runs it; tests call startBot() with their own environment and clock.
  */
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
@@ -113,6 +114,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 }
 
 async function run(): Promise<void> {
+  // A .env file beside package.json is read when present; real environment variables win.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   try {
     const bot = await startBot({ env: process.env });
     const stop = async (signal: string) => {
