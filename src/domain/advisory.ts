@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Category, Severity, Source, Tlp } from './classification.js';
 import type { Actor } from './platform.js';
+import { ESCALATION_OPTIONAL, type EscalationPolicies, type EscalationPolicy } from './escalation.js';
 
 /** Who an advisory goes to. Members of the union of everything named. */
 export const Targets = z
@@ -35,6 +36,11 @@ export const AdvisoryInput = z.object({
   targets: Targets,
   /** Minutes from issue until acknowledgement is due; absent means the severity default. */
   ackDeadlineMinutes: z.number().int().min(1).max(DEADLINE_MAX_MINUTES).optional(),
+  /** Climb the escalation ladder for members who stay silent; only information-level items may turn it off. */
+  escalate: z.boolean().default(true),
+}).refine((a) => a.escalate || ESCALATION_OPTIONAL.includes(a.severity), {
+  message: 'escalation can be turned off only for level 1 and level 0 advisories',
+  path: ['escalate'],
 });
 export type AdvisoryInput = z.input<typeof AdvisoryInput>;
 export type ValidAdvisoryInput = z.output<typeof AdvisoryInput>;
@@ -57,6 +63,8 @@ export interface Advisory {
   issuedAt: string;
   issuedBy: Actor;
   ackDeadline: string;
+  /** The ladder as it was when issued: later changes to the defaults never touch running ladders. */
+  escalation: EscalationPolicy;
   state: AdvisoryState;
 }
 
@@ -77,16 +85,15 @@ export function isAdvisoryId(text: string): boolean {
   return ID_PATTERN.test(text);
 }
 
-/** Default minutes to acknowledge, by severity: the more severe, the sooner. */
-export const DEFAULT_ACK_MINUTES: Record<Severity, number> = {
-  level4: 15,
-  level3: 60,
-  level2: 4 * 60,
-  level1: 24 * 60,
-  level0: 72 * 60,
-};
-
-export function ackDeadlineFor(input: Pick<ValidAdvisoryInput, 'severity' | 'ackDeadlineMinutes'>, issuedAt: Date): Date {
-  const minutes = input.ackDeadlineMinutes ?? DEFAULT_ACK_MINUTES[input.severity];
-  return new Date(issuedAt.getTime() + minutes * 60_000);
+/** The policy this advisory runs under: the severity's default, with the form's overrides. */
+export function policyFor(input: Pick<ValidAdvisoryInput, 'severity' | 'ackDeadlineMinutes' | 'escalate'>, policies: EscalationPolicies): EscalationPolicy {
+  const base = policies[input.severity];
+  const deadline = input.ackDeadlineMinutes !== undefined ? input.ackDeadlineMinutes * 60 : base.deadline;
+  return {
+    ...base,
+    deadline,
+    // A shorter deadline than the reminder lead leaves no room for it: drop the reminder, keep the phone step.
+    reminderBefore: base.reminderBefore < deadline ? base.reminderBefore : 0,
+    enabled: base.enabled && input.escalate,
+  };
 }

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { StepKind } from './escalation.js';
 import type { Actor, MessageRef, Platform } from './platform.js';
 
 export type DeliveryState = 'queued' | 'posted' | 'acknowledged' | 'failed';
@@ -41,6 +43,13 @@ export interface Delivery {
   messages: MessageRef[];
   failure?: DeliveryFailure | undefined;
   acknowledged?: AckMark | undefined;
+  /**
+   * The escalation ladder's token. Every scheduled step carries the token it was scheduled with;
+   * acknowledgement rotates it, so a step that fires afterwards sees a stale token and does nothing.
+   */
+  escalationToken: string;
+  /** The last ladder step that ran, for the status view. */
+  ladder?: { kind: StepKind; index: number; at: string } | undefined;
   createdAt: string;
   updatedAt: string;
 }
@@ -62,9 +71,15 @@ export function newDelivery(advisoryId: string, memberId: string, channel: Chann
     version: 0,
     postAttempts: 0,
     messages: [],
+    escalationToken: newEscalationToken(),
     createdAt: at,
     updatedAt: at,
   };
+}
+
+/** Short and free of ':' because it becomes part of BullMQ job ids. */
+export function newEscalationToken(): string {
+  return `k${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 }
 
 export type Transition =
@@ -99,7 +114,15 @@ export function markFailed(d: Delivery, code: string, now: Date): Transition {
  */
 export function markAcknowledged(d: Delivery, mark: AckMark, now: Date): Transition {
   if (d.state === 'acknowledged') return { changed: false, reason: 'already', current: d };
-  return changed(d, { state: 'acknowledged', acknowledged: mark }, now);
+  // Acknowledgement is the single cancel point of the ladder: the rotated token makes every pending step stale.
+  return changed(d, { state: 'acknowledged', acknowledged: mark, escalationToken: newEscalationToken() }, now);
+}
+
+/** Note the ladder step that just ran; only while the token it ran under is still current. */
+export function markLadderStep(d: Delivery, token: string, step: { kind: StepKind; index: number }, now: Date): Transition {
+  if (d.escalationToken !== token || d.state === 'acknowledged') return { changed: false, reason: 'not-allowed', current: d };
+  if (d.ladder && d.ladder.kind === step.kind && d.ladder.index === step.index) return { changed: false, reason: 'already', current: d };
+  return changed(d, { ladder: { kind: step.kind, index: step.index, at: now.toISOString() } }, now);
 }
 
 export function isOpen(d: Delivery): boolean {

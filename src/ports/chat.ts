@@ -1,6 +1,6 @@
 import type { ChannelAddress } from '../domain/delivery.js';
 import type { MessageRef, Platform } from '../domain/platform.js';
-import type { AdvisoryView, NoticeView } from '../view/views.js';
+import type { AdvisoryView, NoticeView, PhoneTaskView, ReminderView } from '../view/views.js';
 
 /** A conversation to post into: a channel, or a direct-message conversation. */
 export interface PostTarget {
@@ -8,22 +8,32 @@ export interface PostTarget {
   channelId: string;
 }
 
+/** Everything the bot posts, as platform-neutral views; the adapter renders each kind. */
+export type OutboundView =
+  | { kind: 'advisory'; view: AdvisoryView }
+  | { kind: 'notice'; view: NoticeView }
+  | { kind: 'reminder'; view: ReminderView }
+  | { kind: 'phone_task'; view: PhoneTaskView };
+
 /**
  * What the core asks of a chat platform. The platform's adapter implements it and renders the
- * platform-neutral views; it translates the platform's failures into ChatError.
+ * views; it translates the platform's failures into ChatError.
  */
 export interface ChatPort {
   readonly platform: Platform;
-  /** Post an advisory; the message carries the delivery id so it can be found again. */
-  postAdvisory(target: PostTarget, view: AdvisoryView): Promise<MessageRef>;
-  /** An advisory post for this delivery made since `since`, if one exists (a retry after a lost response). */
-  findAdvisoryPost(target: PostTarget, deliveryId: string, since: Date): Promise<MessageRef | null>;
-  updateAdvisory(ref: MessageRef, view: AdvisoryView): Promise<void>;
+  /**
+   * Post a message. `key` travels with the message (Slack: message metadata) so that findPost can
+   * tell whether an earlier attempt, whose response was lost, already posted it.
+   */
+  post(target: PostTarget, message: OutboundView, key: string): Promise<MessageRef>;
+  /** The message posted with this key since `since`, if any. */
+  findPost(target: PostTarget, key: string, since: Date): Promise<MessageRef | null>;
+  /** Replace a posted message's content (after an acknowledgement, a claim, …); the key stays. */
+  update(ref: MessageRef, message: OutboundView, key: string): Promise<void>;
   /** The direct-message conversation with a user, opened if need be. */
   openDirectConversation(workspaceId: string, userId: string): Promise<PostTarget>;
   /** The platform says the channel is shared beyond its own organisation. */
   isSharedOutside(channel: ChannelAddress): Promise<boolean>;
-  postNotice(target: PostTarget, notice: NoticeView): Promise<MessageRef>;
 }
 
 export type ChatErrorKind = 'rate_limited' | 'permanent' | 'transient';

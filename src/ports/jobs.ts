@@ -1,3 +1,5 @@
+import type { StepKind } from '../domain/escalation.js';
+
 /**
  * Work the core hands to the workflows to do later, outside the request that caused it.
  * Each call is idempotent: the same arguments twice schedule the work once.
@@ -11,4 +13,10 @@ export interface JobScheduler {
   alertDeliveryFailed(deliveryId: string): Promise<void>;
   /** Confirm to the secretariat channel that an advisory went out. */
   announceIssued(advisoryId: string): Promise<void>;
+  /** Run one ladder step at `at` (or at once if past), under the delivery's escalation token. */
+  scheduleEscalation(step: { deliveryId: string; token: string; kind: StepKind; index: number; at: Date }): Promise<void>;
+  /** Clean-up only (the rotated token is what stops a ladder): drop the pending steps of a stale token. */
+  dropEscalation(deliveryId: string, token: string, steps: { kind: StepKind; index: number }[]): Promise<void>;
+  /** Re-render a phone task's messages; `revision` distinguishes successive refreshes. */
+  refreshPhoneTask(taskId: string, revision: number): Promise<void>;
 }

@@ -2,6 +2,9 @@ import type { Advisory } from '../domain/advisory.js';
 import type { Acknowledgement, AuditEvent } from '../domain/audit.js';
 import type { Delivery } from '../domain/delivery.js';
 import type { MessageRef } from '../domain/platform.js';
+import type { PhoneTask } from '../domain/phone-task.js';
+
+export type StepClaim = 'claimed' | 'running' | 'done';
 
 /**
  * Persistence for the core. Two implementations (MongoDB, embedded SQLite) pass one contract suite
@@ -30,5 +33,24 @@ export interface Store {
   /** Append an audit event; an event whose id is already stored is ignored. */
   appendAudit(event: AuditEvent): Promise<void>;
   listAudit(advisoryId: string): Promise<AuditEvent[]>;
+
+  /**
+   * Claim one escalation step, unique on (delivery, token, step key): 'claimed' the first time;
+   * 'running' when claimed before but never finished (a worker died mid-step: the retry redoes the
+   * step's idempotent effects); 'done' once finishStep was called (do nothing).
+   */
+  claimStep(deliveryId: string, token: string, key: string, at: string): Promise<StepClaim>;
+  finishStep(deliveryId: string, token: string, key: string, at: string): Promise<void>;
+
+  /** Insert the task unless the delivery has one (unique on deliveryId); returns the stored task. */
+  ensurePhoneTask(task: PhoneTask): Promise<PhoneTask>;
+  getPhoneTask(id: string): Promise<PhoneTask | null>;
+  /** Compare-and-set on version, as saveDelivery. */
+  savePhoneTask(next: PhoneTask): Promise<boolean>;
+  /** The task a message in an on-call channel belongs to. */
+  findPhoneTaskByMessage(ref: MessageRef): Promise<PhoneTask | null>;
+  /** Tasks still to be worked (open or claimed), oldest first. */
+  listOpenPhoneTasks(): Promise<PhoneTask[]>;
+  listPhoneTasks(advisoryId: string): Promise<PhoneTask[]>;
   close(): Promise<void>;
 }

@@ -1,5 +1,7 @@
 import type { Category, Severity, Source, Tlp } from '../domain/classification.js';
 import type { AckVia, DeliveryState } from '../domain/delivery.js';
+import type { StepKind } from '../domain/escalation.js';
+import type { CallOutcome, PhoneTaskState } from '../domain/phone-task.js';
 import type { LocalisedName } from '../directory/schema.js';
 
 /**
@@ -35,6 +37,9 @@ export interface StatusRow {
   acknowledgedAt?: string | undefined;
   via?: AckVia | undefined;
   failure?: string | undefined;
+  /** Where an unacknowledged member is on the escalation ladder. */
+  ladder?: { kind: StepKind; index: number; at: string } | undefined;
+  phoneTask?: { state: PhoneTaskState; claimedBy?: string | undefined; contactIndex: number; contacts: number; exhausted: boolean } | undefined;
 }
 
 export interface StatusView {
@@ -48,6 +53,72 @@ export interface StatusView {
   counts: Record<DeliveryState, number> & { total: number };
   /** Unacknowledged first, so the secretariat sees who to chase. */
   rows: StatusRow[];
+}
+
+/** A reminder in the member's channel (or TLP:RED direct message) before the deadline. */
+export interface ReminderView {
+  advisoryId: string;
+  deliveryId: string;
+  title: string;
+  tlp: Tlp;
+  drill: boolean;
+  ackDeadline: string;
+  memberName: LocalisedName;
+  /** Platform user ids of the member's contacts to mention: ids from the directory, never user text. */
+  mention: string[];
+}
+
+export interface PhoneContactView {
+  name: string;
+  role?: string | undefined;
+  /** E.164, for tel: links. */
+  phoneE164: string;
+  /** As people read it in Japan, e.g. 03-5555-0101. */
+  phoneDisplay: string;
+  /** This is who to call now. */
+  current: boolean;
+  /** What happened on earlier calls to this contact. */
+  tried: CallOutcome[];
+}
+
+/** A phone task in the on-call channel. */
+export interface PhoneTaskView {
+  taskId: string;
+  advisoryId: string;
+  title: string;
+  tlp: Tlp;
+  severity: Severity;
+  drill: boolean;
+  ackDeadline: string;
+  memberName: LocalisedName;
+  /** 'red': the call script gives only the title and asks the member to call the secretariat. */
+  script: 'standard' | 'red';
+  /** A short excerpt of the body for the caller; absent for TLP:RED. */
+  excerpt?: string | undefined;
+  secretariatName: LocalisedName;
+  contacts: PhoneContactView[];
+  state: PhoneTaskState;
+  claimedBy?: string | undefined;
+  exhausted: boolean;
+  resolution?: { kind: 'reached' | 'acknowledged_elsewhere'; by?: string | undefined; at: string } | undefined;
+}
+
+export interface OncallListView {
+  tasks: {
+    taskId: string;
+    advisoryId: string;
+    title: string;
+    tlp: Tlp;
+    severity: Severity;
+    drill: boolean;
+    memberName: LocalisedName;
+    state: PhoneTaskState;
+    claimedBy?: string | undefined;
+    contactIndex: number;
+    contacts: number;
+    exhausted: boolean;
+    createdAt: string;
+  }[];
 }
 
 export type NoticeView =
@@ -69,4 +140,18 @@ export type NoticeView =
       deliveries: number;
       ackDeadline: string;
       issuedBy: string;
+    }
+  | {
+      /** The ladder reached its end: the member is still silent after every contact was tried (or time ran out). */
+      kind: 'escalation_alert';
+      advisoryId: string;
+      title: string;
+      tlp: Tlp;
+      drill: boolean;
+      memberName: LocalisedName;
+      deliveryState: DeliveryState;
+      /** Contacts whose number was wrong: the directory needs fixing. */
+      wrongNumbers: string[];
+      attempts: number;
+      claimedBy?: string | undefined;
     };
