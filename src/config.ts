@@ -35,11 +35,19 @@ export const ConfigSchema = z
       .default('ceptoar'),
     MONGODB_URI: optionalString.pipe(url(['mongodb:', 'mongodb+srv:']).optional()),
     MEMBERS_FILE: z.string().min(1).default('config/members.example.yaml'),
+    /** Escalation policies by severity; empty: the built-in defaults. */
+    ESCALATION_FILE: optionalString,
     DATA_DIR: z.string().min(1).default('data'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Workspace-wide pace of posts, shared by every worker through BullMQ's global limiter. */
     DELIVERY_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(10),
     DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+    /**
+     * How long a job stays locked to a worker without renewal, and how often stalled jobs are looked
+     * for: a worker that dies (kill -9) mid-job has its job picked up again after about this long.
+     */
+    WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+    WORKER_STALLED_CHECK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
   });
 
 export type Config = z.infer<typeof ConfigSchema>;

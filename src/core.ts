@@ -4,7 +4,10 @@ import { deliverAdvisory, type DeliverOutcome } from './commands/deliver.js';
 import type { CoreDeps } from './commands/deps.js';
 import { issueAdvisory, type IssueRequest, type IssueResult } from './commands/issue-advisory.js';
 import { alertDeliveryFailed, announceIssued } from './commands/notify.js';
-import { refreshDeliveryMessages } from './commands/refresh.js';
+import { refreshDeliveryMessages, refreshPhoneTaskMessages } from './commands/refresh.js';
+import { runEscalationStep, type StepOutcome, type StepRequest } from './commands/escalate.js';
+import { oncallList, phoneTaskAction, type PhoneAction, type PhoneActionResult } from './commands/phone-task.js';
+import type { OncallListView } from './view/views.js';
 import { openAdvisoryForm, statusOf, type TargetOptions } from './commands/status.js';
 import type { AckVia } from './domain/delivery.js';
 import type { StatusView } from './view/views.js';
@@ -42,5 +45,17 @@ export class Core {
   }
   announceIssued(advisoryId: string): Promise<number> {
     return announceIssued(this.deps, advisoryId);
+  }
+  runEscalationStep(req: StepRequest): Promise<StepOutcome> {
+    return runEscalationStep(this.deps, req);
+  }
+  refreshPhoneTask(taskId: string): Promise<number> {
+    return refreshPhoneTaskMessages(this.deps, taskId);
+  }
+  phoneTaskAction(req: { actor: Actor; message: MessageRef; claimedTaskId?: string | undefined; action: PhoneAction }): Promise<PhoneActionResult> {
+    return phoneTaskAction(this.deps, req);
+  }
+  oncallList(actor: Actor): Promise<OncallListView> {
+    return oncallList(this.deps, actor);
   }
 }

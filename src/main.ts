@@ -17,6 +17,7 @@ import { systemClock, type Clock } from './clock.js';
 import { loadConfig, missingForSlack, slackConfigured, type Config } from './config.js';
 import { Core } from './core.js';
 import { loadDirectory } from './directory/load.js';
+import { loadPolicies } from './policy/load-policies.js';
 import { BotError, isBotError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
 import type { ChatPorts } from './ports/chat.js';
@@ -48,6 +49,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     );
   }
   const directory = await loadDirectory(config.MEMBERS_FILE);
+  const policies = await loadPolicies(config.ESCALATION_FILE);
   const closers: (() => Promise<unknown>)[] = [];
   const closeAll = async () => {
     for (const c of closers.reverse()) await c();
@@ -60,7 +62,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     // BullMQ workers block on Redis; they need maxRetriesPerRequest: null.
     const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: false });
     closers.push(() => redis.quit());
-    const jobs = new BullmqJobs(redis, config.QUEUE_PREFIX);
+    const jobs = new BullmqJobs(redis, config.QUEUE_PREFIX, clock);
     closers.push(() => jobs.close());
 
     const chats: ChatPorts = {};
@@ -70,11 +72,17 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       render: { advisory: renderAdvisoryMessage, notice: renderNotice },
     });
 
-    const core = new Core({ store, directory, clock, chats, jobs, log });
+    const core = new Core({ store, directory, clock, chats, jobs, log, policies });
     const workers: Workers = startWorkers(
       core,
       redis,
-      { prefix: config.QUEUE_PREFIX, ratePerSecond: config.DELIVERY_RATE_PER_SECOND, concurrency: config.DELIVERY_CONCURRENCY },
+      {
+        prefix: config.QUEUE_PREFIX,
+        ratePerSecond: config.DELIVERY_RATE_PER_SECOND,
+        concurrency: config.DELIVERY_CONCURRENCY,
+        lockDuration: config.WORKER_LOCK_MS,
+        stalledInterval: config.WORKER_STALLED_CHECK_MS,
+      },
       log,
     );
     closers.push(() => workers.close());

@@ -1,10 +1,12 @@
 import type { JobsOptions } from 'bullmq';
+import type { StepKind } from '../src/domain/escalation.js';
 
 /** Queue names. Workers for one queue may run in many processes; BullMQ shares the work. */
 export const QUEUE = {
   deliver: 'deliver',
   refresh: 'refresh',
   notify: 'notify',
+  escalate: 'escalate',
 } as const;
 
 /**
@@ -16,7 +18,17 @@ export const jobId = {
   refresh: (deliveryId: string, revision: number) => `refresh.${deliveryId}.r${revision}`,
   alertFailed: (deliveryId: string) => `alert-failed.${deliveryId}`,
   announce: (advisoryId: string) => `announce.${advisoryId}`,
+  /** The token is in the id: a rotated token starts a new ladder whose jobs cannot collide with the old one's. */
+  escalate: (deliveryId: string, token: string, key: string, now = false) => `esc.${deliveryId}.${token}.${key}${now ? '.now' : ''}`,
+  refreshPhone: (taskId: string, revision: number) => `refresh-phone.${taskId}.r${revision}`,
 };
+
+export interface EscalateJob {
+  deliveryId: string;
+  token: string;
+  kind: StepKind;
+  index: number;
+}
 
 export type NotifyJob = { kind: 'delivery_failed'; deliveryId: string } | { kind: 'advisory_issued'; advisoryId: string };
 

@@ -3,13 +3,15 @@ import type { Redis } from 'ioredis';
 import type { Core } from '../src/core.js';
 import type { Logger } from '../src/log.js';
 import { runChatJob } from './chat-job.js';
-import { QUEUE, type NotifyJob } from './queues.js';
+import { QUEUE, type EscalateJob, type NotifyJob } from './queues.js';
 
 export interface WorkerSettings {
   prefix: string;
   /** Posts per second across every worker process (BullMQ's limiter is global). */
   ratePerSecond: number;
   concurrency: number;
+  lockDuration: number;
+  stalledInterval: number;
 }
 
 export interface Workers {
@@ -18,7 +20,7 @@ export interface Workers {
 
 /** Start the processors. `connection` must have maxRetriesPerRequest: null (BullMQ blocks on it). */
 export function startWorkers(core: Core, connection: Redis, settings: WorkerSettings, log: Logger): Workers {
-  const common = { connection, prefix: settings.prefix };
+  const common = { connection, prefix: settings.prefix, lockDuration: settings.lockDuration, stalledInterval: settings.stalledInterval };
 
   const deliver = new Worker(
     QUEUE.deliver,
@@ -33,8 +35,8 @@ export function startWorkers(core: Core, connection: Redis, settings: WorkerSett
 
   const refresh = new Worker(
     QUEUE.refresh,
-    async (job: Job<{ deliveryId: string }>, token?: string) =>
-      runChatJob(job, token, () => core.refreshMessages(job.data.deliveryId)),
+    async (job: Job<{ deliveryId: string } | { taskId: string }>, token?: string) =>
+      runChatJob(job, token, () => ('taskId' in job.data ? core.refreshPhoneTask(job.data.taskId) : core.refreshMessages(job.data.deliveryId))),
     { ...common, concurrency: settings.concurrency, limiter: { max: settings.ratePerSecond, duration: 1_000 } },
   );
 
@@ -47,7 +49,13 @@ export function startWorkers(core: Core, connection: Redis, settings: WorkerSett
     { ...common, concurrency: 2 },
   );
 
-  const workers = [deliver, refresh, notify];
+  const escalate = new Worker(
+    QUEUE.escalate,
+    async (job: Job<EscalateJob>, token?: string) => runChatJob(job, token, () => core.runEscalationStep(job.data)),
+    { ...common, concurrency: settings.concurrency },
+  );
+
+  const workers = [deliver, refresh, notify, escalate];
   for (const w of workers) {
     w.on('failed', (job, err) => {
       // A DelayedError is a wait, not a failure; BullMQ does not emit 'failed' for it.

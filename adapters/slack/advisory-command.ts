@@ -3,7 +3,7 @@ import type { Actor } from '../../src/domain/platform.js';
 import type { Logger } from '../../src/log.js';
 import { buildAdvisoryModal } from './advisory-modal.js';
 import type { BoltApp } from './slack-app.js';
-import { renderStatus } from './slack-blocks.js';
+import { renderOncallList, renderStatus } from './slack-blocks.js';
 import { messageForError } from './slack-edge.js';
 import { stacked } from '../../src/i18n/text.js';
 
@@ -13,10 +13,12 @@ const HELP_TEXT = {
   ja: [
     '`/advisory` — 注意喚起の発信フォームを開きます（事務局のみ）',
     '`/advisory status ADV-2026-0001` — 受領確認の状況を表示します（事務局のみ）',
+    '`/advisory oncall` — 未対応の電話タスクを一覧します（電話当番・事務局）',
   ].join('\n'),
   en: [
     '`/advisory` — open the form to issue an advisory (secretariat only)',
     '`/advisory status ADV-2026-0001` — show who has and has not acknowledged (secretariat only)',
+    '`/advisory oncall` — list the phone tasks still to be worked (on-call staff, secretariat)',
   ].join('\n'),
 };
 
@@ -43,6 +45,11 @@ export function registerAdvisoryCommand(app: BoltApp, core: Core, log: Logger): 
           }
           const status = await core.statusOf(actor, id);
           await respond({ response_type: 'ephemeral', ...renderStatus(status) });
+          return;
+        }
+        case 'oncall': {
+          const list = await core.oncallList(actor);
+          await respond({ response_type: 'ephemeral', ...renderOncallList(list) });
           return;
         }
         default:

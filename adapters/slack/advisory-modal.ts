@@ -1,16 +1,19 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextElement, PlainTextOption } from '@slack/types';
 import type { LocalisedName } from '../../src/directory/schema.js';
-import { CATEGORIES, SEVERITIES, SOURCES, TLP_LEVELS } from '../../src/domain/classification.js';
-import {
-  AdvisoryInput,
-  BODY_MAX,
-  DEFAULT_ACK_MINUTES,
-  TITLE_MAX,
-  type ValidAdvisoryInput,
-} from '../../src/domain/advisory.js';
+import { CATEGORIES, SEVERITIES, SOURCES, TLP_LEVELS, type Severity } from '../../src/domain/classification.js';
+import { AdvisoryInput, BODY_MAX, TITLE_MAX, type ValidAdvisoryInput } from '../../src/domain/advisory.js';
+import { ESCALATION_OPTIONAL } from '../../src/domain/escalation.js';
 import { both, CATEGORY_TEXT, ERROR_TEXT, SEVERITY_TEXT, SOURCE_TEXT, T, TLP_TEXT, type Bilingual } from '../../src/i18n/text.js';
 import { truncatePlain } from './mrkdwn.js';
-import { durationText, FIELD_ERROR, FIELD_NOUN, severityDefaultText, ST } from './slack-text.js';
+import {
+  durationText,
+  escalateNotAllowed,
+  FIELD_ERROR,
+  FIELD_NOUN,
+  noEscalateOption,
+  severityDefaultText,
+  ST,
+} from './slack-text.js';
 
 export const ADVISORY_MODAL_CALLBACK = 'advisory_form';
 
@@ -27,6 +30,7 @@ export const BLOCK = {
   organisations: 'target_organisations',
   ackDeadline: 'ack_deadline',
   drill: 'drill',
+  escalate: 'escalate',
 } as const;
 
 /** Action ids inside those blocks. The two target selects double as the options-endpoint action ids. */
@@ -42,12 +46,15 @@ export const ACTION = {
   organisations: 'target_organisations_select',
   ackDeadline: 'ack_deadline_select',
   drill: 'drill_checkbox',
+  escalate: 'no_escalate_checkbox',
 } as const;
 
 /** Checkbox values. */
 export const TARGET_ALL_MEMBERS = 'all_members';
 export const TARGET_OBSERVERS = 'observers';
 export const DRILL_VALUE = 'drill';
+/** Ticked: AdvisoryInput.escalate = false. */
+export const NO_ESCALATE_VALUE = 'no_escalate';
 export const DEADLINE_DEFAULT = 'default';
 export const DEADLINE_CHOICES_MINUTES = [15, 30, 60, 120, 240, 480, 1440, 4320] as const;
 
@@ -64,6 +71,10 @@ const SLACK_INPUT_MAX = 3000;
 export interface ModalOptions {
   groups: { id: string; name: LocalisedName }[];
   organisations: { id: string; name: LocalisedName; kind: 'member' | 'observer' }[];
+  /** Each severity's default acknowledgement deadline, shown next to the severity choices. */
+  defaultDeadlineMinutes: Record<Severity, number>;
+  /** Severities whose escalation may be turned off; empty: the form has no such checkbox. */
+  escalationOptional: readonly Severity[];
 }
 
 function plain(text: string, max = OPTION_TEXT_MAX): PlainTextElement {
@@ -140,7 +151,7 @@ function targetPicker(
 export function buildAdvisoryModal(options: ModalOptions): ModalView {
   const tlpOptions = TLP_LEVELS.map((l) => option(l, l, both(TLP_TEXT[l])));
   const severityOptions = SEVERITIES.map((s) =>
-    option(s, both(SEVERITY_TEXT[s]), both(severityDefaultText(DEFAULT_ACK_MINUTES[s]))),
+    option(s, both(SEVERITY_TEXT[s]), both(severityDefaultText(options.defaultDeadlineMinutes[s]))),
   );
   const deadlineOptions = [
     option(DEADLINE_DEFAULT, both(ST.severityDefault)),
@@ -207,6 +218,20 @@ export function buildAdvisoryModal(options: ModalOptions): ModalView {
       { optional: true },
     ),
   );
+  if (options.escalationOptional.length > 0) {
+    blocks.push(
+      input(
+        BLOCK.escalate,
+        ST.escalation,
+        {
+          type: 'checkboxes',
+          action_id: ACTION.escalate,
+          options: [option(NO_ESCALATE_VALUE, both(noEscalateOption(options.escalationOptional)))],
+        },
+        { optional: true, hint: plain(both(ST.escalationHint), 2000) },
+      ),
+    );
+  }
 
   return {
     type: 'modal',
@@ -243,6 +268,7 @@ const FIELD_BLOCK: Record<string, { block: string; label: Bilingual }> = {
   source: { block: BLOCK.source, label: FIELD_NOUN.source },
   drill: { block: BLOCK.drill, label: FIELD_NOUN.drill },
   ackDeadlineMinutes: { block: BLOCK.ackDeadline, label: FIELD_NOUN.ackDeadline },
+  escalate: { block: BLOCK.escalate, label: FIELD_NOUN.escalate },
 };
 
 export function parseAdvisorySubmission(values: SubmittedValues): SubmissionResult {
@@ -271,6 +297,8 @@ export function parseAdvisorySubmission(values: SubmittedValues): SubmissionResu
       members: many(BLOCK.organisations, ACTION.organisations),
     },
     ackDeadlineMinutes: deadline === undefined || deadline === DEADLINE_DEFAULT ? undefined : Number(deadline),
+    // No block at all (no severity may skip escalation) reads as "escalate", the default.
+    escalate: !many(BLOCK.escalate, ACTION.escalate).includes(NO_ESCALATE_VALUE),
   };
 
   const parsed = AdvisoryInput.safeParse(candidate);
@@ -302,6 +330,8 @@ function placeIssue(issue: IssueLike, candidate: AdvisoryInput): [string, Biling
     if (sub === 'members') return [BLOCK.organisations, FIELD_ERROR.invalid(FIELD_NOUN.organisations)];
     return [BLOCK.targets, FIELD_ERROR.invalid(FIELD_NOUN.targets)];
   }
+  // The schema's "only level 1 and 0 may skip escalation" refinement: say which levels, on the checkbox.
+  if (head === 'escalate' && issue.code === 'custom') return [BLOCK.escalate, escalateNotAllowed(ESCALATION_OPTIONAL)];
   const f = typeof head === 'string' ? FIELD_BLOCK[head] : undefined;
   // An issue on a path the form has no input for cannot be shown next to a field; the title block is the
   // top of the form, so the person at least sees it.

@@ -5,6 +5,7 @@ import type { Logger } from '../../src/log.js';
 import { registerAckAction } from './ack-action.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerTargetOptions } from './target-options.js';
+import { registerPhoneActions } from './phone-actions.js';
 import { registerAdvisoryCommand } from './advisory-command.js';
 import { registerAdvisorySubmission } from './advisory-submission.js';
 
@@ -62,6 +63,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   registerAdvisorySubmission(app, opts.core, log);
   registerAckAction(app, opts.core, log);
   registerTargetOptions(app, opts.core, log);
+  registerPhoneActions(app, opts.core, log);
   app.error(async (err) => {
     log.error({ err }, 'unhandled error in a Slack listener');
   });

@@ -1,32 +1,20 @@
 import { WebClient, type ChatPostMessageArguments, type ChatUpdateArguments, type Logger, type LogLevel } from '@slack/web-api';
 import type { ChannelAddress } from '../../src/domain/delivery.js';
 import type { MessageRef } from '../../src/domain/platform.js';
-import { ChatError, type ChatPort, type PostTarget } from '../../src/ports/chat.js';
-import type { AdvisoryView, NoticeView } from '../../src/view/views.js';
+import { ChatError, type ChatPort, type OutboundView, type PostTarget } from '../../src/ports/chat.js';
 import { toChatError } from './slack-errors.js';
-import { DELIVERY_EVENT_TYPE } from './slack-blocks.js';
+import { POST_EVENT_TYPE, postMetadata, renderMessage, type SlackMessage } from './slack-blocks.js';
 
-export interface SlackAdvisoryMessage {
-  text: string;
-  blocks: unknown[];
-  attachments: unknown[];
-  metadata: { event_type: string; event_payload: Record<string, unknown> };
-}
-
-export interface SlackNoticeMessage {
-  text: string;
-  blocks: unknown[];
-}
-
-/** Block Kit renderers, injected so this adapter stays about talking to Slack. */
-export interface SlackRenderer {
-  advisory(view: AdvisoryView): SlackAdvisoryMessage;
-  notice(n: NoticeView): SlackNoticeMessage;
-}
+/**
+ * Turns any view the core posts into Block Kit. Injected so this adapter stays about talking to Slack; the
+ * metadata (key, kind, ids) is added here, not by the renderer, so every kind is findable the same way.
+ */
+export type SlackRender = (message: OutboundView) => SlackMessage;
 
 export interface SlackChatOptions {
   client: WebClient;
-  render: SlackRenderer;
+  /** Default: renderMessage from slack-blocks.ts. */
+  render?: SlackRender;
   /** conversations.history page size when looking for an earlier post; default 200. */
   historyPageSize?: number;
   /** Pages read before giving up the search; default 10. */
@@ -64,8 +52,9 @@ export function createSlackWebClient(opts: SlackWebClientOptions): WebClient {
   });
 }
 
-// Everything an advisory or notice says is ours and already escaped by the renderer: Slack must not add links,
-// mentions or previews (a preview could fetch a URL from a TLP:AMBER advisory).
+// Everything a message says is ours and already escaped by the renderer: Slack must not add links, mentions or
+// previews (a preview could fetch a URL from a TLP:AMBER advisory). The reminder's mentions are written as <@U…>
+// from directory ids, which Slack honours without link_names.
 const NO_AUTOFORMAT = { unfurl_links: false, unfurl_media: false, link_names: false, parse: 'none' } as const;
 
 type PostMessageBlocks = Extract<ChatPostMessageArguments, { blocks: unknown }>['blocks'];
@@ -79,35 +68,35 @@ function secondsTs(d: Date): string {
 export class SlackChat implements ChatPort {
   readonly platform = 'slack' as const;
   private readonly client: WebClient;
-  private readonly render: SlackRenderer;
+  private readonly render: SlackRender;
   private readonly historyPageSize: number;
   private readonly historyMaxPages: number;
   private readonly clockSkewMs: number;
 
   constructor(opts: SlackChatOptions) {
     this.client = opts.client;
-    this.render = opts.render;
+    this.render = opts.render ?? renderMessage;
     this.historyPageSize = opts.historyPageSize ?? 200;
     this.historyMaxPages = opts.historyMaxPages ?? 10;
     this.clockSkewMs = opts.clockSkewMs ?? 60_000;
   }
 
-  async postAdvisory(target: PostTarget, view: AdvisoryView): Promise<MessageRef> {
-    const m = this.render.advisory(view);
+  async post(target: PostTarget, message: OutboundView, key: string): Promise<MessageRef> {
+    const m = this.render(message);
     const res = await this.call(() =>
       this.client.chat.postMessage({
         channel: target.channelId,
         text: m.text,
         blocks: m.blocks as PostMessageBlocks,
-        attachments: m.attachments as PostMessageAttachments,
-        metadata: m.metadata as MessageMetadata,
+        ...(m.attachments === undefined ? {} : { attachments: m.attachments as PostMessageAttachments }),
+        metadata: postMetadata(message, key) as MessageMetadata,
         ...NO_AUTOFORMAT,
       }),
     );
     return this.ref(res.channel ?? target.channelId, res.ts);
   }
 
-  async findAdvisoryPost(target: PostTarget, deliveryId: string, since: Date): Promise<MessageRef | null> {
+  async findPost(target: PostTarget, key: string, since: Date): Promise<MessageRef | null> {
     const oldest = secondsTs(new Date(since.getTime() - this.clockSkewMs));
     let cursor: string | undefined;
     for (let page = 0; page < this.historyMaxPages; page++) {
@@ -122,8 +111,8 @@ export class SlackChat implements ChatPort {
         }),
       );
       for (const msg of res.messages ?? []) {
-        const meta = msg.metadata as { event_type?: unknown; event_payload?: { delivery_id?: unknown } } | undefined;
-        if (meta?.event_type === DELIVERY_EVENT_TYPE && meta.event_payload?.delivery_id === deliveryId && typeof msg.ts === 'string') {
+        const meta = msg.metadata as { event_type?: unknown; event_payload?: { key?: unknown } } | undefined;
+        if (meta?.event_type === POST_EVENT_TYPE && meta.event_payload?.key === key && typeof msg.ts === 'string') {
           return { platform: 'slack', channelId: target.channelId, messageId: msg.ts };
         }
       }
@@ -134,18 +123,19 @@ export class SlackChat implements ChatPort {
     return null;
   }
 
-  async updateAdvisory(ref: MessageRef, view: AdvisoryView): Promise<void> {
+  async update(ref: MessageRef, message: OutboundView, key: string): Promise<void> {
     if (ref.platform !== 'slack') throw new ChatError('permanent', 'wrong_platform');
-    const m = this.render.advisory(view);
+    const m = this.render(message);
     await this.call(() =>
       this.client.chat.update({
         channel: ref.channelId,
         ts: ref.messageId,
         text: m.text,
         blocks: m.blocks as PostMessageBlocks,
-        attachments: m.attachments as PostMessageAttachments,
-        // Sent again so the updated message can still be found by its delivery id.
-        metadata: m.metadata as MessageMetadata,
+        // Always sent: Slack keeps the old attachments of a message when the update leaves them out.
+        attachments: (m.attachments ?? []) as PostMessageAttachments,
+        // Sent again so the updated message can still be found by its key.
+        metadata: postMetadata(message, key) as MessageMetadata,
         link_names: false,
         parse: 'none',
       }),
@@ -173,19 +163,6 @@ export class SlackChat implements ChatPort {
     const c = res.channel;
     if (c === undefined) throw new ChatError('transient', 'invalid_response');
     return c.is_ext_shared === true || c.is_pending_ext_shared === true || c.is_shared === true || c.is_org_shared === true;
-  }
-
-  async postNotice(target: PostTarget, notice: NoticeView): Promise<MessageRef> {
-    const m = this.render.notice(notice);
-    const res = await this.call(() =>
-      this.client.chat.postMessage({
-        channel: target.channelId,
-        text: m.text,
-        blocks: m.blocks as PostMessageBlocks,
-        ...NO_AUTOFORMAT,
-      }),
-    );
-    return this.ref(res.channel ?? target.channelId, res.ts);
   }
 
   private ref(channelId: string, ts: string | undefined): MessageRef {

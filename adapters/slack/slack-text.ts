@@ -1,3 +1,4 @@
+import type { CallOutcome, PhoneTaskState } from '../../src/domain/phone-task.js';
 import type { Bilingual } from '../../src/i18n/text.js';
 
 /**
@@ -45,7 +46,137 @@ export const ST = {
     en: '(The body is too long to show in full here. Ask the secretariat for the full text.)',
   },
   noRows: { ja: '配信はありません。', en: 'No deliveries.' },
+  // Escalation in the form.
+  escalation: { ja: 'エスカレーション', en: 'Escalation' },
+  escalationHint: {
+    ja: 'チェックすると、未確認の構成員へのリマインド・電話連絡・事務局への通知を行いません。',
+    en: 'When ticked, members who do not acknowledge get no reminder, no phone call, and the secretariat is not alerted.',
+  },
+  // Reminder in the member's channel.
+  reminderHeading: { ja: '⏰ 受領確認のお願い', en: '⏰ Please acknowledge' },
+  reminderPressAbove: {
+    ja: '上の注意喚起メッセージの「受領確認」ボタンを押してください。',
+    en: 'Press the "Acknowledge" button on the advisory message above.',
+  },
+  // Phone task in the on-call channel.
+  phoneTask: { ja: '📞 電話連絡', en: '📞 Phone task' },
+  phoneScript: { ja: '通話例', en: 'Call script' },
+  phoneContacts: { ja: '連絡先（上から順に）', en: 'Contacts (in this order)' },
+  phoneNoContacts: {
+    ja: '名簿に電話の連絡先がありません。事務局に連絡してください。',
+    en: 'The directory lists no phone contact. Tell the secretariat.',
+  },
+  phoneRedNote: {
+    ja: 'TLP:RED のため、件名以外は電話で伝えないでください。',
+    en: 'TLP:RED: say nothing on the phone but the title.',
+  },
+  phoneExcerpt: { ja: '要旨', en: 'Summary' },
+  phoneExhausted: {
+    ja: '⚠️ すべての連絡先に電話しましたが、つながっていません。事務局に報告してください。',
+    en: '⚠️ Every contact has been tried without reaching anyone. Report to the secretariat.',
+  },
+  phoneCancelled: {
+    ja: '取消：チャンネルで受領確認されたため、電話は不要です。',
+    en: 'Cancelled: acknowledged in the channel; no call needed.',
+  },
+  phoneOpen: { ja: '未着手：対応する人は「対応する」を押してください。', en: 'Open: press "Claim" before you call.' },
+  phoneClaim: { ja: '対応する', en: 'Claim' },
+  phoneReached: { ja: '連絡がついた', en: 'Reached' },
+  phoneNoAnswer: { ja: '応答なし', en: 'No answer' },
+  phoneWrongNumber: { ja: '番号違い', en: 'Wrong number' },
+  phoneRelease: { ja: '対応をやめる', en: 'Release' },
+  phoneCurrent: { ja: '今かける相手', en: 'call now' },
+  // On-call list.
+  oncallTitle: { ja: '📞 未完了の電話連絡', en: '📞 Open phone tasks' },
+  oncallEmpty: { ja: '未完了の電話連絡はありません。', en: 'No open phone tasks.' },
+  allTried: { ja: '全連絡先に架電済み', en: 'all contacts tried' },
+  // Escalation alert and status.
+  escalationAlert: {
+    ja: 'エスカレーション後も受領確認がありません',
+    en: 'Still not acknowledged after escalation',
+  },
+  deliveryState: { ja: '配信状態', en: 'Delivery state' },
+  attempts: { ja: '電話の試行回数', en: 'Call attempts' },
+  heldBy: { ja: '電話連絡の担当', en: 'Phone task held by' },
+  nobody: { ja: 'なし', en: 'nobody' },
+  wrongNumbers: { ja: '番号違い', en: 'Wrong numbers' },
+  fixDirectory: { ja: '名簿の電話番号を修正してください。', en: 'Fix these numbers in the directory.' },
+  reminderSent: { ja: 'リマインド送信済み', en: 'reminder sent' },
+  secretariatAlerted: { ja: '事務局に通知済み', en: 'secretariat alerted' },
+  phoneStep: { ja: '電話連絡', en: 'phone task' },
 } as const satisfies Record<string, Bilingual>;
+
+export const PHONE_STATE_TEXT: Record<PhoneTaskState, Bilingual> = {
+  open: { ja: '未着手', en: 'open' },
+  claimed: { ja: '対応中', en: 'claimed' },
+  done: { ja: '完了', en: 'done' },
+  cancelled: { ja: '取消', en: 'cancelled' },
+};
+
+export const CALL_OUTCOME_TEXT: Record<CallOutcome, Bilingual> = {
+  no_answer: { ja: '応答なし', en: 'no answer' },
+  wrong_number: { ja: '番号違い', en: 'wrong number' },
+};
+
+/** "X が対応中（電話中） / claimed by X (calling now)"; `who` is already escaped by the caller. */
+export function claimedByText(who: string): Bilingual {
+  return { ja: `${who} が対応中（電話中）`, en: `claimed by ${who} (calling now)` };
+}
+
+export function reachedText(who: string, at: string): Bilingual {
+  return { ja: `完了：${who} が ${at} に連絡し、受領確認を記録しました。`, en: `Done: reached by ${who} at ${at}; acknowledgement recorded.` };
+}
+
+export function contactOfText(k: number, n: number): Bilingual {
+  return { ja: `連絡先 ${count(k)}/${count(n)}`, en: `contact ${count(k)} of ${count(n)}` };
+}
+
+/** The standard call script; every argument is already escaped by the caller. */
+export function standardScript(secretariat: Bilingual, advisoryId: string, title: Bilingual): Bilingual {
+  return {
+    ja: `「${secretariat.ja}です。注意喚起 ${advisoryId}「${title.ja}」を貴組織のチャンネルに投稿しました。内容をご確認のうえ、「受領確認」ボタンを押してください。」`,
+    en: `"This is ${secretariat.en}. We have posted advisory ${advisoryId} "${title.en}" to your channel. Please read it and press the 受領確認 (Acknowledge) button."`,
+  };
+}
+
+/** The TLP:RED call script: the title and a request to call back, nothing else. */
+export function redScript(secretariat: Bilingual, title: Bilingual): Bilingual {
+  return {
+    ja: `「${secretariat.ja}です。「${title.ja}」の件で、事務局までお電話をお願いします。」`,
+    en: `"This is ${secretariat.en}. About "${title.en}": please call the secretariat (事務局) back."`,
+  };
+}
+
+export function reminderText(advisoryId: string, title: string, deadline: string): Bilingual {
+  return {
+    ja: `注意喚起 ${advisoryId}「${title}」の受領確認がまだありません。期限は ${deadline} です。`,
+    en: `Advisory ${advisoryId} "${title}" has not been acknowledged yet. It is due by ${deadline}.`,
+  };
+}
+
+export function openTasksText(n: number): Bilingual {
+  return { ja: `${count(n)} 件`, en: n === 1 ? '1 task' : `${count(n)} tasks` };
+}
+
+/** "レベル1・0" / "level 1 and 0", from severity ids such as 'level1'. */
+export function levelsText(levels: readonly string[]): Bilingual {
+  const n = levels.map((l) => l.replace(/^level/, ''));
+  const en = n.length <= 1 ? n.join('') : `${n.slice(0, -1).join(', ')} and ${n[n.length - 1]}`;
+  return { ja: `レベル${n.join('・')}`, en: `level ${en}` };
+}
+
+export function noEscalateOption(levels: readonly string[]): Bilingual {
+  const l = levelsText(levels);
+  return { ja: `エスカレーションしない（${l.ja}のみ）`, en: `Do not escalate (${l.en} only)` };
+}
+
+export function escalateNotAllowed(levels: readonly string[]): Bilingual {
+  const l = levelsText(levels);
+  return {
+    ja: `エスカレーションを止められるのは深刻度が${l.ja}の注意喚起だけです。チェックを外すか、深刻度を見直してください。`,
+    en: `Escalation can be turned off only for ${l.en} advisories. Untick the box or check the severity.`,
+  };
+}
 
 /** Why a delivery failed, for the codes the secretariat can act on. */
 export const FAILURE_TEXT: Readonly<Record<string, Bilingual>> = {
@@ -126,6 +257,7 @@ export const FIELD_NOUN = {
   targets: { ja: '宛先', en: 'targets' },
   groups: { ja: 'グループ', en: 'groups' },
   organisations: { ja: '構成員', en: 'organisations' },
+  escalate: { ja: 'エスカレーションの指定', en: 'escalation setting' },
 } as const satisfies Record<string, Bilingual>;
 
 /** Validation messages shown under a modal field; `field` is a FIELD_NOUN. */

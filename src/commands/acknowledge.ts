@@ -4,6 +4,9 @@ import { actorKey, type Actor, type MessageRef } from '../domain/platform.js';
 import { BotError } from '../errors.js';
 import type { CoreDeps } from './deps.js';
 import { transitionDelivery } from './delivery-cas.js';
+import { transitionPhoneTask } from './phone-task-cas.js';
+import { ladder } from '../domain/escalation.js';
+import { closeAcknowledged, phoneTaskIdFor } from '../domain/phone-task.js';
 
 export interface AckResult {
   /** 'acknowledged': this person was first. 'seen': someone was first, this person is added. 'repeat': nothing new. */
@@ -92,5 +95,23 @@ export async function acknowledgeDelivery(
     const revision = (await deps.store.listAcknowledgements(delivery.id)).length;
     await deps.jobs.refreshMessages(delivery.id, revision);
   }
+  if (t.changed) await stopEscalation(deps, current, delivery);
   return { outcome, delivery, first };
+}
+
+/**
+ * The rotated token already makes every pending step stale; this only tidies up: the phone
+ * staff see the task closed (nobody needs to call), and the pending jobs are dropped.
+ */
+async function stopEscalation(deps: CoreDeps, before: Delivery, after: Delivery): Promise<void> {
+  const task = await deps.store.getPhoneTask(phoneTaskIdFor(after.id));
+  if (task) {
+    const t = await transitionPhoneTask(deps.store, task.id, (current) => closeAcknowledged(current, deps.clock.now()));
+    if (t.changed) await deps.jobs.refreshPhoneTask(task.id, t.next.version);
+  }
+  const advisory = await deps.store.getAdvisory(after.advisoryId);
+  if (advisory) {
+    const steps = ladder(advisory.escalation, deps.directory.contactsInOrder(after.memberId).length);
+    await deps.jobs.dropEscalation(after.id, before.escalationToken, steps);
+  }
 }

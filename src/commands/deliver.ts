@@ -5,51 +5,54 @@ import type { MessageRef } from '../domain/platform.js';
 import { BotError } from '../errors.js';
 import { ChatError, type ChatPort, type PostTarget } from '../ports/chat.js';
 import { advisoryView } from '../view/build.js';
-import type { AdvisoryView } from '../view/views.js';
 import type { CoreDeps } from './deps.js';
 import { transitionDelivery } from './delivery-cas.js';
+import { startLadder } from './escalate.js';
 
 export type DeliverOutcome = { outcome: 'posted' | 'already' } | { outcome: 'failed'; code: string };
 
 /** How far back a retry looks for its own earlier post; covers clock skew between us and the platform. */
-const LOOKBACK_MS = 5 * 60_000;
+export const LOOKBACK_MS = 5 * 60_000;
 
 /**
  * Post one delivery. Safe to run any number of times: a retry first looks for the post an
  * earlier attempt may have made (its response lost) before posting again.
  * Rate limits and transient failures are thrown as ChatError for the workflow to wait or retry;
- * permanent failures mark the delivery failed and alert the secretariat.
+ * permanent failures mark the delivery failed, alert the secretariat and go straight to the phone.
  */
 export async function deliverAdvisory(deps: CoreDeps, deliveryId: string): Promise<DeliverOutcome> {
   const delivery = await deps.store.getDelivery(deliveryId);
   if (!delivery) throw new BotError('DELIVERY.NOT_FOUND', 'delivery not found', { deliveryId });
-  if (delivery.state === 'failed') {
-    // The alert may not have been scheduled if we stopped right after marking it failed.
-    await deps.jobs.alertDeliveryFailed(delivery.id);
-    return { outcome: 'failed', code: delivery.failure?.code ?? 'unknown' };
-  }
-  if (delivery.state !== 'queued') return { outcome: 'already' };
-
   const advisory = await deps.store.getAdvisory(delivery.advisoryId);
   if (!advisory) throw new BotError('ADVISORY.NOT_FOUND', 'advisory of delivery not found', { deliveryId });
+  if (delivery.state === 'failed') {
+    // We may have stopped right after marking it failed: make sure what follows a failure was scheduled.
+    await afterFailure(deps, advisory, delivery);
+    return { outcome: 'failed', code: delivery.failure?.code ?? 'unknown' };
+  }
+  if (delivery.state !== 'queued') {
+    if (delivery.state === 'posted') await startLadder(deps, advisory, delivery, 'posted');
+    return { outcome: 'already' };
+  }
+
   const chat = deps.chats[delivery.channel.platform];
-  if (!chat) return fail(deps, delivery, 'PLATFORM_NOT_CONFIGURED');
+  if (!chat) return fail(deps, advisory, delivery, 'PLATFORM_NOT_CONFIGURED');
 
   if (tlpForbidsSharedChannel(advisory.tlp) && tlpAllowsChannelPost(advisory.tlp)) {
     if (delivery.channel.sharedOutside || (await chat.isSharedOutside(delivery.channel))) {
-      return fail(deps, delivery, 'TLP_SHARED_CHANNEL');
+      return fail(deps, advisory, delivery, 'TLP_SHARED_CHANNEL');
     }
   }
 
   const targets = await postTargets(deps, chat, advisory, delivery);
-  if (targets.length === 0) return fail(deps, delivery, 'RED_NO_RECIPIENTS');
+  if (targets.length === 0) return fail(deps, advisory, delivery, 'RED_NO_RECIPIENTS');
 
   const retrying = delivery.postAttempts > 0;
   const attempt = await transitionDelivery(deps.store, delivery.id, (d) => beginPostAttempt(d, deps.clock.now()));
   if (!attempt.changed) return { outcome: 'already' };
 
   const org = deps.directory.organisation(delivery.memberId);
-  const view: AdvisoryView = advisoryView(
+  const view = advisoryView(
     advisory,
     attempt.next,
     org?.name ?? { ja: delivery.memberId, en: delivery.memberId },
@@ -61,19 +64,19 @@ export async function deliverAdvisory(deps: CoreDeps, deliveryId: string): Promi
   const refused: { target: PostTarget; code: string }[] = [];
   for (const target of targets) {
     try {
-      const earlier = retrying ? await chat.findAdvisoryPost(target, delivery.id, since) : null;
-      messages.push(earlier ?? (await chat.postAdvisory(target, view)));
+      const earlier = retrying ? await chat.findPost(target, delivery.id, since) : null;
+      messages.push(earlier ?? (await chat.post(target, { kind: 'advisory', view }, delivery.id)));
     } catch (err) {
       // One contact's closed DM must not stop the others from getting a TLP:RED advisory.
       if (err instanceof ChatError && err.kind === 'permanent' && targets.length > 1) {
         refused.push({ target, code: err.code });
         continue;
       }
-      if (err instanceof ChatError && err.kind === 'permanent') return fail(deps, delivery, err.code);
+      if (err instanceof ChatError && err.kind === 'permanent') return fail(deps, advisory, delivery, err.code);
       throw err;
     }
   }
-  if (messages.length === 0) return fail(deps, delivery, refused[0]?.code ?? 'unknown');
+  if (messages.length === 0) return fail(deps, advisory, delivery, refused[0]?.code ?? 'unknown');
 
   const posted = await transitionDelivery(deps.store, delivery.id, (d) => markPosted(d, messages, deps.clock.now()));
   if (posted.changed) {
@@ -86,6 +89,8 @@ export async function deliverAdvisory(deps: CoreDeps, deliveryId: string): Promi
       detail: { messages: messages.length, refused: refused.map((r) => ({ channel: r.target.channelId, code: r.code })) },
     });
   }
+  const current = posted.changed ? posted.next : posted.current;
+  if (current.state === 'posted') await startLadder(deps, advisory, current, 'posted');
   return { outcome: posted.changed ? 'posted' : 'already' };
 }
 
@@ -93,9 +98,10 @@ export async function deliverAdvisory(deps: CoreDeps, deliveryId: string): Promi
 async function postTargets(deps: CoreDeps, chat: ChatPort, advisory: Advisory, delivery: Delivery): Promise<PostTarget[]> {
   const channel = { workspaceId: delivery.channel.workspaceId, channelId: delivery.channel.channelId };
   if (tlpAllowsChannelPost(advisory.tlp)) return [channel];
+  const platform = delivery.channel.platform;
   const userIds = deps.directory
     .contactsInOrder(delivery.memberId)
-    .map((c) => (delivery.channel.platform === 'slack' ? c.slackUserId : delivery.channel.platform === 'teams' ? c.teamsUserId : undefined))
+    .map((c) => (platform === 'slack' ? c.slackUserId : platform === 'teams' ? c.teamsUserId : undefined))
     .filter((id): id is string => Boolean(id));
   const targets: PostTarget[] = [];
   for (const userId of userIds) {
@@ -110,7 +116,7 @@ async function postTargets(deps: CoreDeps, chat: ChatPort, advisory: Advisory, d
   return targets;
 }
 
-async function fail(deps: CoreDeps, delivery: Delivery, code: string): Promise<DeliverOutcome> {
+async function fail(deps: CoreDeps, advisory: Advisory, delivery: Delivery, code: string): Promise<DeliverOutcome> {
   const t = await transitionDelivery(deps.store, delivery.id, (d) => markFailed(d, code, deps.clock.now()));
   if (t.changed) {
     await deps.store.appendAudit({
@@ -126,6 +132,12 @@ async function fail(deps: CoreDeps, delivery: Delivery, code: string): Promise<D
   const current = t.changed ? t.next : t.current;
   // Posted or acknowledged meanwhile (another worker won): nothing failed.
   if (current.state !== 'failed') return { outcome: 'already' };
-  await deps.jobs.alertDeliveryFailed(delivery.id);
+  await afterFailure(deps, advisory, current);
   return { outcome: 'failed', code: current.failure?.code ?? code };
+}
+
+/** The secretariat hears at once, and the member goes straight to the phone. */
+async function afterFailure(deps: CoreDeps, advisory: Advisory, delivery: Delivery): Promise<void> {
+  await deps.jobs.alertDeliveryFailed(delivery.id);
+  await startLadder(deps, advisory, delivery, 'failed');
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Directory } from '../directory/directory.js';
+import type { EscalationPolicies } from '../domain/escalation.js';
 import type { Logger } from '../log.js';
 import type { ChatPorts } from '../ports/chat.js';
 import type { JobScheduler } from '../ports/jobs.js';
@@ -13,4 +14,6 @@ export interface CoreDeps {
   chats: ChatPorts;
   jobs: JobScheduler;
   log: Logger;
+  /** Default ladders by severity; each advisory keeps a copy of the one it was issued under. */
+  policies: EscalationPolicies;
 }

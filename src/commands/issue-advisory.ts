@@ -1,7 +1,7 @@
 import {
   AdvisoryInput,
-  ackDeadlineFor,
   formatAdvisoryId,
+  policyFor,
   type Advisory,
   type AdvisoryInput as AdvisoryInputType,
 } from '../domain/advisory.js';
@@ -46,6 +46,7 @@ export async function issueAdvisory(deps: CoreDeps, req: IssueRequest): Promise<
   }
 
   const now = deps.clock.now();
+  const escalation = policyFor(input, deps.policies);
   const year = Number(TOKYO_YEAR.format(now));
   const number = await deps.store.nextAdvisoryNumber(year);
   const candidate: Advisory = {
@@ -61,7 +62,8 @@ export async function issueAdvisory(deps: CoreDeps, req: IssueRequest): Promise<
     targets: input.targets,
     issuedAt: now.toISOString(),
     issuedBy: req.actor,
-    ackDeadline: ackDeadlineFor(input, now).toISOString(),
+    ackDeadline: new Date(now.getTime() + escalation.deadline * 1000).toISOString(),
+    escalation,
     state: 'open',
   };
   const { advisory, created } = await deps.store.createAdvisory(candidate);

@@ -4,8 +4,11 @@ import type { NoticeView } from '../view/views.js';
 import { displayName } from '../view/build.js';
 import type { CoreDeps } from './deps.js';
 
-/** Post a notice into every secretariat channel on a platform this process can reach. */
-async function toSecretariat(deps: CoreDeps, notice: NoticeView): Promise<number> {
+/**
+ * Post a notice into every secretariat channel on a platform this process can reach. The key makes
+ * a retried job find its earlier post instead of alerting twice.
+ */
+async function toSecretariat(deps: CoreDeps, notice: NoticeView, key: string, since: Date): Promise<number> {
   let posted = 0;
   for (const channel of deps.directory.secretariatChannels()) {
     const chat = deps.chats[channel.platform];
@@ -14,7 +17,8 @@ async function toSecretariat(deps: CoreDeps, notice: NoticeView): Promise<number
       continue;
     }
     const target: PostTarget = { workspaceId: channel.workspace, channelId: channel.id };
-    await chat.postNotice(target, notice);
+    const earlier = await chat.findPost(target, key, since);
+    if (!earlier) await chat.post(target, { kind: 'notice', view: notice }, key);
     posted += 1;
   }
   return posted;
@@ -34,7 +38,7 @@ export async function alertDeliveryFailed(deps: CoreDeps, deliveryId: string): P
     drill: advisory.drill,
     memberName: deps.directory.organisation(delivery.memberId)?.name ?? { ja: delivery.memberId, en: delivery.memberId },
     reason: delivery.failure?.code ?? 'unknown',
-  });
+  }, `${delivery.id}.failed`, new Date(delivery.updatedAt));
 }
 
 export async function announceIssued(deps: CoreDeps, advisoryId: string): Promise<number> {
@@ -50,5 +54,5 @@ export async function announceIssued(deps: CoreDeps, advisoryId: string): Promis
     deliveries: deliveries.length,
     ackDeadline: advisory.ackDeadline,
     issuedBy: displayName(advisory.issuedBy),
-  });
+  }, `${advisory.id}.issued`, new Date(advisory.issuedAt));
 }

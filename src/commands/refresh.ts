@@ -2,6 +2,7 @@ import { tlpAllowsChannelPost } from '../domain/classification.js';
 import { BotError } from '../errors.js';
 import { advisoryView } from '../view/build.js';
 import type { CoreDeps } from './deps.js';
+import { renderPhoneTask } from './escalate.js';
 
 /** Re-render every message of a delivery from the stored state (after an acknowledgement). */
 export async function refreshDeliveryMessages(deps: CoreDeps, deliveryId: string): Promise<number> {
@@ -14,6 +15,23 @@ export async function refreshDeliveryMessages(deps: CoreDeps, deliveryId: string
   const acks = await deps.store.listAcknowledgements(delivery.id);
   const name = deps.directory.organisation(delivery.memberId)?.name ?? { ja: delivery.memberId, en: delivery.memberId };
   const view = advisoryView(advisory, delivery, name, acks, tlpAllowsChannelPost(advisory.tlp) ? 'channel' : 'direct');
-  for (const ref of delivery.messages) await chat.updateAdvisory(ref, view);
+  for (const ref of delivery.messages) await chat.update(ref, { kind: 'advisory', view }, delivery.id);
   return delivery.messages.length;
+}
+
+/** Re-render a phone task's messages in the on-call channel(s) from the stored state. */
+export async function refreshPhoneTaskMessages(deps: CoreDeps, taskId: string): Promise<number> {
+  const task = await deps.store.getPhoneTask(taskId);
+  if (!task) throw new BotError('PHONE.NOT_FOUND', 'phone task not found', { taskId });
+  const advisory = await deps.store.getAdvisory(task.advisoryId);
+  if (!advisory) throw new BotError('ADVISORY.NOT_FOUND', 'advisory of phone task not found', { taskId });
+  const message = await renderPhoneTask(deps, advisory, task);
+  let updated = 0;
+  for (const ref of task.messages) {
+    const chat = deps.chats[ref.platform];
+    if (!chat) continue;
+    await chat.update(ref, message, task.id);
+    updated += 1;
+  }
+  return updated;
 }

@@ -1,4 +1,6 @@
 import { parseAdvisoryId } from '../domain/advisory.js';
+import { SEVERITIES, type Severity } from '../domain/classification.js';
+import { ESCALATION_OPTIONAL } from '../domain/escalation.js';
 import type { Actor } from '../domain/platform.js';
 import type { LocalisedName } from '../directory/schema.js';
 import { BotError } from '../errors.js';
@@ -13,14 +15,20 @@ export async function statusOf(deps: CoreDeps, actor: Actor, advisoryIdText: str
   const advisory = id ? await deps.store.getAdvisory(id) : null;
   if (!advisory) throw new BotError('ADVISORY.NOT_FOUND', 'advisory not found', { advisoryId: advisoryIdText });
   const deliveries = await deps.store.listDeliveries(advisory.id);
+  const tasks = await deps.store.listPhoneTasks(advisory.id);
   const nameOf = (memberId: string): LocalisedName =>
     deps.directory.organisation(memberId)?.name ?? { ja: memberId, en: memberId };
-  return statusView(advisory, deliveries, nameOf);
+  const contactsOf = (memberId: string) => deps.directory.contactsInOrder(memberId).length;
+  return statusView(advisory, deliveries, nameOf, tasks, contactsOf);
 }
 
 export interface TargetOptions {
   groups: { id: string; name: LocalisedName }[];
   organisations: { id: string; name: LocalisedName; kind: 'member' | 'observer' }[];
+  /** What "severity default" means in the form, from the escalation policies. */
+  defaultDeadlineMinutes: Record<Severity, number>;
+  /** Severities whose ladder may be switched off. */
+  escalationOptional: Severity[];
 }
 
 /** The secretariat may open the form; the form offers the directory's groups and organisations. */
@@ -29,5 +37,7 @@ export async function openAdvisoryForm(deps: CoreDeps, actor: Actor): Promise<Ta
   return {
     groups: deps.directory.groups().map((g) => ({ id: g.id, name: g.name })),
     organisations: deps.directory.organisations().map((o) => ({ id: o.id, name: o.name, kind: o.kind })),
+    defaultDeadlineMinutes: Object.fromEntries(SEVERITIES.map((s) => [s, Math.round(deps.policies[s].deadline / 60)])) as Record<Severity, number>,
+    escalationOptional: [...ESCALATION_OPTIONAL],
   };
 }

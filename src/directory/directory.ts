@@ -35,6 +35,7 @@ export class Directory {
   readonly #secretariatUsers: ReadonlySet<string>;
   readonly #oncallUsers: ReadonlySet<string>;
   readonly #secretariatChannels: readonly SpecialChannel[];
+  readonly #secretariatName: LocalisedName;
   readonly #oncallChannels: readonly SpecialChannel[];
 
   constructor(file: DirectoryFile) {
@@ -52,6 +53,7 @@ export class Directory {
     this.#secretariatUsers = new Set(data.secretariat.users.map(actorKey));
     this.#oncallUsers = new Set(data.oncall.users.map(actorKey));
     this.#secretariatChannels = data.secretariat.channels;
+    this.#secretariatName = data.secretariat.name;
     this.#oncallChannels = data.oncall.channels;
   }
 
@@ -108,6 +110,11 @@ export class Directory {
 
   isOncall(actor: ActorLike): boolean {
     return this.#oncallUsers.has(actorKey(actor));
+  }
+
+  /** Who the phone staff say they are calling for. */
+  secretariatName(): LocalisedName {
+    return this.#secretariatName;
   }
 
   secretariatChannels(): readonly SpecialChannel[] {

@@ -9,7 +9,18 @@ export type AuditAction =
   | 'delivery.failed'
   | 'delivery.acknowledged'
   | 'delivery.seen'
-  | 'delivery.ack_refused';
+  | 'delivery.ack_refused'
+  | 'escalation.reminder'
+  | 'escalation.phone'
+  | 'escalation.next-contact'
+  | 'escalation.alert'
+  | 'phone.claim'
+  | 'phone.release'
+  | 'phone.reached'
+  | 'phone.no_answer'
+  | 'phone.wrong_number'
+  | 'phone.cancelled'
+  | 'phone.refused';
 
 export interface AuditEvent {
   /** Deterministic for state changes (so a retried command writes it once); random for refusals. */

@@ -104,6 +104,18 @@ export const ERROR_TEXT: Record<ErrorCode, Bilingual> = {
     ja: 'このボタンはこのチャンネルの配信に対応していません。記録されました。',
     en: 'This button does not belong to a delivery in this channel. The attempt has been recorded.',
   },
+  'AUTH.NOT_ONCALL': {
+    ja: 'この操作は電話当番または事務局のみが行えます。記録されました。',
+    en: 'Only on-call staff or the secretariat can do this. The attempt has been recorded.',
+  },
+  'PHONE.NOT_FOUND': { ja: 'この電話タスクが見つかりません。', en: 'This phone task cannot be found.' },
+  'PHONE.NOT_YOURS': {
+    ja: 'このボタンはこのメッセージの電話タスクに対応していません。記録されました。',
+    en: 'This button does not belong to the phone task of this message. The attempt has been recorded.',
+  },
+  'PHONE.CLAIMED_BY_OTHER': { ja: '他の担当者が対応中です。', en: 'Someone else is already calling.' },
+  'PHONE.CLOSED': { ja: 'この電話タスクは終了しています。', en: 'This phone task is closed.' },
+  'PHONE.NOT_CLAIMED': { ja: 'この電話タスクは担当されていません。', en: 'Nobody has claimed this phone task.' },
   'DIRECTORY.INVALID': { ja: '構成員名簿に誤りがあります。', en: 'The member directory is not valid.' },
   'DIRECTORY.UNKNOWN_TARGET': { ja: '宛先に名簿にない構成員・グループがあります。', en: 'A target is not in the member directory.' },
   'CONFIG.INVALID': { ja: '設定に誤りがあります。', en: 'The configuration is not valid.' },

@@ -13,8 +13,12 @@ export interface JobScheduler {
   alertDeliveryFailed(deliveryId: string): Promise<void>;
   /** Confirm to the secretariat channel that an advisory went out. */
   announceIssued(advisoryId: string): Promise<void>;
-  /** Run one ladder step at `at` (or at once if past), under the delivery's escalation token. */
-  scheduleEscalation(step: { deliveryId: string; token: string; kind: StepKind; index: number; at: Date }): Promise<void>;
+  /**
+   * Run one ladder step at `at` (or at once if past), under the delivery's escalation token.
+   * `now: true` brings a step forward (every contact already tried): it is a separate job from the
+   * one the ladder scheduled, and the store's step ledger lets only one of them take effect.
+   */
+  scheduleEscalation(step: { deliveryId: string; token: string; kind: StepKind; index: number; at: Date; now?: boolean }): Promise<void>;
   /** Clean-up only (the rotated token is what stops a ladder): drop the pending steps of a stale token. */
   dropEscalation(deliveryId: string, token: string, steps: { kind: StepKind; index: number }[]): Promise<void>;
   /** Re-render a phone task's messages; `revision` distinguishes successive refreshes. */

@@ -4,6 +4,12 @@ import type { Delivery, DeliveryState } from '../domain/delivery.js';
 import type { Actor } from '../domain/platform.js';
 import type { LocalisedName } from '../directory/schema.js';
 import type { AdvisoryView, StatusRow, StatusView } from './views.js';
+import type { PhoneTask } from '../domain/phone-task.js';
+
+function phoneTaskSummary(t: PhoneTask | undefined, contacts: number): StatusRow['phoneTask'] {
+  if (!t) return undefined;
+  return { state: t.state, claimedBy: t.claimedBy ? displayName(t.claimedBy) : undefined, contactIndex: t.contactIndex, contacts, exhausted: t.exhausted };
+}
 
 export function displayName(actor: Actor): string {
   return actor.name ?? actor.userId;
@@ -46,7 +52,10 @@ export function statusView(
   advisory: Advisory,
   deliveries: Delivery[],
   nameOf: (memberId: string) => LocalisedName,
+  phoneTasks: PhoneTask[] = [],
+  contactsOf: (memberId: string) => number = () => 0,
 ): StatusView {
+  const taskOf = new Map(phoneTasks.map((t) => [t.deliveryId, t]));
   const counts = { total: deliveries.length, queued: 0, posted: 0, acknowledged: 0, failed: 0 };
   const rows: StatusRow[] = deliveries.map((d) => {
     counts[d.state] += 1;
@@ -59,6 +68,8 @@ export function statusView(
       acknowledgedAt: d.acknowledged?.at,
       via: d.acknowledged?.via,
       failure: d.failure?.code,
+      ladder: d.state === 'acknowledged' ? undefined : d.ladder,
+      phoneTask: phoneTaskSummary(taskOf.get(d.id), contactsOf(d.memberId)),
     };
   });
   rows.sort((a, b) => STATUS_ORDER[a.state] - STATUS_ORDER[b.state] || a.memberId.localeCompare(b.memberId));

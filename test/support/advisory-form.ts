@@ -1,5 +1,5 @@
 /** The `view.state.values` Slack sends for a filled-in advisory modal. */
-import { ACTION, BLOCK, DRILL_VALUE, TARGET_ALL_MEMBERS, TARGET_OBSERVERS } from '../../adapters/slack/advisory-modal.js';
+import { ACTION, BLOCK, DRILL_VALUE, NO_ESCALATE_VALUE, TARGET_ALL_MEMBERS, TARGET_OBSERVERS } from '../../adapters/slack/advisory-modal.js';
 
 export interface FormFields {
   title?: string;
@@ -14,6 +14,8 @@ export interface FormFields {
   members?: string[];
   deadlineMinutes?: number | 'default';
   drill?: boolean;
+  /** false ticks "do not escalate"; absent or true leaves it unticked. */
+  escalate?: boolean;
 }
 
 const select = (value: string | undefined) => ({
@@ -36,6 +38,7 @@ export function formValues(f: FormFields): Record<string, Record<string, unknown
     [BLOCK.organisations]: { [ACTION.organisations]: many('multi_static_select', f.members ?? []) },
     [BLOCK.ackDeadline]: { [ACTION.ackDeadline]: select(String(f.deadlineMinutes ?? 'default')) },
     [BLOCK.drill]: { [ACTION.drill]: many('checkboxes', f.drill ? [DRILL_VALUE] : []) },
+    [BLOCK.escalate]: { [ACTION.escalate]: many('checkboxes', f.escalate === false ? [NO_ESCALATE_VALUE] : []) },
   };
 }
 

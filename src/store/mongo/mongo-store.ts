@@ -3,9 +3,10 @@ import type { Collection, Db } from 'mongodb';
 import type { Advisory } from '../../domain/advisory.js';
 import type { Acknowledgement, AuditEvent } from '../../domain/audit.js';
 import type { Delivery } from '../../domain/delivery.js';
+import type { PhoneTask } from '../../domain/phone-task.js';
 import type { MessageRef } from '../../domain/platform.js';
 import { BotError } from '../../errors.js';
-import type { Store } from '../../ports/store.js';
+import type { StepClaim, Store } from '../../ports/store.js';
 
 type AdvisoryDoc = Advisory & { _id: string };
 type CounterDoc = { _id: number; n: number };
@@ -13,6 +14,17 @@ type DeliveryDoc = Delivery & { _id: string };
 type AckDoc = Acknowledgement & { _id?: ObjectId };
 /** `seq` orders events that share a timestamp: ObjectIds from one process only grow. */
 type AuditDoc = AuditEvent & { _id: string; seq: ObjectId };
+/** One escalation step of one delivery's ladder; unique on (deliveryId, token, key). */
+interface StepDoc {
+  _id?: ObjectId;
+  deliveryId: string;
+  token: string;
+  key: string;
+  state: 'running' | 'done';
+  claimedAt?: string;
+  finishedAt?: string;
+}
+type PhoneTaskDoc = PhoneTask & { _id: string };
 
 const DUPLICATE_KEY = 11000;
 
@@ -40,6 +52,8 @@ export class MongoStore implements Store {
   private readonly deliveries: Collection<DeliveryDoc>;
   private readonly acknowledgements: Collection<AckDoc>;
   private readonly audit: Collection<AuditDoc>;
+  private readonly steps: Collection<StepDoc>;
+  private readonly phoneTasks: Collection<PhoneTaskDoc>;
 
   private constructor(
     private readonly client: MongoClient,
@@ -50,6 +64,8 @@ export class MongoStore implements Store {
     this.deliveries = db.collection<DeliveryDoc>('deliveries');
     this.acknowledgements = db.collection<AckDoc>('acknowledgements');
     this.audit = db.collection<AuditDoc>('audit');
+    this.steps = db.collection<StepDoc>('escalation_steps');
+    this.phoneTasks = db.collection<PhoneTaskDoc>('phone_tasks');
   }
 
   /** `dbName` overrides the database named in the URI (tests use a fresh one per run). */
@@ -92,6 +108,15 @@ export class MongoStore implements Store {
       ),
       this.acknowledgements.createIndex({ deliveryId: 1, at: 1, _id: 1 }, { name: 'delivery_at' }),
       this.audit.createIndex({ advisoryId: 1, at: 1, seq: 1 }, { name: 'advisory_at' }),
+      this.steps.createIndex({ deliveryId: 1, token: 1, key: 1 }, { unique: true, name: 'delivery_token_key_unique' }),
+      this.phoneTasks.createIndex({ deliveryId: 1 }, { unique: true, name: 'deliveryId_unique' }),
+      // Not unique, for the same reason as the deliveries' messages index.
+      this.phoneTasks.createIndex(
+        { 'messages.platform': 1, 'messages.channelId': 1, 'messages.messageId': 1 },
+        { name: 'messages' },
+      ),
+      this.phoneTasks.createIndex({ state: 1, createdAt: 1, _id: 1 }, { name: 'state_createdAt' }),
+      this.phoneTasks.createIndex({ advisoryId: 1, createdAt: 1, _id: 1 }, { name: 'advisory_createdAt' }),
     ]);
   }
 
@@ -198,6 +223,86 @@ export class MongoStore implements Store {
 
   async listAudit(advisoryId: string): Promise<AuditEvent[]> {
     return this.audit.find<AuditEvent>({ advisoryId }, { ...AUDIT_FIELDS, sort: { at: 1, seq: 1 } }).toArray();
+  }
+
+  async claimStep(deliveryId: string, token: string, key: string, at: string): Promise<StepClaim> {
+    // One atomic upsert: the document as it was before tells whether this call created it.
+    // Concurrent first upserts can race on the unique index; the loser retries and then matches.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const before = await this.steps.findOneAndUpdate(
+          { deliveryId, token, key },
+          // The equality filter gives a new document its deliveryId, token and key.
+          { $setOnInsert: { state: 'running', claimedAt: at } },
+          { upsert: true, returnDocument: 'before', projection: { state: 1 } },
+        );
+        return before === null ? 'claimed' : before.state;
+      } catch (err) {
+        if (attempt >= 3 || !isDuplicateKey(err)) throw err;
+      }
+    }
+  }
+
+  async finishStep(deliveryId: string, token: string, key: string, at: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.steps.updateOne(
+          { deliveryId, token, key },
+          // $min keeps the first finish time: ISO strings order as the instants do.
+          { $set: { state: 'done' }, $min: { finishedAt: at } },
+          { upsert: true },
+        );
+        return;
+      } catch (err) {
+        if (attempt >= 3 || !isDuplicateKey(err)) throw err;
+      }
+    }
+  }
+
+  async ensurePhoneTask(task: PhoneTask): Promise<PhoneTask> {
+    try {
+      await this.phoneTasks.insertOne({ ...task, _id: task.id });
+      return task;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+    // 'local', as in createAdvisory: the winning insert may not be majority-committed yet.
+    const existing = await this.phoneTasks.findOne<PhoneTask>(
+      { deliveryId: task.deliveryId },
+      { ...NO_ID, readConcern: { level: 'local' } },
+    );
+    if (existing) return existing;
+    // The id is taken by a task of another delivery: handing that one back would mix up members.
+    throw new BotError('STORE.CONFLICT', 'phone task id is already used by another delivery', {
+      taskId: task.id,
+      deliveryId: task.deliveryId,
+    });
+  }
+
+  async getPhoneTask(id: string): Promise<PhoneTask | null> {
+    return this.phoneTasks.findOne<PhoneTask>({ _id: id }, NO_ID);
+  }
+
+  async savePhoneTask(next: PhoneTask): Promise<boolean> {
+    const r = await this.phoneTasks.replaceOne({ _id: next.id, version: next.version - 1 }, next);
+    return r.matchedCount === 1;
+  }
+
+  async findPhoneTaskByMessage(ref: MessageRef): Promise<PhoneTask | null> {
+    return this.phoneTasks.findOne<PhoneTask>(
+      { messages: { $elemMatch: { platform: ref.platform, channelId: ref.channelId, messageId: ref.messageId } } },
+      NO_ID,
+    );
+  }
+
+  async listOpenPhoneTasks(): Promise<PhoneTask[]> {
+    return this.phoneTasks
+      .find<PhoneTask>({ state: { $in: ['open', 'claimed'] } }, { ...NO_ID, sort: { createdAt: 1, _id: 1 } })
+      .toArray();
+  }
+
+  async listPhoneTasks(advisoryId: string): Promise<PhoneTask[]> {
+    return this.phoneTasks.find<PhoneTask>({ advisoryId }, { ...NO_ID, sort: { createdAt: 1, _id: 1 } }).toArray();
   }
 
   async close(): Promise<void> {

@@ -2,9 +2,10 @@ import Database from 'better-sqlite3';
 import type { Advisory } from '../../domain/advisory.js';
 import type { Acknowledgement, AuditEvent } from '../../domain/audit.js';
 import type { Delivery } from '../../domain/delivery.js';
+import type { PhoneTask } from '../../domain/phone-task.js';
 import type { MessageRef } from '../../domain/platform.js';
 import { BotError } from '../../errors.js';
-import type { Store } from '../../ports/store.js';
+import type { StepClaim, Store } from '../../ports/store.js';
 
 /**
  * Each entry moves the schema from version i to i + 1. Append only: a database that has run
@@ -60,9 +61,43 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX audit_by_advisory ON audit (advisory_id, at);
   `,
+  `
+  CREATE TABLE escalation_steps (
+    delivery_id TEXT NOT NULL,
+    token       TEXT NOT NULL,
+    step_key    TEXT NOT NULL,
+    state       TEXT NOT NULL CHECK (state IN ('running', 'done')),
+    claimed_at  TEXT,
+    finished_at TEXT,
+    PRIMARY KEY (delivery_id, token, step_key)
+  ) STRICT;
+
+  CREATE TABLE phone_tasks (
+    id          TEXT PRIMARY KEY,
+    delivery_id TEXT NOT NULL UNIQUE,
+    advisory_id TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    version     INTEGER NOT NULL,
+    json        TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX phone_tasks_by_state ON phone_tasks (state, created_at, id);
+  CREATE INDEX phone_tasks_by_advisory ON phone_tasks (advisory_id, created_at, id);
+
+  CREATE TABLE phone_task_messages (
+    platform    TEXT NOT NULL,
+    channel_id  TEXT NOT NULL,
+    message_id  TEXT NOT NULL,
+    task_id     TEXT NOT NULL REFERENCES phone_tasks (id),
+    PRIMARY KEY (platform, channel_id, message_id)
+  ) STRICT;
+  CREATE INDEX phone_task_messages_by_task ON phone_task_messages (task_id);
+  `,
 ];
 
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
+/** For tests that build a file as an older release left it. */
+export const SQLITE_MIGRATIONS = MIGRATIONS;
 
 /** How long a writer waits for another process's lock before giving up with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5_000;
@@ -120,6 +155,49 @@ function prepareStatements(db: Database.Database) {
       `INSERT INTO audit (id, advisory_id, at, json) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     ),
     auditByAdvisory: db.prepare<[string], JsonRow>(`SELECT json FROM audit WHERE advisory_id = ? ORDER BY at, rowid`),
+    insertStep: db.prepare<[string, string, string, string]>(
+      `INSERT INTO escalation_steps (delivery_id, token, step_key, state, claimed_at) VALUES (?, ?, ?, 'running', ?)
+       ON CONFLICT DO NOTHING`,
+    ),
+    stepState: db.prepare<[string, string, string], { state: 'running' | 'done' }>(
+      `SELECT state FROM escalation_steps WHERE delivery_id = ? AND token = ? AND step_key = ?`,
+    ),
+    // The first finish time stays: finishing again is a repeat, not news.
+    finishStep: db.prepare<[string, string, string, string]>(
+      `INSERT INTO escalation_steps (delivery_id, token, step_key, state, finished_at) VALUES (?, ?, ?, 'done', ?)
+       ON CONFLICT (delivery_id, token, step_key)
+       DO UPDATE SET state = 'done', finished_at = COALESCE(finished_at, excluded.finished_at)`,
+    ),
+    insertTask: db.prepare<[string, string, string, string, string, number, string]>(
+      `INSERT INTO phone_tasks (id, delivery_id, advisory_id, state, created_at, version, json)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT DO NOTHING`,
+    ),
+    taskById: db.prepare<[string], JsonRow>(`SELECT json FROM phone_tasks WHERE id = ?`),
+    taskByDelivery: db.prepare<[string], JsonRow>(`SELECT json FROM phone_tasks WHERE delivery_id = ?`),
+    updateTask: db.prepare<[string, string, string, string, number, string, string, number]>(
+      `UPDATE phone_tasks
+       SET delivery_id = ?, advisory_id = ?, state = ?, created_at = ?, version = ?, json = ?
+       WHERE id = ? AND version = ?`,
+    ),
+    openTasks: db.prepare<[], JsonRow>(
+      `SELECT json FROM phone_tasks WHERE state IN ('open', 'claimed') ORDER BY created_at, id`,
+    ),
+    tasksByAdvisory: db.prepare<[string], JsonRow>(
+      `SELECT json FROM phone_tasks WHERE advisory_id = ? ORDER BY created_at, id`,
+    ),
+    deleteTaskMessages: db.prepare<[string]>(`DELETE FROM phone_task_messages WHERE task_id = ?`),
+    insertTaskMessage: db.prepare<[string, string, string, string]>(
+      `INSERT INTO phone_task_messages (platform, channel_id, message_id, task_id) VALUES (?, ?, ?, ?)
+       ON CONFLICT DO NOTHING`,
+    ),
+    taskMessageOwner: db.prepare<[string, string, string], { task_id: string }>(
+      `SELECT task_id FROM phone_task_messages WHERE platform = ? AND channel_id = ? AND message_id = ?`,
+    ),
+    taskByMessage: db.prepare<[string, string, string], JsonRow>(
+      `SELECT t.json FROM phone_task_messages m JOIN phone_tasks t ON t.id = m.task_id
+       WHERE m.platform = ? AND m.channel_id = ? AND m.message_id = ?`,
+    ),
   };
 }
 
@@ -279,6 +357,101 @@ export class SqliteStore implements Store {
   async listAudit(advisoryId: string): Promise<AuditEvent[]> {
     // rowid breaks ties in insertion order: events of one command often share a timestamp.
     return this.q.auditByAdvisory.all(advisoryId).map((r) => JSON.parse(r.json) as AuditEvent);
+  }
+
+  async claimStep(deliveryId: string, token: string, key: string, at: string): Promise<StepClaim> {
+    // IMMEDIATE: another process cannot finish the step between our insert and our read.
+    return this.db
+      .transaction((): StepClaim => {
+        if (this.q.insertStep.run(deliveryId, token, key, at).changes === 1) return 'claimed';
+        const row = this.q.stepState.get(deliveryId, token, key);
+        if (!row) throw new Error(`escalation step ${deliveryId}/${token}/${key} was neither inserted nor found`);
+        return row.state;
+      })
+      .immediate();
+  }
+
+  async finishStep(deliveryId: string, token: string, key: string, at: string): Promise<void> {
+    this.q.finishStep.run(deliveryId, token, key, at);
+  }
+
+  async ensurePhoneTask(task: PhoneTask): Promise<PhoneTask> {
+    return this.db
+      .transaction(() => {
+        const r = this.q.insertTask.run(
+          task.id,
+          task.deliveryId,
+          task.advisoryId,
+          task.state,
+          task.createdAt,
+          task.version,
+          JSON.stringify(task),
+        );
+        if (r.changes === 1) {
+          this.insertTaskMessages(task.id, task.messages);
+          return task;
+        }
+        const existing = parse<PhoneTask>(this.q.taskByDelivery.get(task.deliveryId));
+        if (existing) return existing;
+        // The id is taken by a task of another delivery: handing that one back would mix up members.
+        throw new BotError('STORE.CONFLICT', 'phone task id is already used by another delivery', {
+          taskId: task.id,
+          deliveryId: task.deliveryId,
+        });
+      })
+      .immediate();
+  }
+
+  async getPhoneTask(id: string): Promise<PhoneTask | null> {
+    return parse<PhoneTask>(this.q.taskById.get(id));
+  }
+
+  async savePhoneTask(next: PhoneTask): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const r = this.q.updateTask.run(
+          next.deliveryId,
+          next.advisoryId,
+          next.state,
+          next.createdAt,
+          next.version,
+          JSON.stringify(next),
+          next.id,
+          next.version - 1,
+        );
+        if (r.changes !== 1) return false;
+        this.q.deleteTaskMessages.run(next.id);
+        this.insertTaskMessages(next.id, next.messages);
+        return true;
+      })
+      .immediate();
+  }
+
+  /** As insertMessages, for the on-call channels' task messages. */
+  private insertTaskMessages(taskId: string, messages: MessageRef[]): void {
+    for (const m of messages) {
+      if (this.q.insertTaskMessage.run(m.platform, m.channelId, m.messageId, taskId).changes === 1) continue;
+      const owner = this.q.taskMessageOwner.get(m.platform, m.channelId, m.messageId);
+      if (owner?.task_id !== taskId) {
+        throw new BotError('STORE.CONFLICT', 'message already belongs to another phone task', {
+          taskId,
+          otherTaskId: owner?.task_id,
+          message: m,
+        });
+      }
+    }
+  }
+
+  async findPhoneTaskByMessage(ref: MessageRef): Promise<PhoneTask | null> {
+    return parse<PhoneTask>(this.q.taskByMessage.get(ref.platform, ref.channelId, ref.messageId));
+  }
+
+  async listOpenPhoneTasks(): Promise<PhoneTask[]> {
+    return this.q.openTasks.all().map((r) => JSON.parse(r.json) as PhoneTask);
+  }
+
+  async listPhoneTasks(advisoryId: string): Promise<PhoneTask[]> {
+    return this.q.tasksByAdvisory.all(advisoryId).map((r) => JSON.parse(r.json) as PhoneTask);
   }
 
   async close(): Promise<void> {

@@ -1,21 +1,29 @@
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError, type WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSlackWebClient, SlackChat, type SlackRenderer } from '../../../adapters/slack/slack-chat.js';
-import { DELIVERY_EVENT_TYPE } from '../../../adapters/slack/slack-blocks.js';
+import { createSlackWebClient, SlackChat, type SlackRender } from '../../../adapters/slack/slack-chat.js';
+import { PHONE_CLAIM_ACTION_ID, PHONE_RELEASE_ACTION_ID, POST_EVENT_TYPE } from '../../../adapters/slack/slack-blocks.js';
 import { toChatError } from '../../../adapters/slack/slack-errors.js';
-import { ChatError } from '../../../src/ports/chat.js';
-import type { AdvisoryView } from '../../../src/view/views.js';
+import { ChatError, type OutboundView } from '../../../src/ports/chat.js';
+import type { AdvisoryView, PhoneTaskView } from '../../../src/view/views.js';
 import { startFakeSlack, type FakeSlack } from '../../support/fake-slack.js';
 
-const render: SlackRenderer = {
-  advisory: (v) => ({
-    text: `[${v.tlp}] ${v.title}`,
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: v.acknowledged ? `acknowledged by ${v.acknowledged.by}` : v.title } }],
-    attachments: [{ color: '#FFC000', text: v.body }],
-    metadata: { event_type: DELIVERY_EVENT_TYPE, event_payload: { delivery_id: v.deliveryId, advisory_id: v.advisoryId } },
-  }),
-  notice: (n) => ({ text: `notice: ${n.kind}`, blocks: [{ type: 'section', text: { type: 'plain_text', text: n.kind } }] }),
+/** A stand-in renderer: these tests are about talking to Slack, not about Block Kit. */
+const render: SlackRender = (m) => {
+  switch (m.kind) {
+    case 'advisory': {
+      const v = m.view;
+      return {
+        text: `[${v.tlp}] ${v.title}`,
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: v.acknowledged ? `acknowledged by ${v.acknowledged.by}` : v.title } }],
+        attachments: [{ color: '#FFC000', text: v.body }],
+      };
+    }
+    default:
+      return { text: `${m.kind}: ${m.view.advisoryId}`, blocks: [{ type: 'section', text: { type: 'plain_text', text: m.kind } }] };
+  }
 };
+
+const advisoryPost = (v: AdvisoryView): OutboundView => ({ kind: 'advisory', view: v });
 
 function view(deliveryId: string, patch: Partial<AdvisoryView> = {}): AdvisoryView {
   return {
@@ -67,7 +75,7 @@ describe('SlackChat against the fake Slack Web API', () => {
 
   it('posts an advisory without Slack autoformatting and finds it again by its delivery id', async () => {
     const since = new Date();
-    const ref = await chat.postAdvisory(target, view('ADV-1.m1.slack-C0MEMBER01'));
+    const ref = await chat.post(target, advisoryPost(view('ADV-1.m1.slack-C0MEMBER01')), 'ADV-1.m1.slack-C0MEMBER01');
     expect(ref).toEqual({ platform: 'slack', channelId: 'C0MEMBER01', messageId: expect.stringMatching(/^\d+\.\d{6}$/) });
 
     const [call] = fake.callsTo('chat.postMessage');
@@ -80,9 +88,9 @@ describe('SlackChat against the fake Slack Web API', () => {
     expect(stored?.attachments).toEqual([{ color: '#FFC000', text: 'CVE-2025-0001 is exploited in the wild.' }]);
 
     // Another delivery's post in the same channel must not be mistaken for ours.
-    await chat.postAdvisory(target, view('ADV-2.m1.slack-C0MEMBER01', { advisoryId: 'ADV-2' }));
-    expect(await chat.findAdvisoryPost(target, 'ADV-1.m1.slack-C0MEMBER01', since)).toEqual(ref);
-    expect(await chat.findAdvisoryPost(target, 'ADV-9.m1.slack-C0MEMBER01', since)).toBeNull();
+    await chat.post(target, advisoryPost(view('ADV-2.m1.slack-C0MEMBER01', { advisoryId: 'ADV-2' })), 'ADV-2.m1.slack-C0MEMBER01');
+    expect(await chat.findPost(target, 'ADV-1.m1.slack-C0MEMBER01', since)).toEqual(ref);
+    expect(await chat.findPost(target, 'ADV-9.m1.slack-C0MEMBER01', since)).toBeNull();
     const history = fake.callsTo('conversations.history')[0];
     expect(history?.params.include_all_metadata).toBe('true');
   });
@@ -90,18 +98,18 @@ describe('SlackChat against the fake Slack Web API', () => {
   it('pages through history to find an older post', async () => {
     const paged = new SlackChat({ client, render, historyPageSize: 2 });
     const since = new Date();
-    const ref = await paged.postAdvisory(target, view('D-wanted'));
+    const ref = await paged.post(target, advisoryPost(view('D-wanted')), 'D-wanted');
     for (let i = 0; i < 5; i++) await paged.postAdvisory(target, view(`D-other-${i}`));
-    expect(await paged.findAdvisoryPost(target, 'D-wanted', since)).toEqual(ref);
+    expect(await paged.findPost(target, 'D-wanted', since)).toEqual(ref);
     expect(fake.callsTo('conversations.history')).toHaveLength(3);
   });
 
   it('gives up the search after the page bound', async () => {
     const bounded = new SlackChat({ client, render, historyPageSize: 1, historyMaxPages: 2 });
     const since = new Date();
-    await bounded.postAdvisory(target, view('D-wanted'));
+    await bounded.post(target, advisoryPost(view('D-wanted')), 'D-wanted');
     for (let i = 0; i < 3; i++) await bounded.postAdvisory(target, view(`D-other-${i}`));
-    expect(await bounded.findAdvisoryPost(target, 'D-wanted', since)).toBeNull();
+    expect(await bounded.findPost(target, 'D-wanted', since)).toBeNull();
     expect(fake.callsTo('conversations.history')).toHaveLength(2);
   });
 
@@ -109,18 +117,18 @@ describe('SlackChat against the fake Slack Web API', () => {
     const since = new Date();
     fake.failNext('chat.postMessage', { channel: 'C0MEMBER01', dropResponse: true });
 
-    const err = await rejection(chat.postAdvisory(target, view('D-lost')));
+    const err = await rejection(chat.post(target, advisoryPost(view('D-lost')), 'D-lost'));
     expect(err.kind).toBe('transient');
     expect(fake.messages('C0MEMBER01')).toHaveLength(1);
     expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
 
-    const found = await chat.findAdvisoryPost(target, 'D-lost', since);
+    const found = await chat.findPost(target, 'D-lost', since);
     expect(found).toEqual({ platform: 'slack', channelId: 'C0MEMBER01', messageId: fake.messages('C0MEMBER01')[0]?.ts });
   });
 
   it('a 429 surfaces as rate_limited with Retry-After in ms, after exactly one request', async () => {
     fake.failNext('chat.postMessage', { status: 429, retryAfterSec: 7 });
-    const err = await rejection(chat.postAdvisory(target, view('D-429')));
+    const err = await rejection(chat.post(target, advisoryPost(view('D-429')), 'D-429'));
     expect(err.kind).toBe('rate_limited');
     expect(err.retryAfterMs).toBe(7000);
     expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
@@ -142,26 +150,26 @@ describe('SlackChat against the fake Slack Web API', () => {
 
   it('an HTTP 500 is transient, and so is internal_error', async () => {
     fake.failNext('chat.postMessage', { status: 500 });
-    expect(await rejection(chat.postAdvisory(target, view('D-500')))).toMatchObject({ kind: 'transient', code: 'http_500' });
+    expect(await rejection(chat.post(target, advisoryPost(view('D-500')), 'D-500'))).toMatchObject({ kind: 'transient', code: 'http_500' });
     fake.failNext('chat.postMessage', { error: 'internal_error' });
-    expect(await rejection(chat.postAdvisory(target, view('D-ie')))).toMatchObject({ kind: 'transient', code: 'internal_error' });
+    expect(await rejection(chat.post(target, advisoryPost(view('D-ie')), 'D-ie'))).toMatchObject({ kind: 'transient', code: 'internal_error' });
     expect(fake.callsTo('chat.postMessage')).toHaveLength(2);
   });
 
   it('a response slower than the client timeout is a transient request_timeout', async () => {
     const impatient = new SlackChat({ client: createSlackWebClient({ token: 'xoxb-test-token', slackApiUrl: fake.url, timeoutMs: 100 }), render });
     fake.failNext('chat.postMessage', { delayMs: 400, error: 'internal_error' });
-    expect(await rejection(impatient.postAdvisory(target, view('D-slow')))).toMatchObject({ kind: 'transient', code: 'request_timeout' });
+    expect(await rejection(impatient.post(target, advisoryPost(view('D-slow')), 'D-slow'))).toMatchObject({ kind: 'transient', code: 'request_timeout' });
   });
 
   it('updates the advisory in place and keeps it findable', async () => {
     const since = new Date();
-    const ref = await chat.postAdvisory(target, view('D-upd'));
+    const ref = await chat.post(target, advisoryPost(view('D-upd')), 'D-upd');
     await chat.updateAdvisory(ref, view('D-upd', { acknowledged: { by: 'Sato', at: '2025-01-01T01:00:00.000Z', via: 'button' } }));
     const [stored] = fake.messages('C0MEMBER01');
     expect(stored?.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: 'acknowledged by Sato' } }]);
     expect(stored?.edited).toBeDefined();
-    expect(await chat.findAdvisoryPost(target, 'D-upd', since)).toEqual(ref);
+    expect(await chat.findPost(target, 'D-upd', since)).toEqual(ref);
 
     const err = await rejection(chat.updateAdvisory({ ...ref, messageId: '1.000001' }, view('D-upd')));
     expect(err).toMatchObject({ kind: 'permanent', code: 'message_not_found' });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AdvisoryInput, ackDeadlineFor, formatAdvisoryId, parseAdvisoryId } from '../../../src/domain/advisory.js';
+import { AdvisoryInput, formatAdvisoryId, parseAdvisoryId, policyFor } from '../../../src/domain/advisory.js';
+import { DEFAULT_POLICIES } from '../../../src/domain/escalation.js';
 import { TLP_COLOUR, tlpAllowsChannelPost, tlpForbidsSharedChannel, TLP_LEVELS } from '../../../src/domain/classification.js';
 
 const valid = {
@@ -29,9 +30,15 @@ describe('advisory', () => {
   });
 
   it('defaults the deadline by severity and honours an override', () => {
-    const at = new Date('2026-11-25T00:00:00Z');
-    expect(ackDeadlineFor({ severity: 'level4' }, at).toISOString()).toBe('2026-11-25T00:15:00.000Z');
-    expect(ackDeadlineFor({ severity: 'level1', ackDeadlineMinutes: 30 }, at).toISOString()).toBe('2026-11-25T00:30:00.000Z');
+    expect(policyFor({ severity: 'level4', escalate: true }, DEFAULT_POLICIES).deadline).toBe(15 * 60);
+    expect(policyFor({ severity: 'level1', ackDeadlineMinutes: 30, escalate: true }, DEFAULT_POLICIES).deadline).toBe(30 * 60);
+  });
+
+  it('lets only information-level advisories switch escalation off', () => {
+    expect(AdvisoryInput.safeParse({ ...valid, severity: 'level1', escalate: false }).success).toBe(true);
+    const bad = AdvisoryInput.safeParse({ ...valid, severity: 'level4', escalate: false });
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues[0]!.path).toEqual(['escalate']);
   });
 
   it('knows where each TLP level may go', () => {

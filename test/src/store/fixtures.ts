@@ -2,6 +2,9 @@ import type { Advisory } from '../../../src/domain/advisory.js';
 import type { Acknowledgement, AuditEvent } from '../../../src/domain/audit.js';
 import { newDelivery } from '../../../src/domain/delivery.js';
 import type { ChannelAddress, Delivery } from '../../../src/domain/delivery.js';
+import { DEFAULT_POLICIES } from '../../../src/domain/escalation.js';
+import { newPhoneTask } from '../../../src/domain/phone-task.js';
+import type { PhoneTask } from '../../../src/domain/phone-task.js';
 import type { Actor, MessageRef } from '../../../src/domain/platform.js';
 
 /** A fixed instant so that stored and expected objects compare equal. */
@@ -31,6 +34,8 @@ export function anAdvisory(overrides: Partial<Advisory> = {}): Advisory {
     issuedAt: at(0),
     issuedBy: anActor(),
     ackDeadline: at(60),
+    // A copy: a test that changes it must not change the defaults.
+    escalation: { ...DEFAULT_POLICIES.level3 },
     state: 'open',
     ...overrides,
   };
@@ -52,6 +57,23 @@ export function aDelivery(
 /** The delivery one step on, as a domain transition would produce it. */
 export function bumped(d: Delivery, patch: Partial<Delivery> = {}, minutes = 1): Delivery {
   return { ...d, ...patch, version: d.version + 1, updatedAt: at(minutes) };
+}
+
+/**
+ * A fresh (version 0, open) phone task for the delivery `aDelivery(options)` would build, created
+ * `minutes` after T0, built the way the core builds one.
+ */
+export function aPhoneTask(
+  options: { advisoryId?: string; memberId?: string; channel?: Partial<ChannelAddress>; minutes?: number } = {},
+  overrides: Partial<PhoneTask> = {},
+): PhoneTask {
+  const task = newPhoneTask(aDelivery(options), new Date(at(options.minutes ?? 0)));
+  return { ...task, ...overrides };
+}
+
+/** The task one step on, as a domain transition would produce it. */
+export function bumpedTask(t: PhoneTask, patch: Partial<PhoneTask> = {}, minutes = 1): PhoneTask {
+  return { ...t, ...patch, version: t.version + 1, updatedAt: at(minutes) };
 }
 
 export function aMessage(overrides: Partial<MessageRef> = {}): MessageRef {

@@ -4,8 +4,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore, SQLITE_FILE } from '../../../src/store/open-store.js';
-import { SQLITE_SCHEMA_VERSION, SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
-import { aDelivery, aMessage, anAck, anAdvisory, anEvent, bumped } from './fixtures.js';
+import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION, SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { aDelivery, aMessage, anAck, anAdvisory, anEvent, aPhoneTask, at, bumped, bumpedTask } from './fixtures.js';
 import { storeContract } from './store-contract.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ceptoar-sqlite-store-'));
@@ -28,6 +28,10 @@ describe('SqliteStore', () => {
     const posted = bumped(delivery, { state: 'posted', messages: [aMessage()] });
     const ack = anAck();
     const event = anEvent();
+    const task = aPhoneTask();
+    const oncallMsg = aMessage({ channelId: 'C0ONCALL', messageId: 'task' });
+    const taskPosted = bumpedTask(task, { messages: [oncallMsg] });
+    const token = delivery.escalationToken;
 
     const first = new SqliteStore(file);
     expect(await first.nextAdvisoryNumber(2026)).toBe(1);
@@ -36,6 +40,11 @@ describe('SqliteStore', () => {
     expect(await first.saveDelivery(posted)).toBe(true);
     await first.addAcknowledgement(ack);
     await first.appendAudit(event);
+    expect(await first.claimStep(delivery.id, token, 'reminder', at(40))).toBe('claimed');
+    await first.finishStep(delivery.id, token, 'reminder', at(41));
+    expect(await first.claimStep(delivery.id, token, 'phone', at(60))).toBe('claimed');
+    await first.ensurePhoneTask(task);
+    expect(await first.savePhoneTask(taskPosted)).toBe(true);
     await first.close();
 
     const second = new SqliteStore(file);
@@ -49,6 +58,13 @@ describe('SqliteStore', () => {
       expect(await second.listAcknowledgements(ack.deliveryId)).toStrictEqual([ack]);
       expect(await second.addAcknowledgement(ack)).toBe(false);
       expect(await second.listAudit(advisory.id)).toStrictEqual([event]);
+      expect(await second.claimStep(delivery.id, token, 'reminder', at(42))).toBe('done');
+      expect(await second.claimStep(delivery.id, token, 'phone', at(61))).toBe('running');
+      expect(await second.getPhoneTask(task.id)).toStrictEqual(taskPosted);
+      expect(await second.ensurePhoneTask(task)).toStrictEqual(taskPosted);
+      expect(await second.findPhoneTaskByMessage(oncallMsg)).toStrictEqual(taskPosted);
+      expect(await second.savePhoneTask(bumpedTask(task))).toBe(false);
+      expect(await second.listOpenPhoneTasks()).toStrictEqual([taskPosted]);
     } finally {
       await second.close();
     }
@@ -60,6 +76,31 @@ describe('SqliteStore', () => {
     const db = new Database(file, { readonly: true });
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('upgrades a file left by the first schema, keeping its data', async () => {
+    const file = freshFile();
+    const old = new Database(file);
+    old.exec(SQLITE_MIGRATIONS[0] as string);
+    old.pragma('user_version = 1');
+    old.prepare(`INSERT INTO counters (year, n) VALUES (2026, 7)`).run();
+    old.close();
+
+    const store = new SqliteStore(file);
+    try {
+      expect(await store.nextAdvisoryNumber(2026)).toBe(8);
+      const d = aDelivery();
+      expect(await store.claimStep(d.id, d.escalationToken, 'phone', at(60))).toBe('claimed');
+      expect(await store.ensurePhoneTask(aPhoneTask())).toStrictEqual(aPhoneTask());
+    } finally {
+      await store.close();
+    }
+    const db = new Database(file, { readonly: true });
+    try {
       expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
     } finally {
       db.close();
@@ -87,6 +128,49 @@ describe('SqliteStore', () => {
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+
+  it('lets one of two stores on the same file (two processes) claim a step', async () => {
+    const file = freshFile();
+    const a = new SqliteStore(file);
+    const b = new SqliteStore(file);
+    try {
+      const d = aDelivery();
+      const results = [];
+      for (let i = 0; i < 3; i++) {
+        results.push(await a.claimStep(d.id, d.escalationToken, 'phone', at(i)));
+        results.push(await b.claimStep(d.id, d.escalationToken, 'phone', at(i)));
+      }
+      expect(results).toEqual(['claimed', 'running', 'running', 'running', 'running', 'running']);
+      await b.finishStep(d.id, d.escalationToken, 'phone', at(9));
+      expect(await a.claimStep(d.id, d.escalationToken, 'phone', at(10))).toBe('done');
+      const task = aPhoneTask();
+      await a.ensurePhoneTask(task);
+      expect(await b.ensurePhoneTask({ ...task, contactIndex: 1 })).toStrictEqual(task);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('refuses to give one message to two phone tasks, and rolls the whole write back', async () => {
+    const store = new SqliteStore(':memory:');
+    try {
+      const mine = aPhoneTask();
+      const theirs = aPhoneTask({ memberId: 'ajha', channel: { channelId: 'C0AJHA' } });
+      await store.ensurePhoneTask(mine);
+      await store.ensurePhoneTask(theirs);
+      const msg = aMessage({ channelId: 'C0ONCALL' });
+      const minePosted = bumpedTask(mine, { messages: [msg] });
+      expect(await store.savePhoneTask(minePosted)).toBe(true);
+      await expect(store.savePhoneTask(bumpedTask(theirs, { messages: [msg] }))).rejects.toMatchObject({
+        code: 'STORE.CONFLICT',
+      });
+      expect(await store.getPhoneTask(theirs.id)).toStrictEqual(theirs);
+      expect(await store.findPhoneTaskByMessage(msg)).toStrictEqual(minePosted);
+    } finally {
+      await store.close();
     }
   });
 

@@ -1,7 +1,30 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { markAcknowledged, markLadderStep, newEscalationToken } from '../../../src/domain/delivery.js';
 import type { Delivery } from '../../../src/domain/delivery.js';
+import { stepKey } from '../../../src/domain/escalation.js';
+import {
+  claim,
+  closeAcknowledged,
+  recordFailedCall,
+  recordReached,
+  release,
+  withMessages,
+} from '../../../src/domain/phone-task.js';
+import type { PhoneTask, TaskTransition } from '../../../src/domain/phone-task.js';
 import type { Store } from '../../../src/ports/store.js';
-import { aDelivery, aMessage, anAck, anActor, anAdvisory, anEvent, at, bumped } from './fixtures.js';
+import {
+  aDelivery,
+  aMessage,
+  anAck,
+  anActor,
+  anAdvisory,
+  anEvent,
+  aPhoneTask,
+  at,
+  bumped,
+  bumpedTask,
+  T0,
+} from './fixtures.js';
 
 /**
  * The behaviour every Store must show. `open` must give a store with no data in it; the suite
@@ -103,6 +126,16 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await store.getAdvisory(a.id)).toStrictEqual(a);
         expect(await store.getAdvisory(b.id)).toStrictEqual(b);
       });
+
+      it('keeps the escalation policy the advisory was issued with', async () => {
+        const custom = anAdvisory({
+          severity: 'level1',
+          escalation: { enabled: false, deadline: 90, reminderBefore: 0, nextContactEvery: 30, alertAfter: 3600 },
+        });
+        await store.createAdvisory(custom);
+        expect(await store.getAdvisory(custom.id)).toStrictEqual(custom);
+        expect((await store.getAdvisory(custom.id))?.escalation.enabled).toBe(false);
+      });
     });
 
     describe('deliveries', () => {
@@ -185,6 +218,19 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await store.saveDelivery(acked)).toBe(true);
         expect(await store.getDelivery(failed.id)).toStrictEqual(failed);
         expect(await store.getDelivery(acked.id)).toStrictEqual(acked);
+      });
+
+      it('round-trips the escalation token and the last ladder step, and a rotated token', async () => {
+        await store.ensureDeliveries([jmaSlack]);
+        expect((await store.getDelivery(jmaSlack.id))?.escalationToken).toBe(jmaSlack.escalationToken);
+        const stepped = step(markLadderStep(jmaSlack, jmaSlack.escalationToken, { kind: 'next-contact', index: 2 }, T0));
+        expect(stepped.ladder).toStrictEqual({ kind: 'next-contact', index: 2, at: T0.toISOString() });
+        expect(await store.saveDelivery(stepped)).toBe(true);
+        expect(await store.getDelivery(jmaSlack.id)).toStrictEqual(stepped);
+        const acked = step(markAcknowledged(stepped, { actor: anActor(), at: at(3), via: 'button' }, T0));
+        expect(acked.escalationToken).not.toBe(jmaSlack.escalationToken);
+        expect(await store.saveDelivery(acked)).toBe(true);
+        expect(await store.getDelivery(jmaSlack.id)).toStrictEqual(acked);
       });
     });
 
@@ -371,6 +417,323 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
     });
 
+    describe('escalation steps (claimStep / finishStep)', () => {
+      const d = aDelivery().id;
+      const token = newEscalationToken();
+      const key = stepKey({ kind: 'phone', index: 0 });
+
+      it('is claimed the first time, running until finished, done after', async () => {
+        expect(await store.claimStep(d, token, key, at(60))).toBe('claimed');
+        expect(await store.claimStep(d, token, key, at(61))).toBe('running');
+        expect(await store.claimStep(d, token, key, at(62))).toBe('running');
+        await store.finishStep(d, token, key, at(63));
+        expect(await store.claimStep(d, token, key, at(64))).toBe('done');
+        expect(await store.claimStep(d, token, key, at(65))).toBe('done');
+      });
+
+      it('finishing twice is harmless and the step stays done', async () => {
+        expect(await store.claimStep(d, token, key, at(60))).toBe('claimed');
+        await store.finishStep(d, token, key, at(61));
+        await store.finishStep(d, token, key, at(62));
+        expect(await store.claimStep(d, token, key, at(63))).toBe('done');
+      });
+
+      it('finishing a step nobody claimed records it as done', async () => {
+        await store.finishStep(d, token, key, at(60));
+        expect(await store.claimStep(d, token, key, at(61))).toBe('done');
+        await store.finishStep(d, token, key, at(62));
+        expect(await store.claimStep(d, token, key, at(63))).toBe('done');
+      });
+
+      it('treats another token, another key or another delivery as another step', async () => {
+        expect(await store.claimStep(d, token, key, at(60))).toBe('claimed');
+        await store.finishStep(d, token, key, at(61));
+        const rotated = newEscalationToken();
+        expect(await store.claimStep(d, rotated, key, at(62))).toBe('claimed');
+        expect(await store.claimStep(d, token, stepKey({ kind: 'next-contact', index: 1 }), at(62))).toBe('claimed');
+        expect(await store.claimStep(d, token, stepKey({ kind: 'next-contact', index: 2 }), at(62))).toBe('claimed');
+        const other = aDelivery({ memberId: 'ajha', channel: { channelId: 'C0AJHA' } }).id;
+        expect(await store.claimStep(other, token, key, at(62))).toBe('claimed');
+        // None of those touched the first step, nor one another.
+        expect(await store.claimStep(d, token, key, at(63))).toBe('done');
+        expect(await store.claimStep(d, rotated, key, at(63))).toBe('running');
+        expect(await store.claimStep(other, token, key, at(63))).toBe('running');
+      });
+
+      it('does not confuse parts that would run together if joined', async () => {
+        expect(await store.claimStep('a|b', 'c', 'd', at(0))).toBe('claimed');
+        expect(await store.claimStep('a', 'b|c', 'd', at(0))).toBe('claimed');
+        expect(await store.claimStep('a', 'b', 'c|d', at(0))).toBe('claimed');
+      });
+
+      it('lets exactly one of ten concurrent claims win', async () => {
+        const results = await Promise.all(Array.from({ length: 10 }, (_, i) => store.claimStep(d, token, key, at(i))));
+        expect(results.filter((r) => r === 'claimed')).toHaveLength(1);
+        expect(results.filter((r) => r === 'running')).toHaveLength(9);
+      });
+
+      it('settles concurrent finishes and claims of an unclaimed step on done', async () => {
+        const results = await Promise.all([
+          store.finishStep(d, token, key, at(1)),
+          store.finishStep(d, token, key, at(2)),
+          store.claimStep(d, token, key, at(3)),
+          store.finishStep(d, token, key, at(4)),
+        ]);
+        expect(['claimed', 'running', 'done']).toContain(results[2]);
+        expect(await store.claimStep(d, token, key, at(5))).toBe('done');
+      });
+
+      it('claims different steps concurrently, each once', async () => {
+        const keys = Array.from({ length: 5 }, (_, i) => stepKey({ kind: 'next-contact', index: i + 1 }));
+        const results = await Promise.all([...keys, ...keys].map((k) => store.claimStep(d, token, k, at(0))));
+        for (const k of keys) {
+          const mine = results.filter((_, i) => [...keys, ...keys][i] === k);
+          expect([...mine].sort()).toEqual(['claimed', 'running']);
+        }
+      });
+    });
+
+    describe('phone tasks', () => {
+      const oncall = anActor({ userId: 'U0ONCALL', name: '当番 一郎' });
+      const colleague = anActor({ userId: 'U0ONCALL2', name: '当番 二郎' });
+      const task = aPhoneTask();
+      const hospital = aPhoneTask({ memberId: 'ajha', channel: { channelId: 'C0AJHA' }, minutes: 2 });
+      const pharma = aPhoneTask({ memberId: 'zz-pharma', channel: { channelId: 'C0PHARMA' }, minutes: 1 });
+      const otherAdvisory = aPhoneTask({ advisoryId: 'ADV-2026-0002', minutes: 3 });
+
+      it('stores a task and gives back exactly what was stored', async () => {
+        expect(await store.ensurePhoneTask(task)).toStrictEqual(task);
+        expect(await store.getPhoneTask(task.id)).toStrictEqual(task);
+        expect(await store.getPhoneTask('ADV-2026-0001.nobody.slack-C0.phone')).toBeNull();
+      });
+
+      it('is idempotent: a second ensure gets the first task back and changes nothing', async () => {
+        expect(await store.ensurePhoneTask(task)).toStrictEqual(task);
+        const again = { ...task, contactIndex: 2, createdAt: at(9), updatedAt: at(9) };
+        expect(await store.ensurePhoneTask(again)).toStrictEqual(task);
+        expect(await store.getPhoneTask(task.id)).toStrictEqual(task);
+        expect(await store.listPhoneTasks(task.advisoryId)).toStrictEqual([task]);
+      });
+
+      it('returns the stored task, not the fresh one, once it has moved on', async () => {
+        await store.ensurePhoneTask(task);
+        const claimed = moved(claim(task, oncall, new Date(at(5))));
+        expect(await store.savePhoneTask(claimed)).toBe(true);
+        expect(await store.ensurePhoneTask(task)).toStrictEqual(claimed);
+        expect(await store.getPhoneTask(task.id)).toStrictEqual(claimed);
+      });
+
+      it('keeps one task per delivery, whatever id a second one has', async () => {
+        await store.ensurePhoneTask(task);
+        const twin = { ...task, id: `${task.id}-twin` };
+        expect(await store.ensurePhoneTask(twin)).toStrictEqual(task);
+        expect(await store.getPhoneTask(twin.id)).toBeNull();
+      });
+
+      it('refuses a task id that another delivery’s task holds', async () => {
+        await store.ensurePhoneTask(task);
+        const impostor = { ...hospital, id: task.id };
+        await expect(store.ensurePhoneTask(impostor)).rejects.toMatchObject({ code: 'STORE.CONFLICT' });
+        expect(await store.getPhoneTask(task.id)).toStrictEqual(task);
+        expect(await store.listPhoneTasks(task.advisoryId)).toStrictEqual([task]);
+      });
+
+      it('creates one task when the same delivery’s task is ensured concurrently', async () => {
+        const variants = Array.from({ length: 5 }, (_, i) => ({ ...task, contactIndex: i }));
+        const results = await Promise.all(variants.map((v) => store.ensurePhoneTask(v)));
+        const stored = await store.getPhoneTask(task.id);
+        expect(variants).toContainEqual(stored);
+        for (const r of results) expect(r).toStrictEqual(stored);
+        expect(await store.listPhoneTasks(task.advisoryId)).toHaveLength(1);
+      });
+
+      it('round-trips a task worked by the domain transitions', async () => {
+        await store.ensurePhoneTask(task);
+        let current: PhoneTask = task;
+        const steps: Array<(t: PhoneTask) => TaskTransition> = [
+          (t) => claim(t, oncall, new Date(at(61))),
+          (t) => recordFailedCall(t, 'no_answer', oncall, 3, new Date(at(62))),
+          (t) => recordFailedCall(t, 'wrong_number', oncall, 3, new Date(at(63))),
+          (t) => recordReached(t, oncall, new Date(at(64))),
+        ];
+        for (const s of steps) {
+          const next = moved(s(current));
+          expect(await store.savePhoneTask(next)).toBe(true);
+          expect(await store.getPhoneTask(task.id)).toStrictEqual(next);
+          current = next;
+        }
+        expect(current).toMatchObject({ state: 'done', contactIndex: 2, resolution: { kind: 'reached' } });
+        expect(current.attempts).toHaveLength(2);
+      });
+
+      it('forgets the claimer when a task is released', async () => {
+        await store.ensurePhoneTask(task);
+        const claimed = moved(claim(task, oncall, new Date(at(61))));
+        expect(await store.savePhoneTask(claimed)).toBe(true);
+        const released = moved(release(claimed, oncall, new Date(at(62))));
+        expect(await store.savePhoneTask(released)).toBe(true);
+        const stored = await store.getPhoneTask(task.id);
+        // An undefined field is not stored at all: it comes back absent.
+        expect(stored).toEqual(released);
+        expect(stored?.claimedBy).toBeUndefined();
+        expect(stored?.state).toBe('open');
+      });
+
+      describe('savePhoneTask (compare-and-set)', () => {
+        it('refuses a write made from a stale version and leaves the stored one unchanged', async () => {
+          await store.ensurePhoneTask(task);
+          const winner = moved(claim(task, oncall, new Date(at(61))));
+          const loser = moved(claim(task, colleague, new Date(at(61))));
+          expect(await store.savePhoneTask(winner)).toBe(true);
+          expect(await store.savePhoneTask(loser)).toBe(false);
+          expect(await store.getPhoneTask(task.id)).toStrictEqual(winner);
+          expect(await store.listOpenPhoneTasks()).toStrictEqual([winner]);
+        });
+
+        it('refuses a version that skips ahead or repeats', async () => {
+          await store.ensurePhoneTask(task);
+          expect(await store.savePhoneTask({ ...task, version: 2, state: 'done' })).toBe(false);
+          expect(await store.savePhoneTask({ ...task, state: 'done' })).toBe(false);
+          expect(await store.getPhoneTask(task.id)).toStrictEqual(task);
+        });
+
+        it('returns false for a task that does not exist, and does not create it', async () => {
+          expect(await store.savePhoneTask(bumpedTask(task))).toBe(false);
+          expect(await store.getPhoneTask(task.id)).toBeNull();
+          expect(await store.listOpenPhoneTasks()).toEqual([]);
+        });
+
+        it('lets exactly one of two concurrent writers from the same version win', async () => {
+          await store.ensurePhoneTask(task);
+          const a = moved(claim(task, oncall, new Date(at(61))));
+          const b = moved(claim(task, colleague, new Date(at(61))));
+          const results = await Promise.all([store.savePhoneTask(a), store.savePhoneTask(b)]);
+          expect(results.filter(Boolean)).toHaveLength(1);
+          expect(await store.getPhoneTask(task.id)).toStrictEqual(results[0] ? a : b);
+        });
+      });
+
+      describe('findPhoneTaskByMessage', () => {
+        const inOncall = aMessage({ channelId: 'C0ONCALL', messageId: '1775037600.000100' });
+        const inBackup = aMessage({ platform: 'teams', channelId: '19:oncall@thread.tacv2', messageId: '1775037600' });
+
+        it('finds nothing before the task is posted', async () => {
+          await store.ensurePhoneTask(task);
+          expect(await store.findPhoneTaskByMessage(inOncall)).toBeNull();
+        });
+
+        it('finds the task by any of its messages', async () => {
+          await store.ensurePhoneTask(task);
+          await store.ensurePhoneTask(hospital);
+          const posted = moved(withMessages(task, [inOncall, inBackup], new Date(at(60))));
+          expect(await store.savePhoneTask(posted)).toBe(true);
+          expect(await store.findPhoneTaskByMessage({ ...inOncall })).toStrictEqual(posted);
+          expect(await store.findPhoneTaskByMessage({ ...inBackup })).toStrictEqual(posted);
+        });
+
+        it('does not match a ref that differs in any part', async () => {
+          await store.ensurePhoneTask(task);
+          expect(await store.savePhoneTask(moved(withMessages(task, [inOncall], new Date(at(60)))))).toBe(true);
+          expect(await store.findPhoneTaskByMessage({ ...inOncall, messageId: '1775037600.000101' })).toBeNull();
+          expect(await store.findPhoneTaskByMessage({ ...inOncall, channelId: 'C0ELSEWHERE' })).toBeNull();
+          expect(await store.findPhoneTaskByMessage({ ...inOncall, platform: 'teams' })).toBeNull();
+        });
+
+        it('follows the messages as they change, and finds the latest version', async () => {
+          await store.ensurePhoneTask(task);
+          const replaced = aMessage({ channelId: 'C0ONCALL', messageId: 'reposted' });
+          const v1 = moved(withMessages(task, [inOncall], new Date(at(60))));
+          const v2 = moved(claim(v1, oncall, new Date(at(61))));
+          const v3 = moved(withMessages(v2, [replaced], new Date(at(62))));
+          expect(await store.savePhoneTask(v1)).toBe(true);
+          expect(await store.savePhoneTask(v2)).toBe(true);
+          expect(await store.findPhoneTaskByMessage(inOncall)).toStrictEqual(v2);
+          expect(await store.savePhoneTask(v3)).toBe(true);
+          expect(await store.findPhoneTaskByMessage(inOncall)).toBeNull();
+          expect(await store.findPhoneTaskByMessage(replaced)).toStrictEqual(v3);
+          const v4 = moved(withMessages(v3, [], new Date(at(63))));
+          expect(await store.savePhoneTask(v4)).toBe(true);
+          expect(await store.findPhoneTaskByMessage(replaced)).toBeNull();
+        });
+
+        it('keeps the refs as they were when a stale write is refused', async () => {
+          await store.ensurePhoneTask(task);
+          const v1 = moved(withMessages(task, [inOncall], new Date(at(60))));
+          expect(await store.savePhoneTask(v1)).toBe(true);
+          const stale = moved(withMessages(task, [inBackup], new Date(at(60))));
+          expect(await store.savePhoneTask(stale)).toBe(false);
+          expect(await store.findPhoneTaskByMessage(inBackup)).toBeNull();
+          expect(await store.findPhoneTaskByMessage(inOncall)).toStrictEqual(v1);
+        });
+
+        it('finds a task whose messages were set when it was first ensured', async () => {
+          const withMessage = { ...task, messages: [inOncall] };
+          await store.ensurePhoneTask(withMessage);
+          expect(await store.findPhoneTaskByMessage(inOncall)).toStrictEqual(withMessage);
+        });
+
+        it('tells tasks and deliveries apart: a delivery’s message is not a task’s', async () => {
+          const delivery = aDelivery();
+          const memberMsg = aMessage({ channelId: 'C0MEMBER', messageId: 'member-post' });
+          await store.ensureDeliveries([delivery]);
+          expect(await store.saveDelivery(bumped(delivery, { state: 'posted', messages: [memberMsg] }))).toBe(true);
+          await store.ensurePhoneTask(task);
+          expect(await store.savePhoneTask(moved(withMessages(task, [inOncall], new Date(at(60)))))).toBe(true);
+          expect(await store.findPhoneTaskByMessage(memberMsg)).toBeNull();
+          expect(await store.findDeliveryByMessage(inOncall)).toBeNull();
+        });
+
+        it('tells the tasks of different members apart', async () => {
+          await store.ensurePhoneTask(task);
+          await store.ensurePhoneTask(hospital);
+          const theirMsg = aMessage({ channelId: 'C0ONCALL', messageId: 'hospital' });
+          const mine = moved(withMessages(task, [inOncall], new Date(at(60))));
+          const theirs = moved(withMessages(hospital, [theirMsg], new Date(at(60))));
+          expect(await store.savePhoneTask(mine)).toBe(true);
+          expect(await store.savePhoneTask(theirs)).toBe(true);
+          expect(await store.findPhoneTaskByMessage(inOncall)).toStrictEqual(mine);
+          expect(await store.findPhoneTaskByMessage(theirMsg)).toStrictEqual(theirs);
+        });
+      });
+
+      describe('listing', () => {
+        it('lists the open and claimed tasks, oldest first, and none that are done or cancelled', async () => {
+          const late = aPhoneTask({ memberId: 'late', channel: { channelId: 'C0LATE' }, minutes: 30 });
+          const done = aPhoneTask({ memberId: 'done', channel: { channelId: 'C0DONE' }, minutes: 0 });
+          const cancelled = aPhoneTask({ memberId: 'cancelled', channel: { channelId: 'C0CANCELLED' }, minutes: 0 });
+          for (const t of [late, otherAdvisory, done, hospital, cancelled, task, pharma]) await store.ensurePhoneTask(t);
+          const claimedHospital = moved(claim(hospital, oncall, new Date(at(40))));
+          expect(await store.savePhoneTask(claimedHospital)).toBe(true);
+          expect(await store.savePhoneTask(moved(recordReached(done, oncall, new Date(at(41)))))).toBe(true);
+          expect(await store.savePhoneTask(moved(closeAcknowledged(cancelled, new Date(at(42)))))).toBe(true);
+          // Created at minute 0, 1, 2, 3 and 30; the claim does not change where a task stands.
+          expect(await store.listOpenPhoneTasks()).toStrictEqual([task, pharma, claimedHospital, otherAdvisory, late]);
+        });
+
+        it('breaks a tie in creation time by task id', async () => {
+          const b = aPhoneTask({ memberId: 'b', channel: { channelId: 'C0B' } });
+          const a = aPhoneTask({ memberId: 'a', channel: { channelId: 'C0A' } });
+          for (const t of [b, task, a]) await store.ensurePhoneTask(t);
+          const expected = [a, b, task].sort((x, y) => cmp(x.id, y.id));
+          expect(await store.listOpenPhoneTasks()).toStrictEqual(expected);
+          expect(await store.listPhoneTasks(task.advisoryId)).toStrictEqual(expected);
+        });
+
+        it('lists nothing open when there are no tasks', async () => {
+          expect(await store.listOpenPhoneTasks()).toEqual([]);
+        });
+
+        it('lists one advisory’s tasks by creation time, closed ones included', async () => {
+          for (const t of [otherAdvisory, hospital, task, pharma]) await store.ensurePhoneTask(t);
+          const reached = moved(recordReached(pharma, oncall, new Date(at(41))));
+          expect(await store.savePhoneTask(reached)).toBe(true);
+          expect(await store.listPhoneTasks('ADV-2026-0001')).toStrictEqual([task, reached, hospital]);
+          expect(await store.listPhoneTasks('ADV-2026-0002')).toStrictEqual([otherAdvisory]);
+          expect(await store.listPhoneTasks('ADV-2026-0404')).toEqual([]);
+        });
+      });
+    });
+
     describe('audit', () => {
       it('stores an event and gives back exactly what was stored', async () => {
         const event = anEvent();
@@ -419,6 +782,17 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
     });
   });
+}
+
+/** The next state of a domain transition that must change something. */
+function moved(t: TaskTransition): PhoneTask {
+  if (!t.changed) throw new Error(`expected a change, got ${t.reason}`);
+  return t.next;
+}
+
+function step(t: { changed: true; next: Delivery } | { changed: false; reason: string }): Delivery {
+  if (!t.changed) throw new Error(`expected a change, got ${t.reason}`);
+  return t.next;
 }
 
 function cmp(a: string, b: string): number {

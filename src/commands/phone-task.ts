@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import {
+  claim,
+  recordFailedCall,
+  recordReached,
+  release,
+  type PhoneTask,
+  type TaskTransition,
+} from '../domain/phone-task.js';
+import type { Actor, MessageRef } from '../domain/platform.js';
+import { BotError } from '../errors.js';
+import { displayName } from '../view/build.js';
+import { oncallListView } from '../view/phone-task-view.js';
+import type { OncallListView } from '../view/views.js';
+import { acknowledgeDelivery } from './acknowledge.js';
+import type { CoreDeps } from './deps.js';
+import { transitionPhoneTask } from './phone-task-cas.js';
+
+export type PhoneAction = 'claim' | 'release' | 'reached' | 'no_answer' | 'wrong_number';
+
+export interface PhoneActionResult {
+  outcome: 'done' | 'unchanged';
+  task: PhoneTask;
+}
+
+/** On-call staff and the secretariat work phone tasks; anyone else is refused and audited. */
+async function requireOncall(deps: CoreDeps, actor: Actor, attempted: string): Promise<void> {
+  if (deps.directory.isOncall(actor) || deps.directory.isSecretariat(actor)) return;
+  await deps.store.appendAudit({
+    id: `phone-refused.${randomUUID()}`,
+    at: deps.clock.now().toISOString(),
+    actor,
+    action: 'phone.refused',
+    detail: { attempted },
+  });
+  throw new BotError('AUTH.NOT_ONCALL', 'only on-call staff or the secretariat may do this', { actor, attempted });
+}
+
+/**
+ * A button on a phone task. The task is found from the message the press came from; the
+ * button's value must agree. "Reached" records the member's acknowledgement via phone, by this
+ * staff member, which stops the ladder and updates the member's message.
+ */
+export async function phoneTaskAction(
+  deps: CoreDeps,
+  req: { actor: Actor; message: MessageRef; claimedTaskId?: string | undefined; action: PhoneAction },
+): Promise<PhoneActionResult> {
+  await requireOncall(deps, req.actor, `phone.${req.action}`);
+  const found = await deps.store.findPhoneTaskByMessage(req.message);
+  if (!found) throw new BotError('PHONE.NOT_FOUND', 'no phone task for this message', { message: req.message });
+  if (req.claimedTaskId !== undefined && req.claimedTaskId !== found.id) {
+    await deps.store.appendAudit({
+      id: `phone-refused.${randomUUID()}`,
+      at: deps.clock.now().toISOString(),
+      actor: req.actor,
+      action: 'phone.refused',
+      advisoryId: found.advisoryId,
+      deliveryId: found.deliveryId,
+      detail: { claimedTaskId: req.claimedTaskId, actual: found.id },
+    });
+    throw new BotError('PHONE.NOT_YOURS', 'button value does not match the phone task of this message', { claimed: req.claimedTaskId, actual: found.id });
+  }
+
+  const contacts = deps.directory.contactsInOrder(found.memberId).length;
+  const decide = (t: PhoneTask): TaskTransition => {
+    const now = deps.clock.now();
+    switch (req.action) {
+      case 'claim':
+        return claim(t, req.actor, now);
+      case 'release':
+        return release(t, req.actor, now);
+      case 'reached':
+        return recordReached(t, req.actor, now);
+      case 'no_answer':
+      case 'wrong_number':
+        return recordFailedCall(t, req.action, req.actor, contacts, now);
+    }
+  };
+  const t = await transitionPhoneTask(deps.store, found.id, decide);
+  if (!t.changed) {
+    if (t.reason === 'already') return { outcome: 'unchanged', task: t.current };
+    const code = t.reason === 'claimed-by-other' ? 'PHONE.CLAIMED_BY_OTHER' : t.reason === 'not-claimed' ? 'PHONE.NOT_CLAIMED' : 'PHONE.CLOSED';
+    throw new BotError(code, `phone task ${req.action} refused: ${t.reason}`, {
+      taskId: found.id,
+      claimedBy: t.current.claimedBy ? displayName(t.current.claimedBy) : undefined,
+    });
+  }
+  const task = t.next;
+  await deps.store.appendAudit({
+    id: `${task.id}.v${task.version}`,
+    at: task.updatedAt,
+    actor: req.actor,
+    action: `phone.${req.action}`,
+    advisoryId: task.advisoryId,
+    deliveryId: task.deliveryId,
+    detail: { contactIndex: task.contactIndex, exhausted: task.exhausted },
+  });
+  await deps.jobs.refreshPhoneTask(task.id, task.version);
+
+  if (req.action === 'reached') {
+    await acknowledgeDelivery(deps, { deliveryId: task.deliveryId, actor: req.actor, via: 'phone' });
+  }
+  if (task.exhausted && (req.action === 'no_answer' || req.action === 'wrong_number')) {
+    // Every contact tried: the secretariat hears now rather than at the ladder's alert time.
+    const delivery = await deps.store.getDelivery(task.deliveryId);
+    if (delivery && delivery.state !== 'acknowledged') {
+      await deps.jobs.scheduleEscalation({ deliveryId: delivery.id, token: delivery.escalationToken, kind: 'alert', index: 0, at: deps.clock.now(), now: true });
+    }
+  }
+  return { outcome: 'done', task };
+}
+
+/** `/advisory oncall`: the tasks still to be worked, oldest first. */
+export async function oncallList(deps: CoreDeps, actor: Actor): Promise<OncallListView> {
+  await requireOncall(deps, actor, 'phone.list');
+  const tasks = await deps.store.listOpenPhoneTasks();
+  const rows = [];
+  for (const task of tasks) {
+    const advisory = await deps.store.getAdvisory(task.advisoryId);
+    if (!advisory) continue;
+    rows.push({
+      task,
+      advisory,
+      memberName: deps.directory.organisation(task.memberId)?.name ?? { ja: task.memberId, en: task.memberId },
+      contacts: deps.directory.contactsInOrder(task.memberId).length,
+    });
+  }
+  return oncallListView(rows);
+}

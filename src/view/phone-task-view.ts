@@ -1,0 +1,78 @@
+import { parsePhoneNumber } from 'libphonenumber-js';
+import type { Advisory } from '../domain/advisory.js';
+import type { PhoneTask } from '../domain/phone-task.js';
+import type { Contact, LocalisedName } from '../directory/schema.js';
+import { displayName } from './build.js';
+import type { OncallListView, PhoneTaskView } from './views.js';
+
+const EXCERPT_MAX = 280;
+
+function phone(p: string): { e164: string; display: string } {
+  // The directory validated every number at start-up, so parsing cannot fail here.
+  const n = parsePhoneNumber(p, 'JP');
+  return { e164: n.number, display: n.country === 'JP' ? n.formatNational() : n.formatInternational() };
+}
+
+export function phoneTaskView(
+  advisory: Advisory,
+  task: PhoneTask,
+  memberName: LocalisedName,
+  contacts: Contact[],
+  secretariatName: LocalisedName,
+): PhoneTaskView {
+  const red = advisory.tlp === 'TLP:RED';
+  const excerpt = advisory.body.length > EXCERPT_MAX ? `${advisory.body.slice(0, EXCERPT_MAX)}…` : advisory.body;
+  return {
+    taskId: task.id,
+    advisoryId: advisory.id,
+    title: advisory.title,
+    tlp: advisory.tlp,
+    severity: advisory.severity,
+    drill: advisory.drill,
+    ackDeadline: advisory.ackDeadline,
+    memberName,
+    // TLP:RED is for the named recipients only: the caller reads out the title and asks for a call back.
+    script: red ? 'red' : 'standard',
+    excerpt: red ? undefined : excerpt,
+    secretariatName,
+    contacts: contacts.map((c, i) => {
+      const p = phone(c.phone);
+      return {
+        name: c.name,
+        role: c.role,
+        phoneE164: p.e164,
+        phoneDisplay: p.display,
+        current: i === task.contactIndex && (task.state === 'open' || task.state === 'claimed'),
+        tried: task.attempts.filter((a) => a.contactIndex === i).map((a) => a.outcome),
+      };
+    }),
+    state: task.state,
+    claimedBy: task.claimedBy ? displayName(task.claimedBy) : undefined,
+    exhausted: task.exhausted,
+    resolution: task.resolution
+      ? { kind: task.resolution.kind, by: task.resolution.by ? displayName(task.resolution.by) : undefined, at: task.resolution.at }
+      : undefined,
+  };
+}
+
+export function oncallListView(
+  rows: { task: PhoneTask; advisory: Advisory; memberName: LocalisedName; contacts: number }[],
+): OncallListView {
+  return {
+    tasks: rows.map(({ task, advisory, memberName, contacts }) => ({
+      taskId: task.id,
+      advisoryId: advisory.id,
+      title: advisory.title,
+      tlp: advisory.tlp,
+      severity: advisory.severity,
+      drill: advisory.drill,
+      memberName,
+      state: task.state,
+      claimedBy: task.claimedBy ? displayName(task.claimedBy) : undefined,
+      contactIndex: task.contactIndex,
+      contacts,
+      exhausted: task.exhausted,
+      createdAt: task.createdAt,
+    })),
+  };
+}
