@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import { createHttpApp } from '../adapters/http/http-app.js';
 import { createSlackApp } from '../adapters/slack/slack-app.js';
-import { renderAdvisoryMessage, renderNotice } from '../adapters/slack/slack-blocks.js';
+import { renderMessage } from '../adapters/slack/slack-blocks.js';
 import { SlackChat, createSlackWebClient } from '../adapters/slack/slack-chat.js';
 import { BullmqJobs } from '../workflows/bullmq-jobs.js';
 import { startWorkers, type Workers } from '../workflows/workers.js';
@@ -69,7 +69,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     const botToken = config.SLACK_BOT_TOKEN as string;
     chats.slack = new SlackChat({
       client: createSlackWebClient({ token: botToken, slackApiUrl: config.SLACK_API_URL }),
-      render: { advisory: renderAdvisoryMessage, notice: renderNotice },
+      render: renderMessage,
     });
 
     const core = new Core({ store, directory, clock, chats, jobs, log, policies });

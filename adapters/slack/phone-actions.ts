@@ -6,7 +6,13 @@ import { isBotError } from '../../src/errors.js';
 import { ERROR_TEXT, stacked } from '../../src/i18n/text.js';
 import type { Logger } from '../../src/log.js';
 import { escapeMrkdwn } from './mrkdwn.js';
-import { PHONE_ACTION_IDS } from './slack-blocks.js';
+import {
+  PHONE_CLAIM_ACTION_ID,
+  PHONE_NO_ANSWER_ACTION_ID,
+  PHONE_REACHED_ACTION_ID,
+  PHONE_RELEASE_ACTION_ID,
+  PHONE_WRONG_NUMBER_ACTION_ID,
+} from './slack-blocks.js';
 import type { BoltApp } from './slack-app.js';
 import { messageForError } from './slack-edge.js';
 
@@ -14,8 +20,16 @@ import { messageForError } from './slack-edge.js';
  * The phone task's buttons. The task message is updated by a refresh job; the person who pressed
  * hears only when something stopped them (someone else is calling, the task is closed).
  */
+const ACTIONS: [PhoneAction, string][] = [
+  ['claim', PHONE_CLAIM_ACTION_ID],
+  ['release', PHONE_RELEASE_ACTION_ID],
+  ['reached', PHONE_REACHED_ACTION_ID],
+  ['no_answer', PHONE_NO_ANSWER_ACTION_ID],
+  ['wrong_number', PHONE_WRONG_NUMBER_ACTION_ID],
+];
+
 export function registerPhoneActions(app: BoltApp, core: Core, log: Logger): void {
-  for (const [action, actionId] of Object.entries(PHONE_ACTION_IDS) as [PhoneAction, string][]) {
+  for (const [action, actionId] of ACTIONS) {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action: button, respond }) => {
       await ack();
       const channelId = body.channel?.id ?? body.container.channel_id;

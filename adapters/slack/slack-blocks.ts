@@ -467,13 +467,13 @@ export function renderReminder(view: ReminderView): RenderedMessage {
   const text = fallback(
     view.tlp,
     view.drill,
-    `${e(heading)}: ${e(view.advisoryId)} ${e(view.title)}${mentions.length > 0 ? ` ${mentions.join(' ')}` : ''}`,
+    `⏰ ${e(heading)}: ${e(view.advisoryId)} ${e(view.title)}${mentions.length > 0 ? ` ${mentions.join(' ')}` : ''}`,
   );
   const envelope: KnownBlock[] = [context(tlpLine(view.tlp))];
   if (view.drill) envelope.push(drillBanner());
   const deadline = formatTokyo(view.ackDeadline);
   const body = [
-    `*${e(heading)}*`,
+    `⏰ *${e(heading)}*`,
     ...(mentions.length > 0 ? [mentions.join(' ')] : []),
     e(stacked(reminderText(view.advisoryId, view.title, deadline))),
     e(stacked(ST.reminderPressAbove)),
@@ -578,13 +578,15 @@ function phoneButtons(view: PhoneTaskView): KnownBlock | undefined {
  * call-back request only, never body text, whatever the view holds.
  */
 export function renderPhoneTask(view: PhoneTaskView): AttachmentMessage {
-  const heading = `${both(ST.phoneTask)}: ${both(view.memberName)}`;
+  const heading = `📞 ${both(ST.phoneTask)}: ${both(view.memberName)}`;
   const text = fallback(view.tlp, view.drill, `${e(heading)} — ${e(view.advisoryId)} ${e(view.title)}`);
 
   const top: KnownBlock[] = [context(tlpLine(view.tlp))];
   if (view.drill) top.push(drillBanner());
   top.push(header(heading), mrkdwnSection(phoneStateLine(view)));
-  if (view.exhausted && (view.state === 'open' || view.state === 'claimed')) top.push(mrkdwnSection(`*${e(stacked(ST.phoneExhausted))}*`));
+  if (view.exhausted && (view.state === 'open' || view.state === 'claimed')) {
+    top.push(mrkdwnSection(`⚠️ *${e(ST.phoneExhausted.ja)}*\n*${e(ST.phoneExhausted.en)}*`));
+  }
 
   const inner: KnownBlock[] = [
     {
@@ -632,11 +634,11 @@ export function renderPhoneTask(view: PhoneTaskView): AttachmentMessage {
 /** The ephemeral answer to the on-call list command: open phone tasks, oldest first. */
 export function renderOncallList(view: OncallListView): RenderedMessage {
   const tasks = [...view.tasks].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
-  const title = `${both(ST.oncallTitle)} (${both(openTasksText(tasks.length))})`;
+  const title = `📞 ${both(ST.oncallTitle)} (${both(openTasksText(tasks.length))})`;
   if (tasks.length === 0) {
     return {
       text: e(both(ST.oncallEmpty)),
-      blocks: [header(both(ST.oncallTitle)), mrkdwnSection(`✅ ${e(stacked(ST.oncallEmpty))}`)],
+      blocks: [header(`📞 ${both(ST.oncallTitle)}`), mrkdwnSection(`✅ ${e(stacked(ST.oncallEmpty))}`)],
     };
   }
   const lines = tasks.map((t) => {

@@ -53,13 +53,13 @@ export const ST = {
     en: 'When ticked, members who do not acknowledge get no reminder, no phone call, and the secretariat is not alerted.',
   },
   // Reminder in the member's channel.
-  reminderHeading: { ja: '⏰ 受領確認のお願い', en: '⏰ Please acknowledge' },
+  reminderHeading: { ja: '受領確認のお願い', en: 'Please acknowledge' },
   reminderPressAbove: {
     ja: '上の注意喚起メッセージの「受領確認」ボタンを押してください。',
     en: 'Press the "Acknowledge" button on the advisory message above.',
   },
   // Phone task in the on-call channel.
-  phoneTask: { ja: '📞 電話連絡', en: '📞 Phone task' },
+  phoneTask: { ja: '電話連絡', en: 'Phone task' },
   phoneScript: { ja: '通話例', en: 'Call script' },
   phoneContacts: { ja: '連絡先（上から順に）', en: 'Contacts (in this order)' },
   phoneNoContacts: {
@@ -72,14 +72,14 @@ export const ST = {
   },
   phoneExcerpt: { ja: '要旨', en: 'Summary' },
   phoneExhausted: {
-    ja: '⚠️ すべての連絡先に電話しましたが、つながっていません。事務局に報告してください。',
-    en: '⚠️ Every contact has been tried without reaching anyone. Report to the secretariat.',
+    ja: 'すべての連絡先に電話しましたが、つながっていません。事務局に報告してください。',
+    en: 'Every contact has been tried without reaching anyone. Report to the secretariat.',
   },
   phoneCancelled: {
     ja: '取消：チャンネルで受領確認されたため、電話は不要です。',
     en: 'Cancelled: acknowledged in the channel; no call needed.',
   },
-  phoneOpen: { ja: '未着手：対応する人は「対応する」を押してください。', en: 'Open: press "Claim" before you call.' },
+  phoneOpen: { ja: '電話をかける前に「対応する」を押してください。', en: 'Press "Claim" before you call.' },
   phoneClaim: { ja: '対応する', en: 'Claim' },
   phoneReached: { ja: '連絡がついた', en: 'Reached' },
   phoneNoAnswer: { ja: '応答なし', en: 'No answer' },
@@ -87,7 +87,7 @@ export const ST = {
   phoneRelease: { ja: '対応をやめる', en: 'Release' },
   phoneCurrent: { ja: '今かける相手', en: 'call now' },
   // On-call list.
-  oncallTitle: { ja: '📞 未完了の電話連絡', en: '📞 Open phone tasks' },
+  oncallTitle: { ja: '未完了の電話連絡', en: 'Open phone tasks' },
   oncallEmpty: { ja: '未完了の電話連絡はありません。', en: 'No open phone tasks.' },
   allTried: { ja: '全連絡先に架電済み', en: 'all contacts tried' },
   // Escalation alert and status.

@@ -32,7 +32,7 @@ async function submit(fields: FormFields): Promise<void> {
 }
 
 function advisoryPosts(channel: string, title: string): StoredMessage[] {
-  return h.fake.messages(channel).filter((m) => m.text.includes(title) && m.metadata?.event_type === 'ceptoar_delivery');
+  return h.fake.messages(channel).filter((m) => m.text.includes(title) && m.metadata?.event_type === 'ceptoar_post' && m.metadata?.event_payload['kind'] === 'advisory');
 }
 
 /** Wait until the advisory is announced to the secretariat, and return its id. */

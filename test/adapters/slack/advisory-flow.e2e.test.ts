@@ -38,7 +38,7 @@ async function issue(fields: FormFields, expectedPosts: number): Promise<{ advis
   const res = await submit(fields);
   expect(res.status).toBe(200);
   const posts = await h.fake.waitFor(() => {
-    const p = postsTitled(fields.title!.split(' <')[0]!).filter((m) => m.metadata?.event_type === 'ceptoar_delivery');
+    const p = postsTitled(fields.title!.split(' <')[0]!).filter((m) => m.metadata?.event_type === 'ceptoar_post' && m.metadata?.event_payload['kind'] === 'advisory');
     return p.length >= expectedPosts && p;
   }, { timeoutMs: 15_000, description: `${expectedPosts} posts of "${fields.title}"` });
   return { advisoryId: String(posts[0]!.metadata!.event_payload['advisory_id']), posts };

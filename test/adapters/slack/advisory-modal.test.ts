@@ -6,12 +6,17 @@ import {
   ADVISORY_MODAL_CALLBACK,
   BLOCK,
   buildAdvisoryModal,
+  NO_ESCALATE_VALUE,
   parseAdvisorySubmission,
   targetOptions,
   type ModalOptions,
   type SubmittedValues,
 } from '../../../adapters/slack/advisory-modal.js';
 import { BODY_MAX, TITLE_MAX } from '../../../src/domain/advisory.js';
+import { formValues, VALID_FORM } from '../../support/advisory-form.js';
+
+const DEADLINES = { level4: 15, level3: 60, level2: 240, level1: 1440, level0: 4320 };
+const ESCALATION = { defaultDeadlineMinutes: DEADLINES, escalationOptional: ['level1', 'level0'] as const };
 
 const options: ModalOptions = {
   groups: [
@@ -23,6 +28,7 @@ const options: ModalOptions = {
     { id: 'jha', name: { ja: '日本病院会', en: 'Japan Hospital Association' }, kind: 'member' },
     { id: 'mhlw', name: { ja: '厚生労働省', en: 'MHLW' }, kind: 'observer' },
   ],
+  ...ESCALATION,
 };
 
 function inputs(blocks: KnownBlock[]): Map<string, InputBlock> {
@@ -47,6 +53,7 @@ function submitted(over: Partial<Record<keyof typeof BLOCK, ViewOutput['state'][
     },
     [BLOCK.ackDeadline]: { [ACTION.ackDeadline]: { type: 'static_select', selected_option: opt('120') } },
     [BLOCK.drill]: { [ACTION.drill]: { type: 'checkboxes', selected_options: [opt('drill')] } },
+    [BLOCK.escalate]: { [ACTION.escalate]: { type: 'checkboxes', selected_options: [] } },
   };
   for (const [key, value] of Object.entries(over)) {
     const block = BLOCK[key as keyof typeof BLOCK];
@@ -80,6 +87,7 @@ describe('buildAdvisoryModal', () => {
       BLOCK.organisations,
       BLOCK.ackDeadline,
       BLOCK.drill,
+      BLOCK.escalate,
     ]);
     expect(byId.get(BLOCK.title)?.element).toMatchObject({ type: 'plain_text_input', max_length: TITLE_MAX });
     expect(byId.get(BLOCK.body)?.element).toMatchObject({ type: 'plain_text_input', multiline: true, max_length: 3000 });
@@ -101,6 +109,36 @@ describe('buildAdvisoryModal', () => {
     expect(targets.options.map((o) => o.text.text)).toEqual(['全構成員 / All members', 'オブザーバー / Observers']);
   });
 
+  it("describes each severity's default deadline from the options", () => {
+    const severity = inputs(view.blocks as KnownBlock[]).get(BLOCK.severity)?.element as { options: PlainTextOption[] };
+    expect(severity.options.map((o) => o.description?.text)).toEqual([
+      '既定の期限 15分 / default deadline 15 minutes',
+      '既定の期限 1時間 / default deadline 1 hour',
+      '既定の期限 4時間 / default deadline 4 hours',
+      '既定の期限 24時間 / default deadline 24 hours',
+      '既定の期限 72時間 / default deadline 72 hours',
+    ]);
+    const other = buildAdvisoryModal({ ...options, defaultDeadlineMinutes: { ...DEADLINES, level4: 30 } });
+    const first = (inputs(other.blocks as KnownBlock[]).get(BLOCK.severity)?.element as { options: PlainTextOption[] }).options[0];
+    expect(first?.description?.text).toBe('既定の期限 30分 / default deadline 30 minutes');
+  });
+
+  it('offers an optional, unticked "do not escalate" checkbox naming the levels it is for', () => {
+    const block = inputs(view.blocks as KnownBlock[]).get(BLOCK.escalate);
+    expect(block?.optional).toBe(true);
+    expect(block?.label.text).toBe('エスカレーション / Escalation');
+    expect(block?.element).toMatchObject({
+      type: 'checkboxes',
+      action_id: ACTION.escalate,
+      options: [{ value: NO_ESCALATE_VALUE, text: { text: 'エスカレーションしない（レベル1・0のみ） / Do not escalate (level 1 and 0 only)' } }],
+    });
+    expect(block?.element).not.toHaveProperty('initial_options');
+    expect(block?.hint?.text).toContain('リマインド');
+    // No severity may skip escalation: no checkbox at all.
+    const none = inputs(buildAdvisoryModal({ ...options, escalationOptional: [] }).blocks as KnownBlock[]);
+    expect(none.has(BLOCK.escalate)).toBe(false);
+  });
+
   it('keeps every option text and description within 75 characters', () => {
     for (const b of inputs(view.blocks as KnownBlock[]).values()) {
       const opts = (b.element as { options?: PlainTextOption[] }).options ?? [];
@@ -111,6 +149,7 @@ describe('buildAdvisoryModal', () => {
       }
     }
     const long = buildAdvisoryModal({
+      ...ESCALATION,
       groups: [],
       organisations: [{ id: 'x', name: { ja: '長'.repeat(60), en: 'Long '.repeat(20) }, kind: 'observer' }],
     });
@@ -125,7 +164,7 @@ describe('buildAdvisoryModal', () => {
       name: { ja: `市${i}`, en: `City ${i}` },
       kind: 'member' as const,
     }));
-    const big = inputs(buildAdvisoryModal({ groups: [], organisations: many }).blocks as KnownBlock[]);
+    const big = inputs(buildAdvisoryModal({ ...ESCALATION, groups: [], organisations: many }).blocks as KnownBlock[]);
     expect(big.has(BLOCK.groups)).toBe(false);
     expect(big.get(BLOCK.organisations)?.element).toMatchObject({
       type: 'multi_external_select',
@@ -175,8 +214,54 @@ describe('parseAdvisorySubmission', () => {
         drill: true,
         targets: { allMembers: false, observers: true, groups: ['hospitals'], members: ['jma', 'jha'] },
         ackDeadlineMinutes: 120,
+        escalate: true,
       },
     });
+  });
+
+  it('reads a ticked "do not escalate" as escalate: false for level 1 and level 0', () => {
+    for (const severity of ['level1', 'level0']) {
+      const result = parseAdvisorySubmission(
+        submitted({
+          severity: { type: 'static_select', selected_option: opt(severity) },
+          escalate: { type: 'checkboxes', selected_options: [opt(NO_ESCALATE_VALUE)] },
+        }),
+      );
+      expect(result.ok && result.input.escalate).toBe(false);
+    }
+    // Unticked, or a form without the block: escalate.
+    const unticked = parseAdvisorySubmission(submitted({ escalate: { type: 'checkboxes', selected_options: [] } }));
+    expect(unticked.ok && unticked.input.escalate).toBe(true);
+    const values = submitted();
+    delete values[BLOCK.escalate];
+    const absent = parseAdvisorySubmission(values);
+    expect(absent.ok && absent.input.escalate).toBe(true);
+  });
+
+  it('refuses "do not escalate" for level 2 and above, with a bilingual message on the checkbox', () => {
+    for (const severity of ['level4', 'level3', 'level2']) {
+      const result = parseAdvisorySubmission(
+        submitted({
+          severity: { type: 'static_select', selected_option: opt(severity) },
+          escalate: { type: 'checkboxes', selected_options: [opt(NO_ESCALATE_VALUE)] },
+        }),
+      );
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.errors).toEqual({
+        [BLOCK.escalate]:
+          'エスカレーションを止められるのは深刻度がレベル1・0の注意喚起だけです。チェックを外すか、深刻度を見直してください。 / Escalation can be turned off only for level 1 and 0 advisories. Untick the box or check the severity.',
+      });
+    }
+  });
+
+  it('formValues fills the checkbox from `escalate` (default: not ticked)', () => {
+    const off = parseAdvisorySubmission(formValues({ ...VALID_FORM, severity: 'level1', escalate: false }) as SubmittedValues);
+    expect(off.ok && off.input.escalate).toBe(false);
+    const on = parseAdvisorySubmission(formValues(VALID_FORM) as SubmittedValues);
+    expect(on.ok && on.input.escalate).toBe(true);
+    const refused = parseAdvisorySubmission(formValues({ ...VALID_FORM, escalate: false }) as SubmittedValues);
+    expect(refused.ok === false && Object.keys(refused.errors)).toEqual([BLOCK.escalate]);
   });
 
   it('reads "severity default" as no deadline, and unticked boxes as false', () => {

@@ -3,14 +3,24 @@ import type { KnownBlock } from '@slack/types';
 import {
   ACK_ACTION_ID,
   MAX_BLOCKS,
+  PHONE_CLAIM_ACTION_ID,
+  PHONE_NO_ANSWER_ACTION_ID,
+  PHONE_REACHED_ACTION_ID,
+  PHONE_RELEASE_ACTION_ID,
+  PHONE_WRONG_NUMBER_ACTION_ID,
+  postMetadata,
   renderAdvisoryMessage,
   renderError,
+  renderMessage,
   renderNotice,
+  renderOncallList,
+  renderPhoneTask,
+  renderReminder,
   renderStatus,
 } from '../../../adapters/slack/slack-blocks.js';
 import { TLP_COLOUR, TLP_LEVELS } from '../../../src/domain/classification.js';
 import { BODY_MAX } from '../../../src/domain/advisory.js';
-import type { AdvisoryView, StatusRow, StatusView } from '../../../src/view/views.js';
+import type { AdvisoryView, OncallListView, PhoneTaskView, ReminderView, StatusRow, StatusView } from '../../../src/view/views.js';
 
 const HOSTILE = '<!channel> @here <@U0ATTACK> <#C0ATTACK> <https://evil.example|銀行> & co';
 
@@ -49,11 +59,13 @@ function mrkdwnTexts(value: unknown): string[] {
   return out;
 }
 
-function allBlocks(msg: ReturnType<typeof renderAdvisoryMessage>): KnownBlock[] {
+type WithAttachments = { blocks: KnownBlock[]; attachments: { blocks?: unknown[] }[] };
+
+function allBlocks(msg: WithAttachments): KnownBlock[] {
   return [...msg.blocks, ...msg.attachments.flatMap((a) => (a.blocks ?? []) as KnownBlock[])];
 }
 
-function buttons(msg: ReturnType<typeof renderAdvisoryMessage>): unknown[] {
+function buttons(msg: WithAttachments): unknown[] {
   return allBlocks(msg).flatMap((b) => (b.type === 'actions' ? b.elements : []));
 }
 
@@ -111,10 +123,8 @@ describe('renderAdvisoryMessage', () => {
         style: 'primary',
       },
     ]);
-    expect(msg.metadata).toEqual({
-      event_type: 'ceptoar_delivery',
-      event_payload: { delivery_id: 'dlv-0001', advisory_id: 'ADV-2026-0042' },
-    });
+    // The metadata is SlackChat's job (postMetadata), the same for every kind.
+    expect(msg).not.toHaveProperty('metadata');
   });
 
   it('renders the body as verbatim mrkdwn sections', () => {
@@ -340,5 +350,392 @@ describe('renderError', () => {
     expect(renderError('AUTH.NOT_SECRETARIAT').text).toBe(
       '⚠️ この操作は事務局のみが行えます。記録されました。\nOnly the secretariat can do this. The attempt has been recorded.',
     );
+  });
+});
+
+describe('renderStatus: escalation ladder', () => {
+  it('shows where each unacknowledged member is on the ladder, and nothing for acknowledged rows', () => {
+    const out = renderStatus(
+      status([
+        { ...row(1, 'posted'), ladder: { kind: 'reminder', index: 0, at: '2026-11-25T09:10:00.000Z' } },
+        {
+          ...row(2, 'posted'),
+          ladder: { kind: 'phone', index: 0, at: '2026-11-25T09:15:00.000Z' },
+          phoneTask: { state: 'open', contactIndex: 0, contacts: 3, exhausted: false },
+        },
+        {
+          ...row(3, 'posted'),
+          ladder: { kind: 'next-contact', index: 1, at: '2026-11-25T09:25:00.000Z' },
+          phoneTask: { state: 'claimed', claimedBy: '<!here> 当番 鈴木', contactIndex: 1, contacts: 3, exhausted: false },
+        },
+        {
+          ...row(4, 'posted'),
+          ladder: { kind: 'alert', index: 0, at: '2026-11-25T09:45:00.000Z' },
+          phoneTask: { state: 'claimed', claimedBy: '当番 鈴木', contactIndex: 2, contacts: 3, exhausted: true },
+        },
+        { ...row(5, 'acknowledged'), ladder: { kind: 'phone', index: 0, at: '2026-11-25T09:15:00.000Z' } },
+      ]),
+    );
+    const lines = mrkdwnTexts(out.blocks).join('\n').split('\n');
+    const line = (n: number) => lines.find((l) => l.includes(`市町村${n} `)) ?? '';
+    expect(line(1)).toContain('⏰ リマインド送信済み / reminder sent (2026/11/25 18:10 JST)');
+    expect(line(2)).toContain('📞 電話連絡: 未着手、連絡先 1/3 / phone task: open, contact 1 of 3');
+    expect(line(3)).toContain('が対応中（電話中）、連絡先 2/3 / phone task: claimed by');
+    expect(line(3)).toContain('&lt;!here&gt; 当番 鈴木');
+    expect(line(4)).toContain('当番 鈴木 が対応中（電話中）、連絡先 3/3、⚠️ 全連絡先に架電済み');
+    expect(line(4)).toContain('contact 3 of 3, ⚠️ all contacts tried');
+    expect(line(4)).toContain('🚨 事務局に通知済み / secretariat alerted (2026/11/25 18:45 JST)');
+    expect(line(5)).not.toContain('📞');
+    expectInert(mrkdwnTexts(out.blocks));
+  });
+});
+
+describe('renderNotice: escalation_alert', () => {
+  const alert = {
+    kind: 'escalation_alert' as const,
+    advisoryId: 'ADV-2026-0042',
+    title: '電子カルテの脆弱性',
+    tlp: 'TLP:AMBER' as const,
+    drill: false,
+    memberName: { ja: '日本病院会', en: 'Japan Hospital Association' },
+    deliveryState: 'posted' as const,
+    wrongNumbers: ['山田 太郎', '<!channel> 佐藤'],
+    attempts: 4,
+    claimedBy: '当番 鈴木',
+  };
+
+  it('names the member, the advisory, the state, the attempts, who holds the task and the wrong numbers', () => {
+    const out = renderNotice(alert);
+    expect(out.text.startsWith('[TLP:AMBER] ⚠️ エスカレーション後も受領確認がありません / Still not acknowledged after escalation: ADV-2026-0042')).toBe(true);
+    expect(mrkdwnTexts(out.blocks[0])[0]?.startsWith('🟧 *TLP:AMBER*')).toBe(true);
+    const texts = mrkdwnTexts(out.blocks).join('\n');
+    expect(texts).toContain('日本病院会 / Japan Hospital Association');
+    expect(texts).toContain('電子カルテの脆弱性');
+    expect(texts).toContain('*配信状態 / Delivery state*\n未確認 / Not acknowledged');
+    expect(texts).toContain('*電話の試行回数 / Call attempts*\n4');
+    expect(texts).toContain('*電話連絡の担当 / Phone task held by*\n当番 鈴木');
+    expect(texts).toContain('*番号違い / Wrong numbers*: 山田 太郎, &lt;!channel&gt; 佐藤');
+    expect(texts).toContain('名簿の電話番号を修正してください。');
+    expectInert([out.text, ...mrkdwnTexts(out.blocks)]);
+  });
+
+  it('says nobody holds the task, and leaves the wrong-number line out when there are none', () => {
+    const out = renderNotice({ ...alert, wrongNumbers: [], claimedBy: undefined, drill: true });
+    const texts = mrkdwnTexts(out.blocks).join('\n');
+    expect(texts).toContain('*電話連絡の担当 / Phone task held by*\nなし / nobody');
+    expect(texts).not.toContain('番号違い');
+    expect(texts).toContain('【訓練】これは訓練です');
+  });
+});
+
+function reminder(over: Partial<ReminderView> = {}): ReminderView {
+  return {
+    advisoryId: 'ADV-2026-0042',
+    deliveryId: 'dlv-0001',
+    title: '電子カルテシステムの脆弱性について',
+    tlp: 'TLP:AMBER',
+    drill: false,
+    ackDeadline: '2026-11-25T10:00:00.000Z',
+    memberName: { ja: '日本病院会', en: 'Japan Hospital Association' },
+    mention: ['U0CONTACT1', 'W0CONTACT2'],
+    ...over,
+  };
+}
+
+describe('renderReminder', () => {
+  it('puts the TLP label first, then asks for the acknowledgement with id, title and deadline', () => {
+    const out = renderReminder(reminder());
+    expect(out.text).toBe('[TLP:AMBER] ⏰ 受領確認のお願い / Please acknowledge: ADV-2026-0042 電子カルテシステムの脆弱性について <@U0CONTACT1> <@W0CONTACT2>');
+    expect(mrkdwnTexts(out.blocks[0])[0]).toBe('🟧 *TLP:AMBER* — 限定公開 / Organisation and its clients, need to know');
+    const texts = mrkdwnTexts(out.blocks).join('\n');
+    expect(texts).toContain('⏰ *受領確認のお願い / Please acknowledge*');
+    expect(texts).toContain('注意喚起 ADV-2026-0042「電子カルテシステムの脆弱性について」の受領確認がまだありません。期限は 2026/11/25 19:00 JST です。');
+    expect(texts).toContain('Advisory ADV-2026-0042 "電子カルテシステムの脆弱性について" has not been acknowledged yet. It is due by 2026/11/25 19:00 JST.');
+    expect(texts).toContain('上の注意喚起メッセージの「受領確認」ボタンを押してください。');
+    expect(texts).toContain('Press the "Acknowledge" button on the advisory message above.');
+    // The reminder has no button of its own: the advisory above has it.
+    expect(out.blocks.some((b) => b.type === 'actions')).toBe(false);
+  });
+
+  it('mentions only Slack user ids from the directory; anything else is dropped, never escaped into text', () => {
+    const out = renderReminder(
+      reminder({ mention: ['U0CONTACT1', '<!channel>', 'u0lower', 'U0A|B', '!here', 'C0CHANNEL1', 'S0GROUP', 'U0CONTACT1', '', 'W0CONTACT2> <!everyone'] }),
+    );
+    const texts = [out.text, ...mrkdwnTexts(out.blocks)].join('\n');
+    expect(texts.match(/<@[^>]*>/g)).toEqual(['<@U0CONTACT1>', '<@U0CONTACT1>']);
+    expect(texts).not.toContain('channel');
+    expect(texts).not.toContain('here');
+    expect(texts).not.toContain('everyone');
+    expect(texts).not.toContain('C0CHANNEL1');
+    expect(texts).not.toContain('u0lower');
+  });
+
+  it('escapes the title and member name, and tags a drill', () => {
+    const out = renderReminder(reminder({ title: HOSTILE, memberName: { ja: '<!here>', en: '@channel' }, drill: true, mention: [] }));
+    expect(out.text.startsWith('[TLP:AMBER] 【訓練】[DRILL] ⏰')).toBe(true);
+    expect(mrkdwnTexts(out.blocks[1]).join()).toContain('【訓練】これは訓練です');
+    expectInert([out.text, ...mrkdwnTexts(out.blocks)]);
+  });
+
+  it('is what renderMessage gives for a reminder', () => {
+    expect(renderMessage({ kind: 'reminder', view: reminder() })).toEqual(renderReminder(reminder()));
+  });
+});
+
+function phoneTask(over: Partial<PhoneTaskView> = {}): PhoneTaskView {
+  return {
+    taskId: 'dlv-0001.phone',
+    advisoryId: 'ADV-2026-0042',
+    title: '電子カルテシステムの脆弱性について',
+    tlp: 'TLP:AMBER',
+    severity: 'level4',
+    drill: false,
+    ackDeadline: '2026-11-25T10:00:00.000Z',
+    memberName: { ja: '日本病院会', en: 'Japan Hospital Association' },
+    script: 'standard',
+    excerpt: '対象製品をご利用の場合は直ちに更新してください。',
+    secretariatName: { ja: '医療セプター事務局', en: 'the Medical CEPTOAR secretariat' },
+    contacts: [
+      { name: '山田 太郎', role: '情報システム部長', phoneE164: '+81355550101', phoneDisplay: '03-5555-0101', current: false, tried: ['no_answer'] },
+      { name: '佐藤 花子', phoneE164: '+819012345678', phoneDisplay: '090-1234-5678', current: true, tried: [] },
+      { name: '鈴木 次郎', role: '副院長', phoneE164: '+81355550199', phoneDisplay: '03-5555-0199', current: false, tried: [] },
+    ],
+    state: 'open',
+    exhausted: false,
+    ...over,
+  };
+}
+
+function actionIds(msg: WithAttachments): string[] {
+  return buttons(msg).map((b) => (b as { action_id: string }).action_id);
+}
+
+describe('renderPhoneTask', () => {
+  it('has the TLP label first, a clear header, the TLP colour, severity, advisory and deadline', () => {
+    const out = renderPhoneTask(phoneTask());
+    expect(out.text).toBe('[TLP:AMBER] 📞 電話連絡 / Phone task: 日本病院会 / Japan Hospital Association — ADV-2026-0042 電子カルテシステムの脆弱性について');
+    expect(mrkdwnTexts(out.blocks[0])[0]?.startsWith('🟧 *TLP:AMBER*')).toBe(true);
+    expect(out.blocks[1]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: '📞 電話連絡 / Phone task: 日本病院会 / Japan Hospital Association', emoji: true },
+    });
+    expect(out.attachments).toHaveLength(1);
+    expect(out.attachments[0]?.color).toBe(TLP_COLOUR['TLP:AMBER']);
+    const texts = mrkdwnTexts(out).join('\n');
+    expect(texts).toContain('レベル4 危機 / Level 4 Critical');
+    expect(texts).toContain('ADV-2026-0042');
+    expect(texts).toContain('2026/11/25 19:00 JST');
+  });
+
+  it('lists the contacts in order as tap-to-call links, marks the current one and shows earlier outcomes', () => {
+    const out = renderPhoneTask(phoneTask());
+    const lines = mrkdwnTexts(out).join('\n').split('\n');
+    const contacts = lines.filter((l) => /<tel:/.test(l));
+    expect(contacts).toEqual([
+      '・ 1. 山田 太郎 (情報システム部長) <tel:+81355550101|03-5555-0101> — ❌ 応答なし / no answer',
+      '▶ *2. 佐藤 花子* <tel:+819012345678|090-1234-5678> ← 今かける相手 / call now',
+      '・ 3. 鈴木 次郎 (副院長) <tel:+81355550199|03-5555-0199>',
+    ]);
+    const wrong = renderPhoneTask(phoneTask({ contacts: [{ ...phoneTask().contacts[0]!, tried: ['no_answer', 'wrong_number'] }] }));
+    expect(mrkdwnTexts(wrong).join('\n')).toContain('❌ 応答なし / no answer, ❌ 番号違い / wrong number');
+  });
+
+  it('never builds a link from a number that could break out of it', () => {
+    const out = renderPhoneTask(
+      phoneTask({
+        contacts: [
+          { name: '<!channel>', role: '<@U0X>', phoneE164: '+81355550101|evil>', phoneDisplay: '03-5555-0101', current: true, tried: [] },
+          { name: 'B', phoneE164: '+81355550102', phoneDisplay: '03|<https://evil.example>', current: false, tried: [] },
+        ],
+      }),
+    );
+    const texts = mrkdwnTexts(out);
+    const joined = texts.join('\n');
+    expect(joined).not.toContain('<tel:+81355550101|evil');
+    expect(joined).toContain('<tel:+81355550102|+81355550102>');
+    expectInert(texts.map((t) => t.replace(/<tel:\+\d+\|[0-9+\- ()]+>/g, '')));
+    expect(joined.match(/<tel:/g)).toHaveLength(1);
+  });
+
+  it('gives the standard call script in Japanese then English, with the escaped excerpt', () => {
+    const out = renderPhoneTask(phoneTask({ excerpt: '対象製品 <!channel> & 更新\n2行目', title: 'VPN <@U0X>' }));
+    const texts = mrkdwnTexts(out).join('\n');
+    const ja = texts.indexOf('「医療セプター事務局です。注意喚起 ADV-2026-0042「VPN &lt;@U0X&gt;」を貴組織のチャンネルに投稿しました。内容をご確認のうえ、「受領確認」ボタンを押してください。」');
+    const en = texts.indexOf('"This is the Medical CEPTOAR secretariat. We have posted advisory ADV-2026-0042 "VPN &lt;@U0X&gt;" to your channel. Please read it and press the 受領確認 (Acknowledge) button."');
+    expect(ja).toBeGreaterThan(0);
+    expect(en).toBeGreaterThan(ja);
+    expect(texts).toContain('*要旨 / Summary*\n対象製品 &lt;!channel&gt; &amp; 更新\n2行目');
+    expectInert([out.text, ...mrkdwnTexts(out)]);
+  });
+
+  it('TLP:RED: the script gives only the title and asks for a call back, and no body text appears even if the view has some', () => {
+    const out = renderPhoneTask(phoneTask({ tlp: 'TLP:RED', script: 'red', excerpt: '極秘の本文 SECRET BODY' }));
+    const all = JSON.stringify(out);
+    expect(all).not.toContain('極秘の本文');
+    expect(all).not.toContain('SECRET BODY');
+    expect(all).not.toContain('要旨');
+    const texts = mrkdwnTexts(out).join('\n');
+    expect(texts).toContain('「医療セプター事務局です。「電子カルテシステムの脆弱性について」の件で、事務局までお電話をお願いします。」');
+    expect(texts).toContain('please call the secretariat (事務局) back');
+    expect(texts).toContain('件名以外は電話で伝えないでください');
+    expect(texts).not.toContain('チャンネルに投稿しました');
+    expect(out.attachments[0]?.color).toBe(TLP_COLOUR['TLP:RED']);
+    expect(out.text.startsWith('[TLP:RED] ')).toBe(true);
+  });
+
+  it('open: claim (primary), reached, no answer, wrong number; the value is the task id', () => {
+    const out = renderPhoneTask(phoneTask());
+    expect(actionIds(out)).toEqual([PHONE_CLAIM_ACTION_ID, PHONE_REACHED_ACTION_ID, PHONE_NO_ANSWER_ACTION_ID, PHONE_WRONG_NUMBER_ACTION_ID]);
+    expect(actionIds(out)).toEqual(['phone_claim', 'phone_reached', 'phone_no_answer', 'phone_wrong_number']);
+    const b = buttons(out) as { value: string; style?: string; text: { text: string } }[];
+    expect(b.map((x) => x.value)).toEqual(Array(4).fill('dlv-0001.phone'));
+    expect(b.map((x) => x.style)).toEqual(['primary', undefined, undefined, undefined]);
+    for (const x of b) expect(x.text.text).toMatch(/^\S.* \/ [A-Z]/);
+    expect(mrkdwnTexts(out).join('\n')).toContain('未着手 / open');
+  });
+
+  it('claimed: reached (primary), no answer, wrong number, release, and says who is calling', () => {
+    const out = renderPhoneTask(phoneTask({ state: 'claimed', claimedBy: '<!here> 当番 鈴木' }));
+    expect(actionIds(out)).toEqual([PHONE_REACHED_ACTION_ID, PHONE_NO_ANSWER_ACTION_ID, PHONE_WRONG_NUMBER_ACTION_ID, PHONE_RELEASE_ACTION_ID]);
+    expect((buttons(out)[0] as { style?: string }).style).toBe('primary');
+    const texts = mrkdwnTexts(out).join('\n');
+    expect(texts).toContain('&lt;!here&gt; 当番 鈴木 が対応中（電話中） / claimed by &lt;!here&gt; 当番 鈴木 (calling now)');
+    expectInert(mrkdwnTexts(out));
+  });
+
+  it('done: no buttons, says who reached the member and when', () => {
+    const out = renderPhoneTask(
+      phoneTask({ state: 'done', claimedBy: '当番 鈴木', resolution: { kind: 'reached', by: '当番 鈴木', at: '2026-11-25T10:05:00.000Z' } }),
+    );
+    expect(buttons(out)).toEqual([]);
+    expect(JSON.stringify(out)).not.toContain('phone_');
+    const texts = mrkdwnTexts(out).join('\n');
+    expect(texts).toContain('完了：当番 鈴木 が 2026/11/25 19:05 JST に連絡し、受領確認を記録しました。');
+    expect(texts).toContain('Done: reached by 当番 鈴木 at 2026/11/25 19:05 JST');
+  });
+
+  it('cancelled: no buttons, says it was acknowledged in the channel', () => {
+    const out = renderPhoneTask(phoneTask({ state: 'cancelled', resolution: { kind: 'acknowledged_elsewhere', at: '2026-11-25T10:01:00.000Z' } }));
+    expect(buttons(out)).toEqual([]);
+    const texts = mrkdwnTexts(out).join('\n');
+    expect(texts).toContain('チャンネルで受領確認されたため');
+    expect(texts).toContain('Cancelled: acknowledged in the channel');
+  });
+
+  it('exhausted: warns that every contact has been tried, while the task is still open', () => {
+    const exhausted = mrkdwnTexts(renderPhoneTask(phoneTask({ state: 'claimed', claimedBy: 'A', exhausted: true }))).join('\n');
+    expect(exhausted).toContain('すべての連絡先に電話しましたが、つながっていません');
+    expect(exhausted).toContain('Every contact has been tried without reaching anyone');
+    expect(mrkdwnTexts(renderPhoneTask(phoneTask())).join('\n')).not.toContain('Every contact has been tried');
+  });
+
+  it('shows the drill banner, and stays within Block Kit limits with many long contacts and a long excerpt', () => {
+    const many = Array.from({ length: 60 }, (_, i) => ({
+      name: `連絡先${i} ${'長'.repeat(300)}`,
+      role: '役職'.repeat(200),
+      phoneE164: '+81355550101',
+      phoneDisplay: '03-5555-0101',
+      current: i === 59,
+      tried: ['no_answer' as const, 'wrong_number' as const],
+    }));
+    const out = renderPhoneTask(phoneTask({ drill: true, contacts: many, excerpt: '本文'.repeat(6000), exhausted: true, state: 'claimed', claimedBy: 'x'.repeat(500) }));
+    expect(mrkdwnTexts(out.blocks[1]).join()).toContain('【訓練】これは訓練です');
+    expect(allBlocks(out).length).toBeLessThanOrEqual(MAX_BLOCKS);
+    for (const t of mrkdwnTexts(out)) expect(t.length).toBeLessThanOrEqual(3000);
+    const headerBlock = out.blocks.find((b) => b.type === 'header') as { text: { text: string } };
+    expect(headerBlock.text.text.length).toBeLessThanOrEqual(150);
+    for (const b of buttons(out) as { text: { text: string }; value: string }[]) {
+      expect(b.text.text.length).toBeLessThanOrEqual(75);
+      expect(b.value.length).toBeLessThanOrEqual(2000);
+    }
+    // Every shown contact keeps its whole link.
+    expect(mrkdwnTexts(out).join('\n')).toContain('<tel:+81355550101|03-5555-0101>');
+    expect(actionIds(out)).toContain(PHONE_REACHED_ACTION_ID);
+  });
+
+  it('says so when the directory has no phone contact', () => {
+    const texts = mrkdwnTexts(renderPhoneTask(phoneTask({ contacts: [] }))).join('\n');
+    expect(texts).toContain('名簿に電話の連絡先がありません');
+  });
+
+  it('is what renderMessage gives for a phone task', () => {
+    expect(renderMessage({ kind: 'phone_task', view: phoneTask() })).toEqual(renderPhoneTask(phoneTask()));
+  });
+});
+
+describe('renderOncallList', () => {
+  const task = (i: number, over: Partial<OncallListView['tasks'][number]> = {}): OncallListView['tasks'][number] => ({
+    taskId: `d-${i}.phone`,
+    advisoryId: 'ADV-2026-0042',
+    title: `件名${i}`,
+    tlp: 'TLP:AMBER',
+    severity: 'level3',
+    drill: false,
+    memberName: { ja: `市町村${i}`, en: `Municipality ${i}` },
+    state: 'open',
+    contactIndex: 0,
+    contacts: 2,
+    exhausted: false,
+    createdAt: `2026-11-25T09:${String(10 + i).padStart(2, '0')}:00.000Z`,
+    ...over,
+  });
+
+  it('lists open tasks oldest first with member, advisory, TLP, state, contact k of n and the exhausted flag', () => {
+    const out = renderOncallList({
+      tasks: [
+        task(3, { state: 'claimed', claimedBy: '当番 鈴木', contactIndex: 1, exhausted: true, tlp: 'TLP:RED', drill: true }),
+        task(1),
+        task(2, { state: 'claimed', claimedBy: '<!channel>' }),
+      ],
+    });
+    expect(out.blocks[0]).toMatchObject({ type: 'header', text: { text: '📞 未完了の電話連絡 / Open phone tasks (3 件 / 3 tasks)' } });
+    const lines = mrkdwnTexts(out.blocks).join('\n').split('\n');
+    expect(lines.map((l) => /市町村(\d)/.exec(l)?.[1])).toEqual(['1', '2', '3']);
+    expect(lines[0]).toContain('🟧 *TLP:AMBER*');
+    expect(lines[0]).toContain('*市町村1 / Municipality 1*');
+    expect(lines[0]).toContain('ADV-2026-0042 件名1');
+    expect(lines[0]).toContain('未着手 / open');
+    expect(lines[0]).toContain('連絡先 1/2 / contact 1 of 2');
+    expect(lines[0]).not.toContain('⚠️');
+    expect(lines[1]).toContain('&lt;!channel&gt; が対応中（電話中）');
+    expect(lines[2]).toMatch(/^🟥 \*TLP:RED\* 【訓練】\[DRILL\]/);
+    expect(lines[2]).toContain('当番 鈴木 が対応中（電話中） / claimed by 当番 鈴木 (calling now)');
+    expect(lines[2]).toContain('連絡先 2/2 / contact 2 of 2');
+    expect(lines[2]).toContain('⚠️ 全連絡先に架電済み / all contacts tried');
+    expectInert(mrkdwnTexts(out.blocks));
+  });
+
+  it('says clearly when there is nothing to call', () => {
+    const out = renderOncallList({ tasks: [] });
+    expect(out.text).toBe('未完了の電話連絡はありません。 / No open phone tasks.');
+    expect(mrkdwnTexts(out.blocks).join('\n')).toContain('未完了の電話連絡はありません。\nNo open phone tasks.');
+  });
+
+  it('fits hundreds of tasks into 50 blocks and says how many are not shown', () => {
+    const out = renderOncallList({ tasks: Array.from({ length: 900 }, (_, i) => task(i % 50, { taskId: `t-${i}` })) });
+    expect(out.blocks.length).toBeLessThanOrEqual(MAX_BLOCKS);
+    for (const t of mrkdwnTexts(out.blocks)) expect(t.length).toBeLessThanOrEqual(3000);
+    expect(mrkdwnTexts(out.blocks).at(-1)).toContain('more not shown');
+  });
+});
+
+describe('renderMessage and postMetadata', () => {
+  it('dispatches advisories and notices to their renderers', () => {
+    expect(renderMessage({ kind: 'advisory', view: advisory() })).toEqual(renderAdvisoryMessage(advisory()));
+    const notice = { kind: 'advisory_issued' as const, advisoryId: 'A', title: 't', tlp: 'TLP:CLEAR' as const, drill: false, deliveries: 1, ackDeadline: '2026-11-25T10:00:00.000Z', issuedBy: 'x' };
+    expect(renderMessage({ kind: 'notice', view: notice })).toEqual(renderNotice(notice));
+  });
+
+  it('carries the key, the kind and the ids', () => {
+    expect(postMetadata({ kind: 'advisory', view: advisory() }, 'k1')).toEqual({
+      event_type: 'ceptoar_post',
+      event_payload: { key: 'k1', kind: 'advisory', advisory_id: 'ADV-2026-0042', delivery_id: 'dlv-0001' },
+    });
+    expect(postMetadata({ kind: 'phone_task', view: phoneTask() }, 'k2').event_payload).toEqual({
+      key: 'k2',
+      kind: 'phone_task',
+      advisory_id: 'ADV-2026-0042',
+      task_id: 'dlv-0001.phone',
+    });
   });
 });

@@ -45,6 +45,26 @@ function view(deliveryId: string, patch: Partial<AdvisoryView> = {}): AdvisoryVi
   };
 }
 
+function phoneTask(patch: Partial<PhoneTaskView> = {}): PhoneTaskView {
+  return {
+    taskId: 'D-1.phone',
+    advisoryId: 'ADV-1',
+    title: 'Patch the VPN appliance',
+    tlp: 'TLP:AMBER',
+    severity: 'level3',
+    drill: false,
+    ackDeadline: '2025-01-01T06:00:00.000Z',
+    memberName: { ja: '医療機関A', en: 'Hospital A' },
+    script: 'standard',
+    excerpt: 'CVE-2025-0001 is exploited in the wild.',
+    secretariatName: { ja: '医療セプター事務局', en: 'the Medical CEPTOAR secretariat' },
+    contacts: [{ name: '山田', phoneE164: '+81355550101', phoneDisplay: '03-5555-0101', current: true, tried: [] }],
+    state: 'open',
+    exhausted: false,
+    ...patch,
+  };
+}
+
 const target = { workspaceId: 'T0CEPTOAR0', channelId: 'C0MEMBER01' };
 
 async function rejection(p: Promise<unknown>): Promise<ChatError> {
@@ -73,7 +93,7 @@ describe('SlackChat against the fake Slack Web API', () => {
     await fake.close();
   });
 
-  it('posts an advisory without Slack autoformatting and finds it again by its delivery id', async () => {
+  it('posts an advisory without Slack autoformatting and finds it again by its key', async () => {
     const since = new Date();
     const ref = await chat.post(target, advisoryPost(view('ADV-1.m1.slack-C0MEMBER01')), 'ADV-1.m1.slack-C0MEMBER01');
     expect(ref).toEqual({ platform: 'slack', channelId: 'C0MEMBER01', messageId: expect.stringMatching(/^\d+\.\d{6}$/) });
@@ -81,7 +101,10 @@ describe('SlackChat against the fake Slack Web API', () => {
     const [call] = fake.callsTo('chat.postMessage');
     expect(call?.token).toBe('xoxb-test-token');
     expect(call?.params).toMatchObject({ unfurl_links: 'false', unfurl_media: 'false', link_names: 'false', parse: 'none' });
-    expect(call?.params.metadata).toEqual({ event_type: 'ceptoar_delivery', event_payload: { delivery_id: 'ADV-1.m1.slack-C0MEMBER01', advisory_id: 'ADV-1' } });
+    expect(call?.params.metadata).toEqual({
+      event_type: 'ceptoar_post',
+      event_payload: { key: 'ADV-1.m1.slack-C0MEMBER01', kind: 'advisory', delivery_id: 'ADV-1.m1.slack-C0MEMBER01', advisory_id: 'ADV-1' },
+    });
 
     const [stored] = fake.messages('C0MEMBER01');
     expect(stored?.text).toBe('[TLP:AMBER] Patch the VPN appliance');
@@ -99,7 +122,7 @@ describe('SlackChat against the fake Slack Web API', () => {
     const paged = new SlackChat({ client, render, historyPageSize: 2 });
     const since = new Date();
     const ref = await paged.post(target, advisoryPost(view('D-wanted')), 'D-wanted');
-    for (let i = 0; i < 5; i++) await paged.postAdvisory(target, view(`D-other-${i}`));
+    for (let i = 0; i < 5; i++) await paged.post(target, advisoryPost(view(`D-other-${i}`)), `D-other-${i}`);
     expect(await paged.findPost(target, 'D-wanted', since)).toEqual(ref);
     expect(fake.callsTo('conversations.history')).toHaveLength(3);
   });
@@ -108,7 +131,7 @@ describe('SlackChat against the fake Slack Web API', () => {
     const bounded = new SlackChat({ client, render, historyPageSize: 1, historyMaxPages: 2 });
     const since = new Date();
     await bounded.post(target, advisoryPost(view('D-wanted')), 'D-wanted');
-    for (let i = 0; i < 3; i++) await bounded.postAdvisory(target, view(`D-other-${i}`));
+    for (let i = 0; i < 3; i++) await bounded.post(target, advisoryPost(view(`D-other-${i}`)), `D-other-${i}`);
     expect(await bounded.findPost(target, 'D-wanted', since)).toBeNull();
     expect(fake.callsTo('conversations.history')).toHaveLength(2);
   });
@@ -137,15 +160,15 @@ describe('SlackChat against the fake Slack Web API', () => {
 
   it('channel_not_found is permanent', async () => {
     fake.setChannel('C0GONE0001', { exists: false });
-    const err = await rejection(chat.postAdvisory({ ...target, channelId: 'C0GONE0001' }, view('D-gone')));
+    const err = await rejection(chat.post({ ...target, channelId: 'C0GONE0001' }, advisoryPost(view('D-gone')), 'D-gone'));
     expect(err).toMatchObject({ kind: 'permanent', code: 'channel_not_found' });
   });
 
   it('not_in_channel and is_archived are permanent', async () => {
     fake.setChannel('C0NOTIN001', { botMember: false });
     fake.setChannel('C0ARCH0001', { archived: true });
-    expect(await rejection(chat.postAdvisory({ ...target, channelId: 'C0NOTIN001' }, view('D-a')))).toMatchObject({ kind: 'permanent', code: 'not_in_channel' });
-    expect(await rejection(chat.postAdvisory({ ...target, channelId: 'C0ARCH0001' }, view('D-b')))).toMatchObject({ kind: 'permanent', code: 'is_archived' });
+    expect(await rejection(chat.post({ ...target, channelId: 'C0NOTIN001' }, advisoryPost(view('D-a')), 'D-a'))).toMatchObject({ kind: 'permanent', code: 'not_in_channel' });
+    expect(await rejection(chat.post({ ...target, channelId: 'C0ARCH0001' }, advisoryPost(view('D-b')), 'D-b'))).toMatchObject({ kind: 'permanent', code: 'is_archived' });
   });
 
   it('an HTTP 500 is transient, and so is internal_error', async () => {
@@ -165,14 +188,78 @@ describe('SlackChat against the fake Slack Web API', () => {
   it('updates the advisory in place and keeps it findable', async () => {
     const since = new Date();
     const ref = await chat.post(target, advisoryPost(view('D-upd')), 'D-upd');
-    await chat.updateAdvisory(ref, view('D-upd', { acknowledged: { by: 'Sato', at: '2025-01-01T01:00:00.000Z', via: 'button' } }));
+    await chat.update(ref, advisoryPost(view('D-upd', { acknowledged: { by: 'Sato', at: '2025-01-01T01:00:00.000Z', via: 'button' } })), 'D-upd');
     const [stored] = fake.messages('C0MEMBER01');
     expect(stored?.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: 'acknowledged by Sato' } }]);
     expect(stored?.edited).toBeDefined();
+    expect(stored?.metadata).toMatchObject({ event_type: POST_EVENT_TYPE, event_payload: { key: 'D-upd' } });
+    expect(fake.callsTo('chat.update')[0]?.params).toMatchObject({ link_names: 'false', parse: 'none' });
     expect(await chat.findPost(target, 'D-upd', since)).toEqual(ref);
 
-    const err = await rejection(chat.updateAdvisory({ ...ref, messageId: '1.000001' }, view('D-upd')));
+    const err = await rejection(chat.update({ ...ref, messageId: '1.000001' }, advisoryPost(view('D-upd')), 'D-upd'));
     expect(err).toMatchObject({ kind: 'permanent', code: 'message_not_found' });
+    expect(await rejection(chat.update({ ...ref, platform: 'teams' }, advisoryPost(view('D-upd')), 'D-upd'))).toMatchObject({
+      kind: 'permanent',
+      code: 'wrong_platform',
+    });
+  });
+
+  it('findPost matches the key only, and only on our event type', async () => {
+    const since = new Date();
+    // Someone else's app posting metadata with the same key must not be taken for our post.
+    await client.chat.postMessage({
+      channel: target.channelId,
+      text: 'other app',
+      metadata: { event_type: 'other_app_post', event_payload: { key: 'K-1' } },
+    });
+    expect(await chat.findPost(target, 'K-1', since)).toBeNull();
+    // A key that is some other field's value (a delivery id) is not a match either: only `key` counts.
+    await chat.post(target, advisoryPost(view('D-shared')), 'K-2');
+    expect(await chat.findPost(target, 'D-shared', since)).toBeNull();
+    expect(await chat.findPost(target, 'K-2', since)).not.toBeNull();
+  });
+
+  it('posts each kind with its ids in the metadata, and no attachments field when the renderer gives none', async () => {
+    const notice: OutboundView = {
+      kind: 'notice',
+      view: { kind: 'delivery_failed', advisoryId: 'ADV-1', title: 't', tlp: 'TLP:GREEN', drill: false, memberName: { ja: 'A', en: 'A' }, reason: 'x' },
+    };
+    const reminder: OutboundView = {
+      kind: 'reminder',
+      view: { advisoryId: 'ADV-1', deliveryId: 'D-1', title: 't', tlp: 'TLP:AMBER', drill: false, ackDeadline: '2025-01-01T06:00:00.000Z', memberName: { ja: 'A', en: 'A' }, mention: [] },
+    };
+    await chat.post(target, notice, 'N-1');
+    await chat.post(target, reminder, 'R-1');
+    await chat.post(target, { kind: 'phone_task', view: phoneTask() }, 'P-1');
+    const calls = fake.callsTo('chat.postMessage');
+    expect(calls.map((c) => c.params.metadata)).toEqual([
+      { event_type: 'ceptoar_post', event_payload: { key: 'N-1', kind: 'notice', advisory_id: 'ADV-1', notice_kind: 'delivery_failed' } },
+      { event_type: 'ceptoar_post', event_payload: { key: 'R-1', kind: 'reminder', advisory_id: 'ADV-1', delivery_id: 'D-1' } },
+      { event_type: 'ceptoar_post', event_payload: { key: 'P-1', kind: 'phone_task', advisory_id: 'ADV-1', task_id: 'D-1.phone' } },
+    ]);
+    expect(calls.every((c) => !('attachments' in c.params))).toBe(true);
+    expect(fake.messages('C0MEMBER01').map((m) => m.text)).toEqual(['notice: ADV-1', 'reminder: ADV-1', 'phone_task: ADV-1']);
+  });
+
+  it('with the default renderer: a phone task is posted, claimed by an update (buttons change, attachments replaced) and still found', async () => {
+    const real = new SlackChat({ client });
+    const oncall = { workspaceId: 'T0CEPTOAR0', channelId: 'C0ONCALL01' };
+    const since = new Date();
+    const ref = await real.post(oncall, { kind: 'phone_task', view: phoneTask() }, 'D-1.phone');
+    const actionIds = (): string[] =>
+      JSON.stringify(fake.messages('C0ONCALL01')[0]?.attachments ?? []).match(/"action_id":"[a-z_]+"/g) ?? [];
+    expect(actionIds()).toContain(`"action_id":"${PHONE_CLAIM_ACTION_ID}"`);
+    expect(fake.messages('C0ONCALL01')[0]?.text.startsWith('[TLP:AMBER] ')).toBe(true);
+
+    await real.update(ref, { kind: 'phone_task', view: phoneTask({ state: 'claimed', claimedBy: '当番 鈴木' }) }, 'D-1.phone');
+    expect(actionIds()).not.toContain(`"action_id":"${PHONE_CLAIM_ACTION_ID}"`);
+    expect(actionIds()).toContain(`"action_id":"${PHONE_RELEASE_ACTION_ID}"`);
+    expect(await real.findPost(oncall, 'D-1.phone', since)).toEqual(ref);
+
+    // An update whose content has no attachments must clear the old ones, or the old buttons would stay.
+    const plain = new SlackChat({ client, render });
+    await plain.update(ref, { kind: 'phone_task', view: phoneTask({ state: 'done' }) }, 'D-1.phone');
+    expect(fake.messages('C0ONCALL01')[0]?.attachments).toEqual([]);
   });
 
   it('isSharedOutside: the directory flag wins without a call; otherwise conversations.info decides', async () => {
@@ -199,17 +286,16 @@ describe('SlackChat against the fake Slack Web API', () => {
     expect(dm).toEqual({ workspaceId: 'T0CEPTOAR0', channelId: 'DU0CONTACT1' });
     expect(fake.callsTo('conversations.open')[0]?.params.users).toBe('U0CONTACT1');
 
-    const ref = await chat.postNotice(dm, {
-      kind: 'delivery_failed',
-      advisoryId: 'ADV-1',
-      title: 't',
-      tlp: 'TLP:GREEN',
-      drill: false,
-      memberName: { ja: 'A', en: 'A' },
-      reason: 'channel_not_found',
-    });
+    const ref = await chat.post(
+      dm,
+      {
+        kind: 'notice',
+        view: { kind: 'delivery_failed', advisoryId: 'ADV-1', title: 't', tlp: 'TLP:GREEN', drill: false, memberName: { ja: 'A', en: 'A' }, reason: 'channel_not_found' },
+      },
+      'N-dm',
+    );
     expect(ref.channelId).toBe('DU0CONTACT1');
-    expect(fake.messages('DU0CONTACT1').map((m) => m.text)).toEqual(['notice: delivery_failed']);
+    expect(fake.messages('DU0CONTACT1').map((m) => m.text)).toEqual(['notice: ADV-1']);
 
     fake.setUser('U0NOBODY01', { exists: false });
     expect(await rejection(chat.openDirectConversation('T0CEPTOAR0', 'U0NOBODY01'))).toMatchObject({ kind: 'permanent', code: 'user_not_found' });

@@ -1,0 +1,53 @@
+/**
+ * The bot as its own operating-system process (`node --import tsx src/main.ts`, as `npm start`
+ * runs it), so a test can kill it with SIGKILL mid-job and start another on the same Redis and data.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+export interface BotProcess {
+  url: string;
+  child: ChildProcess;
+  /** Everything the process logged, for failure messages. */
+  output: string[];
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export async function startBotProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<BotProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`bot process did not start in time:\n${output.join('\n')}`)), timeoutMs);
+    const onLine = (line: string) => {
+      output.push(line);
+      try {
+        const entry = JSON.parse(line) as { msg?: string; url?: string };
+        if (entry.msg === 'ceptoar-bot listening' && entry.url) {
+          clearTimeout(timer);
+          resolve(entry.url);
+        }
+      } catch {
+        // not a JSON log line (a stack trace, a warning): kept in output
+      }
+    };
+    createInterface({ input: child.stdout! }).on('line', onLine);
+    createInterface({ input: child.stderr! }).on('line', (l) => output.push(l));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`bot process exited with ${code} before listening:\n${output.join('\n')}`));
+    });
+  });
+  return {
+    url,
+    child,
+    output,
+    async kill(signal: NodeJS.Signals = 'SIGKILL') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}

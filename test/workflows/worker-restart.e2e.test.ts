@@ -1,0 +1,86 @@
+/**
+ * At-least-once must not mean twice: the bot process is killed with SIGKILL in the middle of the
+ * phone step (its post reached Slack, the answer never came back), a new process takes over the
+ * stalled job, and the ladder completes with every step exactly once.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADVISORY_MODAL_CALLBACK } from '../../adapters/slack/advisory-modal.js';
+import { POST_EVENT_TYPE } from '../../adapters/slack/slack-blocks.js';
+import { REDIS_URL, SIGNING_SECRET } from '../support/bot-harness.js';
+import { startBotProcess, type BotProcess } from '../support/bot-process.js';
+import { formValues, VALID_FORM } from '../support/advisory-form.js';
+import { startFakeSlack, type FakeSlack, type StoredMessage } from '../support/fake-slack.js';
+import { writeFastPolicies } from '../support/fast-policies.js';
+import { SlackSender } from '../support/slack-requests.js';
+
+let fake: FakeSlack;
+let dir: string;
+let env: Record<string, string>;
+const running: BotProcess[] = [];
+
+beforeAll(async () => {
+  fake = await startFakeSlack();
+  dir = await mkdtemp(join(tmpdir(), 'ceptoar-restart-'));
+  env = {
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.url,
+    REDIS_URL,
+    QUEUE_PREFIX: `t-${randomUUID().slice(0, 8)}`,
+    DATA_DIR: join(dir, 'data'),
+    MEMBERS_FILE: 'config/members.example.yaml',
+    ESCALATION_FILE: await writeFastPolicies(join(dir, 'escalation.yaml')),
+    // A dead worker's job is taken over after about 2 s instead of 30 s.
+    WORKER_LOCK_MS: '2000',
+    WORKER_STALLED_CHECK_MS: '1000',
+  };
+});
+afterAll(async () => {
+  for (const p of running) await p.kill('SIGTERM');
+  await fake?.close();
+  await rm(dir, { recursive: true, force: true });
+  const redis = new Redis(REDIS_URL);
+  const keys = await redis.keys(`${env.QUEUE_PREFIX}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+});
+
+const kindOf = (m: StoredMessage) => String(m.metadata?.event_payload['kind'] ?? '');
+const keyOf = (m: StoredMessage) => String(m.metadata?.event_payload['key'] ?? '');
+const ours = (channel: string, kind: string, id: string) =>
+  fake.messages(channel).filter((m) => m.metadata?.event_type === POST_EVENT_TYPE && kindOf(m) === kind && keyOf(m).startsWith(id));
+
+describe('a worker killed mid-step', () => {
+  it('completes the ladder after a restart with no lost and no duplicated step', async () => {
+    const first = await startBotProcess(env);
+    running.push(first);
+    // The phone task's post reaches Slack but its answer is held back; we kill the bot meanwhile.
+    fake.failNext('chat.postMessage', { channel: 'C0ONC00001', delayMs: 500, dropResponse: true });
+
+    const slack = new SlackSender(`${first.url}/slack/events`, SIGNING_SECRET);
+    await slack.viewSubmission({ userId: 'U0SEC00001', viewId: 'VRESTART1', callbackId: ADVISORY_MODAL_CALLBACK, values: formValues({ ...VALID_FORM, title: '再起動テスト', allMembers: false, members: ['jma'] }) });
+
+    await fake.waitFor((calls) => calls.some((c) => c.method === 'chat.postMessage' && c.params['channel'] === 'C0ONC00001'), { timeoutMs: 20_000, description: 'phone task post in flight' });
+    await first.kill('SIGKILL');
+
+    const second = await startBotProcess(env);
+    running.push(second);
+    const alert = await fake.waitFor(() => fake.messages('C0SEC00001').find((m) => kindOf(m) === 'notice' && keyOf(m).includes('.alert.')), {
+      timeoutMs: 40_000,
+      description: 'the ladder completed in the second process',
+    });
+    const id = /ADV-\d{4}-\d{4}/.exec(keyOf(alert))![0];
+
+    expect(ours('C0JMA00001', 'advisory', id)).toHaveLength(1);
+    expect(ours('C0JMA00001', 'reminder', id)).toHaveLength(1);
+    expect(ours('C0ONC00001', 'phone_task', id)).toHaveLength(1);
+    expect(fake.messages('C0SEC00001').filter((m) => kindOf(m) === 'notice' && keyOf(m).startsWith(id) && keyOf(m).includes('.alert.'))).toHaveLength(1);
+    // The second process looked for the post the first one made before the kill, and found it.
+    expect(fake.callsTo('conversations.history').some((c) => c.params['channel'] === 'C0ONC00001')).toBe(true);
+  });
+});
