@@ -1,11 +1,10 @@
 import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { Core } from '../../src/core.js';
-import type { Actor } from '../../src/domain/platform.js';
 import { T, both, formatTokyo, stacked } from '../../src/i18n/text.js';
 import type { Logger } from '../../src/log.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 import type { BoltApp } from './slack-app.js';
-import { messageForError } from './slack-edge.js';
+import { messageForError, pressOf } from './slack-edge.js';
 import { ACK_ACTION_ID } from './slack-blocks.js';
 
 /**
@@ -15,18 +14,15 @@ import { ACK_ACTION_ID } from './slack-blocks.js';
 export function registerAckAction(app: BoltApp, core: Core, log: Logger): void {
   app.action<BlockAction<ButtonAction>>(ACK_ACTION_ID, async ({ ack, body, action, respond }) => {
     await ack();
-    const channelId = body.channel?.id ?? body.container.channel_id;
-    const messageTs = body.message?.ts ?? body.container.message_ts;
-    const context = { action: ACK_ACTION_ID, user: body.user.id, channel: channelId, ts: messageTs };
-    if (!channelId || !messageTs) {
+    const press = pressOf(body);
+    const context = { action: ACK_ACTION_ID, user: body.user.id, channel: press?.message.channelId, ts: press?.message.messageId };
+    if (!press) {
       log.warn(context, 'button press without channel or message');
       return;
     }
-    const actor: Actor = { platform: 'slack', userId: body.user.id, name: body.user.name ?? body.user.username };
     try {
       const result = await core.acknowledgeFromMessage({
-        actor,
-        message: { platform: 'slack', channelId, messageId: messageTs },
+        ...press,
         claimedDeliveryId: action.value,
       });
       const text =

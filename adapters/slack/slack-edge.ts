@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
+import type { Actor, MessageRef } from '../../src/domain/platform.js';
 import { isBotError } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
 import { ERROR_TEXT, stacked } from '../../src/i18n/text.js';
@@ -27,4 +29,15 @@ export function messageForError(err: unknown, log: Logger, context: Record<strin
     ja: `処理中にエラーが発生しました（参照番号 ${ref}）。事務局にお問い合わせください。`,
     en: `Something went wrong (reference ${ref}). Please contact the secretariat.`,
   });
+}
+
+/** Where a button was pressed and by whom, as the core wants it; null when Slack sent no message. */
+export function pressOf(body: BlockAction<ButtonAction>): { actor: Actor; message: MessageRef } | null {
+  const channelId = body.channel?.id ?? body.container.channel_id;
+  const messageTs = body.message?.ts ?? body.container.message_ts;
+  if (!channelId || !messageTs) return null;
+  return {
+    actor: { platform: 'slack', userId: body.user.id, name: body.user.name ?? body.user.username },
+    message: { platform: 'slack', channelId, messageId: messageTs },
+  };
 }
