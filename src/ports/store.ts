@@ -3,6 +3,7 @@ import type { Acknowledgement, AuditEvent } from '../domain/audit.js';
 import type { Delivery } from '../domain/delivery.js';
 import type { MessageRef } from '../domain/platform.js';
 import type { PhoneTask } from '../domain/phone-task.js';
+import type { ConversationRecord } from '../domain/conversation.js';
 
 export type StepClaim = 'claimed' | 'running' | 'done';
 
@@ -52,5 +53,11 @@ export interface Store {
   /** Tasks still to be worked (open or claimed), oldest first. */
   listOpenPhoneTasks(): Promise<PhoneTask[]>;
   listPhoneTasks(advisoryId: string): Promise<PhoneTask[]>;
+
+  /** Insert or replace the record of a conversation (unique on platform × conversationId). */
+  saveConversation(record: ConversationRecord): Promise<void>;
+  getConversation(platform: ConversationRecord['platform'], conversationId: string): Promise<ConversationRecord | null>;
+  /** The most recently updated conversation of a tenant: its service URL reaches the tenant's other conversations. */
+  latestConversationInTenant(platform: ConversationRecord['platform'], tenantId: string): Promise<ConversationRecord | null>;
   close(): Promise<void>;
 }
