@@ -26,6 +26,16 @@ export const ConfigSchema = z
     SLACK_SIGNING_SECRET: optionalString,
     SLACK_APP_TOKEN: optionalString.pipe(z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)').optional()),
     SLACK_API_URL: optionalString.pipe(url(['http:', 'https:']).optional()),
+    /** Microsoft Teams (Bot Framework): the bot's Entra ID app registration. */
+    MICROSOFT_APP_ID: optionalString,
+    MICROSOFT_APP_PASSWORD: optionalString,
+    MICROSOFT_APP_TENANT_ID: optionalString,
+    MICROSOFT_APP_TYPE: z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']).default('SingleTenant'),
+    /**
+     * Local development only: run the Teams endpoint with no app id, which makes botbuilder skip
+     * authentication of incoming activities entirely. Never in production.
+     */
+    TEAMS_ALLOW_UNAUTHENTICATED: z.enum(['on', 'off']).default('off'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().default('0.0.0.0'),
     REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
@@ -73,6 +83,16 @@ function crossProblems(env: Record<string, string | undefined>): string[] {
   if ((set('SLACK_SIGNING_SECRET') || set('SLACK_APP_TOKEN')) && !set('SLACK_BOT_TOKEN')) {
     problems.push('SLACK_BOT_TOKEN: required when Slack is configured');
   }
+  const appType = env['MICROSOFT_APP_TYPE']?.trim() || 'SingleTenant';
+  if (set('MICROSOFT_APP_ID') && appType !== 'UserAssignedMSI' && !set('MICROSOFT_APP_PASSWORD')) {
+    problems.push('MICROSOFT_APP_PASSWORD: required with MICROSOFT_APP_ID (or MICROSOFT_APP_TYPE=UserAssignedMSI)');
+  }
+  if (set('MICROSOFT_APP_ID') && appType !== 'MultiTenant' && !set('MICROSOFT_APP_TENANT_ID')) {
+    problems.push(`MICROSOFT_APP_TENANT_ID: required for a ${appType} app`);
+  }
+  if (set('MICROSOFT_APP_ID') && env['TEAMS_ALLOW_UNAUTHENTICATED']?.trim() === 'on') {
+    problems.push('TEAMS_ALLOW_UNAUTHENTICATED: must be off when MICROSOFT_APP_ID is set');
+  }
   return problems;
 }
 
@@ -89,6 +109,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 /** Slack is usable when it has a token and a way to receive events. */
 export function slackConfigured(c: Config): boolean {
   return Boolean(c.SLACK_BOT_TOKEN && (c.SLACK_SIGNING_SECRET || c.SLACK_APP_TOKEN));
+}
+
+/** Teams runs with credentials, or unauthenticated when a developer explicitly asked for it. */
+export function teamsConfigured(c: Config): boolean {
+  return Boolean(c.MICROSOFT_APP_ID) || c.TEAMS_ALLOW_UNAUTHENTICATED === 'on';
 }
 
 /** Names of what is missing to run with Slack, for the start-up message. */

@@ -7,7 +7,10 @@ import { alertDeliveryFailed, announceIssued } from './commands/notify.js';
 import { refreshDeliveryMessages, refreshPhoneTaskMessages } from './commands/refresh.js';
 import { runEscalationStep, type StepOutcome, type StepRequest } from './commands/escalate.js';
 import { oncallList, phoneTaskAction, type PhoneAction, type PhoneActionResult } from './commands/phone-task.js';
-import type { OncallListView } from './view/views.js';
+import type { AdvisoryView, OncallListView, PhoneTaskView } from './view/views.js';
+import { conversationInTenant, findConversation, recordConversation } from './commands/conversations.js';
+import { deliveryView, phoneTaskViewOf } from './commands/views.js';
+import type { ConversationRecord } from './domain/conversation.js';
 import { openAdvisoryForm, statusOf, type TargetOptions } from './commands/status.js';
 import type { AckVia } from './domain/delivery.js';
 import type { StatusView } from './view/views.js';
@@ -57,5 +60,20 @@ export class Core {
   }
   oncallList(actor: Actor): Promise<OncallListView> {
     return oncallList(this.deps, actor);
+  }
+  recordConversation(record: Omit<ConversationRecord, 'updatedAt'>): Promise<void> {
+    return recordConversation(this.deps, record);
+  }
+  findConversation(platform: ConversationRecord['platform'], conversationId: string): Promise<ConversationRecord | null> {
+    return findConversation(this.deps, platform, conversationId);
+  }
+  conversationInTenant(platform: ConversationRecord['platform'], tenantId: string): Promise<ConversationRecord | null> {
+    return conversationInTenant(this.deps, platform, tenantId);
+  }
+  deliveryView(deliveryId: string): Promise<AdvisoryView> {
+    return deliveryView(this.deps, deliveryId);
+  }
+  phoneTaskView(taskId: string): Promise<PhoneTaskView> {
+    return phoneTaskViewOf(this.deps, taskId);
   }
 }

@@ -11,10 +11,13 @@ import { createHttpApp } from '../adapters/http/http-app.js';
 import { createSlackApp } from '../adapters/slack/slack-app.js';
 import { renderMessage } from '../adapters/slack/slack-blocks.js';
 import { SlackChat, createSlackWebClient } from '../adapters/slack/slack-chat.js';
+import { createTeamsAdapter, mountTeamsApp } from '../adapters/teams/teams-app.js';
+import { renderTeamsMessage } from '../adapters/teams/teams-cards.js';
+import { TeamsChat } from '../adapters/teams/teams-chat.js';
 import { BullmqJobs } from '../workflows/bullmq-jobs.js';
 import { startWorkers, type Workers } from '../workflows/workers.js';
 import { systemClock, type Clock } from './clock.js';
-import { loadConfig, missingForSlack, slackConfigured, type Config } from './config.js';
+import { loadConfig, missingForSlack, slackConfigured, teamsConfigured, type Config } from './config.js';
 import { Core } from './core.js';
 import { loadDirectory } from './directory/load.js';
 import { loadPolicies } from './policy/load-policies.js';
@@ -42,10 +45,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const clock = options.clock ?? systemClock;
 
-  if (!slackConfigured(config)) {
+  if (!slackConfigured(config) && !teamsConfigured(config)) {
     throw new BotError(
       'CONFIG.INVALID',
-      `no chat platform is configured. Set ${missingForSlack(config).join(' and ')} (see .env.example and README.md).`,
+      `no chat platform is configured. For Slack set ${missingForSlack(config).join(' and ')}; ` +
+        'for Microsoft Teams set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID (see .env.example and README.md).',
     );
   }
   const directory = await loadDirectory(config.MEMBERS_FILE);
@@ -65,14 +69,39 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     const jobs = new BullmqJobs(redis, config.QUEUE_PREFIX, clock);
     closers.push(() => jobs.close());
 
+    const http = createHttpApp();
     const chats: ChatPorts = {};
-    const botToken = config.SLACK_BOT_TOKEN as string;
-    chats.slack = new SlackChat({
-      client: createSlackWebClient({ token: botToken, slackApiUrl: config.SLACK_API_URL }),
-      render: renderMessage,
-    });
+    if (slackConfigured(config)) {
+      chats.slack = new SlackChat({
+        client: createSlackWebClient({ token: config.SLACK_BOT_TOKEN as string, slackApiUrl: config.SLACK_API_URL }),
+        render: renderMessage,
+      });
+    }
+    const teams = teamsConfigured(config)
+      ? createTeamsAdapter({
+          appId: config.MICROSOFT_APP_ID,
+          password: config.MICROSOFT_APP_PASSWORD,
+          tenantId: config.MICROSOFT_APP_TENANT_ID,
+          appType: config.MICROSOFT_APP_TYPE,
+          allowUnauthenticated: config.TEAMS_ALLOW_UNAUTHENTICATED === 'on',
+          log,
+        })
+      : undefined;
+    if (teams) {
+      chats.teams = new TeamsChat({
+        adapter: teams.adapter,
+        appId: teams.appId,
+        // Looked up through the core (built just below) when a post is made, never before.
+        lookup: {
+          conversation: (id) => core.findConversation('teams', id),
+          tenant: (tenantId) => core.conversationInTenant('teams', tenantId),
+        },
+        render: renderTeamsMessage,
+      });
+    }
 
     const core = new Core({ store, directory, clock, chats, jobs, log, policies });
+    if (teams) mountTeamsApp({ ...teams, http: http.app, core, log });
     const workers: Workers = startWorkers(
       core,
       redis,
@@ -87,18 +116,19 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     );
     closers.push(() => workers.close());
 
-    const http = createHttpApp();
-    const slack = createSlackApp({
-      botToken,
-      signingSecret: config.SLACK_SIGNING_SECRET,
-      appToken: config.SLACK_APP_TOKEN,
-      apiUrl: config.SLACK_API_URL,
-      http: http.app,
-      core,
-      log,
-    });
-    await slack.start();
-    closers.push(() => slack.stop());
+    if (slackConfigured(config)) {
+      const slack = createSlackApp({
+        botToken: config.SLACK_BOT_TOKEN as string,
+        signingSecret: config.SLACK_SIGNING_SECRET,
+        appToken: config.SLACK_APP_TOKEN,
+        apiUrl: config.SLACK_API_URL,
+        http: http.app,
+        core,
+        log,
+      });
+      await slack.start();
+      closers.push(() => slack.stop());
+    }
 
     const server: Server = http.app.listen(config.PORT, config.HOST);
     await once(server, 'listening');

@@ -32,10 +32,11 @@ export interface EscalateJob {
 
 export type NotifyJob = { kind: 'delivery_failed'; deliveryId: string } | { kind: 'advisory_issued'; advisoryId: string };
 
-/** Transient failures retry with exponential backoff: 2 s, 4 s, 8 s … about 17 minutes in all. */
+/** Transient failures retry with exponential backoff and jitter: about 2 s, 4 s, 8 s … some 17 minutes in all. */
 export const RETRYING: JobsOptions = {
   attempts: 10,
-  backoff: { type: 'exponential', delay: 2_000 },
+  // Jitter spreads retries of many throttled conversations so they do not return in lockstep.
+  backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 },
   removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
   removeOnFail: { age: 30 * 24 * 3600 },
 };

@@ -1,6 +1,5 @@
-import { tlpAllowsChannelPost } from '../domain/classification.js';
 import { BotError } from '../errors.js';
-import { advisoryView } from '../view/build.js';
+import { deliveryView } from './views.js';
 import type { CoreDeps } from './deps.js';
 import { renderPhoneTask } from './escalate.js';
 
@@ -12,9 +11,7 @@ export async function refreshDeliveryMessages(deps: CoreDeps, deliveryId: string
   if (!advisory) throw new BotError('ADVISORY.NOT_FOUND', 'advisory of delivery not found', { deliveryId });
   const chat = deps.chats[delivery.channel.platform];
   if (!chat || delivery.messages.length === 0) return 0;
-  const acks = await deps.store.listAcknowledgements(delivery.id);
-  const name = deps.directory.organisation(delivery.memberId)?.name ?? { ja: delivery.memberId, en: delivery.memberId };
-  const view = advisoryView(advisory, delivery, name, acks, tlpAllowsChannelPost(advisory.tlp) ? 'channel' : 'direct');
+  const view = await deliveryView(deps, delivery.id);
   for (const ref of delivery.messages) await chat.update(ref, { kind: 'advisory', view }, delivery.id);
   return delivery.messages.length;
 }

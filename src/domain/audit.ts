@@ -20,7 +20,9 @@ export type AuditAction =
   | 'phone.no_answer'
   | 'phone.wrong_number'
   | 'phone.cancelled'
-  | 'phone.refused';
+  | 'phone.refused'
+  | 'conversation.added'
+  | 'conversation.removed';
 
 export interface AuditEvent {
   /** Deterministic for state changes (so a retried command writes it once); random for refusals. */

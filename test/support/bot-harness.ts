@@ -13,6 +13,9 @@ import { createLogger } from '../../src/log.js';
 import type { Clock } from '../../src/clock.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack.js';
 import { SlackSender } from './slack-requests.js';
+import { startFakeConnector, type FakeConnector } from './fake-bot-connector.js';
+import { writeMixedDirectory } from './mixed-directory.js';
+import { TeamsSender } from './teams-activities.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -22,13 +25,21 @@ export interface Harness {
   bot: RunningBot;
   slack: SlackSender;
   prefix: string;
+  dataDir: string;
+  /** With `teams: true`: the fake Bot Connector and a sender of Teams activities. */
+  connector?: FakeConnector;
+  teams?: TeamsSender;
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<Harness> {
+export async function startHarness(options: { env?: Record<string, string>; clock?: Clock; teams?: boolean } = {}): Promise<Harness> {
   const fake = await startFakeSlack();
   const dataDir = await mkdtemp(join(tmpdir(), 'ceptoar-test-'));
   const prefix = `t-${randomUUID().slice(0, 8)}`;
+  const connector = options.teams ? await startFakeConnector() : undefined;
+  const teamsEnv: Record<string, string> = options.teams
+    ? { TEAMS_ALLOW_UNAUTHENTICATED: 'on', MEMBERS_FILE: await writeMixedDirectory(join(dataDir, 'members.mixed.yaml')) }
+    : {};
   const bot = await startBot({
     env: {
       SLACK_BOT_TOKEN: 'xoxb-test-token',
@@ -41,6 +52,7 @@ export async function startHarness(options: { env?: Record<string, string>; cloc
       DATA_DIR: dataDir,
       MEMBERS_FILE: 'config/members.example.yaml',
       DELIVERY_RATE_PER_SECOND: '50',
+      ...teamsEnv,
       ...options.env,
     },
     log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
@@ -52,9 +64,12 @@ export async function startHarness(options: { env?: Record<string, string>; cloc
     bot,
     slack,
     prefix,
+    dataDir,
+    ...(connector ? { connector, teams: new TeamsSender(`${bot.url}/api/messages`, connector.serviceUrl) } : {}),
     async close() {
       await bot.close();
       await fake.close();
+      await connector?.close();
       await rm(dataDir, { recursive: true, force: true });
       await deleteQueueKeys(prefix);
     },

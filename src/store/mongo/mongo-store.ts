@@ -2,6 +2,7 @@ import { MongoBulkWriteError, MongoClient, MongoServerError, ObjectId } from 'mo
 import type { Collection, Db } from 'mongodb';
 import type { Advisory } from '../../domain/advisory.js';
 import type { Acknowledgement, AuditEvent } from '../../domain/audit.js';
+import type { ConversationRecord } from '../../domain/conversation.js';
 import type { Delivery } from '../../domain/delivery.js';
 import type { PhoneTask } from '../../domain/phone-task.js';
 import type { MessageRef } from '../../domain/platform.js';
@@ -25,6 +26,8 @@ interface StepDoc {
   finishedAt?: string;
 }
 type PhoneTaskDoc = PhoneTask & { _id: string };
+/** Unique on (platform, conversationId); the _id is the server's own. */
+type ConversationDoc = ConversationRecord & { _id?: ObjectId };
 
 const DUPLICATE_KEY = 11000;
 
@@ -54,6 +57,7 @@ export class MongoStore implements Store {
   private readonly audit: Collection<AuditDoc>;
   private readonly steps: Collection<StepDoc>;
   private readonly phoneTasks: Collection<PhoneTaskDoc>;
+  private readonly conversations: Collection<ConversationDoc>;
 
   private constructor(
     private readonly client: MongoClient,
@@ -66,6 +70,7 @@ export class MongoStore implements Store {
     this.audit = db.collection<AuditDoc>('audit');
     this.steps = db.collection<StepDoc>('escalation_steps');
     this.phoneTasks = db.collection<PhoneTaskDoc>('phone_tasks');
+    this.conversations = db.collection<ConversationDoc>('conversations');
   }
 
   /** `dbName` overrides the database named in the URI (tests use a fresh one per run). */
@@ -117,6 +122,11 @@ export class MongoStore implements Store {
       ),
       this.phoneTasks.createIndex({ state: 1, createdAt: 1, _id: 1 }, { name: 'state_createdAt' }),
       this.phoneTasks.createIndex({ advisoryId: 1, createdAt: 1, _id: 1 }, { name: 'advisory_createdAt' }),
+      this.conversations.createIndex(
+        { platform: 1, conversationId: 1 },
+        { unique: true, name: 'platform_conversationId_unique' },
+      ),
+      this.conversations.createIndex({ platform: 1, tenantId: 1, updatedAt: 1 }, { name: 'platform_tenant_updatedAt' }),
     ]);
   }
 
@@ -303,6 +313,42 @@ export class MongoStore implements Store {
 
   async listPhoneTasks(advisoryId: string): Promise<PhoneTask[]> {
     return this.phoneTasks.find<PhoneTask>({ advisoryId }, { ...NO_ID, sort: { createdAt: 1, _id: 1 } }).toArray();
+  }
+
+  async saveConversation(record: ConversationRecord): Promise<void> {
+    // A whole-document replace, so a field the new record lacks (teamId) does not linger.
+    // Concurrent first upserts can race on the unique index; the loser retries and then matches.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.conversations.replaceOne(
+          { platform: record.platform, conversationId: record.conversationId },
+          // A copy, so the driver never writes an _id into the caller's object.
+          { ...record },
+          { upsert: true },
+        );
+        return;
+      } catch (err) {
+        if (attempt >= 3 || !isDuplicateKey(err)) throw err;
+      }
+    }
+  }
+
+  async getConversation(
+    platform: ConversationRecord['platform'],
+    conversationId: string,
+  ): Promise<ConversationRecord | null> {
+    return this.conversations.findOne<ConversationRecord>({ platform, conversationId }, NO_ID);
+  }
+
+  async latestConversationInTenant(
+    platform: ConversationRecord['platform'],
+    tenantId: string,
+  ): Promise<ConversationRecord | null> {
+    // Removed conversations count too: their service URL is still the tenant's.
+    return this.conversations.findOne<ConversationRecord>(
+      { platform, tenantId },
+      { ...NO_ID, sort: { updatedAt: -1, conversationId: 1 } },
+    );
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Advisory } from '../../domain/advisory.js';
 import type { Acknowledgement, AuditEvent } from '../../domain/audit.js';
+import type { ConversationRecord } from '../../domain/conversation.js';
 import type { Delivery } from '../../domain/delivery.js';
 import type { PhoneTask } from '../../domain/phone-task.js';
 import type { MessageRef } from '../../domain/platform.js';
@@ -92,6 +93,17 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (platform, channel_id, message_id)
   ) STRICT;
   CREATE INDEX phone_task_messages_by_task ON phone_task_messages (task_id);
+  `,
+  `
+  CREATE TABLE conversations (
+    platform        TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    tenant_id       TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    json            TEXT NOT NULL,
+    PRIMARY KEY (platform, conversation_id)
+  ) STRICT;
+  CREATE INDEX conversations_by_tenant ON conversations (platform, tenant_id, updated_at);
   `,
 ];
 
@@ -197,6 +209,18 @@ function prepareStatements(db: Database.Database) {
     taskByMessage: db.prepare<[string, string, string], JsonRow>(
       `SELECT t.json FROM phone_task_messages m JOIN phone_tasks t ON t.id = m.task_id
        WHERE m.platform = ? AND m.channel_id = ? AND m.message_id = ?`,
+    ),
+    upsertConversation: db.prepare<[string, string, string, string, string]>(
+      `INSERT INTO conversations (platform, conversation_id, tenant_id, updated_at, json) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (platform, conversation_id)
+       DO UPDATE SET tenant_id = excluded.tenant_id, updated_at = excluded.updated_at, json = excluded.json`,
+    ),
+    conversationById: db.prepare<[string, string], JsonRow>(
+      `SELECT json FROM conversations WHERE platform = ? AND conversation_id = ?`,
+    ),
+    latestConversationInTenant: db.prepare<[string, string], JsonRow>(
+      `SELECT json FROM conversations WHERE platform = ? AND tenant_id = ?
+       ORDER BY updated_at DESC, conversation_id ASC LIMIT 1`,
     ),
   };
 }
@@ -452,6 +476,31 @@ export class SqliteStore implements Store {
 
   async listPhoneTasks(advisoryId: string): Promise<PhoneTask[]> {
     return this.q.tasksByAdvisory.all(advisoryId).map((r) => JSON.parse(r.json) as PhoneTask);
+  }
+
+  async saveConversation(record: ConversationRecord): Promise<void> {
+    this.q.upsertConversation.run(
+      record.platform,
+      record.conversationId,
+      record.tenantId,
+      record.updatedAt,
+      JSON.stringify(record),
+    );
+  }
+
+  async getConversation(
+    platform: ConversationRecord['platform'],
+    conversationId: string,
+  ): Promise<ConversationRecord | null> {
+    return parse<ConversationRecord>(this.q.conversationById.get(platform, conversationId));
+  }
+
+  async latestConversationInTenant(
+    platform: ConversationRecord['platform'],
+    tenantId: string,
+  ): Promise<ConversationRecord | null> {
+    // Removed conversations count too: their service URL is still the tenant's.
+    return parse<ConversationRecord>(this.q.latestConversationInTenant.get(platform, tenantId));
   }
 
   async close(): Promise<void> {

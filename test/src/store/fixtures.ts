@@ -1,5 +1,6 @@
 import type { Advisory } from '../../../src/domain/advisory.js';
 import type { Acknowledgement, AuditEvent } from '../../../src/domain/audit.js';
+import type { ConversationRecord } from '../../../src/domain/conversation.js';
 import { newDelivery } from '../../../src/domain/delivery.js';
 import type { ChannelAddress, Delivery } from '../../../src/domain/delivery.js';
 import { DEFAULT_POLICIES } from '../../../src/domain/escalation.js';
@@ -100,6 +101,21 @@ export function anEvent(overrides: Partial<AuditEvent> = {}): AuditEvent {
     action: 'advisory.issued',
     advisoryId: 'ADV-2026-0001',
     detail: { targets: 3, nested: { drill: false, list: ['a', 'b'] } },
+    ...overrides,
+  };
+}
+
+/** A Teams channel the bot was added to; teamId is left out unless given. */
+export function aConversation(overrides: Partial<ConversationRecord> = {}): ConversationRecord {
+  return {
+    platform: 'teams',
+    conversationId: '19:member-general@thread.tacv2',
+    tenantId: 'tenant-member',
+    serviceUrl: 'https://smba.trafficmanager.net/jp/',
+    kind: 'channel',
+    botId: '28:ceptoar-bot',
+    removed: false,
+    updatedAt: at(0),
     ...overrides,
   };
 }

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore, SQLITE_FILE } from '../../../src/store/open-store.js';
 import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION, SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
-import { aDelivery, aMessage, anAck, anAdvisory, anEvent, aPhoneTask, at, bumped, bumpedTask } from './fixtures.js';
+import { aConversation, aDelivery, aMessage, anAck, anAdvisory, anEvent, aPhoneTask, at, bumped, bumpedTask } from './fixtures.js';
 import { storeContract } from './store-contract.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ceptoar-sqlite-store-'));
@@ -96,6 +96,8 @@ describe('SqliteStore', () => {
       const d = aDelivery();
       expect(await store.claimStep(d.id, d.escalationToken, 'phone', at(60))).toBe('claimed');
       expect(await store.ensurePhoneTask(aPhoneTask())).toStrictEqual(aPhoneTask());
+      await store.saveConversation(aConversation());
+      expect(await store.latestConversationInTenant('teams', aConversation().tenantId)).toStrictEqual(aConversation());
     } finally {
       await store.close();
     }

@@ -13,6 +13,7 @@ import {
 import type { PhoneTask, TaskTransition } from '../../../src/domain/phone-task.js';
 import type { Store } from '../../../src/ports/store.js';
 import {
+  aConversation,
   aDelivery,
   aMessage,
   anAck,
@@ -731,6 +732,99 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           expect(await store.listPhoneTasks('ADV-2026-0002')).toStrictEqual([otherAdvisory]);
           expect(await store.listPhoneTasks('ADV-2026-0404')).toEqual([]);
         });
+      });
+    });
+
+    describe('conversations', () => {
+      it('stores a record and gives back exactly what was stored', async () => {
+        const record = aConversation();
+        await store.saveConversation(record);
+        const got = await store.getConversation('teams', record.conversationId);
+        expect(got).toStrictEqual(record);
+        // An absent optional field stays absent (not null, not undefined-valued).
+        expect(got && 'teamId' in got).toBe(false);
+
+        const inTeam = aConversation({ conversationId: '19:team-ops@thread.tacv2', teamId: '19:team@thread.tacv2' });
+        await store.saveConversation(inTeam);
+        expect(await store.getConversation('teams', inTeam.conversationId)).toStrictEqual(inTeam);
+      });
+
+      it('does not change the object it was given', async () => {
+        const record = aConversation();
+        const copy = structuredClone(record);
+        await store.saveConversation(record);
+        expect(record).toStrictEqual(copy);
+      });
+
+      it('replaces the record of the same conversation, keeping one', async () => {
+        const first = aConversation({ teamId: '19:team@thread.tacv2' });
+        await store.saveConversation(first);
+        const second = aConversation({
+          serviceUrl: 'https://smba.trafficmanager.net/apac/',
+          removed: true,
+          updatedAt: at(5),
+        });
+        await store.saveConversation(second);
+        await store.saveConversation(second);
+        // Replaced whole: the teamId the new record lacks is gone.
+        expect(await store.getConversation('teams', first.conversationId)).toStrictEqual(second);
+        expect(await store.latestConversationInTenant('teams', first.tenantId)).toStrictEqual(second);
+      });
+
+      it('keeps one record under concurrent saves', async () => {
+        const records = Array.from({ length: 5 }, (_, i) => aConversation({ updatedAt: at(i) }));
+        await Promise.all(records.map((r) => store.saveConversation(r)));
+        const got = await store.getConversation('teams', records[0]!.conversationId);
+        expect(records).toContainEqual(got);
+      });
+
+      it('gives null for an unknown conversation, platform or tenant', async () => {
+        const record = aConversation();
+        expect(await store.getConversation('teams', record.conversationId)).toBeNull();
+        expect(await store.latestConversationInTenant('teams', record.tenantId)).toBeNull();
+        await store.saveConversation(record);
+        expect(await store.getConversation('teams', '19:unknown@thread.tacv2')).toBeNull();
+        expect(await store.getConversation('slack', record.conversationId)).toBeNull();
+        expect(await store.latestConversationInTenant('teams', 'tenant-unknown')).toBeNull();
+        expect(await store.latestConversationInTenant('slack', record.tenantId)).toBeNull();
+      });
+
+      it('keeps the same conversation id on two platforms apart', async () => {
+        const teams = aConversation({ conversationId: 'C0SAME' });
+        const local = aConversation({ platform: 'local', conversationId: 'C0SAME', botId: 'local-bot' });
+        await store.saveConversation(teams);
+        await store.saveConversation(local);
+        expect(await store.getConversation('teams', 'C0SAME')).toStrictEqual(teams);
+        expect(await store.getConversation('local', 'C0SAME')).toStrictEqual(local);
+      });
+
+      it('latestConversationInTenant picks the newest of that tenant and platform', async () => {
+        const older = aConversation({ conversationId: '19:a-older@thread.tacv2', updatedAt: at(1) });
+        const newest = aConversation({ conversationId: '19:m-newest@thread.tacv2', updatedAt: at(3) });
+        const middle = aConversation({ conversationId: '19:z-middle@thread.tacv2', updatedAt: at(2) });
+        const otherTenant = aConversation({
+          conversationId: '19:other-tenant@thread.tacv2',
+          tenantId: 'tenant-other',
+          updatedAt: at(9),
+        });
+        const otherPlatform = aConversation({ platform: 'local', conversationId: 'local-chan', updatedAt: at(9) });
+        for (const r of [older, otherTenant, newest, otherPlatform, middle]) await store.saveConversation(r);
+        expect(await store.latestConversationInTenant('teams', 'tenant-member')).toStrictEqual(newest);
+        expect(await store.latestConversationInTenant('teams', 'tenant-other')).toStrictEqual(otherTenant);
+        expect(await store.latestConversationInTenant('local', 'tenant-member')).toStrictEqual(otherPlatform);
+
+        // Saving an older conversation again with a newer time makes it the latest.
+        const touched = { ...older, updatedAt: at(4) };
+        await store.saveConversation(touched);
+        expect(await store.latestConversationInTenant('teams', 'tenant-member')).toStrictEqual(touched);
+      });
+
+      it('latestConversationInTenant counts removed conversations and breaks ties by conversation id', async () => {
+        const removed = aConversation({ conversationId: '19:b@thread.tacv2', removed: true, updatedAt: at(7) });
+        const tiedLater = aConversation({ conversationId: '19:c@thread.tacv2', updatedAt: at(7) });
+        const older = aConversation({ conversationId: '19:a@thread.tacv2', updatedAt: at(6) });
+        for (const r of [tiedLater, older, removed]) await store.saveConversation(r);
+        expect(await store.latestConversationInTenant('teams', 'tenant-member')).toStrictEqual(removed);
       });
     });
 

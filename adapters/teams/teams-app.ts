@@ -1,0 +1,91 @@
+import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
+import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import express, { type Application as Express, type Request, type Response } from 'express';
+import type { Core } from '../../src/core.js';
+import type { Logger } from '../../src/log.js';
+import { registerTeamsCommands } from './teams-commands.js';
+import { registerTeamsCardActions } from './teams-card-actions.js';
+import { registerTeamsInstall } from './teams-install.js';
+
+export interface TeamsAdapterOptions {
+  /** The bot's Entra ID app. Absent only with allowUnauthenticated (local development). */
+  appId?: string | undefined;
+  password?: string | undefined;
+  tenantId?: string | undefined;
+  appType: 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
+  allowUnauthenticated: boolean;
+  log: Logger;
+}
+
+export interface TeamsApp {
+  adapter: TeamsAdapter;
+  /** '' when running unauthenticated. */
+  appId: string;
+}
+
+export type BotApp = Application<TurnState>;
+
+/**
+ * The Teams endpoint, /api/messages, on the shared HTTP server. With an app id, botbuilder
+ * validates every incoming activity's JWT (Bot Framework or Entra ID issuer, audience = app id).
+ * Without one it would skip validation silently, so that mode must be asked for explicitly.
+ */
+export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsApp {
+  const log = opts.log.child({ adapter: 'teams' });
+  if (!opts.appId && !opts.allowUnauthenticated) {
+    throw new Error('Teams needs MICROSOFT_APP_ID (or TEAMS_ALLOW_UNAUTHENTICATED=on for local development)');
+  }
+  const adapter = opts.appId
+    ? new TeamsAdapter({
+        MicrosoftAppId: opts.appId,
+        MicrosoftAppPassword: opts.password,
+        MicrosoftAppTenantId: opts.tenantId,
+        MicrosoftAppType: opts.appType,
+      })
+    : new TeamsAdapter({});
+  if (!opts.appId) {
+    log.warn(
+      '!!! Teams endpoint /api/messages is running WITHOUT AUTHENTICATION (TEAMS_ALLOW_UNAUTHENTICATED=on). ' +
+        'Anyone who can reach it can act as anyone. Local development only. !!!',
+    );
+  }
+  adapter.onTurnError = async (context: TurnContext, err: unknown) => {
+    log.error({ err, activityType: context.activity.type, name: context.activity.name }, 'Teams turn failed');
+    // An invoke must get an answer or Teams shows a generic error; a message gets a short apology.
+    if (context.activity.type === 'message') {
+      await context.sendActivity(MessageFactory.text('処理中にエラーが発生しました。 / Something went wrong.'));
+    }
+  };
+
+  return { adapter, appId: opts.appId ?? '' };
+}
+
+/** The bot's handlers on /api/messages; mounted once the core exists. */
+export function mountTeamsApp(opts: TeamsApp & { http: Express; core: Core; log: Logger }): void {
+  const log = opts.log.child({ adapter: 'teams' });
+  const adapter = opts.adapter;
+  const app: BotApp = new Application<TurnState>({
+    adapter,
+    botAppId: opts.appId,
+    removeRecipientMention: true,
+    startTypingTimer: false,
+    longRunningMessages: false,
+    adaptiveCards: { actionSubmitFilter: 'verb' },
+    taskModules: { taskDataFilter: 'verb' },
+  });
+  registerTeamsInstall(app, opts.core, log);
+  registerTeamsCommands(app, opts.core, log);
+  registerTeamsCardActions(app, opts.core, log);
+
+  opts.http.post('/api/messages', express.json({ limit: '1mb' }), async (req: Request, res: Response) => {
+    // botbuilder answers 401 itself when the JWT is missing or invalid, before any handler runs.
+    await adapter.process(req, res, async (context) => {
+      await app.run(context);
+    });
+  });
+  log.info({ endpoint: '/api/messages', authenticated: Boolean(opts.appId) }, 'Teams adapter ready');
+}
+
+export function cardAttachment(card: object) {
+  return CardFactory.adaptiveCard(card);
+}

@@ -1,0 +1,49 @@
+import type { PhoneAction } from '../../src/commands/phone-task.js';
+import type { Core } from '../../src/core.js';
+import type { Logger } from '../../src/log.js';
+import type { BotApp } from './teams-app.js';
+import { advisoryCard, phoneTaskCard } from './teams-cards.js';
+import { actorOf, pressedMessage } from './teams-edge.js';
+import { teamsErrorText } from './teams-reply.js';
+
+export const ACK_VERB = 'advisory_ack';
+const PHONE_VERBS: Record<string, PhoneAction> = {
+  phone_claim: 'claim',
+  phone_release: 'release',
+  phone_reached: 'reached',
+  phone_no_answer: 'no_answer',
+  phone_wrong_number: 'wrong_number',
+};
+
+/**
+ * Action.Execute buttons. The answer to the invoke is the card as it should look now, so the
+ * person who pressed sees it at once; the refresh job updates it for everyone else. The delivery or
+ * task is found from the conversation and message the press came from, never from the card's data.
+ */
+export function registerTeamsCardActions(app: BotApp, core: Core, log: Logger): void {
+  app.adaptiveCards.actionExecute<{ deliveryId?: string }>(ACK_VERB, async (context, _state, data) => {
+    const actor = actorOf(context);
+    const message = pressedMessage(context);
+    try {
+      if (!message) throw new Error('Action.Execute without replyToId');
+      const result = await core.acknowledgeFromMessage({ actor, message, claimedDeliveryId: data.deliveryId });
+      return advisoryCard(await core.deliveryView(result.delivery.id));
+    } catch (err) {
+      return teamsErrorText(err, log, { verb: ACK_VERB, user: actor.userId, message });
+    }
+  });
+
+  app.adaptiveCards.actionExecute<{ taskId?: string }>(Object.keys(PHONE_VERBS), async (context, _state, data) => {
+    const actor = actorOf(context);
+    const message = pressedMessage(context);
+    const verb = String((context.activity.value as { action?: { verb?: string } } | undefined)?.action?.verb ?? '');
+    try {
+      const action = PHONE_VERBS[verb];
+      if (!message || !action) throw new Error(`phone action without message or with unknown verb ${verb}`);
+      const result = await core.phoneTaskAction({ actor, message, claimedTaskId: data.taskId, action });
+      return phoneTaskCard(await core.phoneTaskView(result.task.id));
+    } catch (err) {
+      return teamsErrorText(err, log, { verb, user: actor.userId, message });
+    }
+  });
+}

@@ -1,0 +1,302 @@
+import {
+  ActivityTypes,
+  CardFactory,
+  type Activity,
+  type ChannelAccount,
+  type CloudAdapter,
+  type ConversationAccount,
+  type ConversationParameters,
+  type ConversationReference,
+  type TurnContext,
+} from 'botbuilder';
+import type { ConversationRecord } from '../../src/domain/conversation.js';
+import type { ChannelAddress } from '../../src/domain/delivery.js';
+import type { MessageRef } from '../../src/domain/platform.js';
+import { ChatError, type ChatPort, type OutboundView, type PostTarget } from '../../src/ports/chat.js';
+import { toChatError } from './teams-errors.js';
+
+/** What the renderer gives for one message: the Adaptive Card and the plain text Teams shows in notifications. */
+export interface TeamsMessage {
+  text: string;
+  /** The Adaptive Card JSON; sent as an application/vnd.microsoft.card.adaptive attachment. */
+  card: object;
+  /** Activity entities (e.g. mentions the text refers to). */
+  entities?: object[];
+}
+
+export type TeamsRender = (message: OutboundView) => TeamsMessage;
+
+/** Where the bot is installed, from what Teams told it (see recordConversation). */
+export interface TeamsConversationLookup {
+  conversation(conversationId: string): Promise<ConversationRecord | null>;
+  /** The latest conversation recorded in the tenant: its service URL and bot id serve for any of its conversations. */
+  tenant(tenantId: string): Promise<ConversationRecord | null>;
+}
+
+export interface TeamsChatOptions {
+  adapter: CloudAdapter;
+  /** The bot's Entra app id; '' when running without one (local development). */
+  appId: string;
+  lookup: TeamsConversationLookup;
+  render: TeamsRender;
+  /** Per request to the Bot Connector; default 15 s. botbuilder sets none, so a hung connection would hang the job. */
+  requestTimeoutMs?: number;
+}
+
+const TEAMS_CHANNEL_ID = 'msteams';
+const KNOWN_CONVERSATIONS_MAX = 10_000;
+
+type Kind = ConversationRecord['kind'];
+
+interface Resolved {
+  serviceUrl: string;
+  tenantId: string;
+  botId: string;
+  kind: Kind;
+}
+
+/** What a Teams conversation id says about its kind, for conversations no record describes. */
+export function kindFromConversationId(id: string): Kind {
+  if (id.startsWith('a:') || id.includes('@unq.gbl.spaces')) return 'personal';
+  if (id.includes('@thread.v2')) return 'groupChat';
+  return 'channel';
+}
+
+interface PipelineLike {
+  removePolicy(options: { name?: string }): unknown;
+  addPolicy(policy: { name: string; sendRequest: (request: { timeout: number }, next: (request: unknown) => Promise<unknown>) => Promise<unknown> }): void;
+  getOrderedPolicies(): Array<{ name: string }>;
+}
+
+const TIMEOUT_POLICY = 'ceptoarRequestTimeout';
+
+/**
+ * Make a ConnectorClient try each request once, with a timeout. Returns false if the client is not shaped as expected
+ * (a botbuilder upgrade); the request then still goes out, with botbuilder's own retries: posting twice is better
+ * than not posting an advisory. The "exactly one request" tests catch that at upgrade time.
+ *
+ * Why: botbuilder 4.23's ConnectorClient runs on @azure/core-client, whose default pipeline has `defaultRetryPolicy`
+ * (up to 3 retries: a 429 or 503 with Retry-After after sleeping that long in-process; 408/5xx except 501/505 and
+ * socket errors such as ECONNRESET with exponential backoff from 1 s). A hidden retry after a lost response posts a
+ * second copy that we never learn about, and an in-process sleep holds the job while the queue cannot delay it.
+ * ConnectorClientOptions cannot turn it off: botbuilder passes neither retryOptions nor a pipeline to
+ * core-client, and ConnectorFactoryImpl overwrites `requestPolicyFactories`. So the policy is removed from the
+ * per-turn client (ConnectorFactoryImpl builds a new client for every turn; nothing else shares it).
+ */
+export function singleAttemptClient(connectorClient: unknown, timeoutMs: number): boolean {
+  const pipeline = (connectorClient as { client?: { pipeline?: Partial<PipelineLike> } } | undefined)?.client?.pipeline;
+  if (
+    pipeline === undefined ||
+    typeof pipeline.removePolicy !== 'function' ||
+    typeof pipeline.addPolicy !== 'function' ||
+    typeof pipeline.getOrderedPolicies !== 'function'
+  ) {
+    return false;
+  }
+  pipeline.removePolicy({ name: 'defaultRetryPolicy' });
+  if (!pipeline.getOrderedPolicies().some((p) => p.name === TIMEOUT_POLICY)) {
+    pipeline.addPolicy({
+      name: TIMEOUT_POLICY,
+      sendRequest: (request, next) => {
+        if (!(request.timeout > 0)) request.timeout = timeoutMs;
+        return next(request);
+      },
+    });
+  }
+  return !pipeline.getOrderedPolicies().some((p) => p.name === 'defaultRetryPolicy');
+}
+
+/**
+ * The chat port on Microsoft Teams, through the Bot Framework Connector (proactive messages).
+ *
+ * To post, the bot needs the conversation's service URL, tenant and its own bot id, which Teams gave when the bot was
+ * added (ConversationRecord). A conversation without a record (a channel the directory names but no install event
+ * recorded, a 1:1 chat) borrows them from the tenant's latest record; a tenant without any has not installed the app.
+ *
+ * Every request is tried once (see singleAttemptClient); the workflow decides when to retry.
+ */
+export class TeamsChat implements ChatPort {
+  readonly platform = 'teams' as const;
+  private readonly adapter: CloudAdapter;
+  private readonly appId: string;
+  private readonly lookup: TeamsConversationLookup;
+  private readonly render: TeamsRender;
+  private readonly requestTimeoutMs: number;
+  /**
+   * Conversations this process posted into or opened, for update(): a MessageRef carries no tenant, and a 1:1 chat
+   * opened by openDirectConversation has no ConversationRecord. Bounded; another process falls back to the records.
+   */
+  private readonly known = new Map<string, Resolved>();
+
+  constructor(opts: TeamsChatOptions) {
+    this.adapter = opts.adapter;
+    this.appId = opts.appId;
+    this.lookup = opts.lookup;
+    this.render = opts.render;
+    this.requestTimeoutMs = opts.requestTimeoutMs ?? 15_000;
+  }
+
+  /**
+   * The key is not sent: Teams has no message metadata, and drops channelData it does not know, so nothing we could
+   * attach would come back to findPost.
+   */
+  async post(target: PostTarget, message: OutboundView, _key: string): Promise<MessageRef> {
+    const where = await this.resolve(target.channelId, target.workspaceId);
+    const activity = this.activity(message, where.tenantId);
+    const res = await this.turn(target.channelId, where, (ctx) => ctx.sendActivity(activity));
+    const id = res?.id;
+    // Teams has been seen to answer 202 without a body. The post likely exists, but without its id it cannot be
+    // updated; the retry posts again (a duplicate, like a lost response).
+    if (id === undefined || id === '') throw new ChatError('transient', 'invalid_response');
+    return { platform: 'teams', channelId: target.channelId, messageId: id };
+  }
+
+  /**
+   * Always null. The Bot Connector offers no way to read a conversation's messages (Graph could, with
+   * ChannelMessage.Read.All admin consent, which member organisations will not grant a sector bot), and Teams keeps no
+   * metadata we could match a key against. So on Teams, a send whose response was lost (timeout, reset connection,
+   * 5xx after the message was stored) is posted again on retry: the member may see the advisory twice. The store's
+   * ledger (postAttempts, the delivery state machine, the escalation token) still keeps every workflow step from
+   * running twice; only the chat message can repeat.
+   */
+  async findPost(_target: PostTarget, _key: string, _since: Date): Promise<MessageRef | null> {
+    return null;
+  }
+
+  async update(ref: MessageRef, message: OutboundView, _key: string): Promise<void> {
+    if (ref.platform !== 'teams') throw new ChatError('permanent', 'wrong_platform');
+    const where = await this.resolve(ref.channelId, undefined);
+    const activity: Partial<Activity> = { ...this.activity(message, where.tenantId), id: ref.messageId };
+    await this.turn(ref.channelId, where, (ctx) => ctx.updateActivity(activity));
+  }
+
+  /**
+   * Creates (or, as Teams answers for an existing pair, returns) the 1:1 chat between the bot and the user. The user
+   * must be reachable by the bot in that tenant (the app installed for them or in a team they belong to), else Teams
+   * answers 403/404 and this is a permanent ChatError.
+   *
+   * The create request itself is made by CloudAdapter.createConversationAsync with a connector client we cannot reach
+   * before it is used, so it keeps botbuilder's retries (see singleAttemptClient) and has no timeout. Harmless for
+   * duplicates: Teams returns the same conversation for the same user; it can only delay the job.
+   */
+  async openDirectConversation(workspaceId: string, userId: string): Promise<PostTarget> {
+    const tenant = await this.lookup.tenant(workspaceId);
+    if (tenant === null) throw new ChatError('permanent', 'TEAMS_NOT_INSTALLED');
+    const parameters: ConversationParameters = {
+      isGroup: false,
+      bot: { id: tenant.botId } as ChannelAccount,
+      members: [{ id: userId } as ChannelAccount],
+      tenantId: workspaceId,
+      channelData: { tenant: { id: workspaceId } },
+    };
+    let conversationId: string | undefined;
+    try {
+      await this.adapter.createConversationAsync(
+        this.appId,
+        TEAMS_CHANNEL_ID,
+        tenant.serviceUrl,
+        // undefined: the connector factory then uses the configured ToChannelFromBotOAuthScope (cloud-specific).
+        undefined as unknown as string,
+        parameters,
+        async (ctx) => {
+          conversationId = ctx.activity.conversation?.id;
+        },
+      );
+    } catch (err) {
+      throw toChatError(err);
+    }
+    if (conversationId === undefined || conversationId === '') throw new ChatError('transient', 'invalid_response');
+    this.remember(conversationId, { serviceUrl: tenant.serviceUrl, tenantId: workspaceId, botId: tenant.botId, kind: 'personal' });
+    return { workspaceId, channelId: conversationId };
+  }
+
+  /**
+   * The directory's flag only. Teams' shared channels (Teams Connect) are visible to the bot only through Graph
+   * (channel membershipType 'shared', needing ChannelSettings.Read.All consent) or, unreliably, in the channelData of
+   * events the bot happens to receive; the Bot Connector has no cheap reliable check. The directory must mark
+   * shared channels, and TLP:AMBER+STRICT/RED never go to a channel anyway.
+   */
+  async isSharedOutside(channel: ChannelAddress): Promise<boolean> {
+    return channel.sharedOutside;
+  }
+
+  private activity(message: OutboundView, tenantId: string): Partial<Activity> {
+    const m = this.render(message);
+    return {
+      type: ActivityTypes.Message,
+      // summary, not text: Teams renders an activity's text as a message above the card, repeating it.
+      summary: m.text,
+      attachments: [CardFactory.adaptiveCard(m.card)],
+      ...(m.entities === undefined ? {} : { entities: m.entities as Activity['entities'] }),
+      channelData: { tenant: { id: tenantId } },
+    };
+  }
+
+  /**
+   * Where to reach a conversation: its own record, else what this process learnt, else the tenant's latest record.
+   * A record in another tenant than the directory says is refused: posting a classified advisory to another
+   * organisation's conversation is the one mistake we cannot take back.
+   */
+  private async resolve(conversationId: string, tenantId: string | undefined): Promise<Resolved> {
+    const record = await this.lookup.conversation(conversationId);
+    const found: Resolved | undefined =
+      record !== null
+        ? { serviceUrl: record.serviceUrl, tenantId: record.tenantId, botId: record.botId, kind: record.kind }
+        : this.known.get(conversationId);
+    if (found !== undefined) {
+      if (tenantId !== undefined && found.tenantId !== tenantId) throw new ChatError('permanent', 'TEAMS_TENANT_MISMATCH');
+      return found;
+    }
+    if (tenantId === undefined) throw new ChatError('permanent', 'TEAMS_CONVERSATION_UNKNOWN');
+    const tenant = await this.lookup.tenant(tenantId);
+    if (tenant === null) throw new ChatError('permanent', 'TEAMS_NOT_INSTALLED');
+    return { serviceUrl: tenant.serviceUrl, tenantId, botId: tenant.botId, kind: kindFromConversationId(conversationId) };
+  }
+
+  private remember(conversationId: string, where: Resolved): void {
+    this.known.delete(conversationId);
+    this.known.set(conversationId, where);
+    if (this.known.size > KNOWN_CONVERSATIONS_MAX) {
+      const oldest = this.known.keys().next().value;
+      if (oldest !== undefined) this.known.delete(oldest);
+    }
+  }
+
+  /**
+   * One proactive turn in the conversation. The work's outcome is carried out of the turn by hand: an error thrown
+   * in the logic would go to the adapter's onTurnError, which logs it and lets continueConversationAsync resolve
+   * (teams-app.ts sets one), so a failed post would look like a success.
+   */
+  private async turn<T>(conversationId: string, where: Resolved, work: (ctx: TurnContext) => Promise<T>): Promise<T> {
+    const reference: Partial<ConversationReference> = {
+      channelId: TEAMS_CHANNEL_ID,
+      serviceUrl: where.serviceUrl,
+      conversation: {
+        id: conversationId,
+        isGroup: where.kind !== 'personal',
+        conversationType: where.kind,
+        tenantId: where.tenantId,
+      } as ConversationAccount,
+      bot: { id: where.botId } as ChannelAccount,
+    };
+    let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
+    try {
+      await this.adapter.continueConversationAsync(this.appId, reference, async (ctx) => {
+        try {
+          singleAttemptClient(ctx.turnState.get(this.adapter.ConnectorClientKey), this.requestTimeoutMs);
+          outcome = { ok: true, value: await work(ctx) };
+        } catch (err) {
+          outcome = { ok: false, error: err };
+        }
+      });
+    } catch (err) {
+      // Before the logic ran: the connector client or its token could not be had.
+      throw toChatError(err);
+    }
+    // A middleware that did not call next(): nothing was sent.
+    if (outcome === undefined) throw new ChatError('transient', 'turn_not_run');
+    if (!outcome.ok) throw toChatError(outcome.error);
+    this.remember(conversationId, where);
+    return outcome.value;
+  }
+}

@@ -1,0 +1,103 @@
+import { both, stacked, type Bilingual } from '../../src/i18n/text.js';
+import { FAILURE_TEXT as SLACK_FAILURE_TEXT } from '../slack/slack-text.js';
+
+/**
+ * Texts the Teams adapter shows. Japanese first, English second, as everywhere.
+ *
+ * The texts both chat adapters show word for word (form labels, phone task script, status layout,
+ * validation messages) are defined once, in adapters/slack/slack-text.ts, and re-exported here so that
+ * Slack and Teams cannot drift apart; that module is plain data with no Slack dependency. (They belong in
+ * src/i18n; moving them is a change to files outside this adapter.) Only what differs on Teams is below.
+ */
+export {
+  CALL_OUTCOME_TEXT,
+  claimedByText,
+  contactOfText,
+  durationText,
+  escalateNotAllowed,
+  FIELD_ERROR,
+  FIELD_NOUN,
+  moreNames,
+  moreRows,
+  noEscalateOption,
+  openTasksText,
+  PHONE_STATE_TEXT,
+  reachedText,
+  redScript,
+  reminderText,
+  severityDefaultText,
+  ST,
+  standardScript,
+} from '../slack/slack-text.js';
+
+export const TT = {
+  bodyHint: {
+    ja: '本文は 12,000 文字までです。書式（太字・リンクなど）は使えず、入力したとおりに表示されます。',
+    en: 'Up to 12,000 characters. Formatting (bold, links, …) is not applied: the text is shown as typed.',
+  },
+  openFormIntro: {
+    ja: '注意喚起を作成します。下のボタンから入力フォームを開いてください。',
+    en: 'Create an advisory: open the form with the button below.',
+  },
+  openFormButton: { ja: 'フォームを開く', en: 'Open the form' },
+  formErrors: { ja: '入力内容を確認してください', en: 'Please check the following' },
+  taskId: { ja: 'タスク ID', en: 'Task id' },
+  tlpMostRestrictive: { ja: 'この一覧で最も制限の強い TLP', en: 'Most restrictive TLP in this list' },
+} as const satisfies Record<string, Bilingual>;
+
+/** The dialog's title bar (plain text). */
+export const FORM_TITLE = both({ ja: '注意喚起', en: 'Advisory' });
+
+/** The answer to a message the bot does not understand (Teams renders message text as Markdown). */
+export const HELP_TEXT = [
+  '**advisory** — 注意喚起の入力フォームを開きます / opens the advisory form',
+  '**advisory status ADV\\-2026\\-0042** — 受領確認の状況を表示します / shows who has acknowledged',
+  '**advisory oncall** — 未完了の電話連絡を表示します / lists the open phone tasks',
+].join('\n\n');
+
+/** What the dialog says after a successful submission (plain text). */
+export function issuedText(advisoryId: string, deliveries: number): string {
+  const n = deliveries.toLocaleString('en-US');
+  return stacked({
+    ja: `注意喚起 ${advisoryId} を発信しました（配信 ${n} 件）。`,
+    en: `Advisory ${advisoryId} issued (${deliveries === 1 ? '1 delivery' : `${n} deliveries`}).`,
+  });
+}
+
+/**
+ * Why a delivery failed. The secretariat's channel may be on Teams while the failed member channel is on
+ * Slack (or the other way round), so the Slack codes are known here too; the platform-neutral codes are
+ * worded for both platforms.
+ */
+export const TEAMS_FAILURE_TEXT: Readonly<Record<string, Bilingual>> = {
+  ...SLACK_FAILURE_TEXT,
+  RED_NO_RECIPIENTS: {
+    ja: 'TLP:RED ですが、チャットのユーザー ID（Slack / Teams）が登録された連絡先がありません。名簿に連絡先のユーザー ID を登録してください。',
+    en: "TLP:RED, but no contact has a chat user id (Slack / Teams). Add the contacts' user ids to the directory.",
+  },
+  ConversationNotFound: {
+    ja: 'Teams の会話（チャネル）が見つかりません。削除されたか、ボットが追加されていません。',
+    en: 'The Teams conversation (channel) was not found: deleted, or the bot was never added.',
+  },
+  BotNotInConversationRoster: {
+    ja: 'ボットがこのチーム・チャットから削除されています。ボットを再度追加してください。',
+    en: 'The bot has been removed from this team or chat. Add the bot again.',
+  },
+  BotDisabledByAdmin: {
+    ja: 'テナント管理者がボットを無効にしています。構成員の Teams 管理者に連絡してください。',
+    en: "The tenant's administrator has disabled the bot. Contact the member's Teams administrator.",
+  },
+  ConversationBlockedByUser: {
+    ja: '受信者がボットをブロックしています。',
+    en: 'The recipient has blocked the bot.',
+  },
+  MessageSizeTooBig: {
+    ja: 'メッセージが Teams の上限を超えました。運用担当に連絡してください。',
+    en: 'The message is larger than Teams allows. Contact the operators.',
+  },
+};
+
+/** Own-property lookup, so a reason such as "constructor" is not mistaken for a known code. */
+export function teamsFailureText(code: string): Bilingual | undefined {
+  return Object.hasOwn(TEAMS_FAILURE_TEXT, code) ? TEAMS_FAILURE_TEXT[code] : undefined;
+}

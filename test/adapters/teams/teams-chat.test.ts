@@ -1,0 +1,377 @@
+import { TeamsAdapter } from '@microsoft/teams-ai';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { kindFromConversationId, singleAttemptClient, TeamsChat, type TeamsRender } from '../../../adapters/teams/teams-chat.js';
+import { retryAfterMsFrom, toChatError } from '../../../adapters/teams/teams-errors.js';
+import type { ConversationRecord } from '../../../src/domain/conversation.js';
+import { ChatError, type OutboundView, type PostTarget } from '../../../src/ports/chat.js';
+import type { AdvisoryView } from '../../../src/view/views.js';
+import { startFakeConnector, type FakeConnector } from '../../support/fake-bot-connector.js';
+
+const ADAPTIVE = 'application/vnd.microsoft.card.adaptive';
+const TENANT = '6f0d2c1e-0000-4000-8000-00000000a001';
+const OTHER_TENANT = '6f0d2c1e-0000-4000-8000-00000000b002';
+const CHANNEL = '19:4a1f0c2b9e8d4c7f@thread.tacv2';
+const BOT = '28:00000000-0000-4000-8000-00000000b07';
+const USER = '29:1AbCdEfGhIjKlMnOpQrStUvWxYz';
+
+/** A stand-in renderer: these tests are about talking to the Bot Connector, not about Adaptive Cards. */
+const render: TeamsRender = (m) => {
+  const line = m.kind === 'advisory' && m.view.acknowledged ? `acknowledged by ${m.view.acknowledged.by}` : `${m.kind} ${m.view.advisoryId}`;
+  return {
+    text: `${m.kind}: ${m.view.advisoryId}`,
+    card: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: line, wrap: true }] },
+  };
+};
+
+function view(deliveryId: string, patch: Partial<AdvisoryView> = {}): AdvisoryView {
+  return {
+    advisoryId: 'ADV-1',
+    deliveryId,
+    title: 'Patch the VPN appliance',
+    body: 'CVE-2025-0001 is exploited in the wild.',
+    tlp: 'TLP:AMBER',
+    severity: 'level3',
+    category: 'vulnerability',
+    source: 'nisc',
+    drill: false,
+    issuedAt: '2025-01-01T00:00:00.000Z',
+    ackDeadline: '2025-01-01T06:00:00.000Z',
+    memberName: { ja: '医療機関A', en: 'Hospital A' },
+    audience: 'channel',
+    alsoSeenBy: [],
+    ...patch,
+  };
+}
+
+const advisory = (deliveryId: string, patch: Partial<AdvisoryView> = {}): OutboundView => ({ kind: 'advisory', view: view(deliveryId, patch) });
+
+async function rejection(p: Promise<unknown>): Promise<ChatError> {
+  const err = await p.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ChatError);
+  return err as ChatError;
+}
+
+/** The store's side, in memory: records by conversation, and the tenant's latest. */
+class Records {
+  readonly byId = new Map<string, ConversationRecord>();
+  add(r: Partial<ConversationRecord> & Pick<ConversationRecord, 'conversationId' | 'serviceUrl'>): void {
+    this.byId.set(r.conversationId, {
+      platform: 'teams',
+      tenantId: TENANT,
+      kind: 'channel',
+      botId: BOT,
+      removed: false,
+      updatedAt: new Date(Date.now() + this.byId.size).toISOString(),
+      ...r,
+    });
+  }
+  readonly lookup = {
+    conversation: async (id: string) => this.byId.get(id) ?? null,
+    tenant: async (tenantId: string) =>
+      [...this.byId.values()].filter((r) => r.tenantId === tenantId).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0] ?? null,
+  };
+}
+
+describe('TeamsChat against the fake Bot Connector', () => {
+  let fake: FakeConnector;
+  let adapter: CloudAdapter;
+  let records: Records;
+  let chat: TeamsChat;
+  let turnErrors: unknown[];
+  const target: PostTarget = { workspaceId: TENANT, channelId: CHANNEL };
+
+  beforeEach(async () => {
+    // Served under a path, as the regional service URLs are (https://smba.trafficmanager.net/amer/).
+    fake = await startFakeConnector({ basePath: '/amer/' });
+    // No MicrosoftAppId: botbuilder signs nothing and the fake needs no token service.
+    adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+    turnErrors = [];
+    // As teams-app.ts does: an onTurnError that swallows. Failures must still reach the caller.
+    adapter.onTurnError = async (_ctx, err) => {
+      turnErrors.push(err);
+    };
+    records = new Records();
+    records.add({ conversationId: CHANNEL, serviceUrl: fake.serviceUrl, teamId: '19:team@thread.tacv2' });
+    chat = new TeamsChat({ adapter, appId: '', lookup: records.lookup, render });
+  });
+
+  afterEach(async () => {
+    expect(turnErrors).toEqual([]);
+    await fake.close();
+  });
+
+  it('posts an Adaptive Card into a channel, without a token when there is no app id', async () => {
+    const ref = await chat.post(target, advisory('ADV-1.m1'), 'ADV-1.m1');
+    expect(ref).toEqual({ platform: 'teams', channelId: CHANNEL, messageId: expect.stringMatching(/^\d+$/) });
+
+    expect(fake.calls).toHaveLength(1);
+    const [call] = fake.calls;
+    // botbuilder sends a proactive message as a reply to the continuation event's fresh uuid.
+    expect(call?.operation).toBe('replyToActivity');
+    expect(call?.method).toBe('POST');
+    expect(call?.conversationId).toBe(CHANNEL);
+    expect(call?.path).toMatch(/^\/amer\/v3\/conversations\/19%3A4a1f0c2b9e8d4c7f%40thread\.tacv2\/activities\/[0-9a-f-]{36}$/);
+    expect(call?.headers.authorization).toBeUndefined();
+    expect(call?.body).toMatchObject({
+      type: 'message',
+      channelId: 'msteams',
+      serviceUrl: fake.serviceUrl,
+      from: { id: BOT },
+      conversation: { id: CHANNEL, isGroup: true, conversationType: 'channel', tenantId: TENANT },
+      channelData: { tenant: { id: TENANT } },
+      summary: 'advisory: ADV-1',
+    });
+    expect((call?.body as { text?: unknown }).text).toBeUndefined();
+
+    const stored = fake.activities(CHANNEL);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]?.id).toBe(ref.messageId);
+    expect(stored[0]?.attachments).toEqual([
+      { contentType: ADAPTIVE, content: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'advisory ADV-1', wrap: true }] } },
+    ]);
+  });
+
+  it('updates the posted card in place', async () => {
+    const ref = await chat.post(target, advisory('D-upd'), 'D-upd');
+    await chat.update(ref, advisory('D-upd', { acknowledged: { by: 'Sato', at: '2025-01-01T01:00:00.000Z', via: 'button' } }), 'D-upd');
+
+    const [put] = fake.callsTo('updateActivity');
+    expect(put).toMatchObject({ method: 'PUT', conversationId: CHANNEL, activityId: ref.messageId });
+    expect(put?.body).toMatchObject({ id: ref.messageId, type: 'message', conversation: { id: CHANNEL }, channelData: { tenant: { id: TENANT } } });
+
+    const stored = fake.activities(CHANNEL);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ id: ref.messageId, updates: 1 });
+    expect(stored[0]?.attachments?.[0]).toMatchObject({ contentType: ADAPTIVE, content: { body: [{ text: 'acknowledged by Sato' }] } });
+  });
+
+  it('updating a message Teams does not have is permanent', async () => {
+    const err = await rejection(chat.update({ platform: 'teams', channelId: CHANNEL, messageId: '1700000000000' }, advisory('D-x'), 'D-x'));
+    expect(err).toMatchObject({ kind: 'permanent', code: 'ActivityNotFound' });
+    expect(await rejection(chat.update({ platform: 'slack', channelId: CHANNEL, messageId: '1' }, advisory('D-x'), 'D-x'))).toMatchObject({
+      kind: 'permanent',
+      code: 'wrong_platform',
+    });
+  });
+
+  it('opens a 1:1 conversation with a contact and posts and updates there', async () => {
+    const dm = await chat.openDirectConversation(TENANT, USER);
+    expect(dm).toEqual({ workspaceId: TENANT, channelId: expect.stringMatching(/^a:/) });
+
+    const [create] = fake.callsTo('createConversation');
+    expect(create).toMatchObject({ method: 'POST', path: '/amer/v3/conversations' });
+    expect(create?.body).toMatchObject({
+      isGroup: false,
+      bot: { id: BOT },
+      members: [{ id: USER }],
+      tenantId: TENANT,
+      channelData: { tenant: { id: TENANT } },
+    });
+
+    const ref = await chat.post(dm, advisory('D-dm', { audience: 'direct' }), 'D-dm');
+    expect(ref.channelId).toBe(dm.channelId);
+    const send = fake.calls.at(-1);
+    expect(send?.conversationId).toBe(dm.channelId);
+    expect(send?.body).toMatchObject({ conversation: { id: dm.channelId, isGroup: false, conversationType: 'personal', tenantId: TENANT } });
+    expect(fake.activities(dm.channelId)).toHaveLength(1);
+
+    // No ConversationRecord exists for the 1:1 chat: update() finds it through what this instance learnt.
+    await chat.update(ref, advisory('D-dm', { acknowledged: { by: 'Sato', at: '2025-01-01T01:00:00.000Z', via: 'button' } }), 'D-dm');
+    expect(fake.activities(dm.channelId)[0]?.updates).toBe(1);
+
+    // The same user again: Teams gives back the same conversation.
+    expect(await chat.openDirectConversation(TENANT, USER)).toEqual(dm);
+  });
+
+  it('another instance can post into that 1:1 chat through the tenant, but cannot update it before it has', async () => {
+    const dm = await chat.openDirectConversation(TENANT, USER);
+    const ref = await chat.post(dm, advisory('D-dm2', { audience: 'direct' }), 'D-dm2');
+    const restarted = new TeamsChat({ adapter, appId: '', lookup: records.lookup, render });
+    // A MessageRef carries no tenant: without a record or a post of its own, the instance cannot tell where it is.
+    expect(await rejection(restarted.update(ref, advisory('D-dm2'), 'D-dm2'))).toMatchObject({ kind: 'permanent', code: 'TEAMS_CONVERSATION_UNKNOWN' });
+    await restarted.post(dm, advisory('D-dm3', { audience: 'direct' }), 'D-dm3');
+    expect(fake.activities(dm.channelId)).toHaveLength(2);
+    await restarted.update(ref, advisory('D-dm2'), 'D-dm2');
+    expect(fake.activities(dm.channelId)[0]?.updates).toBe(1);
+  });
+
+  it('a channel without a record of its own is reached through its tenant', async () => {
+    const other = '19:9999aaaabbbbcccc@thread.tacv2';
+    const ref = await chat.post({ workspaceId: TENANT, channelId: other }, advisory('D-t'), 'D-t');
+    expect(ref.channelId).toBe(other);
+    expect(fake.calls.at(-1)?.body).toMatchObject({ conversation: { id: other, isGroup: true, conversationType: 'channel', tenantId: TENANT }, from: { id: BOT } });
+  });
+
+  it('a tenant with no record has not installed the app: TEAMS_NOT_INSTALLED, nothing sent', async () => {
+    const err = await rejection(chat.post({ workspaceId: OTHER_TENANT, channelId: '19:x@thread.tacv2' }, advisory('D-n'), 'D-n'));
+    expect(err).toMatchObject({ kind: 'permanent', code: 'TEAMS_NOT_INSTALLED' });
+    expect(await rejection(chat.openDirectConversation(OTHER_TENANT, USER))).toMatchObject({ kind: 'permanent', code: 'TEAMS_NOT_INSTALLED' });
+    expect(fake.calls).toHaveLength(0);
+  });
+
+  it('refuses a conversation recorded in another tenant than the directory names', async () => {
+    const err = await rejection(chat.post({ workspaceId: OTHER_TENANT, channelId: CHANNEL }, advisory('D-m'), 'D-m'));
+    expect(err).toMatchObject({ kind: 'permanent', code: 'TEAMS_TENANT_MISMATCH' });
+    expect(fake.calls).toHaveLength(0);
+  });
+
+  for (const kind of ['CloudAdapter', 'TeamsAdapter'] as const) {
+    it(`a 429 with Retry-After is rate_limited after exactly one request (${kind})`, async () => {
+      const a = kind === 'CloudAdapter' ? adapter : new TeamsAdapter({});
+      const c = new TeamsChat({ adapter: a, appId: '', lookup: records.lookup, render });
+      fake.failNext({ conversationId: CHANNEL, status: 429, retryAfterSec: 7 });
+      const err = await rejection(c.post(target, advisory('D-429'), 'D-429'));
+      expect(err).toMatchObject({ kind: 'rate_limited', retryAfterMs: 7000 });
+      expect(fake.calls).toHaveLength(1);
+      expect(fake.activities(CHANNEL)).toHaveLength(0);
+    });
+  }
+
+  it('a 429 without Retry-After is transient, left to the job backoff', async () => {
+    fake.failNext({ status: 429 });
+    const err = await rejection(chat.post(target, advisory('D-429b'), 'D-429b'));
+    expect(err).toMatchObject({ kind: 'transient', code: 'Throttled', retryAfterMs: undefined });
+    expect(fake.calls).toHaveLength(1);
+  });
+
+  it('404 ConversationNotFound is permanent', async () => {
+    fake.failNext({ conversationId: CHANNEL, status: 404 });
+    expect(await rejection(chat.post(target, advisory('D-404'), 'D-404'))).toMatchObject({ kind: 'permanent', code: 'ConversationNotFound' });
+
+    const gone = '19:gone@thread.tacv2';
+    records.add({ conversationId: gone, serviceUrl: fake.serviceUrl });
+    fake.setConversation(gone, { exists: false });
+    expect(await rejection(chat.post({ ...target, channelId: gone }, advisory('D-gone'), 'D-gone'))).toMatchObject({
+      kind: 'permanent',
+      code: 'ConversationNotFound',
+    });
+    expect(fake.calls).toHaveLength(2);
+  });
+
+  it('403 (the bot was removed) and 400 are permanent, with the Teams code', async () => {
+    fake.setConversation(CHANNEL, { botMember: false });
+    expect(await rejection(chat.post(target, advisory('D-403'), 'D-403'))).toMatchObject({ kind: 'permanent', code: 'BotNotInConversationRoster' });
+    fake.setConversation(CHANNEL, { botMember: true });
+    fake.failNext({ status: 403, code: 'BotDisabledByAdmin' });
+    expect(await rejection(chat.post(target, advisory('D-403b'), 'D-403b'))).toMatchObject({ kind: 'permanent', code: 'BotDisabledByAdmin' });
+    fake.failNext({ status: 400 });
+    expect(await rejection(chat.post(target, advisory('D-400'), 'D-400'))).toMatchObject({ kind: 'permanent', code: 'BadArgument' });
+    fake.failNext({ status: 403, rawBody: 'Forbidden' });
+    expect(await rejection(chat.post(target, advisory('D-403c'), 'D-403c'))).toMatchObject({ kind: 'permanent', code: 'http_403' });
+  });
+
+  it('502, 504 and 412 are transient, after exactly one request each', async () => {
+    fake.failNext({ status: 502, rawBody: '<html>Bad Gateway</html>' });
+    expect(await rejection(chat.post(target, advisory('D-502'), 'D-502'))).toMatchObject({ kind: 'transient', code: 'http_502' });
+    fake.failNext({ status: 504 });
+    expect(await rejection(chat.post(target, advisory('D-504'), 'D-504'))).toMatchObject({ kind: 'transient', code: 'GatewayTimeout' });
+    expect(fake.calls).toHaveLength(2);
+
+    const ref = await chat.post(target, advisory('D-412'), 'D-412');
+    fake.failNext({ method: 'PUT', status: 412 });
+    expect(await rejection(chat.update(ref, advisory('D-412'), 'D-412'))).toMatchObject({ kind: 'transient', code: 'PreconditionFailed' });
+    expect(fake.callsTo('updateActivity')).toHaveLength(1);
+  });
+
+  it('a lost response is transient; the message exists and findPost cannot see it (a retry duplicates it)', async () => {
+    fake.failNext({ conversationId: CHANNEL, dropResponse: true });
+    const err = await rejection(chat.post(target, advisory('D-lost'), 'D-lost'));
+    expect(err).toMatchObject({ kind: 'transient', code: 'ECONNRESET' });
+    expect(fake.calls).toHaveLength(1);
+    expect(fake.activities(CHANNEL)).toHaveLength(1);
+    expect(await chat.findPost(target, 'D-lost', new Date(0))).toBeNull();
+  });
+
+  it('a connector slower than the request timeout is a transient request_timeout', async () => {
+    const impatient = new TeamsChat({ adapter, appId: '', lookup: records.lookup, render, requestTimeoutMs: 150 });
+    fake.failNext({ delayMs: 600, status: 500 });
+    const err = await rejection(impatient.post(target, advisory('D-slow'), 'D-slow'));
+    expect(err).toMatchObject({ kind: 'transient', code: 'request_timeout' });
+    expect(fake.calls).toHaveLength(1);
+  });
+
+  it('opening a 1:1 chat: 403 and 404 are permanent', async () => {
+    fake.failNext({ operation: 'createConversation', status: 403, code: 'Forbidden' });
+    expect(await rejection(chat.openDirectConversation(TENANT, USER))).toMatchObject({ kind: 'permanent', code: 'Forbidden' });
+    fake.failNext({ operation: 'createConversation', status: 404, code: 'NotFound' });
+    expect(await rejection(chat.openDirectConversation(TENANT, USER))).toMatchObject({ kind: 'permanent', code: 'NotFound' });
+  });
+
+  it('opening a 1:1 chat keeps botbuilder’s own retry (the create happens before our code sees the client)', async () => {
+    fake.failNext({ operation: 'createConversation', status: 429, retryAfterSec: 0 });
+    const dm = await chat.openDirectConversation(TENANT, USER);
+    expect(dm.channelId).toMatch(/^a:/);
+    expect(fake.callsTo('createConversation')).toHaveLength(2);
+  });
+
+  it('findPost is always null and isSharedOutside is the directory flag, without asking Teams', async () => {
+    expect(await chat.findPost(target, 'any', new Date(0))).toBeNull();
+    expect(await chat.isSharedOutside({ platform: 'teams', workspaceId: TENANT, channelId: CHANNEL, sharedOutside: true })).toBe(true);
+    expect(await chat.isSharedOutside({ platform: 'teams', workspaceId: TENANT, channelId: CHANNEL, sharedOutside: false })).toBe(false);
+    expect(fake.calls).toHaveLength(0);
+  });
+});
+
+describe('toChatError', () => {
+  const restError = (statusCode: number | undefined, code?: string, headers: Record<string, string> = {}, details?: unknown): Error => {
+    const e = Object.assign(new Error('boom'), { name: 'RestError', statusCode, code, details });
+    Object.defineProperty(e, 'response', {
+      value: { status: statusCode, headers: { get: (n: string) => headers[n.toLowerCase()] } },
+      enumerable: false,
+    });
+    return e;
+  };
+
+  it('classifies by status, keeping the Teams code', () => {
+    expect(toChatError(restError(429, 'Throttled', { 'retry-after': '2' }))).toMatchObject({ kind: 'rate_limited', code: 'Throttled', retryAfterMs: 2000 });
+    expect(toChatError(restError(429, undefined, { 'retry-after-ms': '250' }))).toMatchObject({ kind: 'rate_limited', code: 'http_429', retryAfterMs: 250 });
+    expect(toChatError(restError(404, undefined, {}, { error: { code: 'ConversationNotFound', message: 'x' } }))).toMatchObject({
+      kind: 'permanent',
+      code: 'ConversationNotFound',
+    });
+    expect(toChatError(restError(403, 'BotNotInConversationRoster'))).toMatchObject({ kind: 'permanent', code: 'BotNotInConversationRoster' });
+    expect(toChatError(restError(401))).toMatchObject({ kind: 'permanent', code: 'http_401' });
+    expect(toChatError(restError(500))).toMatchObject({ kind: 'transient', code: 'http_500' });
+    expect(toChatError(restError(503, 'ServiceUnavailable', { 'retry-after': '5' }))).toMatchObject({ kind: 'transient', retryAfterMs: 5000 });
+    expect(toChatError(restError(408))).toMatchObject({ kind: 'transient', code: 'http_408' });
+  });
+
+  it('reads Retry-After as an HTTP date', () => {
+    const now = Date.parse('2025-01-01T00:00:00Z');
+    expect(retryAfterMsFrom({ get: (n) => (n === 'retry-after' ? 'Wed, 01 Jan 2025 00:00:30 GMT' : undefined) }, now)).toBe(30_000);
+    expect(retryAfterMsFrom({ 'Retry-After': '3' })).toBe(3000);
+    expect(retryAfterMsFrom({ get: () => 'soon' })).toBeUndefined();
+  });
+
+  it('network failures and timeouts are transient', () => {
+    expect(toChatError(Object.assign(new Error('socket hang up'), { name: 'RestError', code: 'ECONNRESET' }))).toMatchObject({ kind: 'transient', code: 'ECONNRESET' });
+    expect(toChatError(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }))).toMatchObject({ kind: 'transient', code: 'ECONNREFUSED' });
+    expect(toChatError(new Error('x', { cause: Object.assign(new Error('t'), { code: 'ETIMEDOUT' }) }))).toMatchObject({ kind: 'transient', code: 'request_timeout' });
+    expect(toChatError(Object.assign(new Error('aborted'), { name: 'AbortError' }))).toMatchObject({ kind: 'transient', code: 'request_timeout' });
+    expect(toChatError(new Error('socket hang up'))).toMatchObject({ kind: 'transient', code: 'ECONNRESET' });
+    expect(toChatError('weird')).toMatchObject({ kind: 'transient', code: 'unexpected_error' });
+    const same = new ChatError('permanent', 'X');
+    expect(toChatError(same)).toBe(same);
+  });
+});
+
+describe('helpers', () => {
+  it('tells a conversation kind from a Teams id', () => {
+    expect(kindFromConversationId('a:1abc')).toBe('personal');
+    expect(kindFromConversationId('19:abc_def@unq.gbl.spaces')).toBe('personal');
+    expect(kindFromConversationId('19:abc@thread.v2')).toBe('groupChat');
+    expect(kindFromConversationId('19:abc@thread.tacv2')).toBe('channel');
+    expect(kindFromConversationId('19:abc@thread.skype')).toBe('channel');
+  });
+
+  it('singleAttemptClient leaves anything that is not a ConnectorClient alone', () => {
+    expect(singleAttemptClient(undefined, 1000)).toBe(false);
+    expect(singleAttemptClient({ client: {} }, 1000)).toBe(false);
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * Activities as the Teams service sends them to /api/messages, with serviceUrl pointing at the
+ * fake Bot Connector, so every reply and proactive message of the bot lands there.
+ */
+import { randomUUID } from 'node:crypto';
+import { TENANT } from './mixed-directory.js';
+
+export const BOT_ID = '28:ceptoar-bot';
+
+export interface TeamsPostResult {
+  status: number;
+  body: unknown;
+}
+
+export class TeamsSender {
+  constructor(
+    private readonly endpoint: string,
+    private readonly serviceUrl: string,
+    private readonly authorization?: string,
+  ) {}
+
+  async send(activity: Record<string, unknown>, headers: Record<string, string> = {}): Promise<TeamsPostResult> {
+    const res = await fetch(this.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(this.authorization ? { authorization: this.authorization } : {}), ...headers },
+      body: JSON.stringify(activity),
+    });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = text; // not JSON: keep the raw text for the assertion message
+    }
+    return { status: res.status, body };
+  }
+
+  base(conversationId: string, from: { id: string; aadObjectId?: string; name?: string }, team?: string): Record<string, unknown> {
+    return {
+      id: `act-${randomUUID()}`,
+      timestamp: new Date().toISOString(),
+      serviceUrl: this.serviceUrl,
+      channelId: 'msteams',
+      from: { id: from.id, aadObjectId: from.aadObjectId, name: from.name ?? from.id },
+      conversation: { id: conversationId, conversationType: team ? 'channel' : 'personal', tenantId: TENANT, isGroup: Boolean(team) },
+      recipient: { id: BOT_ID, name: 'CEPTOAR Bot' },
+      channelData: { tenant: { id: TENANT }, ...(team ? { team: { id: team }, channel: { id: conversationId } } : {}) },
+      locale: 'ja-JP',
+    };
+  }
+
+  install(conversationId: string, team: string) {
+    return this.send({
+      ...this.base(conversationId, { id: '29:installer', name: 'Installer' }, team),
+      type: 'conversationUpdate',
+      membersAdded: [{ id: BOT_ID }],
+      channelData: { tenant: { id: TENANT }, team: { id: team }, eventType: 'teamMemberAdded' },
+    });
+  }
+
+  message(conversationId: string, from: { id: string; aadObjectId?: string; name?: string }, text: string, team?: string) {
+    return this.send({ ...this.base(conversationId, from, team), type: 'message', text });
+  }
+
+  invoke(conversationId: string, from: { id: string; aadObjectId?: string; name?: string }, name: string, value: unknown, options: { team?: string; replyToId?: string } = {}) {
+    return this.send({
+      ...this.base(conversationId, from, options.team),
+      type: 'invoke',
+      name,
+      value,
+      ...(options.replyToId ? { replyToId: options.replyToId } : {}),
+    });
+  }
+
+  /** An Action.Execute press on a card (Universal Actions). */
+  execute(conversationId: string, from: { id: string; aadObjectId?: string; name?: string }, verb: string, data: Record<string, unknown>, replyToId: string, team?: string) {
+    return this.invoke(conversationId, from, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' }, { ...(team ? { team } : {}), replyToId });
+  }
+}
