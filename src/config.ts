@@ -37,7 +37,10 @@ export const ConfigSchema = z
      */
     TEAMS_ALLOW_UNAUTHENTICATED: z.enum(['on', 'off']).default('off'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    HOST: z.string().default('0.0.0.0'),
+    /** Default: 127.0.0.1 for the local workspace (nobody else should reach it), 0.0.0.0 otherwise. */
+    HOST: optionalString,
+    /** auto: the local browser workspace starts when neither Slack nor Teams is configured. */
+    LOCAL_WORKSPACE: z.enum(['auto', 'on', 'off']).default('auto'),
     REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
     QUEUE_PREFIX: z
       .string()
@@ -114,6 +117,15 @@ export function slackConfigured(c: Config): boolean {
 /** Teams runs with credentials, or unauthenticated when a developer explicitly asked for it. */
 export function teamsConfigured(c: Config): boolean {
   return Boolean(c.MICROSOFT_APP_ID) || c.TEAMS_ALLOW_UNAUTHENTICATED === 'on';
+}
+
+/** The local browser workspace plays the directory's channels instead of Slack and Teams. */
+export function localWorkspaceMode(c: Config): boolean {
+  return c.LOCAL_WORKSPACE === 'on' || (c.LOCAL_WORKSPACE === 'auto' && !slackConfigured(c) && !teamsConfigured(c));
+}
+
+export function listenHost(c: Config): string {
+  return c.HOST ?? (localWorkspaceMode(c) ? '127.0.0.1' : '0.0.0.0');
 }
 
 /** Names of what is missing to run with Slack, for the start-up message. */

@@ -17,14 +17,22 @@ import { TeamsChat } from '../adapters/teams/teams-chat.js';
 import { BullmqJobs } from '../workflows/bullmq-jobs.js';
 import { startWorkers, type Workers } from '../workflows/workers.js';
 import { systemClock, type Clock } from './clock.js';
-import { loadConfig, missingForSlack, slackConfigured, teamsConfigured, type Config } from './config.js';
+import { listenHost, loadConfig, localWorkspaceMode, missingForSlack, slackConfigured, teamsConfigured, type Config } from './config.js';
 import { Core } from './core.js';
-import { loadDirectory } from './directory/load.js';
+import { loadDirectoryFile } from './directory/load.js';
+import { Directory } from './directory/directory.js';
+import { createLocalWorkspace } from '../adapters/local/local-workspace.js';
 import { loadPolicies } from './policy/load-policies.js';
 import { BotError, isBotError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
 import type { ChatPorts } from './ports/chat.js';
 import { openStore } from './store/open-store.js';
+
+const DEMO_ESCALATION_FILE = 'config/escalation.demo.yaml';
+
+function localDemoNote(demo: boolean): string {
+  return demo ? '; short demo escalation timings / デモ用の短いエスカレーション' : '';
+}
 
 export interface BotOptions {
   env: Record<string, string | undefined>;
@@ -45,15 +53,22 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const clock = options.clock ?? systemClock;
 
-  if (!slackConfigured(config) && !teamsConfigured(config)) {
+  const localMode = localWorkspaceMode(config);
+  if (!slackConfigured(config) && !teamsConfigured(config) && !localMode) {
     throw new BotError(
       'CONFIG.INVALID',
       `no chat platform is configured. For Slack set ${missingForSlack(config).join(' and ')}; ` +
-        'for Microsoft Teams set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID (see .env.example and README.md).',
+        'for Microsoft Teams set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID; ' +
+        'or set LOCAL_WORKSPACE=auto for the local browser workspace (see .env.example and README.md).',
     );
   }
-  const directory = await loadDirectory(config.MEMBERS_FILE);
-  const policies = await loadPolicies(config.ESCALATION_FILE);
+  const directoryFile = await loadDirectoryFile(config.MEMBERS_FILE);
+  // The local workspace plays the directory's sector in the browser: its own channels and people.
+  const local = localMode
+    ? createLocalWorkspace({ file: directoryFile, dataDir: config.DATA_DIR, log, clock, demoTimings: !config.ESCALATION_FILE })
+    : undefined;
+  const directory = new Directory(local ? local.directoryFile : directoryFile);
+  const policies = await loadPolicies(config.ESCALATION_FILE ?? (local ? DEMO_ESCALATION_FILE : undefined));
   const closers: (() => Promise<unknown>)[] = [];
   const closeAll = async () => {
     for (const c of closers.reverse()) await c();
@@ -71,6 +86,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 
     const http = createHttpApp();
     const chats: ChatPorts = {};
+    if (local) {
+      chats.local = local.chat;
+      closers.push(async () => local.close());
+    }
     if (slackConfigured(config)) {
       chats.slack = new SlackChat({
         client: createSlackWebClient({ token: config.SLACK_BOT_TOKEN as string, slackApiUrl: config.SLACK_API_URL }),
@@ -102,6 +121,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 
     const core = new Core({ store, directory, clock, chats, jobs, log, policies });
     if (teams) mountTeamsApp({ ...teams, http: http.app, core, log });
+    if (local) local.mount(http.app, core);
     const workers: Workers = startWorkers(
       core,
       redis,
@@ -130,7 +150,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       closers.push(() => slack.stop());
     }
 
-    const server: Server = http.app.listen(config.PORT, config.HOST);
+    const server: Server = http.app.listen(config.PORT, listenHost(config));
     await once(server, 'listening');
     closers.push(
       () =>
@@ -141,9 +161,17 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     );
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
-    const host = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
+    const host = listenHost(config) === '0.0.0.0' ? '127.0.0.1' : listenHost(config);
     const url = `http://${host}:${port}`;
     log.info({ url, members: directory.organisations().length, sector: directory.sector.id }, 'ceptoar-bot listening');
+    if (local) {
+      log.info({ url: `${url}/`, bound: listenHost(config) }, 'local workspace ready');
+      // Said plainly on the terminal too: this is what a newcomer running `npm start` looks for.
+      process.stdout.write(
+        `\nローカルワークスペース / Local workspace: ${url}/\n` +
+          `(listening on ${listenHost(config)} only${localDemoNote(!config.ESCALATION_FILE)})\n\n`,
+      );
+    }
     return { config, core, url, close: closeAll };
   } catch (err) {
     await closeAll();

@@ -6,6 +6,7 @@ import type { Logger } from '../../src/log.js';
 import { registerTeamsCommands } from './teams-commands.js';
 import { registerTeamsCardActions } from './teams-card-actions.js';
 import { registerTeamsInstall } from './teams-install.js';
+import { registerTeamsSearch } from './teams-search.js';
 
 export interface TeamsAdapterOptions {
   /** The bot's Entra ID app. Absent only with allowUnauthenticated (local development). */
@@ -76,6 +77,7 @@ export function mountTeamsApp(opts: TeamsApp & { http: Express; core: Core; log:
   registerTeamsInstall(app, opts.core, log);
   registerTeamsCommands(app, opts.core, log);
   registerTeamsCardActions(app, opts.core, log);
+  registerTeamsSearch(app, opts.core, log);
 
   opts.http.post('/api/messages', express.json({ limit: '1mb' }), async (req: Request, res: Response) => {
     // botbuilder answers 401 itself when the JWT is missing or invalid, before any handler runs.

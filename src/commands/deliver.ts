@@ -6,6 +6,7 @@ import { BotError } from '../errors.js';
 import { ChatError, type ChatPort, type PostTarget } from '../ports/chat.js';
 import { advisoryView } from '../view/build.js';
 import type { CoreDeps } from './deps.js';
+import { contactUserId } from '../directory/schema.js';
 import { transitionDelivery } from './delivery-cas.js';
 import { startLadder } from './escalate.js';
 
@@ -101,7 +102,7 @@ async function postTargets(deps: CoreDeps, chat: ChatPort, advisory: Advisory, d
   const platform = delivery.channel.platform;
   const userIds = deps.directory
     .contactsInOrder(delivery.memberId)
-    .map((c) => (platform === 'slack' ? c.slackUserId : platform === 'teams' ? c.teamsUserId : undefined))
+    .map((c) => contactUserId(c, platform))
     .filter((id): id is string => Boolean(id));
   const targets: PostTarget[] = [];
   for (const userId of userIds) {

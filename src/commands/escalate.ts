@@ -8,6 +8,7 @@ import type { OutboundView, PostTarget } from '../ports/chat.js';
 import { phoneTaskView } from '../view/phone-task-view.js';
 import { displayName } from '../view/build.js';
 import type { CoreDeps } from './deps.js';
+import { contactUserId } from '../directory/schema.js';
 import { transitionDelivery } from './delivery-cas.js';
 import { LOOKBACK_MS } from './deliver.js';
 import { transitionPhoneTask } from './phone-task-cas.js';
@@ -117,7 +118,7 @@ async function remind(deps: CoreDeps, advisory: Advisory, delivery: Delivery, re
   const platform = delivery.channel.platform;
   const mention = deps.directory
     .contactsInOrder(delivery.memberId)
-    .map((c) => (platform === 'slack' ? c.slackUserId : platform === 'teams' ? c.teamsUserId : undefined))
+    .map((c) => contactUserId(c, platform))
     .filter((id): id is string => Boolean(id));
   const org = deps.directory.organisation(delivery.memberId);
   const view: OutboundView = {

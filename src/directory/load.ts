@@ -31,6 +31,11 @@ export function formatProblem(sourceName: string, p: DirectoryProblem): string {
 }
 
 export async function loadDirectory(path: string): Promise<Directory> {
+  return new Directory(await loadDirectoryFile(path));
+}
+
+/** The validated file itself, for a caller that adapts it before building the Directory (the local workspace). */
+export async function loadDirectoryFile(path: string): Promise<DirectoryFile> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -38,10 +43,14 @@ export async function loadDirectory(path: string): Promise<Directory> {
     const message = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read the file: ${(err as Error).message}`;
     throw new DirectoryError(path, [{ path: '', message }], { cause: err });
   }
-  return parseDirectory(text, path);
+  return parseDirectoryFile(text, path);
 }
 
 export function parseDirectory(text: string, sourceName: string): Directory {
+  return new Directory(parseDirectoryFile(text, sourceName));
+}
+
+export function parseDirectoryFile(text: string, sourceName: string): DirectoryFile {
   const lineCounter = new LineCounter();
   // prettyErrors off: the message must stay one line; the position comes from the line counter.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -71,7 +80,7 @@ export function parseDirectory(text: string, sourceName: string): Directory {
     problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
     throw new DirectoryError(sourceName, problems);
   }
-  return new Directory(result.data);
+  return result.data;
 }
 
 type Key = string | number;

@@ -37,8 +37,15 @@ export const Contact = z.strictObject({
   /** Chat identities, for mentions and TLP:RED direct messages. */
   slackUserId: z.string().regex(/^[UW][A-Z0-9]+$/, 'a Slack user id such as U0123ABCD').optional(),
   teamsUserId: z.string().min(1).optional(),
+  /** The local browser workspace's user id (set by the local workspace, not usually by hand). */
+  localUserId: z.string().min(1).optional(),
 });
 export type Contact = z.infer<typeof Contact>;
+
+/** The contact's identity on a chat platform, for mentions and TLP:RED direct messages. */
+export function contactUserId(contact: Contact, platform: 'slack' | 'teams' | 'local'): string | undefined {
+  return platform === 'slack' ? contact.slackUserId : platform === 'teams' ? contact.teamsUserId : contact.localUserId;
+}
 
 export const Organisation = z.strictObject({
   id: Id,

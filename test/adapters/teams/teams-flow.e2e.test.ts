@@ -79,6 +79,15 @@ describe('Teams', () => {
     expect(text).toContain('公益社団法人 日本医師会');
   });
 
+  it('searches organisations as the secretariat types (large sectors), and nobody else', async () => {
+    const search = (who: typeof SECRETARIAT) =>
+      h.teams!.invoke(TEAMS.secretariat.channel, who, 'application/search', { queryText: '日本医', dataset: 'ceptoar.organisations' }, { team: TEAMS.secretariat.team });
+    const found = (await search(SECRETARIAT)).body as { value: { results: { value: string }[] } };
+    expect(found.value.results.map((r) => r.value)).toContain('jma');
+    const refused = (await search(JDA_STAFF)).body as { value: { results: unknown[] } };
+    expect(refused.value.results).toEqual([]);
+  });
+
   it('returns the form with every error when the submission is invalid', async () => {
     const res = await issueFromTeams({ ...FORM, title: '', tlp: '', targets: '' });
     const text = JSON.stringify(res.body);

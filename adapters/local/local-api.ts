@@ -1,0 +1,78 @@
+/**
+ * The local workspace's HTTP contract, shared by the server (local-routes.ts) and documented for
+ * the page (public/app.js). All JSON. The acting user is named by the `x-local-user` header (the
+ * page's "acting as" selector); the server checks the same rules the core applies on Slack and
+ * Teams, plus channel membership as a private channel would.
+ *
+ * GET  /                                   the page (public/index.html); /local/static/* its files
+ * GET  /local/api/session                  LocalSession
+ * GET  /local/api/i18n                     the bilingual label tables of src/i18n/text.ts
+ * GET  /local/api/channels/:id/messages    { messages: LocalMessage[] }   (403 unless a member)
+ * POST /local/api/channels/:id/replies     { threadOf, text } → 201 LocalMessage
+ * GET  /local/api/form                     TargetOptions (secretariat only)
+ * POST /local/api/advisories               { requestKey, input: AdvisoryInput } → 201 { advisoryId, deliveries }
+ *                                          | 400 LocalError with `fields` (field → bilingual message)
+ * GET  /local/api/advisories/:id/status    StatusView
+ * GET  /local/api/oncall                   OncallListView
+ * POST /local/api/press                    { channelId, messageId, action: LocalAction, value } → 200 { notice?: Bilingual }
+ * GET  /local/events?user=<id>             server-sent events: `message` with a LocalMessage, for the
+ *                                          channels that user can see (posts and updates alike)
+ * Errors: { error: { code, message: Bilingual, fields?: Record<string, Bilingual> } } with 400/403/404/409.
+ */
+import type { Bilingual } from '../../src/i18n/text.js';
+import type { LocalisedName } from '../../src/directory/schema.js';
+import type { OutboundView } from '../../src/ports/chat.js';
+
+export type LocalRole = 'secretariat' | 'oncall' | 'member';
+
+export interface LocalUser {
+  id: string;
+  name: string;
+  role: LocalRole;
+  /** For member staff: their organisation. */
+  orgId?: string | undefined;
+  orgName?: LocalisedName | undefined;
+}
+
+export type LocalChannelKind = 'secretariat' | 'oncall' | 'member' | 'direct';
+
+export interface LocalChannel {
+  id: string;
+  kind: LocalChannelKind;
+  name: LocalisedName;
+  orgId?: string | undefined;
+  /** Users who can read and act in it, as members of a private channel. */
+  members: string[];
+  sharedOutside?: boolean | undefined;
+}
+
+export interface LocalSession {
+  sector: { id: string; name: LocalisedName };
+  users: LocalUser[];
+  channels: LocalChannel[];
+  /** Demo escalation is on (short ladders): the page says so. */
+  demoTimings: boolean;
+}
+
+export type LocalMessageBody = OutboundView | { kind: 'reply'; text: string; author: { id: string; name: string } };
+
+export interface LocalMessage {
+  id: string;
+  channelId: string;
+  /** Replies point at the message they answer. */
+  threadOf?: string | undefined;
+  /** The key the core posted it with (to find it again after a lost response); absent for replies. */
+  key?: string | undefined;
+  body: LocalMessageBody;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const LOCAL_ACTIONS = ['advisory_ack', 'phone_claim', 'phone_reached', 'phone_no_answer', 'phone_wrong_number', 'phone_release'] as const;
+export type LocalAction = (typeof LOCAL_ACTIONS)[number];
+
+export interface LocalError {
+  error: { code: string; message: Bilingual; fields?: Record<string, Bilingual> | undefined };
+}
+
+export const LOCAL_PLATFORM_WORKSPACE = 'local';

@@ -1,0 +1,195 @@
+/**
+ * The chat port of the local workspace: the "platform" is a SQLite file and an in-process event
+ * stream that the page's server-sent events listen to. The views are stored as the core gave them;
+ * the page renders them.
+ */
+import { systemClock, type Clock } from '../../src/clock.js';
+import type { ChannelAddress } from '../../src/domain/delivery.js';
+import type { MessageRef } from '../../src/domain/platform.js';
+import type { Logger } from '../../src/log.js';
+import { ChatError, type ChatPort, type OutboundView, type PostTarget } from '../../src/ports/chat.js';
+import type { LocalChannel, LocalMessage, LocalUser } from './local-api.js';
+import { directChannelId } from './local-directory.js';
+import type { LocalMessages } from './local-messages.js';
+
+export interface LocalChatOptions {
+  messages: LocalMessages;
+  users: LocalUser[];
+  channels: LocalChannel[];
+  clock?: Clock;
+  log?: Logger;
+}
+
+export type MessageListener = (message: LocalMessage) => void;
+export type ChannelListener = (channel: LocalChannel) => void;
+
+/** Longest reply a person may type in the page. */
+export const REPLY_MAX = 4_000;
+
+export class LocalChat implements ChatPort {
+  readonly platform = 'local' as const;
+  readonly #messages: LocalMessages;
+  readonly #users: ReadonlyMap<string, LocalUser>;
+  readonly #channels = new Map<string, LocalChannel>();
+  readonly #clock: Clock;
+  readonly #log: Logger | undefined;
+  readonly #messageListeners = new Set<MessageListener>();
+  readonly #channelListeners = new Set<ChannelListener>();
+  readonly #closeListeners = new Set<() => void>();
+
+  constructor(opts: LocalChatOptions) {
+    this.#messages = opts.messages;
+    this.#users = new Map(opts.users.map((u) => [u.id, u]));
+    for (const c of opts.channels) this.#channels.set(c.id, c);
+    // Direct conversations opened before a restart, for users who still exist.
+    for (const c of opts.messages.directChannels()) {
+      if (!this.#channels.has(c.id) && c.members.every((m) => this.#users.has(m))) this.#channels.set(c.id, c);
+    }
+    this.#clock = opts.clock ?? systemClock;
+    this.#log = opts.log;
+  }
+
+  // ---- the ChatPort -------------------------------------------------------------------------
+
+  async post(target: PostTarget, message: OutboundView, key: string): Promise<MessageRef> {
+    this.#requireChannel(target.channelId);
+    const stored = this.#store(() => this.#messages.insert({ channelId: target.channelId, key, body: message, at: this.#clock.now() }));
+    this.#emitMessage(stored);
+    return { platform: 'local', channelId: stored.channelId, messageId: stored.id };
+  }
+
+  async findPost(target: PostTarget, key: string, since: Date): Promise<MessageRef | null> {
+    this.#requireChannel(target.channelId);
+    const found = this.#store(() => this.#messages.findByKey(target.channelId, key, since));
+    return found ? { platform: 'local', channelId: found.channelId, messageId: found.id } : null;
+  }
+
+  async update(ref: MessageRef, message: OutboundView, _key: string): Promise<void> {
+    if (ref.platform !== 'local') throw new ChatError('permanent', 'wrong_platform');
+    const existing = this.#store(() => this.#messages.get(ref.messageId));
+    if (!existing || existing.channelId !== ref.channelId) throw new ChatError('permanent', 'message_not_found');
+    const updated = this.#store(() => this.#messages.updateBody(ref.messageId, message, this.#clock.now()));
+    if (!updated) throw new ChatError('permanent', 'message_not_found');
+    this.#emitMessage(updated);
+  }
+
+  async openDirectConversation(workspaceId: string, userId: string): Promise<PostTarget> {
+    const user = this.#users.get(userId);
+    if (!user) throw new ChatError('permanent', 'user_not_found');
+    const id = directChannelId(userId);
+    if (!this.#channels.has(id)) {
+      const channel: LocalChannel = { id, kind: 'direct', name: { ja: `DM: ${user.name}`, en: `DM: ${user.name}` }, members: [userId] };
+      this.#store(() => this.#messages.saveDirectChannel(channel));
+      this.#channels.set(id, channel);
+      this.#emit(this.#channelListeners, channel);
+    }
+    return { workspaceId, channelId: id };
+  }
+
+  async isSharedOutside(channel: ChannelAddress): Promise<boolean> {
+    if (channel.sharedOutside) return true;
+    return this.#requireChannel(channel.channelId).sharedOutside === true;
+  }
+
+  // ---- what the page's routes use ------------------------------------------------------------
+
+  user(id: string): LocalUser | undefined {
+    return this.#users.get(id);
+  }
+
+  users(): LocalUser[] {
+    return [...this.#users.values()];
+  }
+
+  channel(id: string): LocalChannel | undefined {
+    return this.#channels.get(id);
+  }
+
+  channels(): LocalChannel[] {
+    return [...this.#channels.values()];
+  }
+
+  /** As in a private channel: only its members read and act in it. */
+  isMember(userId: string, channelId: string): boolean {
+    return this.#channels.get(channelId)?.members.includes(userId) ?? false;
+  }
+
+  messages(channelId: string): LocalMessage[] {
+    return this.#messages.listByChannel(channelId);
+  }
+
+  message(id: string): LocalMessage | null {
+    return this.#messages.get(id);
+  }
+
+  /** A person's reply in a thread: local only (stored and shown), the core never sees it. */
+  reply(channelId: string, threadOf: string, text: string, author: LocalUser): LocalMessage {
+    this.#requireChannel(channelId);
+    const stored = this.#messages.insert({
+      channelId,
+      threadOf,
+      body: { kind: 'reply', text, author: { id: author.id, name: author.name } },
+      at: this.#clock.now(),
+    });
+    this.#emitMessage(stored);
+    return stored;
+  }
+
+  /** Every post and update, as stored. Returns the unsubscribe function. */
+  onMessage(listener: MessageListener): () => void {
+    this.#messageListeners.add(listener);
+    return () => this.#messageListeners.delete(listener);
+  }
+
+  /** A channel that appeared (a direct conversation opened for TLP:RED). */
+  onChannel(listener: ChannelListener): () => void {
+    this.#channelListeners.add(listener);
+    return () => this.#channelListeners.delete(listener);
+  }
+
+  /** Called once when the workspace closes (the event streams end). */
+  onClose(listener: () => void): () => void {
+    this.#closeListeners.add(listener);
+    return () => this.#closeListeners.delete(listener);
+  }
+
+  close(): void {
+    const listeners = [...this.#closeListeners];
+    this.#closeListeners.clear();
+    for (const listener of listeners) this.#safely(listener);
+    this.#messageListeners.clear();
+    this.#channelListeners.clear();
+  }
+
+  #requireChannel(channelId: string): LocalChannel {
+    const channel = this.#channels.get(channelId);
+    if (!channel) throw new ChatError('permanent', 'channel_not_found');
+    return channel;
+  }
+
+  /** The file failing is the platform being unwell: the workflow retries. */
+  #store<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      throw new ChatError('transient', 'local_store_error', { cause: err });
+    }
+  }
+
+  #emitMessage(message: LocalMessage): void {
+    this.#emit(this.#messageListeners, message);
+  }
+
+  /** A listener's failure (a closed socket) must not fail the core's post. */
+  #emit<T>(listeners: Set<(value: T) => void>, value: T): void {
+    for (const listener of [...listeners]) this.#safely(() => listener(value));
+  }
+
+  #safely(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.#log?.warn({ err }, 'local workspace listener failed');
+    }
+  }
+}

@@ -1,0 +1,430 @@
+/**
+ * The local workspace's HTTP side (the contract is local-api.ts): the page, its JSON API and its
+ * event stream. Transport only, like the Slack and Teams edges: it says who is acting and where,
+ * plays the platform's channel membership, and lets the core decide everything else.
+ */
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { PhoneAction } from '../../src/commands/phone-task.js';
+import type { Core } from '../../src/core.js';
+import { BODY_MAX, DEADLINE_MAX_MINUTES, TITLE_MAX, type AdvisoryInput } from '../../src/domain/advisory.js';
+import type { Actor } from '../../src/domain/platform.js';
+import { isBotError, type BotError, type ErrorCode } from '../../src/errors.js';
+import {
+  CATEGORY_TEXT,
+  ERROR_TEXT,
+  SEVERITY_TEXT,
+  SOURCE_TEXT,
+  STATE_TEXT,
+  T,
+  TLP_TEXT,
+  VIA_TEXT,
+  formatTokyo,
+  type Bilingual,
+} from '../../src/i18n/text.js';
+import type { Logger } from '../../src/log.js';
+import { displayName } from '../../src/view/build.js';
+import { LOCAL_ACTIONS, type LocalAction, type LocalChannel, type LocalError, type LocalMessage, type LocalSession, type LocalUser } from './local-api.js';
+import { REPLY_MAX, type LocalChat } from './local-chat.js';
+
+export interface LocalRouterOptions {
+  core: Core;
+  chat: LocalChat;
+  session: () => LocalSession;
+  log: Logger;
+  /** adapters/local/public: index.html and the page's files. */
+  publicDir: string;
+  /** Comment lines that keep the event stream open through proxies; default 15 s. */
+  heartbeatMs?: number;
+}
+
+export const USER_HEADER = 'x-local-user';
+/** An advisory body is at most 12,000 characters: as JSON \u escapes that is still under 100 kB. */
+const ADVISORY_BODY_LIMIT = '256kb';
+// A 4,000-character reply is at most 24 kB even as \u escapes.
+const SMALL_BODY_LIMIT = '32kb';
+const REQUEST_KEY_MAX = 200;
+const ID_MAX = 200;
+
+/** A refusal the route itself makes (membership, malformed request), already in the contract's shape. */
+export class LocalHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly text: Bilingual,
+    readonly fields?: Record<string, Bilingual>,
+  ) {
+    super(`${status} ${code}`);
+    this.name = 'LocalHttpError';
+  }
+}
+
+const TEXT = {
+  unknownUser: { ja: '操作するユーザーを選択してください。', en: 'Choose who you are acting as.' },
+  channelNotFound: { ja: 'チャンネルが見つかりません。', en: 'No such channel.' },
+  notMember: { ja: 'このチャンネルのメンバーではありません。', en: 'You are not a member of this channel.' },
+  messageNotFound: { ja: 'このチャンネルにそのメッセージはありません。', en: 'No such message in this channel.' },
+  invalid: { ja: '入力内容に誤りがあります。', en: 'Some fields are not valid.' },
+  badJson: { ja: 'リクエストの形式が正しくありません。', en: 'The request is not valid JSON.' },
+  tooLarge: { ja: '入力が大きすぎます。', en: 'The request is too large.' },
+  required: { ja: '必須です。', en: 'Required.' },
+  replyText: { ja: `返信は1〜${REPLY_MAX}文字で入力してください。`, en: `A reply must be 1 to ${REPLY_MAX} characters.` },
+  unknownAction: { ja: '不明な操作です。', en: 'Unknown action.' },
+} satisfies Record<string, Bilingual>;
+
+/** The form's fields as the secretariat reads them, for ADVISORY.INVALID. */
+const FIELD_TEXT: Record<string, Bilingual> = {
+  title: { ja: `件名を1〜${TITLE_MAX}文字で入力してください。`, en: `Enter a title of 1 to ${TITLE_MAX} characters.` },
+  body: { ja: `本文を1〜${BODY_MAX}文字で入力してください。`, en: `Enter a body of 1 to ${BODY_MAX} characters.` },
+  tlp: { ja: 'TLP を選択してください。', en: 'Choose a TLP label.' },
+  severity: { ja: '深刻度を選択してください。', en: 'Choose a severity.' },
+  category: { ja: '種別を選択してください。', en: 'Choose a category.' },
+  source: { ja: '情報源を選択してください。', en: 'Choose a source.' },
+  targets: { ja: '宛先を1つ以上選択してください。', en: 'Choose at least one target.' },
+  ackDeadlineMinutes: {
+    ja: `受領確認期限は1〜${DEADLINE_MAX_MINUTES}分（14日）の整数で指定してください。`,
+    en: `The acknowledgement deadline must be a whole number of minutes from 1 to ${DEADLINE_MAX_MINUTES} (14 days).`,
+  },
+  drill: { ja: '訓練の指定が正しくありません。', en: 'The drill flag is not valid.' },
+  escalate: {
+    ja: 'エスカレーションを止められるのはレベル1・レベル0の注意喚起のみです。',
+    en: 'Escalation can be turned off only for level 1 and level 0 advisories.',
+  },
+};
+const NO_CHANNEL = 'no targeted organisation has a channel';
+const NO_CHANNEL_TEXT: Bilingual = { ja: '選択した宛先にはチャンネルのある構成員がいません。', en: 'None of the chosen targets has a channel.' };
+
+const PHONE_ACTIONS: Record<Exclude<LocalAction, 'advisory_ack'>, PhoneAction> = {
+  phone_claim: 'claim',
+  phone_reached: 'reached',
+  phone_no_answer: 'no_answer',
+  phone_wrong_number: 'wrong_number',
+  phone_release: 'release',
+};
+
+/** HTTP status for a coded error from the core. */
+export function statusForCode(code: ErrorCode): number {
+  if (code.startsWith('AUTH.')) return 403;
+  if (code.endsWith('.NOT_FOUND')) return 404;
+  if (code === 'ADVISORY.INVALID' || code === 'DIRECTORY.UNKNOWN_TARGET') return 400;
+  if (code === 'CONFIG.INVALID' || code === 'DIRECTORY.INVALID' || code === 'CHAT.UNAVAILABLE') return 500;
+  return 409;
+}
+
+/** Field → bilingual message, from the issues the core reports (`targets.members` counts as `targets`). */
+export function fieldsOfIssues(issues: unknown): Record<string, Bilingual> {
+  const fields: Record<string, Bilingual> = {};
+  if (!Array.isArray(issues)) return fields;
+  for (const issue of issues as { path?: unknown; message?: unknown }[]) {
+    const path = typeof issue.path === 'string' ? issue.path : '';
+    const message = typeof issue.message === 'string' ? issue.message : '';
+    const field = path.split('.')[0] || 'form';
+    if (fields[field]) continue;
+    fields[field] =
+      field === 'targets' && message === NO_CHANNEL
+        ? NO_CHANNEL_TEXT
+        : (FIELD_TEXT[field] ?? { ja: `${TEXT.invalid.ja} ${message}`.trim(), en: message || TEXT.invalid.en });
+  }
+  return fields;
+}
+
+/** The contract's error body for a coded error from the core. */
+export function localErrorOf(err: BotError): { status: number; body: LocalError } {
+  const status = statusForCode(err.code);
+  let message: Bilingual = ERROR_TEXT[err.code];
+  let fields: Record<string, Bilingual> | undefined;
+  if (err.code === 'ADVISORY.INVALID') fields = fieldsOfIssues(err.detail['issues']);
+  if (err.code === 'DIRECTORY.UNKNOWN_TARGET') {
+    const unknown = [...strings(err.detail['unknownGroups']), ...strings(err.detail['unknownMembers'])].join(', ');
+    message = { ja: `${message.ja} ${unknown}`, en: `${message.en} ${unknown}` };
+    fields = { targets: message };
+  }
+  if (err.code === 'PHONE.CLAIMED_BY_OTHER' && typeof err.detail['claimedBy'] === 'string') {
+    message = { ja: `${message.ja} 📞 ${err.detail['claimedBy']}`, en: `${message.en} 📞 ${err.detail['claimedBy']}` };
+  }
+  return { status, body: { error: { code: err.code, message, ...(fields ? { fields } : {}) } } };
+}
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+const shortString = (v: unknown, max = ID_MAX): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
+
+export function localRouter(opts: LocalRouterOptions): Router {
+  const { core, chat, log, publicDir } = opts;
+  const heartbeatMs = opts.heartbeatMs ?? 15_000;
+  const router = express.Router();
+  const small = express.json({ limit: SMALL_BODY_LIMIT });
+  const large = express.json({ limit: ADVISORY_BODY_LIMIT });
+
+  const actorOf = (user: LocalUser): Actor => ({ platform: 'local', userId: user.id, name: user.name });
+
+  const identify = (req: Request): LocalUser => {
+    const id = req.get(USER_HEADER);
+    const user = id ? chat.user(id) : undefined;
+    if (!user) throw new LocalHttpError(400, 'LOCAL.UNKNOWN_USER', TEXT.unknownUser);
+    return user;
+  };
+
+  const channelFor = (user: LocalUser, channelId: string): LocalChannel => {
+    const channel = chat.channel(channelId);
+    if (!channel) throw new LocalHttpError(404, 'LOCAL.CHANNEL_NOT_FOUND', TEXT.channelNotFound);
+    if (!channel.members.includes(user.id)) {
+      log.warn({ user: user.id, channel: channelId }, 'local workspace: not a member of the channel');
+      throw new LocalHttpError(403, 'LOCAL.NOT_A_MEMBER', TEXT.notMember);
+    }
+    return channel;
+  };
+
+  const messageIn = (channelId: string, messageId: string): LocalMessage => {
+    const message = chat.message(messageId);
+    if (!message || message.channelId !== channelId) throw new LocalHttpError(404, 'LOCAL.MESSAGE_NOT_FOUND', TEXT.messageNotFound);
+    return message;
+  };
+
+  const sendError = (res: Response, err: unknown, context: Record<string, unknown>): void => {
+    if (res.headersSent) {
+      log.error({ ...context, err }, 'local workspace: error after the response started');
+      return;
+    }
+    if (err instanceof LocalHttpError) {
+      res.status(err.status).json({ error: { code: err.code, message: err.text, ...(err.fields ? { fields: err.fields } : {}) } } satisfies LocalError);
+      return;
+    }
+    if (isBotError(err)) {
+      log.info({ ...context, code: err.code, detail: err.detail }, 'request refused');
+      const { status, body } = localErrorOf(err);
+      res.status(status).json(body);
+      return;
+    }
+    const ref = randomUUID().slice(0, 8);
+    log.error({ ...context, err, ref }, 'request failed');
+    res.status(500).json({
+      error: {
+        code: 'INTERNAL',
+        message: {
+          ja: `処理中にエラーが発生しました（参照番号 ${ref}）。事務局にお問い合わせください。`,
+          en: `Something went wrong (reference ${ref}). Please contact the secretariat.`,
+        },
+      },
+    } satisfies LocalError);
+  };
+
+  /** Every route's errors become the contract's LocalError, logged once. */
+  const route =
+    (name: string, fn: (req: Request, res: Response) => Promise<void> | void) =>
+    async (req: Request, res: Response): Promise<void> => {
+      try {
+        await fn(req, res);
+      } catch (err) {
+        sendError(res, err, { route: name, user: req.get(USER_HEADER) });
+      }
+    };
+
+  // ---- the page ------------------------------------------------------------------------------
+
+  router.get('/', (_req, res) => {
+    res.sendFile('index.html', { root: publicDir, headers: { 'Cache-Control': 'no-cache' } }, (err) => {
+      if (err && !res.headersSent) {
+        log.warn({ err: err.message }, 'local workspace page not found');
+        res.status(404).type('text/plain').send('The local workspace page (adapters/local/public/index.html) is missing.');
+      }
+    });
+  });
+  router.use('/local/static', express.static(publicDir, { index: false, fallthrough: true }));
+
+  router.use('/local/api', (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    res.set('X-Content-Type-Options', 'nosniff');
+    next();
+  });
+
+  // ---- who and where ---------------------------------------------------------------------------
+
+  router.get('/local/api/session', (_req, res) => {
+    res.json(opts.session());
+  });
+
+  router.get('/local/api/i18n', (_req, res) => {
+    res.json({ TLP_TEXT, SEVERITY_TEXT, CATEGORY_TEXT, SOURCE_TEXT, STATE_TEXT, VIA_TEXT, T, ERROR_TEXT });
+  });
+
+  router.get(
+    '/local/api/channels/:id/messages',
+    route('messages', (req, res) => {
+      const user = identify(req);
+      const channel = channelFor(user, String(req.params['id']));
+      res.json({ messages: chat.messages(channel.id) });
+    }),
+  );
+
+  router.post(
+    '/local/api/channels/:id/replies',
+    small,
+    route('reply', (req, res) => {
+      const user = identify(req);
+      const channel = channelFor(user, String(req.params['id']));
+      const body: Record<string, unknown> = isRecord(req.body) ? req.body : {};
+      const text = typeof body['text'] === 'string' ? body['text'].trim() : '';
+      const fields: Record<string, Bilingual> = {};
+      if (!shortString(body['threadOf'])) fields['threadOf'] = TEXT.required;
+      if (text.length === 0 || text.length > REPLY_MAX) fields['text'] = TEXT.replyText;
+      if (Object.keys(fields).length > 0) throw new LocalHttpError(400, 'LOCAL.INVALID', TEXT.invalid, fields);
+      const parent = messageIn(channel.id, body['threadOf'] as string);
+      // One level of threads, as in Slack: a reply to a reply joins the same thread.
+      const message = chat.reply(channel.id, parent.threadOf ?? parent.id, text, user);
+      res.status(201).json(message);
+    }),
+  );
+
+  // ---- the secretariat -------------------------------------------------------------------------
+
+  router.get(
+    '/local/api/form',
+    route('form', async (req, res) => {
+      const user = identify(req);
+      res.json(await core.openAdvisoryForm(actorOf(user)));
+    }),
+  );
+
+  router.post(
+    '/local/api/advisories',
+    large,
+    route('issue', async (req, res) => {
+      const user = identify(req);
+      const body: Record<string, unknown> = isRecord(req.body) ? req.body : {};
+      if (!shortString(body['requestKey'], REQUEST_KEY_MAX)) {
+        throw new LocalHttpError(400, 'LOCAL.INVALID', TEXT.invalid, { requestKey: TEXT.required });
+      }
+      const result = await core.issueAdvisory({
+        actor: actorOf(user),
+        // Namespaced by user, as a Slack view id is: two people's forms never share a key.
+        requestKey: `local/${user.id}/${body['requestKey']}`,
+        // The core validates it (zod) and answers ADVISORY.INVALID with the issues.
+        input: body['input'] as AdvisoryInput,
+      });
+      res.status(201).json({
+        advisoryId: result.advisory.id,
+        deliveries: result.deliveries.length,
+        created: result.created,
+        withoutChannel: result.withoutChannel.map((o) => ({ id: o.id, name: o.name })),
+      });
+    }),
+  );
+
+  router.get(
+    '/local/api/advisories/:id/status',
+    route('status', async (req, res) => {
+      const user = identify(req);
+      res.json(await core.statusOf(actorOf(user), String(req.params['id'])));
+    }),
+  );
+
+  router.get(
+    '/local/api/oncall',
+    route('oncall', async (req, res) => {
+      const user = identify(req);
+      res.json(await core.oncallList(actorOf(user)));
+    }),
+  );
+
+  // ---- buttons ---------------------------------------------------------------------------------
+
+  router.post(
+    '/local/api/press',
+    small,
+    route('press', async (req, res) => {
+      const user = identify(req);
+      const body: Record<string, unknown> = isRecord(req.body) ? req.body : {};
+      const fields: Record<string, Bilingual> = {};
+      if (!shortString(body['channelId'])) fields['channelId'] = TEXT.required;
+      if (!shortString(body['messageId'])) fields['messageId'] = TEXT.required;
+      if (!(LOCAL_ACTIONS as readonly unknown[]).includes(body['action'])) fields['action'] = TEXT.unknownAction;
+      if (body['value'] !== undefined && body['value'] !== null && !shortString(body['value'])) fields['value'] = TEXT.invalid;
+      if (Object.keys(fields).length > 0) throw new LocalHttpError(400, 'LOCAL.INVALID', TEXT.invalid, fields);
+      const action = body['action'] as LocalAction;
+      const value = typeof body['value'] === 'string' ? body['value'] : undefined;
+      const channel = channelFor(user, body['channelId'] as string);
+      const pressed = messageIn(channel.id, body['messageId'] as string);
+      const actor = actorOf(user);
+      const message = { platform: 'local' as const, channelId: channel.id, messageId: pressed.id };
+
+      if (action === 'advisory_ack') {
+        const result = await core.acknowledgeFromMessage({ actor, message, claimedDeliveryId: value });
+        const name = displayName(result.first.actor);
+        const at = formatTokyo(result.first.at);
+        const notice: Bilingual =
+          result.outcome === 'acknowledged'
+            ? T.thanksAck
+            : { ja: `${T.alreadyAcknowledged.ja}: ${name} (${at})`, en: `${T.alreadyAcknowledged.en}: ${name} (${at})` };
+        res.json({ notice });
+        return;
+      }
+      // The task message is updated by a refresh job; the person hears only when something stopped them.
+      await core.phoneTaskAction({ actor, message, claimedTaskId: value, action: PHONE_ACTIONS[action] });
+      res.json({});
+    }),
+  );
+
+  // ---- events ----------------------------------------------------------------------------------
+
+  router.get('/local/events', (req, res) => {
+    const id = typeof req.query['user'] === 'string' ? req.query['user'] : undefined;
+    const user = id ? chat.user(id) : undefined;
+    if (!user) {
+      sendError(res, new LocalHttpError(400, 'LOCAL.UNKNOWN_USER', TEXT.unknownUser), { route: 'events' });
+      return;
+    }
+    res.status(200);
+    res.set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.flushHeaders();
+    res.write('retry: 3000\n: connected\n\n');
+
+    const send = (event: string, data: unknown) => {
+      if (!res.writableEnded) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    const unsubscribe = [
+      chat.onMessage((m) => {
+        if (chat.isMember(user.id, m.channelId)) send('message', m);
+      }),
+      chat.onChannel((c) => {
+        if (c.members.includes(user.id)) send('channel', c);
+      }),
+      chat.onClose(() => res.end()),
+    ];
+    const heartbeat = setInterval(() => {
+      if (!res.writableEnded) res.write(': heartbeat\n\n');
+    }, heartbeatMs);
+    heartbeat.unref();
+    res.on('close', () => {
+      clearInterval(heartbeat);
+      for (const u of unsubscribe) u();
+    });
+  });
+
+  // Body parser failures (malformed JSON, too large) in the contract's shape.
+  router.use('/local', (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    const type = isRecord(err) ? err['type'] : undefined;
+    if (type === 'entity.too.large') {
+      sendError(res, new LocalHttpError(413, 'LOCAL.TOO_LARGE', TEXT.tooLarge), {});
+      return;
+    }
+    if (type === 'entity.parse.failed' || type === 'encoding.unsupported' || type === 'charset.unsupported') {
+      sendError(res, new LocalHttpError(400, 'LOCAL.BAD_JSON', TEXT.badJson), {});
+      return;
+    }
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    sendError(res, err, { route: req.path, user: req.get(USER_HEADER) });
+  });
+
+  return router;
+}

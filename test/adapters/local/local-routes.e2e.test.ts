@@ -1,0 +1,354 @@
+/**
+ * The local workspace's HTTP API through a real express server, a real Core on the embedded store,
+ * and real BullMQ workers on the local Redis (a queue prefix of its own).
+ */
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHttpApp } from '../../../adapters/http/http-app.js';
+import type { LocalError, LocalMessage, LocalSession } from '../../../adapters/local/local-api.js';
+import { createLocalWorkspace, type LocalWorkspace } from '../../../adapters/local/local-workspace.js';
+import { systemClock } from '../../../src/clock.js';
+import { Core } from '../../../src/core.js';
+import { Directory } from '../../../src/directory/directory.js';
+import { loadDirectoryFile } from '../../../src/directory/load.js';
+import { DEFAULT_POLICIES } from '../../../src/domain/escalation.js';
+import { createLogger } from '../../../src/log.js';
+import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import type { StatusView } from '../../../src/view/views.js';
+import { BullmqJobs } from '../../../workflows/bullmq-jobs.js';
+import { startWorkers, type Workers } from '../../../workflows/workers.js';
+import { eventually } from '../../support/eventually.js';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const prefix = `t-local-${randomUUID().slice(0, 8)}`;
+
+let url: string;
+let dataDir: string;
+let ws: LocalWorkspace;
+let store: SqliteStore;
+let redis: Redis;
+let jobs: BullmqJobs;
+let workers: Workers;
+let server: Server;
+
+beforeAll(async () => {
+  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  dataDir = await mkdtemp(join(tmpdir(), 'ceptoar-local-'));
+  await writeFile(join(dataDir, 'index.html'), '<!doctype html><title>local workspace</title>');
+  ws = createLocalWorkspace({
+    file: await loadDirectoryFile('config/members.example.yaml'),
+    dataDir,
+    log,
+    demoTimings: false,
+    publicDir: dataDir,
+    heartbeatMs: 200,
+  });
+  store = new SqliteStore(':memory:');
+  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  jobs = new BullmqJobs(redis, prefix, systemClock);
+  const directory = new Directory(ws.directoryFile);
+  const core = new Core({ store, directory, clock: systemClock, chats: { local: ws.chat }, jobs, log, policies: DEFAULT_POLICIES });
+  workers = startWorkers(core, redis, { prefix, ratePerSecond: 50, concurrency: 8, lockDuration: 30_000, stalledInterval: 30_000 }, log);
+  const http = createHttpApp();
+  ws.mount(http.app, core);
+  server = http.app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => {
+    server?.close(() => resolve());
+    server?.closeAllConnections();
+  });
+  await workers?.close();
+  await jobs?.close();
+  ws?.close();
+  await store?.close();
+  if (redis) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+    await redis.quit();
+  }
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function api<T = unknown>(method: string, path: string, user?: string, body?: unknown): Promise<{ status: number; json: T }> {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { ...(user ? { 'x-local-user': user } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, json: (text ? JSON.parse(text) : undefined) as T };
+}
+
+const input = (title: string, extra: Record<string, unknown> = {}) => ({
+  title,
+  body: '該当製品をご利用の場合は直ちに更新してください。',
+  tlp: 'TLP:AMBER',
+  severity: 'level3',
+  category: 'vulnerability',
+  source: 'nisc',
+  targets: { allMembers: true },
+  ...extra,
+});
+
+async function issue(title: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const res = await api<{ advisoryId: string; deliveries: number }>('POST', '/local/api/advisories', 'sec-1', { requestKey: randomUUID(), input: input(title, extra) });
+  expect(res.status).toBe(201);
+  return res.json.advisoryId;
+}
+
+async function advisoryIn(channelId: string, user: string, advisoryId: string): Promise<LocalMessage> {
+  return eventually(
+    async () => {
+      const res = await api<{ messages: LocalMessage[] }>('GET', `/local/api/channels/${channelId}/messages`, user);
+      return res.json.messages.find((m) => m.body.kind === 'advisory' && m.body.view.advisoryId === advisoryId);
+    },
+    { description: `${advisoryId} in ${channelId}` },
+  );
+}
+
+/** Reads server-sent events from the stream until `until` says stop. */
+async function readEvents(user: string, until: (events: { event: string; data: unknown }[]) => boolean, act: () => Promise<void>) {
+  const controller = new AbortController();
+  const res = await fetch(`${url}/local/events?user=${user}`, { signal: controller.signal });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  const events: { event: string; data: unknown }[] = [];
+  let comments = 0;
+  let buffer = '';
+  await act();
+  const deadline = Date.now() + 15_000;
+  try {
+    while (!until(events) && Date.now() < deadline) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const chunk = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const lines = chunk.split('\n');
+        if (lines.some((l) => l.startsWith(': heartbeat'))) comments += 1;
+        const event = lines.find((l) => l.startsWith('event: '))?.slice(7);
+        const data = lines.find((l) => l.startsWith('data: '))?.slice(6);
+        if (event && data) events.push({ event, data: JSON.parse(data) });
+      }
+    }
+  } finally {
+    controller.abort();
+  }
+  return { events, comments };
+}
+
+describe('local workspace routes', () => {
+  it('serves the page and the session', async () => {
+    const page = await fetch(`${url}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('local workspace');
+    const asset = await fetch(`${url}/local/static/index.html`);
+    expect(asset.status).toBe(200);
+    const session = await api<LocalSession>('GET', '/local/api/session');
+    expect(session.status).toBe(200);
+    expect(session.json.sector.id).toBe('medical');
+    expect(session.json.users.find((u) => u.id === 'sec-1')?.role).toBe('secretariat');
+    expect(session.json.channels.filter((c) => c.kind === 'member')).toHaveLength(18);
+    const i18n = await api<Record<string, Record<string, unknown>>>('GET', '/local/api/i18n');
+    expect(Object.keys(i18n.json).sort()).toEqual(['CATEGORY_TEXT', 'ERROR_TEXT', 'SEVERITY_TEXT', 'SOURCE_TEXT', 'STATE_TEXT', 'T', 'TLP_TEXT', 'VIA_TEXT']);
+    expect(i18n.json['ERROR_TEXT']?.['AUTH.NOT_SECRETARIAT']).toMatchObject({ ja: expect.any(String), en: expect.any(String) });
+  });
+
+  it('asks who is acting: no or an unknown user is a 400', async () => {
+    expect((await api<LocalError>('GET', '/local/api/form')).status).toBe(400);
+    const res = await api<LocalError>('GET', '/local/api/form', 'mallory');
+    expect(res.status).toBe(400);
+    expect(res.json.error.code).toBe('LOCAL.UNKNOWN_USER');
+    expect((await fetch(`${url}/local/events?user=mallory`)).status).toBe(400);
+  });
+
+  it('gives the form to the secretariat only', async () => {
+    const form = await api<{ organisations: unknown[] }>('GET', '/local/api/form', 'sec-1');
+    expect(form.status).toBe(200);
+    expect(form.json.organisations).toHaveLength(18);
+    const refused = await api<LocalError>('GET', '/local/api/form', 'jma-1');
+    expect(refused.status).toBe(403);
+    expect(refused.json.error.code).toBe('AUTH.NOT_SECRETARIAT');
+  });
+
+  it('refuses an advisory from a member (403) and an invalid one with its fields (400)', async () => {
+    const member = await api<LocalError>('POST', '/local/api/advisories', 'jma-1', { requestKey: 'r1', input: input('member tries') });
+    expect(member.status).toBe(403);
+    expect(member.json.error).toMatchObject({ code: 'AUTH.NOT_SECRETARIAT', message: { ja: expect.stringContaining('事務局'), en: expect.stringContaining('secretariat') } });
+
+    const invalid = await api<LocalError>('POST', '/local/api/advisories', 'sec-1', {
+      requestKey: 'r2',
+      input: input('', { targets: {}, severity: 'level3', escalate: false }),
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.json.error.code).toBe('ADVISORY.INVALID');
+    expect(Object.keys(invalid.json.error.fields ?? {}).sort()).toEqual(['escalate', 'targets', 'title']);
+    expect(invalid.json.error.fields?.['title']).toMatchObject({ ja: expect.stringContaining('件名'), en: expect.stringContaining('title') });
+
+    const noKey = await api<LocalError>('POST', '/local/api/advisories', 'sec-1', { input: input('no key') });
+    expect(noKey.status).toBe(400);
+    expect(noKey.json.error.fields).toHaveProperty('requestKey');
+
+    const unknown = await api<LocalError>('POST', '/local/api/advisories', 'sec-1', { requestKey: 'r3', input: input('x', { targets: { members: ['nope'] } }) });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.error.code).toBe('DIRECTORY.UNKNOWN_TARGET');
+  });
+
+  it('answers malformed and oversized bodies in the contract shape', async () => {
+    const bad = await fetch(`${url}/local/api/press`, { method: 'POST', headers: { 'x-local-user': 'jma-1', 'content-type': 'application/json' }, body: '{' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as LocalError).error.code).toBe('LOCAL.BAD_JSON');
+    const big = await fetch(`${url}/local/api/press`, {
+      method: 'POST',
+      headers: { 'x-local-user': 'jma-1', 'content-type': 'application/json' },
+      body: JSON.stringify({ value: 'x'.repeat(100_000) }),
+    });
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as LocalError).error.code).toBe('LOCAL.TOO_LARGE');
+  });
+
+  it('delivers to the member channels, keeps other organisations out, and records an acknowledgement', async () => {
+    const { events } = await readEvents(
+      'jma-1',
+      (evs) => evs.some((e) => e.event === 'message' && (e.data as LocalMessage).body.kind === 'advisory'),
+      async () => {
+        await issue('ローカル 受領確認');
+      },
+    );
+    const pushed = events.find((e) => e.event === 'message')?.data as LocalMessage;
+    expect(pushed.channelId).toBe('member-jma');
+    // Only what jma-1 may see reaches their stream.
+    expect(events.every((e) => (e.data as LocalMessage).channelId === 'member-jma')).toBe(true);
+    if (pushed.body.kind !== 'advisory') throw new Error('expected an advisory');
+    const advisoryId = pushed.body.view.advisoryId;
+
+    const jma = await advisoryIn('member-jma', 'jma-1', advisoryId);
+    await advisoryIn('member-acbcw', 'acbcw-2', advisoryId);
+    if (jma.body.kind !== 'advisory') throw new Error('expected an advisory');
+    const deliveryId = jma.body.view.deliveryId;
+
+    // Another organisation cannot read or press in jma's channel.
+    const read = await api<LocalError>('GET', '/local/api/channels/member-jma/messages', 'jda-1');
+    expect(read.status).toBe(403);
+    expect(read.json.error).toMatchObject({ code: 'LOCAL.NOT_A_MEMBER', message: { ja: expect.any(String), en: expect.any(String) } });
+    const press = await api<LocalError>('POST', '/local/api/press', 'jda-1', { channelId: 'member-jma', messageId: jma.id, action: 'advisory_ack', value: deliveryId });
+    expect(press.status).toBe(403);
+    // Nor press jma's message from their own channel.
+    const elsewhere = await api<LocalError>('POST', '/local/api/press', 'jda-1', { channelId: 'member-jda', messageId: jma.id, action: 'advisory_ack', value: deliveryId });
+    expect(elsewhere.status).toBe(404);
+    // The secretariat is not in member channels either.
+    expect((await api('GET', '/local/api/channels/member-jma/messages', 'sec-1')).status).toBe(403);
+
+    // A button value that is not this message's delivery is refused by the core.
+    const forged = await api<LocalError>('POST', '/local/api/press', 'jma-1', { channelId: 'member-jma', messageId: jma.id, action: 'advisory_ack', value: 'ADV-1999-0001.jda.local-member-jda' });
+    expect(forged.status).toBe(409);
+    expect(forged.json.error.code).toBe('DELIVERY.NOT_YOURS');
+
+    const ack = await api<{ notice?: { ja: string; en: string } }>('POST', '/local/api/press', 'jma-1', { channelId: 'member-jma', messageId: jma.id, action: 'advisory_ack', value: deliveryId });
+    expect(ack.status).toBe(200);
+    expect(ack.json.notice).toEqual({ ja: '受領確認を記録しました。', en: 'Your acknowledgement is recorded.' });
+    const again = await api<{ notice?: { ja: string; en: string } }>('POST', '/local/api/press', 'jma-2', { channelId: 'member-jma', messageId: jma.id, action: 'advisory_ack', value: deliveryId });
+    expect(again.status).toBe(200);
+    expect(again.json.notice?.ja).toMatch(/^既に受領確認済みです: 佐藤 健一/);
+    expect(again.json.notice?.en).toMatch(/^Already acknowledged: 佐藤 健一/);
+
+    const status = await api<StatusView>('GET', `/local/api/advisories/${advisoryId}/status`, 'sec-1');
+    expect(status.status).toBe(200);
+    const row = status.json.rows.find((r) => r.memberId === 'jma');
+    expect(row).toMatchObject({ state: 'acknowledged', acknowledgedBy: '佐藤 健一', via: 'button' });
+    expect(status.json.counts.total).toBe(17);
+    expect((await api('GET', `/local/api/advisories/${advisoryId}/status`, 'jma-1')).status).toBe(403);
+    expect((await api<LocalError>('GET', '/local/api/advisories/ADV-1999-0999/status', 'sec-1')).status).toBe(404);
+
+    // The message in the channel is updated by the refresh job to show who acknowledged.
+    await eventually(async () => {
+      const m = await advisoryIn('member-jma', 'jma-2', advisoryId);
+      return m.body.kind === 'advisory' && m.body.view.acknowledged?.by === '佐藤 健一';
+    });
+    // The secretariat hears that it went out.
+    await eventually(async () => {
+      const res = await api<{ messages: LocalMessage[] }>('GET', '/local/api/channels/secretariat/messages', 'sec-2');
+      return res.json.messages.some((m) => m.body.kind === 'notice' && m.body.view.advisoryId === advisoryId);
+    });
+  });
+
+  it('keeps replies in the thread, local only, for channel members', async () => {
+    const advisoryId = await issue('ローカル 返信', { targets: { members: ['jpa'] } });
+    const m = await advisoryIn('member-jpa', 'jpa-1', advisoryId);
+    const reply = await api<LocalMessage>('POST', '/local/api/channels/member-jpa/replies', 'jpa-2', { threadOf: m.id, text: '  対応します  ' });
+    expect(reply.status).toBe(201);
+    expect(reply.json).toMatchObject({ channelId: 'member-jpa', threadOf: m.id, body: { kind: 'reply', text: '対応します', author: { id: 'jpa-2', name: '渡辺 香織' } } });
+    const nested = await api<LocalMessage>('POST', '/local/api/channels/member-jpa/replies', 'jpa-1', { threadOf: reply.json.id, text: '了解' });
+    expect(nested.json.threadOf).toBe(m.id);
+    expect((await api<LocalError>('POST', '/local/api/channels/member-jpa/replies', 'jpa-1', { threadOf: m.id, text: '   ' })).json.error.fields).toHaveProperty('text');
+    expect((await api('POST', '/local/api/channels/member-jpa/replies', 'jma-1', { threadOf: m.id, text: 'hi' })).status).toBe(403);
+    expect((await api('POST', '/local/api/channels/member-jpa/replies', 'jpa-1', { threadOf: 'nope', text: 'hi' })).status).toBe(404);
+  });
+
+  it('lets the core refuse phone buttons to a member, and gives the on-call list to on-call staff', async () => {
+    const advisoryId = await issue('ローカル 電話', { targets: { members: ['jna'] } });
+    const m = await advisoryIn('member-jna', 'jna-1', advisoryId);
+    const res = await api<LocalError>('POST', '/local/api/press', 'jna-1', { channelId: 'member-jna', messageId: m.id, action: 'phone_claim', value: 'x' });
+    expect(res.status).toBe(403);
+    expect(res.json.error.code).toBe('AUTH.NOT_ONCALL');
+    const unknown = await api<LocalError>('POST', '/local/api/press', 'jna-1', { channelId: 'member-jna', messageId: m.id, action: 'delete_everything' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.error.fields).toHaveProperty('action');
+    const list = await api<{ tasks: unknown[] }>('GET', '/local/api/oncall', 'oncall-1');
+    expect(list.status).toBe(200);
+    expect(Array.isArray(list.json.tasks)).toBe(true);
+    expect((await api('GET', '/local/api/oncall', 'jna-1')).status).toBe(403);
+  });
+
+  it('refuses TLP:AMBER+STRICT in the shared JAHIS channel and sends TLP:RED by direct message', async () => {
+    const strict = await issue('ローカル STRICT', { tlp: 'TLP:AMBER+STRICT', targets: { members: ['jahis'] } });
+    const failed = await eventually(async () => {
+      const s = await api<StatusView>('GET', `/local/api/advisories/${strict}/status`, 'sec-1');
+      return s.json.rows.find((r) => r.memberId === 'jahis' && r.state === 'failed');
+    });
+    expect(failed.failure).toBe('TLP_SHARED_CHANNEL');
+    const channel = await api<{ messages: LocalMessage[] }>('GET', '/local/api/channels/member-jahis/messages', 'jahis-1');
+    expect(channel.json.messages.some((m) => m.body.kind === 'advisory' && m.body.view.advisoryId === strict)).toBe(false);
+
+    const { events } = await readEvents(
+      'jda-1',
+      (evs) => evs.some((e) => e.event === 'message'),
+      async () => {
+        await issue('ローカル RED', { tlp: 'TLP:RED', targets: { members: ['jda'] } });
+      },
+    );
+    expect(events.find((e) => e.event === 'channel')?.data).toMatchObject({ id: 'dm-jda-1', kind: 'direct', members: ['jda-1'] });
+    const dm = events.find((e) => e.event === 'message')?.data as LocalMessage;
+    expect(dm.channelId).toBe('dm-jda-1');
+    expect(dm.body).toMatchObject({ kind: 'advisory', view: { audience: 'direct', tlp: 'TLP:RED' } });
+    expect((await api('GET', '/local/api/channels/dm-jda-1/messages', 'jda-2')).status).toBe(403);
+    expect((await api('GET', '/local/api/channels/dm-jda-2/messages', 'jda-2')).status).toBe(200);
+    const session = await api<LocalSession>('GET', '/local/api/session');
+    expect(session.json.channels.map((c) => c.id)).toEqual(expect.arrayContaining(['dm-jda-1', 'dm-jda-2']));
+  });
+
+  it('keeps the event stream alive with heartbeats', async () => {
+    const start = Date.now();
+    const { comments } = await readEvents('oncall-1', () => Date.now() - start > 700, async () => {});
+    expect(comments).toBeGreaterThanOrEqual(1);
+  });
+});
