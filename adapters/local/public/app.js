@@ -109,6 +109,7 @@ const P = {
   showMessage: { ja: 'メッセージへ', en: 'Show message' },
   messageNotHere: { ja: 'このチャンネルにはこのタスクのメッセージが見つかりません。', en: 'The message of this task is not in this channel.' },
   refresh: { ja: '更新', en: 'Refresh' },
+  widePanel: { ja: '表を広げる', en: 'Wider table' },
   // Issue form.
   issueTitle: { ja: '注意喚起を発信', en: 'Issue an advisory' },
   tlp: { ja: 'TLP（共有範囲）', en: 'TLP (who may see it)' },
@@ -139,6 +140,8 @@ const P = {
   },
   submit: { ja: '発信', en: 'Issue' },
   issuedOk: { ja: '発信しました', en: 'Issued' },
+  alreadyIssued: { ja: '同じ発信要求は既に受け付けています（二重発信はしていません）。', en: 'This request was already accepted (nothing was issued twice).' },
+  withoutChannel: { ja: 'チャンネルがないため届かない宛先', en: 'Targets with no channel (not delivered in chat)' },
   formInvalid: { ja: '入力内容を確認してください。', en: 'Please check the form.' },
   formLoadFailed: { ja: '発信フォームを読み込めませんでした。', en: 'Could not load the form.' },
   // Status.
@@ -183,6 +186,10 @@ const FAILURE_TEXT = {
     ja: 'チャンネルがアーカイブされています。構成員に現在のチャンネルを確認してください。',
     en: 'The channel is archived. Ask the member for their current channel.',
   },
+  user_not_found: {
+    ja: '連絡先のユーザーがワークスペースに見つかりません（TLP:RED のダイレクトメッセージを送れません）。名簿の連絡先を確認してください。',
+    en: "A contact's user is not in the workspace (no TLP:RED direct message possible). Check the contacts in the directory.",
+  },
   TLP_SHARED_CHANNEL: {
     ja: 'TLP:AMBER+STRICT と TLP:RED の情報は、組織外と共有されたチャンネルには投稿できません。',
     en: 'TLP:AMBER+STRICT and TLP:RED cannot be posted to a channel shared outside the organisation.',
@@ -199,10 +206,16 @@ const CATEGORIES = ['vulnerability', 'threat', 'incident', 'outage', 'notice'];
 const SOURCES = ['nisc', 'jpcert', 'ipa', 'mhlw', 'police', 'member', 'other'];
 const DELIVERY_STATES = ['acknowledged', 'posted', 'queued', 'failed'];
 const DEADLINE_CHOICES_MINUTES = [15, 30, 60, 120, 240, 480, 1440, 4320];
+const DEFAULT_TLP = 'TLP:AMBER';
+const DEFAULT_SEVERITY = 'level2';
+const DEFAULT_CATEGORY = 'notice';
+const DEFAULT_SOURCE = 'nisc';
 const TITLE_MAX = 150;
 const BODY_MAX = 12000;
 const REPLY_MAX = 4000;
 const ALSO_SEEN_MAX = 20;
+/** Top-level messages drawn when a channel opens; older ones behind a button, to keep the DOM light. */
+const RENDER_LIMIT = 200;
 
 const STATE_MARK = { queued: '🕒', posted: '⏳', acknowledged: '✅', failed: '⚠️' };
 
@@ -247,6 +260,13 @@ function el(tag, attrs, ...children) {
       else node.setAttribute(k, v === true ? '' : String(v));
     }
   }
+  appendAll(node, children);
+  return node;
+}
+
+/** Replace a node's children; null, undefined and false are skipped (replaceChildren would print "null"). */
+function fill(node, ...children) {
+  node.replaceChildren();
   appendAll(node, children);
   return node;
 }
@@ -370,9 +390,13 @@ const state = {
   /** The open channel's messages by id, and their elements. */
   messages: new Map(),
   msgEls: new Map(),
+  /** The oldest top-level message drawn, when older ones are left undrawn; null when all are drawn. */
+  renderedFrom: null,
   unread: new Map(),
   /** Ids already counted as unread, so a replayed event is not counted twice. */
   counted: new Set(),
+  /** Channels named by an event but not by the session: the session is reloaded once for each. */
+  unknownChannels: new Set(),
   sidebarItems: new Map(),
   es: null,
   esRetry: null,
@@ -718,7 +742,8 @@ async function openChannel(id) {
   $('channel-title').replaceChildren(el('span', { 'aria-hidden': 'true', class: 'ch-icon' }, member ? (ch.kind === 'direct' ? '@' : '#') : '🔒'), ' ', name);
   const desc = [both(channelKindText(ch.kind))];
   if (Array.isArray(ch.members)) desc.push(`${count(ch.members.length)} 人 / ${count(ch.members.length)} ${ch.members.length === 1 ? 'member' : 'members'}`);
-  $('channel-desc').replaceChildren(
+  fill(
+    $('channel-desc'),
     desc.join(' · '),
     ch.sharedOutside ? el('span', { class: 'tag shared', testid: 'shared-outside' }, both(P.sharedOutside)) : null,
   );
@@ -726,6 +751,7 @@ async function openChannel(id) {
 
   state.messages = new Map();
   state.msgEls = new Map();
+  state.renderedFrom = null;
   const list = $('messages');
   list.setAttribute('data-channel-id', id);
   renderSidePanel(ch);
@@ -820,17 +846,35 @@ function scrollToBottom(list) {
   list.scrollTop = list.scrollHeight;
 }
 
-function renderAllMessages() {
+function renderAllMessages(showAll = false) {
   const list = $('messages');
   state.msgEls = new Map();
   const all = [...state.messages.values()].sort(compareMessages);
+  const tops = all.filter((m) => !isThreaded(m));
+  // A secretariat channel can hold thousands of notices: draw the newest ones, the rest on request.
+  const hidden = showAll ? 0 : Math.max(0, tops.length - RENDER_LIMIT);
+  const shown = tops.slice(hidden);
+  state.renderedFrom = hidden > 0 ? shown[0] : null;
   const frag = document.createDocumentFragment();
-  for (const m of all) if (!isThreaded(m)) frag.append(buildTopLevel(m));
+  if (hidden > 0) {
+    frag.append(
+      el(
+        'div',
+        { class: 'older' },
+        el(
+          'button',
+          { type: 'button', class: 'btn small', testid: 'show-older', on: { click: () => renderAllMessages(true) } },
+          `⬆ 古いメッセージを表示（${count(hidden)} 件） / Show ${count(hidden)} older ${hidden === 1 ? 'message' : 'messages'}`,
+        ),
+      ),
+    );
+  }
+  for (const m of shown) frag.append(buildTopLevel(m));
+  // Replies attach to elements still in the fragment; replies of undrawn messages stay undrawn.
   for (const m of all) if (isThreaded(m)) attachReply(m, false);
   if (all.length === 0) frag.append(emptyState());
   list.replaceChildren(frag);
-  // Replies were attached to elements still in the fragment: now in the list.
-  scrollToBottom(list);
+  if (!showAll) scrollToBottom(list);
 }
 
 function emptyState() {
@@ -850,6 +894,8 @@ function upsertMessage(m, fromEvent) {
     return;
   }
   list.querySelector(':scope > .empty')?.remove();
+  // Older than what is drawn (the channel is shown from its newest messages): keep it for "show older".
+  if (!isThreaded(stored) && state.renderedFrom && compareMessages(stored, state.renderedFrom) < 0) return;
   if (isThreaded(stored)) {
     attachReply(stored, true);
   } else {
@@ -860,6 +906,7 @@ function upsertMessage(m, fromEvent) {
       return other && compareMessages(other, stored) <= 0;
     });
     if (after) after.after(node);
+    else if (list.querySelector(':scope > .older')) list.querySelector(':scope > .older').after(node);
     else list.prepend(node);
     // A reply that arrived before its parent can now move into the thread.
     for (const r of state.messages.values()) {
@@ -900,8 +947,8 @@ function buildTopLevel(m) {
     metaLine(m, headingId),
     buildBody(m),
     el('div', { class: 'msg-extra' }),
+    threadBlock(m),
   );
-  if (kind !== 'reply') art.append(threadBlock(m));
   state.msgEls.set(m.id, art);
   return art;
 }
@@ -1012,7 +1059,8 @@ async function sendReply(ev, threadOf, channelId, input, button, out) {
   } catch (err) {
     if (gen !== state.gen) return;
     out.className = 'reply-status error';
-    out.replaceChildren('⚠️ ', sentence(errorText(err)));
+    const detail = err instanceof ApiError && err.fields && isBilingual(err.fields.text) ? err.fields.text : errorText(err);
+    out.replaceChildren('⚠️ ', sentence(detail));
   } finally {
     button.disabled = false;
   }
@@ -1454,6 +1502,18 @@ function connectEvents() {
     }
     onEvent(m);
   });
+  // A channel appeared or its members changed (e.g. a direct message opened for TLP:RED).
+  es.addEventListener('channel', (ev) => {
+    if (gen !== state.gen) return;
+    let c;
+    try {
+      c = JSON.parse(ev.data);
+    } catch {
+      console.warn('channel event is not JSON', ev.data);
+      return;
+    }
+    onChannel(c);
+  });
   es.addEventListener('error', () => {
     if (gen !== state.gen) return;
     hadError = true;
@@ -1471,8 +1531,21 @@ function connectEvents() {
   });
 }
 
-function resync() {
-  refreshOpenChannel();
+/**
+ * After the event stream was down, anything may have changed on the server (even a restart with fresh data):
+ * reload the open channel whole, keeping the replies people were typing, and the panels.
+ */
+async function resync() {
+  const drafts = new Map();
+  for (const input of $('messages').querySelectorAll('[data-testid="reply-input"]')) {
+    const id = input.closest('article')?.getAttribute('data-message-id');
+    if (id && input.value !== '') drafts.set(id, input.value);
+  }
+  if (state.channelId) await openChannel(state.channelId);
+  for (const [id, value] of drafts) {
+    const input = state.msgEls.get(id)?.querySelector(':scope > .thread [data-testid="reply-input"]');
+    if (input) input.value = value;
+  }
   scheduleOncallRefresh();
   scheduleStatusRefresh();
 }
@@ -1496,10 +1569,24 @@ const refreshSession = debounce(async () => {
   }
 }, 300);
 
+function onChannel(c) {
+  if (!c || typeof c !== 'object' || typeof c.id !== 'string') return;
+  const before = state.channels.get(c.id);
+  const wasMember = isMember(before);
+  state.channels.set(c.id, c);
+  renderSidebar();
+  markCurrentInSidebar();
+  // Membership of the open channel changed: show it as the user now may (or may not) see it.
+  if (c.id === state.channelId && wasMember !== isMember(c)) openChannel(c.id);
+}
+
 function onEvent(m) {
   if (!validMessage(m)) return;
   // A channel this page has not heard of (e.g. a direct message opened for TLP:RED): reload the channel list.
-  if (!state.channels.has(m.channelId)) refreshSession();
+  if (!state.channels.has(m.channelId) && !state.unknownChannels.has(m.channelId)) {
+    state.unknownChannels.add(m.channelId);
+    refreshSession();
+  }
   if (m.channelId === state.channelId && isMember(currentChannel())) {
     const isNewHere = !state.messages.has(m.id);
     upsertMessage(m, isNewHere);
@@ -1508,7 +1595,8 @@ function onEvent(m) {
     state.unread.set(m.channelId, (state.unread.get(m.channelId) ?? 0) + 1);
     updateBadge(m.channelId);
   }
-  if (m.body?.kind === 'phone_task') scheduleOncallRefresh();
+  // Any change can close or move a phone task (an acknowledgement by button cancels it): refresh while on screen.
+  if (state.panels.get('oncall')?.isConnected) scheduleOncallRefresh();
   const adv = advisoryIdOf(m);
   if (adv && state.status && state.status.advisoryId === adv) scheduleStatusRefresh();
 }
@@ -1694,7 +1782,7 @@ function buildIssueForm(opts) {
   body.addEventListener('input', updateBodyCount);
   updateBodyCount();
 
-  const tlp = selectEl('f-tlp', 'form-tlp', TLP_LEVELS.map((l) => [l, `${l} — ${both(lab('TLP_TEXT', l))}`]), { value: 'TLP:AMBER' });
+  const tlp = selectEl('f-tlp', 'form-tlp', TLP_LEVELS.map((l) => [l, `${l} — ${both(lab('TLP_TEXT', l))}`]), { value: DEFAULT_TLP });
   const tlpPreview = el('div', { class: 'tlp-preview', 'aria-hidden': 'true' });
   const tlpNote = el('p', { class: 'hint', id: 'f-tlp-note' });
   const updateTlp = () => {
@@ -1712,14 +1800,15 @@ function buildIssueForm(opts) {
       const suffix = typeof d === 'number' ? `（既定の期限 ${durationText(d).ja} / default deadline ${durationText(d).en}）` : '';
       return [s, `${both(lab('SEVERITY_TEXT', s))}${suffix}`];
     }),
-    { value: 'level2' },
+    { value: DEFAULT_SEVERITY },
   );
-  const category = selectEl('f-category', 'form-category', CATEGORIES.map((c) => [c, both(lab('CATEGORY_TEXT', c))]), { placeholder: P.choose });
-  const source = selectEl('f-source', 'form-source', SOURCES.map((s) => [s, both(lab('SOURCE_TEXT', s))]), { placeholder: P.choose });
+  // Defaults like the TLP and severity ones: most of what a CEPTOAR secretariat relays is a NISC 注意喚起.
+  const category = selectEl('f-category', 'form-category', CATEGORIES.map((c) => [c, both(lab('CATEGORY_TEXT', c))]), { value: DEFAULT_CATEGORY });
+  const source = selectEl('f-source', 'form-source', SOURCES.map((s) => [s, both(lab('SOURCE_TEXT', s))]), { value: DEFAULT_SOURCE });
 
   const allMembers = el('input', { type: 'checkbox', id: 'f-all-members', testid: 'form-all-members' });
   const observers = el('input', { type: 'checkbox', id: 'f-observers', testid: 'form-observers' });
-  const groupPick = groups.length > 0 ? pickList({ legend: P.groups, items: groups, testidPrefix: 'form-group-', field: 'groups', filter: groups.length > 12 }) : null;
+  const groupPick = groups.length > 0 ? pickList({ legend: P.groups, items: groups, testidPrefix: 'form-group-', field: 'groups', filter: true }) : null;
   const orgPick = orgs.length > 0 ? pickList({ legend: P.organisations, items: orgs, testidPrefix: 'form-member-', field: 'members', filter: true }) : null;
 
   const deadline = el('select', { id: 'f-deadline', name: 'ackDeadlineMinutes', testid: 'form-deadline' });
@@ -1831,11 +1920,11 @@ function buildIssueForm(opts) {
     title.value = '';
     body.value = '';
     updateBodyCount();
-    tlp.value = 'TLP:AMBER';
+    tlp.value = DEFAULT_TLP;
     updateTlp();
-    severity.value = 'level2';
-    category.value = '';
-    source.value = '';
+    severity.value = DEFAULT_SEVERITY;
+    category.value = DEFAULT_CATEGORY;
+    source.value = DEFAULT_SOURCE;
     allMembers.checked = false;
     observers.checked = false;
     groupPick?.reset();
@@ -1863,9 +1952,14 @@ function clearFieldErrors(f) {
 function fieldForKey(key) {
   const k = String(key).replace(/^input\./, '');
   if (FORM_FIELDS.includes(k)) return k;
-  if (k === 'targets.groups' || k.startsWith('targets.groups.')) return 'groups';
-  if (k === 'targets.members' || k.startsWith('targets.members.')) return 'members';
-  if (k === 'organisations') return 'members';
+  // Exactly "targets.members" is where the schema files "at least one target is required": it belongs to the
+  // whole Targets fieldset. An element path ("targets.members.3") is about one organisation.
+  if (k === 'targets.groups' || k === 'targets.members') return 'targets';
+  if (k.startsWith('targets.groups.')) return 'groups';
+  if (k.startsWith('targets.members.')) return 'members';
+  if (k === 'organisations' || k === 'target_organisations') return 'members';
+  if (k === 'target_groups') return 'groups';
+  if (k === 'ack_deadline') return 'ackDeadlineMinutes';
   if (k.startsWith('targets')) return 'targets';
   if (k === 'ackDeadline' || k === 'deadline') return 'ackDeadlineMinutes';
   return null;
@@ -1933,14 +2027,24 @@ async function submitIssue(ev, f) {
     f.result.className = 'form-result ok';
     f.result.setAttribute('data-state', 'ok');
     f.result.setAttribute('data-advisory-id', id);
-    f.result.replaceChildren(
+    fill(
+      f.result,
       '✅ ',
       el('strong', null, both(P.issuedOk)),
       ': ',
       el('code', { class: 'adv-id', testid: 'form-result-id' }, id),
       n !== null ? ` · ${both(P.deliveries)}: ${count(n)}` : '',
       ' ',
-      el('button', { type: 'button', class: 'btn small', testid: 'form-result-status', on: { click: () => showStatus(id) } }, `📊 ${both(P.viewStatus)}`),
+      el('button', { type: 'button', class: 'btn small', testid: 'form-result-status', on: { click: () => viewStatusFrom(id, null) } }, `📊 ${both(P.viewStatus)}`),
+      res?.created === false ? el('p', { class: 'small', testid: 'form-result-repeat' }, sentence(P.alreadyIssued)) : null,
+      Array.isArray(res?.withoutChannel) && res.withoutChannel.length > 0
+        ? el(
+            'p',
+            { class: 'warn small', testid: 'form-result-without-channel' },
+            `⚠️ ${both(P.withoutChannel)}: `,
+            res.withoutChannel.map((o) => both(o?.name ?? { ja: String(o?.id ?? ''), en: String(o?.id ?? '') })).join(', '),
+          )
+        : null,
     );
   } catch (err) {
     if (gen !== state.gen) return;
@@ -1993,7 +2097,7 @@ function viewStatusFrom(advisoryId, article) {
   const box = document.getElementById('status-out');
   if (box && box.isConnected) {
     showStatus(advisoryId);
-    box.closest('.status-box')?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    box.closest('.status-box')?.scrollIntoView({ block: 'start' });
     return;
   }
   const extra = article?.querySelector(':scope > .msg-extra');
@@ -2095,6 +2199,22 @@ function renderStatus(view) {
       'div',
       { class: 'status-actions' },
       el('button', { type: 'button', class: 'btn small', testid: 'status-refresh', on: { click: () => scheduleStatusRefresh() } }, `↻ ${both(P.refresh)}`),
+      el(
+        'button',
+        {
+          type: 'button',
+          class: 'btn small',
+          testid: 'panel-wide',
+          'aria-pressed': document.body.classList.contains('wide-panel') ? 'true' : 'false',
+          on: {
+            click: (ev) => {
+              const wide = document.body.classList.toggle('wide-panel');
+              ev.currentTarget.setAttribute('aria-pressed', wide ? 'true' : 'false');
+            },
+          },
+        },
+        `↔ ${both(P.widePanel)}`,
+      ),
     ),
   );
   const tbody = el('tbody');
@@ -2237,7 +2357,7 @@ function gotoTask(taskId) {
     announce(both(P.messageNotHere));
     return;
   }
-  node.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  node.scrollIntoView({ block: 'center' });
   node.classList.remove('flash');
   // Restart the highlight animation.
   void node.offsetWidth;
