@@ -1,6 +1,6 @@
 /**
  * The local workspace's HTTP contract, shared by the server (local-routes.ts) and documented for
- * the page (public/app.js). All JSON. The acting user is named by the `x-local-user` header (the
+ * the page (public/js/main.js and its modules). All JSON. The acting user is named by the `x-local-user` header (the
  * page's "acting as" selector); the server checks the same rules the core applies on Slack and
  * Teams, plus channel membership as a private channel would.
  *

@@ -5,7 +5,7 @@ import type { Logger } from '../../src/log.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 import type { BoltApp } from './slack-app.js';
 import { messageForError, pressOf } from './slack-edge.js';
-import { ACK_ACTION_ID } from './slack-blocks.js';
+import { ACK_ACTION_ID } from './advisory-blocks.js';
 
 /**
  * The 受領確認 button. Slack has verified the request; the delivery is looked up from the channel

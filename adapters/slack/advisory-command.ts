@@ -3,7 +3,7 @@ import type { Actor } from '../../src/domain/platform.js';
 import type { Logger } from '../../src/log.js';
 import { buildAdvisoryModal } from './advisory-modal.js';
 import type { BoltApp } from './slack-app.js';
-import { renderOncallList, renderStatus } from './slack-blocks.js';
+import { renderOncallList, renderStatus } from './status-blocks.js';
 import { messageForError } from './slack-edge.js';
 import { stacked } from '../../src/i18n/text.js';
 

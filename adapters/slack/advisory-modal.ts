@@ -3,8 +3,7 @@ import type { LocalisedName } from '../../src/directory/schema.js';
 import { CATEGORIES, SEVERITIES, SOURCES, TLP_LEVELS, type Severity } from '../../src/domain/classification.js';
 import { AdvisoryInput, BODY_MAX, TITLE_MAX, type ValidAdvisoryInput } from '../../src/domain/advisory.js';
 import { ESCALATION_OPTIONAL } from '../../src/domain/escalation.js';
-import { both, CATEGORY_TEXT, ERROR_TEXT, SEVERITY_TEXT, SOURCE_TEXT, T, TLP_TEXT, type Bilingual } from '../../src/i18n/text.js';
-import { truncatePlain } from './mrkdwn.js';
+import { CT } from '../../src/i18n/chat-text.js';
 import {
   durationText,
   escalateNotAllowed,
@@ -12,8 +11,10 @@ import {
   FIELD_NOUN,
   noEscalateOption,
   severityDefaultText,
-  ST,
-} from './slack-text.js';
+} from '../../src/i18n/form-text.js';
+import { both, CATEGORY_TEXT, ERROR_TEXT, SEVERITY_TEXT, SOURCE_TEXT, T, TLP_TEXT, type Bilingual } from '../../src/i18n/text.js';
+import { truncatePlain } from './mrkdwn.js';
+import { ST } from './slack-text.js';
 
 export const ADVISORY_MODAL_CALLBACK = 'advisory_form';
 
@@ -92,7 +93,7 @@ function label(t: Bilingual): PlainTextElement {
 }
 
 function orgOption(o: { id: string; name: LocalisedName; kind?: 'member' | 'observer' }): PlainTextOption {
-  const kind = o.kind === 'observer' ? ` (${both(ST.observers)})` : '';
+  const kind = o.kind === 'observer' ? ` (${both(CT.observers)})` : '';
   return option(o.id, `${both(o.name)}${kind}`, o.id);
 }
 
@@ -130,7 +131,7 @@ function targetPicker(
   t: Bilingual,
   items: { id: string; name: LocalisedName; kind?: 'member' | 'observer' }[],
 ): InputBlock {
-  const placeholder = plain(both(ST.organisationsSearch), 150);
+  const placeholder = plain(both(CT.organisationsSearch), 150);
   if (items.length > OPTIONS_MAX) {
     return input(
       blockId,
@@ -154,21 +155,21 @@ export function buildAdvisoryModal(options: ModalOptions): ModalView {
     option(s, both(SEVERITY_TEXT[s]), both(severityDefaultText(options.defaultDeadlineMinutes[s]))),
   );
   const deadlineOptions = [
-    option(DEADLINE_DEFAULT, both(ST.severityDefault)),
+    option(DEADLINE_DEFAULT, both(CT.severityDefault)),
     ...DEADLINE_CHOICES_MINUTES.map((m) => option(String(m), both(durationText(m)))),
   ];
-  const targetChoices = [option(TARGET_ALL_MEMBERS, both(ST.allMembers)), option(TARGET_OBSERVERS, both(ST.observers))];
-  const choose = plain(both(ST.choose), 150);
+  const targetChoices = [option(TARGET_ALL_MEMBERS, both(CT.allMembers)), option(TARGET_OBSERVERS, both(CT.observers))];
+  const choose = plain(both(CT.choose), 150);
 
   const blocks: KnownBlock[] = [
-    input(BLOCK.title, ST.title, { type: 'plain_text_input', action_id: ACTION.title, max_length: TITLE_MAX }),
+    input(BLOCK.title, CT.title, { type: 'plain_text_input', action_id: ACTION.title, max_length: TITLE_MAX }),
     input(
       BLOCK.body,
-      ST.body,
+      CT.body,
       { type: 'plain_text_input', action_id: ACTION.body, multiline: true, max_length: SLACK_INPUT_MAX },
       { hint: plain(both(ST.bodyHint), 2000) },
     ),
-    input(BLOCK.tlp, ST.tlp, {
+    input(BLOCK.tlp, CT.tlp, {
       type: 'static_select',
       action_id: ACTION.tlp,
       options: tlpOptions,
@@ -195,14 +196,14 @@ export function buildAdvisoryModal(options: ModalOptions): ModalView {
     // Each target input is optional on its own; "at least one of them" is checked on submit and reported here.
     input(
       BLOCK.targets,
-      ST.targets,
+      CT.targets,
       { type: 'checkboxes', action_id: ACTION.targets, options: targetChoices },
-      { optional: true, hint: plain(both(ST.targetsHint), 2000) },
+      { optional: true, hint: plain(both(CT.targetsHint), 2000) },
     ),
   ];
-  if (options.groups.length > 0) blocks.push(targetPicker(BLOCK.groups, ACTION.groups, ST.groups, options.groups));
+  if (options.groups.length > 0) blocks.push(targetPicker(BLOCK.groups, ACTION.groups, CT.groups, options.groups));
   if (options.organisations.length > 0) {
-    blocks.push(targetPicker(BLOCK.organisations, ACTION.organisations, ST.organisations, options.organisations));
+    blocks.push(targetPicker(BLOCK.organisations, ACTION.organisations, CT.organisations, options.organisations));
   }
   blocks.push(
     input(BLOCK.ackDeadline, T.ackDeadline, {
@@ -213,8 +214,8 @@ export function buildAdvisoryModal(options: ModalOptions): ModalView {
     }),
     input(
       BLOCK.drill,
-      ST.drill,
-      { type: 'checkboxes', action_id: ACTION.drill, options: [option(DRILL_VALUE, both(ST.drillOption))] },
+      CT.drill,
+      { type: 'checkboxes', action_id: ACTION.drill, options: [option(DRILL_VALUE, both(CT.drillOption))] },
       { optional: true },
     ),
   );
@@ -222,13 +223,13 @@ export function buildAdvisoryModal(options: ModalOptions): ModalView {
     blocks.push(
       input(
         BLOCK.escalate,
-        ST.escalation,
+        CT.escalation,
         {
           type: 'checkboxes',
           action_id: ACTION.escalate,
           options: [option(NO_ESCALATE_VALUE, both(noEscalateOption(options.escalationOptional)))],
         },
-        { optional: true, hint: plain(both(ST.escalationHint), 2000) },
+        { optional: true, hint: plain(both(CT.escalationHint), 2000) },
       ),
     );
   }
@@ -237,7 +238,7 @@ export function buildAdvisoryModal(options: ModalOptions): ModalView {
     type: 'modal',
     callback_id: ADVISORY_MODAL_CALLBACK,
     title: plain(both(ST.modalTitle), 24),
-    submit: plain(both(ST.modalSubmit), 24),
+    submit: plain(both(CT.modalSubmit), 24),
     close: plain(both(ST.modalClose), 24),
     blocks,
   };

@@ -11,7 +11,7 @@ import {
   PHONE_REACHED_ACTION_ID,
   PHONE_RELEASE_ACTION_ID,
   PHONE_WRONG_NUMBER_ACTION_ID,
-} from './slack-blocks.js';
+} from './phone-task-blocks.js';
 import type { BoltApp } from './slack-app.js';
 import { messageForError, pressOf } from './slack-edge.js';
 

@@ -2,7 +2,8 @@ import type { PhoneAction } from '../../src/commands/phone-task.js';
 import type { Core } from '../../src/core.js';
 import type { Logger } from '../../src/log.js';
 import type { BotApp } from './teams-app.js';
-import { advisoryCard, phoneTaskCard } from './teams-cards.js';
+import { advisoryCard } from './advisory-card.js';
+import { phoneTaskCard } from './phone-task-card.js';
 import { actorOf, pressedMessage } from './teams-edge.js';
 import { teamsErrorText } from './teams-reply.js';
 

@@ -2,7 +2,7 @@ import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { Core } from '../../src/core.js';
 import type { Logger } from '../../src/log.js';
 import type { BotApp } from './teams-app.js';
-import { TARGET_DATASET, targetSearchChoices } from './teams-cards.js';
+import { TARGET_DATASET, targetSearchChoices } from './advisory-form-card.js';
 import { actorOf } from './teams-edge.js';
 
 /**

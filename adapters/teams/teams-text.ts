@@ -1,35 +1,12 @@
+import { FAILURE_TEXT } from '../../src/i18n/failure-text.js';
 import { both, stacked, type Bilingual } from '../../src/i18n/text.js';
-import { FAILURE_TEXT as SLACK_FAILURE_TEXT } from '../slack/slack-text.js';
 
 /**
- * Texts the Teams adapter shows. Japanese first, English second, as everywhere.
- *
- * The texts both chat adapters show word for word (form labels, phone task script, status layout,
- * validation messages) are defined once, in adapters/slack/slack-text.ts, and re-exported here so that
- * Slack and Teams cannot drift apart; that module is plain data with no Slack dependency. (They belong in
- * src/i18n; moving them is a change to files outside this adapter.) Only what differs on Teams is below.
+ * Texts only the Teams adapter shows. Japanese first, English second, as everywhere. The texts every chat
+ * adapter shows word for word (form labels, phone task script, status layout, validation messages) are in
+ * src/i18n (chat-text.ts, form-text.ts, phone-text.ts, failure-text.ts), so that Slack and Teams cannot
+ * drift apart; only what differs on Teams is here.
  */
-export {
-  CALL_OUTCOME_TEXT,
-  claimedByText,
-  contactOfText,
-  durationText,
-  escalateNotAllowed,
-  FIELD_ERROR,
-  FIELD_NOUN,
-  moreNames,
-  moreRows,
-  noEscalateOption,
-  openTasksText,
-  PHONE_STATE_TEXT,
-  reachedText,
-  redScript,
-  reminderText,
-  severityDefaultText,
-  ST,
-  standardScript,
-} from '../slack/slack-text.js';
-
 export const TT = {
   bodyHint: {
     ja: '本文は 12,000 文字までです。書式（太字・リンクなど）は使えず、入力したとおりに表示されます。',
@@ -70,7 +47,7 @@ export function issuedText(advisoryId: string, deliveries: number): string {
  * worded for both platforms.
  */
 export const TEAMS_FAILURE_TEXT: Readonly<Record<string, Bilingual>> = {
-  ...SLACK_FAILURE_TEXT,
+  ...FAILURE_TEXT,
   RED_NO_RECIPIENTS: {
     ja: 'TLP:RED ですが、チャットのユーザー ID（Slack / Teams）が登録された連絡先がありません。名簿に連絡先のユーザー ID を登録してください。',
     en: "TLP:RED, but no contact has a chat user id (Slack / Teams). Add the contacts' user ids to the directory.",

@@ -18,6 +18,11 @@ export function stacked(t: Bilingual): string {
   return `${t.ja}\n${t.en}`;
 }
 
+/** "1,800": counts grouped the same way in both languages. */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
 export const TLP_TEXT: Record<Tlp, Bilingual> = {
   'TLP:RED': { ja: '受信者限り', en: 'For the named recipients only' },
   'TLP:AMBER+STRICT': { ja: '組織内限り', en: "Recipient's organisation only" },

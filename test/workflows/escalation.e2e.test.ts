@@ -10,13 +10,9 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADVISORY_MODAL_CALLBACK } from '../../adapters/slack/advisory-modal.js';
-import {
-  ACK_ACTION_ID,
-  PHONE_CLAIM_ACTION_ID,
-  PHONE_NO_ANSWER_ACTION_ID,
-  PHONE_REACHED_ACTION_ID,
-  POST_EVENT_TYPE,
-} from '../../adapters/slack/slack-blocks.js';
+import { ACK_ACTION_ID } from '../../adapters/slack/advisory-blocks.js';
+import { PHONE_CLAIM_ACTION_ID, PHONE_NO_ANSWER_ACTION_ID, PHONE_REACHED_ACTION_ID } from '../../adapters/slack/phone-task-blocks.js';
+import { POST_EVENT_TYPE } from '../../adapters/slack/slack-blocks.js';
 import { startHarness, REDIS_URL, type Harness } from '../support/bot-harness.js';
 import { formValues, VALID_FORM, type FormFields } from '../support/advisory-form.js';
 import { eventually } from '../support/eventually.js';

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADVISORY_MODAL_CALLBACK } from '../../../adapters/slack/advisory-modal.js';
-import { ACK_ACTION_ID } from '../../../adapters/slack/slack-blocks.js';
+import { ACK_ACTION_ID } from '../../../adapters/slack/advisory-blocks.js';
 import { startHarness, type Harness } from '../../support/bot-harness.js';
 import { formValues, VALID_FORM, type FormFields } from '../../support/advisory-form.js';
 import type { StoredMessage } from '../../support/fake-slack.js';

@@ -1,23 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { KnownBlock } from '@slack/types';
+import { ACK_ACTION_ID, renderAdvisoryMessage } from '../../../adapters/slack/advisory-blocks.js';
+import { MAX_BLOCKS } from '../../../adapters/slack/block-elements.js';
+import { renderError, renderNotice } from '../../../adapters/slack/notice-blocks.js';
 import {
-  ACK_ACTION_ID,
-  MAX_BLOCKS,
   PHONE_CLAIM_ACTION_ID,
   PHONE_NO_ANSWER_ACTION_ID,
   PHONE_REACHED_ACTION_ID,
   PHONE_RELEASE_ACTION_ID,
   PHONE_WRONG_NUMBER_ACTION_ID,
-  postMetadata,
-  renderAdvisoryMessage,
-  renderError,
-  renderMessage,
-  renderNotice,
-  renderOncallList,
   renderPhoneTask,
-  renderReminder,
-  renderStatus,
-} from '../../../adapters/slack/slack-blocks.js';
+} from '../../../adapters/slack/phone-task-blocks.js';
+import { renderReminder } from '../../../adapters/slack/reminder-blocks.js';
+import { postMetadata, renderMessage } from '../../../adapters/slack/slack-blocks.js';
+import { renderOncallList, renderStatus } from '../../../adapters/slack/status-blocks.js';
 import { TLP_COLOUR, TLP_LEVELS } from '../../../src/domain/classification.js';
 import { BODY_MAX } from '../../../src/domain/advisory.js';
 import type { AdvisoryView, OncallListView, PhoneTaskView, ReminderView, StatusRow, StatusView } from '../../../src/view/views.js';

@@ -1,7 +1,8 @@
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError, type WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackWebClient, SlackChat, type SlackRender } from '../../../adapters/slack/slack-chat.js';
-import { PHONE_CLAIM_ACTION_ID, PHONE_RELEASE_ACTION_ID, POST_EVENT_TYPE } from '../../../adapters/slack/slack-blocks.js';
+import { PHONE_CLAIM_ACTION_ID, PHONE_RELEASE_ACTION_ID } from '../../../adapters/slack/phone-task-blocks.js';
+import { POST_EVENT_TYPE } from '../../../adapters/slack/slack-blocks.js';
 import { toChatError } from '../../../adapters/slack/slack-errors.js';
 import { ChatError, type OutboundView } from '../../../src/ports/chat.js';
 import type { AdvisoryView, PhoneTaskView } from '../../../src/view/views.js';

@@ -1,29 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { escapeCardText } from '../../../adapters/teams/card-text.js';
+import { ADVISORY_ACK_VERB, advisoryCard } from '../../../adapters/teams/advisory-card.js';
 import {
-  ADVISORY_ACK_VERB,
   ADVISORY_ISSUE_VERB,
-  advisoryCard,
   advisoryFormCard,
-  CARD_MAX_CHARS,
-  CARD_SCHEMA,
   FORM_INPUT,
   formErrorCard,
-  noticeCard,
-  oncallListCard,
   openFormCard,
-  parseAdvisoryForm,
-  PHONE_VERB,
-  phoneTaskCard,
-  reminderCard,
-  renderTeamsMessage,
-  ROWS_MAX,
   STATIC_CHOICES_MAX,
-  statusCard,
   TARGET_DATASET,
   targetSearchChoices,
-  type AdaptiveCard,
-} from '../../../adapters/teams/teams-cards.js';
+} from '../../../adapters/teams/advisory-form-card.js';
+import { parseAdvisoryForm } from '../../../adapters/teams/advisory-form-parse.js';
+import { CARD_MAX_CHARS, CARD_SCHEMA, type AdaptiveCard } from '../../../adapters/teams/card-elements.js';
+import { noticeCard } from '../../../adapters/teams/notice-card.js';
+import { PHONE_VERB, phoneTaskCard } from '../../../adapters/teams/phone-task-card.js';
+import { reminderCard } from '../../../adapters/teams/reminder-card.js';
+import { oncallListCard, ROWS_MAX, statusCard } from '../../../adapters/teams/status-cards.js';
+import { renderTeamsMessage } from '../../../adapters/teams/teams-cards.js';
 import type { TargetOptions } from '../../../src/commands/status.js';
 import { TLP_LEVELS, type Tlp } from '../../../src/domain/classification.js';
 import { BODY_MAX, TITLE_MAX } from '../../../src/domain/advisory.js';

@@ -1,0 +1,143 @@
+/** A phone task for on-call staff: state, call script, contacts in order, and the outcome buttons. */
+
+import { both, CALL_OUTCOME_TEXT, lab, P, PHONE_STATE_TEXT, Tx } from './i18n.js';
+import { formatTokyo } from './format.js';
+import { el, sentence, timeEl } from './dom.js';
+import { actionButton, envelope, fields, tlpClass } from './render-parts.js';
+import { press } from './press.js';
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+function telLink(c) {
+  const display = String(c.phoneDisplay || c.phoneE164 || '');
+  if (typeof c.phoneE164 === 'string' && E164.test(c.phoneE164)) {
+    return el('a', { class: 'tel', href: `tel:${c.phoneE164}`, testid: 'tel-link' }, display);
+  }
+  return el('code', null, display);
+}
+
+function phoneStateLine(v) {
+  switch (v.state) {
+    case 'open':
+      return el('p', { class: 'phone-state open', testid: 'phone-state' }, '🟡 ', el('strong', null, both(PHONE_STATE_TEXT.open)), ' — ', both(P.phoneOpen));
+    case 'claimed':
+      return el(
+        'p',
+        { class: 'phone-state claimed', testid: 'phone-state' },
+        '📞 ',
+        el('strong', null, v.claimedBy ? both({ ja: `${v.claimedBy} が対応中（電話中）`, en: `claimed by ${v.claimedBy} (calling now)` }) : both(PHONE_STATE_TEXT.claimed)),
+      );
+    case 'done': {
+      const r = v.resolution;
+      const who = r?.by ?? v.claimedBy ?? '?';
+      const at = r ? formatTokyo(r.at) : '?';
+      return el(
+        'p',
+        { class: 'phone-state done', testid: 'phone-state' },
+        '✅ ',
+        sentence({ ja: `完了：${who} が ${at} に連絡し、受領確認を記録しました。`, en: `Done: reached by ${who} at ${at}; acknowledgement recorded.` }),
+      );
+    }
+    case 'cancelled':
+      return el(
+        'p',
+        { class: 'phone-state cancelled', testid: 'phone-state' },
+        '☑️ ',
+        sentence(P.phoneCancelled),
+        v.resolution ? ` (${formatTokyo(v.resolution.at)})` : null,
+      );
+    default:
+      return el('p', { class: 'phone-state', testid: 'phone-state' }, String(v.state));
+  }
+}
+
+const PHONE_BUTTONS = {
+  open: [
+    ['phone_claim', P.phoneClaim, true],
+    ['phone_reached', P.phoneReached, false],
+    ['phone_no_answer', P.phoneNoAnswer, false],
+    ['phone_wrong_number', P.phoneWrongNumber, false],
+  ],
+  claimed: [
+    ['phone_reached', P.phoneReached, true],
+    ['phone_no_answer', P.phoneNoAnswer, false],
+    ['phone_wrong_number', P.phoneWrongNumber, false],
+    ['phone_release', P.phoneRelease, false],
+  ],
+};
+
+export function phoneTaskBody(v, m) {
+  const out = [...envelope(v.tlp, v.drill)];
+  out.push(el('h3', { class: 'msg-title phone-head' }, `📞 ${both(P.phoneTask)}: ${both(v.memberName)}`), phoneStateLine(v));
+  if (v.exhausted && (v.state === 'open' || v.state === 'claimed')) {
+    out.push(el('p', { class: 'exhausted', testid: 'phone-exhausted' }, '⚠️ ', sentence(P.phoneExhausted)));
+  }
+  const card = el('div', { class: `card ${tlpClass(v.tlp)}` });
+  card.append(
+    fields([
+      [P.advisoryId, String(v.advisoryId ?? '')],
+      [P.title, String(v.title ?? '')],
+      [Tx('severity'), both(lab('SEVERITY_TEXT', v.severity))],
+      [Tx('ackDeadline'), timeEl(v.ackDeadline)],
+    ]),
+  );
+  const sec = v.secretariatName ?? { ja: '事務局', en: 'the secretariat' };
+  const script =
+    v.script === 'red'
+      ? {
+          ja: `「${sec.ja}です。「${v.title}」の件で、事務局までお電話をお願いします。」`,
+          en: `"This is ${sec.en}. About "${v.title}": please call the secretariat (事務局) back."`,
+        }
+      : {
+          ja: `「${sec.ja}です。注意喚起 ${v.advisoryId}「${v.title}」を貴組織のチャンネルに投稿しました。内容をご確認のうえ、「受領確認」ボタンを押してください。」`,
+          en: `"This is ${sec.en}. We have posted advisory ${v.advisoryId} "${v.title}" to your channel. Please read it and press the 受領確認 (Acknowledge) button."`,
+        };
+  card.append(el('div', { class: 'script', testid: 'phone-script' }, el('p', { class: 'label' }, `🗒️ ${both(P.phoneScript)}`), el('p', null, sentence(script))));
+  if (v.script === 'red') {
+    card.append(el('p', { class: 'dnf' }, '🔒 ', sentence(P.phoneRedNote)));
+  } else if (typeof v.excerpt === 'string' && v.excerpt.trim() !== '') {
+    card.append(el('div', { class: 'excerpt' }, el('p', { class: 'label' }, both(P.phoneExcerpt)), el('p', { class: 'advisory-body' }, v.excerpt)));
+  }
+  card.append(el('p', { class: 'label' }, `☎️ ${both(P.phoneContacts)}`));
+  const contacts = Array.isArray(v.contacts) ? v.contacts : [];
+  if (contacts.length === 0) {
+    card.append(el('p', { class: 'warn' }, '⚠️ ', sentence(P.phoneNoContacts)));
+  } else {
+    card.append(
+      el(
+        'ol',
+        { class: 'contacts', testid: 'phone-contacts' },
+        contacts.map((c) =>
+          el(
+            'li',
+            { class: c.current ? 'current' : null, 'aria-current': c.current ? 'step' : null, testid: c.current ? 'phone-current' : null },
+            el('span', { class: 'marker', 'aria-hidden': 'true' }, c.current ? '▶' : '・'),
+            el('span', { class: 'cname' }, String(c.name ?? '')),
+            c.role ? el('span', { class: 'crole' }, ` (${c.role})`) : null,
+            ' ',
+            telLink(c),
+            c.current ? el('strong', { class: 'now' }, ` ← ${both(P.phoneCurrent)}`) : null,
+            Array.isArray(c.tried) && c.tried.length > 0
+              ? el('span', { class: 'tried' }, ` — ${c.tried.map((o) => `❌ ${both(CALL_OUTCOME_TEXT[o] ?? { ja: o, en: o })}`).join(', ')}`)
+              : null,
+          ),
+        ),
+      ),
+    );
+  }
+  const buttons = PHONE_BUTTONS[v.state];
+  if (buttons) {
+    card.append(
+      el(
+        'div',
+        { class: 'actions' },
+        buttons.map(([action, label, primary]) =>
+          actionButton(action.replace('phone_', 'phone-'), label, primary, () => press(m.id, m.channelId, action, v.taskId)),
+        ),
+      ),
+    );
+  }
+  card.append(el('p', { class: 'msg-foot' }, `${v.taskId} · ${both(Tx('recipient'))}: ${both(v.memberName)}`));
+  out.push(card);
+  return out;
+}

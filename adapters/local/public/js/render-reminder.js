@@ -1,0 +1,37 @@
+/** The reminder posted to a member that has not acknowledged yet. */
+
+import { state } from './state.js';
+import { both, P, Tx } from './i18n.js';
+import { formatTokyo } from './format.js';
+import { el, sentence } from './dom.js';
+import { envelope } from './render-parts.js';
+
+export function reminderBody(v) {
+  const out = [...envelope(v.tlp, v.drill)];
+  const mentions = [...new Set(Array.isArray(v.mention) ? v.mention : [])];
+  const mine = state.user && mentions.includes(state.user.id);
+  const deadline = formatTokyo(v.ackDeadline);
+  const text = {
+    ja: `注意喚起 ${v.advisoryId}「${v.title}」の受領確認がまだありません。期限は ${deadline} です。`,
+    en: `Advisory ${v.advisoryId} "${v.title}" has not been acknowledged yet. It is due by ${deadline}.`,
+  };
+  const card = el('div', { class: `card reminder${mine ? ' mine' : ''}` });
+  card.append(el('p', { class: 'notice-head' }, '⏰ ', el('strong', null, both(P.reminderHeading))));
+  if (mentions.length > 0) {
+    card.append(
+      el(
+        'p',
+        { class: 'mentions', testid: 'mentions' },
+        mentions.map((id) => el('span', { class: `mention${state.user && id === state.user.id ? ' me' : ''}` }, `@${state.users.get(id)?.name ?? id}`)),
+        mine ? el('span', { class: 'tag' }, both(P.mentionsYou)) : null,
+      ),
+    );
+  }
+  card.append(
+    el('p', null, sentence(text)),
+    el('p', null, sentence(P.reminderPressAbove)),
+    el('p', { class: 'msg-foot' }, `${both(Tx('recipient'))}: ${both(v.memberName)} · ${both(Tx('ackDeadline'))}: ${deadline}`),
+  );
+  out.push(card);
+  return out;
+}

@@ -1,0 +1,101 @@
+import type { KnownBlock } from '@slack/types';
+import type { ErrorCode } from '../../src/errors.js';
+import { CT } from '../../src/i18n/chat-text.js';
+import { failureText } from '../../src/i18n/failure-text.js';
+import { both, ERROR_TEXT, formatTokyo, stacked, STATE_TEXT, T } from '../../src/i18n/text.js';
+import type { NoticeView } from '../../src/view/views.js';
+import { context, drillBanner, fallback, field, mrkdwnSection, name, tlpLine, type RenderedMessage } from './block-elements.js';
+import { escapeMrkdwn } from './mrkdwn.js';
+
+const e = escapeMrkdwn;
+
+/** Messages for the secretariat channel. */
+export function renderNotice(notice: NoticeView): RenderedMessage {
+  const envelope: KnownBlock[] = [context(tlpLine(notice.tlp))];
+  if (notice.drill) envelope.push(drillBanner());
+
+  if (notice.kind === 'delivery_failed') {
+    const known = failureText(notice.reason);
+    const reason = known ? `\`${e(notice.reason)}\`\n${e(stacked(known))}` : `\`${e(notice.reason)}\`\n${e(stacked(CT.unknownFailure))}`;
+    const text = fallback(
+      notice.tlp,
+      notice.drill,
+      `⚠️ ${e(both(CT.deliveryFailed))}: ${e(notice.advisoryId)} ${e(notice.title)} → ${name(notice.memberName)} (${e(notice.reason)})`,
+    );
+    return {
+      text,
+      blocks: [
+        ...envelope,
+        mrkdwnSection(`⚠️ *${e(both(CT.deliveryFailed))}*`),
+        {
+          type: 'section',
+          fields: [
+            field(CT.advisoryId, e(notice.advisoryId)),
+            field(CT.title, e(notice.title)),
+            field(CT.member, name(notice.memberName)),
+          ],
+        },
+        mrkdwnSection(`*${e(both(CT.reason))}*: ${reason}`),
+      ],
+    };
+  }
+
+  if (notice.kind === 'escalation_alert') {
+    const text = fallback(
+      notice.tlp,
+      notice.drill,
+      `⚠️ ${e(both(CT.escalationAlert))}: ${e(notice.advisoryId)} ${e(notice.title)} → ${name(notice.memberName)}`,
+    );
+    const blocks: KnownBlock[] = [
+      ...envelope,
+      mrkdwnSection(`⚠️ *${e(both(CT.escalationAlert))}*`),
+      {
+        type: 'section',
+        fields: [
+          field(CT.member, name(notice.memberName)),
+          field(CT.advisoryId, e(notice.advisoryId)),
+          field(CT.title, e(notice.title)),
+          field(CT.deliveryState, e(both(STATE_TEXT[notice.deliveryState]))),
+          field(CT.attempts, String(notice.attempts)),
+          field(CT.heldBy, notice.claimedBy !== undefined ? e(notice.claimedBy) : e(both(CT.nobody))),
+        ],
+      },
+    ];
+    if (notice.wrongNumbers.length > 0) {
+      blocks.push(
+        mrkdwnSection(
+          `📵 *${e(both(CT.wrongNumbers))}*: ${notice.wrongNumbers.map(e).join(', ')}\n${e(stacked(CT.fixDirectory))}`,
+        ),
+      );
+    }
+    return { text, blocks };
+  }
+
+  const text = fallback(
+    notice.tlp,
+    notice.drill,
+    `✅ ${e(both(CT.advisoryIssued))}: ${e(notice.advisoryId)} ${e(notice.title)}`,
+  );
+  return {
+    text,
+    blocks: [
+      ...envelope,
+      mrkdwnSection(`✅ *${e(both(CT.advisoryIssued))}*`),
+      {
+        type: 'section',
+        fields: [
+          field(CT.advisoryId, e(notice.advisoryId)),
+          field(CT.title, e(notice.title)),
+          field(CT.deliveries, String(notice.deliveries)),
+          field(T.ackDeadline, e(formatTokyo(notice.ackDeadline))),
+          field(CT.issuedBy, e(notice.issuedBy)),
+        ],
+      },
+    ],
+  };
+}
+
+/** What the person who ran a command sees when it fails (ephemeral). */
+export function renderError(code: ErrorCode): { text: string } {
+  return { text: `⚠️ ${e(stacked(ERROR_TEXT[code]))}` };
+}

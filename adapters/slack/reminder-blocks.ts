@@ -1,0 +1,40 @@
+import type { KnownBlock } from '@slack/types';
+import { CT, reminderText } from '../../src/i18n/chat-text.js';
+import { both, formatTokyo, stacked, T } from '../../src/i18n/text.js';
+import type { ReminderView } from '../../src/view/views.js';
+import { context, drillBanner, fallback, mrkdwnSection, name, tlpLine, type RenderedMessage } from './block-elements.js';
+import { escapeMrkdwn } from './mrkdwn.js';
+
+const e = escapeMrkdwn;
+
+/** Slack user ids as the directory holds them; anything else is not ours to turn into a mention. */
+const SLACK_USER_ID = /^[UW][A-Z0-9]+$/;
+
+/** A reminder in the member's channel (or TLP:RED direct message) before the deadline. */
+export function renderReminder(view: ReminderView): RenderedMessage {
+  const mentions = [...new Set(view.mention.filter((id) => SLACK_USER_ID.test(id)))].map((id) => `<@${id}>`);
+  const heading = both(CT.reminderHeading);
+  const text = fallback(
+    view.tlp,
+    view.drill,
+    `⏰ ${e(heading)}: ${e(view.advisoryId)} ${e(view.title)}${mentions.length > 0 ? ` ${mentions.join(' ')}` : ''}`,
+  );
+  const envelope: KnownBlock[] = [context(tlpLine(view.tlp))];
+  if (view.drill) envelope.push(drillBanner());
+  const deadline = formatTokyo(view.ackDeadline);
+  const body = [
+    `⏰ *${e(heading)}*`,
+    ...(mentions.length > 0 ? [mentions.join(' ')] : []),
+    e(stacked(reminderText(view.advisoryId, view.title, deadline))),
+    e(stacked(CT.reminderPressAbove)),
+  ];
+  return {
+    text,
+    blocks: [
+      ...envelope,
+      // The mentions must survive: the title is cut before they would be (a title is at most 150 characters anyway).
+      mrkdwnSection(body.join('\n')),
+      context(`${e(both(T.recipient))}: ${name(view.memberName)} · ${e(both(T.ackDeadline))}: ${e(deadline)}`),
+    ],
+  };
+}

@@ -1,0 +1,163 @@
+import type { KnownBlock } from '@slack/types';
+import type { DeliveryState } from '../../src/domain/delivery.js';
+import { CT, moreRows } from '../../src/i18n/chat-text.js';
+import { contactOfText, openTasksText } from '../../src/i18n/phone-text.js';
+import { both, formatTokyo, SEVERITY_TEXT, stacked, STATE_TEXT, T, VIA_TEXT } from '../../src/i18n/text.js';
+import type { OncallListView, StatusRow, StatusView } from '../../src/view/views.js';
+import {
+  context,
+  eb,
+  fallback,
+  field,
+  groupRows,
+  header,
+  MAX_BLOCKS,
+  mrkdwnSection,
+  name,
+  taskState,
+  TLP_SQUARE,
+  tlpLine,
+  type RenderedMessage,
+} from './block-elements.js';
+import { escapeMrkdwn, truncateMrkdwn } from './mrkdwn.js';
+
+/** One status line, ladder included. */
+const STATUS_LINE_MAX = 400;
+
+const STATE_MARK: Record<DeliveryState, string> = {
+  queued: '🕒',
+  posted: '⏳',
+  acknowledged: '✅',
+  failed: '⚠️',
+};
+
+const e = escapeMrkdwn;
+
+/** The ephemeral status answer to `/advisory status <id>`. */
+export function renderStatus(view: StatusView): RenderedMessage {
+  const c = view.counts;
+  const text = fallback(
+    view.tlp,
+    view.drill,
+    `${e(view.advisoryId)} ${e(view.title)} — ${e(both(STATE_TEXT.acknowledged))} ${c.acknowledged}/${c.total}`,
+  );
+
+  const blocks: KnownBlock[] = [
+    header(`${view.advisoryId} ${view.title}`),
+    context(
+      [
+        tlpLine(view.tlp),
+        e(both(SEVERITY_TEXT[view.severity])),
+        ...(view.drill ? [e(T.drillTag.ja + T.drillTag.en)] : []),
+        `${e(both(CT.issued))}: ${e(formatTokyo(view.issuedAt))}`,
+        `${e(both(T.ackDeadline))}: ${e(formatTokyo(view.ackDeadline))}`,
+      ].join('  ·  '),
+    ),
+    {
+      type: 'section',
+      fields: [
+        field(CT.total, String(c.total)),
+        field(STATE_TEXT.acknowledged, String(c.acknowledged)),
+        field(STATE_TEXT.posted, String(c.posted)),
+        field(STATE_TEXT.queued, String(c.queued)),
+        field(STATE_TEXT.failed, String(c.failed)),
+      ],
+    },
+    { type: 'divider' },
+  ];
+
+  if (view.rows.length === 0) {
+    blocks.push(mrkdwnSection(e(both(CT.noRows))));
+    return { text, blocks };
+  }
+
+  // One block is kept back for the "N more" line, so truncation never pushes the message past the limit.
+  const sections = groupRows(view.rows.map(statusLine));
+  const room = MAX_BLOCKS - blocks.length;
+  if (sections.length <= room) {
+    blocks.push(...sections.map((s) => mrkdwnSection(s.text)));
+  } else {
+    const kept = sections.slice(0, room - 1);
+    const shown = kept.reduce((n, s) => n + s.rows, 0);
+    blocks.push(...kept.map((s) => mrkdwnSection(s.text)));
+    blocks.push(context(`➕ ${e(stacked(moreRows(view.rows.length - shown)))}`));
+  }
+  return { text, blocks };
+}
+
+function statusLine(row: StatusRow): string {
+  const parts = [`${STATE_MARK[row.state]} *${name(row.memberName)}*`, e(both(STATE_TEXT[row.state]))];
+  if (row.acknowledgedBy !== undefined || row.acknowledgedAt !== undefined) {
+    const when = row.acknowledgedAt !== undefined ? e(formatTokyo(row.acknowledgedAt)) : '';
+    const via = row.via !== undefined ? `via ${e(both(VIA_TEXT[row.via]))}` : '';
+    const detail = [when, via].filter((s) => s !== '').join(', ');
+    parts.push(`${e(row.acknowledgedBy ?? '')}${detail !== '' ? ` (${detail})` : ''}`.trim());
+  }
+  if (row.failure !== undefined) parts.push(e(row.failure));
+  if (row.state !== 'acknowledged') {
+    const ladder = ladderText(row);
+    if (ladder !== '') parts.push(ladder);
+  }
+  // A single absurdly long name must not make a line that cannot share a section with anything.
+  return truncateMrkdwn(parts.join(' — '), STATUS_LINE_MAX);
+}
+
+/** Where an unacknowledged member is on the escalation ladder, e.g. "📞 電話連絡: 未着手, 連絡先 1/3 / phone task: open, contact 1 of 3". */
+function ladderText(row: StatusRow): string {
+  const parts: string[] = [];
+  const l = row.ladder;
+  const t = row.phoneTask;
+  if (l?.kind === 'reminder' && t === undefined) parts.push(`⏰ ${e(both(CT.reminderSent))} (${e(formatTokyo(l.at))})`);
+  if (t !== undefined) {
+    const state = taskState(t.state, t.claimedBy);
+    const k = eb(contactOfText(t.contactIndex + 1, t.contacts));
+    const step = eb(CT.phoneStep);
+    const tried = t.exhausted ? eb(CT.allTried) : undefined;
+    parts.push(
+      `📞 ${step.ja}: ${state.ja}、${k.ja}${tried ? `、⚠️ ${tried.ja}` : ''} / ${step.en}: ${state.en}, ${k.en}${tried ? `, ⚠️ ${tried.en}` : ''}`,
+    );
+  } else if (l !== undefined && (l.kind === 'phone' || l.kind === 'next-contact')) {
+    parts.push(`📞 ${e(both(CT.phoneStep))}`);
+  }
+  if (l?.kind === 'alert') parts.push(`🚨 ${e(both(CT.secretariatAlerted))} (${e(formatTokyo(l.at))})`);
+  return parts.join(' · ');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The ephemeral answer to the on-call list command: open phone tasks, oldest first. */
+export function renderOncallList(view: OncallListView): RenderedMessage {
+  const tasks = [...view.tasks].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+  const title = `📞 ${both(CT.oncallTitle)} (${both(openTasksText(tasks.length))})`;
+  if (tasks.length === 0) {
+    return {
+      text: e(both(CT.oncallEmpty)),
+      blocks: [header(`📞 ${both(CT.oncallTitle)}`), mrkdwnSection(`✅ ${e(stacked(CT.oncallEmpty))}`)],
+    };
+  }
+  const lines = tasks.map((t) => {
+    const k = contactOfText(t.contactIndex + 1, t.contacts);
+    const parts = [
+      `${TLP_SQUARE[t.tlp]} *${t.tlp}*${t.drill ? ` ${e(T.drillTag.ja + T.drillTag.en)}` : ''} *${name(t.memberName)}*`,
+      `${e(t.advisoryId)} ${e(t.title)}`,
+      e(both(SEVERITY_TEXT[t.severity])),
+      both(taskState(t.state, t.claimedBy)),
+      e(both(k)),
+      ...(t.exhausted ? [`⚠️ ${e(both(CT.allTried))}`] : []),
+      e(formatTokyo(t.createdAt)),
+    ];
+    return truncateMrkdwn(parts.join(' — '), STATUS_LINE_MAX);
+  });
+  const blocks: KnownBlock[] = [header(title)];
+  const sections = groupRows(lines);
+  const room = MAX_BLOCKS - blocks.length;
+  if (sections.length <= room) {
+    blocks.push(...sections.map((s) => mrkdwnSection(s.text)));
+  } else {
+    const kept = sections.slice(0, room - 1);
+    const shown = kept.reduce((n, s) => n + s.rows, 0);
+    blocks.push(...kept.map((s) => mrkdwnSection(s.text)));
+    blocks.push(context(`➕ ${e(stacked(moreRows(tasks.length - shown)))}`));
+  }
+  return { text: e(title), blocks };
+}

@@ -1,0 +1,310 @@
+import type { TargetOptions } from '../../src/commands/status.js';
+import type { LocalisedName } from '../../src/directory/schema.js';
+import { BODY_MAX, TITLE_MAX } from '../../src/domain/advisory.js';
+import { CATEGORIES, SEVERITIES, SOURCES, TLP_LEVELS } from '../../src/domain/classification.js';
+import { CT } from '../../src/i18n/chat-text.js';
+import { durationText, FIELD_ERROR, FIELD_NOUN, noEscalateOption, severityDefaultText } from '../../src/i18n/form-text.js';
+import { both, CATEGORY_TEXT, SEVERITY_TEXT, SOURCE_TEXT, stacked, T, TLP_TEXT, type Bilingual } from '../../src/i18n/text.js';
+import { card, small, textBlock, type AdaptiveCard, type CardElement } from './card-elements.js';
+import { escapeCardText } from './card-text.js';
+import { TT } from './teams-text.js';
+
+/**
+ * The advisory form (a Teams dialog): the card, the same card again with errors, the button that opens it,
+ * and the typeahead results of its target pickers. Its submission is read by advisory-form-parse.ts.
+ */
+
+/** Action.Submit verb of the advisory dialog. */
+export const ADVISORY_ISSUE_VERB = 'advisory_issue';
+
+const e = escapeCardText;
+
+/** Input ids: the keys of the data Teams submits, and the `field` of every form error. */
+export const FORM_INPUT = {
+  title: 'title',
+  body: 'body',
+  tlp: 'tlp',
+  severity: 'severity',
+  category: 'category',
+  source: 'source',
+  targets: 'targets',
+  groups: 'target_groups',
+  organisations: 'target_organisations',
+  ackDeadline: 'ack_deadline',
+  drill: 'drill',
+  noEscalate: 'no_escalate',
+} as const;
+export type FormInputId = (typeof FORM_INPUT)[keyof typeof FORM_INPUT];
+
+/** Values of the targets multi-select. */
+export const TARGET_ALL_MEMBERS = 'all_members';
+export const TARGET_OBSERVERS = 'observers';
+export const DEADLINE_DEFAULT = 'default';
+export const DEADLINE_CHOICES_MINUTES = [15, 30, 60, 120, 240, 480, 1440, 4320] as const;
+
+/**
+ * Pickers with more entries than this use Teams' dynamic typeahead (Data.Query) instead of listing every
+ * choice in the card: 1,800 municipalities would make a card of over 100 KB. The bot answers the
+ * `application/search` invoke for these datasets with targetSearchChoices.
+ */
+export const STATIC_CHOICES_MAX = 200;
+export const TARGET_DATASET = { groups: 'ceptoar.groups', organisations: 'ceptoar.organisations' } as const;
+/** Teams shows at most 15 typeahead results. */
+const SEARCH_RESULTS_MAX = 15;
+
+export interface FormError {
+  field: string;
+  message: string;
+}
+
+type Choice = { title: string; value: string };
+type TargetItem = { id: string; name: LocalisedName; kind?: 'member' | 'observer' };
+
+function targetChoice(o: TargetItem): Choice {
+  const kind = o.kind === 'observer' ? ` (${both(CT.observers)})` : '';
+  return { title: `${both(o.name)}${kind} · ${o.id}`, value: o.id };
+}
+
+const normalise = (s: string): string => s.normalize('NFKC').toLowerCase();
+
+/**
+ * Typeahead results for a target picker: id and both names, NFKC-normalised (full- and half-width input find
+ * the same entry); names that start with the query first, because people type the beginning of 「横浜市」.
+ * Wrap as { type: 'application/vnd.microsoft.search.searchResponse', value: { results } }.
+ */
+export function targetSearchChoices(query: string, items: TargetItem[], max: number = SEARCH_RESULTS_MAX): Choice[] {
+  const q = normalise(query.trim());
+  const starts: TargetItem[] = [];
+  const contains: TargetItem[] = [];
+  for (const o of items) {
+    const keys = [o.id, o.name.ja, o.name.en].map(normalise);
+    if (q === '' || keys.some((k) => k.startsWith(q))) starts.push(o);
+    else if (keys.some((k) => k.includes(q))) contains.push(o);
+    if (starts.length >= max) break;
+  }
+  return [...starts, ...contains].slice(0, max).map(targetChoice);
+}
+
+/** What the form shows in each input: the submitted data when it comes back with errors. */
+type FormValues = Partial<Record<FormInputId, string>>;
+
+function hint(t: Bilingual): CardElement {
+  return small(e(both(t)));
+}
+
+function targetPicker(id: FormInputId, label: Bilingual, items: TargetItem[], dataset: string, selected: string | undefined): CardElement {
+  const picked = new Set(splitList(selected));
+  const dynamic = items.length > STATIC_CHOICES_MAX;
+  // A dynamic picker still lists what was already picked, so a returned form shows their names.
+  const choices = (dynamic ? items.filter((o) => picked.has(o.id)) : items).map(targetChoice);
+  return {
+    type: 'Input.ChoiceSet',
+    id,
+    label: both(label),
+    isMultiSelect: true,
+    style: 'filtered',
+    placeholder: both(CT.organisationsSearch),
+    choices,
+    ...(dynamic ? { 'choices.data': { type: 'Data.Query', dataset } } : {}),
+    ...(picked.size > 0 ? { value: [...picked].join(',') } : {}),
+  };
+}
+
+function buildForm(options: TargetOptions, values: FormValues, errors: FormError[]): AdaptiveCard {
+  const body: CardElement[] = [];
+  const errorsOf = (id: FormInputId): CardElement[] =>
+    errors.filter((x) => x.field === id).map((x) => textBlock(`⚠️ ${e(x.message)}`, { size: 'small', color: 'attention', spacing: 'none' }));
+  const add = (id: FormInputId, element: CardElement, ...after: CardElement[]): void => {
+    body.push(element, ...after, ...errorsOf(id));
+  };
+
+  if (errors.length > 0) {
+    body.push({
+      type: 'Container',
+      style: 'attention',
+      items: [
+        textBlock(`⚠️ ${e(both(TT.formErrors))}`, { weight: 'bolder' }),
+        ...errors.map((x) => textBlock(`• ${e(x.message)}`, { spacing: 'small' })),
+      ],
+    });
+  }
+
+  const choose = both(CT.choose);
+  const value = (id: FormInputId, fallbackValue?: string): Record<string, string> => {
+    const v = values[id] ?? fallbackValue;
+    return v === undefined || v === '' ? {} : { value: v };
+  };
+
+  add(FORM_INPUT.title, {
+    type: 'Input.Text',
+    id: FORM_INPUT.title,
+    label: both(CT.title),
+    isRequired: true,
+    errorMessage: both(FIELD_ERROR.required(FIELD_NOUN.title)),
+    maxLength: TITLE_MAX,
+    ...value(FORM_INPUT.title),
+  });
+  add(
+    FORM_INPUT.body,
+    {
+      type: 'Input.Text',
+      id: FORM_INPUT.body,
+      label: both(CT.body),
+      isMultiline: true,
+      isRequired: true,
+      errorMessage: both(FIELD_ERROR.required(FIELD_NOUN.body)),
+      maxLength: BODY_MAX,
+      ...value(FORM_INPUT.body),
+    },
+    hint(TT.bodyHint),
+  );
+  add(FORM_INPUT.tlp, {
+    type: 'Input.ChoiceSet',
+    id: FORM_INPUT.tlp,
+    label: both(CT.tlp),
+    style: 'compact',
+    isRequired: true,
+    errorMessage: both(FIELD_ERROR.choose(FIELD_NOUN.tlp)),
+    choices: TLP_LEVELS.map((l) => ({ title: `${l} — ${both(TLP_TEXT[l])}`, value: l })),
+    ...value(FORM_INPUT.tlp, 'TLP:AMBER'),
+  });
+  add(FORM_INPUT.severity, {
+    type: 'Input.ChoiceSet',
+    id: FORM_INPUT.severity,
+    label: both(T.severity),
+    style: 'compact',
+    isRequired: true,
+    errorMessage: both(FIELD_ERROR.choose(FIELD_NOUN.severity)),
+    choices: SEVERITIES.map((s) => ({
+      title: `${both(SEVERITY_TEXT[s])} (${both(severityDefaultText(options.defaultDeadlineMinutes[s]))})`,
+      value: s,
+    })),
+    ...value(FORM_INPUT.severity, 'level2'),
+  });
+  add(FORM_INPUT.category, {
+    type: 'Input.ChoiceSet',
+    id: FORM_INPUT.category,
+    label: both(T.category),
+    style: 'compact',
+    placeholder: choose,
+    isRequired: true,
+    errorMessage: both(FIELD_ERROR.choose(FIELD_NOUN.category)),
+    choices: CATEGORIES.map((c) => ({ title: both(CATEGORY_TEXT[c]), value: c })),
+    ...value(FORM_INPUT.category),
+  });
+  add(FORM_INPUT.source, {
+    type: 'Input.ChoiceSet',
+    id: FORM_INPUT.source,
+    label: both(T.source),
+    style: 'compact',
+    placeholder: choose,
+    isRequired: true,
+    errorMessage: both(FIELD_ERROR.choose(FIELD_NOUN.source)),
+    choices: SOURCES.map((s) => ({ title: both(SOURCE_TEXT[s]), value: s })),
+    ...value(FORM_INPUT.source),
+  });
+  // Each target input is optional on its own; "at least one of them" is checked on submit and reported here.
+  add(
+    FORM_INPUT.targets,
+    {
+      type: 'Input.ChoiceSet',
+      id: FORM_INPUT.targets,
+      label: both(CT.targets),
+      style: 'expanded',
+      isMultiSelect: true,
+      choices: [
+        { title: both(CT.allMembers), value: TARGET_ALL_MEMBERS },
+        { title: both(CT.observers), value: TARGET_OBSERVERS },
+      ],
+      ...value(FORM_INPUT.targets),
+    },
+    hint(CT.targetsHint),
+  );
+  if (options.groups.length > 0) {
+    add(FORM_INPUT.groups, targetPicker(FORM_INPUT.groups, CT.groups, options.groups, TARGET_DATASET.groups, values[FORM_INPUT.groups]));
+  }
+  if (options.organisations.length > 0) {
+    add(
+      FORM_INPUT.organisations,
+      targetPicker(FORM_INPUT.organisations, CT.organisations, options.organisations, TARGET_DATASET.organisations, values[FORM_INPUT.organisations]),
+    );
+  }
+  add(FORM_INPUT.ackDeadline, {
+    type: 'Input.ChoiceSet',
+    id: FORM_INPUT.ackDeadline,
+    label: both(T.ackDeadline),
+    style: 'compact',
+    choices: [
+      { title: both(CT.severityDefault), value: DEADLINE_DEFAULT },
+      ...DEADLINE_CHOICES_MINUTES.map((m) => ({ title: both(durationText(m)), value: String(m) })),
+    ],
+    ...value(FORM_INPUT.ackDeadline, DEADLINE_DEFAULT),
+  });
+  add(FORM_INPUT.drill, {
+    type: 'Input.Toggle',
+    id: FORM_INPUT.drill,
+    label: both(CT.drill),
+    title: both(CT.drillOption),
+    valueOn: 'true',
+    valueOff: 'false',
+    value: values[FORM_INPUT.drill] === 'true' ? 'true' : 'false',
+  });
+  if (options.escalationOptional.length > 0) {
+    add(
+      FORM_INPUT.noEscalate,
+      {
+        type: 'Input.Toggle',
+        id: FORM_INPUT.noEscalate,
+        label: both(CT.escalation),
+        title: both(noEscalateOption(options.escalationOptional)),
+        valueOn: 'true',
+        valueOff: 'false',
+        value: values[FORM_INPUT.noEscalate] === 'true' ? 'true' : 'false',
+      },
+      hint(CT.escalationHint),
+    );
+  }
+  // An error whose field has no input in this form (e.g. a picker the directory no longer offers) still shows
+  // at the top; nothing is lost.
+  return card(body, [{ type: 'Action.Submit', title: both(CT.modalSubmit), data: { verb: ADVISORY_ISSUE_VERB } }]);
+}
+
+/** The advisory dialog: title, body, classification, targets, deadline, drill, and (where allowed) no escalation. */
+export function advisoryFormCard(options: TargetOptions): AdaptiveCard {
+  return buildForm(options, {}, []);
+}
+
+/** The form again, with every error listed at the top (and under its input) and what was typed filled in. */
+export function formErrorCard(options: TargetOptions, errors: FormError[], previous: Record<string, unknown>): AdaptiveCard {
+  const values: FormValues = {};
+  for (const id of Object.values(FORM_INPUT)) {
+    const v = readString(previous, id);
+    // Bounded so a hostile submission cannot make the answer arbitrarily large.
+    if (v !== undefined) values[id] = v.slice(0, 2 * BODY_MAX);
+  }
+  return buildForm(options, values, errors);
+}
+
+/** A message with one button that opens the advisory dialog (Teams opens dialogs from a card action only). */
+export function openFormCard(verb: string): AdaptiveCard {
+  return card(
+    [textBlock(e(stacked(TT.openFormIntro)))],
+    [{ type: 'Action.Submit', title: both(TT.openFormButton), data: { msteams: { type: 'task/fetch' }, verb } }],
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reading what the dialog submits (also used by advisory-form-parse.ts).
+
+export function readString(data: Record<string, unknown>, key: string): string | undefined {
+  if (!Object.hasOwn(data, key)) return undefined;
+  const v = data[key];
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+/** Teams sends a multi-select's values as one comma-separated string. */
+export function splitList(v: string | undefined): string[] {
+  return [...new Set((v ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''))];
+}

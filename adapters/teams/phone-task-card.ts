@@ -1,0 +1,146 @@
+import { CT, moreNames } from '../../src/i18n/chat-text.js';
+import { CALL_OUTCOME_TEXT, PHONE_STATE_TEXT, reachedText, redScript, standardScript } from '../../src/i18n/phone-text.js';
+import { both, formatTokyo, SEVERITY_TEXT, stacked, T } from '../../src/i18n/text.js';
+import type { PhoneContactView, PhoneTaskView } from '../../src/view/views.js';
+import {
+  card,
+  envelope,
+  execute,
+  factSet,
+  heading,
+  name,
+  small,
+  taskState,
+  textBlock,
+  type AdaptiveCard,
+  type CardAction,
+  type CardElement,
+} from './card-elements.js';
+import { escapeCardText, truncate } from './card-text.js';
+
+/** Action.Execute verbs of the phone task buttons; the data carries the task id (the handler checks it against the message). */
+export const PHONE_VERB = {
+  claim: 'phone_claim',
+  reached: 'phone_reached',
+  noAnswer: 'phone_no_answer',
+  wrongNumber: 'phone_wrong_number',
+  release: 'phone_release',
+} as const;
+export type PhoneVerb = (typeof PHONE_VERB)[keyof typeof PHONE_VERB];
+const PHONE_CONTACTS_MAX = 20;
+const CONTACT_WHO_MAX = 200;
+const EXCERPT_MAX = 1500;
+
+const e = escapeCardText;
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+const PHONE_DISPLAY = /^[0-9０-９+\-‐－() （）]{1,30}$/;
+
+/**
+ * `[03-5555-0101](tel:+81355550101)`, only from a valid E.164 number and a display made of digits and
+ * separators (no "]" or ")" can close the link early); anything else is shown as escaped text, no link.
+ */
+function telLink(c: PhoneContactView): string {
+  const display = PHONE_DISPLAY.test(c.phoneDisplay) ? c.phoneDisplay : c.phoneE164;
+  if (E164.test(c.phoneE164) && PHONE_DISPLAY.test(display)) return `[${display}](tel:${c.phoneE164})`;
+  return e(c.phoneDisplay || c.phoneE164);
+}
+
+function contactBlock(c: PhoneContactView, i: number): CardElement {
+  const who = e(truncate(`${i + 1}. ${c.name}`, CONTACT_WHO_MAX));
+  const role = c.role !== undefined && c.role !== '' ? ` ${e(truncate(`(${c.role})`, CONTACT_WHO_MAX))}` : '';
+  const now = c.current ? ` ← ${e(both(CT.phoneCurrent))}` : '';
+  const tried = c.tried.length > 0 ? ` — ${e(c.tried.map((o) => `❌ ${both(CALL_OUTCOME_TEXT[o])}`).join(', '))}` : '';
+  const line = `${c.current ? '▶' : '・'} ${c.current ? `**${who}**` : who}${role} ${telLink(c)}${now}${tried}`;
+  return textBlock(line, { spacing: 'small', ...(c.current ? { color: 'accent' } : {}) });
+}
+
+function phoneStateBlock(view: PhoneTaskView): CardElement {
+  switch (view.state) {
+    case 'open':
+      return textBlock(`🟡 **${e(both(PHONE_STATE_TEXT.open))}** — ${e(both(CT.phoneOpen))}`);
+    case 'claimed':
+      return textBlock(`📞 ${e(both(taskState('claimed', view.claimedBy)))}`, { weight: 'bolder', color: 'accent' });
+    case 'done': {
+      const r = view.resolution;
+      const who = r?.by ?? view.claimedBy ?? '?';
+      const at = r !== undefined ? formatTokyo(r.at) : '?';
+      return textBlock(`✅ ${e(stacked(reachedText(who, at)))}`, { color: 'good' });
+    }
+    case 'cancelled': {
+      const at = view.resolution !== undefined ? ` (${formatTokyo(view.resolution.at)})` : '';
+      return textBlock(`☑️ ${e(`${stacked(CT.phoneCancelled)}${at}`)}`);
+    }
+  }
+}
+
+/** The same buttons as on Slack, per state; none once the task is done or cancelled. */
+function phoneActions(view: PhoneTaskView): CardAction[] | undefined {
+  const data = { taskId: view.taskId };
+  if (view.state === 'open') {
+    return [
+      execute(CT.phoneClaim, PHONE_VERB.claim, data, 'positive'),
+      execute(CT.phoneReached, PHONE_VERB.reached, data),
+      execute(CT.phoneNoAnswer, PHONE_VERB.noAnswer, data),
+      execute(CT.phoneWrongNumber, PHONE_VERB.wrongNumber, data),
+    ];
+  }
+  if (view.state === 'claimed') {
+    return [
+      execute(CT.phoneReached, PHONE_VERB.reached, data, 'positive'),
+      execute(CT.phoneNoAnswer, PHONE_VERB.noAnswer, data),
+      execute(CT.phoneWrongNumber, PHONE_VERB.wrongNumber, data),
+      execute(CT.phoneRelease, PHONE_VERB.release, data),
+    ];
+  }
+  return undefined;
+}
+
+/**
+ * A phone task in the on-call channel: who to call, what to say, tap-to-call numbers, and the buttons to
+ * record what happened. A TLP:RED task carries the title and a call-back request only, never body text,
+ * whatever the view holds.
+ */
+export function phoneTaskCard(view: PhoneTaskView): AdaptiveCard {
+  const body: CardElement[] = [
+    ...envelope(view.tlp, view.drill),
+    heading(e(`📞 ${both(CT.phoneTask)}: ${name(view.memberName)}`)),
+    phoneStateBlock(view),
+  ];
+  if (view.exhausted && (view.state === 'open' || view.state === 'claimed')) {
+    body.push({
+      type: 'Container',
+      style: 'attention',
+      items: [textBlock(`⚠️ ${e(CT.phoneExhausted.ja)}`, { weight: 'bolder' }), textBlock(e(CT.phoneExhausted.en), { weight: 'bolder', spacing: 'none' })],
+    });
+  }
+  body.push(
+    factSet([
+      [CT.advisoryId, e(view.advisoryId)],
+      [CT.title, e(view.title)],
+      [T.severity, e(both(SEVERITY_TEXT[view.severity]))],
+      [T.ackDeadline, e(formatTokyo(view.ackDeadline))],
+    ]),
+    textBlock(`🗒️ **${e(both(CT.phoneScript))}**`),
+  );
+
+  const title = { ja: view.title, en: view.title };
+  if (view.script === 'red' || view.tlp === 'TLP:RED') {
+    body.push(textBlock(e(stacked(redScript(view.secretariatName, title)))), small(`🔒 ${e(stacked(CT.phoneRedNote))}`));
+  } else {
+    body.push(textBlock(e(stacked(standardScript(view.secretariatName, view.advisoryId, title)))));
+    if (view.excerpt !== undefined && view.excerpt.trim() !== '') {
+      body.push(textBlock(`**${e(both(CT.phoneExcerpt))}**`), textBlock(e(truncate(view.excerpt, EXCERPT_MAX)), { spacing: 'small' }));
+    }
+  }
+
+  body.push(textBlock(`☎️ **${e(both(CT.phoneContacts))}**`));
+  if (view.contacts.length === 0) {
+    body.push(textBlock(`⚠️ ${e(stacked(CT.phoneNoContacts))}`, { color: 'attention' }));
+  } else {
+    body.push(...view.contacts.slice(0, PHONE_CONTACTS_MAX).map(contactBlock));
+    if (view.contacts.length > PHONE_CONTACTS_MAX) body.push(small(e(both(moreNames(view.contacts.length - PHONE_CONTACTS_MAX)))));
+  }
+  body.push(small(e(`${view.taskId} · ${both(T.recipient)}: ${name(view.memberName)}`)));
+  return card(body, phoneActions(view));
+}

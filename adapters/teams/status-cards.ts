@@ -1,0 +1,172 @@
+import { TLP_LEVELS } from '../../src/domain/classification.js';
+import type { DeliveryState } from '../../src/domain/delivery.js';
+import { CT, moreRows } from '../../src/i18n/chat-text.js';
+import { contactOfText, openTasksText } from '../../src/i18n/phone-text.js';
+import { both, formatTokyo, SEVERITY_TEXT, stacked, STATE_TEXT, T, VIA_TEXT } from '../../src/i18n/text.js';
+import type { OncallListView, StatusRow, StatusView } from '../../src/view/views.js';
+import {
+  card,
+  CARD_MAX_CHARS,
+  envelope,
+  factSet,
+  heading,
+  jsonLength,
+  name,
+  small,
+  taskState,
+  textBlock,
+  TLP_SQUARE,
+  tlpLabel,
+  type AdaptiveCard,
+  type CardElement,
+} from './card-elements.js';
+import { escapeCardText, truncate } from './card-text.js';
+import { TT } from './teams-text.js';
+
+/** Status and on-call rows: enough to scan, then a "N more" line (the export has them all). */
+export const ROWS_MAX = 100;
+/** Rows per TextBlock: fewer elements, less JSON per row. */
+const ROWS_PER_BLOCK = 10;
+const STATUS_LINE_MAX = 400;
+
+const STATE_MARK: Record<DeliveryState, string> = {
+  queued: '🕒',
+  posted: '⏳',
+  acknowledged: '✅',
+  failed: '⚠️',
+};
+
+/** Unacknowledged first, as the core orders them; kept here too so the card never hides who to chase. */
+const STATUS_ORDER: Record<DeliveryState, number> = { failed: 0, posted: 1, queued: 2, acknowledged: 3 };
+
+const e = escapeCardText;
+
+/** Escaped lines packed ROWS_PER_BLOCK to a TextBlock. */
+function rowBlocks(lines: string[]): CardElement[] {
+  const blocks: CardElement[] = [];
+  for (let i = 0; i < lines.length; i += ROWS_PER_BLOCK) {
+    blocks.push(textBlock(lines.slice(i, i + ROWS_PER_BLOCK).join('\n\n'), { spacing: 'small' }));
+  }
+  return blocks;
+}
+
+/** As many rows as ROWS_MAX and `room` allow, then "N more" (which always fits: room is reserved for it). */
+function fittedRows(lines: string[], room: number): CardElement[] {
+  const more = (n: number): CardElement => small(`➕ ${e(stacked(moreRows(n)))}`);
+  if (lines.length <= ROWS_MAX && jsonLength(rowBlocks(lines)) <= room) return rowBlocks(lines);
+  const fits = (n: number): boolean => jsonLength([...rowBlocks(lines.slice(0, n)), more(lines.length - n)]) <= room;
+  let lo = 0;
+  let hi = Math.min(lines.length, ROWS_MAX);
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return [...rowBlocks(lines.slice(0, lo)), more(lines.length - lo)];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Where an unacknowledged member is on the escalation ladder; raw (escape the result). */
+function ladderText(row: StatusRow): string {
+  const parts: string[] = [];
+  const l = row.ladder;
+  const t = row.phoneTask;
+  if (l?.kind === 'reminder' && t === undefined) parts.push(`⏰ ${both(CT.reminderSent)} (${formatTokyo(l.at)})`);
+  if (t !== undefined) {
+    const state = taskState(t.state, t.claimedBy);
+    const k = contactOfText(t.contactIndex + 1, t.contacts);
+    const step = CT.phoneStep;
+    const tried = t.exhausted ? CT.allTried : undefined;
+    parts.push(
+      `📞 ${step.ja}: ${state.ja}、${k.ja}${tried ? `、⚠️ ${tried.ja}` : ''} / ${step.en}: ${state.en}, ${k.en}${tried ? `, ⚠️ ${tried.en}` : ''}`,
+    );
+  } else if (l !== undefined && (l.kind === 'phone' || l.kind === 'next-contact')) {
+    parts.push(`📞 ${both(CT.phoneStep)}`);
+  }
+  if (l?.kind === 'alert') parts.push(`🚨 ${both(CT.secretariatAlerted)} (${formatTokyo(l.at)})`);
+  return parts.join(' · ');
+}
+
+function statusLine(row: StatusRow): string {
+  const parts = [both(STATE_TEXT[row.state])];
+  if (row.acknowledgedBy !== undefined || row.acknowledgedAt !== undefined) {
+    const when = row.acknowledgedAt !== undefined ? formatTokyo(row.acknowledgedAt) : '';
+    const via = row.via !== undefined ? `via ${both(VIA_TEXT[row.via])}` : '';
+    const detail = [when, via].filter((s) => s !== '').join(', ');
+    parts.push(`${row.acknowledgedBy ?? ''}${detail !== '' ? ` (${detail})` : ''}`.trim());
+  }
+  if (row.failure !== undefined) parts.push(row.failure);
+  if (row.state !== 'acknowledged') {
+    const ladder = ladderText(row);
+    if (ladder !== '') parts.push(ladder);
+  }
+  // A single absurdly long name must not make one row the size of a page.
+  const member = e(truncate(name(row.memberName), 120));
+  return `${STATE_MARK[row.state]} **${member}** — ${e(truncate(parts.join(' — '), STATUS_LINE_MAX))}`;
+}
+
+/** The answer to `advisory status <id>`: counts, then members, unacknowledged first. */
+export function statusCard(view: StatusView): AdaptiveCard {
+  const c = view.counts;
+  const body: CardElement[] = [
+    ...envelope(view.tlp, view.drill),
+    heading(e(`${view.advisoryId} ${view.title}`)),
+    small(
+      e(
+        [
+          both(SEVERITY_TEXT[view.severity]),
+          `${both(CT.issued)}: ${formatTokyo(view.issuedAt)}`,
+          `${both(T.ackDeadline)}: ${formatTokyo(view.ackDeadline)}`,
+        ].join('  ·  '),
+      ),
+    ),
+    factSet([
+      [CT.total, String(c.total)],
+      [STATE_TEXT.acknowledged, String(c.acknowledged)],
+      [STATE_TEXT.posted, String(c.posted)],
+      [STATE_TEXT.queued, String(c.queued)],
+      [STATE_TEXT.failed, String(c.failed)],
+    ]),
+  ];
+  if (view.rows.length === 0) {
+    body.push(textBlock(e(both(CT.noRows))));
+    return card(body);
+  }
+  const rows = view.rows
+    .map((row, i) => ({ row, i }))
+    .sort((a, b) => STATUS_ORDER[a.row.state] - STATUS_ORDER[b.row.state] || a.i - b.i)
+    .map(({ row }) => statusLine(row));
+  const room = CARD_MAX_CHARS - jsonLength(card(body)) - 1;
+  return card([...body, ...fittedRows(rows, room)]);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The answer to `advisory oncall`: open phone tasks, oldest first, under the most restrictive label among them. */
+export function oncallListCard(view: OncallListView): AdaptiveCard {
+  const tasks = [...view.tasks].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+  if (tasks.length === 0) {
+    return card([heading(e(`📞 ${both(CT.oncallTitle)}`)), textBlock(`✅ ${e(stacked(CT.oncallEmpty))}`)]);
+  }
+  const strictest = TLP_LEVELS[Math.min(...tasks.map((t) => TLP_LEVELS.indexOf(t.tlp)))] ?? 'TLP:RED';
+  const body: CardElement[] = [
+    tlpLabel(strictest, TT.tlpMostRestrictive),
+    heading(e(`📞 ${both(CT.oncallTitle)} (${both(openTasksText(tasks.length))})`)),
+  ];
+  const lines = tasks.map((t) => {
+    const parts = [
+      `${t.advisoryId} ${t.title}`,
+      both(SEVERITY_TEXT[t.severity]),
+      both(taskState(t.state, t.claimedBy)),
+      both(contactOfText(t.contactIndex + 1, t.contacts)),
+      ...(t.exhausted ? [`⚠️ ${both(CT.allTried)}`] : []),
+      formatTokyo(t.createdAt),
+    ];
+    const drill = t.drill ? ` ${e(T.drillTag.ja + T.drillTag.en)}` : '';
+    const member = e(truncate(name(t.memberName), 120));
+    return `${TLP_SQUARE[t.tlp]} **${e(t.tlp)}**${drill} **${member}** — ${e(truncate(parts.join(' — '), STATUS_LINE_MAX))}`;
+  });
+  const room = CARD_MAX_CHARS - jsonLength(card(body)) - 1;
+  return card([...body, ...fittedRows(lines, room)]);
+}

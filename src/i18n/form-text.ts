@@ -1,0 +1,68 @@
+import { formatCount, type Bilingual } from './text.js';
+
+/** The words of the advisory form (the Slack modal, the Teams dialog): choices and validation messages. */
+
+/** "レベル1・0" / "level 1 and 0", from severity ids such as 'level1'. */
+export function levelsText(levels: readonly string[]): Bilingual {
+  const n = levels.map((l) => l.replace(/^level/, ''));
+  const en = n.length <= 1 ? n.join('') : `${n.slice(0, -1).join(', ')} and ${n[n.length - 1]}`;
+  return { ja: `レベル${n.join('・')}`, en: `level ${en}` };
+}
+
+export function noEscalateOption(levels: readonly string[]): Bilingual {
+  const l = levelsText(levels);
+  return { ja: `エスカレーションしない（${l.ja}のみ）`, en: `Do not escalate (${l.en} only)` };
+}
+
+export function escalateNotAllowed(levels: readonly string[]): Bilingual {
+  const l = levelsText(levels);
+  return {
+    ja: `エスカレーションを止められるのは深刻度が${l.ja}の注意喚起だけです。チェックを外すか、深刻度を見直してください。`,
+    en: `Escalation can be turned off only for ${l.en} advisories. Untick the box or check the severity.`,
+  };
+}
+
+/** "15分 / 15 minutes", "72時間 / 72 hours": hours, not days, because the modal's choices are listed in hours. */
+export function durationText(minutes: number): Bilingual {
+  if (minutes % 60 === 0) {
+    const h = minutes / 60;
+    return { ja: `${h}時間`, en: h === 1 ? '1 hour' : `${h} hours` };
+  }
+  return { ja: `${minutes}分`, en: minutes === 1 ? '1 minute' : `${minutes} minutes` };
+}
+
+export function severityDefaultText(minutes: number): Bilingual {
+  const d = durationText(minutes);
+  return { ja: `既定の期限 ${d.ja}`, en: `default deadline ${d.en}` };
+}
+
+/** How the validation messages name each field: the labels are headings, these fit inside a sentence. */
+export const FIELD_NOUN = {
+  title: { ja: '件名', en: 'title' },
+  body: { ja: '本文', en: 'body' },
+  tlp: { ja: 'TLP', en: 'TLP' },
+  severity: { ja: '深刻度', en: 'severity' },
+  category: { ja: '種別', en: 'category' },
+  source: { ja: '情報源', en: 'source' },
+  drill: { ja: '訓練の指定', en: 'drill flag' },
+  ackDeadline: { ja: '受領確認期限', en: 'acknowledgement deadline' },
+  targets: { ja: '宛先', en: 'targets' },
+  groups: { ja: 'グループ', en: 'groups' },
+  organisations: { ja: '構成員', en: 'organisations' },
+  escalate: { ja: 'エスカレーションの指定', en: 'escalation setting' },
+} as const satisfies Record<string, Bilingual>;
+
+/** Validation messages shown under a modal field; `field` is a FIELD_NOUN. */
+export const FIELD_ERROR = {
+  required: (field: Bilingual): Bilingual => ({ ja: `${field.ja}を入力してください。`, en: `Enter the ${field.en}.` }),
+  choose: (field: Bilingual): Bilingual => ({ ja: `${field.ja}を選択してください。`, en: `Choose the ${field.en}.` }),
+  tooLong: (field: Bilingual, max: number): Bilingual => ({
+    ja: `${field.ja}は ${formatCount(max)} 文字以内にしてください。`,
+    en: `The ${field.en} must be at most ${formatCount(max)} characters.`,
+  }),
+  noTarget: {
+    ja: '宛先を少なくとも一つ指定してください（全構成員・オブザーバー・グループ・個別の構成員）。',
+    en: 'Choose at least one target (all members, observers, a group or an organisation).',
+  } satisfies Bilingual,
+  invalid: (field: Bilingual): Bilingual => ({ ja: `${field.ja}の値が正しくありません。`, en: `The ${field.en} is not valid.` }),
+};
