@@ -6,10 +6,12 @@
  *
  * GET  /                                   the page (public/index.html); /local/static/* its files
  * GET  /local/api/session                  LocalSession
- * GET  /local/api/i18n                     the bilingual label tables of src/i18n/text.ts
+ * GET  /local/api/i18n                     the shared bilingual tables of src/i18n, and templates of its
+ *                                          functions' texts (local-text.ts: LOCAL_I18N)
  * GET  /local/api/channels/:id/messages    { messages: LocalMessage[] }   (403 unless a member)
  * POST /local/api/channels/:id/replies     { threadOf, text } → 201 LocalMessage
- * GET  /local/api/form                     TargetOptions (secretariat only)
+ * GET  /local/api/form                     LocalFormOptions (local-text.ts): TargetOptions and the form's
+ *                                          words that depend on them (secretariat only)
  * POST /local/api/advisories               { requestKey, input: AdvisoryInput } → 201 { advisoryId, deliveries }
  *                                          | 400 LocalError with `fields` (field → bilingual message)
  * GET  /local/api/advisories/:id/status    StatusView

@@ -10,22 +10,12 @@ import type { Core } from '../../src/core.js';
 import { BODY_MAX, DEADLINE_MAX_MINUTES, TITLE_MAX, type AdvisoryInput } from '../../src/domain/advisory.js';
 import type { Actor } from '../../src/domain/platform.js';
 import { isBotError, type BotError, type ErrorCode } from '../../src/errors.js';
-import {
-  CATEGORY_TEXT,
-  ERROR_TEXT,
-  SEVERITY_TEXT,
-  SOURCE_TEXT,
-  STATE_TEXT,
-  T,
-  TLP_TEXT,
-  VIA_TEXT,
-  formatTokyo,
-  type Bilingual,
-} from '../../src/i18n/text.js';
+import { ERROR_TEXT, T, formatTokyo, type Bilingual } from '../../src/i18n/text.js';
 import type { Logger } from '../../src/log.js';
 import { displayName } from '../../src/view/build.js';
 import { LOCAL_ACTIONS, type LocalAction, type LocalChannel, type LocalError, type LocalMessage, type LocalSession, type LocalUser } from './local-api.js';
 import { REPLY_MAX, type LocalChat } from './local-chat.js';
+import { LOCAL_I18N, localFormOptions } from './local-text.js';
 
 export interface LocalRouterOptions {
   core: Core;
@@ -247,7 +237,7 @@ export function localRouter(opts: LocalRouterOptions): Router {
   });
 
   router.get('/local/api/i18n', (_req, res) => {
-    res.json({ TLP_TEXT, SEVERITY_TEXT, CATEGORY_TEXT, SOURCE_TEXT, STATE_TEXT, VIA_TEXT, T, ERROR_TEXT });
+    res.json(LOCAL_I18N);
   });
 
   router.get(
@@ -284,7 +274,7 @@ export function localRouter(opts: LocalRouterOptions): Router {
     '/local/api/form',
     route('form', async (req, res) => {
       const user = identify(req);
-      res.json(await core.openAdvisoryForm(actorOf(user)));
+      res.json(localFormOptions(await core.openAdvisoryForm(actorOf(user))));
     }),
   );
 

@@ -76,6 +76,7 @@ function errorCodeInBody(body: unknown): string | undefined {
     try {
       return errorCodeInBody(JSON.parse(body) as unknown);
     } catch {
+      // A body that is not JSON (an HTML error page from a proxy) carries no service code: the status decides.
       return undefined;
     }
   }

@@ -48,10 +48,6 @@ export function issuedText(advisoryId: string, deliveries: number): string {
  */
 export const TEAMS_FAILURE_TEXT: Readonly<Record<string, Bilingual>> = {
   ...FAILURE_TEXT,
-  RED_NO_RECIPIENTS: {
-    ja: 'TLP:RED ですが、チャットのユーザー ID（Slack / Teams）が登録された連絡先がありません。名簿に連絡先のユーザー ID を登録してください。',
-    en: "TLP:RED, but no contact has a chat user id (Slack / Teams). Add the contacts' user ids to the directory.",
-  },
   ConversationNotFound: {
     ja: 'Teams の会話（チャネル）が見つかりません。削除されたか、ボットが追加されていません。',
     en: 'The Teams conversation (channel) was not found: deleted, or the bot was never added.',

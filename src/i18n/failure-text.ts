@@ -32,8 +32,8 @@ export const FAILURE_TEXT: Readonly<Record<string, Bilingual>> = {
     en: 'TLP:AMBER+STRICT and TLP:RED cannot be posted to a channel shared outside the organisation.',
   },
   RED_NO_RECIPIENTS: {
-    ja: 'TLP:RED ですが、Slack ユーザー ID が登録された連絡先がありません。名簿に連絡先の Slack ユーザー ID を登録してください。',
-    en: "TLP:RED, but no contact has a Slack user id. Add the contacts' Slack user ids to the directory.",
+    ja: 'TLP:RED ですが、このチャットのユーザー ID が登録された連絡先がありません。名簿に連絡先のユーザー ID（slackUserId / teamsUserId）を登録してください。',
+    en: "TLP:RED, but no contact has a user id on this chat platform. Add the contacts' user ids (slackUserId / teamsUserId) to the directory.",
   },
 };
 

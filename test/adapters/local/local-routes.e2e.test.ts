@@ -12,12 +12,18 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../../adapters/http/http-app.js';
 import type { LocalError, LocalMessage, LocalSession } from '../../../adapters/local/local-api.js';
+import type { LocalFormOptions } from '../../../adapters/local/local-text.js';
 import { createLocalWorkspace, type LocalWorkspace } from '../../../adapters/local/local-workspace.js';
 import { systemClock } from '../../../src/clock.js';
 import { Core } from '../../../src/core.js';
 import { Directory } from '../../../src/directory/directory.js';
 import { loadDirectoryFile } from '../../../src/directory/load.js';
 import { DEFAULT_POLICIES } from '../../../src/domain/escalation.js';
+import { CT } from '../../../src/i18n/chat-text.js';
+import { FAILURE_TEXT } from '../../../src/i18n/failure-text.js';
+import { durationText, noEscalateOption, severityDefaultText } from '../../../src/i18n/form-text.js';
+import { claimedByText } from '../../../src/i18n/phone-text.js';
+import type { Bilingual } from '../../../src/i18n/text.js';
 import { createLogger } from '../../../src/log.js';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import type { StatusView } from '../../../src/view/views.js';
@@ -169,8 +175,31 @@ describe('local workspace routes', () => {
     expect(session.json.users.find((u) => u.id === 'sec-1')?.role).toBe('secretariat');
     expect(session.json.channels.filter((c) => c.kind === 'member')).toHaveLength(18);
     const i18n = await api<Record<string, Record<string, unknown>>>('GET', '/local/api/i18n');
-    expect(Object.keys(i18n.json).sort()).toEqual(['CATEGORY_TEXT', 'ERROR_TEXT', 'SEVERITY_TEXT', 'SOURCE_TEXT', 'STATE_TEXT', 'T', 'TLP_TEXT', 'VIA_TEXT']);
+    expect(Object.keys(i18n.json).sort()).toEqual([
+      'CALL_OUTCOME_TEXT',
+      'CATEGORY_TEXT',
+      'CT',
+      'ERROR_TEXT',
+      'FAILURE_TEXT',
+      'PHONE_STATE_TEXT',
+      'SEVERITY_TEXT',
+      'SOURCE_TEXT',
+      'STATE_TEXT',
+      'T',
+      'TEMPLATE_TEXT',
+      'TLP_TEXT',
+      'VIA_TEXT',
+    ]);
     expect(i18n.json['ERROR_TEXT']?.['AUTH.NOT_SECRETARIAT']).toMatchObject({ ja: expect.any(String), en: expect.any(String) });
+    // The same words as Slack and Teams: the shared tables as they are, and the shared functions as templates.
+    expect(i18n.json['CT']).toEqual(CT);
+    expect(i18n.json['FAILURE_TEXT']).toEqual(FAILURE_TEXT);
+    const templates = i18n.json['TEMPLATE_TEXT'] as Record<string, Bilingual>;
+    expect(templates['claimedBy']).toEqual(claimedByText('{who}'));
+    expect(templates['contactOf']).toEqual({ ja: '連絡先 {k}/{n}', en: 'contact {k} of {n}' });
+    expect(templates['openTasks']).toEqual({ ja: '{n} 件', en: '{n} tasks' });
+    expect(templates['moreNames']).toEqual({ ja: 'ほか {n} 名', en: '{n} more' });
+    for (const t of Object.values(templates)) expect(t).toMatchObject({ ja: expect.any(String), en: expect.any(String) });
   });
 
   it('asks who is acting: no or an unknown user is a 400', async () => {
@@ -182,9 +211,13 @@ describe('local workspace routes', () => {
   });
 
   it('gives the form to the secretariat only', async () => {
-    const form = await api<{ organisations: unknown[] }>('GET', '/local/api/form', 'sec-1');
+    const form = await api<LocalFormOptions>('GET', '/local/api/form', 'sec-1');
     expect(form.status).toBe(200);
     expect(form.json.organisations).toHaveLength(18);
+    // The form's words that depend on the configuration, worked out by src/i18n/form-text.ts as on Slack and Teams.
+    expect(form.json.text.noEscalate).toEqual(noEscalateOption(form.json.escalationOptional));
+    expect(form.json.text.deadlineChoices[0]).toEqual({ minutes: 15, text: durationText(15) });
+    expect(form.json.text.severityDefault.level2).toEqual(severityDefaultText(form.json.defaultDeadlineMinutes.level2));
     const refused = await api<LocalError>('GET', '/local/api/form', 'jma-1');
     expect(refused.status).toBe(403);
     expect(refused.json.error.code).toBe('AUTH.NOT_SECRETARIAT');

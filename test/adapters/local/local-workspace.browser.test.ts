@@ -12,6 +12,8 @@ import type { Browser, Page } from 'playwright-core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../../../src/main.js';
+import { CT } from '../../../src/i18n/chat-text.js';
+import { both } from '../../../src/i18n/text.js';
 import { createLogger } from '../../../src/log.js';
 import { REDIS_URL } from '../../support/bot-harness.js';
 import { launchBrowser } from '../../support/browser.js';
@@ -120,6 +122,11 @@ describe('the local workspace in a browser', () => {
     const task = page.locator('[data-kind="phone_task"]').filter({ hasText: '日本歯科医師会' });
     await expect.poll(() => task.count(), { timeout: 30_000 }).toBe(1);
     expect(await task.getByTestId('tel-link').first().getAttribute('href')).toMatch(/^tel:\+81/);
+    // The words come from the shared tables (src/i18n), the templated ones filled in on the page.
+    expect(await task.getByTestId('phone-claim').textContent()).toBe(both(CT.phoneClaim));
+    const script = (await task.getByTestId('phone-script').textContent()) ?? '';
+    expect(script).toContain(advisoryId);
+    expect(script).not.toMatch(/[{}]/);
     await task.getByTestId('phone-claim').click();
     await expect.poll(async () => (await task.textContent()) ?? '', { timeout: 10_000 }).toMatch(/電話当番 A/);
     await task.getByTestId('phone-reached').click();

@@ -1,7 +1,7 @@
 /** The secretariat's form for issuing an advisory, and its submission. */
 
 import { state } from './state.js';
-import { both, lab, P, Tx } from './i18n.js';
+import { both, C, isBilingual, lab, P, Tx } from './i18n.js';
 import { count } from './format.js';
 import { el, fill, sentence } from './dom.js';
 import { api, ApiError, errorText } from './api.js';
@@ -13,7 +13,6 @@ import { viewStatusFrom } from './status-panel.js';
 const SEVERITIES = ['level4', 'level3', 'level2', 'level1', 'level0'];
 const CATEGORIES = ['vulnerability', 'threat', 'incident', 'outage', 'notice'];
 const SOURCES = ['nisc', 'jpcert', 'ipa', 'mhlw', 'police', 'member', 'other'];
-const DEADLINE_CHOICES_MINUTES = [15, 30, 60, 120, 240, 480, 1440, 4320];
 const DEFAULT_TLP = 'TLP:AMBER';
 const DEFAULT_SEVERITY = 'level2';
 const DEFAULT_CATEGORY = 'notice';
@@ -51,22 +50,23 @@ function selectEl(id, testid, options, { placeholder, value } = {}) {
   return s;
 }
 
-function durationText(minutes) {
-  if (minutes % 60 === 0) {
-    const h = minutes / 60;
-    return { ja: `${h}時間`, en: h === 1 ? '1 hour' : `${h} hours` };
-  }
-  return { ja: `${minutes}分`, en: minutes === 1 ? '1 minute' : `${minutes} minutes` };
-}
-
-function levelsText(levels) {
-  const n = levels.map((l) => String(l).replace(/^level/, ''));
-  const en = n.length <= 1 ? n.join('') : `${n.slice(0, -1).join(', ')} and ${n[n.length - 1]}`;
-  return { ja: `レベル${n.join('・')}`, en: `level ${en}` };
+/** The form's words that depend on its options (durations, levels), from GET /local/api/form (LocalFormOptions). */
+function formText(opts) {
+  const text = opts.text && typeof opts.text === 'object' ? opts.text : {};
+  const of = (table, key) => {
+    const t = text[table] && typeof text[table] === 'object' ? text[table] : {};
+    return Object.hasOwn(t, key) && isBilingual(t[key]) ? t[key] : null;
+  };
+  return {
+    deadlineChoices: (Array.isArray(text.deadlineChoices) ? text.deadlineChoices : []).filter((c) => Number.isInteger(c?.minutes) && isBilingual(c.text)),
+    defaultDeadline: (severity) => of('defaultDeadline', severity),
+    severityDefault: (severity) => of('severityDefault', severity),
+    noEscalate: isBilingual(text.noEscalate) ? text.noEscalate : null,
+  };
 }
 
 export function buildIssueForm(opts) {
-  const defaults = opts.defaultDeadlineMinutes && typeof opts.defaultDeadlineMinutes === 'object' ? opts.defaultDeadlineMinutes : {};
+  const text = formText(opts);
   const optional = Array.isArray(opts.escalationOptional) ? opts.escalationOptional : [];
   const groups = Array.isArray(opts.groups) ? opts.groups : [];
   const orgs = Array.isArray(opts.organisations) ? opts.organisations : [];
@@ -94,9 +94,8 @@ export function buildIssueForm(opts) {
     'f-severity',
     'form-severity',
     SEVERITIES.map((s) => {
-      const d = defaults[s];
-      const suffix = typeof d === 'number' ? `（既定の期限 ${durationText(d).ja} / default deadline ${durationText(d).en}）` : '';
-      return [s, `${both(lab('SEVERITY_TEXT', s))}${suffix}`];
+      const note = text.severityDefault(s);
+      return [s, `${both(lab('SEVERITY_TEXT', s))}${note ? ` (${both(note)})` : ''}`];
     }),
     { value: DEFAULT_SEVERITY },
   );
@@ -106,27 +105,25 @@ export function buildIssueForm(opts) {
 
   const allMembers = el('input', { type: 'checkbox', id: 'f-all-members', testid: 'form-all-members' });
   const observers = el('input', { type: 'checkbox', id: 'f-observers', testid: 'form-observers' });
-  const groupPick = groups.length > 0 ? pickList({ legend: P.groups, items: groups, testidPrefix: 'form-group-', field: 'groups', filter: true }) : null;
-  const orgPick = orgs.length > 0 ? pickList({ legend: P.organisations, items: orgs, testidPrefix: 'form-member-', field: 'members', filter: true }) : null;
+  const groupPick = groups.length > 0 ? pickList({ legend: C('groups'), items: groups, testidPrefix: 'form-group-', field: 'groups', filter: true }) : null;
+  const orgPick = orgs.length > 0 ? pickList({ legend: C('organisations'), items: orgs, testidPrefix: 'form-member-', field: 'members', filter: true }) : null;
 
   const deadline = el('select', { id: 'f-deadline', name: 'ackDeadlineMinutes', testid: 'form-deadline' });
   const defaultOption = el('option', { value: '' });
-  deadline.append(defaultOption, ...DEADLINE_CHOICES_MINUTES.map((m) => el('option', { value: String(m) }, both(durationText(m)))));
+  deadline.append(defaultOption, ...text.deadlineChoices.map((c) => el('option', { value: String(c.minutes) }, both(c.text))));
   const drill = el('input', { type: 'checkbox', id: 'f-drill', testid: 'form-drill' });
   const noEscalate = el('input', { type: 'checkbox', id: 'f-no-escalate', testid: 'form-no-escalate' });
-  const noEscText = levelsText(optional);
   const escalateRow = el(
     'div',
     { class: 'form-row row-escalate' },
-    el('span', { class: 'row-label' }, both(P.escalation)),
-    el('label', { class: 'inline' }, noEscalate, ` エスカレーションしない（${noEscText.ja}のみ） / Do not escalate (${noEscText.en} only)`),
-    el('p', { class: 'hint' }, sentence(P.escalationHint)),
+    el('span', { class: 'row-label' }, both(C('escalation'))),
+    el('label', { class: 'inline' }, noEscalate, ` ${both(text.noEscalate)}`),
+    el('p', { class: 'hint' }, sentence(C('escalationHint'))),
     el('div', { class: 'error-slot', 'data-field': 'escalate' }),
   );
   const updateSeverity = () => {
-    const d = defaults[severity.value];
-    const dt = typeof d === 'number' ? durationText(d) : null;
-    defaultOption.textContent = dt ? `${P.severityDefault.ja}（${dt.ja}） / ${P.severityDefault.en} (${dt.en})` : both(P.severityDefault);
+    const dt = text.defaultDeadline(severity.value);
+    defaultOption.textContent = dt ? `${C('severityDefault').ja}（${dt.ja}） / ${C('severityDefault').en} (${dt.en})` : both(C('severityDefault'));
     const canSkip = optional.includes(severity.value);
     escalateRow.hidden = !canSkip;
     if (!canSkip) noEscalate.checked = false;
@@ -134,27 +131,27 @@ export function buildIssueForm(opts) {
   severity.addEventListener('change', updateSeverity);
   updateSeverity();
 
-  const submit = el('button', { type: 'submit', class: 'btn primary', testid: 'form-submit' }, `📣 ${both(P.submit)}`);
+  const submit = el('button', { type: 'submit', class: 'btn primary', testid: 'form-submit' }, `📣 ${both(C('modalSubmit'))}`);
   const result = el('div', { class: 'form-result', testid: 'form-result', role: 'status', 'aria-live': 'polite' });
   const generalErrors = el('div', { class: 'error-slot', 'data-field': '_general' });
 
   const form = el(
     'form',
     { class: 'issue-form', testid: 'issue-form', novalidate: true, 'aria-labelledby': 'issue-heading' },
-    field(P.title, title, 'f-title', 'title'),
-    field(P.body, body, 'f-body', 'body', bodyCount),
-    el('div', { class: 'grid2' }, field(P.tlp, tlp, 'f-tlp', 'tlp', [tlpPreview, tlpNote]), field(Tx('severity'), severity, 'f-severity', 'severity')),
+    field(C('title'), title, 'f-title', 'title'),
+    field(C('body'), body, 'f-body', 'body', bodyCount),
+    el('div', { class: 'grid2' }, field(C('tlp'), tlp, 'f-tlp', 'tlp', [tlpPreview, tlpNote]), field(Tx('severity'), severity, 'f-severity', 'severity')),
     el('div', { class: 'grid2' }, field(Tx('category'), category, 'f-category', 'category'), field(Tx('source'), source, 'f-source', 'source')),
     el(
       'fieldset',
       { class: 'targets' },
-      el('legend', null, both(P.targets)),
-      el('p', { class: 'hint' }, sentence(P.targetsHint)),
+      el('legend', null, both(C('targets'))),
+      el('p', { class: 'hint' }, sentence(C('targetsHint'))),
       el(
         'div',
         { class: 'target-flags' },
-        el('label', { class: 'inline' }, allMembers, ` ${both(P.allMembers)}`),
-        el('label', { class: 'inline' }, observers, ` ${both(P.observers)}`),
+        el('label', { class: 'inline' }, allMembers, ` ${both(C('allMembers'))}`),
+        el('label', { class: 'inline' }, observers, ` ${both(C('observers'))}`),
       ),
       el('div', { class: 'error-slot', 'data-field': 'targets' }),
       groupPick?.fieldset,
@@ -167,8 +164,8 @@ export function buildIssueForm(opts) {
       el(
         'div',
         { class: 'form-row row-drill' },
-        el('span', { class: 'row-label' }, both(P.drill)),
-        el('label', { class: 'inline' }, drill, ` ${both(P.drillOption)}`),
+        el('span', { class: 'row-label' }, both(C('drill'))),
+        el('label', { class: 'inline' }, drill, ` ${both(C('drillOption'))}`),
         el('div', { class: 'error-slot', 'data-field': 'drill' }),
       ),
     ),
@@ -268,7 +265,7 @@ async function submitIssue(ev, f) {
       el('strong', null, both(P.issuedOk)),
       ': ',
       el('code', { class: 'adv-id', testid: 'form-result-id' }, id),
-      n !== null ? ` · ${both(P.deliveries)}: ${count(n)}` : '',
+      n !== null ? ` · ${both(C('deliveries'))}: ${count(n)}` : '',
       ' ',
       el('button', { type: 'button', class: 'btn small', testid: 'form-result-status', on: { click: () => viewStatusFrom(id, null) } }, `📊 ${both(P.viewStatus)}`),
       res?.created === false ? el('p', { class: 'small', testid: 'form-result-repeat' }, sentence(P.alreadyIssued)) : null,

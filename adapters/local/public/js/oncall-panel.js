@@ -1,8 +1,8 @@
 /** The on-call panel: the open phone tasks, and jumping to a task's message. */
 
 import { state } from './state.js';
-import { both, lab, P, PHONE_STATE_TEXT, Tx } from './i18n.js';
-import { count, formatTokyo, ms } from './format.js';
+import { both, C, contactOfText, lab, openTasksText, P, phoneStateText, Tx } from './i18n.js';
+import { formatTokyo, ms } from './format.js';
 import { announce, debounce, el } from './dom.js';
 import { api, errorBox } from './api.js';
 import { compareMessages } from './messages.js';
@@ -17,7 +17,7 @@ export function oncallPanel() {
     el(
       'div',
       { class: 'panel-head' },
-      el('h3', { id: 'oncall-heading' }, `📞 ${both(P.oncallTitle)} `, counter),
+      el('h3', { id: 'oncall-heading' }, `📞 ${both(C('oncallTitle'))} `, counter),
       el('button', { type: 'button', class: 'btn small', testid: 'oncall-refresh', on: { click: () => refreshOncall() } }, `↻ ${both(P.refresh)}`),
     ),
     el('div', { class: 'oncall-error' }),
@@ -46,13 +46,13 @@ export async function refreshOncall() {
   if (gen !== state.gen || seq !== oncallSeq) return;
   errSlot.replaceChildren();
   const tasks = (Array.isArray(view?.tasks) ? view.tasks : []).slice().sort((a, b) => ms(a.createdAt) - ms(b.createdAt));
-  panel.querySelector('[data-testid="oncall-count"]').textContent = `(${count(tasks.length)} 件 / ${tasks.length === 1 ? '1 task' : `${count(tasks.length)} tasks`})`;
+  panel.querySelector('[data-testid="oncall-count"]').textContent = `(${both(openTasksText(tasks.length))})`;
   if (tasks.length === 0) {
-    list.replaceChildren(el('li', { class: 'empty muted', testid: 'oncall-empty' }, `✅ ${both(P.oncallEmpty)}`));
+    list.replaceChildren(el('li', { class: 'empty muted', testid: 'oncall-empty' }, `✅ ${both(C('oncallEmpty'))}`));
   } else {
     list.replaceChildren(
       ...tasks.map((t) => {
-        const stateText = t.state === 'claimed' && t.claimedBy ? { ja: `${t.claimedBy} が対応中（電話中）`, en: `claimed by ${t.claimedBy} (calling now)` } : PHONE_STATE_TEXT[t.state] ?? { ja: t.state, en: t.state };
+        const stateText = phoneStateText(t.state, t.claimedBy);
         return el(
           'li',
           { class: `oncall-task st-${t.state}`, testid: `oncall-task-${t.taskId}`, 'data-task-id': t.taskId, 'data-state': t.state },
@@ -71,8 +71,8 @@ export async function refreshOncall() {
             [
               both(lab('SEVERITY_TEXT', t.severity)),
               `📞 ${both(stateText)}`,
-              `連絡先 ${count(t.contactIndex + 1)}/${count(t.contacts)} / contact ${count(t.contactIndex + 1)} of ${count(t.contacts)}`,
-              t.exhausted ? `⚠️ ${both(P.allTried)}` : null,
+              both(contactOfText(t.contactIndex + 1, t.contacts)),
+              t.exhausted ? `⚠️ ${both(C('allTried'))}` : null,
               formatTokyo(t.createdAt),
             ]
               .filter(Boolean)

@@ -1,4 +1,4 @@
-import { both, P } from './i18n.js';
+import { both, C, P } from './i18n.js';
 import { count, normalise } from './format.js';
 import { debounce, el } from './dom.js';
 
@@ -15,7 +15,7 @@ export function pickList({ legend, items, testidPrefix, field: fieldName, filter
       input,
       ' ',
       el('span', null, both(it.name ?? { ja: it.id, en: it.id })),
-      observer ? el('span', { class: 'tag' }, both(P.observers)) : null,
+      observer ? el('span', { class: 'tag' }, both(C('observers'))) : null,
       el('span', { class: 'org-id' }, it.id),
     );
     keys.set(label, { input, key: normalise(`${it.id} ${it.name?.ja ?? ''} ${it.name?.en ?? ''}`) });
@@ -27,8 +27,8 @@ export function pickList({ legend, items, testidPrefix, field: fieldName, filter
         type: 'search',
         class: 'pick-filter',
         testid: `${testidPrefix}filter`,
-        placeholder: both(P.search),
-        'aria-label': `${both(legend)} — ${both(P.search)}`,
+        placeholder: both(C('organisationsSearch')),
+        'aria-label': `${both(legend)} — ${both(C('organisationsSearch'))}`,
         autocomplete: 'off',
       })
     : null;

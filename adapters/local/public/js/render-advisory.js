@@ -1,6 +1,6 @@
 /** An advisory as its recipients see it, with the acknowledge button. */
 
-import { both, lab, P, Tx } from './i18n.js';
+import { both, C, lab, tpl, Tx } from './i18n.js';
 import { count, formatTokyo } from './format.js';
 import { el, sentence, timeEl } from './dom.js';
 import { actionButton, envelope, fields, tlpClass } from './render-parts.js';
@@ -41,7 +41,7 @@ export function advisoryBody(v, m) {
     const seen = Array.isArray(v.alsoSeenBy) ? v.alsoSeenBy : [];
     if (seen.length > 0) {
       const shown = seen.slice(0, ALSO_SEEN_MAX).map((s) => `${s.by} (${formatTokyo(s.at)})`);
-      if (seen.length > ALSO_SEEN_MAX) shown.push(both({ ja: `ほか ${count(seen.length - ALSO_SEEN_MAX)} 名`, en: `${count(seen.length - ALSO_SEEN_MAX)} more` }));
+      if (seen.length > ALSO_SEEN_MAX) shown.push(both(tpl('moreNames', { n: count(seen.length - ALSO_SEEN_MAX) })));
       card.append(el('p', { class: 'also-seen', testid: 'also-seen' }, '👀 ', el('strong', null, both(Tx('alsoSeenBy'))), ': ', shown.join(', ')));
     }
   } else {
@@ -50,7 +50,7 @@ export function advisoryBody(v, m) {
       el('div', { class: 'actions' }, actionButton('ack-button', Tx('ackButton'), true, () => press(m.id, m.channelId, 'advisory_ack', v.deliveryId))),
     );
   }
-  card.append(el('p', { class: 'msg-foot' }, `${v.advisoryId} · ${both(P.issued)}: ${formatTokyo(v.issuedAt)}`));
+  card.append(el('p', { class: 'msg-foot' }, `${v.advisoryId} · ${both(C('issued'))}: ${formatTokyo(v.issuedAt)}`));
   out.push(card);
   return out;
 }

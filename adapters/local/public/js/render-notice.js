@@ -1,6 +1,6 @@
 /** Notices to the secretariat: delivery failed, escalation alert, advisory issued. */
 
-import { both, failureExplanation, lab, P, Tx } from './i18n.js';
+import { both, C, failureExplanation, lab, P, Tx } from './i18n.js';
 import { count } from './format.js';
 import { el, sentence, timeEl } from './dom.js';
 import { envelope, fields } from './render-parts.js';
@@ -28,16 +28,16 @@ export function noticeBody(n) {
   const card = el('div', { class: `card notice notice-${n.kind}`, 'data-notice-kind': n.kind });
   if (n.kind === 'delivery_failed') {
     card.append(
-      el('p', { class: 'notice-head warn' }, '⚠️ ', el('strong', null, both(P.deliveryFailed))),
+      el('p', { class: 'notice-head warn' }, '⚠️ ', el('strong', null, both(C('deliveryFailed')))),
       fields([
-        [P.advisoryId, String(n.advisoryId ?? '')],
-        [P.title, String(n.title ?? '')],
-        [P.member, both(n.memberName)],
+        [C('advisoryId'), String(n.advisoryId ?? '')],
+        [C('title'), String(n.title ?? '')],
+        [C('member'), both(n.memberName)],
       ]),
       el(
         'p',
         { class: 'reason', testid: 'failure-reason' },
-        el('strong', null, both(P.reason)),
+        el('strong', null, both(C('reason'))),
         ': ',
         el('code', null, String(n.reason ?? '')),
         el('br'),
@@ -46,31 +46,31 @@ export function noticeBody(n) {
     );
   } else if (n.kind === 'escalation_alert') {
     card.append(
-      el('p', { class: 'notice-head alert' }, '🚨 ', el('strong', null, both(P.escalationAlert))),
+      el('p', { class: 'notice-head alert' }, '🚨 ', el('strong', null, both(C('escalationAlert')))),
       fields([
-        [P.member, both(n.memberName)],
-        [P.advisoryId, String(n.advisoryId ?? '')],
-        [P.title, String(n.title ?? '')],
-        [P.deliveryState, both(lab('STATE_TEXT', n.deliveryState))],
-        [P.attempts, count(n.attempts ?? 0)],
-        [P.heldBy, n.claimedBy !== undefined && n.claimedBy !== null ? String(n.claimedBy) : both(P.nobody)],
+        [C('member'), both(n.memberName)],
+        [C('advisoryId'), String(n.advisoryId ?? '')],
+        [C('title'), String(n.title ?? '')],
+        [C('deliveryState'), both(lab('STATE_TEXT', n.deliveryState))],
+        [C('attempts'), count(n.attempts ?? 0)],
+        [C('heldBy'), n.claimedBy !== undefined && n.claimedBy !== null ? String(n.claimedBy) : both(C('nobody'))],
       ]),
     );
     const wrong = Array.isArray(n.wrongNumbers) ? n.wrongNumbers : [];
     if (wrong.length > 0) {
       card.append(
-        el('p', { class: 'wrong-numbers', testid: 'wrong-numbers' }, '📵 ', el('strong', null, both(P.wrongNumbers)), ': ', wrong.join(', '), el('br'), sentence(P.fixDirectory)),
+        el('p', { class: 'wrong-numbers', testid: 'wrong-numbers' }, '📵 ', el('strong', null, both(C('wrongNumbers'))), ': ', wrong.join(', '), el('br'), sentence(C('fixDirectory'))),
       );
     }
   } else if (n.kind === 'advisory_issued') {
     card.append(
-      el('p', { class: 'notice-head ok' }, '✅ ', el('strong', null, both(P.advisoryIssued))),
+      el('p', { class: 'notice-head ok' }, '✅ ', el('strong', null, both(C('advisoryIssued')))),
       fields([
-        [P.advisoryId, String(n.advisoryId ?? ''), 'notice-advisory-id'],
-        [P.title, String(n.title ?? '')],
-        [P.deliveries, count(n.deliveries ?? 0)],
+        [C('advisoryId'), String(n.advisoryId ?? ''), 'notice-advisory-id'],
+        [C('title'), String(n.title ?? '')],
+        [C('deliveries'), count(n.deliveries ?? 0)],
         [Tx('ackDeadline'), timeEl(n.ackDeadline)],
-        [P.issuedBy, String(n.issuedBy ?? '')],
+        [C('issuedBy'), String(n.issuedBy ?? '')],
       ]),
     );
   } else {

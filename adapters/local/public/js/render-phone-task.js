@@ -1,6 +1,6 @@
 /** A phone task for on-call staff: state, call script, contacts in order, and the outcome buttons. */
 
-import { both, CALL_OUTCOME_TEXT, lab, P, PHONE_STATE_TEXT, Tx } from './i18n.js';
+import { both, C, lab, phoneStateText, tpl, Tx } from './i18n.js';
 import { formatTokyo } from './format.js';
 import { el, sentence, timeEl } from './dom.js';
 import { actionButton, envelope, fields, tlpClass } from './render-parts.js';
@@ -19,13 +19,13 @@ function telLink(c) {
 function phoneStateLine(v) {
   switch (v.state) {
     case 'open':
-      return el('p', { class: 'phone-state open', testid: 'phone-state' }, '🟡 ', el('strong', null, both(PHONE_STATE_TEXT.open)), ' — ', both(P.phoneOpen));
+      return el('p', { class: 'phone-state open', testid: 'phone-state' }, '🟡 ', el('strong', null, both(phoneStateText('open'))), ' — ', both(C('phoneOpen')));
     case 'claimed':
       return el(
         'p',
         { class: 'phone-state claimed', testid: 'phone-state' },
         '📞 ',
-        el('strong', null, v.claimedBy ? both({ ja: `${v.claimedBy} が対応中（電話中）`, en: `claimed by ${v.claimedBy} (calling now)` }) : both(PHONE_STATE_TEXT.claimed)),
+        el('strong', null, both(phoneStateText('claimed', v.claimedBy))),
       );
     case 'done': {
       const r = v.resolution;
@@ -35,7 +35,7 @@ function phoneStateLine(v) {
         'p',
         { class: 'phone-state done', testid: 'phone-state' },
         '✅ ',
-        sentence({ ja: `完了：${who} が ${at} に連絡し、受領確認を記録しました。`, en: `Done: reached by ${who} at ${at}; acknowledgement recorded.` }),
+        sentence(tpl('reached', { who, at })),
       );
     }
     case 'cancelled':
@@ -43,7 +43,7 @@ function phoneStateLine(v) {
         'p',
         { class: 'phone-state cancelled', testid: 'phone-state' },
         '☑️ ',
-        sentence(P.phoneCancelled),
+        sentence(C('phoneCancelled')),
         v.resolution ? ` (${formatTokyo(v.resolution.at)})` : null,
       );
     default:
@@ -51,57 +51,49 @@ function phoneStateLine(v) {
   }
 }
 
+/** Action, label (a key of CT), primary. */
 const PHONE_BUTTONS = {
   open: [
-    ['phone_claim', P.phoneClaim, true],
-    ['phone_reached', P.phoneReached, false],
-    ['phone_no_answer', P.phoneNoAnswer, false],
-    ['phone_wrong_number', P.phoneWrongNumber, false],
+    ['phone_claim', 'phoneClaim', true],
+    ['phone_reached', 'phoneReached', false],
+    ['phone_no_answer', 'phoneNoAnswer', false],
+    ['phone_wrong_number', 'phoneWrongNumber', false],
   ],
   claimed: [
-    ['phone_reached', P.phoneReached, true],
-    ['phone_no_answer', P.phoneNoAnswer, false],
-    ['phone_wrong_number', P.phoneWrongNumber, false],
-    ['phone_release', P.phoneRelease, false],
+    ['phone_reached', 'phoneReached', true],
+    ['phone_no_answer', 'phoneNoAnswer', false],
+    ['phone_wrong_number', 'phoneWrongNumber', false],
+    ['phone_release', 'phoneRelease', false],
   ],
 };
 
 export function phoneTaskBody(v, m) {
   const out = [...envelope(v.tlp, v.drill)];
-  out.push(el('h3', { class: 'msg-title phone-head' }, `📞 ${both(P.phoneTask)}: ${both(v.memberName)}`), phoneStateLine(v));
+  out.push(el('h3', { class: 'msg-title phone-head' }, `📞 ${both(C('phoneTask'))}: ${both(v.memberName)}`), phoneStateLine(v));
   if (v.exhausted && (v.state === 'open' || v.state === 'claimed')) {
-    out.push(el('p', { class: 'exhausted', testid: 'phone-exhausted' }, '⚠️ ', sentence(P.phoneExhausted)));
+    out.push(el('p', { class: 'exhausted', testid: 'phone-exhausted' }, '⚠️ ', sentence(C('phoneExhausted'))));
   }
   const card = el('div', { class: `card ${tlpClass(v.tlp)}` });
   card.append(
     fields([
-      [P.advisoryId, String(v.advisoryId ?? '')],
-      [P.title, String(v.title ?? '')],
+      [C('advisoryId'), String(v.advisoryId ?? '')],
+      [C('title'), String(v.title ?? '')],
       [Tx('severity'), both(lab('SEVERITY_TEXT', v.severity))],
       [Tx('ackDeadline'), timeEl(v.ackDeadline)],
     ]),
   );
   const sec = v.secretariatName ?? { ja: '事務局', en: 'the secretariat' };
-  const script =
-    v.script === 'red'
-      ? {
-          ja: `「${sec.ja}です。「${v.title}」の件で、事務局までお電話をお願いします。」`,
-          en: `"This is ${sec.en}. About "${v.title}": please call the secretariat (事務局) back."`,
-        }
-      : {
-          ja: `「${sec.ja}です。注意喚起 ${v.advisoryId}「${v.title}」を貴組織のチャンネルに投稿しました。内容をご確認のうえ、「受領確認」ボタンを押してください。」`,
-          en: `"This is ${sec.en}. We have posted advisory ${v.advisoryId} "${v.title}" to your channel. Please read it and press the 受領確認 (Acknowledge) button."`,
-        };
-  card.append(el('div', { class: 'script', testid: 'phone-script' }, el('p', { class: 'label' }, `🗒️ ${both(P.phoneScript)}`), el('p', null, sentence(script))));
+  const script = tpl(v.script === 'red' ? 'redScript' : 'standardScript', { secretariat: sec, advisoryId: v.advisoryId, title: v.title });
+  card.append(el('div', { class: 'script', testid: 'phone-script' }, el('p', { class: 'label' }, `🗒️ ${both(C('phoneScript'))}`), el('p', null, sentence(script))));
   if (v.script === 'red') {
-    card.append(el('p', { class: 'dnf' }, '🔒 ', sentence(P.phoneRedNote)));
+    card.append(el('p', { class: 'dnf' }, '🔒 ', sentence(C('phoneRedNote'))));
   } else if (typeof v.excerpt === 'string' && v.excerpt.trim() !== '') {
-    card.append(el('div', { class: 'excerpt' }, el('p', { class: 'label' }, both(P.phoneExcerpt)), el('p', { class: 'advisory-body' }, v.excerpt)));
+    card.append(el('div', { class: 'excerpt' }, el('p', { class: 'label' }, both(C('phoneExcerpt'))), el('p', { class: 'advisory-body' }, v.excerpt)));
   }
-  card.append(el('p', { class: 'label' }, `☎️ ${both(P.phoneContacts)}`));
+  card.append(el('p', { class: 'label' }, `☎️ ${both(C('phoneContacts'))}`));
   const contacts = Array.isArray(v.contacts) ? v.contacts : [];
   if (contacts.length === 0) {
-    card.append(el('p', { class: 'warn' }, '⚠️ ', sentence(P.phoneNoContacts)));
+    card.append(el('p', { class: 'warn' }, '⚠️ ', sentence(C('phoneNoContacts'))));
   } else {
     card.append(
       el(
@@ -116,9 +108,9 @@ export function phoneTaskBody(v, m) {
             c.role ? el('span', { class: 'crole' }, ` (${c.role})`) : null,
             ' ',
             telLink(c),
-            c.current ? el('strong', { class: 'now' }, ` ← ${both(P.phoneCurrent)}`) : null,
+            c.current ? el('strong', { class: 'now' }, ` ← ${both(C('phoneCurrent'))}`) : null,
             Array.isArray(c.tried) && c.tried.length > 0
-              ? el('span', { class: 'tried' }, ` — ${c.tried.map((o) => `❌ ${both(CALL_OUTCOME_TEXT[o] ?? { ja: o, en: o })}`).join(', ')}`)
+              ? el('span', { class: 'tried' }, ` — ${c.tried.map((o) => `❌ ${both(lab('CALL_OUTCOME_TEXT', o))}`).join(', ')}`)
               : null,
           ),
         ),
@@ -132,7 +124,7 @@ export function phoneTaskBody(v, m) {
         'div',
         { class: 'actions' },
         buttons.map(([action, label, primary]) =>
-          actionButton(action.replace('phone_', 'phone-'), label, primary, () => press(m.id, m.channelId, action, v.taskId)),
+          actionButton(action.replace('phone_', 'phone-'), C(label), primary, () => press(m.id, m.channelId, action, v.taskId)),
         ),
       ),
     );

@@ -1,7 +1,7 @@
 /** The reminder posted to a member that has not acknowledged yet. */
 
 import { state } from './state.js';
-import { both, P, Tx } from './i18n.js';
+import { both, C, P, tpl, Tx } from './i18n.js';
 import { formatTokyo } from './format.js';
 import { el, sentence } from './dom.js';
 import { envelope } from './render-parts.js';
@@ -11,12 +11,9 @@ export function reminderBody(v) {
   const mentions = [...new Set(Array.isArray(v.mention) ? v.mention : [])];
   const mine = state.user && mentions.includes(state.user.id);
   const deadline = formatTokyo(v.ackDeadline);
-  const text = {
-    ja: `注意喚起 ${v.advisoryId}「${v.title}」の受領確認がまだありません。期限は ${deadline} です。`,
-    en: `Advisory ${v.advisoryId} "${v.title}" has not been acknowledged yet. It is due by ${deadline}.`,
-  };
+  const text = tpl('reminder', { advisoryId: v.advisoryId, title: v.title, deadline });
   const card = el('div', { class: `card reminder${mine ? ' mine' : ''}` });
-  card.append(el('p', { class: 'notice-head' }, '⏰ ', el('strong', null, both(P.reminderHeading))));
+  card.append(el('p', { class: 'notice-head' }, '⏰ ', el('strong', null, both(C('reminderHeading')))));
   if (mentions.length > 0) {
     card.append(
       el(
@@ -29,7 +26,7 @@ export function reminderBody(v) {
   }
   card.append(
     el('p', null, sentence(text)),
-    el('p', null, sentence(P.reminderPressAbove)),
+    el('p', null, sentence(C('reminderPressAbove'))),
     el('p', { class: 'msg-foot' }, `${both(Tx('recipient'))}: ${both(v.memberName)} · ${both(Tx('ackDeadline'))}: ${deadline}`),
   );
   out.push(card);

@@ -1,7 +1,7 @@
 /** Side panels: the issue form and status box (secretariat channel), the open phone tasks (on-call channel). */
 
 import { isMember, state } from './state.js';
-import { both, P } from './i18n.js';
+import { both, C, P } from './i18n.js';
 import { $, el, sentence } from './dom.js';
 import { api, errorBox } from './api.js';
 import { buildIssueForm } from './issue-form.js';
@@ -22,7 +22,7 @@ export function renderSidePanel(ch) {
     panel = kind === 'secretariat' ? secretariatPanel() : oncallPanel();
     state.panels.set(kind, panel);
   }
-  aside.setAttribute('aria-label', both(kind === 'secretariat' ? P.issueTitle : P.oncallTitle));
+  aside.setAttribute('aria-label', both(kind === 'secretariat' ? P.issueTitle : C('oncallTitle')));
   aside.replaceChildren(panel);
   aside.hidden = false;
   if (kind === 'oncall') refreshOncall();

@@ -1,7 +1,7 @@
 /** The status box: an advisory's deliveries, acknowledgements, escalation and phone tasks. */
 
 import { state } from './state.js';
-import { both, failureExplanation, lab, P, PHONE_STATE_TEXT, Tx } from './i18n.js';
+import { both, C, contactOfText, failureExplanation, lab, P, phoneStateText, Tx } from './i18n.js';
 import { count, formatTokyo } from './format.js';
 import { debounce, el, sentence, timeEl } from './dom.js';
 import { api, errorBox } from './api.js';
@@ -31,7 +31,7 @@ export function statusSection() {
         },
       },
     },
-    el('label', { for: 'status-id' }, both(P.advisoryId)),
+    el('label', { for: 'status-id' }, both(C('advisoryId'))),
     input,
     el('button', { type: 'submit', class: 'btn', testid: 'status-submit' }, both(P.statusShow)),
   );
@@ -94,20 +94,19 @@ function ladderCell(row) {
   const parts = [];
   const l = row.ladder;
   const t = row.phoneTask;
-  if (l?.kind === 'reminder' && !t) parts.push(el('div', null, `⏰ ${both(P.reminderSent)} (${formatTokyo(l.at)})`));
-  if (!t && l && (l.kind === 'phone' || l.kind === 'next-contact')) parts.push(el('div', null, `📞 ${both(P.phoneStepReached)} (${formatTokyo(l.at)})`));
-  if (l?.kind === 'alert') parts.push(el('div', { class: 'warn' }, `🚨 ${both(P.secretariatAlerted)} (${formatTokyo(l.at)})`));
+  if (l?.kind === 'reminder' && !t) parts.push(el('div', null, `⏰ ${both(C('reminderSent'))} (${formatTokyo(l.at)})`));
+  if (!t && l && (l.kind === 'phone' || l.kind === 'next-contact')) parts.push(el('div', null, `📞 ${both(C('phoneStep'))} (${formatTokyo(l.at)})`));
+  if (l?.kind === 'alert') parts.push(el('div', { class: 'warn' }, `🚨 ${both(C('secretariatAlerted'))} (${formatTokyo(l.at)})`));
   return parts;
 }
 
 function phoneCell(row) {
   const t = row.phoneTask;
   if (!t) return [];
-  const stateText = t.state === 'claimed' && t.claimedBy ? { ja: `${t.claimedBy} が対応中`, en: `claimed by ${t.claimedBy}` } : PHONE_STATE_TEXT[t.state] ?? { ja: t.state, en: t.state };
   return [
-    el('div', null, `📞 ${both(stateText)}`),
-    el('div', null, `連絡先 ${count(t.contactIndex + 1)}/${count(t.contacts)} / contact ${count(t.contactIndex + 1)} of ${count(t.contacts)}`),
-    t.exhausted ? el('div', { class: 'warn' }, `⚠️ ${both(P.allTried)}`) : null,
+    el('div', null, `📞 ${both(phoneStateText(t.state, t.claimedBy))}`),
+    el('div', null, both(contactOfText(t.contactIndex + 1, t.contacts))),
+    t.exhausted ? el('div', { class: 'warn' }, `⚠️ ${both(C('allTried'))}`) : null,
   ];
 }
 
@@ -127,11 +126,11 @@ function renderStatus(view) {
     el(
       'p',
       { class: 'muted small' },
-      `${both(lab('SEVERITY_TEXT', view.severity))} · ${both(P.issued)}: ${formatTokyo(view.issuedAt)} · ${both(Tx('ackDeadline'))}: ${formatTokyo(view.ackDeadline)}`,
+      `${both(lab('SEVERITY_TEXT', view.severity))} · ${both(C('issued'))}: ${formatTokyo(view.issuedAt)} · ${both(Tx('ackDeadline'))}: ${formatTokyo(view.ackDeadline)}`,
     ),
   );
   const countCells = [
-    ['total', P.total, c.total],
+    ['total', C('total'), c.total],
     ...DELIVERY_STATES.map((s) => [s, lab('STATE_TEXT', s), c[s]]),
   ];
   root.append(
@@ -165,7 +164,7 @@ function renderStatus(view) {
   );
   const tbody = el('tbody');
   if (rows.length === 0) {
-    tbody.append(el('tr', null, el('td', { colspan: '6', class: 'muted' }, both(P.noRows))));
+    tbody.append(el('tr', null, el('td', { colspan: '6', class: 'muted' }, both(C('noRows')))));
   }
   for (const row of rows) {
     const ackParts = [];
@@ -201,7 +200,7 @@ function renderStatus(view) {
           el(
             'tr',
             null,
-            [P.member, P.state, P.acknowledged, P.failure, P.ladder, P.phoneTask].map((t) => el('th', { scope: 'col' }, both(t))),
+            [C('member'), P.state, P.acknowledged, P.failure, C('escalation'), C('phoneTask')].map((t) => el('th', { scope: 'col' }, both(t))),
           ),
         ),
         tbody,

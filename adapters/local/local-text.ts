@@ -1,0 +1,111 @@
+/**
+ * The shared words (src/i18n) as the local page receives them, so that it says what Slack and Teams say and keeps
+ * no copy of its own. Tables go as they are. A text that src/i18n builds with a function goes as a template: the
+ * function is called here with placeholders ("{who}"), and the page fills them in (public/js/i18n.js, fmt()).
+ * Counts are formatted by the function itself, so a count is passed as a marker number and its formatted form
+ * replaced by the placeholder. Texts that depend on the configuration (durations, levels) come with the form.
+ */
+import type { TargetOptions } from '../../src/commands/status.js';
+import type { Severity } from '../../src/domain/classification.js';
+import { CT, moreNames, reminderText } from '../../src/i18n/chat-text.js';
+import { FAILURE_TEXT } from '../../src/i18n/failure-text.js';
+import { durationText, noEscalateOption, severityDefaultText } from '../../src/i18n/form-text.js';
+import {
+  CALL_OUTCOME_TEXT,
+  claimedByText,
+  contactOfText,
+  openTasksText,
+  PHONE_STATE_TEXT,
+  reachedText,
+  redScript,
+  standardScript,
+} from '../../src/i18n/phone-text.js';
+import {
+  CATEGORY_TEXT,
+  ERROR_TEXT,
+  formatCount,
+  SEVERITY_TEXT,
+  SOURCE_TEXT,
+  STATE_TEXT,
+  T,
+  TLP_TEXT,
+  VIA_TEXT,
+  type Bilingual,
+} from '../../src/i18n/text.js';
+
+/** Numbers no text contains by itself: each stands for one count placeholder until it is replaced. */
+const MARK_K = 987_654_321;
+const MARK_N = 987_654_322;
+
+/** The text with each marker count (as formatCount wrote it) turned into its placeholder. */
+function countPlaceholders(t: Bilingual, marks: Record<string, number>): Bilingual {
+  let { ja, en } = t;
+  for (const [name, n] of Object.entries(marks)) {
+    ja = ja.replaceAll(formatCount(n), `{${name}}`);
+    en = en.replaceAll(formatCount(n), `{${name}}`);
+  }
+  return { ja, en };
+}
+
+/** A bilingual argument that is the same placeholder in both languages (the page fills in each language's value). */
+const slot = (name: string): Bilingual => ({ ja: `{${name}}`, en: `{${name}}` });
+
+/** The templated texts, with placeholders in braces. */
+export const TEMPLATE_TEXT = {
+  claimedBy: claimedByText('{who}'),
+  reached: reachedText('{who}', '{at}'),
+  contactOf: countPlaceholders(contactOfText(MARK_K, MARK_N), { k: MARK_K, n: MARK_N }),
+  /** openTasksOne for exactly one task, openTasks otherwise. */
+  openTasksOne: openTasksText(1),
+  openTasks: countPlaceholders(openTasksText(MARK_N), { n: MARK_N }),
+  moreNames: countPlaceholders(moreNames(MARK_N), { n: MARK_N }),
+  reminder: reminderText('{advisoryId}', '{title}', '{deadline}'),
+  standardScript: standardScript(slot('secretariat'), '{advisoryId}', slot('title')),
+  redScript: redScript(slot('secretariat'), slot('title')),
+} satisfies Record<string, Bilingual>;
+
+/** GET /local/api/i18n: every shared table the page reads, and the templates. Data only. */
+export const LOCAL_I18N = {
+  TLP_TEXT,
+  SEVERITY_TEXT,
+  CATEGORY_TEXT,
+  SOURCE_TEXT,
+  STATE_TEXT,
+  VIA_TEXT,
+  T,
+  ERROR_TEXT,
+  CT,
+  PHONE_STATE_TEXT,
+  CALL_OUTCOME_TEXT,
+  FAILURE_TEXT,
+  TEMPLATE_TEXT,
+};
+
+/** The deadlines the form offers besides the severity's default, as the Slack modal and the Teams dialog do. */
+export const DEADLINE_CHOICES_MINUTES = [15, 30, 60, 120, 240, 480, 1440, 4320] as const;
+
+/** GET /local/api/form: the core's options, and the words of src/i18n/form-text.ts that depend on them. */
+export interface LocalFormOptions extends TargetOptions {
+  text: {
+    deadlineChoices: { minutes: number; text: Bilingual }[];
+    /** Per severity: its default deadline ("24時間 / 24 hours"). */
+    defaultDeadline: Partial<Record<Severity, Bilingual>>;
+    /** Per severity: the note on its option ("既定の期限 24時間 / default deadline 24 hours"). */
+    severityDefault: Partial<Record<Severity, Bilingual>>;
+    /** The "do not escalate" checkbox, naming the levels that may skip escalation. */
+    noEscalate: Bilingual;
+  };
+}
+
+export function localFormOptions(options: TargetOptions): LocalFormOptions {
+  const defaults = Object.entries(options.defaultDeadlineMinutes) as [Severity, number][];
+  return {
+    ...options,
+    text: {
+      deadlineChoices: DEADLINE_CHOICES_MINUTES.map((minutes) => ({ minutes, text: durationText(minutes) })),
+      defaultDeadline: Object.fromEntries(defaults.map(([s, m]) => [s, durationText(m)])),
+      severityDefault: Object.fromEntries(defaults.map(([s, m]) => [s, severityDefaultText(m)])),
+      noEscalate: noEscalateOption(options.escalationOptional),
+    },
+  };
+}
