@@ -22,6 +22,7 @@
  * answer never arrives). Authorization headers are recorded, not checked.
  */
 import { createHash } from 'node:crypto';
+import { Waiters, type Found } from './waiters.js';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -203,10 +204,6 @@ interface ActiveFault extends ConnectorFault {
   remaining: number;
 }
 
-interface Waiter {
-  check(): void;
-}
-
 interface Route {
   operation: ConnectorOperation;
   conversationId?: string;
@@ -304,7 +301,7 @@ export async function startFakeConnector(options: StartFakeConnectorOptions = {}
   const conversations = new Map<string, ConversationConfig>();
   const activitiesByConversation = new Map<string, StoredActivity[]>();
   const created: Array<{ id: string; memberId: string; tenantId: string | undefined }> = [];
-  const waiters = new Set<Waiter>();
+  const waiters = new Waiters<RecordedConnectorCall>('fake-bot-connector', calls, summarise);
   let seq = 0;
   let lastId = 0;
 
@@ -314,7 +311,7 @@ export async function startFakeConnector(options: StartFakeConnectorOptions = {}
   };
 
   const notify = (): void => {
-    for (const w of [...waiters]) w.check();
+    waiters.notify();
   };
 
   const config = (id: string): Required<Pick<ConversationConfig, 'exists' | 'botMember'>> & ConversationConfig => {
@@ -565,44 +562,8 @@ export async function startFakeConnector(options: StartFakeConnectorOptions = {}
     activities: (conversationId) => structuredClone((activitiesByConversation.get(baseConversationId(conversationId)) ?? []).filter((a) => !a.deleted)),
     createdConversations: () => structuredClone(created),
 
-    waitFor<T>(
-      predicate: (calls: readonly RecordedConnectorCall[], fake: FakeConnector) => T | false | null | undefined | 0 | '',
-      opts: WaitForOptions = {},
-    ): Promise<T> {
-      const timeoutMs = opts.timeoutMs ?? 5000;
-      return new Promise<T>((resolve, reject) => {
-        // Called only once poll and timer below exist.
-        const finish = (): void => {
-          waiters.delete(waiter);
-          clearInterval(poll);
-          clearTimeout(timer);
-        };
-        const waiter: Waiter = {
-          check: () => {
-            let result: T | false | null | undefined | 0 | '';
-            try {
-              result = predicate(calls, fake);
-            } catch (err) {
-              finish();
-              reject(err instanceof Error ? err : new Error(String(err)));
-              return;
-            }
-            if (result) {
-              finish();
-              resolve(result);
-            }
-          },
-        };
-        waiters.add(waiter);
-        // Polling too, because a predicate may also look at state outside the recorded calls.
-        const poll = setInterval(() => waiter.check(), 10);
-        const timer = setTimeout(() => {
-          finish();
-          const dump = calls.length === 0 ? '  (no calls)' : calls.map((c) => `  ${summarise(c)}`).join('\n');
-          reject(new Error(`fake-bot-connector waitFor${opts.description ? ` (${opts.description})` : ''} timed out after ${timeoutMs} ms; calls so far:\n${dump}`));
-        }, timeoutMs);
-        waiter.check();
-      });
+    waitFor<T>(predicate: (calls: readonly RecordedConnectorCall[], fake: FakeConnector) => Found<T>, opts: WaitForOptions = {}): Promise<T> {
+      return waiters.waitFor(() => predicate(calls, fake), opts);
     },
 
     failNext(fault) {

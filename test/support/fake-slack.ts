@@ -7,6 +7,7 @@
  * channel, including a lost response (the action happens, the answer never arrives).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Waiters, type Found } from './waiters.js';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedCall {
@@ -176,10 +177,6 @@ interface ActiveFault extends FaultSpec {
   remaining: number;
 }
 
-interface Waiter {
-  check(): void;
-}
-
 function tsToMicros(ts: string): number {
   const [sec = '0', frac = ''] = ts.split('.');
   const s = Number(sec);
@@ -274,7 +271,7 @@ export async function startFakeSlack(options: StartFakeSlackOptions = {}): Promi
   const messagesByChannel = new Map<string, StoredMessage[]>();
   const ephemerals: EphemeralMessage[] = [];
   const views = new Map<string, StoredView>();
-  const waiters = new Set<Waiter>();
+  const waiters = new Waiters<RecordedCall>('fake-slack', calls, summarise);
   let seq = 0;
   let lastMicros = 0;
   let viewSeq = 0;
@@ -285,7 +282,7 @@ export async function startFakeSlack(options: StartFakeSlackOptions = {}): Promi
   };
 
   const notify = (): void => {
-    for (const w of [...waiters]) w.check();
+    waiters.notify();
   };
 
   const channelConfig = (id: string): Required<Pick<ChannelConfig, 'exists' | 'archived' | 'botMember' | 'private'>> & ChannelConfig => {
@@ -739,41 +736,8 @@ export async function startFakeSlack(options: StartFakeSlackOptions = {}): Promi
     responseUrl: (name) => `${base}/response/${encodeURIComponent(name)}`,
     responses: (name) => [...(responsePosts.get(name) ?? [])],
 
-    waitFor<T>(predicate: (calls: readonly RecordedCall[], fake: FakeSlack) => T | false | null | undefined | 0 | '', opts: WaitForOptions = {}): Promise<T> {
-      const timeoutMs = opts.timeoutMs ?? 5000;
-      return new Promise<T>((resolve, reject) => {
-        // Called only once poll and timer below exist.
-        const finish = (): void => {
-          waiters.delete(waiter);
-          clearInterval(poll);
-          clearTimeout(timer);
-        };
-        const waiter: Waiter = {
-          check: () => {
-            let result: T | false | null | undefined | 0 | '';
-            try {
-              result = predicate(calls, fake);
-            } catch (err) {
-              finish();
-              reject(err instanceof Error ? err : new Error(String(err)));
-              return;
-            }
-            if (result) {
-              finish();
-              resolve(result);
-            }
-          },
-        };
-        waiters.add(waiter);
-        // Polling too, because a predicate may also look at state outside the recorded calls.
-        const poll = setInterval(() => waiter.check(), 10);
-        const timer = setTimeout(() => {
-          finish();
-          const dump = calls.length === 0 ? '  (no calls)' : calls.map((c) => `  ${summarise(c)}`).join('\n');
-          reject(new Error(`fake-slack waitFor${opts.description ? ` (${opts.description})` : ''} timed out after ${timeoutMs} ms; calls so far:\n${dump}`));
-        }, timeoutMs);
-        waiter.check();
-      });
+    waitFor<T>(predicate: (calls: readonly RecordedCall[], fake: FakeSlack) => Found<T>, opts: WaitForOptions = {}): Promise<T> {
+      return waiters.waitFor(() => predicate(calls, fake), opts);
     },
 
     failNext(method, fault = {}) {
