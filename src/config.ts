@@ -52,6 +52,8 @@ export const ConfigSchema = z
     ESCALATION_FILE: optionalString,
     DATA_DIR: z.string().min(1).default('data'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** auto: readable lines on a terminal, JSON otherwise. */
+    LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
     /** Workspace-wide pace of posts, shared by every worker through BullMQ's global limiter. */
     DELIVERY_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(10),
     DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),

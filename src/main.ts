@@ -24,7 +24,7 @@ import { Directory } from './directory/directory.js';
 import { createLocalWorkspace } from '../adapters/local/local-workspace.js';
 import { loadPolicies } from './policy/load-policies.js';
 import { BotError, isBotError } from './errors.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger, prettyDestination, type Logger } from './log.js';
 import type { ChatPorts } from './ports/chat.js';
 import { openStore } from './store/open-store.js';
 
@@ -50,7 +50,8 @@ export interface RunningBot {
 
 export async function startBot(options: BotOptions): Promise<RunningBot> {
   const config = loadConfig(options.env);
-  const log = options.log ?? createLogger(config.LOG_LEVEL);
+  const pretty = config.LOG_FORMAT === 'pretty' || (config.LOG_FORMAT === 'auto' && process.stdout.isTTY === true);
+  const log = options.log ?? createLogger(config.LOG_LEVEL, pretty ? prettyDestination() : undefined);
   const clock = options.clock ?? systemClock;
 
   const localMode = localWorkspaceMode(config);
