@@ -7,12 +7,13 @@ import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { PhoneAction } from '../../src/commands/phone-task.js';
 import type { Core } from '../../src/core.js';
-import { BODY_MAX, DEADLINE_MAX_MINUTES, TITLE_MAX, type AdvisoryInput } from '../../src/domain/advisory.js';
+import type { AdvisoryInput } from '../../src/domain/advisory.js';
 import type { Actor } from '../../src/domain/platform.js';
 import { isBotError, type BotError, type ErrorCode } from '../../src/errors.js';
 import { ERROR_TEXT, T, formatTokyo, type Bilingual } from '../../src/i18n/text.js';
 import type { Logger } from '../../src/log.js';
 import { displayName } from '../../src/view/build.js';
+import type { FieldError } from '../../src/view/advisory-form-errors.js';
 import { LOCAL_ACTIONS, type LocalAction, type LocalChannel, type LocalError, type LocalMessage, type LocalSession, type LocalUser } from './local-api.js';
 import { REPLY_MAX, type LocalChat } from './local-chat.js';
 import { LOCAL_I18N, localFormOptions } from './local-text.js';
@@ -62,28 +63,6 @@ const TEXT = {
   unknownAction: { ja: '不明な操作です。', en: 'Unknown action.' },
 } satisfies Record<string, Bilingual>;
 
-/** The form's fields as the secretariat reads them, for ADVISORY.INVALID. */
-const FIELD_TEXT: Record<string, Bilingual> = {
-  title: { ja: `件名を1〜${TITLE_MAX}文字で入力してください。`, en: `Enter a title of 1 to ${TITLE_MAX} characters.` },
-  body: { ja: `本文を1〜${BODY_MAX}文字で入力してください。`, en: `Enter a body of 1 to ${BODY_MAX} characters.` },
-  tlp: { ja: 'TLP を選択してください。', en: 'Choose a TLP label.' },
-  severity: { ja: '深刻度を選択してください。', en: 'Choose a severity.' },
-  category: { ja: '種別を選択してください。', en: 'Choose a category.' },
-  source: { ja: '情報源を選択してください。', en: 'Choose a source.' },
-  targets: { ja: '宛先を1つ以上選択してください。', en: 'Choose at least one target.' },
-  ackDeadlineMinutes: {
-    ja: `受領確認期限は1〜${DEADLINE_MAX_MINUTES}分（14日）の整数で指定してください。`,
-    en: `The acknowledgement deadline must be a whole number of minutes from 1 to ${DEADLINE_MAX_MINUTES} (14 days).`,
-  },
-  drill: { ja: '訓練の指定が正しくありません。', en: 'The drill flag is not valid.' },
-  escalate: {
-    ja: 'エスカレーションを止められるのはレベル1・レベル0の注意喚起のみです。',
-    en: 'Escalation can be turned off only for level 1 and level 0 advisories.',
-  },
-};
-const NO_CHANNEL = 'no targeted organisation has a channel';
-const NO_CHANNEL_TEXT: Bilingual = { ja: '選択した宛先にはチャンネルのある構成員がいません。', en: 'None of the chosen targets has a channel.' };
-
 const PHONE_ACTIONS: Record<Exclude<LocalAction, 'advisory_ack'>, PhoneAction> = {
   phone_claim: 'claim',
   phone_reached: 'reached',
@@ -101,20 +80,11 @@ export function statusForCode(code: ErrorCode): number {
   return 409;
 }
 
-/** Field → bilingual message, from the issues the core reports (`targets.members` counts as `targets`). */
-export function fieldsOfIssues(issues: unknown): Record<string, Bilingual> {
+/** Field → bilingual message, the first the core reports for each field. */
+export function fieldsOf(errors: unknown): Record<string, Bilingual> {
   const fields: Record<string, Bilingual> = {};
-  if (!Array.isArray(issues)) return fields;
-  for (const issue of issues as { path?: unknown; message?: unknown }[]) {
-    const path = typeof issue.path === 'string' ? issue.path : '';
-    const message = typeof issue.message === 'string' ? issue.message : '';
-    const field = path.split('.')[0] || 'form';
-    if (fields[field]) continue;
-    fields[field] =
-      field === 'targets' && message === NO_CHANNEL
-        ? NO_CHANNEL_TEXT
-        : (FIELD_TEXT[field] ?? { ja: `${TEXT.invalid.ja} ${message}`.trim(), en: message || TEXT.invalid.en });
-  }
+  if (!Array.isArray(errors)) return fields;
+  for (const e of errors as FieldError[]) fields[e.field] ??= e.message;
   return fields;
 }
 
@@ -123,7 +93,7 @@ export function localErrorOf(err: BotError): { status: number; body: LocalError 
   const status = statusForCode(err.code);
   let message: Bilingual = ERROR_TEXT[err.code];
   let fields: Record<string, Bilingual> | undefined;
-  if (err.code === 'ADVISORY.INVALID') fields = fieldsOfIssues(err.detail['issues']);
+  if (err.code === 'ADVISORY.INVALID') fields = fieldsOf(err.detail['fields']);
   if (err.code === 'DIRECTORY.UNKNOWN_TARGET') {
     const unknown = [...strings(err.detail['unknownGroups']), ...strings(err.detail['unknownMembers'])].join(', ');
     message = { ja: `${message.ja} ${unknown}`, en: `${message.en} ${unknown}` };

@@ -1,18 +1,11 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextElement, PlainTextOption } from '@slack/types';
 import type { LocalisedName } from '../../src/directory/schema.js';
 import { CATEGORIES, SEVERITIES, SOURCES, TLP_LEVELS, type Severity } from '../../src/domain/classification.js';
-import { AdvisoryInput, BODY_MAX, TITLE_MAX, type ValidAdvisoryInput } from '../../src/domain/advisory.js';
-import { ESCALATION_OPTIONAL } from '../../src/domain/escalation.js';
+import { TITLE_MAX, type AdvisoryInput, type ValidAdvisoryInput } from '../../src/domain/advisory.js';
+import { validateAdvisoryForm, type AdvisoryField } from '../../src/view/advisory-form-errors.js';
 import { CT } from '../../src/i18n/chat-text.js';
-import {
-  durationText,
-  escalateNotAllowed,
-  FIELD_ERROR,
-  FIELD_NOUN,
-  noEscalateOption,
-  severityDefaultText,
-} from '../../src/i18n/form-text.js';
-import { both, CATEGORY_TEXT, ERROR_TEXT, SEVERITY_TEXT, SOURCE_TEXT, T, TLP_TEXT, type Bilingual } from '../../src/i18n/text.js';
+import { durationText, noEscalateOption, severityDefaultText } from '../../src/i18n/form-text.js';
+import { both, CATEGORY_TEXT, SEVERITY_TEXT, SOURCE_TEXT, T, TLP_TEXT, type Bilingual } from '../../src/i18n/text.js';
 import { truncatePlain } from './mrkdwn.js';
 import { ST } from './slack-text.js';
 
@@ -259,17 +252,20 @@ export type SubmissionResult =
   | { ok: true; input: ValidAdvisoryInput }
   | { ok: false; errors: Record<string, string> };
 
-/** Which block shows the error for a schema path, and which label names it. */
-const FIELD_BLOCK: Record<string, { block: string; label: Bilingual }> = {
-  title: { block: BLOCK.title, label: FIELD_NOUN.title },
-  body: { block: BLOCK.body, label: FIELD_NOUN.body },
-  tlp: { block: BLOCK.tlp, label: FIELD_NOUN.tlp },
-  severity: { block: BLOCK.severity, label: FIELD_NOUN.severity },
-  category: { block: BLOCK.category, label: FIELD_NOUN.category },
-  source: { block: BLOCK.source, label: FIELD_NOUN.source },
-  drill: { block: BLOCK.drill, label: FIELD_NOUN.drill },
-  ackDeadlineMinutes: { block: BLOCK.ackDeadline, label: FIELD_NOUN.ackDeadline },
-  escalate: { block: BLOCK.escalate, label: FIELD_NOUN.escalate },
+/** Which block shows the error of each form field. */
+const BLOCK_OF: Record<AdvisoryField, string> = {
+  title: BLOCK.title,
+  body: BLOCK.body,
+  tlp: BLOCK.tlp,
+  severity: BLOCK.severity,
+  category: BLOCK.category,
+  source: BLOCK.source,
+  targets: BLOCK.targets,
+  groups: BLOCK.groups,
+  members: BLOCK.organisations,
+  ackDeadlineMinutes: BLOCK.ackDeadline,
+  drill: BLOCK.drill,
+  escalate: BLOCK.escalate,
 };
 
 export function parseAdvisorySubmission(values: SubmittedValues): SubmissionResult {
@@ -302,58 +298,13 @@ export function parseAdvisorySubmission(values: SubmittedValues): SubmissionResu
     escalate: !many(BLOCK.escalate, ACTION.escalate).includes(NO_ESCALATE_VALUE),
   };
 
-  const parsed = AdvisoryInput.safeParse(candidate);
-  if (parsed.success) return { ok: true, input: parsed.data };
+  const result = validateAdvisoryForm(candidate);
+  if (result.ok) return result;
 
   const errors: Record<string, string> = {};
-  for (const issue of parsed.error.issues) {
-    const [block, message] = placeIssue(issue, candidate);
+  for (const e of result.errors) {
     // Slack shows one message per block; the first issue of a field is the one to fix first.
-    errors[block] ??= both(message);
+    errors[BLOCK_OF[e.field]] ??= both(e.message);
   }
   return { ok: false, errors };
-}
-
-interface IssueLike {
-  code: string;
-  path: PropertyKey[];
-  maximum?: unknown;
-}
-
-/** Zod does not echo the input in its issues, so "not chosen" vs "not valid" is told from what was read. */
-function placeIssue(issue: IssueLike, candidate: AdvisoryInput): [string, Bilingual] {
-  const [head, sub] = issue.path;
-  if (head === 'targets') {
-    // The "at least one target" refinement is filed under targets.members by the schema, but the remedy is
-    // any of the four target inputs, so it goes on the first of them.
-    if (issue.code === 'custom') return [BLOCK.targets, FIELD_ERROR.noTarget];
-    if (sub === 'groups') return [BLOCK.groups, FIELD_ERROR.invalid(FIELD_NOUN.groups)];
-    if (sub === 'members') return [BLOCK.organisations, FIELD_ERROR.invalid(FIELD_NOUN.organisations)];
-    return [BLOCK.targets, FIELD_ERROR.invalid(FIELD_NOUN.targets)];
-  }
-  // The schema's "only level 1 and 0 may skip escalation" refinement: say which levels, on the checkbox.
-  if (head === 'escalate' && issue.code === 'custom') return [BLOCK.escalate, escalateNotAllowed(ESCALATION_OPTIONAL)];
-  const f = typeof head === 'string' ? FIELD_BLOCK[head] : undefined;
-  // An issue on a path the form has no input for cannot be shown next to a field; the title block is the
-  // top of the form, so the person at least sees it.
-  if (f === undefined) return [BLOCK.title, ERROR_TEXT['ADVISORY.INVALID']];
-  const isText = head === 'title' || head === 'body';
-  switch (issue.code) {
-    case 'too_small':
-      return [f.block, isText ? FIELD_ERROR.required(f.label) : FIELD_ERROR.invalid(f.label)];
-    case 'too_big':
-      return [
-        f.block,
-        isText ? FIELD_ERROR.tooLong(f.label, Number(issue.maximum ?? (head === 'body' ? BODY_MAX : TITLE_MAX))) : FIELD_ERROR.invalid(f.label),
-      ];
-    case 'invalid_value':
-    case 'invalid_type':
-      if (isText) return [f.block, FIELD_ERROR.required(f.label)];
-      return [
-        f.block,
-        (candidate as Record<string, unknown>)[head as string] === undefined ? FIELD_ERROR.choose(f.label) : FIELD_ERROR.invalid(f.label),
-      ];
-    default:
-      return [f.block, FIELD_ERROR.invalid(f.label)];
-  }
 }

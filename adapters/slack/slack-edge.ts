@@ -3,7 +3,8 @@ import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { Actor, MessageRef } from '../../src/domain/platform.js';
 import { isBotError } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
-import { ERROR_TEXT, stacked } from '../../src/i18n/text.js';
+import { both, ERROR_TEXT, stacked } from '../../src/i18n/text.js';
+import type { FieldError } from '../../src/view/advisory-form-errors.js';
 
 /**
  * What the person who pressed or typed sees when something goes wrong. Coded errors get their
@@ -13,9 +14,9 @@ export function messageForError(err: unknown, log: Logger, context: Record<strin
   if (isBotError(err)) {
     log.info({ ...context, code: err.code, detail: err.detail }, 'request refused');
     const base = stacked(ERROR_TEXT[err.code]);
-    const issues = err.detail['issues'];
-    if (err.code === 'ADVISORY.INVALID' && Array.isArray(issues)) {
-      return `${base}\n${issues.map((i: { path: string; message: string }) => `• ${i.path}: ${i.message}`).join('\n')}`;
+    const fields = err.detail['fields'];
+    if (err.code === 'ADVISORY.INVALID' && Array.isArray(fields)) {
+      return `${base}\n${(fields as FieldError[]).map((f) => `• ${both(f.message)}`).join('\n')}`;
     }
     if (err.code === 'DIRECTORY.UNKNOWN_TARGET') {
       const unknown = [...((err.detail['unknownGroups'] as string[]) ?? []), ...((err.detail['unknownMembers'] as string[]) ?? [])];

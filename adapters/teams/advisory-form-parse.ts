@@ -1,7 +1,6 @@
-import { AdvisoryInput, BODY_MAX, TITLE_MAX, type ValidAdvisoryInput } from '../../src/domain/advisory.js';
-import { ESCALATION_OPTIONAL } from '../../src/domain/escalation.js';
-import { escalateNotAllowed, FIELD_ERROR, FIELD_NOUN } from '../../src/i18n/form-text.js';
-import { both, ERROR_TEXT, type Bilingual } from '../../src/i18n/text.js';
+import type { AdvisoryInput, ValidAdvisoryInput } from '../../src/domain/advisory.js';
+import { both } from '../../src/i18n/text.js';
+import { validateAdvisoryForm, type AdvisoryField } from '../../src/view/advisory-form-errors.js';
 import {
   DEADLINE_DEFAULT,
   FORM_INPUT,
@@ -17,17 +16,20 @@ import {
 
 export type FormResult = { ok: true; input: ValidAdvisoryInput } | { ok: false; errors: FormError[] };
 
-/** Which input shows the error for a schema path, and which noun names it. */
-const FIELD_INPUT: Record<string, { input: FormInputId; label: Bilingual }> = {
-  title: { input: FORM_INPUT.title, label: FIELD_NOUN.title },
-  body: { input: FORM_INPUT.body, label: FIELD_NOUN.body },
-  tlp: { input: FORM_INPUT.tlp, label: FIELD_NOUN.tlp },
-  severity: { input: FORM_INPUT.severity, label: FIELD_NOUN.severity },
-  category: { input: FORM_INPUT.category, label: FIELD_NOUN.category },
-  source: { input: FORM_INPUT.source, label: FIELD_NOUN.source },
-  drill: { input: FORM_INPUT.drill, label: FIELD_NOUN.drill },
-  ackDeadlineMinutes: { input: FORM_INPUT.ackDeadline, label: FIELD_NOUN.ackDeadline },
-  escalate: { input: FORM_INPUT.noEscalate, label: FIELD_NOUN.escalate },
+/** Which input shows the error of each form field. */
+const INPUT_OF: Record<AdvisoryField, FormInputId> = {
+  title: FORM_INPUT.title,
+  body: FORM_INPUT.body,
+  tlp: FORM_INPUT.tlp,
+  severity: FORM_INPUT.severity,
+  category: FORM_INPUT.category,
+  source: FORM_INPUT.source,
+  targets: FORM_INPUT.targets,
+  groups: FORM_INPUT.groups,
+  members: FORM_INPUT.organisations,
+  ackDeadlineMinutes: FORM_INPUT.ackDeadline,
+  drill: FORM_INPUT.drill,
+  escalate: FORM_INPUT.noEscalate,
 };
 
 /**
@@ -64,56 +66,7 @@ export function parseAdvisoryForm(data: Record<string, unknown>): FormResult {
     escalate: !toggled(FORM_INPUT.noEscalate),
   };
 
-  const parsed = AdvisoryInput.safeParse(candidate);
-  if (parsed.success) return { ok: true, input: parsed.data };
-
-  const errors: FormError[] = [];
-  const seen = new Set<string>();
-  for (const issue of parsed.error.issues) {
-    const [field, message] = placeIssue(issue, candidate);
-    const error = { field, message: both(message) };
-    const key = `${error.field}\u0000${error.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    errors.push(error);
-  }
-  return { ok: false, errors };
-}
-
-interface IssueLike {
-  code: string;
-  path: PropertyKey[];
-  maximum?: unknown;
-}
-
-/** Zod does not echo the input in its issues, so "not chosen" vs "not valid" is told from what was read. */
-function placeIssue(issue: IssueLike, candidate: AdvisoryInput): [FormInputId, Bilingual] {
-  const [head, sub] = issue.path;
-  if (head === 'targets') {
-    // The "at least one target" refinement is filed under targets.members; the remedy is any target input.
-    if (issue.code === 'custom') return [FORM_INPUT.targets, FIELD_ERROR.noTarget];
-    if (sub === 'groups') return [FORM_INPUT.groups, FIELD_ERROR.invalid(FIELD_NOUN.groups)];
-    if (sub === 'members') return [FORM_INPUT.organisations, FIELD_ERROR.invalid(FIELD_NOUN.organisations)];
-    return [FORM_INPUT.targets, FIELD_ERROR.invalid(FIELD_NOUN.targets)];
-  }
-  if (head === 'escalate' && issue.code === 'custom') return [FORM_INPUT.noEscalate, escalateNotAllowed(ESCALATION_OPTIONAL)];
-  const f = typeof head === 'string' ? FIELD_INPUT[head] : undefined;
-  // An issue on a path the form has no input for goes on the first input, so the person at least sees it.
-  if (f === undefined) return [FORM_INPUT.title, ERROR_TEXT['ADVISORY.INVALID']];
-  const isText = head === 'title' || head === 'body';
-  switch (issue.code) {
-    case 'too_small':
-      return [f.input, isText ? FIELD_ERROR.required(f.label) : FIELD_ERROR.invalid(f.label)];
-    case 'too_big':
-      return [
-        f.input,
-        isText ? FIELD_ERROR.tooLong(f.label, Number(issue.maximum ?? (head === 'body' ? BODY_MAX : TITLE_MAX))) : FIELD_ERROR.invalid(f.label),
-      ];
-    case 'invalid_value':
-    case 'invalid_type':
-      if (isText) return [f.input, FIELD_ERROR.required(f.label)];
-      return [f.input, (candidate as Record<string, unknown>)[head as string] === undefined ? FIELD_ERROR.choose(f.label) : FIELD_ERROR.invalid(f.label)];
-    default:
-      return [f.input, FIELD_ERROR.invalid(f.label)];
-  }
+  const result = validateAdvisoryForm(candidate);
+  if (result.ok) return result;
+  return { ok: false, errors: result.errors.map((e) => ({ field: INPUT_OF[e.field], message: both(e.message) })) };
 }

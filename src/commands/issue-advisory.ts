@@ -1,5 +1,4 @@
 import {
-  AdvisoryInput,
   formatAdvisoryId,
   policyFor,
   type Advisory,
@@ -9,6 +8,8 @@ import { newDelivery, type Delivery } from '../domain/delivery.js';
 import type { Actor } from '../domain/platform.js';
 import type { Organisation } from '../directory/schema.js';
 import { BotError } from '../errors.js';
+import { FIELD_ERROR } from '../i18n/form-text.js';
+import { validateAdvisoryForm, type FieldError } from '../view/advisory-form-errors.js';
 import { requireSecretariat } from './authorise.js';
 import type { CoreDeps } from './deps.js';
 
@@ -31,18 +32,14 @@ const TOKYO_YEAR = new Intl.DateTimeFormat('en', { timeZone: 'Asia/Tokyo', year:
 
 export async function issueAdvisory(deps: CoreDeps, req: IssueRequest): Promise<IssueResult> {
   await requireSecretariat(deps, req.actor, 'advisory.issue');
-  const parsed = AdvisoryInput.safeParse(req.input);
-  if (!parsed.success) {
-    throw new BotError('ADVISORY.INVALID', 'advisory input is not valid', {
-      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    });
-  }
-  const input = parsed.data;
+  const parsed = validateAdvisoryForm(req.input);
+  // `fields` carries the same field messages every platform's form shows (see view/advisory-form-errors.ts).
+  if (!parsed.ok) throw new BotError('ADVISORY.INVALID', 'advisory input is not valid', { fields: parsed.errors });
+  const input = parsed.input;
   const { recipients, withoutChannel } = deps.directory.resolveTargets(input.targets);
   if (recipients.length === 0) {
-    throw new BotError('ADVISORY.INVALID', 'no targeted organisation has a channel', {
-      issues: [{ path: 'targets', message: 'no targeted organisation has a channel' }],
-    });
+    const fields: FieldError[] = [{ field: 'targets', message: FIELD_ERROR.noChannel }];
+    throw new BotError('ADVISORY.INVALID', 'no targeted organisation has a channel', { fields });
   }
 
   const now = deps.clock.now();

@@ -65,4 +65,5 @@ export const FIELD_ERROR = {
     en: 'Choose at least one target (all members, observers, a group or an organisation).',
   } satisfies Bilingual,
   invalid: (field: Bilingual): Bilingual => ({ ja: `${field.ja}の値が正しくありません。`, en: `The ${field.en} is not valid.` }),
+  noChannel: { ja: '選択した宛先にはチャンネルのある構成員がいません。', en: 'None of the chosen targets has a channel.' } satisfies Bilingual,
 };
