@@ -16,29 +16,12 @@ import { postMetadata, renderMessage } from '../../../adapters/slack/slack-block
 import { renderOncallList, renderStatus } from '../../../adapters/slack/status-blocks.js';
 import { TLP_COLOUR, TLP_LEVELS } from '../../../src/domain/classification.js';
 import { BODY_MAX } from '../../../src/domain/advisory.js';
-import type { AdvisoryView, OncallListView, PhoneTaskView, ReminderView, StatusRow, StatusView } from '../../../src/view/views.js';
+import type { OncallListView, PhoneTaskView, ReminderView, StatusRow, StatusView } from '../../../src/view/views.js';
+import { anAdvisoryView } from '../../support/view-fixtures.js';
 
 const HOSTILE = '<!channel> @here <@U0ATTACK> <#C0ATTACK> <https://evil.example|銀行> & co';
 
-function advisory(over: Partial<AdvisoryView> = {}): AdvisoryView {
-  return {
-    advisoryId: 'ADV-2026-0042',
-    deliveryId: 'dlv-0001',
-    title: '電子カルテシステムの脆弱性について',
-    body: '厚生労働省より、以下の脆弱性について注意喚起がありました。\n対象製品をご確認ください。',
-    tlp: 'TLP:AMBER',
-    severity: 'level3',
-    category: 'vulnerability',
-    source: 'mhlw',
-    drill: false,
-    issuedAt: '2026-11-25T09:00:00.000Z',
-    ackDeadline: '2026-11-25T10:00:00.000Z',
-    memberName: { ja: '日本病院会', en: 'Japan Hospital Association' },
-    audience: 'channel',
-    alsoSeenBy: [],
-    ...over,
-  };
-}
+const advisory = anAdvisoryView;
 
 /** Every text Slack would parse as mrkdwn, wherever it sits in the blocks. */
 function mrkdwnTexts(value: unknown): string[] {

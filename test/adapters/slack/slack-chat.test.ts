@@ -7,6 +7,7 @@ import { toChatError } from '../../../adapters/slack/slack-errors.js';
 import { ChatError, type OutboundView } from '../../../src/ports/chat.js';
 import type { AdvisoryView, PhoneTaskView } from '../../../src/view/views.js';
 import { startFakeSlack, type FakeSlack } from '../../support/fake-slack.js';
+import { aChatTestView } from '../../support/view-fixtures.js';
 
 /** A stand-in renderer: these tests are about talking to Slack, not about Block Kit. */
 const render: SlackRender = (m) => {
@@ -26,25 +27,7 @@ const render: SlackRender = (m) => {
 
 const advisoryPost = (v: AdvisoryView): OutboundView => ({ kind: 'advisory', view: v });
 
-function view(deliveryId: string, patch: Partial<AdvisoryView> = {}): AdvisoryView {
-  return {
-    advisoryId: 'ADV-1',
-    deliveryId,
-    title: 'Patch the VPN appliance',
-    body: 'CVE-2025-0001 is exploited in the wild.',
-    tlp: 'TLP:AMBER',
-    severity: 'level3',
-    category: 'vulnerability',
-    source: 'nisc',
-    drill: false,
-    issuedAt: '2025-01-01T00:00:00.000Z',
-    ackDeadline: '2025-01-01T06:00:00.000Z',
-    memberName: { ja: '医療機関A', en: 'Hospital A' },
-    audience: 'channel',
-    alsoSeenBy: [],
-    ...patch,
-  };
-}
+const view = aChatTestView;
 
 function phoneTask(patch: Partial<PhoneTaskView> = {}): PhoneTaskView {
   return {

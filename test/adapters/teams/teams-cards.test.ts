@@ -22,7 +22,6 @@ import type { TargetOptions } from '../../../src/commands/status.js';
 import { TLP_LEVELS, type Tlp } from '../../../src/domain/classification.js';
 import { BODY_MAX, TITLE_MAX } from '../../../src/domain/advisory.js';
 import type {
-  AdvisoryView,
   NoticeView,
   OncallListView,
   PhoneTaskView,
@@ -31,30 +30,13 @@ import type {
   StatusView,
 } from '../../../src/view/views.js';
 import { assertInert, elements, markdownTexts, unescapeCardText } from './card-helpers.js';
+import { anAdvisoryView } from '../../support/view-fixtures.js';
 
 const e = escapeCardText;
 /** Markdown links, emphasis, a mention, a heading, and an attempt to break out of the JSON string. */
 const HOSTILE = '[銀行](https://evil.example) **緊急** <at>Secretariat</at>\n# 見出し\n"}],"actions":[{"type":"Action.OpenUrl","url":"https://evil.example"}]}';
 
-function advisory(over: Partial<AdvisoryView> = {}): AdvisoryView {
-  return {
-    advisoryId: 'ADV-2026-0042',
-    deliveryId: 'dlv-0001',
-    title: '電子カルテシステムの脆弱性について',
-    body: '厚生労働省より、以下の脆弱性について注意喚起がありました。\n対象製品をご確認ください。',
-    tlp: 'TLP:AMBER',
-    severity: 'level3',
-    category: 'vulnerability',
-    source: 'mhlw',
-    drill: false,
-    issuedAt: '2026-11-25T09:00:00.000Z',
-    ackDeadline: '2026-11-25T10:00:00.000Z',
-    memberName: { ja: '日本病院会', en: 'Japan Hospital Association' },
-    audience: 'channel',
-    alsoSeenBy: [],
-    ...over,
-  };
-}
+const advisory = anAdvisoryView;
 
 function reminder(over: Partial<ReminderView> = {}): ReminderView {
   return {

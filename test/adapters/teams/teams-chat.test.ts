@@ -7,6 +7,7 @@ import type { ConversationRecord } from '../../../src/domain/conversation.js';
 import { ChatError, type OutboundView, type PostTarget } from '../../../src/ports/chat.js';
 import type { AdvisoryView } from '../../../src/view/views.js';
 import { startFakeConnector, type FakeConnector } from '../../support/fake-bot-connector.js';
+import { aChatTestView } from '../../support/view-fixtures.js';
 
 const ADAPTIVE = 'application/vnd.microsoft.card.adaptive';
 const TENANT = '6f0d2c1e-0000-4000-8000-00000000a001';
@@ -24,25 +25,7 @@ const render: TeamsRender = (m) => {
   };
 };
 
-function view(deliveryId: string, patch: Partial<AdvisoryView> = {}): AdvisoryView {
-  return {
-    advisoryId: 'ADV-1',
-    deliveryId,
-    title: 'Patch the VPN appliance',
-    body: 'CVE-2025-0001 is exploited in the wild.',
-    tlp: 'TLP:AMBER',
-    severity: 'level3',
-    category: 'vulnerability',
-    source: 'nisc',
-    drill: false,
-    issuedAt: '2025-01-01T00:00:00.000Z',
-    ackDeadline: '2025-01-01T06:00:00.000Z',
-    memberName: { ja: '医療機関A', en: 'Hospital A' },
-    audience: 'channel',
-    alsoSeenBy: [],
-    ...patch,
-  };
-}
+const view = aChatTestView;
 
 const advisory = (deliveryId: string, patch: Partial<AdvisoryView> = {}): OutboundView => ({ kind: 'advisory', view: view(deliveryId, patch) });
 
