@@ -2,12 +2,12 @@ import { tlpAllowsChannelPost, tlpForbidsSharedChannel } from '../domain/classif
 import { beginPostAttempt, markFailed, markPosted, type Delivery } from '../domain/delivery.js';
 import type { Advisory } from '../domain/advisory.js';
 import type { MessageRef } from '../domain/platform.js';
-import { BotError } from '../errors.js';
 import { ChatError, type ChatPort, type PostTarget } from '../ports/chat.js';
 import { advisoryView } from '../view/build.js';
 import type { CoreDeps } from './deps.js';
 import { contactUserId } from '../directory/schema.js';
 import { transitionDelivery } from './delivery-cas.js';
+import { loadDelivery } from './load.js';
 import { startLadder } from './escalate.js';
 
 export type DeliverOutcome = { outcome: 'posted' | 'already' } | { outcome: 'failed'; code: string };
@@ -22,10 +22,7 @@ export const LOOKBACK_MS = 5 * 60_000;
  * permanent failures mark the delivery failed, alert the secretariat and go straight to the phone.
  */
 export async function deliverAdvisory(deps: CoreDeps, deliveryId: string): Promise<DeliverOutcome> {
-  const delivery = await deps.store.getDelivery(deliveryId);
-  if (!delivery) throw new BotError('DELIVERY.NOT_FOUND', 'delivery not found', { deliveryId });
-  const advisory = await deps.store.getAdvisory(delivery.advisoryId);
-  if (!advisory) throw new BotError('ADVISORY.NOT_FOUND', 'advisory of delivery not found', { deliveryId });
+  const { delivery, advisory } = await loadDelivery(deps, deliveryId);
   if (delivery.state === 'failed') {
     // We may have stopped right after marking it failed: make sure what follows a failure was scheduled.
     await afterFailure(deps, advisory, delivery);
@@ -52,14 +49,7 @@ export async function deliverAdvisory(deps: CoreDeps, deliveryId: string): Promi
   const attempt = await transitionDelivery(deps.store, delivery.id, (d) => beginPostAttempt(d, deps.clock.now()));
   if (!attempt.changed) return { outcome: 'already' };
 
-  const org = deps.directory.organisation(delivery.memberId);
-  const view = advisoryView(
-    advisory,
-    attempt.next,
-    org?.name ?? { ja: delivery.memberId, en: delivery.memberId },
-    [],
-    tlpAllowsChannelPost(advisory.tlp) ? 'channel' : 'direct',
-  );
+  const view = advisoryView(advisory, attempt.next, deps.directory.memberName(delivery.memberId), []);
   const since = new Date(new Date(advisory.issuedAt).getTime() - LOOKBACK_MS);
   const messages: MessageRef[] = [];
   const refused: { target: PostTarget; code: string }[] = [];

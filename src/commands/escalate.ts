@@ -3,7 +3,6 @@ import { markLadderStep, type Delivery } from '../domain/delivery.js';
 import { ladder, nextStep, stepKey, type LadderStep, type StepKind } from '../domain/escalation.js';
 import { advanceContact, newPhoneTask, withMessages, type PhoneTask } from '../domain/phone-task.js';
 import type { MessageRef } from '../domain/platform.js';
-import { BotError } from '../errors.js';
 import type { OutboundView, PostTarget } from '../ports/chat.js';
 import { phoneTaskView } from '../view/phone-task-view.js';
 import { displayName } from '../view/build.js';
@@ -12,6 +11,8 @@ import { contactUserId } from '../directory/schema.js';
 import { transitionDelivery } from './delivery-cas.js';
 import { LOOKBACK_MS } from './deliver.js';
 import { transitionPhoneTask } from './phone-task-cas.js';
+import { loadDelivery } from './load.js';
+import type { PhoneTaskView } from '../view/views.js';
 
 export interface StepRequest {
   deliveryId: string;
@@ -50,11 +51,8 @@ export async function startLadder(deps: CoreDeps, advisory: Advisory, delivery: 
  * own earlier post by key before posting, so nothing is lost and nothing is doubled.
  */
 export async function runEscalationStep(deps: CoreDeps, req: StepRequest): Promise<StepOutcome> {
-  const delivery = await deps.store.getDelivery(req.deliveryId);
-  if (!delivery) throw new BotError('DELIVERY.NOT_FOUND', 'delivery not found', { deliveryId: req.deliveryId });
+  const { delivery, advisory } = await loadDelivery(deps, req.deliveryId);
   if (delivery.escalationToken !== req.token || delivery.state === 'acknowledged') return 'stale';
-  const advisory = await deps.store.getAdvisory(delivery.advisoryId);
-  if (!advisory) throw new BotError('ADVISORY.NOT_FOUND', 'advisory of delivery not found', { deliveryId: delivery.id });
 
   const key = stepKey(req);
   const now = deps.clock.now().toISOString();
@@ -120,7 +118,6 @@ async function remind(deps: CoreDeps, advisory: Advisory, delivery: Delivery, re
     .contactsInOrder(delivery.memberId)
     .map((c) => contactUserId(c, platform))
     .filter((id): id is string => Boolean(id));
-  const org = deps.directory.organisation(delivery.memberId);
   const view: OutboundView = {
     kind: 'reminder',
     view: {
@@ -130,7 +127,7 @@ async function remind(deps: CoreDeps, advisory: Advisory, delivery: Delivery, re
       tlp: advisory.tlp,
       drill: advisory.drill,
       ackDeadline: advisory.ackDeadline,
-      memberName: org?.name ?? { ja: delivery.memberId, en: delivery.memberId },
+      memberName: deps.directory.memberName(delivery.memberId),
       mention,
     },
   };
@@ -151,14 +148,13 @@ async function remind(deps: CoreDeps, advisory: Advisory, delivery: Delivery, re
   return 'ran';
 }
 
-export async function renderPhoneTask(deps: CoreDeps, advisory: Advisory, task: PhoneTask): Promise<OutboundView> {
-  const org = deps.directory.organisation(task.memberId);
+export async function renderPhoneTask(deps: CoreDeps, advisory: Advisory, task: PhoneTask): Promise<{ kind: 'phone_task'; view: PhoneTaskView }> {
   return {
     kind: 'phone_task',
     view: phoneTaskView(
       advisory,
       task,
-      org?.name ?? { ja: task.memberId, en: task.memberId },
+      deps.directory.memberName(task.memberId),
       deps.directory.contactsInOrder(task.memberId),
       deps.directory.secretariatName(),
     ),
@@ -195,7 +191,6 @@ async function nextContact(deps: CoreDeps, delivery: Delivery, index: number): P
 async function alertSecretariat(deps: CoreDeps, advisory: Advisory, delivery: Delivery, req: StepRequest, retrying: boolean): Promise<void> {
   const task = await deps.store.getPhoneTask(`${delivery.id}.phone`);
   const contacts = deps.directory.contactsInOrder(delivery.memberId);
-  const org = deps.directory.organisation(delivery.memberId);
   const message: OutboundView = {
     kind: 'notice',
     view: {
@@ -204,7 +199,7 @@ async function alertSecretariat(deps: CoreDeps, advisory: Advisory, delivery: De
       title: advisory.title,
       tlp: advisory.tlp,
       drill: advisory.drill,
-      memberName: org?.name ?? { ja: delivery.memberId, en: delivery.memberId },
+      memberName: deps.directory.memberName(delivery.memberId),
       deliveryState: delivery.state,
       wrongNumbers: (task?.attempts ?? []).filter((a) => a.outcome === 'wrong_number').map((a) => contacts[a.contactIndex]?.name ?? `#${a.contactIndex + 1}`),
       attempts: task?.attempts.length ?? 0,

@@ -3,6 +3,7 @@ import type { PostTarget } from '../ports/chat.js';
 import type { NoticeView } from '../view/views.js';
 import { displayName } from '../view/build.js';
 import type { CoreDeps } from './deps.js';
+import { loadDelivery } from './load.js';
 
 /**
  * Post a notice into every secretariat channel on a platform this process can reach. The key makes
@@ -25,18 +26,15 @@ async function toSecretariat(deps: CoreDeps, notice: NoticeView, key: string, si
 }
 
 export async function alertDeliveryFailed(deps: CoreDeps, deliveryId: string): Promise<number> {
-  const delivery = await deps.store.getDelivery(deliveryId);
-  if (!delivery) throw new BotError('DELIVERY.NOT_FOUND', 'delivery not found', { deliveryId });
+  const { delivery, advisory } = await loadDelivery(deps, deliveryId);
   if (delivery.state !== 'failed') return 0;
-  const advisory = await deps.store.getAdvisory(delivery.advisoryId);
-  if (!advisory) throw new BotError('ADVISORY.NOT_FOUND', 'advisory of delivery not found', { deliveryId });
   return toSecretariat(deps, {
     kind: 'delivery_failed',
     advisoryId: advisory.id,
     title: advisory.title,
     tlp: advisory.tlp,
     drill: advisory.drill,
-    memberName: deps.directory.organisation(delivery.memberId)?.name ?? { ja: delivery.memberId, en: delivery.memberId },
+    memberName: deps.directory.memberName(delivery.memberId),
     reason: delivery.failure?.code ?? 'unknown',
   }, `${delivery.id}.failed`, new Date(delivery.updatedAt));
 }

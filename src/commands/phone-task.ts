@@ -121,7 +121,7 @@ export async function oncallList(deps: CoreDeps, actor: Actor): Promise<OncallLi
     rows.push({
       task,
       advisory,
-      memberName: deps.directory.organisation(task.memberId)?.name ?? { ja: task.memberId, en: task.memberId },
+      memberName: deps.directory.memberName(task.memberId),
       contacts: deps.directory.contactsInOrder(task.memberId).length,
     });
   }

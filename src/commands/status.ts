@@ -17,7 +17,7 @@ export async function statusOf(deps: CoreDeps, actor: Actor, advisoryIdText: str
   const deliveries = await deps.store.listDeliveries(advisory.id);
   const tasks = await deps.store.listPhoneTasks(advisory.id);
   const nameOf = (memberId: string): LocalisedName =>
-    deps.directory.organisation(memberId)?.name ?? { ja: memberId, en: memberId };
+    deps.directory.memberName(memberId);
   const contactsOf = (memberId: string) => deps.directory.contactsInOrder(memberId).length;
   return statusView(advisory, deliveries, nameOf, tasks, contactsOf);
 }

@@ -112,6 +112,11 @@ export class Directory {
     return this.#oncallUsers.has(actorKey(actor));
   }
 
+  /** The organisation's name for messages; its id when it has left the directory since the advisory went out. */
+  memberName(id: string): LocalisedName {
+    return this.organisation(id)?.name ?? { ja: id, en: id };
+  }
+
   /** Who the phone staff say they are calling for. */
   secretariatName(): LocalisedName {
     return this.#secretariatName;

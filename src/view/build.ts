@@ -1,4 +1,5 @@
 import type { Advisory } from '../domain/advisory.js';
+import { tlpAllowsChannelPost } from '../domain/classification.js';
 import type { Acknowledgement } from '../domain/audit.js';
 import type { Delivery, DeliveryState } from '../domain/delivery.js';
 import type { Actor } from '../domain/platform.js';
@@ -20,7 +21,6 @@ export function advisoryView(
   delivery: Delivery,
   memberName: LocalisedName,
   acks: Acknowledgement[],
-  audience: AdvisoryView['audience'],
 ): AdvisoryView {
   const first = delivery.acknowledged;
   const firstKey = first ? `${first.actor.platform}/${first.actor.userId}` : undefined;
@@ -37,7 +37,8 @@ export function advisoryView(
     issuedAt: advisory.issuedAt,
     ackDeadline: advisory.ackDeadline,
     memberName,
-    audience,
+    // TLP:RED goes by direct message to named people: the message says not to forward it.
+    audience: tlpAllowsChannelPost(advisory.tlp) ? 'channel' : 'direct',
     acknowledged: first ? { by: displayName(first.actor), at: first.at, via: first.via } : undefined,
     alsoSeenBy: acks
       .filter((a) => `${a.actor.platform}/${a.actor.userId}` !== firstKey)
