@@ -3,17 +3,16 @@
  * event stream. Transport only, like the Slack and Teams edges: it says who is acting and where,
  * plays the platform's channel membership, and lets the core decide everything else.
  */
-import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { PhoneAction } from '../../src/commands/phone-task.js';
 import type { Core } from '../../src/core.js';
 import type { AdvisoryInput } from '../../src/domain/advisory.js';
 import type { Actor } from '../../src/domain/platform.js';
-import { isBotError, type BotError, type ErrorCode } from '../../src/errors.js';
-import { ERROR_TEXT, T, formatTokyo, type Bilingual } from '../../src/i18n/text.js';
+import type { ErrorCode } from '../../src/errors.js';
+import { T, formatTokyo, type Bilingual } from '../../src/i18n/text.js';
 import type { Logger } from '../../src/log.js';
 import { displayName } from '../../src/view/build.js';
-import type { FieldError } from '../../src/view/advisory-form-errors.js';
+import { errorView, type ErrorView } from '../../src/view/error-view.js';
 import { LOCAL_ACTIONS, type LocalAction, type LocalChannel, type LocalError, type LocalMessage, type LocalSession, type LocalUser } from './local-api.js';
 import { REPLY_MAX, type LocalChat } from './local-chat.js';
 import { LOCAL_I18N, localFormOptions } from './local-text.js';
@@ -80,32 +79,14 @@ export function statusForCode(code: ErrorCode): number {
   return 409;
 }
 
-/** Field → bilingual message, the first the core reports for each field. */
-export function fieldsOf(errors: unknown): Record<string, Bilingual> {
+/** The contract's error body: the view every platform shows, with an HTTP status and fields keyed by name. */
+export function localErrorOf(view: ErrorView): { status: number; body: LocalError } {
+  const status = view.code === 'INTERNAL' ? 500 : statusForCode(view.code);
   const fields: Record<string, Bilingual> = {};
-  if (!Array.isArray(errors)) return fields;
-  for (const e of errors as FieldError[]) fields[e.field] ??= e.message;
-  return fields;
+  // The first problem of each field is the one to fix first.
+  for (const f of view.fields ?? []) fields[f.field] ??= f.message;
+  return { status, body: { error: { code: view.code, message: view.message, ...(view.fields ? { fields } : {}) } } };
 }
-
-/** The contract's error body for a coded error from the core. */
-export function localErrorOf(err: BotError): { status: number; body: LocalError } {
-  const status = statusForCode(err.code);
-  let message: Bilingual = ERROR_TEXT[err.code];
-  let fields: Record<string, Bilingual> | undefined;
-  if (err.code === 'ADVISORY.INVALID') fields = fieldsOf(err.detail['fields']);
-  if (err.code === 'DIRECTORY.UNKNOWN_TARGET') {
-    const unknown = [...strings(err.detail['unknownGroups']), ...strings(err.detail['unknownMembers'])].join(', ');
-    message = { ja: `${message.ja} ${unknown}`, en: `${message.en} ${unknown}` };
-    fields = { targets: message };
-  }
-  if (err.code === 'PHONE.CLAIMED_BY_OTHER' && typeof err.detail['claimedBy'] === 'string') {
-    message = { ja: `${message.ja} 📞 ${err.detail['claimedBy']}`, en: `${message.en} 📞 ${err.detail['claimedBy']}` };
-  }
-  return { status, body: { error: { code: err.code, message, ...(fields ? { fields } : {}) } } };
-}
-
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -152,23 +133,8 @@ export function localRouter(opts: LocalRouterOptions): Router {
       res.status(err.status).json({ error: { code: err.code, message: err.text, ...(err.fields ? { fields: err.fields } : {}) } } satisfies LocalError);
       return;
     }
-    if (isBotError(err)) {
-      log.info({ ...context, code: err.code, detail: err.detail }, 'request refused');
-      const { status, body } = localErrorOf(err);
-      res.status(status).json(body);
-      return;
-    }
-    const ref = randomUUID().slice(0, 8);
-    log.error({ ...context, err, ref }, 'request failed');
-    res.status(500).json({
-      error: {
-        code: 'INTERNAL',
-        message: {
-          ja: `処理中にエラーが発生しました（参照番号 ${ref}）。事務局にお問い合わせください。`,
-          en: `Something went wrong (reference ${ref}). Please contact the secretariat.`,
-        },
-      },
-    } satisfies LocalError);
+    const { status, body } = localErrorOf(errorView(err, log, context));
+    res.status(status).json(body);
   };
 
   /** Every route's errors become the contract's LocalError, logged once. */

@@ -1,10 +1,7 @@
 import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { PhoneAction } from '../../src/commands/phone-task.js';
 import type { Core } from '../../src/core.js';
-import { isBotError } from '../../src/errors.js';
-import { ERROR_TEXT, stacked } from '../../src/i18n/text.js';
 import type { Logger } from '../../src/log.js';
-import { escapeMrkdwn } from './mrkdwn.js';
 import {
   PHONE_CLAIM_ACTION_ID,
   PHONE_NO_ANSWER_ACTION_ID,
@@ -40,11 +37,7 @@ export function registerPhoneActions(app: BoltApp, core: Core, log: Logger): voi
       try {
         await core.phoneTaskAction({ ...press, claimedTaskId: button.value, action });
       } catch (err) {
-        let text = messageForError(err, log, context);
-        if (isBotError(err, 'PHONE.CLAIMED_BY_OTHER') && typeof err.detail['claimedBy'] === 'string') {
-          text = `${stacked(ERROR_TEXT['PHONE.CLAIMED_BY_OTHER'])}\n📞 ${escapeMrkdwn(err.detail['claimedBy'])}`;
-        }
-        await respond({ response_type: 'ephemeral', replace_original: false, text });
+        await respond({ response_type: 'ephemeral', replace_original: false, text: messageForError(err, log, context) });
       }
     });
   }
