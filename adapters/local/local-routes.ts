@@ -4,18 +4,17 @@
  * plays the platform's channel membership, and lets the core decide everything else.
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type { PhoneAction } from '../../src/commands/phone-task.js';
 import type { Core } from '../../src/core.js';
 import type { AdvisoryInput } from '../../src/domain/advisory.js';
 import type { Actor } from '../../src/domain/platform.js';
 import type { ErrorCode } from '../../src/errors.js';
-import { T, formatTokyo, type Bilingual } from '../../src/i18n/text.js';
+import type { Bilingual } from '../../src/i18n/text.js';
 import type { Logger } from '../../src/log.js';
-import { displayName } from '../../src/view/build.js';
 import { errorView, type ErrorView } from '../../src/view/error-view.js';
 import { LOCAL_ACTIONS, type LocalAction, type LocalChannel, type LocalError, type LocalMessage, type LocalSession, type LocalUser } from './local-api.js';
 import { REPLY_MAX, type LocalChat } from './local-chat.js';
 import { LOCAL_I18N, localFormOptions } from './local-text.js';
+import { ackNotice, phoneActionOfButton } from '../../src/view/buttons.js';
 
 export interface LocalRouterOptions {
   core: Core;
@@ -62,13 +61,6 @@ const TEXT = {
   unknownAction: { ja: '不明な操作です。', en: 'Unknown action.' },
 } satisfies Record<string, Bilingual>;
 
-const PHONE_ACTIONS: Record<Exclude<LocalAction, 'advisory_ack'>, PhoneAction> = {
-  phone_claim: 'claim',
-  phone_reached: 'reached',
-  phone_no_answer: 'no_answer',
-  phone_wrong_number: 'wrong_number',
-  phone_release: 'release',
-};
 
 /** HTTP status for a coded error from the core. */
 export function statusForCode(code: ErrorCode): number {
@@ -278,17 +270,13 @@ export function localRouter(opts: LocalRouterOptions): Router {
 
       if (action === 'advisory_ack') {
         const result = await core.acknowledgeFromMessage({ actor, message, claimedDeliveryId: value });
-        const name = displayName(result.first.actor);
-        const at = formatTokyo(result.first.at);
-        const notice: Bilingual =
-          result.outcome === 'acknowledged'
-            ? T.thanksAck
-            : { ja: `${T.alreadyAcknowledged.ja}: ${name} (${at})`, en: `${T.alreadyAcknowledged.en}: ${name} (${at})` };
-        res.json({ notice });
+        res.json({ notice: ackNotice(result) });
         return;
       }
       // The task message is updated by a refresh job; the person hears only when something stopped them.
-      await core.phoneTaskAction({ actor, message, claimedTaskId: value, action: PHONE_ACTIONS[action] });
+      const phoneAction = phoneActionOfButton(action);
+      if (!phoneAction) throw new LocalHttpError(400, 'LOCAL.INVALID', TEXT.unknownAction, { action: TEXT.unknownAction });
+      await core.phoneTaskAction({ actor, message, claimedTaskId: value, action: phoneAction });
       res.json({});
     }),
   );

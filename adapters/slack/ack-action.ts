@@ -1,11 +1,12 @@
 import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { Core } from '../../src/core.js';
-import { T, both, formatTokyo, stacked } from '../../src/i18n/text.js';
+import { stacked } from '../../src/i18n/text.js';
 import type { Logger } from '../../src/log.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 import type { BoltApp } from './slack-app.js';
 import { messageForError, pressOf } from './slack-edge.js';
 import { ACK_ACTION_ID } from './advisory-blocks.js';
+import { ackNotice } from '../../src/view/buttons.js';
 
 /**
  * The 受領確認 button. Slack has verified the request; the delivery is looked up from the channel
@@ -25,11 +26,7 @@ export function registerAckAction(app: BoltApp, core: Core, log: Logger): void {
         ...press,
         claimedDeliveryId: action.value,
       });
-      const text =
-        result.outcome === 'acknowledged'
-          ? stacked(T.thanksAck)
-          : `${both(T.alreadyAcknowledged)}: ${escapeMrkdwn(result.first.actor.name ?? result.first.actor.userId)} (${formatTokyo(result.first.at)})`;
-      await respond({ response_type: 'ephemeral', replace_original: false, text });
+      await respond({ response_type: 'ephemeral', replace_original: false, text: escapeMrkdwn(stacked(ackNotice(result))) });
     } catch (err) {
       await respond({ response_type: 'ephemeral', replace_original: false, text: messageForError(err, log, context) });
     }

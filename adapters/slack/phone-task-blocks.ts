@@ -19,14 +19,15 @@ import {
   type AttachmentMessage,
 } from './block-elements.js';
 import { escapeMrkdwn, truncateMrkdwn, truncatePlain } from './mrkdwn.js';
+import { phoneButtonId } from '../../src/view/buttons.js';
 
 /** Phone task buttons; each button's value is the task id. */
 export const PHONE_TASK_BLOCK_ID = 'phone_task';
-export const PHONE_CLAIM_ACTION_ID = 'phone_claim';
-export const PHONE_REACHED_ACTION_ID = 'phone_reached';
-export const PHONE_NO_ANSWER_ACTION_ID = 'phone_no_answer';
-export const PHONE_WRONG_NUMBER_ACTION_ID = 'phone_wrong_number';
-export const PHONE_RELEASE_ACTION_ID = 'phone_release';
+export const PHONE_CLAIM_ACTION_ID = phoneButtonId('claim');
+export const PHONE_REACHED_ACTION_ID = phoneButtonId('reached');
+export const PHONE_NO_ANSWER_ACTION_ID = phoneButtonId('no_answer');
+export const PHONE_WRONG_NUMBER_ACTION_ID = phoneButtonId('wrong_number');
+export const PHONE_RELEASE_ACTION_ID = phoneButtonId('release');
 export const PHONE_ACTION_IDS = [
   PHONE_CLAIM_ACTION_ID,
   PHONE_REACHED_ACTION_ID,

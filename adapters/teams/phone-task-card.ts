@@ -17,16 +17,17 @@ import {
   type CardElement,
 } from './card-elements.js';
 import { escapeCardText, truncate } from './card-text.js';
+import { phoneButtonId } from '../../src/view/buttons.js';
 
 /** Action.Execute verbs of the phone task buttons; the data carries the task id (the handler checks it against the message). */
 export const PHONE_VERB = {
-  claim: 'phone_claim',
-  reached: 'phone_reached',
-  noAnswer: 'phone_no_answer',
-  wrongNumber: 'phone_wrong_number',
-  release: 'phone_release',
-} as const;
-export type PhoneVerb = (typeof PHONE_VERB)[keyof typeof PHONE_VERB];
+  claim: phoneButtonId('claim'),
+  reached: phoneButtonId('reached'),
+  noAnswer: phoneButtonId('no_answer'),
+  wrongNumber: phoneButtonId('wrong_number'),
+  release: phoneButtonId('release'),
+};
+export type PhoneVerb = string;
 const PHONE_CONTACTS_MAX = 20;
 const CONTACT_WHO_MAX = 200;
 const EXCERPT_MAX = 1500;

@@ -1,4 +1,3 @@
-import type { PhoneAction } from '../../src/commands/phone-task.js';
 import type { Core } from '../../src/core.js';
 import type { Logger } from '../../src/log.js';
 import type { BotApp } from './teams-app.js';
@@ -6,15 +5,9 @@ import { advisoryCard } from './advisory-card.js';
 import { phoneTaskCard } from './phone-task-card.js';
 import { actorOf, pressedMessage } from './teams-edge.js';
 import { teamsErrorText } from './teams-reply.js';
+import { PHONE_ACTIONS, phoneActionOfButton, phoneButtonId } from '../../src/view/buttons.js';
 
 export const ACK_VERB = 'advisory_ack';
-const PHONE_VERBS: Record<string, PhoneAction> = {
-  phone_claim: 'claim',
-  phone_release: 'release',
-  phone_reached: 'reached',
-  phone_no_answer: 'no_answer',
-  phone_wrong_number: 'wrong_number',
-};
 
 /**
  * Action.Execute buttons. The answer to the invoke is the card as it should look now, so the
@@ -34,12 +27,12 @@ export function registerTeamsCardActions(app: BotApp, core: Core, log: Logger): 
     }
   });
 
-  app.adaptiveCards.actionExecute<{ taskId?: string }>(Object.keys(PHONE_VERBS), async (context, _state, data) => {
+  app.adaptiveCards.actionExecute<{ taskId?: string }>(PHONE_ACTIONS.map(phoneButtonId), async (context, _state, data) => {
     const actor = actorOf(context);
     const message = pressedMessage(context);
     const verb = String((context.activity.value as { action?: { verb?: string } } | undefined)?.action?.verb ?? '');
     try {
-      const action = PHONE_VERBS[verb];
+      const action = phoneActionOfButton(verb);
       if (!message || !action) throw new Error(`phone action without message or with unknown verb ${verb}`);
       const result = await core.phoneTaskAction({ actor, message, claimedTaskId: data.taskId, action });
       return phoneTaskCard(await core.phoneTaskView(result.task.id));
