@@ -4,7 +4,8 @@
  * side of the local workspace, not the bot's store: the core never reads it.
  */
 import { randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from '../../src/store/sqlite/sqlite-file.js';
 import type { LocalChannel, LocalMessage, LocalMessageBody } from './local-api.js';
 
 export const LOCAL_MESSAGES_FILE = 'local-workspace.sqlite';
@@ -34,7 +35,6 @@ const MIGRATIONS: readonly string[] = [
 
 export const LOCAL_MESSAGES_SCHEMA_VERSION = MIGRATIONS.length;
 
-const BUSY_TIMEOUT_MS = 5_000;
 /** The most a channel listing returns (the newest ones, oldest first). */
 export const LIST_LIMIT = 2_000;
 
@@ -75,29 +75,8 @@ export class LocalMessages {
 
   /** `filename`: a path, or ':memory:' for tests. */
   constructor(filename: string) {
-    this.db = new Database(filename);
-    try {
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      this.migrate();
-      this.q = prepare(this.db);
-    } catch (err) {
-      this.db.close();
-      throw err;
-    }
-  }
-
-  private migrate(): void {
-    this.db
-      .transaction(() => {
-        const current = this.db.pragma('user_version', { simple: true }) as number;
-        if (current > MIGRATIONS.length) {
-          throw new Error(`local workspace schema version ${current} is newer than this build understands (${MIGRATIONS.length}); refusing to open`);
-        }
-        for (let v = current; v < MIGRATIONS.length; v++) this.db.exec(MIGRATIONS[v] as string);
-        this.db.pragma(`user_version = ${MIGRATIONS.length}`);
-      })
-      .immediate();
+    this.db = openSqliteFile(filename, MIGRATIONS, 'local workspace');
+    this.q = prepare(this.db);
   }
 
   insert(m: NewLocalMessage): LocalMessage {

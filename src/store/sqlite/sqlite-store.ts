@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Advisory } from '../../domain/advisory.js';
 import type { Acknowledgement, AuditEvent } from '../../domain/audit.js';
 import type { ConversationRecord } from '../../domain/conversation.js';
@@ -6,6 +6,7 @@ import type { Delivery } from '../../domain/delivery.js';
 import type { PhoneTask } from '../../domain/phone-task.js';
 import type { MessageRef } from '../../domain/platform.js';
 import { BotError } from '../../errors.js';
+import { openSqliteFile } from './sqlite-file.js';
 import type { StepClaim, Store } from '../../ports/store.js';
 
 /**
@@ -111,8 +112,6 @@ export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
 /** For tests that build a file as an older release left it. */
 export const SQLITE_MIGRATIONS = MIGRATIONS;
 
-/** How long a writer waits for another process's lock before giving up with SQLITE_BUSY. */
-const BUSY_TIMEOUT_MS = 5_000;
 
 interface JsonRow {
   json: string;
@@ -238,37 +237,8 @@ export class SqliteStore implements Store {
   private readonly q: ReturnType<typeof prepareStatements>;
 
   constructor(filename: string) {
-    this.db = new Database(filename);
-    try {
-      // WAL lets the status page read while a worker writes; busy_timeout makes a second
-      // process wait for the lock instead of failing at once.
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      this.db.pragma('foreign_keys = ON');
-      this.migrate();
-      this.q = prepareStatements(this.db);
-    } catch (err) {
-      this.db.close();
-      throw err;
-    }
-  }
-
-  private migrate(): void {
-    // IMMEDIATE so two processes opening a new file at once do not both run the same migration.
-    this.db
-      .transaction(() => {
-        const current = this.db.pragma('user_version', { simple: true }) as number;
-        if (current > MIGRATIONS.length) {
-          throw new Error(
-            `SQLite schema version ${current} is newer than this build understands (${MIGRATIONS.length}); refusing to open`,
-          );
-        }
-        for (let v = current; v < MIGRATIONS.length; v++) {
-          this.db.exec(MIGRATIONS[v] as string);
-        }
-        this.db.pragma(`user_version = ${MIGRATIONS.length}`);
-      })
-      .immediate();
+    this.db = openSqliteFile(filename, MIGRATIONS, 'SQLite', ['foreign_keys = ON']);
+    this.q = prepareStatements(this.db);
   }
 
   async nextAdvisoryNumber(year: number): Promise<number> {

@@ -1,0 +1,33 @@
+import Database from 'better-sqlite3';
+
+/** How long a writer waits for another process's lock before giving up with SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5_000;
+
+/**
+ * Open a SQLite file (or ':memory:') and bring its schema up to date. `migrations[i]` moves the
+ * schema from version i to i + 1 (PRAGMA user_version); the list is append-only, and a file from a
+ * newer build is refused rather than guessed at. Used by the embedded store and the local workspace.
+ */
+export function openSqliteFile(filename: string, migrations: readonly string[], what: string, pragmas: string[] = []): Database.Database {
+  const db = new Database(filename);
+  try {
+    // WAL lets readers go on while a worker writes; busy_timeout makes a second process wait for
+    // the lock instead of failing at once.
+    db.pragma('journal_mode = WAL');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    for (const p of pragmas) db.pragma(p);
+    // IMMEDIATE so two processes opening a new file at once do not both run the same migration.
+    db.transaction(() => {
+      const current = db.pragma('user_version', { simple: true }) as number;
+      if (current > migrations.length) {
+        throw new Error(`${what} schema version ${current} is newer than this build understands (${migrations.length}); refusing to open`);
+      }
+      for (let v = current; v < migrations.length; v++) db.exec(migrations[v] as string);
+      db.pragma(`user_version = ${migrations.length}`);
+    }).immediate();
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
