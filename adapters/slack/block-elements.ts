@@ -5,6 +5,7 @@ import type { PhoneTaskState } from '../../src/domain/phone-task.js';
 import { claimedByText, PHONE_STATE_TEXT } from '../../src/i18n/phone-text.js';
 import { both, T, TLP_TEXT, type Bilingual } from '../../src/i18n/text.js';
 import { escapeMrkdwn, SECTION_TEXT_MAX, truncateMrkdwn, truncatePlain } from './mrkdwn.js';
+import { TLP_SQUARE } from '../../src/view/marks.js';
 
 /**
  * What every Slack message renderer (advisory-blocks.ts, phone-task-blocks.ts, status-blocks.ts,
@@ -20,15 +21,6 @@ const CONTEXT_TEXT_MAX = 2000;
 const FIELD_TEXT_MAX = 2000;
 /** Rows per status section: short enough to scan, long enough that 1,800 members need few blocks. */
 const STATUS_ROWS_PER_SECTION = 10;
-
-/** A square the colour of the label, so the label reads as TLP even where the attachment bar is not drawn. */
-export const TLP_SQUARE: Record<Tlp, string> = {
-  'TLP:RED': '🟥',
-  'TLP:AMBER+STRICT': '🟧',
-  'TLP:AMBER': '🟧',
-  'TLP:GREEN': '🟩',
-  'TLP:CLEAR': '⬜',
-};
 
 export interface RenderedMessage {
   text: string;

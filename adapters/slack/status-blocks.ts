@@ -1,5 +1,4 @@
 import type { KnownBlock } from '@slack/types';
-import type { DeliveryState } from '../../src/domain/delivery.js';
 import { CT, moreRows } from '../../src/i18n/chat-text.js';
 import { contactOfText, openTasksText } from '../../src/i18n/phone-text.js';
 import { both, formatTokyo, SEVERITY_TEXT, stacked, STATE_TEXT, T, VIA_TEXT } from '../../src/i18n/text.js';
@@ -15,21 +14,14 @@ import {
   mrkdwnSection,
   name,
   taskState,
-  TLP_SQUARE,
   tlpLine,
   type RenderedMessage,
 } from './block-elements.js';
 import { escapeMrkdwn, truncateMrkdwn } from './mrkdwn.js';
+import { STATE_MARK, TLP_SQUARE } from '../../src/view/marks.js';
 
 /** One status line, ladder included. */
 const STATUS_LINE_MAX = 400;
-
-const STATE_MARK: Record<DeliveryState, string> = {
-  queued: '🕒',
-  posted: '⏳',
-  acknowledged: '✅',
-  failed: '⚠️',
-};
 
 const e = escapeMrkdwn;
 

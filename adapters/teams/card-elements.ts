@@ -4,6 +4,7 @@ import type { PhoneTaskState } from '../../src/domain/phone-task.js';
 import { claimedByText, PHONE_STATE_TEXT } from '../../src/i18n/phone-text.js';
 import { both, T, TLP_TEXT, type Bilingual } from '../../src/i18n/text.js';
 import { escapeCardText, summaryText } from './card-text.js';
+import { TLP_SQUARE } from '../../src/view/marks.js';
 
 /**
  * What every Teams card (advisory-card.ts, reminder-card.ts, phone-task-card.ts, notice-card.ts,
@@ -54,15 +55,6 @@ const TLP_STYLE: Record<Tlp, 'attention' | 'warning' | 'good' | 'default'> = {
   'TLP:AMBER': 'warning',
   'TLP:GREEN': 'good',
   'TLP:CLEAR': 'default',
-};
-
-/** As on Slack: the label reads as TLP even where the container style is faint (dark theme, mobile). */
-export const TLP_SQUARE: Record<Tlp, string> = {
-  'TLP:RED': '🟥',
-  'TLP:AMBER+STRICT': '🟧',
-  'TLP:AMBER': '🟧',
-  'TLP:GREEN': '🟩',
-  'TLP:CLEAR': '⬜',
 };
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,5 +1,4 @@
 import { TLP_LEVELS } from '../../src/domain/classification.js';
-import type { DeliveryState } from '../../src/domain/delivery.js';
 import { CT, moreRows } from '../../src/i18n/chat-text.js';
 import { contactOfText, openTasksText } from '../../src/i18n/phone-text.js';
 import { both, formatTokyo, SEVERITY_TEXT, stacked, STATE_TEXT, T, VIA_TEXT } from '../../src/i18n/text.js';
@@ -15,13 +14,15 @@ import {
   small,
   taskState,
   textBlock,
-  TLP_SQUARE,
   tlpLabel,
   type AdaptiveCard,
   type CardElement,
 } from './card-elements.js';
 import { escapeCardText, truncate } from './card-text.js';
 import { TT } from './teams-text.js';
+import { STATE_MARK, TLP_SQUARE } from '../../src/view/marks.js';
+// Rows arrive in this order from the core; the card keeps it even for rows built elsewhere.
+import { STATUS_ORDER } from '../../src/view/build.js';
 
 /** Status and on-call rows: enough to scan, then a "N more" line (the export has them all). */
 export const ROWS_MAX = 100;
@@ -29,15 +30,6 @@ export const ROWS_MAX = 100;
 const ROWS_PER_BLOCK = 10;
 const STATUS_LINE_MAX = 400;
 
-const STATE_MARK: Record<DeliveryState, string> = {
-  queued: '🕒',
-  posted: '⏳',
-  acknowledged: '✅',
-  failed: '⚠️',
-};
-
-/** Unacknowledged first, as the core orders them; kept here too so the card never hides who to chase. */
-const STATUS_ORDER: Record<DeliveryState, number> = { failed: 0, posted: 1, queued: 2, acknowledged: 3 };
 
 const e = escapeCardText;
 

@@ -47,7 +47,7 @@ export function advisoryView(
 }
 
 /** Unacknowledged first (failed, then not yet acknowledged, then queued), so the secretariat sees who to chase. */
-const STATUS_ORDER: Record<DeliveryState, number> = { failed: 0, posted: 1, queued: 2, acknowledged: 3 };
+export const STATUS_ORDER: Record<DeliveryState, number> = { failed: 0, posted: 1, queued: 2, acknowledged: 3 };
 
 export function statusView(
   advisory: Advisory,
