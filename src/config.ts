@@ -63,6 +63,13 @@ export const ConfigSchema = z
      */
     WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     WORKER_STALLED_CHECK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+    /**
+     * How often the queue is rebuilt from the store (it also is at start and when Redis comes back):
+     * the longest a member waits for work that Redis lost, e.g. after a FLUSHDB.
+     */
+    RECONCILE_EVERY_MS: z.coerce.number().int().min(200).max(3_600_000).default(30_000),
+    /** On SIGTERM/SIGINT, how long running jobs may finish before the process exits anyway. */
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
   });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -14,6 +14,9 @@ import type { ConversationRecord } from './domain/conversation.js';
 import { openAdvisoryForm, statusOf, type TargetOptions } from './commands/status.js';
 import type { AckVia } from './domain/delivery.js';
 import type { StatusView } from './view/views.js';
+import { reconcile, type ReconcileReport } from './commands/reconcile.js';
+import { giveUp } from './commands/give-up.js';
+import type { Work } from './ports/jobs.js';
 
 /**
  * The bot core as adapters and workflows see it: one method per command.
@@ -69,6 +72,14 @@ export class Core {
   }
   conversationInTenant(platform: ConversationRecord['platform'], tenantId: string): Promise<ConversationRecord | null> {
     return conversationInTenant(this.deps, platform, tenantId);
+  }
+  /** Make the queue match the store: queue every piece of owed work the queue does not hold. */
+  reconcile(): Promise<ReconcileReport> {
+    return reconcile(this.deps);
+  }
+  /** A job used up its attempts: turn what it owed into a failure the secretariat hears of. */
+  giveUp(work: Work, reason: string): Promise<void> {
+    return giveUp(this.deps, work, reason);
   }
   deliveryView(deliveryId: string): Promise<AdvisoryView> {
     return deliveryView(this.deps, deliveryId);

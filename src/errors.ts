@@ -20,6 +20,10 @@ export const ERROR_CODES = [
   'CONFIG.INVALID',
   'CHAT.UNAVAILABLE',
   'STORE.CONFLICT',
+  /** The job queue (Redis) cannot be reached now: what was stored stays owed, the reconciler queues it later. */
+  'QUEUE.UNAVAILABLE',
+  /** Another run holds this escalation step's lease: try again when it ends (detail.retryAfterMs). */
+  'STEP.BUSY',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -6,16 +6,18 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { Redis } from 'ioredis';
 import { createHttpApp } from '../adapters/http/http-app.js';
 import { createSlackApp } from '../adapters/slack/slack-app.js';
 import { renderMessage } from '../adapters/slack/slack-blocks.js';
 import { SlackChat, createSlackWebClient } from '../adapters/slack/slack-chat.js';
-import { createTeamsAdapter, mountTeamsApp } from '../adapters/teams/teams-app.js';
+import { createTeamsAdapter, mountTeamsApp, teamsCredentialCheck } from '../adapters/teams/teams-app.js';
 import { renderTeamsMessage } from '../adapters/teams/teams-cards.js';
 import { TeamsChat } from '../adapters/teams/teams-chat.js';
 import { BullmqJobs } from '../workflows/bullmq-jobs.js';
 import { startWorkers, type Workers } from '../workflows/workers.js';
+import { startReconciler } from '../workflows/reconciler.js';
+import { connectRedis, describeRedisUrl, producerOptions, RedisHealth, redisRisks, workerOptions } from '../workflows/redis-health.js';
+import { cachedCheck, Readiness } from './readiness.js';
 import { systemClock, type Clock } from './clock.js';
 import { listenHost, loadConfig, localWorkspaceMode, missingForSlack, slackConfigured, teamsConfigured, type Config } from './config.js';
 import { Core } from './core.js';
@@ -38,6 +40,8 @@ export interface BotOptions {
   env: Record<string, string | undefined>;
   clock?: Clock;
   log?: Logger;
+  /** Aborts a start-up that is still waiting (for Redis): SIGTERM during start-up. */
+  signal?: AbortSignal;
 }
 
 export interface RunningBot {
@@ -45,8 +49,13 @@ export interface RunningBot {
   core: Core;
   /** Where the HTTP server listens, e.g. http://127.0.0.1:3000 */
   url: string;
+  /** Reconcile the queue with the store now (it also runs periodically and when Redis comes back). */
+  reconcile(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** A platform's credentials are checked again this often while they fail. */
+const CREDENTIAL_RECHECK_MS = 60_000;
 
 export async function startBot(options: BotOptions): Promise<RunningBot> {
   const config = loadConfig(options.env);
@@ -72,25 +81,48 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const policies = await loadPolicies(config.ESCALATION_FILE ?? (local ? DEMO_ESCALATION_FILE : undefined));
   const closers: (() => Promise<unknown>)[] = [];
   const closeAll = async () => {
-    for (const c of closers.reverse()) await c();
+    for (const c of closers.reverse()) {
+      try {
+        await c();
+      } catch (err) {
+        log.warn({ err }, 'error while shutting down');
+      }
+    }
   };
   try {
-    const { store, kind, where } = await openStore({ mongodbUri: config.MONGODB_URI, dataDir: config.DATA_DIR });
+    if (local) closers.push(async () => local.close());
+    const { store, kind, where, warnings } = await openStore({ mongodbUri: config.MONGODB_URI, dataDir: config.DATA_DIR });
     closers.push(() => store.close());
     log.info({ store: kind, where }, 'store open');
+    for (const warning of warnings) log.warn({ store: kind, where }, warning);
 
-    // BullMQ workers block on Redis; they need maxRetriesPerRequest: null.
-    const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: false });
-    closers.push(() => redis.quit());
-    const jobs = new BullmqJobs(redis, config.QUEUE_PREFIX, clock);
+    // Start-up waits here until Redis answers: nothing says ready before it does.
+    const redisWhere = describeRedisUrl(config.REDIS_URL);
+    const health = new RedisHealth(log, redisWhere);
+    closers.push(async () => health.close());
+    const producer = await connectRedis(config.REDIS_URL, producerOptions(), health, log, options.signal);
+    closers.push(() => producer.quit().catch(() => producer.disconnect()));
+    const workerConnection = await connectRedis(config.REDIS_URL, workerOptions(), undefined, log, options.signal);
+    workerConnection.on('error', (err: Error) => health.noteError(err, 'worker connection'));
+    closers.push(() => workerConnection.quit().catch(() => workerConnection.disconnect()));
+    for (const risk of await redisRisks(producer)) log.warn({ redis: redisWhere }, risk);
+    const jobs = new BullmqJobs(producer, config.QUEUE_PREFIX, clock, log, health);
     closers.push(() => jobs.close());
 
-    const http = createHttpApp();
+    const readiness = new Readiness();
+    readiness.add('redis', async () => {
+      if (!health.up) return { ok: false, detail: health.lastError ?? 'unreachable' };
+      await producer.ping();
+      return { ok: true };
+    });
+    readiness.add('store', async () => {
+      await store.ping();
+      return { ok: true, detail: kind };
+    });
+    const http = createHttpApp(() => readiness.report());
+
     const chats: ChatPorts = {};
-    if (local) {
-      chats.local = local.chat;
-      closers.push(async () => local.close());
-    }
+    if (local) chats.local = local.chat;
     if (slackConfigured(config)) {
       chats.slack = new SlackChat({
         client: createSlackWebClient({ token: config.SLACK_BOT_TOKEN as string, slackApiUrl: config.SLACK_API_URL }),
@@ -115,25 +147,37 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         lookup: {
           conversation: (id) => core.findConversation('teams', id),
           tenant: (tenantId) => core.conversationInTenant('teams', tenantId),
+          remember: (record) => core.recordConversation(record),
         },
         render: renderTeamsMessage,
+        credentialCheck: teamsCredentialCheck(teams, { tenantId: config.MICROSOFT_APP_TENANT_ID, appType: config.MICROSOFT_APP_TYPE }),
       });
     }
+    // Credentials are checked once at start (and again while they fail): a bad token is said at
+    // once, and /readyz answers 503 with the platform's reason.
+    for (const [platform, chat] of Object.entries(chats)) {
+      const check = cachedCheck(() => chat.checkCredentials(), CREDENTIAL_RECHECK_MS);
+      const first = await check.refresh();
+      if (!first.ok) log.error({ platform, reason: first.detail }, 'chat platform credentials do not work; /readyz answers 503 until they do');
+      readiness.add(`${platform}.credentials`, check);
+    }
 
-    const core = new Core({ store, directory, clock, chats, jobs, log, policies });
+    const core = new Core({ store, directory, clock, chats, jobs, log, policies, settings: { stepLeaseMs: config.WORKER_LOCK_MS } });
     if (teams) mountTeamsApp({ ...teams, http: http.app, core, log });
     if (local) local.mount(http.app, core);
     const workers: Workers = startWorkers(
       core,
-      redis,
+      workerConnection,
       {
         prefix: config.QUEUE_PREFIX,
         ratePerSecond: config.DELIVERY_RATE_PER_SECOND,
         concurrency: config.DELIVERY_CONCURRENCY,
         lockDuration: config.WORKER_LOCK_MS,
         stalledInterval: config.WORKER_STALLED_CHECK_MS,
+        shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
       },
       log,
+      health,
     );
     closers.push(() => workers.close());
 
@@ -151,13 +195,20 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       closers.push(() => slack.stop());
     }
 
+    // Whatever the store owes that Redis does not hold (a Redis that lost its data, a process that
+    // stopped between storing and queuing) is queued before the bot says it is listening.
+    const reconciler = startReconciler(core, health, config.RECONCILE_EVERY_MS, log);
+    closers.push(() => reconciler.close());
+    await reconciler.run();
+
     const server: Server = http.app.listen(config.PORT, listenHost(config));
     await once(server, 'listening');
     closers.push(
       () =>
         new Promise<void>((resolve) => {
+          // Stop accepting first; idle keep-alive connections go at once, requests in flight finish.
           server.close(() => resolve());
-          server.closeAllConnections();
+          server.closeIdleConnections();
         }),
     );
     const address = server.address();
@@ -173,26 +224,47 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           `(listening on ${listenHost(config)} only${localDemoNote(!config.ESCALATION_FILE)})\n\n`,
       );
     }
-    return { config, core, url, close: closeAll };
+    let closing: Promise<void> | undefined;
+    return { config, core, url, reconcile: () => reconciler.run(), close: () => (closing ??= closeAll()) };
   } catch (err) {
     await closeAll();
     throw err;
   }
 }
 
+/**
+ * `npm start`: runs until SIGTERM or SIGINT, then stops accepting requests, lets running jobs
+ * finish (SHUTDOWN_GRACE_MS), closes Redis and the store and exits 0. A second signal exits at once.
+ */
 async function run(): Promise<void> {
   // A .env file beside package.json is read when present; real environment variables win.
   if (existsSync('.env')) process.loadEnvFile('.env');
-  try {
-    const bot = await startBot({ env: process.env });
-    const stop = async (signal: string) => {
-      process.stderr.write(`\n${signal}: shutting down…\n`);
-      await bot.close();
+  const abort = new AbortController();
+  let bot: RunningBot | undefined;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      process.stderr.write(`${signal} again: exiting now\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    process.stderr.write(`\n${signal}: shutting down…\n`);
+    abort.abort();
+    try {
+      await bot?.close();
       process.exit(0);
-    };
-    process.once('SIGINT', () => void stop('SIGINT'));
-    process.once('SIGTERM', () => void stop('SIGTERM'));
+    } catch (err) {
+      process.stderr.write(`shutdown failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  try {
+    bot = await startBot({ env: process.env, signal: abort.signal });
   } catch (err) {
+    // Stopped while starting (waiting for Redis): stop() exits.
+    if (abort.signal.aborted) return;
     // One clear message, not a stack trace: this is what an operator sees at start-up.
     const message = isBotError(err) ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
     process.stderr.write(`ceptoar-bot cannot start:\n${message}\n`);

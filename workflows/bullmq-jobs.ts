@@ -1,78 +1,161 @@
-import { Queue } from 'bullmq';
+import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../src/clock.js';
-import { stepKey, type StepKind } from '../src/domain/escalation.js';
-import type { JobScheduler } from '../src/ports/jobs.js';
-import { QUEUE, RETRYING, assertJobId, jobId, type EscalateJob, type NotifyJob } from './queues.js';
+import { BotError } from '../src/errors.js';
+import type { Logger } from '../src/log.js';
+import { OWED_KINDS, type EnsureReport, type JobScheduler, type Work } from '../src/ports/jobs.js';
+import { QUEUE, RETRYING, assertJobId, jobSpec, type JobSpec, type QueueName } from './queues.js';
+import { isConnectionError, type RedisHealth } from './redis-health.js';
 
-/** The core's JobScheduler on BullMQ queues. */
+/** How long a call may wait for Redis before the person at the edge is answered anyway. */
+export const QUEUE_TIMEOUT_MS = 2_000;
+
+/** A delayed job due this much later than asked is brought forward; less is clock noise. */
+const BRING_FORWARD_SLACK_MS = 1_000;
+
+/** Flat job data compared by value: the same id must always mean the same work. */
+function sameData(a: unknown, b: unknown): boolean {
+  const canon = (v: unknown) => JSON.stringify(Object.entries((v ?? {}) as Record<string, unknown>).sort(([x], [y]) => x.localeCompare(y)));
+  return canon(a) === canon(b);
+}
+
+/**
+ * The core's JobScheduler on BullMQ queues. `ensure` reads what Redis holds for each piece of work
+ * before adding, because BullMQ silently ignores an add whose id exists: a job that exists already
+ * is left alone, brought forward, queued again (it finished though the store still owes the work),
+ * or reported as given up. Every call is bounded by QUEUE_TIMEOUT_MS and fails at once when Redis
+ * is known to be down, with QUEUE.UNAVAILABLE.
+ */
 export class BullmqJobs implements JobScheduler {
-  readonly deliverQueue: Queue;
-  readonly refreshQueue: Queue;
-  readonly notifyQueue: Queue;
-  readonly escalateQueue: Queue;
+  readonly queues: Record<QueueName, Queue>;
 
-  /** `clock` turns the core's absolute step times into BullMQ's delays. */
-  constructor(connection: Redis, prefix: string, private readonly clock: Clock) {
+  /** `connection` should fail fast (producerOptions): a hung call here is a person waiting in Slack. */
+  constructor(
+    connection: Redis,
+    prefix: string,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly health?: RedisHealth,
+  ) {
     const opts = { connection, prefix, defaultJobOptions: RETRYING };
-    this.deliverQueue = new Queue(QUEUE.deliver, opts);
-    this.refreshQueue = new Queue(QUEUE.refresh, opts);
-    this.notifyQueue = new Queue(QUEUE.notify, opts);
-    this.escalateQueue = new Queue(QUEUE.escalate, opts);
+    this.queues = {
+      deliver: new Queue(QUEUE.deliver, opts),
+      refresh: new Queue(QUEUE.refresh, opts),
+      notify: new Queue(QUEUE.notify, opts),
+      escalate: new Queue(QUEUE.escalate, opts),
+    };
+    for (const q of Object.values(this.queues)) {
+      q.on('error', (err: Error) => (health ? health.noteError(err, `queue ${q.name}`) : log.error({ queue: q.name, err: err.message }, 'queue error')));
+    }
   }
 
-  async deliver(deliveryIds: string[]): Promise<void> {
-    // addBulk keeps one round trip per batch; 1,800 members is one call, not 1,800.
-    const CHUNK = 500;
-    for (let i = 0; i < deliveryIds.length; i += CHUNK) {
-      await this.deliverQueue.addBulk(
-        deliveryIds.slice(i, i + CHUNK).map((id) => ({
-          name: 'deliver',
-          data: { deliveryId: id },
-          opts: { jobId: assertJobId(jobId.deliver(id)) },
+  async ensure(work: Work[]): Promise<EnsureReport> {
+    if (work.length === 0) return { queued: 0, pending: 0, restarted: 0, gaveUp: [] };
+    return this.bounded(() => this.ensureNow(work));
+  }
+
+  async drop(work: Work): Promise<void> {
+    await this.bounded(async () => {
+      const spec = jobSpec(work);
+      const job = await this.queues[spec.queue].getJob(spec.id);
+      // Only waiting or delayed jobs go; a running one finds the record no longer owes it and does nothing.
+      if (job && ((await job.isDelayed()) || (await job.isWaiting()))) await job.remove();
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(Object.values(this.queues).map((q) => q.close()));
+  }
+
+  private async ensureNow(work: Work[]): Promise<EnsureReport> {
+    const report: EnsureReport = { queued: 0, pending: 0, restarted: 0, gaveUp: [] };
+    const specs = work.map(jobSpec);
+    // One round trip's worth: ioredis writes the reads back to back without waiting for each answer.
+    const existing = await Promise.all(specs.map((s) => this.queues[s.queue].getJob(s.id)));
+    const toAdd: JobSpec[] = [];
+    for (const [i, spec] of specs.entries()) {
+      const job = existing[i];
+      const w = work[i] as Work;
+      if (!job) {
+        toAdd.push(spec);
+        report.queued += 1;
+        continue;
+      }
+      const outcome = await this.settleExisting(w, spec, job);
+      if (outcome === 'pending') report.pending += 1;
+      else if (outcome === 'requeue') {
+        toAdd.push(spec);
+        report.restarted += 1;
+      } else report.gaveUp.push({ work: w, reason: job.failedReason || 'failed' });
+    }
+    await this.add(toAdd);
+    return report;
+  }
+
+  /** What to do with the job already holding this work's id. */
+  private async settleExisting(w: Work, spec: JobSpec, job: Job): Promise<'pending' | 'requeue' | 'gave-up'> {
+    if (!sameData(job.data, spec.data)) {
+      // Should be impossible (ids carry the advisory's scope): say so loudly and let the store's work win.
+      this.log.error({ jobId: spec.id, queue: spec.queue, existing: job.data, wanted: spec.data }, 'job id is taken by different work; replacing it');
+      if (await job.isActive()) return 'pending';
+      await job.remove();
+      return 'requeue';
+    }
+    if (job.finishedOn) {
+      // A one-shot refresh that finished is done; owed work that finished is still owed, so its job
+      // stopped before recording it (or the store was restored from before it ran).
+      if (!OWED_KINDS.includes(w.kind)) return 'pending';
+      if ((await job.getState()) === 'failed') return 'gave-up';
+      await job.remove();
+      return 'requeue';
+    }
+    if (spec.at && (await job.isDelayed())) {
+      const due = job.timestamp + (job.delay ?? 0);
+      const wanted = Date.now() + (spec.at.getTime() - this.clock.now().getTime());
+      // An alert brought forward (every contact tried) must not wait for the ladder's later time.
+      if (due > wanted + BRING_FORWARD_SLACK_MS) await job.changeDelay(Math.max(0, wanted - Date.now()));
+    }
+    return 'pending';
+  }
+
+  private async add(specs: JobSpec[]): Promise<void> {
+    const byQueue = new Map<QueueName, JobSpec[]>();
+    for (const s of specs) byQueue.set(s.queue, [...(byQueue.get(s.queue) ?? []), s]);
+    for (const [queue, list] of byQueue) {
+      await this.queues[queue].addBulk(
+        list.map((s) => ({
+          name: s.name,
+          data: s.data,
+          opts: {
+            jobId: assertJobId(s.id),
+            ...(s.at ? { delay: Math.max(0, s.at.getTime() - this.clock.now().getTime()) } : {}),
+          },
         })),
       );
     }
   }
 
-  async refreshMessages(deliveryId: string, revision: number): Promise<void> {
-    await this.refreshQueue.add('refresh', { deliveryId }, { jobId: assertJobId(jobId.refresh(deliveryId, revision)) });
-  }
-
-  async alertDeliveryFailed(deliveryId: string): Promise<void> {
-    const data: NotifyJob = { kind: 'delivery_failed', deliveryId };
-    await this.notifyQueue.add('notify', data, { jobId: assertJobId(jobId.alertFailed(deliveryId)) });
-  }
-
-  async announceIssued(advisoryId: string): Promise<void> {
-    const data: NotifyJob = { kind: 'advisory_issued', advisoryId };
-    await this.notifyQueue.add('notify', data, { jobId: assertJobId(jobId.announce(advisoryId)) });
-  }
-
-  async scheduleEscalation(step: { deliveryId: string; token: string; kind: StepKind; index: number; at: Date; now?: boolean }): Promise<void> {
-    const data: EscalateJob = { deliveryId: step.deliveryId, token: step.token, kind: step.kind, index: step.index };
-    const delay = Math.max(0, step.at.getTime() - this.clock.now().getTime());
-    await this.escalateQueue.add(step.kind, data, {
-      jobId: assertJobId(jobId.escalate(step.deliveryId, step.token, stepKey(step), step.now)),
-      delay,
+  /** Never hang a person's request on Redis: answer within QUEUE_TIMEOUT_MS either way. */
+  private async bounded<T>(work: () => Promise<T>): Promise<T> {
+    if (this.health && !this.health.up) throw unavailable(this.health.lastError ?? 'redis is down');
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(unavailable(`no answer from Redis within ${QUEUE_TIMEOUT_MS} ms`)), QUEUE_TIMEOUT_MS);
     });
-  }
-
-  async dropEscalation(deliveryId: string, token: string, steps: { kind: StepKind; index: number }[]): Promise<void> {
-    for (const step of steps) {
-      for (const now of [false, true]) {
-        const job = await this.escalateQueue.getJob(jobId.escalate(deliveryId, token, stepKey(step), now));
-        // Only waiting or delayed jobs go; one running now sees the stale token and does nothing.
-        if (job && ((await job.isDelayed()) || (await job.isWaiting()))) await job.remove();
-      }
+    const running = work();
+    // Past the deadline nobody awaits it any more; its late failure must not become an unhandled rejection.
+    running.catch(() => undefined);
+    try {
+      return await Promise.race([running, timeout]);
+    } catch (err) {
+      if (err instanceof Error && !(err instanceof BotError) && isConnectionError(err)) throw unavailable(err.message, err);
+      throw err;
+    } finally {
+      clearTimeout(timer);
     }
   }
+}
 
-  async refreshPhoneTask(taskId: string, revision: number): Promise<void> {
-    await this.refreshQueue.add('phone', { taskId }, { jobId: assertJobId(jobId.refreshPhone(taskId, revision)) });
-  }
-
-  async close(): Promise<void> {
-    await Promise.all([this.deliverQueue.close(), this.refreshQueue.close(), this.notifyQueue.close(), this.escalateQueue.close()]);
-  }
+function unavailable(reason: string, cause?: unknown): BotError {
+  return new BotError('QUEUE.UNAVAILABLE', 'the job queue cannot be reached', { reason }, cause === undefined ? undefined : { cause });
 }

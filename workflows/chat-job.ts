@@ -4,8 +4,9 @@ import { isBotError } from '../src/errors.js';
 
 /**
  * Turn the core's failures into BullMQ's vocabulary:
- * - rate limited: only this job waits for the time the platform asked (moveToDelayed), the
- *   queue's other jobs go on; it does not count as an attempt;
+ * - rate limited, or a ladder step whose lease another run holds: only this job waits (for the time
+ *   the platform asked, or until the lease ends; moveToDelayed), the queue's other jobs go on; it
+ *   does not count as an attempt;
  * - permanent chat errors and missing records: UnrecoverableError, no retry;
  * - anything else: thrown as is, retried with backoff.
  */
@@ -18,10 +19,16 @@ export async function runChatJob<T>(job: Job, token: string | undefined, work: (
       await job.moveToDelayed(Date.now() + waitMs, token);
       throw new DelayedError(`rate limited (${err.code}); waiting ${waitMs} ms`);
     }
+    if (isBotError(err, 'STEP.BUSY')) {
+      const retryAfter = Number(err.detail['retryAfterMs']);
+      const waitMs = Number.isFinite(retryAfter) ? Math.max(250, retryAfter) : 1_000;
+      await job.moveToDelayed(Date.now() + waitMs, token);
+      throw new DelayedError(`step held by another run; waiting ${waitMs} ms`);
+    }
     if (err instanceof ChatError && err.kind === 'permanent') {
       throw new UnrecoverableError(`permanent chat error: ${err.code}`);
     }
-    if (isBotError(err, 'DELIVERY.NOT_FOUND') || isBotError(err, 'ADVISORY.NOT_FOUND')) {
+    if (isBotError(err, 'DELIVERY.NOT_FOUND') || isBotError(err, 'ADVISORY.NOT_FOUND') || isBotError(err, 'PHONE.NOT_FOUND')) {
       throw new UnrecoverableError(err.message);
     }
     throw err;

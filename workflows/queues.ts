@@ -1,5 +1,6 @@
 import type { JobsOptions } from 'bullmq';
-import type { StepKind } from '../src/domain/escalation.js';
+import { stepKey, type StepKind } from '../src/domain/escalation.js';
+import type { Work } from '../src/ports/jobs.js';
 
 /** Queue names. Workers for one queue may run in many processes; BullMQ shares the work. */
 export const QUEUE = {
@@ -8,20 +9,12 @@ export const QUEUE = {
   notify: 'notify',
   escalate: 'escalate',
 } as const;
+export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 
-/**
- * Job ids are deterministic so the same work is scheduled once however often it is asked for.
- * BullMQ forbids ':' in custom ids and treats all-digit ids as its own; ours always start with a word.
- */
-export const jobId = {
-  deliver: (deliveryId: string) => `deliver.${deliveryId}`,
-  refresh: (deliveryId: string, revision: number) => `refresh.${deliveryId}.r${revision}`,
-  alertFailed: (deliveryId: string) => `alert-failed.${deliveryId}`,
-  announce: (advisoryId: string) => `announce.${advisoryId}`,
-  /** The token is in the id: a rotated token starts a new ladder whose jobs cannot collide with the old one's. */
-  escalate: (deliveryId: string, token: string, key: string, now = false) => `esc.${deliveryId}.${token}.${key}${now ? '.now' : ''}`,
-  refreshPhone: (taskId: string, revision: number) => `refresh-phone.${taskId}.r${revision}`,
-};
+export interface DeliverJob {
+  scope: string;
+  deliveryId: string;
+}
 
 export interface EscalateJob {
   deliveryId: string;
@@ -30,7 +23,101 @@ export interface EscalateJob {
   index: number;
 }
 
-export type NotifyJob = { kind: 'delivery_failed'; deliveryId: string } | { kind: 'advisory_issued'; advisoryId: string };
+export type NotifyJob = { kind: 'delivery_failed'; scope: string; deliveryId: string } | { kind: 'advisory_issued'; scope: string; advisoryId: string };
+
+export type RefreshJob = { scope: string; deliveryId: string; revision: number } | { scope: string; taskId: string; revision: number };
+
+/**
+ * How one piece of work becomes one job. The id is deterministic, so the same work is queued once
+ * however often it is asked for; it carries the advisory's scope (or the ladder's random token), so
+ * no two stores' work can share an id (BullMQ silently ignores an add whose id exists).
+ * BullMQ forbids ':' in custom ids and treats all-digit ids as its own; ours always start with a word.
+ */
+export interface JobSpec {
+  queue: QueueName;
+  name: string;
+  id: string;
+  data: DeliverJob | EscalateJob | NotifyJob | RefreshJob;
+  /** Run no earlier than this (ladder steps). */
+  at?: Date;
+}
+
+export function jobSpec(work: Work): JobSpec {
+  switch (work.kind) {
+    case 'deliver':
+      return { queue: QUEUE.deliver, name: 'deliver', id: `deliver.${work.scope}.${work.deliveryId}`, data: { scope: work.scope, deliveryId: work.deliveryId } };
+    case 'step': {
+      const data: EscalateJob = { deliveryId: work.deliveryId, token: work.token, kind: work.step, index: work.index };
+      // The token is in the id: a rotated token starts a new ladder whose jobs cannot collide with the old one's.
+      return { queue: QUEUE.escalate, name: work.step, id: `esc.${work.deliveryId}.${work.token}.${stepKey(data)}`, data, at: work.at };
+    }
+    case 'failure-alert':
+      return {
+        queue: QUEUE.notify,
+        name: 'notify',
+        id: `alert-failed.${work.scope}.${work.deliveryId}`,
+        data: { kind: 'delivery_failed', scope: work.scope, deliveryId: work.deliveryId },
+      };
+    case 'announce':
+      return {
+        queue: QUEUE.notify,
+        name: 'notify',
+        id: `announce.${work.scope}.${work.advisoryId}`,
+        data: { kind: 'advisory_issued', scope: work.scope, advisoryId: work.advisoryId },
+      };
+    case 'refresh':
+      return {
+        queue: QUEUE.refresh,
+        name: 'refresh',
+        id: `refresh.${work.scope}.${work.deliveryId}.r${work.revision}`,
+        data: { scope: work.scope, deliveryId: work.deliveryId, revision: work.revision },
+      };
+    case 'refresh-phone':
+      return {
+        queue: QUEUE.refresh,
+        name: 'phone',
+        id: `refresh-phone.${work.scope}.${work.taskId}.r${work.revision}`,
+        data: { scope: work.scope, taskId: work.taskId, revision: work.revision },
+      };
+  }
+}
+
+/** The work a job does, read back from its queue and data (for the give-up path); null for data this release never wrote. */
+export function workOf(queue: string, data: unknown): Work | null {
+  const d = (data ?? {}) as Record<string, unknown>;
+  const str = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : undefined);
+  const num = (k: string) => (typeof d[k] === 'number' ? (d[k] as number) : undefined);
+  const scope = str('scope');
+  switch (queue) {
+    case QUEUE.deliver: {
+      const deliveryId = str('deliveryId');
+      return scope && deliveryId ? { kind: 'deliver', scope, deliveryId } : null;
+    }
+    case QUEUE.escalate: {
+      const deliveryId = str('deliveryId');
+      const token = str('token');
+      const kind = str('kind') as StepKind | undefined;
+      const index = num('index');
+      if (!deliveryId || !token || !kind || index === undefined) return null;
+      return { kind: 'step', deliveryId, token, step: kind, index, at: new Date(0) };
+    }
+    case QUEUE.notify: {
+      if (!scope) return null;
+      if (d['kind'] === 'delivery_failed' && str('deliveryId')) return { kind: 'failure-alert', scope, deliveryId: str('deliveryId') as string };
+      if (d['kind'] === 'advisory_issued' && str('advisoryId')) return { kind: 'announce', scope, advisoryId: str('advisoryId') as string };
+      return null;
+    }
+    case QUEUE.refresh: {
+      const revision = num('revision');
+      if (!scope || revision === undefined) return null;
+      if (str('taskId')) return { kind: 'refresh-phone', scope, taskId: str('taskId') as string, revision };
+      if (str('deliveryId')) return { kind: 'refresh', scope, deliveryId: str('deliveryId') as string, revision };
+      return null;
+    }
+    default:
+      return null;
+  }
+}
 
 /** Transient failures retry with exponential backoff and jitter: about 2 s, 4 s, 8 s … some 17 minutes in all. */
 export const RETRYING: JobsOptions = {

@@ -1,9 +1,10 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Core } from '../src/core.js';
 import type { Logger } from '../src/log.js';
 import { runChatJob } from './chat-job.js';
-import { QUEUE, type EscalateJob, type NotifyJob } from './queues.js';
+import { QUEUE, workOf, type DeliverJob, type EscalateJob, type NotifyJob, type RefreshJob } from './queues.js';
+import type { RedisHealth } from './redis-health.js';
 
 export interface WorkerSettings {
   prefix: string;
@@ -12,30 +13,32 @@ export interface WorkerSettings {
   concurrency: number;
   lockDuration: number;
   stalledInterval: number;
+  /** How long close() lets running jobs finish before it stops waiting. */
+  shutdownGraceMs: number;
 }
 
 export interface Workers {
+  /** Stop taking jobs; let running ones finish within the grace period, then stop anyway. */
   close(): Promise<void>;
 }
 
-/** Start the processors. `connection` must have maxRetriesPerRequest: null (BullMQ blocks on it). */
-export function startWorkers(core: Core, connection: Redis, settings: WorkerSettings, log: Logger): Workers {
+/**
+ * Start the processors. `connection` must have maxRetriesPerRequest: null (BullMQ blocks on it).
+ * A job that fails for the last time is handed to the core's give-up path, so what it owed becomes
+ * a failure the secretariat hears of; if that too fails, the reconciler finds the failed job later.
+ */
+export function startWorkers(core: Core, connection: Redis, settings: WorkerSettings, log: Logger, health?: RedisHealth): Workers {
   const common = { connection, prefix: settings.prefix, lockDuration: settings.lockDuration, stalledInterval: settings.stalledInterval };
 
   const deliver = new Worker(
     QUEUE.deliver,
-    async (job: Job<{ deliveryId: string }>, token?: string) =>
-      runChatJob(job, token, async () => {
-        const result = await core.deliver(job.data.deliveryId);
-        if (result.outcome === 'failed') throw new UnrecoverableError(`delivery failed: ${result.code}`);
-        return result;
-      }),
+    async (job: Job<DeliverJob>, token?: string) => runChatJob(job, token, () => core.deliver(job.data.deliveryId)),
     { ...common, concurrency: settings.concurrency, limiter: { max: settings.ratePerSecond, duration: 1_000 } },
   );
 
   const refresh = new Worker(
     QUEUE.refresh,
-    async (job: Job<{ deliveryId: string } | { taskId: string }>, token?: string) =>
+    async (job: Job<RefreshJob>, token?: string) =>
       runChatJob(job, token, () => ('taskId' in job.data ? core.refreshPhoneTask(job.data.taskId) : core.refreshMessages(job.data.deliveryId))),
     { ...common, concurrency: settings.concurrency, limiter: { max: settings.ratePerSecond, duration: 1_000 } },
   );
@@ -58,14 +61,40 @@ export function startWorkers(core: Core, connection: Redis, settings: WorkerSett
   const workers = [deliver, refresh, notify, escalate];
   for (const w of workers) {
     w.on('failed', (job, err) => {
-      // A DelayedError is a wait, not a failure; BullMQ does not emit 'failed' for it.
-      log.warn({ queue: w.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: err.message }, 'job failed');
+      if (!job) return;
+      const context = { queue: w.name, jobId: job.id, attemptsMade: job.attemptsMade, err: err.message };
+      // finishedOn is set only when BullMQ gives the job up (no attempts left, or unrecoverable).
+      if (job.finishedOn === undefined) {
+        log.warn(context, 'job failed; it will be retried');
+        return;
+      }
+      const work = workOf(w.name, job.data);
+      if (!work) {
+        log.error(context, 'a job of an unknown shape gave up');
+        return;
+      }
+      log.warn(context, 'job gave up after its last attempt');
+      core.giveUp(work, err.message).catch((giveUpErr: unknown) => {
+        log.error({ ...context, giveUpErr }, 'could not settle a job that gave up; the reconciler will try again');
+      });
     });
-    w.on('error', (err) => log.error({ queue: w.name, err }, 'worker error'));
+    w.on('error', (err) => (health ? health.noteError(err, `worker ${w.name}`) : log.error({ queue: w.name, err }, 'worker error')));
   }
   return {
     async close() {
-      await Promise.all(workers.map((w) => w.close()));
+      let timer: NodeJS.Timeout | undefined;
+      const graceful = Promise.all(workers.map((w) => w.close()));
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), settings.shutdownGraceMs);
+      });
+      const outcome = await Promise.race([graceful.then(() => 'done' as const), late]);
+      clearTimeout(timer);
+      if (outcome === 'late') {
+        // The unfinished jobs stay in Redis and are taken over after their lock expires (and the
+        // store's step ledger keeps any half-done step from happening twice).
+        log.warn({ graceMs: settings.shutdownGraceMs }, 'jobs still running at shutdown; leaving them to be taken over');
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
     },
   };
 }

@@ -91,6 +91,9 @@ export class LocalChat implements ChatPort {
     return this.#requireChannel(channel.channelId).sharedOutside === true;
   }
 
+  /** The local workspace has no credentials: it is this process. */
+  async checkCredentials(): Promise<void> {}
+
   // ---- what the page's routes use ------------------------------------------------------------
 
   user(id: string): LocalUser | undefined {

@@ -7,7 +7,7 @@
  */
 import type { TargetOptions } from '../../src/commands/status.js';
 import type { Severity } from '../../src/domain/classification.js';
-import { CT, moreNames, reminderText } from '../../src/i18n/chat-text.js';
+import { CT, moreNames, reminderText, STEP_TEXT } from '../../src/i18n/chat-text.js';
 import { FAILURE_TEXT } from '../../src/i18n/failure-text.js';
 import { durationText, noEscalateOption, severityDefaultText } from '../../src/i18n/form-text.js';
 import {
@@ -75,6 +75,7 @@ export const LOCAL_I18N = {
   T,
   ERROR_TEXT,
   CT,
+  STEP_TEXT,
   PHONE_STATE_TEXT,
   CALL_OUTCOME_TEXT,
   FAILURE_TEXT,

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { ErrorCode } from '../../src/errors.js';
-import { CT } from '../../src/i18n/chat-text.js';
+import { CT, STEP_TEXT } from '../../src/i18n/chat-text.js';
 import { failureText } from '../../src/i18n/failure-text.js';
 import { both, ERROR_TEXT, formatTokyo, stacked, STATE_TEXT, T } from '../../src/i18n/text.js';
 import type { NoticeView } from '../../src/view/views.js';
@@ -69,6 +69,31 @@ export function renderNotice(notice: NoticeView): RenderedMessage {
       );
     }
     return { text, blocks };
+  }
+
+  if (notice.kind === 'step_failed') {
+    const text = fallback(
+      notice.tlp,
+      notice.drill,
+      `⚠️ ${e(both(CT.stepFailed))}: ${e(notice.advisoryId)} ${e(notice.title)} → ${name(notice.memberName)} (${e(both(STEP_TEXT[notice.step]))})`,
+    );
+    return {
+      text,
+      blocks: [
+        ...envelope,
+        mrkdwnSection(`⚠️ *${e(both(CT.stepFailed))}*`),
+        {
+          type: 'section',
+          fields: [
+            field(CT.member, name(notice.memberName)),
+            field(CT.advisoryId, e(notice.advisoryId)),
+            field(CT.title, e(notice.title)),
+            field(CT.step, e(both(STEP_TEXT[notice.step]))),
+          ],
+        },
+        mrkdwnSection(`*${e(both(CT.reason))}*: \`${e(notice.reason)}\`\n${e(stacked(CT.stepFailedAction))}`),
+      ],
+    };
   }
 
   const text = fallback(

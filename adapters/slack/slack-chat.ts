@@ -157,6 +157,14 @@ export class SlackChat implements ChatPort {
    * typically gives each member its own workspace, so any sharing counts as outside. A false alarm withholds a
    * channel post (the classified advisory can still go by direct message); a miss leaks it.
    */
+  async checkCredentials(): Promise<void> {
+    try {
+      await this.client.auth.test();
+    } catch (err) {
+      throw toChatError(err);
+    }
+  }
+
   async isSharedOutside(channel: ChannelAddress): Promise<boolean> {
     if (channel.sharedOutside) return true;
     const res = await this.call(() => this.client.conversations.info({ channel: channel.channelId }));

@@ -1,4 +1,4 @@
-import { CT } from '../../src/i18n/chat-text.js';
+import { CT, STEP_TEXT } from '../../src/i18n/chat-text.js';
 import { both, formatTokyo, stacked, STATE_TEXT, T } from '../../src/i18n/text.js';
 import type { NoticeView } from '../../src/view/views.js';
 import { card, envelope, factSet, name, textBlock, type AdaptiveCard } from './card-elements.js';
@@ -44,6 +44,21 @@ export function noticeCard(notice: NoticeView): AdaptiveCard {
         textBlock(e(stacked(CT.fixDirectory)), { spacing: 'small' }),
       );
     }
+    return card(body);
+  }
+
+  if (notice.kind === 'step_failed') {
+    body.push(
+      textBlock(`⚠️ ${e(both(CT.stepFailed))}`, { weight: 'bolder', size: 'medium', color: 'attention' }),
+      factSet([
+        [CT.member, e(name(notice.memberName))],
+        [CT.advisoryId, e(notice.advisoryId)],
+        [CT.title, e(notice.title)],
+        [CT.step, e(both(STEP_TEXT[notice.step]))],
+        [CT.reason, e(notice.reason)],
+      ]),
+      textBlock(e(stacked(CT.stepFailedAction))),
+    );
     return card(body);
   }
 

@@ -91,3 +91,24 @@ export function mountTeamsApp(opts: TeamsApp & { http: Express; core: Core; log:
 export function cardAttachment(card: object) {
   return CardFactory.adaptiveCard(card);
 }
+
+/** Entra ID endpoints and the Bot Connector's scope, as botframework-connector's AuthenticationConstants name them. */
+const LOGIN_URL_PREFIX = 'https://login.microsoftonline.com/';
+const MULTI_TENANT_LOGIN_URL = 'https://login.microsoftonline.com/botframework.com';
+const BOT_CONNECTOR_SCOPE = 'https://api.botframework.com';
+
+/**
+ * Proves the app's credentials by getting a Bot Connector token from Entra ID, as every proactive
+ * post will. Undefined when running unauthenticated (there is nothing to check).
+ */
+export function teamsCredentialCheck(teams: TeamsApp, opts: Pick<TeamsAdapterOptions, 'tenantId' | 'appType'>): (() => Promise<void>) | undefined {
+  if (!teams.appId) return undefined;
+  const login = opts.appType === 'SingleTenant' && opts.tenantId ? `${LOGIN_URL_PREFIX}${opts.tenantId}` : MULTI_TENANT_LOGIN_URL;
+  return async () => {
+    const credentials = await teams.adapter.credentialsFactory.createCredentials(teams.appId, BOT_CONNECTOR_SCOPE, login, true);
+    const withToken = credentials as { getToken?: (forceRefresh?: boolean) => Promise<string> };
+    if (typeof withToken.getToken !== 'function') return;
+    const token = await withToken.getToken(true);
+    if (!token) throw new Error('Entra ID returned no token');
+  };
+}

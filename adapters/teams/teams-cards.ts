@@ -52,7 +52,9 @@ export function renderTeamsMessage(message: OutboundView): TeamsMessage {
           ? `⚠️ ${both(CT.deliveryFailed)}: ${n.advisoryId} ${n.title} → ${name(n.memberName)} (${n.reason})`
           : n.kind === 'escalation_alert'
             ? `⚠️ ${both(CT.escalationAlert)}: ${n.advisoryId} ${n.title} → ${name(n.memberName)}`
-            : `✅ ${both(CT.advisoryIssued)}: ${n.advisoryId} ${n.title}`;
+            : n.kind === 'step_failed'
+              ? `⚠️ ${both(CT.stepFailed)}: ${n.advisoryId} ${n.title} → ${name(n.memberName)}`
+              : `✅ ${both(CT.advisoryIssued)}: ${n.advisoryId} ${n.title}`;
       return { text: fallback(n.tlp, n.drill, what), card: noticeCard(n) };
     }
   }

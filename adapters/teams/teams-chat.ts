@@ -31,6 +31,8 @@ export interface TeamsConversationLookup {
   conversation(conversationId: string): Promise<ConversationRecord | null>;
   /** The latest conversation recorded in the tenant: its service URL and bot id serve for any of its conversations. */
   tenant(tenantId: string): Promise<ConversationRecord | null>;
+  /** Keep a conversation the bot opened itself (a TLP:RED 1:1 chat), so any process can update its cards later. */
+  remember(record: Omit<ConversationRecord, 'updatedAt'>): Promise<void>;
 }
 
 export interface TeamsChatOptions {
@@ -41,6 +43,8 @@ export interface TeamsChatOptions {
   render: TeamsRender;
   /** Per request to the Bot Connector; default 15 s. botbuilder sets none, so a hung connection would hang the job. */
   requestTimeoutMs?: number;
+  /** Gets a token with the bot's credentials (teamsCredentialCheck); absent when running unauthenticated. */
+  credentialCheck?: (() => Promise<void>) | undefined;
 }
 
 const TEAMS_CHANNEL_ID = 'msteams';
@@ -122,6 +126,7 @@ export class TeamsChat implements ChatPort {
   private readonly lookup: TeamsConversationLookup;
   private readonly render: TeamsRender;
   private readonly requestTimeoutMs: number;
+  private readonly credentialCheck: (() => Promise<void>) | undefined;
   /**
    * Conversations this process posted into or opened, for update(): a MessageRef carries no tenant, and a 1:1 chat
    * opened by openDirectConversation has no ConversationRecord. Bounded; another process falls back to the records.
@@ -134,6 +139,7 @@ export class TeamsChat implements ChatPort {
     this.lookup = opts.lookup;
     this.render = opts.render;
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 15_000;
+    this.credentialCheck = opts.credentialCheck;
   }
 
   /**
@@ -206,7 +212,15 @@ export class TeamsChat implements ChatPort {
       throw toChatError(err);
     }
     if (conversationId === undefined || conversationId === '') throw new ChatError('transient', 'invalid_response');
-    this.remember(conversationId, { serviceUrl: tenant.serviceUrl, tenantId: workspaceId, botId: tenant.botId, kind: 'personal' });
+    const where: Resolved = { serviceUrl: tenant.serviceUrl, tenantId: workspaceId, botId: tenant.botId, kind: 'personal' };
+    // Stored before anything is posted there: after a restart, or in another process, an acknowledgement
+    // must still find where to update the card. A store that cannot keep it makes the job retry.
+    try {
+      await this.lookup.remember({ platform: 'teams', conversationId, ...where, removed: false });
+    } catch (err) {
+      throw new ChatError('transient', 'conversation_not_recorded', { cause: err });
+    }
+    this.remember(conversationId, where);
     return { workspaceId, channelId: conversationId };
   }
 
@@ -218,6 +232,16 @@ export class TeamsChat implements ChatPort {
    */
   async isSharedOutside(channel: ChannelAddress): Promise<boolean> {
     return channel.sharedOutside;
+  }
+
+  /** A token from Entra ID for the Bot Connector (see teamsCredentialCheck); none needed when running unauthenticated. */
+  async checkCredentials(): Promise<void> {
+    if (!this.credentialCheck) return;
+    try {
+      await this.credentialCheck();
+    } catch (err) {
+      throw new ChatError('permanent', 'invalid_credentials', { cause: err });
+    }
   }
 
   private activity(message: OutboundView, tenantId: string): Partial<Activity> {

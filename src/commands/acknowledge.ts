@@ -5,14 +5,22 @@ import { BotError } from '../errors.js';
 import type { CoreDeps } from './deps.js';
 import { transitionDelivery } from './delivery-cas.js';
 import { transitionPhoneTask } from './phone-task-cas.js';
-import { ladder } from '../domain/escalation.js';
 import { closeAcknowledged, phoneTaskIdFor } from '../domain/phone-task.js';
+import { advisoryScope } from '../domain/advisory.js';
+import { dropQuietly, enqueue } from './enqueue.js';
+import { stepWork } from './ladder.js';
+import { loadDelivery } from './load.js';
 
 export interface AckResult {
   /** 'acknowledged': this person was first. 'seen': someone was first, this person is added. 'repeat': nothing new. */
   outcome: 'acknowledged' | 'seen' | 'repeat';
   delivery: Delivery;
   first: AckMark;
+  /**
+   * The messages' update is queued. False while the queue is unreachable: the acknowledgement is
+   * stored all the same, and the adapter shows it itself where the platform lets it.
+   */
+  refreshQueued: boolean;
 }
 
 /**
@@ -51,8 +59,7 @@ export async function acknowledgeDelivery(
   deps: CoreDeps,
   req: { deliveryId: string; actor: Actor; via: AckVia },
 ): Promise<AckResult> {
-  const current = await deps.store.getDelivery(req.deliveryId);
-  if (!current) throw new BotError('DELIVERY.NOT_FOUND', 'delivery not found', { deliveryId: req.deliveryId });
+  const { delivery: current, advisory } = await loadDelivery(deps, req.deliveryId);
   const at = deps.clock.now().toISOString();
   const added = await deps.store.addAcknowledgement({
     deliveryId: current.id,
@@ -63,7 +70,12 @@ export async function acknowledgeDelivery(
     via: req.via,
   });
   const mark: AckMark = { actor: req.actor, at, via: req.via };
-  const t = await transitionDelivery(deps.store, current.id, (d) => markAcknowledged(d, mark, new Date(at)));
+  // The record as the winning transition saw it: its pending step is the job to tidy away.
+  let before: Delivery = current;
+  const t = await transitionDelivery(deps.store, current.id, (d) => {
+    before = d;
+    return markAcknowledged(d, mark, new Date(at));
+  });
   const delivery = t.changed ? t.next : t.current;
   const first = delivery.acknowledged ?? mark;
 
@@ -91,27 +103,27 @@ export async function acknowledgeDelivery(
       detail: { via: req.via },
     });
   }
+  const scope = advisoryScope(advisory);
+  let refreshQueued = true;
   if (outcome !== 'repeat') {
     const revision = (await deps.store.listAcknowledgements(delivery.id)).length;
-    await deps.jobs.refreshMessages(delivery.id, revision);
+    // The token after the acknowledgement is new: no earlier store's refresh of this id can match it.
+    refreshQueued = await enqueue(deps, [{ kind: 'refresh', scope, deliveryId: delivery.id, revision }]);
   }
-  if (t.changed) await stopEscalation(deps, current, delivery);
-  return { outcome, delivery, first };
+  if (t.changed) await stopEscalation(deps, scope, before, delivery);
+  return { outcome, delivery, first, refreshQueued };
 }
 
 /**
- * The rotated token already makes every pending step stale; this only tidies up: the phone
- * staff see the task closed (nobody needs to call), and the pending jobs are dropped.
+ * The rotated token already makes every pending step stale and the record owes no more steps;
+ * this only tidies up: the phone staff see the task closed (nobody needs to call), and the
+ * pending step's job is dropped.
  */
-async function stopEscalation(deps: CoreDeps, before: Delivery, after: Delivery): Promise<void> {
+async function stopEscalation(deps: CoreDeps, scope: string, before: Delivery, after: Delivery): Promise<void> {
   const task = await deps.store.getPhoneTask(phoneTaskIdFor(after.id));
   if (task) {
     const t = await transitionPhoneTask(deps.store, task.id, (current) => closeAcknowledged(current, deps.clock.now()));
-    if (t.changed) await deps.jobs.refreshPhoneTask(task.id, t.next.version);
+    if (t.changed) await enqueue(deps, [{ kind: 'refresh-phone', scope, taskId: task.id, revision: t.next.version }]);
   }
-  const advisory = await deps.store.getAdvisory(after.advisoryId);
-  if (advisory) {
-    const steps = ladder(advisory.escalation, deps.directory.contactsInOrder(after.memberId).length);
-    await deps.jobs.dropEscalation(after.id, before.escalationToken, steps);
-  }
+  if (before.nextStep) await dropQuietly(deps, stepWork(before, before.nextStep));
 }

@@ -8,12 +8,13 @@ import type { CoreDeps } from './deps.js';
 import { contactUserId } from '../directory/schema.js';
 import { transitionDelivery } from './delivery-cas.js';
 import { loadDelivery } from './load.js';
-import { startLadder } from './escalate.js';
+import { enqueue } from './enqueue.js';
+import { firstStep, LOOKBACK_MS, owedWork } from './ladder.js';
 
 export type DeliverOutcome = { outcome: 'posted' | 'already' } | { outcome: 'failed'; code: string };
 
-/** How far back a retry looks for its own earlier post; covers clock skew between us and the platform. */
-export const LOOKBACK_MS = 5 * 60_000;
+/** Why a delivery that ran out of attempts failed: the secretariat reads it, the detail says the last error. */
+export const RETRIES_EXHAUSTED = 'RETRIES_EXHAUSTED';
 
 /**
  * Post one delivery. Safe to run any number of times: a retry first looks for the post an
@@ -23,27 +24,23 @@ export const LOOKBACK_MS = 5 * 60_000;
  */
 export async function deliverAdvisory(deps: CoreDeps, deliveryId: string): Promise<DeliverOutcome> {
   const { delivery, advisory } = await loadDelivery(deps, deliveryId);
-  if (delivery.state === 'failed') {
-    // We may have stopped right after marking it failed: make sure what follows a failure was scheduled.
-    await afterFailure(deps, advisory, delivery);
-    return { outcome: 'failed', code: delivery.failure?.code ?? 'unknown' };
-  }
   if (delivery.state !== 'queued') {
-    if (delivery.state === 'posted') await startLadder(deps, advisory, delivery, 'posted');
-    return { outcome: 'already' };
+    // We may have stopped right after recording the outcome: make sure what it owes next is queued.
+    await enqueue(deps, owedWork(advisory, delivery));
+    return delivery.state === 'failed' ? { outcome: 'failed', code: delivery.failure?.code ?? 'unknown' } : { outcome: 'already' };
   }
 
   const chat = deps.chats[delivery.channel.platform];
-  if (!chat) return fail(deps, advisory, delivery, 'PLATFORM_NOT_CONFIGURED');
+  if (!chat) return fail(deps, advisory, delivery, { code: 'PLATFORM_NOT_CONFIGURED' });
 
   if (tlpForbidsSharedChannel(advisory.tlp) && tlpAllowsChannelPost(advisory.tlp)) {
     if (delivery.channel.sharedOutside || (await chat.isSharedOutside(delivery.channel))) {
-      return fail(deps, advisory, delivery, 'TLP_SHARED_CHANNEL');
+      return fail(deps, advisory, delivery, { code: 'TLP_SHARED_CHANNEL' });
     }
   }
 
   const targets = await postTargets(deps, chat, advisory, delivery);
-  if (targets.length === 0) return fail(deps, advisory, delivery, 'RED_NO_RECIPIENTS');
+  if (targets.length === 0) return fail(deps, advisory, delivery, { code: 'RED_NO_RECIPIENTS' });
 
   const retrying = delivery.postAttempts > 0;
   const attempt = await transitionDelivery(deps.store, delivery.id, (d) => beginPostAttempt(d, deps.clock.now()));
@@ -63,13 +60,15 @@ export async function deliverAdvisory(deps: CoreDeps, deliveryId: string): Promi
         refused.push({ target, code: err.code });
         continue;
       }
-      if (err instanceof ChatError && err.kind === 'permanent') return fail(deps, advisory, delivery, err.code);
+          if (err instanceof ChatError && err.kind === 'permanent') return fail(deps, advisory, delivery, { code: err.code });
       throw err;
     }
   }
-  if (messages.length === 0) return fail(deps, advisory, delivery, refused[0]?.code ?? 'unknown');
+  if (messages.length === 0) return fail(deps, advisory, delivery, { code: refused[0]?.code ?? 'unknown' });
 
-  const posted = await transitionDelivery(deps.store, delivery.id, (d) => markPosted(d, messages, deps.clock.now()));
+  const postedAt = deps.clock.now();
+  const first = firstStep(deps, advisory, delivery, 'posted', postedAt);
+  const posted = await transitionDelivery(deps.store, delivery.id, (d) => markPosted(d, messages, postedAt, first));
   if (posted.changed) {
     await deps.store.appendAudit({
       id: `${delivery.id}.posted`,
@@ -81,7 +80,7 @@ export async function deliverAdvisory(deps: CoreDeps, deliveryId: string): Promi
     });
   }
   const current = posted.changed ? posted.next : posted.current;
-  if (current.state === 'posted') await startLadder(deps, advisory, current, 'posted');
+  await enqueue(deps, owedWork(advisory, current));
   return { outcome: posted.changed ? 'posted' : 'already' };
 }
 
@@ -107,8 +106,14 @@ async function postTargets(deps: CoreDeps, chat: ChatPort, advisory: Advisory, d
   return targets;
 }
 
-async function fail(deps: CoreDeps, advisory: Advisory, delivery: Delivery, code: string): Promise<DeliverOutcome> {
-  const t = await transitionDelivery(deps.store, delivery.id, (d) => markFailed(d, code, deps.clock.now()));
+/**
+ * The delivery failed for good. The record then owes the secretariat an alert and the member the
+ * phone step at once; both are queued from the record, so a crash right after this loses neither.
+ */
+export async function fail(deps: CoreDeps, advisory: Advisory, delivery: Delivery, failure: { code: string; detail?: string }): Promise<DeliverOutcome> {
+  const now = deps.clock.now();
+  const phone = firstStep(deps, advisory, delivery, 'failed', now);
+  const t = await transitionDelivery(deps.store, delivery.id, (d) => markFailed(d, failure, now, phone));
   if (t.changed) {
     await deps.store.appendAudit({
       id: `${delivery.id}.failed`,
@@ -116,19 +121,13 @@ async function fail(deps: CoreDeps, advisory: Advisory, delivery: Delivery, code
       action: 'delivery.failed',
       advisoryId: delivery.advisoryId,
       deliveryId: delivery.id,
-      detail: { code },
+      detail: { ...failure },
     });
-    deps.log.warn({ deliveryId: delivery.id, memberId: delivery.memberId, code }, 'delivery failed permanently');
+    deps.log.warn({ deliveryId: delivery.id, memberId: delivery.memberId, ...failure }, 'delivery failed');
   }
   const current = t.changed ? t.next : t.current;
   // Posted or acknowledged meanwhile (another worker won): nothing failed.
   if (current.state !== 'failed') return { outcome: 'already' };
-  await afterFailure(deps, advisory, current);
-  return { outcome: 'failed', code: current.failure?.code ?? code };
-}
-
-/** The secretariat hears at once, and the member goes straight to the phone. */
-async function afterFailure(deps: CoreDeps, advisory: Advisory, delivery: Delivery): Promise<void> {
-  await deps.jobs.alertDeliveryFailed(delivery.id);
-  await startLadder(deps, advisory, delivery, 'failed');
+  await enqueue(deps, owedWork(advisory, current));
+  return { outcome: 'failed', code: current.failure?.code ?? failure.code };
 }

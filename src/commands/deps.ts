@@ -16,4 +16,13 @@ export interface CoreDeps {
   log: Logger;
   /** Default ladders by severity; each advisory keeps a copy of the one it was issued under. */
   policies: EscalationPolicies;
+  settings: CoreSettings;
+}
+
+export interface CoreSettings {
+  /**
+   * How long a claimed escalation step is the claimer's alone. Another run may take it over only
+   * after this (the claimer died or stalled); about the queue's lock duration.
+   */
+  stepLeaseMs: number;
 }

@@ -1,18 +1,23 @@
+import { randomUUID } from 'node:crypto';
 import type { Advisory } from '../domain/advisory.js';
-import { markLadderStep, type Delivery } from '../domain/delivery.js';
-import { ladder, nextStep, stepKey, type LadderStep, type StepKind } from '../domain/escalation.js';
-import { advanceContact, newPhoneTask, withMessages, type PhoneTask } from '../domain/phone-task.js';
+import { isOwedStep, markLadderStep, type Delivery } from '../domain/delivery.js';
+import { stepKey, type StepKind } from '../domain/escalation.js';
+import { advanceContact, newPhoneTask, phoneTaskIdFor, withMessages, type PhoneTask } from '../domain/phone-task.js';
 import type { MessageRef } from '../domain/platform.js';
 import type { OutboundView, PostTarget } from '../ports/chat.js';
+import type { StepRef } from '../ports/store.js';
 import { phoneTaskView } from '../view/phone-task-view.js';
 import { displayName } from '../view/build.js';
+import { BotError } from '../errors.js';
 import type { CoreDeps } from './deps.js';
 import { contactUserId } from '../directory/schema.js';
 import { transitionDelivery } from './delivery-cas.js';
-import { LOOKBACK_MS } from './deliver.js';
 import { transitionPhoneTask } from './phone-task-cas.js';
 import { loadDelivery } from './load.js';
 import type { PhoneTaskView } from '../view/views.js';
+import { enqueue } from './enqueue.js';
+import { LOOKBACK_MS, owedWork, stepAfter } from './ladder.js';
+import { advisoryScope } from '../domain/advisory.js';
 
 export interface StepRequest {
   deliveryId: string;
@@ -23,80 +28,83 @@ export interface StepRequest {
 
 export type StepOutcome = 'ran' | 'stale' | 'already' | 'skipped';
 
-function stepsFor(deps: CoreDeps, advisory: Advisory, delivery: Delivery): LadderStep[] {
-  return ladder(advisory.escalation, deps.directory.contactsInOrder(delivery.memberId).length);
-}
-
-function atOf(advisory: Advisory, step: LadderStep): Date {
-  return new Date(new Date(advisory.issuedAt).getTime() + step.at * 1000);
+export function stepRefOf(req: StepRequest): StepRef {
+  return { deliveryId: req.deliveryId, token: req.token, key: stepKey(req) };
 }
 
 /**
- * Schedule the ladder's first step: after a post, the first step of the policy; after a permanent
- * failure, the phone step at once (nobody will see a message that was never posted).
- * Idempotent: the step's job id is deterministic.
- */
-export async function startLadder(deps: CoreDeps, advisory: Advisory, delivery: Delivery, why: 'posted' | 'failed'): Promise<void> {
-  const steps = stepsFor(deps, advisory, delivery);
-  const first = why === 'failed' ? steps.find((s) => s.kind === 'phone') : steps[0];
-  if (!first) return;
-  const at = why === 'failed' ? deps.clock.now() : atOf(advisory, first);
-  await deps.jobs.scheduleEscalation({ deliveryId: delivery.id, token: delivery.escalationToken, kind: first.kind, index: first.index, at });
-}
-
-/**
- * Run one ladder step. A step whose token is stale, or whose delivery is acknowledged, does
- * nothing. The store's step ledger makes each (delivery, token, step) take effect at most once;
- * a step claimed but never finished (the worker died) redoes its effects, each of which finds its
- * own earlier post by key before posting, so nothing is lost and nothing is doubled.
+ * Run one ladder step. Only the step the record owes now runs: a job for any other step (stale
+ * token, acknowledged, already passed, brought forward) does nothing. The store's step ledger,
+ * with a lease, lets one run at a time do it: a run that finds the lease held by another waits
+ * (STEP.BUSY) until it ends; a run that finds an expired lease (its worker died) takes over and
+ * redoes the step's effects, each of which finds its own earlier post by key before posting.
  */
 export async function runEscalationStep(deps: CoreDeps, req: StepRequest): Promise<StepOutcome> {
   const { delivery, advisory } = await loadDelivery(deps, req.deliveryId);
-  if (delivery.escalationToken !== req.token || delivery.state === 'acknowledged') return 'stale';
+  if (!isOwedStep(delivery, req.token, req)) return 'stale';
 
-  const key = stepKey(req);
-  const now = deps.clock.now().toISOString();
-  const claim = await deps.store.claimStep(delivery.id, req.token, key, now);
-  if (claim === 'done') {
-    await scheduleNext(deps, advisory, delivery, req);
+  const ref = stepRefOf(req);
+  const owner = randomUUID();
+  const started = deps.clock.now();
+  const until = new Date(started.getTime() + deps.settings.stepLeaseMs);
+  const claim = await deps.store.claimStep(ref, { owner, at: started.toISOString(), until: until.toISOString() });
+  if (claim.outcome === 'done') {
+    // Finished before, but the record did not move on (the process stopped in between): move it on now.
+    await advance(deps, advisory, delivery, req, false);
     return 'already';
   }
-  const retrying = claim === 'running';
+  if (claim.outcome === 'busy') {
+    const retryAfterMs = Math.max(250, new Date(claim.until).getTime() - started.getTime());
+    throw new BotError('STEP.BUSY', 'another run holds this step', { step: ref, retryAfterMs });
+  }
+  const retrying = claim.outcome === 'taken-over';
+  if (retrying) deps.log.info({ deliveryId: delivery.id, step: ref.key, previousOwner: claim.previousOwner }, 'escalation step taken over');
 
   let outcome: StepOutcome = 'ran';
-  switch (req.kind) {
-    case 'reminder':
-      outcome = await remind(deps, advisory, delivery, req, retrying);
-      break;
-    case 'phone':
-      await openPhoneTask(deps, advisory, delivery, retrying);
-      break;
-    case 'next-contact':
-      outcome = await nextContact(deps, delivery, req.index);
-      break;
-    case 'alert':
-      await alertSecretariat(deps, advisory, delivery, req, retrying);
-      break;
+  try {
+    switch (req.kind) {
+      case 'reminder':
+        outcome = await remind(deps, advisory, delivery, req, retrying);
+        break;
+      case 'phone':
+        await openPhoneTask(deps, advisory, delivery, retrying);
+        break;
+      case 'next-contact':
+        outcome = await nextContact(deps, advisory, delivery, req.index);
+        break;
+      case 'alert':
+        await alertSecretariat(deps, advisory, delivery, req, retrying);
+        break;
+    }
+  } catch (err) {
+    // The job will be retried: let the retry take the step over at once rather than after the lease.
+    await deps.store.releaseStep(ref, owner, deps.clock.now().toISOString());
+    throw err;
   }
 
-  await transitionDelivery(deps.store, delivery.id, (d) => markLadderStep(d, req.token, req, deps.clock.now()));
-  await deps.store.finishStep(delivery.id, req.token, key, deps.clock.now().toISOString());
+  await deps.store.finishStep(ref, { owner, at: deps.clock.now().toISOString(), outcome: 'done' });
   await deps.store.appendAudit({
-    id: `${delivery.id}.esc.${req.token}.${key}`,
-    at: now,
+    id: `${delivery.id}.esc.${req.token}.${ref.key}`,
+    at: started.toISOString(),
     action: `escalation.${req.kind}`,
     advisoryId: delivery.advisoryId,
     deliveryId: delivery.id,
-    detail: { step: key, outcome },
+    detail: { step: ref.key, outcome },
   });
-  await scheduleNext(deps, advisory, delivery, req);
+  await advance(deps, advisory, delivery, req, false);
   return outcome;
 }
 
-async function scheduleNext(deps: CoreDeps, advisory: Advisory, delivery: Delivery, current: StepRequest): Promise<void> {
-  const next = nextStep(stepsFor(deps, advisory, delivery), current);
-  if (!next) return;
-  await deps.jobs.scheduleEscalation({ deliveryId: delivery.id, token: current.token, kind: next.kind, index: next.index, at: atOf(advisory, next) });
+/**
+ * The step is over (ran, or gave up): the record owes the next step, which is queued from it.
+ * Exported for the give-up path, which moves the ladder on past a step that could not run.
+ */
+export async function advance(deps: CoreDeps, advisory: Advisory, delivery: Delivery, req: StepRequest, gaveUp: boolean): Promise<Delivery> {
+  const next = stepAfter(deps, advisory, delivery, req);
+  const t = await transitionDelivery(deps.store, delivery.id, (d) => markLadderStep(d, req.token, req, next, deps.clock.now(), gaveUp));
+  const current = t.changed ? t.next : t.current;
+  await enqueue(deps, owedWork(advisory, current));
+  return current;
 }
 
 /** Find-before-post when a previous run of this step may have posted already. */
@@ -176,20 +184,20 @@ async function openPhoneTask(deps: CoreDeps, advisory: Advisory, delivery: Deliv
   );
   task = t.changed ? t.next : t.current;
   // Someone may have claimed it between the post and now: show the current state.
-  if (t.changed && task.version > 1) await deps.jobs.refreshPhoneTask(task.id, task.version);
+  if (t.changed && task.version > 1) await enqueue(deps, [{ kind: 'refresh-phone', scope: advisoryScope(advisory), taskId: task.id, revision: task.version }]);
 }
 
-async function nextContact(deps: CoreDeps, delivery: Delivery, index: number): Promise<StepOutcome> {
-  const task = await deps.store.getPhoneTask(`${delivery.id}.phone`);
+async function nextContact(deps: CoreDeps, advisory: Advisory, delivery: Delivery, index: number): Promise<StepOutcome> {
+  const task = await deps.store.getPhoneTask(phoneTaskIdFor(delivery.id));
   if (!task) return 'skipped';
   const t = await transitionPhoneTask(deps.store, task.id, (current) => advanceContact(current, index, deps.clock.now()));
   if (!t.changed) return 'skipped';
-  await deps.jobs.refreshPhoneTask(t.next.id, t.next.version);
+  await enqueue(deps, [{ kind: 'refresh-phone', scope: advisoryScope(advisory), taskId: t.next.id, revision: t.next.version }]);
   return 'ran';
 }
 
 async function alertSecretariat(deps: CoreDeps, advisory: Advisory, delivery: Delivery, req: StepRequest, retrying: boolean): Promise<void> {
-  const task = await deps.store.getPhoneTask(`${delivery.id}.phone`);
+  const task = await deps.store.getPhoneTask(phoneTaskIdFor(delivery.id));
   const contacts = deps.directory.contactsInOrder(delivery.memberId);
   const message: OutboundView = {
     kind: 'notice',
@@ -207,7 +215,13 @@ async function alertSecretariat(deps: CoreDeps, advisory: Advisory, delivery: De
     },
   };
   const since = new Date(new Date(advisory.issuedAt).getTime() - LOOKBACK_MS);
+  let posted = 0;
   for (const channel of deps.directory.secretariatChannels()) {
-    await postOnce(deps, { platform: channel.platform, target: { workspaceId: channel.workspace, channelId: channel.id } }, message, `${delivery.id}.alert.${req.token}`, retrying, since);
+    const ref = await postOnce(deps, { platform: channel.platform, target: { workspaceId: channel.workspace, channelId: channel.id } }, message, `${delivery.id}.alert.${req.token}`, retrying, since);
+    if (ref) posted += 1;
+  }
+  // The last rung of the ladder with nobody to hear it: the operators must, through the log.
+  if (posted === 0) {
+    deps.log.error({ advisoryId: advisory.id, memberId: delivery.memberId, deliveryId: delivery.id }, 'secretariat alert could not be posted anywhere: no secretariat channel on a configured platform');
   }
 }

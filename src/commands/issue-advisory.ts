@@ -1,5 +1,7 @@
 import {
+  advisoryScope,
   formatAdvisoryId,
+  newAdvisoryUid,
   policyFor,
   type Advisory,
   type AdvisoryInput as AdvisoryInputType,
@@ -12,6 +14,8 @@ import { FIELD_ERROR } from '../i18n/form-text.js';
 import { validateAdvisoryForm, type FieldError } from '../view/advisory-form-errors.js';
 import { requireSecretariat } from './authorise.js';
 import type { CoreDeps } from './deps.js';
+import { enqueue } from './enqueue.js';
+import { owedWork } from './ladder.js';
 
 export interface IssueRequest {
   actor: Actor;
@@ -26,6 +30,11 @@ export interface IssueResult {
   /** Targeted organisations with no channel in the directory: nobody will get it in chat. */
   withoutChannel: Organisation[];
   created: boolean;
+  /**
+   * Delivery is queued. False while the queue (Redis) is unreachable: the advisory and its
+   * deliveries are stored, and delivery starts by itself when the queue is back (the reconciler).
+   */
+  queued: boolean;
 }
 
 const TOKYO_YEAR = new Intl.DateTimeFormat('en', { timeZone: 'Asia/Tokyo', year: 'numeric' });
@@ -48,6 +57,7 @@ export async function issueAdvisory(deps: CoreDeps, req: IssueRequest): Promise<
   const number = await deps.store.nextAdvisoryNumber(year);
   const candidate: Advisory = {
     id: formatAdvisoryId(year, number),
+    uid: newAdvisoryUid(),
     requestKey: req.requestKey,
     title: input.title,
     body: input.body,
@@ -90,8 +100,15 @@ export async function issueAdvisory(deps: CoreDeps, req: IssueRequest): Promise<
       withoutChannel: withoutChannel.map((o) => o.id),
     },
   });
-  await deps.jobs.deliver(deliveries.map((d) => d.id));
-  await deps.jobs.announceIssued(advisory.id);
-  if (created) deps.log.info({ advisoryId: advisory.id, deliveries: deliveries.length, drill: advisory.drill }, 'advisory issued');
-  return { advisory, deliveries, withoutChannel, created };
+  // The store now owes every delivery and the "issued" notice; queuing them is only a hint, which
+  // the reconciler repeats from the store if this process stops here or the queue is down.
+  // A repeated request queues only what the stored records still owe.
+  const scope = advisoryScope(advisory);
+  const stored = created ? deliveries : await deps.store.listDeliveries(advisory.id);
+  const queued = await enqueue(deps, [
+    ...stored.flatMap((d) => owedWork(advisory, d)),
+    ...(advisory.announced ? [] : [{ kind: 'announce' as const, scope, advisoryId: advisory.id }]),
+  ]);
+  if (created) deps.log.info({ advisoryId: advisory.id, deliveries: deliveries.length, drill: advisory.drill, queued }, 'advisory issued');
+  return { advisory, deliveries, withoutChannel, created, queued };
 }

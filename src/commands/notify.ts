@@ -1,15 +1,17 @@
+import { markFailureAlerted } from '../domain/delivery.js';
 import { BotError } from '../errors.js';
 import type { PostTarget } from '../ports/chat.js';
 import type { NoticeView } from '../view/views.js';
 import { displayName } from '../view/build.js';
 import type { CoreDeps } from './deps.js';
+import { transitionDelivery } from './delivery-cas.js';
 import { loadDelivery } from './load.js';
 
 /**
  * Post a notice into every secretariat channel on a platform this process can reach. The key makes
- * a retried job find its earlier post instead of alerting twice.
+ * a retried job find its earlier post instead of alerting twice. Returns how many channels have it.
  */
-async function toSecretariat(deps: CoreDeps, notice: NoticeView, key: string, since: Date): Promise<number> {
+export async function toSecretariat(deps: CoreDeps, notice: NoticeView, key: string, since: Date): Promise<number> {
   let posted = 0;
   for (const channel of deps.directory.secretariatChannels()) {
     const chat = deps.chats[channel.platform];
@@ -25,10 +27,11 @@ async function toSecretariat(deps: CoreDeps, notice: NoticeView, key: string, si
   return posted;
 }
 
+/** Tell the secretariat a delivery failed; the record notes it was told, so it is told once. */
 export async function alertDeliveryFailed(deps: CoreDeps, deliveryId: string): Promise<number> {
   const { delivery, advisory } = await loadDelivery(deps, deliveryId);
-  if (delivery.state !== 'failed') return 0;
-  return toSecretariat(deps, {
+  if (delivery.state !== 'failed' || delivery.failure?.alerted) return 0;
+  const posted = await toSecretariat(deps, {
     kind: 'delivery_failed',
     advisoryId: advisory.id,
     title: advisory.title,
@@ -36,14 +39,20 @@ export async function alertDeliveryFailed(deps: CoreDeps, deliveryId: string): P
     drill: advisory.drill,
     memberName: deps.directory.memberName(delivery.memberId),
     reason: delivery.failure?.code ?? 'unknown',
-  }, `${delivery.id}.failed`, new Date(delivery.updatedAt));
+  }, `${delivery.id}.failed`, new Date(delivery.failure?.at ?? delivery.updatedAt));
+  if (posted === 0) {
+    deps.log.error({ advisoryId: advisory.id, memberId: delivery.memberId, code: delivery.failure?.code }, 'delivery failure could not be told to the secretariat: no secretariat channel on a configured platform');
+  }
+  await transitionDelivery(deps.store, delivery.id, (d) => markFailureAlerted(d, posted > 0, deps.clock.now()));
+  return posted;
 }
 
 export async function announceIssued(deps: CoreDeps, advisoryId: string): Promise<number> {
   const advisory = await deps.store.getAdvisory(advisoryId);
   if (!advisory) throw new BotError('ADVISORY.NOT_FOUND', 'advisory not found', { advisoryId });
+  if (advisory.announced) return 0;
   const deliveries = await deps.store.listDeliveries(advisoryId);
-  return toSecretariat(deps, {
+  const posted = await toSecretariat(deps, {
     kind: 'advisory_issued',
     advisoryId: advisory.id,
     title: advisory.title,
@@ -53,4 +62,6 @@ export async function announceIssued(deps: CoreDeps, advisoryId: string): Promis
     ackDeadline: advisory.ackDeadline,
     issuedBy: displayName(advisory.issuedBy),
   }, `${advisory.id}.issued`, new Date(advisory.issuedAt));
+  await deps.store.markAnnounced(advisory.id, deps.clock.now().toISOString(), posted > 0);
+  return posted;
 }

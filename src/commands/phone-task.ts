@@ -15,12 +15,19 @@ import type { OncallListView } from '../view/views.js';
 import { acknowledgeDelivery } from './acknowledge.js';
 import type { CoreDeps } from './deps.js';
 import { transitionPhoneTask } from './phone-task-cas.js';
+import { transitionDelivery } from './delivery-cas.js';
+import { bringAlertForward } from '../domain/delivery.js';
+import { advisoryScope } from '../domain/advisory.js';
+import { enqueue } from './enqueue.js';
+import { owedWork } from './ladder.js';
 
 export type PhoneAction = 'claim' | 'release' | 'reached' | 'no_answer' | 'wrong_number';
 
 export interface PhoneActionResult {
   outcome: 'done' | 'unchanged';
   task: PhoneTask;
+  /** The task's messages' update is queued (false while the queue is unreachable; the outcome is stored all the same). */
+  refreshQueued: boolean;
 }
 
 /** On-call staff and the secretariat work phone tasks; anyone else is refused and audited. */
@@ -78,7 +85,7 @@ export async function phoneTaskAction(
   };
   const t = await transitionPhoneTask(deps.store, found.id, decide);
   if (!t.changed) {
-    if (t.reason === 'already') return { outcome: 'unchanged', task: t.current };
+    if (t.reason === 'already') return { outcome: 'unchanged', task: t.current, refreshQueued: true };
     const code = t.reason === 'claimed-by-other' ? 'PHONE.CLAIMED_BY_OTHER' : t.reason === 'not-claimed' ? 'PHONE.NOT_CLAIMED' : 'PHONE.CLOSED';
     throw new BotError(code, `phone task ${req.action} refused: ${t.reason}`, {
       taskId: found.id,
@@ -95,19 +102,22 @@ export async function phoneTaskAction(
     deliveryId: task.deliveryId,
     detail: { contactIndex: task.contactIndex, exhausted: task.exhausted },
   });
-  await deps.jobs.refreshPhoneTask(task.id, task.version);
+  const advisory = await deps.store.getAdvisory(task.advisoryId);
+  if (!advisory) throw new BotError('ADVISORY.NOT_FOUND', 'advisory of phone task not found', { taskId: task.id });
+  const refreshQueued = await enqueue(deps, [{ kind: 'refresh-phone', scope: advisoryScope(advisory), taskId: task.id, revision: task.version }]);
 
   if (req.action === 'reached') {
     await acknowledgeDelivery(deps, { deliveryId: task.deliveryId, actor: req.actor, via: 'phone' });
   }
   if (task.exhausted && (req.action === 'no_answer' || req.action === 'wrong_number')) {
-    // Every contact tried: the secretariat hears now rather than at the ladder's alert time.
+    // Every contact tried: the record owes the secretariat's alert now rather than at the ladder's time.
     const delivery = await deps.store.getDelivery(task.deliveryId);
     if (delivery && delivery.state !== 'acknowledged') {
-      await deps.jobs.scheduleEscalation({ deliveryId: delivery.id, token: delivery.escalationToken, kind: 'alert', index: 0, at: deps.clock.now(), now: true });
+      const t = await transitionDelivery(deps.store, delivery.id, (d) => bringAlertForward(d, delivery.escalationToken, deps.clock.now()));
+      if (t.changed) await enqueue(deps, owedWork(advisory, t.next));
     }
   }
-  return { outcome: 'done', task };
+  return { outcome: 'done', task, refreshQueued };
 }
 
 /** `/advisory oncall`: the tasks still to be worked, oldest first. */

@@ -1,3 +1,4 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Category, Severity, Source, Tlp } from './classification.js';
 import type { Actor } from './platform.js';
@@ -50,6 +51,12 @@ export type AdvisoryState = 'open' | 'closed';
 export interface Advisory {
   /** People-readable, e.g. ADV-2026-0042. */
   id: string;
+  /**
+   * Random, made once at issue: unique even across stores. Queue job ids carry it, so a wiped or
+   * restored store that hands out ADV-2026-0042 again never meets the earlier advisory's jobs.
+   * Absent on advisories stored before it existed (see advisoryScope).
+   */
+  uid?: string | undefined;
   /** Idempotency key of the request that issued it (e.g. the Slack view id). */
   requestKey: string;
   title: string;
@@ -66,6 +73,21 @@ export interface Advisory {
   /** The ladder as it was when issued: later changes to the defaults never touch running ladders. */
   escalation: EscalationPolicy;
   state: AdvisoryState;
+  /** The secretariat had the "issued" notice (ok), or every attempt failed and the operators were told. */
+  announced?: { at: string; ok: boolean } | undefined;
+}
+
+export function newAdvisoryUid(): string {
+  return `u${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+}
+
+/**
+ * What makes this advisory's queue work unique beyond its readable id. Older records have no uid:
+ * their request key and issue time identify them as well (a request key is a platform's own id).
+ */
+export function advisoryScope(a: Pick<Advisory, 'uid' | 'requestKey' | 'issuedAt'>): string {
+  if (a.uid) return a.uid;
+  return `h${createHash('sha256').update(`${a.requestKey}\n${a.issuedAt}`).digest('hex').slice(0, 16)}`;
 }
 
 const ID_PATTERN = /^ADV-(\d{4})-(\d{4,})$/;

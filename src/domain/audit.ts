@@ -14,6 +14,10 @@ export type AuditAction =
   | 'escalation.phone'
   | 'escalation.next-contact'
   | 'escalation.alert'
+  /** A ladder step used up its attempts; the secretariat was told (or the log, when it could not be). */
+  | 'escalation.gave_up'
+  /** The reconciler found work owed that the queue had lost, and queued it again. */
+  | 'work.requeued'
   | 'phone.claim'
   | 'phone.release'
   | 'phone.reached'

@@ -23,8 +23,20 @@ export interface AckMark {
 }
 
 export interface DeliveryFailure {
-  /** Platform error code or our own reason, e.g. channel_not_found, TLP_SHARED_CHANNEL. */
+  /** Platform error code or our own reason, e.g. channel_not_found, TLP_SHARED_CHANNEL, RETRIES_EXHAUSTED. */
   code: string;
+  at: string;
+  /** What the platform last said, when the code alone does not (RETRIES_EXHAUSTED: the last error). */
+  detail?: string | undefined;
+  /** The secretariat was told (ok), or every attempt to tell it failed and an operator was told through the log. */
+  alerted?: { at: string; ok: boolean } | undefined;
+}
+
+/** A ladder step owed to a member and when it is due. */
+export interface NextStep {
+  kind: StepKind;
+  index: number;
+  /** When the step is due (ISO); a step whose time has passed runs at once. */
   at: string;
 }
 
@@ -48,8 +60,14 @@ export interface Delivery {
    * acknowledgement rotates it, so a step that fires afterwards sees a stale token and does nothing.
    */
   escalationToken: string;
-  /** The last ladder step that ran, for the status view. */
-  ladder?: { kind: StepKind; index: number; at: string } | undefined;
+  /** The last ladder step that ran (or gave up), for the status view. */
+  ladder?: { kind: StepKind; index: number; at: string; gaveUp?: boolean | undefined } | undefined;
+  /**
+   * The ladder step this member is owed next, under the current token. The store is the truth: the
+   * reconciler schedules exactly this step, and a step job that is not this step does nothing.
+   * Absent before the post, once acknowledged, and when the ladder has nothing left.
+   */
+  nextStep?: NextStep | undefined;
   createdAt: string;
   updatedAt: string;
 }
@@ -96,16 +114,26 @@ export function beginPostAttempt(d: Delivery, now: Date): Transition {
   return changed(d, { postAttempts: d.postAttempts + 1 }, now);
 }
 
-export function markPosted(d: Delivery, messages: MessageRef[], now: Date): Transition {
+/** Posted: the ladder's first step (if the policy has one) is now owed. */
+export function markPosted(d: Delivery, messages: MessageRef[], now: Date, first: NextStep | undefined): Transition {
   if (d.state === 'posted' || d.state === 'acknowledged') return { changed: false, reason: 'already', current: d };
   if (d.state === 'failed') return { changed: false, reason: 'not-allowed', current: d };
-  return changed(d, { state: 'posted', messages }, now);
+  return changed(d, { state: 'posted', messages, nextStep: first }, now);
 }
 
-export function markFailed(d: Delivery, code: string, now: Date): Transition {
+/** Failed for good: the secretariat is owed an alert, and the member the phone step (`phone`, due at once). */
+export function markFailed(d: Delivery, failure: { code: string; detail?: string | undefined }, now: Date, phone: NextStep | undefined): Transition {
   if (d.state === 'failed') return { changed: false, reason: 'already', current: d };
   if (d.state !== 'queued') return { changed: false, reason: 'not-allowed', current: d };
-  return changed(d, { state: 'failed', failure: { code, at: now.toISOString() } }, now);
+  const record: DeliveryFailure = { code: failure.code, at: now.toISOString(), ...(failure.detail === undefined ? {} : { detail: failure.detail }) };
+  return changed(d, { state: 'failed', failure: record, nextStep: phone }, now);
+}
+
+/** The secretariat heard of the failure (or could not be told: `ok` false, logged for the operators). */
+export function markFailureAlerted(d: Delivery, ok: boolean, now: Date): Transition {
+  if (d.state !== 'failed' || !d.failure) return { changed: false, reason: 'not-allowed', current: d };
+  if (d.failure.alerted) return { changed: false, reason: 'already', current: d };
+  return changed(d, { failure: { ...d.failure, alerted: { at: now.toISOString(), ok } } }, now);
 }
 
 /**
@@ -114,17 +142,75 @@ export function markFailed(d: Delivery, code: string, now: Date): Transition {
  */
 export function markAcknowledged(d: Delivery, mark: AckMark, now: Date): Transition {
   if (d.state === 'acknowledged') return { changed: false, reason: 'already', current: d };
-  // Acknowledgement is the single cancel point of the ladder: the rotated token makes every pending step stale.
-  return changed(d, { state: 'acknowledged', acknowledged: mark, escalationToken: newEscalationToken() }, now);
+  // Acknowledgement is the single cancel point of the ladder: the rotated token makes every pending
+  // step stale, and nothing more is owed.
+  return changed(d, { state: 'acknowledged', acknowledged: mark, escalationToken: newEscalationToken(), nextStep: undefined }, now);
 }
 
-/** Note the ladder step that just ran; only while the token it ran under is still current. */
-export function markLadderStep(d: Delivery, token: string, step: { kind: StepKind; index: number }, now: Date): Transition {
-  if (d.escalationToken !== token || d.state === 'acknowledged') return { changed: false, reason: 'not-allowed', current: d };
-  if (d.ladder && d.ladder.kind === step.kind && d.ladder.index === step.index) return { changed: false, reason: 'already', current: d };
-  return changed(d, { ladder: { kind: step.kind, index: step.index, at: now.toISOString() } }, now);
+const sameStep = (a: { kind: StepKind; index: number } | undefined, b: { kind: StepKind; index: number }) =>
+  a !== undefined && a.kind === b.kind && a.index === b.index;
+
+/** The step a job asks to run is the one this member is owed now, under the token it was scheduled with. */
+export function isOwedStep(d: Delivery, token: string, step: { kind: StepKind; index: number }): boolean {
+  return d.state !== 'acknowledged' && d.escalationToken === token && sameStep(d.nextStep, step);
+}
+
+/**
+ * The owed step ran (or gave up after every attempt): note it and owe the next one. Only while the
+ * step is still the owed one under its token, so a late or repeated run changes nothing.
+ */
+export function markLadderStep(
+  d: Delivery,
+  token: string,
+  step: { kind: StepKind; index: number },
+  next: NextStep | undefined,
+  now: Date,
+  gaveUp = false,
+): Transition {
+  if (!isOwedStep(d, token, step)) {
+    const already = d.escalationToken === token && sameStep(d.ladder, step);
+    return { changed: false, reason: already ? 'already' : 'not-allowed', current: d };
+  }
+  const ladder = { kind: step.kind, index: step.index, at: now.toISOString(), ...(gaveUp ? { gaveUp: true } : {}) };
+  return changed(d, { ladder, nextStep: next }, now);
+}
+
+/** Every contact was tried: the secretariat's alert is owed now rather than at the ladder's time. */
+export function bringAlertForward(d: Delivery, token: string, now: Date): Transition {
+  if (d.state === 'acknowledged' || d.escalationToken !== token || d.nextStep === undefined) {
+    return { changed: false, reason: 'not-allowed', current: d };
+  }
+  if (d.nextStep.kind === 'alert' && new Date(d.nextStep.at).getTime() <= now.getTime()) return { changed: false, reason: 'already', current: d };
+  return changed(d, { nextStep: { kind: 'alert', index: 0, at: now.toISOString() } }, now);
+}
+
+/**
+ * A record written before the store kept `nextStep` (or repaired by the reconciler): set the owed
+ * step as the ladder computes it. Never on an acknowledged delivery.
+ */
+export function setNextStep(d: Delivery, next: NextStep | undefined, now: Date): Transition {
+  if (d.state === 'acknowledged') return { changed: false, reason: 'not-allowed', current: d };
+  const same = next === undefined ? d.nextStep === undefined : sameStep(d.nextStep, next) && d.nextStep?.at === next.at;
+  if (same) return { changed: false, reason: 'already', current: d };
+  return changed(d, { nextStep: next }, now);
 }
 
 export function isOpen(d: Delivery): boolean {
   return d.state === 'queued' || d.state === 'posted';
+}
+
+/**
+ * The bot still owes this member something: the post, a ladder step, or telling the secretariat
+ * of a failure. Stores index this, so the reconciler reads only deliveries with work left.
+ */
+export function owesWork(d: Delivery): boolean {
+  if (d.state === 'queued') return true;
+  if (d.state === 'acknowledged') return false;
+  if (d.nextStep !== undefined) return true;
+  return d.state === 'failed' && d.failure?.alerted === undefined;
+}
+
+/** No change but a new version: lets the store re-index a record an older release wrote. */
+export function reindex(d: Delivery, now: Date): Transition {
+  return changed(d, {}, now);
 }

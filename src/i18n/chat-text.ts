@@ -98,6 +98,24 @@ export const CT = {
   reminderSent: { ja: 'リマインド送信済み', en: 'reminder sent' },
   secretariatAlerted: { ja: '事務局に通知済み', en: 'secretariat alerted' },
   phoneStep: { ja: '電話連絡', en: 'phone task' },
+  // A ladder step that could not run at all.
+  stepFailed: {
+    ja: 'エスカレーションの段階を実行できませんでした',
+    en: 'An escalation step could not run',
+  },
+  step: { ja: '段階', en: 'Step' },
+  stepFailedAction: {
+    ja: 'この構成員には自動の連絡が届いていない可能性があります。担当者から直接連絡してください。次の段階は予定どおり続きます。',
+    en: 'This member may not have been reached automatically. Please contact them directly. The next step follows as planned.',
+  },
+} as const satisfies Record<string, Bilingual>;
+
+/** The ladder's steps as people call them. */
+export const STEP_TEXT = {
+  reminder: { ja: 'リマインド', en: 'reminder' },
+  phone: { ja: '電話連絡の作成', en: 'phone task' },
+  'next-contact': { ja: '次の連絡先へ', en: 'next contact' },
+  alert: { ja: '事務局への通知', en: 'secretariat alert' },
 } as const satisfies Record<string, Bilingual>;
 
 export function reminderText(advisoryId: string, title: string, deadline: string): Bilingual {

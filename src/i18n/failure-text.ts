@@ -31,6 +31,10 @@ export const FAILURE_TEXT: Readonly<Record<string, Bilingual>> = {
     ja: 'TLP:AMBER+STRICT と TLP:RED の情報は、組織外と共有されたチャンネルには投稿できません。',
     en: 'TLP:AMBER+STRICT and TLP:RED cannot be posted to a channel shared outside the organisation.',
   },
+  RETRIES_EXHAUSTED: {
+    ja: '何度試しても投稿できませんでした（チャットサービスの障害が続いています）。電話連絡に進みます。',
+    en: 'Every attempt to post failed (the chat service kept failing). The member goes to the phone step.',
+  },
   RED_NO_RECIPIENTS: {
     ja: 'TLP:RED ですが、このチャットのユーザー ID が登録された連絡先がありません。名簿に連絡先のユーザー ID（slackUserId / teamsUserId）を登録してください。',
     en: "TLP:RED, but no contact has a user id on this chat platform. Add the contacts' user ids (slackUserId / teamsUserId) to the directory.",

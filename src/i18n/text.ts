@@ -126,6 +126,11 @@ export const ERROR_TEXT: Record<ErrorCode, Bilingual> = {
   'CONFIG.INVALID': { ja: '設定に誤りがあります。', en: 'The configuration is not valid.' },
   'CHAT.UNAVAILABLE': { ja: 'チャットサービスに接続できません。', en: 'The chat service cannot be reached.' },
   'STORE.CONFLICT': { ja: '同時に更新されました。もう一度お試しください。', en: 'Updated concurrently. Please try again.' },
+  'QUEUE.UNAVAILABLE': {
+    ja: 'ジョブキュー（Redis）に接続できません。記録済みの内容は失われず、復旧後に処理を再開します。',
+    en: 'The job queue (Redis) cannot be reached. Nothing recorded is lost; work resumes when it is back.',
+  },
+  'STEP.BUSY': { ja: '別の処理が実行中です。', en: 'Another worker is running this step.' },
 };
 
 const TOKYO = new Intl.DateTimeFormat('ja-JP', {

@@ -34,6 +34,12 @@ export interface ChatPort {
   openDirectConversation(workspaceId: string, userId: string): Promise<PostTarget>;
   /** The platform says the channel is shared beyond its own organisation. */
   isSharedOutside(channel: ChannelAddress): Promise<boolean>;
+  /**
+   * Checks that the bot's credentials work (Slack: auth.test; Teams: a token from Entra ID).
+   * Resolves when they do or the platform needs none (the local workspace, Teams in unauthenticated
+   * development mode); rejects with a ChatError saying why not. Run at start and for /readyz.
+   */
+  checkCredentials(): Promise<void>;
 }
 
 export type ChatErrorKind = 'rate_limited' | 'permanent' | 'transient';

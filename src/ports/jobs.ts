@@ -1,26 +1,49 @@
 import type { StepKind } from '../domain/escalation.js';
 
 /**
- * Work the core hands to the workflows to do later, outside the request that caused it.
- * Each call is idempotent: the same arguments twice schedule the work once.
+ * A piece of work the core hands to the workflows. The store says what is owed; a queued job is
+ * only the means of doing it, and can always be queued again from the store (see commands/reconcile).
+ *
+ * `scope` is the advisory's advisoryScope(): random per advisory, so the job of a wiped or restored
+ * store's ADV-2026-0001 can never be mistaken for an earlier store's job of the same number.
+ */
+export type Work =
+  /** Post this delivery. */
+  | { kind: 'deliver'; scope: string; deliveryId: string }
+  /** Run one ladder step at `at` (at once if past), under the delivery's escalation token. */
+  | { kind: 'step'; deliveryId: string; token: string; step: StepKind; index: number; at: Date }
+  /** Tell the secretariat a delivery failed. */
+  | { kind: 'failure-alert'; scope: string; deliveryId: string }
+  /** Tell the secretariat an advisory went out. */
+  | { kind: 'announce'; scope: string; advisoryId: string }
+  /** Re-render a delivery's messages; `revision` tells successive refreshes apart. */
+  | { kind: 'refresh'; scope: string; deliveryId: string; revision: number }
+  /** Re-render a phone task's messages; `revision` tells successive refreshes apart. */
+  | { kind: 'refresh-phone'; scope: string; taskId: string; revision: number };
+
+export type WorkKind = Work['kind'];
+
+/** Work the store keeps owing until it is done: a finished job whose work is still owed is queued again. */
+export const OWED_KINDS: readonly WorkKind[] = ['deliver', 'step', 'failure-alert', 'announce'];
+
+export interface EnsureReport {
+  /** Queued now (there was no job). */
+  queued: number;
+  /** A job was already waiting, delayed or running. */
+  pending: number;
+  /** A job had finished although the work is still owed (the process stopped before recording it): queued again. */
+  restarted: number;
+  /** The job used up its attempts: the core decides what follows (a failed delivery, a step given up). */
+  gaveUp: { work: Work; reason: string }[];
+}
+
+/**
+ * What the core asks of the queue. Every call is idempotent: the same work twice is queued once.
+ * When the queue cannot be reached the call rejects with QUEUE.UNAVAILABLE within a bounded time,
+ * never hangs: what was stored stays owed, and the reconciler queues it when the queue is back.
  */
 export interface JobScheduler {
-  /** Post these deliveries. */
-  deliver(deliveryIds: string[]): Promise<void>;
-  /** Re-render the delivery's messages; `revision` distinguishes successive refreshes. */
-  refreshMessages(deliveryId: string, revision: number): Promise<void>;
-  /** Tell the secretariat a delivery failed. */
-  alertDeliveryFailed(deliveryId: string): Promise<void>;
-  /** Confirm to the secretariat channel that an advisory went out. */
-  announceIssued(advisoryId: string): Promise<void>;
-  /**
-   * Run one ladder step at `at` (or at once if past), under the delivery's escalation token.
-   * `now: true` brings a step forward (every contact already tried): it is a separate job from the
-   * one the ladder scheduled, and the store's step ledger lets only one of them take effect.
-   */
-  scheduleEscalation(step: { deliveryId: string; token: string; kind: StepKind; index: number; at: Date; now?: boolean }): Promise<void>;
-  /** Clean-up only (the rotated token is what stops a ladder): drop the pending steps of a stale token. */
-  dropEscalation(deliveryId: string, token: string, steps: { kind: StepKind; index: number }[]): Promise<void>;
-  /** Re-render a phone task's messages; `revision` distinguishes successive refreshes. */
-  refreshPhoneTask(taskId: string, revision: number): Promise<void>;
+  ensure(work: Work[]): Promise<EnsureReport>;
+  /** Clean-up only (the store decides what runs): drop a waiting or delayed job for this work. */
+  drop(work: Work): Promise<void>;
 }

@@ -5,18 +5,60 @@ import type { MessageRef } from '../domain/platform.js';
 import type { PhoneTask } from '../domain/phone-task.js';
 import type { ConversationRecord } from '../domain/conversation.js';
 
-export type StepClaim = 'claimed' | 'running' | 'done';
+/** One step of one delivery's ladder under one token: the step ledger's key. */
+export interface StepRef {
+  deliveryId: string;
+  token: string;
+  /** stepKey(): reminder, phone, next-contact-1, alert, … */
+  key: string;
+}
+
+/**
+ * Who runs a step, and until when nobody else may. `owner` is unique per run (process and job);
+ * `at` and `until` are ISO times from the core's clock.
+ */
+export interface StepLease {
+  owner: string;
+  at: string;
+  until: string;
+}
+
+/**
+ * - claimed: the first run; do the step.
+ * - taken-over: an earlier run claimed it and its lease ran out without finishing (the worker died or
+ *   stalled): redo the step's effects, each of which finds its own earlier post before posting.
+ * - busy: another run holds an unexpired lease: try again after `until`.
+ * - done: finished (or given up) before: do nothing.
+ */
+export type StepClaim =
+  | { outcome: 'claimed' }
+  | { outcome: 'taken-over'; previousOwner: string }
+  | { outcome: 'busy'; owner: string; until: string }
+  | { outcome: 'done' };
+
+export interface OwedPage {
+  deliveries: Delivery[];
+  /** Pass back as `after` for the next page; absent on the last page. */
+  next?: string | undefined;
+}
 
 /**
  * Persistence for the core. Two implementations (MongoDB, embedded SQLite) pass one contract suite
  * (test/src/store/store-contract.ts). Every write is safe to repeat.
  */
 export interface Store {
+  /** Cheap round trip for readiness checks; rejects when the store cannot be reached. */
+  ping(): Promise<void>;
+
   /** The next advisory number for the year, allocated atomically (1, 2, …). */
   nextAdvisoryNumber(year: number): Promise<number>;
   /** Insert the advisory; if one with the same requestKey exists, return that one instead. */
   createAdvisory(advisory: Advisory): Promise<{ advisory: Advisory; created: boolean }>;
   getAdvisory(id: string): Promise<Advisory | null>;
+  /** Advisories whose "issued" notice the secretariat has not had yet, oldest first. */
+  listUnannouncedAdvisories(): Promise<Advisory[]>;
+  /** Note that the "issued" notice was posted (or gave up); false if it was noted before. */
+  markAnnounced(advisoryId: string, at: string, ok: boolean): Promise<boolean>;
   /** Insert the deliveries not stored yet (unique on advisory × member × channel); existing ones are left as they are. */
   ensureDeliveries(deliveries: Delivery[]): Promise<void>;
   getDelivery(id: string): Promise<Delivery | null>;
@@ -26,6 +68,11 @@ export interface Store {
    * Returns false when someone else wrote first; the caller re-reads and decides again.
    */
   saveDelivery(next: Delivery): Promise<boolean>;
+  /**
+   * Deliveries that still owe work (owesWork(): not yet posted, a ladder step owed, a failure the
+   * secretariat has not heard of), in id order, a page at a time.
+   */
+  listOwedDeliveries(page: { after?: string | undefined; limit: number }): Promise<OwedPage>;
   /** The delivery a posted message belongs to. */
   findDeliveryByMessage(ref: MessageRef): Promise<Delivery | null>;
   /** Record that a person acknowledged or saw a delivery; false if that person is already recorded for it. */
@@ -36,12 +83,20 @@ export interface Store {
   listAudit(advisoryId: string): Promise<AuditEvent[]>;
 
   /**
-   * Claim one escalation step, unique on (delivery, token, step key): 'claimed' the first time;
-   * 'running' when claimed before but never finished (a worker died mid-step: the retry redoes the
-   * step's idempotent effects); 'done' once finishStep was called (do nothing).
+   * Claim one escalation step, unique on (delivery, token, step key), with a lease: atomically, so
+   * that of any number of concurrent claims exactly one gets 'claimed' (or 'taken-over').
    */
-  claimStep(deliveryId: string, token: string, key: string, at: string): Promise<StepClaim>;
-  finishStep(deliveryId: string, token: string, key: string, at: string): Promise<void>;
+  claimStep(step: StepRef, lease: StepLease): Promise<StepClaim>;
+  /**
+   * The run failed (a transient error; the job will be retried): end its lease now so the retry can
+   * take the step over at once instead of waiting for the lease to run out. Only the lease's owner can.
+   */
+  releaseStep(step: StepRef, owner: string, at: string): Promise<void>;
+  /**
+   * The step is over: 'done' (its effects happened) or 'gave_up' (every attempt failed and the
+   * secretariat was told). The first finish is kept; finishing again changes nothing.
+   */
+  finishStep(step: StepRef, finish: { owner: string; at: string; outcome: 'done' | 'gave_up' }): Promise<void>;
 
   /** Insert the task unless the delivery has one (unique on deliveryId); returns the stored task. */
   ensurePhoneTask(task: PhoneTask): Promise<PhoneTask>;

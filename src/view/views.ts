@@ -154,4 +154,16 @@ export type NoticeView =
       wrongNumbers: string[];
       attempts: number;
       claimedBy?: string | undefined;
+    }
+  | {
+      /** A ladder step used up its attempts: the member may not have been reached; the ladder goes on. */
+      kind: 'step_failed';
+      advisoryId: string;
+      title: string;
+      tlp: Tlp;
+      drill: boolean;
+      memberName: LocalisedName;
+      step: StepKind;
+      /** The last error, as the platform or the store said it. */
+      reason: string;
     };

@@ -2,12 +2,12 @@ import type Database from 'better-sqlite3';
 import type { Advisory } from '../../domain/advisory.js';
 import type { Acknowledgement, AuditEvent } from '../../domain/audit.js';
 import type { ConversationRecord } from '../../domain/conversation.js';
-import type { Delivery } from '../../domain/delivery.js';
+import { owesWork, type Delivery } from '../../domain/delivery.js';
 import type { PhoneTask } from '../../domain/phone-task.js';
 import type { MessageRef } from '../../domain/platform.js';
 import { BotError } from '../../errors.js';
 import { openSqliteFile } from './sqlite-file.js';
-import type { StepClaim, Store } from '../../ports/store.js';
+import type { OwedPage, StepClaim, StepLease, StepRef, Store } from '../../ports/store.js';
 
 /**
  * Each entry moves the schema from version i to i + 1. Append only: a database that has run
@@ -106,6 +106,24 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX conversations_by_tenant ON conversations (platform, tenant_id, updated_at);
   `,
+  // The store becomes the source of the queue's work: what each delivery still owes is indexed, the
+  // step ledger gets a lease, and the "issued" notice is recorded. Rows written by earlier releases
+  // are marked owed unless plainly finished; the reconciler works out the rest.
+  `
+  ALTER TABLE deliveries ADD COLUMN owed INTEGER NOT NULL DEFAULT 0;
+  UPDATE deliveries SET owed = 1
+   WHERE json_extract(json, '$.state') = 'queued'
+      OR (json_extract(json, '$.state') IN ('posted', 'failed')
+          AND COALESCE(json_extract(json, '$.ladder.kind'), '') <> 'alert');
+  CREATE INDEX deliveries_owed ON deliveries (id) WHERE owed = 1;
+
+  ALTER TABLE escalation_steps ADD COLUMN owner TEXT;
+  ALTER TABLE escalation_steps ADD COLUMN lease_until TEXT;
+  ALTER TABLE escalation_steps ADD COLUMN outcome TEXT;
+
+  ALTER TABLE advisories ADD COLUMN announced INTEGER NOT NULL DEFAULT 1;
+  CREATE INDEX advisories_unannounced ON advisories (id) WHERE announced = 0;
+  `,
 ];
 
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
@@ -124,23 +142,32 @@ function prepareStatements(db: Database.Database) {
        ON CONFLICT (year) DO UPDATE SET n = n + 1
        RETURNING n`,
     ),
+    // New advisories start unannounced (the column's default is for rows of earlier releases).
     insertAdvisory: db.prepare<[string, string, string]>(
-      `INSERT INTO advisories (id, request_key, json) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+      `INSERT INTO advisories (id, request_key, json, announced) VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING`,
+    ),
+    unannounced: db.prepare<[], JsonRow>(`SELECT json FROM advisories WHERE announced = 0 ORDER BY id`),
+    markAnnounced: db.prepare<[string, string, string]>(
+      `UPDATE advisories SET announced = 1, json = json_set(json, '$.announced', json(?))
+       WHERE id = ? AND announced = 0 AND json_extract(json, '$.id') = ?`,
     ),
     advisoryByRequestKey: db.prepare<[string], JsonRow>(`SELECT json FROM advisories WHERE request_key = ?`),
     advisoryById: db.prepare<[string], JsonRow>(`SELECT json FROM advisories WHERE id = ?`),
-    insertDelivery: db.prepare<[string, string, string, string, string, number, string]>(
-      `INSERT INTO deliveries (id, advisory_id, member_id, platform, channel_id, version, json)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
+    insertDelivery: db.prepare<[string, string, string, string, string, number, string, number]>(
+      `INSERT INTO deliveries (id, advisory_id, member_id, platform, channel_id, version, json, owed)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT DO NOTHING`,
+    ),
+    owedDeliveries: db.prepare<[string, number], JsonRow & { id: string }>(
+      `SELECT id, json FROM deliveries WHERE owed = 1 AND id > ? ORDER BY id LIMIT ?`,
     ),
     deliveryById: db.prepare<[string], JsonRow>(`SELECT json FROM deliveries WHERE id = ?`),
     deliveriesByAdvisory: db.prepare<[string], JsonRow>(
       `SELECT json FROM deliveries WHERE advisory_id = ? ORDER BY member_id, id`,
     ),
-    updateDelivery: db.prepare<[string, string, string, string, number, string, string, number]>(
+    updateDelivery: db.prepare<[string, string, string, string, number, string, number, string, number]>(
       `UPDATE deliveries
-       SET advisory_id = ?, member_id = ?, platform = ?, channel_id = ?, version = ?, json = ?
+       SET advisory_id = ?, member_id = ?, platform = ?, channel_id = ?, version = ?, json = ?, owed = ?
        WHERE id = ? AND version = ?`,
     ),
     deleteMessages: db.prepare<[string]>(`DELETE FROM delivery_messages WHERE delivery_id = ?`),
@@ -166,18 +193,31 @@ function prepareStatements(db: Database.Database) {
       `INSERT INTO audit (id, advisory_id, at, json) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     ),
     auditByAdvisory: db.prepare<[string], JsonRow>(`SELECT json FROM audit WHERE advisory_id = ? ORDER BY at, rowid`),
-    insertStep: db.prepare<[string, string, string, string]>(
-      `INSERT INTO escalation_steps (delivery_id, token, step_key, state, claimed_at) VALUES (?, ?, ?, 'running', ?)
+    insertStep: db.prepare<[string, string, string, string, string, string]>(
+      `INSERT INTO escalation_steps (delivery_id, token, step_key, state, claimed_at, owner, lease_until)
+       VALUES (?, ?, ?, 'running', ?, ?, ?)
        ON CONFLICT DO NOTHING`,
     ),
-    stepState: db.prepare<[string, string, string], { state: 'running' | 'done' }>(
-      `SELECT state FROM escalation_steps WHERE delivery_id = ? AND token = ? AND step_key = ?`,
+    stepRow: db.prepare<[string, string, string], { state: 'running' | 'done'; owner: string | null; lease_until: string | null }>(
+      `SELECT state, owner, lease_until FROM escalation_steps WHERE delivery_id = ? AND token = ? AND step_key = ?`,
     ),
-    // The first finish time stays: finishing again is a repeat, not news.
-    finishStep: db.prepare<[string, string, string, string]>(
-      `INSERT INTO escalation_steps (delivery_id, token, step_key, state, finished_at) VALUES (?, ?, ?, 'done', ?)
+    takeOverStep: db.prepare<[string, string, string, string, string, string]>(
+      `UPDATE escalation_steps SET owner = ?, lease_until = ?, claimed_at = ?
+       WHERE delivery_id = ? AND token = ? AND step_key = ? AND state = 'running'`,
+    ),
+    releaseStep: db.prepare<[string, string, string, string, string]>(
+      `UPDATE escalation_steps SET lease_until = ?
+       WHERE delivery_id = ? AND token = ? AND step_key = ? AND owner = ? AND state = 'running'`,
+    ),
+    // The first finish stays: finishing again is a repeat, not news.
+    finishStep: db.prepare<[string, string, string, string, string, string]>(
+      `INSERT INTO escalation_steps (delivery_id, token, step_key, state, finished_at, owner, outcome)
+       VALUES (?, ?, ?, 'done', ?, ?, ?)
        ON CONFLICT (delivery_id, token, step_key)
-       DO UPDATE SET state = 'done', finished_at = COALESCE(finished_at, excluded.finished_at)`,
+       DO UPDATE SET state = 'done',
+                     finished_at = COALESCE(finished_at, excluded.finished_at),
+                     outcome = COALESCE(outcome, excluded.outcome),
+                     owner = CASE WHEN state = 'done' THEN owner ELSE excluded.owner END`,
     ),
     insertTask: db.prepare<[string, string, string, string, string, number, string]>(
       `INSERT INTO phone_tasks (id, delivery_id, advisory_id, state, created_at, version, json)
@@ -224,6 +264,8 @@ function prepareStatements(db: Database.Database) {
   };
 }
 
+const ownedFlag = (d: Delivery) => (owesWork(d) ? 1 : 0);
+
 function parse<T>(row: JsonRow | undefined): T | null {
   return row ? (JSON.parse(row.json) as T) : null;
 }
@@ -264,6 +306,18 @@ export class SqliteStore implements Store {
     return parse<Advisory>(this.q.advisoryById.get(id));
   }
 
+  async listUnannouncedAdvisories(): Promise<Advisory[]> {
+    return this.q.unannounced.all().map((r) => JSON.parse(r.json) as Advisory);
+  }
+
+  async markAnnounced(advisoryId: string, at: string, ok: boolean): Promise<boolean> {
+    return this.q.markAnnounced.run(JSON.stringify({ at, ok }), advisoryId, advisoryId).changes === 1;
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
   async ensureDeliveries(deliveries: Delivery[]): Promise<void> {
     if (deliveries.length === 0) return;
     this.db
@@ -277,6 +331,7 @@ export class SqliteStore implements Store {
             d.channel.channelId,
             d.version,
             JSON.stringify(d),
+            ownedFlag(d),
           );
           // Only a delivery this call created may claim its messages; an existing one keeps its own.
           if (r.changes === 1) this.insertMessages(d.id, d.messages);
@@ -293,6 +348,15 @@ export class SqliteStore implements Store {
     return this.q.deliveriesByAdvisory.all(advisoryId).map((r) => JSON.parse(r.json) as Delivery);
   }
 
+  async listOwedDeliveries(page: { after?: string | undefined; limit: number }): Promise<OwedPage> {
+    const rows = this.q.owedDeliveries.all(page.after ?? '', page.limit);
+    const last = rows.at(-1);
+    return {
+      deliveries: rows.map((r) => JSON.parse(r.json) as Delivery),
+      next: rows.length === page.limit && last ? last.id : undefined,
+    };
+  }
+
   async saveDelivery(next: Delivery): Promise<boolean> {
     return this.db
       .transaction(() => {
@@ -303,6 +367,7 @@ export class SqliteStore implements Store {
           next.channel.channelId,
           next.version,
           JSON.stringify(next),
+          ownedFlag(next),
           next.id,
           next.version - 1,
         );
@@ -353,20 +418,32 @@ export class SqliteStore implements Store {
     return this.q.auditByAdvisory.all(advisoryId).map((r) => JSON.parse(r.json) as AuditEvent);
   }
 
-  async claimStep(deliveryId: string, token: string, key: string, at: string): Promise<StepClaim> {
-    // IMMEDIATE: another process cannot finish the step between our insert and our read.
+  async claimStep(step: StepRef, lease: StepLease): Promise<StepClaim> {
+    const { deliveryId, token, key } = step;
+    // IMMEDIATE: another process cannot claim or finish the step between our read and our write.
     return this.db
       .transaction((): StepClaim => {
-        if (this.q.insertStep.run(deliveryId, token, key, at).changes === 1) return 'claimed';
-        const row = this.q.stepState.get(deliveryId, token, key);
+        if (this.q.insertStep.run(deliveryId, token, key, lease.at, lease.owner, lease.until).changes === 1) return { outcome: 'claimed' };
+        const row = this.q.stepRow.get(deliveryId, token, key);
         if (!row) throw new Error(`escalation step ${deliveryId}/${token}/${key} was neither inserted nor found`);
-        return row.state;
+        if (row.state === 'done') return { outcome: 'done' };
+        const previousOwner = row.owner ?? '(unknown)';
+        // Rows of earlier releases have no lease: their claimer is long gone.
+        if (row.owner !== lease.owner && row.lease_until !== null && row.lease_until > lease.at) {
+          return { outcome: 'busy', owner: previousOwner, until: row.lease_until };
+        }
+        this.q.takeOverStep.run(lease.owner, lease.until, lease.at, deliveryId, token, key);
+        return { outcome: 'taken-over', previousOwner };
       })
       .immediate();
   }
 
-  async finishStep(deliveryId: string, token: string, key: string, at: string): Promise<void> {
-    this.q.finishStep.run(deliveryId, token, key, at);
+  async releaseStep(step: StepRef, owner: string, at: string): Promise<void> {
+    this.q.releaseStep.run(at, step.deliveryId, step.token, step.key, owner);
+  }
+
+  async finishStep(step: StepRef, finish: { owner: string; at: string; outcome: 'done' | 'gave_up' }): Promise<void> {
+    this.q.finishStep.run(step.deliveryId, step.token, step.key, finish.at, finish.owner, finish.outcome);
   }
 
   async ensurePhoneTask(task: PhoneTask): Promise<PhoneTask> {

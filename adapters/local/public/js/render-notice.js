@@ -1,4 +1,4 @@
-/** Notices to the secretariat: delivery failed, escalation alert, advisory issued. */
+/** Notices to the secretariat: delivery failed, escalation alert, a step that could not run, advisory issued. */
 
 import { both, C, failureExplanation, lab, P, Tx } from './i18n.js';
 import { count } from './format.js';
@@ -62,6 +62,17 @@ export function noticeBody(n) {
         el('p', { class: 'wrong-numbers', testid: 'wrong-numbers' }, '📵 ', el('strong', null, both(C('wrongNumbers'))), ': ', wrong.join(', '), el('br'), sentence(C('fixDirectory'))),
       );
     }
+  } else if (n.kind === 'step_failed') {
+    card.append(
+      el('p', { class: 'notice-head warn' }, '⚠️ ', el('strong', null, both(C('stepFailed')))),
+      fields([
+        [C('member'), both(n.memberName)],
+        [C('advisoryId'), String(n.advisoryId ?? '')],
+        [C('title'), String(n.title ?? '')],
+        [C('step'), both(lab('STEP_TEXT', n.step))],
+      ]),
+      el('p', { class: 'reason', testid: 'step-failure-reason' }, el('strong', null, both(C('reason'))), ': ', el('code', null, String(n.reason ?? '')), el('br'), sentence(C('stepFailedAction'))),
+    );
   } else if (n.kind === 'advisory_issued') {
     card.append(
       el('p', { class: 'notice-head ok' }, '✅ ', el('strong', null, both(C('advisoryIssued')))),

@@ -1,0 +1,106 @@
+import { markFailureAlerted } from '../domain/delivery.js';
+import { isOwedStep } from '../domain/delivery.js';
+import type { Work } from '../ports/jobs.js';
+import type { CoreDeps } from './deps.js';
+import { fail, RETRIES_EXHAUSTED } from './deliver.js';
+import { transitionDelivery } from './delivery-cas.js';
+import { advance, stepRefOf, type StepRequest } from './escalate.js';
+import { loadDelivery } from './load.js';
+import { toSecretariat } from './notify.js';
+
+/**
+ * A job used up its attempts (or could never succeed). Nothing may end silently: what the record
+ * owed becomes a failure the secretariat hears of, and the member's ladder goes on. Idempotent:
+ * the workers call it when the job fails for the last time, and the reconciler again when it
+ * finds the failed job and the work still owed (the first call may have been cut short).
+ */
+export async function giveUp(deps: CoreDeps, work: Work, reason: string): Promise<void> {
+  switch (work.kind) {
+    case 'deliver':
+      return deliveryGaveUp(deps, work.deliveryId, reason);
+    case 'step':
+      return stepGaveUp(deps, { deliveryId: work.deliveryId, token: work.token, kind: work.step, index: work.index }, reason);
+    case 'failure-alert':
+      return failureAlertGaveUp(deps, work.deliveryId, reason);
+    case 'announce':
+      return announceGaveUp(deps, work.advisoryId, reason);
+    case 'refresh':
+    case 'refresh-phone':
+      // The state is stored and shown in status; only the message in the channel stays as it was.
+      deps.log.warn({ work, reason }, 'a message could not be updated after every attempt; the stored state is unaffected');
+      return;
+  }
+}
+
+/** A post that kept failing is a failed delivery: the secretariat is told and the member goes to the phone. */
+async function deliveryGaveUp(deps: CoreDeps, deliveryId: string, reason: string): Promise<void> {
+  const { delivery, advisory } = await loadDelivery(deps, deliveryId);
+  if (delivery.state !== 'queued') return;
+  await fail(deps, advisory, delivery, { code: RETRIES_EXHAUSTED, detail: reason });
+}
+
+/**
+ * A ladder step that could not run: the secretariat hears which member and which step, so a person
+ * can reach the member; then the ladder moves on (a lost reminder must not also cost the phone call).
+ * The alert step is the secretariat's own: when it cannot be posted, the operators hear through the log.
+ */
+async function stepGaveUp(deps: CoreDeps, req: StepRequest, reason: string): Promise<void> {
+  const { delivery, advisory } = await loadDelivery(deps, req.deliveryId);
+  if (!isOwedStep(delivery, req.token, req)) return;
+  const ref = stepRefOf(req);
+  const at = deps.clock.now().toISOString();
+  const context = { advisoryId: advisory.id, memberId: delivery.memberId, deliveryId: delivery.id, step: ref.key, reason };
+  if (req.kind === 'alert') {
+    deps.log.error(context, 'secretariat alert could not be posted after every attempt: the member is still silent');
+  } else {
+    let posted = 0;
+    try {
+      posted = await toSecretariat(
+        deps,
+        {
+          kind: 'step_failed',
+          advisoryId: advisory.id,
+          title: advisory.title,
+          tlp: advisory.tlp,
+          drill: advisory.drill,
+          memberName: deps.directory.memberName(delivery.memberId),
+          step: req.kind,
+          reason,
+        },
+        `${delivery.id}.step-failed.${req.token}.${ref.key}`,
+        new Date(advisory.issuedAt),
+      );
+    } catch (err) {
+      deps.log.error({ ...context, err }, 'could not tell the secretariat that an escalation step failed');
+    }
+    if (posted === 0) deps.log.error(context, 'escalation step gave up and no secretariat channel could be told');
+  }
+  await deps.store.finishStep(ref, { owner: 'give-up', at, outcome: 'gave_up' });
+  await deps.store.appendAudit({
+    id: `${delivery.id}.esc.${req.token}.${ref.key}.gave-up`,
+    at,
+    action: 'escalation.gave_up',
+    advisoryId: advisory.id,
+    deliveryId: delivery.id,
+    detail: { step: ref.key, reason },
+  });
+  await advance(deps, advisory, delivery, req, true);
+}
+
+/** The secretariat could not be told of a failure: the operators are, and the record stops owing it. */
+async function failureAlertGaveUp(deps: CoreDeps, deliveryId: string, reason: string): Promise<void> {
+  const { delivery, advisory } = await loadDelivery(deps, deliveryId);
+  if (delivery.state !== 'failed' || delivery.failure?.alerted) return;
+  deps.log.error(
+    { advisoryId: advisory.id, memberId: delivery.memberId, deliveryId, code: delivery.failure?.code, reason },
+    'delivery failure could not be told to the secretariat after every attempt',
+  );
+  await transitionDelivery(deps.store, deliveryId, (d) => markFailureAlerted(d, false, deps.clock.now()));
+}
+
+async function announceGaveUp(deps: CoreDeps, advisoryId: string, reason: string): Promise<void> {
+  const advisory = await deps.store.getAdvisory(advisoryId);
+  if (!advisory || advisory.announced) return;
+  deps.log.error({ advisoryId, reason }, '"advisory issued" notice could not be posted after every attempt');
+  await deps.store.markAnnounced(advisoryId, deps.clock.now().toISOString(), false);
+}

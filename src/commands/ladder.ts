@@ -1,0 +1,64 @@
+import { advisoryScope, type Advisory } from '../domain/advisory.js';
+import type { Delivery, NextStep } from '../domain/delivery.js';
+import { ladder, nextStep, type LadderStep, type StepKind } from '../domain/escalation.js';
+import type { Work } from '../ports/jobs.js';
+import type { CoreDeps } from './deps.js';
+
+/** How far back a retry looks for its own earlier post; covers clock skew between us and the platform. */
+export const LOOKBACK_MS = 5 * 60_000;
+
+export function ladderOf(deps: Pick<CoreDeps, 'directory'>, advisory: Advisory, delivery: Pick<Delivery, 'memberId'>): LadderStep[] {
+  return ladder(advisory.escalation, deps.directory.contactsInOrder(delivery.memberId).length);
+}
+
+function owed(advisory: Advisory, step: LadderStep, at?: Date): NextStep {
+  const due = at ?? new Date(new Date(advisory.issuedAt).getTime() + step.at * 1000);
+  return { kind: step.kind, index: step.index, at: due.toISOString() };
+}
+
+/**
+ * The first step owed once a delivery's fate is known: after a post, the policy's first step at its
+ * time; after a permanent failure, the phone step at once (nobody will see a message never posted).
+ */
+export function firstStep(deps: Pick<CoreDeps, 'directory'>, advisory: Advisory, delivery: Pick<Delivery, 'memberId'>, why: 'posted' | 'failed', now: Date): NextStep | undefined {
+  const steps = ladderOf(deps, advisory, delivery);
+  if (why === 'failed') {
+    const phone = steps.find((s) => s.kind === 'phone');
+    return phone ? owed(advisory, phone, now) : undefined;
+  }
+  const first = steps[0];
+  return first ? owed(advisory, first) : undefined;
+}
+
+/** The step owed after `current`, at its time in the ladder; none after the last. */
+export function stepAfter(deps: Pick<CoreDeps, 'directory'>, advisory: Advisory, delivery: Pick<Delivery, 'memberId'>, current: { kind: StepKind; index: number }): NextStep | undefined {
+  const next = nextStep(ladderOf(deps, advisory, delivery), current);
+  return next ? owed(advisory, next) : undefined;
+}
+
+/**
+ * What an older record owes, worked out from the last step it ran (records written before the
+ * store kept `nextStep`). The same rules as above, so a recomputed ladder is the ladder.
+ */
+export function derivedNextStep(deps: Pick<CoreDeps, 'directory'>, advisory: Advisory, delivery: Delivery): NextStep | undefined {
+  if (delivery.state !== 'posted' && delivery.state !== 'failed') return undefined;
+  if (delivery.ladder) return stepAfter(deps, advisory, delivery, delivery.ladder);
+  const failedAt = delivery.failure ? new Date(delivery.failure.at) : new Date(delivery.updatedAt);
+  return firstStep(deps, advisory, delivery, delivery.state, failedAt);
+}
+
+/** The queue work that does what this delivery is owed now, derived from the record alone. */
+export function owedWork(advisory: Advisory, delivery: Delivery): Work[] {
+  const scope = advisoryScope(advisory);
+  const work: Work[] = [];
+  if (delivery.state === 'queued') work.push({ kind: 'deliver', scope, deliveryId: delivery.id });
+  if (delivery.state === 'failed' && delivery.failure && !delivery.failure.alerted) {
+    work.push({ kind: 'failure-alert', scope, deliveryId: delivery.id });
+  }
+  if (delivery.state !== 'acknowledged' && delivery.nextStep) work.push(stepWork(delivery, delivery.nextStep));
+  return work;
+}
+
+export function stepWork(delivery: Pick<Delivery, 'id' | 'escalationToken'>, step: NextStep): Work {
+  return { kind: 'step', deliveryId: delivery.id, token: delivery.escalationToken, step: step.kind, index: step.index, at: new Date(step.at) };
+}
