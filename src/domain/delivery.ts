@@ -105,7 +105,10 @@ export type Transition =
   | { changed: false; reason: 'already' | 'not-allowed'; current: Delivery };
 
 function changed(d: Delivery, patch: Partial<Delivery>, now: Date): Transition {
-  return { changed: true, next: { ...d, ...patch, version: d.version + 1, updatedAt: now.toISOString() } };
+  const next: Delivery = { ...d, ...patch, version: d.version + 1, updatedAt: now.toISOString() };
+  // A cleared field is absent, as it is after a trip through any store (JSON has no undefined).
+  for (const key of Object.keys(next) as (keyof Delivery)[]) if (next[key] === undefined) delete next[key];
+  return { changed: true, next };
 }
 
 /** Count an attempt before calling the platform, so a retry knows a post may already exist. */

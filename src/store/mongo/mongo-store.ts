@@ -1,21 +1,121 @@
-import { MongoBulkWriteError, MongoClient, MongoServerError, ObjectId } from 'mongodb';
-import type { Collection, Db } from 'mongodb';
+import { MongoClient, MongoServerError, ObjectId } from 'mongodb';
+import type { Collection, Db, Document, Filter, FindOptions, MongoClientOptions } from 'mongodb';
 import type { Advisory } from '../../domain/advisory.js';
 import type { Acknowledgement, AuditEvent } from '../../domain/audit.js';
 import type { ConversationRecord } from '../../domain/conversation.js';
-import type { Delivery } from '../../domain/delivery.js';
+import { owesWork, type Delivery } from '../../domain/delivery.js';
 import type { PhoneTask } from '../../domain/phone-task.js';
 import type { MessageRef } from '../../domain/platform.js';
 import { BotError } from '../../errors.js';
-import type { StepClaim, Store } from '../../ports/store.js';
+import type { OwedPage, StepClaim, StepLease, StepRef, Store } from '../../ports/store.js';
+import { MessageRefRegistry, type MessageRefDoc, type RefHolderDoc } from './message-refs.js';
+import { isDuplicateKey } from './mongo-errors.js';
+import { mongoUriDatabase } from './mongo-uri.js';
 
-type AdvisoryDoc = Advisory & { _id: string };
+/** Shows in the server's logs and currentOp, so an operator can tell the bot's connections apart. */
+export const MONGO_APP_NAME = 'ceptoar-bot';
+/**
+ * How long an operation waits for a usable primary before it fails (the driver's default is 30 s).
+ * Interactions answer a person, and jobs are retried by the queue: failing within seconds and
+ * saying so beats hanging. It is also what makes ping() (the readiness check) fail quickly.
+ */
+export const SERVER_SELECTION_TIMEOUT_MS = 5_000;
+/**
+ * How long a w:'majority' write waits for the majority. Without it a write waits for ever while a
+ * majority is down; with it the write fails (MongoWriteConcernError) and may or may not have been
+ * applied, which every write here tolerates: they are idempotent or compare-and-set, so the
+ * caller's retry finds what happened.
+ */
+export const WRITE_CONCERN_TIMEOUT_MS = 10_000;
+/**
+ * Server-side limit for reads and find-and-modify writes: every query here is a lookup on an index
+ * and takes milliseconds, so one that runs this long is stuck (a lost index, lock trouble) and is
+ * better ended than left to pile up behind the callers' own timeouts.
+ */
+export const MAX_TIME_MS = 5_000;
+
+/**
+ * The client's settings.
+ * - Writes: w:'majority' (with a timeout, above): a write the primary loses in a failover would be
+ *   an acknowledgement or an advisory number handed out twice.
+ * - Reads: from the primary, read concern 'local'. The core's compare-and-set loops (cas.ts) read a
+ *   record, decide, and write it back conditionally on its version; a read must therefore see the
+ *   latest write, our own included. A 'majority' read serves the majority-committed snapshot, which
+ *   can lag the primary's latest write by a moment, so right after our own write (or another
+ *   process's) it can hand back the old version: every retry then loses again and the loop ends in
+ *   STORE.CONFLICT. A 'local' read of the primary sees every write the primary has applied. What it
+ *   gives up, seeing a write that a failover then rolls back, cannot mislead the loop: the
+ *   conditional write made from such a version matches nothing and is retried. Secondaries are
+ *   never read: they lag too.
+ * - ignoreUndefined: optional fields are `undefined` in domain objects; stored as null they would
+ *   come back as null and break the types.
+ */
+export function mongoClientOptions(): MongoClientOptions {
+  return {
+    appName: MONGO_APP_NAME,
+    serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
+    writeConcern: { w: 'majority', wtimeoutMS: WRITE_CONCERN_TIMEOUT_MS },
+    readConcern: { level: 'local' },
+    readPreference: 'primary',
+    ignoreUndefined: true,
+  };
+}
+
+/** `client.db()` would quietly use a database called "test": refuse instead. */
+export function noDatabaseError(): BotError {
+  return new BotError(
+    'CONFIG.INVALID',
+    'MONGODB_URI にデータベース名がありません。パスに付けてください (例: mongodb://host/ceptoar)。 / ' +
+      'MONGODB_URI names no database: add it to the path, e.g. mongodb://host/ceptoar',
+    { setting: 'MONGODB_URI' },
+  );
+}
+
+/**
+ * The start-up warning for a server that is not part of a replica set, decided from its `hello`
+ * reply: a replica set member names its set (setName), and mongos says msg 'isdbgrid' (a sharded
+ * cluster's shards are replica sets). Anything else is a standalone server.
+ */
+export function standaloneWarning(hello: Document): string | undefined {
+  if (typeof hello.setName === 'string' && hello.setName !== '') return undefined;
+  if (hello.msg === 'isdbgrid') return undefined;
+  return (
+    'MongoDB が単体サーバー (standalone) で、レプリカセットではありません: 再試行可能な書き込み (retryable writes) がなく、' +
+    '書き込みの過半数 (majority) 保証もないため、障害時に確認応答や採番が失われることがあります。' +
+    '本番ではレプリカセット (1 台構成でも可) を使ってください。 / ' +
+    'MongoDB is a standalone server, not a replica set: there are no retryable writes and no majority ' +
+    'guarantee, so a failure can lose acknowledgements or advisory numbers. Use a replica set in ' +
+    'production (a single-member one will do).'
+  );
+}
+
+const COMMAND_NOT_FOUND = 59;
+
+/** `hello`, or its legacy name on the few 4.4 releases (before 4.4.2) that lack it. */
+async function helloReply(db: Db): Promise<Document> {
+  try {
+    return await db.command({ hello: 1 });
+  } catch (err) {
+    if (err instanceof MongoServerError && err.code === COMMAND_NOT_FOUND) return db.command({ isMaster: 1 });
+    throw err;
+  }
+}
+
+/**
+ * `unannounced` is set only by createAdvisory and removed by markAnnounced, so advisories stored
+ * before the "issued" notice was recorded (which lack it) count as announced, as in SQLite.
+ */
+type AdvisoryDoc = Advisory & { _id: string; unannounced?: true };
 type CounterDoc = { _id: number; n: number };
-type DeliveryDoc = Delivery & { _id: string };
+/** `owed` = owesWork(), kept on every write so listOwedDeliveries reads an index. */
+type DeliveryDoc = Delivery & { _id: string; owed: boolean };
 type AckDoc = Acknowledgement & { _id?: ObjectId };
 /** `seq` orders events that share a timestamp: ObjectIds from one process only grow. */
 type AuditDoc = AuditEvent & { _id: string; seq: ObjectId };
-/** One escalation step of one delivery's ladder; unique on (deliveryId, token, key). */
+/**
+ * One escalation step of one delivery's ladder; unique on (deliveryId, token, key). Rows written
+ * before leases existed have no owner or leaseUntil: their claimer is long gone.
+ */
 interface StepDoc {
   _id?: ObjectId;
   deliveryId: string;
@@ -23,31 +123,44 @@ interface StepDoc {
   key: string;
   state: 'running' | 'done';
   claimedAt?: string;
+  owner?: string;
+  leaseUntil?: string;
   finishedAt?: string;
+  outcome?: 'done' | 'gave_up';
 }
 type PhoneTaskDoc = PhoneTask & { _id: string };
 /** Unique on (platform, conversationId); the _id is the server's own. */
 type ConversationDoc = ConversationRecord & { _id?: ObjectId };
 
-const DUPLICATE_KEY = 11000;
+/** Projections that give back exactly the domain object that was stored, and no helper field. */
+const PLAIN = { _id: 0 } as const;
+const ADVISORY_FIELDS = { _id: 0, unannounced: 0 } as const;
+const DELIVERY_FIELDS = { _id: 0, owed: 0 } as const;
+const AUDIT_FIELDS = { _id: 0, seq: 0 } as const;
 
-/** Only a plain duplicate-key refusal is safe to ignore; anything else (a write concern failure too) is not. */
-function isDuplicateKey(err: unknown): boolean {
-  if (err instanceof MongoBulkWriteError) {
-    const writeErrors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
-    return (
-      writeErrors.length > 0 &&
-      writeErrors.every((e) => e.code === DUPLICATE_KEY) &&
-      err.err === undefined &&
-      err.result.getWriteConcernError() === undefined
-    );
-  }
-  return err instanceof MongoServerError && err.code === DUPLICATE_KEY && err.writeConcernError === undefined;
-}
+/** Options for a read (find / findOne): the projection and the server-side time limit. */
+const read = <P extends Document>(projection: P, more: Omit<FindOptions, 'projection' | 'maxTimeMS'> = {}): FindOptions => ({
+  ...more,
+  projection,
+  maxTimeMS: MAX_TIME_MS,
+});
 
-/** Projections that give back exactly the domain object that was stored. */
-const NO_ID = { projection: { _id: 0 } } as const;
-const AUDIT_FIELDS = { projection: { _id: 0, seq: 0 } } as const;
+/**
+ * What migration 4 of the SQLite store does for rows of earlier releases: owed unless plainly
+ * finished; the reconciler works out the rest.
+ */
+const LEGACY_OWED = {
+  $or: [
+    { $eq: ['$state', 'queued'] },
+    {
+      $and: [{ $in: ['$state', ['posted', 'failed']] }, { $ne: [{ $ifNull: ['$ladder.kind', ''] }, 'alert'] }],
+    },
+  ],
+};
+
+/** Bounded: each lost round means another claimer got the step, and the next round sees its lease. */
+const STEP_CLAIM_TRIES = 5;
+const UNKNOWN_OWNER = '(unknown)';
 
 export class MongoStore implements Store {
   private readonly advisories: Collection<AdvisoryDoc>;
@@ -58,10 +171,14 @@ export class MongoStore implements Store {
   private readonly steps: Collection<StepDoc>;
   private readonly phoneTasks: Collection<PhoneTaskDoc>;
   private readonly conversations: Collection<ConversationDoc>;
+  private readonly deliveryRefs: MessageRefRegistry;
+  private readonly taskRefs: MessageRefRegistry;
 
   private constructor(
     private readonly client: MongoClient,
-    db: Db,
+    private readonly db: Db,
+    /** Said once at start-up (bilingual), for the caller to log: e.g. a standalone server. */
+    readonly warnings: readonly string[],
   ) {
     this.advisories = db.collection<AdvisoryDoc>('advisories');
     this.counters = db.collection<CounterDoc>('counters');
@@ -71,23 +188,25 @@ export class MongoStore implements Store {
     this.steps = db.collection<StepDoc>('escalation_steps');
     this.phoneTasks = db.collection<PhoneTaskDoc>('phone_tasks');
     this.conversations = db.collection<ConversationDoc>('conversations');
+    const refs = db.collection<MessageRefDoc>('message_refs');
+    this.deliveryRefs = new MessageRefRegistry(refs, db.collection<RefHolderDoc>('deliveries'), 'delivery', MAX_TIME_MS);
+    this.taskRefs = new MessageRefRegistry(refs, db.collection<RefHolderDoc>('phone_tasks'), 'phone-task', MAX_TIME_MS);
   }
 
-  /** `dbName` overrides the database named in the URI (tests use a fresh one per run). */
-  static async connect(uri: string, options: { dbName?: string } = {}): Promise<MongoStore> {
-    const client = new MongoClient(uri, {
-      // A write the primary loses in a failover would be an acknowledgement or a counter value
-      // handed out twice; majority reads never see such a write.
-      writeConcern: { w: 'majority' },
-      readConcern: { level: 'majority' },
-      // Optional fields are `undefined` in domain objects; stored as null they would come back
-      // as null and break the types.
-      ignoreUndefined: true,
-    });
+  /**
+   * `dbName` overrides the database named in the URI (tests use a fresh one per run). Without it
+   * the URI must name one: refused with CONFIG.INVALID before any connection is made.
+   */
+  static async connect(uri: string, options: { dbName?: string | undefined } = {}): Promise<MongoStore> {
+    const dbName = options.dbName ?? mongoUriDatabase(uri);
+    if (!dbName) throw noDatabaseError();
+    const client = new MongoClient(uri, mongoClientOptions());
     await client.connect();
     try {
-      const store = new MongoStore(client, client.db(options.dbName));
-      await store.createIndexes();
+      const db = client.db(dbName);
+      const warning = standaloneWarning(await helloReply(db));
+      const store = new MongoStore(client, db, warning === undefined ? [] : [warning]);
+      await store.prepare();
       return store;
     } catch (err) {
       await client.close();
@@ -95,18 +214,26 @@ export class MongoStore implements Store {
     }
   }
 
-  private async createIndexes(): Promise<void> {
+  /** Indexes, then what records of earlier releases lack. Both are idempotent, so two processes starting at once are fine. */
+  private async prepare(): Promise<void> {
     await Promise.all([
       this.advisories.createIndex({ requestKey: 1 }, { unique: true, name: 'requestKey_unique' }),
+      this.advisories.createIndex(
+        { unannounced: 1, _id: 1 },
+        { name: 'unannounced', partialFilterExpression: { unannounced: true } },
+      ),
       this.deliveries.createIndex(
         { advisoryId: 1, memberId: 1, 'channel.platform': 1, 'channel.channelId': 1 },
         { unique: true, name: 'advisory_member_channel_unique' },
       ),
       // Not unique: a unique multikey index would treat every empty `messages` as the same key.
+      // Uniqueness of message refs is the message_refs collection's job (MessageRefRegistry).
       this.deliveries.createIndex(
         { 'messages.platform': 1, 'messages.channelId': 1, 'messages.messageId': 1 },
         { name: 'messages' },
       ),
+      // Plain, not partial: the start-up repair below looks for documents without the field.
+      this.deliveries.createIndex({ owed: 1, _id: 1 }, { name: 'owed' }),
       this.acknowledgements.createIndex(
         { deliveryId: 1, 'actor.platform': 1, 'actor.userId': 1 },
         { unique: true, name: 'delivery_actor_unique' },
@@ -128,6 +255,14 @@ export class MongoStore implements Store {
       ),
       this.conversations.createIndex({ platform: 1, tenantId: 1, updatedAt: 1 }, { name: 'platform_tenant_updatedAt' }),
     ]);
+    // Deliveries written before `owed` existed (or replaced whole by an older release during a
+    // rolling upgrade) get it as SQLite's migration 4 sets it. Runs at every start: cheap on the
+    // index when there is nothing to do, and it repairs what an older process wrote meanwhile.
+    await this.deliveries.updateMany({ owed: { $exists: false } }, [{ $set: { owed: LEGACY_OWED } }]);
+  }
+
+  async ping(): Promise<void> {
+    await this.db.command({ ping: 1 });
   }
 
   async nextAdvisoryNumber(year: number): Promise<number> {
@@ -138,7 +273,7 @@ export class MongoStore implements Store {
         const doc = await this.counters.findOneAndUpdate(
           { _id: year },
           { $inc: { n: 1 } },
-          { upsert: true, returnDocument: 'after' },
+          { upsert: true, returnDocument: 'after', maxTimeMS: MAX_TIME_MS },
         );
         if (!doc) throw new Error(`counter for ${year} was not returned`);
         return doc.n;
@@ -150,17 +285,15 @@ export class MongoStore implements Store {
 
   async createAdvisory(advisory: Advisory): Promise<{ advisory: Advisory; created: boolean }> {
     try {
-      await this.advisories.insertOne({ ...advisory, _id: advisory.id });
+      // New advisories start unannounced (see AdvisoryDoc).
+      await this.advisories.insertOne({ ...advisory, _id: advisory.id, unannounced: true });
       return { advisory, created: true };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
     }
-    // 'local': the insert that beat ours may not be majority-committed yet, and a majority read
-    // would then miss it and report a false conflict.
-    const existing = await this.advisories.findOne<Advisory>(
-      { requestKey: advisory.requestKey },
-      { ...NO_ID, readConcern: { level: 'local' } },
-    );
+    // A 'local' read of the primary (the client's setting) sees the insert that beat ours even
+    // before it is majority-committed.
+    const existing = await this.advisories.findOne<Advisory>({ requestKey: advisory.requestKey }, read(ADVISORY_FIELDS));
     if (existing) return { advisory: existing, created: false };
     // The port promises the existing advisory only for the same requestKey. Handing back an
     // unrelated advisory under a reused id would tell the caller its request was already done.
@@ -170,39 +303,115 @@ export class MongoStore implements Store {
   }
 
   async getAdvisory(id: string): Promise<Advisory | null> {
-    return this.advisories.findOne<Advisory>({ _id: id }, NO_ID);
+    return this.advisories.findOne<Advisory>({ _id: id }, read(ADVISORY_FIELDS));
+  }
+
+  async listUnannouncedAdvisories(): Promise<Advisory[]> {
+    // Ordered by id as SQLite does (both compare strings bytewise).
+    return this.advisories.find<Advisory>({ unannounced: true }, read(ADVISORY_FIELDS, { sort: { _id: 1 } })).toArray();
+  }
+
+  async markAnnounced(advisoryId: string, at: string, ok: boolean): Promise<boolean> {
+    // One conditional update: of two concurrent calls exactly one matches.
+    const r = await this.advisories.updateOne(
+      { _id: advisoryId, unannounced: true },
+      { $set: { announced: { at, ok } }, $unset: { unannounced: '' } },
+    );
+    return r.matchedCount === 1;
   }
 
   async ensureDeliveries(deliveries: Delivery[]): Promise<void> {
     // The driver refuses an empty batch.
     if (deliveries.length === 0) return;
+    // Only a delivery this call creates may claim its messages; an existing one keeps its own. The
+    // claims come first, so a refusal (STORE.CONFLICT) leaves the whole batch unwritten, as the
+    // SQLite transaction's rollback does. Deliveries are normally created without messages.
+    const claims: Array<{ id: string; taken: string[] }> = [];
+    for (const d of await this.notStoredYet(deliveries.filter((d) => d.messages.length > 0))) {
+      claims.push({ id: d.id, taken: await this.deliveryRefs.claim(d.id, d.version, d.messages) });
+    }
     try {
       await this.deliveries.insertMany(
-        deliveries.map((d) => ({ ...d, _id: d.id })),
+        deliveries.map((d) => ({ ...d, _id: d.id, owed: owesWork(d) })),
         { ordered: false },
       );
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
     }
+    // A delivery created meanwhile by another call (without these refs) lets go of them again.
+    for (const c of claims) await this.deliveryRefs.tidy(c.id, c.taken);
+  }
+
+  /** Those of `deliveries` stored neither under their id nor under their advisory × member × channel. */
+  private async notStoredYet(deliveries: Delivery[]): Promise<Delivery[]> {
+    if (deliveries.length === 0) return [];
+    const naturalKey = (d: Pick<Delivery, 'advisoryId' | 'memberId' | 'channel'>) =>
+      JSON.stringify([d.advisoryId, d.memberId, d.channel.platform, d.channel.channelId]);
+    const stored = await this.deliveries
+      .find(
+        {
+          $or: [
+            { _id: { $in: deliveries.map((d) => d.id) } },
+            ...deliveries.map((d) => ({
+              advisoryId: d.advisoryId,
+              memberId: d.memberId,
+              'channel.platform': d.channel.platform,
+              'channel.channelId': d.channel.channelId,
+            })),
+          ],
+        },
+        read({ _id: 1, advisoryId: 1, memberId: 1, channel: 1 }),
+      )
+      .toArray();
+    const ids = new Set(stored.map((s) => s._id));
+    const keys = new Set(stored.map(naturalKey));
+    return deliveries.filter((d) => !ids.has(d.id) && !keys.has(naturalKey(d)));
   }
 
   async getDelivery(id: string): Promise<Delivery | null> {
-    return this.deliveries.findOne<Delivery>({ _id: id }, NO_ID);
+    return this.deliveries.findOne<Delivery>({ _id: id }, read(DELIVERY_FIELDS));
   }
 
   async listDeliveries(advisoryId: string): Promise<Delivery[]> {
-    return this.deliveries.find<Delivery>({ advisoryId }, { ...NO_ID, sort: { memberId: 1, _id: 1 } }).toArray();
+    return this.deliveries
+      .find<Delivery>({ advisoryId }, read(DELIVERY_FIELDS, { sort: { memberId: 1, _id: 1 } }))
+      .toArray();
   }
 
   async saveDelivery(next: Delivery): Promise<boolean> {
-    const r = await this.deliveries.replaceOne({ _id: next.id, version: next.version - 1 }, next);
-    return r.matchedCount === 1;
+    // Claim the refs before the write, so that no delivery is ever stored holding a ref another
+    // one owns; a refusal throws STORE.CONFLICT with nothing written.
+    const taken = await this.deliveryRefs.claim(next.id, next.version, next.messages);
+    const before = await this.deliveries.findOneAndReplace(
+      { _id: next.id, version: next.version - 1 },
+      { ...next, owed: owesWork(next) },
+      { returnDocument: 'before', projection: { messages: 1 }, maxTimeMS: MAX_TIME_MS },
+    );
+    if (!before) {
+      await this.deliveryRefs.tidy(next.id, taken);
+      return false;
+    }
+    await this.deliveryRefs.release(next.id, next.version, MessageRefRegistry.dropped(before.messages, next.messages));
+    return true;
+  }
+
+  async listOwedDeliveries(page: { after?: string | undefined; limit: number }): Promise<OwedPage> {
+    // A limit of 0 means "no limit" to MongoDB; to SQLite (and the port) it means none.
+    if (page.limit <= 0) return { deliveries: [], next: undefined };
+    const deliveries = await this.deliveries
+      .find<Delivery>(
+        { owed: true, _id: { $gt: page.after ?? '' } },
+        read(DELIVERY_FIELDS, { sort: { _id: 1 }, limit: page.limit }),
+      )
+      .toArray();
+    const last = deliveries.at(-1);
+    return { deliveries, next: deliveries.length === page.limit && last ? last.id : undefined };
   }
 
   async findDeliveryByMessage(ref: MessageRef): Promise<Delivery | null> {
     return this.deliveries.findOne<Delivery>(
       { messages: { $elemMatch: { platform: ref.platform, channelId: ref.channelId, messageId: ref.messageId } } },
-      NO_ID,
+      read(DELIVERY_FIELDS),
     );
   }
 
@@ -219,7 +428,7 @@ export class MongoStore implements Store {
 
   async listAcknowledgements(deliveryId: string): Promise<Acknowledgement[]> {
     return this.acknowledgements
-      .find<Acknowledgement>({ deliveryId }, { ...NO_ID, sort: { at: 1, _id: 1 } })
+      .find<Acknowledgement>({ deliveryId }, read(PLAIN, { sort: { at: 1, _id: 1 } }))
       .toArray();
   }
 
@@ -232,55 +441,101 @@ export class MongoStore implements Store {
   }
 
   async listAudit(advisoryId: string): Promise<AuditEvent[]> {
-    return this.audit.find<AuditEvent>({ advisoryId }, { ...AUDIT_FIELDS, sort: { at: 1, seq: 1 } }).toArray();
+    return this.audit.find<AuditEvent>({ advisoryId }, read(AUDIT_FIELDS, { sort: { at: 1, seq: 1 } })).toArray();
   }
 
-  async claimStep(deliveryId: string, token: string, key: string, at: string): Promise<StepClaim> {
-    // One atomic upsert: the document as it was before tells whether this call created it.
-    // Concurrent first upserts can race on the unique index; the loser retries and then matches.
-    for (let attempt = 1; ; attempt++) {
+  async claimStep(step: StepRef, lease: StepLease): Promise<StepClaim> {
+    const where = { deliveryId: step.deliveryId, token: step.token, key: step.key };
+    for (let attempt = 1; attempt <= STEP_CLAIM_TRIES; attempt++) {
+      let before: Pick<StepDoc, 'state' | 'owner' | 'leaseUntil'> | null;
       try {
-        const before = await this.steps.findOneAndUpdate(
-          { deliveryId, token, key },
-          // The equality filter gives a new document its deliveryId, token and key.
-          { $setOnInsert: { state: 'running', claimedAt: at } },
-          { upsert: true, returnDocument: 'before', projection: { state: 1 } },
+        // One atomic upsert: the document as it was before tells whether this call created it.
+        // The equality filter gives a new document its deliveryId, token and key.
+        before = await this.steps.findOneAndUpdate(
+          where,
+          { $setOnInsert: { state: 'running', claimedAt: lease.at, owner: lease.owner, leaseUntil: lease.until } },
+          {
+            upsert: true,
+            returnDocument: 'before',
+            projection: { _id: 0, state: 1, owner: 1, leaseUntil: 1 },
+            maxTimeMS: MAX_TIME_MS,
+          },
         );
-        return before === null ? 'claimed' : before.state;
       } catch (err) {
-        if (attempt >= 3 || !isDuplicateKey(err)) throw err;
+        // Concurrent first upserts can race on the unique index; the loser tries again and matches.
+        if (isDuplicateKey(err)) continue;
+        throw err;
       }
+      if (before === null) return { outcome: 'claimed' };
+      if (before.state === 'done') return { outcome: 'done' };
+      const previousOwner = before.owner ?? UNKNOWN_OWNER;
+      // ISO strings from one clock format order as the instants do. A row without a lease (from
+      // before leases) has no holder to wait for.
+      if (before.owner !== lease.owner && typeof before.leaseUntil === 'string' && before.leaseUntil > lease.at) {
+        return { outcome: 'busy', owner: previousOwner, until: before.leaseUntil };
+      }
+      // Take over only from the lease just read: of two takers, the second finds it changed and goes
+      // round again, to find the first one's lease. Equality with null also matches a missing field.
+      const taken = await this.steps.updateOne(
+        { ...where, state: 'running', owner: before.owner ?? null, leaseUntil: before.leaseUntil ?? null } as Filter<StepDoc>,
+        { $set: { owner: lease.owner, leaseUntil: lease.until, claimedAt: lease.at } },
+      );
+      if (taken.matchedCount === 1) return { outcome: 'taken-over', previousOwner };
     }
+    throw new BotError('STORE.CONFLICT', 'escalation step kept changing under us', { ...where, tries: STEP_CLAIM_TRIES });
   }
 
-  async finishStep(deliveryId: string, token: string, key: string, at: string): Promise<void> {
+  async releaseStep(step: StepRef, owner: string, at: string): Promise<void> {
+    await this.steps.updateOne(
+      { deliveryId: step.deliveryId, token: step.token, key: step.key, owner, state: 'running' },
+      { $set: { leaseUntil: at } },
+    );
+  }
+
+  async finishStep(step: StepRef, finish: { owner: string; at: string; outcome: 'done' | 'gave_up' }): Promise<void> {
+    const where = { deliveryId: step.deliveryId, token: step.token, key: step.key };
+    // One pipeline update, so it reads the row as it is: the first finish is kept (its outcome and
+    // owner; finishedAt is the earliest, as ISO strings order as the instants do). A step nobody
+    // claimed is recorded as done. $literal: the values are data, never field paths or operators.
+    const update = [
+      {
+        $set: {
+          state: 'done',
+          owner: { $cond: [{ $eq: ['$state', 'done'] }, '$owner', { $literal: finish.owner }] },
+          outcome: { $ifNull: ['$outcome', { $literal: finish.outcome }] },
+          finishedAt: { $min: ['$finishedAt', { $literal: finish.at }] },
+        },
+      },
+    ];
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.steps.updateOne(
-          { deliveryId, token, key },
-          // $min keeps the first finish time: ISO strings order as the instants do.
-          { $set: { state: 'done' }, $min: { finishedAt: at } },
-          { upsert: true },
-        );
+        await this.steps.updateOne(where, update, { upsert: true });
         return;
       } catch (err) {
+        // Concurrent first upserts can race on the unique index; the loser retries and then matches.
         if (attempt >= 3 || !isDuplicateKey(err)) throw err;
       }
     }
   }
 
   async ensurePhoneTask(task: PhoneTask): Promise<PhoneTask> {
+    // As ensureDeliveries: only a task this call creates claims its messages, before it is written.
+    let taken: string[] = [];
+    if (task.messages.length > 0) {
+      const stored = await this.phoneTasks.findOne(
+        { $or: [{ _id: task.id }, { deliveryId: task.deliveryId }] },
+        read({ _id: 1 }),
+      );
+      if (!stored) taken = await this.taskRefs.claim(task.id, task.version, task.messages);
+    }
     try {
       await this.phoneTasks.insertOne({ ...task, _id: task.id });
       return task;
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
     }
-    // 'local', as in createAdvisory: the winning insert may not be majority-committed yet.
-    const existing = await this.phoneTasks.findOne<PhoneTask>(
-      { deliveryId: task.deliveryId },
-      { ...NO_ID, readConcern: { level: 'local' } },
-    );
+    await this.taskRefs.tidy(task.id, taken);
+    const existing = await this.phoneTasks.findOne<PhoneTask>({ deliveryId: task.deliveryId }, read(PLAIN));
     if (existing) return existing;
     // The id is taken by a task of another delivery: handing that one back would mix up members.
     throw new BotError('STORE.CONFLICT', 'phone task id is already used by another delivery', {
@@ -290,29 +545,42 @@ export class MongoStore implements Store {
   }
 
   async getPhoneTask(id: string): Promise<PhoneTask | null> {
-    return this.phoneTasks.findOne<PhoneTask>({ _id: id }, NO_ID);
+    return this.phoneTasks.findOne<PhoneTask>({ _id: id }, read(PLAIN));
   }
 
   async savePhoneTask(next: PhoneTask): Promise<boolean> {
-    const r = await this.phoneTasks.replaceOne({ _id: next.id, version: next.version - 1 }, next);
-    return r.matchedCount === 1;
+    // As saveDelivery.
+    const taken = await this.taskRefs.claim(next.id, next.version, next.messages);
+    const before = await this.phoneTasks.findOneAndReplace(
+      { _id: next.id, version: next.version - 1 },
+      { ...next },
+      { returnDocument: 'before', projection: { messages: 1 }, maxTimeMS: MAX_TIME_MS },
+    );
+    if (!before) {
+      await this.taskRefs.tidy(next.id, taken);
+      return false;
+    }
+    await this.taskRefs.release(next.id, next.version, MessageRefRegistry.dropped(before.messages, next.messages));
+    return true;
   }
 
   async findPhoneTaskByMessage(ref: MessageRef): Promise<PhoneTask | null> {
     return this.phoneTasks.findOne<PhoneTask>(
       { messages: { $elemMatch: { platform: ref.platform, channelId: ref.channelId, messageId: ref.messageId } } },
-      NO_ID,
+      read(PLAIN),
     );
   }
 
   async listOpenPhoneTasks(): Promise<PhoneTask[]> {
     return this.phoneTasks
-      .find<PhoneTask>({ state: { $in: ['open', 'claimed'] } }, { ...NO_ID, sort: { createdAt: 1, _id: 1 } })
+      .find<PhoneTask>({ state: { $in: ['open', 'claimed'] } }, read(PLAIN, { sort: { createdAt: 1, _id: 1 } }))
       .toArray();
   }
 
   async listPhoneTasks(advisoryId: string): Promise<PhoneTask[]> {
-    return this.phoneTasks.find<PhoneTask>({ advisoryId }, { ...NO_ID, sort: { createdAt: 1, _id: 1 } }).toArray();
+    return this.phoneTasks
+      .find<PhoneTask>({ advisoryId }, read(PLAIN, { sort: { createdAt: 1, _id: 1 } }))
+      .toArray();
   }
 
   async saveConversation(record: ConversationRecord): Promise<void> {
@@ -337,7 +605,7 @@ export class MongoStore implements Store {
     platform: ConversationRecord['platform'],
     conversationId: string,
   ): Promise<ConversationRecord | null> {
-    return this.conversations.findOne<ConversationRecord>({ platform, conversationId }, NO_ID);
+    return this.conversations.findOne<ConversationRecord>({ platform, conversationId }, read(PLAIN));
   }
 
   async latestConversationInTenant(
@@ -347,7 +615,7 @@ export class MongoStore implements Store {
     // Removed conversations count too: their service URL is still the tenant's.
     return this.conversations.findOne<ConversationRecord>(
       { platform, tenantId },
-      { ...NO_ID, sort: { updatedAt: -1, conversationId: 1 } },
+      read(PLAIN, { sort: { updatedAt: -1, conversationId: 1 } }),
     );
   }
 

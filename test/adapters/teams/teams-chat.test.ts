@@ -54,10 +54,16 @@ class Records {
       ...r,
     });
   }
+  /** Set to make remember() fail, as a store that is down would. */
+  failRemember = false;
   readonly lookup = {
     conversation: async (id: string) => this.byId.get(id) ?? null,
     tenant: async (tenantId: string) =>
       [...this.byId.values()].filter((r) => r.tenantId === tenantId).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0] ?? null,
+    remember: async (r: Omit<ConversationRecord, 'updatedAt'>) => {
+      if (this.failRemember) throw new Error('store unavailable');
+      this.byId.set(r.conversationId, { ...r, updatedAt: new Date(Date.now() + this.byId.size).toISOString() });
+    },
   };
 }
 
@@ -172,16 +178,22 @@ describe('TeamsChat against the fake Bot Connector', () => {
     expect(await chat.openDirectConversation(TENANT, USER)).toEqual(dm);
   });
 
-  it('another instance can post into that 1:1 chat through the tenant, but cannot update it before it has', async () => {
+  it('records the 1:1 chat it opens, so another instance (a restart) can update its card', async () => {
     const dm = await chat.openDirectConversation(TENANT, USER);
+    expect(records.byId.get(dm.channelId)).toMatchObject({ platform: 'teams', conversationId: dm.channelId, tenantId: TENANT, kind: 'personal', botId: BOT, removed: false });
     const ref = await chat.post(dm, advisory('D-dm2', { audience: 'direct' }), 'D-dm2');
     const restarted = new TeamsChat({ adapter, appId: '', lookup: records.lookup, render });
-    // A MessageRef carries no tenant: without a record or a post of its own, the instance cannot tell where it is.
-    expect(await rejection(restarted.update(ref, advisory('D-dm2'), 'D-dm2'))).toMatchObject({ kind: 'permanent', code: 'TEAMS_CONVERSATION_UNKNOWN' });
-    await restarted.post(dm, advisory('D-dm3', { audience: 'direct' }), 'D-dm3');
-    expect(fake.activities(dm.channelId)).toHaveLength(2);
     await restarted.update(ref, advisory('D-dm2'), 'D-dm2');
     expect(fake.activities(dm.channelId)[0]?.updates).toBe(1);
+    expect(fake.calls.at(-1)?.body).toMatchObject({ conversation: { id: dm.channelId, conversationType: 'personal', tenantId: TENANT } });
+  });
+
+  it('does not post into a 1:1 chat it could not record: the job retries (transient)', async () => {
+    records.failRemember = true;
+    const err = await rejection(chat.openDirectConversation(TENANT, USER));
+    expect(err).toMatchObject({ kind: 'transient', code: 'conversation_not_recorded' });
+    expect(fake.calls.filter((c) => c.operation === 'sendToConversation')).toHaveLength(0);
+    expect(fake.calls.filter((c) => c.operation === 'createConversation')).toHaveLength(1);
   });
 
   it('a channel without a record of its own is reached through its tenant', async () => {

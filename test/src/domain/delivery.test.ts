@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import {
   beginPostAttempt,
+  bringAlertForward,
   deliveryIdFor,
+  isOwedStep,
   markAcknowledged,
   markFailed,
+  markFailureAlerted,
+  markLadderStep,
   markPosted,
   newDelivery,
+  owesWork,
+  reindex,
+  setNextStep,
   type Delivery,
+  type NextStep,
 } from '../../../src/domain/delivery.js';
 
 const t0 = new Date('2026-11-25T09:00:00Z');
@@ -19,6 +27,10 @@ const bob = { actor: { platform: 'slack' as const, userId: 'U2', name: 'Bob' }, 
 function queued(): Delivery {
   return newDelivery('ADV-2026-0001', 'jma', channel, t0);
 }
+
+const reminder: NextStep = { kind: 'reminder', index: 0, at: '2026-11-25T09:40:00.000Z' };
+const phone: NextStep = { kind: 'phone', index: 0, at: '2026-11-25T10:00:00.000Z' };
+const alertLater: NextStep = { kind: 'alert', index: 0, at: '2026-11-25T11:00:00.000Z' };
 
 function must(t: ReturnType<typeof markPosted>): Delivery {
   if (!t.changed) throw new Error(`expected a change, got ${t.reason}`);
@@ -36,36 +48,125 @@ describe('delivery transitions', () => {
   it('goes queued → posted → acknowledged, bumping the version each time', () => {
     const attempt = must(beginPostAttempt(queued(), t0));
     expect(attempt.postAttempts).toBe(1);
-    const posted = must(markPosted(attempt, [ref], t1));
+    const posted = must(markPosted(attempt, [ref], t1, reminder));
     expect(posted).toMatchObject({ state: 'posted', messages: [ref], version: 2 });
     const acked = must(markAcknowledged(posted, alice, t1));
     expect(acked).toMatchObject({ state: 'acknowledged', acknowledged: alice, version: 3 });
   });
 
   it('lets the first acknowledgement win; a second is no change', () => {
-    const acked = must(markAcknowledged(must(markPosted(queued(), [ref], t1)), alice, t1));
+    const acked = must(markAcknowledged(must(markPosted(queued(), [ref], t1, reminder)), alice, t1));
     const again = markAcknowledged(acked, bob, t1);
     expect(again).toEqual({ changed: false, reason: 'already', current: acked });
   });
 
   it('is idempotent: posting twice changes once', () => {
-    const posted = must(markPosted(queued(), [ref], t1));
-    expect(markPosted(posted, [ref], t1).changed).toBe(false);
+    const posted = must(markPosted(queued(), [ref], t1, reminder));
+    expect(markPosted(posted, [ref], t1, reminder).changed).toBe(false);
     expect(beginPostAttempt(posted, t1).changed).toBe(false);
   });
 
   it('fails only from queued, and a failed delivery is never posted over', () => {
-    const failed = must(markFailed(queued(), 'channel_not_found', t1));
+    const failed = must(markFailed(queued(), { code: 'channel_not_found' }, t1, phone));
     expect(failed.failure).toEqual({ code: 'channel_not_found', at: t1.toISOString() });
-    expect(markFailed(failed, 'x', t1)).toMatchObject({ changed: false, reason: 'already' });
-    expect(markPosted(failed, [ref], t1)).toMatchObject({ changed: false, reason: 'not-allowed' });
-    const posted = must(markPosted(queued(), [ref], t1));
-    expect(markFailed(posted, 'x', t1)).toMatchObject({ changed: false, reason: 'not-allowed' });
+    expect(markFailed(failed, { code: 'x' }, t1, phone)).toMatchObject({ changed: false, reason: 'already' });
+    expect(markPosted(failed, [ref], t1, reminder)).toMatchObject({ changed: false, reason: 'not-allowed' });
+    const posted = must(markPosted(queued(), [ref], t1, reminder));
+    expect(markFailed(posted, { code: 'x' }, t1, phone)).toMatchObject({ changed: false, reason: 'not-allowed' });
   });
 
   it('lets a failed delivery be acknowledged (the member was reached another way)', () => {
-    const failed = must(markFailed(queued(), 'not_in_channel', t1));
+    const failed = must(markFailed(queued(), { code: 'not_in_channel' }, t1, phone));
     const acked = must(markAcknowledged(failed, { ...alice, via: 'phone' }, t1));
     expect(acked.state).toBe('acknowledged');
+  });
+});
+
+describe('what a delivery owes (the store derives the queue from this)', () => {
+  it('owes the post while queued, the first step once posted, and nothing once acknowledged', () => {
+    const q = queued();
+    expect(owesWork(q)).toBe(true);
+    const posted = must(markPosted(q, [ref], t1, reminder));
+    expect(posted.nextStep).toEqual(reminder);
+    expect(owesWork(posted)).toBe(true);
+    const acked = must(markAcknowledged(posted, alice, t1));
+    expect(acked.nextStep).toBeUndefined();
+    expect(acked.escalationToken).not.toBe(posted.escalationToken);
+    expect(owesWork(acked)).toBe(false);
+  });
+
+  it('owes nothing after a post under a policy with no ladder', () => {
+    const posted = must(markPosted(queued(), [ref], t1, undefined));
+    expect(posted.nextStep).toBeUndefined();
+    expect(owesWork(posted)).toBe(false);
+  });
+
+  it('a failure owes the secretariat an alert and the member the phone step, with the last error kept', () => {
+    const failed = must(markFailed(queued(), { code: 'RETRIES_EXHAUSTED', detail: 'ratelimited' }, t1, phone));
+    expect(failed).toMatchObject({ state: 'failed', nextStep: phone, failure: { code: 'RETRIES_EXHAUSTED', detail: 'ratelimited' } });
+    expect(owesWork(failed)).toBe(true);
+    // Told the secretariat, and the ladder done: nothing left.
+    const told = must(markFailureAlerted(failed, true, t1));
+    expect(told.failure?.alerted).toEqual({ at: t1.toISOString(), ok: true });
+    expect(markFailureAlerted(told, false, t1)).toMatchObject({ changed: false, reason: 'already' });
+    expect(owesWork(told)).toBe(true); // the phone step is still owed
+    const done = must(markLadderStep(told, told.escalationToken, phone, undefined, t1));
+    expect(owesWork(done)).toBe(false);
+    // Without an alert recorded, a failure with no ladder still owes the alert.
+    const noLadder = must(markFailed(queued(), { code: 'x' }, t1, undefined));
+    expect(owesWork(noLadder)).toBe(true);
+    expect(markFailureAlerted(queued(), true, t1)).toMatchObject({ changed: false, reason: 'not-allowed' });
+  });
+
+  it('only the owed step under the current token counts as owed', () => {
+    const posted = must(markPosted(queued(), [ref], t1, reminder));
+    const token = posted.escalationToken;
+    expect(isOwedStep(posted, token, { kind: 'reminder', index: 0 })).toBe(true);
+    expect(isOwedStep(posted, token, { kind: 'phone', index: 0 })).toBe(false);
+    expect(isOwedStep(posted, 'kother', { kind: 'reminder', index: 0 })).toBe(false);
+    expect(isOwedStep(posted, token, { kind: 'reminder', index: 1 })).toBe(false);
+    const acked = must(markAcknowledged(posted, alice, t1));
+    expect(isOwedStep({ ...acked, escalationToken: token, nextStep: reminder }, token, reminder)).toBe(false);
+  });
+
+  it('moves the ladder on from the owed step only, once', () => {
+    const posted = must(markPosted(queued(), [ref], t1, reminder));
+    const token = posted.escalationToken;
+    const stepped = must(markLadderStep(posted, token, reminder, phone, t1));
+    expect(stepped.ladder).toEqual({ kind: 'reminder', index: 0, at: t1.toISOString() });
+    expect(stepped.nextStep).toEqual(phone);
+    // The same step again: already; a step that is not owed: not allowed.
+    expect(markLadderStep(stepped, token, reminder, phone, t1)).toMatchObject({ changed: false, reason: 'already' });
+    expect(markLadderStep(stepped, token, alertLater, undefined, t1)).toMatchObject({ changed: false, reason: 'not-allowed' });
+    expect(markLadderStep(stepped, 'kstale', phone, undefined, t1)).toMatchObject({ changed: false, reason: 'not-allowed' });
+    const gaveUp = must(markLadderStep(stepped, token, phone, alertLater, t1, true));
+    expect(gaveUp.ladder).toEqual({ kind: 'phone', index: 0, at: t1.toISOString(), gaveUp: true });
+    expect(gaveUp.nextStep).toEqual(alertLater);
+  });
+
+  it('brings the alert forward to now, only when it is later than now and the ladder is live', () => {
+    const posted = must(markPosted(queued(), [ref], t0, phone));
+    const token = posted.escalationToken;
+    const now = new Date('2026-11-25T10:05:00Z');
+    const forward = must(bringAlertForward(posted, token, now));
+    expect(forward.nextStep).toEqual({ kind: 'alert', index: 0, at: now.toISOString() });
+    expect(bringAlertForward(forward, token, now)).toMatchObject({ changed: false, reason: 'already' });
+    const later = { ...posted, nextStep: alertLater };
+    expect(must(bringAlertForward(later, token, now)).nextStep?.at).toBe(now.toISOString());
+    expect(bringAlertForward(posted, 'kstale', now)).toMatchObject({ changed: false, reason: 'not-allowed' });
+    expect(bringAlertForward({ ...posted, nextStep: undefined }, token, now)).toMatchObject({ changed: false, reason: 'not-allowed' });
+    expect(bringAlertForward(must(markAcknowledged(posted, alice, now)), token, now)).toMatchObject({ changed: false });
+  });
+
+  it('sets a derived step on an older record, never on an acknowledged one, and re-indexes with a new version', () => {
+    const posted = { ...must(markPosted(queued(), [ref], t1, undefined)) };
+    const set = must(setNextStep(posted, phone, t1));
+    expect(set.nextStep).toEqual(phone);
+    expect(setNextStep(set, phone, t1)).toMatchObject({ changed: false, reason: 'already' });
+    expect(setNextStep(set, { ...phone, at: alertLater.at }, t1).changed).toBe(true);
+    expect(setNextStep(must(markAcknowledged(set, alice, t1)), phone, t1)).toMatchObject({ changed: false, reason: 'not-allowed' });
+    const again = must(reindex(set, t1));
+    expect(again.version).toBe(set.version + 1);
+    expect({ ...again, version: 0, updatedAt: '' }).toEqual({ ...set, version: 0, updatedAt: '' });
   });
 });

@@ -40,9 +40,11 @@ describe('SqliteStore', () => {
     expect(await first.saveDelivery(posted)).toBe(true);
     await first.addAcknowledgement(ack);
     await first.appendAudit(event);
-    expect(await first.claimStep(delivery.id, token, 'reminder', at(40))).toBe('claimed');
-    await first.finishStep(delivery.id, token, 'reminder', at(41));
-    expect(await first.claimStep(delivery.id, token, 'phone', at(60))).toBe('claimed');
+    const reminder = { deliveryId: delivery.id, token, key: 'reminder' };
+    const phone = { deliveryId: delivery.id, token, key: 'phone' };
+    expect(await first.claimStep(reminder, { owner: 'w1', at: at(40), until: at(41) })).toEqual({ outcome: 'claimed' });
+    await first.finishStep(reminder, { owner: 'w1', at: at(41), outcome: 'done' });
+    expect(await first.claimStep(phone, { owner: 'w1', at: at(60), until: at(70) })).toEqual({ outcome: 'claimed' });
     await first.ensurePhoneTask(task);
     expect(await first.savePhoneTask(taskPosted)).toBe(true);
     await first.close();
@@ -58,8 +60,9 @@ describe('SqliteStore', () => {
       expect(await second.listAcknowledgements(ack.deliveryId)).toStrictEqual([ack]);
       expect(await second.addAcknowledgement(ack)).toBe(false);
       expect(await second.listAudit(advisory.id)).toStrictEqual([event]);
-      expect(await second.claimStep(delivery.id, token, 'reminder', at(42))).toBe('done');
-      expect(await second.claimStep(delivery.id, token, 'phone', at(61))).toBe('running');
+      expect(await second.claimStep(reminder, { owner: 'w2', at: at(42), until: at(43) })).toEqual({ outcome: 'done' });
+      expect(await second.claimStep(phone, { owner: 'w2', at: at(61), until: at(62) })).toEqual({ outcome: 'busy', owner: 'w1', until: at(70) });
+      expect(await second.claimStep(phone, { owner: 'w2', at: at(71), until: at(72) })).toEqual({ outcome: 'taken-over', previousOwner: 'w1' });
       expect(await second.getPhoneTask(task.id)).toStrictEqual(taskPosted);
       expect(await second.ensurePhoneTask(task)).toStrictEqual(taskPosted);
       expect(await second.findPhoneTaskByMessage(oncallMsg)).toStrictEqual(taskPosted);
@@ -94,7 +97,7 @@ describe('SqliteStore', () => {
     try {
       expect(await store.nextAdvisoryNumber(2026)).toBe(8);
       const d = aDelivery();
-      expect(await store.claimStep(d.id, d.escalationToken, 'phone', at(60))).toBe('claimed');
+      expect(await store.claimStep({ deliveryId: d.id, token: d.escalationToken, key: 'phone' }, { owner: 'w', at: at(60), until: at(61) })).toEqual({ outcome: 'claimed' });
       expect(await store.ensurePhoneTask(aPhoneTask())).toStrictEqual(aPhoneTask());
       await store.saveConversation(aConversation());
       expect(await store.latestConversationInTenant('teams', aConversation().tenantId)).toStrictEqual(aConversation());
@@ -106,6 +109,43 @@ describe('SqliteStore', () => {
       expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
     } finally {
       db.close();
+    }
+  });
+
+  it('upgrades a file left before the store kept owed work: unfinished deliveries are owed, old advisories count as announced, old claims have no lease', async () => {
+    const file = freshFile();
+    const old = new Database(file);
+    for (const m of SQLITE_MIGRATIONS.slice(0, 3)) old.exec(m);
+    old.pragma('user_version = 3');
+    const advisory = anAdvisory();
+    old.prepare(`INSERT INTO advisories (id, request_key, json) VALUES (?, ?, ?)`).run(advisory.id, advisory.requestKey, JSON.stringify(advisory));
+    const row = (d: ReturnType<typeof aDelivery>) =>
+      old.prepare(`INSERT INTO deliveries (id, advisory_id, member_id, platform, channel_id, version, json) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+        .run(d.id, d.advisoryId, d.memberId, d.channel.platform, d.channel.channelId, d.version, JSON.stringify(d));
+    const queued = aDelivery({ memberId: 'm1', channel: { channelId: 'C1' } });
+    const midLadder = { ...aDelivery({ memberId: 'm2', channel: { channelId: 'C2' } }), state: 'posted' as const, ladder: { kind: 'reminder' as const, index: 0, at: at(5) } };
+    const ended = { ...aDelivery({ memberId: 'm3', channel: { channelId: 'C3' } }), state: 'posted' as const, ladder: { kind: 'alert' as const, index: 0, at: at(50) } };
+    const acked = { ...aDelivery({ memberId: 'm4', channel: { channelId: 'C4' } }), state: 'acknowledged' as const };
+    const failed = { ...aDelivery({ memberId: 'm5', channel: { channelId: 'C5' } }), state: 'failed' as const, failure: { code: 'x', at: at(1) } };
+    for (const d of [queued, midLadder, ended, acked, failed]) row(d);
+    old.prepare(`INSERT INTO escalation_steps (delivery_id, token, step_key, state, claimed_at) VALUES (?, ?, 'phone', 'running', ?)`).run(midLadder.id, midLadder.escalationToken, at(10));
+    old.close();
+
+    const store = new SqliteStore(file);
+    try {
+      const owed = (await store.listOwedDeliveries({ limit: 10 })).deliveries.map((d) => d.id);
+      expect(owed).toEqual([queued.id, midLadder.id, failed.id].sort());
+      expect(await store.listUnannouncedAdvisories()).toEqual([]);
+      // A claim from before leases existed belongs to a run long gone: it is taken over at once.
+      expect(await store.claimStep({ deliveryId: midLadder.id, token: midLadder.escalationToken, key: 'phone' }, { owner: 'new', at: at(11), until: at(12) })).toEqual({
+        outcome: 'taken-over',
+        previousOwner: '(unknown)',
+      });
+      // A new advisory starts unannounced.
+      await store.createAdvisory(anAdvisory({ id: 'ADV-2026-0002', requestKey: 'req-new' }));
+      expect((await store.listUnannouncedAdvisories()).map((a) => a.id)).toEqual(['ADV-2026-0002']);
+    } finally {
+      await store.close();
     }
   });
 
@@ -139,14 +179,16 @@ describe('SqliteStore', () => {
     const b = new SqliteStore(file);
     try {
       const d = aDelivery();
+      const ref = { deliveryId: d.id, token: d.escalationToken, key: 'phone' };
       const results = [];
       for (let i = 0; i < 3; i++) {
-        results.push(await a.claimStep(d.id, d.escalationToken, 'phone', at(i)));
-        results.push(await b.claimStep(d.id, d.escalationToken, 'phone', at(i)));
+        results.push((await a.claimStep(ref, { owner: 'a', at: at(i), until: at(5) })).outcome);
+        results.push((await b.claimStep(ref, { owner: 'b', at: at(i), until: at(5) })).outcome);
       }
-      expect(results).toEqual(['claimed', 'running', 'running', 'running', 'running', 'running']);
-      await b.finishStep(d.id, d.escalationToken, 'phone', at(9));
-      expect(await a.claimStep(d.id, d.escalationToken, 'phone', at(10))).toBe('done');
+      // a holds it (its own retries are take-overs); b waits for the lease.
+      expect(results).toEqual(['claimed', 'busy', 'taken-over', 'busy', 'taken-over', 'busy']);
+      await b.finishStep(ref, { owner: 'b', at: at(9), outcome: 'done' });
+      expect((await a.claimStep(ref, { owner: 'a', at: at(10), until: at(11) })).outcome).toBe('done');
       const task = aPhoneTask();
       await a.ensurePhoneTask(task);
       expect(await b.ensurePhoneTask({ ...task, contactIndex: 1 })).toStrictEqual(task);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { markAcknowledged, markLadderStep, newEscalationToken } from '../../../src/domain/delivery.js';
-import type { Delivery } from '../../../src/domain/delivery.js';
+import { markAcknowledged, markFailed, markFailureAlerted, markLadderStep, markPosted, newEscalationToken } from '../../../src/domain/delivery.js';
+import type { Delivery, NextStep } from '../../../src/domain/delivery.js';
 import { stepKey } from '../../../src/domain/escalation.js';
 import {
   claim,
@@ -224,7 +224,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       it('round-trips the escalation token and the last ladder step, and a rotated token', async () => {
         await store.ensureDeliveries([jmaSlack]);
         expect((await store.getDelivery(jmaSlack.id))?.escalationToken).toBe(jmaSlack.escalationToken);
-        const stepped = step(markLadderStep(jmaSlack, jmaSlack.escalationToken, { kind: 'next-contact', index: 2 }, T0));
+        const owedStep = { ...jmaSlack, nextStep: { kind: 'next-contact' as const, index: 2, at: at(10) } };
+        const stepped = step(markLadderStep(owedStep, jmaSlack.escalationToken, { kind: 'next-contact', index: 2 }, undefined, T0));
         expect(stepped.ladder).toStrictEqual({ kind: 'next-contact', index: 2, at: T0.toISOString() });
         expect(await store.saveDelivery(stepped)).toBe(true);
         expect(await store.getDelivery(jmaSlack.id)).toStrictEqual(stepped);
@@ -418,79 +419,183 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
     });
 
-    describe('escalation steps (claimStep / finishStep)', () => {
+    describe('escalation steps (claimStep / releaseStep / finishStep, with a lease)', () => {
       const d = aDelivery().id;
       const token = newEscalationToken();
       const key = stepKey({ kind: 'phone', index: 0 });
+      const ref = { deliveryId: d, token, key };
+      /** A lease taken at minute `from` that runs until minute `to`. */
+      const lease = (owner: string, from: number, to = from + 1) => ({ owner, at: at(from), until: at(to) });
 
-      it('is claimed the first time, running until finished, done after', async () => {
-        expect(await store.claimStep(d, token, key, at(60))).toBe('claimed');
-        expect(await store.claimStep(d, token, key, at(61))).toBe('running');
-        expect(await store.claimStep(d, token, key, at(62))).toBe('running');
-        await store.finishStep(d, token, key, at(63));
-        expect(await store.claimStep(d, token, key, at(64))).toBe('done');
-        expect(await store.claimStep(d, token, key, at(65))).toBe('done');
+      it('is claimed the first time; another owner is busy until the lease ends, then takes over; done after', async () => {
+        expect(await store.claimStep(ref, lease('w1', 60, 62))).toEqual({ outcome: 'claimed' });
+        expect(await store.claimStep(ref, lease('w2', 61))).toEqual({ outcome: 'busy', owner: 'w1', until: at(62) });
+        expect(await store.claimStep(ref, lease('w3', 63))).toEqual({ outcome: 'taken-over', previousOwner: 'w1' });
+        // The taker holds the lease now.
+        expect(await store.claimStep(ref, lease('w1', 63.5))).toEqual({ outcome: 'busy', owner: 'w3', until: at(64) });
+        await store.finishStep(ref, { owner: 'w3', at: at(63.8), outcome: 'done' });
+        expect(await store.claimStep(ref, lease('w4', 65))).toEqual({ outcome: 'done' });
+        expect(await store.claimStep(ref, lease('w4', 66))).toEqual({ outcome: 'done' });
       });
 
-      it('finishing twice is harmless and the step stays done', async () => {
-        expect(await store.claimStep(d, token, key, at(60))).toBe('claimed');
-        await store.finishStep(d, token, key, at(61));
-        await store.finishStep(d, token, key, at(62));
-        expect(await store.claimStep(d, token, key, at(63))).toBe('done');
+      it('lets the same owner claim again (its own retry) as a take-over', async () => {
+        expect(await store.claimStep(ref, lease('w1', 60, 70))).toEqual({ outcome: 'claimed' });
+        expect(await store.claimStep(ref, lease('w1', 61, 70))).toEqual({ outcome: 'taken-over', previousOwner: 'w1' });
+      });
+
+      it('a released lease is taken over at once; only its owner can release it', async () => {
+        expect(await store.claimStep(ref, lease('w1', 60, 90))).toEqual({ outcome: 'claimed' });
+        await store.releaseStep(ref, 'w2', at(61));
+        expect((await store.claimStep(ref, lease('w2', 61))).outcome).toBe('busy');
+        await store.releaseStep(ref, 'w1', at(61));
+        expect(await store.claimStep(ref, lease('w2', 61.5))).toEqual({ outcome: 'taken-over', previousOwner: 'w1' });
+      });
+
+      it('finishing twice is harmless and the step stays done, also when it gave up', async () => {
+        expect(await store.claimStep(ref, lease('w1', 60))).toEqual({ outcome: 'claimed' });
+        await store.finishStep(ref, { owner: 'w1', at: at(61), outcome: 'gave_up' });
+        await store.finishStep(ref, { owner: 'w1', at: at(62), outcome: 'done' });
+        expect(await store.claimStep(ref, lease('w2', 63))).toEqual({ outcome: 'done' });
+        await store.releaseStep(ref, 'w1', at(64));
+        expect(await store.claimStep(ref, lease('w2', 65))).toEqual({ outcome: 'done' });
       });
 
       it('finishing a step nobody claimed records it as done', async () => {
-        await store.finishStep(d, token, key, at(60));
-        expect(await store.claimStep(d, token, key, at(61))).toBe('done');
-        await store.finishStep(d, token, key, at(62));
-        expect(await store.claimStep(d, token, key, at(63))).toBe('done');
+        await store.finishStep(ref, { owner: 'w1', at: at(60), outcome: 'done' });
+        expect(await store.claimStep(ref, lease('w2', 61))).toEqual({ outcome: 'done' });
       });
 
       it('treats another token, another key or another delivery as another step', async () => {
-        expect(await store.claimStep(d, token, key, at(60))).toBe('claimed');
-        await store.finishStep(d, token, key, at(61));
+        expect((await store.claimStep(ref, lease('w', 60, 100))).outcome).toBe('claimed');
+        await store.finishStep(ref, { owner: 'w', at: at(61), outcome: 'done' });
         const rotated = newEscalationToken();
-        expect(await store.claimStep(d, rotated, key, at(62))).toBe('claimed');
-        expect(await store.claimStep(d, token, stepKey({ kind: 'next-contact', index: 1 }), at(62))).toBe('claimed');
-        expect(await store.claimStep(d, token, stepKey({ kind: 'next-contact', index: 2 }), at(62))).toBe('claimed');
         const other = aDelivery({ memberId: 'ajha', channel: { channelId: 'C0AJHA' } }).id;
-        expect(await store.claimStep(other, token, key, at(62))).toBe('claimed');
+        const others = [
+          { deliveryId: d, token: rotated, key },
+          { deliveryId: d, token, key: stepKey({ kind: 'next-contact', index: 1 }) },
+          { deliveryId: d, token, key: stepKey({ kind: 'next-contact', index: 2 }) },
+          { deliveryId: other, token, key },
+        ];
+        for (const o of others) expect((await store.claimStep(o, lease('w', 62, 100))).outcome).toBe('claimed');
         // None of those touched the first step, nor one another.
-        expect(await store.claimStep(d, token, key, at(63))).toBe('done');
-        expect(await store.claimStep(d, rotated, key, at(63))).toBe('running');
-        expect(await store.claimStep(other, token, key, at(63))).toBe('running');
+        expect((await store.claimStep(ref, lease('x', 63))).outcome).toBe('done');
+        for (const o of others) expect((await store.claimStep(o, lease('x', 63))).outcome).toBe('busy');
       });
 
       it('does not confuse parts that would run together if joined', async () => {
-        expect(await store.claimStep('a|b', 'c', 'd', at(0))).toBe('claimed');
-        expect(await store.claimStep('a', 'b|c', 'd', at(0))).toBe('claimed');
-        expect(await store.claimStep('a', 'b', 'c|d', at(0))).toBe('claimed');
+        const l = lease('w', 0);
+        expect((await store.claimStep({ deliveryId: 'a|b', token: 'c', key: 'd' }, l)).outcome).toBe('claimed');
+        expect((await store.claimStep({ deliveryId: 'a', token: 'b|c', key: 'd' }, l)).outcome).toBe('claimed');
+        expect((await store.claimStep({ deliveryId: 'a', token: 'b', key: 'c|d' }, l)).outcome).toBe('claimed');
       });
 
-      it('lets exactly one of ten concurrent claims win', async () => {
-        const results = await Promise.all(Array.from({ length: 10 }, (_, i) => store.claimStep(d, token, key, at(i))));
-        expect(results.filter((r) => r === 'claimed')).toHaveLength(1);
-        expect(results.filter((r) => r === 'running')).toHaveLength(9);
+      it('lets exactly one of ten concurrent claims win; the others are busy', async () => {
+        const results = await Promise.all(Array.from({ length: 10 }, (_, i) => store.claimStep(ref, lease(`w${i}`, 0, 10))));
+        expect(results.filter((r) => r.outcome === 'claimed')).toHaveLength(1);
+        expect(results.filter((r) => r.outcome === 'busy')).toHaveLength(9);
+      });
+
+      it('lets exactly one of ten concurrent takers have an expired lease', async () => {
+        expect((await store.claimStep(ref, lease('dead', 0, 1))).outcome).toBe('claimed');
+        const results = await Promise.all(Array.from({ length: 10 }, (_, i) => store.claimStep(ref, lease(`w${i}`, 5, 10))));
+        expect(results.filter((r) => r.outcome === 'taken-over')).toHaveLength(1);
+        expect(results.filter((r) => r.outcome === 'busy')).toHaveLength(9);
       });
 
       it('settles concurrent finishes and claims of an unclaimed step on done', async () => {
         const results = await Promise.all([
-          store.finishStep(d, token, key, at(1)),
-          store.finishStep(d, token, key, at(2)),
-          store.claimStep(d, token, key, at(3)),
-          store.finishStep(d, token, key, at(4)),
+          store.finishStep(ref, { owner: 'a', at: at(1), outcome: 'done' }),
+          store.finishStep(ref, { owner: 'b', at: at(2), outcome: 'done' }),
+          store.claimStep(ref, lease('c', 3)),
+          store.finishStep(ref, { owner: 'd', at: at(4), outcome: 'done' }),
         ]);
-        expect(['claimed', 'running', 'done']).toContain(results[2]);
-        expect(await store.claimStep(d, token, key, at(5))).toBe('done');
+        expect(['claimed', 'done']).toContain((results[2] as { outcome: string }).outcome);
+        expect((await store.claimStep(ref, lease('e', 5))).outcome).toBe('done');
       });
 
       it('claims different steps concurrently, each once', async () => {
         const keys = Array.from({ length: 5 }, (_, i) => stepKey({ kind: 'next-contact', index: i + 1 }));
-        const results = await Promise.all([...keys, ...keys].map((k) => store.claimStep(d, token, k, at(0))));
+        const all = [...keys, ...keys];
+        const results = await Promise.all(all.map((k, i) => store.claimStep({ deliveryId: d, token, key: k }, lease(`w${i}`, 0, 10))));
         for (const k of keys) {
-          const mine = results.filter((_, i) => [...keys, ...keys][i] === k);
-          expect([...mine].sort()).toEqual(['claimed', 'running']);
+          const mine = results.filter((_, i) => all[i] === k).map((r) => r.outcome);
+          expect([...mine].sort()).toEqual(['busy', 'claimed']);
         }
+      });
+    });
+
+    describe('owed work (listOwedDeliveries)', () => {
+      const now = new Date(at(1));
+      const first: NextStep = { kind: 'reminder', index: 0, at: at(30) };
+      const ids = (page: { deliveries: Delivery[] }) => page.deliveries.map((x) => x.id);
+
+      it('lists deliveries not yet posted, with a step owed, or a failure not yet told; in id order', async () => {
+        const queued = aDelivery({ memberId: 'm1', channel: { channelId: 'C01' } });
+        const posted = aDelivery({ memberId: 'm2', channel: { channelId: 'C02' } });
+        const quiet = aDelivery({ memberId: 'm3', channel: { channelId: 'C03' } });
+        const failed = aDelivery({ memberId: 'm4', channel: { channelId: 'C04' } });
+        const acked = aDelivery({ memberId: 'm5', channel: { channelId: 'C05' } });
+        await store.ensureDeliveries([queued, posted, quiet, failed, acked]);
+        expect(ids(await store.listOwedDeliveries({ limit: 10 }))).toEqual([queued, posted, quiet, failed, acked].map((x) => x.id).sort());
+
+        expect(await store.saveDelivery(step(markPosted(posted, [aMessage({ channelId: 'C02' })], now, first)))).toBe(true);
+        expect(await store.saveDelivery(step(markPosted(quiet, [aMessage({ channelId: 'C03' })], now, undefined)))).toBe(true);
+        const failedNow = step(markFailed(failed, { code: 'channel_not_found' }, now, undefined));
+        expect(await store.saveDelivery(failedNow)).toBe(true);
+        const ackedNow = step(markAcknowledged(step(markPosted(acked, [aMessage({ channelId: 'C05' })], now, first)), { actor: anActor(), at: at(2), via: 'button' }, now));
+        expect(await store.saveDelivery(step(markPosted(acked, [aMessage({ channelId: 'C05' })], now, first)))).toBe(true);
+        expect(await store.saveDelivery({ ...ackedNow, version: ackedNow.version })).toBe(true);
+
+        const owed = await store.listOwedDeliveries({ limit: 10 });
+        expect(ids(owed)).toEqual([queued.id, posted.id, failed.id].sort());
+        expect(owed.next).toBeUndefined();
+        // The failure once told is no longer owed (it has no ladder).
+        expect(await store.saveDelivery(step(markFailureAlerted(failedNow, true, now)))).toBe(true);
+        expect(ids(await store.listOwedDeliveries({ limit: 10 }))).toEqual([queued.id, posted.id].sort());
+        // What comes back is the delivery as saved, with nothing the store added.
+        const back = (await store.listOwedDeliveries({ limit: 10 })).deliveries.find((x) => x.id === posted.id);
+        expect(back).toStrictEqual(await store.getDelivery(posted.id));
+      });
+
+      it('pages through owed deliveries without gaps or repeats', async () => {
+        const all = Array.from({ length: 7 }, (_, i) => aDelivery({ memberId: `m${i}`, channel: { channelId: `C${i}` } }));
+        await store.ensureDeliveries(all);
+        const seen: string[] = [];
+        let after: string | undefined;
+        let pages = 0;
+        do {
+          const page = await store.listOwedDeliveries({ after, limit: 3 });
+          expect(page.deliveries.length).toBeLessThanOrEqual(3);
+          seen.push(...ids(page));
+          after = page.next;
+          pages += 1;
+        } while (after !== undefined && pages < 10);
+        expect(seen).toEqual(all.map((x) => x.id).sort());
+        expect(pages).toBe(3);
+      });
+    });
+
+    describe('announcements (listUnannouncedAdvisories / markAnnounced)', () => {
+      it('lists a new advisory until it is announced, once', async () => {
+        const a = anAdvisory();
+        const b = anAdvisory({ id: 'ADV-2026-0002', requestKey: 'req-2' });
+        await store.createAdvisory(a);
+        await store.createAdvisory(b);
+        expect((await store.listUnannouncedAdvisories()).map((x) => x.id)).toEqual([a.id, b.id]);
+        expect(await store.markAnnounced(a.id, at(5), true)).toBe(true);
+        expect(await store.markAnnounced(a.id, at(6), false)).toBe(false);
+        expect((await store.listUnannouncedAdvisories()).map((x) => x.id)).toEqual([b.id]);
+        expect((await store.getAdvisory(a.id))?.announced).toEqual({ at: at(5), ok: true });
+        expect(await store.markAnnounced('ADV-2026-9999', at(5), true)).toBe(false);
+        expect(await store.markAnnounced(b.id, at(7), false)).toBe(true);
+        expect(await store.listUnannouncedAdvisories()).toEqual([]);
+        expect((await store.getAdvisory(b.id))?.announced).toEqual({ at: at(7), ok: false });
+      });
+    });
+
+    describe('ping', () => {
+      it('answers while open', async () => {
+        await expect(store.ping()).resolves.toBeUndefined();
       });
     });
 
