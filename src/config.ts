@@ -68,6 +68,12 @@ export const ConfigSchema = z
      * the longest a member waits for work that Redis lost, e.g. after a FLUSHDB.
      */
     RECONCILE_EVERY_MS: z.coerce.number().int().min(200).max(3_600_000).default(30_000),
+    /**
+     * Tries per job before it gives up (the delivery then fails and goes to the phone step; a ladder
+     * step alerts the secretariat), and the first back-off, doubling each time: 10 from 2 s is ~17 min.
+     */
+    JOB_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+    JOB_BACKOFF_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
     /** On SIGTERM/SIGINT, how long running jobs may finish before the process exits anyway. */
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
   });

@@ -106,7 +106,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     workerConnection.on('error', (err: Error) => health.noteError(err, 'worker connection'));
     closers.push(() => workerConnection.quit().catch(() => workerConnection.disconnect()));
     for (const risk of await redisRisks(producer)) log.warn({ redis: redisWhere }, risk);
-    const jobs = new BullmqJobs(producer, config.QUEUE_PREFIX, clock, log, health);
+    const jobs = new BullmqJobs(producer, config.QUEUE_PREFIX, clock, log, health, { attempts: config.JOB_ATTEMPTS, backoffMs: config.JOB_BACKOFF_MS });
     closers.push(() => jobs.close());
 
     const readiness = new Readiness();

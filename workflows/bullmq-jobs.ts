@@ -4,7 +4,7 @@ import type { Clock } from '../src/clock.js';
 import { BotError } from '../src/errors.js';
 import type { Logger } from '../src/log.js';
 import { OWED_KINDS, type EnsureReport, type JobScheduler, type Work } from '../src/ports/jobs.js';
-import { QUEUE, RETRYING, assertJobId, jobSpec, type JobSpec, type QueueName } from './queues.js';
+import { DEFAULT_RETRY, QUEUE, assertJobId, jobSpec, retrying, type JobSpec, type QueueName, type RetrySettings } from './queues.js';
 import { isConnectionError, type RedisHealth } from './redis-health.js';
 
 /** How long a call may wait for Redis before the person at the edge is answered anyway. */
@@ -36,8 +36,9 @@ export class BullmqJobs implements JobScheduler {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly health?: RedisHealth,
+    retry: RetrySettings = DEFAULT_RETRY,
   ) {
-    const opts = { connection, prefix, defaultJobOptions: RETRYING };
+    const opts = { connection, prefix, defaultJobOptions: retrying(retry) };
     this.queues = {
       deliver: new Queue(QUEUE.deliver, opts),
       refresh: new Queue(QUEUE.refresh, opts),

@@ -119,14 +119,25 @@ export function workOf(queue: string, data: unknown): Work | null {
   }
 }
 
-/** Transient failures retry with exponential backoff and jitter: about 2 s, 4 s, 8 s … some 17 minutes in all. */
-export const RETRYING: JobsOptions = {
-  attempts: 10,
-  // Jitter spreads retries of many throttled conversations so they do not return in lockstep.
-  backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 },
-  removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
-  removeOnFail: { age: 30 * 24 * 3600 },
-};
+export interface RetrySettings {
+  attempts: number;
+  /** The first back-off; it doubles on each retry. */
+  backoffMs: number;
+}
+
+/** By default transient failures retry 10 times from 2 s, doubling, with jitter: some 17 minutes in all. */
+export const DEFAULT_RETRY: RetrySettings = { attempts: 10, backoffMs: 2_000 };
+
+export function retrying(settings: RetrySettings = DEFAULT_RETRY): JobsOptions {
+  return {
+    attempts: settings.attempts,
+    // Jitter spreads retries of many throttled conversations so they do not return in lockstep.
+    backoff: { type: 'exponential', delay: settings.backoffMs, jitter: 0.5 },
+    // Finished jobs are kept a while: the reconciler tells a job that gave up from one never queued.
+    removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
+    removeOnFail: { age: 30 * 24 * 3600 },
+  };
+}
 
 export function assertJobId(id: string): string {
   if (id.includes(':') || /^\d+$/.test(id)) throw new Error(`invalid BullMQ job id: ${id}`);

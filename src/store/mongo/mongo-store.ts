@@ -47,6 +47,8 @@ export const MAX_TIME_MS = 5_000;
  *   gives up, seeing a write that a failover then rolls back, cannot mislead the loop: the
  *   conditional write made from such a version matches nothing and is retried. Secondaries are
  *   never read: they lag too.
+ * These win over the same settings in MONGODB_URI (the driver takes an option given here before
+ * the URI's), since the store depends on them; the URI can still tune wtimeoutMS.
  * - ignoreUndefined: optional fields are `undefined` in domain objects; stored as null they would
  *   come back as null and break the types.
  */
@@ -56,6 +58,9 @@ export function mongoClientOptions(): MongoClientOptions {
     serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
     writeConcern: { w: 'majority', wtimeoutMS: WRITE_CONCERN_TIMEOUT_MS },
     readConcern: { level: 'local' },
+    // Also under the URI option's own name: the driver applies a readConcernLevel from the URI
+    // after the readConcern object, so without this the URI could put 'majority' back.
+    readConcernLevel: 'local',
     readPreference: 'primary',
     ignoreUndefined: true,
   };

@@ -185,6 +185,7 @@ describe('local workspace routes', () => {
       'SEVERITY_TEXT',
       'SOURCE_TEXT',
       'STATE_TEXT',
+      'STEP_TEXT',
       'T',
       'TEMPLATE_TEXT',
       'TLP_TEXT',
