@@ -226,6 +226,8 @@ export function localRouter(opts: LocalRouterOptions): Router {
         advisoryId: result.advisory.id,
         deliveries: result.deliveries.length,
         created: result.created,
+        // false: stored, but the queue is down; delivery starts when it is back (the page says so).
+        queued: result.queued,
         withoutChannel: result.withoutChannel.map((o) => ({ id: o.id, name: o.name })),
       });
     }),
@@ -270,13 +272,16 @@ export function localRouter(opts: LocalRouterOptions): Router {
 
       if (action === 'advisory_ack') {
         const result = await core.acknowledgeFromMessage({ actor, message, claimedDeliveryId: value });
+        // The queue is down: no refresh job will run, and this workspace's messages are ours to update.
+        if (!result.refreshQueued) await core.refreshMessages(result.delivery.id);
         res.json({ notice: ackNotice(result) });
         return;
       }
       // The task message is updated by a refresh job; the person hears only when something stopped them.
       const phoneAction = phoneActionOfButton(action);
       if (!phoneAction) throw new LocalHttpError(400, 'LOCAL.INVALID', TEXT.unknownAction, { action: TEXT.unknownAction });
-      await core.phoneTaskAction({ actor, message, claimedTaskId: value, action: phoneAction });
+      const result = await core.phoneTaskAction({ actor, message, claimedTaskId: value, action: phoneAction });
+      if (!result.refreshQueued) await core.refreshPhoneTask(result.task.id);
       res.json({});
     }),
   );

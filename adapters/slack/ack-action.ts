@@ -7,10 +7,12 @@ import type { BoltApp } from './slack-app.js';
 import { messageForError, pressOf } from './slack-edge.js';
 import { ACK_ACTION_ID } from './advisory-blocks.js';
 import { ackNotice } from '../../src/view/buttons.js';
+import { renderMessage } from './slack-blocks.js';
 
 /**
  * The 受領確認 button. Slack has verified the request; the delivery is looked up from the channel
- * and message the press came from. The message itself is updated by a refresh job.
+ * and message the press came from. The message itself is updated by a refresh job (or, while the
+ * queue is down, replaced here through the press's response URL).
  */
 export function registerAckAction(app: BoltApp, core: Core, log: Logger): void {
   app.action<BlockAction<ButtonAction>>(ACK_ACTION_ID, async ({ ack, body, action, respond }) => {
@@ -26,6 +28,11 @@ export function registerAckAction(app: BoltApp, core: Core, log: Logger): void {
         ...press,
         claimedDeliveryId: action.value,
       });
+      if (!result.refreshQueued) {
+        // The queue is down, so no refresh job will update the message: show the acknowledgement here.
+        const view = await core.deliveryView(result.delivery.id);
+        await respond({ replace_original: true, ...renderMessage({ kind: 'advisory', view }) });
+      }
       await respond({ response_type: 'ephemeral', replace_original: false, text: escapeMrkdwn(stacked(ackNotice(result))) });
     } catch (err) {
       await respond({ response_type: 'ephemeral', replace_original: false, text: messageForError(err, log, context) });

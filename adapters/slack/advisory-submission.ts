@@ -4,6 +4,10 @@ import type { Logger } from '../../src/log.js';
 import { ADVISORY_MODAL_CALLBACK, parseAdvisorySubmission } from './advisory-modal.js';
 import type { BoltApp } from './slack-app.js';
 import { messageForError } from './slack-edge.js';
+import { CT, issuedPendingText } from '../../src/i18n/chat-text.js';
+import { stacked } from '../../src/i18n/text.js';
+import { isBotError } from '../../src/errors.js';
+import { escapeMrkdwn } from './mrkdwn.js';
 
 /**
  * The form's submission: field errors go back into the modal; a valid advisory closes it and is
@@ -20,11 +24,14 @@ export function registerAdvisorySubmission(app: BoltApp, core: Core, log: Logger
     await ack();
     const actor: Actor = { platform: 'slack', userId: body.user.id, name: body.user.name };
     try {
-      await core.issueAdvisory({ actor, requestKey: `slack-view.${view.id}`, input: parsed.input });
+      const result = await core.issueAdvisory({ actor, requestKey: `slack-view.${view.id}`, input: parsed.input });
+      // Normally the secretariat channel's notice says it went out; with the queue down it cannot yet, so say it here.
+      if (!result.queued) await client.chat.postMessage({ channel: body.user.id, text: escapeMrkdwn(stacked(issuedPendingText(result.advisory.id))) });
     } catch (err) {
       // The modal is closed by now: tell the person in a direct message from the bot.
       const text = messageForError(err, log, { view: ADVISORY_MODAL_CALLBACK, user: body.user.id });
-      await client.chat.postMessage({ channel: body.user.id, text });
+      const notIssued = isBotError(err, 'ADVISORY.INVALID') ? '' : `${escapeMrkdwn(stacked(CT.notIssued))}\n`;
+      await client.chat.postMessage({ channel: body.user.id, text: `${notIssued}${text}` });
     }
   });
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../../src/log.js';
 import type { BoltApp } from './slack-app.js';
 import { messageForError, pressOf } from './slack-edge.js';
 import { PHONE_ACTIONS, phoneButtonId } from '../../src/view/buttons.js';
+import { renderMessage } from './slack-blocks.js';
 
 /**
  * The phone task's buttons. The task message is updated by a refresh job; the person who pressed
@@ -22,7 +23,12 @@ export function registerPhoneActions(app: BoltApp, core: Core, log: Logger): voi
         return;
       }
       try {
-        await core.phoneTaskAction({ ...press, claimedTaskId: button.value, action });
+        const result = await core.phoneTaskAction({ ...press, claimedTaskId: button.value, action });
+        if (!result.refreshQueued) {
+          // The queue is down: show the task's new state through the press's response URL instead.
+          const view = await core.phoneTaskView(result.task.id);
+          await respond({ replace_original: true, ...renderMessage({ kind: 'phone_task', view }) });
+        }
       } catch (err) {
         await respond({ response_type: 'ephemeral', replace_original: false, text: messageForError(err, log, context) });
       }

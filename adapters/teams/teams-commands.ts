@@ -8,6 +8,8 @@ import { oncallListCard, statusCard } from './status-cards.js';
 import { actorOf } from './teams-edge.js';
 import { teamsErrorText } from './teams-reply.js';
 import { HELP_TEXT, FORM_TITLE, issuedText } from './teams-text.js';
+import { issuedPendingText } from '../../src/i18n/chat-text.js';
+import { stacked } from '../../src/i18n/text.js';
 
 export const FORM_VERB = 'advisory_form';
 export const ISSUE_VERB = 'advisory_issue';
@@ -67,7 +69,7 @@ export function registerTeamsCommands(app: BotApp, core: Core, log: Logger): voi
       }
       // The invoke's id identifies this submission: Teams re-sending it issues nothing new.
       const result = await core.issueAdvisory({ actor, requestKey: `teams-dialog.${context.activity.id ?? ''}`, input: parsed.input });
-      return issuedText(result.advisory.id, result.deliveries.length);
+      return result.queued ? issuedText(result.advisory.id, result.deliveries.length) : stacked(issuedPendingText(result.advisory.id));
     } catch (err) {
       return teamsErrorText(err, log, { dialog: ISSUE_VERB, user: actor.userId });
     }

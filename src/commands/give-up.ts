@@ -1,6 +1,7 @@
 import { markFailureAlerted } from '../domain/delivery.js';
 import { isOwedStep } from '../domain/delivery.js';
 import type { Work } from '../ports/jobs.js';
+import { isBotError } from '../errors.js';
 import type { CoreDeps } from './deps.js';
 import { fail, RETRIES_EXHAUSTED } from './deliver.js';
 import { transitionDelivery } from './delivery-cas.js';
@@ -15,6 +16,19 @@ import { toSecretariat } from './notify.js';
  * finds the failed job and the work still owed (the first call may have been cut short).
  */
 export async function giveUp(deps: CoreDeps, work: Work, reason: string): Promise<void> {
+  try {
+    await settle(deps, work, reason);
+  } catch (err) {
+    // A job for a record this store does not hold (an earlier store's job on the same Redis): nothing is owed.
+    if (isBotError(err, 'DELIVERY.NOT_FOUND') || isBotError(err, 'ADVISORY.NOT_FOUND')) {
+      deps.log.warn({ work, reason }, 'a job gave up for a record this store does not have; nothing is owed');
+      return;
+    }
+    throw err;
+  }
+}
+
+async function settle(deps: CoreDeps, work: Work, reason: string): Promise<void> {
   switch (work.kind) {
     case 'deliver':
       return deliveryGaveUp(deps, work.deliveryId, reason);

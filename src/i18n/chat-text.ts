@@ -98,6 +98,12 @@ export const CT = {
   reminderSent: { ja: 'リマインド送信済み', en: 'reminder sent' },
   secretariatAlerted: { ja: '事務局に通知済み', en: 'secretariat alerted' },
   phoneStep: { ja: '電話連絡', en: 'phone task' },
+  // While the job queue (Redis) cannot be reached: what is stored is stored, what must wait is said plainly.
+  issuedQueuePending: {
+    ja: 'ジョブキュー（Redis）に接続できないため、配信は復旧後に自動で始まります。発信内容は記録済みです。',
+    en: 'The job queue (Redis) cannot be reached: delivery starts by itself when it is back. The advisory is recorded.',
+  },
+  notIssued: { ja: '発信されていません。もう一度お試しください。', en: 'Not issued. Please try again.' },
   // A ladder step that could not run at all.
   stepFailed: {
     ja: 'エスカレーションの段階を実行できませんでした',
@@ -117,6 +123,14 @@ export const STEP_TEXT = {
   'next-contact': { ja: '次の連絡先へ', en: 'next contact' },
   alert: { ja: '事務局への通知', en: 'secretariat alert' },
 } as const satisfies Record<string, Bilingual>;
+
+/** What the issuer hears when the advisory is stored but the queue is down. */
+export function issuedPendingText(advisoryId: string): Bilingual {
+  return {
+    ja: `注意喚起 ${advisoryId} を発信しました。${CT.issuedQueuePending.ja}`,
+    en: `Advisory ${advisoryId} issued. ${CT.issuedQueuePending.en}`,
+  };
+}
 
 export function reminderText(advisoryId: string, title: string, deadline: string): Bilingual {
   return {

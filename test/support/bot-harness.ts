@@ -71,14 +71,16 @@ export async function startHarness(options: { env?: Record<string, string>; cloc
       await fake.close();
       await connector?.close();
       await rm(dataDir, { recursive: true, force: true });
-      await deleteQueueKeys(prefix);
+      await deleteQueueKeys(options.env?.['REDIS_URL'] ?? REDIS_URL, prefix);
     },
   };
 }
 
 /** Leave Redis as we found it: every key under this harness's prefix goes. */
-async function deleteQueueKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+async function deleteQueueKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null });
+  // A test's own Redis may be stopped by now: then there is nothing to clean.
+  redis.on('error', () => undefined);
   try {
     let cursor = '0';
     do {
@@ -86,6 +88,8 @@ async function deleteQueueKeys(prefix: string): Promise<void> {
       cursor = next;
       if (keys.length > 0) await redis.del(...keys);
     } while (cursor !== '0');
+  } catch {
+    // Redis gone: nothing left to clean.
   } finally {
     redis.disconnect();
   }

@@ -1,4 +1,4 @@
-import type { Collection, Filter } from 'mongodb';
+import type { Collection } from 'mongodb';
 import type { MessageRef } from '../../domain/platform.js';
 import { BotError } from '../../errors.js';
 import { isDuplicateKey } from './mongo-errors.js';
@@ -72,7 +72,9 @@ export class MessageRefRegistry {
       }
       return taken;
     } catch (err) {
-      await this.tidy(ownerId, taken);
+      // The refusal (or the database's error) is what the caller must hear. Should the tidying up
+      // fail as well, what it left is recognised as stale later (see takeOverIfStale).
+      await this.tidy(ownerId, taken).catch(() => undefined);
       throw err;
     }
   }
@@ -166,7 +168,7 @@ export class MessageRefRegistry {
     const held = new Set((stored.messages ?? []).map((m) => refKey(this.kind, m)));
     const loose = taken.filter((k) => !held.has(k));
     if (loose.length === 0) return;
-    await this.refs.deleteMany({ _id: { $in: loose }, owner: ownerId, v: { $lte: stored.version } } as Filter<MessageRefDoc>);
+    await this.refs.deleteMany({ _id: { $in: loose }, owner: ownerId, v: { $lte: stored.version } });
   }
 
   /** The refs `before` had that `after` no longer has. */

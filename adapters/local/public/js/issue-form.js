@@ -269,6 +269,7 @@ async function submitIssue(ev, f) {
       ' ',
       el('button', { type: 'button', class: 'btn small', testid: 'form-result-status', on: { click: () => viewStatusFrom(id, null) } }, `📊 ${both(P.viewStatus)}`),
       res?.created === false ? el('p', { class: 'small', testid: 'form-result-repeat' }, sentence(P.alreadyIssued)) : null,
+      res?.queued === false ? el('p', { class: 'warn small', testid: 'form-result-queue-pending' }, sentence(C('issuedQueuePending'))) : null,
       Array.isArray(res?.withoutChannel) && res.withoutChannel.length > 0
         ? el(
             'p',
