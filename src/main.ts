@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
+import type { Redis } from 'ioredis';
 import { createHttpApp } from '../adapters/http/http-app.js';
 import { createSlackApp } from '../adapters/slack/slack-app.js';
 import { renderMessage } from '../adapters/slack/slack-blocks.js';
@@ -54,6 +55,18 @@ export interface RunningBot {
   close(): Promise<void>;
 }
 
+/** How long one shutdown step (closing a queue, a connection, the store) may take beyond the jobs' grace. */
+const CLOSE_STEP_MS = 3_000;
+
+/** Quit politely when Redis answers; otherwise just drop the connection (a quit would wait for it). */
+function closeRedis(redis: Redis): Promise<unknown> {
+  if (redis.status !== 'ready') {
+    redis.disconnect();
+    return Promise.resolve();
+  }
+  return redis.quit().catch(() => redis.disconnect());
+}
+
 /** A platform's credentials are checked again this often while they fail. */
 const CREDENTIAL_RECHECK_MS = 60_000;
 
@@ -80,12 +93,20 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const directory = new Directory(local ? local.directoryFile : directoryFile);
   const policies = await loadPolicies(config.ESCALATION_FILE ?? (local ? DEMO_ESCALATION_FILE : undefined));
   const closers: (() => Promise<unknown>)[] = [];
+  // Each step of the shutdown is bounded: a Redis or store that is down must not keep the process
+  // from exiting (the workers' own grace period is SHUTDOWN_GRACE_MS, inside their closer).
   const closeAll = async () => {
     for (const c of closers.reverse()) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), config.SHUTDOWN_GRACE_MS + CLOSE_STEP_MS);
+      });
       try {
-        await c();
+        if ((await Promise.race([c(), late])) === 'late') log.warn({ closer: c.name || 'anonymous' }, 'a shutdown step did not finish in time; going on');
       } catch (err) {
         log.warn({ err }, 'error while shutting down');
+      } finally {
+        clearTimeout(timer);
       }
     }
   };
@@ -101,10 +122,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     const health = new RedisHealth(log, redisWhere);
     closers.push(async () => health.close());
     const producer = await connectRedis(config.REDIS_URL, producerOptions(), health, log, options.signal);
-    closers.push(() => producer.quit().catch(() => producer.disconnect()));
+    closers.push(() => closeRedis(producer));
     const workerConnection = await connectRedis(config.REDIS_URL, workerOptions(), undefined, log, options.signal);
     workerConnection.on('error', (err: Error) => health.noteError(err, 'worker connection'));
-    closers.push(() => workerConnection.quit().catch(() => workerConnection.disconnect()));
+    closers.push(() => closeRedis(workerConnection));
     for (const risk of await redisRisks(producer)) log.warn({ redis: redisWhere }, risk);
     const jobs = new BullmqJobs(producer, config.QUEUE_PREFIX, clock, log, health, { attempts: config.JOB_ATTEMPTS, backoffMs: config.JOB_BACKOFF_MS });
     closers.push(() => jobs.close());

@@ -91,9 +91,10 @@ export function startWorkers(core: Core, connection: Redis, settings: WorkerSett
       clearTimeout(timer);
       if (outcome === 'late') {
         // The unfinished jobs stay in Redis and are taken over after their lock expires (and the
-        // store's step ledger keeps any half-done step from happening twice).
-        log.warn({ graceMs: settings.shutdownGraceMs }, 'jobs still running at shutdown; leaving them to be taken over');
-        await Promise.all(workers.map((w) => w.close(true)));
+        // store's step ledger keeps any half-done step from happening twice). Forcing does not wait
+        // for Redis either: with Redis down it may never answer.
+        log.warn({ graceMs: settings.shutdownGraceMs }, 'jobs still running at shutdown (or Redis not answering); leaving them to be taken over');
+        void Promise.all(workers.map((w) => w.close(true))).catch(() => undefined);
       }
     },
   };

@@ -74,7 +74,10 @@ export interface FaultSpec {
   retryAfterSec?: number;
   /** Perform the action, then destroy the socket without answering: a lost response. */
   dropResponse?: boolean;
-  /** Answer (or drop) this late, e.g. to trip a client timeout. */
+  /**
+   * Answer (or drop) this late, e.g. to trip a client timeout. Alone (no error, status, retryAfterSec or
+   * dropResponse) it only slows the request down: it then succeeds as usual.
+   */
   delayMs?: number;
 }
 
@@ -688,7 +691,8 @@ export async function startFakeSlack(options: StartFakeSlackOptions = {}): Promi
       drop(req, call);
       return;
     }
-    if (fault !== undefined) {
+    const slowOnly = fault !== undefined && fault.delayMs !== undefined && fault.error === undefined && fault.status === undefined && fault.retryAfterSec === undefined;
+    if (fault !== undefined && !slowOnly) {
       const status = fault.status ?? (fault.error === undefined && fault.retryAfterSec !== undefined ? 429 : 200);
       if (status === 429) {
         send(res, call, 429, { ok: false, error: fault.error ?? 'ratelimited' }, { 'retry-after': String(fault.retryAfterSec ?? 1) });

@@ -13,7 +13,7 @@ export interface TestRedis {
   readonly url: string;
   /** Kill the server (SIGKILL: no goodbye to clients, as a crash). */
   stop(): Promise<void>;
-  /** Start it again on the same port, empty. */
+  /** Start it again on the same port, empty (nothing when it is running). */
   start(): Promise<void>;
   /** FLUSHALL: every key gone, the connections stay. */
   flush(): Promise<void>;
@@ -54,7 +54,10 @@ export async function startTestRedis(): Promise<TestRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const clients: Redis[] = [];
+  const running = () => child !== undefined && child.exitCode === null && child.signalCode === null;
   const launch = async () => {
+    // Already up: starting again must not spawn a second server that dies on the taken port.
+    if (running()) return;
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], { stdio: 'ignore' });
     await waitUntilUp(port);
   };

@@ -47,10 +47,10 @@ export const MAX_TIME_MS = 5_000;
  *   gives up, seeing a write that a failover then rolls back, cannot mislead the loop: the
  *   conditional write made from such a version matches nothing and is retried. Secondaries are
  *   never read: they lag too.
- * These win over the same settings in MONGODB_URI (the driver takes an option given here before
- * the URI's), since the store depends on them; the URI can still tune wtimeoutMS.
  * - ignoreUndefined: optional fields are `undefined` in domain objects; stored as null they would
  *   come back as null and break the types.
+ * These win over the same settings in MONGODB_URI (the driver takes an option given here before the
+ * URI's), since the store depends on them; the URI can still tune wtimeoutMS and journal.
  */
 export function mongoClientOptions(): MongoClientOptions {
   return {
@@ -85,12 +85,13 @@ export function standaloneWarning(hello: Document): string | undefined {
   if (typeof hello.setName === 'string' && hello.setName !== '') return undefined;
   if (hello.msg === 'isdbgrid') return undefined;
   return (
-    'MongoDB が単体サーバー (standalone) で、レプリカセットではありません: 再試行可能な書き込み (retryable writes) がなく、' +
-    '書き込みの過半数 (majority) 保証もないため、障害時に確認応答や採番が失われることがあります。' +
-    '本番ではレプリカセット (1 台構成でも可) を使ってください。 / ' +
-    'MongoDB is a standalone server, not a replica set: there are no retryable writes and no majority ' +
-    'guarantee, so a failure can lose acknowledgements or advisory numbers. Use a replica set in ' +
-    'production (a single-member one will do).'
+    'MongoDB が単体サーバー (standalone) で、レプリカセットではありません: 再試行可能な書き込み (retryable writes) も' +
+    '過半数 (majority) への複製もないため、通信が一瞬切れただけで書き込みが失敗し、サーバーが止まれば引き継ぐものがなく、' +
+    'ディスクを失えばデータ (確認応答、採番) も失われます。本番ではレプリカセット (1 台構成でも可、できれば 3 台) を使ってください。 / ' +
+    'MongoDB is a standalone server, not a replica set: with no retryable writes and no majority replication, ' +
+    'a brief network blip fails a write, nothing takes over when the server stops, and losing its disk loses the ' +
+    'data (acknowledgements, advisory numbers). Use a replica set in production (even a single-member one; ' +
+    'three members for failover).'
   );
 }
 

@@ -16,7 +16,7 @@ import {
   WRITE_CONCERN_TIMEOUT_MS,
 } from '../../../src/store/mongo/mongo-store.js';
 import { describeMongoUri, mongoUriDatabase, openStore } from '../../../src/store/open-store.js';
-import { aDelivery, anAck, anEvent } from './fixtures.js';
+import { aDelivery, aMessage, anAck, anEvent, at, bumped } from './fixtures.js';
 import { storeConcurrencyContract } from './store-concurrency-contract.js';
 import { storeContract } from './store-contract.js';
 
@@ -95,6 +95,33 @@ describe.skipIf(!uri)('MongoStore (MONGODB_URI)', () => {
       for (const d of owed.deliveries) expect(d).not.toHaveProperty('owed');
       expect(await store.listUnannouncedAdvisories()).toEqual([]);
       expect(await store.markAnnounced('ADV-2025-0001', '2026-04-01T09:00:00.000Z', true)).toBe(false);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a message that a delivery of an earlier release holds without a claim, and leaves it to that delivery', async () => {
+    const dbName = freshDatabase();
+    const msg = aMessage({ channelId: 'C0LEGACY', messageId: 'old-post' });
+    const legacy = bumped(aDelivery(), { state: 'posted', messages: [msg] });
+    const client = new MongoClient(uri as string);
+    try {
+      await client.connect();
+      // As an earlier release stored it: no owed field, and no message_refs collection at all.
+      await client.db(dbName).collection<Document & { _id: string }>('deliveries').insertOne({ ...legacy, _id: legacy.id });
+    } finally {
+      await client.close();
+    }
+    const store = await MongoStore.connect(uri as string, { dbName });
+    try {
+      const other = aDelivery({ memberId: 'ajha', channel: { channelId: 'C0AJHA' } });
+      await store.ensureDeliveries([other]);
+      await expect(store.saveDelivery(bumped(other, { state: 'posted', messages: [msg] }))).rejects.toMatchObject({ code: 'STORE.CONFLICT' });
+      expect(await store.getDelivery(other.id)).toStrictEqual(other);
+      expect(await store.findDeliveryByMessage(msg)).toStrictEqual(legacy);
+      const again = bumped(legacy, { ladder: { kind: 'reminder', index: 0, at: at(30) } }, 30);
+      expect(await store.saveDelivery(again)).toBe(true);
+      expect(await store.findDeliveryByMessage(msg)).toStrictEqual(again);
     } finally {
       await store.close();
     }
@@ -221,7 +248,11 @@ const OP_REPLY = 1;
 const OP_QUERY = 2004;
 const OP_MSG = 2013;
 
-async function startFakeMongo(helloReply: (port: number) => Document): Promise<FakeMongo> {
+async function startFakeMongo(
+  helloReply: (port: number) => Document,
+  /** Answers a command instead of the default empty success (return undefined to leave it). */
+  override: (cmd: Document) => Document | undefined = () => undefined,
+): Promise<FakeMongo> {
   const commands: Document[] = [];
   const sockets = new Set<net.Socket>();
   let connections = 0;
@@ -229,6 +260,8 @@ async function startFakeMongo(helloReply: (port: number) => Document): Promise<F
 
   const answer = (cmd: Document, port: number): Document => {
     const name = (Object.keys(cmd)[0] ?? '').toLowerCase();
+    const special = name === 'ismaster' || name === 'hello' ? undefined : override(cmd);
+    if (special) return special;
     switch (name) {
       case 'ismaster':
       case 'hello':
@@ -470,6 +503,53 @@ describe('MongoStore against a wire-protocol stand-in (no real server)', () => {
     await expect(closed.claimStep(ref, { owner: 'w1', at: 'a', until: 'b' })).rejects.toThrow(/must be connected/);
     await expect(closed.ping()).rejects.toThrow(/must be connected/);
     expect(fake.commands.filter((c) => c.endSessions === undefined).length).toBe(sent);
+  });
+
+  describe('tells a duplicate key from every other write error (real driver errors, from scripted replies)', () => {
+    const duplicate = { index: 0, code: 11000, errmsg: 'E11000 duplicate key error collection: x index: y dup key: { _id: "z" }' };
+    const writeConcernError = { code: 64, codeName: 'WriteConcernFailed', errmsg: 'waiting for replication timed out', errInfo: { wtimeout: true } };
+    const connect = async (insertReply: Document) => {
+      fake = await startFakeMongo(REPLICA_SET_PRIMARY, (cmd) => (cmd.insert !== undefined || cmd.findAndModify !== undefined ? insertReply : undefined));
+      store = await MongoStore.connect(`mongodb://127.0.0.1:${fake.port}/ceptoar_fake?directConnection=true`);
+      return store;
+    };
+
+    it('a plain duplicate is a repeat: ignored, or false', async () => {
+      const s = await connect({ ok: 1, n: 0, writeErrors: [duplicate] });
+      expect(await s.addAcknowledgement(anAck())).toBe(false);
+      await expect(s.appendAudit(anEvent())).resolves.toBeUndefined();
+      await expect(s.ensureDeliveries([aDelivery()])).resolves.toBeUndefined();
+    });
+
+    it('a write concern failure is an error, also together with a duplicate', async () => {
+      for (const reply of [
+        { ok: 1, n: 1, writeConcernError },
+        { ok: 1, n: 0, writeErrors: [duplicate], writeConcernError },
+      ]) {
+        const s = await connect(reply);
+        await expect(s.addAcknowledgement(anAck())).rejects.toMatchObject({ code: 64 });
+        await expect(s.appendAudit(anEvent())).rejects.toMatchObject({ code: 64 });
+        await expect(s.ensureDeliveries([aDelivery()])).rejects.toMatchObject({ code: 64 });
+        await store?.close();
+        store = undefined;
+        await fake?.close();
+        fake = undefined;
+      }
+    });
+
+    it('a find-and-modify write concern failure is an error', async () => {
+      const s = await connect({ ok: 1, value: null, lastErrorObject: { n: 1, updatedExisting: false }, writeConcernError });
+      await expect(s.claimStep({ deliveryId: 'd', token: 't', key: 'k' }, { owner: 'w', at: 'a', until: 'b' })).rejects.toMatchObject({ code: 64 });
+      await expect(s.nextAdvisoryNumber(2026)).rejects.toMatchObject({ code: 64 });
+    });
+
+    it('any other server error is an error', async () => {
+      const s = await connect({ ok: 0, code: 13, codeName: 'Unauthorized', errmsg: 'not authorized' });
+      await expect(s.addAcknowledgement(anAck())).rejects.toMatchObject({ code: 13 });
+      await expect(s.appendAudit(anEvent())).rejects.toMatchObject({ code: 13 });
+      await expect(s.ensureDeliveries([aDelivery()])).rejects.toMatchObject({ code: 13 });
+      await expect(s.claimStep({ deliveryId: 'd', token: 't', key: 'k' }, { owner: 'w', at: 'a', until: 'b' })).rejects.toMatchObject({ code: 13 });
+    });
   });
 
   it('ping rejects once the server has gone', async () => {
