@@ -114,7 +114,10 @@ export class BullmqJobs implements JobScheduler {
       const due = job.timestamp + (job.delay ?? 0);
       const wanted = Date.now() + (spec.at.getTime() - this.clock.now().getTime());
       // An alert brought forward (every contact tried) must not wait for the ladder's later time.
-      if (due > wanted + BRING_FORWARD_SLACK_MS) await job.changeDelay(Math.max(0, wanted - Date.now()));
+      if (due > wanted + BRING_FORWARD_SLACK_MS) {
+        if (wanted <= Date.now()) await job.promote();
+        else await job.changeDelay(wanted - Date.now());
+      }
     }
     return 'pending';
   }

@@ -60,7 +60,7 @@ afterAll(async () => {
 });
 
 async function bot(env: Record<string, string> = {}): Promise<Harness> {
-  h = await startHarness({ env: { REDIS_URL: redis.url, RECONCILE_EVERY_MS: '500', JOB_BACKOFF_MS: '100', ...env } });
+  h = await startHarness({ env: { REDIS_URL: redis.url, RECONCILE_EVERY_MS: '500', JOB_BACKOFF_MS: '100', SHUTDOWN_GRACE_MS: '1000', ...env } });
   return h;
 }
 
@@ -126,7 +126,14 @@ describe('Redis loses its data', () => {
     const prefix = first.prefix;
     const firstId = await issue(first, { ...VALID_FORM, allMembers: false, members });
     await first.fake.waitFor(() => members.every((m) => ours(first.fake, MEMBER_CHANNELS[m]!, 'advisory', firstId).length === 1), { description: 'first store delivered' });
-    // Stop the first bot but keep its jobs (completed deliveries, pending ladder steps) in Redis.
+    const press = async (harness: Harness, advisoryId: string, name: string) => {
+      const post = ours(harness.fake, MEMBER_CHANNELS['jma']!, 'advisory', advisoryId)[0]!;
+      await harness.slack.buttonPress({ userId: 'U0JMA00001', userName: 'jma-staff', channelId: MEMBER_CHANNELS['jma']!, messageTs: post.ts, actionId: ACK_ACTION_ID, value: keyOf(post), responseUrl: harness.fake.responseUrl(name) });
+      await harness.fake.waitFor(() => harness.fake.callsTo('chat.update').some((c) => c.params['ts'] === post.ts), { timeoutMs: 10_000, description: `${name}: the message updated` });
+    };
+    // The first store's acknowledgement leaves a finished refresh job for this delivery's first revision.
+    await press(first, firstId, 'first-ack');
+    // Stop the first bot but keep its jobs (finished deliveries and refreshes, pending ladder steps) in Redis.
     await first.bot.close();
     h = undefined;
 
@@ -140,8 +147,10 @@ describe('Redis loses its data', () => {
       return s.counts.posted === 3 && s;
     });
     expect(status.counts.queued).toBe(0);
+    // The same delivery id and revision as the first store's refresh: the new store's refresh is still done.
+    await press(second, secondId, 'second-ack');
     // The first store's ladder steps found nothing of theirs in the new store: the new ladder is its own.
-    await second.fake.waitFor(() => members.every((m) => ours(second.fake, MEMBER_CHANNELS[m]!, 'reminder', secondId).length === 1), { timeoutMs: 15_000 });
+    await second.fake.waitFor(() => ['jda', 'jpa'].every((m) => ours(second.fake, MEMBER_CHANNELS[m]!, 'reminder', secondId).length === 1), { timeoutMs: 15_000 });
     await first.fake.close();
   });
 });
