@@ -174,6 +174,33 @@ describe('work that cannot be done is never silent', () => {
   });
 });
 
+describe('a ladder step that cannot run', () => {
+  it('tells the secretariat which member and step, and the ladder goes on to the alert', async () => {
+    const harness = await bot({ ESCALATION_FILE: policies, JOB_ATTEMPTS: '2', JOB_BACKOFF_MS: '50' });
+    harness.fake.setChannel(ONCALL_CHANNEL, { exists: false });
+    try {
+      const id = await issue(harness, { ...VALID_FORM, allMembers: false, members: ['jha'] });
+      const stepFailed = await harness.fake.waitFor(
+        () => ours(harness.fake, SECRETARIAT_CHANNEL, 'notice', id).find((m) => keyOf(m).includes('.step-failed.')),
+        { timeoutMs: 20_000, description: 'the step-failed notice' },
+      );
+      const text = JSON.stringify(stepFailed);
+      expect(text).toContain('エスカレーションの段階を実行できませんでした');
+      expect(text).toContain('電話連絡の作成');
+      expect(text).toContain('channel_not_found');
+      await harness.fake.waitFor(() => alerts(harness.fake, id).length === 1, { timeoutMs: 20_000, description: 'the alert still comes' });
+      const status = await eventually(async () => {
+        const s = await harness.bot.core.statusOf(SECRETARIAT, id);
+        return s.rows[0]?.ladder?.kind === 'alert' && s;
+      });
+      expect(status.rows[0]).toMatchObject({ state: 'posted' });
+      expect(ours(harness.fake, SECRETARIAT_CHANNEL, 'notice', id).filter((m) => keyOf(m).includes('.step-failed.'))).toHaveLength(1);
+    } finally {
+      harness.fake.setChannel(ONCALL_CHANNEL, { exists: true });
+    }
+  });
+});
+
 describe('health and outages', () => {
   it('/readyz answers 503 with the reason while Redis is down, and 200 when it is back; /healthz stays ok', async () => {
     const harness = await bot();
