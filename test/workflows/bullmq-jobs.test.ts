@@ -75,7 +75,10 @@ describe('BullmqJobs.ensure on a real Redis', () => {
     const worker = new Worker(queue, process, { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix });
     const q = new Queue(queue, { connection: redis, prefix });
     try {
-      await eventually(async () => (await q.getJobCounts('waiting', 'active', 'prioritized')).waiting + (await q.getActiveCount()) === 0 && (await q.getCompletedCount()) + (await q.getFailedCount()) > 0);
+      await eventually(async () => {
+        const c = await q.getJobCounts('waiting', 'active', 'prioritized', 'completed', 'failed');
+        return (c['waiting'] ?? 0) + (c['active'] ?? 0) + (c['prioritized'] ?? 0) === 0 && (c['completed'] ?? 0) + (c['failed'] ?? 0) > 0;
+      });
     } finally {
       await worker.close();
       await q.close();
