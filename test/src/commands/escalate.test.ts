@@ -1,0 +1,195 @@
+/**
+ * One ladder step through in-memory ports: only the owed step runs, once, under a lease; a step that
+ * gives up tells the secretariat and the ladder goes on; contacts exhausted bring the alert forward.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Delivery } from '../../../src/domain/delivery.js';
+import { stepKey } from '../../../src/domain/escalation.js';
+import { isBotError } from '../../../src/errors.js';
+import { ChatError } from '../../../src/ports/chat.js';
+import { coreFixture, ONCALL, ISSUE_INPUT, SECRETARIAT, type CoreFixture } from '../../support/core-fixture.js';
+
+let f: CoreFixture;
+beforeEach(async () => {
+  f = await coreFixture({ stepLeaseMs: 60_000 });
+});
+afterEach(async () => {
+  await f.close();
+});
+
+const minutes = (n: number) => new Date(Date.parse('2026-12-01T00:00:00.000Z') + n * 60_000).toISOString();
+
+/** jma's delivery, posted by the core (level3: reminder 40 min, phone 60, next contact 80, alert 100). */
+async function posted(): Promise<Delivery> {
+  const { deliveries } = await f.core.issueAdvisory({ actor: SECRETARIAT, requestKey: 'r1', input: { ...ISSUE_INPUT, targets: { allMembers: false, members: ['jma'] } } });
+  await f.core.deliver(deliveries[0]!.id);
+  f.jobs.ensured.length = 0;
+  return (await f.store.getDelivery(deliveries[0]!.id))!;
+}
+
+const req = (d: Delivery, kind: 'reminder' | 'phone' | 'next-contact' | 'alert', index = 0) => ({ deliveryId: d.id, token: d.escalationToken, kind, index });
+
+describe('runEscalationStep', () => {
+  it('runs the owed step, records it, and owes (and queues) the next one at its time', async () => {
+    const d = await posted();
+    expect(d.nextStep).toEqual({ kind: 'reminder', index: 0, at: minutes(40) });
+    expect(await f.core.runEscalationStep(req(d, 'reminder'))).toBe('ran');
+    expect(f.chat.in('C0JMA00001', 'reminder')).toHaveLength(1);
+    const after = (await f.store.getDelivery(d.id))!;
+    expect(after.nextStep).toEqual({ kind: 'phone', index: 0, at: minutes(60) });
+    expect(after.ladder).toMatchObject({ kind: 'reminder', index: 0 });
+    expect(f.jobs.of('step')).toEqual([{ kind: 'step', deliveryId: d.id, token: d.escalationToken, step: 'phone', index: 0, at: new Date(minutes(60)) }]);
+    // Again: not owed any more, nothing happens.
+    expect(await f.core.runEscalationStep(req(d, 'reminder'))).toBe('stale');
+    expect(f.chat.in('C0JMA00001', 'reminder')).toHaveLength(1);
+  });
+
+  it('does nothing for a step that is not the owed one, or under an old token', async () => {
+    const d = await posted();
+    expect(await f.core.runEscalationStep(req(d, 'phone'))).toBe('stale');
+    expect(await f.core.runEscalationStep({ ...req(d, 'reminder'), token: 'kold' })).toBe('stale');
+    expect(f.chat.posts.filter((p) => p.message.kind !== 'advisory' && p.message.kind !== 'notice')).toEqual([]);
+    expect((await f.store.getDelivery(d.id))?.nextStep?.kind).toBe('reminder');
+  });
+
+  it('walks the whole ladder for a silent member with two contacts, each step once, and ends owing nothing', async () => {
+    let d = await posted();
+    const seen: string[] = [];
+    while (d.nextStep) {
+      seen.push(stepKey(d.nextStep));
+      expect(await f.core.runEscalationStep(req(d, d.nextStep.kind, d.nextStep.index))).not.toBe('stale');
+      d = (await f.store.getDelivery(d.id))!;
+    }
+    expect(seen).toEqual(['reminder', 'phone', 'next-contact-1', 'alert']);
+    expect(f.chat.in('C0ONC00001', 'phone_task')).toHaveLength(1);
+    expect(f.chat.in('C0SEC00001', 'notice').filter((p) => p.key.includes('.alert.'))).toHaveLength(1);
+    expect((await f.store.listOwedDeliveries({ limit: 10 })).deliveries.map((x) => x.id)).not.toContain(d.id);
+  });
+
+  it('waits while another run holds the lease, takes over once it expires, and redoes the effects without repeating the post', async () => {
+    const d = await posted();
+    const ref = { deliveryId: d.id, token: d.escalationToken, key: 'reminder' };
+    // Another worker claimed the step and died after posting.
+    await f.store.claimStep(ref, { owner: 'dead', at: f.clock.now().toISOString(), until: minutes(1) });
+    await f.chat.post({ workspaceId: 'T0CEPTOAR0', channelId: 'C0JMA00001' }, { kind: 'reminder', view: {} as never }, `${d.id}.reminder.${d.escalationToken}.C0JMA00001`);
+    const busy = await f.core.runEscalationStep(req(d, 'reminder')).catch((e: unknown) => e);
+    expect(isBotError(busy, 'STEP.BUSY')).toBe(true);
+    expect((busy as { detail: { retryAfterMs: number } }).detail.retryAfterMs).toBe(60_000);
+    f.clock.advance(61_000);
+    expect(await f.core.runEscalationStep(req(d, 'reminder'))).toBe('ran');
+    expect(f.chat.in('C0JMA00001', 'reminder')).toHaveLength(1);
+    expect(f.lines.some((l) => l.msg === 'escalation step taken over')).toBe(true);
+  });
+
+  it('releases its lease when a run fails, so the retry takes over at once', async () => {
+    let d = await posted();
+    await f.core.runEscalationStep(req(d, 'reminder'));
+    d = (await f.store.getDelivery(d.id))!;
+    f.chat.failPosts = (target) => (target.channelId === 'C0ONC00001' ? new ChatError('transient', 'internal_error') : undefined);
+    await expect(f.core.runEscalationStep(req(d, 'phone'))).rejects.toMatchObject({ code: 'internal_error' });
+    f.chat.failPosts = undefined;
+    expect(await f.core.runEscalationStep(req(d, 'phone'))).toBe('ran');
+    expect(f.chat.in('C0ONC00001', 'phone_task')).toHaveLength(1);
+  });
+
+  it('moves the record on when the ledger says done but the record did not (stopped in between)', async () => {
+    const d = await posted();
+    await f.store.finishStep({ deliveryId: d.id, token: d.escalationToken, key: 'reminder' }, { owner: 'x', at: minutes(0), outcome: 'done' });
+    expect(await f.core.runEscalationStep(req(d, 'reminder'))).toBe('already');
+    expect(f.chat.in('C0JMA00001', 'reminder')).toHaveLength(0);
+    expect((await f.store.getDelivery(d.id))?.nextStep?.kind).toBe('phone');
+    expect(f.jobs.of('step').map((w) => w.step)).toEqual(['phone']);
+  });
+});
+
+describe('giving up a step', () => {
+  it('tells the secretariat which member and which step, records the give-up and moves the ladder on', async () => {
+    let d = await posted();
+    await f.core.runEscalationStep(req(d, 'reminder'));
+    d = (await f.store.getDelivery(d.id))!;
+    await f.core.giveUp({ kind: 'step', deliveryId: d.id, token: d.escalationToken, step: 'phone', index: 0, at: new Date(minutes(60)) }, 'channel_not_found');
+    const notices = f.chat.in('C0SEC00001', 'notice').map((p) => p.message.view as { kind: string; step?: string; reason?: string });
+    expect(notices.filter((v) => v.kind === 'step_failed')).toEqual([expect.objectContaining({ step: 'phone', reason: 'channel_not_found' })]);
+    const after = (await f.store.getDelivery(d.id))!;
+    expect(after.ladder).toMatchObject({ kind: 'phone', gaveUp: true });
+    expect(after.nextStep?.kind).toBe('next-contact');
+    expect((await f.store.claimStep({ deliveryId: d.id, token: d.escalationToken, key: 'phone' }, { owner: 'y', at: minutes(61), until: minutes(62) })).outcome).toBe('done');
+    expect((await f.store.listAudit(d.advisoryId)).filter((e) => e.action === 'escalation.gave_up')).toHaveLength(1);
+    // Giving up the same step again changes nothing.
+    await f.core.giveUp({ kind: 'step', deliveryId: d.id, token: d.escalationToken, step: 'phone', index: 0, at: new Date(minutes(60)) }, 'again');
+    expect(f.chat.in('C0SEC00001', 'notice').filter((p) => p.key.includes('.step-failed.'))).toHaveLength(1);
+  });
+
+  it('logs at error level, with the advisory and member, when the alert itself cannot be posted', async () => {
+    let d = await posted();
+    for (const kind of ['reminder', 'phone', 'next-contact'] as const) {
+      await f.core.runEscalationStep(req(d, kind, kind === 'next-contact' ? 1 : 0));
+      d = (await f.store.getDelivery(d.id))!;
+    }
+    expect(d.nextStep?.kind).toBe('alert');
+    await f.core.giveUp({ kind: 'step', deliveryId: d.id, token: d.escalationToken, step: 'alert', index: 0, at: new Date(minutes(100)) }, 'not_in_channel');
+    const errors = f.lines.filter((l) => l.level === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.obj).toMatchObject({ advisoryId: d.advisoryId, memberId: 'jma', reason: 'not_in_channel' });
+    expect((await f.store.getDelivery(d.id))?.nextStep).toBeUndefined();
+  });
+
+  it('tells the operators when the secretariat cannot hear of a failure, and stops owing it', async () => {
+    const { deliveries } = await f.core.issueAdvisory({ actor: SECRETARIAT, requestKey: 'r2', input: { ...ISSUE_INPUT, targets: { allMembers: false, members: ['jda'] } } });
+    f.chat.failPosts = (target) => (target.channelId === 'C0JDA00001' ? new ChatError('permanent', 'channel_not_found') : undefined);
+    await f.core.deliver(deliveries[0]!.id);
+    await f.core.giveUp({ kind: 'failure-alert', scope: 'x', deliveryId: deliveries[0]!.id }, 'not_in_channel');
+    const failed = (await f.store.getDelivery(deliveries[0]!.id))!;
+    expect(failed.failure?.alerted).toMatchObject({ ok: false });
+    expect(f.lines.filter((l) => l.level === 'error').map((l) => l.obj)).toEqual([expect.objectContaining({ memberId: 'jda', code: 'channel_not_found' })]);
+    f.jobs.ensured.length = 0;
+    await f.core.reconcile();
+    expect(f.jobs.of('failure-alert')).toEqual([]);
+    expect(f.jobs.of('step').map((w) => [w.deliveryId, w.step])).toContainEqual([failed.id, 'phone']);
+  });
+});
+
+describe('every contact tried', () => {
+  it('brings the alert forward to now and queues it', async () => {
+    let d = await posted();
+    for (const kind of ['reminder', 'phone'] as const) {
+      await f.core.runEscalationStep(req(d, kind));
+      d = (await f.store.getDelivery(d.id))!;
+    }
+    const task = f.chat.in('C0ONC00001', 'phone_task')[0]!;
+    f.clock.advance(65 * 60_000);
+    for (const action of ['no_answer', 'no_answer'] as const) await f.core.phoneTaskAction({ actor: ONCALL, message: task.ref, action });
+    const after = (await f.store.getDelivery(d.id))!;
+    expect(after.nextStep).toEqual({ kind: 'alert', index: 0, at: f.clock.now().toISOString() });
+    expect(f.jobs.of('step').filter((w) => w.step === 'alert')).toEqual([expect.objectContaining({ at: f.clock.now() })]);
+    // The pending next-contact job finds it is not owed any more.
+    expect(await f.core.runEscalationStep(req(after, 'next-contact', 1))).toBe('stale');
+  });
+
+  it('an acknowledgement owes nothing more and drops the pending step', async () => {
+    const d = await posted();
+    const post = f.chat.in('C0JMA00001', 'advisory')[0]!;
+    await f.core.acknowledgeFromMessage({ actor: { platform: 'slack', userId: 'U0JMA00001', name: 'jma' }, message: post.ref });
+    const after = (await f.store.getDelivery(d.id))!;
+    expect(after.nextStep).toBeUndefined();
+    expect(f.jobs.dropped).toEqual([expect.objectContaining({ kind: 'step', deliveryId: d.id, token: d.escalationToken, step: 'reminder' })]);
+    expect(await f.core.runEscalationStep(req(d, 'reminder'))).toBe('stale');
+  });
+
+  it('an acknowledgement during a queue outage is stored, and says its messages wait', async () => {
+    await posted();
+    const post = f.chat.in('C0JMA00001', 'advisory')[0]!;
+    f.jobs.down = true;
+    const result = await f.core.acknowledgeFromMessage({ actor: { platform: 'slack', userId: 'U0JMA00001', name: 'jma' }, message: post.ref });
+    expect(result).toMatchObject({ outcome: 'acknowledged', refreshQueued: false });
+    expect((await f.store.getDelivery(result.delivery.id))?.state).toBe('acknowledged');
+  });
+
+  it('issuing during a queue outage stores the advisory and its deliveries as owed, and says so', async () => {
+    f.jobs.down = true;
+    const r = await f.core.issueAdvisory({ actor: SECRETARIAT, requestKey: 'r-out', input: ISSUE_INPUT });
+    expect(r.queued).toBe(false);
+    expect((await f.store.listOwedDeliveries({ limit: 10 })).deliveries).toHaveLength(2);
+    expect((await f.store.listUnannouncedAdvisories()).map((a) => a.id)).toEqual([r.advisory.id]);
+  });
+});
