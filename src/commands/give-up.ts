@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { markFailureAlerted } from '../domain/delivery.js';
 import { isOwedStep } from '../domain/delivery.js';
 import type { Work } from '../ports/jobs.js';
@@ -62,7 +63,12 @@ async function stepGaveUp(deps: CoreDeps, req: StepRequest, reason: string): Pro
   const { delivery, advisory } = await loadDelivery(deps, req.deliveryId);
   if (!isOwedStep(delivery, req.token, req)) return;
   const ref = stepRefOf(req);
-  const at = deps.clock.now().toISOString();
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  // The worker and the reconciler may both give the same step up: the ledger lets one of them.
+  const owner = `give-up.${randomUUID()}`;
+  const claim = await deps.store.claimStep(ref, { owner, at, until: new Date(now.getTime() + deps.settings.stepLeaseMs).toISOString() });
+  if (claim.outcome === 'done' || claim.outcome === 'busy') return;
   const context = { advisoryId: advisory.id, memberId: delivery.memberId, deliveryId: delivery.id, step: ref.key, reason };
   if (req.kind === 'alert') {
     deps.log.error(context, 'secretariat alert could not be posted after every attempt: the member is still silent');
@@ -89,7 +95,7 @@ async function stepGaveUp(deps: CoreDeps, req: StepRequest, reason: string): Pro
     }
     if (posted === 0) deps.log.error(context, 'escalation step gave up and no secretariat channel could be told');
   }
-  await deps.store.finishStep(ref, { owner: 'give-up', at, outcome: 'gave_up' });
+  await deps.store.finishStep(ref, { owner, at, outcome: 'gave_up' });
   await deps.store.appendAudit({
     id: `${delivery.id}.esc.${req.token}.${ref.key}.gave-up`,
     at,
@@ -105,16 +111,19 @@ async function stepGaveUp(deps: CoreDeps, req: StepRequest, reason: string): Pro
 async function failureAlertGaveUp(deps: CoreDeps, deliveryId: string, reason: string): Promise<void> {
   const { delivery, advisory } = await loadDelivery(deps, deliveryId);
   if (delivery.state !== 'failed' || delivery.failure?.alerted) return;
+  const t = await transitionDelivery(deps.store, deliveryId, (d) => markFailureAlerted(d, false, deps.clock.now()));
+  // Said once, by whichever of the worker and the reconciler recorded it.
+  if (!t.changed) return;
   deps.log.error(
     { advisoryId: advisory.id, memberId: delivery.memberId, deliveryId, code: delivery.failure?.code, reason },
     'delivery failure could not be told to the secretariat after every attempt',
   );
-  await transitionDelivery(deps.store, deliveryId, (d) => markFailureAlerted(d, false, deps.clock.now()));
 }
 
 async function announceGaveUp(deps: CoreDeps, advisoryId: string, reason: string): Promise<void> {
   const advisory = await deps.store.getAdvisory(advisoryId);
   if (!advisory || advisory.announced) return;
-  deps.log.error({ advisoryId, reason }, '"advisory issued" notice could not be posted after every attempt');
-  await deps.store.markAnnounced(advisoryId, deps.clock.now().toISOString(), false);
+  if (await deps.store.markAnnounced(advisoryId, deps.clock.now().toISOString(), false)) {
+    deps.log.error({ advisoryId, reason }, '"advisory issued" notice could not be posted after every attempt');
+  }
 }

@@ -70,9 +70,10 @@ describe('BullmqJobs.ensure on a real Redis', () => {
     redis.disconnect();
   });
 
-  /** Run one queue's jobs through `process` until none is waiting. */
+  /** Run one queue's jobs through `process` until none is left waiting. */
   async function work(queue: string, process: (job: Job) => Promise<unknown>): Promise<void> {
-    const worker = new Worker(queue, process, { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix });
+    const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const worker = new Worker(queue, process, { connection, prefix, drainDelay: 1 });
     const q = new Queue(queue, { connection: redis, prefix });
     try {
       await eventually(async () => {
@@ -80,8 +81,9 @@ describe('BullmqJobs.ensure on a real Redis', () => {
         return (c['waiting'] ?? 0) + (c['active'] ?? 0) + (c['prioritized'] ?? 0) === 0 && (c['completed'] ?? 0) + (c['failed'] ?? 0) > 0;
       });
     } finally {
-      await worker.close();
+      await worker.close(true);
       await q.close();
+      connection.disconnect();
     }
   }
 

@@ -120,6 +120,17 @@ describe('giving up a step', () => {
     expect(f.chat.in('C0SEC00001', 'notice').filter((p) => p.key.includes('.step-failed.'))).toHaveLength(1);
   });
 
+  it('gives a step up once when the worker and the reconciler both do it at the same time', async () => {
+    let d = await posted();
+    await f.core.runEscalationStep(req(d, 'reminder'));
+    d = (await f.store.getDelivery(d.id))!;
+    const work = { kind: 'step' as const, deliveryId: d.id, token: d.escalationToken, step: 'phone' as const, index: 0, at: new Date(minutes(60)) };
+    await Promise.all([f.core.giveUp(work, 'a'), f.core.giveUp(work, 'b'), f.core.giveUp(work, 'c')]);
+    expect(f.chat.in('C0SEC00001', 'notice').filter((p) => p.key.includes('.step-failed.'))).toHaveLength(1);
+    expect((await f.store.listAudit(d.advisoryId)).filter((e) => e.action === 'escalation.gave_up')).toHaveLength(1);
+    expect((await f.store.getDelivery(d.id))?.nextStep?.kind).toBe('next-contact');
+  });
+
   it('logs at error level, with the advisory and member, when the alert itself cannot be posted', async () => {
     let d = await posted();
     for (const kind of ['reminder', 'phone', 'next-contact'] as const) {
