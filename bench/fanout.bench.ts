@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ADVISORY_MODAL_CALLBACK } from '../adapters/slack/advisory-modal.js';
-import { startHarness } from '../test/support/bot-harness.js';
+import { Redis } from 'ioredis';
+import { REDIS_URL, startHarness } from '../test/support/bot-harness.js';
 import { formValues, VALID_FORM } from '../test/support/advisory-form.js';
 import { writeLargeDirectory } from '../test/support/large-directory.js';
 
@@ -38,6 +39,25 @@ try {
   console.log(`  view_submission answered (HTTP ${res.status}): ${ms(t0, tAck)}`);
   console.log(`  first post reached Slack:              ${ms(t0, tFirst)}`);
   console.log(`  all ${orgs} posts reached Slack:        ${ms(t0, tAll)}  (${((orgs / (tAll - t0)) * 1000).toFixed(0)} posts/s)`);
+
+  // The reconciler: once with Redis holding every job (a periodic pass), once after Redis lost them
+  // all (every member's next ladder step queued again from the store).
+  const r0 = performance.now();
+  await h.bot.reconcile();
+  const r1 = performance.now();
+  const redis = new Redis(REDIS_URL);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${h.prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+  redis.disconnect();
+  const r2 = performance.now();
+  await h.bot.reconcile();
+  const r3 = performance.now();
+  console.log(`  reconcile, queue intact (${orgs} ladders): ${ms(r0, r1)}`);
+  console.log(`  reconcile after Redis lost every job:     ${ms(r2, r3)}`);
 } finally {
   await h.close();
   await rm(dir, { recursive: true, force: true });

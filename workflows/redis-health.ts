@@ -1,4 +1,4 @@
-import { EventEmitter, once } from 'node:events';
+import { EventEmitter } from 'node:events';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../src/log.js';
 
@@ -130,7 +130,8 @@ export async function connectRedis(url: string, options: RedisOptions, health: R
   }, 1_000);
   try {
     redis.connect().catch(quiet);
-    if (redis.status !== 'ready') await once(redis, 'ready', signal ? { signal } : {});
+    // Not events.once: it rejects on the first 'error', and a Redis that is not up yet errors on every try.
+    if (redis.status !== 'ready') await readyOrAborted(redis, signal);
   } catch (err) {
     redis.disconnect();
     throw err;
@@ -141,6 +142,22 @@ export async function connectRedis(url: string, options: RedisOptions, health: R
   if (health) health.watch(redis);
   else redis.on('error', (err: Error) => log.debug({ err: err.message }, 'redis connection error'));
   return redis;
+}
+
+function readyOrAborted(redis: Redis, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => {
+      redis.off('ready', onReady);
+      reject(signal?.reason ?? new Error('aborted'));
+    };
+    const onReady = () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    if (signal?.aborted) return onAbort();
+    redis.once('ready', onReady);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /**

@@ -13,12 +13,12 @@ export interface BotProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startBotProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<BotProcess> {
+/** `output`, when given, is filled as lines arrive (to watch a start-up that is still waiting). */
+export async function startBotProcess(env: Record<string, string>, timeoutMs = 30_000, output: string[] = []): Promise<BotProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const output: string[] = [];
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`bot process did not start in time:\n${output.join('\n')}`)), timeoutMs);

@@ -94,6 +94,20 @@ describe('two bot processes on one Redis and one store', () => {
 });
 
 describe('a Redis outage, as the operator sees it', () => {
+  it('start-up waits for Redis with one clear line and says nothing of being ready before it answers', async () => {
+    await redis.stop();
+    const output: string[] = [];
+    const starting = startBotProcess(await envFor('late-redis'), 40_000, output);
+    await eventually(async () => output.some((l) => l.includes('Waiting for Redis')), { description: 'the waiting line' });
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(output.some((l) => l.includes('ceptoar-bot listening'))).toBe(false);
+    await redis.start();
+    const bot = await starting;
+    running.push(bot);
+    expect(output.filter((l) => l.includes('Waiting for Redis'))).toHaveLength(1);
+    expect((await fetch(`${bot.url}/readyz`)).status).toBe(200);
+  });
+
   it('is logged once when it starts and once when it ends, through pino; nothing raw on the console', async () => {
     const bot = await startBotProcess(await envFor('outage'));
     running.push(bot);
