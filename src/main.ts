@@ -176,11 +176,14 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     }
     // Credentials are checked once at start (and again while they fail): a bad token is said at
     // once, and /readyz answers 503 with the platform's reason.
+    // Not awaited: an identity provider that is slow to answer must not hold up start-up; until the
+    // first answer /readyz says "not checked yet".
     for (const [platform, chat] of Object.entries(chats)) {
       const check = cachedCheck(() => chat.checkCredentials(), CREDENTIAL_RECHECK_MS);
-      const first = await check.refresh();
-      if (!first.ok) log.error({ platform, reason: first.detail }, 'chat platform credentials do not work; /readyz answers 503 until they do');
       readiness.add(`${platform}.credentials`, check);
+      void check.refresh().then((first) => {
+        if (!first.ok) log.error({ platform, reason: first.detail }, 'chat platform credentials do not work; /readyz answers 503 until they do');
+      });
     }
 
     const core = new Core({ store, directory, clock, chats, jobs, log, policies, settings: { stepLeaseMs: config.WORKER_LOCK_MS } });

@@ -29,6 +29,8 @@ export interface Harness {
   /** With `teams: true`: the fake Bot Connector and a sender of Teams activities. */
   connector?: FakeConnector;
   teams?: TeamsSender;
+  /** Stop the bot and start it again on the same data, Redis prefix and fakes (a process restart). */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,40 +42,49 @@ export async function startHarness(options: { env?: Record<string, string>; cloc
   const teamsEnv: Record<string, string> = options.teams
     ? { TEAMS_ALLOW_UNAUTHENTICATED: 'on', MEMBERS_FILE: await writeMixedDirectory(join(dataDir, 'members.mixed.yaml')) }
     : {};
-  const bot = await startBot({
-    env: {
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: fake.url,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      DATA_DIR: dataDir,
-      MEMBERS_FILE: 'config/members.example.yaml',
-      DELIVERY_RATE_PER_SECOND: '50',
-      ...teamsEnv,
-      ...options.env,
-    },
-    log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
-    ...(options.clock ? { clock: options.clock } : {}),
-  });
-  const slack = new SlackSender(`${bot.url}/slack/events`, SIGNING_SECRET);
-  return {
+  const env = {
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    DATA_DIR: dataDir,
+    MEMBERS_FILE: 'config/members.example.yaml',
+    DELIVERY_RATE_PER_SECOND: '50',
+    ...teamsEnv,
+    ...options.env,
+  };
+  const start = () =>
+    startBot({
+      env,
+      log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+  const bot = await start();
+  const harness: Harness = {
     fake,
     bot,
-    slack,
+    slack: new SlackSender(`${bot.url}/slack/events`, SIGNING_SECRET),
     prefix,
     dataDir,
     ...(connector ? { connector, teams: new TeamsSender(`${bot.url}/api/messages`, connector.serviceUrl) } : {}),
+    async restart() {
+      await harness.bot.close();
+      harness.bot = await start();
+      harness.slack = new SlackSender(`${harness.bot.url}/slack/events`, SIGNING_SECRET);
+      if (connector) harness.teams = new TeamsSender(`${harness.bot.url}/api/messages`, connector.serviceUrl);
+    },
     async close() {
-      await bot.close();
+      await harness.bot.close();
       await fake.close();
       await connector?.close();
       await rm(dataDir, { recursive: true, force: true });
       await deleteQueueKeys(options.env?.['REDIS_URL'] ?? REDIS_URL, prefix);
     },
   };
+  return harness;
 }
 
 /** Leave Redis as we found it: every key under this harness's prefix goes. */

@@ -176,6 +176,28 @@ describe('Teams', () => {
     await h.teams!.message(TEAMS.jda.channel, JDA_STAFF, 'advisory status ADV-2026-0001', TEAMS.jda.team);
     await h.connector!.waitFor((calls) => calls.some((c) => c.conversationId?.startsWith(TEAMS.jda.channel) && JSON.stringify(c.body).includes('事務局のみ')));
   });
+
+  it('updates a TLP:RED 1:1 card after a restart: the chat it opened was kept in the store', async () => {
+    const res = await issueFromTeams({ ...FORM, title: 'Teams 個別送信', tlp: 'TLP:RED' });
+    expect(res.status).toBe(200);
+    const dmPost = await h.connector!.waitFor(
+      (calls) => calls.find((c) => c.conversationId?.startsWith('a:') && JSON.stringify(c.body ?? {}).includes('Teams 個別送信')),
+      { timeoutMs: 15_000, description: 'the 1:1 card' },
+    );
+    const dm = dmPost.conversationId!;
+    const [dmCard] = cardsIn(dm, 'Teams 個別送信');
+    const ack = executes(card(dmCard!)).find((e) => e.verb === 'advisory_ack')!;
+
+    await h.restart();
+    const answer = await h.teams!.execute(dm, JDA_STAFF, 'advisory_ack', ack.data, dmCard!.id);
+    expect(answer.status).toBe(200);
+    expect(JSON.stringify(answer.body)).toContain('歯科 担当');
+    // The refresh job of the new process found where the 1:1 chat lives and updated the card there.
+    await h.connector!.waitFor((calls) => calls.some((c) => c.operation === 'updateActivity' && c.conversationId === dm && c.activityId === dmCard!.id), {
+      timeoutMs: 15_000,
+      description: 'the 1:1 card updated after the restart',
+    });
+  });
 });
 
 describe('Teams authentication', () => {

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * What `npm run mutation` runs against each mutant: the unit tests, which reach the domain and the
+ * commands through in-memory ports (no Redis, no HTTP), so thousands of mutants take minutes.
+ */
+export default defineConfig({
+  test: {
+    include: ['test/src/domain/**/*.test.ts', 'test/src/commands/**/*.test.ts', 'test/src/store/sqlite-store.test.ts', 'test/src/store/sqlite-concurrency.test.ts'],
+    testTimeout: 30_000,
+    pool: 'forks',
+  },
+});
