@@ -110,7 +110,9 @@ export class BullmqJobs implements JobScheduler {
       await job.remove();
       return 'requeue';
     }
-    if (spec.at && (await job.isDelayed())) {
+    // Only a job that never ran: one that ran and was put back (a 429, a step's lease held by
+    // another run) waits for the time it was given, not for the ladder's.
+    if (spec.at && (job.attemptsStarted ?? 0) === 0 && (await job.isDelayed())) {
       const due = job.timestamp + (job.delay ?? 0);
       const wanted = Date.now() + (spec.at.getTime() - this.clock.now().getTime());
       // An alert brought forward (every contact tried) must not wait for the ladder's later time.

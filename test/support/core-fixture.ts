@@ -79,9 +79,14 @@ export class RecordingChat implements ChatPort {
   readonly posts: Posted[] = [];
   readonly updates: { ref: MessageRef; message: OutboundView }[] = [];
   failPosts: ((target: PostTarget, message: OutboundView) => ChatError | undefined) | undefined;
+  /** While set, each post first awaits it: a slow platform, to hold a run in the middle of its step. */
+  gate: (() => Promise<void>) | undefined;
+  /** Searches for an earlier post (each one is a conversations.history call on Slack). */
+  finds = 0;
   #n = 0;
 
   async post(target: PostTarget, message: OutboundView, key: string): Promise<MessageRef> {
+    if (this.gate) await this.gate();
     const failure = this.failPosts?.(target, message);
     if (failure) throw failure;
     const ref: MessageRef = { platform: 'slack', channelId: target.channelId, messageId: `m${++this.#n}` };
@@ -89,6 +94,7 @@ export class RecordingChat implements ChatPort {
     return ref;
   }
   async findPost(target: PostTarget, key: string): Promise<MessageRef | null> {
+    this.finds += 1;
     return this.posts.find((p) => p.target.channelId === target.channelId && p.key === key)?.ref ?? null;
   }
   async update(ref: MessageRef, message: OutboundView): Promise<void> {

@@ -33,11 +33,16 @@ describe('runEscalationStep', () => {
   it('runs the owed step, records it, and owes (and queues) the next one at its time', async () => {
     const d = await posted();
     expect(d.nextStep).toEqual({ kind: 'reminder', index: 0, at: minutes(40) });
+    const finds = f.chat.finds;
     expect(await f.core.runEscalationStep(req(d, 'reminder'))).toBe('ran');
     expect(f.chat.in('C0JMA00001', 'reminder')).toHaveLength(1);
+    // A first run posts without searching for an earlier post (a search is a rate-limited history call).
+    expect(f.chat.finds).toBe(finds);
     const after = (await f.store.getDelivery(d.id))!;
     expect(after.nextStep).toEqual({ kind: 'phone', index: 0, at: minutes(60) });
-    expect(after.ladder).toMatchObject({ kind: 'reminder', index: 0 });
+    expect(after.ladder).toStrictEqual({ kind: 'reminder', index: 0, at: f.clock.now().toISOString() });
+    const audit = (await f.store.listAudit(d.advisoryId)).filter((e) => e.action === 'escalation.reminder');
+    expect(audit).toEqual([expect.objectContaining({ deliveryId: d.id, detail: { step: 'reminder', outcome: 'ran' } })]);
     expect(f.jobs.of('step')).toEqual([{ kind: 'step', deliveryId: d.id, token: d.escalationToken, step: 'phone', index: 0, at: new Date(minutes(60)) }]);
     // Again: not owed any more, nothing happens.
     expect(await f.core.runEscalationStep(req(d, 'reminder'))).toBe('stale');
@@ -81,6 +86,26 @@ describe('runEscalationStep', () => {
     expect(f.lines.some((l) => l.msg === 'escalation step taken over')).toBe(true);
   });
 
+  it('holds its lease while it runs: a second run of the same step meanwhile is told to wait', async () => {
+    const d = await posted();
+    let open!: () => void;
+    let arrived!: () => void;
+    const posting = new Promise<void>((resolve) => (arrived = resolve));
+    const held = new Promise<void>((resolve) => (open = resolve));
+    f.chat.gate = () => {
+      arrived();
+      return held;
+    };
+    const first = f.core.runEscalationStep(req(d, 'reminder'));
+    await posting;
+    const second = await f.core.runEscalationStep(req(d, 'reminder')).catch((e: unknown) => e);
+    expect(isBotError(second, 'STEP.BUSY')).toBe(true);
+    f.chat.gate = undefined;
+    open();
+    expect(await first).toBe('ran');
+    expect(f.chat.in('C0JMA00001', 'reminder')).toHaveLength(1);
+  });
+
   it('releases its lease when a run fails, so the retry takes over at once', async () => {
     let d = await posted();
     await f.core.runEscalationStep(req(d, 'reminder'));
@@ -114,10 +139,25 @@ describe('giving up a step', () => {
     expect(after.ladder).toMatchObject({ kind: 'phone', gaveUp: true });
     expect(after.nextStep?.kind).toBe('next-contact');
     expect((await f.store.claimStep({ deliveryId: d.id, token: d.escalationToken, key: 'phone' }, { owner: 'y', at: minutes(61), until: minutes(62) })).outcome).toBe('done');
-    expect((await f.store.listAudit(d.advisoryId)).filter((e) => e.action === 'escalation.gave_up')).toHaveLength(1);
+    expect((await f.store.listAudit(d.advisoryId)).filter((e) => e.action === 'escalation.gave_up')).toEqual([
+      expect.objectContaining({ deliveryId: d.id, detail: { step: 'phone', reason: 'channel_not_found' } }),
+    ]);
     // Giving up the same step again changes nothing.
     await f.core.giveUp({ kind: 'step', deliveryId: d.id, token: d.escalationToken, step: 'phone', index: 0, at: new Date(minutes(60)) }, 'again');
     expect(f.chat.in('C0SEC00001', 'notice').filter((p) => p.key.includes('.step-failed.'))).toHaveLength(1);
+  });
+
+  it('does nothing for a step that is not owed any more, or already ran', async () => {
+    let d = await posted();
+    await f.core.giveUp({ kind: 'step', deliveryId: d.id, token: 'kold', step: 'reminder', index: 0, at: new Date(minutes(40)) }, 'x');
+    await f.core.giveUp({ kind: 'step', deliveryId: d.id, token: d.escalationToken, step: 'phone', index: 0, at: new Date(minutes(60)) }, 'x');
+    // Ran, but the record did not move on yet: the give-up must not undo it.
+    await f.store.finishStep({ deliveryId: d.id, token: d.escalationToken, key: 'reminder' }, { owner: 'w', at: minutes(40), outcome: 'done' });
+    await f.core.giveUp({ kind: 'step', deliveryId: d.id, token: d.escalationToken, step: 'reminder', index: 0, at: new Date(minutes(40)) }, 'x');
+    expect(f.chat.in('C0SEC00001', 'notice').filter((p) => p.key.includes('.step-failed.'))).toEqual([]);
+    d = (await f.store.getDelivery(d.id))!;
+    expect(d.ladder).toBeUndefined();
+    expect(d.nextStep?.kind).toBe('reminder');
   });
 
   it('gives a step up once when the worker and the reconciler both do it at the same time', async () => {
@@ -145,11 +185,37 @@ describe('giving up a step', () => {
     expect((await f.store.getDelivery(d.id))?.nextStep).toBeUndefined();
   });
 
+  it('tells the secretariat of a failure once, with the reason, and records that it was told', async () => {
+    const { deliveries } = await f.core.issueAdvisory({ actor: SECRETARIAT, requestKey: 'r3', input: { ...ISSUE_INPUT, targets: { allMembers: false, members: ['jda'] } } });
+    const id = deliveries[0]!.id;
+    // Nothing to tell before it failed.
+    expect(await f.core.alertDeliveryFailed(id)).toBe(0);
+    f.chat.failPosts = (target) => (target.channelId === 'C0JDA00001' ? new ChatError('permanent', 'not_in_channel') : undefined);
+    await f.core.deliver(id);
+    // A post that was made before the process stopped (not recorded): found, not repeated.
+    await f.chat.post({ workspaceId: 'T0CEPTOAR0', channelId: 'C0SEC00001' }, { kind: 'notice', view: {} as never }, `${id}.failed`);
+    expect(await f.core.alertDeliveryFailed(id)).toBe(1);
+    expect(f.chat.in('C0SEC00001', 'notice').filter((p) => p.key === `${id}.failed`)).toHaveLength(1);
+    const failed = (await f.store.getDelivery(id))!;
+    expect(failed.failure?.alerted).toEqual({ at: f.clock.now().toISOString(), ok: true });
+    expect(await f.core.alertDeliveryFailed(id)).toBe(0);
+    // The notice names the failure's code.
+    f.chat.posts.length = 0;
+    const again = (await f.core.issueAdvisory({ actor: SECRETARIAT, requestKey: 'r4', input: { ...ISSUE_INPUT, targets: { allMembers: false, members: ['jda'] } } })).deliveries[0]!.id;
+    await f.core.deliver(again);
+    await f.core.alertDeliveryFailed(again);
+    expect(f.chat.in('C0SEC00001', 'notice').map((p) => p.message.view)).toEqual([expect.objectContaining({ kind: 'delivery_failed', reason: 'not_in_channel' })]);
+  });
+
   it('tells the operators when the secretariat cannot hear of a failure, and stops owing it', async () => {
     const { deliveries } = await f.core.issueAdvisory({ actor: SECRETARIAT, requestKey: 'r2', input: { ...ISSUE_INPUT, targets: { allMembers: false, members: ['jda'] } } });
     f.chat.failPosts = (target) => (target.channelId === 'C0JDA00001' ? new ChatError('permanent', 'channel_not_found') : undefined);
     await f.core.deliver(deliveries[0]!.id);
-    await f.core.giveUp({ kind: 'failure-alert', scope: 'x', deliveryId: deliveries[0]!.id }, 'not_in_channel');
+    // Not failed (yet): nothing to give up.
+    await f.core.giveUp({ kind: 'failure-alert', scope: 'x', deliveryId: (await posted()).id }, 'x');
+    const work = { kind: 'failure-alert' as const, scope: 'x', deliveryId: deliveries[0]!.id };
+    await Promise.all([f.core.giveUp(work, 'not_in_channel'), f.core.giveUp(work, 'not_in_channel')]);
+    await f.core.giveUp(work, 'again');
     const failed = (await f.store.getDelivery(deliveries[0]!.id))!;
     expect(failed.failure?.alerted).toMatchObject({ ok: false });
     expect(f.lines.filter((l) => l.level === 'error').map((l) => l.obj)).toEqual([expect.objectContaining({ memberId: 'jda', code: 'channel_not_found' })]);

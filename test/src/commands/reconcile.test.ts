@@ -132,6 +132,21 @@ describe('reconcile', () => {
     expect(f.lines.filter((l) => l.level === 'error')).toHaveLength(1);
   });
 
+  it('reads every page of owed deliveries (more than one page), and writes nothing for records that say what they owe', async () => {
+    const { advisory, deliveries } = await issued(['jma']);
+    const many = Array.from({ length: 1_203 }, (_, i) => ({
+      ...deliveries[0]!,
+      id: `${advisory.id}.m${String(i).padStart(4, '0')}.slack-C${i}`,
+      memberId: `m${String(i).padStart(4, '0')}`,
+      channel: { ...deliveries[0]!.channel, channelId: `C${i}` },
+    }));
+    await f.store.ensureDeliveries(many);
+    await f.core.reconcile();
+    expect(new Set(f.jobs.of('deliver').map((w) => w.deliveryId)).size).toBe(1_204);
+    expect((await f.store.getDelivery(deliveries[0]!.id))?.version).toBe(deliveries[0]!.version);
+    expect((await f.store.getDelivery(many[1_202]!.id))?.version).toBe(0);
+  });
+
   it('fails with QUEUE.UNAVAILABLE while the queue is down, losing nothing', async () => {
     await issued(['jma']);
     f.jobs.down = true;

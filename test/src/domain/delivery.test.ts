@@ -68,7 +68,7 @@ describe('delivery transitions', () => {
 
   it('fails only from queued, and a failed delivery is never posted over', () => {
     const failed = must(markFailed(queued(), { code: 'channel_not_found' }, t1, phone));
-    expect(failed.failure).toEqual({ code: 'channel_not_found', at: t1.toISOString() });
+    expect(failed.failure).toStrictEqual({ code: 'channel_not_found', at: t1.toISOString() });
     expect(markFailed(failed, { code: 'x' }, t1, phone)).toMatchObject({ changed: false, reason: 'already' });
     expect(markPosted(failed, [ref], t1, reminder)).toMatchObject({ changed: false, reason: 'not-allowed' });
     const posted = must(markPosted(queued(), [ref], t1, reminder));
@@ -116,6 +116,10 @@ describe('what a delivery owes (the store derives the queue from this)', () => {
     const noLadder = must(markFailed(queued(), { code: 'x' }, t1, undefined));
     expect(owesWork(noLadder)).toBe(true);
     expect(markFailureAlerted(queued(), true, t1)).toMatchObject({ changed: false, reason: 'not-allowed' });
+    // Reached by phone after the failure: nothing to tell the secretariat any more.
+    const reached = must(markAcknowledged(failed, { ...alice, via: 'phone' }, t1));
+    expect(markFailureAlerted(reached, true, t1)).toMatchObject({ changed: false, reason: 'not-allowed' });
+    expect(owesWork(reached)).toBe(false);
   });
 
   it('only the owed step under the current token counts as owed', () => {
@@ -139,6 +143,8 @@ describe('what a delivery owes (the store derives the queue from this)', () => {
     expect(markLadderStep(stepped, token, reminder, phone, t1)).toMatchObject({ changed: false, reason: 'already' });
     expect(markLadderStep(stepped, token, alertLater, undefined, t1)).toMatchObject({ changed: false, reason: 'not-allowed' });
     expect(markLadderStep(stepped, 'kstale', phone, undefined, t1)).toMatchObject({ changed: false, reason: 'not-allowed' });
+    // The step that ran last, but under another token, is not "already": that ladder is not this one.
+    expect(markLadderStep(stepped, 'kstale', reminder, phone, t1)).toMatchObject({ changed: false, reason: 'not-allowed' });
     const gaveUp = must(markLadderStep(stepped, token, phone, alertLater, t1, true));
     expect(gaveUp.ladder).toEqual({ kind: 'phone', index: 0, at: t1.toISOString(), gaveUp: true });
     expect(gaveUp.nextStep).toEqual(alertLater);
@@ -155,12 +161,15 @@ describe('what a delivery owes (the store derives the queue from this)', () => {
     expect(must(bringAlertForward(later, token, now)).nextStep?.at).toBe(now.toISOString());
     expect(bringAlertForward(posted, 'kstale', now)).toMatchObject({ changed: false, reason: 'not-allowed' });
     expect(bringAlertForward({ ...posted, nextStep: undefined }, token, now)).toMatchObject({ changed: false, reason: 'not-allowed' });
-    expect(bringAlertForward(must(markAcknowledged(posted, alice, now)), token, now)).toMatchObject({ changed: false });
+    const acked = must(markAcknowledged(posted, alice, now));
+    expect(bringAlertForward({ ...acked, nextStep: phone }, acked.escalationToken, now)).toMatchObject({ changed: false, reason: 'not-allowed' });
   });
 
   it('sets a derived step on an older record, never on an acknowledged one, and re-indexes with a new version', () => {
     const posted = { ...must(markPosted(queued(), [ref], t1, undefined)) };
+    expect(setNextStep(posted, undefined, t1)).toMatchObject({ changed: false, reason: 'already' });
     const set = must(setNextStep(posted, phone, t1));
+    expect(must(setNextStep(set, undefined, t1)).nextStep).toBeUndefined();
     expect(set.nextStep).toEqual(phone);
     expect(setNextStep(set, phone, t1)).toMatchObject({ changed: false, reason: 'already' });
     expect(setNextStep(set, { ...phone, at: alertLater.at }, t1).changed).toBe(true);
