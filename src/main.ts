@@ -120,12 +120,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     // Start-up waits here until Redis answers: nothing says ready before it does.
     const redisWhere = describeRedisUrl(config.REDIS_URL);
     const health = new RedisHealth(log, redisWhere);
-    closers.push(async () => health.close());
     const producer = await connectRedis(config.REDIS_URL, producerOptions(), health, log, options.signal);
     closers.push(() => closeRedis(producer));
     const workerConnection = await connectRedis(config.REDIS_URL, workerOptions(), undefined, log, options.signal);
     workerConnection.on('error', (err: Error) => health.noteError(err, 'worker connection'));
     closers.push(() => closeRedis(workerConnection));
+    // Runs before the connections close (closers run in reverse): closing them is not an outage.
+    closers.push(async () => health.close());
     for (const risk of await redisRisks(producer)) log.warn({ redis: redisWhere }, risk);
     const jobs = new BullmqJobs(producer, config.QUEUE_PREFIX, clock, log, health, { attempts: config.JOB_ATTEMPTS, backoffMs: config.JOB_BACKOFF_MS });
     closers.push(() => jobs.close());
