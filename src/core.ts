@@ -11,9 +11,9 @@ import type { AdvisoryView, OncallListView, PhoneTaskView } from './view/views.j
 import { conversationInTenant, findConversation, recordConversation } from './commands/conversations.js';
 import { deliveryView, phoneTaskViewOf } from './commands/views.js';
 import type { ConversationRecord } from './domain/conversation.js';
-import { openAdvisoryForm, statusOf, type TargetOptions } from './commands/status.js';
+import { openAdvisoryForm, statusOf } from './commands/status.js';
 import type { AckVia } from './domain/delivery.js';
-import type { StatusView } from './view/views.js';
+import type { StatusView, TargetOptions } from './view/views.js';
 import { reconcile, type ReconcileReport } from './commands/reconcile.js';
 import { giveUp } from './commands/give-up.js';
 import type { Work } from './ports/jobs.js';

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { openSqliteFile } from '../../src/store/sqlite/sqlite-file.js';
+import { openSqliteFile } from '../../src/lib/sqlite-file.js';
 import type { LocalChannel, LocalMessage, LocalMessageBody } from './local-api.js';
 
 export const LOCAL_MESSAGES_FILE = 'local-workspace.sqlite';

@@ -5,7 +5,7 @@
  * Counts are formatted by the function itself, so a count is passed as a marker number and its formatted form
  * replaced by the placeholder. Texts that depend on the configuration (durations, levels) come with the form.
  */
-import type { TargetOptions } from '../../src/commands/status.js';
+import type { TargetOptions } from '../../src/view/views.js';
 import type { Severity } from '../../src/domain/classification.js';
 import { CT, moreNames, reminderText, STEP_TEXT } from '../../src/i18n/chat-text.js';
 import { FAILURE_TEXT } from '../../src/i18n/failure-text.js';

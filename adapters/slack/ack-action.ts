@@ -3,7 +3,7 @@ import type { Core } from '../../src/core.js';
 import { stacked } from '../../src/i18n/text.js';
 import type { Logger } from '../../src/log.js';
 import { escapeMrkdwn } from './mrkdwn.js';
-import type { BoltApp } from './slack-app.js';
+import type { BoltApp } from './bolt-app.js';
 import { messageForError, pressOf } from './slack-edge.js';
 import { ACK_ACTION_ID } from './advisory-blocks.js';
 import { ackNotice } from '../../src/view/buttons.js';

@@ -2,7 +2,7 @@ import type { Core } from '../../src/core.js';
 import type { Actor } from '../../src/domain/platform.js';
 import type { Logger } from '../../src/log.js';
 import { buildAdvisoryModal } from './advisory-modal.js';
-import type { BoltApp } from './slack-app.js';
+import type { BoltApp } from './bolt-app.js';
 import { renderOncallList, renderStatus } from './status-blocks.js';
 import { messageForError } from './slack-edge.js';
 import { stacked } from '../../src/i18n/text.js';

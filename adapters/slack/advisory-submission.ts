@@ -2,7 +2,7 @@ import type { Core } from '../../src/core.js';
 import type { Actor } from '../../src/domain/platform.js';
 import type { Logger } from '../../src/log.js';
 import { ADVISORY_MODAL_CALLBACK, parseAdvisorySubmission } from './advisory-modal.js';
-import type { BoltApp } from './slack-app.js';
+import type { BoltApp } from './bolt-app.js';
 import { messageForError } from './slack-edge.js';
 import { CT, issuedPendingText } from '../../src/i18n/chat-text.js';
 import { stacked } from '../../src/i18n/text.js';

@@ -1,7 +1,7 @@
 import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { Core } from '../../src/core.js';
 import type { Logger } from '../../src/log.js';
-import type { BoltApp } from './slack-app.js';
+import type { BoltApp } from './bolt-app.js';
 import { messageForError, pressOf } from './slack-edge.js';
 import { PHONE_ACTIONS, phoneButtonId } from '../../src/view/buttons.js';
 import { renderMessage } from './slack-blocks.js';

@@ -80,4 +80,3 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   };
 }
 
-export type BoltApp = App;

@@ -1,7 +1,7 @@
 import type { Core } from '../../src/core.js';
 import type { Logger } from '../../src/log.js';
 import { ACTION, targetOptions } from './advisory-modal.js';
-import type { BoltApp } from './slack-app.js';
+import type { BoltApp } from './bolt-app.js';
 
 /**
  * The organisation (and group) pickers switch to external selects when a sector has more than

@@ -1,4 +1,4 @@
-import type { TargetOptions } from '../../src/commands/status.js';
+import type { TargetOptions } from '../../src/view/views.js';
 import type { LocalisedName } from '../../src/directory/schema.js';
 import { BODY_MAX, TITLE_MAX } from '../../src/domain/advisory.js';
 import { CATEGORIES, SEVERITIES, SOURCES, TLP_LEVELS } from '../../src/domain/classification.js';

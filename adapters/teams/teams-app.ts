@@ -1,5 +1,6 @@
 import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
-import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { MessageFactory, type TurnContext } from 'botbuilder';
+import type { BotApp } from './bot-app.js';
 import express, { type Application as Express, type Request, type Response } from 'express';
 import type { Core } from '../../src/core.js';
 import type { Logger } from '../../src/log.js';
@@ -24,7 +25,6 @@ export interface TeamsApp {
   appId: string;
 }
 
-export type BotApp = Application<TurnState>;
 
 /**
  * The Teams endpoint, /api/messages, on the shared HTTP server. With an app id, botbuilder
@@ -88,9 +88,6 @@ export function mountTeamsApp(opts: TeamsApp & { http: Express; core: Core; log:
   log.info({ endpoint: '/api/messages', authenticated: Boolean(opts.appId) }, 'Teams adapter ready');
 }
 
-export function cardAttachment(card: object) {
-  return CardFactory.adaptiveCard(card);
-}
 
 /** Entra ID endpoints and the Bot Connector's scope, as botframework-connector's AuthenticationConstants name them. */
 const LOGIN_URL_PREFIX = 'https://login.microsoftonline.com/';

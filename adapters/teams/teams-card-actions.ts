@@ -1,6 +1,6 @@
 import type { Core } from '../../src/core.js';
 import type { Logger } from '../../src/log.js';
-import type { BotApp } from './teams-app.js';
+import type { BotApp } from './bot-app.js';
 import { advisoryCard } from './advisory-card.js';
 import { phoneTaskCard } from './phone-task-card.js';
 import { actorOf, pressedMessage } from './teams-edge.js';

@@ -1,7 +1,7 @@
 import { MessageFactory } from 'botbuilder';
 import type { Core } from '../../src/core.js';
 import type { Logger } from '../../src/log.js';
-import { cardAttachment, type BotApp } from './teams-app.js';
+import { cardAttachment, type BotApp } from './bot-app.js';
 import { advisoryFormCard, formErrorCard, openFormCard } from './advisory-form-card.js';
 import { parseAdvisoryForm } from './advisory-form-parse.js';
 import { oncallListCard, statusCard } from './status-cards.js';

@@ -1,7 +1,7 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { Core } from '../../src/core.js';
 import type { Logger } from '../../src/log.js';
-import type { BotApp } from './teams-app.js';
+import type { BotApp } from './bot-app.js';
 import { TARGET_DATASET, targetSearchChoices } from './advisory-form-card.js';
 import { actorOf } from './teams-edge.js';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { markAcknowledged, type AckMark, type AckVia, type Delivery } from '../domain/delivery.js';
+import { markAcknowledged, type AckMark, type AckOutcome, type AckVia, type Delivery } from '../domain/delivery.js';
 import { actorKey, type Actor, type MessageRef } from '../domain/platform.js';
 import { BotError } from '../errors.js';
 import type { CoreDeps } from './deps.js';
@@ -12,8 +12,7 @@ import { stepWork } from './ladder.js';
 import { loadDelivery } from './load.js';
 
 export interface AckResult {
-  /** 'acknowledged': this person was first. 'seen': someone was first, this person is added. 'repeat': nothing new. */
-  outcome: 'acknowledged' | 'seen' | 'repeat';
+  outcome: AckOutcome;
   delivery: Delivery;
   first: AckMark;
   /**

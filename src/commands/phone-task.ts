@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { PhoneAction } from '../domain/phone-task.js';
 import {
   claim,
   recordFailedCall,
@@ -21,7 +22,7 @@ import { advisoryScope } from '../domain/advisory.js';
 import { enqueue } from './enqueue.js';
 import { owedWork } from './ladder.js';
 
-export type PhoneAction = 'claim' | 'release' | 'reached' | 'no_answer' | 'wrong_number';
+export type { PhoneAction } from '../domain/phone-task.js';
 
 export interface PhoneActionResult {
   outcome: 'done' | 'unchanged';

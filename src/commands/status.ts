@@ -5,7 +5,7 @@ import type { Actor } from '../domain/platform.js';
 import type { LocalisedName } from '../directory/schema.js';
 import { BotError } from '../errors.js';
 import { statusView } from '../view/build.js';
-import type { StatusView } from '../view/views.js';
+import type { StatusView, TargetOptions } from '../view/views.js';
 import { requireSecretariat } from './authorise.js';
 import type { CoreDeps } from './deps.js';
 
@@ -20,15 +20,6 @@ export async function statusOf(deps: CoreDeps, actor: Actor, advisoryIdText: str
     deps.directory.memberName(memberId);
   const contactsOf = (memberId: string) => deps.directory.contactsInOrder(memberId).length;
   return statusView(advisory, deliveries, nameOf, tasks, contactsOf);
-}
-
-export interface TargetOptions {
-  groups: { id: string; name: LocalisedName }[];
-  organisations: { id: string; name: LocalisedName; kind: 'member' | 'observer' }[];
-  /** What "severity default" means in the form, from the escalation policies. */
-  defaultDeadlineMinutes: Record<Severity, number>;
-  /** Severities whose ladder may be switched off. */
-  escalationOptional: Severity[];
 }
 
 /** The secretariat may open the form; the form offers the directory's groups and organisations. */

@@ -16,6 +16,9 @@ export interface ChannelAddress {
 
 export type AckVia = 'button' | 'phone';
 
+/** What one press did: 'acknowledged' (first), 'seen' (someone was first; this person is added), 'repeat' (nothing new). */
+export type AckOutcome = 'acknowledged' | 'seen' | 'repeat';
+
 export interface AckMark {
   actor: Actor;
   at: string;

@@ -6,6 +6,8 @@ import type { Actor, MessageRef } from './platform.js';
  */
 export type PhoneTaskState = 'open' | 'claimed' | 'done' | 'cancelled';
 export type CallOutcome = 'no_answer' | 'wrong_number';
+/** What on-call staff can do to a task (one button each). */
+export type PhoneAction = 'claim' | 'release' | 'reached' | CallOutcome;
 
 export interface CallAttempt {
   contactIndex: number;

@@ -1,5 +1,5 @@
-import type { AckResult } from '../commands/acknowledge.js';
-import type { PhoneAction } from '../commands/phone-task.js';
+import type { AckMark, AckOutcome } from '../domain/delivery.js';
+import type { PhoneAction } from '../domain/phone-task.js';
 import { T, formatTokyo, type Bilingual } from '../i18n/text.js';
 import { displayName } from './build.js';
 
@@ -15,7 +15,7 @@ export function phoneActionOfButton(id: string): PhoneAction | undefined {
 }
 
 /** What the person who pressed 受領確認 is told: thanks, or who was first and when. */
-export function ackNotice(result: Pick<AckResult, 'outcome' | 'first'>): Bilingual {
+export function ackNotice(result: { outcome: AckOutcome; first: AckMark }): Bilingual {
   if (result.outcome === 'acknowledged') return T.thanksAck;
   const who = `${displayName(result.first.actor)} (${formatTokyo(result.first.at)})`;
   return { ja: `${T.alreadyAcknowledged.ja}: ${who}`, en: `${T.alreadyAcknowledged.en}: ${who}` };

@@ -167,3 +167,13 @@ export type NoticeView =
       /** The last error, as the platform or the store said it. */
       reason: string;
     };
+
+/** What the advisory form offers: the directory's groups and organisations, and the policies' defaults. */
+export interface TargetOptions {
+  groups: { id: string; name: LocalisedName }[];
+  organisations: { id: string; name: LocalisedName; kind: 'member' | 'observer' }[];
+  /** What "severity default" means in the form, from the escalation policies. */
+  defaultDeadlineMinutes: Record<Severity, number>;
+  /** Severities whose ladder may be switched off. */
+  escalationOptional: Severity[];
+}

@@ -6,7 +6,7 @@ import { owesWork, type Delivery } from '../../domain/delivery.js';
 import type { PhoneTask } from '../../domain/phone-task.js';
 import type { MessageRef } from '../../domain/platform.js';
 import { BotError } from '../../errors.js';
-import { openSqliteFile } from './sqlite-file.js';
+import { openSqliteFile } from '../../lib/sqlite-file.js';
 import type { OwedPage, StepClaim, StepLease, StepRef, Store } from '../../ports/store.js';
 
 /**

@@ -18,7 +18,7 @@ import { PHONE_VERB, phoneTaskCard } from '../../../adapters/teams/phone-task-ca
 import { reminderCard } from '../../../adapters/teams/reminder-card.js';
 import { oncallListCard, ROWS_MAX, statusCard } from '../../../adapters/teams/status-cards.js';
 import { renderTeamsMessage } from '../../../adapters/teams/teams-cards.js';
-import type { TargetOptions } from '../../../src/commands/status.js';
+import type { TargetOptions } from '../../../src/view/views.js';
 import { TLP_LEVELS, type Tlp } from '../../../src/domain/classification.js';
 import { BODY_MAX, TITLE_MAX } from '../../../src/domain/advisory.js';
 import type {

@@ -9,6 +9,7 @@ import { api, errorBox } from './api.js';
 import { markCurrentInSidebar, updateBadge } from './sidebar.js';
 import { mergeMessage, renderAllMessages, upsertMessage } from './messages.js';
 import { renderSidePanel } from './side-panel.js';
+import { pageActions } from './page-actions.js';
 
 function channelKindText(kind) {
   return { secretariat: P.kindSecretariat, oncall: P.kindOncall, member: P.kindMember, direct: P.kindDirect }[kind] ?? { ja: kind, en: kind };
@@ -91,3 +92,6 @@ export async function refreshOpenChannel() {
     console.warn('refresh failed', err);
   }
 }
+
+pageActions.openChannel = openChannel;
+pageActions.refreshOpenChannel = refreshOpenChannel;

@@ -2,41 +2,17 @@
 
 import { state } from './state.js';
 import { both, P } from './i18n.js';
-import { count, ms } from './format.js';
+import { count } from './format.js';
 import { $, announce, el, sentence } from './dom.js';
 import { buildTopLevel, replaceMessage, summary } from './render-message.js';
 import { attachReply } from './render-thread.js';
+import { compareMessages, mergeMessage, rootOf, validMessage } from './message-store.js';
+import { pageActions } from './page-actions.js';
+
+export { compareMessages, mergeMessage, rootOf, validMessage };
 
 /** Top-level messages drawn when a channel opens; older ones behind a button, to keep the DOM light. */
 const RENDER_LIMIT = 200;
-
-export function validMessage(m) {
-  return m && typeof m === 'object' && typeof m.id === 'string' && typeof m.channelId === 'string' && m.body && typeof m.body === 'object';
-}
-
-export function compareMessages(a, b) {
-  return ms(a.createdAt) - ms(b.createdAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
-/** Store a message unless the stored copy is newer. Returns true when stored. */
-export function mergeMessage(m) {
-  if (!validMessage(m)) return false;
-  const prev = state.messages.get(m.id);
-  if (prev && ms(prev.updatedAt) > ms(m.updatedAt)) return false;
-  state.messages.set(m.id, m);
-  return true;
-}
-
-/** The top-level message a reply belongs to (replies to replies join the same thread). */
-export function rootOf(m) {
-  let cur = m;
-  const seen = new Set();
-  while (cur.threadOf && state.messages.has(cur.threadOf) && !seen.has(cur.id)) {
-    seen.add(cur.id);
-    cur = state.messages.get(cur.threadOf);
-  }
-  return cur;
-}
 
 function isThreaded(m) {
   return !!m.threadOf && state.messages.has(m.threadOf) && rootOf(m).id !== m.id;
@@ -124,3 +100,5 @@ export function upsertMessage(m, fromEvent) {
   if (fromEvent) announce(`${both(P.newMessage)}: ${summary(stored)}`);
   if (stick) scrollToBottom(list);
 }
+
+pageActions.upsertMessage = upsertMessage;

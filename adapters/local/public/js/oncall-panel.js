@@ -5,7 +5,7 @@ import { both, C, contactOfText, lab, openTasksText, P, phoneStateText, Tx } fro
 import { formatTokyo, ms } from './format.js';
 import { announce, debounce, el } from './dom.js';
 import { api, errorBox } from './api.js';
-import { compareMessages } from './messages.js';
+import { compareMessages } from './message-store.js';
 import { tlpLabel } from './render-parts.js';
 
 export function oncallPanel() {

@@ -4,7 +4,7 @@ import { state } from './state.js';
 import { both, isBilingual, P } from './i18n.js';
 import { el, sentence } from './dom.js';
 import { api, errorText } from './api.js';
-import { refreshOpenChannel } from './channel.js';
+import { pageActions } from './page-actions.js';
 
 function eventsLive() {
   return !!state.es && state.es.readyState === EventSource.OPEN;
@@ -26,7 +26,7 @@ export async function press(messageId, channelId, action, value) {
     if (gen !== state.gen) return;
     out.setAttribute('data-state', 'ok');
     out.replaceChildren(isBilingual(res?.notice) ? sentence(res.notice) : sentence(P.done));
-    if (!eventsLive()) refreshOpenChannel();
+    if (!eventsLive()) pageActions.refreshOpenChannel();
   } catch (err) {
     if (gen !== state.gen) return;
     out.setAttribute('data-state', 'error');

@@ -4,7 +4,8 @@ import { state } from './state.js';
 import { both, isBilingual, P } from './i18n.js';
 import { el, sentence, timeEl } from './dom.js';
 import { api, ApiError, errorText } from './api.js';
-import { compareMessages, rootOf, upsertMessage, validMessage } from './messages.js';
+import { compareMessages, rootOf, validMessage } from './message-store.js';
+import { pageActions } from './page-actions.js';
 
 const REPLY_MAX = 4000;
 
@@ -77,7 +78,7 @@ async function sendReply(ev, threadOf, channelId, input, button, out) {
     if (gen !== state.gen) return;
     input.value = '';
     out.textContent = '';
-    if (validMessage(m) && m.channelId === state.channelId) upsertMessage(m, false);
+    if (validMessage(m) && m.channelId === state.channelId) pageActions.upsertMessage(m, false);
   } catch (err) {
     if (gen !== state.gen) return;
     out.className = 'reply-status error';

@@ -4,7 +4,7 @@ import { isMember, state } from './state.js';
 import { both, P } from './i18n.js';
 import { count, normalise } from './format.js';
 import { $, el } from './dom.js';
-import { openChannel } from './channel.js';
+import { pageActions } from './page-actions.js';
 
 const CHANNEL_GROUPS = [
   ['secretariat', P.chSecretariat],
@@ -52,7 +52,7 @@ function channelItem(ch) {
       'data-locked': locked ? 'true' : 'false',
       title: locked ? `${name} — ${both(P.locked)}` : name,
       'aria-current': ch.id === state.channelId ? 'page' : null,
-      on: { click: () => openChannel(ch.id) },
+      on: { click: () => pageActions.openChannel(ch.id) },
     },
     el('span', { class: 'ch-icon', 'aria-hidden': 'true' }, icon),
     el('span', { class: 'ch-name' }, name),
