@@ -28,6 +28,8 @@ export const REPLY_MAX = 4_000;
 
 export class LocalChat implements ChatPort {
   readonly platform = 'local' as const;
+  /** Messages are ours (SQLite): found by key; channels say whether they are shared. */
+  readonly capabilities = { findOwnPost: true, detectSharedChannel: true } as const;
   readonly #messages: LocalMessages;
   readonly #users: ReadonlyMap<string, LocalUser>;
   readonly #channels = new Map<string, LocalChannel>();
@@ -65,17 +67,17 @@ export class LocalChat implements ChatPort {
   }
 
   async update(ref: MessageRef, message: OutboundView, _key: string): Promise<void> {
-    if (ref.platform !== 'local') throw new ChatError('permanent', 'wrong_platform');
+    if (ref.platform !== 'local') throw new ChatError('permanent', 'wrong_platform', { reason: 'invalid_message' });
     const existing = this.#store(() => this.#messages.get(ref.messageId));
-    if (!existing || existing.channelId !== ref.channelId) throw new ChatError('permanent', 'message_not_found');
+    if (!existing || existing.channelId !== ref.channelId) throw new ChatError('permanent', 'message_not_found', { reason: 'message_gone' });
     const updated = this.#store(() => this.#messages.updateBody(ref.messageId, message, this.#clock.now()));
-    if (!updated) throw new ChatError('permanent', 'message_not_found');
+    if (!updated) throw new ChatError('permanent', 'message_not_found', { reason: 'message_gone' });
     this.#emitMessage(updated);
   }
 
   async openDirectConversation(workspaceId: string, userId: string): Promise<PostTarget> {
     const user = this.#users.get(userId);
-    if (!user) throw new ChatError('permanent', 'user_not_found');
+    if (!user) throw new ChatError('permanent', 'user_not_found', { reason: 'recipient_unreachable' });
     const id = directChannelId(userId);
     if (!this.#channels.has(id)) {
       const channel: LocalChannel = { id, kind: 'direct', name: { ja: `DM: ${user.name}`, en: `DM: ${user.name}` }, members: [userId] };
@@ -166,7 +168,7 @@ export class LocalChat implements ChatPort {
 
   #requireChannel(channelId: string): LocalChannel {
     const channel = this.#channels.get(channelId);
-    if (!channel) throw new ChatError('permanent', 'channel_not_found');
+    if (!channel) throw new ChatError('permanent', 'channel_not_found', { reason: 'channel_gone' });
     return channel;
   }
 

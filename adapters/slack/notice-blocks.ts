@@ -16,7 +16,9 @@ export function renderNotice(notice: NoticeView): RenderedMessage {
 
   if (notice.kind === 'delivery_failed') {
     const known = failureText(notice.reason);
-    const reason = known ? `\`${e(notice.reason)}\`\n${e(stacked(known))}` : `\`${e(notice.reason)}\`\n${e(stacked(CT.unknownFailure))}`;
+    // The core's reason, and the platform's own code beside it for whoever looks into it.
+    const codes = notice.detail ? `\`${e(notice.reason)}\` (\`${e(notice.detail)}\`)` : `\`${e(notice.reason)}\``;
+    const reason = `${codes}\n${e(stacked(known ?? CT.unknownFailure))}`;
     const text = fallback(
       notice.tlp,
       notice.drill,

@@ -66,7 +66,9 @@ function secondsTs(d: Date): string {
 }
 
 export class SlackChat implements ChatPort {
+  /** Message metadata finds our own posts in history; conversations.info says whether a channel is shared. */
   readonly platform = 'slack' as const;
+  readonly capabilities = { findOwnPost: true, detectSharedChannel: true } as const;
   private readonly client: WebClient;
   private readonly render: SlackRender;
   private readonly historyPageSize: number;
@@ -124,7 +126,7 @@ export class SlackChat implements ChatPort {
   }
 
   async update(ref: MessageRef, message: OutboundView, key: string): Promise<void> {
-    if (ref.platform !== 'slack') throw new ChatError('permanent', 'wrong_platform');
+    if (ref.platform !== 'slack') throw new ChatError('permanent', 'wrong_platform', { reason: 'invalid_message' });
     const m = this.render(message);
     await this.call(() =>
       this.client.chat.update({

@@ -1,54 +1,57 @@
 import { ErrorCode } from '@slack/web-api';
-import { ChatError } from '../../src/ports/chat.js';
+import { ChatError, type FailureReason } from '../../src/ports/chat.js';
 
 /**
- * Platform error codes that no retry will fix: the channel, the token or the message itself is wrong.
- * Retrying them only delays the secretariat's alert, so the delivery fails at once.
+ * Platform error codes that no retry will fix (the channel, the token or the message itself is wrong),
+ * with the core's reason for each. Retrying them only delays the secretariat's alert, so the delivery
+ * fails at once.
  */
-const PERMANENT_CODES = new Set([
-  // The brief's list: the conversation or the bot's access to it is gone.
-  'channel_not_found',
-  'not_in_channel',
-  'is_archived',
-  'invalid_auth',
-  'account_inactive',
-  'token_revoked',
-  'no_permission',
-  'missing_scope',
-  'restricted_action',
-  'team_access_not_granted',
-  'user_not_found',
-  'cannot_dm_bot',
-  'msg_too_long',
-  'invalid_blocks',
-  'no_text',
-  // Same nature, as Slack also answers them for the methods this adapter calls.
-  'not_authed',
-  'token_expired',
-  'ekm_access_denied',
-  'org_login_required',
-  'access_denied',
-  'not_allowed_token_type',
-  'restricted_action_read_only_channel',
-  'restricted_action_thread_only_channel',
-  'restricted_action_non_threadable_channel',
-  'user_disabled',
-  'user_not_visible',
-  'invalid_arguments',
-  'invalid_arg_name',
-  'invalid_blocks_format',
-  'invalid_attachments',
-  'too_many_attachments',
-  'invalid_metadata_format',
-  'invalid_metadata_schema',
-  'metadata_too_large',
-  'message_not_found',
-  'cant_update_message',
-  'edit_window_closed',
-  'method_deprecated',
-  'deprecated_endpoint',
-  'unknown_method',
-]);
+const PERMANENT_CODES: Readonly<Record<string, FailureReason>> = {
+  channel_not_found: 'channel_gone',
+  not_in_channel: 'not_in_channel',
+  is_archived: 'archived',
+  invalid_auth: 'auth',
+  account_inactive: 'auth',
+  token_revoked: 'auth',
+  not_authed: 'auth',
+  token_expired: 'auth',
+  no_permission: 'forbidden',
+  missing_scope: 'forbidden',
+  restricted_action: 'forbidden',
+  team_access_not_granted: 'forbidden',
+  ekm_access_denied: 'forbidden',
+  org_login_required: 'forbidden',
+  access_denied: 'forbidden',
+  not_allowed_token_type: 'forbidden',
+  restricted_action_read_only_channel: 'forbidden',
+  restricted_action_thread_only_channel: 'forbidden',
+  restricted_action_non_threadable_channel: 'forbidden',
+  user_not_found: 'recipient_unreachable',
+  cannot_dm_bot: 'recipient_unreachable',
+  user_disabled: 'recipient_unreachable',
+  user_not_visible: 'recipient_unreachable',
+  msg_too_long: 'too_large',
+  metadata_too_large: 'too_large',
+  too_many_attachments: 'too_large',
+  invalid_blocks: 'invalid_message',
+  no_text: 'invalid_message',
+  invalid_arguments: 'invalid_message',
+  invalid_arg_name: 'invalid_message',
+  invalid_blocks_format: 'invalid_message',
+  invalid_attachments: 'invalid_message',
+  invalid_metadata_format: 'invalid_message',
+  invalid_metadata_schema: 'invalid_message',
+  method_deprecated: 'invalid_message',
+  deprecated_endpoint: 'invalid_message',
+  unknown_method: 'invalid_message',
+  message_not_found: 'message_gone',
+  cant_update_message: 'message_gone',
+  edit_window_closed: 'message_gone',
+};
+
+function permanentReason(code: string): FailureReason | undefined {
+  return Object.hasOwn(PERMANENT_CODES, code) ? PERMANENT_CODES[code] : undefined;
+}
 
 /*
  * Any other platform code (internal_error, fatal_error, service_unavailable, request_timeout, ratelimited, and codes
@@ -96,19 +99,23 @@ export function toChatError(err: unknown): ChatError {
     }
     case ErrorCode.PlatformError: {
       const code = typeof e.data?.error === 'string' && e.data.error !== '' ? e.data.error : 'platform_error';
-      if (PERMANENT_CODES.has(code)) return new ChatError('permanent', code, { cause: err });
+      const reason = permanentReason(code);
+      if (reason) return new ChatError('permanent', code, { cause: err, reason });
       const retryAfterMs = secondsToMs(e.data?.response_metadata?.retryAfter);
-      return new ChatError('transient', code, { ...(retryAfterMs === undefined ? {} : { retryAfterMs }), cause: err });
+      return new ChatError('transient', code, { ...(retryAfterMs === undefined ? {} : { retryAfterMs }), cause: err, reason: code === 'request_timeout' ? 'timeout' : 'unavailable' });
     }
     case ErrorCode.HTTPError: {
       const status = typeof e.statusCode === 'number' ? e.statusCode : 0;
       const code = `http_${status}`;
       // 5xx and 408/425 are Slack or a proxy being unwell; any other status means the request itself is unacceptable.
-      if (status >= 500 || status === 408 || status === 425 || status === 0) return new ChatError('transient', code, { cause: err });
-      return new ChatError('permanent', code, { cause: err });
+      if (status === 408) return new ChatError('transient', code, { cause: err, reason: 'timeout' });
+      if (status >= 500 || status === 425 || status === 0) return new ChatError('transient', code, { cause: err });
+      return new ChatError('permanent', code, { cause: err, reason: status === 401 ? 'auth' : status === 403 ? 'forbidden' : status === 413 ? 'too_large' : 'invalid_message' });
     }
     case ErrorCode.RequestError:
-      return new ChatError('transient', isTimeout(e.original ?? err) ? 'request_timeout' : 'request_error', { cause: err });
+      return isTimeout(e.original ?? err)
+        ? new ChatError('transient', 'request_timeout', { cause: err, reason: 'timeout' })
+        : new ChatError('transient', 'request_error', { cause: err });
     default:
       break;
   }
@@ -117,6 +124,6 @@ export function toChatError(err: unknown): ChatError {
   if (typeof e.message === 'string' && /rate limit|retry header/i.test(e.message)) {
     return new ChatError('rate_limited', 'rate_limited', { cause: err });
   }
-  if (isTimeout(err)) return new ChatError('transient', 'request_timeout', { cause: err });
+  if (isTimeout(err)) return new ChatError('transient', 'request_timeout', { cause: err, reason: 'timeout' });
   return new ChatError('transient', 'unexpected_error', { cause: err });
 }

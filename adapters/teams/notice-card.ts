@@ -3,7 +3,7 @@ import { both, formatTokyo, stacked, STATE_TEXT, T } from '../../src/i18n/text.j
 import type { NoticeView } from '../../src/view/views.js';
 import { card, envelope, factSet, name, textBlock, type AdaptiveCard } from './card-elements.js';
 import { escapeCardText } from './card-text.js';
-import { teamsFailureText } from './teams-text.js';
+import { failureText } from '../../src/i18n/failure-text.js';
 
 const e = escapeCardText;
 
@@ -12,14 +12,14 @@ export function noticeCard(notice: NoticeView): AdaptiveCard {
   const body = envelope(notice.tlp, notice.drill);
 
   if (notice.kind === 'delivery_failed') {
-    const known = teamsFailureText(notice.reason);
+    const known = failureText(notice.reason);
     body.push(
       textBlock(`⚠️ ${e(both(CT.deliveryFailed))}`, { weight: 'bolder', size: 'medium', color: 'attention' }),
       factSet([
         [CT.advisoryId, e(notice.advisoryId)],
         [CT.title, e(notice.title)],
         [CT.member, e(name(notice.memberName))],
-        [CT.reason, e(notice.reason)],
+        [CT.reason, e(notice.detail ? `${notice.reason} (${notice.detail})` : notice.reason)],
       ]),
       textBlock(e(stacked(known ?? CT.unknownFailure))),
     );

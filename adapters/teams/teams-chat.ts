@@ -121,6 +121,12 @@ export function singleAttemptClient(connectorClient: unknown, timeoutMs: number)
  */
 export class TeamsChat implements ChatPort {
   readonly platform = 'teams' as const;
+  /**
+   * Neither, through the Bot Connector: it cannot read a conversation's messages, and Teams keeps no metadata we
+   * could match a key against (Graph could, with admin consent member organisations will not grant); a shared
+   * channel (Teams Connect) shows only through Graph. The directory's sharedOutside flag stands in.
+   */
+  readonly capabilities = { findOwnPost: false, detectSharedChannel: false } as const;
   private readonly adapter: CloudAdapter;
   private readonly appId: string;
   private readonly lookup: TeamsConversationLookup;
@@ -157,20 +163,13 @@ export class TeamsChat implements ChatPort {
     return { platform: 'teams', channelId: target.channelId, messageId: id };
   }
 
-  /**
-   * Always null. The Bot Connector offers no way to read a conversation's messages (Graph could, with
-   * ChannelMessage.Read.All admin consent, which member organisations will not grant a sector bot), and Teams keeps no
-   * metadata we could match a key against. So on Teams, a send whose response was lost (timeout, reset connection,
-   * 5xx after the message was stored) is posted again on retry: the member may see the advisory twice. The store's
-   * ledger (postAttempts, the delivery state machine, the escalation token) still keeps every workflow step from
-   * running twice; only the chat message can repeat.
-   */
+  /** Not a capability of Teams (see `capabilities`): the core never asks, and asking is a programming error. */
   async findPost(_target: PostTarget, _key: string, _since: Date): Promise<MessageRef | null> {
-    return null;
+    throw new Error('TeamsChat cannot find its own posts (capabilities.findOwnPost is false)');
   }
 
   async update(ref: MessageRef, message: OutboundView, _key: string): Promise<void> {
-    if (ref.platform !== 'teams') throw new ChatError('permanent', 'wrong_platform');
+    if (ref.platform !== 'teams') throw new ChatError('permanent', 'wrong_platform', { reason: 'invalid_message' });
     const where = await this.resolve(ref.channelId, undefined);
     const activity: Partial<Activity> = { ...this.activity(message, where.tenantId), id: ref.messageId };
     await this.turn(ref.channelId, where, (ctx) => ctx.updateActivity(activity));
@@ -187,7 +186,7 @@ export class TeamsChat implements ChatPort {
    */
   async openDirectConversation(workspaceId: string, userId: string): Promise<PostTarget> {
     const tenant = await this.lookup.tenant(workspaceId);
-    if (tenant === null) throw new ChatError('permanent', 'TEAMS_NOT_INSTALLED');
+    if (tenant === null) throw new ChatError('permanent', 'TEAMS_NOT_INSTALLED', { reason: 'not_installed' });
     const parameters: ConversationParameters = {
       isGroup: false,
       bot: { id: tenant.botId } as ChannelAccount,
@@ -224,14 +223,9 @@ export class TeamsChat implements ChatPort {
     return { workspaceId, channelId: conversationId };
   }
 
-  /**
-   * The directory's flag only. Teams' shared channels (Teams Connect) are visible to the bot only through Graph
-   * (channel membershipType 'shared', needing ChannelSettings.Read.All consent) or, unreliably, in the channelData of
-   * events the bot happens to receive; the Bot Connector has no cheap reliable check. The directory must mark
-   * shared channels, and TLP:AMBER+STRICT/RED never go to a channel anyway.
-   */
-  async isSharedOutside(channel: ChannelAddress): Promise<boolean> {
-    return channel.sharedOutside;
+  /** Not a capability of Teams (see `capabilities`): the core relies on the directory's flag. */
+  async isSharedOutside(_channel: ChannelAddress): Promise<boolean> {
+    throw new Error('TeamsChat cannot tell a shared channel (capabilities.detectSharedChannel is false)');
   }
 
   /** A token from Entra ID for the Bot Connector (see teamsCredentialCheck); none needed when running unauthenticated. */
@@ -240,7 +234,7 @@ export class TeamsChat implements ChatPort {
     try {
       await this.credentialCheck();
     } catch (err) {
-      throw new ChatError('permanent', 'invalid_credentials', { cause: err });
+      throw new ChatError('permanent', 'invalid_credentials', { cause: err, reason: 'auth' });
     }
   }
 
@@ -268,12 +262,12 @@ export class TeamsChat implements ChatPort {
         ? { serviceUrl: record.serviceUrl, tenantId: record.tenantId, botId: record.botId, kind: record.kind }
         : this.known.get(conversationId);
     if (found !== undefined) {
-      if (tenantId !== undefined && found.tenantId !== tenantId) throw new ChatError('permanent', 'TEAMS_TENANT_MISMATCH');
+      if (tenantId !== undefined && found.tenantId !== tenantId) throw new ChatError('permanent', 'TEAMS_TENANT_MISMATCH', { reason: 'forbidden' });
       return found;
     }
-    if (tenantId === undefined) throw new ChatError('permanent', 'TEAMS_CONVERSATION_UNKNOWN');
+    if (tenantId === undefined) throw new ChatError('permanent', 'TEAMS_CONVERSATION_UNKNOWN', { reason: 'channel_gone' });
     const tenant = await this.lookup.tenant(tenantId);
-    if (tenant === null) throw new ChatError('permanent', 'TEAMS_NOT_INSTALLED');
+    if (tenant === null) throw new ChatError('permanent', 'TEAMS_NOT_INSTALLED', { reason: 'not_installed' });
     return { serviceUrl: tenant.serviceUrl, tenantId, botId: tenant.botId, kind: kindFromConversationId(conversationId) };
   }
 

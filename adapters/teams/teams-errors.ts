@@ -1,4 +1,27 @@
-import { ChatError } from '../../src/ports/chat.js';
+import { ChatError, type FailureReason } from '../../src/ports/chat.js';
+
+/** Teams' own error codes with the core's reason; other statuses decide by themselves (reasonOfStatus). */
+const TEAMS_REASONS: Readonly<Record<string, FailureReason>> = {
+  ConversationNotFound: 'channel_gone',
+  BotNotInConversationRoster: 'not_in_channel',
+  BotDisabledByAdmin: 'forbidden',
+  ConversationBlockedByUser: 'recipient_unreachable',
+  MessageSizeTooBig: 'too_large',
+  ActivityNotFoundInConversation: 'message_gone',
+  BadArgument: 'invalid_message',
+  BadSyntax: 'invalid_message',
+  Unauthorized: 'auth',
+  Forbidden: 'forbidden',
+};
+
+function reasonOf(code: string, status: number): FailureReason {
+  if (Object.hasOwn(TEAMS_REASONS, code)) return TEAMS_REASONS[code] as FailureReason;
+  if (status === 401) return 'auth';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'channel_gone';
+  if (status === 413) return 'too_large';
+  return 'invalid_message';
+}
 
 /*
  * What botbuilder 4.23's ConnectorClient throws (it runs on @azure/core-client):
@@ -136,21 +159,21 @@ export function toChatError(err: unknown): ChatError {
     if (status === 429) {
       const retryAfterMs = retryAfterMsFrom(e.response?.headers);
       return retryAfterMs === undefined
-        ? new ChatError('transient', code, { cause: err })
+        ? new ChatError('transient', code, { cause: err, reason: 'rate_limited' })
         : new ChatError('rate_limited', code, { retryAfterMs, cause: err });
     }
     if (status >= 500 || status === 408 || status === 412 || status === 425) {
       // A 503 may say when to come back; honour it as a hint for the retry.
       const retryAfterMs = retryAfterMsFrom(e.response?.headers);
-      return new ChatError('transient', code, { ...(retryAfterMs === undefined ? {} : { retryAfterMs }), cause: err });
+      return new ChatError('transient', code, { ...(retryAfterMs === undefined ? {} : { retryAfterMs }), cause: err, reason: status === 408 ? 'timeout' : 'unavailable' });
     }
-    if (status >= 400) return new ChatError('permanent', code, { cause: err });
+    if (status >= 400) return new ChatError('permanent', code, { cause: err, reason: reasonOf(code, status) });
     // A 2xx/3xx that still threw: the body could not be read. The action may have happened.
     return new ChatError('transient', 'invalid_response', { cause: err });
   }
 
   const network = networkFailure(err);
-  if (network !== undefined) return new ChatError('transient', network, { cause: err });
+  if (network !== undefined) return new ChatError('transient', network, { cause: err, reason: network === 'request_timeout' ? 'timeout' : 'unavailable' });
   if (e.code === 'PARSE_ERROR') return new ChatError('transient', 'invalid_response', { cause: err });
   return new ChatError('transient', 'unexpected_error', { cause: err });
 }

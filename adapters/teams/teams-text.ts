@@ -1,4 +1,3 @@
-import { FAILURE_TEXT } from '../../src/i18n/failure-text.js';
 import { both, stacked, type Bilingual } from '../../src/i18n/text.js';
 
 /**
@@ -41,36 +40,3 @@ export function issuedText(advisoryId: string, deliveries: number): string {
   });
 }
 
-/**
- * Why a delivery failed. The secretariat's channel may be on Teams while the failed member channel is on
- * Slack (or the other way round), so the Slack codes are known here too; the platform-neutral codes are
- * worded for both platforms.
- */
-export const TEAMS_FAILURE_TEXT: Readonly<Record<string, Bilingual>> = {
-  ...FAILURE_TEXT,
-  ConversationNotFound: {
-    ja: 'Teams の会話（チャネル）が見つかりません。削除されたか、ボットが追加されていません。',
-    en: 'The Teams conversation (channel) was not found: deleted, or the bot was never added.',
-  },
-  BotNotInConversationRoster: {
-    ja: 'ボットがこのチーム・チャットから削除されています。ボットを再度追加してください。',
-    en: 'The bot has been removed from this team or chat. Add the bot again.',
-  },
-  BotDisabledByAdmin: {
-    ja: 'テナント管理者がボットを無効にしています。構成員の Teams 管理者に連絡してください。',
-    en: "The tenant's administrator has disabled the bot. Contact the member's Teams administrator.",
-  },
-  ConversationBlockedByUser: {
-    ja: '受信者がボットをブロックしています。',
-    en: 'The recipient has blocked the bot.',
-  },
-  MessageSizeTooBig: {
-    ja: 'メッセージが Teams の上限を超えました。運用担当に連絡してください。',
-    en: 'The message is larger than Teams allows. Contact the operators.',
-  },
-};
-
-/** Own-property lookup, so a reason such as "constructor" is not mistaken for a known code. */
-export function teamsFailureText(code: string): Bilingual | undefined {
-  return Object.hasOwn(TEAMS_FAILURE_TEXT, code) ? TEAMS_FAILURE_TEXT[code] : undefined;
-}

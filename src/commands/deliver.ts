@@ -10,6 +10,7 @@ import { transitionDelivery } from './delivery-cas.js';
 import { loadDelivery } from './load.js';
 import { enqueue } from './enqueue.js';
 import { firstStep, LOOKBACK_MS, owedWork } from './ladder.js';
+import { postOnce } from './post-once.js';
 
 export type DeliverOutcome = { outcome: 'posted' | 'already' } | { outcome: 'failed'; code: string };
 
@@ -34,7 +35,9 @@ export async function deliverAdvisory(deps: CoreDeps, deliveryId: string): Promi
   if (!chat) return fail(deps, advisory, delivery, { code: 'PLATFORM_NOT_CONFIGURED' });
 
   if (tlpForbidsSharedChannel(advisory.tlp) && tlpAllowsChannelPost(advisory.tlp)) {
-    if (delivery.channel.sharedOutside || (await chat.isSharedOutside(delivery.channel))) {
+    // Where the platform cannot tell, the directory's flag is all there is (and the directory must say it).
+    const shared = delivery.channel.sharedOutside || (chat.capabilities.detectSharedChannel && (await chat.isSharedOutside(delivery.channel)));
+    if (shared) {
       return fail(deps, advisory, delivery, { code: 'TLP_SHARED_CHANNEL' });
     }
   }
@@ -49,22 +52,25 @@ export async function deliverAdvisory(deps: CoreDeps, deliveryId: string): Promi
   const view = advisoryView(advisory, attempt.next, deps.directory.memberName(delivery.memberId), []);
   const since = new Date(new Date(advisory.issuedAt).getTime() - LOOKBACK_MS);
   const messages: MessageRef[] = [];
-  const refused: { target: PostTarget; code: string }[] = [];
+  const refused: { target: PostTarget; reason: string; code: string }[] = [];
+  let possibleDuplicate = false;
   for (const target of targets) {
     try {
-      const earlier = retrying ? await chat.findPost(target, delivery.id, since) : null;
-      messages.push(earlier ?? (await chat.post(target, { kind: 'advisory', view }, delivery.id)));
+      const posted = await postOnce(deps, chat, target, { kind: 'advisory', view }, delivery.id, { retrying, since });
+      messages.push(posted.ref);
+      possibleDuplicate ||= posted.possibleDuplicate;
     } catch (err) {
       // One contact's closed DM must not stop the others from getting a TLP:RED advisory.
       if (err instanceof ChatError && err.kind === 'permanent' && targets.length > 1) {
-        refused.push({ target, code: err.code });
+        refused.push({ target, reason: err.reason, code: err.code });
         continue;
       }
-          if (err instanceof ChatError && err.kind === 'permanent') return fail(deps, advisory, delivery, { code: err.code });
+      if (err instanceof ChatError && err.kind === 'permanent') return fail(deps, advisory, delivery, { code: err.reason, detail: err.code });
       throw err;
     }
   }
-  if (messages.length === 0) return fail(deps, advisory, delivery, { code: refused[0]?.code ?? 'unknown' });
+  const firstRefusal = refused[0];
+  if (messages.length === 0) return fail(deps, advisory, delivery, firstRefusal ? { code: firstRefusal.reason, detail: firstRefusal.code } : { code: 'unknown' });
 
   const postedAt = deps.clock.now();
   const first = firstStep(deps, advisory, delivery, 'posted', postedAt);
@@ -76,7 +82,12 @@ export async function deliverAdvisory(deps: CoreDeps, deliveryId: string): Promi
       action: 'delivery.posted',
       advisoryId: delivery.advisoryId,
       deliveryId: delivery.id,
-      detail: { messages: messages.length, refused: refused.map((r) => ({ channel: r.target.channelId, code: r.code })) },
+      detail: {
+        messages: messages.length,
+        refused: refused.map((r) => ({ channel: r.target.channelId, reason: r.reason, code: r.code })),
+        // Said, never silent: this platform cannot tell whether the earlier attempt had posted it.
+        ...(possibleDuplicate ? { possibleDuplicate: true } : {}),
+      },
     });
   }
   const current = posted.changed ? posted.next : posted.current;

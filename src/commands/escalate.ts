@@ -17,6 +17,7 @@ import { loadDelivery } from './load.js';
 import type { PhoneTaskView } from '../view/views.js';
 import { enqueue } from './enqueue.js';
 import { LOOKBACK_MS, owedWork, stepAfter } from './ladder.js';
+import { postOnce } from './post-once.js';
 import { advisoryScope } from '../domain/advisory.js';
 
 export interface StepRequest {
@@ -107,15 +108,14 @@ export async function advance(deps: CoreDeps, advisory: Advisory, delivery: Deli
   return current;
 }
 
-/** Find-before-post when a previous run of this step may have posted already. */
-async function postOnce(deps: CoreDeps, platformTarget: { platform: Delivery['channel']['platform']; target: PostTarget }, message: OutboundView, key: string, retrying: boolean, since: Date): Promise<MessageRef | null> {
+/** Post one of a step's messages, once (see postOnce); a platform this process does not serve posts nothing. */
+async function stepPost(deps: CoreDeps, platformTarget: { platform: Delivery['channel']['platform']; target: PostTarget }, message: OutboundView, key: string, retrying: boolean, since: Date): Promise<MessageRef | null> {
   const chat = deps.chats[platformTarget.platform];
   if (!chat) {
     deps.log.warn({ platform: platformTarget.platform, key }, 'no chat adapter for this platform; step message not posted');
     return null;
   }
-  const earlier = retrying ? await chat.findPost(platformTarget.target, key, since) : null;
-  return earlier ?? (await chat.post(platformTarget.target, message, key));
+  return (await postOnce(deps, chat, platformTarget.target, message, key, { retrying, since })).ref;
 }
 
 async function remind(deps: CoreDeps, advisory: Advisory, delivery: Delivery, req: StepRequest, retrying: boolean): Promise<StepOutcome> {
@@ -144,7 +144,7 @@ async function remind(deps: CoreDeps, advisory: Advisory, delivery: Delivery, re
     // Re-read before each post: an acknowledgement that arrived meanwhile stops the reminder.
     const current = await deps.store.getDelivery(delivery.id);
     if (!current || current.escalationToken !== req.token || current.state === 'acknowledged') return 'stale';
-    await postOnce(
+    await stepPost(
       deps,
       { platform, target: { workspaceId: delivery.channel.workspaceId, channelId: ref.channelId } },
       view,
@@ -176,7 +176,7 @@ async function openPhoneTask(deps: CoreDeps, advisory: Advisory, delivery: Deliv
   const since = new Date(new Date(advisory.issuedAt).getTime() - LOOKBACK_MS);
   const messages: MessageRef[] = [];
   for (const channel of deps.directory.oncallChannels()) {
-    const ref = await postOnce(deps, { platform: channel.platform, target: { workspaceId: channel.workspace, channelId: channel.id } }, message, task.id, retrying, since);
+    const ref = await stepPost(deps, { platform: channel.platform, target: { workspaceId: channel.workspace, channelId: channel.id } }, message, task.id, retrying, since);
     if (ref) messages.push(ref);
   }
   const t = await transitionPhoneTask(deps.store, task.id, (current) =>
@@ -217,7 +217,7 @@ async function alertSecretariat(deps: CoreDeps, advisory: Advisory, delivery: De
   const since = new Date(new Date(advisory.issuedAt).getTime() - LOOKBACK_MS);
   let posted = 0;
   for (const channel of deps.directory.secretariatChannels()) {
-    const ref = await postOnce(deps, { platform: channel.platform, target: { workspaceId: channel.workspace, channelId: channel.id } }, message, `${delivery.id}.alert.${req.token}`, retrying, since);
+    const ref = await stepPost(deps, { platform: channel.platform, target: { workspaceId: channel.workspace, channelId: channel.id } }, message, `${delivery.id}.alert.${req.token}`, retrying, since);
     if (ref) posted += 1;
   }
   // The last rung of the ladder with nobody to hear it: the operators must, through the log.

@@ -6,6 +6,7 @@ import { displayName } from '../view/build.js';
 import type { CoreDeps } from './deps.js';
 import { transitionDelivery } from './delivery-cas.js';
 import { loadDelivery } from './load.js';
+import { postOnce } from './post-once.js';
 
 /**
  * Post a notice into every secretariat channel on a platform this process can reach. The key makes
@@ -20,8 +21,8 @@ export async function toSecretariat(deps: CoreDeps, notice: NoticeView, key: str
       continue;
     }
     const target: PostTarget = { workspaceId: channel.workspace, channelId: channel.id };
-    const earlier = await chat.findPost(target, key, since);
-    if (!earlier) await chat.post(target, { kind: 'notice', view: notice }, key);
+    // A notice job may be a retry whose first post got through: look where the platform can.
+    await postOnce(deps, chat, target, { kind: 'notice', view: notice }, key, { retrying: 'unknown', since });
     posted += 1;
   }
   return posted;
@@ -39,6 +40,7 @@ export async function alertDeliveryFailed(deps: CoreDeps, deliveryId: string): P
     drill: advisory.drill,
     memberName: deps.directory.memberName(delivery.memberId),
     reason: delivery.failure?.code ?? 'unknown',
+    detail: delivery.failure?.detail,
   }, `${delivery.id}.failed`, new Date(delivery.failure?.at ?? delivery.updatedAt));
   if (posted === 0) {
     deps.log.error({ advisoryId: advisory.id, memberId: delivery.memberId, code: delivery.failure?.code }, 'delivery failure could not be told to the secretariat: no secretariat channel on a configured platform');

@@ -16,23 +16,44 @@ export type OutboundView =
   | { kind: 'phone_task'; view: PhoneTaskView };
 
 /**
+ * What a platform can do beyond posting and updating. Declared, never discovered by a null: the core
+ * chooses its strategy from them.
+ */
+export interface ChatCapabilities {
+  /**
+   * The platform can find a message this bot posted, by the key it was posted with (Slack: message
+   * metadata in the channel's history). Without it, a post whose response was lost cannot be told
+   * from one never made: a retry posts again, and the core says so (a possible duplicate is logged
+   * and audited, never silent); the step ledger's lease keeps two runs from posting at once.
+   */
+  findOwnPost: boolean;
+  /**
+   * The platform can tell whether a channel is shared beyond its organisation (Slack Connect).
+   * Without it, only the directory's `sharedOutside` flag protects TLP:AMBER+STRICT and TLP:RED.
+   */
+  detectSharedChannel: boolean;
+}
+
+/**
  * What the core asks of a chat platform. The platform's adapter implements it and renders the
- * views; it translates the platform's failures into ChatError.
+ * views; it translates the platform's failures into ChatError with one of the core's reasons.
+ * test/adapters/chat-port-contract.ts is the behaviour every implementation shows.
  */
 export interface ChatPort {
   readonly platform: Platform;
+  readonly capabilities: ChatCapabilities;
   /**
-   * Post a message. `key` travels with the message (Slack: message metadata) so that findPost can
-   * tell whether an earlier attempt, whose response was lost, already posted it.
+   * Post a message. `key` travels with the message where the platform can carry it (Slack: message
+   * metadata) so that findPost can tell whether an earlier attempt, whose response was lost, posted it.
    */
   post(target: PostTarget, message: OutboundView, key: string): Promise<MessageRef>;
-  /** The message posted with this key since `since`, if any. */
+  /** The message posted with this key since `since`, if any. Only with capabilities.findOwnPost. */
   findPost(target: PostTarget, key: string, since: Date): Promise<MessageRef | null>;
   /** Replace a posted message's content (after an acknowledgement, a claim, …); the key stays. */
   update(ref: MessageRef, message: OutboundView, key: string): Promise<void>;
   /** The direct-message conversation with a user, opened if need be. */
   openDirectConversation(workspaceId: string, userId: string): Promise<PostTarget>;
-  /** The platform says the channel is shared beyond its own organisation. */
+  /** The platform says the channel is shared beyond its own organisation. Only with capabilities.detectSharedChannel. */
   isSharedOutside(channel: ChannelAddress): Promise<boolean>;
   /**
    * Checks that the bot's credentials work (Slack: auth.test; Teams: a token from Entra ID).
@@ -44,16 +65,57 @@ export interface ChatPort {
 
 export type ChatErrorKind = 'rate_limited' | 'permanent' | 'transient';
 
+/**
+ * Why a platform refused or failed, in the core's words: one closed set, whatever the platform.
+ * The platform's own code stays on the error (`code`) for the log and the record's detail.
+ */
+export const FAILURE_REASONS = [
+  /** The channel or conversation does not exist (deleted, or invisible to the bot). */
+  'channel_gone',
+  /** The bot is not a member of the channel (removed from the team, never added). */
+  'not_in_channel',
+  /** The channel is archived. */
+  'archived',
+  /** The bot's credentials are not valid (revoked, expired, wrong). */
+  'auth',
+  /** The bot may not do this (scope, policy, an administrator disabled it). */
+  'forbidden',
+  /** The app is not installed where the message should go. */
+  'not_installed',
+  /** The person cannot be reached (left, deactivated, blocked the bot). */
+  'recipient_unreachable',
+  /** The message is larger than the platform allows. */
+  'too_large',
+  /** The platform refused the message's content or the request as malformed. */
+  'invalid_message',
+  /** The message to update is gone or can no longer be edited. */
+  'message_gone',
+  /** The platform asked us to slow down. */
+  'rate_limited',
+  /** No answer in time. */
+  'timeout',
+  /** The platform or the network failed; worth retrying. */
+  'unavailable',
+  /** Anything else. */
+  'unknown',
+] as const;
+export type FailureReason = (typeof FAILURE_REASONS)[number];
+
+const DEFAULT_REASON: Record<ChatErrorKind, FailureReason> = { rate_limited: 'rate_limited', transient: 'unavailable', permanent: 'unknown' };
+
 /** A platform failure, classified so the workflow knows whether to wait, retry or give up. */
 export class ChatError extends Error {
   readonly kind: ChatErrorKind;
+  /** The platform's own code (channel_not_found, BotNotInConversationRoster, http_503, …), for the log. */
   readonly code: string;
+  readonly reason: FailureReason;
   readonly retryAfterMs: number | undefined;
-  constructor(kind: ChatErrorKind, code: string, options?: { retryAfterMs?: number; cause?: unknown }) {
+  constructor(kind: ChatErrorKind, code: string, options?: { retryAfterMs?: number; cause?: unknown; reason?: FailureReason }) {
     super(`chat ${kind}: ${code}`, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ChatError';
     this.kind = kind;
     this.code = code;
+    this.reason = options?.reason ?? DEFAULT_REASON[kind];
     this.retryAfterMs = options?.retryAfterMs;
   }
 }

@@ -129,7 +129,10 @@ export type NoticeView =
       tlp: Tlp;
       drill: boolean;
       memberName: LocalisedName;
+      /** The core's reason (ports/chat.ts FAILURE_REASONS, or its own such as TLP_SHARED_CHANNEL). */
       reason: string;
+      /** What the platform itself said (channel_not_found, BotNotInConversationRoster, …). */
+      detail?: string | undefined;
     }
   | {
       kind: 'advisory_issued';

@@ -106,7 +106,7 @@ describe('delivery fan-out', () => {
       await submit({ ...VALID_FORM, title, allMembers: false, members: ['jpa', 'jma'] });
       const id = await announcedId(title);
       const status = await settled(id);
-      expect(status.rows.find((r) => r.memberId === 'jpa')).toMatchObject({ state: 'failed', failure: 'channel_not_found' });
+      expect(status.rows.find((r) => r.memberId === 'jpa')).toMatchObject({ state: 'failed', failure: 'channel_gone' });
       expect(status.rows.find((r) => r.memberId === 'jma')?.state).toBe('posted');
       const alert = await h.fake.waitFor(() =>
         h.fake.messages(SECRETARIAT_CHANNEL).find((m) => JSON.stringify(m).includes(id) && JSON.stringify(m).includes('channel_not_found')),

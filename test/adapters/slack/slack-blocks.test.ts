@@ -1,3 +1,4 @@
+import { FAILURE_REASONS } from '../../../src/ports/chat.js';
 import { describe, expect, it } from 'vitest';
 import type { KnownBlock } from '@slack/types';
 import { ACK_ACTION_ID, renderAdvisoryMessage } from '../../../adapters/slack/advisory-blocks.js';
@@ -272,7 +273,7 @@ describe('renderNotice', () => {
     expect(texts).toContain('日本看護協会 / Japanese Nursing Association');
   });
 
-  it.each(['channel_not_found', 'not_in_channel', 'is_archived', 'invalid_auth', 'account_inactive', 'RED_NO_RECIPIENTS'])(
+  it.each([...FAILURE_REASONS.filter((r) => r !== 'unknown'), 'TLP_SHARED_CHANNEL', 'RED_NO_RECIPIENTS', 'PLATFORM_NOT_CONFIGURED', 'RETRIES_EXHAUSTED'])(
     'has an explanation for %s',
     (reason) => {
       const out = renderNotice({

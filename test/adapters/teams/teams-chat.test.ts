@@ -280,7 +280,8 @@ describe('TeamsChat against the fake Bot Connector', () => {
     expect(err).toMatchObject({ kind: 'transient', code: 'ECONNRESET' });
     expect(fake.calls).toHaveLength(1);
     expect(fake.activities(CHANNEL)).toHaveLength(1);
-    expect(await chat.findPost(target, 'D-lost', new Date(0))).toBeNull();
+    // Teams cannot find its own posts: declared, so the core never asks (and says a retry may repeat it).
+    expect(chat.capabilities.findOwnPost).toBe(false);
   });
 
   it('a connector slower than the request timeout is a transient request_timeout', async () => {
@@ -305,10 +306,10 @@ describe('TeamsChat against the fake Bot Connector', () => {
     expect(fake.callsTo('createConversation')).toHaveLength(2);
   });
 
-  it('findPost is always null and isSharedOutside is the directory flag, without asking Teams', async () => {
-    expect(await chat.findPost(target, 'any', new Date(0))).toBeNull();
-    expect(await chat.isSharedOutside({ platform: 'teams', workspaceId: TENANT, channelId: CHANNEL, sharedOutside: true })).toBe(true);
-    expect(await chat.isSharedOutside({ platform: 'teams', workspaceId: TENANT, channelId: CHANNEL, sharedOutside: false })).toBe(false);
+  it('declares that it can neither find its own posts nor tell a shared channel, and refuses to pretend', async () => {
+    expect(chat.capabilities).toEqual({ findOwnPost: false, detectSharedChannel: false });
+    await expect(chat.findPost(target, 'any', new Date(0))).rejects.toThrow(/findOwnPost/);
+    await expect(chat.isSharedOutside({ platform: 'teams', workspaceId: TENANT, channelId: CHANNEL, sharedOutside: true })).rejects.toThrow(/detectSharedChannel/);
     expect(fake.calls).toHaveLength(0);
   });
 });

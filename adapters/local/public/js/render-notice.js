@@ -40,6 +40,7 @@ export function noticeBody(n) {
         el('strong', null, both(C('reason'))),
         ': ',
         el('code', null, String(n.reason ?? '')),
+        n.detail ? [' (', el('code', null, String(n.detail)), ')'] : null,
         el('br'),
         sentence(failureExplanation(n.reason)),
       ),

@@ -1,0 +1,40 @@
+import type { MessageRef } from '../domain/platform.js';
+import type { ChatPort, OutboundView, PostTarget } from '../ports/chat.js';
+import type { CoreDeps } from './deps.js';
+
+/**
+ * Whether an earlier attempt at this post may have reached the platform:
+ * - true: an earlier attempt was made (a delivery's postAttempts, a step taken over);
+ * - false: this is the first attempt;
+ * - 'unknown': the caller cannot tell (a notice job run again by the queue).
+ */
+export type Retrying = boolean | 'unknown';
+
+/**
+ * Post once, whatever happened to earlier attempts. On a platform that can find its own posts
+ * (capabilities.findOwnPost) a possible earlier post is looked for first. On one that cannot, a
+ * known retry posts again and says so (a warning, and the caller's audit), never silently; the step
+ * ledger's lease still keeps two runs from posting at the same time.
+ * Returns the message and whether it may duplicate an earlier one.
+ */
+export async function postOnce(
+  deps: Pick<CoreDeps, 'log'>,
+  chat: ChatPort,
+  target: PostTarget,
+  message: OutboundView,
+  key: string,
+  opts: { retrying: Retrying; since: Date },
+): Promise<{ ref: MessageRef; possibleDuplicate: boolean }> {
+  if (opts.retrying !== false && chat.capabilities.findOwnPost) {
+    const earlier = await chat.findPost(target, key, opts.since);
+    if (earlier) return { ref: earlier, possibleDuplicate: false };
+  }
+  const possibleDuplicate = opts.retrying === true && !chat.capabilities.findOwnPost;
+  if (possibleDuplicate) {
+    deps.log.warn(
+      { platform: chat.platform, channel: target.channelId, key },
+      'posting again after an attempt whose outcome is unknown: this platform cannot find its own posts, so it may show twice',
+    );
+  }
+  return { ref: await chat.post(target, message, key), possibleDuplicate };
+}
