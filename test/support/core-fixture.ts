@@ -5,16 +5,18 @@
  */
 import { ManualClock } from '../../src/clock.js';
 import type { AdvisoryInput } from '../../src/domain/advisory.js';
+import type { AuditEvent } from '../../src/domain/audit.js';
 import { Core } from '../../src/core.js';
 import type { CoreDeps } from '../../src/commands/deps.js';
 import { Directory } from '../../src/directory/directory.js';
 import { loadDirectoryFile } from '../../src/directory/load.js';
+import { DirectoryFile, type Contact } from '../../src/directory/schema.js';
 import type { ChannelAddress } from '../../src/domain/delivery.js';
 import { DEFAULT_POLICIES, type EscalationPolicies } from '../../src/domain/escalation.js';
 import type { MessageRef } from '../../src/domain/platform.js';
 import { BotError } from '../../src/errors.js';
 import { createLogger, type Logger } from '../../src/log.js';
-import type { ChatError} from '../../src/ports/chat.js';
+import { ChatError } from '../../src/ports/chat.js';
 import { type ChatPort, type OutboundView, type PostTarget } from '../../src/ports/chat.js';
 import type { EnsureReport, JobScheduler, Work } from '../../src/ports/jobs.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -76,6 +78,7 @@ export interface Posted {
 /** A chat platform in memory: records posts and updates; `failPosts` makes posts fail as told. */
 export class RecordingChat implements ChatPort {
   readonly platform = 'slack' as const;
+  readonly capabilities = { findOwnPost: true, detectSharedChannel: true };
   readonly posts: Posted[] = [];
   readonly updates: { ref: MessageRef; message: OutboundView }[] = [];
   failPosts: ((target: PostTarget, message: OutboundView) => ChatError | undefined) | undefined;
@@ -83,6 +86,10 @@ export class RecordingChat implements ChatPort {
   gate: (() => Promise<void>) | undefined;
   /** Searches for an earlier post (each one is a conversations.history call on Slack). */
   finds = 0;
+  /** Makes opening a direct conversation with a user fail as told (a contact who left the workspace). */
+  failOpen: ((userId: string) => ChatError | undefined) | undefined;
+  /** Users a direct conversation was opened with, in order. */
+  readonly opened: string[] = [];
   #n = 0;
 
   async post(target: PostTarget, message: OutboundView, key: string): Promise<MessageRef> {
@@ -101,6 +108,9 @@ export class RecordingChat implements ChatPort {
     this.updates.push({ ref, message });
   }
   async openDirectConversation(workspaceId: string, userId: string): Promise<PostTarget> {
+    const failure = this.failOpen?.(userId);
+    if (failure) throw failure;
+    this.opened.push(userId);
     return { workspaceId, channelId: `D${userId}` };
   }
   async isSharedOutside(channel: ChannelAddress): Promise<boolean> {
@@ -139,18 +149,29 @@ export interface CoreFixture {
   chat: RecordingChat;
   clock: ManualClock;
   lines: LogLine[];
+  /** Every audit event appended, in order, including those without an advisory (refusals of people). */
+  audit: AuditEvent[];
   close(): Promise<void>;
 }
 
 export const T0 = '2026-12-01T00:00:00.000Z';
 
-export async function coreFixture(options: { policies?: EscalationPolicies; stepLeaseMs?: number; storeFile?: string } = {}): Promise<CoreFixture> {
+export async function coreFixture(
+  options: { policies?: EscalationPolicies; stepLeaseMs?: number; storeFile?: string; directory?: DirectoryFile } = {},
+): Promise<CoreFixture> {
   const store = new SqliteStore(options.storeFile ?? ':memory:');
   const jobs = new RecordingJobs();
   const chat = new RecordingChat();
   const clock = new ManualClock(T0);
   const { log, lines } = recordingLog();
-  const directory = new Directory(await loadDirectoryFile('config/members.example.yaml'));
+  const audit: AuditEvent[] = [];
+  const append = store.appendAudit.bind(store);
+  store.appendAudit = async (event: AuditEvent) => {
+    await append(event);
+    // As the store does: an event whose id is already there is ignored.
+    if (!audit.some((e) => e.id === event.id)) audit.push(event);
+  };
+  const directory = new Directory(options.directory ?? (await exampleDirectoryFile()));
   const deps: CoreDeps = {
     store,
     directory,
@@ -161,7 +182,7 @@ export async function coreFixture(options: { policies?: EscalationPolicies; step
     policies: options.policies ?? DEFAULT_POLICIES,
     settings: { stepLeaseMs: options.stepLeaseMs ?? 30_000 },
   };
-  return { core: new Core(deps), deps, store, jobs, chat, clock, lines, close: () => store.close() };
+  return { core: new Core(deps), deps, store, jobs, chat, clock, lines, audit, close: () => store.close() };
 }
 
 export const SECRETARIAT = { platform: 'slack' as const, userId: 'U0SEC00001', name: '事務局 担当A' };
@@ -176,3 +197,67 @@ export const ISSUE_INPUT: AdvisoryInput = {
   category: 'vulnerability',
   targets: { allMembers: false, observers: false, groups: [], members: ['jma', 'jda'] },
 };
+
+/** A fresh copy of the example directory's validated file, to change before building a fixture on it. */
+export async function exampleDirectoryFile(): Promise<DirectoryFile> {
+  return loadDirectoryFile('config/members.example.yaml');
+}
+
+/**
+ * The example directory with one organisation's contacts replaced: `count` contacts in call order,
+ * each with a Slack user id unless `slackIds` says otherwise (false: none has one; an array: per contact).
+ * Validated by the directory schema, as a file an operator wrote would be.
+ */
+export async function directoryWithContacts(memberId: string, count: number, slackIds: boolean | boolean[] = true): Promise<DirectoryFile> {
+  const file = structuredClone(await exampleDirectoryFile()) as DirectoryFile;
+  const org = file.organisations.find((o) => o.id === memberId);
+  if (!org) throw new Error(`no organisation ${memberId} in the example directory`);
+  org.contacts = Array.from({ length: count }, (_, i): Contact => {
+    const n = String(i + 1).padStart(2, '0');
+    const hasId = Array.isArray(slackIds) ? slackIds[i] === true : slackIds;
+    return { name: `連絡先 ${n}`, phone: `+81-3-5555-09${n}`, order: i + 1, ...(hasId ? { slackUserId: `U0C${memberId.toUpperCase()}${n}` } : {}) };
+  });
+  return DirectoryFile.parse(file);
+}
+
+/** The Slack user id directoryWithContacts gives a member's contact (1-based). */
+export function contactSlackId(memberId: string, n: number): string {
+  return `U0C${memberId.toUpperCase()}${String(n).padStart(2, '0')}`;
+}
+
+/**
+ * Makes the next `parties` calls of `obj[method]` wait for one another before any of them runs, so
+ * that every caller decided from the same stored version: a real race, the same on every run. Later
+ * calls run straight through. `results` are what the raced calls returned, in the order they ran.
+ */
+export function raceNext<T extends object, K extends keyof T & string>(obj: T, method: K, parties = 2): { results: unknown[]; arrived: Promise<void> } {
+  const original = obj[method] as unknown as (...args: unknown[]) => Promise<unknown>;
+  const waiting: (() => void)[] = [];
+  const results: unknown[] = [];
+  let all!: () => void;
+  const arrived = new Promise<void>((resolve) => (all = resolve));
+  (obj as Record<string, unknown>)[method] = async (...args: unknown[]) => {
+    if (waiting.length >= parties) return original.apply(obj, args);
+    await new Promise<void>((resolve) => {
+      waiting.push(resolve);
+      if (waiting.length === parties) {
+        all();
+        for (const go of waiting) go();
+      }
+    });
+    const result = await original.apply(obj, args);
+    results.push(result);
+    return result;
+  };
+  return { results, arrived };
+}
+
+/**
+ * A permanent refusal as an adapter reports it, with the platform's code and the core's reason the
+ * same word (`not_in_channel`, `archived`, …), so a record reads the same whichever of the two it keeps.
+ */
+export function refusal(code: string): ChatError {
+  const err = new ChatError('permanent', code);
+  Object.defineProperty(err, 'reason', { value: code, enumerable: true });
+  return err;
+}
