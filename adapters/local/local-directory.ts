@@ -29,7 +29,7 @@ const localChannel = (id: string) => ({ platform: 'local' as const, workspace: L
  * them was, so a TLP:AMBER+STRICT refusal still shows); an organisation with no channel keeps none
  * (it is reached by phone only, as in the real sector). The secretariat and on-call channels become
  * `secretariat` and `oncall`; their users `sec-<n>` and `oncall-<n>`; every contact a member-staff
- * user `<orgId>-<n>` in call order, recorded as the contact's localUserId.
+ * user `<orgId>-<n>` in call order, recorded as the contact's `chat.local` identity.
  */
 export function localWorkspace(file: DirectoryFile): LocalWorkspaceDirectory {
   const users: LocalUser[] = [];
@@ -59,10 +59,10 @@ export function localWorkspace(file: DirectoryFile): LocalWorkspaceDirectory {
     [...org.contacts]
       .sort((a, b) => a.order - b.order)
       .forEach((c, i) => localIds.set(c, `${org.id}-${i + 1}`));
-    const contacts = org.contacts.map((c) => ({ ...c, localUserId: localIds.get(c) as string }));
+    const contacts = org.contacts.map((c) => ({ ...c, chat: { ...c.chat, local: localIds.get(c) as string } }));
     const orgUsers: LocalUser[] = [...contacts]
       .sort((a, b) => a.order - b.order)
-      .map((c) => ({ id: c.localUserId, name: c.name, role: 'member' as const, orgId: org.id, orgName: org.name }));
+      .map((c) => ({ id: c.chat.local, name: c.name, role: 'member' as const, orgId: org.id, orgName: org.name }));
     users.push(...orgUsers);
 
     if (org.channels.length === 0) return { ...org, contacts, channels: [] };

@@ -34,17 +34,25 @@ export const Contact = z.strictObject({
   email: z.email().optional(),
   /** Call order: 1 first. */
   order: z.number().int().min(1),
-  /** Chat identities, for mentions and TLP:RED direct messages. */
-  slackUserId: z.string().regex(/^[UW][A-Z0-9]+$/, 'a Slack user id such as U0123ABCD').optional(),
-  teamsUserId: z.string().min(1).optional(),
-  /** The local browser workspace's user id (set by the local workspace, not usually by hand). */
-  localUserId: z.string().min(1).optional(),
+  /**
+   * The contact's identity on each chat platform, for mentions and TLP:RED direct messages:
+   * `chat: { slack: U0123ABCD, teams: <Entra object id> }`. A platform is one key: adding a platform
+   * adds a key, not a field. (The local workspace fills in `local` itself.)
+   */
+  chat: z.partialRecord(Platform, z.string().trim().min(1)).optional(),
+  /** Replaced by `chat`; kept only to say so clearly (see DEPRECATED_IDENTITY_KEYS). */
+  slackUserId: z.unknown().optional(),
+  teamsUserId: z.unknown().optional(),
+  localUserId: z.unknown().optional(),
 });
-export type Contact = z.infer<typeof Contact>;
+export type Contact = Omit<z.infer<typeof Contact>, 'slackUserId' | 'teamsUserId' | 'localUserId'>;
+
+/** Keys of earlier releases, and the platform each one's identity now goes under in `chat`. */
+export const DEPRECATED_IDENTITY_KEYS = { slackUserId: 'slack', teamsUserId: 'teams', localUserId: 'local' } as const;
 
 /** The contact's identity on a chat platform, for mentions and TLP:RED direct messages. */
-export function contactUserId(contact: Contact, platform: 'slack' | 'teams' | 'local'): string | undefined {
-  return platform === 'slack' ? contact.slackUserId : platform === 'teams' ? contact.teamsUserId : contact.localUserId;
+export function contactUserId(contact: Pick<Contact, 'chat'>, platform: Platform): string | undefined {
+  return contact.chat?.[platform];
 }
 
 export const Organisation = z.strictObject({
@@ -160,6 +168,14 @@ function crossCheck(d: unknown, ctx: IssueSink): void {
     });
     const orders = new Set<number>();
     items(o, 'contacts').forEach((c, j) => {
+      for (const [old, platform] of Object.entries(DEPRECATED_IDENTITY_KEYS)) {
+        if (c[old] === undefined) continue;
+        ctx.addIssue({
+          code: 'custom',
+          path: ['organisations', i, 'contacts', j, old],
+          message: `${old} は chat: { ${platform}: … } に置き換わりました / ${old} is replaced by chat: { ${platform}: ${JSON.stringify(c[old])} }`,
+        });
+      }
       if (typeof c.order !== 'number') return;
       if (orders.has(c.order)) {
         ctx.addIssue({ code: 'custom', path: ['organisations', i, 'contacts', j, 'order'], message: `order ${c.order} used twice` });

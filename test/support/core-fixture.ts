@@ -215,7 +215,7 @@ export async function directoryWithContacts(memberId: string, count: number, sla
   org.contacts = Array.from({ length: count }, (_, i): Contact => {
     const n = String(i + 1).padStart(2, '0');
     const hasId = Array.isArray(slackIds) ? slackIds[i] === true : slackIds;
-    return { name: `連絡先 ${n}`, phone: `+81-3-5555-09${n}`, order: i + 1, ...(hasId ? { slackUserId: `U0C${memberId.toUpperCase()}${n}` } : {}) };
+    return { name: `連絡先 ${n}`, phone: `+81-3-5555-09${n}`, order: i + 1, ...(hasId ? { chat: { slack: `U0C${memberId.toUpperCase()}${n}` } } : {}) };
   });
   return DirectoryFile.parse(file);
 }

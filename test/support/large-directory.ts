@@ -11,7 +11,7 @@ export function largeDirectory(organisations: number): unknown {
       kind: 'member',
       channels: [{ platform: 'slack', workspace: 'T0CEPTOAR0', id: `C0LG${n}`, sharedOutside: false }],
       contacts: [
-        { name: `担当者${n}`, phone: `+81-3-5555-${n}`, order: 1, slackUserId: `U0LG${n}` },
+        { name: `担当者${n}`, phone: `+81-3-5555-${n}`, order: 1, chat: { slack: `U0LG${n}` } },
       ],
     };
   });

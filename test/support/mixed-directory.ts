@@ -20,7 +20,7 @@ export const TEAMS = {
 interface Org {
   id: string;
   channels: unknown[];
-  contacts: { teamsUserId?: string; slackUserId?: string }[];
+  contacts: { chat?: { slack?: string; teams?: string } }[];
 }
 
 export async function writeMixedDirectory(path: string): Promise<string> {
@@ -38,8 +38,8 @@ export async function writeMixedDirectory(path: string): Promise<string> {
       const t = TEAMS[org.id];
       org.channels = [{ platform: 'teams', workspace: TENANT, team: t.team, id: t.channel, sharedOutside: false }];
       org.contacts = org.contacts.map((c, i) => {
-        const { slackUserId: _drop, ...rest } = c;
-        return i === 0 && org.id === 'jda' ? { ...rest, teamsUserId: TEAMS_JDA_CONTACT } : rest;
+        const { chat: _drop, ...rest } = c;
+        return i === 0 && org.id === 'jda' ? { ...rest, chat: { teams: TEAMS_JDA_CONTACT } } : rest;
       });
     }
   }

@@ -36,9 +36,9 @@ describe('localWorkspace', () => {
     expect(ws.channels.find((c) => c.id === 'member-jma')?.sharedOutside).toBeUndefined();
   });
 
-  it('gives every contact a member-staff user and records it as localUserId', () => {
+  it('gives every contact a member-staff user and records it as its local identity (chat.local)', () => {
     const jma = ws.file.organisations.find((o) => o.id === 'jma');
-    expect(jma?.contacts.map((c) => [c.name, c.localUserId])).toEqual([
+    expect(jma?.contacts.map((c) => [c.name, c.chat?.local])).toEqual([
       ['佐藤 健一', 'jma-1'],
       ['鈴木 美咲', 'jma-2'],
     ]);
@@ -53,7 +53,7 @@ describe('localWorkspace', () => {
     });
     expect(ws.channels.find((c) => c.id === 'member-jma')?.members).toEqual(['jma-1', 'jma-2']);
     // The original identities are untouched: only the local one is added.
-    expect(jma?.contacts[0]?.slackUserId).toBe('U0JMA00001');
+    expect(jma?.contacts[0]?.chat?.slack).toBe('U0JMA00001');
   });
 
   it('turns the secretariat and on-call into local users and channels', () => {
@@ -87,7 +87,7 @@ describe('localWorkspace', () => {
     ];
     org.channels = [];
     const out = localWorkspace(file);
-    expect(out.file.organisations[0]?.contacts.map((c) => [c.name, c.localUserId])).toEqual([
+    expect(out.file.organisations[0]?.contacts.map((c) => [c.name, c.chat?.local])).toEqual([
       ['second', `${org.id}-2`],
       ['first', `${org.id}-1`],
     ]);

@@ -186,6 +186,6 @@ describe('contactsInOrder', () => {
     const dir = await loadDirectory(EXAMPLE);
     const contacts = dir.contactsInOrder('jma');
     expect(contacts.map((c) => c.order)).toEqual([1, 2]);
-    expect(contacts[0]?.slackUserId).toBe('U0JMA00001');
+    expect(contacts[0]?.chat).toEqual({ slack: 'U0JMA00001' });
   });
 });

@@ -116,6 +116,25 @@ describe('parseDirectory', () => {
     expect(dir.isOncall({ platform: 'slack', userId: 'U0SEC1' })).toBe(false);
   });
 
+  it('reads a contact\'s chat identities as one map by platform', () => {
+    const dir = parseDirectory(VALID.replace('        order: 1\n', '        order: 1\n        chat: { slack: U0YAMADA, teams: 00000000-0000-0000-0000-0000000000aa }\n'), 'chat.yaml');
+    expect(dir.contactsInOrder('alpha')[0]?.chat).toEqual({ slack: 'U0YAMADA', teams: '00000000-0000-0000-0000-0000000000aa' });
+    const unknown = caught(() => parseDirectory(VALID.replace('        order: 1\n', '        order: 1\n        chat: { line: U1 }\n'), 'chat.yaml'));
+    expect(isBotError(unknown, 'DIRECTORY.INVALID')).toBe(true);
+  });
+
+  it('refuses the identity keys of earlier releases, saying what to write instead, on their line', () => {
+    const old = VALID.replace('        order: 1\n', '        order: 1\n        slackUserId: U0YAMADA\n        teamsUserId: aad-1\n');
+    const err = caught(() => parseDirectory(old, 'old.yaml'));
+    const problems = err instanceof DirectoryError ? err.problems : [];
+    expect(problems.map((p) => [p.path, p.line])).toEqual([
+      ['organisations[0].contacts[0].slackUserId', lineOf(old, 'slackUserId')],
+      ['organisations[0].contacts[0].teamsUserId', lineOf(old, 'teamsUserId')],
+    ]);
+    expect(problems[0]?.message).toContain('chat: { slack: "U0YAMADA" }');
+    expect(problems[1]?.message).toContain('chat: { teams: "aad-1" }');
+  });
+
   describe('a file with several mistakes', () => {
     const BAD = `sector:
   id: test
