@@ -38,7 +38,8 @@ export function renderTeamsMessage(message: OutboundView): TeamsMessage {
     case 'reminder': {
       const v = message.view;
       const text = fallback(v.tlp, v.drill, `⏰ ${both(CT.reminderHeading)}: ${v.advisoryId} ${v.title}`);
-      return { text, card: reminderCard(v).card };
+      // The directory's names inside the mentions: Teams shows the mention's text, not the person's profile name.
+      return { text, card: reminderCard(v, (id) => v.mentionNames?.[id]).card };
     }
     case 'phone_task': {
       const v = message.view;

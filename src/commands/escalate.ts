@@ -122,10 +122,12 @@ async function remind(deps: CoreDeps, advisory: Advisory, delivery: Delivery, re
   // Nothing was posted (failed or not yet): there is no message to point at; the phone step follows.
   if (delivery.messages.length === 0) return 'skipped';
   const platform = delivery.channel.platform;
-  const mention = deps.directory
+  const mentioned = deps.directory
     .contactsInOrder(delivery.memberId)
-    .map((c) => contactUserId(c, platform))
-    .filter((id): id is string => Boolean(id));
+    .map((c) => ({ id: contactUserId(c, platform), name: c.name }))
+    .filter((c): c is { id: string; name: string } => Boolean(c.id));
+  const mention = mentioned.map((c) => c.id);
+  const mentionNames = Object.fromEntries(mentioned.map((c) => [c.id, c.name]));
   const view: OutboundView = {
     kind: 'reminder',
     view: {
@@ -137,6 +139,7 @@ async function remind(deps: CoreDeps, advisory: Advisory, delivery: Delivery, re
       ackDeadline: advisory.ackDeadline,
       memberName: deps.directory.memberName(delivery.memberId),
       mention,
+      mentionNames,
     },
   };
   const since = new Date(new Date(advisory.issuedAt).getTime() - LOOKBACK_MS);

@@ -117,6 +117,11 @@ function items(value: unknown, key: string): Record<string, unknown>[] {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
+/** A channel of a team (as opposed to a group chat or a 1:1 chat), by the form of its conversation id. */
+function isTeamsTeamChannel(id: string | undefined): boolean {
+  return id !== undefined && /@thread\.(tacv2|skype)$/.test(id);
+}
+
 function crossCheck(d: unknown, ctx: IssueSink): void {
   const orgs = items(d, 'organisations');
   const orgIds = new Set<string>();
@@ -162,8 +167,9 @@ function crossCheck(d: unknown, ctx: IssueSink): void {
         ctx.addIssue({ code: 'custom', path, message: 'this is the secretariat or on-call channel, not a member channel' });
       }
       if (owner === undefined) channels.set(key, str(o.id) ?? `organisations[${i}]`);
-      if (c.platform === 'teams' && !c.team) {
-        ctx.addIssue({ code: 'custom', path: ['organisations', i, 'channels', j, 'team'], message: 'a Teams channel needs its team id' });
+      // A team's channel (19:…@thread.tacv2) needs its team; a group or 1:1 chat has none.
+      if (c.platform === 'teams' && !c.team && isTeamsTeamChannel(str(c.id))) {
+        ctx.addIssue({ code: 'custom', path: ['organisations', i, 'channels', j, 'team'], message: 'a Teams channel needs its team id (chats do not)' });
       }
     });
     const orders = new Set<number>();

@@ -66,6 +66,8 @@ export interface ReminderView {
   memberName: LocalisedName;
   /** Platform user ids of the member's contacts to mention: ids from the directory, never user text. */
   mention: string[];
+  /** The directory's name for each mentioned id (Teams shows it inside the mention; Slack resolves ids itself). */
+  mentionNames?: Record<string, string> | undefined;
 }
 
 export interface PhoneContactView {

@@ -368,6 +368,17 @@ describe('reminderCard', () => {
     expect(entities[0]?.mentioned).toEqual({ id: '29:aaa', name: '山田 b 太郎 b' });
   });
 
+  it('renders a reminder with the directory\'s names inside the mentions, not the raw ids', () => {
+    const out = renderTeamsMessage({
+      kind: 'reminder',
+      view: reminder({ mention: ['29:aaa', '29:bbb'], mentionNames: { '29:aaa': '佐藤 健一', '29:bbb': '鈴木 美咲' } }),
+    });
+    const json = JSON.stringify(out.card);
+    expect(json).toContain('<at>佐藤 健一</at>');
+    expect(json).toContain('<at>鈴木 美咲</at>');
+    expect(json).not.toContain('<at>29:aaa</at>');
+  });
+
   it('has no mention line and no entities when there is nobody to mention', () => {
     const { card, entities } = reminderCard(reminder({ mention: ['not an id'] }));
     expect(entities).toEqual([]);

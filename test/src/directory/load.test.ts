@@ -123,6 +123,18 @@ describe('parseDirectory', () => {
     expect(isBotError(unknown, 'DIRECTORY.INVALID')).toBe(true);
   });
 
+  it('needs a team for a Teams team channel, but not for a group or 1:1 chat', () => {
+    const teams = (id: string, team = '') =>
+      VALID.replace('      - { platform: slack, workspace: T0TEST, id: C0ALPHA }', `      - { platform: teams, workspace: tenant-1, id: "${id}"${team ? `, team: "${team}"` : ''} }`);
+    for (const chat of ['19:abc@thread.v2', '19:abc_def@unq.gbl.spaces', 'a:1xyz']) {
+      expect(parseDirectory(teams(chat), 'chat.yaml').organisation('alpha')?.channels[0]?.id).toBe(chat);
+    }
+    expect(parseDirectory(teams('19:abc@thread.tacv2', '19:team@thread.tacv2'), 't.yaml').organisation('alpha')?.channels[0]?.team).toBe('19:team@thread.tacv2');
+    const err = caught(() => parseDirectory(teams('19:abc@thread.tacv2'), 'noteam.yaml'));
+    const problems = err instanceof DirectoryError ? err.problems : [];
+    expect(problems.map((p) => p.path)).toEqual(['organisations[0].channels[0].team']);
+  });
+
   it('refuses the identity keys of earlier releases, saying what to write instead, on their line', () => {
     const old = VALID.replace('        order: 1\n', '        order: 1\n        slackUserId: U0YAMADA\n        teamsUserId: aad-1\n');
     const err = caught(() => parseDirectory(old, 'old.yaml'));
