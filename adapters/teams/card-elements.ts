@@ -37,6 +37,8 @@ export type AdaptiveCard = {
   body: CardElement[];
   actions?: CardAction[];
   msteams: { width: 'Full'; entities?: MentionEntity[] };
+  /** Plain text a client that cannot show the card shows instead (and screen readers announce). */
+  fallbackText?: string;
 };
 
 export const CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';

@@ -1,10 +1,11 @@
 /**
  * Making user-typed text inert in Adaptive Card TextBlocks (and Fact titles and values).
  *
- * Teams renders a Markdown subset there: **bold**, _italic_, lists, [text](url) links whose visible text
- * can hide the address, and `<at>name</at>` mentions (live when the card's msteams.entities names them).
- * escapeCardText backslash-escapes every Markdown special character, so user text shows exactly as typed
- * and never becomes a link, emphasis, a list, a heading, a quote or a table.
+ * Teams renders the Adaptive Card Markdown subset there, and only that: **bold** and _italic_, bulleted
+ * ("- ", "* ") and numbered ("1. ") lists at the start of a line, [text](url) links whose visible text can
+ * hide the address, and `<at>name</at>` mentions (live when the card's msteams.entities names them).
+ * escapeCardText escapes exactly those, so user text shows as typed: escaping every CommonMark character
+ * (ADV\-2026\-0001) made some Teams mobile clients show the backslashes.
  *
  * JSON injection (a title such as `"}],"actions":[…`) is impossible by construction: cards are built as
  * plain objects and serialised by JSON.stringify (botbuilder does it when it sends the activity), never
@@ -15,27 +16,32 @@
  * must NOT be escaped: the backslashes would show.
  */
 
-/** Backslash-escaped: every ASCII punctuation character Markdown (CommonMark) gives a meaning. */
-const MARKDOWN_SPECIAL = /[\\*_~`[\]()#+\-.!|<>&]/g;
-/** An escaped "<" that would start `<at>` or `</at>` (any case, any spacing). */
-const ESCAPED_AT_TAG = /\\<(?=\s*\/?\s*at)/gi;
+/** Meaningful anywhere in a line: emphasis, a link's brackets, and the escape character itself. */
+const INLINE_SPECIAL = /[\\*_[\]]/g;
+/** A list marker at the start of a line ("- item", "+ item", "1. item", "2) item"); "* " is caught above. */
+const LIST_MARKER = /^([ \t]*)(?:([-+])|(\d+)([.)]))(?=[ \t]|$)/gm;
+/** "<" that would start `<at>` or `</at>` (any case, any spacing). */
+const AT_TAG = /<(?=\s*\/?\s*at)/gi;
 /** Invisible; between "<" and "at" it makes sure no Teams client reads the text as mention markup. */
 const WORD_JOINER = '\u2060';
 const NBSP = '\u00a0';
 
 /**
- * Escape text for a TextBlock / Fact. Besides the backslash escapes:
+ * Escape text for a TextBlock / Fact:
+ * - emphasis, link brackets and backslashes get a backslash; a list marker at the start of a line too;
  * - `<at>` / `</at>` get an invisible word joiner after the "<", so they are never mention markup;
  * - each line break becomes a paragraph break (Teams joins lines separated by a single "\n"), so the
  *   body keeps its lines;
- * - indentation at the start of a line becomes non-breaking spaces, so four spaces do not start a code
- *   block (where the escapes would show).
+ * - indentation at the start of a line becomes non-breaking spaces, so it never starts a nested list.
  */
 export function escapeCardText(text: string): string {
   return text
     .replace(/\r\n?/g, '\n')
-    .replace(MARKDOWN_SPECIAL, (c) => `\\${c}`)
-    .replace(ESCAPED_AT_TAG, `\\<${WORD_JOINER}`)
+    .replace(INLINE_SPECIAL, (c) => `\\${c}`)
+    .replace(LIST_MARKER, (_m, indent: string, bullet: string | undefined, digits: string | undefined, dot: string | undefined) =>
+      bullet !== undefined ? `${indent}\\${bullet}` : `${indent}${digits}\\${dot}`,
+    )
+    .replace(AT_TAG, `<${WORD_JOINER}`)
     .replace(/^[ \t]+/gm, (ws) => ws.replace(/\t/g, '    ').replace(/ /g, NBSP))
     .replace(/\n/g, '\n\n');
 }

@@ -1,5 +1,5 @@
 import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
-import { MessageFactory, type TurnContext } from 'botbuilder';
+import { MessageFactory, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
 import type { BotApp } from './bot-app.js';
 import express, { type Application as Express, type Request, type Response } from 'express';
 import type { Core } from '../../src/core.js';
@@ -19,8 +19,19 @@ export interface TeamsAdapterOptions {
   log: Logger;
 }
 
+/**
+ * teams-ai's adapter, with CloudAdapter's own request handling opened up: its public process() prints
+ * the stack trace of every refused request to the console, so /api/messages answers with its own code.
+ */
+export class BotAdapter extends TeamsAdapter {
+  /** Authenticate the activity (JWT) and run the turn; the invoke's answer, if any. Throws AuthenticationError. */
+  handle(authorization: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    return this.processActivity(authorization, activity, logic);
+  }
+}
+
 export interface TeamsApp {
-  adapter: TeamsAdapter;
+  adapter: BotAdapter;
   /** '' when running unauthenticated. */
   appId: string;
 }
@@ -37,13 +48,13 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsApp {
     throw new Error('Teams needs MICROSOFT_APP_ID (or TEAMS_ALLOW_UNAUTHENTICATED=on for local development)');
   }
   const adapter = opts.appId
-    ? new TeamsAdapter({
+    ? new BotAdapter({
         MicrosoftAppId: opts.appId,
         MicrosoftAppPassword: opts.password,
         MicrosoftAppTenantId: opts.tenantId,
         MicrosoftAppType: opts.appType,
       })
-    : new TeamsAdapter({});
+    : new BotAdapter({});
   if (!opts.appId) {
     log.warn(
       '!!! Teams endpoint /api/messages is running WITHOUT AUTHENTICATION (TEAMS_ALLOW_UNAUTHENTICATED=on). ' +
@@ -79,15 +90,57 @@ export function mountTeamsApp(opts: TeamsApp & { http: Express; core: Core; log:
   registerTeamsCardActions(app, opts.core, log);
   registerTeamsSearch(app, opts.core, log);
 
+  // What CloudAdapter.process does, with our own answers: it prints every refused request's stack trace to
+  // the console; here a refusal is one pino line (and an outsider probing the endpoint is not an incident).
   opts.http.post('/api/messages', express.json({ limit: '1mb' }), async (req: Request, res: Response) => {
-    // botbuilder answers 401 itself when the JWT is missing or invalid, before any handler runs.
-    await adapter.process(req, res, async (context) => {
-      await app.run(context);
-    });
+    const activity = parseActivity(req.body);
+    if (!activity) {
+      log.warn({ ip: req.ip }, 'Teams request without an activity refused');
+      res.status(400).end();
+      return;
+    }
+    const authorization = typeof req.headers.authorization === 'string' ? req.headers.authorization : '';
+    try {
+      // Validates the Bot Framework / Entra ID JWT (when an app id is configured) before any handler runs.
+      const invoke = await adapter.handle(authorization, activity, async (context) => {
+        await app.run(context);
+      });
+      res.status(invoke?.status ?? 200);
+      if (invoke?.body !== undefined) res.send(invoke.body);
+      res.end();
+    } catch (err) {
+      if (isAuthenticationError(err)) {
+        log.warn({ ip: req.ip, type: activity.type, reason: err instanceof Error ? err.message : String(err) }, 'Teams request refused: not authenticated');
+        res.status(401).end();
+        return;
+      }
+      log.error({ err, type: activity.type }, 'Teams request failed');
+      res.status(500).end();
+    }
   });
   log.info({ endpoint: '/api/messages', authenticated: Boolean(opts.appId) }, 'Teams adapter ready');
 }
 
+
+/** The request body as an activity, with its times as Dates (as botbuilder's own validator does), or null. */
+function parseActivity(body: unknown): Activity | null {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return null;
+  const a = body as Record<string, unknown>;
+  if (typeof a['type'] !== 'string' || a['type'] === '') return null;
+  for (const key of ['timestamp', 'expiration', 'localTimestamp'] as const) {
+    const v = a[key];
+    if (typeof v === 'string') {
+      a[`raw${key[0]!.toUpperCase()}${key.slice(1)}`] = v;
+      a[key] = new Date(v);
+    }
+  }
+  return a as unknown as Activity;
+}
+
+/** botframework-connector's AuthenticationError, by name (a second copy of the package must not matter). */
+function isAuthenticationError(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'AuthenticationError' || err.constructor.name === 'AuthenticationError');
+}
 
 /** Entra ID endpoints and the Bot Connector's scope, as botframework-connector's AuthenticationConstants name them. */
 const LOGIN_URL_PREFIX = 'https://login.microsoftonline.com/';

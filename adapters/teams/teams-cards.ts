@@ -28,8 +28,16 @@ export interface TeamsMessage {
   entities?: MentionEntity[];
 }
 
-/** Everything the chat port posts, by kind: the one render dependency of the Teams chat port (TeamsRender). */
+/**
+ * Everything the chat port posts, by kind: the one render dependency of the Teams chat port (TeamsRender).
+ * The card carries its summary as fallbackText too, for clients that cannot show it.
+ */
 export function renderTeamsMessage(message: OutboundView): TeamsMessage {
+  const m = renderKind(message);
+  return { ...m, card: { ...m.card, fallbackText: m.text } };
+}
+
+function renderKind(message: OutboundView): TeamsMessage {
   switch (message.kind) {
     case 'advisory': {
       const v = message.view;

@@ -7,9 +7,10 @@ import { parseAdvisoryForm } from './advisory-form-parse.js';
 import { oncallListCard, statusCard } from './status-cards.js';
 import { actorOf } from './teams-edge.js';
 import { teamsErrorText } from './teams-reply.js';
-import { HELP_TEXT, FORM_TITLE, issuedText } from './teams-text.js';
-import { issuedPendingText } from '../../src/i18n/chat-text.js';
-import { stacked } from '../../src/i18n/text.js';
+import { HELP_TEXT, FORM_TITLE, issuedText, TT } from './teams-text.js';
+import { CT, issuedPendingText } from '../../src/i18n/chat-text.js';
+import { openTasksText } from '../../src/i18n/phone-text.js';
+import { both, stacked } from '../../src/i18n/text.js';
 
 export const FORM_VERB = 'advisory_form';
 export const ISSUE_VERB = 'advisory_issue';
@@ -29,17 +30,24 @@ export function registerTeamsCommands(app: BotApp, core: Core, log: Logger): voi
         case 'new':
           await core.openAdvisoryForm(actor);
           // A message cannot open a dialog by itself: the button does (task/fetch).
-          await context.sendActivity({ attachments: [cardAttachment(openFormCard(FORM_VERB))] });
+          await context.sendActivity({ summary: stacked(TT.openFormIntro), attachments: [cardAttachment(openFormCard(FORM_VERB))] });
           return;
         case 'status':
           if (!arg) {
             await context.sendActivity(MessageFactory.text(HELP_TEXT));
             return;
           }
-          await context.sendActivity({ attachments: [cardAttachment(statusCard(await core.statusOf(actor, arg)))] });
+          {
+            const status = await core.statusOf(actor, arg);
+            // The notification and the chat list show the summary; a card alone shows as "Card".
+            await context.sendActivity({ summary: `📊 ${status.advisoryId} ${status.title}`, attachments: [cardAttachment(statusCard(status))] });
+          }
           return;
         case 'oncall':
-          await context.sendActivity({ attachments: [cardAttachment(oncallListCard(await core.oncallList(actor)))] });
+          {
+            const list = await core.oncallList(actor);
+            await context.sendActivity({ summary: `📞 ${both(CT.oncallTitle)} (${both(openTasksText(list.tasks.length))})`, attachments: [cardAttachment(oncallListCard(list))] });
+          }
           return;
         default:
           await context.sendActivity(MessageFactory.text(HELP_TEXT));

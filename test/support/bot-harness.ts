@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { startBot, type RunningBot } from '../../src/main.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger, type Logger } from '../../src/log.js';
 import type { Clock } from '../../src/clock.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack.js';
 import { SlackSender } from './slack-requests.js';
@@ -34,7 +34,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { env?: Record<string, string>; clock?: Clock; teams?: boolean } = {}): Promise<Harness> {
+export async function startHarness(options: { env?: Record<string, string>; clock?: Clock; teams?: boolean; log?: Logger } = {}): Promise<Harness> {
   const fake = await startFakeSlack();
   const dataDir = await mkdtemp(join(tmpdir(), 'ceptoar-test-'));
   const prefix = `t-${randomUUID().slice(0, 8)}`;
@@ -59,7 +59,7 @@ export async function startHarness(options: { env?: Record<string, string>; cloc
   const start = () =>
     startBot({
       env,
-      log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+      log: options.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
       ...(options.clock ? { clock: options.clock } : {}),
     });
   const bot = await start();

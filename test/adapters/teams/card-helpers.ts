@@ -1,28 +1,33 @@
 import { expect } from 'vitest';
 
-/** What escapeCardText escapes. */
-const SPECIAL = new Set('\\*_~`[]()#+-.!|<>&');
+/** What Teams' card Markdown acts on anywhere in a line, and what may follow our backslash. */
+const INLINE = new Set('\\*_[]');
+const ESCAPED = new Set('\\*_[]-+.)');
 
 /** The text as a reader sees it: the inverse of escapeCardText (line breaks, escapes, word joiners, indentation). */
 export function unescapeCardText(text: string): string {
   return text
     .replace(/\n\n/g, '\n')
     .replace(/^\u00a0+/gm, (ws) => ' '.repeat(ws.length))
-    .replace(/\\([\\*_~`[\]()#+\-.!|<>&])/g, '$1')
+    .replace(/\\([\\*_[\]\-+.)])/g, '$1')
     .replace(/<\u2060/g, '<');
 }
 
-/** Every Markdown special character in `text` is backslash-escaped, and no mention markup is left. */
+/**
+ * Nothing in `text` is Markdown Teams would act on: every emphasis mark, link bracket and backslash is
+ * escaped, no line starts with a list marker, and no mention markup is left.
+ */
 export function assertInert(text: string): void {
   for (let i = 0; i < text.length; i += 1) {
     const c = text[i] as string;
     if (c === '\\') {
-      expect(SPECIAL.has(text[i + 1] ?? ''), `dangling backslash at ${i} in ${JSON.stringify(text)}`).toBe(true);
+      expect(ESCAPED.has(text[i + 1] ?? ''), `dangling backslash at ${i} in ${JSON.stringify(text)}`).toBe(true);
       i += 1;
     } else {
-      expect(SPECIAL.has(c), `unescaped ${c} at ${i} in ${JSON.stringify(text)}`).toBe(false);
+      expect(INLINE.has(c), `unescaped ${c} at ${i} in ${JSON.stringify(text)}`).toBe(false);
     }
   }
+  for (const line of text.split('\n')) expect(line, `list marker in ${JSON.stringify(line)}`).not.toMatch(/^[\s\u00a0]*(?:[-+*]|\d+[.)])(?:[ \t]|$)/);
   expect(text.toLowerCase()).not.toMatch(/<\s*\/?\s*at/);
 }
 

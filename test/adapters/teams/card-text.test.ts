@@ -3,22 +3,26 @@ import { escapeCardText, SUMMARY_MAX, summaryText, truncate } from '../../../ada
 import { assertInert, unescapeCardText } from './card-helpers.js';
 
 describe('escapeCardText', () => {
-  it('turns a Markdown link into literal text', () => {
+  it('turns a Markdown link into literal text (its brackets are escaped)', () => {
     const out = escapeCardText('[銀行](https://evil.example/login)');
-    expect(out).toBe('\\[銀行\\]\\(https://evil\\.example/login\\)');
+    expect(out).toBe('\\[銀行\\](https://evil.example/login)');
     assertInert(out);
   });
 
-  it('escapes emphasis, strikethrough and code', () => {
-    const out = escapeCardText('**bold** _italic_ ~~gone~~ `code`');
-    expect(out).toBe('\\*\\*bold\\*\\* \\_italic\\_ \\~\\~gone\\~\\~ \\`code\\`');
+  it('escapes emphasis, and leaves what Teams cards do not interpret alone', () => {
+    const out = escapeCardText('**bold** _italic_ ~~gone~~ `code` # no heading > no quote | no table');
+    expect(out).toBe('\\*\\*bold\\*\\* \\_italic\\_ ~~gone~~ `code` # no heading > no quote | no table');
     assertInert(out);
   });
 
-  it('escapes list markers, headings, quotes, tables and images at the start of a line', () => {
-    const out = escapeCardText('- item\n+ item\n* item\n1. one\n2) two\n# heading\n> quote\n| a | b |\n![img](https://evil.example/x.png)');
-    // Each marker is escaped: the first character, or the "." / ")" after a number.
-    for (const line of out.split('\n\n')) expect(line).toMatch(/^(\\[-+*#>|!]|\d+\\[.)])/);
+  it('shows ids, versions and scores without backslashes (some Teams mobile clients show them)', () => {
+    const text = 'ADV-2026-0001 CVE-2026-12345 (CVSS 9.8) v1.2.3 R&D 3-5 営業日 https://example.jp/a-b.html';
+    expect(escapeCardText(text)).toBe(text);
+  });
+
+  it('escapes list markers at the start of a line, and only there', () => {
+    const out = escapeCardText('- item\n+ item\n* item\n1. one\n2) two\n  - nested\na - b 1. c');
+    expect(out.split('\n\n')).toEqual(['\\- item', '\\+ item', '\\* item', '1\\. one', '2\\) two', '\u00a0\u00a0\\- nested', 'a - b 1. c']);
     assertInert(out);
   });
 
@@ -26,7 +30,7 @@ describe('escapeCardText', () => {
     for (const input of ['<at>Secretariat</at>', '<AT>boss</AT>', '< at >x</ at>', 'hi <at>everyone</at>!']) {
       const out = escapeCardText(input);
       expect(out.toLowerCase()).not.toMatch(/<\s*\/?\s*at/);
-      expect(out).toContain('\\<\u2060');
+      expect(out).toContain('<\u2060');
       assertInert(out);
       expect(unescapeCardText(out)).toBe(input);
     }
@@ -37,7 +41,7 @@ describe('escapeCardText', () => {
     expect(escapeCardText('a\r\nb\rc')).toBe('a\n\nb\n\nc');
   });
 
-  it('keeps indentation as non-breaking spaces, so it never becomes a code block', () => {
+  it('keeps indentation as non-breaking spaces, so it never starts a nested list', () => {
     const out = escapeCardText('手順:\n    1. 更新する\n\tb');
     expect(out).toBe('手順:\n\n\u00a0\u00a0\u00a0\u00a01\\. 更新する\n\n\u00a0\u00a0\u00a0\u00a0b');
   });

@@ -248,7 +248,7 @@ describe('every card', () => {
     const label = markdownTexts(advisoryCard(advisory({ tlp: 'TLP:RED' })).body[0])[0];
     expect(label).toBe('🟥 **TLP:RED** — 受信者限り / For the named recipients only');
     const strict = markdownTexts(advisoryCard(advisory({ tlp: 'TLP:AMBER+STRICT' })).body[0])[0];
-    expect(strict).toBe("🟧 **TLP:AMBER\\+STRICT** — 組織内限り / Recipient's organisation only");
+    expect(strict).toBe("🟧 **TLP:AMBER+STRICT** — 組織内限り / Recipient's organisation only");
   });
 });
 
@@ -295,7 +295,7 @@ describe('advisoryCard', () => {
     expect(JSON.stringify(card)).not.toContain('Action.Execute');
     const texts = markdownTexts(card);
     expect(texts).toContain(
-      '✅ **受領確認 / Acknowledged by**: \\*\\*Boss\\*\\* \\[x\\]\\(https://evil\\.example\\) \\(2026/11/25 18:10 JST, via 電話 / phone\\)',
+      '✅ **受領確認 / Acknowledged by**: \\*\\*Boss\\*\\* \\[x\\](https://evil.example) (2026/11/25 18:10 JST, via 電話 / phone)',
     );
     const seen = texts.find((t) => t.startsWith('👀'));
     expect(seen).toBe(`👀 **他の確認者 / Also seen by**: ${e('<at>Everyone</at> (2026/11/25 18:20 JST)')}`);
@@ -426,9 +426,9 @@ describe('phoneTaskCard', () => {
 
   it('lists contacts with tel: links, the current one marked, earlier outcomes shown', () => {
     const texts = markdownTexts(phoneTaskCard(phoneTask()));
-    expect(texts).toContain('・ 1\\. 山田 太郎 \\(情報システム部長\\) [03-5555-0101](tel:+81355550101) — ❌ 応答なし / no answer');
+    expect(texts).toContain('・ 1\\. 山田 太郎 (情報システム部長) [03-5555-0101](tel:+81355550101) — ❌ 応答なし / no answer');
     expect(texts).toContain('▶ **2\\. 佐藤 花子** [090-1234-5678](tel:+819012345678) ← 今かける相手 / call now');
-    expect(texts.some((t) => t.includes('「医療セプター事務局です。注意喚起 ADV\\-2026\\-0042'))).toBe(true);
+    expect(texts.some((t) => t.includes('「医療セプター事務局です。注意喚起 ADV-2026-0042'))).toBe(true);
     expect(texts.some((t) => t.startsWith('厚生労働省より、以下の脆弱性'))).toBe(true);
   });
 
@@ -442,9 +442,10 @@ describe('phoneTaskCard', () => {
       }),
     );
     const texts = markdownTexts(card).filter((t) => t.startsWith('▶') || t.startsWith('・'));
-    expect(texts[0]).toBe(`▶ **1\\. \\[x\\]\\(https://evil\\.example\\)** ${e('(<at>boss</at>)')} ${e('03-5555-0101')} ← 今かける相手 / call now`);
+    expect(texts[0]).toBe(`▶ **1\\. \\[x\\](https://evil.example)** ${e('(<at>boss</at>)')} ${e('03-5555-0101')} ← 今かける相手 / call now`);
     expect(texts[1]).toBe('・ 2\\. B [+81355550102](tel:+81355550102)');
-    expect(JSON.stringify(card)).not.toMatch(/\]\(https:\/\/evil/);
+    // No live link: every "](" to the evil address has its bracket escaped.
+    for (const t of markdownTexts(card)) expect(t).not.toMatch(/(^|[^\\])\]\(https:\/\/evil/);
   });
 
   it('for TLP:RED gives the title and a call-back request only, never the body', () => {
@@ -478,7 +479,7 @@ describe('noticeCard', () => {
   it('explains a known failure code and says when it is unknown', () => {
     const known = markdownTexts(noticeCard(NOTICES[0] as NoticeView));
     expect(known).toContain('TLP\\_SHARED\\_CHANNEL');
-    expect(known.some((t) => t.startsWith('TLP:AMBER\\+STRICT と TLP:RED の情報は'))).toBe(true);
+    expect(known.some((t) => t.startsWith('TLP:AMBER+STRICT と TLP:RED の情報は'))).toBe(true);
     const unknown = markdownTexts(noticeCard({ ...(NOTICES[0] as NoticeView), reason: 'constructor' } as NoticeView));
     expect(unknown.some((t) => t.startsWith('想定外のエラーです'))).toBe(true);
   });
@@ -508,7 +509,7 @@ describe('statusCard', () => {
           ladder: { kind: 'phone', index: 1, at: '2026-11-25T13:00:00.000Z' },
           phoneTask: { state: 'claimed', claimedBy: '当番 鈴木', contactIndex: 0, contacts: 2, exhausted: false },
         }),
-        row(3, 'failed', { failure: 'channel_not_found' }),
+        row(3, 'failed', { failure: 'channel_gone' }),
       ]),
     );
     const facts = (byType(card, 'FactSet')[0]?.facts ?? []) as { title: string; value: string }[];
@@ -516,8 +517,8 @@ describe('statusCard', () => {
     const rows = markdownTexts(card).find((t) => t.includes('構成員1')) as string;
     const lines = rows.split('\n\n');
     expect(lines[0]).toMatch(/^⚠️ \*\*構成員3 \/ Member 3\*\* — 配信失敗/);
-    expect(lines[1]).toContain('📞 電話連絡: 当番 鈴木 が対応中（電話中）、連絡先 1/2 / phone task: claimed by 当番 鈴木 \\(calling now\\), contact 1 of 2');
-    expect(lines[2]).toBe('✅ **構成員1 / Member 1** — 受領確認済み / Acknowledged — 山田 \\(2026/11/25 18:05 JST, via ボタン / button\\)');
+    expect(lines[1]).toContain('📞 電話連絡: 当番 鈴木 が対応中（電話中）、連絡先 1/2 / phone task: claimed by 当番 鈴木 (calling now), contact 1 of 2');
+    expect(lines[2]).toBe('✅ **構成員1 / Member 1** — 受領確認済み / Acknowledged — 山田 (2026/11/25 18:05 JST, via ボタン / button)');
   });
 
   it('caps a sector-sized list with a "more" line and stays within the size limit', () => {
@@ -532,7 +533,7 @@ describe('statusCard', () => {
   });
 
   it('says so when there are no deliveries', () => {
-    expect(markdownTexts(statusCard(status([])))).toContain('配信はありません。 / No deliveries\\.');
+    expect(markdownTexts(statusCard(status([])))).toContain('配信はありません。 / No deliveries.');
   });
 });
 
@@ -540,15 +541,15 @@ describe('oncallListCard', () => {
   it('lists open tasks oldest first under the most restrictive label', () => {
     const card = oncallListCard(ONCALL);
     expectLabelFirst(card, 'TLP:AMBER+STRICT');
-    const lines = markdownTexts(card).flatMap((t) => t.split('\n\n')).filter((t) => t.includes('ADV\\-'));
+    const lines = markdownTexts(card).flatMap((t) => t.split('\n\n')).filter((t) => t.includes('ADV-'));
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^🟧 \*\*TLP:AMBER\\\+STRICT\*\* 【訓練】\\\[DRILL\\\] \*\*日本病院会/);
+    expect(lines[0]).toMatch(/^🟧 \*\*TLP:AMBER\+STRICT\*\* 【訓練】\\\[DRILL\\\] \*\*日本病院会/);
     expect(lines[0]).toContain('⚠️ 全連絡先に架電済み');
     expect(lines[1]).toMatch(/^🟩 \*\*TLP:GREEN\*\* \*\*日本医師会/);
   });
 
   it('says when nothing is open', () => {
-    expect(markdownTexts(oncallListCard({ tasks: [] }))).toContain('✅ 未完了の電話連絡はありません。\n\nNo open phone tasks\\.');
+    expect(markdownTexts(oncallListCard({ tasks: [] }))).toContain('✅ 未完了の電話連絡はありません。\n\nNo open phone tasks.');
   });
 });
 
@@ -556,7 +557,8 @@ describe('renderTeamsMessage', () => {
   it('renders every kind with a plain, label-first summary', () => {
     const adv = renderTeamsMessage({ kind: 'advisory', view: advisory() });
     expect(adv.text).toBe('[TLP:AMBER] 電子カルテシステムの脆弱性について');
-    expect(adv.card).toEqual(advisoryCard(advisory()));
+    // The card carries the same summary as its fallback text, for clients that cannot show it.
+    expect(adv.card).toEqual({ ...advisoryCard(advisory()), fallbackText: adv.text });
 
     const rem = renderTeamsMessage({ kind: 'reminder', view: reminder() });
     expect(rem.text).toBe('[TLP:AMBER] ⏰ 受領確認のお願い / Please acknowledge: ADV-2026-0042 電子カルテシステムの脆弱性について');
@@ -570,7 +572,7 @@ describe('renderTeamsMessage', () => {
     for (const n of NOTICES) {
       const out = renderTeamsMessage({ kind: 'notice', view: n });
       expect(out.text.startsWith(`[${n.tlp}] `)).toBe(true);
-      expect(out.card).toEqual(noticeCard(n));
+      expect(out.card).toEqual({ ...noticeCard(n), fallbackText: out.text });
       expect(out.entities).toBeUndefined();
     }
   });
