@@ -8,12 +8,8 @@ import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import type { Redis } from 'ioredis';
 import { createHttpApp } from '../adapters/http/http-app.js';
-import { createSlackApp } from '../adapters/slack/slack-app.js';
-import { renderMessage } from '../adapters/slack/slack-blocks.js';
-import { SlackChat, createSlackWebClient } from '../adapters/slack/slack-chat.js';
-import { createTeamsAdapter, mountTeamsApp, teamsCredentialCheck } from '../adapters/teams/teams-app.js';
-import { renderTeamsMessage } from '../adapters/teams/teams-cards.js';
-import { TeamsChat } from '../adapters/teams/teams-chat.js';
+import { slackPlatform } from '../adapters/slack/slack-platform.js';
+import { teamsPlatform } from '../adapters/teams/teams-platform.js';
 import { BullmqJobs } from '../workflows/bullmq-jobs.js';
 import { startWorkers, type Workers } from '../workflows/workers.js';
 import { startReconciler } from '../workflows/reconciler.js';
@@ -29,6 +25,8 @@ import { loadPolicies } from './policy/load-policies.js';
 import { BotError, isBotError } from './errors.js';
 import { createLogger, prettyDestination, type Logger } from './log.js';
 import type { ChatPorts } from './ports/chat.js';
+import type { PlatformAdapter } from './ports/platform-adapter.js';
+import { conversationStoreOf } from './store/conversation-store.js';
 import { openStore } from './store/open-store.js';
 
 const DEMO_ESCALATION_FILE = 'config/escalation.demo.yaml';
@@ -111,7 +109,6 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     }
   };
   try {
-    if (local) closers.push(async () => local.close());
     const { store, kind, where, warnings } = await openStore({ mongodbUri: config.MONGODB_URI, dataDir: config.DATA_DIR });
     closers.push(() => store.close());
     log.info({ store: kind, where }, 'store open');
@@ -143,53 +140,49 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     });
     const http = createHttpApp(() => readiness.report());
 
-    const chats: ChatPorts = {};
-    if (local) chats.local = local.chat;
+    // Every platform is one object: its chat port now, its endpoints once the core exists.
+    const platforms: PlatformAdapter[] = [];
+    if (local) platforms.push(local);
     if (slackConfigured(config)) {
-      chats.slack = new SlackChat({
-        client: createSlackWebClient({ token: config.SLACK_BOT_TOKEN as string, slackApiUrl: config.SLACK_API_URL }),
-        render: renderMessage,
-      });
+      platforms.push(
+        slackPlatform({
+          botToken: config.SLACK_BOT_TOKEN as string,
+          signingSecret: config.SLACK_SIGNING_SECRET,
+          appToken: config.SLACK_APP_TOKEN,
+          apiUrl: config.SLACK_API_URL,
+          log,
+        }),
+      );
     }
-    const teams = teamsConfigured(config)
-      ? createTeamsAdapter({
+    if (teamsConfigured(config)) {
+      platforms.push(
+        teamsPlatform({
           appId: config.MICROSOFT_APP_ID,
           password: config.MICROSOFT_APP_PASSWORD,
           tenantId: config.MICROSOFT_APP_TENANT_ID,
           appType: config.MICROSOFT_APP_TYPE,
           allowUnauthenticated: config.TEAMS_ALLOW_UNAUTHENTICATED === 'on',
+          conversations: conversationStoreOf(store, 'teams', clock),
           log,
-        })
-      : undefined;
-    if (teams) {
-      chats.teams = new TeamsChat({
-        adapter: teams.adapter,
-        appId: teams.appId,
-        // Looked up through the core (built just below) when a post is made, never before.
-        lookup: {
-          conversation: (id) => core.findConversation('teams', id),
-          tenant: (tenantId) => core.conversationInTenant('teams', tenantId),
-          remember: (record) => core.recordConversation(record),
-        },
-        render: renderTeamsMessage,
-        credentialCheck: teamsCredentialCheck(teams, { tenantId: config.MICROSOFT_APP_TENANT_ID, appType: config.MICROSOFT_APP_TYPE }),
-      });
+        }),
+      );
     }
-    // Credentials are checked once at start (and again while they fail): a bad token is said at
-    // once, and /readyz answers 503 with the platform's reason.
-    // Not awaited: an identity provider that is slow to answer must not hold up start-up; until the
-    // first answer /readyz says "not checked yet".
-    for (const [platform, chat] of Object.entries(chats)) {
-      const check = cachedCheck(() => chat.checkCredentials(), CREDENTIAL_RECHECK_MS);
-      readiness.add(`${platform}.credentials`, check);
+    // Stopped after the workers and the HTTP server (closers run in reverse): jobs may still post.
+    for (const p of platforms) closers.push(() => p.stop());
+    const chats: ChatPorts = Object.fromEntries(platforms.map((p) => [p.platform, p.chat]));
+    // Credentials are checked at start (and again while they fail): a bad token is said at once, and
+    // /readyz answers 503 with the platform's reason. Not awaited: an identity provider that is slow to
+    // answer must not hold up start-up; until the first answer /readyz says "not checked yet".
+    for (const p of platforms) {
+      const check = cachedCheck(() => p.chat.checkCredentials(), CREDENTIAL_RECHECK_MS);
+      readiness.add(`${p.platform}.credentials`, check);
       void check.refresh().then((first) => {
-        if (!first.ok) log.error({ platform, reason: first.detail }, 'chat platform credentials do not work; /readyz answers 503 until they do');
+        if (!first.ok) log.error({ platform: p.platform, reason: first.detail }, 'chat platform credentials do not work; /readyz answers 503 until they do');
       });
     }
 
     const core = new Core({ store, directory, clock, chats, jobs, log, policies, settings: { stepLeaseMs: config.WORKER_LOCK_MS } });
-    if (teams) mountTeamsApp({ ...teams, http: http.app, core, log });
-    if (local) local.mount(http.app, core);
+    for (const p of platforms) p.mount(http.app, core);
     const workers: Workers = startWorkers(
       core,
       workerConnection,
@@ -206,19 +199,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     );
     closers.push(() => workers.close());
 
-    if (slackConfigured(config)) {
-      const slack = createSlackApp({
-        botToken: config.SLACK_BOT_TOKEN as string,
-        signingSecret: config.SLACK_SIGNING_SECRET,
-        appToken: config.SLACK_APP_TOKEN,
-        apiUrl: config.SLACK_API_URL,
-        http: http.app,
-        core,
-        log,
-      });
-      await slack.start();
-      closers.push(() => slack.stop());
-    }
+    for (const p of platforms) await p.start();
 
     // Whatever the store owes that Redis does not hold (a Redis that lost its data, a process that
     // stopped between storing and queuing) is queued before the bot says it is listening.

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Application } from 'express';
 import type { Clock } from '../../src/clock.js';
 import type { Core } from '../../src/core.js';
+import type { PlatformAdapter } from '../../src/ports/platform-adapter.js';
 import type { DirectoryFile } from '../../src/directory/schema.js';
 import type { Logger } from '../../src/log.js';
 import type { LocalSession } from './local-api.js';
@@ -37,11 +38,13 @@ export interface LocalWorkspaceOptions {
   heartbeatMs?: number;
 }
 
-export interface LocalWorkspace {
+/** The local workspace as one platform; it also plays the sector, so it brings its own directory. */
+export interface LocalWorkspace extends PlatformAdapter {
+  readonly platform: 'local';
   /** For `new Directory(...)`: the same sector with local channels and user ids. */
   directoryFile: DirectoryFile;
-  /** The chat port to register as chats.local. */
-  chat: LocalChat;
+  /** The chat port (chats.local). */
+  readonly chat: LocalChat;
   /** What GET /local/api/session answers. */
   session(): LocalSession;
   /** GET / (the page), /local/static/*, /local/api/*, /local/events. */
@@ -61,7 +64,12 @@ export function createLocalWorkspace(opts: LocalWorkspaceOptions): LocalWorkspac
   const sector = { id: file.sector.id, name: file.sector.name };
   const session = (): LocalSession => ({ sector, users: chat.users(), channels: chat.channels(), demoTimings: opts.demoTimings });
   opts.log.info({ where: filename, users: users.length, channels: channels.length }, 'local workspace open');
+  const close = () => {
+    chat.close();
+    messages.close();
+  };
   return {
+    platform: 'local',
     directoryFile: file,
     chat,
     session,
@@ -77,9 +85,11 @@ export function createLocalWorkspace(opts: LocalWorkspaceOptions): LocalWorkspac
         }),
       );
     },
-    close() {
-      chat.close();
-      messages.close();
+    close,
+    async start() {},
+    // After the HTTP server and the workers have stopped: the page's messages are in SQLite.
+    async stop() {
+      close();
     },
   };
 }

@@ -90,7 +90,7 @@ describe('two bot processes on one Redis and one store', () => {
       expect(alerts().filter((m) => keyOf(m).startsWith(`${id}.${member}.`)), `${member} alert`).toHaveLength(1);
     }
     expect(fake.messages('C0SEC00001').filter((m) => m.text.includes(title) && kindOf(m) === 'notice' && keyOf(m).endsWith('.issued'))).toHaveLength(1);
-  });
+  }, 90_000);
 });
 
 describe('a Redis outage, as the operator sees it', () => {
@@ -106,7 +106,7 @@ describe('a Redis outage, as the operator sees it', () => {
     running.push(bot);
     expect(output.filter((l) => l.includes('Waiting for Redis'))).toHaveLength(1);
     expect((await fetch(`${bot.url}/readyz`)).status).toBe(200);
-  });
+  }, 90_000);
 
   it('is logged once when it starts and once when it ends, through pino; nothing raw on the console', async () => {
     const bot = await startBotProcess(await envFor('outage'));
@@ -134,5 +134,5 @@ describe('a Redis outage, as the operator sees it', () => {
     expect(raw, 'lines that bypassed pino').toEqual([]);
     const errors = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((e) => e.level >= 50);
     expect(errors.map((e) => e.msg)).toEqual([expect.stringContaining('Redis is unreachable')]);
-  });
+  }, 90_000);
 });

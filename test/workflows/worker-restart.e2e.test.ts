@@ -82,5 +82,5 @@ describe('a worker killed mid-step', () => {
     expect(fake.messages('C0SEC00001').filter((m) => kindOf(m) === 'notice' && keyOf(m).startsWith(id) && keyOf(m).includes('.alert.'))).toHaveLength(1);
     // The second process looked for the post the first one made before the kill, and found it.
     expect(fake.callsTo('conversations.history').some((c) => c.params['channel'] === 'C0ONC00001')).toBe(true);
-  });
+  }, 90_000);
 });
