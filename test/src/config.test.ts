@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, missingForSlack, slackConfigured } from '../../src/config.js';
+import { ConfigError, listenHost, loadConfig, localWorkspaceMode, missingForSlack, slackConfigured } from '../../src/config.js';
+
+const SLACK = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
 
 describe('config', () => {
   it('applies defaults', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({ PORT: 3000, REDIS_URL: 'redis://127.0.0.1:6379', DATA_DIR: 'data', QUEUE_PREFIX: 'ceptoar' });
+    expect(c.HOST).toBeUndefined();
     expect(slackConfigured(c)).toBe(false);
     expect(missingForSlack(c)).toEqual(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)']);
   });
@@ -17,20 +20,45 @@ describe('config', () => {
       error = err;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    const problems = (error as ConfigError).problems.join('\n');
-    for (const name of ['SLACK_BOT_TOKEN', 'PORT', 'REDIS_URL', 'MONGODB_URI', 'QUEUE_PREFIX', 'SLACK_SIGNING_SECRET']) {
-      expect(problems).toContain(name);
-    }
+    // Each problem is its own line that starts with its variable (a name merely mentioned in another
+    // variable's message, as SLACK_BOT_TOKEN is in SLACK_SIGNING_SECRET's, does not count).
+    const named = (error as ConfigError).problems.map((p) => p.slice(0, p.indexOf(':')));
+    expect(named.sort()).toEqual(['MONGODB_URI', 'PORT', 'QUEUE_PREFIX', 'REDIS_URL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET']);
+    expect((error as ConfigError).problems).toContain('SLACK_BOT_TOKEN: must be a bot token (xoxb-…)');
   });
 
   it('treats empty variables as unset (as .env files leave them)', () => {
-    const c = loadConfig({ SLACK_BOT_TOKEN: '', MONGODB_URI: '  ', SLACK_API_URL: '' });
+    const c = loadConfig({ SLACK_BOT_TOKEN: '', MONGODB_URI: '  ', SLACK_API_URL: '', HOST: ' ' });
     expect(c.SLACK_BOT_TOKEN).toBeUndefined();
     expect(c.MONGODB_URI).toBeUndefined();
+    expect(c.SLACK_API_URL).toBeUndefined();
+    expect(c.HOST).toBeUndefined();
   });
 
   it('accepts a complete Slack configuration', () => {
-    const c = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: 'http://127.0.0.1:9/api/' });
+    const c = loadConfig({ ...SLACK, SLACK_API_URL: 'http://127.0.0.1:9/api/' });
     expect(slackConfigured(c)).toBe(true);
+    expect(c.SLACK_API_URL).toBe('http://127.0.0.1:9/api/');
+    expect(missingForSlack(c)).toEqual([]);
+  });
+
+  it('listens on 127.0.0.1 only for the local workspace, on every interface for Slack and Teams, and where HOST says when set', () => {
+    // Nothing configured: the local workspace, reachable from this machine only.
+    const local = loadConfig({});
+    expect(localWorkspaceMode(local)).toBe(true);
+    expect(listenHost(local)).toBe('127.0.0.1');
+    // Slack needs to reach /slack/events: every interface.
+    const slack = loadConfig(SLACK);
+    expect(localWorkspaceMode(slack)).toBe(false);
+    expect(listenHost(slack)).toBe('0.0.0.0');
+    // So does the Teams endpoint, /api/messages.
+    const teams = loadConfig({ MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'p', MICROSOFT_APP_TENANT_ID: 't' });
+    expect(localWorkspaceMode(teams)).toBe(false);
+    expect(listenHost(teams)).toBe('0.0.0.0');
+    // LOCAL_WORKSPACE=on beside Slack still plays the workspace: loopback.
+    expect(listenHost(loadConfig({ ...SLACK, LOCAL_WORKSPACE: 'on' }))).toBe('127.0.0.1');
+    // An explicit HOST wins either way.
+    expect(listenHost(loadConfig({ HOST: '0.0.0.0' }))).toBe('0.0.0.0');
+    expect(listenHost(loadConfig({ ...SLACK, HOST: '127.0.0.1' }))).toBe('127.0.0.1');
   });
 });

@@ -5,10 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADVISORY_MODAL_CALLBACK } from '../../adapters/slack/advisory-modal.js';
 import { ACK_ACTION_ID } from '../../adapters/slack/advisory-blocks.js';
-import { startHarness, type Harness } from '../support/bot-harness.js';
+import { REDIS_URL, startHarness, type Harness } from '../support/bot-harness.js';
 import { formValues, VALID_FORM, type FormFields } from '../support/advisory-form.js';
 import type { StoredMessage } from '../support/fake-slack.js';
 import { eventually } from '../support/eventually.js';
+import { watchQueues, type QueueWatch } from '../support/queue-watch.js';
+import { openStoreReader } from '../support/store-reader.js';
+import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 const SECRETARIAT = { platform: 'slack' as const, userId: 'U0SEC00001' };
 const SECRETARIAT_CHANNEL = 'C0SEC00001';
@@ -18,10 +21,16 @@ const MEMBER_CHANNELS = [
 ];
 
 let h: Harness;
+let queues: QueueWatch;
+let store: SqliteStore;
 beforeAll(async () => {
   h = await startHarness();
+  queues = watchQueues(REDIS_URL, h.prefix);
+  store = openStoreReader(h.dataDir);
 });
 afterAll(async () => {
+  await store?.close();
+  await queues?.close();
   await h?.close();
 });
 
@@ -63,7 +72,12 @@ describe('delivery fan-out', () => {
       const all = MEMBER_CHANNELS.flatMap((c) => advisoryPosts(c, title));
       return all.length === MEMBER_CHANNELS.length && all;
     }, { timeoutMs: 20_000, description: 'all 17 posted' });
-    expect(advisoryPosts('C0JMA00001', title)).toHaveLength(1);
+    const id = await announcedId(title);
+    const status = await settled(id);
+    expect(status.counts).toMatchObject({ total: 17, posted: 17, failed: 0 });
+    // Once every job has run: exactly one post in each channel, the throttled one included.
+    await queues.waitIdle();
+    expect(MEMBER_CHANNELS.map((c) => advisoryPosts(c, title).length)).toEqual(MEMBER_CHANNELS.map(() => 1));
 
     const jmaCalls = h.fake.callsTo('chat.postMessage').filter((c) => c.params['channel'] === 'C0JMA00001' && String(c.params['text']).includes(title));
     expect(jmaCalls.map((c) => (c.outcome === 'dropped' ? 'dropped' : c.outcome?.status))).toEqual([429, 200]);
@@ -73,7 +87,7 @@ describe('delivery fan-out', () => {
       .filter((c) => MEMBER_CHANNELS.includes(String(c.params['channel'])) && c.params['channel'] !== 'C0JMA00001' && String(c.params['text']).includes(title));
     expect(others).toHaveLength(16);
     expect(Math.max(...others.map((c) => c.seq))).toBeLessThan(jmaCalls[1]!.seq);
-    expect(posts).toHaveLength(17);
+    expect(new Set(posts.map((p) => p.channel))).toEqual(new Set(MEMBER_CHANNELS));
   });
 
   it('does not post twice when the response to chat.postMessage is lost', async () => {
@@ -83,10 +97,16 @@ describe('delivery fan-out', () => {
     const id = await announcedId(title);
     const status = await settled(id);
     expect(status.rows.find((r) => r.memberId === 'jda')?.state).toBe('posted');
+    await queues.waitIdle();
     expect(advisoryPosts('C0JDA00001', title)).toHaveLength(1);
+    const jdaPosts = h.fake.callsTo('chat.postMessage').filter((c) => c.params['channel'] === 'C0JDA00001' && String(c.params['text']).includes(title));
+    expect(jdaPosts.map((c) => c.outcome)).toEqual(['dropped']);
     // The retry looked for its own earlier post (by message metadata) instead of posting again.
-    expect(h.fake.callsTo('conversations.history').some((c) => c.params['channel'] === 'C0JDA00001')).toBe(true);
-    expect(h.fake.callsTo('chat.postMessage').filter((c) => c.params['channel'] === 'C0JDA00001' && String(c.params['text']).includes(title))).toHaveLength(1);
+    expect(h.fake.callsTo('conversations.history').filter((c) => c.params['channel'] === 'C0JDA00001' && c.seq > jdaPosts[0]!.seq).length).toBeGreaterThan(0);
+    // The delivery records the message whose response was lost, found again by its metadata.
+    const jdaPost = advisoryPosts('C0JDA00001', title)[0]!;
+    const delivery = await store.getDelivery(status.rows.find((r) => r.memberId === 'jda')!.deliveryId);
+    expect(delivery?.messages).toEqual([{ platform: 'slack', channelId: 'C0JDA00001', messageId: jdaPost.ts }]);
   });
 
   it('retries a transient 500 and then posts', async () => {
@@ -95,8 +115,12 @@ describe('delivery fan-out', () => {
     await submit({ ...VALID_FORM, title, allMembers: false, members: ['jna'] });
     const id = await announcedId(title);
     const status = await settled(id);
-    expect(status.counts.posted).toBe(1);
+    expect(status.counts).toMatchObject({ total: 1, posted: 1, failed: 0 });
+    await queues.waitIdle();
     expect(advisoryPosts('C0JNA00001', title)).toHaveLength(1);
+    // It did fail once, and the retry is what posted.
+    const jnaCalls = h.fake.callsTo('chat.postMessage').filter((c) => c.params['channel'] === 'C0JNA00001' && String(c.params['text']).includes(title));
+    expect(jnaCalls.map((c) => (c.outcome === 'dropped' ? 'dropped' : c.outcome?.status))).toEqual([500, 200]);
   });
 
   it('marks a delivery failed on a permanent error and alerts the secretariat at once', async () => {
@@ -112,7 +136,8 @@ describe('delivery fan-out', () => {
         h.fake.messages(SECRETARIAT_CHANNEL).find((m) => JSON.stringify(m).includes(id) && JSON.stringify(m).includes('channel_not_found')),
       );
       expect(JSON.stringify(alert)).toContain('日本薬剤師会');
-      // Tried once: a permanent error is not retried.
+      // Tried once: a permanent error is not retried (looked at once every job has run).
+      await queues.waitIdle();
       expect(h.fake.callsTo('chat.postMessage').filter((c) => c.params['channel'] === 'C0JPA00001' && String(c.params['text']).includes(title))).toHaveLength(1);
     } finally {
       h.fake.setChannel('C0JPA00001', { exists: true });
@@ -132,7 +157,12 @@ describe('delivery fan-out', () => {
       expect(status.rows.find((r) => r.memberId === 'jma')?.state).toBe('posted');
       expect(advisoryPosts('C0JAHIS001', title)).toHaveLength(0);
       expect(advisoryPosts('C0JNA00001', title)).toHaveLength(0);
-      await h.fake.waitFor(() => h.fake.messages(SECRETARIAT_CHANNEL).filter((m) => JSON.stringify(m).includes(id) && JSON.stringify(m).includes('TLP_SHARED_CHANNEL')).length === 2);
+      const sharedAlerts = () => h.fake.messages(SECRETARIAT_CHANNEL).filter((m) => JSON.stringify(m).includes(id) && JSON.stringify(m).includes('TLP_SHARED_CHANNEL'));
+      await h.fake.waitFor(() => sharedAlerts().length >= 2);
+      await queues.waitIdle();
+      expect(sharedAlerts()).toHaveLength(2);
+      expect(sharedAlerts().filter((m) => JSON.stringify(m).includes('保健医療福祉情報システム工業会'))).toHaveLength(1);
+      expect(sharedAlerts().filter((m) => JSON.stringify(m).includes('日本看護協会'))).toHaveLength(1);
     } finally {
       h.fake.setChannel('C0JNA00001', { extShared: false });
     }
@@ -143,11 +173,12 @@ describe('delivery fan-out', () => {
     await submit({ ...VALID_FORM, title, tlp: 'TLP:RED', allMembers: false, members: ['jma'] });
     const id = await announcedId(title);
     await settled(id);
+    await queues.waitIdle();
     expect(advisoryPosts('C0JMA00001', title)).toHaveLength(0);
-    const open = h.fake.callsTo('conversations.open').find((c) => c.params['users'] === 'U0JMA00001');
-    expect(open).toBeDefined();
-    const dmChannel = h.fake.callsTo('chat.postMessage').find((c) => String(c.params['text']).includes(title) && String(c.params['channel']).startsWith('D'));
-    const dm = advisoryPosts(String(dmChannel!.params['channel']), title);
+    // One direct message per contact with a Slack id: JMA has one (U0JMA00001), so exactly one DM.
+    const posted = h.fake.callsTo('chat.postMessage').filter((c) => String(c.params['text']).includes(title) && c.params['channel'] !== SECRETARIAT_CHANNEL);
+    expect(posted.map((c) => String(c.params['channel']))).toEqual(['DU0JMA00001']);
+    const dm = advisoryPosts('DU0JMA00001', title);
     expect(dm).toHaveLength(1);
     expect(JSON.stringify(dm[0])).toContain('転送・共有しないでください');
     expect(dm[0]!.text.startsWith('[TLP:RED]')).toBe(true);

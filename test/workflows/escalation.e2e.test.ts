@@ -1,23 +1,28 @@
 /**
  * The escalation ladder with policies measured in seconds, through the real endpoint, real BullMQ
  * delayed jobs on Redis and a fake Slack: reminder → phone task → next contact → secretariat alert,
- * stopped by an acknowledgement, by button or by phone.
+ * stopped by an acknowledgement, by button or by phone. Every test issues its own advisory.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADVISORY_MODAL_CALLBACK } from '../../adapters/slack/advisory-modal.js';
 import { ACK_ACTION_ID } from '../../adapters/slack/advisory-blocks.js';
 import { PHONE_CLAIM_ACTION_ID, PHONE_NO_ANSWER_ACTION_ID, PHONE_REACHED_ACTION_ID } from '../../adapters/slack/phone-task-blocks.js';
 import { POST_EVENT_TYPE } from '../../adapters/slack/slack-blocks.js';
+import type { StepKind } from '../../src/domain/escalation.js';
+import { CT } from '../../src/i18n/chat-text.js';
+import { both, ERROR_TEXT, STATE_TEXT } from '../../src/i18n/text.js';
+import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { startHarness, REDIS_URL, type Harness } from '../support/bot-harness.js';
 import { formValues, VALID_FORM, type FormFields } from '../support/advisory-form.js';
 import { eventually } from '../support/eventually.js';
 import type { StoredMessage } from '../support/fake-slack.js';
-import { writeFastPolicies } from '../support/fast-policies.js';
+import { FAST_POLICIES } from '../support/fast-policies.js';
+import { watchQueues, type QueueWatch } from '../support/queue-watch.js';
+import { sectionLines } from '../support/slack-read.js';
+import { openStoreReader } from '../support/store-reader.js';
 
 const SECRETARIAT = { platform: 'slack' as const, userId: 'U0SEC00001' };
 const SECRETARIAT_CHANNEL = 'C0SEC00001';
@@ -25,21 +30,28 @@ const ONCALL_CHANNEL = 'C0ONC00001';
 const ONCALL_A = 'U0ONC00001';
 const ONCALL_B = 'U0ONC00002';
 
+/**
+ * level3/level4 as in FAST_POLICIES; level2 leaves 18 s between the reminder (2 s) and the phone
+ * step (20 s), room for a test to act between the two without racing the ladder.
+ */
+const POLICIES = `${FAST_POLICIES}  level2: { deadline: 20s, reminderBefore: 18s, nextContactEvery: 2s, alertAfter: 10s }\n`;
+
 let h: Harness;
 let dir: string;
-let redis: Redis;
-let escalateQueue: Queue;
+let queues: QueueWatch;
+let store: SqliteStore;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ceptoar-esc-'));
-  const policies = await writeFastPolicies(join(dir, 'escalation.yaml'));
+  const policies = join(dir, 'escalation.yaml');
+  await writeFile(policies, POLICIES);
   h = await startHarness({ env: { ESCALATION_FILE: policies } });
-  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  escalateQueue = new Queue('escalate', { connection: redis, prefix: h.prefix });
+  queues = watchQueues(REDIS_URL, h.prefix);
+  store = openStoreReader(h.dataDir);
 });
 afterAll(async () => {
-  await escalateQueue?.close();
-  redis?.disconnect();
+  await store?.close();
+  await queues?.close();
   await h?.close();
   await rm(dir, { recursive: true, force: true });
 });
@@ -58,10 +70,28 @@ const posts = (channel: string, advisoryId: string, kind: string) =>
 const alerts = (advisoryId: string) =>
   h.fake.messages(SECRETARIAT_CHANNEL).filter((m) => kindOf(m) === 'notice' && keyOf(m).startsWith(advisoryId) && keyOf(m).includes('.alert.'));
 
-/** No escalation job of this advisory is waiting, delayed or running: the ladder has nothing left to do. */
-async function ladderIdle(advisoryId: string): Promise<boolean> {
-  const jobs = await escalateQueue.getJobs(['waiting', 'delayed', 'active', 'prioritized']);
-  return jobs.every((j) => !String(j.data.deliveryId).startsWith(advisoryId));
+/** No escalation job of this advisory (or delivery) is waiting, delayed or running: the ladder has nothing left to do. */
+async function ladderIdle(idPrefix: string): Promise<boolean> {
+  const jobs = await queues.queue('escalate').getJobs(['waiting', 'delayed', 'active', 'prioritized']);
+  return jobs.every((j) => !String(j.data.deliveryId).startsWith(idPrefix));
+}
+
+/** The escalation jobs still to run for one delivery, as BullMQ holds them. */
+async function scheduledSteps(deliveryId: string): Promise<{ token: string; kind: StepKind; index: number }[]> {
+  const jobs = await queues.queue('escalate').getJobs(['waiting', 'delayed', 'prioritized']);
+  return jobs.filter((j) => j.data.deliveryId === deliveryId).map((j) => ({ token: String(j.data.token), kind: j.data.kind as StepKind, index: Number(j.data.index) }));
+}
+
+async function deliveryOf(advisoryId: string, memberId: string) {
+  const d = (await store.listDeliveries(advisoryId)).find((x) => x.memberId === memberId);
+  if (!d) throw new Error(`no delivery of ${advisoryId} for ${memberId}`);
+  return d;
+}
+
+/** The one ephemeral answer posted to the named response URL. */
+async function answer(name: string): Promise<string> {
+  const [reply] = await h.fake.waitFor(() => h.fake.responses(name).length > 0 && h.fake.responses(name), { description: `answer "${name}"` });
+  return JSON.stringify(reply);
 }
 
 describe('escalation ladder', () => {
@@ -69,6 +99,7 @@ describe('escalation ladder', () => {
     const id = await issue({ ...VALID_FORM, title: 'ESC 全段', allMembers: false, members: ['jma'] });
     await h.fake.waitFor(() => alerts(id).length > 0, { timeoutMs: 30_000, description: 'secretariat alert' });
     await eventually(() => ladderIdle(id), { description: 'ladder idle' });
+    await queues.waitIdle();
 
     const reminders = posts('C0JMA00001', id, 'reminder');
     expect(reminders).toHaveLength(1);
@@ -86,31 +117,67 @@ describe('escalation ladder', () => {
       .callsTo('chat.postMessage')
       .find((c) => c.params['channel'] === SECRETARIAT_CHANNEL && JSON.stringify(c.params['metadata'] ?? {}).includes(`${id}`) && JSON.stringify(c.params['metadata']).includes('.alert.'))!.seq;
     expect(seqOf('phone_task', ONCALL_CHANNEL)).toBeLessThan(alertSeq);
-    // The next-contact step moved the (unclaimed) task on to the second contact.
+    // The next-contact step moved the (unclaimed) task on to the second contact, in place.
     const updates = h.fake.callsTo('chat.update').filter((c) => c.params['ts'] === tasks[0]!.ts);
     expect(updates.length).toBeGreaterThan(0);
+    expect(task).toContain('▶ *2. 鈴木 美咲*');
+    expect(task).not.toContain('▶ *1. 佐藤 健一*');
+    // The ladder's steps as the store recorded them, in order (each post above was counted once).
+    const steps = (await store.listAudit(id)).filter((a) => a.action.startsWith('escalation.')).map((a) => a.detail['step']);
+    expect(steps).toEqual(['reminder', 'phone', 'next-contact-1', 'alert']);
 
     const status = await h.bot.core.statusOf(SECRETARIAT, id);
     expect(status.rows[0]).toMatchObject({ state: 'posted', ladder: { kind: 'alert' }, phoneTask: { state: 'open', contactIndex: 1, contacts: 2 } });
   });
 
   it('stops the moment the member acknowledges: no step after the acknowledgement', async () => {
-    const id = await issue({ ...VALID_FORM, title: 'ESC 途中確認', allMembers: false, members: ['jda'] });
-    const reminder = await h.fake.waitFor(() => posts('C0JDA00001', id, 'reminder')[0], { timeoutMs: 15_000 });
-    expect(reminder).toBeDefined();
-    const pending = (await escalateQueue.getJobs(['delayed', 'waiting'])).filter((j) => String(j.data.deliveryId).startsWith(id));
-    const staleToken = String(pending[0]?.data.token);
+    // jda is acknowledged; jamc, issued alongside, is the control whose owed step does run.
+    const id = await issue({ ...VALID_FORM, title: 'ESC 途中確認', severity: 'level2', allMembers: false, members: ['jda', 'jamc'] });
+    await h.fake.waitFor(() => posts('C0JDA00001', id, 'reminder').length === 1 && posts('C0JAMC0001', id, 'reminder').length === 1, { timeoutMs: 15_000, description: 'both reminders' });
+    // After the reminder each record owes the phone step, and BullMQ holds exactly that job, under the record's token.
+    const owedPhone = async (memberId: string) =>
+      eventually(async () => {
+        const d = await deliveryOf(id, memberId);
+        const jobs = await scheduledSteps(d.id);
+        return d.nextStep?.kind === 'phone' && jobs.length === 1 && { delivery: d, job: jobs[0]! };
+      }, { description: `${memberId} owes the phone step` });
+    const jda = await owedPhone('jda');
+    const jamc = await owedPhone('jamc');
+    expect(jda.job).toEqual({ token: jda.delivery.escalationToken, kind: 'phone', index: 0 });
+    expect(jamc.job).toEqual({ token: jamc.delivery.escalationToken, kind: 'phone', index: 0 });
+
+    // Control: the scheduled token with the owed step runs (here, ahead of its time)…
+    expect(await h.bot.core.runEscalationStep({ deliveryId: jamc.delivery.id, ...jamc.job })).toBe('ran');
+    await h.fake.waitFor(() => posts(ONCALL_CHANNEL, id, 'phone_task').some((m) => keyOf(m).startsWith(jamc.delivery.id)), { description: 'control phone task' });
+    // …and a token that was never scheduled does not, even for the step the record owes.
+    expect(await h.bot.core.runEscalationStep({ deliveryId: jda.delivery.id, token: 'k000000000000', kind: 'phone', index: 0 })).toBe('stale');
+
     const advisoryPost = h.fake.messages('C0JDA00001').find((m) => kindOf(m) === 'advisory' && keyOf(m).startsWith(id))!;
     await h.slack.buttonPress({ userId: 'U0JDA00001', userName: 'jda-staff', channelId: 'C0JDA00001', messageTs: advisoryPost.ts, actionId: ACK_ACTION_ID, value: keyOf(advisoryPost), responseUrl: h.fake.responseUrl('esc-ack') });
-    await eventually(async () => (await h.bot.core.statusOf(SECRETARIAT, id)).counts.acknowledged === 1);
-    await eventually(() => ladderIdle(id), { description: 'pending steps dropped' });
+    await eventually(async () => (await deliveryOf(id, 'jda')).state === 'acknowledged', { description: 'jda acknowledged' });
+    await eventually(() => ladderIdle(jda.delivery.id), { description: 'pending steps dropped' });
 
+    // The token the phone job was scheduled with is stale now: the acknowledgement rotated it.
+    const after = await deliveryOf(id, 'jda');
+    expect(after.escalationToken).not.toBe(jda.job.token);
+    expect(after.nextStep).toBeUndefined();
     // A step still carrying the old token (say, already taken by a worker) does nothing.
-    const deliveryId = keyOf(advisoryPost);
-    expect(await h.bot.core.runEscalationStep({ deliveryId, token: staleToken, kind: 'phone', index: 0 })).toBe('stale');
-    expect(posts(ONCALL_CHANNEL, id, 'phone_task')).toHaveLength(0);
+    expect(await h.bot.core.runEscalationStep({ deliveryId: jda.delivery.id, ...jda.job })).toBe('stale');
+    await queues.waitIdle();
+    expect(posts(ONCALL_CHANNEL, id, 'phone_task').filter((m) => keyOf(m).startsWith(jda.delivery.id))).toHaveLength(0);
+    expect(posts(ONCALL_CHANNEL, id, 'phone_task').filter((m) => keyOf(m).startsWith(jamc.delivery.id))).toHaveLength(1);
     expect(alerts(id)).toHaveLength(0);
     expect(posts('C0JDA00001', id, 'reminder')).toHaveLength(1);
+    const jdaSteps = (await store.listAudit(id)).filter((a) => a.deliveryId === jda.delivery.id && a.action.startsWith('escalation.')).map((a) => a.action);
+    expect(jdaSteps).toEqual(['escalation.reminder']);
+
+    // Stop the control's ladder too, so it does not run on behind later tests. Its phone job, run
+    // ahead of time above, is still delayed in BullMQ (stale, it would do nothing): removed as well.
+    await h.bot.core.acknowledgeDelivery({ deliveryId: jamc.delivery.id, actor: { platform: 'slack', userId: 'U0JAMC0001', name: 'jamc-staff' }, via: 'button' });
+    for (const job of await queues.queue('escalate').getJobs(['delayed', 'waiting'])) {
+      if (job.data.deliveryId === jamc.delivery.id) await job.remove();
+    }
+    await eventually(() => ladderIdle(id), { description: 'control ladder stopped' });
   });
 
   it('lets on-call staff claim, refuses a second claimer and outsiders, and "reached" acknowledges via phone', async () => {
@@ -123,12 +190,11 @@ describe('escalation ladder', () => {
     await h.fake.waitFor(() => JSON.stringify(h.fake.messages(ONCALL_CHANNEL).find((m) => m.ts === task.ts)).includes('電話当番 A'));
 
     await press(ONCALL_B, PHONE_CLAIM_ACTION_ID, 'claim-b');
-    const [refused] = await h.fake.waitFor(() => h.fake.responses('claim-b').length > 0 && h.fake.responses('claim-b'));
-    expect(JSON.stringify(refused)).toContain('他の担当者が対応中です');
+    expect(await answer('claim-b')).toContain(ERROR_TEXT['PHONE.CLAIMED_BY_OTHER'].ja);
 
     await press('U0JPA00001', PHONE_CLAIM_ACTION_ID, 'claim-outsider');
-    const [outsider] = await h.fake.waitFor(() => h.fake.responses('claim-outsider').length > 0 && h.fake.responses('claim-outsider'));
-    expect(JSON.stringify(outsider)).toContain('電話当番または事務局のみ');
+    expect(await answer('claim-outsider')).toContain(ERROR_TEXT['AUTH.NOT_ONCALL'].ja);
+    expect((await store.getPhoneTask((await store.listPhoneTasks(id))[0]!.id))?.claimedBy).toMatchObject({ userId: ONCALL_A });
 
     await press(ONCALL_A, PHONE_REACHED_ACTION_ID, 'reached');
     const status = await eventually(async () => {
@@ -141,6 +207,7 @@ describe('escalation ladder', () => {
     await h.fake.waitFor(() => JSON.stringify(h.fake.messages('C0JPA00001').find((m) => m.ts === advisoryPost.ts)).includes('電話'));
     await h.fake.waitFor(() => !JSON.stringify(h.fake.messages(ONCALL_CHANNEL).find((m) => m.ts === task.ts)).includes(PHONE_CLAIM_ACTION_ID));
     await eventually(() => ladderIdle(id));
+    await queues.waitIdle();
     expect(alerts(id)).toHaveLength(0);
   });
 
@@ -149,13 +216,19 @@ describe('escalation ladder', () => {
     const task = await h.fake.waitFor(() => posts(ONCALL_CHANNEL, id, 'phone_task')[0], { timeoutMs: 20_000 });
     const press = (name: string) =>
       h.slack.buttonPress({ userId: ONCALL_A, userName: '電話当番 A', channelId: ONCALL_CHANNEL, messageTs: task.ts, actionId: PHONE_NO_ANSWER_ACTION_ID, value: keyOf(task), responseUrl: h.fake.responseUrl(name) });
+    const noAnswers = async () => (await store.listAudit(id)).filter((a) => a.action === 'phone.no_answer');
     await press('na1');
+    await eventually(async () => (await noAnswers()).length === 1, { description: 'first no answer recorded' });
     await press('na2');
     await h.fake.waitFor(() => alerts(id).length > 0, { timeoutMs: 20_000, description: 'alert after contacts exhausted' });
     await eventually(() => ladderIdle(id));
+    await queues.waitIdle();
     expect(alerts(id)).toHaveLength(1); // the brought-forward alert and the ladder's own are one step
+    expect((await noAnswers()).map((a) => a.actor?.userId)).toEqual([ONCALL_A, ONCALL_A]);
+    expect(h.fake.responses('na1')).toEqual([]); // no error told to the caller
+    expect(h.fake.responses('na2')).toEqual([]);
     const s = await h.bot.core.statusOf(SECRETARIAT, id);
-    expect(s.rows[0]!.phoneTask).toMatchObject({ exhausted: true, state: 'claimed' });
+    expect(s.rows[0]!.phoneTask).toMatchObject({ exhausted: true, state: 'claimed', contacts: 2 });
   });
 
   it('sends a failed delivery straight to the phone step', async () => {
@@ -170,19 +243,51 @@ describe('escalation ladder', () => {
       });
       expect(s.rows[0]).toMatchObject({ state: 'failed', ladder: { kind: 'phone' } });
       expect(posts('C0JMHA0001', id, 'reminder')).toHaveLength(0);
+      // The phone step is the ladder's first: no reminder step ran (or was skipped) before it.
+      const steps = (await store.listAudit(id)).filter((a) => a.action.startsWith('escalation.')).map((a) => a.detail['step']);
+      expect(steps[0]).toBe('phone');
+      expect(steps).not.toContain('reminder');
     } finally {
       h.fake.setChannel('C0JMHA0001', { exists: true });
     }
   });
 
   it('lists open phone tasks with /advisory oncall and shows the ladder in /advisory status', async () => {
+    // Two silent members: jha's task stays open, nho is reached by phone.
+    const id = await issue({ ...VALID_FORM, title: 'ESC 当番一覧', allMembers: false, members: ['jha', 'nho'] });
+    const JHA = '一般社団法人 日本病院会';
+    const NHO = '独立行政法人 国立病院機構';
+    await h.fake.waitFor(() => posts(ONCALL_CHANNEL, id, 'phone_task').length === 2, { timeoutMs: 20_000, description: 'two phone tasks' });
+    const nhoTask = posts(ONCALL_CHANNEL, id, 'phone_task').find((m) => JSON.stringify(m).includes(NHO))!;
+    const press = (actionId: string, name: string) =>
+      h.slack.buttonPress({ userId: ONCALL_A, userName: '電話当番 A', channelId: ONCALL_CHANNEL, messageTs: nhoTask.ts, actionId, value: keyOf(nhoTask), responseUrl: h.fake.responseUrl(name) });
+    await press(PHONE_CLAIM_ACTION_ID, 'list-claim');
+    await eventually(async () => (await store.listAudit(id)).some((a) => a.action === 'phone.claim'), { description: 'claim recorded' });
+    await press(PHONE_REACHED_ACTION_ID, 'list-reached');
+    await eventually(async () => (await deliveryOf(id, 'nho')).state === 'acknowledged', { description: 'nho reached' });
+
     await h.slack.command({ text: 'oncall', userId: ONCALL_B, responseUrl: h.fake.responseUrl('oncall') });
     const [list] = await h.fake.waitFor(() => h.fake.responses('oncall').length > 0 && h.fake.responses('oncall'));
-    const text = JSON.stringify(list);
-    expect(text).toContain('公益社団法人 日本医師会'); // the first test's task is still open
-    expect(text).not.toContain('日本薬剤師会'); // reached by phone: done
+    const entries = sectionLines((list as { blocks?: unknown }).blocks).filter((l) => l.includes(id));
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toContain(JHA); // still to be called
+    expect(entries[0]).not.toContain(NHO); // reached by phone: done
+
+    await h.slack.command({ text: `status ${id}`, userId: SECRETARIAT.userId, responseUrl: h.fake.responseUrl('oncall-status') });
+    const rows = sectionLines(JSON.parse(await answer('oncall-status')).blocks);
+    const jhaRow = rows.filter((l) => l.includes(JHA));
+    const nhoRow = rows.filter((l) => l.includes(NHO));
+    expect(jhaRow).toHaveLength(1);
+    expect(jhaRow[0]).toContain(both(STATE_TEXT.posted));
+    expect(jhaRow[0]).toContain(`📞 ${CT.phoneStep.ja}`);
+    expect(nhoRow).toHaveLength(1);
+    expect(nhoRow[0]).toContain(both(STATE_TEXT.acknowledged));
+    expect(nhoRow[0]).toContain('電話当番 A');
+    expect(nhoRow[0]).not.toContain(`📞 ${CT.phoneStep.ja}`);
+
     await h.slack.command({ text: 'oncall', userId: 'U0JMA00001', responseUrl: h.fake.responseUrl('oncall-outsider') });
-    const [refused] = await h.fake.waitFor(() => h.fake.responses('oncall-outsider').length > 0 && h.fake.responses('oncall-outsider'));
-    expect(JSON.stringify(refused)).toContain('電話当番または事務局のみ');
+    const refused = await answer('oncall-outsider');
+    expect(refused).toContain(ERROR_TEXT['AUTH.NOT_ONCALL'].ja);
+    expect(refused).not.toContain(id);
   });
 });

@@ -261,19 +261,19 @@ describe('local workspace routes', () => {
   });
 
   it('delivers to the member channels, keeps other organisations out, and records an acknowledgement', async () => {
-    const { events } = await readEvents(
-      'jma-1',
-      (evs) => evs.some((e) => e.event === 'message' && (e.data as LocalMessage).body.kind === 'advisory'),
-      async () => {
-        await issue('ローカル 受領確認');
-      },
-    );
-    const pushed = events.find((e) => e.event === 'message')?.data as LocalMessage;
+    let advisoryId = '';
+    const isThisAdvisory = (e: { event: string; data: unknown }) => {
+      const m = e.data as LocalMessage;
+      return e.event === 'message' && m.body.kind === 'advisory' && m.body.view.advisoryId === advisoryId;
+    };
+    const { events } = await readEvents('jma-1', (evs) => evs.some(isThisAdvisory), async () => {
+      advisoryId = await issue('ローカル 受領確認');
+    });
+    const pushed = events.find(isThisAdvisory)?.data as LocalMessage;
     expect(pushed.channelId).toBe('member-jma');
     // Only what jma-1 may see reaches their stream.
     expect(events.every((e) => (e.data as LocalMessage).channelId === 'member-jma')).toBe(true);
     if (pushed.body.kind !== 'advisory') throw new Error('expected an advisory');
-    const advisoryId = pushed.body.view.advisoryId;
 
     const jma = await advisoryIn('member-jma', 'jma-1', advisoryId);
     await advisoryIn('member-acbcw', 'acbcw-2', advisoryId);
@@ -347,10 +347,25 @@ describe('local workspace routes', () => {
     const unknown = await api<LocalError>('POST', '/local/api/press', 'jna-1', { channelId: 'member-jna', messageId: m.id, action: 'delete_everything' });
     expect(unknown.status).toBe(400);
     expect(unknown.json.error.fields).toHaveProperty('action');
-    const list = await api<{ tasks: unknown[] }>('GET', '/local/api/oncall', 'oncall-1');
-    expect(list.status).toBe(200);
-    expect(Array.isArray(list.json.tasks)).toBe(true);
-    expect((await api('GET', '/local/api/oncall', 'jna-1')).status).toBe(403);
+
+    // A delivery that cannot be posted (TLP:AMBER+STRICT into JAHIS's shared channel) goes straight to
+    // the phone step: its task is what the on-call list must show.
+    const failing = await issue('ローカル 電話一覧', { tlp: 'TLP:AMBER+STRICT', targets: { members: ['jahis'] } });
+    type Tasks = { tasks: { advisoryId: string; memberName: { ja: string }; state: string }[] };
+    const listed = await eventually(async () => {
+      const list = await api<Tasks>('GET', '/local/api/oncall', 'oncall-1');
+      expect(list.status).toBe(200);
+      const mine = list.json.tasks.filter((t) => t.advisoryId === failing);
+      return mine.length > 0 && mine;
+    }, { description: 'the phone task in the on-call list' });
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ memberName: { ja: '保健医療福祉情報システム工業会' }, state: 'open' });
+    // The member whose advisory was posted has no task (its ladder is hours away).
+    const all = await api<Tasks>('GET', '/local/api/oncall', 'oncall-1');
+    expect(all.json.tasks.filter((t) => t.advisoryId === advisoryId)).toEqual([]);
+    const refused = await api<LocalError>('GET', '/local/api/oncall', 'jna-1');
+    expect(refused.status).toBe(403);
+    expect(refused.json.error.code).toBe('AUTH.NOT_ONCALL');
   });
 
   it('refuses TLP:AMBER+STRICT in the shared JAHIS channel and sends TLP:RED by direct message', async () => {
@@ -363,19 +378,27 @@ describe('local workspace routes', () => {
     const channel = await api<{ messages: LocalMessage[] }>('GET', '/local/api/channels/member-jahis/messages', 'jahis-1');
     expect(channel.json.messages.some((m) => m.body.kind === 'advisory' && m.body.view.advisoryId === strict)).toBe(false);
 
-    const { events } = await readEvents(
-      'jda-1',
-      (evs) => evs.some((e) => e.event === 'message'),
-      async () => {
-        await issue('ローカル RED', { tlp: 'TLP:RED', targets: { members: ['jda'] } });
-      },
-    );
-    expect(events.find((e) => e.event === 'channel')?.data).toMatchObject({ id: 'dm-jda-1', kind: 'direct', members: ['jda-1'] });
-    const dm = events.find((e) => e.event === 'message')?.data as LocalMessage;
+    let red = '';
+    const isRed = (e: { event: string; data: unknown }) => {
+      const m = e.data as LocalMessage;
+      return e.event === 'message' && m.body.kind === 'advisory' && m.body.view.advisoryId === red;
+    };
+    const { events } = await readEvents('jda-1', (evs) => evs.some(isRed), async () => {
+      red = await issue('ローカル RED', { tlp: 'TLP:RED', targets: { members: ['jda'] } });
+    });
+    expect(events.filter((e) => e.event === 'channel').map((e) => e.data)).toEqual([expect.objectContaining({ id: 'dm-jda-1', kind: 'direct', members: ['jda-1'] })]);
+    const dm = events.find(isRed)?.data as LocalMessage;
     expect(dm.channelId).toBe('dm-jda-1');
     expect(dm.body).toMatchObject({ kind: 'advisory', view: { audience: 'direct', tlp: 'TLP:RED' } });
+    // Never in the member channel.
+    const channelPosts = await api<{ messages: LocalMessage[] }>('GET', '/local/api/channels/member-jda/messages', 'jda-1');
+    expect(channelPosts.json.messages.filter((m) => m.body.kind === 'advisory' && m.body.view.advisoryId === red)).toEqual([]);
     expect((await api('GET', '/local/api/channels/dm-jda-1/messages', 'jda-2')).status).toBe(403);
-    expect((await api('GET', '/local/api/channels/dm-jda-2/messages', 'jda-2')).status).toBe(200);
+    // The other contact has it in their own direct conversation.
+    await eventually(async () => {
+      const own = await api<{ messages: LocalMessage[] }>('GET', '/local/api/channels/dm-jda-2/messages', 'jda-2');
+      return own.status === 200 && own.json.messages.some((m) => m.body.kind === 'advisory' && m.body.view.advisoryId === red);
+    }, { description: 'the RED advisory in dm-jda-2' });
     const session = await api<LocalSession>('GET', '/local/api/session');
     expect(session.json.channels.map((c) => c.id)).toEqual(expect.arrayContaining(['dm-jda-1', 'dm-jda-2']));
   });

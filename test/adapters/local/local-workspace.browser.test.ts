@@ -2,7 +2,8 @@
  * The local workspace in a real browser, as a newcomer would use it: issue an advisory from the
  * secretariat's form, acknowledge it as one member, check the status, let another member stay
  * silent until the escalation ladder turns it into a phone task, and record the phone outcome as
- * on-call staff. Asserts on what the page shows.
+ * on-call staff. Asserts on what the page shows. The bot and the browser are shared; every test
+ * issues (through the workspace's HTTP API, as the page does) the advisory it needs.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,13 +12,17 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalMessage } from '../../../adapters/local/local-api.js';
 import { startBot, type RunningBot } from '../../../src/main.js';
 import { CT } from '../../../src/i18n/chat-text.js';
-import { both } from '../../../src/i18n/text.js';
+import { both, STATE_TEXT } from '../../../src/i18n/text.js';
 import { createLogger } from '../../../src/log.js';
+import type { StatusView } from '../../../src/view/views.js';
 import { REDIS_URL } from '../../support/bot-harness.js';
 import { launchBrowser } from '../../support/browser.js';
+import { eventually } from '../../support/eventually.js';
 import { writeFastPolicies } from '../../support/fast-policies.js';
+import { canConnect, listeningAddresses, nonLoopbackAddresses } from '../../support/listening.js';
 
 let bot: RunningBot;
 let browser: Browser;
@@ -28,6 +33,7 @@ const prefix = `t-${randomUUID().slice(0, 8)}`;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ceptoar-local-'));
   bot = await startBot({
+    // No HOST: the local workspace must choose 127.0.0.1 by itself.
     env: {
       LOCAL_WORKSPACE: 'on',
       PORT: '0',
@@ -62,20 +68,70 @@ async function open(channelId: string): Promise<void> {
   await page.getByTestId(`channel-${channelId}`).click();
 }
 
-let advisoryId = '';
+/** The workspace's HTTP API, acting as `user` (what the page itself calls). */
+async function api<T>(method: string, path: string, user: string, body?: unknown): Promise<{ status: number; json: T }> {
+  const res = await fetch(`${bot.url}${path}`, {
+    method,
+    headers: { 'x-local-user': user, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, json: (await res.json()) as T };
+}
+
+/** Issue an advisory as the secretariat for this test, and wait until every delivery is posted. */
+async function issue(title: string, members: string[]): Promise<string> {
+  const input = { title, body: '該当製品を直ちに更新してください。', tlp: 'TLP:AMBER', severity: 'level3', category: 'vulnerability', source: 'nisc', targets: { members } };
+  const res = await api<{ advisoryId: string }>('POST', '/local/api/advisories', 'sec-1', { requestKey: randomUUID(), input });
+  expect(res.status).toBe(201);
+  const id = res.json.advisoryId;
+  await eventually(async () => (await statusOf(id)).counts.posted === members.length, { description: `${id} posted` });
+  return id;
+}
+
+async function statusOf(advisoryId: string): Promise<StatusView> {
+  const res = await api<StatusView>('GET', `/local/api/advisories/${advisoryId}/status`, 'sec-1');
+  expect(res.status).toBe(200);
+  return res.json;
+}
+
+/** Press 受領確認 through the API as `user` of `member`, on this advisory's message in their channel. */
+async function acknowledge(advisoryId: string, member: string, user: string): Promise<void> {
+  const channelId = `member-${member}`;
+  const res = await api<{ messages: LocalMessage[] }>('GET', `/local/api/channels/${channelId}/messages`, user);
+  const m = res.json.messages.find((x) => x.body.kind === 'advisory' && x.body.view.advisoryId === advisoryId);
+  if (!m || m.body.kind !== 'advisory') throw new Error(`${advisoryId} is not in ${channelId}`);
+  const press = await api('POST', '/local/api/press', user, { channelId, messageId: m.id, action: 'advisory_ack', value: m.body.view.deliveryId });
+  expect(press.status).toBe(200);
+}
+
+/** Show this advisory's status in the secretariat's panel, and wait until the panel shows that one. */
+async function showStatus(advisoryId: string): Promise<void> {
+  await actAs('sec-1');
+  await open('secretariat');
+  await page.getByTestId('status-id').fill(advisoryId);
+  await page.getByTestId('status-submit').click();
+  await expect.poll(() => page.getByTestId('status-view').getAttribute('data-advisory-id'), { timeout: 10_000 }).toBe(advisoryId);
+}
 
 describe('the local workspace in a browser', () => {
   it('binds to 127.0.0.1 and serves the page', async () => {
-    expect(bot.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // The URL says 127.0.0.1 for a server on 0.0.0.0 too (src/main.ts), so ask the system where it listens.
+    const port = Number(new URL(bot.url).port);
+    expect(port).toBeGreaterThan(0);
+    expect(listeningAddresses(port)).toEqual(['127.0.0.1']);
+    expect(await canConnect('127.0.0.1', port)).toBe(true);
+    // Nobody on the network reaches it: each of this machine's other addresses refuses the connection.
+    for (const address of nonLoopbackAddresses()) expect({ address, connected: await canConnect(address, port) }).toEqual({ address, connected: false });
     await expect(page.title()).resolves.toMatch(/CEPTOAR|セプター/);
   });
 
   it('lets the secretariat issue an advisory through the form', async () => {
+    const title = `ブラウザ試験 発信 ${randomUUID().slice(0, 8)}`;
     await actAs('sec-1');
     await open('secretariat');
     const form = page.getByTestId('issue-form');
-    await form.getByTestId('form-title').fill('ブラウザ試験: VPN 装置の脆弱性');
-    await form.getByTestId('form-body').fill('該当製品を直ちに更新してください。<script>alert(1)</script>');
+    await form.getByTestId('form-title').fill(title);
+    await form.getByTestId('form-body').fill('該当製品を直ちに更新してください。');
     await form.getByTestId('form-tlp').selectOption('TLP:AMBER');
     await form.getByTestId('form-severity').selectOption('level3');
     await form.getByTestId('form-member-jma').check();
@@ -83,44 +139,78 @@ describe('the local workspace in a browser', () => {
     await form.getByTestId('form-submit').click();
     const result = page.getByTestId('form-result');
     await expect.poll(async () => (await result.textContent()) ?? '', { timeout: 15_000 }).toMatch(/ADV-\d{4}-\d{4}/);
-    advisoryId = /ADV-\d{4}-\d{4}/.exec((await result.textContent()) ?? '')![0];
+    const advisoryId = /ADV-\d{4}-\d{4}/.exec((await result.textContent()) ?? '')![0];
+    // What the form sent is what was issued: this title, to the two members ticked.
+    const status = await statusOf(advisoryId);
+    expect(status.title).toBe(title);
+    expect(status.tlp).toBe('TLP:AMBER');
+    expect(status.rows.map((r) => r.memberId).sort()).toEqual(['jda', 'jma']);
   });
 
   it('shows the advisory in the member channel, and a member acknowledges it', async () => {
+    const title = `ブラウザ試験 受領 ${randomUUID().slice(0, 8)}`;
+    const advisoryId = await issue(title, ['jma']);
     await actAs('jma-1');
     await open('member-jma');
-    const advisory = page.locator('[data-kind="advisory"]').filter({ hasText: 'ブラウザ試験' });
+    const advisory = page.locator('[data-kind="advisory"]').filter({ hasText: title });
     await expect.poll(() => advisory.count(), { timeout: 15_000 }).toBe(1);
     const text = (await advisory.textContent()) ?? '';
     expect(text).toContain('TLP:AMBER');
-    expect(text).toContain('<script>alert(1)</script>'); // shown as text, never run
+    expect(text).toContain(advisoryId);
     await advisory.getByTestId('ack-button').click();
-    await expect.poll(async () => (await advisory.textContent()) ?? '', { timeout: 15_000 }).toMatch(/受領確認[\s\S]*(佐藤|jma-1)/);
+    await expect.poll(async () => (await advisory.textContent()) ?? '', { timeout: 15_000 }).toMatch(/受領確認[\s\S]*佐藤 健一/);
     await expect.poll(() => advisory.getByTestId('ack-button').count()).toBe(0);
+    expect((await statusOf(advisoryId)).rows[0]).toMatchObject({ memberId: 'jma', state: 'acknowledged', acknowledgedBy: '佐藤 健一', via: 'button' });
     // README's picture of the workspace: `UPDATE_SCREENSHOT=1 npx vitest run test/adapters/local`.
     if (process.env.UPDATE_SCREENSHOT) await page.screenshot({ path: 'docs/local-workspace.png' });
   });
 
+  it('shows user text as text: markup in the body is never run', async () => {
+    const title = `ブラウザ試験 表示 ${randomUUID().slice(0, 8)}`;
+    const res = await api<{ advisoryId: string }>('POST', '/local/api/advisories', 'sec-1', {
+      requestKey: randomUUID(),
+      input: { title, body: '直ちに更新してください。<script>window.__ran = 1</script><img src=x onerror="window.__ran = 2">', tlp: 'TLP:AMBER', severity: 'level3', category: 'vulnerability', source: 'nisc', targets: { members: ['jma'] } },
+    });
+    expect(res.status).toBe(201);
+    await actAs('jma-1');
+    await open('member-jma');
+    const advisory = page.locator('[data-kind="advisory"]').filter({ hasText: title });
+    await expect.poll(() => advisory.count(), { timeout: 15_000 }).toBe(1);
+    expect(await advisory.textContent()).toContain('<script>window.__ran = 1</script>');
+    expect(await advisory.locator('script, img').count()).toBe(0);
+    expect(await page.evaluate(() => (globalThis as unknown as { __ran?: number }).__ran)).toBeUndefined();
+  });
+
   it('does not let a member of another organisation into that channel', async () => {
+    const title = `ブラウザ試験 非公開 ${randomUUID().slice(0, 8)}`;
+    await issue(title, ['jma']);
     await actAs('jda-1');
     await open('member-jma');
     await expect.poll(async () => (await page.locator('main').textContent()) ?? '').toContain('メンバーではありません');
+    expect(await page.locator('main').textContent()).not.toContain(title);
   });
 
   it('shows the status to the secretariat: one acknowledged, one not', async () => {
-    await actAs('sec-1');
-    await open('secretariat');
-    await page.getByTestId('status-id').fill(advisoryId);
-    await page.getByTestId('status-submit').click();
-    await expect.poll(async () => (await page.getByTestId('status-row-jma').textContent()) ?? '', { timeout: 10_000 }).toContain('受領確認済み');
-    expect(await page.getByTestId('status-row-jda').textContent()).not.toContain('受領確認済み');
+    const advisoryId = await issue(`ブラウザ試験 状況 ${randomUUID().slice(0, 8)}`, ['jma', 'jda']);
+    await acknowledge(advisoryId, 'jma', 'jma-1');
+    await showStatus(advisoryId);
+    await expect.poll(() => page.getByTestId('status-row-jma').getAttribute('data-state'), { timeout: 10_000 }).toBe('acknowledged');
+    expect(await page.getByTestId('status-row-jma').textContent()).toContain(STATE_TEXT.acknowledged.ja);
+    expect(await page.getByTestId('status-row-jda').getAttribute('data-state')).toBe('posted');
+    expect(await page.getByTestId('status-row-jda').textContent()).toContain(STATE_TEXT.posted.ja);
+    expect(await page.getByTestId('status-row-jda').textContent()).not.toContain(STATE_TEXT.acknowledged.ja);
+    expect(await page.getByTestId('status-count-total').textContent()).toBe('2');
+    expect(await page.getByTestId('status-count-acknowledged').textContent()).toBe('1');
+    expect(await page.getByTestId('status-count-posted').textContent()).toBe('1');
   });
 
   it('turns the silent member into a phone task, and on-call staff record that they reached them', async () => {
+    const advisoryId = await issue(`ブラウザ試験 電話 ${randomUUID().slice(0, 8)}`, ['jda']);
     await actAs('oncall-1');
     await open('oncall');
-    const task = page.locator('[data-kind="phone_task"]').filter({ hasText: '日本歯科医師会' });
+    const task = page.locator('[data-kind="phone_task"]').filter({ hasText: advisoryId });
     await expect.poll(() => task.count(), { timeout: 30_000 }).toBe(1);
+    expect(await task.textContent()).toContain('日本歯科医師会');
     expect(await task.getByTestId('tel-link').first().getAttribute('href')).toMatch(/^tel:\+81/);
     // The words come from the shared tables (src/i18n), the templated ones filled in on the page.
     expect(await task.getByTestId('phone-claim').textContent()).toBe(both(CT.phoneClaim));
@@ -132,11 +222,10 @@ describe('the local workspace in a browser', () => {
     await task.getByTestId('phone-reached').click();
     await expect.poll(() => task.getByTestId('phone-reached').count(), { timeout: 10_000 }).toBe(0);
 
-    await actAs('sec-1');
-    await open('secretariat');
-    await page.getByTestId('status-id').fill(advisoryId);
-    await page.getByTestId('status-submit').click();
-    await expect.poll(async () => (await page.getByTestId('status-row-jda').textContent()) ?? '', { timeout: 10_000 }).toMatch(/受領確認済み[\s\S]*電話|電話[\s\S]*受領確認済み/);
+    await showStatus(advisoryId);
+    await expect.poll(() => page.getByTestId('status-row-jda').getAttribute('data-state'), { timeout: 10_000 }).toBe('acknowledged');
+    expect(await page.getByTestId('status-row-jda').textContent()).toMatch(/受領確認済み[\s\S]*電話|電話[\s\S]*受領確認済み/);
+    expect((await statusOf(advisoryId)).rows[0]).toMatchObject({ state: 'acknowledged', via: 'phone', acknowledgedBy: '電話当番 A' });
     if (process.env.UPDATE_SCREENSHOT) await page.screenshot({ path: 'docs/local-workspace-secretariat.png' });
   });
 });

@@ -7,30 +7,37 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION, ADVISORY_MODAL_CALLBACK } from '../../../adapters/slack/advisory-modal.js';
-import { startHarness, type Harness } from '../../support/bot-harness.js';
+import { REDIS_URL, startHarness, type Harness } from '../../support/bot-harness.js';
 import { formValues, VALID_FORM } from '../../support/advisory-form.js';
 import { writeLargeDirectory } from '../../support/large-directory.js';
 import { eventually } from '../../support/eventually.js';
+import { watchQueues, type QueueWatch } from '../../support/queue-watch.js';
 
 const ORGANISATIONS = 300;
 let h: Harness;
 let dir: string;
+let queues: QueueWatch;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ceptoar-large-'));
   const membersFile = await writeLargeDirectory(join(dir, 'members.yaml'), ORGANISATIONS);
   h = await startHarness({ env: { MEMBERS_FILE: membersFile, DELIVERY_RATE_PER_SECOND: '100', DELIVERY_CONCURRENCY: '20' } });
+  queues = watchQueues(REDIS_URL, h.prefix);
 });
 afterAll(async () => {
+  await queues?.close();
   await h?.close();
   await rm(dir, { recursive: true, force: true });
 });
 
 describe('a sector with hundreds of organisations', () => {
   it('offers an organisation search instead of a 100-option list', async () => {
+    const opened = h.fake.callsTo('views.open').length;
     await h.slack.command({ text: '', userId: 'U0SEC00001', responseUrl: h.fake.responseUrl('open') });
-    const call = await h.fake.waitFor(() => h.fake.callsTo('views.open')[0]);
-    expect(JSON.stringify(call.params['view'])).toContain('multi_external_select');
+    const call = await h.fake.waitFor(() => h.fake.callsTo('views.open')[opened]);
+    const view = JSON.stringify(call.params['view']);
+    expect(view).toContain('multi_external_select');
+    expect(view).not.toContain('lg-0002'); // the organisations are searched, not listed
 
     const suggest = (value: string, userId = 'U0SEC00001') =>
       h.slack.interaction({
@@ -61,7 +68,15 @@ describe('a sector with hundreds of organisations', () => {
       const p = h.fake.callsTo('chat.postMessage').filter((c) => String(c.params['text']).includes(title) && String(c.params['channel']).startsWith('C0LG'));
       return p.length >= ORGANISATIONS && p;
     }, { timeoutMs: 60_000, description: `${ORGANISATIONS} posts` });
-    expect(new Set(posts.map((p) => p.params['channel'])).size).toBe(ORGANISATIONS);
-    expect(posts).toHaveLength(ORGANISATIONS);
+    // Once every job has run, count again: a second post to any channel would show now.
+    await queues.waitIdle({ timeoutMs: 60_000, description: 'fan-out finished' });
+    const kindOf = (c: { params: Record<string, unknown> }) => (c.params['metadata'] as { event_payload?: Record<string, unknown> } | undefined)?.event_payload?.['kind'];
+    const all = h.fake.callsTo('chat.postMessage').filter((c) => String(c.params['text']).includes(title) && kindOf(c) === 'advisory');
+    expect(all).toHaveLength(ORGANISATIONS);
+    expect(all.every((c) => String(c.params['channel']).startsWith('C0LG'))).toBe(true);
+    expect(new Set(all.map((p) => p.params['channel'])).size).toBe(ORGANISATIONS);
+    const advisoryId = String((posts[0]!.params['metadata'] as { event_payload: Record<string, unknown> }).event_payload['advisory_id']);
+    const status = await h.bot.core.statusOf({ platform: 'slack', userId: 'U0SEC00001' }, advisoryId);
+    expect(status.counts).toMatchObject({ total: ORGANISATIONS, posted: ORGANISATIONS, queued: 0, failed: 0 });
   });
 });

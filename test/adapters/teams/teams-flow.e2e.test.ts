@@ -2,34 +2,51 @@
  * Teams end to end through the real /api/messages endpoint (botbuilder CloudAdapter + teams-ai),
  * with every outgoing call landing on a fake Bot Connector on loopback, and Slack members on the
  * fake Slack at the same time: install, dialog, advisory card, Action.Execute acknowledgement,
- * forgery, 429, escalation with a Teams on-call channel.
+ * forgery, 429, escalation with a Teams on-call channel. The installation is shared set-up; every
+ * test issues the advisory it needs.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../../support/bot-harness.js';
+import { CT } from '../../../src/i18n/chat-text.js';
+import { FIELD_ERROR, FIELD_NOUN } from '../../../src/i18n/form-text.js';
+import { both, ERROR_TEXT, STATE_TEXT } from '../../../src/i18n/text.js';
+import type { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { REDIS_URL, startHarness, type Harness } from '../../support/bot-harness.js';
 import { eventually } from '../../support/eventually.js';
 import type { StoredActivity } from '../../support/fake-bot-connector.js';
 import { writeFastPolicies } from '../../support/fast-policies.js';
 import { TEAMS, TEAMS_JDA_CONTACT, TEAMS_ONCALL, TEAMS_SECRETARIAT } from '../../support/mixed-directory.js';
+import { BOT_ID } from '../../support/teams-activities.js';
+import { watchQueues, type QueueWatch } from '../../support/queue-watch.js';
+import { advisoryIdsMentioning, openStoreReader } from '../../support/store-reader.js';
 
 const SECRETARIAT = { id: '29:sec', aadObjectId: TEAMS_SECRETARIAT, name: '事務局 Teams 担当' };
 const ONCALL = { id: '29:onc', aadObjectId: TEAMS_ONCALL, name: '電話当番 Teams' };
 const JDA_STAFF = { id: '29:jda', aadObjectId: TEAMS_JDA_CONTACT, name: '歯科 担当' };
 const JPA_STAFF = { id: '29:jpa', aadObjectId: 'aad-jpa-staff', name: '薬剤 担当' };
+const JPA_NAME = '公益社団法人 日本薬剤師会';
+const SLACK_MEMBERS = 15; // the example's 17 members, less JDA and JPA (on Teams in the mixed directory)
 
 let h: Harness;
 let dir: string;
+let queues: QueueWatch;
+let store: SqliteStore;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ceptoar-teams-'));
   h = await startHarness({ teams: true, env: { ESCALATION_FILE: await writeFastPolicies(join(dir, 'escalation.yaml')) } });
+  queues = watchQueues(REDIS_URL, h.prefix);
+  store = openStoreReader(h.dataDir);
   // The bot is installed in the secretariat's team; its service URL reaches every team of the tenant.
   const res = await h.teams!.install(TEAMS.secretariat.team, TEAMS.secretariat.team);
   expect(res.status).toBe(200);
 });
 afterAll(async () => {
+  await store?.close();
+  await queues?.close();
   await h?.close();
   await rm(dir, { recursive: true, force: true });
 });
@@ -44,11 +61,42 @@ function executes(node: unknown, out: { verb: string; data: Record<string, unkno
   }
   return out;
 }
+/** Every element of a card (or any JSON) with this `type`. */
+function elements(node: unknown, type: string, out: Record<string, unknown>[] = []): Record<string, unknown>[] {
+  if (Array.isArray(node)) node.forEach((n) => elements(n, type, out));
+  else if (node && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    if (o['type'] === type) out.push(o);
+    Object.values(o).forEach((v) => elements(v, type, out));
+  }
+  return out;
+}
+/** Card text as a person reads it: markdown escapes removed, one entry per paragraph. */
+const unescape = (s: string) => s.replace(/\\(.)/g, '$1');
+const paragraphs = (node: unknown) => elements(node, 'TextBlock').flatMap((t) => unescape(String(t['text'] ?? '')).split('\n\n'));
+const facts = (node: unknown) =>
+  Object.fromEntries(elements(node, 'FactSet').flatMap((f) => (f['facts'] as { title: string; value: string }[]).map((x) => [unescape(x.title), x.value])));
+
 const card = (a: StoredActivity) => a.attachments?.find((x) => x.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
 const cardsIn = (conversationId: string, marker: string) => h.connector!.activities(conversationId).filter((a) => JSON.stringify(card(a) ?? {}).includes(marker));
 
 async function issueFromTeams(form: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
   return h.teams!.invoke(TEAMS.secretariat.channel, SECRETARIAT, 'task/submit', { data: { verb: 'advisory_issue', ...form } }, { team: TEAMS.secretariat.team });
+}
+const advisoryIdIn = (body: unknown) => /ADV-\d{4}-\d{4}/.exec(JSON.stringify(body))![0];
+
+/**
+ * A message typed to the bot, and the bot's reply to exactly that message (not any earlier one). In a
+ * channel the bot is @-mentioned, and Teams sends the mention as an entity beside the `<at>` text.
+ */
+async function command(conversationId: string, from: typeof SECRETARIAT, text: string, team: string): Promise<unknown> {
+  const id = `act-${randomUUID()}`;
+  const mention = '<at>CEPTOAR Bot</at>';
+  const entities = text.includes(mention) ? [{ type: 'mention', text: mention, mentioned: { id: BOT_ID, name: 'CEPTOAR Bot' } }] : [];
+  const res = await h.teams!.send({ ...h.teams!.base(conversationId, from, team), id, type: 'message', text, entities });
+  expect(res.status).toBe(200);
+  const reply = await h.connector!.waitFor((calls) => calls.find((c) => c.operation === 'replyToActivity' && c.activityId === id), { description: `reply to "${text}"` });
+  return reply.body;
 }
 
 const FORM = {
@@ -71,7 +119,8 @@ describe('Teams', () => {
 
   it('refuses the form to a non-secretariat user and offers it to the secretariat', async () => {
     const refused = await h.teams!.invoke(TEAMS.jda.channel, JDA_STAFF, 'task/fetch', { data: { verb: 'advisory_form' } }, { team: TEAMS.jda.team });
-    expect(JSON.stringify(refused.body)).toContain('事務局のみ');
+    expect(JSON.stringify(refused.body)).toContain(ERROR_TEXT['AUTH.NOT_SECRETARIAT'].ja);
+    expect(JSON.stringify(refused.body)).not.toContain('公益社団法人 日本医師会');
     const offered = await h.teams!.invoke(TEAMS.secretariat.channel, SECRETARIAT, 'task/fetch', { data: { verb: 'advisory_form' } }, { team: TEAMS.secretariat.team });
     expect(offered.status).toBe(200);
     const text = JSON.stringify(offered.body);
@@ -89,19 +138,42 @@ describe('Teams', () => {
   });
 
   it('returns the form with every error when the submission is invalid', async () => {
-    const res = await issueFromTeams({ ...FORM, title: '', tlp: '', targets: '' });
-    const text = JSON.stringify(res.body);
-    expect(text).toContain('application/vnd.microsoft.card.adaptive'); // the form again
-    expect(h.connector!.callsTo('replyToActivity').filter((c) => JSON.stringify(c.body).includes('Teams 混在配信'))).toHaveLength(0);
+    const marker = `TEAMS-INVALID-${randomUUID()}`;
+    const before = { teams: h.connector!.calls.length, slack: h.fake.calls.length };
+    const res = await issueFromTeams({ ...FORM, title: '', body: marker, tlp: '', targets: '' });
+    expect(res.status).toBe(200);
+    expect(JSON.stringify(res.body)).toContain('application/vnd.microsoft.card.adaptive'); // the form again
+    // The summary lists each problem once: title, TLP, targets.
+    const bullets = paragraphs(res.body).filter((p) => p.startsWith('• '));
+    expect(bullets).toHaveLength(3);
+    for (const message of [FIELD_ERROR.required(FIELD_NOUN.title), FIELD_ERROR.choose(FIELD_NOUN.tlp), FIELD_ERROR.noTarget]) {
+      expect(bullets.filter((b) => b.includes(message.ja))).toHaveLength(1);
+    }
+    // Nothing issued: nothing stored, and once every job has run nothing was sent anywhere.
+    expect(advisoryIdsMentioning(h.dataDir, marker)).toEqual([]);
+    await queues.waitIdle();
+    // Not to any member, nor an "issued" notice to the secretariat (on Teams or Slack).
+    const teamsSent = h.connector!.calls.slice(before.teams).filter((c) => c.method === 'POST');
+    expect(teamsSent.filter((c) => JSON.stringify(c.body).includes(marker) || c.conversationId?.startsWith(TEAMS.secretariat.channel))).toEqual([]);
+    const slackSent = h.fake.calls.slice(before.slack).filter((c) => c.method === 'chat.postMessage');
+    expect(slackSent.filter((c) => JSON.stringify(c.params).includes(marker) || c.params['channel'] === 'C0SEC00001')).toEqual([]);
   });
 
   it('reaches Slack and Teams members with one advisory, and a Teams press acknowledges once', async () => {
     const res = await issueFromTeams(FORM);
     expect(res.status).toBe(200);
-    expect(JSON.stringify(res.body)).toMatch(/ADV-\d{4}-\d{4}/);
+    const advisoryId = advisoryIdIn(res.body);
     const [jda] = await h.connector!.waitFor(() => cardsIn(TEAMS.jda.channel, 'Teams 混在配信').length > 0 && cardsIn(TEAMS.jda.channel, 'Teams 混在配信'), { timeoutMs: 15_000, description: 'card in JDA channel' });
     await h.connector!.waitFor(() => cardsIn(TEAMS.jpa.channel, 'Teams 混在配信').length > 0);
     await h.fake.waitFor(() => h.fake.messages('C0JMA00001').some((m) => m.text.includes('Teams 混在配信')), { timeoutMs: 15_000 });
+    await queues.waitIdle({ timeoutMs: 20_000 });
+    // One advisory: the same id on both platforms, one post per member channel.
+    const slackPosts = h.fake.callsTo('chat.postMessage').filter((c) => (c.params['metadata'] as { event_payload?: Record<string, unknown> } | undefined)?.event_payload?.['kind'] === 'advisory' && String(c.params['text']).includes('Teams 混在配信'));
+    expect(slackPosts).toHaveLength(SLACK_MEMBERS);
+    expect(new Set(slackPosts.map((c) => (c.params['metadata'] as { event_payload: Record<string, unknown> }).event_payload['advisory_id']))).toEqual(new Set([advisoryId]));
+    expect(cardsIn(TEAMS.jda.channel, 'Teams 混在配信')).toHaveLength(1);
+    expect(cardsIn(TEAMS.jpa.channel, 'Teams 混在配信')).toHaveLength(1);
+    expect((await h.bot.core.statusOf({ platform: 'teams', userId: TEAMS_SECRETARIAT }, advisoryId)).counts).toMatchObject({ total: SLACK_MEMBERS + 2, posted: SLACK_MEMBERS + 2 });
     // User text cannot become a link, emphasis or a mention in the card.
     const content = JSON.stringify(card(jda!));
     expect(content).not.toContain('[リンク](https://evil.example)');
@@ -110,31 +182,50 @@ describe('Teams', () => {
     const ack = executes(card(jda!)).find((e) => e.verb === 'advisory_ack')!;
     const press = (who: typeof JDA_STAFF) =>
       h.teams!.execute(`${TEAMS.jda.channel};messageid=${jda!.id}`, who, 'advisory_ack', ack.data, jda!.id, TEAMS.jda.team);
+    const updates = () => h.connector!.calls.filter((c) => c.operation === 'updateActivity' && c.activityId === jda!.id).length;
+    const deliveryId = String(ack.data['deliveryId']);
+    const audit = async (action: string) => (await store.listAudit(advisoryId)).filter((a) => a.deliveryId === deliveryId && a.action === action);
+    expect(updates()).toBe(0);
+
     const first = await press(JDA_STAFF);
     expect(first.status).toBe(200);
     // The invoke's answer is the card as it is now: acknowledged, no button.
     expect(JSON.stringify(first.body)).toContain('歯科 担当');
     expect(executes((first.body as { value?: unknown }).value).some((e) => e.verb === 'advisory_ack')).toBe(false);
+    // The card is updated for everyone by the refresh job (PUT on the connector), once.
+    await h.connector!.waitFor(() => updates() > 0, { description: 'JDA card updated' });
+    await queues.waitIdle();
+    expect(updates()).toBe(1);
+
+    // The same person again: a repeat. The same card back; nothing stored, audited or re-sent.
     const again = await press(JDA_STAFF);
     expect(again.status).toBe(200);
+    expect(JSON.stringify(again.body)).toContain('歯科 担当');
+    expect(executes((again.body as { value?: unknown }).value).some((e) => e.verb === 'advisory_ack')).toBe(false);
+    await queues.waitIdle();
+    expect(updates()).toBe(1);
+    expect(await audit('delivery.acknowledged')).toHaveLength(1);
+    expect(await audit('delivery.seen')).toHaveLength(0);
+    expect(await store.listAcknowledgements(deliveryId)).toHaveLength(1);
 
-    const advisoryId = /ADV-\d{4}-\d{4}/.exec(JSON.stringify(res.body))![0];
     const status = await h.bot.core.statusOf({ platform: 'teams', userId: TEAMS_SECRETARIAT }, advisoryId);
     expect(status.rows.find((r) => r.memberId === 'jda')).toMatchObject({ state: 'acknowledged', acknowledgedBy: '歯科 担当', via: 'button' });
     expect(status.counts.acknowledged).toBe(1);
-    // The card is updated for everyone by the refresh job (PUT on the connector).
-    await h.connector!.waitFor((calls) => calls.some((c) => c.operation === 'updateActivity' && c.activityId === jda!.id));
   });
 
   it("refuses a press that claims another conversation's delivery", async () => {
-    const [jpa] = cardsIn(TEAMS.jpa.channel, 'Teams 混在配信');
+    const res = await issueFromTeams({ ...FORM, title: 'Teams なりすまし', targets: '', target_organisations: 'jda,jpa' });
+    const advisoryId = advisoryIdIn(res.body);
+    const [jpa] = await h.connector!.waitFor(() => cardsIn(TEAMS.jpa.channel, 'Teams なりすまし').length > 0 && cardsIn(TEAMS.jpa.channel, 'Teams なりすまし'), { timeoutMs: 15_000, description: 'card in JPA channel' });
+    await h.connector!.waitFor(() => cardsIn(TEAMS.jda.channel, 'Teams なりすまし').length > 0, { timeoutMs: 15_000, description: 'card in JDA channel' });
     const jpaAck = executes(card(jpa!)).find((e) => e.verb === 'advisory_ack')!;
+    expect(String(jpaAck.data['deliveryId']).startsWith(`${advisoryId}.jpa.`)).toBe(true);
     // From JDA's channel, pointing at JPA's message and delivery: nothing in JDA's channel matches.
     const forged = await h.teams!.execute(`${TEAMS.jda.channel};messageid=${jpa!.id}`, JDA_STAFF, 'advisory_ack', jpaAck.data, jpa!.id, TEAMS.jda.team);
-    expect(JSON.stringify(forged.body)).toContain('配信が見つかりません');
-    const advisoryId = String(jpaAck.data['deliveryId']).split('.')[0]!;
+    expect(JSON.stringify(forged.body)).toContain(ERROR_TEXT['DELIVERY.NOT_FOUND'].ja);
     const status = await h.bot.core.statusOf({ platform: 'teams', userId: TEAMS_SECRETARIAT }, advisoryId);
-    expect(status.rows.find((r) => r.memberId === 'jpa')?.state).not.toBe('acknowledged');
+    expect(status.counts).toMatchObject({ total: 2, acknowledged: 0 });
+    expect(status.rows.find((r) => r.memberId === 'jpa')?.state).toBe('posted');
   });
 
   it('holds back only the throttled conversation on a 429', async () => {
@@ -142,6 +233,8 @@ describe('Teams', () => {
     const res = await issueFromTeams({ ...FORM, title: 'Teams 429', targets: '', target_organisations: 'jda,jpa,jma' });
     expect(res.status).toBe(200);
     await h.connector!.waitFor(() => cardsIn(TEAMS.jpa.channel, 'Teams 429').length === 1, { timeoutMs: 15_000, description: 'JPA posted after its wait' });
+    await queues.waitIdle();
+    expect(cardsIn(TEAMS.jpa.channel, 'Teams 429')).toHaveLength(1);
     expect(cardsIn(TEAMS.jda.channel, 'Teams 429')).toHaveLength(1);
     const jpaCalls = h.connector!.calls.filter((c) => c.conversationId === TEAMS.jpa.channel && JSON.stringify(c.body).includes('Teams 429'));
     expect(jpaCalls.map((c) => (c.outcome === 'dropped' ? 'dropped' : c.outcome?.status))).toEqual([429, 200]);
@@ -151,7 +244,7 @@ describe('Teams', () => {
 
   it('escalates into the Teams on-call channel, where on-call staff claim and reach the member', async () => {
     const res = await issueFromTeams({ ...FORM, title: 'Teams 電話', targets: '', target_organisations: 'jpa' });
-    const advisoryId = /ADV-\d{4}-\d{4}/.exec(JSON.stringify(res.body))![0];
+    const advisoryId = advisoryIdIn(res.body);
     const [task] = await h.connector!.waitFor(() => cardsIn(TEAMS.oncall.channel, 'Teams 電話').length > 0 && cardsIn(TEAMS.oncall.channel, 'Teams 電話'), {
       timeoutMs: 20_000,
       description: 'phone task in the Teams on-call channel',
@@ -160,7 +253,7 @@ describe('Teams', () => {
     const claimed = await h.teams!.execute(`${TEAMS.oncall.channel};messageid=${task!.id}`, ONCALL, 'phone_claim', claim.data, task!.id, TEAMS.oncall.team);
     expect(JSON.stringify(claimed.body)).toContain('電話当番 Teams');
     const outsider = await h.teams!.execute(`${TEAMS.oncall.channel};messageid=${task!.id}`, JPA_STAFF, 'phone_claim', claim.data, task!.id, TEAMS.oncall.team);
-    expect(JSON.stringify(outsider.body)).toContain('電話当番または事務局のみ');
+    expect(JSON.stringify(outsider.body)).toContain(ERROR_TEXT['AUTH.NOT_ONCALL'].ja);
     const reached = await h.teams!.execute(`${TEAMS.oncall.channel};messageid=${task!.id}`, ONCALL, 'phone_reached', claim.data, task!.id, TEAMS.oncall.team);
     expect(reached.status).toBe(200);
     const status = await eventually(async () => {
@@ -171,10 +264,33 @@ describe('Teams', () => {
   });
 
   it('answers `advisory status` and `advisory oncall` typed to the bot', async () => {
-    await h.teams!.message(TEAMS.secretariat.channel, SECRETARIAT, '<at>CEPTOAR Bot</at> advisory oncall', TEAMS.secretariat.team);
-    await h.connector!.waitFor((calls) => calls.some((c) => c.conversationId?.startsWith(TEAMS.secretariat.channel) && JSON.stringify(c.body).includes('application/vnd.microsoft.card.adaptive')));
-    await h.teams!.message(TEAMS.jda.channel, JDA_STAFF, 'advisory status ADV-2026-0001', TEAMS.jda.team);
-    await h.connector!.waitFor((calls) => calls.some((c) => c.conversationId?.startsWith(TEAMS.jda.channel) && JSON.stringify(c.body).includes('事務局のみ')));
+    const res = await issueFromTeams({ ...FORM, title: 'Teams 当番一覧', targets: '', target_organisations: 'jpa' });
+    const advisoryId = advisoryIdIn(res.body);
+    await h.connector!.waitFor(() => cardsIn(TEAMS.oncall.channel, 'Teams 当番一覧').length > 0, { timeoutMs: 20_000, description: 'phone task in the Teams on-call channel' });
+
+    // The on-call list answering this command lists this advisory's open task, for JPA.
+    const list = await command(TEAMS.secretariat.channel, SECRETARIAT, '<at>CEPTOAR Bot</at> advisory oncall', TEAMS.secretariat.team);
+    const entries = paragraphs(list).filter((p) => p.includes(advisoryId));
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toContain(JPA_NAME);
+    expect(entries[0]).toContain('Teams 当番一覧');
+
+    // The status answering this command: its counts, and JPA on the phone step.
+    const status = await command(TEAMS.secretariat.channel, SECRETARIAT, `<at>CEPTOAR Bot</at> advisory status ${advisoryId}`, TEAMS.secretariat.team);
+    expect(paragraphs(status).some((p) => p.includes(`${advisoryId} Teams 当番一覧`))).toBe(true);
+    expect(facts(status)).toMatchObject({ [both(CT.total)]: '1', [both(STATE_TEXT.acknowledged)]: '0', [both(STATE_TEXT.posted)]: '1', [both(STATE_TEXT.failed)]: '0' });
+    const rows = paragraphs(status).filter((p) => p.includes(JPA_NAME));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toContain(`📞 ${CT.phoneStep.ja}`);
+
+    // A member asking for the status is refused, in the reply to their own message.
+    const refused = await command(TEAMS.jda.channel, JDA_STAFF, `advisory status ${advisoryId}`, TEAMS.jda.team);
+    expect(JSON.stringify(refused)).toContain(ERROR_TEXT['AUTH.NOT_SECRETARIAT'].ja);
+    expect(JSON.stringify(refused)).not.toContain(JPA_NAME);
+
+    // Stop this ladder, so it does not run on behind later tests.
+    const jpa = (await store.listDeliveries(advisoryId)).find((d) => d.memberId === 'jpa')!;
+    await h.bot.core.acknowledgeDelivery({ deliveryId: jpa.id, actor: { platform: 'teams', userId: 'aad-jpa-staff', name: '薬剤 担当' }, via: 'button' });
   });
 
   it('updates a TLP:RED 1:1 card after a restart: the chat it opened was kept in the store', async () => {
@@ -187,6 +303,7 @@ describe('Teams', () => {
     const dm = dmPost.conversationId!;
     const [dmCard] = cardsIn(dm, 'Teams 個別送信');
     const ack = executes(card(dmCard!)).find((e) => e.verb === 'advisory_ack')!;
+    expect(await h.bot.core.findConversation('teams', dm)).toMatchObject({ platform: 'teams' });
 
     await h.restart();
     const answer = await h.teams!.execute(dm, JDA_STAFF, 'advisory_ack', ack.data, dmCard!.id);
