@@ -112,11 +112,12 @@ export class BullmqJobs implements JobScheduler {
     }
     // Only a job that never ran: one that ran and was put back (a 429, a step's lease held by
     // another run) waits for the time it was given, not for the ladder's.
-    if (spec.at && (job.attemptsStarted ?? 0) === 0 && (await job.isDelayed())) {
+    if (spec.at && (job.attemptsStarted ?? 0) === 0) {
       const due = job.timestamp + (job.delay ?? 0);
       const wanted = Date.now() + (spec.at.getTime() - this.clock.now().getTime());
       // An alert brought forward (every contact tried) must not wait for the ladder's later time.
-      if (due > wanted + BRING_FORWARD_SLACK_MS) {
+      // The state is asked only then: a reconciliation pass over many ladders costs no extra round trips.
+      if (due > wanted + BRING_FORWARD_SLACK_MS && (await job.isDelayed())) {
         if (wanted <= Date.now()) await job.promote();
         else await job.changeDelay(wanted - Date.now());
       }
