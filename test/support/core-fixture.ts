@@ -16,8 +16,7 @@ import { DEFAULT_POLICIES, type EscalationPolicies } from '../../src/domain/esca
 import type { MessageRef } from '../../src/domain/platform.js';
 import { BotError } from '../../src/errors.js';
 import { createLogger, type Logger } from '../../src/log.js';
-import { ChatError } from '../../src/ports/chat.js';
-import { type ChatPort, type OutboundView, type PostTarget } from '../../src/ports/chat.js';
+import { ChatError, type ChatCapabilities, type ChatPort, type OutboundView, type PostTarget } from '../../src/ports/chat.js';
 import type { EnsureReport, JobScheduler, Work } from '../../src/ports/jobs.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
@@ -78,7 +77,8 @@ export interface Posted {
 /** A chat platform in memory: records posts and updates; `failPosts` makes posts fail as told. */
 export class RecordingChat implements ChatPort {
   readonly platform = 'slack' as const;
-  readonly capabilities = { findOwnPost: true, detectSharedChannel: true };
+  /** As Slack: finds its own posts by key and tells a shared channel; a test may take either away. */
+  capabilities: ChatCapabilities = { findOwnPost: true, detectSharedChannel: true };
   readonly posts: Posted[] = [];
   readonly updates: { ref: MessageRef; message: OutboundView }[] = [];
   failPosts: ((target: PostTarget, message: OutboundView) => ChatError | undefined) | undefined;
@@ -86,6 +86,8 @@ export class RecordingChat implements ChatPort {
   gate: (() => Promise<void>) | undefined;
   /** Searches for an earlier post (each one is a conversations.history call on Slack). */
   finds = 0;
+  /** Each search, with how far back it looked. */
+  readonly searches: { channelId: string; key: string; since: Date }[] = [];
   /** Makes opening a direct conversation with a user fail as told (a contact who left the workspace). */
   failOpen: ((userId: string) => ChatError | undefined) | undefined;
   /** Users a direct conversation was opened with, in order. */
@@ -100,8 +102,9 @@ export class RecordingChat implements ChatPort {
     this.posts.push({ target, message, key, ref });
     return ref;
   }
-  async findPost(target: PostTarget, key: string): Promise<MessageRef | null> {
+  async findPost(target: PostTarget, key: string, since: Date): Promise<MessageRef | null> {
     this.finds += 1;
+    this.searches.push({ channelId: target.channelId, key, since });
     return this.posts.find((p) => p.target.channelId === target.channelId && p.key === key)?.ref ?? null;
   }
   async update(ref: MessageRef, message: OutboundView): Promise<void> {

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { compareAndSet } from '../../../src/commands/cas.js';
 import { enqueue } from '../../../src/commands/enqueue.js';
 import { BotError } from '../../../src/errors.js';
-import { RecordingJobs, recordingLog } from '../../support/core-fixture.js';
+import { transitionDelivery } from '../../../src/commands/delivery-cas.js';
+import { transitionPhoneTask } from '../../../src/commands/phone-task-cas.js';
+import { coreFixture, ISSUE_INPUT, raceNext, RecordingJobs, recordingLog, SECRETARIAT } from '../../support/core-fixture.js';
 
 type Box = { v: number };
 const change = (current: Box) => ({ changed: true as const, next: { v: current.v + 1 } });
@@ -52,9 +54,9 @@ describe('compareAndSet', () => {
 
   it('gives up with STORE.CONFLICT after ten lost races, and says not found for a missing record', async () => {
     const s = racingStore(1_000);
-    await expect(compareAndSet(s.what, change, { sleep: async () => undefined })).rejects.toMatchObject({ code: 'STORE.CONFLICT' });
+    await expect(compareAndSet(s.what, change, { sleep: async () => undefined })).rejects.toMatchObject({ code: 'STORE.CONFLICT', detail: { id: 'd1', tries: 10 } });
     expect(s.reads()).toBe(10);
-    await expect(compareAndSet({ ...s.what, read: async () => null }, change)).rejects.toMatchObject({ code: 'DELIVERY.NOT_FOUND' });
+    await expect(compareAndSet({ ...s.what, read: async () => null }, change)).rejects.toMatchObject({ code: 'DELIVERY.NOT_FOUND', detail: { id: 'd1' } });
   });
 });
 
@@ -77,5 +79,42 @@ describe('enqueue', () => {
       throw new BotError('STORE.CONFLICT', 'x');
     };
     await expect(enqueue({ jobs, log }, [{ kind: 'deliver', scope: 'u', deliveryId: 'd' }])).rejects.toMatchObject({ code: 'STORE.CONFLICT' });
+  });
+});
+
+describe('the compare-and-set of each record', () => {
+  it('says which record is missing, by its own not-found code', async () => {
+    const f = await coreFixture();
+    try {
+      const never = () => {
+        throw new Error('no record to decide on');
+      };
+      await expect(transitionDelivery(f.store, 'nope', never)).rejects.toMatchObject({ code: 'DELIVERY.NOT_FOUND', detail: { id: 'nope' } });
+      await expect(transitionPhoneTask(f.store, 'nope', never)).rejects.toMatchObject({ code: 'PHONE.NOT_FOUND', detail: { id: 'nope' } });
+    } finally {
+      await f.close();
+    }
+  });
+
+  it('retries a lost race against the store and then sees the winner\'s record', async () => {
+    const f = await coreFixture();
+    try {
+      const { deliveries } = await f.core.issueAdvisory({ actor: SECRETARIAT, requestKey: 'cas', input: ISSUE_INPUT });
+      const d = deliveries[0]!;
+      const race = raceNext(f.store, 'saveDelivery');
+      const seen: number[] = [];
+      const bump = (current: typeof d) => {
+        seen.push(current.version);
+        return current.postAttempts > 0 ? { changed: false as const, reason: 'already' as const, current } : { changed: true as const, next: { ...current, postAttempts: 1, version: current.version + 1 } };
+      };
+      const [a, b] = await Promise.all([transitionDelivery(f.store, d.id, bump), transitionDelivery(f.store, d.id, bump)]);
+      expect(race.results).toEqual([true, false]);
+      expect([a.changed, b.changed]).toEqual([true, false]);
+      // The loser read again after losing, and decided from the winner's version.
+      expect(seen).toEqual([0, 0, 1]);
+      expect((await f.store.getDelivery(d.id))?.postAttempts).toBe(1);
+    } finally {
+      await f.close();
+    }
   });
 });

@@ -7,7 +7,7 @@ import type { Delivery } from '../../../src/domain/delivery.js';
 import { stepKey } from '../../../src/domain/escalation.js';
 import { isBotError } from '../../../src/errors.js';
 import { ChatError } from '../../../src/ports/chat.js';
-import { coreFixture, ONCALL, ISSUE_INPUT, SECRETARIAT, type CoreFixture } from '../../support/core-fixture.js';
+import { coreFixture, ONCALL, ISSUE_INPUT, SECRETARIAT, refusal, type CoreFixture } from '../../support/core-fixture.js';
 
 let f: CoreFixture;
 beforeEach(async () => {
@@ -132,15 +132,15 @@ describe('giving up a step', () => {
     let d = await posted();
     await f.core.runEscalationStep(req(d, 'reminder'));
     d = (await f.store.getDelivery(d.id))!;
-    await f.core.giveUp({ kind: 'step', deliveryId: d.id, token: d.escalationToken, step: 'phone', index: 0, at: new Date(minutes(60)) }, 'channel_not_found');
+    await f.core.giveUp({ kind: 'step', deliveryId: d.id, token: d.escalationToken, step: 'phone', index: 0, at: new Date(minutes(60)) }, 'channel_gone');
     const notices = f.chat.in('C0SEC00001', 'notice').map((p) => p.message.view as { kind: string; step?: string; reason?: string });
-    expect(notices.filter((v) => v.kind === 'step_failed')).toEqual([expect.objectContaining({ step: 'phone', reason: 'channel_not_found' })]);
+    expect(notices.filter((v) => v.kind === 'step_failed')).toEqual([expect.objectContaining({ step: 'phone', reason: 'channel_gone' })]);
     const after = (await f.store.getDelivery(d.id))!;
     expect(after.ladder).toMatchObject({ kind: 'phone', gaveUp: true });
     expect(after.nextStep?.kind).toBe('next-contact');
     expect((await f.store.claimStep({ deliveryId: d.id, token: d.escalationToken, key: 'phone' }, { owner: 'y', at: minutes(61), until: minutes(62) })).outcome).toBe('done');
     expect((await f.store.listAudit(d.advisoryId)).filter((e) => e.action === 'escalation.gave_up')).toEqual([
-      expect.objectContaining({ deliveryId: d.id, detail: { step: 'phone', reason: 'channel_not_found' } }),
+      expect.objectContaining({ deliveryId: d.id, detail: { step: 'phone', reason: 'channel_gone' } }),
     ]);
     // Giving up the same step again changes nothing.
     await f.core.giveUp({ kind: 'step', deliveryId: d.id, token: d.escalationToken, step: 'phone', index: 0, at: new Date(minutes(60)) }, 'again');
@@ -190,7 +190,7 @@ describe('giving up a step', () => {
     const id = deliveries[0]!.id;
     // Nothing to tell before it failed.
     expect(await f.core.alertDeliveryFailed(id)).toBe(0);
-    f.chat.failPosts = (target) => (target.channelId === 'C0JDA00001' ? new ChatError('permanent', 'not_in_channel') : undefined);
+    f.chat.failPosts = (target) => (target.channelId === 'C0JDA00001' ? refusal('not_in_channel') : undefined);
     await f.core.deliver(id);
     // A post that was made before the process stopped (not recorded): found, not repeated.
     await f.chat.post({ workspaceId: 'T0CEPTOAR0', channelId: 'C0SEC00001' }, { kind: 'notice', view: {} as never }, `${id}.failed`);
@@ -209,7 +209,7 @@ describe('giving up a step', () => {
 
   it('tells the operators when the secretariat cannot hear of a failure, and stops owing it', async () => {
     const { deliveries } = await f.core.issueAdvisory({ actor: SECRETARIAT, requestKey: 'r2', input: { ...ISSUE_INPUT, targets: { allMembers: false, members: ['jda'] } } });
-    f.chat.failPosts = (target) => (target.channelId === 'C0JDA00001' ? new ChatError('permanent', 'channel_not_found') : undefined);
+    f.chat.failPosts = (target) => (target.channelId === 'C0JDA00001' ? refusal('channel_gone') : undefined);
     await f.core.deliver(deliveries[0]!.id);
     // Not failed (yet): nothing to give up.
     await f.core.giveUp({ kind: 'failure-alert', scope: 'x', deliveryId: (await posted()).id }, 'x');
@@ -218,7 +218,7 @@ describe('giving up a step', () => {
     await f.core.giveUp(work, 'again');
     const failed = (await f.store.getDelivery(deliveries[0]!.id))!;
     expect(failed.failure?.alerted).toMatchObject({ ok: false });
-    expect(f.lines.filter((l) => l.level === 'error').map((l) => l.obj)).toEqual([expect.objectContaining({ memberId: 'jda', code: 'channel_not_found' })]);
+    expect(f.lines.filter((l) => l.level === 'error').map((l) => l.obj)).toEqual([expect.objectContaining({ memberId: 'jda', code: 'channel_gone' })]);
     f.jobs.ensured.length = 0;
     await f.core.reconcile();
     expect(f.jobs.of('failure-alert')).toEqual([]);

@@ -155,3 +155,80 @@ describe('reconcile', () => {
     expect((await f.core.reconcile()).queued).toBe(2);
   });
 });
+
+describe('reconcile, as the operators see it', () => {
+  it('says at debug level when the queue matched the store, and warns when it queued lost work', async () => {
+    await issued(['jma']);
+    await f.core.reconcile();
+    expect(f.lines.filter((l) => l.msg?.startsWith('reconciled')).map((l) => l.level)).toEqual(['warn']);
+    f.lines.length = 0;
+    // Everything is queued now: a second pass finds nothing lost.
+    f.jobs.ensure = async (work) => ({ queued: 0, pending: work.length, restarted: 0, gaveUp: [] });
+    const report = await f.core.reconcile();
+    expect(report).toMatchObject({ owed: 2, queued: 0, restarted: 0, gaveUp: 0 });
+    expect(f.lines.filter((l) => l.msg?.startsWith('reconciled')).map((l) => l.level)).toEqual(['debug']);
+  });
+
+  it('warns when the only thing it did was restart finished jobs or settle ones that gave up', async () => {
+    const { deliveries } = await issued(['jma']);
+    f.jobs.ensure = async (work) => ({ queued: 0, pending: 0, restarted: work.length, gaveUp: [] });
+    expect((await f.core.reconcile()).restarted).toBe(2);
+    expect(f.lines.filter((l) => l.msg?.startsWith('reconciled')).map((l) => [l.level, l.obj])).toEqual([['warn', { owed: 2, queued: 0, restarted: 2, gaveUp: 0, orphaned: 0 }]]);
+    f.lines.length = 0;
+    f.jobs.ensure = async (work) => ({ queued: 0, pending: 0, restarted: 0, gaveUp: work.filter((w) => w.kind === 'deliver').map((w) => ({ work: w, reason: 'x' })) });
+    expect((await f.core.reconcile()).gaveUp).toBe(1);
+    expect(f.lines.filter((l) => l.msg?.startsWith('reconciled')).map((l) => l.level)).toEqual(['warn']);
+    expect((await f.store.getDelivery(deliveries[0]!.id))?.state).toBe('failed');
+  });
+
+  it('reads each advisory once however many of its deliveries owe work', async () => {
+    await issued(['jma', 'jda']);
+    let reads = 0;
+    const getAdvisory = f.store.getAdvisory.bind(f.store);
+    f.store.getAdvisory = async (id) => {
+      reads += 1;
+      return getAdvisory(id);
+    };
+    await f.core.reconcile();
+    expect(reads).toBe(1);
+  });
+
+  it('one record that cannot be settled is logged and the others still are', async () => {
+    const { deliveries } = await issued(['jma', 'jda']);
+    const [a, b] = deliveries;
+    f.jobs.failed.set(`deliver:${a!.id}`, 'x');
+    f.jobs.failed.set(`deliver:${b!.id}`, 'x');
+    const save = f.store.saveDelivery.bind(f.store);
+    f.store.saveDelivery = async (next) => {
+      if (next.id === a!.id) throw new Error('disk full');
+      return save(next);
+    };
+    const report = await f.core.reconcile();
+    expect(report.gaveUp).toBe(2);
+    expect((await f.store.getDelivery(b!.id))?.state).toBe('failed');
+    expect((await f.store.getDelivery(a!.id))?.state).toBe('queued');
+    expect(f.lines.filter((l) => l.level === 'error').map((l) => (l.obj as { work: { deliveryId: string } }).work.deliveryId)).toEqual([a!.id]);
+  });
+
+  it('a record from before `nextStep` that starts owing work meanwhile is left as the other writer made it', async () => {
+    const { deliveries } = await issued(['jma']);
+    const d = deliveries[0]!;
+    writeLegacy({ ...d, state: 'posted', version: d.version + 1, ladder: { kind: 'alert', index: 0, at: minutes(100) } });
+    // Between the reconciler's listing and its write, another writer gives the record a step to owe.
+    const getDelivery = f.store.getDelivery.bind(f.store);
+    let raced = false;
+    f.store.getDelivery = async (id) => {
+      const read = await getDelivery(id);
+      if (!raced && read) {
+        raced = true;
+        const owed = { ...read, version: read.version + 1, nextStep: { kind: 'alert' as const, index: 0, at: minutes(200) } };
+        await f.store.saveDelivery(owed);
+        return owed;
+      }
+      return read;
+    };
+    await f.core.reconcile();
+    expect((await getDelivery(d.id))?.nextStep).toEqual({ kind: 'alert', index: 0, at: minutes(200) });
+    expect(f.jobs.of('step').map((w) => w.at.toISOString())).toEqual([minutes(200)]);
+  });
+});

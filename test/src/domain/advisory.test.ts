@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { AdvisoryInput, formatAdvisoryId, parseAdvisoryId, policyFor } from '../../../src/domain/advisory.js';
+import { createHash } from 'node:crypto';
+import {
+  AdvisoryInput,
+  advisoryScope,
+  BODY_MAX,
+  DEADLINE_MAX_MINUTES,
+  formatAdvisoryId,
+  isAdvisoryId,
+  newAdvisoryUid,
+  parseAdvisoryId,
+  policyFor,
+  TITLE_MAX,
+} from '../../../src/domain/advisory.js';
 import { DEFAULT_POLICIES } from '../../../src/domain/escalation.js';
-import { TLP_COLOUR, tlpAllowsChannelPost, tlpForbidsSharedChannel, TLP_LEVELS } from '../../../src/domain/classification.js';
+import { CATEGORIES, Severity, SEVERITIES, SOURCES, Tlp, TLP_COLOUR, tlpAllowsChannelPost, tlpForbidsSharedChannel, TLP_LEVELS } from '../../../src/domain/classification.js';
+import { actorKey, PLATFORMS } from '../../../src/domain/platform.js';
 
 const valid = {
   title: 'VPN 装置の脆弱性',
@@ -45,5 +58,105 @@ describe('advisory', () => {
     expect(TLP_LEVELS.filter(tlpAllowsChannelPost)).not.toContain('TLP:RED');
     expect(TLP_LEVELS.filter(tlpForbidsSharedChannel)).toEqual(['TLP:RED', 'TLP:AMBER+STRICT']);
     expect(TLP_COLOUR['TLP:RED']).toBe('#FF2B2B');
+  });
+});
+
+describe('advisory input bounds', () => {
+  const issues = (input: Record<string, unknown>) => AdvisoryInput.safeParse({ ...valid, ...input }).error?.issues.map((i) => i.path.join('.')) ?? [];
+
+  it('rejects a title or body of only whitespace, and trims what it keeps', () => {
+    expect(issues({ title: '   ' })).toEqual(['title']);
+    expect(issues({ title: '\u3000\n' })).toEqual(['title']);
+    expect(issues({ body: ' \t ' })).toEqual(['body']);
+    expect(AdvisoryInput.parse({ ...valid, title: '  題名 ', body: ' 本文\n' })).toMatchObject({ title: '題名', body: '本文' });
+  });
+
+  it('bounds the title and body lengths', () => {
+    expect(issues({ title: 'x'.repeat(TITLE_MAX) })).toEqual([]);
+    expect(issues({ title: 'x'.repeat(TITLE_MAX + 1) })).toEqual(['title']);
+    expect(issues({ body: 'x'.repeat(BODY_MAX) })).toEqual([]);
+    expect(issues({ body: 'x'.repeat(BODY_MAX + 1) })).toEqual(['body']);
+  });
+
+  it('bounds the deadline to whole minutes from 1 to DEADLINE_MAX_MINUTES (two weeks)', () => {
+    expect(DEADLINE_MAX_MINUTES).toBe(20_160);
+    expect(issues({ ackDeadlineMinutes: DEADLINE_MAX_MINUTES })).toEqual([]);
+    expect(issues({ ackDeadlineMinutes: 1 })).toEqual([]);
+    for (const ackDeadlineMinutes of [DEADLINE_MAX_MINUTES + 1, 0, -1, 1.5]) expect(issues({ ackDeadlineMinutes })).toEqual(['ackDeadlineMinutes']);
+    expect(AdvisoryInput.parse(valid).ackDeadlineMinutes).toBeUndefined();
+  });
+
+  it('fills defaults: not a drill, escalating, no groups or members named', () => {
+    expect(AdvisoryInput.parse(valid)).toMatchObject({ drill: false, escalate: true, targets: { allMembers: true, observers: false, groups: [], members: [] } });
+  });
+
+  it('needs at least one target of any kind', () => {
+    expect(issues({ targets: { observers: true } })).toEqual([]);
+    expect(issues({ targets: { groups: ['g'] } })).toEqual([]);
+    expect(issues({ targets: { members: ['jma'] } })).toEqual([]);
+    expect(issues({ targets: { allMembers: false, groups: [], members: [] } })).toEqual(['targets.members']);
+    expect(AdvisoryInput.safeParse({ ...valid, targets: {} }).error!.issues[0]!.message).toBe('at least one target is required');
+    expect(issues({ targets: { members: [''] } })).toEqual(['targets.members.0']);
+  });
+});
+
+describe('advisory ids and scope', () => {
+  it('accepts only the canonical form as an id', () => {
+    expect(isAdvisoryId('ADV-2026-0042')).toBe(true);
+    expect(isAdvisoryId('ADV-2026-12345')).toBe(true);
+    expect(isAdvisoryId('ADV-2026-042')).toBe(false);
+    expect(isAdvisoryId('adv-2026-0042')).toBe(false);
+    expect(isAdvisoryId('xADV-2026-0042')).toBe(false);
+    expect(isAdvisoryId('ADV-2026-0042x')).toBe(false);
+    expect(parseAdvisoryId('ADV-26-0042')).toBeNull();
+    expect(parseAdvisoryId('ADV-2026-')).toBeNull();
+    expect(parseAdvisoryId('ADV-2026-42 extra')).toBeNull();
+    expect(parseAdvisoryId('see ADV-2026-42')).toBeNull();
+  });
+
+  it('scopes queue work by the random uid, or for older records by a hash of request key and issue time', () => {
+    const uid = newAdvisoryUid();
+    expect(uid).toMatch(/^u[0-9a-f]{16}$/);
+    expect(newAdvisoryUid()).not.toBe(uid);
+    expect(advisoryScope({ uid, requestKey: 'r', issuedAt: 't' })).toBe(uid);
+    const old = advisoryScope({ requestKey: 'view-1', issuedAt: '2026-01-01T00:00:00.000Z' });
+    expect(old).toBe(`h${createHash('sha256').update('view-1\n2026-01-01T00:00:00.000Z').digest('hex').slice(0, 16)}`);
+    expect(advisoryScope({ uid: '', requestKey: 'view-1', issuedAt: '2026-01-01T00:00:00.000Z' })).toBe(old);
+    expect(advisoryScope({ requestKey: 'view-1', issuedAt: '2026-01-01T00:00:00.001Z' })).not.toBe(old);
+  });
+});
+
+describe('the policy an advisory runs under', () => {
+  it('drops the reminder when the overridden deadline leaves no room for it, keeps it when it does', () => {
+    // level4: reminder 5 minutes before the deadline.
+    expect(policyFor({ severity: 'level4', ackDeadlineMinutes: 5, escalate: true }, DEFAULT_POLICIES).reminderBefore).toBe(0);
+    expect(policyFor({ severity: 'level4', ackDeadlineMinutes: 6, escalate: true }, DEFAULT_POLICIES).reminderBefore).toBe(300);
+    expect(policyFor({ severity: 'level4', escalate: true }, DEFAULT_POLICIES)).toEqual(DEFAULT_POLICIES.level4);
+  });
+
+  it('is off when the severity has no ladder, whatever the form says, and when the form switches it off', () => {
+    expect(policyFor({ severity: 'level0', escalate: true }, DEFAULT_POLICIES).enabled).toBe(false);
+    expect(policyFor({ severity: 'level1', escalate: true }, DEFAULT_POLICIES).enabled).toBe(true);
+    expect(policyFor({ severity: 'level1', escalate: false }, DEFAULT_POLICIES)).toEqual({ ...DEFAULT_POLICIES.level1, enabled: false });
+  });
+});
+
+describe('classification', () => {
+  it('prints every TLP label in FIRST\'s colour', () => {
+    expect(TLP_COLOUR).toEqual({ 'TLP:RED': '#FF2B2B', 'TLP:AMBER+STRICT': '#FFC000', 'TLP:AMBER': '#FFC000', 'TLP:GREEN': '#33FF00', 'TLP:CLEAR': '#FFFFFF' });
+    expect(TLP_LEVELS.filter(tlpAllowsChannelPost)).toEqual(['TLP:AMBER+STRICT', 'TLP:AMBER', 'TLP:GREEN', 'TLP:CLEAR']);
+  });
+
+  it('knows the NISC levels, categories and sources, and nothing else', () => {
+    expect(SEVERITIES).toEqual(['level4', 'level3', 'level2', 'level1', 'level0']);
+    expect(CATEGORIES).toEqual(['vulnerability', 'threat', 'incident', 'outage', 'notice']);
+    expect(SOURCES).toEqual(['nisc', 'jpcert', 'ipa', 'mhlw', 'police', 'member', 'other']);
+    expect(Tlp.safeParse('TLP:WHITE').success).toBe(false);
+    expect(Severity.safeParse('level5').success).toBe(false);
+  });
+
+  it('names a person by platform and user id', () => {
+    expect(actorKey({ platform: 'teams', userId: 'aad-1' })).toBe('teams/aad-1');
+    expect(PLATFORMS).toEqual(['slack', 'teams', 'local']);
   });
 });

@@ -3,6 +3,7 @@ import {
   beginPostAttempt,
   bringAlertForward,
   deliveryIdFor,
+  isOpen,
   isOwedStep,
   markAcknowledged,
   markFailed,
@@ -10,6 +11,7 @@ import {
   markLadderStep,
   markPosted,
   newDelivery,
+  newEscalationToken,
   owesWork,
   reindex,
   setNextStep,
@@ -177,5 +179,129 @@ describe('what a delivery owes (the store derives the queue from this)', () => {
     const again = must(reindex(set, t1));
     expect(again.version).toBe(set.version + 1);
     expect({ ...again, version: 0, updatedAt: '' }).toEqual({ ...set, version: 0, updatedAt: '' });
+  });
+});
+
+describe('delivery records, edge by edge', () => {
+  it('a new delivery is queued, version 0, with a fresh escalation token', () => {
+    const d = queued();
+    expect(d).toEqual({
+      id: 'ADV-2026-0001.jma.slack-C0JMA',
+      advisoryId: 'ADV-2026-0001',
+      memberId: 'jma',
+      channel,
+      state: 'queued',
+      version: 0,
+      postAttempts: 0,
+      messages: [],
+      escalationToken: d.escalationToken,
+      createdAt: t0.toISOString(),
+      updatedAt: t0.toISOString(),
+    });
+    expect(d.escalationToken).toMatch(/^k[0-9a-f]{12}$/);
+    expect(queued().escalationToken).not.toBe(d.escalationToken);
+    expect(newEscalationToken()).toMatch(/^k[0-9a-f]{12}$/);
+  });
+
+  it('makes a channel id safe for a job id, keeping what is safe', () => {
+    expect(deliveryIdFor('A', 'm', { platform: 'teams', channelId: '19:a.b@thread/x y' })).toBe('A.m.teams-19_a_b_thread_x_y');
+    expect(deliveryIdFor('A', 'm', { platform: 'slack', channelId: 'C0az_9-Z' })).toBe('A.m.slack-C0az_9-Z');
+  });
+
+  it('every change bumps the version and the time; a cleared field is absent, as after a trip through a store', () => {
+    const posted = must(markPosted(queued(), [ref], t1, reminder));
+    expect(posted.updatedAt).toBe(t1.toISOString());
+    const acked = must(markAcknowledged(posted, alice, t1));
+    expect('nextStep' in acked).toBe(false);
+    expect(Object.values(acked).includes(undefined)).toBe(false);
+    expect(JSON.parse(JSON.stringify(acked))).toEqual(acked);
+    const noStep = must(markPosted(queued(), [ref], t1, undefined));
+    expect('nextStep' in noStep).toBe(false);
+  });
+
+  it('counts post attempts only while queued', () => {
+    const once = must(beginPostAttempt(queued(), t1));
+    const twice = must(beginPostAttempt(once, t1));
+    expect([once.postAttempts, twice.postAttempts, twice.version]).toEqual([1, 2, 2]);
+    expect(twice.updatedAt).toBe(t1.toISOString());
+    const failed = must(markFailed(queued(), { code: 'x' }, t1, phone));
+    expect(beginPostAttempt(failed, t1)).toEqual({ changed: false, reason: 'already', current: failed });
+  });
+
+  it('an acknowledged delivery is never posted or failed over', () => {
+    const acked = must(markAcknowledged(must(markPosted(queued(), [ref], t1, reminder)), alice, t1));
+    expect(markPosted(acked, [ref], t1, reminder)).toEqual({ changed: false, reason: 'already', current: acked });
+    expect(markFailed(acked, { code: 'x' }, t1, phone)).toEqual({ changed: false, reason: 'not-allowed', current: acked });
+    const ackedFromQueued = must(markAcknowledged(queued(), alice, t1));
+    expect(markPosted(ackedFromQueued, [ref], t1, reminder)).toMatchObject({ changed: false, reason: 'already' });
+  });
+
+  it('keeps the failure detail only when there is one', () => {
+    expect(must(markFailed(queued(), { code: 'x', detail: 'last: ratelimited' }, t1, phone)).failure).toEqual({ code: 'x', at: t1.toISOString(), detail: 'last: ratelimited' });
+    expect('detail' in must(markFailed(queued(), { code: 'x' }, t1, phone)).failure!).toBe(false);
+  });
+
+  it('notes whether the secretariat was told, ok or not', () => {
+    const failed = must(markFailed(queued(), { code: 'x' }, t0, phone));
+    expect(must(markFailureAlerted(failed, false, t1)).failure).toEqual({ code: 'x', at: t0.toISOString(), alerted: { at: t1.toISOString(), ok: false } });
+    expect(markFailureAlerted(must(markPosted(queued(), [ref], t1, reminder)), true, t1)).toMatchObject({ changed: false, reason: 'not-allowed' });
+    expect(markFailureAlerted({ ...failed, failure: undefined }, true, t1)).toMatchObject({ changed: false, reason: 'not-allowed' });
+  });
+
+  it('is open while queued or posted', () => {
+    expect(isOpen(queued())).toBe(true);
+    expect(isOpen(must(markPosted(queued(), [ref], t1, reminder)))).toBe(true);
+    expect(isOpen(must(markFailed(queued(), { code: 'x' }, t1, phone)))).toBe(false);
+    expect(isOpen(must(markAcknowledged(queued(), alice, t1)))).toBe(false);
+  });
+
+  it('owes nothing once posted with the ladder ended, or failed, told and the ladder ended', () => {
+    expect(owesWork(must(markPosted(queued(), [ref], t1, undefined)))).toBe(false);
+    const told = must(markFailureAlerted(must(markFailed(queued(), { code: 'x' }, t1, undefined)), false, t1));
+    expect(owesWork(told)).toBe(false);
+    expect(owesWork({ ...told, nextStep: phone })).toBe(true);
+    expect(owesWork({ ...must(markAcknowledged(queued(), alice, t1)), nextStep: phone })).toBe(false);
+    // A failed record without its failure (damaged, or from an older release) still owes the secretariat.
+    expect(owesWork({ ...queued(), state: 'failed' })).toBe(true);
+  });
+
+  it('a step of the same kind at another index, or the same step at another time, is another step', () => {
+    const posted = must(markPosted(queued(), [ref], t1, { kind: 'next-contact', index: 1, at: phone.at }));
+    const token = posted.escalationToken;
+    expect(isOwedStep(posted, token, { kind: 'next-contact', index: 2 })).toBe(false);
+    expect(markLadderStep(posted, token, { kind: 'next-contact', index: 2 }, undefined, t1)).toMatchObject({ changed: false, reason: 'not-allowed' });
+    expect(setNextStep(posted, { kind: 'next-contact', index: 2, at: phone.at }, t1).changed).toBe(true);
+    expect(setNextStep(posted, { kind: 'next-contact', index: 1, at: phone.at }, t1)).toMatchObject({ changed: false, reason: 'already' });
+    expect(setNextStep({ ...posted, nextStep: undefined }, { kind: 'next-contact', index: 1, at: phone.at }, t1).changed).toBe(true);
+  });
+
+  it('a step that already ran under the current token but was not owed: already, and a ladder at another index is not', () => {
+    const posted = must(markPosted(queued(), [ref], t1, reminder));
+    const token = posted.escalationToken;
+    const ranNext = { ...posted, ladder: { kind: 'next-contact' as const, index: 1, at: t1.toISOString() }, nextStep: alertLater };
+    expect(markLadderStep(ranNext, token, { kind: 'next-contact', index: 1 }, undefined, t1)).toMatchObject({ changed: false, reason: 'already' });
+    expect(markLadderStep(ranNext, token, { kind: 'next-contact', index: 2 }, undefined, t1)).toMatchObject({ changed: false, reason: 'not-allowed' });
+    const ackedAfter = must(markAcknowledged(ranNext, alice, t1));
+    // Acknowledged meanwhile: that step is not owed, but it is the one that ran last.
+    expect(markLadderStep({ ...ackedAfter, escalationToken: token }, token, { kind: 'next-contact', index: 1 }, undefined, t1)).toMatchObject({ changed: false, reason: 'already' });
+  });
+
+  it('the alert brought forward: an alert already due is left, one later or another step is moved to now', () => {
+    const now = new Date('2026-11-25T10:05:00Z');
+    const posted = must(markPosted(queued(), [ref], t0, phone));
+    const token = posted.escalationToken;
+    const dueNow = { ...posted, nextStep: { kind: 'alert' as const, index: 0, at: now.toISOString() } };
+    expect(bringAlertForward(dueNow, token, now)).toMatchObject({ changed: false, reason: 'already' });
+    const overdue = { ...posted, nextStep: { kind: 'alert' as const, index: 0, at: t0.toISOString() } };
+    expect(bringAlertForward(overdue, token, now)).toMatchObject({ changed: false, reason: 'already' });
+    const justLater = { ...posted, nextStep: { kind: 'alert' as const, index: 0, at: new Date(now.getTime() + 1).toISOString() } };
+    expect(must(bringAlertForward(justLater, token, now))).toMatchObject({ nextStep: { kind: 'alert', index: 0, at: now.toISOString() }, version: posted.version + 1, updatedAt: now.toISOString() });
+    const reminderOverdue = { ...posted, nextStep: { kind: 'reminder' as const, index: 0, at: t0.toISOString() } };
+    expect(must(bringAlertForward(reminderOverdue, token, now)).nextStep).toEqual({ kind: 'alert', index: 0, at: now.toISOString() });
+  });
+
+  it('re-indexing keeps the record, with a new version and time', () => {
+    const d = queued();
+    expect(must(reindex(d, t1))).toEqual({ ...d, version: 1, updatedAt: t1.toISOString() });
   });
 });

@@ -3,10 +3,13 @@ import {
   advanceContact,
   claim,
   closeAcknowledged,
+  isOpenTask,
   newPhoneTask,
+  phoneTaskIdFor,
   recordFailedCall,
   recordReached,
   release,
+  withMessages,
   type PhoneTask,
   type TaskTransition,
 } from '../../../src/domain/phone-task.js';
@@ -69,5 +72,101 @@ describe('phone task', () => {
     const closed = next(closeAcknowledged(next(claim(task(), tanaka, now)), now));
     expect(closed).toMatchObject({ state: 'cancelled', resolution: { kind: 'acknowledged_elsewhere' } });
     expect(closeAcknowledged(closed, now)).toMatchObject({ changed: false, reason: 'closed' });
+  });
+});
+
+describe('phone task transitions, edge by edge', () => {
+  const later = new Date('2026-11-25T18:05:00Z');
+  const onTeams = { ...tanaka, platform: 'teams' as const };
+
+  it('starts open at the first contact, with nothing tried, version 0', () => {
+    expect(task()).toEqual({
+      id: 'ADV-2026-0001.jma.slack-C1.phone',
+      deliveryId: 'ADV-2026-0001.jma.slack-C1',
+      advisoryId: 'ADV-2026-0001',
+      memberId: 'jma',
+      state: 'open',
+      contactIndex: 0,
+      exhausted: false,
+      attempts: [],
+      messages: [],
+      version: 0,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    });
+    expect(phoneTaskIdFor('d1')).toBe('d1.phone');
+  });
+
+  it('every change bumps the version and the time, and keeps the rest', () => {
+    const claimed = next(claim(task(), tanaka, later));
+    expect(claimed).toEqual({ ...task(), state: 'claimed', claimedBy: tanaka, version: 1, updatedAt: later.toISOString() });
+  });
+
+  it('tells people apart by platform and user id, not by name', () => {
+    const claimed = next(claim(task(), tanaka, now));
+    expect(claim(claimed, onTeams, now)).toMatchObject({ changed: false, reason: 'claimed-by-other' });
+    expect(claim(claimed, { ...tanaka, userId: 'U0OTHER' }, now)).toMatchObject({ changed: false, reason: 'claimed-by-other' });
+    expect(claim(claimed, { ...tanaka, name: 'renamed' }, now)).toMatchObject({ changed: false, reason: 'already' });
+    expect(release(claimed, onTeams, now)).toMatchObject({ changed: false, reason: 'claimed-by-other' });
+  });
+
+  it('a claimed record that lost its claimant (damaged) is nobody\'s to work but the ladder\'s: refused, never a crash', () => {
+    const damaged: PhoneTask = { ...task(), state: 'claimed' };
+    expect(claim(damaged, tanaka, now)).toMatchObject({ changed: false, reason: 'claimed-by-other' });
+    expect(release(damaged, tanaka, now)).toMatchObject({ changed: false, reason: 'claimed-by-other' });
+    expect(recordReached(damaged, tanaka, now)).toMatchObject({ changed: false, reason: 'claimed-by-other' });
+  });
+
+  it('a closed task refuses everything; an open one cannot be released', () => {
+    const done = next(recordReached(task(), tanaka, now));
+    const cancelled = next(closeAcknowledged(task(), now));
+    for (const closed of [done, cancelled]) {
+      expect(claim(closed, tanaka, now)).toMatchObject({ changed: false, reason: 'closed', current: closed });
+      expect(release(closed, tanaka, now)).toMatchObject({ changed: false, reason: 'closed' });
+      expect(recordReached(closed, tanaka, now)).toMatchObject({ changed: false, reason: 'closed' });
+      expect(recordFailedCall(closed, 'no_answer', tanaka, 2, now)).toMatchObject({ changed: false, reason: 'closed' });
+      expect(advanceContact(closed, 1, now)).toMatchObject({ changed: false, reason: 'closed' });
+      expect(closeAcknowledged(closed, now)).toMatchObject({ changed: false, reason: 'closed' });
+      expect(isOpenTask(closed)).toBe(false);
+    }
+    expect(release(task(), tanaka, now)).toMatchObject({ changed: false, reason: 'not-claimed' });
+    expect(isOpenTask(task())).toBe(true);
+    expect(isOpenTask(next(claim(task(), tanaka, now)))).toBe(true);
+  });
+
+  it('"reached" on an open task claims it for the caller and records when', () => {
+    const done = next(recordReached(task(), kato, later));
+    expect(done).toMatchObject({ state: 'done', claimedBy: kato, resolution: { kind: 'reached', by: kato, at: later.toISOString() } });
+  });
+
+  it('a failed call by someone else while claimed is refused; by the claimant it is recorded', () => {
+    const claimed = next(claim(task(), tanaka, now));
+    expect(recordFailedCall(claimed, 'no_answer', kato, 3, now)).toMatchObject({ changed: false, reason: 'claimed-by-other' });
+    const t = next(recordFailedCall(claimed, 'wrong_number', tanaka, 3, later));
+    expect(t.attempts).toEqual([{ contactIndex: 0, outcome: 'wrong_number', by: tanaka, at: later.toISOString() }]);
+    expect(t).toMatchObject({ contactIndex: 1, exhausted: false });
+  });
+
+  it('with one contact, or none, the first failed call exhausts the task', () => {
+    expect(next(recordFailedCall(task(), 'no_answer', tanaka, 1, now))).toMatchObject({ contactIndex: 0, exhausted: true });
+    expect(next(recordFailedCall(task(), 'no_answer', tanaka, 0, now))).toMatchObject({ contactIndex: 0, exhausted: true });
+  });
+
+  it('the ladder moves only forwards, to the contact it names', () => {
+    const at2 = next(advanceContact(task(), 2, later));
+    expect(at2).toMatchObject({ contactIndex: 2, state: 'open', version: 1, updatedAt: later.toISOString() });
+    expect(advanceContact(at2, 1, now)).toMatchObject({ changed: false, reason: 'already' });
+    expect(advanceContact(task(), 0, now)).toMatchObject({ changed: false, reason: 'already' });
+  });
+
+  it('closing as acknowledged elsewhere says when, and by nobody in particular', () => {
+    const closed = next(closeAcknowledged(task(), later));
+    expect(closed.resolution).toEqual({ kind: 'acknowledged_elsewhere', at: later.toISOString() });
+    expect(closed.claimedBy).toBeUndefined();
+  });
+
+  it('records the messages it was posted as', () => {
+    const ref = { platform: 'slack' as const, channelId: 'C0ONC', messageId: '1' };
+    expect(next(withMessages(task(), [ref], later))).toMatchObject({ messages: [ref], version: 1, updatedAt: later.toISOString() });
   });
 });

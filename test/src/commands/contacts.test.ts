@@ -1,0 +1,75 @@
+/**
+ * Members with more contacts than the example directory's two: the ladder's next-contact steps move
+ * the unclaimed phone task through every contact, and however the contacts run out (the ladder, or
+ * the on-call staff's failed calls) the secretariat is alerted exactly once.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { coreFixture, directoryWithContacts, ONCALL, type CoreFixture } from '../../support/core-fixture.js';
+import { climbLadder, issueAndPost, minutes, untilPhoneTask } from './helpers.js';
+
+let f: CoreFixture;
+afterEach(async () => {
+  await f.close();
+});
+
+const alerts = () => f.chat.in('C0SEC00001', 'notice').filter((p) => (p.message.view as { kind: string }).kind === 'escalation_alert');
+
+describe.each([
+  // level3: phone at 60 min, the next contact every 20 min, the alert one interval after the last (capped at 180).
+  { contacts: 3, steps: ['reminder', 'phone', 'next-contact-1', 'next-contact-2', 'alert'], alertAt: 120 },
+  { contacts: 5, steps: ['reminder', 'phone', 'next-contact-1', 'next-contact-2', 'next-contact-3', 'next-contact-4', 'alert'], alertAt: 160 },
+])('a silent member with $contacts contacts', ({ contacts, steps, alertAt }) => {
+  it('climbs the whole ladder: the task moves through every contact, then exactly one alert', async () => {
+    f = await coreFixture({ directory: await directoryWithContacts('jma', contacts) });
+    const { advisory, deliveries } = await issueAndPost(f);
+    const d = deliveries[0]!;
+    const ran = await climbLadder(f, d.id);
+    expect(ran).toEqual(steps);
+    expect(f.clock.now().toISOString()).toBe(minutes(alertAt));
+    const task = (await f.store.getPhoneTask(`${d.id}.phone`))!;
+    expect(task).toMatchObject({ state: 'open', contactIndex: contacts - 1, version: contacts });
+    // One refresh of the on-call message per contact moved to.
+    expect(f.jobs.of('refresh-phone').map((w) => w.revision)).toEqual(Array.from({ length: contacts - 1 }, (_, i) => i + 2));
+    expect(f.chat.in('C0ONC00001', 'phone_task')).toHaveLength(1);
+    expect(alerts()).toHaveLength(1);
+    expect(alerts()[0]?.message.view).toMatchObject({ advisoryId: advisory.id, attempts: 0, wrongNumbers: [], deliveryState: 'posted' });
+    expect((await f.store.listAudit(advisory.id)).filter((e) => e.action === 'escalation.next-contact').map((e) => e.detail)).toEqual(
+      Array.from({ length: contacts - 1 }, (_, i) => ({ step: `next-contact-${i + 1}`, outcome: 'ran' })),
+    );
+    // Nothing more is owed; a late job for any step finds nothing to do.
+    const end = (await f.store.getDelivery(d.id))!;
+    expect(end.nextStep).toBeUndefined();
+    expect(await f.core.runEscalationStep({ deliveryId: d.id, token: end.escalationToken, kind: 'alert', index: 0 })).toBe('stale');
+    expect(alerts()).toHaveLength(1);
+  });
+
+  it('on-call staff calling every contact without answer: the alert comes at once, exactly once', async () => {
+    f = await coreFixture({ directory: await directoryWithContacts('jma', contacts) });
+    const { deliveries } = await issueAndPost(f);
+    const { task, message } = await untilPhoneTask(f, deliveries[0]!.id);
+    for (let i = 0; i < contacts; i++) {
+      const r = await f.core.phoneTaskAction({ actor: ONCALL, message, action: i % 2 === 0 ? 'no_answer' : 'wrong_number' });
+      expect(r.task).toMatchObject({ contactIndex: Math.min(i + 1, contacts - 1), exhausted: i === contacts - 1 });
+    }
+    // The ladder's next-contact steps leave a claimed task alone: the person calling decides.
+    const d = (await f.store.getDelivery(task.deliveryId))!;
+    expect(d.nextStep).toEqual({ kind: 'alert', index: 0, at: f.clock.now().toISOString() });
+    expect(await climbLadder(f, d.id)).toEqual(['alert']);
+    expect(alerts()).toHaveLength(1);
+    expect(alerts()[0]?.message.view).toMatchObject({ attempts: contacts, claimedBy: ONCALL.name });
+    expect((alerts()[0]?.message.view as { wrongNumbers: string[] }).wrongNumbers).toHaveLength(Math.floor(contacts / 2));
+  });
+
+  it('a next-contact step on a task someone is working leaves it to them', async () => {
+    f = await coreFixture({ directory: await directoryWithContacts('jma', contacts) });
+    const { deliveries } = await issueAndPost(f);
+    const { task, message } = await untilPhoneTask(f, deliveries[0]!.id);
+    await f.core.phoneTaskAction({ actor: ONCALL, message, action: 'claim' });
+    const d = (await f.store.getDelivery(task.deliveryId))!;
+    expect(d.nextStep?.kind).toBe('next-contact');
+    expect(await f.core.runEscalationStep({ deliveryId: d.id, token: d.escalationToken, kind: 'next-contact', index: 1 })).toBe('skipped');
+    expect((await f.store.getPhoneTask(task.id))?.contactIndex).toBe(0);
+    // The ladder still moves on.
+    expect((await f.store.getDelivery(d.id))?.nextStep).toMatchObject({ kind: 'next-contact', index: 2 });
+  });
+});

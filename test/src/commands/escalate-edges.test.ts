@@ -1,0 +1,255 @@
+/**
+ * Ladder steps at their edges: what each step posts (mentions, the alert's summary, how far back a
+ * retry looks), steps with nothing to act on, and runs that race an acknowledgement, a claim or
+ * another run of the same step.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LOOKBACK_MS } from '../../../src/commands/ladder.js';
+import type { Delivery } from '../../../src/domain/delivery.js';
+import { claim } from '../../../src/domain/phone-task.js';
+import { coreFixture, exampleDirectoryFile, ISSUE_INPUT, ONCALL, T0, type CoreFixture } from '../../support/core-fixture.js';
+import { issueAndPost, JMA_STAFF, minutes } from './helpers.js';
+
+let f: CoreFixture;
+beforeEach(async () => {
+  f = await coreFixture();
+});
+afterEach(async () => {
+  await f.close();
+});
+
+const run = (d: Delivery, kind: 'reminder' | 'phone' | 'next-contact' | 'alert', index = 0) =>
+  f.core.runEscalationStep({ deliveryId: d.id, token: d.escalationToken, kind, index });
+
+/** jma's posted delivery moved on to owe `kind` (the steps before it ran). */
+async function owing(kind: 'reminder' | 'phone' | 'next-contact' | 'alert'): Promise<Delivery> {
+  const { deliveries } = await issueAndPost(f);
+  let d = deliveries[0]!;
+  while (d.nextStep && d.nextStep.kind !== kind) {
+    await run(d, d.nextStep.kind, d.nextStep.index);
+    d = (await f.store.getDelivery(d.id))!;
+  }
+  f.jobs.ensured.length = 0;
+  return d;
+}
+
+const since = new Date(Date.parse(T0) - LOOKBACK_MS);
+
+describe('what a step posts', () => {
+  it('the reminder mentions each contact who has a chat identity, with the directory\'s name', async () => {
+    const d = await owing('reminder');
+    f.clock.set(minutes(40));
+    expect(await run(d, 'reminder')).toBe('ran');
+    const reminder = f.chat.in('C0JMA00001', 'reminder')[0]!;
+    expect(reminder.key).toBe(`${d.id}.reminder.${d.escalationToken}.C0JMA00001`);
+    expect(reminder.message.view).toEqual({
+      advisoryId: d.advisoryId,
+      deliveryId: d.id,
+      title: ISSUE_INPUT.title,
+      tlp: 'TLP:AMBER',
+      drill: false,
+      ackDeadline: minutes(60),
+      memberName: { ja: '公益社団法人 日本医師会', en: 'Japan Medical Association' },
+      // jma's second contact has no Slack id: only the first is mentioned.
+      mention: ['U0JMA00001'],
+      mentionNames: { U0JMA00001: '佐藤 健一' },
+    });
+    expect(f.lines.some((l) => l.msg === 'escalation step taken over')).toBe(false);
+  });
+
+  it('a run taken over looks back to five minutes before the issue for its earlier post', async () => {
+    const d = await owing('reminder');
+    await f.store.claimStep({ deliveryId: d.id, token: d.escalationToken, key: 'reminder' }, { owner: 'dead', at: T0, until: minutes(1) });
+    f.clock.set(minutes(40));
+    expect(await run(d, 'reminder')).toBe('ran');
+    expect(f.chat.searches).toEqual([{ channelId: 'C0JMA00001', key: `${d.id}.reminder.${d.escalationToken}.C0JMA00001`, since }]);
+    expect(f.lines.filter((l) => l.msg === 'escalation step taken over').map((l) => l.obj)).toEqual([{ deliveryId: d.id, step: 'reminder', previousOwner: 'dead' }]);
+  });
+
+  it('the phone step posts the task into the on-call channel once, keyed by the task, and records the message', async () => {
+    const d = await owing('phone');
+    await f.store.claimStep({ deliveryId: d.id, token: d.escalationToken, key: 'phone' }, { owner: 'dead', at: T0, until: minutes(1) });
+    f.clock.set(minutes(60));
+    expect(await run(d, 'phone')).toBe('ran');
+    const post = f.chat.in('C0ONC00001', 'phone_task')[0]!;
+    expect(post.key).toBe(`${d.id}.phone`);
+    expect(f.chat.searches).toEqual([{ channelId: 'C0ONC00001', key: `${d.id}.phone`, since }]);
+    expect((await f.store.getPhoneTask(`${d.id}.phone`))?.messages).toEqual([post.ref]);
+    // Nobody touched the task meanwhile: no refresh is needed.
+    expect(f.jobs.of('refresh-phone')).toEqual([]);
+  });
+
+  it('the alert summarises the phone task: attempts, wrong numbers by name (or position when the contact has left), who holds it', async () => {
+    const d = await owing('alert');
+    const task = (await f.store.getPhoneTask(`${d.id}.phone`))!;
+    await f.store.savePhoneTask({
+      ...task,
+      version: task.version + 1,
+      state: 'claimed',
+      claimedBy: ONCALL,
+      attempts: [
+        { contactIndex: 0, outcome: 'no_answer', by: ONCALL, at: minutes(61) },
+        { contactIndex: 1, outcome: 'wrong_number', by: ONCALL, at: minutes(62) },
+        { contactIndex: 4, outcome: 'wrong_number', by: ONCALL, at: minutes(63) },
+      ],
+    });
+    await f.store.claimStep({ deliveryId: d.id, token: d.escalationToken, key: 'alert' }, { owner: 'dead', at: T0, until: minutes(1) });
+    f.clock.set(minutes(100));
+    expect(await run(d, 'alert')).toBe('ran');
+    const alert = f.chat.in('C0SEC00001', 'notice')[0]!;
+    expect(alert.key).toBe(`${d.id}.alert.${d.escalationToken}`);
+    expect(alert.message.view).toEqual({
+      kind: 'escalation_alert',
+      advisoryId: d.advisoryId,
+      title: 'VPN 装置の脆弱性',
+      tlp: 'TLP:AMBER',
+      drill: false,
+      memberName: { ja: '公益社団法人 日本医師会', en: 'Japan Medical Association' },
+      deliveryState: 'posted',
+      wrongNumbers: ['鈴木 美咲', '#5'],
+      attempts: 3,
+      claimedBy: ONCALL.name,
+    });
+    expect(f.chat.searches).toEqual([{ channelId: 'C0SEC00001', key: `${d.id}.alert.${d.escalationToken}`, since }]);
+    expect(f.lines.filter((l) => l.level === 'error')).toEqual([]);
+  });
+
+  it('an alert with no phone task (its step gave up) says nobody tried', async () => {
+    const d = await owing('phone');
+    await f.core.giveUp({ kind: 'step', deliveryId: d.id, token: d.escalationToken, step: 'phone', index: 0, at: new Date(minutes(60)) }, 'channel_gone');
+    let after = (await f.store.getDelivery(d.id))!;
+    // The next-contact step finds no task to move on.
+    expect(await run(after, 'next-contact', 1)).toBe('skipped');
+    expect((await f.store.listAudit(d.advisoryId)).find((e) => e.action === 'escalation.next-contact')?.detail).toEqual({ step: 'next-contact-1', outcome: 'skipped' });
+    after = (await f.store.getDelivery(d.id))!;
+    expect(await run(after, 'alert')).toBe('ran');
+    expect(f.chat.in('C0SEC00001', 'notice').map((p) => p.message.view).filter((v) => (v as { kind: string }).kind === 'escalation_alert')).toEqual([
+      expect.objectContaining({ attempts: 0, wrongNumbers: [], claimedBy: undefined }),
+    ]);
+  });
+
+  it('records each step as done in the ledger, with its owner and time', async () => {
+    const d = await owing('reminder');
+    const finished: unknown[] = [];
+    const finishStep = f.store.finishStep.bind(f.store);
+    f.store.finishStep = async (ref, finish) => {
+      finished.push({ ref, finish });
+      await finishStep(ref, finish);
+    };
+    f.clock.set(minutes(40));
+    await run(d, 'reminder');
+    expect(finished).toEqual([{ ref: { deliveryId: d.id, token: d.escalationToken, key: 'reminder' }, finish: { owner: expect.any(String), at: minutes(40), outcome: 'done' } }]);
+    expect((await f.store.claimStep({ deliveryId: d.id, token: d.escalationToken, key: 'reminder' }, { owner: 'x', at: minutes(41), until: minutes(42) })).outcome).toBe('done');
+  });
+
+  it('a step finished before but not recorded moves the ladder on without marking it given up', async () => {
+    const d = await owing('reminder');
+    await f.store.finishStep({ deliveryId: d.id, token: d.escalationToken, key: 'reminder' }, { owner: 'x', at: minutes(40), outcome: 'done' });
+    f.clock.set(minutes(41));
+    expect(await run(d, 'reminder')).toBe('already');
+    expect((await f.store.getDelivery(d.id))?.ladder).toStrictEqual({ kind: 'reminder', index: 0, at: minutes(41) });
+  });
+});
+
+describe('steps with nothing to act on', () => {
+  it('a reminder for a delivery with no message (nothing was posted) is skipped; the ladder goes on', async () => {
+    const d = await owing('reminder');
+    await f.store.saveDelivery({ ...d, version: d.version + 1, messages: [] });
+    expect(await run(d, 'reminder')).toBe('skipped');
+    expect(f.chat.in('C0JMA00001', 'reminder')).toEqual([]);
+    expect((await f.store.listAudit(d.advisoryId)).find((e) => e.action === 'escalation.reminder')?.detail).toEqual({ step: 'reminder', outcome: 'skipped' });
+    expect((await f.store.getDelivery(d.id))?.nextStep?.kind).toBe('phone');
+  });
+
+  it('a step message for a platform this process has no adapter for is not posted, and the ladder goes on', async () => {
+    const file = await exampleDirectoryFile();
+    file.oncall.channels = [{ platform: 'teams', workspace: 'tenant-1', id: '19:oncall@thread.tacv2' }];
+    file.secretariat.channels = [{ platform: 'teams', workspace: 'tenant-1', id: '19:sec@thread.tacv2' }];
+    await f.close();
+    f = await coreFixture({ directory: file });
+    let d = await owing('phone');
+    expect(await run(d, 'phone')).toBe('ran');
+    expect((await f.store.getPhoneTask(`${d.id}.phone`))?.messages).toEqual([]);
+    expect(f.lines.filter((l) => l.msg === 'no chat adapter for this platform; step message not posted').map((l) => l.obj)).toEqual([{ platform: 'teams', key: `${d.id}.phone` }]);
+    d = (await f.store.getDelivery(d.id))!;
+    await run(d, 'next-contact', 1);
+    d = (await f.store.getDelivery(d.id))!;
+    // The alert has nowhere to go: the operators hear of it through the log.
+    expect(await run(d, 'alert')).toBe('ran');
+    expect(f.lines.filter((l) => l.level === 'error').map((l) => l.obj)).toEqual([{ advisoryId: d.advisoryId, memberId: 'jma', deliveryId: d.id }]);
+    expect((await f.store.getDelivery(d.id))?.nextStep).toBeUndefined();
+  });
+});
+
+describe('steps racing other changes', () => {
+  it('a reminder whose member acknowledges while it runs is not posted', async () => {
+    const d = await owing('reminder');
+    const claimStep = f.store.claimStep.bind(f.store);
+    f.store.claimStep = async (ref, lease) => {
+      const claimed = await claimStep(ref, lease);
+      await f.core.acknowledgeDelivery({ deliveryId: d.id, actor: JMA_STAFF, via: 'button' });
+      return claimed;
+    };
+    expect(await run(d, 'reminder')).toBe('stale');
+    expect(f.chat.in('C0JMA00001', 'reminder')).toEqual([]);
+  });
+
+  it('a reminder whose ladder was restarted under another token while it runs is not posted', async () => {
+    const d = await owing('reminder');
+    const claimStep = f.store.claimStep.bind(f.store);
+    f.store.claimStep = async (ref, lease) => {
+      const claimed = await claimStep(ref, lease);
+      const current = (await f.store.getDelivery(d.id))!;
+      await f.store.saveDelivery({ ...current, version: current.version + 1, escalationToken: 'knewladder00' });
+      return claimed;
+    };
+    expect(await run(d, 'reminder')).toBe('stale');
+    expect(f.chat.in('C0JMA00001', 'reminder')).toEqual([]);
+  });
+
+  it('a phone task claimed while its message was being posted: the message is refreshed to show the claim', async () => {
+    const d = await owing('phone');
+    f.chat.gate = async () => {
+      f.chat.gate = undefined;
+      const task = (await f.store.getPhoneTask(`${d.id}.phone`))!;
+      const t = claim(task, ONCALL, f.clock.now());
+      if (t.changed) await f.store.savePhoneTask(t.next);
+    };
+    expect(await run(d, 'phone')).toBe('ran');
+    const task = (await f.store.getPhoneTask(`${d.id}.phone`))!;
+    expect(task).toMatchObject({ state: 'claimed', claimedBy: ONCALL, version: 2, messages: [f.chat.in('C0ONC00001', 'phone_task')[0]!.ref] });
+    expect(f.jobs.of('refresh-phone')).toEqual([{ kind: 'refresh-phone', scope: expect.any(String), taskId: task.id, revision: 2 }]);
+  });
+
+  it('two runs posting the phone task: the messages the first recorded are kept', async () => {
+    const d = await owing('phone');
+    const other = { platform: 'slack' as const, channelId: 'C0ONC00001', messageId: 'other-run' };
+    f.chat.gate = async () => {
+      f.chat.gate = undefined;
+      const task = (await f.store.getPhoneTask(`${d.id}.phone`))!;
+      await f.store.savePhoneTask({ ...task, version: task.version + 1, messages: [other] });
+    };
+    await run(d, 'phone');
+    expect((await f.store.getPhoneTask(`${d.id}.phone`))?.messages).toEqual([other]);
+    expect(f.jobs.of('refresh-phone')).toEqual([]);
+  });
+
+  it('a phone step run again after its task was posted posts and searches nothing', async () => {
+    const d = await owing('phone');
+    // The first run posts the task, then its process stops before the ledger says done.
+    const finishStep = f.store.finishStep.bind(f.store);
+    f.store.finishStep = async () => undefined;
+    await run(d, 'phone');
+    f.store.finishStep = finishStep;
+    const current = (await f.store.getDelivery(d.id))!;
+    await f.store.saveDelivery({ ...current, nextStep: d.nextStep, version: current.version + 1 });
+    const posts = f.chat.posts.length;
+    const finds = f.chat.finds;
+    // Its lease has run out: another run takes the step over.
+    f.clock.set(minutes(120));
+    expect(await run(d, 'phone')).toBe('ran');
+    expect(f.lines.some((l) => l.msg === 'escalation step taken over')).toBe(true);
+    expect(f.chat.posts.length).toBe(posts);
+    expect(f.chat.finds).toBe(finds);
+  });
+});

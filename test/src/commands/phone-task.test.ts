@@ -1,0 +1,263 @@
+/**
+ * Phone tasks against in-memory ports: who may work them, one claimant at a time, each outcome
+ * audited with the actor, "reached" acknowledging for the member, and the alert brought forward
+ * once every contact was tried.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PhoneAction } from '../../../src/commands/phone-task.js';
+import { newPhoneTask } from '../../../src/domain/phone-task.js';
+import type { Actor, MessageRef } from '../../../src/domain/platform.js';
+import { isBotError, type ErrorCode } from '../../../src/errors.js';
+import { coreFixture, ONCALL, raceNext, SECRETARIAT, type CoreFixture } from '../../support/core-fixture.js';
+import { advisoryMessage, issueAndPost, JMA_STAFF, minutes, ONCALL_B, OUTSIDER, untilPhoneTask } from './helpers.js';
+
+let f: CoreFixture;
+beforeEach(async () => {
+  f = await coreFixture();
+});
+afterEach(async () => {
+  await f.close();
+});
+
+/** jma's delivery (two contacts), silent until its phone task is open. */
+async function openTask() {
+  const { advisory, deliveries } = await issueAndPost(f);
+  const opened = await untilPhoneTask(f, deliveries[0]!.id);
+  f.clock.set(minutes(61));
+  return { advisory, ...opened };
+}
+
+const act = (actor: Actor, message: MessageRef, action: PhoneAction, claimedTaskId?: string) => f.core.phoneTaskAction({ actor, message, action, claimedTaskId });
+
+async function refusal(p: Promise<unknown>, code: ErrorCode): Promise<Record<string, unknown>> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(isBotError(err, code), `expected ${code}, got ${String(err)}`).toBe(true);
+  return (err as { detail: Record<string, unknown> }).detail;
+}
+
+describe('who may work a phone task', () => {
+  it('refuses anyone who is neither on call nor secretariat, and audits the attempt with the actor', async () => {
+    const { task, message } = await openTask();
+    for (const action of ['claim', 'reached', 'no_answer', 'wrong_number', 'release'] as const) {
+      const detail = await refusal(act(OUTSIDER, message, action), 'AUTH.NOT_ONCALL');
+      expect(detail).toEqual({ actor: OUTSIDER, attempted: `phone.${action}` });
+    }
+    // A member's own staff may not close their own phone task either.
+    await refusal(act(JMA_STAFF, message, 'reached'), 'AUTH.NOT_ONCALL');
+    const refused = f.audit.filter((e) => e.action === 'phone.refused');
+    expect(refused).toHaveLength(6);
+    expect(refused[0]).toEqual({ id: expect.stringMatching(/^phone-refused\./), at: minutes(61), actor: OUTSIDER, action: 'phone.refused', detail: { attempted: 'phone.claim' } });
+    expect(refused[5]?.actor).toEqual(JMA_STAFF);
+    expect(new Set(refused.map((e) => e.id)).size).toBe(6);
+    expect(await f.store.getPhoneTask(task.id)).toEqual(task);
+  });
+
+  it('lets the secretariat work a task as on-call staff do', async () => {
+    const { message } = await openTask();
+    expect((await act(SECRETARIAT, message, 'claim')).task).toMatchObject({ state: 'claimed', claimedBy: SECRETARIAT });
+  });
+
+  it('refuses a button whose value names another task, audited with the task it came from', async () => {
+    const { task, message } = await openTask();
+    const detail = await refusal(act(ONCALL, message, 'claim', 'ADV-2026-0001.jda.slack-C0JDA00001.phone'), 'PHONE.NOT_YOURS');
+    expect(detail).toEqual({ claimed: 'ADV-2026-0001.jda.slack-C0JDA00001.phone', actual: task.id });
+    expect(f.audit.filter((e) => e.action === 'phone.refused')).toEqual([
+      {
+        id: expect.stringMatching(/^phone-refused\./),
+        at: minutes(61),
+        actor: ONCALL,
+        action: 'phone.refused',
+        advisoryId: task.advisoryId,
+        deliveryId: task.deliveryId,
+        detail: { claimedTaskId: 'ADV-2026-0001.jda.slack-C0JDA00001.phone', actual: task.id },
+      },
+    ]);
+    expect((await f.store.getPhoneTask(task.id))?.state).toBe('open');
+    // The matching value is accepted.
+    expect((await act(ONCALL, message, 'claim', task.id)).outcome).toBe('done');
+  });
+
+  it('says ADVISORY.NOT_FOUND for a task whose advisory the store does not have (and keeps what it recorded)', async () => {
+    const orphan = newPhoneTask({ id: 'ADV-2026-0999.jma.slack-C0JMA00001', advisoryId: 'ADV-2026-0999', memberId: 'jma' }, f.clock.now());
+    const message = { platform: 'slack' as const, channelId: 'C0ONC00001', messageId: 'orphan' };
+    await f.store.ensurePhoneTask(orphan);
+    await f.store.savePhoneTask({ ...orphan, version: 1, messages: [message] });
+    const detail = await refusal(act(ONCALL, message, 'claim'), 'ADVISORY.NOT_FOUND');
+    expect(detail).toEqual({ taskId: orphan.id });
+    expect((await f.store.getPhoneTask(orphan.id))?.state).toBe('claimed');
+  });
+
+  it('says PHONE.NOT_FOUND for a message that is no phone task', async () => {
+    const { message } = await openTask();
+    const detail = await refusal(act(ONCALL, { ...message, messageId: 'other' }, 'claim'), 'PHONE.NOT_FOUND');
+    expect(detail).toEqual({ message: { ...message, messageId: 'other' } });
+  });
+});
+
+describe('claiming', () => {
+  it('one claimant at a time: the claim is audited with the actor and the on-call message refreshed', async () => {
+    const { advisory, task, message } = await openTask();
+    const r = await act(ONCALL, message, 'claim');
+    expect(r).toMatchObject({ outcome: 'done', refreshQueued: true, task: { state: 'claimed', claimedBy: ONCALL, version: task.version + 1, updatedAt: minutes(61) } });
+    expect(await f.store.getPhoneTask(task.id)).toEqual(r.task);
+    expect((await f.store.listAudit(advisory.id)).filter((e) => e.action.startsWith('phone.'))).toEqual([
+      { id: `${task.id}.v${task.version + 1}`, at: minutes(61), actor: ONCALL, action: 'phone.claim', advisoryId: advisory.id, deliveryId: task.deliveryId, detail: { contactIndex: 0, exhausted: false } },
+    ]);
+    expect(f.jobs.of('refresh-phone')).toEqual([{ kind: 'refresh-phone', scope: advisory.uid, taskId: task.id, revision: task.version + 1 }]);
+    // The same person again: unchanged, nothing audited or queued.
+    const again = await act(ONCALL, message, 'claim');
+    expect(again).toEqual({ outcome: 'unchanged', task: r.task, refreshQueued: true });
+    expect(f.jobs.of('refresh-phone')).toHaveLength(1);
+    // Someone else: refused, told who holds it.
+    expect(await refusal(act(ONCALL_B, message, 'claim'), 'PHONE.CLAIMED_BY_OTHER')).toEqual({ taskId: task.id, claimedBy: ONCALL.name });
+  });
+
+  it('two people claiming at the same moment: exactly one wins, the other is told it is taken', async () => {
+    const { advisory, task, message } = await openTask();
+    const race = raceNext(f.store, 'savePhoneTask');
+    const results = await Promise.allSettled([act(ONCALL, message, 'claim'), act(ONCALL_B, message, 'claim')]);
+    expect(race.results).toEqual([true, false]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect(isBotError(lost[0]!.reason, 'PHONE.CLAIMED_BY_OTHER')).toBe(true);
+    const stored = (await f.store.getPhoneTask(task.id))!;
+    expect(stored.claimedBy).toEqual((won[0] as PromiseFulfilledResult<{ task: { claimedBy: Actor } }>).value.task.claimedBy);
+    expect((lost[0]!.reason as { detail: { claimedBy: string } }).detail.claimedBy).toBe(stored.claimedBy?.name);
+    expect((await f.store.listAudit(advisory.id)).filter((e) => e.action === 'phone.claim')).toHaveLength(1);
+  });
+
+  it('release: only by the claimant; an unclaimed task cannot be released', async () => {
+    const { advisory, task, message } = await openTask();
+    expect(await refusal(act(ONCALL, message, 'release'), 'PHONE.NOT_CLAIMED')).toEqual({ taskId: task.id, claimedBy: undefined });
+    await act(ONCALL, message, 'claim');
+    expect(await refusal(act(ONCALL_B, message, 'release'), 'PHONE.CLAIMED_BY_OTHER')).toEqual({ taskId: task.id, claimedBy: ONCALL.name });
+    const released = await act(ONCALL, message, 'release');
+    expect(released.task).toMatchObject({ state: 'open' });
+    expect(released.task.claimedBy).toBeUndefined();
+    expect((await f.store.listAudit(advisory.id)).filter((e) => e.action.startsWith('phone.')).map((e) => [e.action, e.actor?.userId])).toEqual([
+      ['phone.claim', ONCALL.userId],
+      ['phone.release', ONCALL.userId],
+    ]);
+    // Now the other may claim it.
+    expect((await act(ONCALL_B, message, 'claim')).task.claimedBy).toEqual(ONCALL_B);
+  });
+});
+
+describe('recording calls', () => {
+  it('no answer and wrong number by someone who did not claim the task are refused; nothing recorded', async () => {
+    const { task, message } = await openTask();
+    await act(ONCALL, message, 'claim');
+    for (const action of ['no_answer', 'wrong_number', 'reached'] as const) {
+      await refusal(act(ONCALL_B, message, action), 'PHONE.CLAIMED_BY_OTHER');
+    }
+    const stored = (await f.store.getPhoneTask(task.id))!;
+    expect(stored).toMatchObject({ state: 'claimed', claimedBy: ONCALL, contactIndex: 0, attempts: [] });
+    expect((await f.store.getDelivery(task.deliveryId))?.state).toBe('posted');
+  });
+
+  it('no answer moves to the next contact and claims an open task for the caller; each call is audited', async () => {
+    const { advisory, task, message } = await openTask();
+    const r = await act(ONCALL, message, 'no_answer');
+    expect(r.task).toMatchObject({ state: 'claimed', claimedBy: ONCALL, contactIndex: 1, exhausted: false, attempts: [{ contactIndex: 0, outcome: 'no_answer', by: ONCALL, at: minutes(61) }] });
+    expect((await f.store.listAudit(advisory.id)).filter((e) => e.action.startsWith('phone.'))).toEqual([
+      expect.objectContaining({ actor: ONCALL, action: 'phone.no_answer', detail: { contactIndex: 1, exhausted: false } }),
+    ]);
+    // Not the last contact: the alert stays at its ladder time.
+    expect((await f.store.getDelivery(task.deliveryId))?.nextStep?.kind).toBe('next-contact');
+    expect(f.jobs.of('step')).toEqual([]);
+  });
+
+  it('after the last contact the task is exhausted and the secretariat alert is owed at once', async () => {
+    const { advisory, task, message, delivery } = await openTask();
+    await act(ONCALL, message, 'no_answer');
+    f.clock.set(minutes(62));
+    const last = await act(ONCALL, message, 'wrong_number');
+    expect(last.task).toMatchObject({ contactIndex: 1, exhausted: true });
+    expect((await f.store.listAudit(advisory.id)).filter((e) => e.action === 'phone.wrong_number')).toEqual([
+      expect.objectContaining({ actor: ONCALL, detail: { contactIndex: 1, exhausted: true } }),
+    ]);
+    const after = (await f.store.getDelivery(task.deliveryId))!;
+    expect(after.nextStep).toEqual({ kind: 'alert', index: 0, at: minutes(62) });
+    expect(f.jobs.of('step')).toEqual([{ kind: 'step', deliveryId: after.id, token: delivery.escalationToken, step: 'alert', index: 0, at: new Date(minutes(62)) }]);
+    // The alert runs once and names the wrong number; the ladder ends.
+    expect(await f.core.runEscalationStep({ deliveryId: after.id, token: after.escalationToken, kind: 'alert', index: 0 })).toBe('ran');
+    const alerts = f.chat.in('C0SEC00001', 'notice').filter((p) => p.key.includes('.alert.'));
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.message.view).toMatchObject({ kind: 'escalation_alert', attempts: 2, wrongNumbers: ['鈴木 美咲'], claimedBy: ONCALL.name, deliveryState: 'posted' });
+    expect((await f.store.getDelivery(after.id))?.nextStep).toBeUndefined();
+    // A further failed call changes the task but does not owe the alert again.
+    f.jobs.ensured.length = 0;
+    await act(ONCALL, message, 'no_answer');
+    expect(f.jobs.of('step')).toEqual([]);
+  });
+
+  it('"reached" acknowledges for the member, via phone, by the staff member; the task is done', async () => {
+    const { advisory, task, message } = await openTask();
+    const r = await act(ONCALL, message, 'reached');
+    expect(r.task).toMatchObject({ state: 'done', claimedBy: ONCALL, resolution: { kind: 'reached', by: ONCALL, at: minutes(61) } });
+    const d = (await f.store.getDelivery(task.deliveryId))!;
+    expect(d).toMatchObject({ state: 'acknowledged', acknowledged: { actor: ONCALL, via: 'phone', at: minutes(61) } });
+    expect(d.nextStep).toBeUndefined();
+    const audit = (await f.store.listAudit(advisory.id)).filter((e) => e.action === 'phone.reached' || e.action === 'delivery.acknowledged');
+    expect(audit.map((e) => [e.action, e.actor?.userId, e.detail])).toEqual([
+      ['phone.reached', ONCALL.userId, { contactIndex: 0, exhausted: false }],
+      ['delivery.acknowledged', ONCALL.userId, { via: 'phone' }],
+    ]);
+    // Both the on-call message and the member's message are refreshed.
+    expect(f.jobs.of('refresh-phone').map((w) => w.revision)).toEqual([r.task.version]);
+    expect(f.jobs.of('refresh').map((w) => w.deliveryId)).toEqual([task.deliveryId]);
+    // The member's message says who acknowledged, and how.
+    expect((await f.core.deliveryView(task.deliveryId)).acknowledged).toEqual({ by: ONCALL.name, at: minutes(61), via: 'phone' });
+  });
+
+  it('"reached" twice, or on a task closed by a button press, is refused as closed', async () => {
+    const { task, message } = await openTask();
+    await act(ONCALL, message, 'reached');
+    expect(await refusal(act(ONCALL, message, 'reached'), 'PHONE.CLOSED')).toEqual({ taskId: task.id, claimedBy: ONCALL.name });
+    expect((await f.store.listAudit(task.advisoryId)).filter((e) => e.action === 'phone.reached')).toHaveLength(1);
+
+    const other = await issueAndPost(f, ['jda']);
+    const jda = await untilPhoneTask(f, other.deliveries[0]!.id);
+    await f.core.acknowledgeFromMessage({ actor: { platform: 'slack', userId: 'U0JDA00001' }, message: advisoryMessage(f, 'C0JDA00001') });
+    for (const action of ['reached', 'claim', 'no_answer', 'release'] as const) await refusal(act(ONCALL, jda.message, action), 'PHONE.CLOSED');
+    expect((await f.store.getPhoneTask(jda.task.id))?.state).toBe('cancelled');
+  });
+
+  it('stores the outcome while the queue is down, and says the message update waits', async () => {
+    const { task, message } = await openTask();
+    f.jobs.down = true;
+    const r = await act(ONCALL, message, 'claim');
+    expect(r).toMatchObject({ outcome: 'done', refreshQueued: false });
+    expect((await f.store.getPhoneTask(task.id))?.state).toBe('claimed');
+  });
+});
+
+describe('the on-call list', () => {
+  it('lists the tasks still to be worked, oldest first, for on-call staff and the secretariat only', async () => {
+    const a = await openTask();
+    f.clock.set(minutes(70));
+    const other = await issueAndPost(f, ['jda']);
+    const b = await untilPhoneTask(f, other.deliveries[0]!.id);
+    const list = await f.core.oncallList(ONCALL);
+    expect(list.tasks.map((t) => [t.taskId, t.contacts, t.state])).toEqual([
+      [a.task.id, 2, 'open'],
+      [b.task.id, 2, 'open'],
+    ]);
+    expect(list.tasks[0]).toMatchObject({ advisoryId: a.advisory.id, title: a.advisory.title, memberName: { en: 'Japan Medical Association' } });
+    await act(ONCALL, a.message, 'reached');
+    expect((await f.core.oncallList(SECRETARIAT)).tasks.map((t) => t.taskId)).toEqual([b.task.id]);
+    expect(await refusal(f.core.oncallList(OUTSIDER), 'AUTH.NOT_ONCALL')).toEqual({ actor: OUTSIDER, attempted: 'phone.list' });
+    expect(f.audit.filter((e) => e.action === 'phone.refused').map((e) => [e.actor?.userId, e.detail])).toEqual([[OUTSIDER.userId, { attempted: 'phone.list' }]]);
+  });
+
+  it('leaves out a task whose advisory is missing from the store', async () => {
+    const { task } = await openTask();
+    await f.store.ensurePhoneTask(newPhoneTask({ id: 'ADV-2026-0999.jma.slack-C0JMA00001', advisoryId: 'ADV-2026-0999', memberId: 'jma' }, f.clock.now()));
+    expect((await f.core.oncallList(ONCALL)).tasks.map((t) => t.taskId)).toEqual([task.id]);
+  });
+});
