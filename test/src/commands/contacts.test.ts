@@ -33,6 +33,11 @@ describe.each([
     expect(f.chat.in('C0ONC00001', 'phone_task')).toHaveLength(1);
     expect(alerts()).toHaveLength(1);
     expect(alerts()[0]?.message.view).toMatchObject({ advisoryId: advisory.id, attempts: 0, wrongNumbers: [], deliveryState: 'posted' });
+    // Every step is audited, by the system (no actor), in ladder order.
+    const escalation = (await f.store.listAudit(advisory.id)).filter((e) => e.action.startsWith('escalation.'));
+    expect(escalation.map((e) => e.detail.step)).toEqual(steps);
+    expect(escalation.map((e) => e.action)).toEqual(steps.map((s) => `escalation.${s.replace(/-\d+$/, '')}`));
+    expect(escalation.every((e) => e.actor === undefined && e.deliveryId === d.id)).toBe(true);
     expect((await f.store.listAudit(advisory.id)).filter((e) => e.action === 'escalation.next-contact').map((e) => e.detail)).toEqual(
       Array.from({ length: contacts - 1 }, (_, i) => ({ step: `next-contact-${i + 1}`, outcome: 'ran' })),
     );

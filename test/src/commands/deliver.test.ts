@@ -141,6 +141,13 @@ describe('posting into a member channel', () => {
     expect(await fail(f.deps, advisory, stale, { code: 'not_in_channel' })).toEqual({ outcome: 'failed', code: 'archived' });
   });
 
+  it('failing a delivery whose stored failure is damaged (no failure recorded) says the code it was given', async () => {
+    const { advisory, deliveries } = await issue(['jma']);
+    const d = deliveries[0]!;
+    await f.store.saveDelivery({ ...d, state: 'failed', version: d.version + 1 });
+    expect(await fail(f.deps, advisory, d, { code: 'not_in_channel' })).toEqual({ outcome: 'failed', code: 'not_in_channel' });
+  });
+
   it('failing a delivery another worker posted meanwhile changes nothing', async () => {
     const { advisory, deliveries } = await issueAndPost(f);
     const stale = { ...deliveries[0]!, state: 'queued' as const };

@@ -104,8 +104,14 @@ describe('reconcile', () => {
     // The store lists it (as migration 4 marks such rows) until the reconciler has looked at it.
     expect((await f.store.listOwedDeliveries({ limit: 10 })).deliveries.map((x) => x.id)).toEqual([d.id]);
     await f.store.markAnnounced((await f.store.listUnannouncedAdvisories())[0]!.id, minutes(1), true);
+    let calls = 0;
+    f.jobs.ensure = async () => {
+      calls += 1;
+      return { queued: 0, pending: 0, restarted: 0, gaveUp: [] };
+    };
     await f.core.reconcile();
-    expect(f.jobs.ensured).toEqual([]);
+    // Nothing owed: the queue is not even asked.
+    expect(calls).toBe(0);
     expect((await f.store.listOwedDeliveries({ limit: 10 })).deliveries).toEqual([]);
   });
 
@@ -141,7 +147,24 @@ describe('reconcile', () => {
       channel: { ...deliveries[0]!.channel, channelId: `C${i}` },
     }));
     await f.store.ensureDeliveries(many);
-    await f.core.reconcile();
+    const batches: number[] = [];
+    const ensure = f.jobs.ensure.bind(f.jobs);
+    f.jobs.ensure = async (work) => {
+      batches.push(work.length);
+      return ensure(work);
+    };
+    let reads = 0;
+    const getDelivery = f.store.getDelivery.bind(f.store);
+    f.store.getDelivery = async (id) => {
+      reads += 1;
+      return getDelivery(id);
+    };
+    const report = await f.core.reconcile();
+    // Each piece of work once, at most a page per queue round trip; no record read again.
+    expect(report.owed).toBe(1_205);
+    expect(batches).toEqual([500, 500, 204, 1]);
+    expect(reads).toBe(0);
+    expect(f.jobs.ensured).toHaveLength(1_205);
     expect(new Set(f.jobs.of('deliver').map((w) => w.deliveryId)).size).toBe(1_204);
     expect((await f.store.getDelivery(deliveries[0]!.id))?.version).toBe(deliveries[0]!.version);
     expect((await f.store.getDelivery(many[1_202]!.id))?.version).toBe(0);
@@ -228,7 +251,10 @@ describe('reconcile, as the operators see it', () => {
       return read;
     };
     await f.core.reconcile();
-    expect((await getDelivery(d.id))?.nextStep).toEqual({ kind: 'alert', index: 0, at: minutes(200) });
+    const after = (await getDelivery(d.id))!;
+    expect(after.nextStep).toEqual({ kind: 'alert', index: 0, at: minutes(200) });
+    // Not written again: the other writer's version stands.
+    expect(after.version).toBe(d.version + 2);
     expect(f.jobs.of('step').map((w) => w.at.toISOString())).toEqual([minutes(200)]);
   });
 });
