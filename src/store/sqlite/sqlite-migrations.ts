@@ -1,0 +1,119 @@
+/**
+ * The embedded store's schema (the database's user_version says how many entries ran; tests build
+ * files as an older release left them from the first entries). Each entry moves the schema from version i to i + 1. Append only: a database that has run
+ * migration i must never see it change, so fixes go into a new entry.
+ */
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE advisories (
+    id          TEXT PRIMARY KEY,
+    request_key TEXT NOT NULL UNIQUE,
+    json        TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE counters (
+    year INTEGER PRIMARY KEY,
+    n    INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE deliveries (
+    id          TEXT PRIMARY KEY,
+    advisory_id TEXT NOT NULL,
+    member_id   TEXT NOT NULL,
+    platform    TEXT NOT NULL,
+    channel_id  TEXT NOT NULL,
+    version     INTEGER NOT NULL,
+    json        TEXT NOT NULL,
+    UNIQUE (advisory_id, member_id, platform, channel_id)
+  ) STRICT;
+
+  CREATE TABLE delivery_messages (
+    platform    TEXT NOT NULL,
+    channel_id  TEXT NOT NULL,
+    message_id  TEXT NOT NULL,
+    delivery_id TEXT NOT NULL REFERENCES deliveries (id),
+    PRIMARY KEY (platform, channel_id, message_id)
+  ) STRICT;
+  CREATE INDEX delivery_messages_by_delivery ON delivery_messages (delivery_id);
+
+  CREATE TABLE acknowledgements (
+    delivery_id TEXT NOT NULL,
+    platform    TEXT NOT NULL,
+    user_id     TEXT NOT NULL,
+    json        TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    PRIMARY KEY (delivery_id, platform, user_id)
+  ) STRICT;
+
+  CREATE TABLE audit (
+    id          TEXT PRIMARY KEY,
+    advisory_id TEXT,
+    at          TEXT NOT NULL,
+    json        TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX audit_by_advisory ON audit (advisory_id, at);
+  `,
+  `
+  CREATE TABLE escalation_steps (
+    delivery_id TEXT NOT NULL,
+    token       TEXT NOT NULL,
+    step_key    TEXT NOT NULL,
+    state       TEXT NOT NULL CHECK (state IN ('running', 'done')),
+    claimed_at  TEXT,
+    finished_at TEXT,
+    PRIMARY KEY (delivery_id, token, step_key)
+  ) STRICT;
+
+  CREATE TABLE phone_tasks (
+    id          TEXT PRIMARY KEY,
+    delivery_id TEXT NOT NULL UNIQUE,
+    advisory_id TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    version     INTEGER NOT NULL,
+    json        TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX phone_tasks_by_state ON phone_tasks (state, created_at, id);
+  CREATE INDEX phone_tasks_by_advisory ON phone_tasks (advisory_id, created_at, id);
+
+  CREATE TABLE phone_task_messages (
+    platform    TEXT NOT NULL,
+    channel_id  TEXT NOT NULL,
+    message_id  TEXT NOT NULL,
+    task_id     TEXT NOT NULL REFERENCES phone_tasks (id),
+    PRIMARY KEY (platform, channel_id, message_id)
+  ) STRICT;
+  CREATE INDEX phone_task_messages_by_task ON phone_task_messages (task_id);
+  `,
+  `
+  CREATE TABLE conversations (
+    platform        TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    tenant_id       TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    json            TEXT NOT NULL,
+    PRIMARY KEY (platform, conversation_id)
+  ) STRICT;
+  CREATE INDEX conversations_by_tenant ON conversations (platform, tenant_id, updated_at);
+  `,
+  // The store becomes the source of the queue's work: what each delivery still owes is indexed, the
+  // step ledger gets a lease, and the "issued" notice is recorded. Rows written by earlier releases
+  // are marked owed unless plainly finished; the reconciler works out the rest.
+  `
+  ALTER TABLE deliveries ADD COLUMN owed INTEGER NOT NULL DEFAULT 0;
+  UPDATE deliveries SET owed = 1
+   WHERE json_extract(json, '$.state') = 'queued'
+      OR (json_extract(json, '$.state') IN ('posted', 'failed')
+          AND COALESCE(json_extract(json, '$.ladder.kind'), '') <> 'alert');
+  CREATE INDEX deliveries_owed ON deliveries (id) WHERE owed = 1;
+
+  ALTER TABLE escalation_steps ADD COLUMN owner TEXT;
+  ALTER TABLE escalation_steps ADD COLUMN lease_until TEXT;
+  ALTER TABLE escalation_steps ADD COLUMN outcome TEXT;
+
+  ALTER TABLE advisories ADD COLUMN announced INTEGER NOT NULL DEFAULT 1;
+  CREATE INDEX advisories_unannounced ON advisories (id) WHERE announced = 0;
+  `,
+];
+
+export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;
