@@ -48,7 +48,74 @@ export type ValidAdvisoryInput = z.output<typeof AdvisoryInput>;
 
 export type AdvisoryState = 'open' | 'closed';
 
-export interface Advisory {
+/** The part of an advisory a correction may change. */
+export interface AdvisoryContent {
+  title: string;
+  body: string;
+  tlp: Tlp;
+  severity: Severity;
+  category: Category;
+}
+
+export interface Correction {
+  /** 2 for the first correction: the text as issued is revision 1. */
+  revision: number;
+  at: string;
+  by: Actor;
+  /** What changed, in the secretariat's words; shown on every copy. */
+  note: string;
+  /** The content before this correction: the record keeps every earlier text. */
+  previous: AdvisoryContent;
+}
+
+export interface FollowUp {
+  /** 1, 2, … in order of posting. */
+  n: number;
+  at: string;
+  by: Actor;
+  body: string;
+}
+
+export type ClosureCause = 'all_acknowledged' | 'command' | 'expired' | 'withdrawn';
+
+export interface Closure {
+  cause: ClosureCause;
+  at: string;
+  /** Absent when the bot closed it (everyone acknowledged, or it expired). */
+  by?: Actor | undefined;
+  /** Withdrawal: why, as the secretariat said it; shown on every copy. */
+  reason?: string | undefined;
+  /** The secretariat had the closing summary (ok), or every attempt failed and the log said so. */
+  told?: { at: string; ok: boolean } | undefined;
+}
+
+/**
+ * An advisory's life after issue: follow-ups, corrections, withdrawal, closing (transitions in
+ * advisory-lifecycle.ts).
+ *
+ * What every member's copy must show is one number, `syncRev`: each change members must see bumps
+ * it, and each delivery records the `syncRev` its messages show (`Delivery.syncedRev`). A delivery
+ * behind the advisory is owed a sync (edit the copy, post the follow-up in its thread, stop its
+ * ladder); the store lists advisories with `syncing` set, so the reconciler can always rebuild that
+ * work from the record alone.
+ *
+ * All optional: records issued before them have none.
+ */
+export interface AdvisoryLifecycle {
+  /** Compare-and-set counter for the advisory record (absent: 0). */
+  version?: number | undefined;
+  /** What every member's copy must show (absent: 0, the copy as issued). */
+  syncRev?: number | undefined;
+  /** Some delivery may still show an earlier syncRev: the reconciler queues the advisory's sync. */
+  syncing?: boolean | undefined;
+  corrections?: Correction[] | undefined;
+  followups?: FollowUp[] | undefined;
+  closure?: Closure | undefined;
+  /** When the bot closes it by itself if it is still open (ISO). Absent on older records: see closesAt(). */
+  closesAt?: string | undefined;
+}
+
+export interface Advisory extends AdvisoryLifecycle {
   /** People-readable, e.g. ADV-2026-0042. */
   id: string;
   /**

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { StepKind } from './escalation.js';
 import type { Actor, MessageRef, Platform } from './platform.js';
+import type { ReachedContact } from './phone-task.js';
 
-export type DeliveryState = 'queued' | 'posted' | 'acknowledged' | 'failed';
+/** cancelled: the advisory was withdrawn before this copy went out; it never will. */
+export type DeliveryState = 'queued' | 'posted' | 'acknowledged' | 'failed' | 'cancelled';
 
 /** A member's channel as the directory names it. */
 export interface ChannelAddress {
@@ -23,6 +25,8 @@ export interface AckMark {
   actor: Actor;
   at: string;
   via: AckVia;
+  /** Via phone: the member's contact the on-call person (`actor`) reached. Absent on older records. */
+  contact?: ReachedContact | undefined;
 }
 
 export interface DeliveryFailure {
@@ -71,6 +75,12 @@ export interface Delivery {
    * Absent before the post, once acknowledged, and when the ladder has nothing left.
    */
   nextStep?: NextStep | undefined;
+  /** The advisory's syncRev its copies show (absent: 0, as issued); behind the advisory means a sync is owed. */
+  syncedRev?: number | undefined;
+  /** Follow-ups posted in this delivery's thread, by number, with where each went. */
+  followups?: { n: number; messages: MessageRef[] }[] | undefined;
+  /** Reminders posted to this member, so an acknowledgement can update them too. */
+  reminders?: MessageRef[] | undefined;
   createdAt: string;
   updatedAt: string;
 }
@@ -199,6 +209,35 @@ export function setNextStep(d: Delivery, next: NextStep | undefined, now: Date):
   const same = next === undefined ? d.nextStep === undefined : sameStep(d.nextStep, next) && d.nextStep?.at === next.at;
   if (same) return { changed: false, reason: 'already', current: d };
   return changed(d, { nextStep: next }, now);
+}
+
+/**
+ * The advisory closed or was withdrawn: no more ladder steps for this member. The rotated token makes
+ * any pending step job stale. A copy not yet posted of a withdrawn advisory is cancelled.
+ */
+export function endLadder(d: Delivery, withdrawn: boolean, now: Date): Transition {
+  if (withdrawn && d.state === 'queued') return changed(d, { state: 'cancelled', nextStep: undefined, escalationToken: newEscalationToken() }, now);
+  if (d.nextStep === undefined) return { changed: false, reason: 'already', current: d };
+  return changed(d, { nextStep: undefined, escalationToken: newEscalationToken() }, now);
+}
+
+/** A follow-up was posted in this delivery's thread (messages may be empty: nowhere to post it). */
+export function markFollowUpPosted(d: Delivery, n: number, messages: MessageRef[], now: Date): Transition {
+  if ((d.followups ?? []).some((f) => f.n === n)) return { changed: false, reason: 'already', current: d };
+  return changed(d, { followups: [...(d.followups ?? []), { n, messages }] }, now);
+}
+
+/** A reminder went out: remember where, so the acknowledgement updates it too. */
+export function markReminderPosted(d: Delivery, ref: MessageRef, now: Date): Transition {
+  const same = (r: MessageRef) => r.platform === ref.platform && r.channelId === ref.channelId && r.messageId === ref.messageId;
+  if ((d.reminders ?? []).some(same)) return { changed: false, reason: 'already', current: d };
+  return changed(d, { reminders: [...(d.reminders ?? []), ref] }, now);
+}
+
+/** Its copies show the advisory as of `rev`. */
+export function markSyncedTo(d: Delivery, rev: number, now: Date): Transition {
+  if ((d.syncedRev ?? 0) >= rev) return { changed: false, reason: 'already', current: d };
+  return changed(d, { syncedRev: rev }, now);
 }
 
 export function isOpen(d: Delivery): boolean {

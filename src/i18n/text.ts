@@ -62,6 +62,7 @@ export const STATE_TEXT: Record<DeliveryState, Bilingual> = {
   posted: { ja: '未確認', en: 'Not acknowledged' },
   acknowledged: { ja: '受領確認済み', en: 'Acknowledged' },
   failed: { ja: '配信失敗', en: 'Delivery failed' },
+  cancelled: { ja: '取り下げのため未配信', en: 'Not sent: withdrawn' },
 };
 
 export const VIA_TEXT: Record<AckVia, Bilingual> = {
@@ -121,6 +122,10 @@ export const ERROR_TEXT: Record<ErrorCode, Bilingual> = {
   'PHONE.CLAIMED_BY_OTHER': { ja: '他の担当者が対応中です。', en: 'Someone else is already calling.' },
   'PHONE.CLOSED': { ja: 'この電話タスクは終了しています。', en: 'This phone task is closed.' },
   'PHONE.NOT_CLAIMED': { ja: 'この電話タスクは担当されていません。', en: 'Nobody has claimed this phone task.' },
+  'PHONE.UNKNOWN_CONTACT': {
+    ja: '選ばれた連絡先は、この構成員の現在の連絡先にありません。メッセージを最新の連絡先で表示し直しました。応答した方をもう一度選んでください。記録されました。',
+    en: "The chosen contact is not one of this member's contacts now. The message now shows the current contacts: choose who answered again. The attempt has been recorded.",
+  },
   'DIRECTORY.INVALID': { ja: '構成員名簿に誤りがあります。', en: 'The member directory is not valid.' },
   'DIRECTORY.UNKNOWN_TARGET': { ja: '宛先に名簿にない構成員・グループがあります。', en: 'A target is not in the member directory.' },
   'CONFIG.INVALID': { ja: '設定に誤りがあります。', en: 'The configuration is not valid.' },

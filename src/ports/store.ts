@@ -1,5 +1,6 @@
 import type { Advisory } from '../domain/advisory.js';
-import type { Acknowledgement, AuditEvent } from '../domain/audit.js';
+import type { Acknowledgement } from '../domain/audit.js';
+import type { AuditLog } from './audit-log.js';
 import type { Delivery } from '../domain/delivery.js';
 import type { MessageRef } from '../domain/platform.js';
 import type { PhoneTask } from '../domain/phone-task.js';
@@ -46,7 +47,7 @@ export interface OwedPage {
  * Persistence for the core. Two implementations (MongoDB, embedded SQLite) pass one contract suite
  * (test/src/store/store-contract.ts). Every write is safe to repeat.
  */
-export interface Store {
+export interface Store extends AuditLog {
   /** Cheap round trip for readiness checks; rejects when the store cannot be reached. */
   ping(): Promise<void>;
 
@@ -57,8 +58,20 @@ export interface Store {
   getAdvisory(id: string): Promise<Advisory | null>;
   /** Advisories whose "issued" notice the secretariat has not had yet, oldest first. */
   listUnannouncedAdvisories(): Promise<Advisory[]>;
-  /** Note that the "issued" notice was posted (or gave up); false if it was noted before. */
+  /** Note that the "issued" notice was posted (or gave up); false if it was noted before. Moves `version` on. */
   markAnnounced(advisoryId: string, at: string, ok: boolean): Promise<boolean>;
+  /**
+   * Compare-and-set, as saveDelivery: write `next` only if the stored version (absent: 0) is
+   * `next.version - 1`. The advisory's id, uid and request key never change.
+   */
+  saveAdvisory(next: Advisory): Promise<boolean>;
+  /**
+   * Advisories that may still owe work (advisoryOwesWork(): open, not announced, copies to sync, the
+   * closing summary), oldest first.
+   */
+  listAdvisoriesOwingWork(): Promise<Advisory[]>;
+  /** How many of the advisory's deliveries are not acknowledged yet (queued, posted or failed). */
+  countUnacknowledged(advisoryId: string): Promise<number>;
   /** Insert the deliveries not stored yet (unique on advisory × member × channel); existing ones are left as they are. */
   ensureDeliveries(deliveries: Delivery[]): Promise<void>;
   getDelivery(id: string): Promise<Delivery | null>;
@@ -78,9 +91,6 @@ export interface Store {
   /** Record that a person acknowledged or saw a delivery; false if that person is already recorded for it. */
   addAcknowledgement(ack: Acknowledgement): Promise<boolean>;
   listAcknowledgements(deliveryId: string): Promise<Acknowledgement[]>;
-  /** Append an audit event; an event whose id is already stored is ignored. */
-  appendAudit(event: AuditEvent): Promise<void>;
-  listAudit(advisoryId: string): Promise<AuditEvent[]>;
 
   /**
    * Claim one escalation step, unique on (delivery, token, step key), with a lease: atomically, so

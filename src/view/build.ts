@@ -47,7 +47,7 @@ export function advisoryView(
 }
 
 /** Unacknowledged first (failed, then not yet acknowledged, then queued), so the secretariat sees who to chase. */
-export const STATUS_ORDER: Record<DeliveryState, number> = { failed: 0, posted: 1, queued: 2, acknowledged: 3 };
+export const STATUS_ORDER: Record<DeliveryState, number> = { failed: 0, posted: 1, queued: 2, acknowledged: 3, cancelled: 4 };
 
 export function statusView(
   advisory: Advisory,
@@ -57,7 +57,7 @@ export function statusView(
   contactsOf: (memberId: string) => number = () => 0,
 ): StatusView {
   const taskOf = new Map(phoneTasks.map((t) => [t.deliveryId, t]));
-  const counts = { total: deliveries.length, queued: 0, posted: 0, acknowledged: 0, failed: 0 };
+  const counts = { total: deliveries.length, queued: 0, posted: 0, acknowledged: 0, failed: 0, cancelled: 0 };
   const rows: StatusRow[] = deliveries.map((d) => {
     counts[d.state] += 1;
     return {

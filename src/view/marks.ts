@@ -16,4 +16,5 @@ export const STATE_MARK: Record<DeliveryState, string> = {
   posted: '⏳',
   acknowledged: '✅',
   failed: '⚠️',
+  cancelled: '⛔',
 };

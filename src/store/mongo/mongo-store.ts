@@ -1,6 +1,7 @@
 import { MongoClient, MongoServerError, ObjectId } from 'mongodb';
-import type { Collection, Db, Document, Filter, FindOptions, MongoClientOptions } from 'mongodb';
+import type { Collection, Db, Document, Filter, FindOptions, MongoClientOptions, UpdateFilter } from 'mongodb';
 import type { Advisory } from '../../domain/advisory.js';
+import { advisoryOwesWork } from '../../domain/advisory-lifecycle.js';
 import type { Acknowledgement, AuditEvent } from '../../domain/audit.js';
 import type { ConversationRecord } from '../../domain/conversation.js';
 import { owesWork, type Delivery } from '../../domain/delivery.js';
@@ -111,7 +112,7 @@ async function helloReply(db: Db): Promise<Document> {
  * `unannounced` is set only by createAdvisory and removed by markAnnounced, so advisories stored
  * before the "issued" notice was recorded (which lack it) count as announced, as in SQLite.
  */
-type AdvisoryDoc = Advisory & { _id: string; unannounced?: true };
+type AdvisoryDoc = Advisory & { _id: string; unannounced?: true; owing?: boolean };
 type CounterDoc = { _id: number; n: number };
 /** `owed` = owesWork(), kept on every write so listOwedDeliveries reads an index. */
 type DeliveryDoc = Delivery & { _id: string; owed: boolean };
@@ -140,7 +141,12 @@ type ConversationDoc = ConversationRecord & { _id?: ObjectId };
 
 /** Projections that give back exactly the domain object that was stored, and no helper field. */
 const PLAIN = { _id: 0 } as const;
-const ADVISORY_FIELDS = { _id: 0, unannounced: 0 } as const;
+const ADVISORY_FIELDS = { _id: 0, unannounced: 0, owing: 0 } as const;
+/** Optional advisory fields a transition may remove: saveAdvisory unsets them when `next` lacks them. */
+const ADVISORY_OPTIONAL = ['uid', 'announced', 'version', 'syncRev', 'syncing', 'corrections', 'followups', 'closure', 'closesAt'] as const;
+/** advisoryOwesWork() for documents written before `owing` was kept: those have only `state`. */
+const LEGACY_OWING = { $eq: [{ $ifNull: ['$state', 'open'] }, 'open'] };
+const UNACKNOWLEDGED: Delivery['state'][] = ['queued', 'posted', 'failed'];
 const DELIVERY_FIELDS = { _id: 0, owed: 0 } as const;
 const AUDIT_FIELDS = { _id: 0, seq: 0 } as const;
 
@@ -228,6 +234,9 @@ export class MongoStore implements Store {
         { unannounced: 1, _id: 1 },
         { name: 'unannounced', partialFilterExpression: { unannounced: true } },
       ),
+      // Plain, not partial: the start-up repair below looks for documents without the field.
+      this.advisories.createIndex({ owing: 1, _id: 1 }, { name: 'owing' }),
+      this.deliveries.createIndex({ advisoryId: 1, state: 1 }, { name: 'advisory_state' }),
       this.deliveries.createIndex(
         { advisoryId: 1, memberId: 1, 'channel.platform': 1, 'channel.channelId': 1 },
         { unique: true, name: 'advisory_member_channel_unique' },
@@ -265,6 +274,7 @@ export class MongoStore implements Store {
     // rolling upgrade) get it as SQLite's migration 4 sets it. Runs at every start: cheap on the
     // index when there is nothing to do, and it repairs what an older process wrote meanwhile.
     await this.deliveries.updateMany({ owed: { $exists: false } }, [{ $set: { owed: LEGACY_OWED } }]);
+    await this.advisories.updateMany({ owing: { $exists: false } }, [{ $set: { owing: LEGACY_OWING } }]);
   }
 
   async ping(): Promise<void> {
@@ -292,7 +302,7 @@ export class MongoStore implements Store {
   async createAdvisory(advisory: Advisory): Promise<{ advisory: Advisory; created: boolean }> {
     try {
       // New advisories start unannounced (see AdvisoryDoc).
-      await this.advisories.insertOne({ ...advisory, _id: advisory.id, unannounced: true });
+      await this.advisories.insertOne({ ...advisory, _id: advisory.id, unannounced: true, owing: advisoryOwesWork(advisory) });
       return { advisory, created: true };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
@@ -321,9 +331,33 @@ export class MongoStore implements Store {
     // One conditional update: of two concurrent calls exactly one matches.
     const r = await this.advisories.updateOne(
       { _id: advisoryId, unannounced: true },
-      { $set: { announced: { at, ok } }, $unset: { unannounced: '' } },
+      { $set: { announced: { at, ok } }, $unset: { unannounced: '' }, $inc: { version: 1 } },
     );
     return r.matchedCount === 1;
+  }
+
+  async saveAdvisory(next: Advisory): Promise<boolean> {
+    const expected = (next.version ?? 0) - 1;
+    // `version` absent counts as 0, as in SQLite.
+    const filter: Filter<AdvisoryDoc> = expected === 0
+      ? { _id: next.id, $or: [{ version: { $exists: false } }, { version: 0 }] }
+      : { _id: next.id, version: expected };
+    // undefined would be stored as null (the client does not ignore undefined): leave such keys to $unset.
+    const fields = Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined));
+    const unset: Record<string, ''> = Object.fromEntries(ADVISORY_OPTIONAL.filter((k) => next[k] === undefined).map((k) => [k, ''] as const));
+    // $set of the fields, never a replacement: `unannounced` belongs to markAnnounced.
+    const update: UpdateFilter<AdvisoryDoc> = { $set: { ...fields, owing: advisoryOwesWork(next) } };
+    if (Object.keys(unset).length > 0) update.$unset = unset;
+    const r = await this.advisories.updateOne(filter, update);
+    return r.matchedCount === 1;
+  }
+
+  async listAdvisoriesOwingWork(): Promise<Advisory[]> {
+    return this.advisories.find<Advisory>({ owing: true }, read(ADVISORY_FIELDS, { sort: { _id: 1 } })).toArray();
+  }
+
+  async countUnacknowledged(advisoryId: string): Promise<number> {
+    return this.deliveries.countDocuments({ advisoryId, state: { $in: UNACKNOWLEDGED } }, { maxTimeMS: MAX_TIME_MS });
   }
 
   async ensureDeliveries(deliveries: Delivery[]): Promise<void> {

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Advisory } from '../../domain/advisory.js';
 import type { Acknowledgement, AuditEvent } from '../../domain/audit.js';
+import type { ChainTip, StoredChain } from '../../domain/audit-chain.js';
 import type { ConversationRecord } from '../../domain/conversation.js';
 import { owesWork, type Delivery } from '../../domain/delivery.js';
 import type { PhoneTask } from '../../domain/phone-task.js';
@@ -8,6 +9,7 @@ import type { MessageRef } from '../../domain/platform.js';
 import { BotError } from '../../errors.js';
 import { openSqliteFile } from '../../lib/sqlite-file.js';
 import type { OwedPage, StepClaim, StepLease, StepRef, Store } from '../../ports/store.js';
+import { SqliteAudit } from './sqlite-audit.js';
 import { SQLITE_MIGRATIONS as MIGRATIONS } from './sqlite-migrations.js';
 
 export { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqlite-migrations.js';
@@ -28,9 +30,29 @@ function prepareStatements(db: Database.Database) {
       `INSERT INTO advisories (id, request_key, json, announced) VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING`,
     ),
     unannounced: db.prepare<[], JsonRow>(`SELECT json FROM advisories WHERE announced = 0 ORDER BY id`),
+    // Moves the version on, so a writer that read the advisory before cannot write it back unannounced.
     markAnnounced: db.prepare<[string, string, string]>(
-      `UPDATE advisories SET announced = 1, json = json_set(json, '$.announced', json(?))
+      `UPDATE advisories
+       SET announced = 1,
+           json = json_set(json, '$.announced', json(?), '$.version', COALESCE(json_extract(json, '$.version'), 0) + 1)
        WHERE id = ? AND announced = 0 AND json_extract(json, '$.id') = ?`,
+    ),
+    saveAdvisory: db.prepare<[string, number, string, number]>(
+      // The announced column only ever goes from 0 to 1 (older rows lack the JSON field and count as announced).
+      `UPDATE advisories SET json = ?, announced = MAX(announced, ?)
+       WHERE id = ? AND COALESCE(json_extract(json, '$.version'), 0) = ?`,
+    ),
+    // Few rows (one per advisory ever issued) and read once per reconciler pass: a scan is cheap.
+    advisoriesOwingWork: db.prepare<[], JsonRow>(
+      `SELECT json FROM advisories
+       WHERE COALESCE(json_extract(json, '$.state'), 'open') = 'open'
+          OR json_extract(json, '$.syncing') = 1
+          OR (json_extract(json, '$.closure') IS NOT NULL AND json_extract(json, '$.closure.told') IS NULL)
+       ORDER BY id`,
+    ),
+    countUnacknowledged: db.prepare<[string], { n: number }>(
+      `SELECT count(*) AS n FROM deliveries
+       WHERE advisory_id = ? AND json_extract(json, '$.state') IN ('queued', 'posted', 'failed')`,
     ),
     advisoryByRequestKey: db.prepare<[string], JsonRow>(`SELECT json FROM advisories WHERE request_key = ?`),
     advisoryById: db.prepare<[string], JsonRow>(`SELECT json FROM advisories WHERE id = ?`),
@@ -70,10 +92,6 @@ function prepareStatements(db: Database.Database) {
     acksByDelivery: db.prepare<[string], JsonRow>(
       `SELECT json FROM acknowledgements WHERE delivery_id = ? ORDER BY at, rowid`,
     ),
-    insertAudit: db.prepare<[string, string | null, string, string]>(
-      `INSERT INTO audit (id, advisory_id, at, json) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-    ),
-    auditByAdvisory: db.prepare<[string], JsonRow>(`SELECT json FROM audit WHERE advisory_id = ? ORDER BY at, rowid`),
     insertStep: db.prepare<[string, string, string, string, string, string]>(
       `INSERT INTO escalation_steps (delivery_id, token, step_key, state, claimed_at, owner, lease_until)
        VALUES (?, ?, ?, 'running', ?, ?, ?)
@@ -158,10 +176,12 @@ function parse<T>(row: JsonRow | undefined): T | null {
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly q: ReturnType<typeof prepareStatements>;
+  private readonly audit: SqliteAudit;
 
   constructor(filename: string) {
     this.db = openSqliteFile(filename, MIGRATIONS, 'SQLite', ['foreign_keys = ON']);
     this.q = prepareStatements(this.db);
+    this.audit = new SqliteAudit(this.db);
   }
 
   async nextAdvisoryNumber(year: number): Promise<number> {
@@ -193,6 +213,20 @@ export class SqliteStore implements Store {
 
   async markAnnounced(advisoryId: string, at: string, ok: boolean): Promise<boolean> {
     return this.q.markAnnounced.run(JSON.stringify({ at, ok }), advisoryId, advisoryId).changes === 1;
+  }
+
+  async saveAdvisory(next: Advisory): Promise<boolean> {
+    const expected = (next.version ?? 0) - 1;
+    const r = this.q.saveAdvisory.run(JSON.stringify(next), next.announced ? 1 : 0, next.id, expected);
+    return r.changes === 1;
+  }
+
+  async listAdvisoriesOwingWork(): Promise<Advisory[]> {
+    return this.q.advisoriesOwingWork.all().map((r) => JSON.parse(r.json) as Advisory);
+  }
+
+  async countUnacknowledged(advisoryId: string): Promise<number> {
+    return this.q.countUnacknowledged.get(advisoryId)?.n ?? 0;
   }
 
   async ping(): Promise<void> {
@@ -290,13 +324,25 @@ export class SqliteStore implements Store {
     return this.q.acksByDelivery.all(deliveryId).map((r) => JSON.parse(r.json) as Acknowledgement);
   }
 
-  async appendAudit(event: AuditEvent): Promise<void> {
-    this.q.insertAudit.run(event.id, event.advisoryId ?? null, event.at, JSON.stringify(event));
+  // The audit log (hash chains) lives in sqlite-audit.ts.
+  appendAudit(event: AuditEvent): Promise<void> {
+    return this.audit.appendAudit(event);
   }
 
-  async listAudit(advisoryId: string): Promise<AuditEvent[]> {
-    // rowid breaks ties in insertion order: events of one command often share a timestamp.
-    return this.q.auditByAdvisory.all(advisoryId).map((r) => JSON.parse(r.json) as AuditEvent);
+  listAudit(advisoryId: string): Promise<AuditEvent[]> {
+    return this.audit.listAudit(advisoryId);
+  }
+
+  listAuditChains(): Promise<string[]> {
+    return this.audit.listAuditChains();
+  }
+
+  readAuditChain(chain: string): Promise<StoredChain> {
+    return this.audit.readAuditChain(chain);
+  }
+
+  auditChainHead(chain: string): Promise<ChainTip | null> {
+    return this.audit.auditChainHead(chain);
   }
 
   async claimStep(step: StepRef, lease: StepLease): Promise<StepClaim> {

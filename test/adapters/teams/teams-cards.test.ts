@@ -76,7 +76,7 @@ function phoneTask(over: Partial<PhoneTaskView> = {}): PhoneTaskView {
 }
 
 function status(rows: StatusRow[]): StatusView {
-  const counts = { queued: 0, posted: 0, acknowledged: 0, failed: 0, total: rows.length };
+  const counts = { queued: 0, posted: 0, acknowledged: 0, failed: 0, cancelled: 0, total: rows.length };
   for (const r of rows) counts[r.state] += 1;
   return {
     advisoryId: 'ADV-2026-0042',

@@ -36,7 +36,7 @@ describe('/advisory status', () => {
     await untilPhoneTask(f, jda.id);
     const status = await f.core.statusOf(SECRETARIAT, advisory.id.toLowerCase().replace('-0001', '-1'));
     expect(status).toMatchObject({ advisoryId: advisory.id, title: advisory.title, tlp: 'TLP:AMBER', severity: 'level3', drill: false, issuedAt: T0, ackDeadline: minutes(60) });
-    expect(status.counts).toEqual({ total: 3, queued: 0, posted: 1, acknowledged: 1, failed: 1 });
+    expect(status.counts).toEqual({ total: 3, queued: 0, posted: 1, acknowledged: 1, failed: 1, cancelled: 0 });
     expect(status.rows.map((r) => [r.memberId, r.state])).toEqual([
       ['jpa', 'failed'],
       ['jda', 'posted'],

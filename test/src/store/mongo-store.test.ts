@@ -19,6 +19,7 @@ import { describeMongoUri, mongoUriDatabase, openStore } from '../../../src/stor
 import { aDelivery, aMessage, anAck, anEvent, at, bumped } from './fixtures.js';
 import { storeConcurrencyContract } from './store-concurrency-contract.js';
 import { storeContract } from './store-contract.js';
+import { advisoryLifecycleContract } from './advisory-lifecycle-contract.js';
 
 const uri = process.env.MONGODB_URI?.trim() || undefined;
 
@@ -50,6 +51,7 @@ describe.skipIf(!uri)('MongoStore (MONGODB_URI)', () => {
   });
 
   storeContract('MongoDB', async () => MongoStore.connect(uri as string, { dbName: freshDatabase() }));
+  advisoryLifecycleContract('MongoDB', async () => MongoStore.connect(uri as string, { dbName: freshDatabase() }));
 
   // Two clients on one database: two processes of the bot.
   storeConcurrencyContract('MongoDB (two clients on one database)', async () => {

@@ -7,6 +7,7 @@ import { openStore, SQLITE_FILE } from '../../../src/store/open-store.js';
 import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION, SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { aConversation, aDelivery, aMessage, anAck, anAdvisory, anEvent, aPhoneTask, at, bumped, bumpedTask } from './fixtures.js';
 import { storeContract } from './store-contract.js';
+import { advisoryLifecycleContract } from './advisory-lifecycle-contract.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ceptoar-sqlite-store-'));
 let fileCount = 0;
@@ -19,6 +20,7 @@ afterAll(() => {
 
 storeContract('SQLite (file)', async () => new SqliteStore(freshFile()));
 storeContract('SQLite (:memory:)', async () => new SqliteStore(':memory:'));
+advisoryLifecycleContract('SQLite (file)', async () => new SqliteStore(freshFile()));
 
 describe('SqliteStore', () => {
   it('keeps everything across close and reopen', async () => {

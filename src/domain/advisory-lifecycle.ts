@@ -1,0 +1,107 @@
+import type { Actor } from './platform.js';
+import type { Advisory, AdvisoryContent, ClosureCause, Closure, Correction, FollowUp } from './advisory.js';
+
+/**
+ * An advisory's life after issue: pure transitions on the stored record (see AdvisoryLifecycle in
+ * advisory.ts); the commands write them with compare-and-set on `version`.
+ */
+
+export type AdvisoryTransition =
+  | { changed: true; next: Advisory }
+  | { changed: false; reason: 'already' | 'not-allowed'; current: Advisory };
+
+function changed(a: Advisory, patch: Partial<Advisory>): AdvisoryTransition {
+  const next: Advisory = { ...a, ...patch, version: (a.version ?? 0) + 1 };
+  for (const key of Object.keys(next) as (keyof Advisory)[]) if (next[key] === undefined) delete next[key];
+  return { changed: true, next };
+}
+
+/** A change every member's copy must show. */
+function bumped(a: Advisory): Pick<Advisory, 'syncRev' | 'syncing'> {
+  return { syncRev: (a.syncRev ?? 0) + 1, syncing: true };
+}
+
+export const isWithdrawn = (a: Pick<Advisory, 'closure'>): boolean => a.closure?.cause === 'withdrawn';
+
+/** The revision members see: 1 as issued, +1 per correction. */
+export const revisionOf = (a: Pick<Advisory, 'corrections'>): number => 1 + (a.corrections?.length ?? 0);
+
+export const contentOf = (a: AdvisoryContent): AdvisoryContent => ({
+  title: a.title,
+  body: a.body,
+  tlp: a.tlp,
+  severity: a.severity,
+  category: a.category,
+});
+
+/**
+ * Correct the text or classification. Allowed while open and after closing (a closed advisory's
+ * copies are still in the members' channels), never after withdrawal. Nothing changed → not-allowed.
+ */
+export function correct(a: Advisory, content: AdvisoryContent, note: string, by: Actor, now: Date): AdvisoryTransition {
+  if (isWithdrawn(a)) return { changed: false, reason: 'not-allowed', current: a };
+  const before = contentOf(a);
+  const after = contentOf(content);
+  if (JSON.stringify(before) === JSON.stringify(after)) return { changed: false, reason: 'not-allowed', current: a };
+  const correction: Correction = { revision: revisionOf(a) + 1, at: now.toISOString(), by, note, previous: before };
+  return changed(a, { ...after, corrections: [...(a.corrections ?? []), correction], ...bumped(a) });
+}
+
+/** New information for every member, posted in the thread of each delivery. Not after withdrawal. */
+export function addFollowUp(a: Advisory, body: string, by: Actor, now: Date): AdvisoryTransition {
+  if (isWithdrawn(a)) return { changed: false, reason: 'not-allowed', current: a };
+  const followups = a.followups ?? [];
+  const followUp: FollowUp = { n: followups.length + 1, at: now.toISOString(), by, body };
+  return changed(a, { followups: [...followups, followUp], ...bumped(a) });
+}
+
+/**
+ * Withdraw: every copy is replaced by the withdrawal notice and every ladder stops. An open or a
+ * closed advisory can be withdrawn (the text was wrong either way); withdrawing twice changes nothing.
+ */
+export function withdraw(a: Advisory, reason: string, by: Actor, now: Date): AdvisoryTransition {
+  if (isWithdrawn(a)) return { changed: false, reason: 'already', current: a };
+  const closure: Closure = { cause: 'withdrawn', at: now.toISOString(), by, reason };
+  return changed(a, { state: 'closed', closure, ...bumped(a) });
+}
+
+/** Close: remaining ladders stop and the secretariat gets the summary. Closing twice changes nothing. */
+export function close(a: Advisory, cause: Exclude<ClosureCause, 'withdrawn'>, by: Actor | undefined, now: Date): AdvisoryTransition {
+  if (a.state === 'closed') return { changed: false, reason: 'already', current: a };
+  const closure: Closure = { cause, at: now.toISOString(), ...(by ? { by } : {}) };
+  return changed(a, { state: 'closed', closure, ...bumped(a) });
+}
+
+/** The closing summary (or withdrawal notice) reached the secretariat, or could not (ok false). */
+export function markClosureTold(a: Advisory, ok: boolean, now: Date): AdvisoryTransition {
+  if (!a.closure) return { changed: false, reason: 'not-allowed', current: a };
+  if (a.closure.told) return { changed: false, reason: 'already', current: a };
+  return changed(a, { closure: { ...a.closure, told: { at: now.toISOString(), ok } } });
+}
+
+/** Every delivery shows `rev`: nothing more to sync (unless the advisory moved on meanwhile). */
+export function markSynced(a: Advisory, rev: number): AdvisoryTransition {
+  if (!a.syncing) return { changed: false, reason: 'already', current: a };
+  if ((a.syncRev ?? 0) !== rev) return { changed: false, reason: 'not-allowed', current: a };
+  return changed(a, { syncing: undefined });
+}
+
+/**
+ * When an open advisory closes by itself: `after` past the acknowledgement deadline, but never
+ * before its ladder has had time to end (the alert comes at most `alertAfter` past the deadline).
+ */
+export function closesAt(a: Pick<Advisory, 'ackDeadline' | 'escalation' | 'closesAt'>, afterDeadlineSeconds: number): Date {
+  if (a.closesAt) return new Date(a.closesAt);
+  const seconds = Math.max(afterDeadlineSeconds, a.escalation.enabled ? a.escalation.alertAfter : 0);
+  return new Date(new Date(a.ackDeadline).getTime() + seconds * 1000);
+}
+
+/**
+ * The advisory still owes work the reconciler must see: copies to sync, the closing summary, or
+ * (while open) closing itself when its time comes. Stores index this. (The "issued" notice has its
+ * own index: listUnannouncedAdvisories.)
+ */
+export function advisoryOwesWork(a: Advisory): boolean {
+  if (a.state === 'open' || a.syncing === true) return true;
+  return a.closure !== undefined && a.closure.told === undefined;
+}

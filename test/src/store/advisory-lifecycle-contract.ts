@@ -1,0 +1,135 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Advisory } from '../../../src/domain/advisory.js';
+import { addFollowUp, close, correct, markClosureTold, markSynced, withdraw, type AdvisoryTransition } from '../../../src/domain/advisory-lifecycle.js';
+import { markAcknowledged, markFailed, markPosted } from '../../../src/domain/delivery.js';
+import type { Store } from '../../../src/ports/store.js';
+import { aDelivery, aMessage, anActor, anAdvisory, at, T0 } from './fixtures.js';
+
+const NOW = new Date(T0.getTime() + 5 * 60_000);
+const SECRETARIAT = anActor();
+
+function next(t: AdvisoryTransition): Advisory {
+  if (!t.changed) throw new Error(`transition did not change: ${t.reason}`);
+  return t.next;
+}
+
+/** The advisory record's life in a store: compare-and-set, what owes work, the unacknowledged count. */
+export function advisoryLifecycleContract(name: string, open: () => Promise<Store>): void {
+  describe(`Store contract, advisory lifecycle: ${name}`, () => {
+    let store: Store;
+
+    beforeEach(async () => {
+      store = await open();
+    });
+
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe('saveAdvisory', () => {
+      it('writes a transition made from the stored version and refuses one made from an older read', async () => {
+        const a = anAdvisory();
+        await store.createAdvisory(a);
+        const corrected = next(correct(a, { ...a, title: '訂正後の件名' }, '件名を訂正', SECRETARIAT, NOW));
+        expect(corrected.version).toBe(1);
+        expect(await store.saveAdvisory(corrected)).toBe(true);
+        expect(await store.getAdvisory(a.id)).toEqual(corrected);
+        // A second writer that read the advisory before the correction.
+        const stale = next(addFollowUp(a, '続報です', SECRETARIAT, NOW));
+        expect(await store.saveAdvisory(stale)).toBe(false);
+        expect(await store.getAdvisory(a.id)).toEqual(corrected);
+        // Read again, decide again: both changes stand.
+        const both = next(addFollowUp(corrected, '続報です', SECRETARIAT, NOW));
+        expect(await store.saveAdvisory(both)).toBe(true);
+        const stored = await store.getAdvisory(a.id);
+        expect(stored?.title).toBe('訂正後の件名');
+        expect(stored?.followups?.map((f) => f.body)).toEqual(['続報です']);
+        expect(stored?.version).toBe(2);
+      });
+
+      it('refuses to write an advisory that is not stored', async () => {
+        expect(await store.saveAdvisory({ ...anAdvisory(), version: 1 })).toBe(false);
+        expect(await store.getAdvisory(anAdvisory().id)).toBeNull();
+      });
+
+      it('removes a field the transition removed', async () => {
+        const a = anAdvisory();
+        await store.createAdvisory(a);
+        const withdrawn = next(withdraw(a, '誤報', SECRETARIAT, NOW));
+        expect(withdrawn.syncing).toBe(true);
+        await store.saveAdvisory(withdrawn);
+        const synced = next(markSynced(withdrawn, withdrawn.syncRev ?? 0));
+        expect(await store.saveAdvisory(synced)).toBe(true);
+        const stored = await store.getAdvisory(a.id);
+        expect(stored).toEqual(synced);
+        expect(stored && 'syncing' in stored).toBe(false);
+      });
+
+      it('is refused after markAnnounced, which moves the version on, and never makes the advisory unannounced', async () => {
+        const a = anAdvisory();
+        await store.createAdvisory(a);
+        expect(await store.markAnnounced(a.id, at(1), true)).toBe(true);
+        // Decided from the read before the notice was recorded.
+        expect(await store.saveAdvisory(next(close(a, 'command', SECRETARIAT, NOW)))).toBe(false);
+        const announced = (await store.getAdvisory(a.id)) as Advisory;
+        expect(announced.version).toBe(1);
+        expect(announced.announced).toEqual({ at: at(1), ok: true });
+        expect(await store.saveAdvisory(next(close(announced, 'command', SECRETARIAT, NOW)))).toBe(true);
+        expect(await store.listUnannouncedAdvisories()).toEqual([]);
+        expect((await store.getAdvisory(a.id))?.announced).toEqual({ at: at(1), ok: true });
+      });
+
+      it('keeps an unannounced advisory listed as unannounced after another change', async () => {
+        const a = anAdvisory();
+        await store.createAdvisory(a);
+        expect(await store.saveAdvisory(next(close(a, 'command', SECRETARIAT, NOW)))).toBe(true);
+        expect((await store.listUnannouncedAdvisories()).map((x) => x.id)).toEqual([a.id]);
+      });
+    });
+
+    describe('listAdvisoriesOwingWork', () => {
+      it('lists the open, the syncing and those whose closing summary is owed, in id order', async () => {
+        const ids = ['ADV-2026-0001', 'ADV-2026-0002', 'ADV-2026-0003', 'ADV-2026-0004', 'ADV-2026-0005'];
+        for (const [i, id] of ids.entries()) await store.createAdvisory(anAdvisory({ id, requestKey: `view-${i}` }));
+        const get = async (id: string) => (await store.getAdvisory(id)) as Advisory;
+        // 0002: closed, synced and told: nothing left.
+        let a2 = next(close(await get(ids[1]!), 'all_acknowledged', undefined, NOW));
+        a2 = next(markClosureTold(next(markSynced(a2, a2.syncRev ?? 0)), true, NOW));
+        a2 = { ...a2, version: 1 };
+        expect(await store.saveAdvisory(a2)).toBe(true);
+        // 0003: closed and synced, summary not told yet.
+        const a3 = next(close(await get(ids[2]!), 'command', SECRETARIAT, NOW));
+        expect(await store.saveAdvisory({ ...next(markSynced(a3, a3.syncRev ?? 0)), version: 1 })).toBe(true);
+        // 0004: closed and told, copies still to sync.
+        const a4 = next(close(await get(ids[3]!), 'expired', undefined, NOW));
+        expect(await store.saveAdvisory({ ...next(markClosureTold(a4, false, NOW)), version: 1 })).toBe(true);
+        // 0005: withdrawn, synced, told.
+        const a5 = next(withdraw(await get(ids[4]!), '誤報', SECRETARIAT, NOW));
+        expect(await store.saveAdvisory({ ...next(markClosureTold(next(markSynced(a5, a5.syncRev ?? 0)), true, NOW)), version: 1 })).toBe(true);
+
+        expect((await store.listAdvisoriesOwingWork()).map((a) => a.id)).toEqual([ids[0], ids[2], ids[3]]);
+        expect((await store.listAdvisoriesOwingWork())[1]).toEqual(await get(ids[2]!));
+      });
+    });
+
+    describe('countUnacknowledged', () => {
+      it('counts the queued, posted and failed deliveries of the advisory, not the acknowledged nor other advisories', async () => {
+        const mk = (memberId: string, advisoryId = 'ADV-2026-0001') => aDelivery({ memberId, advisoryId, channel: { channelId: `C-${memberId}` } });
+        const [queued, posted, acked, failed, other] = [mk('a'), mk('b'), mk('c'), mk('d'), mk('e', 'ADV-2026-0002')];
+        await store.ensureDeliveries([queued!, posted!, acked!, failed!, other!]);
+        const save = async (t: ReturnType<typeof markPosted>) => {
+          if (!t.changed) throw new Error('no change');
+          expect(await store.saveDelivery(t.next)).toBe(true);
+          return t.next;
+        };
+        await save(markPosted(posted!, [aMessage({ channelId: 'C-b', messageId: '1.1' })], NOW, undefined));
+        const ackedPosted = await save(markPosted(acked!, [aMessage({ channelId: 'C-c', messageId: '1.2' })], NOW, undefined));
+        await save(markAcknowledged(ackedPosted, { actor: anActor({ userId: 'U1' }), at: at(3), via: 'button' }, NOW));
+        await save(markFailed(failed!, { code: 'channel_gone' }, NOW, undefined));
+        expect(await store.countUnacknowledged('ADV-2026-0001')).toBe(3);
+        expect(await store.countUnacknowledged('ADV-2026-0002')).toBe(1);
+        expect(await store.countUnacknowledged('ADV-2026-0009')).toBe(0);
+      });
+    });
+  });
+}
