@@ -3,6 +3,8 @@ import { acknowledgeDelivery, acknowledgeFromMessage, type AckResult } from './c
 import { deliverAdvisory, type DeliverOutcome } from './commands/deliver.js';
 import type { CoreDeps } from './commands/deps.js';
 import { issueAdvisory, type IssueRequest, type IssueResult } from './commands/issue-advisory.js';
+import { previewAdvisory } from './commands/preview-advisory.js';
+import type { PreviewView } from './view/preview-view.js';
 import { alertDeliveryFailed, announceIssued } from './commands/notify.js';
 import { refreshDeliveryMessages, refreshPhoneTaskMessages } from './commands/refresh.js';
 import { runEscalationStep, type StepOutcome, type StepRequest } from './commands/escalate.js';
@@ -30,6 +32,10 @@ export class Core {
   }
   issueAdvisory(req: IssueRequest): Promise<IssueResult> {
     return issueAdvisory(this.deps, req);
+  }
+  /** What issuing `input` would send now, from the directory alone: nothing is stored, queued or posted. */
+  previewAdvisory(actor: Actor, input: unknown): Promise<PreviewView> {
+    return previewAdvisory(this.deps, actor, input);
   }
   statusOf(actor: Actor, advisoryId: string): Promise<StatusView> {
     return statusOf(this.deps, actor, advisoryId);
