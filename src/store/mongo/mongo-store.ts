@@ -1,8 +1,9 @@
-import { MongoClient, MongoServerError, ObjectId } from 'mongodb';
-import type { Collection, Db, Document, Filter, FindOptions, MongoClientOptions, UpdateFilter } from 'mongodb';
+import { MongoClient, MongoServerError } from 'mongodb';
+import type { Collection, Db, Document, Filter, FindOptions, MongoClientOptions, ObjectId, UpdateFilter } from 'mongodb';
 import type { Advisory } from '../../domain/advisory.js';
 import { advisoryOwesWork } from '../../domain/advisory-lifecycle.js';
 import type { Acknowledgement, AuditEvent } from '../../domain/audit.js';
+import type { ChainTip, StoredChain } from '../../domain/audit-chain.js';
 import type { ConversationRecord } from '../../domain/conversation.js';
 import { owesWork, type Delivery } from '../../domain/delivery.js';
 import type { PhoneTask } from '../../domain/phone-task.js';
@@ -10,6 +11,7 @@ import type { MessageRef } from '../../domain/platform.js';
 import { BotError } from '../../errors.js';
 import type { OwedPage, StepClaim, StepLease, StepRef, Store } from '../../ports/store.js';
 import { MessageRefRegistry, type MessageRefDoc, type RefHolderDoc } from './message-refs.js';
+import { MongoAudit } from './mongo-audit.js';
 import { isDuplicateKey } from './mongo-errors.js';
 import { mongoUriDatabase } from './mongo-uri.js';
 
@@ -117,8 +119,6 @@ type CounterDoc = { _id: number; n: number };
 /** `owed` = owesWork(), kept on every write so listOwedDeliveries reads an index. */
 type DeliveryDoc = Delivery & { _id: string; owed: boolean };
 type AckDoc = Acknowledgement & { _id?: ObjectId };
-/** `seq` orders events that share a timestamp: ObjectIds from one process only grow. */
-type AuditDoc = AuditEvent & { _id: string; seq: ObjectId };
 /**
  * One escalation step of one delivery's ladder; unique on (deliveryId, token, key). Rows written
  * before leases existed have no owner or leaseUntil: their claimer is long gone.
@@ -148,7 +148,6 @@ const ADVISORY_OPTIONAL = ['uid', 'announced', 'version', 'syncRev', 'syncing', 
 const LEGACY_OWING = { $eq: [{ $ifNull: ['$state', 'open'] }, 'open'] };
 const UNACKNOWLEDGED: Delivery['state'][] = ['queued', 'posted', 'failed'];
 const DELIVERY_FIELDS = { _id: 0, owed: 0 } as const;
-const AUDIT_FIELDS = { _id: 0, seq: 0 } as const;
 
 /** Options for a read (find / findOne): the projection and the server-side time limit. */
 const read = <P extends Document>(projection: P, more: Omit<FindOptions, 'projection' | 'maxTimeMS'> = {}): FindOptions => ({
@@ -179,7 +178,7 @@ export class MongoStore implements Store {
   private readonly counters: Collection<CounterDoc>;
   private readonly deliveries: Collection<DeliveryDoc>;
   private readonly acknowledgements: Collection<AckDoc>;
-  private readonly audit: Collection<AuditDoc>;
+  private readonly audit: MongoAudit;
   private readonly steps: Collection<StepDoc>;
   private readonly phoneTasks: Collection<PhoneTaskDoc>;
   private readonly conversations: Collection<ConversationDoc>;
@@ -196,7 +195,7 @@ export class MongoStore implements Store {
     this.counters = db.collection<CounterDoc>('counters');
     this.deliveries = db.collection<DeliveryDoc>('deliveries');
     this.acknowledgements = db.collection<AckDoc>('acknowledgements');
-    this.audit = db.collection<AuditDoc>('audit');
+    this.audit = new MongoAudit(db, MAX_TIME_MS);
     this.steps = db.collection<StepDoc>('escalation_steps');
     this.phoneTasks = db.collection<PhoneTaskDoc>('phone_tasks');
     this.conversations = db.collection<ConversationDoc>('conversations');
@@ -254,7 +253,6 @@ export class MongoStore implements Store {
         { unique: true, name: 'delivery_actor_unique' },
       ),
       this.acknowledgements.createIndex({ deliveryId: 1, at: 1, _id: 1 }, { name: 'delivery_at' }),
-      this.audit.createIndex({ advisoryId: 1, at: 1, seq: 1 }, { name: 'advisory_at' }),
       this.steps.createIndex({ deliveryId: 1, token: 1, key: 1 }, { unique: true, name: 'delivery_token_key_unique' }),
       this.phoneTasks.createIndex({ deliveryId: 1 }, { unique: true, name: 'deliveryId_unique' }),
       // Not unique, for the same reason as the deliveries' messages index.
@@ -274,6 +272,8 @@ export class MongoStore implements Store {
     // rolling upgrade) get it as SQLite's migration 4 sets it. Runs at every start: cheap on the
     // index when there is nothing to do, and it repairs what an older process wrote meanwhile.
     await this.deliveries.updateMany({ owed: { $exists: false } }, [{ $set: { owed: LEGACY_OWED } }]);
+    // The audit log's indexes and the first pass that chains events of earlier releases (mongo-audit.ts).
+    await this.audit.prepare();
     await this.advisories.updateMany({ owing: { $exists: false } }, [{ $set: { owing: LEGACY_OWING } }]);
   }
 
@@ -472,16 +472,25 @@ export class MongoStore implements Store {
       .toArray();
   }
 
-  async appendAudit(event: AuditEvent): Promise<void> {
-    try {
-      await this.audit.insertOne({ ...event, _id: event.id, seq: new ObjectId() });
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-    }
+  // The audit log (hash chains) lives in mongo-audit.ts.
+  appendAudit(event: AuditEvent): Promise<void> {
+    return this.audit.appendAudit(event);
   }
 
-  async listAudit(advisoryId: string): Promise<AuditEvent[]> {
-    return this.audit.find<AuditEvent>({ advisoryId }, read(AUDIT_FIELDS, { sort: { at: 1, seq: 1 } })).toArray();
+  listAudit(advisoryId: string): Promise<AuditEvent[]> {
+    return this.audit.listAudit(advisoryId);
+  }
+
+  listAuditChains(): Promise<string[]> {
+    return this.audit.listAuditChains();
+  }
+
+  readAuditChain(chain: string): Promise<StoredChain> {
+    return this.audit.readAuditChain(chain);
+  }
+
+  auditChainHead(chain: string): Promise<ChainTip | null> {
+    return this.audit.auditChainHead(chain);
   }
 
   async claimStep(step: StepRef, lease: StepLease): Promise<StepClaim> {

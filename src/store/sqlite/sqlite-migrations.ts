@@ -114,6 +114,33 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE advisories ADD COLUMN announced INTEGER NOT NULL DEFAULT 1;
   CREATE INDEX advisories_unannounced ON advisories (id) WHERE announced = 0;
   `,
+  // The audit log becomes hash chains (src/domain/audit-chain.ts): each event gets its chain (the
+  // advisory, or '(none)'), its place, the previous link's hash and its own; audit_heads keeps each
+  // chain's last link, so deleting the events at the end shows. SQL has no SHA-256, so the events
+  // already stored are chained by a first pass in code (SqliteAudit, at the next open, in one
+  // IMMEDIATE transaction): audit_chain_backfill records up to which row it may chain. Rows written
+  // later without a link (an older process still running, or someone writing around the bot) are
+  // left unchained and reported by verification.
+  `
+  ALTER TABLE audit ADD COLUMN chain TEXT;
+  ALTER TABLE audit ADD COLUMN seq INTEGER;
+  ALTER TABLE audit ADD COLUMN prev TEXT;
+  ALTER TABLE audit ADD COLUMN hash TEXT;
+  CREATE UNIQUE INDEX audit_chain_seq ON audit (chain, seq);
+  CREATE INDEX audit_unchained ON audit (advisory_id) WHERE seq IS NULL;
+
+  CREATE TABLE audit_heads (
+    chain    TEXT PRIMARY KEY,
+    seq      INTEGER NOT NULL,
+    hash     TEXT NOT NULL,
+    event_id TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE audit_chain_backfill (
+    upto INTEGER NOT NULL
+  ) STRICT;
+  INSERT INTO audit_chain_backfill (upto) SELECT COALESCE(MAX(rowid), 0) FROM audit;
+  `,
 ];
 
 export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;
