@@ -8,7 +8,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ADVISORY_MODAL_CALLBACK } from '../adapters/slack/advisory-modal.js';
 import { Redis } from 'ioredis';
 import { REDIS_URL, startHarness } from '../test/support/bot-harness.js';
 import { formValues, VALID_FORM } from '../test/support/advisory-form.js';
@@ -24,7 +23,7 @@ const h = await startHarness({ env: { MEMBERS_FILE: membersFile, DELIVERY_RATE_P
 try {
   const title = 'ベンチマーク配信';
   const t0 = performance.now();
-  const res = await h.slack.viewSubmission({ userId: 'U0SEC00001', viewId: 'VBENCH', callbackId: ADVISORY_MODAL_CALLBACK, values: formValues({ ...VALID_FORM, title }) });
+  const { sent: res } = await h.slack.submitAdvisory({ userId: 'U0SEC00001', viewId: 'VBENCH', values: formValues({ ...VALID_FORM, title }) });
   const tAck = performance.now();
   const firstAt = await h.fake.waitFor((calls) => calls.find((c) => c.method === 'chat.postMessage' && String(c.params['text']).includes(title)), { timeoutMs: 60_000 });
   const tFirst = performance.now();
@@ -36,7 +35,7 @@ try {
   const tAll = performance.now();
   const ms = (a: number, b: number) => `${(b - a).toFixed(0)} ms`;
   console.log(`fan-out bench: ${orgs} organisations, limiter ${rate}/s, concurrency ${concurrency}`);
-  console.log(`  view_submission answered (HTTP ${res.status}): ${ms(t0, tAck)}`);
+  console.log(`  view_submission answered (HTTP ${res?.status}): ${ms(t0, tAck)}`);
   console.log(`  first post reached Slack:              ${ms(t0, tFirst)}`);
   console.log(`  all ${orgs} posts reached Slack:        ${ms(t0, tAll)}  (${((orgs / (tAll - t0)) * 1000).toFixed(0)} posts/s)`);
 

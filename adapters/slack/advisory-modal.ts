@@ -2,9 +2,10 @@ import type { InputBlock, KnownBlock, ModalView, PlainTextElement, PlainTextOpti
 import type { LocalisedName } from '../../src/directory/schema.js';
 import { CATEGORIES, SEVERITIES, SOURCES, TLP_LEVELS, type Severity } from '../../src/domain/classification.js';
 import { TITLE_MAX, type AdvisoryInput, type ValidAdvisoryInput } from '../../src/domain/advisory.js';
-import { validateAdvisoryForm, type AdvisoryField } from '../../src/view/advisory-form-errors.js';
+import { validateAdvisoryForm, type AdvisoryField, type FieldError } from '../../src/view/advisory-form-errors.js';
 import { CT } from '../../src/i18n/chat-text.js';
 import { durationText, noEscalateOption, severityDefaultText } from '../../src/i18n/form-text.js';
+import { PREVIEW_TEXT } from '../../src/i18n/preview-text.js';
 import { both, CATEGORY_TEXT, SEVERITY_TEXT, SOURCE_TEXT, T, TLP_TEXT, type Bilingual } from '../../src/i18n/text.js';
 import { truncatePlain } from './mrkdwn.js';
 import { ST } from './slack-text.js';
@@ -123,92 +124,114 @@ function targetPicker(
   actionId: string,
   t: Bilingual,
   items: { id: string; name: LocalisedName; kind?: 'member' | 'observer' }[],
+  picked: readonly string[] = [],
 ): InputBlock {
   const placeholder = plain(both(CT.organisationsSearch), 150);
+  const chosen = new Set(picked);
+  // What was picked before (the form shown again after the preview), as the same option objects Slack offers.
+  const initial = items.filter((o) => chosen.has(o.id)).map(orgOption);
+  const initialOptions = initial.length > 0 ? { initial_options: initial } : {};
   if (items.length > OPTIONS_MAX) {
     return input(
       blockId,
       t,
       // A Japanese place name can be two characters (港区), so Slack must ask from the first character.
-      { type: 'multi_external_select', action_id: actionId, min_query_length: 1, placeholder },
+      { type: 'multi_external_select', action_id: actionId, min_query_length: 1, placeholder, ...initialOptions },
       { optional: true },
     );
   }
   return input(
     blockId,
     t,
-    { type: 'multi_static_select', action_id: actionId, options: items.map(orgOption), placeholder },
+    { type: 'multi_static_select', action_id: actionId, options: items.map(orgOption), placeholder, ...initialOptions },
     { optional: true },
   );
 }
 
-export function buildAdvisoryModal(options: ModalOptions): ModalView {
+/** The form, empty or filled in with what the secretariat entered before (Back from the preview). */
+export function buildAdvisoryModal(options: ModalOptions, entered?: AdvisoryInput): ModalView {
+  return {
+    type: 'modal',
+    callback_id: ADVISORY_MODAL_CALLBACK,
+    title: plain(both(ST.modalTitle), 24),
+    // The form's submit shows the preview; only the preview sends (preview-blocks.ts).
+    submit: plain(both(PREVIEW_TEXT.review), 24),
+    close: plain(both(ST.modalClose), 24),
+    blocks: formBlocks(options, entered),
+  };
+}
+
+/** The form's input blocks, with `entered` as their initial values: the form, and the part of the preview that carries it. */
+export function formBlocks(options: ModalOptions, entered?: AdvisoryInput): KnownBlock[] {
   const tlpOptions = TLP_LEVELS.map((l) => option(l, l, both(TLP_TEXT[l])));
   const severityOptions = SEVERITIES.map((s) =>
     option(s, both(SEVERITY_TEXT[s]), both(severityDefaultText(options.defaultDeadlineMinutes[s]))),
   );
+  const categoryOptions = CATEGORIES.map((c) => option(c, both(CATEGORY_TEXT[c])));
+  const sourceOptions = SOURCES.map((s) => option(s, both(SOURCE_TEXT[s])));
   const deadlineOptions = [
     option(DEADLINE_DEFAULT, both(CT.severityDefault)),
     ...DEADLINE_CHOICES_MINUTES.map((m) => option(String(m), both(durationText(m)))),
   ];
   const targetChoices = [option(TARGET_ALL_MEMBERS, both(CT.allMembers)), option(TARGET_OBSERVERS, both(CT.observers))];
+  const drillOption = option(DRILL_VALUE, both(CT.drillOption));
+  const noEscalate = option(NO_ESCALATE_VALUE, both(noEscalateOption(options.escalationOptional)));
   const choose = plain(both(CT.choose), 150);
 
+  const e = entered;
+  const text = (v: string | undefined) => (v ? { initial_value: v } : {});
+  const one = (choices: PlainTextOption[], value: string | undefined) => {
+    const found = choices.find((c) => c.value === value);
+    return found ? { initial_option: found } : {};
+  };
+  const some = (found: PlainTextOption[]) => (found.length > 0 ? { initial_options: found } : {});
+  const deadline = e?.ackDeadlineMinutes === undefined ? DEADLINE_DEFAULT : String(e.ackDeadlineMinutes);
+
   const blocks: KnownBlock[] = [
-    input(BLOCK.title, CT.title, { type: 'plain_text_input', action_id: ACTION.title, max_length: TITLE_MAX }),
+    input(BLOCK.title, CT.title, { type: 'plain_text_input', action_id: ACTION.title, max_length: TITLE_MAX, ...text(e?.title) }),
     input(
       BLOCK.body,
       CT.body,
-      { type: 'plain_text_input', action_id: ACTION.body, multiline: true, max_length: SLACK_INPUT_MAX },
+      { type: 'plain_text_input', action_id: ACTION.body, multiline: true, max_length: SLACK_INPUT_MAX, ...text(e?.body) },
       { hint: plain(both(ST.bodyHint), 2000) },
     ),
-    input(BLOCK.tlp, CT.tlp, {
-      type: 'static_select',
-      action_id: ACTION.tlp,
-      options: tlpOptions,
-      initial_option: tlpOptions[TLP_LEVELS.indexOf('TLP:AMBER')],
-    }),
+    input(BLOCK.tlp, CT.tlp, { type: 'static_select', action_id: ACTION.tlp, options: tlpOptions, ...one(tlpOptions, e ? e.tlp : 'TLP:AMBER') }),
     input(BLOCK.severity, T.severity, {
       type: 'static_select',
       action_id: ACTION.severity,
       options: severityOptions,
-      initial_option: severityOptions[SEVERITIES.indexOf('level2')],
+      ...one(severityOptions, e ? e.severity : 'level2'),
     }),
-    input(BLOCK.category, T.category, {
-      type: 'static_select',
-      action_id: ACTION.category,
-      placeholder: choose,
-      options: CATEGORIES.map((c) => option(c, both(CATEGORY_TEXT[c]))),
-    }),
-    input(BLOCK.source, T.source, {
-      type: 'static_select',
-      action_id: ACTION.source,
-      placeholder: choose,
-      options: SOURCES.map((s) => option(s, both(SOURCE_TEXT[s]))),
-    }),
+    input(BLOCK.category, T.category, { type: 'static_select', action_id: ACTION.category, placeholder: choose, options: categoryOptions, ...one(categoryOptions, e?.category) }),
+    input(BLOCK.source, T.source, { type: 'static_select', action_id: ACTION.source, placeholder: choose, options: sourceOptions, ...one(sourceOptions, e?.source) }),
     // Each target input is optional on its own; "at least one of them" is checked on submit and reported here.
     input(
       BLOCK.targets,
       CT.targets,
-      { type: 'checkboxes', action_id: ACTION.targets, options: targetChoices },
+      {
+        type: 'checkboxes',
+        action_id: ACTION.targets,
+        options: targetChoices,
+        ...some(targetChoices.filter((c) => (c.value === TARGET_ALL_MEMBERS ? e?.targets?.allMembers : e?.targets?.observers) === true)),
+      },
       { optional: true, hint: plain(both(CT.targetsHint), 2000) },
     ),
   ];
-  if (options.groups.length > 0) blocks.push(targetPicker(BLOCK.groups, ACTION.groups, CT.groups, options.groups));
+  if (options.groups.length > 0) blocks.push(targetPicker(BLOCK.groups, ACTION.groups, CT.groups, options.groups, e?.targets?.groups));
   if (options.organisations.length > 0) {
-    blocks.push(targetPicker(BLOCK.organisations, ACTION.organisations, CT.organisations, options.organisations));
+    blocks.push(targetPicker(BLOCK.organisations, ACTION.organisations, CT.organisations, options.organisations, e?.targets?.members));
   }
   blocks.push(
     input(BLOCK.ackDeadline, T.ackDeadline, {
       type: 'static_select',
       action_id: ACTION.ackDeadline,
       options: deadlineOptions,
-      initial_option: deadlineOptions[0],
+      ...one(deadlineOptions, deadlineOptions.some((o) => o.value === deadline) ? deadline : DEADLINE_DEFAULT),
     }),
     input(
       BLOCK.drill,
       CT.drill,
-      { type: 'checkboxes', action_id: ACTION.drill, options: [option(DRILL_VALUE, both(CT.drillOption))] },
+      { type: 'checkboxes', action_id: ACTION.drill, options: [drillOption], ...some(e?.drill === true ? [drillOption] : []) },
       { optional: true },
     ),
   );
@@ -217,24 +240,12 @@ export function buildAdvisoryModal(options: ModalOptions): ModalView {
       input(
         BLOCK.escalate,
         CT.escalation,
-        {
-          type: 'checkboxes',
-          action_id: ACTION.escalate,
-          options: [option(NO_ESCALATE_VALUE, both(noEscalateOption(options.escalationOptional)))],
-        },
+        { type: 'checkboxes', action_id: ACTION.escalate, options: [noEscalate], ...some(e?.escalate === false ? [noEscalate] : []) },
         { optional: true, hint: plain(both(CT.escalationHint), 2000) },
       ),
     );
   }
-
-  return {
-    type: 'modal',
-    callback_id: ADVISORY_MODAL_CALLBACK,
-    title: plain(both(ST.modalTitle), 24),
-    submit: plain(both(CT.modalSubmit), 24),
-    close: plain(both(ST.modalClose), 24),
-    blocks,
-  };
+  return blocks;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -268,7 +279,8 @@ const BLOCK_OF: Record<AdvisoryField, string> = {
   escalate: BLOCK.escalate,
 };
 
-export function parseAdvisorySubmission(values: SubmittedValues): SubmissionResult {
+/** What the form holds, as an AdvisoryInput candidate (not yet validated): for validating, and for showing it again. */
+export function readSubmission(values: SubmittedValues): AdvisoryInput {
   const read = (block: string, action: string): SubmittedValue | undefined => values[block]?.[action];
   const text = (block: string, action: string): string => read(block, action)?.value ?? '';
   const selected = (block: string, action: string): string | undefined => read(block, action)?.selected_option?.value;
@@ -278,7 +290,7 @@ export function parseAdvisorySubmission(values: SubmittedValues): SubmissionResu
   const targetFlags = many(BLOCK.targets, ACTION.targets);
   const deadline = selected(BLOCK.ackDeadline, ACTION.ackDeadline);
 
-  const candidate: AdvisoryInput = {
+  return {
     title: text(BLOCK.title, ACTION.title),
     body: text(BLOCK.body, ACTION.body),
     // Missing selections are passed through as undefined so the schema reports them like any other issue.
@@ -297,14 +309,19 @@ export function parseAdvisorySubmission(values: SubmittedValues): SubmissionResu
     // No block at all (no severity may skip escalation) reads as "escalate", the default.
     escalate: !many(BLOCK.escalate, ACTION.escalate).includes(NO_ESCALATE_VALUE),
   };
+}
 
-  const result = validateAdvisoryForm(candidate);
-  if (result.ok) return result;
+export function parseAdvisorySubmission(values: SubmittedValues): SubmissionResult {
+  const result = validateAdvisoryForm(readSubmission(values));
+  return result.ok ? result : { ok: false, errors: blockErrors(result.errors) };
+}
 
+/** Field problems (the form's own, or the core's) as response_action "errors" wants them: one message per block. */
+export function blockErrors(fields: readonly FieldError[]): Record<string, string> {
   const errors: Record<string, string> = {};
-  for (const e of result.errors) {
+  for (const e of fields) {
     // Slack shows one message per block; the first issue of a field is the one to fix first.
     errors[BLOCK_OF[e.field]] ??= both(e.message);
   }
-  return { ok: false, errors };
+  return errors;
 }

@@ -36,6 +36,10 @@ export const PREVIEW_TEXT = {
   thenPhone: { ja: '配信失敗として事務局に通知し、すぐに電話連絡に回します。', en: 'Recorded as failed, the secretariat is told, and it goes to the phone step at once.' },
   thenAlert: { ja: '配信失敗として事務局に通知します（エスカレーションなし）。', en: 'Recorded as failed and the secretariat is told (no escalation).' },
   thenNothing: { ja: 'チャットでは届きません。電話やメールで連絡してください。', en: 'Not sent in chat at all: call or e-mail them.' },
+  entries: {
+    ja: '入力内容（ここを変更して「送信」を押すと、送信せずにもう一度確認画面を表示します）',
+    en: 'Your entries (change any and Send shows the preview again instead of sending)',
+  },
   sent: { ja: '発信しました', en: 'Issued' },
   /** A Teams form whose dialog was opened before previews existed. */
   formMoved: {
@@ -118,4 +122,9 @@ export function alreadySentText(advisoryId: string): Bilingual {
     ja: `このフォームからは既に ${advisoryId} を発信しています（二重発信はしていません）。`,
     en: `This form already issued ${advisoryId} (nothing was issued twice).`,
   };
+}
+
+/** The problems a preview does not list one by one. */
+export function moreProblemsText(n: number): Bilingual {
+  return { ja: `ほか ${formatCount(n)} 件`, en: `and ${formatCount(n)} more` };
 }

@@ -68,7 +68,10 @@ export class SlackSender {
     return this.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), options);
   }
 
-  viewSubmission(fields: { userId: string; userName?: string; viewId: string; callbackId: string; values: Record<string, unknown> }, options?: SignedPostOptions) {
+  viewSubmission(
+    fields: { userId: string; userName?: string; viewId: string; callbackId: string; values: Record<string, unknown>; privateMetadata?: string },
+    options?: SignedPostOptions,
+  ) {
     return this.interaction(
       {
         type: 'view_submission',
@@ -82,7 +85,7 @@ export class SlackSender {
           team_id: 'T0CEPTOAR0',
           type: 'modal',
           callback_id: fields.callbackId,
-          private_metadata: '',
+          private_metadata: fields.privateMetadata ?? '',
           hash: 'hash',
           state: { values: fields.values },
           blocks: [],
@@ -95,6 +98,22 @@ export class SlackSender {
       },
       options,
     );
+  }
+
+  /**
+   * The advisory form as the secretariat uses it: submit the form (the bot answers with its preview,
+   * response_action "update"), then press Send on the preview, unchanged. `preview` is the first answer; `sent`
+   * is absent when the form came back with errors instead of a preview.
+   */
+  async submitAdvisory(
+    fields: { userId: string; userName?: string; viewId: string; values: Record<string, unknown> },
+    options?: SignedPostOptions,
+  ): Promise<{ preview: SlackPostResult; sent?: SlackPostResult }> {
+    const preview = await this.viewSubmission({ ...fields, callbackId: 'advisory_form' }, options);
+    const answer = preview.json as { response_action?: string; view?: { callback_id?: string; private_metadata?: string } } | undefined;
+    if (answer?.response_action !== 'update' || !answer.view?.callback_id) return { preview };
+    const sent = await this.viewSubmission({ ...fields, callbackId: answer.view.callback_id, privateMetadata: answer.view.private_metadata ?? '' }, options);
+    return { preview, sent };
   }
 
   buttonPress(

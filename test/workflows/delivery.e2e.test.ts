@@ -3,7 +3,6 @@
  * rules, through the real endpoint, real BullMQ workers on Redis and a fake Slack Web API.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADVISORY_MODAL_CALLBACK } from '../../adapters/slack/advisory-modal.js';
 import { ACK_ACTION_ID } from '../../adapters/slack/advisory-blocks.js';
 import { REDIS_URL, startHarness, type Harness } from '../support/bot-harness.js';
 import { formValues, VALID_FORM, type FormFields } from '../support/advisory-form.js';
@@ -36,8 +35,8 @@ afterAll(async () => {
 
 let seq = 0;
 async function submit(fields: FormFields): Promise<void> {
-  const res = await h.slack.viewSubmission({ userId: SECRETARIAT.userId, viewId: `VW${Date.now()}${seq++}`, callbackId: ADVISORY_MODAL_CALLBACK, values: formValues(fields) });
-  expect(res.status).toBe(200);
+  const { sent: res } = await h.slack.submitAdvisory({ userId: SECRETARIAT.userId, viewId: `VW${Date.now()}${seq++}`, values: formValues(fields) });
+  expect(res?.status).toBe(200);
 }
 
 function advisoryPosts(channel: string, title: string): StoredMessage[] {

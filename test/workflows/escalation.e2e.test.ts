@@ -7,7 +7,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADVISORY_MODAL_CALLBACK } from '../../adapters/slack/advisory-modal.js';
 import { ACK_ACTION_ID } from '../../adapters/slack/advisory-blocks.js';
 import { PHONE_CLAIM_ACTION_ID, PHONE_NO_ANSWER_ACTION_ID, PHONE_REACHED_ACTION_ID } from '../../adapters/slack/phone-task-blocks.js';
 import { POST_EVENT_TYPE } from '../../adapters/slack/slack-blocks.js';
@@ -58,7 +57,7 @@ afterAll(async () => {
 
 let seq = 0;
 async function issue(fields: FormFields): Promise<string> {
-  await h.slack.viewSubmission({ userId: SECRETARIAT.userId, viewId: `VE${Date.now()}${seq++}`, callbackId: ADVISORY_MODAL_CALLBACK, values: formValues(fields) });
+  await h.slack.submitAdvisory({ userId: SECRETARIAT.userId, viewId: `VE${Date.now()}${seq++}`, values: formValues(fields) });
   const m = await h.fake.waitFor(() => h.fake.messages(SECRETARIAT_CHANNEL).find((x) => x.text.includes(fields.title!) && /ADV-\d{4}-\d{4}/.test(x.text)), { timeoutMs: 15_000 });
   return /ADV-\d{4}-\d{4}/.exec(m.text)![0];
 }

@@ -8,7 +8,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ADVISORY_MODAL_CALLBACK } from '../../adapters/slack/advisory-modal.js';
 import { POST_EVENT_TYPE } from '../../adapters/slack/slack-blocks.js';
 import { SIGNING_SECRET } from '../support/bot-harness.js';
 import { startBotProcess, type BotProcess } from '../support/bot-process.js';
@@ -70,10 +69,9 @@ describe('two bot processes on one Redis and one store', () => {
     running.push(b);
     const members = { jma: 'C0JMA00001', jda: 'C0JDA00001', jpa: 'C0JPA00001', jna: 'C0JNA00001' };
     const title = `二重起動 ${randomUUID().slice(0, 6)}`;
-    await new SlackSender(`${a.url}/slack/events`, SIGNING_SECRET).viewSubmission({
+    await new SlackSender(`${a.url}/slack/events`, SIGNING_SECRET).submitAdvisory({
       userId: 'U0SEC00001',
       viewId: `VPROC${Date.now()}`,
-      callbackId: ADVISORY_MODAL_CALLBACK,
       values: formValues({ ...VALID_FORM, title, allMembers: false, members: Object.keys(members) }),
     });
     const notice = await fake.waitFor(() => fake.messages('C0SEC00001').find((m) => m.text.includes(title)), { timeoutMs: 20_000 });

@@ -8,7 +8,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ADVISORY_MODAL_CALLBACK } from '../../adapters/slack/advisory-modal.js';
 import { ACK_ACTION_ID } from '../../adapters/slack/advisory-blocks.js';
 import { POST_EVENT_TYPE } from '../../adapters/slack/slack-blocks.js';
 import { startHarness, type Harness } from '../support/bot-harness.js';
@@ -67,7 +66,7 @@ async function bot(env: Record<string, string> = {}): Promise<Harness> {
 /** Submit the form as the secretariat; the advisory id comes from the secretariat channel's notice. */
 async function issue(harness: Harness, fields: FormFields): Promise<string> {
   const title = `${fields.title ?? 'T'} ${++seq}`;
-  await harness.slack.viewSubmission({ userId: SECRETARIAT.userId, viewId: `VRL${Date.now()}${seq}`, callbackId: ADVISORY_MODAL_CALLBACK, values: formValues({ ...fields, title }) });
+  await harness.slack.submitAdvisory({ userId: SECRETARIAT.userId, viewId: `VRL${Date.now()}${seq}`, values: formValues({ ...fields, title }) });
   const m = await harness.fake.waitFor(() => harness.fake.messages(SECRETARIAT_CHANNEL).find((x) => x.text.includes(title) && /ADV-\d{4}-\d{4}/.test(x.text)), {
     timeoutMs: 15_000,
     description: 'the issued notice',
@@ -101,7 +100,7 @@ describe('Redis loses its data', () => {
     const harness = await bot({ DELIVERY_CONCURRENCY: '2' });
     for (const channel of Object.values(MEMBER_CHANNELS)) harness.fake.failNext('chat.postMessage', { channel, delayMs: 250 });
     const title = `fan-out ${++seq}`;
-    await harness.slack.viewSubmission({ userId: SECRETARIAT.userId, viewId: `VRL-fan${seq}`, callbackId: ADVISORY_MODAL_CALLBACK, values: formValues({ ...VALID_FORM, title, allMembers: true }) });
+    await harness.slack.submitAdvisory({ userId: SECRETARIAT.userId, viewId: `VRL-fan${seq}`, values: formValues({ ...VALID_FORM, title, allMembers: true }) });
     const posted = () => Object.values(MEMBER_CHANNELS).filter((c) => harness.fake.messages(c).some((m) => kindOf(m) === 'advisory')).length;
     await harness.fake.waitFor(() => posted() >= 3, { timeoutMs: 15_000, description: 'the fan-out under way' });
     await redis.stop();
@@ -232,8 +231,8 @@ describe('health and outages', () => {
     await redis.stop();
     await eventually(async () => (await fetch(`${harness.bot.url}/readyz`)).status === 503);
     const title = `outage issue ${++seq}`;
-    const res = await harness.slack.viewSubmission({ userId: SECRETARIAT.userId, viewId: `VRL-out${seq}`, callbackId: ADVISORY_MODAL_CALLBACK, values: formValues({ ...VALID_FORM, title, allMembers: false, members: ['jma', 'jda'] }) });
-    expect(res.status).toBe(200);
+    const { sent: res } = await harness.slack.submitAdvisory({ userId: SECRETARIAT.userId, viewId: `VRL-out${seq}`, values: formValues({ ...VALID_FORM, title, allMembers: false, members: ['jma', 'jda'] }) });
+    expect(res?.status).toBe(200);
     const dm = await harness.fake.waitFor(() => harness.fake.messages(`D${SECRETARIAT.userId}`).find((m) => /ADV-\d{4}-\d{4}/.test(m.text)), { timeoutMs: 10_000, description: 'the issuer is told' });
     expect(dm.text).toContain('復旧後に自動で始まります');
     expect(dm.text).toContain('delivery starts by itself when it is back');

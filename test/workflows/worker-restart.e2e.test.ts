@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADVISORY_MODAL_CALLBACK } from '../../adapters/slack/advisory-modal.js';
 import { POST_EVENT_TYPE } from '../../adapters/slack/slack-blocks.js';
 import { REDIS_URL, SIGNING_SECRET } from '../support/bot-harness.js';
 import { startBotProcess, type BotProcess } from '../support/bot-process.js';
@@ -63,7 +62,7 @@ describe('a worker killed mid-step', () => {
     fake.failNext('chat.postMessage', { channel: 'C0ONC00001', delayMs: 500, dropResponse: true });
 
     const slack = new SlackSender(`${first.url}/slack/events`, SIGNING_SECRET);
-    await slack.viewSubmission({ userId: 'U0SEC00001', viewId: 'VRESTART1', callbackId: ADVISORY_MODAL_CALLBACK, values: formValues({ ...VALID_FORM, title: '再起動テスト', allMembers: false, members: ['jma'] }) });
+    await slack.submitAdvisory({ userId: 'U0SEC00001', viewId: 'VRESTART1', values: formValues({ ...VALID_FORM, title: '再起動テスト', allMembers: false, members: ['jma'] }) });
 
     await fake.waitFor((calls) => calls.some((c) => c.method === 'chat.postMessage' && c.params['channel'] === 'C0ONC00001'), { timeoutMs: 20_000, description: 'phone task post in flight' });
     await first.kill('SIGKILL');

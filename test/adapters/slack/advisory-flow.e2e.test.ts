@@ -5,7 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADVISORY_MODAL_CALLBACK } from '../../../adapters/slack/advisory-modal.js';
+import { ADVISORY_MODAL_CALLBACK, BLOCK } from '../../../adapters/slack/advisory-modal.js';
+import { ADVISORY_CONFIRM_CALLBACK, PREVIEW_BACK_ACTION } from '../../../adapters/slack/preview-blocks.js';
+import { PREVIEW_TEXT } from '../../../src/i18n/preview-text.js';
 import { ACK_ACTION_ID } from '../../../adapters/slack/advisory-blocks.js';
 import { CT } from '../../../src/i18n/chat-text.js';
 import { both, ERROR_TEXT, STATE_TEXT, T } from '../../../src/i18n/text.js';
@@ -38,8 +40,38 @@ afterAll(async () => {
 });
 
 let viewSeq = 0;
-async function submit(fields: FormFields, userId = SECRETARIAT) {
-  return h.slack.viewSubmission({ userId, userName: '事務局 担当A', viewId: `V${Date.now()}${viewSeq++}`, callbackId: ADVISORY_MODAL_CALLBACK, values: formValues(fields) });
+const newViewId = () => `V${Date.now()}${viewSeq++}`;
+/** Submit the form (its first step): the bot answers with the preview, or with errors. */
+async function submit(fields: FormFields, userId = SECRETARIAT, viewId = newViewId()) {
+  return h.slack.viewSubmission({ userId, userName: '事務局 担当A', viewId, callbackId: ADVISORY_MODAL_CALLBACK, values: formValues(fields) });
+}
+
+interface ViewAnswer {
+  response_action?: string;
+  errors?: Record<string, string>;
+  view?: { callback_id?: string; private_metadata?: string; blocks: unknown[]; submit?: { text: string } };
+}
+
+/** Press Send on the preview: the same view (id), its metadata, and the entries as they are in its inputs. */
+async function send(viewId: string, preview: ViewAnswer, fields: FormFields, userId = SECRETARIAT) {
+  return h.slack.viewSubmission({
+    userId,
+    userName: '事務局 担当A',
+    viewId,
+    callbackId: ADVISORY_CONFIRM_CALLBACK,
+    privateMetadata: preview.view?.private_metadata ?? '',
+    values: formValues(fields),
+  });
+}
+
+/** Form, preview, Send: as the secretariat issues. */
+async function submitAndSend(fields: FormFields) {
+  const viewId = newViewId();
+  const first = await submit(fields, SECRETARIAT, viewId);
+  expect(first.status).toBe(200);
+  const preview = first.json as ViewAnswer;
+  expect(preview.response_action).toBe('update');
+  return send(viewId, preview, fields);
 }
 
 /** The advisory posts whose (escaped) fallback text carries this marker, across channels. */
@@ -52,7 +84,7 @@ function postsTitled(marker: string): StoredMessage[] {
 
 /** Issue through the modal, wait for the posts, then for every job to finish (so nothing more is coming). */
 async function issue(fields: FormFields, expectedPosts: number): Promise<{ advisoryId: string; posts: StoredMessage[] }> {
-  const res = await submit(fields);
+  const res = await submitAndSend(fields);
   expect(res.status).toBe(200);
   const marker = fields.title!.split(' <')[0]!;
   const first = await h.fake.waitFor(() => {
@@ -126,6 +158,135 @@ describe('/advisory from Slack', () => {
     expect(advisoryIdsMentioning(h.dataDir, marker)).toEqual([]);
     await queues.waitIdle();
     expect(h.fake.callsTo('chat.postMessage')).toHaveLength(before);
+  });
+
+  it('answers the form with a preview and sends nothing until Send', async () => {
+    const marker = `E2E-PREVIEW-${randomUUID()}`;
+    const before = h.fake.calls.length;
+    const fields = { ...VALID_FORM, title: `E2E 確認画面 ${marker}`, tlp: 'TLP:AMBER+STRICT', allMembers: false, members: ['jma'], observers: true };
+    const viewId = newViewId();
+    const res = await submit(fields, SECRETARIAT, viewId);
+    expect(res.status).toBe(200);
+    const preview = res.json as ViewAnswer;
+    expect(preview.response_action).toBe('update');
+    expect(preview.view?.callback_id).toBe(ADVISORY_CONFIRM_CALLBACK);
+    expect(preview.view?.submit?.text).toBe(both(PREVIEW_TEXT.send));
+    const lines = sectionLines(preview.view!.blocks);
+    expect(lines).toContain('• 配信 2 件（2 団体） / 2 deliveries (2 organisations)');
+    expect(lines).toContain('• Slack: チャンネルへの投稿 1 件（2 配信） / Slack: 1 channel post (2 deliveries)');
+    // The observer's channel is shared outside its organisation: the preview says it will not be posted there.
+    expect(lines.some((l) => l.startsWith('⚠️ ') && l.includes('保健医療福祉情報システム工業会') && l.includes('TLP:AMBER+STRICT'))).toBe(true);
+    expect(JSON.stringify(preview.view)).toContain(marker);
+    // Nothing stored, nothing queued; Slack was not called at all (the preview comes from the directory).
+    expect(advisoryIdsMentioning(h.dataDir, marker)).toEqual([]);
+    await queues.waitIdle();
+    expect(h.fake.calls.slice(before)).toEqual([]);
+
+    const sent = await send(viewId, preview, fields);
+    expect(sent.status).toBe(200);
+    expect(sent.text).toBe(''); // the modal closes
+    await h.fake.waitFor(() => postsTitled(marker).length === 1, { timeoutMs: 15_000, description: 'the jma post' });
+    const [id] = advisoryIdsMentioning(h.dataDir, marker);
+    await queues.waitIdle();
+    expect((await store.getAdvisory(id!))?.requestKey).toBe(`slack-view.${viewId}`);
+    expect((await store.listDeliveries(id!)).map((d) => [d.memberId, d.state]).sort()).toEqual([
+      ['jahis', 'failed'],
+      ['jma', 'posted'],
+    ]);
+
+    // Send again (Slack retried, or a double click): the same view id issues nothing new.
+    const again = await send(viewId, preview, fields);
+    expect(again.status).toBe(200);
+    await queues.waitIdle();
+    expect(advisoryIdsMentioning(h.dataDir, marker)).toEqual([id]);
+    expect(postsTitled(marker)).toHaveLength(1);
+  });
+
+  it('shows the preview again instead of sending when the entries or recipients changed since it was shown', async () => {
+    const marker = `E2E-STALE-${randomUUID()}`;
+    const fields = { ...VALID_FORM, title: `E2E 変更 ${marker}`, allMembers: false, members: ['jma'] };
+    const viewId = newViewId();
+    const preview = (await submit(fields, SECRETARIAT, viewId)).json as ViewAnswer;
+    // The secretariat added a member in the entries under the preview, then pressed Send.
+    const changed = { ...fields, members: ['jma', 'jda'] };
+    const res = await send(viewId, preview, changed);
+    const again = res.json as ViewAnswer;
+    expect(again.response_action).toBe('update');
+    expect(JSON.stringify(again.view?.blocks[0])).toContain(PREVIEW_TEXT.changed.ja);
+    expect(sectionLines(again.view!.blocks)).toContain('• 配信 2 件（2 団体） / 2 deliveries (2 organisations)');
+    expect(again.view?.private_metadata).not.toBe(preview.view?.private_metadata);
+    // A preview that carries no digest at all is not sent either.
+    expect(((await send(viewId, { view: { blocks: [], private_metadata: '' } }, changed)).json as ViewAnswer).response_action).toBe('update');
+    await queues.waitIdle();
+    expect(advisoryIdsMentioning(h.dataDir, marker)).toEqual([]);
+
+    // Send on the new preview: sent, to both.
+    expect((await send(viewId, again, changed)).status).toBe(200);
+    await h.fake.waitFor(() => postsTitled(marker).length === 2, { timeoutMs: 15_000, description: 'two posts' });
+  });
+
+  it('puts problems found at Send on the fields, and sends nothing', async () => {
+    const marker = `E2E-SEND-INVALID-${randomUUID()}`;
+    const fields = { ...VALID_FORM, title: `E2E 送信時の誤り ${marker}`, allMembers: false, members: ['jma'] };
+    const viewId = newViewId();
+    const preview = (await submit(fields, SECRETARIAT, viewId)).json as ViewAnswer;
+    const res = await send(viewId, preview, { ...fields, body: '' });
+    expect(res.json).toEqual({ response_action: 'errors', errors: { [BLOCK.body]: '本文を入力してください。 / Enter the body.' } });
+    await queues.waitIdle();
+    expect(advisoryIdsMentioning(h.dataDir, marker)).toEqual([]);
+  });
+
+  it('goes Back to the form with every entry as it was', async () => {
+    const fields = { ...VALID_FORM, title: 'E2E 戻る', tlp: 'TLP:GREEN', severity: 'level1', escalate: false, drill: true, allMembers: false, groups: ['shishikai'], members: ['jha'], deadlineMinutes: 480 };
+    const viewId = newViewId();
+    const preview = (await submit(fields, SECRETARIAT, viewId)).json as ViewAnswer;
+    const res = await h.slack.interaction({
+      type: 'block_actions',
+      team: { id: 'T0CEPTOAR0', domain: 'ceptoar' },
+      user: { id: SECRETARIAT, username: '事務局 担当A', name: '事務局 担当A', team_id: 'T0CEPTOAR0' },
+      api_app_id: 'A0CEPTOAR',
+      token: 'legacy-verification-token',
+      container: { type: 'view', view_id: viewId },
+      trigger_id: 'trigger.back',
+      view: { id: viewId, team_id: 'T0CEPTOAR0', type: 'modal', callback_id: ADVISORY_CONFIRM_CALLBACK, hash: 'h1', private_metadata: preview.view?.private_metadata, state: { values: formValues(fields) }, blocks: preview.view?.blocks },
+      actions: [{ type: 'button', action_id: PREVIEW_BACK_ACTION, block_id: PREVIEW_BACK_ACTION, value: 'back', action_ts: '1' }],
+      is_enterprise_install: false,
+    });
+    expect(res.status).toBe(200);
+    const call = await h.fake.waitFor(() => h.fake.callsTo('views.update').find((c) => c.params['view_id'] === viewId), { description: 'views.update back to the form' });
+    expect(call.params['hash']).toBe('h1');
+    const form = call.params['view'] as { callback_id: string; blocks: { block_id?: string; element?: Record<string, unknown> }[] };
+    expect(form.callback_id).toBe(ADVISORY_MODAL_CALLBACK);
+    const el = (block: string) => form.blocks.find((b) => b.block_id === block)?.element ?? {};
+    const picked = (block: string) => ((el(block)['initial_options'] as { value: string }[] | undefined) ?? []).map((o) => o.value);
+    expect(el(BLOCK.title)['initial_value']).toBe('E2E 戻る');
+    expect(el(BLOCK.body)['initial_value']).toBe(VALID_FORM.body);
+    expect((el(BLOCK.tlp)['initial_option'] as { value: string }).value).toBe('TLP:GREEN');
+    expect((el(BLOCK.severity)['initial_option'] as { value: string }).value).toBe('level1');
+    expect((el(BLOCK.category)['initial_option'] as { value: string }).value).toBe('vulnerability');
+    expect((el(BLOCK.source)['initial_option'] as { value: string }).value).toBe('nisc');
+    expect((el(BLOCK.ackDeadline)['initial_option'] as { value: string }).value).toBe('480');
+    expect(picked(BLOCK.groups)).toEqual(['shishikai']);
+    expect(picked(BLOCK.organisations)).toEqual(['jha']);
+    expect(picked(BLOCK.targets)).toEqual([]);
+    expect(picked(BLOCK.drill)).toEqual(['drill']);
+    expect(picked(BLOCK.escalate)).toEqual(['no_escalate']);
+    expect(JSON.stringify(form)).not.toContain(PREVIEW_TEXT.heading.ja);
+    expect(h.fake.callsTo('views.update').filter((c) => c.params['view_id'] === viewId)).toHaveLength(1);
+  });
+
+  it('refuses the preview to someone not of the secretariat, over the form', async () => {
+    const marker = `E2E-OUTSIDER-${randomUUID()}`;
+    const res = await submit({ ...VALID_FORM, title: marker }, 'U0JMA00001');
+    const answer = res.json as ViewAnswer;
+    expect(answer.response_action).toBe('push');
+    expect(JSON.stringify(answer.view)).toContain(ERROR_TEXT['AUTH.NOT_SECRETARIAT'].ja);
+    expect(JSON.stringify(answer.view)).not.toContain(marker);
+    // And the Send step alone (a forged preview) is refused the same way.
+    const forged = await send(newViewId(), { view: { blocks: [], private_metadata: '{"digest":"x"}' } }, { ...VALID_FORM, title: marker }, 'U0JMA00001');
+    expect((forged.json as ViewAnswer).response_action).toBe('push');
+    await queues.waitIdle();
+    expect(advisoryIdsMentioning(h.dataDir, marker)).toEqual([]);
   });
 
   it('posts to every member channel with a button, escapes mentions, and tells the secretariat', async () => {

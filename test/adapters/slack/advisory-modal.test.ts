@@ -8,6 +8,7 @@ import {
   buildAdvisoryModal,
   NO_ESCALATE_VALUE,
   parseAdvisorySubmission,
+  readSubmission,
   targetOptions,
   type ModalOptions,
   type SubmittedValues,
@@ -69,7 +70,8 @@ describe('buildAdvisoryModal', () => {
     expect(view.type).toBe('modal');
     expect(view.callback_id).toBe(ADVISORY_MODAL_CALLBACK);
     expect(view.title.text).toBe('注意喚起 / Advisory');
-    expect(view.submit?.text).toBe('発信 / Issue');
+    // The form's submit shows the preview; only the preview sends.
+    expect(view.submit?.text).toBe('内容を確認 / Review');
     for (const t of [view.title, view.submit, view.close]) expect(t?.text.length ?? 0).toBeLessThanOrEqual(24);
   });
 
@@ -330,5 +332,68 @@ describe('parseAdvisorySubmission', () => {
       [BLOCK.title]: '件名は 150 文字以内にしてください。 / The title must be at most 150 characters.',
       [BLOCK.body]: '本文は 12,000 文字以内にしてください。 / The body must be at most 12,000 characters.',
     });
+  });
+});
+
+/** What Slack submits for a view nobody touched: each input's initial value as its state. */
+function untouched(blocks: readonly unknown[]): SubmittedValues {
+  const values: SubmittedValues = {};
+  for (const b of blocks as { type: string; block_id?: string; element?: Record<string, unknown> }[]) {
+    if (b.type !== 'input' || !b.block_id || !b.element) continue;
+    const el = b.element;
+    values[b.block_id] = {
+      [String(el['action_id'])]: {
+        type: String(el['type']),
+        value: (el['initial_value'] as string | undefined) ?? null,
+        selected_option: (el['initial_option'] as { value: string } | undefined) ?? null,
+        selected_options: (el['initial_options'] as { value: string }[] | undefined) ?? [],
+      },
+    };
+  }
+  return values;
+}
+
+describe('the form shown again with what was entered', () => {
+  const entered = {
+    title: '電子カルテの脆弱性について',
+    body: 'JVN より公表されました。\n対象製品をご確認ください。',
+    tlp: 'TLP:RED' as const,
+    severity: 'level1' as const,
+    category: 'incident' as const,
+    source: 'police' as const,
+    drill: true,
+    targets: { allMembers: false, observers: true, groups: ['pharma'], members: ['jha', 'mhlw'] },
+    ackDeadlineMinutes: 480,
+    escalate: false,
+  };
+
+  it('restores every field, so submitting it unchanged reads back what was entered', () => {
+    const view = buildAdvisoryModal(options, entered);
+    expect(readSubmission(untouched(view.blocks))).toEqual(entered);
+    // And the empty form reads back as the defaults it shows.
+    const empty = readSubmission(untouched(buildAdvisoryModal(options).blocks));
+    expect(empty).toMatchObject({ title: '', body: '', tlp: 'TLP:AMBER', severity: 'level2', category: undefined, drill: false, escalate: true, ackDeadlineMinutes: undefined });
+    expect(empty.targets).toEqual({ allMembers: false, observers: false, groups: [], members: [] });
+  });
+
+  it('restores the other choices too: all members, the severity default, escalation on', () => {
+    const other = { ...entered, tlp: 'TLP:CLEAR' as const, severity: 'level4' as const, targets: { allMembers: true, observers: false, groups: [], members: [] }, ackDeadlineMinutes: undefined, escalate: true, drill: false };
+    expect(readSubmission(untouched(buildAdvisoryModal(options, other).blocks))).toEqual(other);
+  });
+
+  it('restores picked organisations in an external select (past 100 organisations)', () => {
+    const many = Array.from({ length: 150 }, (_, i) => ({ id: `city-${i}`, name: { ja: `市${i}`, en: `City ${i}` }, kind: 'member' as const }));
+    const view = buildAdvisoryModal({ ...options, organisations: many }, { ...entered, targets: { ...entered.targets, members: ['city-7', 'city-120'] } });
+    const picker = inputs(view.blocks as KnownBlock[]).get(BLOCK.organisations)!;
+    expect(picker.element.type).toBe('multi_external_select');
+    expect(readSubmission(untouched(view.blocks)).targets.members).toEqual(['city-7', 'city-120']);
+  });
+
+  it('leaves out what cannot be shown: unknown choices fall back to what the form offers', () => {
+    const odd = { ...entered, tlp: 'TLP:WHITE', ackDeadlineMinutes: 7, targets: { ...entered.targets, members: ['gone'] } } as unknown as typeof entered;
+    const read = readSubmission(untouched(buildAdvisoryModal(options, odd).blocks));
+    expect(read.tlp).toBeUndefined();
+    expect(read.ackDeadlineMinutes).toBeUndefined();
+    expect(read.targets.members).toEqual([]);
   });
 });

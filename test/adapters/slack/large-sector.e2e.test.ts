@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTION, ADVISORY_MODAL_CALLBACK } from '../../../adapters/slack/advisory-modal.js';
+import { ACTION } from '../../../adapters/slack/advisory-modal.js';
 import { REDIS_URL, startHarness, type Harness } from '../../support/bot-harness.js';
 import { formValues, VALID_FORM } from '../../support/advisory-form.js';
 import { writeLargeDirectory } from '../../support/large-directory.js';
@@ -63,7 +63,7 @@ describe('a sector with hundreds of organisations', () => {
 
   it('delivers to every organisation exactly once', async () => {
     const title = '大規模配信テスト';
-    await h.slack.viewSubmission({ userId: 'U0SEC00001', viewId: 'VLARGE1', callbackId: ADVISORY_MODAL_CALLBACK, values: formValues({ ...VALID_FORM, title }) });
+    await h.slack.submitAdvisory({ userId: 'U0SEC00001', viewId: 'VLARGE1', values: formValues({ ...VALID_FORM, title }) });
     const posts = await eventually(async () => {
       const p = h.fake.callsTo('chat.postMessage').filter((c) => String(c.params['text']).includes(title) && String(c.params['channel']).startsWith('C0LG'));
       return p.length >= ORGANISATIONS && p;
