@@ -8,7 +8,7 @@ import type { PreviewView } from './view/preview-view.js';
 import { alertDeliveryFailed, announceIssued } from './commands/notify.js';
 import { refreshDeliveryMessages, refreshPhoneTaskMessages } from './commands/refresh.js';
 import { runEscalationStep, type StepOutcome, type StepRequest } from './commands/escalate.js';
-import { oncallList, phoneTaskAction, type PhoneAction, type PhoneActionResult } from './commands/phone-task.js';
+import { oncallList, phoneTaskAction, type PhoneActionRequest, type PhoneActionResult } from './commands/phone-task.js';
 import type { AdvisoryView, OncallListView, PhoneTaskView } from './view/views.js';
 import { conversationInTenant, findConversation, recordConversation } from './commands/conversations.js';
 import { deliveryView, phoneTaskViewOf } from './commands/views.js';
@@ -64,7 +64,7 @@ export class Core {
   refreshPhoneTask(taskId: string): Promise<number> {
     return refreshPhoneTaskMessages(this.deps, taskId);
   }
-  phoneTaskAction(req: { actor: Actor; message: MessageRef; claimedTaskId?: string | undefined; action: PhoneAction }): Promise<PhoneActionResult> {
+  phoneTaskAction(req: PhoneActionRequest): Promise<PhoneActionResult> {
     return phoneTaskAction(this.deps, req);
   }
   oncallList(actor: Actor): Promise<OncallListView> {

@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'PHONE.CLAIMED_BY_OTHER',
   'PHONE.CLOSED',
   'PHONE.NOT_CLAIMED',
+  /** A "reached" press names no contact of the member as the directory has them now (out of date, or not ours). */
+  'PHONE.UNKNOWN_CONTACT',
   'DIRECTORY.INVALID',
   'DIRECTORY.UNKNOWN_TARGET',
   'CONFIG.INVALID',

@@ -14,7 +14,7 @@ import { errorView, type ErrorView } from '../../src/view/error-view.js';
 import { LOCAL_ACTIONS, type LocalAction, type LocalChannel, type LocalError, type LocalMessage, type LocalSession, type LocalUser } from './local-api.js';
 import { REPLY_MAX, type LocalChat } from './local-chat.js';
 import { LOCAL_I18N, localFormOptions } from './local-text.js';
-import { ackNotice, phoneActionOfButton } from '../../src/view/buttons.js';
+import { ackNotice, phoneActionOfButton, readPhoneButtonValue } from '../../src/view/buttons.js';
 
 export interface LocalRouterOptions {
   core: Core;
@@ -280,7 +280,9 @@ export function localRouter(opts: LocalRouterOptions): Router {
       // The task message is updated by a refresh job; the person hears only when something stopped them.
       const phoneAction = phoneActionOfButton(action);
       if (!phoneAction) throw new LocalHttpError(400, 'LOCAL.INVALID', TEXT.unknownAction, { action: TEXT.unknownAction });
-      const result = await core.phoneTaskAction({ actor, message, claimedTaskId: value, action: phoneAction });
+      // A "reached" choice's value is the task id and the contact it names (readPhoneButtonValue).
+      const { taskId, choice } = readPhoneButtonValue(value);
+      const result = await core.phoneTaskAction({ actor, message, claimedTaskId: taskId, action: phoneAction, choice });
       if (!result.refreshQueued) await core.refreshPhoneTask(result.task.id);
       res.json({});
     }),

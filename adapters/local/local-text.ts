@@ -14,8 +14,13 @@ import {
   CALL_OUTCOME_TEXT,
   claimedByText,
   contactOfText,
+  contactText,
   openTasksText,
+  phoneAckText,
   PHONE_STATE_TEXT,
+  REACHED_CHOICE_TEXT,
+  reachedChoiceLabel,
+  reachedContactText,
   reachedText,
   redScript,
   standardScript,
@@ -50,10 +55,19 @@ function countPlaceholders(t: Bilingual, marks: Record<string, number>): Bilingu
 /** A bilingual argument that is the same placeholder in both languages (the page fills in each language's value). */
 const slot = (name: string): Bilingual => ({ ja: `{${name}}`, en: `{${name}}` });
 
+/** A text that is the same in both languages (names and roles are not translated). */
+const same = (text: string): Bilingual => ({ ja: text, en: text });
+
 /** The templated texts, with placeholders in braces. */
 export const TEMPLATE_TEXT = {
   claimedBy: claimedByText('{who}'),
   reached: reachedText('{who}', '{at}'),
+  reachedContact: reachedContactText('{contact}', '{who}', '{at}'),
+  /** A contact with a role, as records name them; without a role the contact is the name alone. */
+  contactWithRole: same(contactText({ name: '{name}', role: '{role}' })),
+  reachedChoose: REACHED_CHOICE_TEXT,
+  reachedChoice: countPlaceholders(same(reachedChoiceLabel(MARK_K, { name: '{contact}' })), { k: MARK_K }),
+  phoneAck: phoneAckText('{caller}', '{contact}'),
   contactOf: countPlaceholders(contactOfText(MARK_K, MARK_N), { k: MARK_K, n: MARK_N }),
   /** openTasksOne for exactly one task, openTasks otherwise. */
   openTasksOne: openTasksText(1),

@@ -1,9 +1,19 @@
 import type { KnownBlock } from '@slack/types';
 import { TLP_COLOUR } from '../../src/domain/classification.js';
 import { CT, moreNames } from '../../src/i18n/chat-text.js';
-import { CALL_OUTCOME_TEXT, PHONE_STATE_TEXT, reachedText, redScript, standardScript } from '../../src/i18n/phone-text.js';
+import {
+  CALL_OUTCOME_TEXT,
+  contactText,
+  PHONE_STATE_TEXT,
+  REACHED_CHOICE_TEXT,
+  reachedChoiceLabel,
+  reachedContactText,
+  reachedText,
+  redScript,
+  standardScript,
+} from '../../src/i18n/phone-text.js';
 import { both, formatTokyo, SEVERITY_TEXT, stacked, T, type Bilingual } from '../../src/i18n/text.js';
-import type { PhoneContactView, PhoneTaskView } from '../../src/view/views.js';
+import type { PhoneContactView, PhoneTaskView, ReachedChoiceView } from '../../src/view/views.js';
 import {
   BUTTON_MAX,
   context,
@@ -19,10 +29,12 @@ import {
   type AttachmentMessage,
 } from './block-elements.js';
 import { escapeMrkdwn, truncateMrkdwn, truncatePlain } from './mrkdwn.js';
-import { phoneButtonId } from '../../src/view/buttons.js';
+import { phoneButtonId, phoneButtonValue, reachedChoiceButtonId } from '../../src/view/buttons.js';
 
-/** Phone task buttons; each button's value is the task id. */
+/** Phone task buttons; each button's value is the task id (a "reached" choice's adds the contact it names). */
 export const PHONE_TASK_BLOCK_ID = 'phone_task';
+/** The "reached" choices, one button per contact of the member. */
+export const PHONE_REACHED_BLOCK_ID = 'phone_reached';
 export const PHONE_CLAIM_ACTION_ID = phoneButtonId('claim');
 export const PHONE_REACHED_ACTION_ID = phoneButtonId('reached');
 export const PHONE_NO_ANSWER_ACTION_ID = phoneButtonId('no_answer');
@@ -39,6 +51,8 @@ export type PhoneActionId = (typeof PHONE_ACTION_IDS)[number];
 
 /** Contact lines per phone task: the directory lists a few; a runaway list must not push the buttons off. */
 const PHONE_CONTACTS_MAX = 20;
+/** "Reached" choices: within the 25 elements of an actions block, and as many as the contact lines shown. */
+const REACHED_CHOICES_MAX = PHONE_CONTACTS_MAX;
 /** One contact line (name, role, number, outcomes). */
 const CONTACT_LINE_MAX = 500;
 /** Excerpt in the call script: enough to say what it is about, one section at most. */
@@ -78,7 +92,8 @@ function phoneStateLine(view: PhoneTaskView): string {
       const r = view.resolution;
       const who = r?.by !== undefined ? e(r.by) : view.claimedBy !== undefined ? e(view.claimedBy) : '?';
       const at = r !== undefined ? e(formatTokyo(r.at)) : '?';
-      return `✅ ${stacked(reachedText(who, at))}`;
+      const text = r?.contact !== undefined ? reachedContactText(`*${e(contactText(r.contact))}*`, who, at) : reachedText(who, at);
+      return `✅ ${stacked(text)}`;
     }
     case 'cancelled': {
       const at = view.resolution !== undefined ? ` (${e(formatTokyo(view.resolution.at))})` : '';
@@ -97,6 +112,7 @@ function phoneButton(actionId: PhoneActionId, label: Bilingual, taskId: string, 
   };
 }
 
+/** Claim, no answer, wrong number, release: what the task's state allows. */
 function phoneButtons(view: PhoneTaskView): KnownBlock | undefined {
   const id = view.taskId;
   if (view.state === 'open') {
@@ -105,7 +121,6 @@ function phoneButtons(view: PhoneTaskView): KnownBlock | undefined {
       block_id: PHONE_TASK_BLOCK_ID,
       elements: [
         phoneButton(PHONE_CLAIM_ACTION_ID, CT.phoneClaim, id, 'primary'),
-        phoneButton(PHONE_REACHED_ACTION_ID, CT.phoneReached, id),
         phoneButton(PHONE_NO_ANSWER_ACTION_ID, CT.phoneNoAnswer, id),
         phoneButton(PHONE_WRONG_NUMBER_ACTION_ID, CT.phoneWrongNumber, id),
       ],
@@ -116,7 +131,6 @@ function phoneButtons(view: PhoneTaskView): KnownBlock | undefined {
       type: 'actions',
       block_id: PHONE_TASK_BLOCK_ID,
       elements: [
-        phoneButton(PHONE_REACHED_ACTION_ID, CT.phoneReached, id, 'primary'),
         phoneButton(PHONE_NO_ANSWER_ACTION_ID, CT.phoneNoAnswer, id),
         phoneButton(PHONE_WRONG_NUMBER_ACTION_ID, CT.phoneWrongNumber, id),
         phoneButton(PHONE_RELEASE_ACTION_ID, CT.phoneRelease, id),
@@ -124,6 +138,34 @@ function phoneButtons(view: PhoneTaskView): KnownBlock | undefined {
     };
   }
   return undefined;
+}
+
+/**
+ * "Reached": one button per contact, the one being called now first, so the record says whom the caller spoke to.
+ * Buttons rather than a menu: one tap at 3 a.m., and the name on the button is what gets recorded. While the task is
+ * claimed, the contact being called now is the primary button.
+ */
+function reachedChoices(view: PhoneTaskView): KnownBlock[] {
+  const choices = view.reachedChoices.slice(0, REACHED_CHOICES_MAX);
+  if (choices.length === 0 || (view.state !== 'open' && view.state !== 'claimed')) return [];
+  return [
+    mrkdwnSection(`✅ *${e(REACHED_CHOICE_TEXT.ja)}*\n*${e(REACHED_CHOICE_TEXT.en)}*`),
+    {
+      type: 'actions',
+      block_id: PHONE_REACHED_BLOCK_ID,
+      elements: choices.map((c, n) => reachedButton(view, c, n + 1)),
+    },
+  ];
+}
+
+function reachedButton(view: PhoneTaskView, c: ReachedChoiceView, n: number) {
+  return {
+    type: 'button' as const,
+    action_id: reachedChoiceButtonId(n),
+    text: { type: 'plain_text' as const, text: truncatePlain(reachedChoiceLabel(c.index + 1, c), BUTTON_MAX), emoji: true },
+    value: phoneButtonValue(view.taskId, c.choice),
+    ...(c.current && view.state === 'claimed' ? { style: 'primary' as const } : {}),
+  };
 }
 
 /**
@@ -177,8 +219,11 @@ export function renderPhoneTask(view: PhoneTaskView): AttachmentMessage {
     if (view.contacts.length > PHONE_CONTACTS_MAX) inner.push(context(e(both(moreNames(view.contacts.length - PHONE_CONTACTS_MAX)))));
   }
 
+  // The next step on top: claim an open task; once claimed, say who answered.
   const buttons = phoneButtons(view);
-  if (buttons !== undefined) inner.push(buttons);
+  if (view.state === 'open' && buttons !== undefined) inner.push(buttons);
+  inner.push(...reachedChoices(view));
+  if (view.state !== 'open' && buttons !== undefined) inner.push(buttons);
   inner.push(context(`${e(view.taskId)} · ${e(both(T.recipient))}: ${name(view.memberName)}`));
 
   return { text, blocks: top, attachments: [{ color: TLP_COLOUR[view.tlp], fallback: text, blocks: inner }] };

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { CT, moreRows } from '../../src/i18n/chat-text.js';
-import { contactOfText, openTasksText } from '../../src/i18n/phone-text.js';
+import { contactOfText, contactText, openTasksText, phoneAckText } from '../../src/i18n/phone-text.js';
 import { both, formatTokyo, SEVERITY_TEXT, stacked, STATE_TEXT, T, VIA_TEXT } from '../../src/i18n/text.js';
 import type { OncallListView, StatusRow, StatusView } from '../../src/view/views.js';
 import {
@@ -79,7 +79,11 @@ export function renderStatus(view: StatusView): RenderedMessage {
 
 function statusLine(row: StatusRow): string {
   const parts = [`${STATE_MARK[row.state]} *${name(row.memberName)}*`, e(both(STATE_TEXT[row.state]))];
-  if (row.acknowledgedBy !== undefined || row.acknowledgedAt !== undefined) {
+  if (row.via === 'phone' && row.reachedContact !== undefined) {
+    // Who called and whom they reached: the record an auditor asks for.
+    const when = row.acknowledgedAt !== undefined ? ` (${e(formatTokyo(row.acknowledgedAt))})` : '';
+    parts.push(`📞 ${e(both(phoneAckText(row.acknowledgedBy ?? '?', contactText(row.reachedContact))))}${when}`);
+  } else if (row.acknowledgedBy !== undefined || row.acknowledgedAt !== undefined) {
     const when = row.acknowledgedAt !== undefined ? e(formatTokyo(row.acknowledgedAt)) : '';
     const via = row.via !== undefined ? `via ${e(both(VIA_TEXT[row.via]))}` : '';
     const detail = [when, via].filter((s) => s !== '').join(', ');

@@ -1,7 +1,17 @@
 import { CT, moreNames } from '../../src/i18n/chat-text.js';
-import { CALL_OUTCOME_TEXT, PHONE_STATE_TEXT, reachedText, redScript, standardScript } from '../../src/i18n/phone-text.js';
+import {
+  CALL_OUTCOME_TEXT,
+  contactText,
+  PHONE_STATE_TEXT,
+  REACHED_CHOICE_TEXT,
+  reachedChoiceLabel,
+  reachedContactText,
+  reachedText,
+  redScript,
+  standardScript,
+} from '../../src/i18n/phone-text.js';
 import { both, formatTokyo, SEVERITY_TEXT, stacked, T } from '../../src/i18n/text.js';
-import type { PhoneContactView, PhoneTaskView } from '../../src/view/views.js';
+import type { PhoneContactView, PhoneTaskView, ReachedChoiceView } from '../../src/view/views.js';
 import {
   card,
   envelope,
@@ -19,7 +29,10 @@ import {
 import { escapeCardText, truncate } from './card-text.js';
 import { phoneButtonId } from '../../src/view/buttons.js';
 
-/** Action.Execute verbs of the phone task buttons; the data carries the task id (the handler checks it against the message). */
+/**
+ * Action.Execute verbs of the phone task buttons; the data carries the task id (the handler checks it against the
+ * message) and, for a "reached" choice, the contact it names (`choice`).
+ */
 export const PHONE_VERB = {
   claim: phoneButtonId('claim'),
   reached: phoneButtonId('reached'),
@@ -29,6 +42,8 @@ export const PHONE_VERB = {
 };
 export type PhoneVerb = string;
 const PHONE_CONTACTS_MAX = 20;
+/** A "reached" button's title: a name and a role, not a paragraph. */
+const CHOICE_TITLE_MAX = 80;
 const CONTACT_WHO_MAX = 200;
 const EXCERPT_MAX = 1500;
 
@@ -66,7 +81,8 @@ function phoneStateBlock(view: PhoneTaskView): CardElement {
       const r = view.resolution;
       const who = r?.by ?? view.claimedBy ?? '?';
       const at = r !== undefined ? formatTokyo(r.at) : '?';
-      return textBlock(`✅ ${e(stacked(reachedText(who, at)))}`, { color: 'good' });
+      const text = r?.contact !== undefined ? reachedContactText(contactText(r.contact), who, at) : reachedText(who, at);
+      return textBlock(`✅ ${e(stacked(text))}`, { color: 'good' });
     }
     case 'cancelled': {
       const at = view.resolution !== undefined ? ` (${formatTokyo(view.resolution.at)})` : '';
@@ -75,26 +91,50 @@ function phoneStateBlock(view: PhoneTaskView): CardElement {
   }
 }
 
-/** The same buttons as on Slack, per state; none once the task is done or cancelled. */
+/** Claim, no answer, wrong number, release, per state as on Slack; none once the task is done or cancelled. */
 function phoneActions(view: PhoneTaskView): CardAction[] | undefined {
   const data = { taskId: view.taskId };
   if (view.state === 'open') {
     return [
       execute(CT.phoneClaim, PHONE_VERB.claim, data, 'positive'),
-      execute(CT.phoneReached, PHONE_VERB.reached, data),
       execute(CT.phoneNoAnswer, PHONE_VERB.noAnswer, data),
       execute(CT.phoneWrongNumber, PHONE_VERB.wrongNumber, data),
     ];
   }
   if (view.state === 'claimed') {
     return [
-      execute(CT.phoneReached, PHONE_VERB.reached, data, 'positive'),
       execute(CT.phoneNoAnswer, PHONE_VERB.noAnswer, data),
       execute(CT.phoneWrongNumber, PHONE_VERB.wrongNumber, data),
       execute(CT.phoneRelease, PHONE_VERB.release, data),
     ];
   }
   return undefined;
+}
+
+/**
+ * "Reached": one button per contact, the one being called now first, each in its own ActionSet so they stack as a
+ * list a name can be read from (Teams would squeeze a row of five). No dialog and no input to fill in: the Agents
+ * Playground has no dialogs, and one press is enough at 3 a.m.
+ */
+function reachedChoices(view: PhoneTaskView): CardElement[] {
+  const choices = view.reachedChoices.slice(0, PHONE_CONTACTS_MAX);
+  if (choices.length === 0 || (view.state !== 'open' && view.state !== 'claimed')) return [];
+  return [
+    textBlock(`✅ **${e(both(REACHED_CHOICE_TEXT))}**`),
+    ...choices.map((c): CardElement => ({ type: 'ActionSet', spacing: 'small', actions: [reachedAction(view, c)] })),
+  ];
+}
+
+function reachedAction(view: PhoneTaskView, c: ReachedChoiceView): CardAction {
+  // A title is plain text on Teams (no Markdown), so it needs no escaping; JSON carries it safely.
+  const title = truncate(reachedChoiceLabel(c.index + 1, c), CHOICE_TITLE_MAX);
+  return {
+    type: 'Action.Execute',
+    title,
+    verb: PHONE_VERB.reached,
+    data: { taskId: view.taskId, choice: c.choice },
+    ...(c.current && view.state === 'claimed' ? { style: 'positive' } : {}),
+  };
 }
 
 /**
@@ -142,6 +182,7 @@ export function phoneTaskCard(view: PhoneTaskView): AdaptiveCard {
     body.push(...view.contacts.slice(0, PHONE_CONTACTS_MAX).map(contactBlock));
     if (view.contacts.length > PHONE_CONTACTS_MAX) body.push(small(e(both(moreNames(view.contacts.length - PHONE_CONTACTS_MAX)))));
   }
+  body.push(...reachedChoices(view));
   body.push(small(e(`${view.taskId} · ${both(T.recipient)}: ${name(view.memberName)}`)));
   return card(body, phoneActions(view));
 }

@@ -1,6 +1,6 @@
 import { TLP_LEVELS } from '../../src/domain/classification.js';
 import { CT, moreRows } from '../../src/i18n/chat-text.js';
-import { contactOfText, openTasksText } from '../../src/i18n/phone-text.js';
+import { contactOfText, contactText, openTasksText, phoneAckText } from '../../src/i18n/phone-text.js';
 import { both, formatTokyo, SEVERITY_TEXT, stacked, STATE_TEXT, T, VIA_TEXT } from '../../src/i18n/text.js';
 import type { OncallListView, StatusRow, StatusView } from '../../src/view/views.js';
 import {
@@ -82,7 +82,11 @@ function ladderText(row: StatusRow): string {
 
 function statusLine(row: StatusRow): string {
   const parts = [both(STATE_TEXT[row.state])];
-  if (row.acknowledgedBy !== undefined || row.acknowledgedAt !== undefined) {
+  if (row.via === 'phone' && row.reachedContact !== undefined) {
+    // Who called and whom they reached: the record an auditor asks for.
+    const when = row.acknowledgedAt !== undefined ? ` (${formatTokyo(row.acknowledgedAt)})` : '';
+    parts.push(`📞 ${both(phoneAckText(row.acknowledgedBy ?? '?', contactText(row.reachedContact)))}${when}`);
+  } else if (row.acknowledgedBy !== undefined || row.acknowledgedAt !== undefined) {
     const when = row.acknowledgedAt !== undefined ? formatTokyo(row.acknowledgedAt) : '';
     const via = row.via !== undefined ? `via ${both(VIA_TEXT[row.via])}` : '';
     const detail = [when, via].filter((s) => s !== '').join(', ');

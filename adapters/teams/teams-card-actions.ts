@@ -27,14 +27,16 @@ export function registerTeamsCardActions(app: BotApp, core: Core, log: Logger): 
     }
   });
 
-  app.adaptiveCards.actionExecute<{ taskId?: string }>(PHONE_ACTIONS.map(phoneButtonId), async (context, _state, data) => {
+  // A "reached" choice carries the contact it names in `choice`; the core checks it against the directory.
+  app.adaptiveCards.actionExecute<{ taskId?: string; choice?: string }>(PHONE_ACTIONS.map(phoneButtonId), async (context, _state, data) => {
     const actor = actorOf(context);
     const message = pressedMessage(context);
     const verb = String((context.activity.value as { action?: { verb?: string } } | undefined)?.action?.verb ?? '');
     try {
       const action = phoneActionOfButton(verb);
       if (!message || !action) throw new Error(`phone action without message or with unknown verb ${verb}`);
-      const result = await core.phoneTaskAction({ actor, message, claimedTaskId: data.taskId, action });
+      const choice = typeof data.choice === 'string' ? data.choice : undefined;
+      const result = await core.phoneTaskAction({ actor, message, claimedTaskId: data.taskId, action, choice });
       return phoneTaskCard(await core.phoneTaskView(result.task.id));
     } catch (err) {
       return teamsErrorText(err, log, { verb, user: actor.userId, message });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { markAcknowledged, type AckMark, type AckOutcome, type AckVia, type Delivery } from '../domain/delivery.js';
+import type { ReachedContact } from '../domain/phone-task.js';
 import { actorKey, type Actor, type MessageRef } from '../domain/platform.js';
 import { BotError } from '../errors.js';
 import type { CoreDeps } from './deps.js';
@@ -53,13 +54,17 @@ export async function acknowledgeFromMessage(
   return acknowledgeDelivery(deps, { deliveryId: delivery.id, actor: req.actor, via: 'button' });
 }
 
-/** Record an acknowledgement: first one wins, later people are kept as "also seen by". Idempotent per person. */
+/**
+ * Record an acknowledgement: first one wins, later people are kept as "also seen by". Idempotent per person. Via
+ * phone, `actor` is the on-call person and `contact` the member's contact they reached.
+ */
 export async function acknowledgeDelivery(
   deps: CoreDeps,
-  req: { deliveryId: string; actor: Actor; via: AckVia },
+  req: { deliveryId: string; actor: Actor; via: AckVia; contact?: ReachedContact | undefined },
 ): Promise<AckResult> {
   const { delivery: current, advisory } = await loadDelivery(deps, req.deliveryId);
   const at = deps.clock.now().toISOString();
+  const contact = req.via === 'phone' && req.contact !== undefined ? { contact: req.contact } : {};
   const added = await deps.store.addAcknowledgement({
     deliveryId: current.id,
     advisoryId: current.advisoryId,
@@ -67,8 +72,9 @@ export async function acknowledgeDelivery(
     actor: req.actor,
     at,
     via: req.via,
+    ...contact,
   });
-  const mark: AckMark = { actor: req.actor, at, via: req.via };
+  const mark: AckMark = { actor: req.actor, at, via: req.via, ...contact };
   // The record as the winning transition saw it: its pending step is the job to tidy away.
   let before: Delivery = current;
   const t = await transitionDelivery(deps.store, current.id, (d) => {
@@ -88,7 +94,7 @@ export async function acknowledgeDelivery(
       action: 'delivery.acknowledged',
       advisoryId: delivery.advisoryId,
       deliveryId: delivery.id,
-      detail: { via: req.via },
+      detail: { via: req.via, ...contact },
     });
   } else if (added) {
     outcome = 'seen';
@@ -99,7 +105,7 @@ export async function acknowledgeDelivery(
       action: 'delivery.seen',
       advisoryId: delivery.advisoryId,
       deliveryId: delivery.id,
-      detail: { via: req.via },
+      detail: { via: req.via, ...contact },
     });
   }
   const scope = advisoryScope(advisory);

@@ -3,13 +3,13 @@ import type { PhoneAction } from '../domain/phone-task.js';
 import {
   claim,
   recordFailedCall,
-  recordReached,
+  recordReachedChoice,
   release,
   type PhoneTask,
   type TaskTransition,
 } from '../domain/phone-task.js';
 import type { Actor, MessageRef } from '../domain/platform.js';
-import { BotError } from '../errors.js';
+import { BotError, type ErrorCode } from '../errors.js';
 import { displayName } from '../view/build.js';
 import { oncallListView } from '../view/phone-task-view.js';
 import type { OncallListView } from '../view/views.js';
@@ -21,8 +21,20 @@ import { bringAlertForward } from '../domain/delivery.js';
 import { advisoryScope } from '../domain/advisory.js';
 import { enqueue } from './enqueue.js';
 import { owedWork } from './ladder.js';
+import { refreshPhoneTaskMessages } from './refresh.js';
 
 export type { PhoneAction } from '../domain/phone-task.js';
+
+export interface PhoneActionRequest {
+  actor: Actor;
+  /** The message the press came from: the task is found from it. */
+  message: MessageRef;
+  /** The task id the button carried; it must be the message's task. */
+  claimedTaskId?: string | undefined;
+  action: PhoneAction;
+  /** For 'reached': which contact answered, as the pressed choice carried it (`<index>:<key>`, see contactChoice). */
+  choice?: string | undefined;
+}
 
 export interface PhoneActionResult {
   outcome: 'done' | 'unchanged';
@@ -49,10 +61,7 @@ async function requireOncall(deps: CoreDeps, actor: Actor, attempted: string): P
  * button's value must agree. "Reached" records the member's acknowledgement via phone, by this
  * staff member, which stops the ladder and updates the member's message.
  */
-export async function phoneTaskAction(
-  deps: CoreDeps,
-  req: { actor: Actor; message: MessageRef; claimedTaskId?: string | undefined; action: PhoneAction },
-): Promise<PhoneActionResult> {
+export async function phoneTaskAction(deps: CoreDeps, req: PhoneActionRequest): Promise<PhoneActionResult> {
   await requireOncall(deps, req.actor, `phone.${req.action}`);
   const found = await deps.store.findPhoneTaskByMessage(req.message);
   if (!found) throw new BotError('PHONE.NOT_FOUND', 'no phone task for this message', { message: req.message });
@@ -69,7 +78,7 @@ export async function phoneTaskAction(
     throw new BotError('PHONE.NOT_YOURS', 'button value does not match the phone task of this message', { claimed: req.claimedTaskId, actual: found.id });
   }
 
-  const contacts = deps.directory.contactsInOrder(found.memberId).length;
+  const contacts = deps.directory.contactsInOrder(found.memberId);
   const decide = (t: PhoneTask): TaskTransition => {
     const now = deps.clock.now();
     switch (req.action) {
@@ -78,22 +87,19 @@ export async function phoneTaskAction(
       case 'release':
         return release(t, req.actor, now);
       case 'reached':
-        return recordReached(t, req.actor, now);
+        return recordReachedChoice(t, req.actor, req.choice, contacts, now);
       case 'no_answer':
       case 'wrong_number':
-        return recordFailedCall(t, req.action, req.actor, contacts, now);
+        return recordFailedCall(t, req.action, req.actor, contacts.length, now);
     }
   };
   const t = await transitionPhoneTask(deps.store, found.id, decide);
   if (!t.changed) {
     if (t.reason === 'already') return { outcome: 'unchanged', task: t.current, refreshQueued: true };
-    const code = t.reason === 'claimed-by-other' ? 'PHONE.CLAIMED_BY_OTHER' : t.reason === 'not-claimed' ? 'PHONE.NOT_CLAIMED' : 'PHONE.CLOSED';
-    throw new BotError(code, `phone task ${req.action} refused: ${t.reason}`, {
-      taskId: found.id,
-      claimedBy: t.current.claimedBy ? displayName(t.current.claimedBy) : undefined,
-    });
+    return refuse(deps, req, t);
   }
   const task = t.next;
+  const reached = task.resolution?.kind === 'reached' ? task.resolution.contact : undefined;
   await deps.store.appendAudit({
     id: `${task.id}.v${task.version}`,
     at: task.updatedAt,
@@ -101,14 +107,14 @@ export async function phoneTaskAction(
     action: `phone.${req.action}`,
     advisoryId: task.advisoryId,
     deliveryId: task.deliveryId,
-    detail: { contactIndex: task.contactIndex, exhausted: task.exhausted },
+    detail: { contactIndex: task.contactIndex, exhausted: task.exhausted, ...(reached ? { reached } : {}) },
   });
   const advisory = await deps.store.getAdvisory(task.advisoryId);
   if (!advisory) throw new BotError('ADVISORY.NOT_FOUND', 'advisory of phone task not found', { taskId: task.id });
   const refreshQueued = await enqueue(deps, [{ kind: 'refresh-phone', scope: advisoryScope(advisory), taskId: task.id, revision: task.version }]);
 
   if (req.action === 'reached') {
-    await acknowledgeDelivery(deps, { deliveryId: task.deliveryId, actor: req.actor, via: 'phone' });
+    await acknowledgeDelivery(deps, { deliveryId: task.deliveryId, actor: req.actor, via: 'phone', contact: reached });
   }
   if (task.exhausted && (req.action === 'no_answer' || req.action === 'wrong_number')) {
     // Every contact tried: the record owes the secretariat's alert now rather than at the ladder's time.
@@ -119,6 +125,63 @@ export async function phoneTaskAction(
     }
   }
   return { outcome: 'done', task, refreshQueued };
+}
+
+const CHOICE_AUDIT_MAX = 40;
+
+type Refusal = Extract<TaskTransition, { changed: false }>;
+
+const REFUSAL_CODE: Record<Exclude<Refusal['reason'], 'already'>, ErrorCode> = {
+  'claimed-by-other': 'PHONE.CLAIMED_BY_OTHER',
+  'not-claimed': 'PHONE.NOT_CLAIMED',
+  closed: 'PHONE.CLOSED',
+  busy: 'PHONE.CLOSED',
+  'bad-contact': 'PHONE.UNKNOWN_CONTACT',
+};
+
+/**
+ * A press the task's rules refuse (someone else is calling, the task is closed, the chosen contact is not one of the
+ * member's contacts now): audited with what was pressed, then told to the person. A choice that may only be out of
+ * date (the message was drawn before the directory changed, or before the bot asked which contact answered) also
+ * redraws the task's messages, so the next press offers the contacts as they are.
+ */
+async function refuse(deps: CoreDeps, req: PhoneActionRequest, t: Refusal): Promise<never> {
+  const task = t.current;
+  const problem = t.reason === 'bad-contact' ? t.problem : undefined;
+  const claimedBy = task.claimedBy ? displayName(task.claimedBy) : undefined;
+  await deps.store.appendAudit({
+    id: `phone-refused.${randomUUID()}`,
+    at: deps.clock.now().toISOString(),
+    actor: req.actor,
+    action: 'phone.refused',
+    advisoryId: task.advisoryId,
+    deliveryId: task.deliveryId,
+    detail: {
+      attempted: `phone.${req.action}`,
+      reason: t.reason,
+      taskId: task.id,
+      state: task.state,
+      ...(claimedBy === undefined ? {} : { claimedBy }),
+      ...(problem === undefined ? {} : { problem }),
+      // What the button sent, cut short: a forged value must not fill the audit log.
+      ...(req.choice === undefined ? {} : { choice: req.choice.slice(0, CHOICE_AUDIT_MAX) }),
+    },
+  });
+  if (problem !== undefined && problem !== 'malformed') await redraw(deps, task.id);
+  throw new BotError(t.reason === 'already' ? 'PHONE.CLOSED' : REFUSAL_CODE[t.reason], `phone task ${req.action} refused: ${problem ?? t.reason}`, {
+    taskId: task.id,
+    claimedBy,
+    ...(problem === undefined ? {} : { problem }),
+  });
+}
+
+/** Best effort: the refusal stands whether or not the platform takes the update now. */
+async function redraw(deps: CoreDeps, taskId: string): Promise<void> {
+  try {
+    await refreshPhoneTaskMessages(deps, taskId);
+  } catch (err) {
+    deps.log.warn({ taskId, err: err instanceof Error ? err.message : String(err) }, 'could not redraw a phone task after an out-of-date choice');
+  }
 }
 
 /** `/advisory oncall`: the tasks still to be worked, oldest first. */

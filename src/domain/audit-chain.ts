@@ -283,10 +283,9 @@ export class ChainVerifier {
       this.report({ kind: 'out-of-order', seq: link.seq, eventId, expected: String(this.expectedSeq), found: String(link.seq) });
     }
     const recomputed = linkHash(this.chain, link.seq, link.prev, link.event);
-    if (recomputed !== link.hash) {
-      this.report({ kind: 'edited', seq: link.seq, eventId, expected: recomputed, found: link.hash });
-    }
-    if (followsPrevious && link.prev !== this.prevHash) this.reportBrokenPrev(link);
+    const intact = recomputed === link.hash;
+    if (followsPrevious && link.prev !== this.prevHash) this.reportBrokenPrev(link, intact);
+    if (!intact) this.report({ kind: 'edited', seq: link.seq, eventId, expected: recomputed, found: link.hash });
     const eventChain = chainOf(link.event);
     if (eventChain !== this.chain) {
       this.report({ kind: 'wrong-chain', seq: link.seq, eventId, expected: this.chain, found: eventChain });
@@ -304,14 +303,20 @@ export class ChainVerifier {
     this.last = { seq: link.seq, hash: link.hash, eventId };
   }
 
-  private reportBrokenPrev(link: ChainLink): void {
+  /**
+   * The link does not follow the link read before it. If it follows an earlier one, the links between
+   * were put in afterwards (said first, as they come first in the chain). Otherwise, if the link
+   * itself is intact, the one before it is not the one it was chained to: replaced, or edited and
+   * given a fresh hash. If the link itself is not intact, its own 'edited' says it (its place or
+   * prev changed), and blaming the one before would point at an innocent event.
+   */
+  private reportBrokenPrev(link: ChainLink, intact: boolean): void {
     const earlier = this.seqByHash.get(link.prev);
-    if (earlier !== undefined && earlier < link.seq - 1) {
-      // It was chained to an earlier link: everything between came later.
+    if (earlier !== undefined) {
       this.report({ kind: 'inserted', seq: earlier + 1, toSeq: link.seq - 1, eventId: this.idBySeq.get(earlier + 1), expected: link.prev, found: this.prevHash });
       return;
     }
-    // The link before is not the one this was chained to: it was replaced, or rewritten with a fresh hash.
+    if (!intact) return;
     const before = link.seq - 1;
     this.report({ kind: 'broken-prev', seq: before, eventId: this.idBySeq.get(before), expected: link.prev, found: this.prevHash });
   }

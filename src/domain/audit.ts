@@ -1,4 +1,5 @@
 import type { Actor } from './platform.js';
+import type { ReachedContact } from './phone-task.js';
 
 export type AuditAction =
   | 'advisory.issued'
@@ -47,4 +48,6 @@ export interface Acknowledgement {
   actor: Actor;
   at: string;
   via: 'button' | 'phone';
+  /** Via phone: the member's contact the on-call person (`actor`) reached. Absent on older records. */
+  contact?: ReachedContact | undefined;
 }

@@ -16,6 +16,24 @@ export interface CallAttempt {
   at: string;
 }
 
+/**
+ * The member's contact who answered the phone, as the directory named them at that moment (the directory can change
+ * later; the record must still say whom the caller spoke to).
+ */
+export interface ReachedContact {
+  /** 0-based, in the directory's call order at that moment. */
+  index: number;
+  name: string;
+  role?: string | undefined;
+}
+
+/** What a directory contact is to the phone rules: someone with a name, maybe a role, and a number. */
+export interface CallableContact {
+  name: string;
+  role?: string | undefined;
+  phone: string;
+}
+
 export interface PhoneTask {
   /** `<deliveryId>.phone`: one per delivery, so a repeated phone step finds the same task. */
   id: string;
@@ -29,8 +47,11 @@ export interface PhoneTask {
   exhausted: boolean;
   claimedBy?: Actor | undefined;
   attempts: CallAttempt[];
-  /** Who reached the member (→ acknowledged via phone), or why it was closed. */
-  resolution?: { kind: 'reached' | 'acknowledged_elsewhere'; by?: Actor | undefined; at: string } | undefined;
+  /**
+   * Who reached the member (→ acknowledged via phone) and which of the member's contacts answered, or why it
+   * was closed. `contact` is absent on records written before the bot asked which contact answered.
+   */
+  resolution?: { kind: 'reached' | 'acknowledged_elsewhere'; by?: Actor | undefined; at: string; contact?: ReachedContact | undefined } | undefined;
   /** The task's message(s) in the on-call channel(s). */
   messages: MessageRef[];
   version: number;
@@ -60,9 +81,13 @@ export function newPhoneTask(d: { id: string; advisoryId: string; memberId: stri
   };
 }
 
+/** Why a "reached" choice names nobody: none sent (a message from before the choice), not ours, gone, or since changed. */
+export type ContactChoiceProblem = 'missing' | 'malformed' | 'out-of-range' | 'changed';
+
 export type TaskTransition =
   | { changed: true; next: PhoneTask }
-  | { changed: false; reason: 'already' | 'closed' | 'claimed-by-other' | 'not-claimed' | 'busy'; current: PhoneTask };
+  | { changed: false; reason: 'already' | 'closed' | 'claimed-by-other' | 'not-claimed' | 'busy'; current: PhoneTask }
+  | { changed: false; reason: 'bad-contact'; problem: ContactChoiceProblem; current: PhoneTask };
 
 function changed(t: PhoneTask, patch: Partial<PhoneTask>, now: Date): TaskTransition {
   return { changed: true, next: { ...t, ...patch, version: t.version + 1, updatedAt: now.toISOString() } };
@@ -94,10 +119,67 @@ function mayAct(t: PhoneTask, by: Actor): TaskTransition | null {
   return null;
 }
 
-export function recordReached(t: PhoneTask, by: Actor, now: Date): TaskTransition {
+export function recordReached(t: PhoneTask, by: Actor, now: Date, contact?: ReachedContact): TaskTransition {
   const refused = mayAct(t, by);
   if (refused) return refused;
-  return changed(t, { state: 'done', claimedBy: by, resolution: { kind: 'reached', by, at: now.toISOString() } }, now);
+  const resolution = { kind: 'reached' as const, by, at: now.toISOString(), ...(contact === undefined ? {} : { contact }) };
+  return changed(t, { state: 'done', claimedBy: by, resolution }, now);
+}
+
+/**
+ * A short fingerprint of a contact as the directory says it now. A "reached" choice carries the fingerprint of the
+ * contact its button was drawn for, so a press on a message drawn before the directory changed cannot record someone
+ * else under the same index. Not a secret: anyone who may press the button may name any contact of the member.
+ */
+export function contactKey(c: CallableContact): string {
+  // FNV-1a (32 bits) over the fields that say who the person is.
+  let h = 0x811c9dc5;
+  for (const ch of `${c.name}\u0000${c.role ?? ''}\u0000${c.phone}`) {
+    h ^= ch.codePointAt(0)!;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(36);
+}
+
+/** The token a "reached" button sends back for the contact at `index`: `<index>:<key>`. */
+export function contactChoice(index: number, c: CallableContact): string {
+  return `${index}:${contactKey(c)}`;
+}
+
+const CHOICE = /^(0|[1-9]\d{0,2}):([0-9a-z]{1,7})$/;
+
+/** The contact a choice names, checked against the directory's contacts now. */
+export function readContactChoice(
+  choice: string | undefined,
+  contacts: readonly CallableContact[],
+): { ok: true; contact: ReachedContact } | { ok: false; problem: ContactChoiceProblem } {
+  if (choice === undefined || choice === '') return { ok: false, problem: 'missing' };
+  const m = CHOICE.exec(choice);
+  if (!m) return { ok: false, problem: 'malformed' };
+  const index = Number(m[1]);
+  const c = contacts[index];
+  if (c === undefined) return { ok: false, problem: 'out-of-range' };
+  if (contactKey(c) !== m[2]) return { ok: false, problem: 'changed' };
+  return { ok: true, contact: { index, name: c.name, ...(c.role === undefined ? {} : { role: c.role }) } };
+}
+
+/**
+ * "Reached", with the contact who answered chosen on the message. The task's own rules come first (a closed task
+ * or someone else's claim is refused as such, whatever the choice says); then the choice must name a contact of the
+ * member as the directory has them now.
+ */
+export function recordReachedChoice(
+  t: PhoneTask,
+  by: Actor,
+  choice: string | undefined,
+  contacts: readonly CallableContact[],
+  now: Date,
+): TaskTransition {
+  const refused = mayAct(t, by);
+  if (refused) return refused;
+  const read = readContactChoice(choice, contacts);
+  if (!read.ok) return { changed: false, reason: 'bad-contact', problem: read.problem, current: t };
+  return recordReached(t, by, now, read.contact);
 }
 
 /** No answer or a wrong number: note it and move to the next contact; after the last, the task is exhausted. */

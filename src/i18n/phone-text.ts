@@ -23,8 +23,38 @@ export function claimedByText(who: string): Bilingual {
   return { ja: `${who} が対応中（電話中）`, en: `claimed by ${who} (calling now)` };
 }
 
+/** A task closed as reached before the bot asked which contact answered: who called, and when. */
 export function reachedText(who: string, at: string): Bilingual {
   return { ja: `完了：${who} が ${at} に連絡し、受領確認を記録しました。`, en: `Done: reached by ${who} at ${at}; acknowledgement recorded.` };
+}
+
+/** "佐藤 健一 (情報システム部長)": a member's contact as the record names them (names and roles are not translated). */
+export function contactText(c: { name: string; role?: string | undefined }): string {
+  return c.role !== undefined && c.role !== '' ? `${c.name} (${c.role})` : c.name;
+}
+
+/** The done line of a phone task: whom the caller reached, who called, and when. */
+export function reachedContactText(contact: string, who: string, at: string): Bilingual {
+  return {
+    ja: `完了：${contact} に連絡がつきました（${who}、${at}）。受領確認を記録しました。`,
+    en: `Done: reached ${contact} by ${who} at ${at}; acknowledgement recorded.`,
+  };
+}
+
+/** Above the "reached" choices: pressing one records the acknowledgement, so the caller picks who answered. */
+export const REACHED_CHOICE_TEXT: Bilingual = {
+  ja: '連絡がついた — 応答した方を選んでください（受領確認を記録します）',
+  en: 'Reached — choose who answered (records the acknowledgement)',
+};
+
+/** One "reached" choice: "1. 佐藤 健一 (情報システム部長)". `k` counts from 1, in call order. */
+export function reachedChoiceLabel(k: number, c: { name: string; role?: string | undefined }): string {
+  return `✅ ${formatCount(k)}. ${contactText(c)}`;
+}
+
+/** In the status: the on-call person who called, and the member's contact they reached. */
+export function phoneAckText(caller: string, contact: string): Bilingual {
+  return { ja: `${caller} が電話で ${contact} に連絡`, en: `${caller} reached ${contact} by phone` };
 }
 
 export function contactOfText(k: number, n: number): Bilingual {

@@ -68,6 +68,7 @@ export function statusView(
       acknowledgedBy: d.acknowledged ? displayName(d.acknowledged.actor) : undefined,
       acknowledgedAt: d.acknowledged?.at,
       via: d.acknowledged?.via,
+      reachedContact: d.acknowledged?.contact,
       failure: d.failure?.code,
       ladder: d.state === 'acknowledged' ? undefined : d.ladder,
       phoneTask: phoneTaskSummary(taskOf.get(d.id), contactsOf(d.memberId)),

@@ -1,9 +1,9 @@
 import { parsePhoneNumber } from 'libphonenumber-js';
 import type { Advisory } from '../domain/advisory.js';
-import type { PhoneTask } from '../domain/phone-task.js';
+import { contactChoice, isOpenTask, type PhoneTask } from '../domain/phone-task.js';
 import type { Contact, LocalisedName } from '../directory/schema.js';
 import { displayName } from './build.js';
-import type { OncallListView, PhoneTaskView } from './views.js';
+import type { OncallListView, PhoneTaskView, ReachedChoiceView } from './views.js';
 
 const EXCERPT_MAX = 280;
 
@@ -49,10 +49,29 @@ export function phoneTaskView(
     state: task.state,
     claimedBy: task.claimedBy ? displayName(task.claimedBy) : undefined,
     exhausted: task.exhausted,
+    reachedChoices: reachedChoices(task, contacts),
     resolution: task.resolution
-      ? { kind: task.resolution.kind, by: task.resolution.by ? displayName(task.resolution.by) : undefined, at: task.resolution.at }
+      ? {
+          kind: task.resolution.kind,
+          by: task.resolution.by ? displayName(task.resolution.by) : undefined,
+          at: task.resolution.at,
+          ...(task.resolution.contact === undefined ? {} : { contact: task.resolution.contact }),
+        }
       : undefined,
   };
+}
+
+/** Who may have answered: the contact being called now first (the likeliest), then the others in call order. */
+function reachedChoices(task: PhoneTask, contacts: Contact[]): ReachedChoiceView[] {
+  if (!isOpenTask(task)) return [];
+  const choices = contacts.map((c, i) => ({
+    index: i,
+    name: c.name,
+    ...(c.role === undefined ? {} : { role: c.role }),
+    current: i === task.contactIndex,
+    choice: contactChoice(i, c),
+  }));
+  return [...choices.filter((c) => c.current), ...choices.filter((c) => !c.current)];
 }
 
 export function oncallListView(

@@ -1,7 +1,7 @@
 import type { Category, Severity, Source, Tlp } from '../domain/classification.js';
 import type { AckVia, DeliveryState } from '../domain/delivery.js';
 import type { StepKind } from '../domain/escalation.js';
-import type { CallOutcome, PhoneTaskState } from '../domain/phone-task.js';
+import type { CallOutcome, PhoneTaskState, ReachedContact } from '../domain/phone-task.js';
 import type { LocalisedName } from '../directory/schema.js';
 
 /**
@@ -36,6 +36,8 @@ export interface StatusRow {
   acknowledgedBy?: string | undefined;
   acknowledgedAt?: string | undefined;
   via?: AckVia | undefined;
+  /** Via phone: the member's contact the on-call person (acknowledgedBy) reached; absent on older records. */
+  reachedContact?: ReachedContact | undefined;
   failure?: string | undefined;
   /** Where an unacknowledged member is on the escalation ladder. */
   ladder?: { kind: StepKind; index: number; at: string } | undefined;
@@ -83,6 +85,18 @@ export interface PhoneContactView {
   tried: CallOutcome[];
 }
 
+/** One "reached" choice on a phone task: the contact who answered, and what the press sends back. */
+export interface ReachedChoiceView {
+  /** 0-based, in the directory's call order (the list shows it 1-based). */
+  index: number;
+  name: string;
+  role?: string | undefined;
+  /** This is the contact being called now (offered first). */
+  current: boolean;
+  /** What the press carries back to the core (`<index>:<key>`): the button's value, after the task id. */
+  choice: string;
+}
+
 /** A phone task in the on-call channel. */
 export interface PhoneTaskView {
   taskId: string;
@@ -102,7 +116,13 @@ export interface PhoneTaskView {
   state: PhoneTaskState;
   claimedBy?: string | undefined;
   exhausted: boolean;
-  resolution?: { kind: 'reached' | 'acknowledged_elsewhere'; by?: string | undefined; at: string } | undefined;
+  /**
+   * While the task is open or claimed: one choice per contact for "reached", the contact being called now first,
+   * then the others in call order. Empty once the task is done or cancelled.
+   */
+  reachedChoices: ReachedChoiceView[];
+  /** `contact`: whom the caller reached (absent on records from before the bot asked). */
+  resolution?: { kind: 'reached' | 'acknowledged_elsewhere'; by?: string | undefined; at: string; contact?: ReachedContact | undefined } | undefined;
 }
 
 export interface OncallListView {

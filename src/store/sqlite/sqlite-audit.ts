@@ -57,8 +57,8 @@ function prepareStatements(db: Database.Database) {
        ORDER BY 1`,
     ),
     backfillUpto: db.prepare<[], { upto: number }>(`SELECT upto FROM audit_chain_backfill`),
-    backfillRows: db.prepare<[number], { rowid: number; id: string; advisory_id: string | null; json: string }>(
-      `SELECT rowid, id, advisory_id, json FROM audit WHERE seq IS NULL AND rowid <= ? ORDER BY rowid`,
+    backfillRows: db.prepare<[number, number, number], { rowid: number; id: string; advisory_id: string | null; json: string }>(
+      `SELECT rowid, id, advisory_id, json FROM audit WHERE seq IS NULL AND rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?`,
     ),
     setLink: db.prepare<[string, number, string, string, number]>(
       `UPDATE audit SET chain = ?, seq = ?, prev = ?, hash = ? WHERE rowid = ?`,
@@ -66,6 +66,8 @@ function prepareStatements(db: Database.Database) {
     backfillDone: db.prepare<[]>(`DELETE FROM audit_chain_backfill`),
   };
 }
+
+const BACKFILL_PAGE = 1_000;
 
 const tip = (row: TipRow | undefined): ChainTip | null => (row ? { seq: row.seq, hash: row.hash, eventId: row.event_id } : null);
 
@@ -95,12 +97,19 @@ export class SqliteAudit implements AuditLog {
         const pending = this.q.backfillUpto.get();
         if (!pending) return;
         const tips = new Map<string, ChainTip | null>();
-        for (const row of this.q.backfillRows.iterate(pending.upto)) {
-          const chain = row.advisory_id ?? NO_ADVISORY_CHAIN;
-          const base = tips.has(chain) ? (tips.get(chain) ?? null) : this.base(chain);
-          const link = nextLink(chain, base, JSON.parse(row.json) as AuditEvent);
-          this.q.setLink.run(chain, link.seq, link.prev, link.hash, row.rowid);
-          tips.set(chain, { seq: link.seq, hash: link.hash, eventId: row.id });
+        // A page at a time: better-sqlite3 cannot write while a statement is being iterated, and a
+        // long-lived database may hold more events than are worth holding in memory at once.
+        for (let after = 0; ; ) {
+          const rows = this.q.backfillRows.all(after, pending.upto, BACKFILL_PAGE);
+          for (const row of rows) {
+            const chain = row.advisory_id ?? NO_ADVISORY_CHAIN;
+            const base = tips.has(chain) ? (tips.get(chain) ?? null) : this.base(chain);
+            const link = nextLink(chain, base, JSON.parse(row.json) as AuditEvent);
+            this.q.setLink.run(chain, link.seq, link.prev, link.hash, row.rowid);
+            tips.set(chain, { seq: link.seq, hash: link.hash, eventId: row.id });
+            after = row.rowid;
+          }
+          if (rows.length < BACKFILL_PAGE) break;
         }
         for (const [chain, t] of tips) if (t) this.q.moveHead.run(chain, t.seq, t.hash, t.eventId);
         this.q.backfillDone.run();

@@ -7,7 +7,6 @@ import { renderError, renderNotice } from '../../../adapters/slack/notice-blocks
 import {
   PHONE_CLAIM_ACTION_ID,
   PHONE_NO_ANSWER_ACTION_ID,
-  PHONE_REACHED_ACTION_ID,
   PHONE_RELEASE_ACTION_ID,
   PHONE_WRONG_NUMBER_ACTION_ID,
   renderPhoneTask,
@@ -218,6 +217,16 @@ describe('renderStatus', () => {
     expect(lines).toContain('✅ *市町村4 / Municipality 4* — 受領確認済み / Acknowledged — 担当者4 (2026/11/25 18:30 JST, via ボタン / button)');
     // The given order (unacknowledged first) is kept.
     expect(texts.indexOf('市町村1 ')).toBeLessThan(texts.indexOf('市町村4 '));
+  });
+
+  it('a phone acknowledgement says who called and whom they reached; an older one without the contact says via phone', () => {
+    const phone = { ...row(5, 'acknowledged'), acknowledgedBy: '当番 A', via: 'phone' as const, reachedContact: { index: 1, name: '佐藤 花子', role: '<!here> 部長' } };
+    const older = { ...row(6, 'acknowledged'), acknowledgedBy: '当番 B', via: 'phone' as const };
+    const lines = mrkdwnTexts(renderStatus(status([phone, older])).blocks).join('\n').split('\n');
+    expect(lines).toContain(
+      '✅ *市町村5 / Municipality 5* — 受領確認済み / Acknowledged — 📞 当番 A が電話で 佐藤 花子 (&lt;!here&gt; 部長) に連絡 / 当番 A reached 佐藤 花子 (&lt;!here&gt; 部長) by phone (2026/11/25 18:30 JST)',
+    );
+    expect(lines).toContain('✅ *市町村6 / Municipality 6* — 受領確認済み / Acknowledged — 当番 B (2026/11/25 18:30 JST, via 電話 / phone)');
   });
 
   it('escapes member names and acknowledger names', () => {
@@ -482,6 +491,12 @@ function phoneTask(over: Partial<PhoneTaskView> = {}): PhoneTaskView {
     ],
     state: 'open',
     exhausted: false,
+    // The contact being called now first.
+    reachedChoices: [
+      { index: 1, name: '佐藤 花子', current: true, choice: '1:kb' },
+      { index: 0, name: '山田 太郎', role: '情報システム部長', current: false, choice: '0:ka' },
+      { index: 2, name: '鈴木 次郎', role: '副院長', current: false, choice: '2:kc' },
+    ],
     ...over,
   };
 }
@@ -563,32 +578,77 @@ describe('renderPhoneTask', () => {
     expect(out.text.startsWith('[TLP:RED] ')).toBe(true);
   });
 
-  it('open: claim (primary), reached, no answer, wrong number; the value is the task id', () => {
+  const REACHED_IDS = ['phone_reached.1', 'phone_reached.2', 'phone_reached.3'];
+
+  it('open: claim (primary), no answer, wrong number, then one "reached" choice per contact, the current one first', () => {
     const out = renderPhoneTask(phoneTask());
-    expect(actionIds(out)).toEqual([PHONE_CLAIM_ACTION_ID, PHONE_REACHED_ACTION_ID, PHONE_NO_ANSWER_ACTION_ID, PHONE_WRONG_NUMBER_ACTION_ID]);
-    expect(actionIds(out)).toEqual(['phone_claim', 'phone_reached', 'phone_no_answer', 'phone_wrong_number']);
+    expect(actionIds(out)).toEqual([PHONE_CLAIM_ACTION_ID, PHONE_NO_ANSWER_ACTION_ID, PHONE_WRONG_NUMBER_ACTION_ID, ...REACHED_IDS]);
+    expect(actionIds(out)).toEqual(['phone_claim', 'phone_no_answer', 'phone_wrong_number', ...REACHED_IDS]);
     const b = buttons(out) as { value: string; style?: string; text: { text: string } }[];
-    expect(b.map((x) => x.value)).toEqual(Array(4).fill('dlv-0001.phone'));
-    expect(b.map((x) => x.style)).toEqual(['primary', undefined, undefined, undefined]);
-    for (const x of b) expect(x.text.text).toMatch(/^\S.* \/ [A-Z]/);
-    expect(mrkdwnTexts(out).join('\n')).toContain('未着手 / open');
+    expect(b.map((x) => x.value)).toEqual([...Array(3).fill('dlv-0001.phone'), 'dlv-0001.phone#1:kb', 'dlv-0001.phone#0:ka', 'dlv-0001.phone#2:kc']);
+    // Nothing is the obvious "reached" before anyone claimed the task and called.
+    expect(b.map((x) => x.style)).toEqual(['primary', undefined, undefined, undefined, undefined, undefined]);
+    for (const x of b.slice(0, 3)) expect(x.text.text).toMatch(/^\S.* \/ [A-Z]/);
+    expect(b.slice(3).map((x) => x.text.text)).toEqual(['✅ 2. 佐藤 花子', '✅ 1. 山田 太郎 (情報システム部長)', '✅ 3. 鈴木 次郎 (副院長)']);
+    const texts = mrkdwnTexts(out).join('\n');
+    expect(texts).toContain('未着手 / open');
+    expect(texts).toContain('*連絡がついた — 応答した方を選んでください（受領確認を記録します）*\n*Reached — choose who answered (records the acknowledgement)*');
+    // Action ids are unique within each actions block, as Slack requires.
+    for (const block of allBlocks(out).filter((x) => x.type === 'actions')) {
+      const ids = (block as { elements: { action_id: string }[] }).elements.map((e) => e.action_id);
+      expect(new Set(ids).size).toBe(ids.length);
+    }
   });
 
-  it('claimed: reached (primary), no answer, wrong number, release, and says who is calling', () => {
+  it('claimed: the "reached" choices first (the contact being called now primary), then no answer, wrong number, release', () => {
     const out = renderPhoneTask(phoneTask({ state: 'claimed', claimedBy: '<!here> 当番 鈴木' }));
-    expect(actionIds(out)).toEqual([PHONE_REACHED_ACTION_ID, PHONE_NO_ANSWER_ACTION_ID, PHONE_WRONG_NUMBER_ACTION_ID, PHONE_RELEASE_ACTION_ID]);
-    expect((buttons(out)[0] as { style?: string }).style).toBe('primary');
+    expect(actionIds(out)).toEqual([...REACHED_IDS, PHONE_NO_ANSWER_ACTION_ID, PHONE_WRONG_NUMBER_ACTION_ID, PHONE_RELEASE_ACTION_ID]);
+    expect((buttons(out) as { style?: string }[]).map((x) => x.style)).toEqual(['primary', undefined, undefined, undefined, undefined, undefined]);
     const texts = mrkdwnTexts(out).join('\n');
     expect(texts).toContain('&lt;!here&gt; 当番 鈴木 が対応中（電話中） / claimed by &lt;!here&gt; 当番 鈴木 (calling now)');
     expectInert(mrkdwnTexts(out));
   });
 
-  it('done: no buttons, says who reached the member and when', () => {
+  it('keeps a hostile contact name out of mrkdwn: button labels are plain text, cut to Slack\'s limit', () => {
     const out = renderPhoneTask(
-      phoneTask({ state: 'done', claimedBy: '当番 鈴木', resolution: { kind: 'reached', by: '当番 鈴木', at: '2026-11-25T10:05:00.000Z' } }),
+      phoneTask({ state: 'claimed', claimedBy: 'A', reachedChoices: [{ index: 0, name: `${HOSTILE}${'長'.repeat(100)}`, role: '<@U0X>', current: true, choice: '0:k' }] }),
+    );
+    const b = (buttons(out) as { type: string; text: { type: string; text: string }; value: string }[])[0]!;
+    expect(b.text.type).toBe('plain_text');
+    expect(b.text.text.length).toBeLessThanOrEqual(75);
+    expect(b.text.text).toMatch(/^✅ 1\. <!channel> @here .*…$/);
+    expect(b.value).toBe('dlv-0001.phone#0:k');
+    expectInert(mrkdwnTexts(out));
+  });
+
+  it('no contacts: no "reached" choice at all (nobody could have answered)', () => {
+    const out = renderPhoneTask(phoneTask({ contacts: [], reachedChoices: [] }));
+    expect(actionIds(out)).toEqual(['phone_claim', 'phone_no_answer', 'phone_wrong_number']);
+    expect(mrkdwnTexts(out).join('\n')).not.toContain('応答した方を選んでください');
+  });
+
+  it('done: no buttons, says whom the caller reached, who called and when', () => {
+    const out = renderPhoneTask(
+      phoneTask({
+        state: 'done',
+        claimedBy: '当番 鈴木',
+        reachedChoices: [],
+        resolution: { kind: 'reached', by: '当番 鈴木', at: '2026-11-25T10:05:00.000Z', contact: { index: 0, name: '山田 太郎', role: '情報<!here>部長' } },
+      }),
     );
     expect(buttons(out)).toEqual([]);
     expect(JSON.stringify(out)).not.toContain('phone_');
+    const texts = mrkdwnTexts(out).join('\n');
+    expect(texts).toContain('完了：*山田 太郎 (情報&lt;!here&gt;部長)* に連絡がつきました（当番 鈴木、2026/11/25 19:05 JST）。受領確認を記録しました。');
+    expect(texts).toContain('Done: reached *山田 太郎 (情報&lt;!here&gt;部長)* by 当番 鈴木 at 2026/11/25 19:05 JST; acknowledgement recorded.');
+    expect(texts.indexOf('完了：')).toBeLessThan(texts.indexOf('Done:'));
+  });
+
+  it('done before the bot asked which contact answered: says who reached the member and when', () => {
+    const out = renderPhoneTask(
+      phoneTask({ state: 'done', claimedBy: '当番 鈴木', reachedChoices: [], resolution: { kind: 'reached', by: '当番 鈴木', at: '2026-11-25T10:05:00.000Z' } }),
+    );
+    expect(buttons(out)).toEqual([]);
     const texts = mrkdwnTexts(out).join('\n');
     expect(texts).toContain('完了：当番 鈴木 が 2026/11/25 19:05 JST に連絡し、受領確認を記録しました。');
     expect(texts).toContain('Done: reached by 当番 鈴木 at 2026/11/25 19:05 JST');
@@ -618,7 +678,10 @@ describe('renderPhoneTask', () => {
       current: i === 59,
       tried: ['no_answer' as const, 'wrong_number' as const],
     }));
-    const out = renderPhoneTask(phoneTask({ drill: true, contacts: many, excerpt: '本文'.repeat(6000), exhausted: true, state: 'claimed', claimedBy: 'x'.repeat(500) }));
+    const choices = many.map((c, i) => ({ index: i, name: c.name, role: c.role, current: c.current, choice: `${i}:k${i}` }));
+    const out = renderPhoneTask(
+      phoneTask({ drill: true, contacts: many, reachedChoices: choices, excerpt: '本文'.repeat(6000), exhausted: true, state: 'claimed', claimedBy: 'x'.repeat(500) }),
+    );
     expect(mrkdwnTexts(out.blocks[1]).join()).toContain('【訓練】これは訓練です');
     expect(allBlocks(out).length).toBeLessThanOrEqual(MAX_BLOCKS);
     for (const t of mrkdwnTexts(out)) expect(t.length).toBeLessThanOrEqual(3000);
@@ -630,7 +693,9 @@ describe('renderPhoneTask', () => {
     }
     // Every shown contact keeps its whole link.
     expect(mrkdwnTexts(out).join('\n')).toContain('<tel:+81355550101|03-5555-0101>');
-    expect(actionIds(out)).toContain(PHONE_REACHED_ACTION_ID);
+    // As many "reached" choices as contact lines shown, within an actions block's 25 elements.
+    expect(actionIds(out).filter((id) => id.startsWith('phone_reached.'))).toHaveLength(20);
+    for (const block of allBlocks(out).filter((x) => x.type === 'actions')) expect((block as { elements: unknown[] }).elements.length).toBeLessThanOrEqual(25);
   });
 
   it('says so when the directory has no phone contact', () => {

@@ -45,6 +45,7 @@ function phoneTask(patch: Partial<PhoneTaskView> = {}): PhoneTaskView {
     contacts: [{ name: '山田', phoneE164: '+81355550101', phoneDisplay: '03-5555-0101', current: true, tried: [] }],
     state: 'open',
     exhausted: false,
+    reachedChoices: [{ index: 0, name: '山田', current: true, choice: '0:k' }],
     ...patch,
   };
 }

@@ -71,6 +71,11 @@ function phoneTask(over: Partial<PhoneTaskView> = {}): PhoneTaskView {
     ],
     state: 'open',
     exhausted: false,
+    // The contact being called now first.
+    reachedChoices: [
+      { index: 1, name: '佐藤 花子', current: true, choice: '1:kb' },
+      { index: 0, name: '山田 太郎', role: '情報システム部長', current: false, choice: '0:ka' },
+    ],
     ...over,
   };
 }
@@ -398,15 +403,15 @@ describe('reminderCard', () => {
 describe('phoneTaskCard', () => {
   const verbs = (card: AdaptiveCard) => (card.actions ?? []).map((a) => a.verb);
 
+  /** The "reached" choices: the Action.Execute of each ActionSet in the body, in order. */
+  const choices = (card: AdaptiveCard) =>
+    elements(card.body)
+      .filter((x) => x.type === 'ActionSet')
+      .flatMap((x) => x.actions as { type: string; title: string; verb: string; data: unknown; style?: string }[]);
+
   it('offers the same buttons as Slack in each state, none once finished', () => {
-    expect(verbs(phoneTaskCard(phoneTask({ state: 'open' })))).toEqual([
-      PHONE_VERB.claim,
-      PHONE_VERB.reached,
-      PHONE_VERB.noAnswer,
-      PHONE_VERB.wrongNumber,
-    ]);
+    expect(verbs(phoneTaskCard(phoneTask({ state: 'open' })))).toEqual([PHONE_VERB.claim, PHONE_VERB.noAnswer, PHONE_VERB.wrongNumber]);
     expect(verbs(phoneTaskCard(phoneTask({ state: 'claimed', claimedBy: '当番 鈴木' })))).toEqual([
-      PHONE_VERB.reached,
       PHONE_VERB.noAnswer,
       PHONE_VERB.wrongNumber,
       PHONE_VERB.release,
@@ -422,6 +427,37 @@ describe('phoneTaskCard', () => {
       expect(a.data).toEqual({ taskId: 'dlv-0001.phone' });
     }
     expect(open.actions?.[0]).toMatchObject({ title: '対応する / Claim', style: 'positive' });
+  });
+
+  it('offers one "reached" button per contact, the current one first, each carrying the contact it names', () => {
+    const open = phoneTaskCard(phoneTask());
+    expect(choices(open)).toEqual([
+      { type: 'Action.Execute', title: '✅ 2. 佐藤 花子', verb: PHONE_VERB.reached, data: { taskId: 'dlv-0001.phone', choice: '1:kb' } },
+      { type: 'Action.Execute', title: '✅ 1. 山田 太郎 (情報システム部長)', verb: PHONE_VERB.reached, data: { taskId: 'dlv-0001.phone', choice: '0:ka' } },
+    ]);
+    // One per ActionSet, so they stack as a list of names.
+    expect(elements(open.body).filter((x) => x.type === 'ActionSet').map((x) => (x.actions as unknown[]).length)).toEqual([1, 1]);
+    expect(markdownTexts(open)).toContain(`✅ **${e('連絡がついた — 応答した方を選んでください（受領確認を記録します） / Reached — choose who answered (records the acknowledgement)')}**`);
+    // Once claimed, the contact being called now is the obvious one.
+    expect(choices(phoneTaskCard(phoneTask({ state: 'claimed', claimedBy: 'A' }))).map((a) => a.style)).toEqual(['positive', undefined]);
+    expect(choices(phoneTaskCard(phoneTask({ contacts: [], reachedChoices: [] })))).toEqual([]);
+    const long = choices(phoneTaskCard(phoneTask({ reachedChoices: [{ index: 0, name: '長'.repeat(300), current: true, choice: '0:k' }] })));
+    expect(long[0]!.title.length).toBeLessThanOrEqual(80);
+  });
+
+  it('done: says whom the caller reached, who called and when, Japanese first', () => {
+    const card = phoneTaskCard(
+      phoneTask({
+        state: 'done',
+        reachedChoices: [],
+        resolution: { kind: 'reached', by: '当番 鈴木', at: '2026-11-25T10:30:00.000Z', contact: { index: 0, name: '山田 *太郎*', role: '部長' } },
+      }),
+    );
+    expect(markdownTexts(card)).toContain(
+      `✅ ${e('完了：山田 *太郎* (部長) に連絡がつきました（当番 鈴木、2026/11/25 19:30 JST）。受領確認を記録しました。\nDone: reached 山田 *太郎* (部長) by 当番 鈴木 at 2026/11/25 19:30 JST; acknowledgement recorded.')}`,
+    );
+    const older = phoneTaskCard(phoneTask({ state: 'done', reachedChoices: [], resolution: { kind: 'reached', by: '当番 鈴木', at: '2026-11-25T10:30:00.000Z' } }));
+    expect(markdownTexts(older).some((t) => t.includes('当番 鈴木 が 2026/11/25 19:30 JST に連絡し'))).toBe(true);
   });
 
   it('lists contacts with tel: links, the current one marked, earlier outcomes shown', () => {
@@ -519,6 +555,19 @@ describe('statusCard', () => {
     expect(lines[0]).toMatch(/^⚠️ \*\*構成員3 \/ Member 3\*\* — 配信失敗/);
     expect(lines[1]).toContain('📞 電話連絡: 当番 鈴木 が対応中（電話中）、連絡先 1/2 / phone task: claimed by 当番 鈴木 (calling now), contact 1 of 2');
     expect(lines[2]).toBe('✅ **構成員1 / Member 1** — 受領確認済み / Acknowledged — 山田 (2026/11/25 18:05 JST, via ボタン / button)');
+  });
+
+  it('a phone acknowledgement says who called and whom they reached', () => {
+    const card = statusCard(
+      status([
+        row(1, 'acknowledged', { acknowledgedBy: '当番 A', acknowledgedAt: '2026-11-25T09:05:00.000Z', via: 'phone', reachedContact: { index: 1, name: '佐藤 *花子*', role: '部長' } }),
+      ]),
+    );
+    const line = markdownTexts(card).find((t) => t.includes('構成員1')) as string;
+    expect(line).toBe(
+      `✅ **構成員1 / Member 1** — ${e('受領確認済み / Acknowledged — 📞 当番 A が電話で 佐藤 *花子* (部長) に連絡 / 当番 A reached 佐藤 *花子* (部長) by phone (2026/11/25 18:05 JST)')}`,
+    );
+    assertInert(line.replace(/\*\*構成員1 \/ Member 1\*\*/, ''));
   });
 
   it('caps a sector-sized list with a "more" line and stays within the size limit', () => {

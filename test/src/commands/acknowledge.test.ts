@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { markLadderStep } from '../../../src/domain/delivery.js';
 import { isBotError } from '../../../src/errors.js';
 import { coreFixture, ONCALL, raceNext, refusal, type CoreFixture } from '../../support/core-fixture.js';
-import { advisoryMessage, issueAndPost, JMA_COLLEAGUE, JMA_STAFF, minutes, untilPhoneTask } from './helpers.js';
+import { advisoryMessage, issueAndPost, JMA_COLLEAGUE, JMA_STAFF, minutes, reachedChoice, untilPhoneTask } from './helpers.js';
 
 let f: CoreFixture;
 beforeEach(async () => {
@@ -229,7 +229,7 @@ describe('an acknowledgement while a phone task is open', () => {
     expect((await f.store.getPhoneTask(jma.task.id))?.state).toBe('cancelled');
 
     const jda = await untilPhoneTask(f, deliveries.find((d) => d.memberId === 'jda')!.id);
-    await f.core.phoneTaskAction({ actor: ONCALL, message: jda.message, action: 'reached' });
+    await f.core.phoneTaskAction({ actor: ONCALL, message: jda.message, action: 'reached', choice: await reachedChoice(f, jda.task.id, 0) });
     const done = (await f.store.getPhoneTask(jda.task.id))!;
     f.jobs.ensured.length = 0;
     // A later press on the member's message: seen, and the finished task is left alone.

@@ -71,3 +71,13 @@ export async function climbLadder(f: CoreFixture, deliveryId: string): Promise<s
     ran.push(step.kind === 'next-contact' ? `next-contact-${step.index}` : step.kind);
   }
 }
+
+/**
+ * The "reached" choice the task's message offers for the contact at `index` (0-based, call order): what a press on
+ * that button sends back.
+ */
+export async function reachedChoice(f: CoreFixture, taskId: string, index: number): Promise<string> {
+  const choice = (await f.core.phoneTaskView(taskId)).reachedChoices.find((c) => c.index === index);
+  if (!choice) throw new Error(`no reached choice for contact ${index} on ${taskId}`);
+  return choice.choice;
+}

@@ -9,7 +9,7 @@ import { newPhoneTask } from '../../../src/domain/phone-task.js';
 import type { Actor, MessageRef } from '../../../src/domain/platform.js';
 import { isBotError, type ErrorCode } from '../../../src/errors.js';
 import { coreFixture, ONCALL, raceNext, SECRETARIAT, type CoreFixture } from '../../support/core-fixture.js';
-import { advisoryMessage, issueAndPost, JMA_STAFF, minutes, ONCALL_B, OUTSIDER, untilPhoneTask } from './helpers.js';
+import { advisoryMessage, issueAndPost, JMA_STAFF, minutes, ONCALL_B, OUTSIDER, reachedChoice, untilPhoneTask } from './helpers.js';
 
 let f: CoreFixture;
 beforeEach(async () => {
@@ -27,7 +27,14 @@ async function openTask() {
   return { advisory, ...opened };
 }
 
-const act = (actor: Actor, message: MessageRef, action: PhoneAction, claimedTaskId?: string) => f.core.phoneTaskAction({ actor, message, action, claimedTaskId });
+const act = (actor: Actor, message: MessageRef, action: PhoneAction, claimedTaskId?: string, choice?: string) =>
+  f.core.phoneTaskAction({ actor, message, action, claimedTaskId, choice });
+
+/** "Reached" on jma's task, naming the contact at `index` as the message's button does. */
+const reach = async (actor: Actor, message: MessageRef, taskId: string, index = 0) => act(actor, message, 'reached', undefined, await reachedChoice(f, taskId, index));
+
+/** jma's first contact in the example directory, as the record keeps them. */
+const SATO = { index: 0, name: '佐藤 健一', role: '情報システム課 課長' };
 
 async function refusal(p: Promise<unknown>, code: ErrorCode): Promise<Record<string, unknown>> {
   const err = await p.then(
@@ -139,9 +146,12 @@ describe('claiming', () => {
     const released = await act(ONCALL, message, 'release');
     expect(released.task).toMatchObject({ state: 'open' });
     expect(released.task.claimedBy).toBeUndefined();
-    expect((await f.store.listAudit(advisory.id)).filter((e) => e.action.startsWith('phone.')).map((e) => [e.action, e.actor?.userId])).toEqual([
-      ['phone.claim', ONCALL.userId],
-      ['phone.release', ONCALL.userId],
+    // Each refusal is audited with what was attempted and why, as the changes are.
+    expect((await f.store.listAudit(advisory.id)).filter((e) => e.action.startsWith('phone.')).map((e) => [e.action, e.actor?.userId, e.detail.reason])).toEqual([
+      ['phone.refused', ONCALL.userId, 'not-claimed'],
+      ['phone.claim', ONCALL.userId, undefined],
+      ['phone.refused', ONCALL_B.userId, 'claimed-by-other'],
+      ['phone.release', ONCALL.userId, undefined],
     ]);
     // Now the other may claim it.
     expect((await act(ONCALL_B, message, 'claim')).task.claimedBy).toEqual(ONCALL_B);
@@ -152,8 +162,9 @@ describe('recording calls', () => {
   it('no answer and wrong number by someone who did not claim the task are refused; nothing recorded', async () => {
     const { task, message } = await openTask();
     await act(ONCALL, message, 'claim');
+    const choice = await reachedChoice(f, task.id, 0);
     for (const action of ['no_answer', 'wrong_number', 'reached'] as const) {
-      await refusal(act(ONCALL_B, message, action), 'PHONE.CLAIMED_BY_OTHER');
+      await refusal(act(ONCALL_B, message, action, undefined, action === 'reached' ? choice : undefined), 'PHONE.CLAIMED_BY_OTHER');
     }
     const stored = (await f.store.getPhoneTask(task.id))!;
     expect(stored).toMatchObject({ state: 'claimed', claimedBy: ONCALL, contactIndex: 0, attempts: [] });
@@ -196,36 +207,62 @@ describe('recording calls', () => {
     expect(f.jobs.of('step')).toEqual([]);
   });
 
-  it('"reached" acknowledges for the member, via phone, by the staff member; the task is done', async () => {
+  it('"reached" acknowledges for the member, via phone, by the staff member, naming the contact reached; the task is done', async () => {
     const { advisory, task, message } = await openTask();
-    const r = await act(ONCALL, message, 'reached');
-    expect(r.task).toMatchObject({ state: 'done', claimedBy: ONCALL, resolution: { kind: 'reached', by: ONCALL, at: minutes(61) } });
+    const r = await reach(ONCALL, message, task.id, 0);
+    expect(r.task).toMatchObject({ state: 'done', claimedBy: ONCALL, resolution: { kind: 'reached', by: ONCALL, at: minutes(61), contact: SATO } });
     const d = (await f.store.getDelivery(task.deliveryId))!;
-    expect(d).toMatchObject({ state: 'acknowledged', acknowledged: { actor: ONCALL, via: 'phone', at: minutes(61) } });
+    expect(d).toMatchObject({ state: 'acknowledged', acknowledged: { actor: ONCALL, via: 'phone', at: minutes(61), contact: SATO } });
     expect(d.nextStep).toBeUndefined();
+    expect(await f.store.listAcknowledgements(task.deliveryId)).toEqual([
+      { deliveryId: task.deliveryId, advisoryId: advisory.id, memberId: 'jma', actor: ONCALL, at: minutes(61), via: 'phone', contact: SATO },
+    ]);
     const audit = (await f.store.listAudit(advisory.id)).filter((e) => e.action === 'phone.reached' || e.action === 'delivery.acknowledged');
     expect(audit.map((e) => [e.action, e.actor?.userId, e.detail])).toEqual([
-      ['phone.reached', ONCALL.userId, { contactIndex: 0, exhausted: false }],
-      ['delivery.acknowledged', ONCALL.userId, { via: 'phone' }],
+      ['phone.reached', ONCALL.userId, { contactIndex: 0, exhausted: false, reached: SATO }],
+      ['delivery.acknowledged', ONCALL.userId, { via: 'phone', contact: SATO }],
     ]);
     // Both the on-call message and the member's message are refreshed.
     expect(f.jobs.of('refresh-phone').map((w) => w.revision)).toEqual([r.task.version]);
     expect(f.jobs.of('refresh').map((w) => w.deliveryId)).toEqual([task.deliveryId]);
     // The member's message says who acknowledged, and how.
     expect((await f.core.deliveryView(task.deliveryId)).acknowledged).toEqual({ by: ONCALL.name, at: minutes(61), via: 'phone' });
+    // The task's message names whom the caller reached, and offers no more choices.
+    expect(await f.core.phoneTaskView(task.id)).toMatchObject({ state: 'done', reachedChoices: [], resolution: { by: ONCALL.name, contact: SATO } });
+    // The secretariat's status shows who called and whom they reached.
+    const row = (await f.core.statusOf(SECRETARIAT, advisory.id)).rows.find((x) => x.memberId === 'jma');
+    expect(row).toMatchObject({ state: 'acknowledged', acknowledgedBy: ONCALL.name, via: 'phone', reachedContact: SATO });
   });
 
-  it('"reached" twice, or on a task closed by a button press, is refused as closed', async () => {
+  it('"reached" twice, or on a task closed by a button press, is refused as closed and audited', async () => {
     const { task, message } = await openTask();
-    await act(ONCALL, message, 'reached');
-    expect(await refusal(act(ONCALL, message, 'reached'), 'PHONE.CLOSED')).toEqual({ taskId: task.id, claimedBy: ONCALL.name });
+    const choice = await reachedChoice(f, task.id, 0);
+    await act(ONCALL, message, 'reached', undefined, choice);
+    expect(await refusal(act(ONCALL, message, 'reached', undefined, choice), 'PHONE.CLOSED')).toEqual({ taskId: task.id, claimedBy: ONCALL.name });
     expect((await f.store.listAudit(task.advisoryId)).filter((e) => e.action === 'phone.reached')).toHaveLength(1);
+    expect((await f.store.listAudit(task.advisoryId)).filter((e) => e.action === 'phone.refused').map((e) => [e.actor, e.detail])).toEqual([
+      [ONCALL, { attempted: 'phone.reached', reason: 'closed', taskId: task.id, state: 'done', claimedBy: ONCALL.name, choice }],
+    ]);
+    // The first contact stays the one on record.
+    expect((await f.store.getDelivery(task.deliveryId))?.acknowledged?.contact).toEqual(SATO);
 
     const other = await issueAndPost(f, ['jda']);
     const jda = await untilPhoneTask(f, other.deliveries[0]!.id);
+    const jdaChoice = await reachedChoice(f, jda.task.id, 0);
     await f.core.acknowledgeFromMessage({ actor: { platform: 'slack', userId: 'U0JDA00001' }, message: advisoryMessage(f, 'C0JDA00001') });
-    for (const action of ['reached', 'claim', 'no_answer', 'release'] as const) await refusal(act(ONCALL, jda.message, action), 'PHONE.CLOSED');
+    for (const action of ['reached', 'claim', 'no_answer', 'release'] as const) {
+      await refusal(act(ONCALL, jda.message, action, undefined, action === 'reached' ? jdaChoice : undefined), 'PHONE.CLOSED');
+    }
     expect((await f.store.getPhoneTask(jda.task.id))?.state).toBe('cancelled');
+    expect((await f.store.listAudit(other.advisory.id)).filter((e) => e.action === 'phone.refused').map((e) => [e.detail.attempted, e.detail.state])).toEqual([
+      ['phone.reached', 'cancelled'],
+      ['phone.claim', 'cancelled'],
+      ['phone.no_answer', 'cancelled'],
+      ['phone.release', 'cancelled'],
+    ]);
+    // The acknowledgement stays the member's own.
+    expect((await f.store.getDelivery(jda.task.deliveryId))?.acknowledged).toMatchObject({ via: 'button' });
+    expect((await f.store.getDelivery(jda.task.deliveryId))?.acknowledged?.contact).toBeUndefined();
   });
 
   it('stores the outcome while the queue is down, and says the message update waits', async () => {
@@ -249,7 +286,7 @@ describe('the on-call list', () => {
       [b.task.id, 2, 'open'],
     ]);
     expect(list.tasks[0]).toMatchObject({ advisoryId: a.advisory.id, title: a.advisory.title, memberName: { en: 'Japan Medical Association' } });
-    await act(ONCALL, a.message, 'reached');
+    await reach(ONCALL, a.message, a.task.id);
     expect((await f.core.oncallList(SECRETARIAT)).tasks.map((t) => t.taskId)).toEqual([b.task.id]);
     expect(await refusal(f.core.oncallList(OUTSIDER), 'AUTH.NOT_ONCALL')).toEqual({ actor: OUTSIDER, attempted: 'phone.list' });
     expect(f.audit.filter((e) => e.action === 'phone.refused').map((e) => [e.actor?.userId, e.detail])).toEqual([[OUTSIDER.userId, { attempted: 'phone.list' }]]);

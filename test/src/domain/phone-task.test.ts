@@ -3,11 +3,15 @@ import {
   advanceContact,
   claim,
   closeAcknowledged,
+  contactChoice,
+  contactKey,
   isOpenTask,
   newPhoneTask,
   phoneTaskIdFor,
   recordFailedCall,
+  readContactChoice,
   recordReached,
+  recordReachedChoice,
   release,
   withMessages,
   type PhoneTask,
@@ -168,5 +172,69 @@ describe('phone task transitions, edge by edge', () => {
   it('records the messages it was posted as', () => {
     const ref = { platform: 'slack' as const, channelId: 'C0ONC', messageId: '1' };
     expect(next(withMessages(task(), [ref], later))).toMatchObject({ messages: [ref], version: 1, updatedAt: later.toISOString() });
+  });
+});
+
+describe('which contact answered', () => {
+  const later = new Date('2026-11-25T18:05:00Z');
+  const sato = { name: '佐藤 健一', role: '課長', phone: '+81-3-5555-0101' };
+  const suzuki = { name: '鈴木 美咲', phone: '+81-3-5555-0102' };
+  const contacts = [sato, suzuki];
+
+  it('fingerprints a contact by name, role and number: short, lower-case, and different when any of them changes', () => {
+    const key = contactKey(sato);
+    expect(key).toMatch(/^[0-9a-z]{1,7}$/);
+    expect(contactKey({ ...sato })).toBe(key);
+    for (const changed of [{ ...sato, name: '佐藤 健二' }, { ...sato, role: '部長' }, { ...sato, role: undefined }, { ...sato, phone: '+81-3-5555-0109' }]) {
+      expect(contactKey(changed)).not.toBe(key);
+    }
+    // The fields are kept apart: moving text from the name into the role is a different person.
+    expect(contactKey({ name: 'ab', role: 'c', phone: '1' })).not.toBe(contactKey({ name: 'a', role: 'bc', phone: '1' }));
+    // Stable across releases and restarts: a message posted yesterday must still match today.
+    expect(key).toBe('16njdbh');
+    expect(contactKey({ name: '', phone: '' })).toBe('4ufoi5');
+    expect(contactChoice(1, suzuki)).toBe(`1:${contactKey(suzuki)}`);
+  });
+
+  it('reads a choice back to the contact as the directory names them now', () => {
+    expect(readContactChoice(contactChoice(0, sato), contacts)).toEqual({ ok: true, contact: { index: 0, name: '佐藤 健一', role: '課長' } });
+    // No role: no role key at all (the record as any store gives it back).
+    expect(readContactChoice(contactChoice(1, suzuki), contacts)).toStrictEqual({ ok: true, contact: { index: 1, name: '鈴木 美咲' } });
+  });
+
+  it('says what is wrong with a choice that names nobody', () => {
+    const key = contactKey(sato);
+    expect(readContactChoice(undefined, contacts)).toEqual({ ok: false, problem: 'missing' });
+    expect(readContactChoice('', contacts)).toEqual({ ok: false, problem: 'missing' });
+    for (const bad of ['x', `0`, `0:`, `:${key}`, `00:${key}`, `01:${key}`, `-1:${key}`, `1000:${key}`, ` 0:${key}`, `0:${key} `, `0:${key}x1234567`, `0:A`]) {
+      expect(readContactChoice(bad, contacts), bad).toEqual({ ok: false, problem: 'malformed' });
+    }
+    expect(readContactChoice(`2:${key}`, contacts)).toEqual({ ok: false, problem: 'out-of-range' });
+    expect(readContactChoice(`999:${key}`, contacts)).toEqual({ ok: false, problem: 'out-of-range' });
+    expect(readContactChoice(`0:${key}`, [])).toEqual({ ok: false, problem: 'out-of-range' });
+    // Sato's fingerprint under Suzuki's index: the message was drawn for someone else.
+    expect(readContactChoice(`1:${key}`, contacts)).toEqual({ ok: false, problem: 'changed' });
+    expect(readContactChoice(contactChoice(0, sato), [{ ...sato, name: '後任' }, suzuki])).toEqual({ ok: false, problem: 'changed' });
+  });
+
+  it('"reached" with a choice records the contact with the caller; the task\'s rules come before the choice', () => {
+    const done = next(recordReachedChoice(task(), kato, contactChoice(1, suzuki), contacts, later));
+    expect(done).toEqual({
+      ...task(),
+      state: 'done',
+      claimedBy: kato,
+      resolution: { kind: 'reached', by: kato, at: later.toISOString(), contact: { index: 1, name: '鈴木 美咲' } },
+      version: 1,
+      updatedAt: later.toISOString(),
+    });
+    const claimed = next(claim(task(), tanaka, now));
+    expect(recordReachedChoice(claimed, kato, 'forged', contacts, later)).toMatchObject({ changed: false, reason: 'claimed-by-other', current: claimed });
+    expect(recordReachedChoice(done, kato, 'forged', contacts, later)).toMatchObject({ changed: false, reason: 'closed', current: done });
+    expect(recordReachedChoice(claimed, tanaka, `5:${contactKey(sato)}`, contacts, later)).toEqual({ changed: false, reason: 'bad-contact', problem: 'out-of-range', current: claimed });
+    expect(recordReachedChoice(claimed, tanaka, undefined, contacts, later)).toEqual({ changed: false, reason: 'bad-contact', problem: 'missing', current: claimed });
+  });
+
+  it('"reached" without a contact (records of earlier releases) has no contact key at all', () => {
+    expect(next(recordReached(task(), kato, later)).resolution).toStrictEqual({ kind: 'reached', by: kato, at: later.toISOString() });
   });
 });

@@ -7,6 +7,8 @@ import { openStore, SQLITE_FILE } from '../../../src/store/open-store.js';
 import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION, SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { aConversation, aDelivery, aMessage, anAck, anAdvisory, anEvent, aPhoneTask, at, bumped, bumpedTask } from './fixtures.js';
 import { storeContract } from './store-contract.js';
+import { auditChainContract } from './audit-chain-contract.js';
+import { sqliteAuditFixture } from './audit-tamper.js';
 import { advisoryLifecycleContract } from './advisory-lifecycle-contract.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ceptoar-sqlite-store-'));
@@ -20,6 +22,7 @@ afterAll(() => {
 
 storeContract('SQLite (file)', async () => new SqliteStore(freshFile()));
 storeContract('SQLite (:memory:)', async () => new SqliteStore(':memory:'));
+auditChainContract('SQLite (two instances on one file)', async () => sqliteAuditFixture(freshFile()));
 advisoryLifecycleContract('SQLite (file)', async () => new SqliteStore(freshFile()));
 
 describe('SqliteStore', () => {

@@ -1,7 +1,7 @@
 /** A phone task for on-call staff: state, call script, contacts in order, and the outcome buttons. */
 
 import { both, C, lab, phoneStateText, tpl, Tx } from './i18n.js';
-import { formatTokyo } from './format.js';
+import { count, formatTokyo } from './format.js';
 import { el, sentence, timeEl } from './dom.js';
 import { actionButton, envelope, fields, tlpClass } from './render-parts.js';
 import { press } from './press.js';
@@ -31,12 +31,9 @@ function phoneStateLine(v) {
       const r = v.resolution;
       const who = r?.by ?? v.claimedBy ?? '?';
       const at = r ? formatTokyo(r.at) : '?';
-      return el(
-        'p',
-        { class: 'phone-state done', testid: 'phone-state' },
-        '✅ ',
-        sentence(tpl('reached', { who, at })),
-      );
+      // Records from before the bot asked which contact answered name only the caller.
+      const text = r?.contact ? tpl('reachedContact', { contact: contactText(r.contact), who, at }) : tpl('reached', { who, at });
+      return el('p', { class: 'phone-state done', testid: 'phone-state' }, '✅ ', sentence(text));
     }
     case 'cancelled':
       return el(
@@ -51,21 +48,64 @@ function phoneStateLine(v) {
   }
 }
 
-/** Action, label (a key of CT), primary. */
+/** Action, label (a key of CT), primary. "Reached" is one button per contact (reachedChoices). */
 const PHONE_BUTTONS = {
   open: [
     ['phone_claim', 'phoneClaim', true],
-    ['phone_reached', 'phoneReached', false],
     ['phone_no_answer', 'phoneNoAnswer', false],
     ['phone_wrong_number', 'phoneWrongNumber', false],
   ],
   claimed: [
-    ['phone_reached', 'phoneReached', true],
     ['phone_no_answer', 'phoneNoAnswer', false],
     ['phone_wrong_number', 'phoneWrongNumber', false],
     ['phone_release', 'phoneRelease', false],
   ],
 };
+
+/** "佐藤 健一 (情報システム部長)", as src/i18n/phone-text.ts contactText says it. */
+export function contactText(c) {
+  const name = String(c?.name ?? '');
+  return c?.role ? tpl('contactWithRole', { name, role: String(c.role) }).ja : name;
+}
+
+/**
+ * "Reached": one button per contact, the one being called now first (the view's order). The value is the task id and
+ * the contact the button names, as on Slack and Teams; the core checks it against the directory.
+ */
+function reachedChoices(v, m) {
+  const choices = Array.isArray(v.reachedChoices) ? v.reachedChoices : [];
+  if (choices.length === 0 || (v.state !== 'open' && v.state !== 'claimed')) return null;
+  const heading = tpl('reachedChoose', {});
+  return el(
+    'div',
+    { class: 'reached', testid: 'phone-reached-choices' },
+    el('p', { class: 'label' }, `✅ ${both(heading)}`),
+    el(
+      'div',
+      { class: 'actions', role: 'group', 'aria-label': both(heading) },
+      choices.map((c, n) =>
+        actionButton(
+          `phone-reached-${n + 1}`,
+          tpl('reachedChoice', { k: count(Number(c.index) + 1), contact: contactText(c) }),
+          c.current && v.state === 'claimed',
+          () => press(m.id, m.channelId, 'phone_reached', `${v.taskId}#${c.choice}`),
+        ),
+      ),
+    ),
+  );
+}
+
+function outcomeButtons(v, m) {
+  const buttons = PHONE_BUTTONS[v.state];
+  if (!buttons) return null;
+  return el(
+    'div',
+    { class: 'actions' },
+    buttons.map(([action, label, primary]) =>
+      actionButton(action.replace('phone_', 'phone-'), C(label), primary, () => press(m.id, m.channelId, action, v.taskId)),
+    ),
+  );
+}
 
 export function phoneTaskBody(v, m) {
   const out = [...envelope(v.tlp, v.drill)];
@@ -117,18 +157,10 @@ export function phoneTaskBody(v, m) {
       ),
     );
   }
-  const buttons = PHONE_BUTTONS[v.state];
-  if (buttons) {
-    card.append(
-      el(
-        'div',
-        { class: 'actions' },
-        buttons.map(([action, label, primary]) =>
-          actionButton(action.replace('phone_', 'phone-'), C(label), primary, () => press(m.id, m.channelId, action, v.taskId)),
-        ),
-      ),
-    );
-  }
+  // The next step on top, as on Slack: claim an open task; once claimed, say who answered.
+  const outcomes = outcomeButtons(v, m);
+  const reached = reachedChoices(v, m);
+  for (const part of v.state === 'open' ? [outcomes, reached] : [reached, outcomes]) if (part) card.append(part);
   card.append(el('p', { class: 'msg-foot' }, `${v.taskId} · ${both(Tx('recipient'))}: ${both(v.memberName)}`));
   out.push(card);
   return out;

@@ -1,11 +1,12 @@
 /** The status box: an advisory's deliveries, acknowledgements, escalation and phone tasks. */
 
 import { state } from './state.js';
-import { both, C, contactOfText, failureExplanation, lab, P, phoneStateText, Tx } from './i18n.js';
+import { both, C, contactOfText, failureExplanation, lab, P, phoneStateText, tpl, Tx } from './i18n.js';
 import { count, formatTokyo } from './format.js';
 import { debounce, el, sentence, timeEl } from './dom.js';
 import { api, errorBox } from './api.js';
 import { tlpLabel } from './render-parts.js';
+import { contactText } from './render-phone-task.js';
 
 const DELIVERY_STATES = ['acknowledged', 'posted', 'queued', 'failed'];
 const STATE_MARK = { queued: '🕒', posted: '⏳', acknowledged: '✅', failed: '⚠️' };
@@ -172,6 +173,11 @@ function renderStatus(view) {
       ackParts.push(el('div', { class: 'who' }, String(row.acknowledgedBy ?? '')));
       if (row.acknowledgedAt) ackParts.push(el('div', null, timeEl(row.acknowledgedAt)));
       if (row.via) ackParts.push(el('div', null, `via ${both(lab('VIA_TEXT', row.via))}`));
+      // Via phone: who called (above) and whom they reached.
+      if (row.via === 'phone' && row.reachedContact) {
+        const text = tpl('phoneAck', { caller: String(row.acknowledgedBy ?? '?'), contact: contactText(row.reachedContact) });
+        ackParts.push(el('div', { class: 'reached', testid: 'status-reached' }, '📞 ', sentence(text)));
+      }
     }
     tbody.append(
       el(
