@@ -7,7 +7,7 @@ import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 
 const [file, who, ownCount, sharedCount] = process.argv.slice(2);
 const store = new SqliteStore(file as string);
-const events = [];
+const events: { id: string; n: number }[] = [];
 for (let i = 0; i < Number(ownCount); i++) events.push({ id: `p${who}-${i}`, n: i });
 for (let i = 0; i < Number(sharedCount); i++) events.push({ id: `shared-${i}`, n: i });
 // Start together: wait for the go line on stdin, so the processes really overlap.
