@@ -13,6 +13,12 @@ export interface AuditVerification {
   chains: ChainReport[];
   /** The first broken link over all chains checked, if any. */
   firstProblem: ChainReport['problems'][number] | undefined;
+  /**
+   * Chains asked for by name of which the store holds nothing at all (no link, no head, no event):
+   * a mistyped id, or an advisory whose every trace was deleted. Either way nothing was verified,
+   * so the answer is not ok.
+   */
+  notFound: string[];
 }
 
 export interface VerifyAuditOptions {
@@ -25,15 +31,21 @@ export interface VerifyAuditOptions {
 
 export async function verifyAudit(log: AuditLog, options: VerifyAuditOptions = {}): Promise<AuditVerification> {
   const asked = options.chains && options.chains.length > 0 ? [...new Set(options.chains)] : await log.listAuditChains();
+  const named = Boolean(options.chains && options.chains.length > 0);
   const chains: ChainReport[] = [];
+  const notFound: string[] = [];
   for (const chain of asked) {
     const stored = await log.readAuditChain(chain);
+    if (named && stored.links.length === 0 && stored.head === null && stored.unchained.length === 0) {
+      notFound.push(chain);
+      continue;
+    }
     const verifier = new ChainVerifier(chain, { anchors: options.anchors?.get(chain), maxProblems: options.maxProblemsPerChain });
     for (const link of stored.links) verifier.add(link);
     chains.push(verifier.finish(stored.head, stored.unchained));
   }
   const firstProblem = chains.flatMap((c) => c.problems)[0];
-  return { ok: chains.every((c) => c.ok), chains, firstProblem };
+  return { ok: notFound.length === 0 && chains.every((c) => c.ok), chains, firstProblem, notFound };
 }
 
 /**

@@ -1,0 +1,5 @@
+import type { CliSubcommand } from './subcommand.js';
+import { verifyAuditCommand } from './verify-audit.js';
+
+/** Every subcommand of the CLI, one file each: add a line here for a new one (export, search, …). */
+export const SUBCOMMANDS: readonly CliSubcommand[] = [verifyAuditCommand];
