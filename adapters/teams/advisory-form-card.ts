@@ -1,21 +1,25 @@
+import { randomUUID } from 'node:crypto';
 import type { TargetOptions } from '../../src/view/views.js';
 import type { LocalisedName } from '../../src/directory/schema.js';
 import { BODY_MAX, TITLE_MAX } from '../../src/domain/advisory.js';
 import { CATEGORIES, SEVERITIES, SOURCES, TLP_LEVELS } from '../../src/domain/classification.js';
 import { CT } from '../../src/i18n/chat-text.js';
 import { durationText, FIELD_ERROR, FIELD_NOUN, noEscalateOption, severityDefaultText } from '../../src/i18n/form-text.js';
-import { both, CATEGORY_TEXT, SEVERITY_TEXT, SOURCE_TEXT, stacked, T, TLP_TEXT, type Bilingual } from '../../src/i18n/text.js';
+import { PREVIEW_TEXT } from '../../src/i18n/preview-text.js';
+import { both, CATEGORY_TEXT, SEVERITY_TEXT, SOURCE_TEXT, T, TLP_TEXT, type Bilingual } from '../../src/i18n/text.js';
 import { card, small, textBlock, type AdaptiveCard, type CardElement } from './card-elements.js';
 import { escapeCardText } from './card-text.js';
 import { TT } from './teams-text.js';
 
 /**
- * The advisory form (a Teams dialog): the card, the same card again with errors, the button that opens it,
- * and the typeahead results of its target pickers. Its submission is read by advisory-form-parse.ts.
+ * The advisory form, a card in the conversation (not a dialog: the Teams Agents Playground has none): the
+ * card, the same card again with errors or with what was entered (Back from the preview), and the typeahead
+ * results of its target pickers. Its Action.Execute answers with the preview (preview-card.ts); its submission
+ * is read by advisory-form-parse.ts.
  */
 
-/** Action.Submit verb of the advisory dialog. */
-export const ADVISORY_ISSUE_VERB = 'advisory_issue';
+/** Action.Execute verb of the form's submit: it shows the preview, it does not send. */
+export const ADVISORY_PREVIEW_VERB = 'advisory_preview';
 
 const e = escapeCardText;
 
@@ -110,7 +114,7 @@ function targetPicker(id: FormInputId, label: Bilingual, items: TargetItem[], da
   };
 }
 
-function buildForm(options: TargetOptions, values: FormValues, errors: FormError[]): AdaptiveCard {
+function buildForm(options: TargetOptions, values: FormValues, errors: FormError[], formKey: string): AdaptiveCard {
   const body: CardElement[] = [];
   const errorsOf = (id: FormInputId): CardElement[] =>
     errors.filter((x) => x.field === id).map((x) => textBlock(`⚠️ ${e(x.message)}`, { size: 'small', color: 'attention', spacing: 'none' }));
@@ -128,6 +132,7 @@ function buildForm(options: TargetOptions, values: FormValues, errors: FormError
       ],
     });
   }
+  body.push(textBlock(e(both(PREVIEW_TEXT.formIntro)), { size: 'small', isSubtle: true }));
 
   const choose = both(CT.choose);
   const value = (id: FormInputId, fallbackValue?: string): Record<string, string> => {
@@ -266,31 +271,32 @@ function buildForm(options: TargetOptions, values: FormValues, errors: FormError
   }
   // An error whose field has no input in this form (e.g. a picker the directory no longer offers) still shows
   // at the top; nothing is lost.
-  return card(body, [{ type: 'Action.Submit', title: both(CT.modalSubmit), data: { verb: ADVISORY_ISSUE_VERB } }]);
+  // The form key rides along through the preview to Send: one form card issues at most one advisory.
+  return card(body, [{ type: 'Action.Execute', title: both(PREVIEW_TEXT.review), verb: ADVISORY_PREVIEW_VERB, data: { formKey }, style: 'positive' }]);
 }
 
-/** The advisory dialog: title, body, classification, targets, deadline, drill, and (where allowed) no escalation. */
-export function advisoryFormCard(options: TargetOptions): AdaptiveCard {
-  return buildForm(options, {}, []);
+/** The advisory form: title, body, classification, targets, deadline, drill, and (where allowed) no escalation. */
+export function advisoryFormCard(options: TargetOptions, formKey: string = randomUUID()): AdaptiveCard {
+  return buildForm(options, {}, [], formKey);
 }
 
-/** The form again, with every error listed at the top (and under its input) and what was typed filled in. */
-export function formErrorCard(options: TargetOptions, errors: FormError[], previous: Record<string, unknown>): AdaptiveCard {
-  const values: FormValues = {};
+/**
+ * The form again with what was typed filled in: with every error listed at the top (and under its input), or
+ * with none (Back from the preview).
+ */
+export function formErrorCard(options: TargetOptions, errors: FormError[], previous: Record<string, unknown>, formKey: string = randomUUID()): AdaptiveCard {
+  return buildForm(options, formValues(previous), errors, formKey);
+}
+
+/** The form's inputs from what Teams submitted (or the preview carried): strings only, bounded. */
+export function formValues(submitted: Record<string, unknown>): Record<string, string> {
+  const values: Record<string, string> = {};
   for (const id of Object.values(FORM_INPUT)) {
-    const v = readString(previous, id);
+    const v = readString(submitted, id);
     // Bounded so a hostile submission cannot make the answer arbitrarily large.
     if (v !== undefined) values[id] = v.slice(0, 2 * BODY_MAX);
   }
-  return buildForm(options, values, errors);
-}
-
-/** A message with one button that opens the advisory dialog (Teams opens dialogs from a card action only). */
-export function openFormCard(verb: string): AdaptiveCard {
-  return card(
-    [textBlock(e(stacked(TT.openFormIntro)))],
-    [{ type: 'Action.Submit', title: both(TT.openFormButton), data: { msteams: { type: 'task/fetch' }, verb } }],
-  );
+  return values;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

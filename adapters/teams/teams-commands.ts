@@ -1,22 +1,25 @@
+import { randomUUID } from 'node:crypto';
 import { MessageFactory } from 'botbuilder';
 import type { Core } from '../../src/core.js';
 import type { Logger } from '../../src/log.js';
 import { cardAttachment, type BotApp } from './bot-app.js';
-import { advisoryFormCard, formErrorCard, openFormCard } from './advisory-form-card.js';
-import { parseAdvisoryForm } from './advisory-form-parse.js';
+import { advisoryFormCard } from './advisory-form-card.js';
+import { registerAdvisoryFormActions } from './advisory-form-actions.js';
 import { oncallListCard, statusCard } from './status-cards.js';
 import { actorOf } from './teams-edge.js';
 import { teamsErrorText } from './teams-reply.js';
-import { HELP_TEXT, FORM_TITLE, issuedText, TT } from './teams-text.js';
-import { CT, issuedPendingText } from '../../src/i18n/chat-text.js';
+import { HELP_TEXT } from './teams-text.js';
+import { CT } from '../../src/i18n/chat-text.js';
+import { PREVIEW_TEXT } from '../../src/i18n/preview-text.js';
 import { openTasksText } from '../../src/i18n/phone-text.js';
 import { both, stacked } from '../../src/i18n/text.js';
 
+/** The dialog of earlier releases: a button still in a chat may ask for it (see below). */
 export const FORM_VERB = 'advisory_form';
 export const ISSUE_VERB = 'advisory_issue';
 
 /**
- * Secretariat commands typed to the bot: `advisory` (offers the form as a dialog),
+ * Secretariat commands typed to the bot: `advisory` (the form, as a card in the conversation),
  * `advisory status <id>`, `advisory oncall`. The same authorisation as on Slack: the core decides.
  */
 export function registerTeamsCommands(app: BotApp, core: Core, log: Logger): void {
@@ -28,9 +31,11 @@ export function registerTeamsCommands(app: BotApp, core: Core, log: Logger): voi
       switch (sub.toLowerCase()) {
         case '':
         case 'new':
-          await core.openAdvisoryForm(actor);
-          // A message cannot open a dialog by itself: the button does (task/fetch).
-          await context.sendActivity({ summary: stacked(TT.openFormIntro), attachments: [cardAttachment(openFormCard(FORM_VERB))] });
+          {
+            // The form itself, not a dialog (the Agents Playground has none); its buttons: advisory-form-actions.ts.
+            const options = await core.openAdvisoryForm(actor);
+            await context.sendActivity({ summary: stacked(PREVIEW_TEXT.formIntro), attachments: [cardAttachment(advisoryFormCard(options, randomUUID()))] });
+          }
           return;
         case 'status':
           if (!arg) {
@@ -57,29 +62,10 @@ export function registerTeamsCommands(app: BotApp, core: Core, log: Logger): voi
     }
   });
 
-  app.taskModules.fetch(FORM_VERB, async (context) => {
-    const actor = actorOf(context);
-    try {
-      const options = await core.openAdvisoryForm(actor);
-      return { title: FORM_TITLE, width: 'large', height: 'large', card: cardAttachment(advisoryFormCard(options)) };
-    } catch (err) {
-      return teamsErrorText(err, log, { dialog: FORM_VERB, user: actor.userId });
-    }
-  });
+  registerAdvisoryFormActions(app, core, log);
 
-  app.taskModules.submit(ISSUE_VERB, async (context, _state, data: Record<string, unknown>) => {
-    const actor = actorOf(context);
-    try {
-      const parsed = parseAdvisoryForm(data);
-      if (!parsed.ok) {
-        const options = await core.openAdvisoryForm(actor);
-        return { title: FORM_TITLE, width: 'large', height: 'large', card: cardAttachment(formErrorCard(options, parsed.errors, data)) };
-      }
-      // The invoke's id identifies this submission: Teams re-sending it issues nothing new.
-      const result = await core.issueAdvisory({ actor, requestKey: `teams-dialog.${context.activity.id ?? ''}`, input: parsed.input });
-      return result.queued ? issuedText(result.advisory.id, result.deliveries.length) : stacked(issuedPendingText(result.advisory.id));
-    } catch (err) {
-      return teamsErrorText(err, log, { dialog: ISSUE_VERB, user: actor.userId });
-    }
-  });
+  // The dialog of earlier releases, from a button or a dialog still open in a chat: never issue without a
+  // preview; say how to get the form now.
+  app.taskModules.fetch(FORM_VERB, async () => stacked(PREVIEW_TEXT.formMoved));
+  app.taskModules.submit(ISSUE_VERB, async () => stacked(PREVIEW_TEXT.formMoved));
 }

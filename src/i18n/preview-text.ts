@@ -41,6 +41,16 @@ export const PREVIEW_TEXT = {
     en: 'Your entries (change any and Send shows the preview again instead of sending)',
   },
   sent: { ja: '発信しました', en: 'Issued' },
+  /** Above the Teams form card. */
+  formIntro: {
+    ja: '注意喚起を作成します。入力して「内容を確認」を押すと、送信する前に確認画面を表示します。',
+    en: 'Create an advisory: fill in the form and press Review to see what will be sent before anything is sent.',
+  },
+  /** A form card that carries no key (not one the bot sent). */
+  formStale: {
+    ja: 'このフォームは使えません。もう一度「advisory」と送ってフォームを開いてください（発信されていません）。',
+    en: 'This form cannot be used. Send "advisory" again to open a new one (nothing was issued).',
+  },
   /** A Teams form whose dialog was opened before previews existed. */
   formMoved: {
     ja: '発信フォームは確認画面つきになりました。もう一度「advisory」と送ってフォームを開いてください（発信されていません）。',

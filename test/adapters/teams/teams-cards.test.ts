@@ -2,11 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { escapeCardText } from '../../../adapters/teams/card-text.js';
 import { ADVISORY_ACK_VERB, advisoryCard } from '../../../adapters/teams/advisory-card.js';
 import {
-  ADVISORY_ISSUE_VERB,
+  ADVISORY_PREVIEW_VERB,
   advisoryFormCard,
   FORM_INPUT,
   formErrorCard,
-  openFormCard,
   STATIC_CHOICES_MAX,
   TARGET_DATASET,
   targetSearchChoices,
@@ -234,7 +233,6 @@ describe('every card', () => {
       oncallListCard({ tasks: [] }),
       advisoryFormCard(OPTIONS),
       formErrorCard(OPTIONS, [{ field: FORM_INPUT.title, message: 'x' }], {}),
-      openFormCard('advisory_form'),
     ];
     for (const c of cards) expectCardShell(c);
   });
@@ -674,7 +672,8 @@ describe('advisoryFormCard', () => {
     expect((deadline?.choices as { value: string }[]).map((c) => c.value)).toEqual(['default', '15', '30', '60', '120', '240', '480', '1440', '4320']);
     expect(byId.get(FORM_INPUT.drill)).toMatchObject({ type: 'Input.Toggle', value: 'false', valueOn: 'true', valueOff: 'false' });
     expect(byId.get(FORM_INPUT.noEscalate)?.title).toBe('エスカレーションしない（レベル1・0のみ） / Do not escalate (level 1 and 0 only)');
-    expect(form.actions).toEqual([{ type: 'Action.Submit', title: '発信 / Issue', data: { verb: ADVISORY_ISSUE_VERB } }]);
+    // The form's button shows the preview (preview-card.ts); the form key rides along to Send.
+    expect(form.actions).toEqual([{ type: 'Action.Execute', title: '内容を確認 / Review', verb: ADVISORY_PREVIEW_VERB, data: { formKey: expect.stringMatching(/^[0-9a-f-]{36}$/) }, style: 'positive' }]);
   });
 
   it('leaves out what the directory and policies do not offer', () => {
@@ -711,10 +710,10 @@ describe('advisoryFormCard', () => {
   });
 });
 
-/** What Teams sends on task/submit: the Action.Submit data merged with every input's value, as strings. */
+/** What Teams sends on Action.Execute: the action's data merged with every input's value, as strings. */
 function submitted(over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    verb: ADVISORY_ISSUE_VERB,
+    formKey: '00000000-0000-4000-8000-000000000000',
     [FORM_INPUT.title]: '  電子カルテの脆弱性について  ',
     [FORM_INPUT.body]: 'JVN より公表されました。\n[対象製品](https://evil.example) をご確認ください。',
     [FORM_INPUT.tlp]: 'TLP:AMBER+STRICT',
@@ -753,7 +752,7 @@ describe('parseAdvisoryForm', () => {
   it('round-trips through the form: defaults, multi-selects, toggles', () => {
     const form = advisoryFormCard(OPTIONS);
     // Teams submits every input's current value; untouched inputs keep their defaults.
-    const data: Record<string, unknown> = { verb: ADVISORY_ISSUE_VERB };
+    const data: Record<string, unknown> = { formKey: '00000000-0000-4000-8000-000000000000' };
     for (const [id, input] of inputs(form)) data[id] = typeof input.value === 'string' ? input.value : '';
     Object.assign(data, {
       [FORM_INPUT.title]: '訓練用の注意喚起',
@@ -867,15 +866,6 @@ describe('formErrorCard', () => {
     // Each error also sits under its input.
     const after = card.body.findIndex((x) => x.id === FORM_INPUT.title);
     expect(card.body[after + 1]).toMatchObject({ type: 'TextBlock', color: 'attention' });
-    expect(card.actions?.[0]?.data).toEqual({ verb: ADVISORY_ISSUE_VERB });
-  });
-});
-
-describe('openFormCard', () => {
-  it('opens the dialog through task/fetch with the given verb', () => {
-    const card = openFormCard('advisory_form');
-    expect(card.actions).toEqual([
-      { type: 'Action.Submit', title: 'フォームを開く / Open the form', data: { msteams: { type: 'task/fetch' }, verb: 'advisory_form' } },
-    ]);
+    expect(card.actions?.[0]).toMatchObject({ verb: ADVISORY_PREVIEW_VERB, data: { formKey: expect.any(String) } });
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Teams end to end through the real /api/messages endpoint (botbuilder CloudAdapter + teams-ai),
  * with every outgoing call landing on a fake Bot Connector on loopback, and Slack members on the
- * fake Slack at the same time: install, dialog, advisory card, Action.Execute acknowledgement,
+ * fake Slack at the same time: install, the form card and its preview, advisory card, Action.Execute acknowledgement,
  * forgery, 429, escalation with a Teams on-call channel. The installation is shared set-up; every
  * test issues the advisory it needs.
  */
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CT } from '../../../src/i18n/chat-text.js';
 import { FIELD_ERROR, FIELD_NOUN } from '../../../src/i18n/form-text.js';
+import { PREVIEW_TEXT } from '../../../src/i18n/preview-text.js';
 import { both, ERROR_TEXT, STATE_TEXT } from '../../../src/i18n/text.js';
 import type { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { REDIS_URL, startHarness, type Harness } from '../../support/bot-harness.js';
@@ -80,8 +81,38 @@ const facts = (node: unknown) =>
 const card = (a: StoredActivity) => a.attachments?.find((x) => x.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
 const cardsIn = (conversationId: string, marker: string) => h.connector!.activities(conversationId).filter((a) => JSON.stringify(card(a) ?? {}).includes(marker));
 
+/** The card an Action.Execute answered with (teams-ai: { statusCode, type, value }). */
+const answered = (body: unknown) => (body as { value?: unknown } | undefined)?.value;
+
+/** `advisory` typed in the secretariat channel: the form card, and the key its buttons carry. */
+async function openForm(from = SECRETARIAT): Promise<{ reply: unknown; formKey: string; messageId: string }> {
+  const id = `act-${randomUUID()}`;
+  const res = await h.teams!.send({ ...h.teams!.base(TEAMS.secretariat.channel, from, TEAMS.secretariat.team), id, type: 'message', text: 'advisory' });
+  expect(res.status).toBe(200);
+  const call = await h.connector!.waitFor((calls) => calls.find((c) => c.operation === 'replyToActivity' && c.activityId === id), { description: 'the form' });
+  const review = executes(card(call.body as StoredActivity)).find((x) => x.verb === 'advisory_preview');
+  return { reply: call.body, formKey: String(review?.data['formKey'] ?? ''), messageId: `form-${id}` };
+}
+
+/** Press a button of the form's card (the form, or the preview that replaced it). */
+function press(messageId: string, verb: string, data: Record<string, unknown>, from = SECRETARIAT) {
+  return h.teams!.execute(TEAMS.secretariat.channel, from, verb, data, messageId, TEAMS.secretariat.team);
+}
+
+/** Fill in the form and press Review: the preview card (or the form with its errors). */
+async function reviewFromTeams(form: Record<string, unknown>) {
+  const opened = await openForm();
+  const res = await press(opened.messageId, 'advisory_preview', { formKey: opened.formKey, ...form });
+  expect(res.status).toBe(200);
+  return { ...opened, res, preview: answered(res.body) };
+}
+
+/** Form, preview, Send: as the secretariat issues from Teams; the answer to Send. */
 async function issueFromTeams(form: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
-  return h.teams!.invoke(TEAMS.secretariat.channel, SECRETARIAT, 'task/submit', { data: { verb: 'advisory_issue', ...form } }, { team: TEAMS.secretariat.team });
+  const { res, preview, messageId } = await reviewFromTeams(form);
+  const send = executes(preview).find((x) => x.verb === 'advisory_send');
+  if (!send) return res;
+  return press(messageId, 'advisory_send', send.data);
 }
 const advisoryIdIn = (body: unknown) => /ADV-\d{4}-\d{4}/.exec(JSON.stringify(body))![0];
 
@@ -117,15 +148,81 @@ describe('Teams', () => {
     expect(record).toMatchObject({ platform: 'teams', serviceUrl: h.connector!.serviceUrl, teamId: TEAMS.secretariat.team, removed: false });
   });
 
-  it('refuses the form to a non-secretariat user and offers it to the secretariat', async () => {
-    const refused = await h.teams!.invoke(TEAMS.jda.channel, JDA_STAFF, 'task/fetch', { data: { verb: 'advisory_form' } }, { team: TEAMS.jda.team });
-    expect(JSON.stringify(refused.body)).toContain(ERROR_TEXT['AUTH.NOT_SECRETARIAT'].ja);
-    expect(JSON.stringify(refused.body)).not.toContain('公益社団法人 日本医師会');
-    const offered = await h.teams!.invoke(TEAMS.secretariat.channel, SECRETARIAT, 'task/fetch', { data: { verb: 'advisory_form' } }, { team: TEAMS.secretariat.team });
-    expect(offered.status).toBe(200);
-    const text = JSON.stringify(offered.body);
+  it('refuses the form to a non-secretariat user and offers it to the secretariat, as a card (no dialog)', async () => {
+    const refused = await command(TEAMS.jda.channel, JDA_STAFF, 'advisory', TEAMS.jda.team);
+    expect(JSON.stringify(refused)).toContain(ERROR_TEXT['AUTH.NOT_SECRETARIAT'].ja);
+    expect(JSON.stringify(refused)).not.toContain('公益社団法人 日本医師会');
+    const offered = await openForm();
+    const text = JSON.stringify(offered.reply);
     expect(text).toContain('application/vnd.microsoft.card.adaptive');
     expect(text).toContain('公益社団法人 日本医師会');
+    expect(offered.formKey).toMatch(/^[0-9a-f-]{36}$/);
+    // A dialog button or dialog of an earlier release says how to get the form now, and issues nothing.
+    const marker = `TEAMS-OLD-DIALOG-${randomUUID()}`;
+    const fetched = await h.teams!.invoke(TEAMS.secretariat.channel, SECRETARIAT, 'task/fetch', { data: { verb: 'advisory_form' } }, { team: TEAMS.secretariat.team });
+    expect(JSON.stringify(fetched.body)).toContain(PREVIEW_TEXT.formMoved.ja);
+    const submitted = await h.teams!.invoke(TEAMS.secretariat.channel, SECRETARIAT, 'task/submit', { data: { verb: 'advisory_issue', ...FORM, title: marker } }, { team: TEAMS.secretariat.team });
+    expect(JSON.stringify(submitted.body)).toContain(PREVIEW_TEXT.formMoved.ja);
+    await queues.waitIdle();
+    expect(advisoryIdsMentioning(h.dataDir, marker)).toEqual([]);
+  });
+
+  it('answers Review with a preview card, Back with the form as entered, and sends nothing until Send', async () => {
+    const marker = `TEAMS-PREVIEW-${randomUUID()}`;
+    // Level 1 without escalation: the member left to the phone ends as a failure notice, no ladder runs on.
+    const form = { ...FORM, title: `Teams 確認 ${marker}`, tlp: 'TLP:RED', severity: 'level1', no_escalate: 'true', targets: '', target_organisations: 'jda,jpa,jma', drill: 'true' };
+    const { messageId, formKey } = await openForm();
+    const before = { teams: h.connector!.calls.length, slack: h.fake.calls.length };
+    const preview = answered((await press(messageId, 'advisory_preview', { formKey, ...form })).body);
+    const lines = paragraphs(preview);
+    expect(lines).toContain(`• 配信 3 件（3 団体） / 3 deliveries (3 organisations)`);
+    expect(lines).toContain('• Slack: 個別メッセージ 1 件（1 配信） / Slack: 1 direct message (1 delivery)');
+    expect(lines).toContain('• Microsoft Teams: 個別メッセージ 1 件（2 配信） / Microsoft Teams: 1 direct message (2 deliveries)');
+    // JPA's contacts have no Teams id: under TLP:RED they can only be phoned.
+    expect(lines.some((l) => l.startsWith('⚠️ 公益社団法人 日本薬剤師会（Microsoft Teams）'))).toBe(true);
+    expect(facts(preview)['訓練 / Drill']).toBe('訓練として送信します / Sent as a drill');
+    // The member's card as it will look, without a button that could acknowledge anything.
+    expect(JSON.stringify(preview)).toContain('ADV-2026-????');
+    expect(executes(preview).map((x) => x.verb).sort()).toEqual(['advisory_back', 'advisory_send']);
+    // Nothing stored, queued or sent anywhere by the preview.
+    await queues.waitIdle();
+    expect(advisoryIdsMentioning(h.dataDir, marker)).toEqual([]);
+    expect(h.connector!.calls.slice(before.teams)).toEqual([]);
+    expect(h.fake.calls.slice(before.slack)).toEqual([]);
+
+    // Back: the form again, every input as entered, with the same key.
+    const back = executes(preview).find((x) => x.verb === 'advisory_back')!;
+    const form2 = answered((await press(messageId, 'advisory_back', back.data)).body);
+    const values = Object.fromEntries(elements(form2, 'Input.Text').concat(elements(form2, 'Input.ChoiceSet'), elements(form2, 'Input.Toggle')).map((x) => [x['id'], x['value']]));
+    expect(values).toMatchObject({ title: form.title, body: form.body, tlp: 'TLP:RED', severity: 'level1', category: 'vulnerability', source: 'nisc', target_organisations: 'jda,jpa,jma', ack_deadline: 'default', drill: 'true', no_escalate: 'true' });
+    expect(executes(form2)).toEqual([{ verb: 'advisory_preview', data: { formKey } }]);
+
+    // Send from the preview: issued once, however often it is pressed.
+    const send = executes(preview).find((x) => x.verb === 'advisory_send')!;
+    const sent = await press(messageId, 'advisory_send', send.data);
+    const advisoryId = advisoryIdIn(sent.body);
+    expect(paragraphs(answered(sent.body)).join('\n')).toContain(`${PREVIEW_TEXT.sent.ja}`);
+    expect(advisoryIdsMentioning(h.dataDir, marker)).toEqual([advisoryId]);
+    const again = await press(messageId, 'advisory_send', send.data, { ...SECRETARIAT, id: '29:sec2' });
+    expect(advisoryIdIn(again.body)).toBe(advisoryId);
+    await queues.waitIdle({ timeoutMs: 20_000 });
+    expect(advisoryIdsMentioning(h.dataDir, marker)).toEqual([advisoryId]);
+    expect((await store.getAdvisory(advisoryId))?.requestKey).toBe(`teams-form.${formKey}`);
+  });
+
+  it('shows the new preview instead of sending when what was reviewed no longer matches, and refuses outsiders', async () => {
+    const marker = `TEAMS-STALE-${randomUUID()}`;
+    const { preview, messageId } = await reviewFromTeams({ ...FORM, title: `Teams 変更 ${marker}`, targets: '', target_organisations: 'jda' });
+    const send = executes(preview).find((x) => x.verb === 'advisory_send')!;
+    const stale = answered((await press(messageId, 'advisory_send', { ...send.data, digest: 'not-what-was-shown' })).body);
+    expect(paragraphs(stale).some((p) => p.includes(PREVIEW_TEXT.changed.ja))).toBe(true);
+    expect(executes(stale).find((x) => x.verb === 'advisory_send')?.data['digest']).toBe(send.data['digest']);
+    const outsider = await press(messageId, 'advisory_send', send.data, JDA_STAFF);
+    expect(JSON.stringify(outsider.body)).toContain(ERROR_TEXT['AUTH.NOT_SECRETARIAT'].ja);
+    const keyless = await press(messageId, 'advisory_send', { ...send.data, formKey: 'x' });
+    expect(JSON.stringify(keyless.body)).toContain(PREVIEW_TEXT.formStale.ja);
+    await queues.waitIdle();
+    expect(advisoryIdsMentioning(h.dataDir, marker)).toEqual([]);
   });
 
   it('searches organisations as the secretariat types (large sectors), and nobody else', async () => {
@@ -139,8 +236,9 @@ describe('Teams', () => {
 
   it('returns the form with every error when the submission is invalid', async () => {
     const marker = `TEAMS-INVALID-${randomUUID()}`;
+    const opened = await openForm();
     const before = { teams: h.connector!.calls.length, slack: h.fake.calls.length };
-    const res = await issueFromTeams({ ...FORM, title: '', body: marker, tlp: '', targets: '' });
+    const res = await press(opened.messageId, 'advisory_preview', { formKey: opened.formKey, ...FORM, title: '', body: marker, tlp: '', targets: '' });
     expect(res.status).toBe(200);
     expect(JSON.stringify(res.body)).toContain('application/vnd.microsoft.card.adaptive'); // the form again
     // The summary lists each problem once: title, TLP, targets.

@@ -1,0 +1,80 @@
+import type { TurnContext } from 'botbuilder';
+import type { Core } from '../../src/core.js';
+import type { Actor } from '../../src/domain/platform.js';
+import type { Logger } from '../../src/log.js';
+import { PREVIEW_TEXT } from '../../src/i18n/preview-text.js';
+import { stacked } from '../../src/i18n/text.js';
+import { ADVISORY_PREVIEW_VERB, formErrorCard, formValues } from './advisory-form-card.js';
+import { parseAdvisoryForm } from './advisory-form-parse.js';
+import type { AdaptiveCard } from './card-elements.js';
+import type { BotApp } from './bot-app.js';
+import { ADVISORY_BACK_VERB, ADVISORY_SEND_VERB, previewCard, sentCard } from './preview-card.js';
+import { actorOf } from './teams-edge.js';
+import { teamsErrorText } from './teams-reply.js';
+
+/** A form key as advisoryFormCard makes them (a UUID); anything else is not a form the bot sent. */
+const FORM_KEY = /^[0-9a-f-]{36}$/;
+
+interface FormData {
+  formKey?: unknown;
+  digest?: unknown;
+  /** Send and Back carry the entries here; the form itself submits them at the top level. */
+  values?: unknown;
+  [input: string]: unknown;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * The advisory form card's buttons, all Action.Execute (the answer replaces the card, no dialog):
+ * Review (the form) answers with the preview, Back with the form filled in again, Send issues — only if the
+ * entries still give the preview's digest, otherwise it answers with the new preview. Field problems come
+ * back as the form with its errors. The form key is the idempotency key: one form card issues one advisory,
+ * however often Send is pressed, by whoever.
+ */
+export function registerAdvisoryFormActions(app: BotApp, core: Core, log: Logger): void {
+  /** The preview of these entries, or the form with its errors. */
+  const review = async (actor: Actor, formKey: string, values: Record<string, string>, changed: boolean): Promise<AdaptiveCard> => {
+    const parsed = parseAdvisoryForm(values);
+    if (!parsed.ok) return formErrorCard(await core.openAdvisoryForm(actor), parsed.errors, values, formKey);
+    return previewCard(await core.previewAdvisory(actor, parsed.input), { formKey, values }, changed);
+  };
+
+  /** Run one button: the form key checked, refusals as text (as every other Teams action answers them). */
+  const handle =
+    (verb: string, fn: (actor: Actor, formKey: string, values: Record<string, string>, data: FormData) => Promise<AdaptiveCard>) =>
+    async (context: TurnContext, _state: unknown, data: FormData): Promise<AdaptiveCard | string> => {
+      const actor = actorOf(context);
+      try {
+        const formKey = typeof data.formKey === 'string' && FORM_KEY.test(data.formKey) ? data.formKey : undefined;
+        if (!formKey) return stacked(PREVIEW_TEXT.formStale);
+        const values = formValues(verb === ADVISORY_PREVIEW_VERB ? data : isRecord(data.values) ? data.values : {});
+        return await fn(actor, formKey, values, data);
+      } catch (err) {
+        return teamsErrorText(err, log, { verb, user: actor.userId });
+      }
+    };
+
+  app.adaptiveCards.actionExecute<FormData>(
+    ADVISORY_PREVIEW_VERB,
+    handle(ADVISORY_PREVIEW_VERB, (actor, formKey, values) => review(actor, formKey, values, false)),
+  );
+
+  app.adaptiveCards.actionExecute<FormData>(
+    ADVISORY_BACK_VERB,
+    handle(ADVISORY_BACK_VERB, async (actor, formKey, values) => formErrorCard(await core.openAdvisoryForm(actor), [], values, formKey)),
+  );
+
+  app.adaptiveCards.actionExecute<FormData>(
+    ADVISORY_SEND_VERB,
+    handle(ADVISORY_SEND_VERB, async (actor, formKey, values, data) => {
+      const parsed = parseAdvisoryForm(values);
+      if (!parsed.ok) return formErrorCard(await core.openAdvisoryForm(actor), parsed.errors, values, formKey);
+      // Sent only if the entries, the directory and the policies still give what the secretariat saw.
+      const preview = await core.previewAdvisory(actor, parsed.input);
+      if (preview.digest !== data.digest) return previewCard(preview, { formKey, values }, true);
+      const result = await core.issueAdvisory({ actor, requestKey: `teams-form.${formKey}`, input: parsed.input });
+      return sentCard({ advisoryId: result.advisory.id, deliveries: result.deliveries.length, created: result.created, queued: result.queued });
+    }),
+  );
+}
