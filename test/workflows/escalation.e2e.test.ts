@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACK_ACTION_ID } from '../../adapters/slack/advisory-blocks.js';
 import { PHONE_CLAIM_ACTION_ID, PHONE_NO_ANSWER_ACTION_ID, PHONE_REACHED_ACTION_ID } from '../../adapters/slack/phone-task-blocks.js';
+import { reachedChoiceButtonId } from '../../src/view/buttons.js';
 import { POST_EVENT_TYPE } from '../../adapters/slack/slack-blocks.js';
 import type { StepKind } from '../../src/domain/escalation.js';
 import { CT } from '../../src/i18n/chat-text.js';
@@ -88,6 +89,12 @@ async function deliveryOf(advisoryId: string, memberId: string) {
 }
 
 /** The one ephemeral answer posted to the named response URL. */
+/** The buttons of a message as Slack holds it now (top-level blocks and the attachment's). */
+function buttonsOf(m: StoredMessage | undefined): { action_id: string; value: string; text: { text: string } }[] {
+  const blocks = [...(m?.blocks ?? []), ...((m?.attachments ?? []) as { blocks?: unknown[] }[]).flatMap((a) => a.blocks ?? [])] as { type: string; elements?: unknown[] }[];
+  return blocks.filter((b) => b.type === 'actions').flatMap((b) => (b.elements ?? []) as { action_id: string; value: string; text: { text: string } }[]);
+}
+
 async function answer(name: string): Promise<string> {
   const [reply] = await h.fake.waitFor(() => h.fake.responses(name).length > 0 && h.fake.responses(name), { description: `answer "${name}"` });
   return JSON.stringify(reply);
@@ -195,16 +202,51 @@ describe('escalation ladder', () => {
     expect(await answer('claim-outsider')).toContain(ERROR_TEXT['AUTH.NOT_ONCALL'].ja);
     expect((await store.getPhoneTask((await store.listPhoneTasks(id))[0]!.id))?.claimedBy).toMatchObject({ userId: ONCALL_A });
 
-    await press(ONCALL_A, PHONE_REACHED_ACTION_ID, 'reached');
+    // A "reached" press without a contact (a message drawn before the bot asked) is refused, and told.
+    await press(ONCALL_A, PHONE_REACHED_ACTION_ID, 'reached-stale');
+    expect(await answer('reached-stale')).toContain(ERROR_TEXT['PHONE.UNKNOWN_CONTACT'].ja);
+    // The message offers one "reached" button per contact, the one being called now first.
+    const current = () => h.fake.messages(ONCALL_CHANNEL).find((m) => m.ts === task.ts);
+    const choices = buttonsOf(current()).filter((b) => b.action_id.startsWith(`${PHONE_REACHED_ACTION_ID}.`));
+    expect(choices.map((b) => [b.action_id, b.text.text])).toEqual([
+      [reachedChoiceButtonId(1), '✅ 1. 伊藤 大輔 (情報システム担当 部長)'],
+      [reachedChoiceButtonId(2), '✅ 2. 渡辺 香織 (総務部 主任)'],
+    ]);
+    // A forged contact index in a real button's value: refused, recorded, nothing acknowledged.
+    const forged = choices[1]!.value.replace(/#\d+:/, '#7:');
+    await h.slack.buttonPress({ userId: ONCALL_A, userName: '電話当番 A', channelId: ONCALL_CHANNEL, messageTs: task.ts, actionId: choices[1]!.action_id, value: forged, responseUrl: h.fake.responseUrl('reached-forged') });
+    expect(await answer('reached-forged')).toContain(ERROR_TEXT['PHONE.UNKNOWN_CONTACT'].en);
+    // Every refusal on this task is in the audit: the second claimer, then the two bad "reached" presses.
+    expect((await store.listAudit(id)).filter((a) => a.action === 'phone.refused').map((a) => [a.actor?.userId, a.detail['reason'], a.detail['problem']])).toEqual([
+      [ONCALL_B, 'claimed-by-other', undefined],
+      [ONCALL_A, 'bad-contact', 'missing'],
+      [ONCALL_A, 'bad-contact', 'out-of-range'],
+    ]);
+    expect((await deliveryOf(id, 'jpa')).state).toBe('posted');
+
+    // The second contact answered: the on-call person presses that contact's button.
+    await h.slack.buttonPress({ userId: ONCALL_A, userName: '電話当番 A', channelId: ONCALL_CHANNEL, messageTs: task.ts, actionId: choices[1]!.action_id, value: choices[1]!.value, responseUrl: h.fake.responseUrl('reached') });
     const status = await eventually(async () => {
       const s = await h.bot.core.statusOf(SECRETARIAT, id);
       return s.counts.acknowledged === 1 && s;
     });
-    expect(status.rows[0]).toMatchObject({ via: 'phone', acknowledgedBy: '電話当番 A' });
-    // The member's message shows the acknowledgement via phone; the task shows who reached them.
+    const WATANABE = { index: 1, name: '渡辺 香織', role: '総務部 主任' };
+    expect(status.rows[0]).toMatchObject({ via: 'phone', acknowledgedBy: '電話当番 A', reachedContact: WATANABE });
+    expect((await deliveryOf(id, 'jpa')).acknowledged).toMatchObject({ actor: { userId: ONCALL_A }, via: 'phone', contact: WATANABE });
+    expect((await store.listAudit(id)).find((a) => a.action === 'phone.reached')?.detail['reached']).toEqual(WATANABE);
+    // The member's message shows the acknowledgement via phone; the task shows whom they reached, and who called.
     const advisoryPost = h.fake.messages('C0JPA00001').find((m) => kindOf(m) === 'advisory' && keyOf(m).startsWith(id))!;
     await h.fake.waitFor(() => JSON.stringify(h.fake.messages('C0JPA00001').find((m) => m.ts === advisoryPost.ts)).includes('電話'));
-    await h.fake.waitFor(() => !JSON.stringify(h.fake.messages(ONCALL_CHANNEL).find((m) => m.ts === task.ts)).includes(PHONE_CLAIM_ACTION_ID));
+    const done = await h.fake.waitFor(() => {
+      const m = current();
+      return buttonsOf(m).length === 0 && m;
+    });
+    expect(sectionLines(done.blocks).join('\n')).toContain('完了：*渡辺 香織 (総務部 主任)* に連絡がつきました（電話当番 A、');
+    expect(sectionLines(done.blocks).join('\n')).toContain('Done: reached *渡辺 香織 (総務部 主任)* by 電話当番 A at ');
+    // The secretariat's status says who called and whom they reached.
+    await h.slack.command({ text: `status ${id}`, userId: SECRETARIAT.userId, responseUrl: h.fake.responseUrl('reached-status') });
+    const rows = sectionLines(JSON.parse(await answer('reached-status')).blocks);
+    expect(rows.some((l) => l.includes('📞 電話当番 A が電話で 渡辺 香織 (総務部 主任) に連絡 / 電話当番 A reached 渡辺 香織 (総務部 主任) by phone'))).toBe(true);
     await eventually(() => ladderIdle(id));
     await queues.waitIdle();
     expect(alerts(id)).toHaveLength(0);
@@ -262,7 +304,9 @@ describe('escalation ladder', () => {
       h.slack.buttonPress({ userId: ONCALL_A, userName: '電話当番 A', channelId: ONCALL_CHANNEL, messageTs: nhoTask.ts, actionId, value: keyOf(nhoTask), responseUrl: h.fake.responseUrl(name) });
     await press(PHONE_CLAIM_ACTION_ID, 'list-claim');
     await eventually(async () => (await store.listAudit(id)).some((a) => a.action === 'phone.claim'), { description: 'claim recorded' });
-    await press(PHONE_REACHED_ACTION_ID, 'list-reached');
+    // The first "reached" choice of the task's message as it stands (the contact being called now).
+    const first = await h.fake.waitFor(() => buttonsOf(h.fake.messages(ONCALL_CHANNEL).find((m) => m.ts === nhoTask.ts)).find((b) => b.action_id === reachedChoiceButtonId(1)));
+    await h.slack.buttonPress({ userId: ONCALL_A, userName: '電話当番 A', channelId: ONCALL_CHANNEL, messageTs: nhoTask.ts, actionId: first.action_id, value: first.value, responseUrl: h.fake.responseUrl('list-reached') });
     await eventually(async () => (await deliveryOf(id, 'nho')).state === 'acknowledged', { description: 'nho reached' });
 
     await h.slack.command({ text: 'oncall', userId: ONCALL_B, responseUrl: h.fake.responseUrl('oncall') });

@@ -23,10 +23,10 @@ import { CT } from '../../../src/i18n/chat-text.js';
 import { FAILURE_TEXT } from '../../../src/i18n/failure-text.js';
 import { durationText, noEscalateOption, severityDefaultText } from '../../../src/i18n/form-text.js';
 import { claimedByText } from '../../../src/i18n/phone-text.js';
-import type { Bilingual } from '../../../src/i18n/text.js';
+import { ERROR_TEXT, type Bilingual } from '../../../src/i18n/text.js';
 import { createLogger } from '../../../src/log.js';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
-import type { StatusView } from '../../../src/view/views.js';
+import type { PhoneTaskView, StatusView } from '../../../src/view/views.js';
 import { BullmqJobs } from '../../../workflows/bullmq-jobs.js';
 import { startWorkers, type Workers } from '../../../workflows/workers.js';
 import { eventually } from '../../support/eventually.js';
@@ -366,6 +366,50 @@ describe('local workspace routes', () => {
     const refused = await api<LocalError>('GET', '/local/api/oncall', 'jna-1');
     expect(refused.status).toBe(403);
     expect(refused.json.error.code).toBe('AUTH.NOT_ONCALL');
+  });
+
+  it('"reached" names the contact who answered: the task offers one choice per contact; a forged one is refused', async () => {
+    // JAHIS's channel is shared outside: TLP:AMBER+STRICT fails there and goes straight to the phone step.
+    const advisoryId = await issue('ローカル 連絡がついた', { tlp: 'TLP:AMBER+STRICT', targets: { members: ['jahis'] } });
+    type TaskMessage = LocalMessage & { body: { kind: 'phone_task'; view: PhoneTaskView } };
+    const task = await eventually(async () => {
+      const res = await api<{ messages: LocalMessage[] }>('GET', '/local/api/channels/oncall/messages', 'oncall-1');
+      return res.json.messages.find((m): m is TaskMessage => m.body.kind === 'phone_task' && m.body.view.advisoryId === advisoryId);
+    }, { description: 'the phone task in the on-call channel' });
+    const view = task.body.view;
+    expect(view.reachedChoices.map((c) => [c.index, c.name, c.role, c.current])).toEqual([
+      [0, '遠藤 智也', 'セキュリティ委員会 委員長', true],
+      [1, '青木 麻衣', '事務局 主任', false],
+    ]);
+    const aoki = view.reachedChoices[1]!.choice;
+    const press = (user: string, value: string) =>
+      api<LocalError>('POST', '/local/api/press', user, { channelId: 'oncall', messageId: task.id, action: 'phone_reached', value });
+
+    // The first contact's fingerprint under the second's index: the button was not drawn for that person.
+    const forged = await press('oncall-1', `${view.taskId}#1:${view.reachedChoices[0]!.choice.split(':')[1]}`);
+    expect(forged.status).toBe(409);
+    expect(forged.json.error).toMatchObject({ code: 'PHONE.UNKNOWN_CONTACT', message: ERROR_TEXT['PHONE.UNKNOWN_CONTACT'] });
+    const plain = await press('oncall-1', view.taskId);
+    expect(plain.json.error.code).toBe('PHONE.UNKNOWN_CONTACT');
+    const member = await api<LocalError>('POST', '/local/api/press', 'jahis-1', { channelId: 'oncall', messageId: task.id, action: 'phone_reached', value: view.taskId });
+    expect(member.status).toBe(403);
+
+    expect((await press('oncall-1', `${view.taskId}#${aoki}`)).status).toBe(200);
+    const row = await eventually(async () => {
+      const s = await api<StatusView>('GET', `/local/api/advisories/${advisoryId}/status`, 'sec-1');
+      return s.json.rows.find((r) => r.memberId === 'jahis' && r.state === 'acknowledged');
+    }, { description: 'JAHIS acknowledged by phone' });
+    expect(row).toMatchObject({ via: 'phone', acknowledgedBy: '電話当番 A', reachedContact: { index: 1, name: '青木 麻衣', role: '事務局 主任' } });
+    // The task's message now names whom the caller reached; pressing again is refused as closed.
+    const again = await press('oncall-1', `${view.taskId}#${aoki}`);
+    expect(again.json.error.code).toBe('PHONE.CLOSED');
+    const done = await eventually(async () => {
+      const res = await api<{ messages: LocalMessage[] }>('GET', '/local/api/channels/oncall/messages', 'oncall-1');
+      const m = res.json.messages.find((x): x is TaskMessage => x.id === task.id);
+      return m?.body.view.state === 'done' && m.body.view;
+    }, { description: 'the task message updated' });
+    expect(done.resolution).toMatchObject({ by: '電話当番 A', contact: { index: 1, name: '青木 麻衣' } });
+    expect(done.reachedChoices).toEqual([]);
   });
 
   it('refuses TLP:AMBER+STRICT in the shared JAHIS channel and sends TLP:RED by direct message', async () => {

@@ -219,13 +219,31 @@ describe('the local workspace in a browser', () => {
     expect(script).not.toMatch(/[{}]/);
     await task.getByTestId('phone-claim').click();
     await expect.poll(async () => (await task.textContent()) ?? '', { timeout: 10_000 }).toMatch(/電話当番 A/);
-    await task.getByTestId('phone-reached').click();
-    await expect.poll(() => task.getByTestId('phone-reached').count(), { timeout: 10_000 }).toBe(0);
+    // One "reached" choice per contact, the one being called now first; the caller picks who answered.
+    const choices = task.getByTestId('phone-reached-choices').locator('button');
+    await expect.poll(() => choices.allTextContents(), { timeout: 10_000 }).toEqual(['✅ 1. 高橋 誠 (情報管理課 課長)', '✅ 2. 田中 由美 (総務課 係長)']);
+    expect(await task.getByTestId('phone-reached-1').getAttribute('class')).toContain('primary');
+    expect(await task.getByTestId('phone-reached-2').getAttribute('class')).not.toContain('primary');
+    await task.getByTestId('phone-reached-2').click();
+    await expect.poll(() => task.getByTestId('phone-reached-choices').count(), { timeout: 10_000 }).toBe(0);
+    const done = (await task.getByTestId('phone-state').textContent()) ?? '';
+    expect(done).toContain('完了：田中 由美 (総務課 係長) に連絡がつきました（電話当番 A、');
+    expect(done).toContain('Done: reached 田中 由美 (総務課 係長) by 電話当番 A at ');
+    expect(done).not.toMatch(/[{}]/);
 
     await showStatus(advisoryId);
     await expect.poll(() => page.getByTestId('status-row-jda').getAttribute('data-state'), { timeout: 10_000 }).toBe('acknowledged');
     expect(await page.getByTestId('status-row-jda').textContent()).toMatch(/受領確認済み[\s\S]*電話|電話[\s\S]*受領確認済み/);
-    expect((await statusOf(advisoryId)).rows[0]).toMatchObject({ state: 'acknowledged', via: 'phone', acknowledgedBy: '電話当番 A' });
+    expect((await statusOf(advisoryId)).rows[0]).toMatchObject({
+      state: 'acknowledged',
+      via: 'phone',
+      acknowledgedBy: '電話当番 A',
+      reachedContact: { index: 1, name: '田中 由美', role: '総務課 係長' },
+    });
+    // The status says who called and whom they reached.
+    const reached = (await page.getByTestId('status-row-jda').getByTestId('status-reached').textContent()) ?? '';
+    expect(reached).toContain('電話当番 A が電話で 田中 由美 (総務課 係長) に連絡');
+    expect(reached).toContain('電話当番 A reached 田中 由美 (総務課 係長) by phone');
     if (process.env.UPDATE_SCREENSHOT) await page.screenshot({ path: 'docs/local-workspace-secretariat.png' });
   });
 });

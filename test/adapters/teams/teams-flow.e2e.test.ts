@@ -21,6 +21,7 @@ import type { StoredActivity } from '../../support/fake-bot-connector.js';
 import { writeFastPolicies } from '../../support/fast-policies.js';
 import { TEAMS, TEAMS_JDA_CONTACT, TEAMS_ONCALL, TEAMS_SECRETARIAT } from '../../support/mixed-directory.js';
 import { BOT_ID } from '../../support/teams-activities.js';
+import { ISSUE_INPUT } from '../../support/core-fixture.js';
 import { watchQueues, type QueueWatch } from '../../support/queue-watch.js';
 import { advisoryIdsMentioning, openStoreReader } from '../../support/store-reader.js';
 
@@ -341,8 +342,13 @@ describe('Teams', () => {
   });
 
   it('escalates into the Teams on-call channel, where on-call staff claim and reach the member', async () => {
-    const res = await issueFromTeams({ ...FORM, title: 'Teams 電話', targets: '', target_organisations: 'jpa' });
-    const advisoryId = advisoryIdIn(res.body);
+    // Issued through the core: this test is about the phone task's buttons, not the form (tested above).
+    const { advisory } = await h.bot.core.issueAdvisory({
+      actor: { platform: 'teams', userId: TEAMS_SECRETARIAT, name: '事務局 Teams 担当' },
+      requestKey: `teams-phone-${Date.now()}`,
+      input: { ...ISSUE_INPUT, title: 'Teams 電話', severity: 'level3', targets: { allMembers: false, observers: false, groups: [], members: ['jpa'] } },
+    });
+    const advisoryId = advisory.id;
     const [task] = await h.connector!.waitFor(() => cardsIn(TEAMS.oncall.channel, 'Teams 電話').length > 0 && cardsIn(TEAMS.oncall.channel, 'Teams 電話'), {
       timeoutMs: 20_000,
       description: 'phone task in the Teams on-call channel',
@@ -352,13 +358,40 @@ describe('Teams', () => {
     expect(JSON.stringify(claimed.body)).toContain('電話当番 Teams');
     const outsider = await h.teams!.execute(`${TEAMS.oncall.channel};messageid=${task!.id}`, JPA_STAFF, 'phone_claim', claim.data, task!.id, TEAMS.oncall.team);
     expect(JSON.stringify(outsider.body)).toContain(ERROR_TEXT['AUTH.NOT_ONCALL'].ja);
-    const reached = await h.teams!.execute(`${TEAMS.oncall.channel};messageid=${task!.id}`, ONCALL, 'phone_reached', claim.data, task!.id, TEAMS.oncall.team);
+    const at = `${TEAMS.oncall.channel};messageid=${task!.id}`;
+    // The claimed card offers one "reached" button per contact, the one being called now first, each naming its contact.
+    const choices = executes(claimed.body).filter((e) => e.verb === 'phone_reached');
+    expect(choices.map((e) => e.data['taskId'])).toEqual([claim.data['taskId'], claim.data['taskId']]);
+    expect(elements(claimed.body, 'Action.Execute').filter((e) => e['verb'] === 'phone_reached').map((e) => e['title'])).toEqual([
+      '✅ 1. 伊藤 大輔 (情報システム担当 部長)',
+      '✅ 2. 渡辺 香織 (総務部 主任)',
+    ]);
+    // A "reached" press with no contact (a card drawn before the bot asked) or a forged one is refused, and told.
+    const missing = await h.teams!.execute(at, ONCALL, 'phone_reached', claim.data, task!.id, TEAMS.oncall.team);
+    expect(JSON.stringify(missing.body)).toContain(ERROR_TEXT['PHONE.UNKNOWN_CONTACT'].ja);
+    const forged = await h.teams!.execute(at, ONCALL, 'phone_reached', { ...choices[0]!.data, choice: '0:forged' }, task!.id, TEAMS.oncall.team);
+    expect(JSON.stringify(forged.body)).toContain(ERROR_TEXT['PHONE.UNKNOWN_CONTACT'].ja);
+    // The secretariat may work phone tasks, but not record the outcome of a task someone else claimed.
+    const other = await h.teams!.execute(at, SECRETARIAT, 'phone_reached', choices[0]!.data, task!.id, TEAMS.oncall.team);
+    expect(JSON.stringify(other.body)).toContain(ERROR_TEXT['PHONE.CLAIMED_BY_OTHER'].ja);
+    expect((await store.listDeliveries(advisoryId))[0]?.state).toBe('posted');
+
+    // The second contact answered.
+    const reached = await h.teams!.execute(at, ONCALL, 'phone_reached', choices[1]!.data, task!.id, TEAMS.oncall.team);
     expect(reached.status).toBe(200);
+    const WATANABE = { index: 1, name: '渡辺 香織', role: '総務部 主任' };
     const status = await eventually(async () => {
       const s = await h.bot.core.statusOf({ platform: 'teams', userId: TEAMS_SECRETARIAT }, advisoryId);
       return s.counts.acknowledged === 1 && s;
     });
-    expect(status.rows[0]).toMatchObject({ via: 'phone', acknowledgedBy: '電話当番 Teams' });
+    expect(status.rows[0]).toMatchObject({ via: 'phone', acknowledgedBy: '電話当番 Teams', reachedContact: WATANABE });
+    // The card the caller gets back names whom they reached and who called, Japanese first, and offers no buttons.
+    const answered = JSON.stringify(reached.body);
+    expect(answered).toContain('完了：渡辺 香織 (総務部 主任) に連絡がつきました（電話当番 Teams、');
+    expect(answered.indexOf('完了：')).toBeLessThan(answered.indexOf('Done: reached 渡辺 香織 (総務部 主任) by 電話当番 Teams at '));
+    expect(executes(reached.body)).toEqual([]);
+    const refusals = (await store.listAudit(advisoryId)).filter((a) => a.action === 'phone.refused').map((a) => a.detail['problem'] ?? a.detail['reason']);
+    expect(refusals).toEqual(['missing', 'changed', 'claimed-by-other']);
   });
 
   it('answers `advisory status` and `advisory oncall` typed to the bot', async () => {
