@@ -14,6 +14,7 @@ import { errorView, type ErrorView } from '../../src/view/error-view.js';
 import { LOCAL_ACTIONS, type LocalAction, type LocalChannel, type LocalError, type LocalMessage, type LocalSession, type LocalUser } from './local-api.js';
 import { REPLY_MAX, type LocalChat } from './local-chat.js';
 import { LOCAL_I18N, localFormOptions } from './local-text.js';
+import { mountPreviewRoutes } from './local-preview-route.js';
 import { ackNotice, phoneActionOfButton, readPhoneButtonValue } from '../../src/view/buttons.js';
 
 export interface LocalRouterOptions {
@@ -232,6 +233,8 @@ export function localRouter(opts: LocalRouterOptions): Router {
       });
     }),
   );
+
+  mountPreviewRoutes(router, { core, large, route, identify, actorOf });
 
   router.get(
     '/local/api/advisories/:id/status',

@@ -10,6 +10,7 @@ import type { Severity } from '../../src/domain/classification.js';
 import { CT, moreNames, reminderText, STEP_TEXT } from '../../src/i18n/chat-text.js';
 import { FAILURE_TEXT } from '../../src/i18n/failure-text.js';
 import { durationText, noEscalateOption, severityDefaultText } from '../../src/i18n/form-text.js';
+import { PREVIEW_TEXT } from '../../src/i18n/preview-text.js';
 import {
   CALL_OUTCOME_TEXT,
   claimedByText,
@@ -94,6 +95,7 @@ export const LOCAL_I18N = {
   CALL_OUTCOME_TEXT,
   FAILURE_TEXT,
   TEMPLATE_TEXT,
+  PREVIEW_TEXT,
 };
 
 /** The deadlines the form offers besides the severity's default, as the Slack modal and the Teams dialog do. */

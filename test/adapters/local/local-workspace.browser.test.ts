@@ -125,26 +125,145 @@ describe('the local workspace in a browser', () => {
     await expect(page.title()).resolves.toMatch(/CEPTOAR|セプター/);
   });
 
-  it('lets the secretariat issue an advisory through the form', async () => {
+  it('lets the secretariat issue an advisory through the form: preview, Back with every entry kept, then Send', async () => {
     const title = `ブラウザ試験 発信 ${randomUUID().slice(0, 8)}`;
     await actAs('sec-1');
     await open('secretariat');
     const form = page.getByTestId('issue-form');
     await form.getByTestId('form-title').fill(title);
     await form.getByTestId('form-body').fill('該当製品を直ちに更新してください。');
-    await form.getByTestId('form-tlp').selectOption('TLP:AMBER');
+    await form.getByTestId('form-tlp').selectOption('TLP:AMBER+STRICT');
     await form.getByTestId('form-severity').selectOption('level3');
     await form.getByTestId('form-member-jma').check();
     await form.getByTestId('form-member-jda').check();
+    await form.getByTestId('form-observers').check();
     await form.getByTestId('form-submit').click();
+
+    // The preview, in place of the entries: recipients, the observer's shared channel refused, the message.
+    const preview = page.getByTestId('issue-preview');
+    await expect.poll(() => preview.isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(await form.getByTestId('form-title').isVisible()).toBe(false);
+    const recipients = await preview.getByTestId('preview-recipients').locator('li').allTextContents();
+    expect(recipients[0]).toBe('配信 3 件（3 団体） / 3 deliveries (3 organisations)');
+    expect(recipients).toContain('ローカルワークスペース: チャンネルへの投稿 2 件（3 配信） / local workspace: 2 channel posts (3 deliveries)');
+    const problems = await preview.getByTestId('preview-problem').allTextContents();
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('保健医療福祉情報システム工業会');
+    expect(await preview.getByTestId('preview-facts').textContent()).toContain('TLP:AMBER+STRICT');
+    const message = preview.getByTestId('preview-message');
+    expect(await message.getByTestId('advisory-title').textContent()).toBe(title);
+    expect(await message.getByTestId('ack-button').count()).toBe(0);
+    expect(await page.getByTestId('form-result').textContent()).toBe('');
+
+    // Back: every entry as it was.
+    await preview.getByTestId('preview-back').click();
+    expect(await preview.count()).toBe(0);
+    expect(await form.getByTestId('form-title').inputValue()).toBe(title);
+    expect(await form.getByTestId('form-body').inputValue()).toBe('該当製品を直ちに更新してください。');
+    expect(await form.getByTestId('form-tlp').inputValue()).toBe('TLP:AMBER+STRICT');
+    expect(await form.getByTestId('form-severity').inputValue()).toBe('level3');
+    expect(await form.getByTestId('form-member-jma').isChecked()).toBe(true);
+    expect(await form.getByTestId('form-member-jda').isChecked()).toBe(true);
+    expect(await form.getByTestId('form-observers').isChecked()).toBe(true);
+
+    // Change one thing, review again, send.
+    await form.getByTestId('form-observers').uncheck();
+    await form.getByTestId('form-submit').click();
+    await expect.poll(() => page.getByTestId('issue-preview').isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(await page.getByTestId('preview-problem').count()).toBe(0);
+    await page.getByTestId('preview-send').click();
     const result = page.getByTestId('form-result');
     await expect.poll(async () => (await result.textContent()) ?? '', { timeout: 15_000 }).toMatch(/ADV-\d{4}-\d{4}/);
     const advisoryId = /ADV-\d{4}-\d{4}/.exec((await result.textContent()) ?? '')![0];
-    // What the form sent is what was issued: this title, to the two members ticked.
+    // What the form sent is what was issued: this title, to the two members ticked; the form is empty again.
     const status = await statusOf(advisoryId);
     expect(status.title).toBe(title);
-    expect(status.tlp).toBe('TLP:AMBER');
+    expect(status.tlp).toBe('TLP:AMBER+STRICT');
     expect(status.rows.map((r) => r.memberId).sort()).toEqual(['jda', 'jma']);
+    expect(await form.getByTestId('form-title').inputValue()).toBe('');
+  });
+
+  it('never sends on Enter: not in the title, not in any one-line field; Enter in the body is a newline', async () => {
+    const title = `ブラウザ試験 Enter ${randomUUID().slice(0, 8)}`;
+    await actAs('sec-1');
+    await open('secretariat');
+    const form = page.getByTestId('issue-form');
+    // Every request the page makes from here on, as it makes it.
+    await page.evaluate(() => {
+      const w = globalThis as unknown as { __requests: string[]; fetch: typeof fetch };
+      w.__requests = [];
+      const real = w.fetch.bind(w);
+      w.fetch = (url: RequestInfo | URL, init?: RequestInit) => {
+        w.__requests.push(`${init?.method ?? 'GET'} ${String(url)}`);
+        return real(url, init);
+      };
+    });
+    const requests = () => page.evaluate(() => (globalThis as unknown as { __requests: string[] }).__requests.filter((r) => r.startsWith('POST')));
+    await form.getByTestId('form-title').fill(title);
+    await form.getByTestId('form-body').fill('一行目');
+    await form.getByTestId('form-member-jma').check();
+    await form.getByTestId('form-title').press('Enter');
+    await form.getByTestId('form-tlp').press('Enter');
+    await form.getByTestId('form-member-jma').press('Enter');
+    await form.getByTestId('form-body').press('End');
+    await form.getByTestId('form-body').press('Enter');
+    await form.getByTestId('form-body').pressSequentially('二行目');
+    // Key presses are handled before they return: a submit would have asked the server already.
+    expect(await requests()).toEqual([]);
+    expect(await page.getByTestId('issue-preview').count()).toBe(0);
+    expect(await form.getByTestId('form-body').inputValue()).toBe('一行目\n二行目');
+    // The control: the button does submit, to the preview (not to issuing).
+    await form.getByTestId('form-submit').click();
+    await expect.poll(() => page.getByTestId('issue-preview').isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(await requests()).toEqual(['POST /local/api/advisories/preview']);
+    await page.getByTestId('preview-back').click();
+    await form.getByTestId('form-title').fill('');
+    await form.getByTestId('form-member-jma').uncheck();
+  });
+
+  it('shows problems on the form, not on a preview', async () => {
+    await actAs('sec-1');
+    await open('secretariat');
+    const form = page.getByTestId('issue-form');
+    await form.getByTestId('form-title').fill('');
+    await form.getByTestId('form-body').fill('本文');
+    await form.getByTestId('form-submit').click();
+    await expect.poll(() => form.getByTestId('field-error-title').count(), { timeout: 15_000 }).toBe(1);
+    expect(await form.getByTestId('field-error-targets').count()).toBe(1);
+    expect(await page.getByTestId('issue-preview').count()).toBe(0);
+    expect(await form.getByTestId('form-title').getAttribute('aria-invalid')).toBe('true');
+    await form.getByTestId('form-body').fill('');
+  });
+
+  it('shows the new preview instead of sending when what was shown no longer matches', async () => {
+    const title = `ブラウザ試験 変更 ${randomUUID().slice(0, 8)}`;
+    await actAs('sec-1');
+    await open('secretariat');
+    const form = page.getByTestId('issue-form');
+    await form.getByTestId('form-title').fill(title);
+    await form.getByTestId('form-body').fill('本文');
+    await form.getByTestId('form-member-jma').check();
+    await form.getByTestId('form-submit').click();
+    await expect.poll(() => page.getByTestId('issue-preview').isVisible(), { timeout: 15_000 }).toBe(true);
+    const digest = await page.getByTestId('issue-preview').getAttribute('data-digest');
+    // The directory changes between the preview and Send: the server sees another digest than the page's.
+    let sends = 0;
+    await page.route('**/local/api/advisories/send', async (route) => {
+      sends += 1;
+      const body = JSON.parse(route.request().postData() ?? '{}') as Record<string, unknown>;
+      await route.continue({ postData: JSON.stringify({ ...body, digest: sends === 1 ? 'not-what-the-server-has' : body['digest'] }) });
+    });
+    await page.getByTestId('preview-send').click();
+    await expect.poll(() => page.getByTestId('preview-changed').count(), { timeout: 15_000 }).toBe(1);
+    expect(await page.getByTestId('issue-preview').getAttribute('data-digest')).toBe(digest);
+    expect(await page.getByTestId('form-result').textContent()).toBe('');
+    // Send on the new preview issues.
+    await page.getByTestId('preview-send').click();
+    await expect.poll(async () => (await page.getByTestId('form-result').textContent()) ?? '', { timeout: 15_000 }).toMatch(/ADV-\d{4}-\d{4}/);
+    await page.unroute('**/local/api/advisories/send');
+    expect(sends).toBe(2);
+    const advisoryId = /ADV-\d{4}-\d{4}/.exec((await page.getByTestId('form-result').textContent()) ?? '')![0];
+    expect((await statusOf(advisoryId)).title).toBe(title);
   });
 
   it('shows the advisory in the member channel, and a member acknowledges it', async () => {

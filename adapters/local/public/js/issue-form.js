@@ -1,14 +1,15 @@
-/** The secretariat's form for issuing an advisory, and its submission. */
+/**
+ * The secretariat's form for issuing an advisory. Its submit shows the preview (preview-panel.js); only the
+ * preview's Send issues. Enter in a one-line field never submits (Enter in the body is a newline).
+ */
 
-import { state } from './state.js';
 import { both, C, isBilingual, lab, P, Tx } from './i18n.js';
+import { PT } from './preview-panel.js';
 import { count } from './format.js';
-import { el, fill, sentence } from './dom.js';
-import { api, ApiError, errorText } from './api.js';
+import { el, sentence } from './dom.js';
 import { TLP_LEVELS, tlpLabel } from './render-parts.js';
 import { pickList } from './pick-list.js';
-import { clearFieldErrors, showFieldErrors } from './issue-form-errors.js';
-import { viewStatusFrom } from './status-panel.js';
+import { submitPreview } from './issue-submit.js';
 
 const SEVERITIES = ['level4', 'level3', 'level2', 'level1', 'level0'];
 const CATEGORIES = ['vulnerability', 'threat', 'incident', 'outage', 'notice'];
@@ -19,17 +20,6 @@ const DEFAULT_CATEGORY = 'notice';
 const DEFAULT_SOURCE = 'nisc';
 const TITLE_MAX = 150;
 const BODY_MAX = 12000;
-
-/** A v4 UUID; crypto.randomUUID exists only in secure contexts, so fall back to getRandomValues. */
-function newUuid() {
-  if (typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const b = new Uint8Array(16);
-  crypto.getRandomValues(b);
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
 
 function field(labelText, control, id, fieldName, hint) {
   return el(
@@ -131,13 +121,15 @@ export function buildIssueForm(opts) {
   severity.addEventListener('change', updateSeverity);
   updateSeverity();
 
-  const submit = el('button', { type: 'submit', class: 'btn primary', testid: 'form-submit' }, `📣 ${both(C('modalSubmit'))}`);
+  const submit = el('button', { type: 'submit', class: 'btn primary', testid: 'form-submit' }, `🔍 ${both(PT('review'))}`);
   const result = el('div', { class: 'form-result', testid: 'form-result', role: 'status', 'aria-live': 'polite' });
   const generalErrors = el('div', { class: 'error-slot', 'data-field': '_general' });
+  // The entries and the preview take turns; the entries stay in the page, so Back shows them as they were.
+  const preview = el('div', { class: 'preview-slot', hidden: true });
 
-  const form = el(
-    'form',
-    { class: 'issue-form', testid: 'issue-form', novalidate: true, 'aria-labelledby': 'issue-heading' },
+  const fields = el(
+    'div',
+    { class: 'issue-fields' },
     field(C('title'), title, 'f-title', 'title'),
     field(C('body'), body, 'f-body', 'body', bodyCount),
     el('div', { class: 'grid2' }, field(C('tlp'), tlp, 'f-tlp', 'tlp', [tlpPreview, tlpNote]), field(Tx('severity'), severity, 'f-severity', 'severity')),
@@ -172,8 +164,8 @@ export function buildIssueForm(opts) {
     escalateRow,
     generalErrors,
     el('div', { class: 'form-actions' }, submit),
-    result,
   );
+  const form = el('form', { class: 'issue-form', testid: 'issue-form', novalidate: true, 'aria-labelledby': 'issue-heading' }, fields, preview, result);
 
   const controls = {
     title,
@@ -230,67 +222,14 @@ export function buildIssueForm(opts) {
     updateSeverity();
   };
 
-  const handle = { form, controls, read, reset, result, submit };
-  form.addEventListener('submit', (ev) => submitIssue(ev, handle));
+  const handle = { form, fields, preview, controls, read, reset, result, submit };
+  form.addEventListener('keydown', (ev) => {
+    // A browser submits a form on Enter in a one-line field; here only the button does. Not while an IME is
+    // composing (Enter then confirms the conversion), and never in the body (a newline).
+    if (ev.key !== 'Enter' || ev.isComposing || ev.keyCode === 229) return;
+    const t = ev.target;
+    if (t && (t.tagName === 'INPUT' || t.tagName === 'SELECT')) ev.preventDefault();
+  });
+  form.addEventListener('submit', (ev) => submitPreview(ev, handle));
   return handle;
-}
-
-async function submitIssue(ev, f) {
-  ev.preventDefault();
-  if (f.submit.disabled) return;
-  const input = f.read();
-  const json = JSON.stringify(input);
-  // A fresh key per submission; the same key again only when the last attempt got no answer and nothing changed,
-  // so a retry after a lost response cannot issue the advisory twice.
-  const requestKey = state.pendingIssue && state.pendingIssue.json === json ? state.pendingIssue.key : newUuid();
-  const gen = state.gen;
-  clearFieldErrors(f);
-  f.result.className = 'form-result';
-  f.result.setAttribute('data-state', 'pending');
-  f.result.textContent = both(P.sending);
-  f.submit.disabled = true;
-  try {
-    const res = await api('/local/api/advisories', { method: 'POST', body: { requestKey, input } });
-    if (gen !== state.gen) return;
-    state.pendingIssue = null;
-    f.reset();
-    const n = Array.isArray(res?.deliveries) ? res.deliveries.length : typeof res?.deliveries === 'number' ? res.deliveries : null;
-    const id = String(res?.advisoryId ?? '');
-    f.result.className = 'form-result ok';
-    f.result.setAttribute('data-state', 'ok');
-    f.result.setAttribute('data-advisory-id', id);
-    fill(
-      f.result,
-      '✅ ',
-      el('strong', null, both(P.issuedOk)),
-      ': ',
-      el('code', { class: 'adv-id', testid: 'form-result-id' }, id),
-      n !== null ? ` · ${both(C('deliveries'))}: ${count(n)}` : '',
-      ' ',
-      el('button', { type: 'button', class: 'btn small', testid: 'form-result-status', on: { click: () => viewStatusFrom(id, null) } }, `📊 ${both(P.viewStatus)}`),
-      res?.created === false ? el('p', { class: 'small', testid: 'form-result-repeat' }, sentence(P.alreadyIssued)) : null,
-      res?.queued === false ? el('p', { class: 'warn small', testid: 'form-result-queue-pending' }, sentence(C('issuedQueuePending'))) : null,
-      Array.isArray(res?.withoutChannel) && res.withoutChannel.length > 0
-        ? el(
-            'p',
-            { class: 'warn small', testid: 'form-result-without-channel' },
-            `⚠️ ${both(P.withoutChannel)}: `,
-            res.withoutChannel.map((o) => both(o?.name ?? { ja: String(o?.id ?? ''), en: String(o?.id ?? '') })).join(', '),
-          )
-        : null,
-    );
-  } catch (err) {
-    if (gen !== state.gen) return;
-    const unanswered = err instanceof ApiError && (err.status === 0 || err.status >= 500);
-    state.pendingIssue = unanswered ? { key: requestKey, json } : null;
-    f.result.className = 'form-result error';
-    f.result.setAttribute('data-state', 'error');
-    f.result.replaceChildren('⚠️ ', sentence(errorText(err)));
-    if (err instanceof ApiError && err.fields && Object.keys(err.fields).length > 0) {
-      f.result.append(' ', sentence(P.formInvalid));
-      showFieldErrors(f, err.fields);
-    }
-  } finally {
-    f.submit.disabled = false;
-  }
 }
