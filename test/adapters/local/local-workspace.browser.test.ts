@@ -193,7 +193,7 @@ describe('the local workspace in a browser', () => {
       const w = globalThis as unknown as { __requests: string[]; fetch: typeof fetch };
       w.__requests = [];
       const real = w.fetch.bind(w);
-      w.fetch = (url: RequestInfo | URL, init?: RequestInit) => {
+      w.fetch = (url: Parameters<typeof fetch>[0], init?: RequestInit) => {
         w.__requests.push(`${init?.method ?? 'GET'} ${String(url)}`);
         return real(url, init);
       };
