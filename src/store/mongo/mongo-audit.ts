@@ -111,18 +111,19 @@ export class MongoAudit implements AuditLog {
    * is read again, as in an append.
    */
   private async chainEarlierEvents(): Promise<void> {
-    let marker: MetaDoc | null = null;
-    for (let attempt = 1; marker === null; attempt++) {
+    for (let attempt = 1; ; attempt++) {
       try {
-        marker = await this.meta.findOneAndUpdate(
-          { _id: 'backfill' },
-          { $setOnInsert: { upto: new ObjectId(), done: false } },
-          { upsert: true, returnDocument: 'after', maxTimeMS: this.maxTimeMs },
-        );
+        await this.meta.updateOne({ _id: 'backfill' }, { $setOnInsert: { upto: new ObjectId(), done: false } }, { upsert: true });
+        break;
       } catch (err) {
+        // Two first starts at once can race on the _id; the loser's retry matches the winner's.
         if (attempt >= 3 || !isDuplicateKey(err)) throw err;
       }
     }
+    const marker = await this.meta.findOne({ _id: 'backfill' }, { maxTimeMS: this.maxTimeMs });
+    // Gone between the two calls (someone deleted it): chain nothing now. The events stay unchained,
+    // which verification reports; nothing is hidden, and the next start tries again.
+    if (!marker) return;
     if (marker.done) return;
     const earlier = this.audit.find({ link: { $exists: false }, seq: { $lte: marker.upto } } as Filter<AuditDoc>, {
       sort: { advisoryId: 1, at: 1, seq: 1 },

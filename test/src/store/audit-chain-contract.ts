@@ -10,7 +10,7 @@ import {
   type ChainTip,
 } from '../../../src/domain/audit-chain.js';
 import { verifyAudit } from '../../../src/commands/verify-audit.js';
-import type { Store } from '../../../src/ports/store.js';
+import type { AuditLog } from '../../../src/ports/audit-log.js';
 import { anEvent, at } from './fixtures.js';
 
 /**
@@ -29,10 +29,13 @@ export interface AuditTamper {
   setHead(chain: string, tip: ChainTip | null): Promise<void>;
 }
 
+/** A store, or just its audit log, that can be closed. */
+export type AuditStore = AuditLog & { close(): Promise<void> };
+
 /** Two store instances on the same fresh data (two processes), and a way to write around them. */
 export interface AuditFixture {
-  a: Store;
-  b: Store;
+  a: AuditStore;
+  b: AuditStore;
   tamper: AuditTamper;
   close: () => Promise<void>;
 }
@@ -58,7 +61,7 @@ const ack = (i: number, overrides: Partial<AuditEvent> = {}): AuditEvent =>
 export function auditChainContract(name: string, open: () => Promise<AuditFixture>): void {
   describe(`Audit chain contract: ${name}`, () => {
     let fx: AuditFixture;
-    let store: Store;
+    let store: AuditStore;
 
     beforeEach(async () => {
       fx = await open();
@@ -69,7 +72,7 @@ export function auditChainContract(name: string, open: () => Promise<AuditFixtur
       await fx.close();
     });
 
-    const appendAll = async (events: AuditEvent[], on: Store = store) => {
+    const appendAll = async (events: AuditEvent[], on: AuditStore = store) => {
       for (const e of events) await on.appendAudit(e);
     };
     const verify = (chains: string[] = [CHAIN]) => verifyAudit(store, { chains });
