@@ -74,6 +74,11 @@ export const ConfigSchema = z
      */
     JOB_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
     JOB_BACKOFF_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
+    /**
+     * An advisory still open this long after its acknowledgement deadline closes by itself (and never
+     * before its escalation ladder has ended): remaining ladders stop and the secretariat gets the summary.
+     */
+    ADVISORY_CLOSE_AFTER_HOURS: z.coerce.number().min(1).max(24 * 90).default(72),
     /** On SIGTERM/SIGINT, how long running jobs may finish before the process exits anyway. */
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
   });

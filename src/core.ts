@@ -19,6 +19,10 @@ import type { StatusView, TargetOptions } from './view/views.js';
 import { reconcile, type ReconcileReport } from './commands/reconcile.js';
 import { giveUp } from './commands/give-up.js';
 import type { Work } from './ports/jobs.js';
+import { closeAdvisoryByCommand, correctAdvisory, postFollowUp, withdrawAdvisory, type LifecycleResult } from './commands/lifecycle.js';
+import type { CorrectionInput, FollowUpInput, WithdrawalInput } from './domain/lifecycle-input.js';
+import { syncAdvisory, syncDelivery, type SyncOutcome } from './commands/sync.js';
+import { tellClosing } from './commands/closing.js';
 
 /**
  * The bot core as adapters and workflows see it: one method per command.
@@ -82,6 +86,32 @@ export class Core {
   /** Make the queue match the store: queue every piece of owed work the queue does not hold. */
   reconcile(): Promise<ReconcileReport> {
     return reconcile(this.deps);
+  }
+  /** 訂正: edit every posted copy, saying what changed. */
+  correctAdvisory(req: { actor: Actor; advisoryId: string; input: CorrectionInput }): Promise<LifecycleResult> {
+    return correctAdvisory(this.deps, req);
+  }
+  /** 続報: new information in the thread of every delivery. */
+  postFollowUp(req: { actor: Actor; advisoryId: string; input: FollowUpInput }): Promise<LifecycleResult> {
+    return postFollowUp(this.deps, req);
+  }
+  /** 取り下げ: replace every copy with the withdrawal notice and stop everything. */
+  withdrawAdvisory(req: { actor: Actor; advisoryId: string; input: WithdrawalInput }): Promise<LifecycleResult> {
+    return withdrawAdvisory(this.deps, req);
+  }
+  closeAdvisory(req: { actor: Actor; advisoryId: string }): Promise<LifecycleResult> {
+    return closeAdvisoryByCommand(this.deps, req);
+  }
+  /** Queue the sync of every delivery behind the advisory (the reconciler does the same each pass). */
+  syncAdvisory(advisoryId: string): Promise<number> {
+    return syncAdvisory(this.deps, advisoryId);
+  }
+  syncDelivery(deliveryId: string): Promise<SyncOutcome> {
+    return syncDelivery(this.deps, deliveryId);
+  }
+  /** Post the closing summary (or withdrawal notice) to the secretariat, once. */
+  tellClosing(advisoryId: string): Promise<number> {
+    return tellClosing(this.deps, advisoryId);
   }
   /** A job used up its attempts: turn what it owed into a failure the secretariat hears of. */
   giveUp(work: Work, reason: string): Promise<void> {

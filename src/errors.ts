@@ -6,6 +6,8 @@ export const ERROR_CODES = [
   'ADVISORY.NOT_FOUND',
   'ADVISORY.INVALID',
   'ADVISORY.CLOSED',
+  /** Withdrawn: nothing more can be added to or changed in it. */
+  'ADVISORY.WITHDRAWN',
   'AUTH.NOT_SECRETARIAT',
   'AUTH.NOT_ONCALL',
   'DELIVERY.NOT_FOUND',

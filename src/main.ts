@@ -181,7 +181,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       });
     }
 
-    const core = new Core({ store, directory, clock, chats, jobs, log, policies, settings: { stepLeaseMs: config.WORKER_LOCK_MS } });
+    const core = new Core({ store, directory, clock, chats, jobs, log, policies, settings: { stepLeaseMs: config.WORKER_LOCK_MS, closeAfterDeadlineSeconds: config.ADVISORY_CLOSE_AFTER_HOURS * 3600 } });
     for (const p of platforms) p.mount(http.app, core);
     const workers: Workers = startWorkers(
       core,

@@ -23,9 +23,17 @@ export interface EscalateJob {
   index: number;
 }
 
-export type NotifyJob = { kind: 'delivery_failed'; scope: string; deliveryId: string } | { kind: 'advisory_issued'; scope: string; advisoryId: string };
+export type NotifyJob =
+  | { kind: 'delivery_failed'; scope: string; deliveryId: string }
+  | { kind: 'advisory_issued'; scope: string; advisoryId: string }
+  | { kind: 'advisory_closed'; scope: string; advisoryId: string }
+  | { kind: 'sync_advisory'; scope: string; advisoryId: string; rev: number };
 
-export type RefreshJob = { scope: string; deliveryId: string; revision: number } | { scope: string; taskId: string; revision: number };
+export type RefreshJob =
+  | { scope: string; deliveryId: string; revision: number }
+  | { scope: string; taskId: string; revision: number }
+  /** A sync (correction, withdrawal, follow-up, ladder stop) rather than a re-render after a press. */
+  | { scope: string; deliveryId: string; sync: number };
 
 /**
  * How one piece of work becomes one job. The id is deterministic, so the same work is queued once
@@ -79,6 +87,27 @@ export function jobSpec(work: Work): JobSpec {
         id: `refresh-phone.${work.scope}.${work.taskId}.r${work.revision}`,
         data: { scope: work.scope, taskId: work.taskId, revision: work.revision },
       };
+    case 'sync':
+      return {
+        queue: QUEUE.refresh,
+        name: 'sync',
+        id: `sync.${work.scope}.${work.deliveryId}.v${work.rev}`,
+        data: { scope: work.scope, deliveryId: work.deliveryId, sync: work.rev },
+      };
+    case 'sync-advisory':
+      return {
+        queue: QUEUE.notify,
+        name: 'sync-advisory',
+        id: `sync-advisory.${work.scope}.${work.advisoryId}.v${work.rev}`,
+        data: { kind: 'sync_advisory', scope: work.scope, advisoryId: work.advisoryId, rev: work.rev },
+      };
+    case 'closing':
+      return {
+        queue: QUEUE.notify,
+        name: 'notify',
+        id: `closing.${work.scope}.${work.advisoryId}`,
+        data: { kind: 'advisory_closed', scope: work.scope, advisoryId: work.advisoryId },
+      };
   }
 }
 
@@ -105,9 +134,15 @@ export function workOf(queue: string, data: unknown): Work | null {
       if (!scope) return null;
       if (d['kind'] === 'delivery_failed' && str('deliveryId')) return { kind: 'failure-alert', scope, deliveryId: str('deliveryId') as string };
       if (d['kind'] === 'advisory_issued' && str('advisoryId')) return { kind: 'announce', scope, advisoryId: str('advisoryId') as string };
+      if (d['kind'] === 'advisory_closed' && str('advisoryId')) return { kind: 'closing', scope, advisoryId: str('advisoryId') as string };
+      if (d['kind'] === 'sync_advisory' && str('advisoryId') && num('rev') !== undefined) {
+        return { kind: 'sync-advisory', scope, advisoryId: str('advisoryId') as string, rev: num('rev') as number };
+      }
       return null;
     }
     case QUEUE.refresh: {
+      const sync = num('sync');
+      if (scope && sync !== undefined && str('deliveryId')) return { kind: 'sync', scope, deliveryId: str('deliveryId') as string, rev: sync };
       const revision = num('revision');
       if (!scope || revision === undefined) return null;
       if (str('taskId')) return { kind: 'refresh-phone', scope, taskId: str('taskId') as string, revision };

@@ -39,16 +39,31 @@ export function startWorkers(core: Core, connection: Redis, settings: WorkerSett
   const refresh = new Worker(
     QUEUE.refresh,
     async (job: Job<RefreshJob>, token?: string) =>
-      runChatJob(job, token, () => ('taskId' in job.data ? core.refreshPhoneTask(job.data.taskId) : core.refreshMessages(job.data.deliveryId))),
+      runChatJob<unknown>(job, token, () => {
+        const data = job.data;
+        if ('taskId' in data) return core.refreshPhoneTask(data.taskId);
+        if ('sync' in data) return core.syncDelivery(data.deliveryId);
+        return core.refreshMessages(data.deliveryId);
+      }),
     { ...common, concurrency: settings.concurrency, limiter: { max: settings.ratePerSecond, duration: 1_000 } },
   );
 
   const notify = new Worker(
     QUEUE.notify,
     async (job: Job<NotifyJob>, token?: string) =>
-      runChatJob(job, token, () =>
-        job.data.kind === 'delivery_failed' ? core.alertDeliveryFailed(job.data.deliveryId) : core.announceIssued(job.data.advisoryId),
-      ),
+      runChatJob(job, token, () => {
+        const data = job.data;
+        switch (data.kind) {
+          case 'delivery_failed':
+            return core.alertDeliveryFailed(data.deliveryId);
+          case 'advisory_issued':
+            return core.announceIssued(data.advisoryId);
+          case 'advisory_closed':
+            return core.tellClosing(data.advisoryId);
+          case 'sync_advisory':
+            return core.syncAdvisory(data.advisoryId);
+        }
+      }),
     { ...common, concurrency: 2 },
   );
 

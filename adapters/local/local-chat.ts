@@ -4,6 +4,7 @@
  * the page renders them.
  */
 import { systemClock, type Clock } from '../../src/clock.js';
+import { lifecycleLines } from './local-lifecycle-lines.js';
 import type { ChannelAddress } from '../../src/domain/delivery.js';
 import type { MessageRef } from '../../src/domain/platform.js';
 import type { Logger } from '../../src/log.js';
@@ -55,7 +56,12 @@ export class LocalChat implements ChatPort {
 
   async post(target: PostTarget, message: OutboundView, key: string): Promise<MessageRef> {
     this.#requireChannel(target.channelId);
-    const stored = this.#store(() => this.#messages.insert({ channelId: target.channelId, key, body: message, at: this.#clock.now() }));
+    const body = { ...message, lifecycle: lifecycleLines(message) };
+    // A follow-up goes into the thread of the copy it follows, as a reply does.
+    const threadOf = target.threadOf?.messageId;
+    const stored = this.#store(() =>
+      this.#messages.insert({ channelId: target.channelId, key, body, at: this.#clock.now(), ...(threadOf === undefined ? {} : { threadOf }) }),
+    );
     this.#emitMessage(stored);
     return { platform: 'local', channelId: stored.channelId, messageId: stored.id };
   }
@@ -70,7 +76,7 @@ export class LocalChat implements ChatPort {
     if (ref.platform !== 'local') throw new ChatError('permanent', 'wrong_platform', { reason: 'invalid_message' });
     const existing = this.#store(() => this.#messages.get(ref.messageId));
     if (!existing || existing.channelId !== ref.channelId) throw new ChatError('permanent', 'message_not_found', { reason: 'message_gone' });
-    const updated = this.#store(() => this.#messages.updateBody(ref.messageId, message, this.#clock.now()));
+    const updated = this.#store(() => this.#messages.updateBody(ref.messageId, { ...message, lifecycle: lifecycleLines(message) }, this.#clock.now()));
     if (!updated) throw new ChatError('permanent', 'message_not_found', { reason: 'message_gone' });
     this.#emitMessage(updated);
   }

@@ -17,6 +17,7 @@ import {
   type AttachmentMessage,
 } from './block-elements.js';
 import { escapeMrkdwn, splitForSections, truncatePlain } from './mrkdwn.js';
+import { correctionLines, renderReplacedCopy } from './lifecycle-blocks.js';
 
 /** The acknowledge button under an advisory (ack-action.ts handles the press); its value is the delivery id. */
 export const ACK_ACTION_ID = 'advisory_ack';
@@ -38,6 +39,8 @@ const e = escapeMrkdwn;
  * old ones.
  */
 export function renderAdvisoryMessage(view: AdvisoryView): AttachmentMessage {
+  const replaced = renderReplacedCopy(view);
+  if (replaced) return replaced;
   const text = fallback(view.tlp, view.drill, e(view.title));
 
   const envelope: KnownBlock[] = [context(tlpLine(view.tlp))];
@@ -55,6 +58,7 @@ export function renderAdvisoryMessage(view: AdvisoryView): AttachmentMessage {
         field(T.ackDeadline, e(formatTokyo(view.ackDeadline))),
       ],
     },
+    ...correctionLines(view),
   ];
 
   const tail: KnownBlock[] = [];

@@ -6,11 +6,14 @@ import { both, ERROR_TEXT, formatTokyo, stacked, STATE_TEXT, T } from '../../src
 import type { NoticeView } from '../../src/view/views.js';
 import { context, drillBanner, fallback, field, mrkdwnSection, name, tlpLine, type RenderedMessage } from './block-elements.js';
 import { escapeMrkdwn } from './mrkdwn.js';
+import { renderLifecycleNotice } from './lifecycle-blocks.js';
 
 const e = escapeMrkdwn;
 
 /** Messages for the secretariat channel. */
 export function renderNotice(notice: NoticeView): RenderedMessage {
+  const lifecycle = renderLifecycleNotice(notice);
+  if (lifecycle) return lifecycle;
   const envelope: KnownBlock[] = [context(tlpLine(notice.tlp))];
   if (notice.drill) envelope.push(drillBanner());
 
@@ -98,6 +101,7 @@ export function renderNotice(notice: NoticeView): RenderedMessage {
     };
   }
 
+  if (notice.kind !== 'advisory_issued') throw new Error(`no Slack rendering for notice ${notice.kind}`);
   const text = fallback(
     notice.tlp,
     notice.drill,

@@ -12,6 +12,7 @@ const SLACK_USER_ID = /^[UW][A-Z0-9]+$/;
 
 /** A reminder in the member's channel (or TLP:RED direct message) before the deadline. */
 export function renderReminder(view: ReminderView): RenderedMessage {
+  if (view.acknowledged) return renderAcknowledgedReminder(view, view.acknowledged);
   const mentions = [...new Set(view.mention.filter((id) => SLACK_USER_ID.test(id)))].map((id) => `<@${id}>`);
   const heading = both(CT.reminderHeading);
   const text = fallback(
@@ -36,5 +37,16 @@ export function renderReminder(view: ReminderView): RenderedMessage {
       mrkdwnSection(body.join('\n')),
       context(`${e(both(T.recipient))}: ${name(view.memberName)} · ${e(both(T.ackDeadline))}: ${e(deadline)}`),
     ],
+  };
+}
+
+/** The reminder once the member acknowledged: no mention, no request, who acknowledged and when. */
+function renderAcknowledgedReminder(view: ReminderView, ack: { by: string; at: string }): RenderedMessage {
+  const line = `✅ ${e(both(T.acknowledgedBy))}: ${e(ack.by)} (${e(formatTokyo(ack.at))})`;
+  const envelope: KnownBlock[] = [context(tlpLine(view.tlp))];
+  if (view.drill) envelope.push(drillBanner());
+  return {
+    text: fallback(view.tlp, view.drill, `${line} · ${e(view.advisoryId)} ${e(view.title)}`),
+    blocks: [...envelope, mrkdwnSection(`~⏰ ${e(both(CT.reminderHeading))}~\n${line}`), context(`${e(view.advisoryId)} ${e(view.title)} · ${name(view.memberName)}`)],
   };
 }

@@ -5,6 +5,7 @@ import type { RenderedMessage } from './block-elements.js';
 import { renderNotice } from './notice-blocks.js';
 import { renderPhoneTask } from './phone-task-blocks.js';
 import { renderReminder } from './reminder-blocks.js';
+import { renderFollowUp } from './lifecycle-blocks.js';
 
 /**
  * What SlackChat posts, by kind: each kind is rendered by its own file (advisory-blocks.ts,
@@ -31,6 +32,8 @@ export function renderMessage(message: OutboundView): SlackMessage {
       return renderReminder(message.view);
     case 'phone_task':
       return renderPhoneTask(message.view);
+    case 'followup':
+      return renderFollowUp(message.view);
   }
 }
 
@@ -43,6 +46,7 @@ export function postMetadata(message: OutboundView, key: string): { event_type: 
   switch (message.kind) {
     case 'advisory':
     case 'reminder':
+    case 'followup':
       ids.advisory_id = message.view.advisoryId;
       ids.delivery_id = message.view.deliveryId;
       break;

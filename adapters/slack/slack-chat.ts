@@ -92,6 +92,7 @@ export class SlackChat implements ChatPort {
         blocks: m.blocks as PostMessageBlocks,
         ...(m.attachments === undefined ? {} : { attachments: m.attachments as PostMessageAttachments }),
         metadata: postMetadata(message, key) as MessageMetadata,
+        ...(target.threadOf === undefined ? {} : { thread_ts: target.threadOf.messageId }),
         ...NO_AUTOFORMAT,
       }),
     );
@@ -102,15 +103,18 @@ export class SlackChat implements ChatPort {
     const oldest = secondsTs(new Date(since.getTime() - this.clockSkewMs));
     let cursor: string | undefined;
     for (let page = 0; page < this.historyMaxPages; page++) {
+      const page = {
+        channel: target.channelId,
+        oldest,
+        inclusive: true,
+        include_all_metadata: true,
+        limit: this.historyPageSize,
+        ...(cursor === undefined ? {} : { cursor }),
+      };
+      // A reply lives in its thread, which the channel's history does not list.
+      const threadTs = target.threadOf?.messageId;
       const res = await this.call(() =>
-        this.client.conversations.history({
-          channel: target.channelId,
-          oldest,
-          inclusive: true,
-          include_all_metadata: true,
-          limit: this.historyPageSize,
-          ...(cursor === undefined ? {} : { cursor }),
-        }),
+        threadTs === undefined ? this.client.conversations.history(page) : this.client.conversations.replies({ ...page, ts: threadTs }),
       );
       for (const msg of res.messages ?? []) {
         const meta = msg.metadata as { event_type?: unknown; event_payload?: { key?: unknown } } | undefined;

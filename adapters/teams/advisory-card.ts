@@ -17,6 +17,7 @@ import {
   type CardElement,
 } from './card-elements.js';
 import { escapeCardText, truncate } from './card-text.js';
+import { correctionBlocks, replacedCopyCard } from './lifecycle-cards.js';
 
 /** Action.Execute verb of the acknowledge button; the data carries the delivery id (the handler checks it against the message). */
 export const ADVISORY_ACK_VERB = 'advisory_ack';
@@ -49,6 +50,8 @@ function fittedBody(raw: string, room: number): CardElement[] {
  * then the acknowledge button, or who acknowledged once someone has.
  */
 export function advisoryCard(view: AdvisoryView): AdaptiveCard {
+  const replaced = replacedCopyCard(view);
+  if (replaced) return replaced;
   const top = envelope(view.tlp, view.drill);
   const head: CardElement[] = [
     heading(e(view.title)),
@@ -59,6 +62,7 @@ export function advisoryCard(view: AdvisoryView): AdaptiveCard {
       [T.recipient, e(name(view.memberName))],
       [T.ackDeadline, e(formatTokyo(view.ackDeadline))],
     ]),
+    ...correctionBlocks(view),
   ];
 
   const tail: CardElement[] = [];

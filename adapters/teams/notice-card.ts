@@ -4,11 +4,14 @@ import type { NoticeView } from '../../src/view/views.js';
 import { card, envelope, factSet, name, textBlock, type AdaptiveCard } from './card-elements.js';
 import { escapeCardText } from './card-text.js';
 import { failureText } from '../../src/i18n/failure-text.js';
+import { lifecycleNoticeCard } from './lifecycle-cards.js';
 
 const e = escapeCardText;
 
 /** Messages for the secretariat channel. */
 export function noticeCard(notice: NoticeView): AdaptiveCard {
+  const lifecycle = lifecycleNoticeCard(notice);
+  if (lifecycle) return lifecycle;
   const body = envelope(notice.tlp, notice.drill);
 
   if (notice.kind === 'delivery_failed') {
@@ -62,6 +65,7 @@ export function noticeCard(notice: NoticeView): AdaptiveCard {
     return card(body);
   }
 
+  if (notice.kind !== 'advisory_issued') throw new Error(`no Teams card for notice ${notice.kind}`);
   body.push(
     textBlock(`✅ ${e(both(CT.advisoryIssued))}`, { weight: 'bolder', size: 'medium', color: 'good' }),
     factSet([

@@ -30,6 +30,19 @@ export function reminderCard(
   view: ReminderView,
   nameOf: (id: string) => string | undefined = () => undefined,
 ): { card: AdaptiveCard; entities: MentionEntity[] } {
+  if (view.acknowledged) {
+    const ack = view.acknowledged;
+    // No mentions and no request once acknowledged: an update must not ping the contacts again.
+    return {
+      card: card([
+        ...envelope(view.tlp, view.drill),
+        textBlock(`~~⏰ ${e(both(CT.reminderHeading))}~~`),
+        textBlock(`✅ **${e(both(T.acknowledgedBy))}**: ${e(`${ack.by} (${formatTokyo(ack.at)})`)}`, { color: 'good' }),
+        small(e(`${view.advisoryId} ${view.title} · ${name(view.memberName)}`)),
+      ]),
+      entities: [],
+    };
+  }
   const entities: MentionEntity[] = [];
   const texts = new Set<string>();
   for (const id of new Set(view.mention)) {

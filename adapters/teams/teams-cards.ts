@@ -6,6 +6,8 @@ import { fallback, name, type AdaptiveCard, type MentionEntity } from './card-el
 import { noticeCard } from './notice-card.js';
 import { phoneTaskCard } from './phone-task-card.js';
 import { reminderCard } from './reminder-card.js';
+import { followUpCard, lifecycleNoticeText } from './lifecycle-cards.js';
+import { LT } from '../../src/i18n/lifecycle-text.js';
 
 /**
  * What the Teams chat port posts, by kind: each kind's card is built by its own file (advisory-card.ts,
@@ -54,16 +56,21 @@ function renderKind(message: OutboundView): TeamsMessage {
       const text = fallback(v.tlp, v.drill, `📞 ${both(CT.phoneTask)}: ${name(v.memberName)} — ${v.advisoryId} ${v.title}`);
       return { text, card: phoneTaskCard(v) };
     }
+    case 'followup': {
+      const v = message.view;
+      return { text: fallback(v.tlp, v.drill, `📣 ${both(LT.followUp(v.n))}: ${v.advisoryId} ${v.title}`), card: followUpCard(v) };
+    }
     case 'notice': {
       const n = message.view;
       const what =
-        n.kind === 'delivery_failed'
+        lifecycleNoticeText(n) ??
+        (n.kind === 'delivery_failed'
           ? `⚠️ ${both(CT.deliveryFailed)}: ${n.advisoryId} ${n.title} → ${name(n.memberName)} (${n.reason})`
           : n.kind === 'escalation_alert'
             ? `⚠️ ${both(CT.escalationAlert)}: ${n.advisoryId} ${n.title} → ${name(n.memberName)}`
             : n.kind === 'step_failed'
               ? `⚠️ ${both(CT.stepFailed)}: ${n.advisoryId} ${n.title} → ${name(n.memberName)}`
-              : `✅ ${both(CT.advisoryIssued)}: ${n.advisoryId} ${n.title}`;
+              : `✅ ${both(CT.advisoryIssued)}: ${n.advisoryId} ${n.title}`);
       return { text: fallback(n.tlp, n.drill, what), card: noticeCard(n) };
     }
   }

@@ -1,3 +1,4 @@
+import { closeAdvisoryBySystem } from './lifecycle.js';
 import { randomUUID } from 'node:crypto';
 import { markAcknowledged, type AckMark, type AckOutcome, type AckVia, type Delivery } from '../domain/delivery.js';
 import type { ReachedContact } from '../domain/phone-task.js';
@@ -116,6 +117,10 @@ export async function acknowledgeDelivery(
     refreshQueued = await enqueue(deps, [{ kind: 'refresh', scope, deliveryId: delivery.id, revision }]);
   }
   if (t.changed) await stopEscalation(deps, scope, before, delivery);
+  // The last member to acknowledge closes the advisory (the reconciler catches a close this misses).
+  if (t.changed && advisory.state === 'open' && (await deps.store.countUnacknowledged(advisory.id)) === 0) {
+    await closeAdvisoryBySystem(deps, advisory.id, 'all_acknowledged');
+  }
   return { outcome, delivery, first, refreshQueued };
 }
 

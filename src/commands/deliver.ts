@@ -1,5 +1,6 @@
 import { tlpAllowsChannelPost, tlpForbidsSharedChannel } from '../domain/classification.js';
-import { beginPostAttempt, markFailed, markPosted, type Delivery } from '../domain/delivery.js';
+import { beginPostAttempt, endLadder, markFailed, markPosted, type Delivery } from '../domain/delivery.js';
+import { isWithdrawn } from '../domain/advisory-lifecycle.js';
 import type { Advisory } from '../domain/advisory.js';
 import type { MessageRef } from '../domain/platform.js';
 import { ChatError, type ChatPort, type PostTarget } from '../ports/chat.js';
@@ -12,7 +13,7 @@ import { enqueue } from './enqueue.js';
 import { firstStep, LOOKBACK_MS, owedWork } from './ladder.js';
 import { postOnce } from './post-once.js';
 
-export type DeliverOutcome = { outcome: 'posted' | 'already' } | { outcome: 'failed'; code: string };
+export type DeliverOutcome = { outcome: 'posted' | 'already' | 'cancelled' } | { outcome: 'failed'; code: string };
 
 /** Why a delivery that ran out of attempts failed: the secretariat reads it, the detail says the last error. */
 export const RETRIES_EXHAUSTED = 'RETRIES_EXHAUSTED';
@@ -29,6 +30,12 @@ export async function deliverAdvisory(deps: CoreDeps, deliveryId: string): Promi
     // We may have stopped right after recording the outcome: make sure what it owes next is queued.
     await enqueue(deps, owedWork(advisory, delivery));
     return delivery.state === 'failed' ? { outcome: 'failed', code: delivery.failure?.code ?? 'unknown' } : { outcome: 'already' };
+  }
+
+  if (isWithdrawn(advisory)) {
+    // Withdrawn before this copy went out: it never will.
+    await transitionDelivery(deps.store, delivery.id, (d) => endLadder(d, true, deps.clock.now()));
+    return { outcome: 'cancelled' };
   }
 
   const chat = deps.chats[delivery.channel.platform];

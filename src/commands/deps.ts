@@ -25,4 +25,6 @@ export interface CoreSettings {
    * after this (the claimer died or stalled); about the queue's lock duration.
    */
   stepLeaseMs: number;
+  /** An open advisory closes by itself this long after its deadline (see closesAt()). */
+  closeAfterDeadlineSeconds: number;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Advisory } from '../domain/advisory.js';
-import { isOwedStep, markLadderStep, type Delivery } from '../domain/delivery.js';
+import { isOwedStep, markLadderStep, markReminderPosted, type Delivery } from '../domain/delivery.js';
+import { reminderView } from './reminder-view.js';
 import { stepKey, type StepKind } from '../domain/escalation.js';
 import { advanceContact, newPhoneTask, phoneTaskIdFor, withMessages, type PhoneTask } from '../domain/phone-task.js';
 import type { MessageRef } from '../domain/platform.js';
@@ -10,7 +11,6 @@ import { phoneTaskView } from '../view/phone-task-view.js';
 import { displayName } from '../view/build.js';
 import { BotError } from '../errors.js';
 import type { CoreDeps } from './deps.js';
-import { contactUserId } from '../directory/schema.js';
 import { transitionDelivery } from './delivery-cas.js';
 import { transitionPhoneTask } from './phone-task-cas.js';
 import { loadDelivery } from './load.js';
@@ -42,7 +42,8 @@ export function stepRefOf(req: StepRequest): StepRef {
  */
 export async function runEscalationStep(deps: CoreDeps, req: StepRequest): Promise<StepOutcome> {
   const { delivery, advisory } = await loadDelivery(deps, req.deliveryId);
-  if (!isOwedStep(delivery, req.token, req)) return 'stale';
+  // Closed or withdrawn: the ladder has stopped (the sync clears the record's step).
+  if (!isOwedStep(delivery, req.token, req) || advisory.state !== 'open') return 'stale';
 
   const ref = stepRefOf(req);
   const owner = randomUUID();
@@ -122,32 +123,13 @@ async function remind(deps: CoreDeps, advisory: Advisory, delivery: Delivery, re
   // Nothing was posted (failed or not yet): there is no message to point at; the phone step follows.
   if (delivery.messages.length === 0) return 'skipped';
   const platform = delivery.channel.platform;
-  const mentioned = deps.directory
-    .contactsInOrder(delivery.memberId)
-    .map((c) => ({ id: contactUserId(c, platform), name: c.name }))
-    .filter((c): c is { id: string; name: string } => Boolean(c.id));
-  const mention = mentioned.map((c) => c.id);
-  const mentionNames = Object.fromEntries(mentioned.map((c) => [c.id, c.name]));
-  const view: OutboundView = {
-    kind: 'reminder',
-    view: {
-      advisoryId: advisory.id,
-      deliveryId: delivery.id,
-      title: advisory.title,
-      tlp: advisory.tlp,
-      drill: advisory.drill,
-      ackDeadline: advisory.ackDeadline,
-      memberName: deps.directory.memberName(delivery.memberId),
-      mention,
-      mentionNames,
-    },
-  };
+  const view: OutboundView = { kind: 'reminder', view: reminderView(deps, advisory, delivery) };
   const since = new Date(new Date(advisory.issuedAt).getTime() - LOOKBACK_MS);
   for (const ref of delivery.messages) {
     // Re-read before each post: an acknowledgement that arrived meanwhile stops the reminder.
     const current = await deps.store.getDelivery(delivery.id);
     if (!current || current.escalationToken !== req.token || current.state === 'acknowledged') return 'stale';
-    await stepPost(
+    const posted = await stepPost(
       deps,
       { platform, target: { workspaceId: delivery.channel.workspaceId, channelId: ref.channelId } },
       view,
@@ -155,6 +137,8 @@ async function remind(deps: CoreDeps, advisory: Advisory, delivery: Delivery, re
       retrying,
       since,
     );
+    // Kept so that the acknowledgement can update it: no stale "please acknowledge" stays behind.
+    if (posted) await transitionDelivery(deps.store, delivery.id, (d) => markReminderPosted(d, posted, deps.clock.now()));
   }
   return 'ran';
 }

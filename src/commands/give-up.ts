@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { markFailureAlerted } from '../domain/delivery.js';
+import { markFailureAlerted, markSyncedTo } from '../domain/delivery.js';
+import { advisoryScope } from '../domain/advisory.js';
+import { markTold } from './closing.js';
 import { isOwedStep } from '../domain/delivery.js';
 import type { Work } from '../ports/jobs.js';
 import { isBotError } from '../errors.js';
@@ -39,6 +41,14 @@ async function settle(deps: CoreDeps, work: Work, reason: string): Promise<void>
       return failureAlertGaveUp(deps, work.deliveryId, reason);
     case 'announce':
       return announceGaveUp(deps, work.advisoryId, reason);
+    case 'sync':
+      return syncGaveUp(deps, work.deliveryId, reason);
+    case 'closing':
+      return closingGaveUp(deps, work.advisoryId, reason);
+    case 'sync-advisory':
+      // Only a fast path: every reconciler pass queues the same syncs from the store.
+      deps.log.warn({ work, reason }, 'queuing an advisory\'s syncs gave up; the reconciler queues them on its next pass');
+      return;
     case 'refresh':
     case 'refresh-phone':
       // The state is stored and shown in status; only the message in the channel stays as it was.
@@ -125,5 +135,47 @@ async function announceGaveUp(deps: CoreDeps, advisoryId: string, reason: string
   if (!advisory || advisory.announced) return;
   if (await deps.store.markAnnounced(advisoryId, deps.clock.now().toISOString(), false)) {
     deps.log.error({ advisoryId, reason }, '"advisory issued" notice could not be posted after every attempt');
+  }
+}
+
+/**
+ * A member's copy could not be brought up to date (the platform refused the edit or the thread reply
+ * every time): the secretariat hears which member, so a person can reach them, and the record moves
+ * on to the advisory's syncRev so the sync is not owed for ever.
+ */
+async function syncGaveUp(deps: CoreDeps, deliveryId: string, reason: string): Promise<void> {
+  const { delivery, advisory } = await loadDelivery(deps, deliveryId);
+  const rev = advisory.syncRev ?? 0;
+  const t = await transitionDelivery(deps.store, deliveryId, (d) => markSyncedTo(d, rev, deps.clock.now()));
+  // Said once, by whichever of the worker and the reconciler recorded it.
+  if (!t.changed) return;
+  await deps.store.appendAudit({
+    id: `${deliveryId}.sync-failed.${advisoryScope(advisory)}.r${rev}`,
+    at: deps.clock.now().toISOString(),
+    action: 'delivery.sync_failed',
+    advisoryId: advisory.id,
+    deliveryId,
+    detail: { rev, reason },
+  });
+  let posted = 0;
+  try {
+    posted = await toSecretariat(
+      deps,
+      { kind: 'sync_failed', advisoryId: advisory.id, title: advisory.title, tlp: advisory.tlp, drill: advisory.drill, memberName: deps.directory.memberName(delivery.memberId), reason },
+      `${deliveryId}.sync-failed.r${rev}`,
+      new Date(advisory.issuedAt),
+    );
+  } catch (err) {
+    deps.log.error({ advisoryId: advisory.id, deliveryId, err }, 'could not tell the secretariat that a copy could not be updated');
+  }
+  if (posted === 0) deps.log.error({ advisoryId: advisory.id, memberId: delivery.memberId, deliveryId, reason }, "a member's copy could not be updated and no secretariat channel could be told");
+}
+
+/** The closing summary could not be posted: the operators hear through the log, and the record stops owing it. */
+async function closingGaveUp(deps: CoreDeps, advisoryId: string, reason: string): Promise<void> {
+  const advisory = await deps.store.getAdvisory(advisoryId);
+  if (!advisory?.closure || advisory.closure.told) return;
+  if (await markTold(deps, advisory, false, { reason })) {
+    deps.log.error({ advisoryId, cause: advisory.closure.cause, reason }, 'closing summary could not be posted after every attempt');
   }
 }

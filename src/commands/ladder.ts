@@ -21,6 +21,8 @@ function owed(advisory: Advisory, step: LadderStep, at?: Date): NextStep {
  * time; after a permanent failure, the phone step at once (nobody will see a message never posted).
  */
 export function firstStep(deps: Pick<CoreDeps, 'directory'>, advisory: Advisory, delivery: Pick<Delivery, 'memberId'>, why: 'posted' | 'failed', now: Date): NextStep | undefined {
+  // A closed advisory's copies still go out (the information stands), but nobody is chased for it.
+  if (advisory.state !== 'open') return undefined;
   const steps = ladderOf(deps, advisory, delivery);
   if (why === 'failed') {
     const phone = steps.find((s) => s.kind === 'phone');
@@ -55,7 +57,11 @@ export function owedWork(advisory: Advisory, delivery: Delivery): Work[] {
   if (delivery.state === 'failed' && delivery.failure && !delivery.failure.alerted) {
     work.push({ kind: 'failure-alert', scope, deliveryId: delivery.id });
   }
-  if (delivery.state !== 'acknowledged' && delivery.nextStep) work.push(stepWork(delivery, delivery.nextStep));
+  if (delivery.state !== 'acknowledged' && delivery.nextStep && advisory.state === 'open') work.push(stepWork(delivery, delivery.nextStep));
+  // Posted after a correction or a follow-up, or its ladder still running after closing: bring it up to date.
+  if (delivery.state !== 'queued' && delivery.state !== 'cancelled' && (delivery.syncedRev ?? 0) < (advisory.syncRev ?? 0)) {
+    work.push({ kind: 'sync', scope, deliveryId: delivery.id, rev: advisory.syncRev ?? 0 });
+  }
   return work;
 }
 

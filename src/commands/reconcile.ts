@@ -4,6 +4,9 @@ import type { EnsureReport, Work } from '../ports/jobs.js';
 import type { CoreDeps } from './deps.js';
 import { transitionDelivery } from './delivery-cas.js';
 import { giveUp } from './give-up.js';
+import { closesAt } from '../domain/advisory-lifecycle.js';
+import { closeAdvisoryBySystem } from './lifecycle.js';
+import { syncAdvisory } from './sync.js';
 import { derivedNextStep, owedWork } from './ladder.js';
 
 /** Deliveries read per store round trip, and jobs checked per queue round trip. */
@@ -60,6 +63,7 @@ export async function reconcile(deps: CoreDeps): Promise<ReconcileReport> {
     announce.push({ kind: 'announce', scope: advisoryScope(advisory), advisoryId: advisory.id });
   }
   await ensure(deps, announce, report);
+  await ensure(deps, await advisoryWork(deps), report);
 
   if (report.queued + report.restarted + report.gaveUp > 0) {
     deps.log.warn({ ...report }, 'reconciled the queue with the store: work the queue had lost is queued again');
@@ -67,6 +71,35 @@ export async function reconcile(deps: CoreDeps): Promise<ReconcileReport> {
     deps.log.debug({ ...report }, 'reconciled: the queue matches the store');
   }
   return report;
+}
+
+/**
+ * What each advisory still owes as a whole: closing when everyone has acknowledged or its time is
+ * up, the sync of every delivery behind it (queued here, not through a job that could be lost), and
+ * the closing summary. One advisory's trouble does not stop the others.
+ */
+async function advisoryWork(deps: CoreDeps): Promise<Work[]> {
+  const work: Work[] = [];
+  const now = deps.clock.now();
+  for (const listed of await deps.store.listAdvisoriesOwingWork()) {
+    try {
+      let closed = false;
+      if (listed.state === 'open') {
+        if (now.getTime() >= closesAt(listed, deps.settings.closeAfterDeadlineSeconds).getTime()) {
+          closed = await closeAdvisoryBySystem(deps, listed.id, 'expired');
+        } else if ((await deps.store.countUnacknowledged(listed.id)) === 0) {
+          closed = await closeAdvisoryBySystem(deps, listed.id, 'all_acknowledged');
+        }
+      }
+      const advisory = closed ? await deps.store.getAdvisory(listed.id) : listed;
+      if (!advisory) continue;
+      if (advisory.syncing) await syncAdvisory(deps, advisory.id);
+      if (advisory.closure && !advisory.closure.told) work.push({ kind: 'closing', scope: advisoryScope(advisory), advisoryId: advisory.id });
+    } catch (err) {
+      deps.log.error({ advisoryId: listed.id, err }, 'could not reconcile an advisory; the next pass tries again');
+    }
+  }
+  return work;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { CoreDeps } from './deps.js';
 import { renderPhoneTask } from './escalate.js';
 import { loadDelivery, loadPhoneTask } from './load.js';
 import { viewOfDelivery } from './views.js';
+import { reminderView } from './reminder-view.js';
 
 /** Re-render every message of a delivery from the stored state (after an acknowledgement). */
 export async function refreshDeliveryMessages(deps: CoreDeps, deliveryId: string): Promise<number> {
@@ -10,7 +11,13 @@ export async function refreshDeliveryMessages(deps: CoreDeps, deliveryId: string
   if (!chat || delivery.messages.length === 0) return 0;
   const view = await viewOfDelivery(deps, delivery, advisory);
   for (const ref of delivery.messages) await chat.update(ref, { kind: 'advisory', view }, delivery.id);
-  return delivery.messages.length;
+  // Reminders posted before the acknowledgement now say it was acknowledged (their key is not needed to update them).
+  const reminders = delivery.reminders ?? [];
+  if (reminders.length > 0) {
+    const reminder = reminderView(deps, advisory, delivery);
+    for (const ref of reminders) await chat.update(ref, { kind: 'reminder', view: reminder }, `${delivery.id}.reminder.${ref.channelId}`);
+  }
+  return delivery.messages.length + reminders.length;
 }
 
 /** Re-render a phone task's messages in the on-call channel(s) from the stored state. */

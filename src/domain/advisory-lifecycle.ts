@@ -16,9 +16,10 @@ function changed(a: Advisory, patch: Partial<Advisory>): AdvisoryTransition {
   return { changed: true, next };
 }
 
-/** A change every member's copy must show. */
-function bumped(a: Advisory): Pick<Advisory, 'syncRev' | 'syncing'> {
-  return { syncRev: (a.syncRev ?? 0) + 1, syncing: true };
+/** A change every member must see: in the thread (a follow-up), or on the copy itself (`copy`). */
+function bumped(a: Advisory, copy = false): Pick<Advisory, 'syncRev' | 'syncing' | 'copyRev'> {
+  const syncRev = (a.syncRev ?? 0) + 1;
+  return { syncRev, syncing: true, copyRev: copy ? syncRev : a.copyRev };
 }
 
 export const isWithdrawn = (a: Pick<Advisory, 'closure'>): boolean => a.closure?.cause === 'withdrawn';
@@ -44,7 +45,7 @@ export function correct(a: Advisory, content: AdvisoryContent, note: string, by:
   const after = contentOf(content);
   if (JSON.stringify(before) === JSON.stringify(after)) return { changed: false, reason: 'not-allowed', current: a };
   const correction: Correction = { revision: revisionOf(a) + 1, at: now.toISOString(), by, note, previous: before };
-  return changed(a, { ...after, corrections: [...(a.corrections ?? []), correction], ...bumped(a) });
+  return changed(a, { ...after, corrections: [...(a.corrections ?? []), correction], ...bumped(a, true) });
 }
 
 /** New information for every member, posted in the thread of each delivery. Not after withdrawal. */
@@ -62,7 +63,7 @@ export function addFollowUp(a: Advisory, body: string, by: Actor, now: Date): Ad
 export function withdraw(a: Advisory, reason: string, by: Actor, now: Date): AdvisoryTransition {
   if (isWithdrawn(a)) return { changed: false, reason: 'already', current: a };
   const closure: Closure = { cause: 'withdrawn', at: now.toISOString(), by, reason };
-  return changed(a, { state: 'closed', closure, ...bumped(a) });
+  return changed(a, { state: 'closed', closure, ...bumped(a, true) });
 }
 
 /** Close: remaining ladders stop and the secretariat gets the summary. Closing twice changes nothing. */

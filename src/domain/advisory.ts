@@ -106,6 +106,8 @@ export interface AdvisoryLifecycle {
   version?: number | undefined;
   /** What every member's copy must show (absent: 0, the copy as issued). */
   syncRev?: number | undefined;
+  /** The syncRev of the last change to the copy itself (a correction, the withdrawal); follow-ups go in the thread. */
+  copyRev?: number | undefined;
   /** Some delivery may still show an earlier syncRev: the reconciler queues the advisory's sync. */
   syncing?: boolean | undefined;
   corrections?: Correction[] | undefined;

@@ -6,6 +6,16 @@ export type AuditAction =
   | 'advisory.refused'
   | 'advisory.form_opened'
   | 'advisory.status_viewed'
+  | 'advisory.corrected'
+  | 'advisory.followed_up'
+  | 'advisory.withdrawn'
+  | 'advisory.closed'
+  /** The closing summary (or withdrawal notice) was posted to the secretariat, or could not be. */
+  | 'advisory.summary_told'
+  /** A member's copy now shows the advisory as of a revision (corrected, withdrawn, follow-up posted, ladder stopped). */
+  | 'delivery.synced'
+  /** A member's copy could not be brought up to date after every attempt; the secretariat was told. */
+  | 'delivery.sync_failed'
   | 'delivery.posted'
   | 'delivery.failed'
   | 'delivery.acknowledged'

@@ -6,6 +6,8 @@ import type { Actor, MessageRef } from './platform.js';
  */
 export type PhoneTaskState = 'open' | 'claimed' | 'done' | 'cancelled';
 export type CallOutcome = 'no_answer' | 'wrong_number';
+/** How a task ended: reached by phone, acknowledged by the member meanwhile, or its advisory closed or was withdrawn. */
+export type PhoneResolution = 'reached' | 'acknowledged_elsewhere' | 'advisory_closed' | 'advisory_withdrawn';
 /** What on-call staff can do to a task (one button each). */
 export type PhoneAction = 'claim' | 'release' | 'reached' | CallOutcome;
 
@@ -51,7 +53,7 @@ export interface PhoneTask {
    * Who reached the member (→ acknowledged via phone) and which of the member's contacts answered, or why it
    * was closed. `contact` is absent on records written before the bot asked which contact answered.
    */
-  resolution?: { kind: 'reached' | 'acknowledged_elsewhere'; by?: Actor | undefined; at: string; contact?: ReachedContact | undefined } | undefined;
+  resolution?: { kind: PhoneResolution; by?: Actor | undefined; at: string; contact?: ReachedContact | undefined } | undefined;
   /** The task's message(s) in the on-call channel(s). */
   messages: MessageRef[];
   version: number;

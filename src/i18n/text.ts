@@ -98,6 +98,7 @@ export const ERROR_TEXT: Record<ErrorCode, Bilingual> = {
   'ADVISORY.NOT_FOUND': { ja: '指定の注意喚起が見つかりません。ID を確認してください。', en: 'No advisory with that id. Check the id.' },
   'ADVISORY.INVALID': { ja: '入力内容に誤りがあります。', en: 'Some fields are not valid.' },
   'ADVISORY.CLOSED': { ja: 'この注意喚起は終了しています。', en: 'This advisory is closed.' },
+  'ADVISORY.WITHDRAWN': { ja: 'この注意喚起は取り下げ済みです。訂正・続報はできません。', en: 'This advisory has been withdrawn: it can no longer be corrected or followed up.' },
   'AUTH.NOT_SECRETARIAT': {
     ja: 'この操作は事務局のみが行えます。記録されました。',
     en: 'Only the secretariat can do this. The attempt has been recorded.',

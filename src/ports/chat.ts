@@ -1,11 +1,16 @@
 import type { ChannelAddress } from '../domain/delivery.js';
 import type { MessageRef, Platform } from '../domain/platform.js';
-import type { AdvisoryView, NoticeView, PhoneTaskView, ReminderView } from '../view/views.js';
+import type { AdvisoryView, FollowUpView, NoticeView, PhoneTaskView, ReminderView } from '../view/views.js';
 
 /** A conversation to post into: a channel, or a direct-message conversation. */
 export interface PostTarget {
   workspaceId: string;
   channelId: string;
+  /**
+   * Post as a reply to this message (Slack: thread_ts; Teams channels: a reply to the post). Where
+   * the conversation has no threads (a Teams 1:1 chat) the platform posts it as the next message.
+   */
+  threadOf?: MessageRef | undefined;
 }
 
 /** Everything the bot posts, as platform-neutral views; the adapter renders each kind. */
@@ -13,7 +18,9 @@ export type OutboundView =
   | { kind: 'advisory'; view: AdvisoryView }
   | { kind: 'notice'; view: NoticeView }
   | { kind: 'reminder'; view: ReminderView }
-  | { kind: 'phone_task'; view: PhoneTaskView };
+  | { kind: 'phone_task'; view: PhoneTaskView }
+  /** Posted as a reply in the thread of `PostTarget.threadOf` where the platform has threads. */
+  | { kind: 'followup'; view: FollowUpView };
 
 /**
  * What a platform can do beyond posting and updating. Declared, never discovered by a null: the core

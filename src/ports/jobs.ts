@@ -19,12 +19,18 @@ export type Work =
   /** Re-render a delivery's messages; `revision` tells successive refreshes apart. */
   | { kind: 'refresh'; scope: string; deliveryId: string; revision: number }
   /** Re-render a phone task's messages; `revision` tells successive refreshes apart. */
-  | { kind: 'refresh-phone'; scope: string; taskId: string; revision: number };
+  | { kind: 'refresh-phone'; scope: string; taskId: string; revision: number }
+  /** Queue the sync of every delivery behind the advisory's `rev` (a fast path: the reconciler does the same). */
+  | { kind: 'sync-advisory'; scope: string; advisoryId: string; rev: number }
+  /** Bring one delivery's copies up to the advisory's `rev`: edit them, post follow-ups, stop its ladder. */
+  | { kind: 'sync'; scope: string; deliveryId: string; rev: number }
+  /** Tell the secretariat the advisory closed (or was withdrawn), with its summary. */
+  | { kind: 'closing'; scope: string; advisoryId: string };
 
 export type WorkKind = Work['kind'];
 
 /** Work the store keeps owing until it is done: a finished job whose work is still owed is queued again. */
-export const OWED_KINDS: readonly WorkKind[] = ['deliver', 'step', 'failure-alert', 'announce'];
+export const OWED_KINDS: readonly WorkKind[] = ['deliver', 'step', 'failure-alert', 'announce', 'sync', 'closing'];
 
 export interface EnsureReport {
   /** Queued now (there was no job). */

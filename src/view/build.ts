@@ -1,5 +1,6 @@
 import type { Advisory } from '../domain/advisory.js';
-import { tlpAllowsChannelPost } from '../domain/classification.js';
+import { tlpAllowsChannelPost, tlpForbidsSharedChannel } from '../domain/classification.js';
+import { isWithdrawn, revisionOf } from '../domain/advisory-lifecycle.js';
 import type { Acknowledgement } from '../domain/audit.js';
 import type { Delivery, DeliveryState } from '../domain/delivery.js';
 import type { Actor } from '../domain/platform.js';
@@ -38,12 +39,33 @@ export function advisoryView(
     ackDeadline: advisory.ackDeadline,
     memberName,
     // TLP:RED goes by direct message to named people: the message says not to forward it.
-    audience: tlpAllowsChannelPost(advisory.tlp) ? 'channel' : 'direct',
+    audience: (inChannel(delivery) ?? tlpAllowsChannelPost(advisory.tlp)) ? 'channel' : 'direct',
     acknowledged: first ? { by: displayName(first.actor), at: first.at, via: first.via } : undefined,
     alsoSeenBy: acks
       .filter((a) => `${a.actor.platform}/${a.actor.userId}` !== firstKey)
       .map((a) => ({ by: displayName(a.actor), at: a.at })),
+    revision: revisionOf(advisory),
+    corrections: (advisory.corrections ?? []).map((c) => ({ revision: c.revision, at: c.at, note: c.note })).reverse(),
+    withdrawn: isWithdrawn(advisory) && advisory.closure ? { at: advisory.closure.at, reason: advisory.closure.reason ?? '' } : undefined,
+    removed: copyAllowed(advisory, delivery) ? undefined : { tlp: advisory.tlp },
   };
+}
+
+/** Whether the delivery's copy went into its channel (true) or by direct message (false); unknown before it is posted. */
+function inChannel(delivery: Delivery): boolean | undefined {
+  const first = delivery.messages[0];
+  return first === undefined ? undefined : first.channelId === delivery.channel.channelId;
+}
+
+/**
+ * A copy posted under a looser TLP that a correction made stricter: a channel copy once the TLP is
+ * RED, a copy in a channel shared outside once it is AMBER+STRICT or RED. Such copies show only
+ * that they were removed.
+ */
+export function copyAllowed(advisory: Pick<Advisory, 'tlp'>, delivery: Delivery): boolean {
+  if (inChannel(delivery) !== true) return true;
+  if (!tlpAllowsChannelPost(advisory.tlp)) return false;
+  return !(tlpForbidsSharedChannel(advisory.tlp) && delivery.channel.sharedOutside);
 }
 
 /** Unacknowledged first (failed, then not yet acknowledged, then queued), so the secretariat sees who to chase. */

@@ -1,7 +1,8 @@
 import type { Category, Severity, Source, Tlp } from '../domain/classification.js';
 import type { AckVia, DeliveryState } from '../domain/delivery.js';
 import type { StepKind } from '../domain/escalation.js';
-import type { CallOutcome, PhoneTaskState, ReachedContact } from '../domain/phone-task.js';
+import type { ClosureCause } from '../domain/advisory.js';
+import type { CallOutcome, PhoneResolution, PhoneTaskState, ReachedContact } from '../domain/phone-task.js';
 import type { LocalisedName } from '../directory/schema.js';
 
 /**
@@ -26,6 +27,55 @@ export interface AdvisoryView {
   audience: 'channel' | 'direct';
   acknowledged?: { by: string; at: string; via: AckVia } | undefined;
   alsoSeenBy: { by: string; at: string }[];
+  /** 1 as issued, +1 per correction. */
+  revision: number;
+  /** Every correction, newest first: each copy says "訂正 / corrected at …: what changed". */
+  corrections: { revision: number; at: string; note: string }[];
+  /** Withdrawn: the copy shows the withdrawal notice instead of the advisory. */
+  withdrawn?: { at: string; reason: string } | undefined;
+  /** A correction made the TLP stricter than this copy may be: it shows only that it was removed. */
+  removed?: { tlp: Tlp } | undefined;
+}
+
+/** New information posted in the thread of each delivery (続報). */
+export interface FollowUpView {
+  advisoryId: string;
+  deliveryId: string;
+  title: string;
+  tlp: Tlp;
+  drill: boolean;
+  n: number;
+  at: string;
+  body: string;
+  audience: 'channel' | 'direct';
+}
+
+/** What the secretariat hears when an advisory ends: how it went, member by member counted. */
+export interface ClosingSummaryView {
+  advisoryId: string;
+  title: string;
+  tlp: Tlp;
+  severity: Severity;
+  drill: boolean;
+  cause: ClosureCause;
+  closedAt: string;
+  closedBy?: string | undefined;
+  /** Withdrawal: the reason given. */
+  reason?: string | undefined;
+  issuedAt: string;
+  targeted: number;
+  byButton: number;
+  byPhone: number;
+  /** Never acknowledged (still posted, or failed and never reached by phone). */
+  never: number;
+  failed: number;
+  /** Not sent: withdrawn first. */
+  cancelled: number;
+  /** From issue to the last acknowledgement, when there was one. */
+  lastAckAt?: string | undefined;
+  /** Failures by member (at most FAILURES_SHOWN; `moreFailures` says how many more). */
+  failures: { memberName: LocalisedName; reason: string }[];
+  moreFailures: number;
 }
 
 export interface StatusRow {
@@ -70,6 +120,8 @@ export interface ReminderView {
   mention: string[];
   /** The directory's name for each mentioned id (Teams shows it inside the mention; Slack resolves ids itself). */
   mentionNames?: Record<string, string> | undefined;
+  /** Acknowledged since: the reminder is updated to say so, with no mention and no request left. */
+  acknowledged?: { by: string; at: string } | undefined;
 }
 
 export interface PhoneContactView {
@@ -122,7 +174,7 @@ export interface PhoneTaskView {
    */
   reachedChoices: ReachedChoiceView[];
   /** `contact`: whom the caller reached (absent on records from before the bot asked). */
-  resolution?: { kind: 'reached' | 'acknowledged_elsewhere'; by?: string | undefined; at: string; contact?: ReachedContact | undefined } | undefined;
+  resolution?: { kind: PhoneResolution; by?: string | undefined; at: string; contact?: ReachedContact | undefined } | undefined;
 }
 
 export interface OncallListView {
@@ -179,6 +231,25 @@ export type NoticeView =
       wrongNumbers: string[];
       attempts: number;
       claimedBy?: string | undefined;
+    }
+  | {
+      /** The advisory ended (closed or withdrawn): how it went. */
+      kind: 'advisory_closed';
+      advisoryId: string;
+      title: string;
+      tlp: Tlp;
+      drill: boolean;
+      summary: ClosingSummaryView;
+    }
+  | {
+      /** A member's copy could not be brought up to date (corrected, withdrawn, follow-up) after every attempt. */
+      kind: 'sync_failed';
+      advisoryId: string;
+      title: string;
+      tlp: Tlp;
+      drill: boolean;
+      memberName: LocalisedName;
+      reason: string;
     }
   | {
       /** A ladder step used up its attempts: the member may not have been reached; the ladder goes on. */

@@ -62,6 +62,12 @@ export function workKey(w: Work): string {
       return `refresh-phone:${w.taskId}:${w.revision}`;
     case 'refresh':
       return `refresh:${w.deliveryId}:${w.revision}`;
+    case 'sync-advisory':
+      return `sync-advisory:${w.advisoryId}:${w.rev}`;
+    case 'sync':
+      return `sync:${w.deliveryId}:${w.rev}`;
+    case 'closing':
+      return `closing:${w.advisoryId}`;
     default:
       return `${w.kind}:${w.deliveryId}`;
   }
@@ -160,7 +166,7 @@ export interface CoreFixture {
 export const T0 = '2026-12-01T00:00:00.000Z';
 
 export async function coreFixture(
-  options: { policies?: EscalationPolicies; stepLeaseMs?: number; storeFile?: string; directory?: DirectoryFile } = {},
+  options: { policies?: EscalationPolicies; stepLeaseMs?: number; closeAfterDeadlineSeconds?: number; storeFile?: string; directory?: DirectoryFile } = {},
 ): Promise<CoreFixture> {
   const store = new SqliteStore(options.storeFile ?? ':memory:');
   const jobs = new RecordingJobs();
@@ -183,7 +189,7 @@ export async function coreFixture(
     jobs,
     log,
     policies: options.policies ?? DEFAULT_POLICIES,
-    settings: { stepLeaseMs: options.stepLeaseMs ?? 30_000 },
+    settings: { stepLeaseMs: options.stepLeaseMs ?? 30_000, closeAfterDeadlineSeconds: options.closeAfterDeadlineSeconds ?? 72 * 3600 },
   };
   return { core: new Core(deps), deps, store, jobs, chat, clock, lines, audit, close: () => store.close() };
 }

@@ -17,6 +17,8 @@ export function anAdvisoryView(over: Partial<AdvisoryView> = {}): AdvisoryView {
     memberName: { ja: '日本病院会', en: 'Japan Hospital Association' },
     audience: 'channel',
     alsoSeenBy: [],
+    revision: 1,
+    corrections: [],
     ...over,
   };
 }

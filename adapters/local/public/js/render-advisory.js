@@ -8,7 +8,7 @@ import { press } from './press.js';
 
 const ALSO_SEEN_MAX = 20;
 
-export function advisoryBody(v, m) {
+export function advisoryBody(v, m, corrections = null) {
   const out = [...envelope(v.tlp, v.drill)];
   const card = el('div', { class: `card ${tlpClass(v.tlp)}` });
   card.append(
@@ -20,6 +20,9 @@ export function advisoryBody(v, m) {
       [Tx('recipient'), both(v.memberName), 'recipient'],
       [Tx('ackDeadline'), timeEl(v.ackDeadline), 'deadline'],
     ]),
+  );
+  if (corrections) card.append(corrections);
+  card.append(
     el('div', { class: 'advisory-body', testid: 'advisory-body' }, String(v.body ?? '')),
   );
   if (v.audience === 'direct') {

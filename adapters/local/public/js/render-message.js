@@ -12,6 +12,7 @@ import { advisoryBody } from './render-advisory.js';
 import { noticeBody } from './render-notice.js';
 import { reminderBody } from './render-reminder.js';
 import { phoneTaskBody } from './render-phone-task.js';
+import { correctionBlock, followUpBody, lifecycleNoticeBody, replacedBody } from './render-lifecycle.js';
 
 export function summary(m) {
   const b = m.body;
@@ -82,10 +83,13 @@ function buildBody(m) {
   try {
     switch (b.kind) {
       case 'advisory':
-        appendAll(body, advisoryBody(b.view, m));
+        appendAll(body, b.lifecycle?.replaced ? replacedBody(b.view, b.lifecycle) : advisoryBody(b.view, m, correctionBlock(b.lifecycle)));
         break;
       case 'notice':
-        appendAll(body, noticeBody(b.view));
+        appendAll(body, b.lifecycle ? lifecycleNoticeBody(b.view, b.lifecycle) : noticeBody(b.view));
+        break;
+      case 'followup':
+        appendAll(body, followUpBody(b.view, b.lifecycle));
         break;
       case 'reminder':
         appendAll(body, reminderBody(b.view));

@@ -8,6 +8,17 @@ import { envelope } from './render-parts.js';
 
 export function reminderBody(v) {
   const out = [...envelope(v.tlp, v.drill)];
+  if (v.acknowledged) {
+    // Acknowledged since: no mention and no request left, who acknowledged and when.
+    const card = el('div', { class: 'card reminder done', testid: 'reminder-acknowledged' });
+    card.append(
+      el('p', { class: 'notice-head' }, '⏰ ', el('s', null, both(C('reminderHeading')))),
+      el('p', { class: 'acked' }, '✅ ', el('strong', null, both(Tx('acknowledgedBy'))), `: ${v.acknowledged.by} (${formatTokyo(v.acknowledged.at)})`),
+      el('p', { class: 'msg-foot' }, `${v.advisoryId} ${v.title} · ${both(v.memberName)}`),
+    );
+    out.push(card);
+    return out;
+  }
   const mentions = [...new Set(Array.isArray(v.mention) ? v.mention : [])];
   const mine = state.user && mentions.includes(state.user.id);
   const deadline = formatTokyo(v.ackDeadline);

@@ -1,5 +1,6 @@
 /** Threads under a message: the replies, and the reply box. */
 
+import { followUpBody } from './render-lifecycle.js';
 import { state } from './state.js';
 import { both, isBilingual, P } from './i18n.js';
 import { el, sentence, timeEl } from './dom.js';
@@ -32,6 +33,7 @@ export function threadBlock(m) {
 
 export function replyContent(m) {
   const b = m.body;
+  if (b.kind === 'followup') return [el('div', { class: 'msg-meta' }, el('span', { class: 'author' }, '🤖'), ' ', timeEl(m.createdAt, 'posted')), ...followUpBody(b.view, b.lifecycle)];
   return [
     el(
       'div',

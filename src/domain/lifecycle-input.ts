@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { BODY_MAX, TITLE_MAX } from './advisory.js';
+import { Category, Severity, Tlp } from './classification.js';
+
+/** Notes and reasons are one or two sentences shown on every copy; long enough for that, no more. */
+export const NOTE_MAX = 500;
+
+/** What the secretariat sends to correct an advisory: the fields it changes, and what changed in its own words. */
+export const CorrectionInput = z.object({
+  title: z.string().trim().min(1).max(TITLE_MAX).optional(),
+  body: z.string().trim().min(1).max(BODY_MAX).optional(),
+  tlp: Tlp.optional(),
+  severity: Severity.optional(),
+  category: Category.optional(),
+  note: z.string().trim().min(1).max(NOTE_MAX),
+});
+export type CorrectionInput = z.input<typeof CorrectionInput>;
+
+export const WithdrawalInput = z.object({ reason: z.string().trim().min(1).max(NOTE_MAX) });
+export type WithdrawalInput = z.input<typeof WithdrawalInput>;
+
+export const FollowUpInput = z.object({ body: z.string().trim().min(1).max(BODY_MAX) });
+export type FollowUpInput = z.input<typeof FollowUpInput>;

@@ -1,0 +1,58 @@
+import type { ClosureCause } from '../domain/advisory.js';
+import type { Tlp } from '../domain/classification.js';
+import { formatCount, formatTokyo, type Bilingual } from './text.js';
+
+/** What every platform shows of an advisory's life after issue: corrections, follow-ups, withdrawal, closing. */
+export const LT = {
+  followUp: (n: number): Bilingual => ({ ja: `続報 ${n}`, en: `Follow-up ${n}` }),
+  corrected: (revision: number, at: string, note: string): Bilingual => ({
+    ja: `訂正（第${revision}版、${formatTokyo(at)}）：${note}`,
+    en: `Corrected (revision ${revision}, ${formatTokyo(at)}): ${note}`,
+  }),
+  withdrawnHeading: { ja: 'この注意喚起は取り下げられました', en: 'This advisory has been withdrawn' } satisfies Bilingual,
+  withdrawnBody: (at: string, reason: string): Bilingual => ({
+    ja: `${formatTokyo(at)} に事務局が取り下げました。理由：${reason}\n以前の内容は破棄してください。受領確認は不要です。`,
+    en: `Withdrawn by the secretariat at ${formatTokyo(at)}. Reason: ${reason}\nPlease disregard the earlier content. No acknowledgement is needed.`,
+  }),
+  removedHeading: { ja: 'この通知は削除されました', en: 'This message has been removed' } satisfies Bilingual,
+  removedBody: (tlp: Tlp): Bilingual => ({
+    ja: `共有範囲が ${tlp} に変更され、この場所には掲示できなくなりました。事務局から個別にご連絡します。`,
+    en: `Its sharing level changed to ${tlp}, which this place may not hold. The secretariat will contact you directly.`,
+  }),
+  closedHeading: (cause: ClosureCause): Bilingual => CLOSED_HEADING[cause],
+  closedBy: { ja: '終了操作', en: 'Closed by' } satisfies Bilingual,
+  withdrawalReason: { ja: '取り下げ理由', en: 'Reason for withdrawal' } satisfies Bilingual,
+  targeted: { ja: '配信対象', en: 'Targeted' } satisfies Bilingual,
+  byButton: { ja: 'ボタンで受領確認', en: 'Acknowledged by button' } satisfies Bilingual,
+  byPhone: { ja: '電話で受領確認', en: 'Acknowledged by phone' } satisfies Bilingual,
+  never: { ja: '未確認のまま', en: 'Never acknowledged' } satisfies Bilingual,
+  failed: { ja: '配信失敗', en: 'Delivery failed' } satisfies Bilingual,
+  cancelled: { ja: '取り下げにより未配信', en: 'Not sent (withdrawn)' } satisfies Bilingual,
+  lastAck: { ja: '最後の受領確認まで', en: 'Time to the last acknowledgement' } satisfies Bilingual,
+  noAck: { ja: '受領確認なし', en: 'No acknowledgement' } satisfies Bilingual,
+  failures: { ja: '配信失敗の構成員', en: 'Members whose delivery failed' } satisfies Bilingual,
+  moreFailures: (n: number): Bilingual => ({ ja: `ほか ${formatCount(n)} 件（状況表示・エクスポートに全件）`, en: `and ${formatCount(n)} more (all in the status and the export)` }),
+  syncFailed: { ja: '構成員の通知を更新できませんでした', en: "A member's message could not be updated" } satisfies Bilingual,
+  syncFailedAction: {
+    ja: '訂正・取り下げ・続報がこの構成員に届いていない可能性があります。直接連絡してください。',
+    en: 'The correction, withdrawal or follow-up may not have reached this member. Please contact them directly.',
+  } satisfies Bilingual,
+  phoneEndedClosed: { ja: '注意喚起の終了により、この電話連絡は不要になりました。', en: 'The advisory was closed: this call is no longer needed.' } satisfies Bilingual,
+  phoneEndedWithdrawn: { ja: '注意喚起の取り下げにより、この電話連絡は中止されました。', en: 'The advisory was withdrawn: this call is cancelled.' } satisfies Bilingual,
+};
+
+const CLOSED_HEADING: Record<ClosureCause, Bilingual> = {
+  all_acknowledged: { ja: '注意喚起を終了しました（全構成員が受領確認）', en: 'Advisory closed: every member acknowledged' },
+  command: { ja: '注意喚起を終了しました（事務局の操作）', en: 'Advisory closed by the secretariat' },
+  expired: { ja: '注意喚起を終了しました（期間満了）', en: 'Advisory closed: its time ran out' },
+  withdrawn: { ja: '注意喚起を取り下げました', en: 'Advisory withdrawn' },
+};
+
+/** "1時間5分" / "1 h 5 min": the time from issue to the last acknowledgement. */
+export function durationText(ms: number): Bilingual {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (h === 0) return { ja: `${m}分`, en: `${m} min` };
+  return { ja: `${h}時間${m}分`, en: `${h} h ${m} min` };
+}
