@@ -73,13 +73,13 @@ export interface StoredChain {
   unchained: AuditEvent[];
 }
 
-const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+/** A string is hashed as its UTF-8 bytes (Node's default for strings). */
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** Lone surrogates cannot be stored as UTF-8 (MongoDB's BSON writes U+FFFD instead): hash what survives. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const wellFormed = (s: string): string => s.replace(LONE_SURROGATE, '\uFFFD');
 
-const compareCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Canonical JSON: JSON.stringify's data model written with object keys sorted by UTF-16 code units
@@ -100,29 +100,21 @@ export function canonicalJson(value: unknown): string {
 function canonical(input: unknown): string | undefined {
   const value = hasToJson(input) ? input.toJSON() : input;
   if (value === null) return 'null';
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(wellFormed(value));
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'number':
-      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
-    case 'bigint':
-      throw new TypeError('audit event holds a bigint, which JSON cannot write');
-    case 'object': {
-      if (Array.isArray(value)) return `[${value.map((v) => canonical(v) ?? 'null').join(',')}]`;
-      const record = value as Record<string, unknown>;
-      const members: string[] = [];
-      for (const key of Object.keys(record).sort(compareCodeUnits)) {
-        const written = canonical(record[key]);
-        if (written !== undefined) members.push(`${JSON.stringify(wellFormed(key))}:${written}`);
-      }
-      return `{${members.join(',')}}`;
-    }
-    default:
-      // undefined, a function, a symbol: no JSON form, so not there.
-      return undefined;
+  // No JSON form, so not there (left out of an object, null in an array).
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return undefined;
+  if (typeof value === 'string') return JSON.stringify(wellFormed(value));
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+  if (typeof value === 'bigint') throw new TypeError('audit event holds a bigint, which JSON cannot write');
+  if (Array.isArray(value)) return `[${value.map((v) => canonical(v) ?? 'null').join(',')}]`;
+  const record = value as Record<string, unknown>;
+  const members: string[] = [];
+  // sort() with no comparator orders strings by UTF-16 code units, as RFC 8785 does.
+  for (const key of Object.keys(record).sort()) {
+    const written = canonical(record[key]);
+    if (written !== undefined) members.push(`${JSON.stringify(wellFormed(key))}:${written}`);
   }
+  return `{${members.join(',')}}`;
 }
 
 function hasToJson(value: unknown): value is { toJSON: () => unknown } {
@@ -322,7 +314,7 @@ export class ChainVerifier {
   }
 
   /** `unchained`: the events of this chain that have no link. */
-  finish(head: ChainTip | null, unchained: readonly AuditEvent[] = []): ChainReport {
+  finish(head: ChainTip | null, unchained: readonly AuditEvent[]): ChainReport {
     for (const event of unchained) this.report({ kind: 'unchained', eventId: event.id });
     const lastSeq = this.last?.seq ?? 0;
     if (head === null) {

@@ -189,7 +189,9 @@ describe('nextLink and appendBase', () => {
 
   it('puts an event in its advisory’s chain, or in the chain of no advisory', () => {
     expect(chainOf(anEvent(1))).toBe(CHAIN);
-    expect(chainOf({ advisoryId: undefined })).toBe(NO_ADVISORY_CHAIN);
+    // Stored as the chain's name (SQLite's chain column, MongoDB's link.chain): it must never change.
+    expect(chainOf({ advisoryId: undefined })).toBe('(none)');
+    expect(NO_ADVISORY_CHAIN).toBe('(none)');
   });
 });
 
@@ -348,6 +350,20 @@ describe('verifyChain', () => {
     expect(report).toMatchObject({ ok: true, unanchored: 2, problems: [] });
   });
 
+  it('says a place is missing once, also when the head record points at it', () => {
+    const links = aChain(5);
+    const head = { seq: 3, hash: links[2]!.hash, eventId: 'evt-3' };
+    const report = verifyChain(stored([links[0]!, links[1]!, links[3]!, links[4]!], head));
+    expect(report.problems).toStrictEqual([{ kind: 'missing', chain: CHAIN, seq: 3, toSeq: 3, eventId: 'evt-4', expected: '3', found: '4' }]);
+  });
+
+  it('finishes a streamed chain with nothing unchained as intact', () => {
+    const links = aChain(3);
+    const verifier = new ChainVerifier(CHAIN);
+    for (const l of links) verifier.add(l);
+    expect(verifier.finish(headOf(links), [])).toMatchObject({ ok: true, problemCount: 0 });
+  });
+
   it('reports a head that records another link than the one at its place', () => {
     const links = aChain(3);
     const report = verifyChain(stored(links, { seq: 2, hash: 'f'.repeat(64), eventId: 'evt-x' }));
@@ -377,7 +393,7 @@ describe('verifyChain', () => {
     const links = aChain(6).map((l, i) => (i % 2 === 0 ? { ...l, hash: l.hash.replace(/^./, (c) => (c === '0' ? '1' : '0')) } : l));
     const verifier = new ChainVerifier(CHAIN, { maxProblems: 2 });
     for (const l of links) verifier.add(l);
-    const report = verifier.finish(headOf(links));
+    const report = verifier.finish(headOf(links), []);
     expect(report.problemCount).toBeGreaterThan(2);
     expect(report.problems).toHaveLength(2);
     expect(report.problems[0]).toMatchObject({ kind: 'edited', seq: 1 });
