@@ -19,7 +19,15 @@ import type { StatusView, TargetOptions } from './view/views.js';
 import { reconcile, type ReconcileReport } from './commands/reconcile.js';
 import { giveUp } from './commands/give-up.js';
 import type { Work } from './ports/jobs.js';
-import { closeAdvisoryByCommand, correctAdvisory, postFollowUp, withdrawAdvisory, type LifecycleResult } from './commands/lifecycle.js';
+import {
+  closeAdvisoryByCommand,
+  correctAdvisory,
+  lifecycleForm,
+  postFollowUp,
+  withdrawAdvisory,
+  type LifecycleFormView,
+  type LifecycleResult,
+} from './commands/lifecycle.js';
 import type { CorrectionInput, FollowUpInput, WithdrawalInput } from './domain/lifecycle-input.js';
 import { syncAdvisory, syncDelivery, type SyncOutcome } from './commands/sync.js';
 import { tellClosing } from './commands/closing.js';
@@ -98,6 +106,10 @@ export class Core {
   /** 取り下げ: replace every copy with the withdrawal notice and stop everything. */
   withdrawAdvisory(req: { actor: Actor; advisoryId: string; input: WithdrawalInput }): Promise<LifecycleResult> {
     return withdrawAdvisory(this.deps, req);
+  }
+  /** What the correction / follow-up / withdrawal / closing forms show of the advisory. */
+  lifecycleForm(actor: Actor, advisoryId: string): Promise<LifecycleFormView> {
+    return lifecycleForm(this.deps, actor, advisoryId);
   }
   closeAdvisory(req: { actor: Actor; advisoryId: string }): Promise<LifecycleResult> {
     return closeAdvisoryByCommand(this.deps, req);

@@ -6,6 +6,7 @@ import type { BoltApp } from './bolt-app.js';
 import { renderOncallList, renderStatus } from './status-blocks.js';
 import { messageForError } from './slack-edge.js';
 import { stacked } from '../../src/i18n/text.js';
+import { LIFECYCLE_SUBCOMMANDS, openLifecycleModal } from './lifecycle-command.js';
 
 export const ADVISORY_COMMAND = '/advisory';
 
@@ -14,11 +15,19 @@ const HELP_TEXT = {
     '`/advisory` — 注意喚起の発信フォームを開きます（事務局のみ）',
     '`/advisory status ADV-2026-0001` — 受領確認の状況を表示します（事務局のみ）',
     '`/advisory oncall` — 未対応の電話タスクを一覧します（電話当番・事務局）',
+    '`/advisory followup ADV-…` — 続報を各構成員のスレッドに投稿します（事務局のみ）',
+    '`/advisory correct ADV-…` — 各構成員の通知を訂正します（事務局のみ）',
+    '`/advisory withdraw ADV-…` — 注意喚起を取り下げます（事務局のみ）',
+    '`/advisory close ADV-…` — 注意喚起を終了し、集計を投稿します（事務局のみ）',
   ].join('\n'),
   en: [
     '`/advisory` — open the form to issue an advisory (secretariat only)',
     '`/advisory status ADV-2026-0001` — show who has and has not acknowledged (secretariat only)',
     '`/advisory oncall` — list the phone tasks still to be worked (on-call staff, secretariat)',
+    "`/advisory followup ADV-…` — post a follow-up in every member's thread (secretariat only)",
+    "`/advisory correct ADV-…` — correct every member's copy (secretariat only)",
+    '`/advisory withdraw ADV-…` — withdraw the advisory (secretariat only)',
+    '`/advisory close ADV-…` — close the advisory and post its summary (secretariat only)',
   ].join('\n'),
 };
 
@@ -52,8 +61,14 @@ export function registerAdvisoryCommand(app: BoltApp, core: Core, log: Logger): 
           await respond({ response_type: 'ephemeral', ...renderOncallList(list) });
           return;
         }
-        default:
+        default: {
+          const lifecycle = LIFECYCLE_SUBCOMMANDS[sub.toLowerCase()];
+          if (lifecycle) {
+            await openLifecycleModal(core, client, { actor, kind: lifecycle, idText: args[0], triggerId: command.trigger_id });
+            return;
+          }
           await respond({ response_type: 'ephemeral', text: stacked(HELP_TEXT) });
+        }
       }
     } catch (err) {
       await respond({ response_type: 'ephemeral', text: messageForError(err, log, context) });

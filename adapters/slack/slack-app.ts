@@ -8,6 +8,7 @@ import { registerTargetOptions } from './target-options.js';
 import { registerPhoneActions } from './phone-actions.js';
 import { registerAdvisoryCommand } from './advisory-command.js';
 import { registerAdvisorySubmission } from './advisory-submission.js';
+import { registerLifecycleSubmissions } from './lifecycle-command.js';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -61,6 +62,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
 
   registerAdvisoryCommand(app, opts.core, log);
   registerAdvisorySubmission(app, opts.core, log);
+  registerLifecycleSubmissions(app, opts.core, log);
   registerAckAction(app, opts.core, log);
   registerTargetOptions(app, opts.core, log);
   registerPhoneActions(app, opts.core, log);

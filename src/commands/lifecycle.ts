@@ -163,3 +163,32 @@ export async function closeAdvisoryBySystem(deps: CoreDeps, advisoryId: string, 
   deps.log.info({ advisoryId, cause }, 'advisory closed');
   return true;
 }
+
+/** What the correction, follow-up, withdrawal and closing forms show of the advisory they act on. */
+export interface LifecycleFormView {
+  advisoryId: string;
+  title: string;
+  body: string;
+  tlp: Advisory['tlp'];
+  severity: Advisory['severity'];
+  category: Advisory['category'];
+  state: Advisory['state'];
+  withdrawn: boolean;
+  revision: number;
+  followups: number;
+}
+
+/** The advisory as a lifecycle form needs it; secretariat only (the form itself shows the text). */
+export async function lifecycleForm(deps: CoreDeps, actor: Actor, advisoryId: string): Promise<LifecycleFormView> {
+  await requireSecretariat(deps, actor, 'advisory.lifecycle_form');
+  const a = await deps.store.getAdvisory(advisoryId);
+  if (!a) throw new BotError('ADVISORY.NOT_FOUND', 'advisory not found', { advisoryId });
+  return {
+    advisoryId: a.id,
+    ...contentOf(a),
+    state: a.state,
+    withdrawn: a.closure?.cause === 'withdrawn',
+    revision: 1 + (a.corrections?.length ?? 0),
+    followups: a.followups?.length ?? 0,
+  };
+}

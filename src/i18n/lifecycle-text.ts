@@ -41,6 +41,47 @@ export const LT = {
   phoneEndedWithdrawn: { ja: '注意喚起の取り下げにより、この電話連絡は中止されました。', en: 'The advisory was withdrawn: this call is cancelled.' } satisfies Bilingual,
 };
 
+/** The forms and answers of the lifecycle commands, on every platform. */
+export const LF = {
+  withdrawTitle: { ja: '注意喚起の取り下げ', en: 'Withdraw the advisory' } satisfies Bilingual,
+  withdrawSubmit: { ja: '取り下げる', en: 'Withdraw' } satisfies Bilingual,
+  withdrawWarning: {
+    ja: 'すべての構成員の通知が取り下げの案内に置き換わり、エスカレーションと電話連絡は止まります。元に戻せません。',
+    en: "Every member's copy is replaced by the withdrawal notice and every escalation and phone call stops. This cannot be undone.",
+  } satisfies Bilingual,
+  reason: { ja: '取り下げの理由（各構成員に表示されます）', en: 'Reason (shown to every member)' } satisfies Bilingual,
+  correctTitle: { ja: '注意喚起の訂正', en: 'Correct the advisory' } satisfies Bilingual,
+  correctSubmit: { ja: '訂正する', en: 'Correct' } satisfies Bilingual,
+  correctHint: {
+    ja: '変更した項目だけが訂正されます。各構成員の通知はその場で書き換わり、訂正内容が表示されます。',
+    en: "Only what you change is corrected. Every member's copy is edited in place and shows what changed.",
+  } satisfies Bilingual,
+  note: { ja: '訂正内容（各構成員に表示されます）', en: 'What changed (shown to every member)' } satisfies Bilingual,
+  followUpTitle: { ja: '続報の送信', en: 'Post a follow-up' } satisfies Bilingual,
+  followUpSubmit: { ja: '送信', en: 'Send' } satisfies Bilingual,
+  followUpBody: { ja: '続報の本文（各構成員のスレッドに投稿されます）', en: "Follow-up (posted in each member's thread)" } satisfies Bilingual,
+  closeTitle: { ja: '注意喚起の終了', en: 'Close the advisory' } satisfies Bilingual,
+  closeSubmit: { ja: '終了する', en: 'Close' } satisfies Bilingual,
+  closeWarning: {
+    ja: '残りのエスカレーションと電話連絡を止め、事務局に集計を投稿します。受領確認はその後も記録されます。',
+    en: 'Remaining escalations and phone calls stop and the secretariat gets the summary. Later acknowledgements are still recorded.',
+  } satisfies Bilingual,
+  cancel: { ja: 'キャンセル', en: 'Cancel' } satisfies Bilingual,
+  done: (what: 'withdrawn' | 'corrected' | 'followed_up' | 'closed', id: string): Bilingual => DONE[what](id),
+  unchanged: (id: string): Bilingual => ({ ja: `${id} はすでに終了または取り下げ済みです。`, en: `${id} was already closed or withdrawn.` }),
+  queuedLater: {
+    ja: 'ジョブキュー（Redis）に接続できないため、構成員への反映は復旧後に自動で行われます。',
+    en: 'The job queue (Redis) cannot be reached: members see the change as soon as it is back.',
+  } satisfies Bilingual,
+};
+
+const DONE = {
+  withdrawn: (id: string): Bilingual => ({ ja: `${id} を取り下げました。各構成員の通知を置き換えています。`, en: `${id} withdrawn. Every member's copy is being replaced.` }),
+  corrected: (id: string): Bilingual => ({ ja: `${id} を訂正しました。各構成員の通知を書き換えています。`, en: `${id} corrected. Every member's copy is being edited.` }),
+  followed_up: (id: string): Bilingual => ({ ja: `${id} の続報を各構成員のスレッドに投稿しています。`, en: `Posting the follow-up to ${id} in every member's thread.` }),
+  closed: (id: string): Bilingual => ({ ja: `${id} を終了しました。集計を事務局チャンネルに投稿します。`, en: `${id} closed. The summary goes to the secretariat channel.` }),
+};
+
 const CLOSED_HEADING: Record<ClosureCause, Bilingual> = {
   all_acknowledged: { ja: '注意喚起を終了しました（全構成員が受領確認）', en: 'Advisory closed: every member acknowledged' },
   command: { ja: '注意喚起を終了しました（事務局の操作）', en: 'Advisory closed by the secretariat' },

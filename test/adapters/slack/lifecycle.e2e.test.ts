@@ -1,0 +1,155 @@
+/**
+ * An advisory's life after issue on Slack, end to end: signed slash commands open each form, signed view
+ * submissions run the command, real BullMQ workers on Redis edit the copies and post into their threads
+ * against the fake Slack Web API, and the secretariat channel gets the summary.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIFECYCLE_BLOCK, LIFECYCLE_CALLBACK } from '../../../adapters/slack/lifecycle-modals.js';
+import { ISSUE_INPUT } from '../../support/core-fixture.js';
+import { REDIS_URL, startHarness, type Harness } from '../../support/bot-harness.js';
+import type { StoredMessage } from '../../support/fake-slack.js';
+import { watchQueues, type QueueWatch } from '../../support/queue-watch.js';
+import { openStoreReader } from '../../support/store-reader.js';
+
+const SECRETARIAT = { platform: 'slack' as const, userId: 'U0SEC00001', name: '事務局 担当A' };
+const SECRETARIAT_CHANNEL = 'C0SEC00001';
+const JMA = 'C0JMA00001';
+const JDA = 'C0JDA00001';
+
+let h: Harness;
+let queues: QueueWatch;
+beforeAll(async () => {
+  h = await startHarness();
+  queues = watchQueues(REDIS_URL, h.prefix);
+});
+afterAll(async () => {
+  await queues?.close();
+  await h?.close();
+});
+
+let seq = 0;
+
+/** Issue to jma and jda through the core and wait until both copies are posted and every job has run. */
+async function issued(title: string): Promise<{ id: string; copies: Record<string, StoredMessage> }> {
+  const { advisory } = await h.bot.core.issueAdvisory({
+    actor: SECRETARIAT,
+    requestKey: `lifecycle-e2e-${++seq}-${Date.now()}`,
+    input: { ...ISSUE_INPUT, title, targets: { allMembers: false, observers: false, groups: [], members: ['jma', 'jda'] } },
+  });
+  const copy = (ch: string) => h.fake.messages(ch).find((m) => m.metadata?.event_payload['advisory_id'] === advisory.id && m.metadata.event_payload['kind'] === 'advisory');
+  await h.fake.waitFor(() => copy(JMA) && copy(JDA), { timeoutMs: 15_000, description: `copies of ${advisory.id}` });
+  await queues.waitIdle({ description: `fan-out of ${advisory.id}` });
+  return { id: advisory.id, copies: { [JMA]: copy(JMA)!, [JDA]: copy(JDA)! } };
+}
+
+/** `/advisory <sub> <id>` as the secretariat: the form the bot opened for it. */
+async function openForm(sub: string, id: string, userId = SECRETARIAT.userId): Promise<{ callback_id: string; private_metadata: string; blocks: unknown[] }> {
+  const before = h.fake.views().length;
+  const res = await h.slack.command({ text: `${sub} ${id}`, userId, responseUrl: h.fake.responseUrl(`${sub}-${id}`) });
+  expect(res.status).toBe(200);
+  const view = await h.fake.waitFor(() => h.fake.views().length > before && h.fake.views().at(-1), { description: `the ${sub} form` });
+  return view.view as { callback_id: string; private_metadata: string; blocks: unknown[] };
+}
+
+function submitForm(form: { callback_id: string; private_metadata: string }, values: Record<string, string>) {
+  const state: Record<string, Record<string, unknown>> = {};
+  for (const [block, value] of Object.entries(values)) {
+    state[block] = { value: ['tlp', 'severity', 'category'].includes(block) ? { type: 'static_select', selected_option: { value } } : { type: 'plain_text_input', value } };
+  }
+  return h.slack.viewSubmission({ userId: SECRETARIAT.userId, userName: SECRETARIAT.name, viewId: `VL${++seq}`, callbackId: form.callback_id, privateMetadata: form.private_metadata, values: state });
+}
+
+const stored = (ch: string, ts: string) => h.fake.messages(ch).find((m) => m.ts === ts)!;
+const allText = (m: StoredMessage) => JSON.stringify([m.text, m.blocks, m.attachments]);
+
+describe('lifecycle commands on Slack', () => {
+  it('a follow-up goes into the thread of every copy', async () => {
+    const { id, copies } = await issued('続報テスト <lifecycle-followup>');
+    const form = await openForm('followup', id);
+    expect(form.callback_id).toBe(LIFECYCLE_CALLBACK.followup);
+    expect(form.private_metadata).toBe(id);
+    const res = await submitForm(form, { [LIFECYCLE_BLOCK.body]: '修正版 2.0.1 が公開されました。' });
+    expect(res.status).toBe(200);
+    const replies = (ch: string) => h.fake.messages(ch).filter((m) => m.thread_ts === copies[ch]!.ts && m.ts !== copies[ch]!.ts);
+    await h.fake.waitFor(() => replies(JMA).length > 0 && replies(JDA).length > 0, { timeoutMs: 15_000, description: 'the follow-up replies' });
+    await queues.waitIdle({ description: 'the follow-up' });
+    for (const ch of [JMA, JDA]) {
+      expect(replies(ch)).toHaveLength(1);
+      expect(allText(replies(ch)[0]!)).toContain('修正版 2.0.1 が公開されました。');
+      expect(allText(replies(ch)[0]!)).toContain('続報 1');
+    }
+    // The secretariat hears it is under way.
+    const dm = h.fake.callsTo('chat.postMessage').filter((c) => c.params['channel'] === SECRETARIAT.userId).map((c) => String(c.params['text']));
+    expect(dm.some((t) => t.includes(`${id} の続報`))).toBe(true);
+  });
+
+  it('a correction edits every copy in place with what changed, and an unchanged form is refused on the form', async () => {
+    const { id, copies } = await issued('訂正テスト <lifecycle-correct>');
+    const form = await openForm('correct', id);
+    expect(form.callback_id).toBe(LIFECYCLE_CALLBACK.correct);
+    const unchanged = await submitForm(form, { [LIFECYCLE_BLOCK.title]: '訂正テスト <lifecycle-correct>', [LIFECYCLE_BLOCK.note]: '何も変えていない' });
+    expect((unchanged.json as { response_action?: string; errors?: Record<string, string> }).errors?.[LIFECYCLE_BLOCK.note]).toContain('訂正前と同じ内容です');
+    const res = await submitForm(form, { [LIFECYCLE_BLOCK.title]: '訂正後の件名 <lifecycle-correct>', [LIFECYCLE_BLOCK.note]: '件名を訂正しました' });
+    expect(res.status).toBe(200);
+    await h.fake.waitFor(() => [JMA, JDA].every((ch) => allText(stored(ch, copies[ch]!.ts)).includes('件名を訂正しました')), { timeoutMs: 15_000, description: 'the corrected copies' });
+    for (const ch of [JMA, JDA]) {
+      const text = allText(stored(ch, copies[ch]!.ts));
+      expect(text).toContain('訂正後の件名');
+      expect(text).toContain('訂正（第2版');
+    }
+  });
+
+  it('a withdrawal needs a reason, then replaces every copy and tells the secretariat channel with a summary', async () => {
+    const { id, copies } = await issued('取り下げテスト <lifecycle-withdraw>');
+    const form = await openForm('withdraw', id);
+    const blank = await submitForm(form, { [LIFECYCLE_BLOCK.reason]: '   ' });
+    expect((blank.json as { errors?: Record<string, string> }).errors?.[LIFECYCLE_BLOCK.reason]).toContain('取り下げの理由を入力してください');
+    const res = await submitForm(form, { [LIFECYCLE_BLOCK.reason]: '対象製品の誤り' });
+    expect(res.status).toBe(200);
+    await h.fake.waitFor(() => [JMA, JDA].every((ch) => allText(stored(ch, copies[ch]!.ts)).includes('取り下げられました')), { timeoutMs: 15_000, description: 'the withdrawn copies' });
+    for (const ch of [JMA, JDA]) {
+      const copy = stored(ch, copies[ch]!.ts);
+      expect(allText(copy)).toContain('対象製品の誤り');
+      // No acknowledge button is left on a withdrawn copy.
+      expect(allText(copy)).not.toContain('advisory_ack');
+    }
+    const summary = await h.fake.waitFor(
+      () => h.fake.messages(SECRETARIAT_CHANNEL).find((m) => m.metadata?.event_payload['advisory_id'] === id && m.metadata.event_payload['notice_kind'] === 'advisory_closed'),
+      { timeoutMs: 15_000, description: 'the withdrawal summary' },
+    );
+    expect(allText(summary)).toContain('注意喚起を取り下げました');
+    expect(allText(summary)).toContain('対象製品の誤り');
+  });
+
+  it('someone not of the secretariat gets no form, only the refusal', async () => {
+    const { id } = await issued('権限テスト <lifecycle-refuse>');
+    const before = h.fake.views().length;
+    await h.slack.command({ text: `withdraw ${id}`, userId: 'U0JMA00001', responseUrl: h.fake.responseUrl('refuse-withdraw') });
+    const [reply] = await h.fake.waitFor(() => h.fake.responses('refuse-withdraw').length > 0 && h.fake.responses('refuse-withdraw'), { description: 'the refusal' });
+    expect(JSON.stringify(reply)).toContain('事務局');
+    expect(h.fake.views().length).toBe(before);
+  });
+
+  it('closing by command posts the summary and stops the ladder', async () => {
+    const { id } = await issued('終了テスト <lifecycle-close>');
+    const form = await openForm('close', id);
+    expect(form.callback_id).toBe(LIFECYCLE_CALLBACK.close);
+    await submitForm(form, {});
+    const summary = await h.fake.waitFor(
+      () => h.fake.messages(SECRETARIAT_CHANNEL).find((m) => m.metadata?.event_payload['advisory_id'] === id && m.metadata.event_payload['notice_kind'] === 'advisory_closed'),
+      { timeoutMs: 15_000, description: 'the closing summary' },
+    );
+    expect(allText(summary)).toContain('注意喚起を終了しました（事務局の操作）');
+    // Every copy is brought up to date: no ladder step is owed any more.
+    await queues.waitIdle({ description: 'the closing' });
+    const store = openStoreReader(h.dataDir);
+    try {
+      const deliveries = await store.listDeliveries(id);
+      expect(deliveries.map((d) => d.state)).toEqual(['posted', 'posted']);
+      expect(deliveries.map((d) => d.nextStep)).toEqual([undefined, undefined]);
+      expect((await store.getAdvisory(id))?.closure).toMatchObject({ cause: 'command', by: { userId: SECRETARIAT.userId }, told: { ok: true } });
+    } finally {
+      await store.close();
+    }
+  });
+});
