@@ -96,7 +96,7 @@ export async function phoneTaskAction(deps: CoreDeps, req: PhoneActionRequest): 
   const t = await transitionPhoneTask(deps.store, found.id, decide);
   if (!t.changed) {
     if (t.reason === 'already') return { outcome: 'unchanged', task: t.current, refreshQueued: true };
-    return refuse(deps, req, t);
+    return refuse(deps, req, t.reason, t);
   }
   const task = t.next;
   const reached = task.resolution?.kind === 'reached' ? task.resolution.contact : undefined;
@@ -129,9 +129,10 @@ export async function phoneTaskAction(deps: CoreDeps, req: PhoneActionRequest): 
 
 const CHOICE_AUDIT_MAX = 40;
 
-type Refusal = Extract<TaskTransition, { changed: false }>;
+type Refused = Extract<TaskTransition, { changed: false }>;
+type RefusalReason = Exclude<Refused['reason'], 'already'>;
 
-const REFUSAL_CODE: Record<Exclude<Refusal['reason'], 'already'>, ErrorCode> = {
+const REFUSAL_CODE: Record<RefusalReason, ErrorCode> = {
   'claimed-by-other': 'PHONE.CLAIMED_BY_OTHER',
   'not-claimed': 'PHONE.NOT_CLAIMED',
   closed: 'PHONE.CLOSED',
@@ -145,7 +146,7 @@ const REFUSAL_CODE: Record<Exclude<Refusal['reason'], 'already'>, ErrorCode> = {
  * date (the message was drawn before the directory changed, or before the bot asked which contact answered) also
  * redraws the task's messages, so the next press offers the contacts as they are.
  */
-async function refuse(deps: CoreDeps, req: PhoneActionRequest, t: Refusal): Promise<never> {
+async function refuse(deps: CoreDeps, req: PhoneActionRequest, reason: RefusalReason, t: Refused): Promise<never> {
   const task = t.current;
   const problem = t.reason === 'bad-contact' ? t.problem : undefined;
   const claimedBy = task.claimedBy ? displayName(task.claimedBy) : undefined;
@@ -158,7 +159,7 @@ async function refuse(deps: CoreDeps, req: PhoneActionRequest, t: Refusal): Prom
     deliveryId: task.deliveryId,
     detail: {
       attempted: `phone.${req.action}`,
-      reason: t.reason,
+      reason,
       taskId: task.id,
       state: task.state,
       ...(claimedBy === undefined ? {} : { claimedBy }),
@@ -168,7 +169,7 @@ async function refuse(deps: CoreDeps, req: PhoneActionRequest, t: Refusal): Prom
     },
   });
   if (problem !== undefined && problem !== 'malformed') await redraw(deps, task.id);
-  throw new BotError(t.reason === 'already' ? 'PHONE.CLOSED' : REFUSAL_CODE[t.reason], `phone task ${req.action} refused: ${problem ?? t.reason}`, {
+  throw new BotError(REFUSAL_CODE[reason], `phone task ${req.action} refused: ${problem ?? reason}`, {
     taskId: task.id,
     claimedBy,
     ...(problem === undefined ? {} : { problem }),

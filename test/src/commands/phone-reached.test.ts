@@ -89,8 +89,9 @@ describe.each([1, 3, 5])('a member with %i contact(s)', (n) => {
     const { task, message } = await openTask(n);
     const key = contactKey(f.deps.directory.contactsInOrder('jma')[0]!);
     const detail = await refusal(reached(ONCALL, message, `${n}:${key}`), 'PHONE.UNKNOWN_CONTACT');
-    expect(detail).toEqual({ taskId: task.id, claimedBy: undefined, problem: 'out-of-range' });
-    expect(refusals().map((e) => e.detail)).toEqual([
+    expect(detail).toStrictEqual({ taskId: task.id, claimedBy: undefined, problem: 'out-of-range' });
+    // Exactly these keys: nobody holds the task, so no claimant is recorded.
+    expect(refusals().map((e) => e.detail)).toStrictEqual([
       { attempted: 'phone.reached', reason: 'bad-contact', taskId: task.id, state: 'open', problem: 'out-of-range', choice: `${n}:${key}` },
     ]);
     await nothingRecorded(task);
@@ -122,7 +123,7 @@ describe('bad "reached" presses', () => {
   it('a press from a message drawn before the bot asked (no choice) is refused and the message redrawn with the choices', async () => {
     const { task, message } = await openTask();
     expect(await refusal(reached(ONCALL, message, undefined), 'PHONE.UNKNOWN_CONTACT')).toMatchObject({ problem: 'missing' });
-    expect(refusals().map((e) => e.detail)).toEqual([{ attempted: 'phone.reached', reason: 'bad-contact', taskId: task.id, state: 'open', problem: 'missing' }]);
+    expect(refusals().map((e) => e.detail)).toStrictEqual([{ attempted: 'phone.reached', reason: 'bad-contact', taskId: task.id, state: 'open', problem: 'missing' }]);
     expect(redraws(message)).toHaveLength(1);
     await nothingRecorded(task);
   });
@@ -178,7 +179,7 @@ describe('bad "reached" presses', () => {
       throw new ChatError('transient', 'ratelimited');
     };
     expect(await refusal(reached(ONCALL, message, '0:zzzz'), 'PHONE.UNKNOWN_CONTACT')).toMatchObject({ problem: 'changed' });
-    expect(f.lines.some((l) => l.level === 'warn' && l.msg?.includes('could not redraw'))).toBe(true);
+    expect(f.lines.filter((l) => l.level === 'warn' && l.msg?.includes('could not redraw')).map((l) => l.obj)).toEqual([{ taskId: task.id, err: 'chat transient: ratelimited' }]);
     await nothingRecorded(task);
   });
 
