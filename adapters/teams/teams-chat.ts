@@ -155,7 +155,10 @@ export class TeamsChat implements ChatPort {
   async post(target: PostTarget, message: OutboundView, _key: string): Promise<MessageRef> {
     const where = await this.resolve(target.channelId, target.workspaceId);
     const activity = this.activity(message, where.tenantId);
-    const res = await this.turn(target.channelId, where, (ctx) => ctx.sendActivity(activity));
+    // A reply in a channel post's thread goes to the thread's conversation (`<channel>;messageid=<root>`); chats
+    // have no threads, so there it is the next message.
+    const thread = target.threadOf !== undefined && where.kind === 'channel' ? `${target.channelId};messageid=${target.threadOf.messageId}` : target.channelId;
+    const res = await this.turn(thread, where, (ctx) => ctx.sendActivity(activity));
     const id = res?.id;
     // Teams has been seen to answer 202 without a body. The post likely exists, but without its id it cannot be
     // updated; the retry posts again (a duplicate, like a lost response).

@@ -5,6 +5,7 @@ import type { Logger } from '../../src/log.js';
 import { cardAttachment, type BotApp } from './bot-app.js';
 import { advisoryFormCard } from './advisory-form-card.js';
 import { registerAdvisoryFormActions } from './advisory-form-actions.js';
+import { LIFECYCLE_SUBCOMMANDS, lifecycleFormFor, registerLifecycleActions } from './lifecycle-actions.js';
 import { oncallListCard, statusCard } from './status-cards.js';
 import { actorOf } from './teams-edge.js';
 import { teamsErrorText } from './teams-reply.js';
@@ -54,8 +55,15 @@ export function registerTeamsCommands(app: BotApp, core: Core, log: Logger): voi
             await context.sendActivity({ summary: `📞 ${both(CT.oncallTitle)} (${both(openTasksText(list.tasks.length))})`, attachments: [cardAttachment(oncallListCard(list))] });
           }
           return;
-        default:
+        default: {
+          const kind = LIFECYCLE_SUBCOMMANDS.find((k) => k === sub.toLowerCase());
+          if (kind && arg) {
+            const form = await lifecycleFormFor(core, actor, kind, arg);
+            await context.sendActivity({ summary: `${arg} ${kind}`, attachments: [cardAttachment(form)] });
+            return;
+          }
           await context.sendActivity(MessageFactory.text(HELP_TEXT));
+        }
       }
     } catch (err) {
       await context.sendActivity(MessageFactory.text(teamsErrorText(err, log, ctx)));
@@ -63,6 +71,7 @@ export function registerTeamsCommands(app: BotApp, core: Core, log: Logger): voi
   });
 
   registerAdvisoryFormActions(app, core, log);
+  registerLifecycleActions(app, core, log);
 
   // The dialog of earlier releases, from a button or a dialog still open in a chat: never issue without a
   // preview; say how to get the form now.

@@ -29,6 +29,10 @@ export const HELP_TEXT = [
   '**advisory** — 注意喚起の入力フォームを開きます / opens the advisory form',
   '**advisory status ADV\\-2026\\-0042** — 受領確認の状況を表示します / shows who has acknowledged',
   '**advisory oncall** — 未完了の電話連絡を表示します / lists the open phone tasks',
+  "**advisory followup ADV\\-…** — 続報を各構成員のスレッドに投稿します / posts a follow-up in every member's thread",
+  "**advisory correct ADV\\-…** — 各構成員の通知を訂正します / corrects every member's copy",
+  '**advisory withdraw ADV\\-…** — 注意喚起を取り下げます / withdraws the advisory',
+  '**advisory close ADV\\-…** — 注意喚起を終了し集計を投稿します / closes the advisory and posts its summary',
 ].join('\n\n');
 
 /** What the dialog says after a successful submission (plain text). */
