@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { policyFor, type Advisory, type ValidAdvisoryInput } from '../domain/advisory.js';
 import { tlpAllowsChannelPost, tlpForbidsSharedChannel } from '../domain/classification.js';
 import { newDelivery } from '../domain/delivery.js';
-import { ladder } from '../domain/escalation.js';
 import { PLATFORMS, type Actor } from '../domain/platform.js';
 import { contactUserId } from '../directory/schema.js';
 import type { Recipient } from '../directory/directory.js';
@@ -13,6 +12,7 @@ import { advisoryView } from '../view/build.js';
 import { emptyShares, type PreviewProblem, type PreviewView } from '../view/preview-view.js';
 import { requireSecretariat } from './authorise.js';
 import type { CoreDeps } from './deps.js';
+import { firstStep } from './ladder.js';
 
 /** Stands for the number the advisory gets when it is sent (the store hands it out; a preview takes none). */
 const PREVIEW_ID_SUFFIX = '????';
@@ -71,7 +71,8 @@ export async function previewAdvisory(deps: CoreDeps, actor: Actor, candidate: u
     // The same checks, in the same order, as deliverAdvisory makes before it posts.
     const refusal = refusalOf(deps, input, r, userIds);
     if (refusal) {
-      const phone = ladder(escalation, deps.directory.contactsInOrder(r.organisation.id).length).some((s) => s.kind === 'phone');
+      // What a failed delivery owes next, as deliverAdvisory's fail() decides it: the phone step, if the ladder has one.
+      const phone = firstStep(deps, advisory, { memberId: r.organisation.id }, 'failed', now) !== undefined;
       problems.push({ memberId: r.organisation.id, memberName: r.organisation.name, reason: refusal, platform, channelId: r.channel.id, then: phone ? 'phone' : 'alert' });
       continue;
     }

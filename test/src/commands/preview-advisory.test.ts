@@ -26,9 +26,6 @@ afterEach(async () => {
   f = undefined;
 });
 
-/** The 17 members of the example directory, in its order; jahis is the one observer (its channel is shared outside). */
-const MEMBERS = ['jma', 'jda', 'jpa', 'jna', 'jmha', 'ajha', 'jamc', 'japmc', 'jpha', 'jha', 'jamcf', 'nho', 'johas', 'jasmc', 'jcho', 'jarhf', 'acbcw'];
-
 async function mixedDirectory(): Promise<DirectoryFile> {
   const dir = await mkdtemp(join(tmpdir(), 'ceptoar-preview-'));
   try {
@@ -157,6 +154,37 @@ describe('previewing an advisory', () => {
     expect(red.direct).toEqual({ contacts: 18, members: 18, phoneOnly: 0 });
   });
 
+  it('lists the problems in directory order, whatever their kind, and counts every targeted organisation', async () => {
+    const file = structuredClone(await mixedDirectory());
+    for (const id of ['jma', 'jna']) file.organisations.find((o) => o.id === id)!.channels = [];
+    const fx = await fixture(DirectoryFile.parse(file), { teams: false });
+    const p = await fx.core.previewAdvisory(SECRETARIAT, input({ tlp: 'TLP:AMBER+STRICT', targets: { allMembers: true, observers: true, groups: [], members: [] } }));
+    expect(p.problems.map((x) => [x.memberId, x.reason])).toEqual([
+      ['jma', 'NO_CHANNEL'],
+      ['jda', 'PLATFORM_NOT_CONFIGURED'],
+      ['jpa', 'PLATFORM_NOT_CONFIGURED'],
+      ['jna', 'NO_CHANNEL'],
+      ['jahis', 'TLP_SHARED_CHANNEL'],
+    ]);
+    expect(p.organisations).toBe(18);
+    expect(p.deliveries).toBe(16);
+    // Only Slack checks sharing itself; Teams (here not even configured) relies on the directory.
+    expect(p.sharedCheckedAtSend).toEqual(['slack']);
+  });
+
+  it('names only the platforms that check sharing themselves', async () => {
+    const fx = await fixture(await mixedDirectory());
+    const p = await fx.core.previewAdvisory(SECRETARIAT, all({ tlp: 'TLP:AMBER+STRICT' }));
+    expect(p.platforms.map((s) => s.platform)).toEqual(['slack', 'teams']);
+    expect(p.sharedCheckedAtSend).toEqual(['slack']);
+  });
+
+  it('numbers the sample by the year in Japan', async () => {
+    const fx = await fixture();
+    fx.clock.set('2026-12-31T15:30:00.000Z');
+    expect((await fx.core.previewAdvisory(SECRETARIAT, input())).message.advisoryId).toBe('ADV-2027-????');
+  });
+
   it('names targets with no channel, and channels on a platform the bot is not configured for', async () => {
     const file = structuredClone(await mixedDirectory());
     file.organisations.find((o) => o.id === 'jna')!.channels = [];
@@ -243,6 +271,22 @@ describe('previewing an advisory', () => {
     for (const over of [{ body: 'changed' }, { tlp: 'TLP:GREEN' as const }, { drill: true }, { ackDeadlineMinutes: 30 }, { targets: { members: ['jma'] } }]) {
       expect((await fx.core.previewAdvisory(SECRETARIAT, input(over))).digest).not.toBe(a.digest);
     }
+  });
+
+  it('moves the digest when a platform is set up or taken away, though the directory is the same', async () => {
+    const file = await mixedDirectory();
+    const without = await (await fixture(file, { teams: false })).core.previewAdvisory(SECRETARIAT, all());
+    await f!.close();
+    const withTeams = await (await fixture(file)).core.previewAdvisory(SECRETARIAT, all());
+    expect(withTeams.digest).not.toBe(without.digest);
+    await f!.close();
+    // The same one refusal, for another reason: JPA on Teams under TLP:RED, with and without Teams set up.
+    const red = input({ tlp: 'TLP:RED', targets: { members: ['jpa'] } });
+    const unconfigured = await (await fixture(file, { teams: false })).core.previewAdvisory(SECRETARIAT, red);
+    await f!.close();
+    const noIdentity = await (await fixture(file)).core.previewAdvisory(SECRETARIAT, red);
+    expect([unconfigured.problems[0]?.reason, noIdentity.problems[0]?.reason]).toEqual(['PLATFORM_NOT_CONFIGURED', 'RED_NO_RECIPIENTS']);
+    expect(noIdentity.digest).not.toBe(unconfigured.digest);
   });
 
   it('moves the digest when the directory changes who would get it', async () => {
