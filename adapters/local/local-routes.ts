@@ -3,6 +3,7 @@
  * event stream. Transport only, like the Slack and Teams edges: it says who is acting and where,
  * plays the platform's channel membership, and lets the core decide everything else.
  */
+import { mountLifecycleRoutes } from './local-lifecycle-routes.js';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Core } from '../../src/core.js';
 import type { AdvisoryInput } from '../../src/domain/advisory.js';
@@ -235,6 +236,7 @@ export function localRouter(opts: LocalRouterOptions): Router {
   );
 
   mountPreviewRoutes(router, { core, large, route, identify, actorOf });
+  mountLifecycleRoutes(router, { core, large, route, identify, actorOf });
 
   router.get(
     '/local/api/advisories/:id/status',

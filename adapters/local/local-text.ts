@@ -5,6 +5,7 @@
  * Counts are formatted by the function itself, so a count is passed as a marker number and its formatted form
  * replaced by the placeholder. Texts that depend on the configuration (durations, levels) come with the form.
  */
+import { LF } from '../../src/i18n/lifecycle-text.js';
 import type { TargetOptions } from '../../src/view/views.js';
 import type { Severity } from '../../src/domain/classification.js';
 import { CT, moreNames, reminderText, STEP_TEXT } from '../../src/i18n/chat-text.js';
@@ -96,6 +97,10 @@ export const LOCAL_I18N = {
   FAILURE_TEXT,
   TEMPLATE_TEXT,
   PREVIEW_TEXT,
+  /** The lifecycle forms' words (the answers come worded from the server). */
+  LF: Object.fromEntries(Object.entries(LF).filter(([, v]) => typeof v !== 'function')) as Record<string, Bilingual>,
+  /** The correction form's field names. */
+  LIFECYCLE_FIELDS: { title: CT.title, body: CT.body, tlp: CT.tlp, severity: T.severity, category: T.category },
 };
 
 /** The deadlines the form offers besides the severity's default, as the Slack modal and the Teams dialog do. */

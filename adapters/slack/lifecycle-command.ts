@@ -1,6 +1,6 @@
 import type { ViewResponseAction } from '@slack/bolt';
 import type { Core } from '../../src/core.js';
-import type { LifecycleResult } from '../../src/commands/lifecycle.js';
+import type { LifecycleResult } from '../../src/view/lifecycle-view.js';
 import { parseAdvisoryId } from '../../src/domain/advisory.js';
 import type { Actor } from '../../src/domain/platform.js';
 import { LF } from '../../src/i18n/lifecycle-text.js';

@@ -1,5 +1,5 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import type { LifecycleFormView } from '../../src/commands/lifecycle.js';
+import type { LifecycleFormView } from '../../src/view/lifecycle-view.js';
 import { CATEGORIES, SEVERITIES, TLP_LEVELS } from '../../src/domain/classification.js';
 import { TITLE_MAX, BODY_MAX } from '../../src/domain/advisory.js';
 import { NOTE_MAX, type CorrectionInput } from '../../src/domain/lifecycle-input.js';

@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { Core } from '../../src/core.js';
-import type { LifecycleFormView, LifecycleResult } from '../../src/commands/lifecycle.js';
+import type { LifecycleFormView, LifecycleResult } from '../../src/view/lifecycle-view.js';
 import { BODY_MAX, parseAdvisoryId, TITLE_MAX } from '../../src/domain/advisory.js';
 import { CATEGORIES, SEVERITIES, TLP_LEVELS } from '../../src/domain/classification.js';
 import { NOTE_MAX, type CorrectionInput } from '../../src/domain/lifecycle-input.js';

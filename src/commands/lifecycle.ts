@@ -12,14 +12,10 @@ import { transitionAdvisory } from './advisory-cas.js';
 import { requireSecretariat } from './authorise.js';
 import type { CoreDeps } from './deps.js';
 import { enqueue } from './enqueue.js';
+import type { LifecycleFormView, LifecycleResult } from '../view/lifecycle-view.js';
 
-export interface LifecycleResult {
-  advisory: Advisory;
-  /** False when the request changed nothing (withdrawn or closed already). */
-  changed: boolean;
-  /** The follow-up's sync or the closing is queued; false while the queue is down (the reconciler does it later). */
-  queued: boolean;
-}
+export type { LifecycleFormView, LifecycleResult } from '../view/lifecycle-view.js';
+
 
 export type LifecycleField = 'title' | 'body' | 'tlp' | 'severity' | 'category' | 'note' | 'reason';
 
@@ -164,19 +160,6 @@ export async function closeAdvisoryBySystem(deps: CoreDeps, advisoryId: string, 
   return true;
 }
 
-/** What the correction, follow-up, withdrawal and closing forms show of the advisory they act on. */
-export interface LifecycleFormView {
-  advisoryId: string;
-  title: string;
-  body: string;
-  tlp: Advisory['tlp'];
-  severity: Advisory['severity'];
-  category: Advisory['category'];
-  state: Advisory['state'];
-  withdrawn: boolean;
-  revision: number;
-  followups: number;
-}
 
 /** The advisory as a lifecycle form needs it; secretariat only (the form itself shows the text). */
 export async function lifecycleForm(deps: CoreDeps, actor: Actor, advisoryId: string): Promise<LifecycleFormView> {

@@ -181,7 +181,10 @@ describe('local workspace routes', () => {
       'CT',
       'ERROR_TEXT',
       'FAILURE_TEXT',
+      'LF',
+      'LIFECYCLE_FIELDS',
       'PHONE_STATE_TEXT',
+      'PREVIEW_TEXT',
       'SEVERITY_TEXT',
       'SOURCE_TEXT',
       'STATE_TEXT',
@@ -451,5 +454,54 @@ describe('local workspace routes', () => {
     const start = Date.now();
     const { comments } = await readEvents('oncall-1', () => Date.now() - start > 700, async () => {});
     expect(comments).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('lifecycle commands in the local workspace', () => {
+  const JMA_CHANNEL = 'member-jma';
+
+  it('a follow-up goes into the thread of the member copy; a correction edits it; a withdrawal replaces it', async () => {
+    const id = await issue(`lifecycle ${randomUUID()}`);
+    const copy = await advisoryIn(JMA_CHANNEL, 'jma-1', id);
+
+    const form = await api<{ advisoryId: string; title: string; state: string }>('GET', `/local/api/advisories/${id}/lifecycle`, 'sec-1');
+    expect(form.status).toBe(200);
+    expect(form.json).toMatchObject({ advisoryId: id, state: 'open' });
+
+    const followup = await api<{ changed: boolean; message: Bilingual }>('POST', `/local/api/advisories/${id}/followup`, 'sec-1', { body: '修正版が出ました' });
+    expect(followup.status).toBe(200);
+    expect(followup.json.message.ja).toContain(`${id} の続報`);
+    const reply = await eventually(
+      async () => (await api<{ messages: LocalMessage[] }>('GET', `/local/api/channels/${JMA_CHANNEL}/messages`, 'jma-1')).json.messages.find((m) => m.threadOf === copy.id && m.body.kind === 'followup'),
+      { description: 'the follow-up in the thread' },
+    );
+    expect(reply.body.kind === 'followup' && reply.body.view.body).toBe('修正版が出ました');
+
+    const blankNote = await api<LocalError>('POST', `/local/api/advisories/${id}/correct`, 'sec-1', { title: '訂正後', note: '' });
+    expect(blankNote.status).toBe(400);
+    expect(Object.keys(blankNote.json.error.fields ?? {})).toEqual(['note']);
+    expect((await api('POST', `/local/api/advisories/${id}/correct`, 'sec-1', { title: '訂正後の件名', note: '件名の誤り' })).status).toBe(200);
+    const corrected = await eventually(
+      async () => {
+        const m = (await api<{ messages: LocalMessage[] }>('GET', `/local/api/channels/${JMA_CHANNEL}/messages`, 'jma-1')).json.messages.find((x) => x.id === copy.id);
+        return m?.body.kind === 'advisory' && m.body.view.title === '訂正後の件名' && m;
+      },
+      { description: 'the corrected copy' },
+    );
+    expect(corrected.body.kind === 'advisory' && corrected.body.lifecycle?.lines.map((l) => l.ja)[0]).toContain('件名の誤り');
+
+    expect((await api<LocalError>('POST', `/local/api/advisories/${id}/withdraw`, 'jma-1', { reason: 'x' })).status).toBe(403);
+    expect((await api('POST', `/local/api/advisories/${id}/withdraw`, 'sec-1', { reason: '誤報' })).status).toBe(200);
+    const withdrawn = await eventually(
+      async () => {
+        const m = (await api<{ messages: LocalMessage[] }>('GET', `/local/api/channels/${JMA_CHANNEL}/messages`, 'jma-1')).json.messages.find((x) => x.id === copy.id);
+        return m?.body.kind === 'advisory' && m.body.lifecycle?.replaced && m;
+      },
+      { description: 'the withdrawn copy' },
+    );
+    expect(withdrawn.body.kind === 'advisory' && withdrawn.body.view.withdrawn?.reason).toBe('誤報');
+    // Closing a withdrawn advisory changes nothing, and says so.
+    const close = await api<{ changed: boolean }>('POST', `/local/api/advisories/${id}/close`, 'sec-1', {});
+    expect(close.json.changed).toBe(false);
   });
 });

@@ -290,7 +290,8 @@ export function storeConcurrencyContract(name: string, openPair: () => Promise<S
       const c = await pair.reopen();
       try {
         expect(await c.nextAdvisoryNumber(2026)).toBe(2);
-        expect(await c.getAdvisory(advisory.id)).toStrictEqual({ ...advisory, announced: { at: at(1), ok: true } });
+        // Recording the notice moves the version on, so an earlier read cannot write the advisory back unannounced.
+        expect(await c.getAdvisory(advisory.id)).toStrictEqual({ ...advisory, announced: { at: at(1), ok: true }, version: 1 });
         expect(await c.listUnannouncedAdvisories()).toStrictEqual([announcedLater]);
         for (const d of [queued, posted, acked]) expect(await c.getDelivery(d.id)).toStrictEqual(d);
         expect(await c.listDeliveries(advisory.id)).toStrictEqual([queued, posted, acked]);

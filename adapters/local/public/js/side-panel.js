@@ -7,6 +7,7 @@ import { api, errorBox } from './api.js';
 import { buildIssueForm } from './issue-form.js';
 import { scheduleStatusRefresh, statusSection } from './status-panel.js';
 import { oncallPanel, refreshOncall } from './oncall-panel.js';
+import { lifecycleSection } from './lifecycle-panel.js';
 
 export function renderSidePanel(ch) {
   const aside = $('side-panel');
@@ -37,7 +38,7 @@ function secretariatPanel() {
     el('h3', { id: 'issue-heading' }, `📣 ${both(P.issueTitle)}`),
     el('p', { class: 'muted loading' }, both(P.loading)),
   );
-  wrap.append(formSection, statusSection());
+  wrap.append(formSection, statusSection(), lifecycleSection());
   const gen = state.gen;
   api('/local/api/form')
     .then((opts) => {

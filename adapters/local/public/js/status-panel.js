@@ -8,8 +8,8 @@ import { api, errorBox } from './api.js';
 import { tlpLabel } from './render-parts.js';
 import { contactText } from './render-phone-task.js';
 
-const DELIVERY_STATES = ['acknowledged', 'posted', 'queued', 'failed'];
-const STATE_MARK = { queued: '🕒', posted: '⏳', acknowledged: '✅', failed: '⚠️' };
+const DELIVERY_STATES = ['acknowledged', 'posted', 'queued', 'failed', 'cancelled'];
+const STATE_MARK = { queued: '🕒', posted: '⏳', acknowledged: '✅', failed: '⚠️', cancelled: '⛔' };
 
 export function statusSection() {
   const input = el('input', { id: 'status-id', type: 'text', testid: 'status-id', placeholder: 'ADV-2026-0001', autocomplete: 'off', spellcheck: 'false' });
