@@ -141,6 +141,24 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ) STRICT;
   INSERT INTO audit_chain_backfill (upto) SELECT COALESCE(MAX(rowid), 0) FROM audit;
   `,
+  // Replies in a delivery's thread (src/domain/thread-message.ts): one row per platform message,
+  // its edits and deletion in the JSON, found by the delivery or the advisory in thread order.
+  `
+  CREATE TABLE thread_messages (
+    platform    TEXT NOT NULL,
+    channel_id  TEXT NOT NULL,
+    message_id  TEXT NOT NULL,
+    root_id     TEXT NOT NULL,
+    delivery_id TEXT NOT NULL,
+    advisory_id TEXT NOT NULL,
+    member_id   TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    json        TEXT NOT NULL,
+    PRIMARY KEY (platform, channel_id, message_id)
+  ) STRICT;
+  CREATE INDEX thread_messages_by_delivery ON thread_messages (delivery_id, at, message_id);
+  CREATE INDEX thread_messages_by_advisory ON thread_messages (advisory_id, at, message_id);
+  `,
 ];
 
 export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;
