@@ -12,6 +12,9 @@ import { BotError } from '../../errors.js';
 import type { OwedPage, StepClaim, StepLease, StepRef, Store } from '../../ports/store.js';
 import { MessageRefRegistry, type MessageRefDoc, type RefHolderDoc } from './message-refs.js';
 import { MongoAudit } from './mongo-audit.js';
+import { MongoArchive } from './mongo-archive.js';
+import type { TranscriptPage, TranscriptQuery } from '../../ports/archive.js';
+import type { Transcript } from '../../domain/transcript.js';
 import { isDuplicateKey } from './mongo-errors.js';
 import { mongoUriDatabase } from './mongo-uri.js';
 
@@ -179,6 +182,7 @@ export class MongoStore implements Store {
   private readonly deliveries: Collection<DeliveryDoc>;
   private readonly acknowledgements: Collection<AckDoc>;
   private readonly audit: MongoAudit;
+  private readonly archive: MongoArchive;
   private readonly steps: Collection<StepDoc>;
   private readonly phoneTasks: Collection<PhoneTaskDoc>;
   private readonly conversations: Collection<ConversationDoc>;
@@ -196,6 +200,7 @@ export class MongoStore implements Store {
     this.deliveries = db.collection<DeliveryDoc>('deliveries');
     this.acknowledgements = db.collection<AckDoc>('acknowledgements');
     this.audit = new MongoAudit(db, MAX_TIME_MS);
+    this.archive = new MongoArchive(db, MAX_TIME_MS);
     this.steps = db.collection<StepDoc>('escalation_steps');
     this.phoneTasks = db.collection<PhoneTaskDoc>('phone_tasks');
     this.conversations = db.collection<ConversationDoc>('conversations');
@@ -274,6 +279,7 @@ export class MongoStore implements Store {
     await this.deliveries.updateMany({ owed: { $exists: false } }, [{ $set: { owed: LEGACY_OWED } }]);
     // The audit log's indexes and the first pass that chains events of earlier releases (mongo-audit.ts).
     await this.audit.prepare();
+    await this.archive.prepare();
     await this.advisories.updateMany({ owing: { $exists: false } }, [{ $set: { owing: LEGACY_OWING } }]);
   }
 
@@ -470,6 +476,27 @@ export class MongoStore implements Store {
     return this.acknowledgements
       .find<Acknowledgement>({ deliveryId }, read(PLAIN, { sort: { at: 1, _id: 1 } }))
       .toArray();
+  }
+
+  // The archive (transcripts) lives in mongo-archive.ts.
+  saveTranscript(t: Transcript): Promise<void> {
+    return this.archive.saveTranscript(t);
+  }
+
+  getTranscript(advisoryId: string): Promise<Transcript | null> {
+    return this.archive.getTranscript(advisoryId);
+  }
+
+  searchTranscripts(q: TranscriptQuery): Promise<TranscriptPage> {
+    return this.archive.searchTranscripts(q);
+  }
+
+  redactTranscripts(before: string, redact: (t: Transcript) => Transcript): Promise<string[]> {
+    return this.archive.redactTranscripts(before, redact);
+  }
+
+  deleteTranscripts(before: string): Promise<number> {
+    return this.archive.deleteTranscripts(before);
   }
 
   // The audit log (hash chains) lives in mongo-audit.ts.

@@ -1,3 +1,5 @@
+import { ARCHIVE_MIGRATION } from './sqlite-archive.js';
+
 /**
  * The embedded store's schema (the database's user_version says how many entries ran; tests build
  * files as an older release left them from the first entries). Each entry moves the schema from version i to i + 1. Append only: a database that has run
@@ -159,6 +161,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX thread_messages_by_delivery ON thread_messages (delivery_id, at, message_id);
   CREATE INDEX thread_messages_by_advisory ON thread_messages (advisory_id, at, message_id);
   `,
+  // The archive: one transcript per ended advisory (src/domain/transcript.ts), searchable by issue time,
+  // classification and member (sqlite-archive.ts).
+  ARCHIVE_MIGRATION,
 ];
 
 export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;

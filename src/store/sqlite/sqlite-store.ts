@@ -10,6 +10,9 @@ import { BotError } from '../../errors.js';
 import { openSqliteFile } from '../../lib/sqlite-file.js';
 import type { OwedPage, StepClaim, StepLease, StepRef, Store } from '../../ports/store.js';
 import { SqliteAudit } from './sqlite-audit.js';
+import { SqliteArchive } from './sqlite-archive.js';
+import type { TranscriptPage, TranscriptQuery } from '../../ports/archive.js';
+import type { Transcript } from '../../domain/transcript.js';
 import { SQLITE_MIGRATIONS as MIGRATIONS } from './sqlite-migrations.js';
 
 export { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqlite-migrations.js';
@@ -177,11 +180,13 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly q: ReturnType<typeof prepareStatements>;
   private readonly audit: SqliteAudit;
+  private readonly archive: SqliteArchive;
 
   constructor(filename: string) {
     this.db = openSqliteFile(filename, MIGRATIONS, 'SQLite', ['foreign_keys = ON']);
     this.q = prepareStatements(this.db);
     this.audit = new SqliteAudit(this.db);
+    this.archive = new SqliteArchive(this.db);
   }
 
   async nextAdvisoryNumber(year: number): Promise<number> {
@@ -322,6 +327,27 @@ export class SqliteStore implements Store {
 
   async listAcknowledgements(deliveryId: string): Promise<Acknowledgement[]> {
     return this.q.acksByDelivery.all(deliveryId).map((r) => JSON.parse(r.json) as Acknowledgement);
+  }
+
+  // The archive (transcripts) lives in sqlite-archive.ts.
+  saveTranscript(t: Transcript): Promise<void> {
+    return this.archive.saveTranscript(t);
+  }
+
+  getTranscript(advisoryId: string): Promise<Transcript | null> {
+    return this.archive.getTranscript(advisoryId);
+  }
+
+  searchTranscripts(q: TranscriptQuery): Promise<TranscriptPage> {
+    return this.archive.searchTranscripts(q);
+  }
+
+  redactTranscripts(before: string, redact: (t: Transcript) => Transcript): Promise<string[]> {
+    return this.archive.redactTranscripts(before, redact);
+  }
+
+  deleteTranscripts(before: string): Promise<number> {
+    return this.archive.deleteTranscripts(before);
   }
 
   // The audit log (hash chains) lives in sqlite-audit.ts.

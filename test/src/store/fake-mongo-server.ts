@@ -94,9 +94,19 @@ const isOperatorObject = (v: unknown): v is Document =>
 
 function matches(doc: Document, filter: Document): boolean {
   for (const [path, cond] of Object.entries(filter)) {
+    // Logical operators over whole sub-filters (the archive's search).
+    if (path === '$and') {
+      if (!(cond as Document[]).every((f) => matches(doc, f))) return false;
+      continue;
+    }
+    if (path === '$or') {
+      if (!(cond as Document[]).some((f) => matches(doc, f))) return false;
+      continue;
+    }
     const v = get(doc, path);
     if (!isOperatorObject(cond)) {
-      if (!equal(v, cond)) return false;
+      // An array field matches a plain value when one of its elements equals it (multikey).
+      if (!equal(v, cond) && !(Array.isArray(v) && !Array.isArray(cond) && v.some((x) => equal(x, cond)))) return false;
       continue;
     }
     for (const [op, arg] of Object.entries(cond)) {

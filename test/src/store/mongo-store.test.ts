@@ -22,6 +22,7 @@ import { storeContract } from './store-contract.js';
 import { auditChainContract } from './audit-chain-contract.js';
 import { mongoAuditFixture } from './audit-tamper.js';
 import { advisoryLifecycleContract } from './advisory-lifecycle-contract.js';
+import { archiveContract } from './archive-contract.js';
 
 const uri = process.env.MONGODB_URI?.trim() || undefined;
 
@@ -54,6 +55,7 @@ describe.skipIf(!uri)('MongoStore (MONGODB_URI)', () => {
 
   storeContract('MongoDB', async () => MongoStore.connect(uri as string, { dbName: freshDatabase() }));
   advisoryLifecycleContract('MongoDB', async () => MongoStore.connect(uri as string, { dbName: freshDatabase() }));
+  archiveContract('MongoDB', async () => MongoStore.connect(uri as string, { dbName: freshDatabase() }));
   auditChainContract('MongoDB (two clients on one database)', async () => mongoAuditFixture(uri as string, freshDatabase()));
 
   // Two clients on one database: two processes of the bot.

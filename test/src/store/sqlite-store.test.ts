@@ -10,6 +10,7 @@ import { storeContract } from './store-contract.js';
 import { auditChainContract } from './audit-chain-contract.js';
 import { sqliteAuditFixture } from './audit-tamper.js';
 import { advisoryLifecycleContract } from './advisory-lifecycle-contract.js';
+import { archiveContract } from './archive-contract.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ceptoar-sqlite-store-'));
 let fileCount = 0;
@@ -24,6 +25,7 @@ storeContract('SQLite (file)', async () => new SqliteStore(freshFile()));
 storeContract('SQLite (:memory:)', async () => new SqliteStore(':memory:'));
 auditChainContract('SQLite (two instances on one file)', async () => sqliteAuditFixture(freshFile()));
 advisoryLifecycleContract('SQLite (file)', async () => new SqliteStore(freshFile()));
+archiveContract('SQLite (file)', async () => new SqliteStore(freshFile()));
 
 describe('SqliteStore', () => {
   it('keeps everything across close and reopen', async () => {
