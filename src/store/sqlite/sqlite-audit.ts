@@ -96,14 +96,14 @@ export class SqliteAudit implements AuditLog {
       .transaction(() => {
         const pending = this.q.backfillUpto.get();
         if (!pending) return;
-        const tips = new Map<string, ChainTip | null>();
+        const tips = new Map<string, ChainTip>();
         // A page at a time: better-sqlite3 cannot write while a statement is being iterated, and a
         // long-lived database may hold more events than are worth holding in memory at once.
         for (let after = 0; ; ) {
           const rows = this.q.backfillRows.all(after, pending.upto, BACKFILL_PAGE);
           for (const row of rows) {
             const chain = row.advisory_id ?? NO_ADVISORY_CHAIN;
-            const base = tips.has(chain) ? (tips.get(chain) ?? null) : this.base(chain);
+            const base = tips.get(chain) ?? this.base(chain);
             const link = nextLink(chain, base, JSON.parse(row.json) as AuditEvent);
             this.q.setLink.run(chain, link.seq, link.prev, link.hash, row.rowid);
             tips.set(chain, { seq: link.seq, hash: link.hash, eventId: row.id });
@@ -111,7 +111,7 @@ export class SqliteAudit implements AuditLog {
           }
           if (rows.length < BACKFILL_PAGE) break;
         }
-        for (const [chain, t] of tips) if (t) this.q.moveHead.run(chain, t.seq, t.hash, t.eventId);
+        for (const [chain, t] of tips) this.q.moveHead.run(chain, t.seq, t.hash, t.eventId);
         this.q.backfillDone.run();
       })
       .immediate();

@@ -179,6 +179,27 @@ export function auditChainContract(name: string, open: () => Promise<AuditFixtur
       expect(all.chains.find((c) => c.chain === 'ADV-2026-0999')?.problems).toMatchObject([{ kind: 'unchained', eventId: 'evt-ghost' }]);
     });
 
+    it('detects an event of no advisory stored without a link, also when it is that chain’s only trace', async () => {
+      await fx.tamper.insertRaw(normaliseEvent(anEvent({ id: 'evt-loose', action: 'advisory.refused', advisoryId: undefined })), undefined);
+      expect(await store.listAuditChains()).toEqual([NO_ADVISORY_CHAIN]);
+      expect((await store.readAuditChain(NO_ADVISORY_CHAIN)).unchained.map((e) => e.id)).toEqual(['evt-loose']);
+      expect((await verifyAudit(store)).firstProblem).toMatchObject({ kind: 'unchained', chain: NO_ADVISORY_CHAIN, eventId: 'evt-loose' });
+    });
+
+    it('says when an advisory asked for by name has no trace at all, and checks only what it was asked', async () => {
+      await appendAll([ack(1)]);
+      const v = await verifyAudit(store, { chains: ['ADV-2026-0404', CHAIN, CHAIN] });
+      expect(v).toMatchObject({ ok: false, notFound: ['ADV-2026-0404'], firstProblem: undefined });
+      expect(v.chains.map((c) => c.chain)).toEqual([CHAIN]);
+      // Every chain: only those the store knows, and no advisory is "not found".
+      expect(await verifyAudit(store)).toMatchObject({ ok: true, notFound: [] });
+      expect((await verifyAudit(store, { chains: [] })).chains.map((c) => c.chain)).toEqual([CHAIN]);
+      // A chain whose events were all deleted still has its head: not "no trace" but a deletion.
+      await fx.tamper.deleteEvent(ack(1).id);
+      const gone = await verifyAudit(store, { chains: [CHAIN] });
+      expect(gone).toMatchObject({ ok: false, notFound: [], firstProblem: { kind: 'tail-missing' } });
+    });
+
     it('detects the deletion of the last events through the head record', async () => {
       await appendAll([1, 2, 3, 4].map((i) => ack(i)));
       await fx.tamper.deleteEvent(ack(4).id);

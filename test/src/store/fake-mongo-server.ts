@@ -23,6 +23,8 @@ export interface FakeMongoServer {
    * client's commands run first (a process that stalls between reading and writing).
    */
   hold: (match: (cmd: Document) => boolean) => { arrived: Promise<void>; release: () => void };
+  /** Answers the commands that match with `reply` instead of running them, until the returned function is called. */
+  fail: (match: (cmd: Document) => boolean, reply: Document) => () => void;
 }
 
 interface IndexSpec {
@@ -340,8 +342,19 @@ export async function startFakeMongoServer(): Promise<FakeMongoServer> {
     return h;
   };
 
+  const failures: { match: (cmd: Document) => boolean; reply: Document }[] = [];
+  const fail = (match: (cmd: Document) => boolean, reply: Document) => {
+    const f = { match, reply };
+    failures.push(f);
+    return () => {
+      failures.splice(failures.indexOf(f), 1);
+    };
+  };
+
   const reply = (cmd: Document): Document => {
     commands.push(cmd);
+    const failing = failures.find((f) => f.match(cmd));
+    if (failing) return failing.reply;
     try {
       return answer(cmd);
     } catch (err) {
@@ -455,6 +468,7 @@ export async function startFakeMongoServer(): Promise<FakeMongoServer> {
     uri: (dbName) => `mongodb://127.0.0.1:${port}/${dbName}?directConnection=true`,
     commands,
     hold,
+    fail,
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -206,6 +206,66 @@ describe('MongoDB audit log (stand-in server)', () => {
     }
   });
 
+  it('fails an append with the server’s error when an insert fails for another reason than a duplicate', async () => {
+    const dbName = `audit_${++dbCount}`;
+    const { store } = await openAudit(dbName);
+    const stop = server.fail((c) => c.insert === 'audit' && c.$db === dbName, { ok: 0, code: 13, codeName: 'Unauthorized', errmsg: 'not authorized' });
+    try {
+      await expect(store.appendAudit(ack(1))).rejects.toMatchObject({ code: 13 });
+      stop();
+      // What it knew of the chain's end was dropped; the next append works.
+      await store.appendAudit(ack(2));
+      expect((await store.readAuditChain('ADV-2026-0001')).links.map((l) => [l.seq, l.event.id])).toEqual([[1, ack(2).id]]);
+    } finally {
+      stop();
+      await store.close();
+    }
+  });
+
+  it('fails an append whose head record cannot be moved, so a head that did not move is never taken for done', async () => {
+    const dbName = `audit_${++dbCount}`;
+    const { store } = await openAudit(dbName);
+    const writeConcernError = { code: 64, codeName: 'WriteConcernFailed', errmsg: 'waiting for replication timed out', errInfo: { wtimeout: true } };
+    const stop = server.fail((c) => c.update === 'audit_heads' && c.$db === dbName, { ok: 1, n: 1, nModified: 1, writeConcernError });
+    try {
+      await expect(store.appendAudit(ack(1))).rejects.toMatchObject({ code: 64 });
+      stop();
+      // The caller's retry finds its event stored and moves the head.
+      await store.appendAudit(ack(1));
+      expect((await store.readAuditChain('ADV-2026-0001')).head).toMatchObject({ seq: 1, eventId: ack(1).id });
+      expect((await verifyAudit(store)).ok).toBe(true);
+    } finally {
+      stop();
+      await store.close();
+    }
+  });
+
+  it('gives up with STORE.CONFLICT when its place is refused round after round and its event is never stored', async () => {
+    const dbName = `audit_${++dbCount}`;
+    const { store } = await openAudit(dbName);
+    const duplicate = { index: 0, code: 11000, errmsg: `E11000 duplicate key error collection: ${dbName}.audit index: link_chain_seq_unique` };
+    const stop = server.fail((c) => c.insert === 'audit' && c.$db === dbName, { ok: 1, n: 0, writeErrors: [duplicate] });
+    try {
+      const before = server.commands.length;
+      await expect(store.appendAudit(ack(1))).rejects.toMatchObject({ code: 'STORE.CONFLICT', detail: { chain: 'ADV-2026-0001', rounds: 50 } });
+      expect(server.commands.slice(before).filter((c) => c.insert === 'audit').length).toBe(50);
+    } finally {
+      stop();
+      await store.close();
+    }
+  });
+
+  it('does not look for earlier events again once the first pass is done', async () => {
+    const dbName = `audit_${++dbCount}`;
+    const searches = () => server.commands.filter((c) => c.find === 'audit' && c.$db === dbName && c.filter?.seq?.$lte !== undefined).length;
+    const first = await openAudit(dbName);
+    await first.store.close();
+    expect(searches()).toBe(1);
+    const again = await openAudit(dbName);
+    await again.store.close();
+    expect(searches()).toBe(1);
+  });
+
   it('creates the unique (chain, seq) index as a partial one, so events without a link do not collide', async () => {
     const dbName = `audit_${++dbCount}`;
     const { store } = await openAudit(dbName);
