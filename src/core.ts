@@ -31,6 +31,9 @@ import {
 import type { CorrectionInput, FollowUpInput, WithdrawalInput } from './domain/lifecycle-input.js';
 import { syncAdvisory, syncDelivery, type SyncOutcome } from './commands/sync.js';
 import { tellClosing } from './commands/closing.js';
+import { recordThreadMessage, threadOf, type ThreadEvent, type ThreadResult } from './commands/threads.js';
+import type { ThreadView } from './view/thread-view.js';
+import { archiveAdvisory } from './commands/archive.js';
 
 /**
  * The bot core as adapters and workflows see it: one method per command.
@@ -121,6 +124,10 @@ export class Core {
   syncDelivery(deliveryId: string): Promise<SyncOutcome> {
     return syncDelivery(this.deps, deliveryId);
   }
+  /** Write the ended advisory's transcript to the archive. */
+  archiveAdvisory(advisoryId: string): Promise<'archived' | 'not-due'> {
+    return archiveAdvisory(this.deps, advisoryId);
+  }
   /** Post the closing summary (or withdrawal notice) to the secretariat, once. */
   tellClosing(advisoryId: string): Promise<number> {
     return tellClosing(this.deps, advisoryId);
@@ -128,6 +135,14 @@ export class Core {
   /** A job used up its attempts: turn what it owed into a failure the secretariat hears of. */
   giveUp(work: Work, reason: string): Promise<void> {
     return giveUp(this.deps, work, reason);
+  }
+  /** A person's message in a delivery's thread, its edit or its deletion, as the platform delivered it: recorded once. */
+  recordThreadMessage(event: ThreadEvent): Promise<ThreadResult> {
+    return recordThreadMessage(this.deps, event);
+  }
+  /** What a member wrote in their thread (secretariat only): by delivery, or by advisory and member. */
+  threadOf(actor: Actor, which: { deliveryId: string } | { advisoryId: string; memberId: string }): Promise<ThreadView> {
+    return threadOf(this.deps, actor, which);
   }
   deliveryView(deliveryId: string): Promise<AdvisoryView> {
     return deliveryView(this.deps, deliveryId);

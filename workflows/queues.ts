@@ -27,6 +27,7 @@ export type NotifyJob =
   | { kind: 'delivery_failed'; scope: string; deliveryId: string }
   | { kind: 'advisory_issued'; scope: string; advisoryId: string }
   | { kind: 'advisory_closed'; scope: string; advisoryId: string }
+  | { kind: 'archive'; scope: string; advisoryId: string; attempt: number }
   | { kind: 'sync_advisory'; scope: string; advisoryId: string; rev: number };
 
 export type RefreshJob =
@@ -101,6 +102,13 @@ export function jobSpec(work: Work): JobSpec {
         id: `sync-advisory.${work.scope}.${work.advisoryId}.v${work.rev}`,
         data: { kind: 'sync_advisory', scope: work.scope, advisoryId: work.advisoryId, rev: work.rev },
       };
+    case 'archive':
+      return {
+        queue: QUEUE.notify,
+        name: 'archive',
+        id: `archive.${work.scope}.${work.advisoryId}.a${work.attempt}`,
+        data: { kind: 'archive', scope: work.scope, advisoryId: work.advisoryId, attempt: work.attempt },
+      };
     case 'closing':
       return {
         queue: QUEUE.notify,
@@ -135,6 +143,9 @@ export function workOf(queue: string, data: unknown): Work | null {
       if (d['kind'] === 'delivery_failed' && str('deliveryId')) return { kind: 'failure-alert', scope, deliveryId: str('deliveryId') as string };
       if (d['kind'] === 'advisory_issued' && str('advisoryId')) return { kind: 'announce', scope, advisoryId: str('advisoryId') as string };
       if (d['kind'] === 'advisory_closed' && str('advisoryId')) return { kind: 'closing', scope, advisoryId: str('advisoryId') as string };
+      if (d['kind'] === 'archive' && str('advisoryId') && num('attempt') !== undefined) {
+        return { kind: 'archive', scope, advisoryId: str('advisoryId') as string, attempt: num('attempt') as number };
+      }
       if (d['kind'] === 'sync_advisory' && str('advisoryId') && num('rev') !== undefined) {
         return { kind: 'sync-advisory', scope, advisoryId: str('advisoryId') as string, rev: num('rev') as number };
       }

@@ -51,7 +51,7 @@ export function startWorkers(core: Core, connection: Redis, settings: WorkerSett
   const notify = new Worker(
     QUEUE.notify,
     async (job: Job<NotifyJob>, token?: string) =>
-      runChatJob(job, token, () => {
+      runChatJob<unknown>(job, token, () => {
         const data = job.data;
         switch (data.kind) {
           case 'delivery_failed':
@@ -62,6 +62,8 @@ export function startWorkers(core: Core, connection: Redis, settings: WorkerSett
             return core.tellClosing(data.advisoryId);
           case 'sync_advisory':
             return core.syncAdvisory(data.advisoryId);
+          case 'archive':
+            return core.archiveAdvisory(data.advisoryId);
         }
       }),
     { ...common, concurrency: 2 },

@@ -7,6 +7,8 @@ import type { ClosingSummaryView } from '../view/views.js';
 import { transitionAdvisory } from './advisory-cas.js';
 import type { CoreDeps } from './deps.js';
 import { toSecretariat } from './notify.js';
+import { enqueue } from './enqueue.js';
+import { lifecycleWork } from './lifecycle.js';
 
 /** Failures named one by one in the summary; more are counted (the status and the export list them all). */
 export const FAILURES_SHOWN = 10;
@@ -60,6 +62,8 @@ export async function tellClosing(deps: CoreDeps, advisoryId: string): Promise<n
 export async function markTold(deps: CoreDeps, advisory: Advisory, ok: boolean, detail: Record<string, unknown> = {}): Promise<boolean> {
   const t = await transitionAdvisory(deps.store, advisory.id, (a) => markClosureTold(a, ok, deps.clock.now()));
   if (!t.changed) return false;
+  // Told: the transcript is next, once every copy is settled.
+  await enqueue(deps, lifecycleWork(t.next));
   await deps.store.appendAudit({
     id: `${advisory.id}.summary_told.${advisory.closure?.cause ?? 'none'}`,
     at: deps.clock.now().toISOString(),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { markFailureAlerted, markSyncedTo } from '../domain/delivery.js';
 import { advisoryScope } from '../domain/advisory.js';
 import { markTold } from './closing.js';
+import { archiveGaveUp } from './archive.js';
 import { isOwedStep } from '../domain/delivery.js';
 import type { Work } from '../ports/jobs.js';
 import { isBotError } from '../errors.js';
@@ -45,6 +46,8 @@ async function settle(deps: CoreDeps, work: Work, reason: string): Promise<void>
       return syncGaveUp(deps, work.deliveryId, reason);
     case 'closing':
       return closingGaveUp(deps, work.advisoryId, reason);
+    case 'archive':
+      return archiveGaveUp(deps, work.advisoryId, reason);
     case 'sync-advisory':
       // Only a fast path: every reconciler pass queues the same syncs from the store.
       deps.log.warn({ work, reason }, 'queuing an advisory\'s syncs gave up; the reconciler queues them on its next pass');

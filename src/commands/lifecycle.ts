@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { advisoryScope, type Advisory, type ClosureCause } from '../domain/advisory.js';
-import { addFollowUp, close, contentOf, correct, withdraw, type AdvisoryTransition } from '../domain/advisory-lifecycle.js';
+import { addFollowUp, archiveDue, close, contentOf, correct, withdraw, type AdvisoryTransition } from '../domain/advisory-lifecycle.js';
 import { CorrectionInput, FollowUpInput, WithdrawalInput } from '../domain/lifecycle-input.js';
 import type { AuditAction } from '../domain/audit.js';
 import type { Actor } from '../domain/platform.js';
@@ -77,6 +77,7 @@ export function lifecycleWork(advisory: Advisory): Work[] {
   const work: Work[] = [];
   if (advisory.syncing) work.push({ kind: 'sync-advisory', scope, advisoryId: advisory.id, rev: advisory.syncRev ?? 0 });
   if (advisory.closure && !advisory.closure.told) work.push({ kind: 'closing', scope, advisoryId: advisory.id });
+  if (archiveDue(advisory)) work.push({ kind: 'archive', scope, advisoryId: advisory.id, attempt: advisory.archiveFailures ?? 0 });
   return work;
 }
 

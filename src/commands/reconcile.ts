@@ -5,7 +5,7 @@ import type { CoreDeps } from './deps.js';
 import { transitionDelivery } from './delivery-cas.js';
 import { giveUp } from './give-up.js';
 import { closesAt } from '../domain/advisory-lifecycle.js';
-import { closeAdvisoryBySystem } from './lifecycle.js';
+import { closeAdvisoryBySystem, lifecycleWork } from './lifecycle.js';
 import { syncAdvisory } from './sync.js';
 import { derivedNextStep, owedWork } from './ladder.js';
 
@@ -93,8 +93,9 @@ async function advisoryWork(deps: CoreDeps): Promise<Work[]> {
       }
       const advisory = closed ? await deps.store.getAdvisory(listed.id) : listed;
       if (!advisory) continue;
+      // The syncs are queued here, from the store, not through a job that could be lost.
       if (advisory.syncing) await syncAdvisory(deps, advisory.id);
-      if (advisory.closure && !advisory.closure.told) work.push({ kind: 'closing', scope: advisoryScope(advisory), advisoryId: advisory.id });
+      work.push(...lifecycleWork(advisory).filter((w) => w.kind !== 'sync-advisory'));
     } catch (err) {
       deps.log.error({ advisoryId: listed.id, err }, 'could not reconcile an advisory; the next pass tries again');
     }

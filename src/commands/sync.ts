@@ -13,6 +13,7 @@ import { LOOKBACK_MS, stepWork } from './ladder.js';
 import { loadDelivery } from './load.js';
 import { endPhoneTask } from './phone-task-end.js';
 import { postOnce } from './post-once.js';
+import { lifecycleWork } from './lifecycle.js';
 import { viewOfDelivery } from './views.js';
 
 export type SyncOutcome = 'synced' | 'already' | 'waiting';
@@ -46,7 +47,9 @@ export async function syncAdvisory(deps: CoreDeps, advisoryId: string): Promise<
   const behind = (await deps.store.listDeliveries(advisoryId)).filter((d) => isBehind(advisory, d));
   if (behind.length === 0) {
     // Another change may have moved syncRev on meanwhile: then markSynced refuses and it stays owed.
-    await transitionAdvisory(deps.store, advisoryId, (a) => markSynced(a, advisory.syncRev ?? 0));
+    const t = await transitionAdvisory(deps.store, advisoryId, (a) => markSynced(a, advisory.syncRev ?? 0));
+    // Settled: an ended advisory's transcript is next.
+    if (t.changed) await enqueue(deps, lifecycleWork(t.next));
     return 0;
   }
   await enqueue(deps, behind.filter((d) => syncReady(advisory, d)).map((d) => syncWork(advisory, d)));

@@ -104,5 +104,21 @@ export function closesAt(a: Pick<Advisory, 'ackDeadline' | 'escalation' | 'close
  */
 export function advisoryOwesWork(a: Advisory): boolean {
   if (a.state === 'open' || a.syncing === true) return true;
-  return a.closure !== undefined && a.closure.told === undefined;
+  return (a.closure !== undefined && a.closure.told === undefined) || archiveDue(a);
+}
+
+/** Ended, its copies settled and the secretariat told: its transcript is owed to the archive. */
+export function archiveDue(a: Advisory): boolean {
+  return a.state === 'closed' && a.closure?.told !== undefined && a.syncing !== true && a.archived === undefined;
+}
+
+export function markArchived(a: Advisory, auditSeq: number, now: Date): AdvisoryTransition {
+  if (a.archived) return { changed: false, reason: 'already', current: a };
+  return changed(a, { archived: { at: now.toISOString(), auditSeq } });
+}
+
+/** An archiving job gave up: count it, so the next try has a job of its own. */
+export function markArchiveFailed(a: Advisory): AdvisoryTransition {
+  if (a.archived) return { changed: false, reason: 'already', current: a };
+  return changed(a, { archiveFailures: (a.archiveFailures ?? 0) + 1 });
 }

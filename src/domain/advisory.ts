@@ -115,6 +115,10 @@ export interface AdvisoryLifecycle {
   closure?: Closure | undefined;
   /** When the bot closes it by itself if it is still open (ISO). Absent on older records: see closesAt(). */
   closesAt?: string | undefined;
+  /** Its transcript is in the archive, as of the audit chain's link `auditSeq`. */
+  archived?: { at: string; auditSeq: number } | undefined;
+  /** Archiving jobs that gave up: each one's job id differs, so the next reconciler pass tries again. */
+  archiveFailures?: number | undefined;
 }
 
 export interface Advisory extends AdvisoryLifecycle {

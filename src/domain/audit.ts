@@ -12,6 +12,12 @@ export type AuditAction =
   | 'advisory.closed'
   /** The closing summary (or withdrawal notice) was posted to the secretariat, or could not be. */
   | 'advisory.summary_told'
+  /** Its transcript was written to the archive. */
+  | 'advisory.archived'
+  /** Its TLP:RED texts were removed at the end of their retention. */
+  | 'advisory.redacted'
+  /** The secretariat exported its record. */
+  | 'advisory.exported'
   /** A member's copy now shows the advisory as of a revision (corrected, withdrawn, follow-up posted, ladder stopped). */
   | 'delivery.synced'
   /** A member's copy could not be brought up to date after every attempt; the secretariat was told. */
@@ -37,7 +43,11 @@ export type AuditAction =
   | 'phone.cancelled'
   | 'phone.refused'
   | 'conversation.added'
-  | 'conversation.removed';
+  | 'conversation.removed'
+  /** A person's message in a delivery's thread was recorded (its text is in the thread record, not here). */
+  | 'thread.message_recorded'
+  | 'thread.message_edited'
+  | 'thread.message_deleted';
 
 export interface AuditEvent {
   /** Deterministic for state changes (so a retried command writes it once); random for refusals. */

@@ -25,12 +25,14 @@ export type Work =
   /** Bring one delivery's copies up to the advisory's `rev`: edit them, post follow-ups, stop its ladder. */
   | { kind: 'sync'; scope: string; deliveryId: string; rev: number }
   /** Tell the secretariat the advisory closed (or was withdrawn), with its summary. */
-  | { kind: 'closing'; scope: string; advisoryId: string };
+  | { kind: 'closing'; scope: string; advisoryId: string }
+  /** Write the advisory's transcript to the archive; `attempt` is archiveFailures, so a retry after a give-up is a new job. */
+  | { kind: 'archive'; scope: string; advisoryId: string; attempt: number };
 
 export type WorkKind = Work['kind'];
 
 /** Work the store keeps owing until it is done: a finished job whose work is still owed is queued again. */
-export const OWED_KINDS: readonly WorkKind[] = ['deliver', 'step', 'failure-alert', 'announce', 'sync', 'closing'];
+export const OWED_KINDS: readonly WorkKind[] = ['deliver', 'step', 'failure-alert', 'announce', 'sync', 'closing', 'archive'];
 
 export interface EnsureReport {
   /** Queued now (there was no job). */

@@ -68,6 +68,8 @@ export function workKey(w: Work): string {
       return `sync:${w.deliveryId}:${w.rev}`;
     case 'closing':
       return `closing:${w.advisoryId}`;
+    case 'archive':
+      return `archive:${w.advisoryId}:${w.attempt}`;
     default:
       return `${w.kind}:${w.deliveryId}`;
   }

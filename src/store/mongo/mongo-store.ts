@@ -12,6 +12,8 @@ import { BotError } from '../../errors.js';
 import type { OwedPage, StepClaim, StepLease, StepRef, Store } from '../../ports/store.js';
 import { MessageRefRegistry, type MessageRefDoc, type RefHolderDoc } from './message-refs.js';
 import { MongoAudit } from './mongo-audit.js';
+import { MongoThreads } from './mongo-threads.js';
+import type { ThreadMessage } from '../../domain/thread-message.js';
 import { MongoArchive } from './mongo-archive.js';
 import type { TranscriptPage, TranscriptQuery } from '../../ports/archive.js';
 import type { Transcript } from '../../domain/transcript.js';
@@ -146,7 +148,7 @@ type ConversationDoc = ConversationRecord & { _id?: ObjectId };
 const PLAIN = { _id: 0 } as const;
 const ADVISORY_FIELDS = { _id: 0, unannounced: 0, owing: 0 } as const;
 /** Optional advisory fields a transition may remove: saveAdvisory unsets them when `next` lacks them. */
-const ADVISORY_OPTIONAL = ['uid', 'announced', 'version', 'syncRev', 'copyRev', 'syncing', 'corrections', 'followups', 'closure', 'closesAt'] as const;
+const ADVISORY_OPTIONAL = ['uid', 'announced', 'version', 'syncRev', 'copyRev', 'syncing', 'corrections', 'followups', 'closure', 'closesAt', 'archived', 'archiveFailures'] as const;
 /** advisoryOwesWork() for documents written before `owing` was kept: those have only `state`. */
 const LEGACY_OWING = { $eq: [{ $ifNull: ['$state', 'open'] }, 'open'] };
 const UNACKNOWLEDGED: Delivery['state'][] = ['queued', 'posted', 'failed'];
@@ -182,6 +184,7 @@ export class MongoStore implements Store {
   private readonly deliveries: Collection<DeliveryDoc>;
   private readonly acknowledgements: Collection<AckDoc>;
   private readonly audit: MongoAudit;
+  private readonly threads: MongoThreads;
   private readonly archive: MongoArchive;
   private readonly steps: Collection<StepDoc>;
   private readonly phoneTasks: Collection<PhoneTaskDoc>;
@@ -200,6 +203,7 @@ export class MongoStore implements Store {
     this.deliveries = db.collection<DeliveryDoc>('deliveries');
     this.acknowledgements = db.collection<AckDoc>('acknowledgements');
     this.audit = new MongoAudit(db, MAX_TIME_MS);
+    this.threads = new MongoThreads(db, MAX_TIME_MS);
     this.archive = new MongoArchive(db, MAX_TIME_MS);
     this.steps = db.collection<StepDoc>('escalation_steps');
     this.phoneTasks = db.collection<PhoneTaskDoc>('phone_tasks');
@@ -279,6 +283,7 @@ export class MongoStore implements Store {
     await this.deliveries.updateMany({ owed: { $exists: false } }, [{ $set: { owed: LEGACY_OWED } }]);
     // The audit log's indexes and the first pass that chains events of earlier releases (mongo-audit.ts).
     await this.audit.prepare();
+    await this.threads.prepare();
     await this.archive.prepare();
     await this.advisories.updateMany({ owing: { $exists: false } }, [{ $set: { owing: LEGACY_OWING } }]);
   }
@@ -497,6 +502,27 @@ export class MongoStore implements Store {
 
   deleteTranscripts(before: string): Promise<number> {
     return this.archive.deleteTranscripts(before);
+  }
+
+  // The thread log (replies in members' threads) lives in mongo-threads.ts.
+  findDeliveryByFollowUpOrReminder(ref: MessageRef): Promise<Delivery | null> {
+    return this.threads.findDeliveryByFollowUpOrReminder(ref);
+  }
+
+  addThreadMessage(message: ThreadMessage): Promise<boolean> {
+    return this.threads.addThreadMessage(message);
+  }
+
+  getThreadMessage(ref: MessageRef): Promise<ThreadMessage | null> {
+    return this.threads.getThreadMessage(ref);
+  }
+
+  saveThreadMessage(next: ThreadMessage): Promise<boolean> {
+    return this.threads.saveThreadMessage(next);
+  }
+
+  listThreadMessages(of: { deliveryId: string } | { advisoryId: string }): Promise<ThreadMessage[]> {
+    return this.threads.listThreadMessages(of);
   }
 
   // The audit log (hash chains) lives in mongo-audit.ts.

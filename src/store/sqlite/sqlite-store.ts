@@ -10,6 +10,8 @@ import { BotError } from '../../errors.js';
 import { openSqliteFile } from '../../lib/sqlite-file.js';
 import type { OwedPage, StepClaim, StepLease, StepRef, Store } from '../../ports/store.js';
 import { SqliteAudit } from './sqlite-audit.js';
+import { SqliteThreads } from './sqlite-threads.js';
+import type { ThreadMessage } from '../../domain/thread-message.js';
 import { SqliteArchive } from './sqlite-archive.js';
 import type { TranscriptPage, TranscriptQuery } from '../../ports/archive.js';
 import type { Transcript } from '../../domain/transcript.js';
@@ -51,6 +53,8 @@ function prepareStatements(db: Database.Database) {
        WHERE COALESCE(json_extract(json, '$.state'), 'open') = 'open'
           OR json_extract(json, '$.syncing') = 1
           OR (json_extract(json, '$.closure') IS NOT NULL AND json_extract(json, '$.closure.told') IS NULL)
+          OR (json_extract(json, '$.state') = 'closed' AND json_extract(json, '$.closure.told') IS NOT NULL
+              AND json_extract(json, '$.archived') IS NULL)
        ORDER BY id`,
     ),
     countUnacknowledged: db.prepare<[string], { n: number }>(
@@ -180,12 +184,14 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly q: ReturnType<typeof prepareStatements>;
   private readonly audit: SqliteAudit;
+  private readonly threads: SqliteThreads;
   private readonly archive: SqliteArchive;
 
   constructor(filename: string) {
     this.db = openSqliteFile(filename, MIGRATIONS, 'SQLite', ['foreign_keys = ON']);
     this.q = prepareStatements(this.db);
     this.audit = new SqliteAudit(this.db);
+    this.threads = new SqliteThreads(this.db);
     this.archive = new SqliteArchive(this.db);
   }
 
@@ -348,6 +354,27 @@ export class SqliteStore implements Store {
 
   deleteTranscripts(before: string): Promise<number> {
     return this.archive.deleteTranscripts(before);
+  }
+
+  // The thread log (replies in members' threads) lives in sqlite-threads.ts.
+  findDeliveryByFollowUpOrReminder(ref: MessageRef): Promise<Delivery | null> {
+    return this.threads.findDeliveryByFollowUpOrReminder(ref);
+  }
+
+  addThreadMessage(message: ThreadMessage): Promise<boolean> {
+    return this.threads.addThreadMessage(message);
+  }
+
+  getThreadMessage(ref: MessageRef): Promise<ThreadMessage | null> {
+    return this.threads.getThreadMessage(ref);
+  }
+
+  saveThreadMessage(next: ThreadMessage): Promise<boolean> {
+    return this.threads.saveThreadMessage(next);
+  }
+
+  listThreadMessages(of: { deliveryId: string } | { advisoryId: string }): Promise<ThreadMessage[]> {
+    return this.threads.listThreadMessages(of);
   }
 
   // The audit log (hash chains) lives in sqlite-audit.ts.

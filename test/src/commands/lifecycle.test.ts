@@ -30,6 +30,7 @@ async function drain(): Promise<Work[]> {
       else if (w.kind === 'closing') await f.core.tellClosing(w.advisoryId);
       else if (w.kind === 'refresh') await f.core.refreshMessages(w.deliveryId);
       else if (w.kind === 'refresh-phone') await f.core.refreshPhoneTask(w.taskId);
+      else if (w.kind === 'archive') await f.core.archiveAdvisory(w.advisoryId);
     }
   }
   throw new Error('work kept coming');
@@ -79,13 +80,18 @@ describe('withdrawal (取り下げ)', () => {
     const notice = secretariatNotices().find((n) => n.kind === 'advisory_closed');
     expect(notice?.kind === 'advisory_closed' && notice.summary).toMatchObject({ cause: 'withdrawn', reason: '対象製品の誤り', targeted: 2, never: 2, byButton: 0, closedBy: SECRETARIAT.name });
     expect((await stored(advisory.id)).closure?.told).toEqual({ at: minutes(5), ok: true });
-    // The next reconciler pass sees every copy synced, and the advisory owes nothing more.
-    expect((await stored(advisory.id)).syncing).toBe(true);
+    // Every copy synced, the secretariat told: the transcript went to the archive, and nothing more is owed.
+    const ended = await stored(advisory.id);
+    expect(ended.syncing).toBeUndefined();
+    expect(ended.archived?.auditSeq).toBeGreaterThan(0);
+    const transcript = (await f.store.getTranscript(advisory.id))!;
+    expect(transcript.closure).toMatchObject({ cause: 'withdrawn', reason: '対象製品の誤り' });
+    expect(transcript.audit.head?.seq).toBe(ended.archived?.auditSeq);
+    expect(transcript.audit.events.at(-1)?.action).toBe('advisory.archived');
+    expect(await f.store.listAdvisoriesOwingWork()).toEqual([]);
     await f.core.reconcile();
     // (The "issued" notice the fixture never posted is the only thing left.)
     expect(f.jobs.ensured.map((w) => w.kind)).toEqual(['announce']);
-    expect((await stored(advisory.id)).syncing).toBeUndefined();
-    expect(await f.store.listAdvisoriesOwingWork()).toEqual([]);
     expect(f.audit.map((e) => e.action)).toEqual(expect.arrayContaining(['advisory.withdrawn', 'delivery.synced', 'advisory.summary_told']));
   });
 

@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REDIS_URL } from '../../support/bot-harness.js';
 import { freePort } from '../../support/redis-server.js';
+import { eventually } from '../../support/eventually.js';
 
 let dir: string | undefined;
 afterAll(async () => {
@@ -86,6 +87,9 @@ describe('npm start', () => {
     expect(output.some((l) => l.includes('SIGTERM: shutting down'))).toBe(true);
     // Closing its own connections is not a Redis outage.
     expect(output.filter((l) => l.includes('Redis is unreachable'))).toEqual([]);
+    // A helper the bot started (tsx's esbuild service) ends when it sees its parent's pipe close, a moment
+    // after the bot: wait for that, bounded, rather than catch it on its way out.
+    await eventually(async () => descendants.every((pid) => !alive(pid)), { timeoutMs: 10_000, description: 'every process npm start started has ended' }).catch(() => undefined);
     for (const pid of descendants) expect(alive(pid), `process ${pid} left running`).toBe(false);
     expect(await portIsFree(port)).toBe(true);
   });

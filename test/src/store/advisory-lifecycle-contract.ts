@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Advisory } from '../../../src/domain/advisory.js';
-import { addFollowUp, close, correct, markClosureTold, markSynced, withdraw, type AdvisoryTransition } from '../../../src/domain/advisory-lifecycle.js';
+import { addFollowUp, close, correct, markArchived, markClosureTold, markSynced, withdraw, type AdvisoryTransition } from '../../../src/domain/advisory-lifecycle.js';
 import { markAcknowledged, markFailed, markPosted } from '../../../src/domain/delivery.js';
 import type { Store } from '../../../src/ports/store.js';
 import { aDelivery, aMessage, anActor, anAdvisory, at, T0 } from './fixtures.js';
@@ -88,13 +88,13 @@ export function advisoryLifecycleContract(name: string, open: () => Promise<Stor
     });
 
     describe('listAdvisoriesOwingWork', () => {
-      it('lists the open, the syncing and those whose closing summary is owed, in id order', async () => {
-        const ids = ['ADV-2026-0001', 'ADV-2026-0002', 'ADV-2026-0003', 'ADV-2026-0004', 'ADV-2026-0005'];
+      it('lists the open, the syncing and those whose closing summary or transcript is owed, in id order', async () => {
+        const ids = ['ADV-2026-0001', 'ADV-2026-0002', 'ADV-2026-0003', 'ADV-2026-0004', 'ADV-2026-0005', 'ADV-2026-0006'];
         for (const [i, id] of ids.entries()) await store.createAdvisory(anAdvisory({ id, requestKey: `view-${i}` }));
         const get = async (id: string) => (await store.getAdvisory(id)) as Advisory;
-        // 0002: closed, synced and told: nothing left.
+        // 0002: closed, synced, told and archived: nothing left.
         let a2 = next(close(await get(ids[1]!), 'all_acknowledged', undefined, NOW));
-        a2 = next(markClosureTold(next(markSynced(a2, a2.syncRev ?? 0)), true, NOW));
+        a2 = next(markArchived(next(markClosureTold(next(markSynced(a2, a2.syncRev ?? 0)), true, NOW)), 7, NOW));
         a2 = { ...a2, version: 1 };
         expect(await store.saveAdvisory(a2)).toBe(true);
         // 0003: closed and synced, summary not told yet.
@@ -103,11 +103,14 @@ export function advisoryLifecycleContract(name: string, open: () => Promise<Stor
         // 0004: closed and told, copies still to sync.
         const a4 = next(close(await get(ids[3]!), 'expired', undefined, NOW));
         expect(await store.saveAdvisory({ ...next(markClosureTold(a4, false, NOW)), version: 1 })).toBe(true);
-        // 0005: withdrawn, synced, told.
+        // 0005: withdrawn, synced, told, archived.
         const a5 = next(withdraw(await get(ids[4]!), '誤報', SECRETARIAT, NOW));
-        expect(await store.saveAdvisory({ ...next(markClosureTold(next(markSynced(a5, a5.syncRev ?? 0)), true, NOW)), version: 1 })).toBe(true);
+        expect(await store.saveAdvisory({ ...next(markArchived(next(markClosureTold(next(markSynced(a5, a5.syncRev ?? 0)), true, NOW)), 3, NOW)), version: 1 })).toBe(true);
+        // 0006: closed, synced, told: its transcript is owed.
+        const a6 = next(close(await get(ids[5]!), 'command', SECRETARIAT, NOW));
+        expect(await store.saveAdvisory({ ...next(markClosureTold(next(markSynced(a6, a6.syncRev ?? 0)), true, NOW)), version: 1 })).toBe(true);
 
-        expect((await store.listAdvisoriesOwingWork()).map((a) => a.id)).toEqual([ids[0], ids[2], ids[3]]);
+        expect((await store.listAdvisoriesOwingWork()).map((a) => a.id)).toEqual([ids[0], ids[2], ids[3], ids[5]]);
         expect((await store.listAdvisoriesOwingWork())[1]).toEqual(await get(ids[2]!));
       });
     });
