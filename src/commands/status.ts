@@ -5,7 +5,9 @@ import type { Actor } from '../domain/platform.js';
 import type { LocalisedName } from '../directory/schema.js';
 import { BotError } from '../errors.js';
 import { statusView } from '../view/build.js';
-import type { StatusView, TargetOptions } from '../view/views.js';
+import type { StatusRow, StatusView, TargetOptions } from '../view/views.js';
+import type { ReplySummary } from '../view/thread-view.js';
+import { replySummaries } from './threads.js';
 import { requireSecretariat } from './authorise.js';
 import type { CoreDeps } from './deps.js';
 
@@ -19,7 +21,14 @@ export async function statusOf(deps: CoreDeps, actor: Actor, advisoryIdText: str
   const nameOf = (memberId: string): LocalisedName =>
     deps.directory.memberName(memberId);
   const contactsOf = (memberId: string) => deps.directory.contactsInOrder(memberId).length;
-  return statusView(advisory, deliveries, nameOf, tasks, contactsOf);
+  const view = statusView(advisory, deliveries, nameOf, tasks, contactsOf);
+  // What members wrote in their threads: how many, and the latest (the whole thread: threadOf).
+  const replies = replySummaries(await deps.store.listThreadMessages({ advisoryId: advisory.id }));
+  return { ...view, rows: view.rows.map((row) => withReplies(row, replies.get(row.deliveryId))) };
+}
+
+function withReplies(row: StatusRow, replies: ReplySummary | undefined): StatusRow {
+  return replies ? { ...row, replies } : row;
 }
 
 /** The secretariat may open the form; the form offers the directory's groups and organisations. */

@@ -1,6 +1,7 @@
 import type { Advisory } from '../domain/advisory.js';
 import type { Acknowledgement } from '../domain/audit.js';
 import type { AuditLog } from './audit-log.js';
+import type { ThreadLog } from './thread-log.js';
 import type { ArchiveStore } from './archive.js';
 import type { Delivery } from '../domain/delivery.js';
 import type { MessageRef } from '../domain/platform.js';
@@ -48,7 +49,7 @@ export interface OwedPage {
  * Persistence for the core. Two implementations (MongoDB, embedded SQLite) pass one contract suite
  * (test/src/store/store-contract.ts). Every write is safe to repeat.
  */
-export interface Store extends ArchiveStore, AuditLog {
+export interface Store extends ArchiveStore, AuditLog, ThreadLog {
   /** Cheap round trip for readiness checks; rejects when the store cannot be reached. */
   ping(): Promise<void>;
 

@@ -4,6 +4,7 @@ import type { StepKind } from '../domain/escalation.js';
 import type { ClosureCause } from '../domain/advisory.js';
 import type { CallOutcome, PhoneResolution, PhoneTaskState, ReachedContact } from '../domain/phone-task.js';
 import type { LocalisedName } from '../directory/schema.js';
+import type { ReplySummary } from './thread-view.js';
 
 /**
  * Platform-neutral view models. The core fills them; each adapter renders them
@@ -92,6 +93,8 @@ export interface StatusRow {
   /** Where an unacknowledged member is on the escalation ladder. */
   ladder?: { kind: StepKind; index: number; at: string } | undefined;
   phoneTask?: { state: PhoneTaskState; claimedBy?: string | undefined; contactIndex: number; contacts: number; exhausted: boolean } | undefined;
+  /** What people wrote in the member's thread (absent when nobody has). */
+  replies?: ReplySummary | undefined;
 }
 
 export interface StatusView {

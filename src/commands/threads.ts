@@ -1,0 +1,275 @@
+/**
+ * Replies in members' threads: recorded as the platforms deliver them (a message, its edits, its
+ * deletion), and read by the secretariat. Only messages in the thread of one of the bot's posts to
+ * a member are kept (the delivery's copy, a follow-up, a reminder); anything else in the channel is
+ * someone else's conversation and is never stored.
+ */
+import { parseAdvisoryId } from '../domain/advisory.js';
+import type { AuditEvent } from '../domain/audit.js';
+import type { Delivery } from '../domain/delivery.js';
+import type { Actor, MessageRef } from '../domain/platform.js';
+import {
+  addEdit,
+  currentText,
+  firstLine,
+  markDeleted,
+  newThreadMessage,
+  refOf,
+  threadOrder,
+  type ThreadMessage,
+  type ThreadTransition,
+} from '../domain/thread-message.js';
+import { BotError } from '../errors.js';
+import { displayName } from '../view/build.js';
+import type { ReplySummary, ThreadMessageView, ThreadView } from '../view/thread-view.js';
+import { requireSecretariat } from './authorise.js';
+import { compareAndSet } from './cas.js';
+import type { CoreDeps } from './deps.js';
+
+/** What a platform said happened in a thread. Times are the platform's own (ISO). */
+export type ThreadEvent =
+  | {
+      kind: 'posted';
+      message: MessageRef;
+      /** The message whose thread it is in (Slack: thread_ts; Teams: the thread's root; local: threadOf). */
+      root: MessageRef;
+      author: Actor;
+      text: string;
+      at: string;
+    }
+  | {
+      kind: 'edited';
+      message: MessageRef;
+      /** Needed only to start a record for a message whose own event was missed. */
+      root?: MessageRef | undefined;
+      author?: Actor | undefined;
+      text: string;
+      /** When it was edited. */
+      at: string;
+      /** The platform's identity of this edit (Slack: edited.ts): the same edit twice is recorded once. */
+      editId: string;
+      /** What the platform says the message said before, and when it was posted (Slack sends both). */
+      previous?: { text: string; at?: string | undefined } | undefined;
+    }
+  | {
+      kind: 'deleted';
+      message: MessageRef;
+      root?: MessageRef | undefined;
+      author?: Actor | undefined;
+      at: string;
+      previous?: { text: string; at?: string | undefined } | undefined;
+    };
+
+/**
+ * - recorded / edited / deleted: stored now.
+ * - repeat: stored before (a retried event, the same edit again); nothing changed.
+ * - ignored: not a message of a delivery's thread, or an edit after the deletion; nothing stored.
+ */
+export type ThreadOutcome = 'recorded' | 'edited' | 'deleted' | 'repeat' | 'ignored';
+
+export interface ThreadResult {
+  outcome: ThreadOutcome;
+  /** The delivery the message belongs to, when it does. */
+  deliveryId?: string | undefined;
+}
+
+/** The author of a message whose record began at its deletion, when the platform did not say who wrote it. */
+const UNKNOWN_AUTHOR = '(unknown)';
+
+export async function recordThreadMessage(deps: CoreDeps, event: ThreadEvent): Promise<ThreadResult> {
+  const existing = await deps.store.getThreadMessage(event.message);
+  if (event.kind === 'posted') {
+    if (existing) return repeat(deps, existing, 'posted');
+    return startRecord(deps, event, event.root, event.author, { text: event.text, at: event.at, from: 'message' });
+  }
+  if (existing) return change(deps, existing, event);
+  // The message's own event was missed (the bot was down, the event lost): start its record here,
+  // with what the platform sent along, then apply the change to it.
+  const root = event.root;
+  if (!root) return ignored(deps, event.message, 'unknown message, no thread');
+  const previous = event.previous;
+  const started = await startRecord(
+    deps,
+    event,
+    root,
+    event.author ?? { platform: event.message.platform, userId: UNKNOWN_AUTHOR },
+    { text: previous?.text ?? '', at: previous?.at ?? event.at, from: event.kind === 'edited' ? 'edit' : 'deletion' },
+    true,
+  );
+  if (started.outcome === 'ignored') return started;
+  const stored = await deps.store.getThreadMessage(event.message);
+  if (!stored) throw new BotError('STORE.CONFLICT', 'thread message vanished after it was recorded', { message: event.message });
+  return change(deps, stored, event);
+}
+
+async function startRecord(
+  deps: CoreDeps,
+  event: ThreadEvent,
+  root: MessageRef,
+  author: Actor,
+  content: { text: string; at: string; from: ThreadMessage['from'] },
+  quiet = false,
+): Promise<ThreadResult> {
+  // A reply lives in its root's conversation; anything else is not in that thread.
+  if (root.platform !== event.message.platform || root.channelId !== event.message.channelId) {
+    return ignored(deps, event.message, 'root in another conversation');
+  }
+  const delivery = await deliveryOfRoot(deps, root);
+  if (!delivery) return ignored(deps, event.message, 'not in a delivery thread');
+  const record = newThreadMessage(
+    {
+      platform: event.message.platform,
+      channelId: event.message.channelId,
+      messageId: event.message.messageId,
+      rootId: root.messageId,
+      deliveryId: delivery.id,
+      advisoryId: delivery.advisoryId,
+      memberId: delivery.memberId,
+      author,
+      text: content.text,
+      at: content.at,
+      from: content.from,
+    },
+    deps.clock.now(),
+  );
+  if (!(await deps.store.addThreadMessage(record))) {
+    // Someone recorded it first (the same event, delivered twice at once).
+    const stored = await deps.store.getThreadMessage(event.message);
+    if (stored && !quiet) return repeat(deps, stored, 'posted');
+    return { outcome: 'repeat', deliveryId: delivery.id };
+  }
+  await deps.store.appendAudit(auditOf(record, 'posted'));
+  deps.log.info({ deliveryId: delivery.id, message: event.message, from: record.from }, 'thread message recorded');
+  return { outcome: 'recorded', deliveryId: delivery.id };
+}
+
+/** The copy, follow-up or reminder a thread hangs under. */
+async function deliveryOfRoot(deps: CoreDeps, root: MessageRef): Promise<Delivery | null> {
+  return (await deps.store.findDeliveryByMessage(root)) ?? (await deps.store.findDeliveryByFollowUpOrReminder(root));
+}
+
+async function change(deps: CoreDeps, existing: ThreadMessage, event: Extract<ThreadEvent, { kind: 'edited' | 'deleted' }>): Promise<ThreadResult> {
+  const now = deps.clock.now();
+  const decide = (m: ThreadMessage): ThreadTransition =>
+    event.kind === 'edited' ? addEdit(m, { id: event.editId, at: event.at, text: event.text }, now) : markDeleted(m, event.at, now);
+  const t = await compareAndSet(
+    { read: () => deps.store.getThreadMessage(event.message), save: (next) => deps.store.saveThreadMessage(next), notFound: 'STORE.CONFLICT', id: existing.messageId },
+    decide,
+  );
+  if (!t.changed) {
+    if (t.reason === 'deleted') return ignored(deps, event.message, 'edit after deletion');
+    return repeat(deps, t.current, event.kind, event.kind === 'edited' ? event.editId : undefined);
+  }
+  await deps.store.appendAudit(auditOf(t.next, event.kind, event.kind === 'edited' ? event.editId : undefined));
+  deps.log.info({ deliveryId: t.next.deliveryId, message: event.message }, `thread message ${event.kind}`);
+  return { outcome: event.kind, deliveryId: t.next.deliveryId };
+}
+
+/**
+ * Recorded before. Its audit event is appended again (the store ignores an id it has), so a process
+ * that died between the record and its audit leaves no record without one once the platform retries.
+ */
+async function repeat(deps: CoreDeps, stored: ThreadMessage, kind: 'posted' | 'edited' | 'deleted', editId?: string): Promise<ThreadResult> {
+  await deps.store.appendAudit(auditOf(stored, kind, editId));
+  return { outcome: 'repeat', deliveryId: stored.deliveryId };
+}
+
+/** Counted in the debug log, never stored: nothing of someone else's conversation is kept. */
+function ignored(deps: CoreDeps, message: MessageRef, reason: string): ThreadResult {
+  deps.log.debug({ platform: message.platform, channelId: message.channelId, reason }, 'thread message ignored');
+  return { outcome: 'ignored' };
+}
+
+const ACTION = { posted: 'thread.message_recorded', edited: 'thread.message_edited', deleted: 'thread.message_deleted' } as const;
+
+/**
+ * Who wrote in which thread, and when: the text itself stays in the thread record (which a retention
+ * rule may redact), not in the audit chain (which cannot change). Everything here comes from the
+ * stored record, so the same event appended again is the same event.
+ */
+function auditOf(m: ThreadMessage, kind: 'posted' | 'edited' | 'deleted', editId?: string): AuditEvent {
+  const key = `thread.${m.platform}.${m.channelId}.${m.messageId}`;
+  const edit = editId === undefined ? undefined : m.edits.find((e) => e.id === editId);
+  const at = kind === 'posted' ? m.recordedAt : kind === 'deleted' ? (m.deleted?.recordedAt ?? m.recordedAt) : (edit?.recordedAt ?? m.recordedAt);
+  return {
+    id: kind === 'posted' ? `${key}.posted` : kind === 'deleted' ? `${key}.deleted` : `${key}.edited.${editId ?? ''}`,
+    at,
+    actor: m.author,
+    action: ACTION[kind],
+    advisoryId: m.advisoryId,
+    deliveryId: m.deliveryId,
+    detail: {
+      message: refOf(m),
+      rootId: m.rootId,
+      ...(kind === 'posted' ? { postedAt: m.at, from: m.from, chars: m.text.length } : {}),
+      ...(kind === 'edited' && edit ? { editedAt: edit.at, chars: edit.text.length } : {}),
+      ...(kind === 'deleted' && m.deleted ? { deletedAt: m.deleted.at } : {}),
+    },
+  };
+}
+
+// ---- reading ----------------------------------------------------------------------------------
+
+/**
+ * A member's thread, for the secretariat: by delivery id, or by advisory id and member id (every
+ * delivery of that member, when the member has more than one channel).
+ */
+export async function threadOf(deps: CoreDeps, actor: Actor, which: { deliveryId: string } | { advisoryId: string; memberId: string }): Promise<ThreadView> {
+  await requireSecretariat(deps, actor, 'advisory.thread');
+  const deliveries = await deliveriesOf(deps, which);
+  const first = deliveries[0];
+  const advisory = first ? await deps.store.getAdvisory(first.advisoryId) : null;
+  if (!first || !advisory) throw new BotError('DELIVERY.NOT_FOUND', 'no such delivery', { ...which });
+  const messages: ThreadMessage[] = [];
+  for (const d of deliveries) messages.push(...(await deps.store.listThreadMessages({ deliveryId: d.id })));
+  return {
+    advisoryId: advisory.id,
+    title: advisory.title,
+    tlp: advisory.tlp,
+    drill: advisory.drill,
+    memberId: first.memberId,
+    memberName: deps.directory.memberName(first.memberId),
+    deliveryIds: deliveries.map((d) => d.id),
+    messages: messages.sort(threadOrder).map(messageView),
+  };
+}
+
+async function deliveriesOf(deps: CoreDeps, which: { deliveryId: string } | { advisoryId: string; memberId: string }): Promise<Delivery[]> {
+  if ('deliveryId' in which) {
+    const d = await deps.store.getDelivery(which.deliveryId);
+    return d ? [d] : [];
+  }
+  const id = parseAdvisoryId(which.advisoryId);
+  if (!id) return [];
+  return (await deps.store.listDeliveries(id)).filter((d) => d.memberId === which.memberId);
+}
+
+export function messageView(m: ThreadMessage): ThreadMessageView {
+  const texts = [{ at: m.at, text: m.text }, ...m.edits.map((e) => ({ at: e.at, text: e.text }))];
+  const last = m.edits.at(-1);
+  return {
+    messageId: m.messageId,
+    deliveryId: m.deliveryId,
+    by: displayName(m.author),
+    at: m.at,
+    text: currentText(m),
+    edited: last ? { at: last.at, earlier: texts.slice(0, -1) } : undefined,
+    deleted: m.deleted ? { at: m.deleted.at } : undefined,
+    missedOriginal: m.from !== 'message',
+  };
+}
+
+/** Per delivery: how many messages, and the latest one not deleted. `messages` in thread order. */
+export function replySummaries(messages: ThreadMessage[]): Map<string, ReplySummary> {
+  const out = new Map<string, ReplySummary>();
+  for (const m of messages) {
+    const s = out.get(m.deliveryId) ?? { count: 0, deleted: 0 };
+    if (m.deleted) s.deleted += 1;
+    else {
+      s.count += 1;
+      s.latest = { by: displayName(m.author), at: m.at, firstLine: firstLine(currentText(m)), edited: m.edits.length > 0 };
+    }
+    out.set(m.deliveryId, s);
+  }
+  return out;
+}
