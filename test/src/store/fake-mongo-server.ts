@@ -120,6 +120,8 @@ function matches(doc: Document, filter: Document): boolean {
         : op === '$lte' ? v !== undefined && rank(v) === rank(arg) && compare(v, arg) <= 0
         : op === '$gt' ? v !== undefined && rank(v) === rank(arg) && compare(v, arg) > 0
         : op === '$gte' ? v !== undefined && rank(v) === rank(arg) && compare(v, arg) >= 0
+        // An array with an element (a sub-document) that matches the whole sub-filter (the thread log's lookups).
+        : op === '$elemMatch' ? Array.isArray(v) && v.some((x) => x !== null && typeof x === 'object' && !Array.isArray(x) && matches(x as Document, arg as Document))
         : (() => {
             throw new Error(`fake MongoDB does not know ${op}`);
           })();
