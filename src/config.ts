@@ -79,6 +79,10 @@ export const ConfigSchema = z
      * before its escalation ladder has ended): remaining ladders stop and the secretariat gets the summary.
      */
     ADVISORY_CLOSE_AFTER_HOURS: z.coerce.number().min(1).max(24 * 90).default(72),
+    /** TLP:RED texts stay in the archive this many days after issue (0: kept); then `npm run cli -- purge` removes them. */
+    RETENTION_RED_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
+    /** Transcripts stay in the archive this many days after issue (0: for ever); then `npm run cli -- purge` deletes them. */
+    RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
     /** On SIGTERM/SIGINT, how long running jobs may finish before the process exits anyway. */
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
   });

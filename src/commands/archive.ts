@@ -4,12 +4,24 @@ import { buildTranscript, type Transcript } from '../domain/transcript.js';
 import { BotError } from '../errors.js';
 import { transitionAdvisory } from './advisory-cas.js';
 import type { CoreDeps } from './deps.js';
+import type { Clock } from '../clock.js';
+import type { LocalisedName } from '../directory/schema.js';
+import type { Store } from '../ports/store.js';
+
+/** What a transcript is read from: the store, the time, and the members' names as the directory says them now. */
+export interface TranscriptSources {
+  store: Store;
+  clock: Clock;
+  memberName: (memberId: string) => LocalisedName;
+}
+
+export const sourcesOf = (deps: CoreDeps): TranscriptSources => ({ store: deps.store, clock: deps.clock, memberName: (id) => deps.directory.memberName(id) });
 
 /**
  * Everything the store holds of an advisory, as one transcript (also what an export of an advisory
  * not yet archived is made from).
  */
-export async function transcriptOf(deps: CoreDeps, advisory: Advisory): Promise<Transcript> {
+export async function transcriptOf(deps: TranscriptSources, advisory: Advisory): Promise<Transcript> {
   const deliveries = await deps.store.listDeliveries(advisory.id);
   const acknowledgements = (await Promise.all(deliveries.map((d) => deps.store.listAcknowledgements(d.id)))).flat();
   return buildTranscript({
@@ -21,6 +33,7 @@ export async function transcriptOf(deps: CoreDeps, advisory: Advisory): Promise<
     threads: [],
     audit: await deps.store.listAudit(advisory.id),
     head: await deps.store.auditChainHead(advisory.id),
+    memberNames: Object.fromEntries(deliveries.map((d) => [d.memberId, deps.memberName(d.memberId)])),
     at: deps.clock.now(),
   });
 }
@@ -41,7 +54,7 @@ export async function archiveAdvisory(deps: CoreDeps, advisoryId: string): Promi
     advisoryId: advisory.id,
     detail: { deliveries: await deps.store.listDeliveries(advisory.id).then((d) => d.length) },
   });
-  const transcript = await transcriptOf(deps, advisory);
+  const transcript = await transcriptOf(sourcesOf(deps), advisory);
   await deps.store.saveTranscript(transcript);
   await transitionAdvisory(deps.store, advisory.id, (a) => markArchived(a, transcript.audit.head?.seq ?? 0, deps.clock.now()));
   deps.log.info({ advisoryId, deliveries: transcript.deliveries.length, auditSeq: transcript.audit.head?.seq }, 'advisory archived');

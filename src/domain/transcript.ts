@@ -31,6 +31,8 @@ export interface Transcript {
   drill: boolean;
   /** Every member targeted (a delivery each), for searching by member. */
   members: string[];
+  /** Their names as the directory had them when archived (the directory changes; the record must not). */
+  memberNames: Record<string, { ja: string; en: string }>;
   closure: Closure | undefined;
   ackDeadline: string;
   /** Revision 1 as issued, then one per correction, each with its full text. */
@@ -75,6 +77,7 @@ export interface TranscriptParts {
   threads: unknown[];
   audit: AuditEvent[];
   head: ChainTip | null;
+  memberNames: Record<string, { ja: string; en: string }>;
   at: Date;
 }
 
@@ -93,6 +96,7 @@ export function buildTranscript(p: TranscriptParts): Transcript {
     source: a.source,
     drill: a.drill,
     members: [...new Set(p.deliveries.map((d) => d.memberId))].sort(),
+    memberNames: p.memberNames,
     closure: a.closure,
     ackDeadline: a.ackDeadline,
     versions: versionsOf(a),

@@ -27,6 +27,7 @@ export function aTranscript(over: { id: string; issuedAt: string; members?: stri
     threads: [{ text: '返信です', edits: [{ at: over.issuedAt, text: '最初の返信' }] }],
     audit: [anEvent({ advisoryId: over.id })],
     head: { seq: 1, hash: 'h'.repeat(64), eventId: anEvent().id },
+    memberNames: Object.fromEntries((over.members ?? ['jma']).map((m) => [m, { ja: `${m} 会`, en: `${m} association` }])),
     at: new Date(Date.parse(over.issuedAt) + 3_600_000),
   });
 }
