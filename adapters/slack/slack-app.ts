@@ -9,6 +9,7 @@ import { registerPhoneActions } from './phone-actions.js';
 import { registerAdvisoryCommand } from './advisory-command.js';
 import { registerAdvisorySubmission } from './advisory-submission.js';
 import { registerLifecycleSubmissions } from './lifecycle-command.js';
+import { registerThreadEvents } from './thread-events.js';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -66,6 +67,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   registerAckAction(app, opts.core, log);
   registerTargetOptions(app, opts.core, log);
   registerPhoneActions(app, opts.core, log);
+  registerThreadEvents(app, opts.core, log);
   app.error(async (err) => {
     log.error({ err }, 'unhandled error in a Slack listener');
   });

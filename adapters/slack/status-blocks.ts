@@ -18,6 +18,8 @@ import {
   type RenderedMessage,
 } from './block-elements.js';
 import { escapeMrkdwn, truncateMrkdwn } from './mrkdwn.js';
+import { repliesText, THREAD_TEXT } from '../../src/i18n/thread-text.js';
+import { threadMenu } from './thread-blocks.js';
 import { STATE_MARK, TLP_SQUARE } from '../../src/view/marks.js';
 
 /** One status line, ladder included. */
@@ -63,9 +65,11 @@ export function renderStatus(view: StatusView): RenderedMessage {
     return { text, blocks };
   }
 
-  // One block is kept back for the "N more" line, so truncation never pushes the message past the limit.
+  // One block is kept back for the "N more" line, so truncation never pushes the message past the limit,
+  // and one for the menu that opens a member's thread.
+  const menu = threadMenu(view.rows);
   const sections = groupRows(view.rows.map(statusLine));
-  const room = MAX_BLOCKS - blocks.length;
+  const room = MAX_BLOCKS - blocks.length - (menu ? 1 : 0);
   if (sections.length <= room) {
     blocks.push(...sections.map((s) => mrkdwnSection(s.text)));
   } else {
@@ -74,6 +78,7 @@ export function renderStatus(view: StatusView): RenderedMessage {
     blocks.push(...kept.map((s) => mrkdwnSection(s.text)));
     blocks.push(context(`➕ ${e(stacked(moreRows(view.rows.length - shown)))}`));
   }
+  if (menu) blocks.push(menu);
   return { text, blocks };
 }
 
@@ -94,8 +99,20 @@ function statusLine(row: StatusRow): string {
     const ladder = ladderText(row);
     if (ladder !== '') parts.push(ladder);
   }
-  // A single absurdly long name must not make a line that cannot share a section with anything.
-  return truncateMrkdwn(parts.join(' — '), STATUS_LINE_MAX);
+  const replies = repliesLine(row);
+  // A single absurdly long name must not make a line that cannot share a section with anything; the
+  // member's own words come last, so a long reply is what gets cut.
+  return truncateMrkdwn([...parts, ...(replies ? [replies] : [])].join(' — '), STATUS_LINE_MAX);
+}
+
+/** "💬 返信 2 件 / 2 replies: 佐藤 (12/1 09:05 JST) “影響なしでした”" */
+function repliesLine(row: StatusRow): string | undefined {
+  const r = row.replies;
+  if (!r) return undefined;
+  const count = `💬 ${e(both(repliesText(r.count, r.deleted)))}`;
+  const l = r.latest;
+  if (!l) return count;
+  return `${count}: ${e(l.by)} (${e(formatTokyo(l.at))}${l.edited ? `, ${e(both(THREAD_TEXT.edited))}` : ''}) “${e(l.firstLine)}”`;
 }
 
 /** Where an unacknowledged member is on the escalation ladder, e.g. "📞 電話連絡: 未着手, 連絡先 1/3 / phone task: open, contact 1 of 3". */

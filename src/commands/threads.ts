@@ -19,6 +19,7 @@ import {
   type ThreadMessage,
   type ThreadTransition,
 } from '../domain/thread-message.js';
+import { contactUserId } from '../directory/schema.js';
 import { BotError } from '../errors.js';
 import { displayName } from '../view/build.js';
 import type { ReplySummary, ThreadMessageView, ThreadView } from '../view/thread-view.js';
@@ -125,7 +126,7 @@ async function startRecord(
       deliveryId: delivery.id,
       advisoryId: delivery.advisoryId,
       memberId: delivery.memberId,
-      author,
+      author: named(deps, delivery.memberId, author),
       text: content.text,
       at: content.at,
       from: content.from,
@@ -141,6 +142,16 @@ async function startRecord(
   await deps.store.appendAudit(auditOf(record, 'posted'));
   deps.log.info({ deliveryId: delivery.id, message: event.message, from: record.from }, 'thread message recorded');
   return { outcome: 'recorded', deliveryId: delivery.id };
+}
+
+/**
+ * Slack's events carry only the author's id: a contact of the member is named as the directory names
+ * them, so the secretariat reads a name. A name the platform gave wins.
+ */
+function named(deps: CoreDeps, memberId: string, author: Actor): Actor {
+  if (author.name !== undefined) return author;
+  const contact = deps.directory.contactsInOrder(memberId).find((c) => contactUserId(c, author.platform) === author.userId);
+  return contact ? { ...author, name: contact.name } : author;
 }
 
 /** The copy, follow-up or reminder a thread hangs under. */
@@ -171,6 +182,7 @@ async function change(deps: CoreDeps, existing: ThreadMessage, event: Extract<Th
  */
 async function repeat(deps: CoreDeps, stored: ThreadMessage, kind: 'posted' | 'edited' | 'deleted', editId?: string): Promise<ThreadResult> {
   await deps.store.appendAudit(auditOf(stored, kind, editId));
+  deps.log.debug({ deliveryId: stored.deliveryId, message: refOf(stored), kind }, 'thread message repeated');
   return { outcome: 'repeat', deliveryId: stored.deliveryId };
 }
 

@@ -33,8 +33,9 @@ export interface StoredMessage {
   channel: string;
   ts: string;
   user: string;
-  bot_id: string;
-  app_id: string;
+  /** Absent on a person's message (memberReply). */
+  bot_id?: string;
+  app_id?: string;
   team: string;
   text: string;
   blocks?: unknown[];
@@ -151,9 +152,32 @@ export interface FakeSlack {
   messages(channel: string): StoredMessage[];
   ephemerals(channel?: string): EphemeralMessage[];
   views(): StoredView[];
+  /**
+   * A person replies in the thread of `threadTs`: the message is stored as Slack stores it (the root's
+   * reply_count goes up) and the Events API envelope Slack would send for it comes back, to be sent
+   * to the bot with SlackSender.event(). `subtype` e.g. 'thread_broadcast'.
+   */
+  memberReply(channel: string, threadTs: string, user: string, text: string, options?: { subtype?: string }): { message: StoredMessage; envelope: SlackEventEnvelope };
+  /** A person edits their message: stored, and the message_changed envelope. */
+  memberEdit(channel: string, ts: string, text: string): SlackEventEnvelope;
+  /** A person deletes their message: gone from the channel, and the message_deleted envelope. */
+  memberDelete(channel: string, ts: string): SlackEventEnvelope;
   /** Forget recorded calls and response_url posts; messages, channels and faults stay. */
   clearCalls(): void;
   close(): Promise<void>;
+}
+
+/** What Slack POSTs to the request URL for an Events API event. */
+export interface SlackEventEnvelope {
+  token: string;
+  team_id: string;
+  api_app_id: string;
+  type: 'event_callback';
+  event_id: string;
+  event_time: number;
+  event: Record<string, unknown>;
+  authorizations: Record<string, unknown>[];
+  is_ext_shared_channel: boolean;
 }
 
 /** Form-encoded booleans arrive as strings; JSON bodies keep real booleans. */
@@ -370,6 +394,21 @@ export async function startFakeSlack(options: StartFakeSlackOptions = {}): Promi
     if (!withMetadata) delete out.metadata;
     return out;
   };
+
+  const channelType = (id: string): string => (id.startsWith('D') ? 'im' : channelConfig(id).private ? 'group' : 'channel');
+  let eventSeq = 0;
+  /** An event as Slack wraps it for the request URL; each one gets its own event_id (a retry reuses the envelope). */
+  const envelope = (event: Record<string, unknown>): SlackEventEnvelope => ({
+    token: 'legacy-verification-token',
+    team_id: teamId,
+    api_app_id: appId,
+    type: 'event_callback',
+    event_id: `Ev${String(++eventSeq).padStart(8, '0')}`,
+    event_time: Math.floor(now() / 1000),
+    event,
+    authorizations: [{ enterprise_id: null, team_id: teamId, user_id: botUserId, is_bot: true, is_enterprise_install: false }],
+    is_ext_shared_channel: false,
+  });
 
   const viewAnswer = (v: StoredView): Answer => ({
     ok: true,
@@ -755,6 +794,53 @@ export async function startFakeSlack(options: StartFakeSlackOptions = {}): Promi
       users.set(id, { ...users.get(id), ...config });
     },
     messages: (channel) => structuredClone(messagesByChannel.get(channel) ?? []),
+    memberReply(channel, threadTs, user, text, options = {}) {
+      const parent = findMessage(channel, threadTs);
+      if (parent === undefined) throw new Error(`fake Slack: no message ${threadTs} in ${channel} to reply to`);
+      parent.thread_ts = parent.ts;
+      parent.reply_count = (parent.reply_count ?? 0) + 1;
+      const message: StoredMessage = { type: 'message', channel, ts: nextTs(), user, team: teamId, text, thread_ts: threadTs };
+      store(channel).push(message);
+      const event = { ...shown(message), ...(options.subtype ? { subtype: options.subtype } : {}), channel, event_ts: message.ts, channel_type: channelType(channel) };
+      return { message: structuredClone(message), envelope: envelope(event) };
+    },
+    memberEdit(channel, ts, text) {
+      const message = findMessage(channel, ts);
+      if (message === undefined) throw new Error(`fake Slack: no message ${ts} in ${channel} to edit`);
+      const previous = shown(message);
+      const at = nextTs();
+      message.text = text;
+      message.edited = { user: message.user, ts: at };
+      return envelope({
+        type: 'message',
+        subtype: 'message_changed',
+        hidden: true,
+        channel,
+        channel_type: channelType(channel),
+        ts: at,
+        event_ts: at,
+        message: shown(message),
+        previous_message: previous,
+      });
+    },
+    memberDelete(channel, ts) {
+      const list = messagesByChannel.get(channel) ?? [];
+      const i = list.findIndex((m) => m.ts === ts);
+      if (i < 0) throw new Error(`fake Slack: no message ${ts} in ${channel} to delete`);
+      const [gone] = list.splice(i, 1);
+      const at = nextTs();
+      return envelope({
+        type: 'message',
+        subtype: 'message_deleted',
+        hidden: true,
+        channel,
+        channel_type: channelType(channel),
+        ts: at,
+        event_ts: at,
+        deleted_ts: ts,
+        previous_message: shown(gone as StoredMessage),
+      });
+    },
     ephemerals: (channel) => structuredClone(channel === undefined ? ephemerals : ephemerals.filter((e) => e.channel === channel)),
     views: () => structuredClone([...views.values()]),
     clearCalls() {

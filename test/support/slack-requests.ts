@@ -45,6 +45,29 @@ export class SlackSender {
     return { status: res.status, text, json };
   }
 
+  /**
+   * An Events API delivery: the JSON envelope (FakeSlack.memberReply and friends build it), signed. A
+   * retry is the same envelope again with X-Slack-Retry-Num (1, 2, 3) and X-Slack-Retry-Reason, as
+   * Slack sends one when it had no answer in 3 seconds.
+   */
+  async event(envelope: object, options: SignedPostOptions & { retryNum?: number; retryReason?: string } = {}): Promise<SlackPostResult> {
+    const body = JSON.stringify(envelope);
+    const ts = options.timestamp ?? Math.floor(Date.now() / 1000);
+    const signature = `v0=${createHmac('sha256', options.secret ?? this.secret).update(`v0:${ts}:${body}`).digest('hex')}`;
+    const res = await fetch(this.endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-slack-request-timestamp': String(ts),
+        'x-slack-signature': signature,
+        ...(options.retryNum === undefined ? {} : { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': options.retryReason ?? 'http_timeout' }),
+      },
+      body,
+    });
+    const text = await res.text();
+    return { status: res.status, text, json: text ? safeJson(text) : undefined };
+  }
+
   command(fields: { command?: string; text: string; userId: string; userName?: string; channelId?: string; responseUrl: string; teamId?: string }, options?: SignedPostOptions) {
     const body = new URLSearchParams({
       token: 'legacy-verification-token',
@@ -146,5 +169,13 @@ export class SlackSender {
       },
       options,
     );
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
