@@ -79,6 +79,12 @@ export const ConfigSchema = z
      * before its escalation ladder has ended): remaining ladders stop and the secretariat gets the summary.
      */
     ADVISORY_CLOSE_AFTER_HOURS: z.coerce.number().min(1).max(24 * 90).default(72),
+    /** Where people reach this bot's HTTP server (e.g. https://ceptoar.example.jp): export links in chats point there. */
+    PUBLIC_URL: z.string().url().optional(),
+    /** Signs export links; every process of the bot must have the same (at least 32 characters). Unset: a random key per process. */
+    EXPORT_LINK_SECRET: z.string().min(32).optional(),
+    /** How long an export link works. */
+    EXPORT_LINK_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
     /** TLP:RED texts stay in the archive this many days after issue (0: kept); then `npm run cli -- purge` removes them. */
     RETENTION_RED_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
     /** Transcripts stay in the archive this many days after issue (0: for ever); then `npm run cli -- purge` deletes them. */

@@ -34,6 +34,8 @@ import { tellClosing } from './commands/closing.js';
 import { recordThreadMessage, threadOf, type ThreadEvent, type ThreadResult } from './commands/threads.js';
 import type { ThreadView } from './view/thread-view.js';
 import { archiveAdvisory } from './commands/archive.js';
+import { issueExportLink, redeemExportLink, type ExportLink } from './commands/export-link.js';
+import type { ExportFile, ExportFormat } from './view/export-view.js';
 
 /**
  * The bot core as adapters and workflows see it: one method per command.
@@ -123,6 +125,14 @@ export class Core {
   }
   syncDelivery(deliveryId: string): Promise<SyncOutcome> {
     return syncDelivery(this.deps, deliveryId);
+  }
+  /** A short-lived link to the advisory's record (CSV or JSON), for the secretariat. */
+  exportLink(req: { actor: Actor; advisoryId: string; format: ExportFormat }): Promise<ExportLink> {
+    return issueExportLink(this.deps, req);
+  }
+  /** The file behind an export link, as its owner may have it (audited). */
+  redeemExportLink(token: string): Promise<ExportFile> {
+    return redeemExportLink(this.deps, token);
   }
   /** Write the ended advisory's transcript to the archive. */
   archiveAdvisory(advisoryId: string): Promise<'archived' | 'not-due'> {

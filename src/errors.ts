@@ -8,6 +8,10 @@ export const ERROR_CODES = [
   'ADVISORY.CLOSED',
   /** Withdrawn: nothing more can be added to or changed in it. */
   'ADVISORY.WITHDRAWN',
+  /** An export link not signed by this bot (altered, or from another installation). */
+  'EXPORT.LINK_INVALID',
+  /** An export link past its time: ask for a new one. */
+  'EXPORT.LINK_EXPIRED',
   'AUTH.NOT_SECRETARIAT',
   'AUTH.NOT_ONCALL',
   'DELIVERY.NOT_FOUND',

@@ -2,12 +2,14 @@
  * The composition root: the one file in src/ that wires adapters and workflows to the core.
  * `npm start` runs it; tests call startBot() with their own environment and clock.
  */
+import { ephemeralSecret } from './commands/export-link.js';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import type { Redis } from 'ioredis';
 import { createHttpApp } from '../adapters/http/http-app.js';
+import { mountExportRoute } from '../adapters/http/export-route.js';
 import { slackPlatform } from '../adapters/slack/slack-platform.js';
 import { teamsPlatform } from '../adapters/teams/teams-platform.js';
 import { BullmqJobs } from '../workflows/bullmq-jobs.js';
@@ -181,8 +183,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       });
     }
 
-    const core = new Core({ store, directory, clock, chats, jobs, log, policies, settings: { stepLeaseMs: config.WORKER_LOCK_MS, closeAfterDeadlineSeconds: config.ADVISORY_CLOSE_AFTER_HOURS * 3600 } });
+    if (!config.EXPORT_LINK_SECRET) log.warn('EXPORT_LINK_SECRET is not set: export links work only on the process that made them, until it stops');
+    const exportLinks = { secret: config.EXPORT_LINK_SECRET ?? ephemeralSecret(), ttlMs: config.EXPORT_LINK_TTL_MINUTES * 60_000, baseUrl: config.PUBLIC_URL };
+    const core = new Core({ store, directory, clock, chats, jobs, log, policies, settings: { stepLeaseMs: config.WORKER_LOCK_MS, closeAfterDeadlineSeconds: config.ADVISORY_CLOSE_AFTER_HOURS * 3600, exportLinks } });
     for (const p of platforms) p.mount(http.app, core);
+    mountExportRoute(http.app, core, log);
     const workers: Workers = startWorkers(
       core,
       workerConnection,

@@ -7,6 +7,7 @@
  * POST /local/api/advisories/:id/correct   { title?, body?, tlp?, severity?, category?, note } → 200 LifecycleAnswer
  * POST /local/api/advisories/:id/withdraw  { reason }                                → 200 LifecycleAnswer
  * POST /local/api/advisories/:id/close     {}                                        → 200 LifecycleAnswer
+ * POST /local/api/advisories/:id/export    { format: csv|json }                      → 200 { path, expiresAt } (GET path downloads)
  * Field problems: 400 LocalError with `fields` (each under its input); not secretariat: 403; unknown id: 404.
  */
 import type { Request, RequestHandler, Response, Router } from 'express';
@@ -44,6 +45,18 @@ export function mountLifecycleRoutes(router: Router, h: LifecycleRouteHelpers): 
     '/local/api/advisories/:id/lifecycle',
     h.route('lifecycle-form', async (req, res) => {
       res.json(await h.core.lifecycleForm(h.actorOf(h.identify(req)), String(req.params['id'])));
+    }),
+  );
+
+  // A short-lived link to the record (the page opens it: same origin, so the path is enough).
+  router.post(
+    '/local/api/advisories/:id/export',
+    h.large,
+    h.route('export', async (req, res) => {
+      const body: Record<string, unknown> = isRecord(req.body) ? req.body : {};
+      const format = body['format'] === 'json' ? 'json' : 'csv';
+      const link = await h.core.exportLink({ actor: h.actorOf(h.identify(req)), advisoryId: String(req.params['id']), format });
+      res.json({ path: link.path, expiresAt: link.expiresAt });
     }),
   );
 

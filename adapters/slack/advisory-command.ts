@@ -5,7 +5,10 @@ import { buildAdvisoryModal } from './advisory-modal.js';
 import type { BoltApp } from './bolt-app.js';
 import { renderOncallList, renderStatus } from './status-blocks.js';
 import { messageForError } from './slack-edge.js';
-import { stacked } from '../../src/i18n/text.js';
+import { formatTokyo, stacked } from '../../src/i18n/text.js';
+import { LF } from '../../src/i18n/lifecycle-text.js';
+import { parseAdvisoryId } from '../../src/domain/advisory.js';
+import { escapeMrkdwn } from './mrkdwn.js';
 import { LIFECYCLE_SUBCOMMANDS, openLifecycleModal } from './lifecycle-command.js';
 
 export const ADVISORY_COMMAND = '/advisory';
@@ -19,6 +22,7 @@ const HELP_TEXT = {
     '`/advisory correct ADV-…` — 各構成員の通知を訂正します（事務局のみ）',
     '`/advisory withdraw ADV-…` — 注意喚起を取り下げます（事務局のみ）',
     '`/advisory close ADV-…` — 注意喚起を終了し、集計を投稿します（事務局のみ）',
+    '`/advisory export ADV-… [csv|json]` — 記録のダウンロードリンクを表示します（事務局のみ）',
   ].join('\n'),
   en: [
     '`/advisory` — open the form to issue an advisory (secretariat only)',
@@ -28,6 +32,7 @@ const HELP_TEXT = {
     "`/advisory correct ADV-…` — correct every member's copy (secretariat only)",
     '`/advisory withdraw ADV-…` — withdraw the advisory (secretariat only)',
     '`/advisory close ADV-…` — close the advisory and post its summary (secretariat only)',
+    "`/advisory export ADV-… [csv|json]` — a download link to the advisory's record (secretariat only)",
   ].join('\n'),
 };
 
@@ -54,6 +59,18 @@ export function registerAdvisoryCommand(app: BoltApp, core: Core, log: Logger): 
           }
           const status = await core.statusOf(actor, id);
           await respond({ response_type: 'ephemeral', ...renderStatus(status) });
+          return;
+        }
+        case 'export': {
+          const id = args[0];
+          if (!id) {
+            await respond({ response_type: 'ephemeral', text: stacked(HELP_TEXT) });
+            return;
+          }
+          const format = args[1]?.toLowerCase() === 'json' ? 'json' : 'csv';
+          const link = await core.exportLink({ actor, advisoryId: parseAdvisoryId(id) ?? id, format });
+          const text = link.url ? LF.exportReady(parseAdvisoryId(id) ?? id, link.url, formatTokyo(link.expiresAt)) : LF.exportNoUrl;
+          await respond({ response_type: 'ephemeral', text: escapeMrkdwn(stacked(text)) });
           return;
         }
         case 'oncall': {

@@ -13,7 +13,9 @@ import { HELP_TEXT } from './teams-text.js';
 import { CT } from '../../src/i18n/chat-text.js';
 import { PREVIEW_TEXT } from '../../src/i18n/preview-text.js';
 import { openTasksText } from '../../src/i18n/phone-text.js';
-import { both, stacked } from '../../src/i18n/text.js';
+import { both, formatTokyo, stacked } from '../../src/i18n/text.js';
+import { LF } from '../../src/i18n/lifecycle-text.js';
+import { parseAdvisoryId } from '../../src/domain/advisory.js';
 
 /** The dialog of earlier releases: a button still in a chat may ask for it (see below). */
 export const FORM_VERB = 'advisory_form';
@@ -53,6 +55,18 @@ export function registerTeamsCommands(app: BotApp, core: Core, log: Logger): voi
           {
             const list = await core.oncallList(actor);
             await context.sendActivity({ summary: `📞 ${both(CT.oncallTitle)} (${both(openTasksText(list.tasks.length))})`, attachments: [cardAttachment(oncallListCard(list))] });
+          }
+          return;
+        case 'export':
+          if (!arg) {
+            await context.sendActivity(MessageFactory.text(HELP_TEXT));
+            return;
+          }
+          {
+            const id = parseAdvisoryId(arg) ?? arg;
+            const link = await core.exportLink({ actor, advisoryId: id, format: 'csv' });
+            const text = link.url ? LF.exportReady(id, link.url, formatTokyo(link.expiresAt)) : LF.exportNoUrl;
+            await context.sendActivity(MessageFactory.text(stacked(text).replace(/\n/g, '\n\n')));
           }
           return;
         default: {

@@ -33,6 +33,7 @@ export const HELP_TEXT = [
   "**advisory correct ADV\\-…** — 各構成員の通知を訂正します / corrects every member's copy",
   '**advisory withdraw ADV\\-…** — 注意喚起を取り下げます / withdraws the advisory',
   '**advisory close ADV\\-…** — 注意喚起を終了し集計を投稿します / closes the advisory and posts its summary',
+  "**advisory export ADV\\-…** — 記録のダウンロードリンク / a download link to the advisory's record",
 ].join('\n\n');
 
 /** What the dialog says after a successful submission (plain text). */

@@ -27,4 +27,18 @@ export interface CoreSettings {
   stepLeaseMs: number;
   /** An open advisory closes by itself this long after its deadline (see closesAt()). */
   closeAfterDeadlineSeconds: number;
+  /** How export links are signed and where they point (commands/export-link.ts). */
+  exportLinks: ExportLinkSettings;
 }
+
+/**
+ * How `/advisory export` links are made (commands/export-link.ts).
+ */
+export interface ExportLinkSettings {
+  /** HMAC key; every process of the bot must share it (links made by one are opened by another). */
+  secret: string;
+  ttlMs: number;
+  /** Where people reach the bot's HTTP server (PUBLIC_URL); without it only a relative path can be given. */
+  baseUrl?: string | undefined;
+}
+

@@ -3,19 +3,12 @@ import type { Transcript } from '../domain/transcript.js';
 import type { Actor } from '../domain/platform.js';
 import { BotError } from '../errors.js';
 import { exportCsv, exportJson } from '../view/transcript-export.js';
+import type { ExportFile, ExportFormat } from '../view/export-view.js';
 import { sourcesOf, transcriptOf, type TranscriptSources } from './archive.js';
 import { requireSecretariat } from './authorise.js';
 import type { CoreDeps } from './deps.js';
 
-export type ExportFormat = 'csv' | 'json';
-
-export interface ExportFile {
-  filename: string;
-  contentType: string;
-  body: string;
-  /** Made from the archived transcript (false: from the live records of an advisory not archived yet). */
-  archived: boolean;
-}
+export type { ExportFile, ExportFormat } from '../view/export-view.js';
 
 /** The archived transcript, or, for an advisory not archived yet, one made now from the live records. */
 export async function recordOf(sources: TranscriptSources, advisoryId: string): Promise<{ transcript: Transcript; archived: boolean }> {

@@ -69,6 +69,15 @@ export const LF = {
   cancel: { ja: 'キャンセル', en: 'Cancel' } satisfies Bilingual,
   done: (what: 'withdrawn' | 'corrected' | 'followed_up' | 'closed', id: string): Bilingual => DONE[what](id),
   unchanged: (id: string): Bilingual => ({ ja: `${id} はすでに終了または取り下げ済みです。`, en: `${id} was already closed or withdrawn.` }),
+  exportReady: (id: string, url: string, until: string): Bilingual => ({
+    ja: `${id} の記録（配信・受領確認・電話・返信）: ${url}\n（${until} まで有効。あなた以外に共有しないでください）`,
+    en: `The record of ${id} (deliveries, acknowledgements, calls, replies): ${url}\n(valid until ${until}; do not share it)`,
+  }),
+  exportTitle: { ja: '記録の書き出し', en: 'Export the record' } satisfies Bilingual,
+  exportNoUrl: {
+    ja: 'PUBLIC_URL が設定されていないため、チャットからはダウンロードリンクを出せません。サーバーで npm run cli -- export を使ってください。',
+    en: 'PUBLIC_URL is not set, so no download link can be given in chat. Use npm run cli -- export on the server.',
+  } satisfies Bilingual,
   queuedLater: {
     ja: 'ジョブキュー（Redis）に接続できないため、構成員への反映は復旧後に自動で行われます。',
     en: 'The job queue (Redis) cannot be reached: members see the change as soon as it is back.',

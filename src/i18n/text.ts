@@ -98,6 +98,8 @@ export const ERROR_TEXT: Record<ErrorCode, Bilingual> = {
   'ADVISORY.NOT_FOUND': { ja: '指定の注意喚起が見つかりません。ID を確認してください。', en: 'No advisory with that id. Check the id.' },
   'ADVISORY.INVALID': { ja: '入力内容に誤りがあります。', en: 'Some fields are not valid.' },
   'ADVISORY.CLOSED': { ja: 'この注意喚起は終了しています。', en: 'This advisory is closed.' },
+  'EXPORT.LINK_INVALID': { ja: 'このリンクは無効です。事務局チャンネルで /advisory export をもう一度実行してください。', en: 'This link is not valid. Run /advisory export again in the secretariat channel.' },
+  'EXPORT.LINK_EXPIRED': { ja: 'このリンクは有効期限が切れています。/advisory export をもう一度実行してください。', en: 'This link has expired. Run /advisory export again.' },
   'ADVISORY.WITHDRAWN': { ja: 'この注意喚起は取り下げ済みです。訂正・続報はできません。', en: 'This advisory has been withdrawn: it can no longer be corrected or followed up.' },
   'AUTH.NOT_SECRETARIAT': {
     ja: 'この操作は事務局のみが行えます。記録されました。',

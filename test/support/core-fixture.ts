@@ -191,7 +191,7 @@ export async function coreFixture(
     jobs,
     log,
     policies: options.policies ?? DEFAULT_POLICIES,
-    settings: { stepLeaseMs: options.stepLeaseMs ?? 30_000, closeAfterDeadlineSeconds: options.closeAfterDeadlineSeconds ?? 72 * 3600 },
+    settings: { stepLeaseMs: options.stepLeaseMs ?? 30_000, closeAfterDeadlineSeconds: options.closeAfterDeadlineSeconds ?? 72 * 3600, exportLinks: { secret: 'test-export-secret', ttlMs: 15 * 60_000, baseUrl: 'https://bot.example' } },
   };
   return { core: new Core(deps), deps, store, jobs, chat, clock, lines, audit, close: () => store.close() };
 }

@@ -19,7 +19,7 @@ const JDA = 'C0JDA00001';
 let h: Harness;
 let queues: QueueWatch;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ env: { PUBLIC_URL: 'https://ceptoar.example.jp', EXPORT_LINK_SECRET: 'e2e-export-secret-0123456789abcdefghij' } });
   queues = watchQueues(REDIS_URL, h.prefix);
 });
 afterAll(async () => {
@@ -151,5 +151,30 @@ describe('lifecycle commands on Slack', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('export answers with a short-lived link to the record, which downloads the CSV only as the link says', async () => {
+    const { id } = await issued('書き出しテスト <lifecycle-export>');
+    await h.slack.command({ text: `export ${id}`, userId: SECRETARIAT.userId, responseUrl: h.fake.responseUrl(`export-${id}`) });
+    const [reply] = await h.fake.waitFor(() => h.fake.responses(`export-${id}`).length > 0 && h.fake.responses(`export-${id}`), { description: 'the export link' });
+    const text = JSON.stringify(reply);
+    const url = /https:\/\/ceptoar\.example\.jp(\/export\/[A-Za-z0-9_.-]+)/.exec(text);
+    expect(url, text).not.toBeNull();
+    const res = await fetch(`${h.bot.url}${url![1]}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${id}.csv"`);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    // UTF-8 with its byte-order mark, which Excel needs to read Japanese.
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const csv = bytes.toString('utf8');
+    expect(csv.split('\r\n').filter((l) => l.startsWith(`${id},`))).toHaveLength(2);
+    // An altered link is refused, and says so.
+    const altered = await fetch(`${h.bot.url}${url![1].slice(0, -2)}xx`);
+    expect(altered.status).toBe(403);
+    expect(await altered.text()).toContain('このリンクは無効です');
+    // A member cannot get a link.
+    await h.slack.command({ text: `export ${id}`, userId: 'U0JMA00001', responseUrl: h.fake.responseUrl(`export-member-${id}`) });
+    const [refused] = await h.fake.waitFor(() => h.fake.responses(`export-member-${id}`).length > 0 && h.fake.responses(`export-member-${id}`), { description: 'the refusal' });
+    expect(JSON.stringify(refused)).not.toContain('/export/');
   });
 });

@@ -52,7 +52,37 @@ async function load(id, out) {
     correctionForm(view),
     withdrawForm(view),
     closeForm(view),
+    exportButtons(view),
   );
+}
+
+/** CSV (opens in Excel) or JSON of the advisory's record, through a short-lived link the server signs. */
+function exportButtons(view) {
+  const out = el('div', { class: 'lifecycle-result', role: 'status' });
+  const button = (format) =>
+    el(
+      'button',
+      {
+        type: 'button',
+        class: 'btn',
+        testid: `lifecycle-export-${format}`,
+        on: {
+          click: async () => {
+            out.replaceChildren();
+            try {
+              const link = await api(`/local/api/advisories/${encodeURIComponent(view.advisoryId)}/export`, { method: 'POST', body: { format } });
+              const a = el('a', { href: link.path, download: `${view.advisoryId}.${format}`, testid: `lifecycle-export-link-${format}` }, `⬇️ ${view.advisoryId}.${format}`);
+              out.append(a);
+              a.click();
+            } catch (err) {
+              out.append(errorBox(err, 'lifecycle-export-error'));
+            }
+          },
+        },
+      },
+      `⬇️ ${format.toUpperCase()}`,
+    );
+  return el('div', { class: 'lifecycle-command', testid: 'lifecycle-export' }, el('h4', null, both(L('exportTitle'))), el('div', { class: 'actions' }, button('csv'), button('json')), out);
 }
 
 function field(name, label, control) {
