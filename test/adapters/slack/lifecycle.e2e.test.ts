@@ -160,7 +160,8 @@ describe('lifecycle commands on Slack', () => {
     const text = JSON.stringify(reply);
     const url = /https:\/\/ceptoar\.example\.jp(\/export\/[A-Za-z0-9_.-]+)/.exec(text);
     expect(url, text).not.toBeNull();
-    const res = await fetch(`${h.bot.url}${url![1]}`);
+    const path = url![1]!;
+    const res = await fetch(`${h.bot.url}${path}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${id}.csv"`);
     const bytes = Buffer.from(await res.arrayBuffer());
@@ -169,7 +170,7 @@ describe('lifecycle commands on Slack', () => {
     const csv = bytes.toString('utf8');
     expect(csv.split('\r\n').filter((l) => l.startsWith(`${id},`))).toHaveLength(2);
     // An altered link is refused, and says so.
-    const altered = await fetch(`${h.bot.url}${url![1].slice(0, -2)}xx`);
+    const altered = await fetch(`${h.bot.url}${path.slice(0, -2)}xx`);
     expect(altered.status).toBe(403);
     expect(await altered.text()).toContain('このリンクは無効です');
     // A member cannot get a link.
