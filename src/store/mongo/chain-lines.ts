@@ -50,11 +50,6 @@ export class ChainLines<T, Tip> {
     });
   }
 
-  /** How many chains have appends in flight (for tests and metrics). */
-  get busy(): number {
-    return this.lines.size;
-  }
-
   private async drain(chain: string, line: LineState<T, Tip>): Promise<void> {
     while (line.waiting.length > 0) {
       const batch = line.waiting.splice(0, this.maxBatch);

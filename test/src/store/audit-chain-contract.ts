@@ -177,6 +177,8 @@ export function auditChainContract(name: string, open: () => Promise<AuditFixtur
       expect(await store.listAuditChains()).toContain('ADV-2026-0999');
       const all = await verifyAudit(store);
       expect(all.chains.find((c) => c.chain === 'ADV-2026-0999')?.problems).toMatchObject([{ kind: 'unchained', eventId: 'evt-ghost' }]);
+      // Asked for by name: it has a trace (the unlinked event), which is reported.
+      expect(await verifyAudit(store, { chains: ['ADV-2026-0999'] })).toMatchObject({ notFound: [], firstProblem: { kind: 'unchained', eventId: 'evt-ghost' } });
     });
 
     it('detects an event of no advisory stored without a link, also when it is that chain’s only trace', async () => {
