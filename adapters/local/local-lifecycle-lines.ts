@@ -35,6 +35,7 @@ export function lifecycleLines(message: OutboundView): LifecycleLines | undefine
       ...(s.reason ? [fact(LT.withdrawalReason, s.reason)] : []),
       ...s.failures.map((f) => ({ ja: `・${f.memberName.ja}（${f.reason}）`, en: `• ${f.memberName.en} (${f.reason})` })),
       ...(s.moreFailures > 0 ? [LT.moreFailures(s.moreFailures)] : []),
+      ...(s.auditHead ? [LT.auditAnchor(s.advisoryId, s.auditHead.seq, s.auditHead.hash)] : []),
     ];
     return { heading: LT.closedHeading(s.cause), lines };
   }

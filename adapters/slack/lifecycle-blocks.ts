@@ -84,5 +84,6 @@ export function renderLifecycleNotice(notice: NoticeView): RenderedMessage | nul
     blocks.push(mrkdwnSection(`*${e(both(LT.failures))}*\n${list.join('\n')}`));
   }
   blocks.push(context(e(formatTokyo(s.closedAt))));
+  if (s.auditHead) blocks.push(context(`🔐 ${e(stacked(LT.auditAnchor(s.advisoryId, s.auditHead.seq, s.auditHead.hash)))}`));
   return { text: fallback(notice.tlp, notice.drill, `${e(heading)}: ${e(s.advisoryId)} ${e(s.title)}`), blocks };
 }

@@ -91,5 +91,6 @@ export function lifecycleNoticeCard(n: NoticeView): AdaptiveCard | null {
     body.push(textBlock(`**${e(both(LT.failures))}**\n\n${list.join('\n')}`));
   }
   body.push(small(e(formatTokyo(s.closedAt))));
+  if (s.auditHead) body.push(small(`🔐 ${e(stacked(LT.auditAnchor(s.advisoryId, s.auditHead.seq, s.auditHead.hash)))}`));
   return card(body);
 }

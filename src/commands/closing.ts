@@ -14,7 +14,12 @@ import { lifecycleWork } from './lifecycle.js';
 export const FAILURES_SHOWN = 10;
 
 /** How the advisory went, from the store's record of every delivery. */
-export function closingSummary(deps: Pick<CoreDeps, 'directory'>, advisory: Advisory, deliveries: Delivery[]): ClosingSummaryView {
+export function closingSummary(
+  deps: Pick<CoreDeps, 'directory'>,
+  advisory: Advisory,
+  deliveries: Delivery[],
+  auditHead?: { seq: number; hash: string } | null,
+): ClosingSummaryView {
   const closure = advisory.closure;
   if (!closure) throw new BotError('ADVISORY.INVALID', 'a summary is for a closed advisory', { advisoryId: advisory.id });
   const acked = deliveries.filter((d) => d.acknowledged);
@@ -40,6 +45,7 @@ export function closingSummary(deps: Pick<CoreDeps, 'directory'>, advisory: Advi
     lastAckAt: lastAckAt || undefined,
     failures: failures.slice(0, FAILURES_SHOWN).map((d) => ({ memberName: deps.directory.memberName(d.memberId), reason: d.failure?.code ?? 'unknown' })),
     moreFailures: Math.max(0, failures.length - FAILURES_SHOWN),
+    auditHead: auditHead ? { seq: auditHead.seq, hash: auditHead.hash } : undefined,
   };
 }
 
@@ -51,7 +57,8 @@ export async function tellClosing(deps: CoreDeps, advisoryId: string): Promise<n
   const advisory = await deps.store.getAdvisory(advisoryId);
   if (!advisory) throw new BotError('ADVISORY.NOT_FOUND', 'advisory not found', { advisoryId });
   if (!advisory.closure || advisory.closure.told) return 0;
-  const summary = closingSummary(deps, advisory, await deps.store.listDeliveries(advisoryId));
+  const head = await deps.store.auditChainHead(advisory.id);
+  const summary = closingSummary(deps, advisory, await deps.store.listDeliveries(advisoryId), head);
   const posted = await toSecretariat(deps, { kind: 'advisory_closed', advisoryId: advisory.id, title: advisory.title, tlp: advisory.tlp, drill: advisory.drill, summary }, `${advisory.id}.closing.${advisory.closure.cause}`, new Date(advisory.closure.at));
   if (posted === 0) deps.log.error({ advisoryId }, 'closing summary could not be told: no secretariat channel on a configured platform');
   await markTold(deps, advisory, posted > 0, { targeted: summary.targeted, byButton: summary.byButton, byPhone: summary.byPhone, never: summary.never });

@@ -32,6 +32,10 @@ export const LT = {
   noAck: { ja: '受領確認なし', en: 'No acknowledgement' } satisfies Bilingual,
   failures: { ja: '配信失敗の構成員', en: 'Members whose delivery failed' } satisfies Bilingual,
   moreFailures: (n: number): Bilingual => ({ ja: `ほか ${formatCount(n)} 件（状況表示・エクスポートに全件）`, en: `and ${formatCount(n)} more (all in the status and the export)` }),
+  auditAnchor: (id: string, seq: number, hash: string): Bilingual => ({
+    ja: `監査ログ: ${id} の第 ${seq} 項まで SHA-256 ${hash}（検証: npm run cli -- verify-audit ${id} --anchor ${seq}:${hash}）`,
+    en: `Audit log: ${id} up to link ${seq}, SHA-256 ${hash} (verify: npm run cli -- verify-audit ${id} --anchor ${seq}:${hash})`,
+  }),
   syncFailed: { ja: '構成員の通知を更新できませんでした', en: "A member's message could not be updated" } satisfies Bilingual,
   syncFailedAction: {
     ja: '訂正・取り下げ・続報がこの構成員に届いていない可能性があります。直接連絡してください。',

@@ -77,6 +77,12 @@ export interface ClosingSummaryView {
   /** Failures by member (at most FAILURES_SHOWN; `moreFailures` says how many more). */
   failures: { memberName: LocalisedName; reason: string }[];
   moreFailures: number;
+  /**
+   * The advisory's audit chain as it stood when the summary was made: kept in the secretariat's chat,
+   * outside the store, it lets `npm run cli -- verify-audit ADV-… --anchor SEQ:HASH` prove later that
+   * nothing up to it was changed or removed.
+   */
+  auditHead?: { seq: number; hash: string } | undefined;
 }
 
 export interface StatusRow {

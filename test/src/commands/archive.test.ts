@@ -73,3 +73,43 @@ describe('archiving an ended advisory', () => {
     expect(await f.core.archiveAdvisory(advisory.id)).toBe('archived');
   });
 });
+
+describe('a sector-sized advisory', () => {
+  it('of 1,800 members is archived and exported whole: one CSV row per member, the acknowledgements where they were', async () => {
+    const { DirectoryFile } = await import('../../../src/directory/schema.js');
+    const { largeDirectory } = await import('../../support/large-directory.js');
+    const big = await coreFixture({ directory: DirectoryFile.parse(largeDirectory(1_800)) });
+    try {
+      const { advisory, deliveries } = await big.core.issueAdvisory({
+        actor: SECRETARIAT,
+        requestKey: 'sector-1',
+        input: { title: '全自治体への注意喚起', body: '本文', source: 'nisc', tlp: 'TLP:GREEN', severity: 'level2', category: 'notice', targets: { allMembers: true, observers: false, groups: [], members: [] } },
+      });
+      expect(deliveries).toHaveLength(1_800);
+      for (const d of deliveries) await big.core.deliver(d.id);
+      // Every tenth member acknowledges.
+      for (const d of deliveries.filter((_, i) => i % 10 === 0)) {
+        const post = big.chat.in(d.channel.channelId, 'advisory')[0]!;
+        await big.core.acknowledgeFromMessage({ actor: { platform: 'slack', userId: `U-${d.memberId}`, name: d.memberId }, message: post.ref });
+      }
+      await big.core.closeAdvisory({ actor: SECRETARIAT, advisoryId: advisory.id });
+      await big.core.syncAdvisory(advisory.id);
+      for (const w of big.jobs.of('sync')) await big.core.syncDelivery(w.deliveryId);
+      await big.core.tellClosing(advisory.id);
+      await big.core.syncAdvisory(advisory.id);
+      expect(await big.core.archiveAdvisory(advisory.id)).toBe('archived');
+
+      const link = await big.core.exportLink({ actor: SECRETARIAT, advisoryId: advisory.id, format: 'csv' });
+      const file = await big.core.redeemExportLink(link.path.replace('/export/', ''));
+      expect(file.archived).toBe(true);
+      const rows = file.body.slice(1).split('\r\n').filter((l) => l.startsWith(`${advisory.id},`));
+      expect(rows).toHaveLength(1_800);
+      expect(rows.filter((r) => r.includes(',acknowledged,'))).toHaveLength(180);
+      expect(rows[0]).toContain(',lg-0001,横浜市,slack,C0LG0001,acknowledged,');
+      const summary = big.chat.posts.map((p) => p.message).find((m) => m.kind === 'notice' && m.view.kind === 'advisory_closed');
+      expect(summary?.kind === 'notice' && summary.view.kind === 'advisory_closed' && summary.view.summary).toMatchObject({ targeted: 1_800, byButton: 180, never: 1_620 });
+    } finally {
+      await big.close();
+    }
+  });
+});

@@ -292,7 +292,14 @@ describe('closing', () => {
       lastAckAt: minutes(10),
       failures: [],
       moreFailures: 0,
+      auditHead: { seq: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
     });
+    // The head the summary carries into the chat anchors the chain: verification against it passes, and
+    // fails against any other hash.
+    const anchor = notice?.kind === 'advisory_closed' ? notice.summary.auditHead! : { seq: 0, hash: '' };
+    const { verifyAudit } = await import('../../../src/commands/verify-audit.js');
+    expect((await verifyAudit(f.store, { chains: [advisory.id], anchors: new Map([[advisory.id, [anchor]]]) })).ok).toBe(true);
+    expect((await verifyAudit(f.store, { chains: [advisory.id], anchors: new Map([[advisory.id, [{ ...anchor, hash: '0'.repeat(64) }]]]) })).ok).toBe(false);
     // Closing again changes nothing; a late acknowledgement is still recorded, with no ladder.
     expect((await f.core.closeAdvisory({ actor: SECRETARIAT, advisoryId: advisory.id })).changed).toBe(false);
     const late = await f.core.acknowledgeFromMessage({ actor: JMA_STAFF, message: advisoryMessage(f, deliveries[1]!.channel.channelId) });
