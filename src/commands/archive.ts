@@ -30,7 +30,7 @@ export async function transcriptOf(deps: TranscriptSources, advisory: Advisory):
     deliveries,
     acknowledgements,
     phoneTasks: await deps.store.listPhoneTasks(advisory.id),
-    threads: [],
+    threads: await deps.store.listThreadMessages({ advisoryId: advisory.id }),
     audit: await deps.store.listAudit(advisory.id),
     head: await deps.store.auditChainHead(advisory.id),
     memberNames: Object.fromEntries(deliveries.map((d) => [d.memberId, deps.memberName(d.memberId)])),

@@ -5,6 +5,7 @@ import type { Category, Severity, Source, Tlp } from './classification.js';
 import type { Delivery } from './delivery.js';
 import type { PhoneTask } from './phone-task.js';
 import type { Actor } from './platform.js';
+import type { ThreadMessage } from './thread-message.js';
 
 /**
  * An advisory's whole life as one record, written when it ends (closed or withdrawn) and kept for
@@ -42,7 +43,7 @@ export interface Transcript {
   acknowledgements: Acknowledgement[];
   phoneTasks: PhoneTask[];
   /** The member threads' messages, oldest first (with their edits and deletion). */
-  threads: unknown[];
+  threads: ThreadMessage[];
   audit: { events: AuditEvent[]; head: ChainTip | null };
   /** TLP:RED texts were removed when their retention ended; the rest of the record stays. */
   redacted?: { at: string } | undefined;
@@ -74,7 +75,7 @@ export interface TranscriptParts {
   deliveries: Delivery[];
   acknowledgements: Acknowledgement[];
   phoneTasks: PhoneTask[];
-  threads: unknown[];
+  threads: ThreadMessage[];
   audit: AuditEvent[];
   head: ChainTip | null;
   memberNames: Record<string, { ja: string; en: string }>;
@@ -122,7 +123,8 @@ export function redactRed(t: Transcript, at: Date): Transcript {
     ...t,
     versions: t.versions.map((v) => ({ ...v, body: REDACTED })),
     followups: t.followups.map((f) => ({ ...f, body: REDACTED })),
-    threads: t.threads.map((m) => (m && typeof m === 'object' ? { ...(m as Record<string, unknown>), text: REDACTED, edits: [] } : m)),
+    // Who wrote, when, and that they edited or took it back stay; what they wrote goes.
+    threads: t.threads.map((m) => ({ ...m, text: REDACTED, edits: m.edits.map((e) => ({ ...e, text: REDACTED })) })),
     redacted: { at: at.toISOString() },
   };
 }

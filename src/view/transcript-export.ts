@@ -64,7 +64,7 @@ function phoneColumns(task: PhoneTask | undefined): Pick<ExportRow, 'phone_task'
 export function exportRows(t: Transcript): ExportRow[] {
   const latest = t.versions.at(-1);
   const taskOf = new Map(t.phoneTasks.map((task) => [task.deliveryId, task]));
-  const replies = (d: Delivery) => t.threads.filter((m) => (m as { deliveryId?: unknown } | null)?.deliveryId === d.id).length;
+  const replies = (d: Delivery) => t.threads.filter((m) => m.deliveryId === d.id).length;
   return [...t.deliveries]
     .sort((a, b) => a.memberId.localeCompare(b.memberId) || a.id.localeCompare(b.id))
     .map((d) => {

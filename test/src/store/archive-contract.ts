@@ -1,7 +1,28 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTranscript, redactRed, REDACTED, type Transcript } from '../../../src/domain/transcript.js';
 import type { Store } from '../../../src/ports/store.js';
+import type { ThreadMessage } from '../../../src/domain/thread-message.js';
 import { aDelivery, anActor, anAdvisory, anEvent, at, T0 } from './fixtures.js';
+
+/** A member's reply in the thread of a copy, edited once. */
+export function aReply(advisoryId: string, deliveryId: string, at: string): ThreadMessage {
+  return {
+    platform: 'slack',
+    channelId: 'C-jma',
+    messageId: '1775034100.000200',
+    rootId: '1775034000.000100',
+    deliveryId,
+    advisoryId,
+    memberId: 'jma',
+    author: anActor({ userId: 'U0JMA00001', name: '佐藤' }),
+    text: '最初の返信',
+    at,
+    recordedAt: at,
+    from: 'message',
+    edits: [{ id: 'e1', at, text: '返信です', recordedAt: at }],
+    version: 2,
+  };
+}
 
 /** A transcript as archiving builds it: `members` get a delivery each. */
 export function aTranscript(over: { id: string; issuedAt: string; members?: string[]; tlp?: Transcript['tlp']; severity?: Transcript['severity']; category?: Transcript['category']; drill?: boolean }): Transcript {
@@ -24,7 +45,7 @@ export function aTranscript(over: { id: string; issuedAt: string; members?: stri
     deliveries,
     acknowledgements: [],
     phoneTasks: [],
-    threads: [{ text: '返信です', edits: [{ at: over.issuedAt, text: '最初の返信' }] }],
+    threads: [aReply(over.id, deliveries[0]!.id, over.issuedAt)],
     audit: [anEvent({ advisoryId: over.id })],
     head: { seq: 1, hash: 'h'.repeat(64), eventId: anEvent().id },
     memberNames: Object.fromEntries((over.members ?? ['jma']).map((m) => [m, { ja: `${m} 会`, en: `${m} association` }])),
@@ -115,7 +136,8 @@ export function archiveContract(name: string, open: () => Promise<Store>): void 
       const red = (await store.getTranscript(oldRed.advisoryId))!;
       expect(red.versions.map((v) => v.body)).toEqual([REDACTED]);
       expect(red.followups.map((f) => f.body)).toEqual([REDACTED]);
-      expect(red.threads).toEqual([{ text: REDACTED, edits: [] }]);
+      expect(red.threads.map((m) => [m.text, m.edits.map((e) => [e.id, e.text])])).toEqual([[REDACTED, [['e1', REDACTED]]]]);
+      expect(red.threads[0]?.author).toEqual(oldRed.threads[0]?.author);
       expect(red.redacted).toEqual({ at: when.toISOString() });
       // Who and when stay.
       expect(red.deliveries).toEqual(oldRed.deliveries);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildTranscript } from '../../../src/domain/transcript.js';
 import { exportRows, jst } from '../../../src/view/transcript-export.js';
 import { aDelivery, anActor, anAdvisory, aPhoneTask, at } from '../store/fixtures.js';
+import { aReply } from '../store/archive-contract.js';
 
 const ONCALL = anActor({ userId: 'U0ONC', name: '電話当番 A' });
 
@@ -27,7 +28,7 @@ describe('the export rows', () => {
       deliveries: [reached, failed],
       acknowledgements: [],
       phoneTasks: [task],
-      threads: [{ deliveryId: reached.id, text: 'ok' }],
+      threads: [aReply('ADV-2026-0001', reached.id, at(80))],
       audit: [{ id: 'p', at: at(0), action: 'delivery.posted', advisoryId: 'ADV-2026-0001', deliveryId: reached.id, detail: {} }],
       head: null,
       memberNames: { jma: { ja: '日本医師会', en: 'JMA' } },
