@@ -31,7 +31,8 @@ import {
 import type { CorrectionInput, FollowUpInput, WithdrawalInput } from './domain/lifecycle-input.js';
 import { syncAdvisory, syncDelivery, type SyncOutcome } from './commands/sync.js';
 import { tellClosing } from './commands/closing.js';
-import { recordThreadMessage, threadOf, type ThreadEvent, type ThreadResult } from './commands/threads.js';
+import { recordThreadMessage, threadOf } from './commands/threads.js';
+import type { ThreadEvent, ThreadResult } from './domain/thread-message.js';
 import type { ThreadView } from './view/thread-view.js';
 import { archiveAdvisory } from './commands/archive.js';
 import { issueExportLink, redeemExportLink, type ExportLink } from './commands/export-link.js';

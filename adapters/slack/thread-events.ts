@@ -1,6 +1,6 @@
 import type { BlockAction, StaticSelectAction } from '@slack/bolt';
 import type { Core } from '../../src/core.js';
-import type { ThreadEvent } from '../../src/commands/threads.js';
+import type { ThreadEvent } from '../../src/domain/thread-message.js';
 import type { Actor, MessageRef } from '../../src/domain/platform.js';
 import type { Logger } from '../../src/log.js';
 import type { BoltApp } from './bolt-app.js';

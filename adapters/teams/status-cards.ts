@@ -20,6 +20,7 @@ import {
 } from './card-elements.js';
 import { escapeCardText, truncate } from './card-text.js';
 import { TT } from './teams-text.js';
+import { repliesText, THREAD_TEXT } from '../../src/i18n/thread-text.js';
 import { STATE_MARK, TLP_SQUARE } from '../../src/view/marks.js';
 // Rows arrive in this order from the core; the card keeps it even for rows built elsewhere.
 import { STATUS_ORDER } from '../../src/view/build.js';
@@ -97,9 +98,22 @@ function statusLine(row: StatusRow): string {
     const ladder = ladderText(row);
     if (ladder !== '') parts.push(ladder);
   }
+  // The member's own words come last, so a long reply is what gets cut.
+  const replies = repliesLine(row);
+  if (replies !== undefined) parts.push(replies);
   // A single absurdly long name must not make one row the size of a page.
   const member = e(truncate(name(row.memberName), 120));
   return `${STATE_MARK[row.state]} **${member}** — ${e(truncate(parts.join(' — '), STATUS_LINE_MAX))}`;
+}
+
+/** "💬 返信 2 件 / 2 replies: 佐藤 (…) “影響なしでした”"; raw (escape the result). */
+function repliesLine(row: StatusRow): string | undefined {
+  const r = row.replies;
+  if (!r) return undefined;
+  const count = `💬 ${both(repliesText(r.count, r.deleted))}`;
+  const l = r.latest;
+  if (!l) return count;
+  return `${count}: ${l.by} (${formatTokyo(l.at)}${l.edited ? `, ${both(THREAD_TEXT.edited)}` : ''}) “${l.firstLine}”`;
 }
 
 /** The answer to `advisory status <id>`: counts, then members, unacknowledged first. */
@@ -133,6 +147,9 @@ export function statusCard(view: StatusView): AdaptiveCard {
     .map((row, i) => ({ row, i }))
     .sort((a, b) => STATUS_ORDER[a.row.state] - STATUS_ORDER[b.row.state] || a.i - b.i)
     .map(({ row }) => statusLine(row));
+  // How to read a whole thread, when someone wrote in one.
+  const first = view.rows.find((r) => r.replies !== undefined);
+  if (first) body.push(small(e(`💬 ${both(THREAD_TEXT.readThread)}: advisory thread ${view.advisoryId} ${first.memberId}`)));
   const room = CARD_MAX_CHARS - jsonLength(card(body)) - 1;
   return card([...body, ...fittedRows(rows, room)]);
 }

@@ -8,6 +8,7 @@ import { registerTeamsCommands } from './teams-commands.js';
 import { registerTeamsCardActions } from './teams-card-actions.js';
 import { registerTeamsInstall } from './teams-install.js';
 import { registerTeamsSearch } from './teams-search.js';
+import { registerThreadActivities, registerThreadCommand } from './thread-activities.js';
 
 export interface TeamsAdapterOptions {
   /** The bot's Entra ID app. Absent only with allowUnauthenticated (local development). */
@@ -86,9 +87,12 @@ export function mountTeamsApp(opts: TeamsApp & { http: Express; core: Core; log:
     taskModules: { taskDataFilter: 'verb' },
   });
   registerTeamsInstall(app, opts.core, log);
+  // Routes match in order: `advisory thread` before the other commands, replies after everything.
+  registerThreadCommand(app, opts.core, log);
   registerTeamsCommands(app, opts.core, log);
   registerTeamsCardActions(app, opts.core, log);
   registerTeamsSearch(app, opts.core, log);
+  registerThreadActivities(app, opts.core, log);
 
   // What CloudAdapter.process does, with our own answers: it prints every refused request's stack trace to
   // the console; here a refusal is one pino line (and an outsider probing the endpoint is not an incident).

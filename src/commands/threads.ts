@@ -16,7 +16,9 @@ import {
   newThreadMessage,
   refOf,
   threadOrder,
+  type ThreadEvent,
   type ThreadMessage,
+  type ThreadResult,
   type ThreadTransition,
 } from '../domain/thread-message.js';
 import { contactUserId } from '../directory/schema.js';
@@ -26,53 +28,6 @@ import type { ReplySummary, ThreadMessageView, ThreadView } from '../view/thread
 import { requireSecretariat } from './authorise.js';
 import { compareAndSet } from './cas.js';
 import type { CoreDeps } from './deps.js';
-
-/** What a platform said happened in a thread. Times are the platform's own (ISO). */
-export type ThreadEvent =
-  | {
-      kind: 'posted';
-      message: MessageRef;
-      /** The message whose thread it is in (Slack: thread_ts; Teams: the thread's root; local: threadOf). */
-      root: MessageRef;
-      author: Actor;
-      text: string;
-      at: string;
-    }
-  | {
-      kind: 'edited';
-      message: MessageRef;
-      /** Needed only to start a record for a message whose own event was missed. */
-      root?: MessageRef | undefined;
-      author?: Actor | undefined;
-      text: string;
-      /** When it was edited. */
-      at: string;
-      /** The platform's identity of this edit (Slack: edited.ts): the same edit twice is recorded once. */
-      editId: string;
-      /** What the platform says the message said before, and when it was posted (Slack sends both). */
-      previous?: { text: string; at?: string | undefined } | undefined;
-    }
-  | {
-      kind: 'deleted';
-      message: MessageRef;
-      root?: MessageRef | undefined;
-      author?: Actor | undefined;
-      at: string;
-      previous?: { text: string; at?: string | undefined } | undefined;
-    };
-
-/**
- * - recorded / edited / deleted: stored now.
- * - repeat: stored before (a retried event, the same edit again); nothing changed.
- * - ignored: not a message of a delivery's thread, or an edit after the deletion; nothing stored.
- */
-export type ThreadOutcome = 'recorded' | 'edited' | 'deleted' | 'repeat' | 'ignored';
-
-export interface ThreadResult {
-  outcome: ThreadOutcome;
-  /** The delivery the message belongs to, when it does. */
-  deliveryId?: string | undefined;
-}
 
 /** The author of a message whose record began at its deletion, when the platform did not say who wrote it. */
 const UNKNOWN_AUTHOR = '(unknown)';

@@ -111,3 +111,50 @@ export function firstLine(text: string, max = 100): string {
   const line = text.split(/\r?\n/).find((l) => l.trim() !== '')?.trim() ?? '';
   return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
 }
+
+/** What a platform said happened in a thread. Times are the platform's own (ISO). */
+export type ThreadEvent =
+  | {
+      kind: 'posted';
+      message: MessageRef;
+      /** The message whose thread it is in (Slack: thread_ts; Teams: the thread's root; local: threadOf). */
+      root: MessageRef;
+      author: Actor;
+      text: string;
+      at: string;
+    }
+  | {
+      kind: 'edited';
+      message: MessageRef;
+      /** Needed only to start a record for a message whose own event was missed. */
+      root?: MessageRef | undefined;
+      author?: Actor | undefined;
+      text: string;
+      /** When it was edited. */
+      at: string;
+      /** The platform's identity of this edit (Slack: edited.ts): the same edit twice is recorded once. */
+      editId: string;
+      /** What the platform says the message said before, and when it was posted (Slack sends both). */
+      previous?: { text: string; at?: string | undefined } | undefined;
+    }
+  | {
+      kind: 'deleted';
+      message: MessageRef;
+      root?: MessageRef | undefined;
+      author?: Actor | undefined;
+      at: string;
+      previous?: { text: string; at?: string | undefined } | undefined;
+    };
+
+/**
+ * - recorded / edited / deleted: stored now.
+ * - repeat: stored before (a retried event, the same edit again); nothing changed.
+ * - ignored: not a message of a delivery's thread, or an edit after the deletion; nothing stored.
+ */
+export type ThreadOutcome = 'recorded' | 'edited' | 'deleted' | 'repeat' | 'ignored';
+
+export interface ThreadResult {
+  outcome: ThreadOutcome;
+  /** The delivery the message belongs to, when it does. */
+  deliveryId?: string | undefined;
+}

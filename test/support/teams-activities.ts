@@ -62,6 +62,51 @@ export class TeamsSender {
     return this.send({ ...this.base(conversationId, from, team), type: 'message', text });
   }
 
+  /**
+   * A person's reply in the thread of a channel post (`root`): the activity Teams sends the bot (every
+   * message with resource-specific consent, else only an @mention), in the thread's conversation.
+   */
+  threadReply(channel: string, root: string, from: { id: string; aadObjectId?: string; name?: string }, text: string, options: { team: string; id?: string; timestamp?: string }) {
+    return this.send({
+      ...this.base(`${channel};messageid=${root}`, from, options.team),
+      ...(options.id ? { id: options.id } : {}),
+      ...(options.timestamp ? { timestamp: options.timestamp } : {}),
+      type: 'message',
+      text,
+      replyToId: root,
+    });
+  }
+
+  /** A message in a 1:1 chat that answers one of the bot's messages (`replyToId`). */
+  chatReply(conversationId: string, from: { id: string; aadObjectId?: string; name?: string }, text: string, options: { replyToId?: string; id?: string; timestamp?: string } = {}) {
+    return this.send({
+      ...this.base(conversationId, from),
+      ...(options.id ? { id: options.id } : {}),
+      ...(options.timestamp ? { timestamp: options.timestamp } : {}),
+      type: 'message',
+      text,
+      ...(options.replyToId ? { replyToId: options.replyToId } : {}),
+    });
+  }
+
+  /** Teams' edit (messageUpdate / editMessage) or deletion (messageDelete / softDeleteMessage) of message `id`. */
+  messageEvent(
+    kind: 'edit' | 'delete',
+    conversationId: string,
+    from: { id: string; aadObjectId?: string; name?: string },
+    options: { id: string; text?: string; timestamp: string; team?: string },
+  ) {
+    const base = this.base(conversationId, from, options.team);
+    return this.send({
+      ...base,
+      id: options.id,
+      timestamp: options.timestamp,
+      type: kind === 'edit' ? 'messageUpdate' : 'messageDelete',
+      ...(kind === 'edit' ? { text: options.text ?? '' } : {}),
+      channelData: { ...(base['channelData'] as Record<string, unknown>), eventType: kind === 'edit' ? 'editMessage' : 'softDeleteMessage' },
+    });
+  }
+
   invoke(conversationId: string, from: { id: string; aadObjectId?: string; name?: string }, name: string, value: unknown, options: { team?: string; replyToId?: string } = {}) {
     return this.send({
       ...this.base(conversationId, from, options.team),

@@ -4,7 +4,7 @@
  * the secretariat (only) reads them in the status and as a whole thread.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ThreadEvent } from '../../../src/commands/threads.js';
+import type { ThreadEvent } from '../../../src/domain/thread-message.js';
 import type { Delivery } from '../../../src/domain/delivery.js';
 import type { Actor, MessageRef } from '../../../src/domain/platform.js';
 import { isBotError } from '../../../src/errors.js';
