@@ -8,7 +8,7 @@ import { lifecycleLines } from './local-lifecycle-lines.js';
 import type { ChannelAddress } from '../../src/domain/delivery.js';
 import type { MessageRef } from '../../src/domain/platform.js';
 import type { Logger } from '../../src/log.js';
-import { ChatError, type ChatPort, type OutboundView, type PostTarget } from '../../src/ports/chat.js';
+import { ChatError, type ChatPort, type OutboundView, type PostTarget, type ThreadReply } from '../../src/ports/chat.js';
 import type { LocalChannel, LocalMessage, LocalUser } from './local-api.js';
 import { directChannelId } from './local-directory.js';
 import type { LocalMessages } from './local-messages.js';
@@ -30,7 +30,8 @@ export const REPLY_MAX = 4_000;
 export class LocalChat implements ChatPort {
   readonly platform = 'local' as const;
   /** Messages are ours (SQLite): found by key; channels say whether they are shared. */
-  readonly capabilities = { findOwnPost: true, detectSharedChannel: true } as const;
+  // Replies here reach the core as they are written (the reply route), so there is nothing to read back.
+  readonly capabilities = { findOwnPost: true, detectSharedChannel: true, readThreads: false } as const;
   readonly #messages: LocalMessages;
   readonly #users: ReadonlyMap<string, LocalUser>;
   readonly #channels = new Map<string, LocalChannel>();
@@ -70,6 +71,11 @@ export class LocalChat implements ChatPort {
     this.#requireChannel(target.channelId);
     const found = this.#store(() => this.#messages.findByKey(target.channelId, key, since));
     return found ? { platform: 'local', channelId: found.channelId, messageId: found.id } : null;
+  }
+
+  /** Not a capability here (see `capabilities`): the core never asks. */
+  async threadReplies(_root: MessageRef, _since: Date): Promise<ThreadReply[]> {
+    throw new Error('LocalChat does not list threads (capabilities.readThreads is false)');
   }
 
   async update(ref: MessageRef, message: OutboundView, _key: string): Promise<void> {
@@ -133,7 +139,11 @@ export class LocalChat implements ChatPort {
     return this.#messages.get(id);
   }
 
-  /** A person's reply in a thread: local only (stored and shown), the core never sees it. */
+  /**
+   * A person's reply in a thread: this workspace's own copy, which the page shows (posts and updates
+   * alike go out as events). The route then hands it to the core (recordThreadMessage), which keeps
+   * it in the record when it is in the thread of one of the bot's posts to a member.
+   */
   reply(channelId: string, threadOf: string, text: string, author: LocalUser): LocalMessage {
     this.#requireChannel(channelId);
     const stored = this.#messages.insert({

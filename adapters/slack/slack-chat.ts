@@ -1,7 +1,7 @@
 import { WebClient, type ChatPostMessageArguments, type ChatUpdateArguments, type Logger, type LogLevel } from '@slack/web-api';
 import type { ChannelAddress } from '../../src/domain/delivery.js';
 import type { MessageRef } from '../../src/domain/platform.js';
-import { ChatError, type ChatPort, type OutboundView, type PostTarget } from '../../src/ports/chat.js';
+import { ChatError, type ChatPort, type OutboundView, type PostTarget, type ThreadReply } from '../../src/ports/chat.js';
 import { toChatError } from './slack-errors.js';
 import { POST_EVENT_TYPE, postMetadata, renderMessage, type SlackMessage } from './slack-blocks.js';
 
@@ -61,6 +61,11 @@ type PostMessageBlocks = Extract<ChatPostMessageArguments, { blocks: unknown }>[
 type PostMessageAttachments = Extract<ChatPostMessageArguments, { attachments: unknown }>['attachments'];
 type MessageMetadata = NonNullable<ChatUpdateArguments['metadata']>;
 
+/** Slack's "1775034000.000100" as an ISO time. */
+function tsToIso(ts: string): string {
+  return new Date(Math.round(Number(ts) * 1000)).toISOString();
+}
+
 function secondsTs(d: Date): string {
   return (Math.max(0, d.getTime()) / 1000).toFixed(6);
 }
@@ -68,7 +73,7 @@ function secondsTs(d: Date): string {
 export class SlackChat implements ChatPort {
   /** Message metadata finds our own posts in history; conversations.info says whether a channel is shared. */
   readonly platform = 'slack' as const;
-  readonly capabilities = { findOwnPost: true, detectSharedChannel: true } as const;
+  readonly capabilities = { findOwnPost: true, detectSharedChannel: true, readThreads: true } as const;
   private readonly client: WebClient;
   private readonly render: SlackRender;
   private readonly historyPageSize: number;
@@ -127,6 +132,37 @@ export class SlackChat implements ChatPort {
     }
     // Bounded because `since` is the first attempt's start: thousands of newer messages mean something else is wrong.
     return null;
+  }
+
+  /**
+   * conversations.replies, page by page: people's messages only (a bot's have a bot_id), never the root. Slack limits this method hard for apps outside the Marketplace;
+   * a 429 is a ChatError the job waits out (Retry-After).
+   */
+  async threadReplies(root: MessageRef, since: Date): Promise<ThreadReply[]> {
+    const oldest = secondsTs(new Date(since.getTime() - this.clockSkewMs));
+    const replies: ThreadReply[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < this.historyMaxPages; page++) {
+      const res = await this.call(() =>
+        this.client.conversations.replies({ channel: root.channelId, ts: root.messageId, oldest, inclusive: true, limit: this.historyPageSize, ...(cursor === undefined ? {} : { cursor }) }),
+      );
+      for (const msg of res.messages ?? []) {
+        if (typeof msg.ts !== 'string' || msg.ts === root.messageId || typeof msg.user !== 'string') continue;
+        // A bot's message (ours or another app's) has a bot_id; a person's has only a user.
+        if (msg.bot_id !== undefined) continue;
+        const edited = msg.edited?.ts;
+        replies.push({
+          message: { platform: 'slack', channelId: root.channelId, messageId: msg.ts },
+          author: { platform: 'slack', userId: msg.user },
+          text: msg.text ?? '',
+          at: tsToIso(msg.ts),
+          ...(typeof edited === 'string' ? { edited: { id: edited, at: tsToIso(edited) } } : {}),
+        });
+      }
+      cursor = res.response_metadata?.next_cursor;
+      if (!res.has_more || cursor === undefined || cursor === '') break;
+    }
+    return replies;
   }
 
   async update(ref: MessageRef, message: OutboundView, key: string): Promise<void> {

@@ -12,7 +12,7 @@ import {
 import type { ConversationRecord } from '../../src/domain/conversation.js';
 import type { ChannelAddress } from '../../src/domain/delivery.js';
 import type { MessageRef } from '../../src/domain/platform.js';
-import { ChatError, type ChatPort, type OutboundView, type PostTarget } from '../../src/ports/chat.js';
+import { ChatError, type ChatPort, type OutboundView, type PostTarget, type ThreadReply } from '../../src/ports/chat.js';
 import { toChatError } from './teams-errors.js';
 
 /** What the renderer gives for one message: the Adaptive Card and the plain text Teams shows in notifications. */
@@ -126,7 +126,8 @@ export class TeamsChat implements ChatPort {
    * could match a key against (Graph could, with admin consent member organisations will not grant); a shared
    * channel (Teams Connect) shows only through Graph. The directory's sharedOutside flag stands in.
    */
-  readonly capabilities = { findOwnPost: false, detectSharedChannel: false } as const;
+  // Listing a channel thread needs Microsoft Graph (ChannelMessage.Read.All): the bot records replies as they arrive.
+  readonly capabilities = { findOwnPost: false, detectSharedChannel: false, readThreads: false } as const;
   private readonly adapter: CloudAdapter;
   private readonly appId: string;
   private readonly lookup: TeamsConversationLookup;
@@ -164,6 +165,11 @@ export class TeamsChat implements ChatPort {
     // updated; the retry posts again (a duplicate, like a lost response).
     if (id === undefined || id === '') throw new ChatError('transient', 'invalid_response');
     return { platform: 'teams', channelId: target.channelId, messageId: id };
+  }
+
+  /** Not a capability of Teams (see `capabilities`): the core never asks. */
+  async threadReplies(_root: MessageRef, _since: Date): Promise<ThreadReply[]> {
+    throw new Error('TeamsChat cannot list a thread (capabilities.readThreads is false)');
   }
 
   /** Not a capability of Teams (see `capabilities`): the core never asks, and asking is a programming error. */

@@ -14,6 +14,7 @@ import { loadDelivery } from './load.js';
 import { endPhoneTask } from './phone-task-end.js';
 import { postOnce } from './post-once.js';
 import { lifecycleWork } from './lifecycle.js';
+import { reconcileThreads } from './thread-reconcile.js';
 import { viewOfDelivery } from './views.js';
 
 export type SyncOutcome = 'synced' | 'already' | 'waiting';
@@ -80,6 +81,8 @@ export async function syncDelivery(deps: CoreDeps, deliveryId: string): Promise<
       for (const ref of delivery.messages) await chat.update(ref, { kind: 'advisory', view }, delivery.id);
     }
     if (!isWithdrawn(advisory)) delivery = await postFollowUps(deps, advisory, delivery);
+    // Ended: catch what the thread events missed before the transcript is written.
+    if (advisory.state === 'closed') await reconcileThreads(deps, chat, advisory, delivery);
   }
 
   const t = await transitionDelivery(deps.store, delivery.id, (d) => markSyncedTo(d, rev, deps.clock.now()));

@@ -1,5 +1,5 @@
 import type { ChannelAddress } from '../domain/delivery.js';
-import type { MessageRef, Platform } from '../domain/platform.js';
+import type { Actor, MessageRef, Platform } from '../domain/platform.js';
 import type { AdvisoryView, FollowUpView, NoticeView, PhoneTaskView, ReminderView } from '../view/views.js';
 
 /** A conversation to post into: a channel, or a direct-message conversation. */
@@ -39,6 +39,23 @@ export interface ChatCapabilities {
    * Without it, only the directory's `sharedOutside` flag protects TLP:AMBER+STRICT and TLP:RED.
    */
   detectSharedChannel: boolean;
+  /**
+   * The platform can list the replies in a thread (Slack: conversations.replies). At closing the core
+   * reads each thread of the advisory to catch what the events missed. Without it, the thread record is
+   * what the platform delivered as it happened (Teams: the bot sees channel replies only as they arrive).
+   */
+  readThreads: boolean;
+}
+
+/** A person's message in a thread, as the platform lists it now (current text; edited ones say when). */
+export interface ThreadReply {
+  message: MessageRef;
+  author: Actor;
+  text: string;
+  /** When it was posted (the platform's clock, ISO). */
+  at: string;
+  /** Its last edit, when it was edited: the platform's id of that edit and when. */
+  edited?: { id: string; at: string } | undefined;
 }
 
 /**
@@ -60,6 +77,8 @@ export interface ChatPort {
   update(ref: MessageRef, message: OutboundView, key: string): Promise<void>;
   /** The direct-message conversation with a user, opened if need be. */
   openDirectConversation(workspaceId: string, userId: string): Promise<PostTarget>;
+  /** People's replies in the thread of `root` posted since `since`, oldest first; never the bot's own. Only with capabilities.readThreads. */
+  threadReplies(root: MessageRef, since: Date): Promise<ThreadReply[]>;
   /** The platform says the channel is shared beyond its own organisation. Only with capabilities.detectSharedChannel. */
   isSharedOutside(channel: ChannelAddress): Promise<boolean>;
   /**

@@ -16,7 +16,7 @@ import { DEFAULT_POLICIES, type EscalationPolicies } from '../../src/domain/esca
 import type { MessageRef } from '../../src/domain/platform.js';
 import { BotError } from '../../src/errors.js';
 import { createLogger, type Logger } from '../../src/log.js';
-import { ChatError, type ChatCapabilities, type ChatPort, type OutboundView, type PostTarget } from '../../src/ports/chat.js';
+import { ChatError, type ChatCapabilities, type ChatPort, type OutboundView, type PostTarget, type ThreadReply } from '../../src/ports/chat.js';
 import type { EnsureReport, JobScheduler, Work } from '../../src/ports/jobs.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
@@ -86,7 +86,11 @@ export interface Posted {
 export class RecordingChat implements ChatPort {
   readonly platform = 'slack' as const;
   /** As Slack: finds its own posts by key and tells a shared channel; a test may take either away. */
-  capabilities: ChatCapabilities = { findOwnPost: true, detectSharedChannel: true };
+  capabilities: ChatCapabilities = { findOwnPost: true, detectSharedChannel: true, readThreads: true };
+  /** What threadReplies answers, by root message id (a test sets it). */
+  readonly replies = new Map<string, ThreadReply[]>();
+  /** Roots whose thread was listed, in order. */
+  readonly threadsRead: string[] = [];
   readonly posts: Posted[] = [];
   readonly updates: { ref: MessageRef; message: OutboundView }[] = [];
   failPosts: ((target: PostTarget, message: OutboundView) => ChatError | undefined) | undefined;
@@ -117,6 +121,10 @@ export class RecordingChat implements ChatPort {
   }
   async update(ref: MessageRef, message: OutboundView): Promise<void> {
     this.updates.push({ ref, message });
+  }
+  async threadReplies(root: MessageRef): Promise<ThreadReply[]> {
+    this.threadsRead.push(root.messageId);
+    return this.replies.get(root.messageId) ?? [];
   }
   async openDirectConversation(workspaceId: string, userId: string): Promise<PostTarget> {
     const failure = this.failOpen?.(userId);

@@ -8,7 +8,7 @@ import { chatPortContract } from '../chat-port-contract.js';
 const file = await loadDirectoryFile('config/members.example.yaml');
 
 // The local workspace is this process: no platform to fail, nothing to rate-limit.
-chatPortContract('local workspace', { capabilities: { findOwnPost: true, detectSharedChannel: true }, plays: [] }, async () => {
+chatPortContract('local workspace', { capabilities: { findOwnPost: true, detectSharedChannel: true, readThreads: false }, plays: [] }, async () => {
   // A fresh copy each time: shareOutside marks a channel of this copy only.
   const ws = localWorkspace(structuredClone(file));
   const messages = new LocalMessages(':memory:');

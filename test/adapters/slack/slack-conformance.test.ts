@@ -22,7 +22,7 @@ const FAULTS: Partial<Record<PlayableFailure, FaultSpec>> = {
   lost_response: { dropResponse: true },
 };
 
-chatPortContract('Slack', { capabilities: { findOwnPost: true, detectSharedChannel: true }, plays: Object.keys(FAULTS) as PlayableFailure[] }, async () => {
+chatPortContract('Slack', { capabilities: { findOwnPost: true, detectSharedChannel: true, readThreads: true }, plays: Object.keys(FAULTS) as PlayableFailure[] }, async () => {
   const fake = await startFakeSlack();
   fake.setUser('U0GONE0001', { exists: false });
   const chat = new SlackChat({ client: createSlackWebClient({ token: 'xoxb-test-token', slackApiUrl: fake.url, timeoutMs: 2_000 }), render: renderMessage });

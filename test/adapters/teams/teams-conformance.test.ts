@@ -27,7 +27,7 @@ const FAULTS: Partial<Record<PlayableFailure, ConnectorFault>> = {
   lost_response: { dropResponse: true },
 };
 
-chatPortContract('Teams', { capabilities: { findOwnPost: false, detectSharedChannel: false }, plays: Object.keys(FAULTS) as PlayableFailure[] }, async () => {
+chatPortContract('Teams', { capabilities: { findOwnPost: false, detectSharedChannel: false, readThreads: false }, plays: Object.keys(FAULTS) as PlayableFailure[] }, async () => {
   const fake = await startFakeConnector({ basePath: '/amer/' });
   const records = new Map<string, ConversationRecord>();
   const record = (conversationId: string) =>
