@@ -182,7 +182,7 @@ export function localRouter(opts: LocalRouterOptions): Router {
   router.post(
     '/local/api/channels/:id/replies',
     small,
-    route('reply', (req, res) => {
+    route('reply', async (req, res) => {
       const user = identify(req);
       const channel = channelFor(user, String(req.params['id']));
       const body: Record<string, unknown> = isRecord(req.body) ? req.body : {};
@@ -193,8 +193,27 @@ export function localRouter(opts: LocalRouterOptions): Router {
       if (Object.keys(fields).length > 0) throw new LocalHttpError(400, 'LOCAL.INVALID', TEXT.invalid, fields);
       const parent = messageIn(channel.id, body['threadOf'] as string);
       // One level of threads, as in Slack: a reply to a reply joins the same thread.
-      const message = chat.reply(channel.id, parent.threadOf ?? parent.id, text, user);
+      const root = parent.threadOf ?? parent.id;
+      const message = chat.reply(channel.id, root, text, user);
+      // Into the record, as a Slack or Teams reply is (the core keeps it only in a delivery's thread).
+      await core.recordThreadMessage({
+        kind: 'posted',
+        message: { platform: 'local', channelId: channel.id, messageId: message.id },
+        root: { platform: 'local', channelId: channel.id, messageId: root },
+        author: actorOf(user),
+        text,
+        at: message.createdAt,
+      });
       res.status(201).json(message);
+    }),
+  );
+
+  // A member's whole thread, for the secretariat's status panel (the core decides who may read it).
+  router.get(
+    '/local/api/deliveries/:id/thread',
+    route('thread', async (req, res) => {
+      const user = identify(req);
+      res.json(await core.threadOf(actorOf(user), { deliveryId: String(req.params['id']) }));
     }),
   );
 

@@ -12,6 +12,7 @@ import { CT, moreNames, reminderText, STEP_TEXT } from '../../src/i18n/chat-text
 import { FAILURE_TEXT } from '../../src/i18n/failure-text.js';
 import { durationText, noEscalateOption, severityDefaultText } from '../../src/i18n/form-text.js';
 import { PREVIEW_TEXT } from '../../src/i18n/preview-text.js';
+import { repliesText, THREAD_TEXT } from '../../src/i18n/thread-text.js';
 import {
   CALL_OUTCOME_TEXT,
   claimedByText,
@@ -78,6 +79,11 @@ export const TEMPLATE_TEXT = {
   reminder: reminderText('{advisoryId}', '{title}', '{deadline}'),
   standardScript: standardScript(slot('secretariat'), '{advisoryId}', slot('title')),
   redScript: redScript(slot('secretariat'), slot('title')),
+  /** A member's replies in the status: repliesOne for exactly one, replies otherwise; {k} deleted. */
+  repliesOne: repliesText(1),
+  replies: countPlaceholders(repliesText(MARK_N), { n: MARK_N }),
+  repliesOneDeleted: countPlaceholders(repliesText(1, MARK_K), { k: MARK_K }),
+  repliesDeleted: countPlaceholders(repliesText(MARK_N, MARK_K), { n: MARK_N, k: MARK_K }),
 } satisfies Record<string, Bilingual>;
 
 /** GET /local/api/i18n: every shared table the page reads, and the templates. Data only. */
@@ -97,6 +103,8 @@ export const LOCAL_I18N = {
   FAILURE_TEXT,
   TEMPLATE_TEXT,
   PREVIEW_TEXT,
+  /** Members' replies: the status column and the thread under it. */
+  THREAD_TEXT,
   /** The lifecycle forms' words (the answers come worded from the server). */
   LF: Object.fromEntries(Object.entries(LF).filter(([, v]) => typeof v !== 'function')) as Record<string, Bilingual>,
   /** The correction form's field names. */

@@ -191,6 +191,7 @@ describe('local workspace routes', () => {
       'STEP_TEXT',
       'T',
       'TEMPLATE_TEXT',
+      'THREAD_TEXT',
       'TLP_TEXT',
       'VIA_TEXT',
     ]);
@@ -203,6 +204,7 @@ describe('local workspace routes', () => {
     expect(templates['contactOf']).toEqual({ ja: '連絡先 {k}/{n}', en: 'contact {k} of {n}' });
     expect(templates['openTasks']).toEqual({ ja: '{n} 件', en: '{n} tasks' });
     expect(templates['moreNames']).toEqual({ ja: 'ほか {n} 名', en: '{n} more' });
+    expect(templates['repliesDeleted']).toEqual({ ja: '返信 {n} 件（削除 {k} 件）', en: '{n} replies ({k} deleted)' });
     for (const t of Object.values(templates)) expect(t).toMatchObject({ ja: expect.any(String), en: expect.any(String) });
   });
 
@@ -339,6 +341,36 @@ describe('local workspace routes', () => {
     expect((await api<LocalError>('POST', '/local/api/channels/member-jpa/replies', 'jpa-1', { threadOf: m.id, text: '   ' })).json.error.fields).toHaveProperty('text');
     expect((await api('POST', '/local/api/channels/member-jpa/replies', 'jma-1', { threadOf: m.id, text: 'hi' })).status).toBe(403);
     expect((await api('POST', '/local/api/channels/member-jpa/replies', 'jpa-1', { threadOf: 'nope', text: 'hi' })).status).toBe(404);
+  });
+
+  it('records replies in the thread of a delivery through the core, and the secretariat reads the thread', async () => {
+    const advisoryId = await issue('ローカル 返信記録', { targets: { members: ['jpa'] } });
+    const m = await advisoryIn('member-jpa', 'jpa-1', advisoryId);
+    const first = await api<LocalMessage>('POST', '/local/api/channels/member-jpa/replies', 'jpa-2', { threadOf: m.id, text: '  対応します  ' });
+    // A reply to a reply joins the thread of the copy, in the record too.
+    const second = await api<LocalMessage>('POST', '/local/api/channels/member-jpa/replies', 'jpa-1', { threadOf: first.json.id, text: '影響なしでした' });
+    const recorded = await store.listThreadMessages({ advisoryId });
+    expect(recorded.map((r) => [r.messageId, r.rootId, r.text, r.author])).toEqual([
+      [first.json.id, m.id, '対応します', { platform: 'local', userId: 'jpa-2', name: '渡辺 香織' }],
+      [second.json.id, m.id, '影響なしでした', { platform: 'local', userId: 'jpa-1', name: recorded[1]!.author.name }],
+    ]);
+    expect(recorded.every((r) => r.platform === 'local' && r.channelId === 'member-jpa' && r.memberId === 'jpa')).toBe(true);
+    // A reply under the secretariat's own notice is no delivery's thread: shown, not recorded.
+    const notice = await eventually(async () => (await api<{ messages: LocalMessage[] }>('GET', '/local/api/channels/secretariat/messages', 'sec-1')).json.messages.find((x) => x.body.kind === 'notice' && x.body.view.advisoryId === advisoryId));
+    expect((await api('POST', '/local/api/channels/secretariat/replies', 'sec-1', { threadOf: notice.id, text: '了解' })).status).toBe(201);
+    expect(await store.listThreadMessages({ advisoryId })).toHaveLength(2);
+
+    const status = await api<StatusView>('GET', `/local/api/advisories/${advisoryId}/status`, 'sec-1');
+    const row = status.json.rows.find((r) => r.memberId === 'jpa')!;
+    expect(row.replies).toMatchObject({ count: 2, deleted: 0, latest: { firstLine: '影響なしでした' } });
+    const thread = await api<{ messages: { text: string; by: string }[] }>('GET', `/local/api/deliveries/${row.deliveryId}/thread`, 'sec-1');
+    expect(thread.status).toBe(200);
+    expect(thread.json.messages.map((x) => [x.by, x.text])).toEqual([
+      ['渡辺 香織', '対応します'],
+      [recorded[1]!.author.name, '影響なしでした'],
+    ]);
+    expect((await api<LocalError>('GET', `/local/api/deliveries/${row.deliveryId}/thread`, 'jpa-1')).status).toBe(403);
+    expect((await api<LocalError>('GET', '/local/api/deliveries/nope/thread', 'sec-1')).status).toBe(404);
   });
 
   it('lets the core refuse phone buttons to a member, and gives the on-call list to on-call staff', async () => {

@@ -111,6 +111,106 @@ function phoneCell(row) {
   ];
 }
 
+/** Delivery ids whose thread is open under its row: kept open when the status is drawn again. */
+const openThreads = new Set();
+
+const TH = (key) => lab('THREAD_TEXT', key);
+
+/** "返信 2 件（削除 1 件） / 2 replies (1 deleted)", as Slack and Teams say it. */
+function repliesText(n, deleted) {
+  if (deleted > 0) return n === 1 ? tpl('repliesOneDeleted', { k: count(deleted) }) : tpl('repliesDeleted', { n: count(n), k: count(deleted) });
+  return n === 1 ? lab('TEMPLATE_TEXT', 'repliesOne') : tpl('replies', { n: count(n) });
+}
+
+/** A member's replies: how many, the latest (who, when, its first line), and the whole thread on demand. */
+function repliesCell(row, tr) {
+  const r = row.replies;
+  if (!r) return [];
+  const latest = r.latest;
+  return [
+    el('div', { testid: `status-replies-${row.memberId}` }, `💬 ${both(repliesText(r.count ?? 0, r.deleted ?? 0))}`),
+    latest
+      ? el(
+          'div',
+          { class: 'small latest-reply', testid: `status-latest-reply-${row.memberId}` },
+          el('span', { class: 'who' }, String(latest.by ?? '')),
+          ' ',
+          timeEl(latest.at),
+          latest.edited ? ` (${both(TH('edited'))})` : '',
+          el('div', { class: 'reply-line' }, String(latest.firstLine ?? '')),
+        )
+      : null,
+    el(
+      'button',
+      {
+        type: 'button',
+        class: 'btn small',
+        testid: `status-thread-${row.memberId}`,
+        'aria-expanded': openThreads.has(row.deliveryId) ? 'true' : 'false',
+        on: { click: (ev) => toggleThread(row, tr, ev.currentTarget) },
+      },
+      `💬 ${both(TH('readThread'))}`,
+    ),
+  ];
+}
+
+function toggleThread(row, tr, button) {
+  const next = tr.nextElementSibling;
+  if (next?.classList.contains('thread-row')) {
+    next.remove();
+    openThreads.delete(row.deliveryId);
+    button.setAttribute('aria-expanded', 'false');
+    return;
+  }
+  openThreads.add(row.deliveryId);
+  button.setAttribute('aria-expanded', 'true');
+  showThread(row, tr);
+}
+
+/** The member's whole thread in a row under theirs (secretariat only: the server decides). */
+async function showThread(row, tr) {
+  const cell = el('td', { colspan: '7' }, el('p', { class: 'muted' }, both(P.loading)));
+  const threadRow = el('tr', { class: 'thread-row', testid: `status-thread-row-${row.memberId}` }, cell);
+  tr.after(threadRow);
+  try {
+    const view = await api(`/local/api/deliveries/${encodeURIComponent(row.deliveryId)}/thread`);
+    cell.replaceChildren(renderThreadView(view ?? {}));
+  } catch (err) {
+    cell.replaceChildren(errorBox(err, 'status-error'));
+  }
+}
+
+function renderThreadView(view) {
+  const messages = Array.isArray(view.messages) ? view.messages : [];
+  if (messages.length === 0) return el('p', { class: 'muted' }, sentence(TH('noReplies')));
+  return el(
+    'ol',
+    { class: 'thread-view', testid: 'thread-view' },
+    messages.map((m) => {
+      const marks = [
+        m.edited ? el('span', { class: 'mark' }, `✏️ ${both(TH('edited'))} `, timeEl(m.edited.at)) : null,
+        m.deleted ? el('span', { class: 'mark warn' }, `🗑️ ${both(TH('deleted'))} `, timeEl(m.deleted.at)) : null,
+        m.missedOriginal ? el('span', { class: 'mark' }, `⚠️ ${both(TH('missedOriginal'))}`) : null,
+      ];
+      const earlier = (m.edited?.earlier ?? []).filter((x) => x.text !== '');
+      return el(
+        'li',
+        { class: `thread-message${m.deleted ? ' deleted' : ''}`, testid: `thread-message-${m.messageId}`, 'data-deleted': m.deleted ? 'true' : 'false' },
+        el('div', { class: 'msg-meta' }, el('span', { class: 'who' }, String(m.by ?? '')), ' ', timeEl(m.at), ' ', marks),
+        el('div', { class: 'reply-text' }, String(m.text ?? '')),
+        earlier.length > 0
+          ? el(
+              'details',
+              { class: 'earlier' },
+              el('summary', null, both(TH('before'))),
+              earlier.map((x) => el('div', { class: 'small' }, timeEl(x.at), ' ', el('span', { class: 'reply-text' }, String(x.text)))),
+            )
+          : null,
+      );
+    }),
+  );
+}
+
 function renderStatus(view) {
   const c = view.counts ?? {};
   const rows = Array.isArray(view.rows) ? view.rows : [];
@@ -165,8 +265,9 @@ function renderStatus(view) {
   );
   const tbody = el('tbody');
   if (rows.length === 0) {
-    tbody.append(el('tr', null, el('td', { colspan: '6', class: 'muted' }, both(C('noRows')))));
+    tbody.append(el('tr', null, el('td', { colspan: '7', class: 'muted' }, both(C('noRows')))));
   }
+  const reopen = [];
   for (const row of rows) {
     const ackParts = [];
     if (row.acknowledgedBy !== undefined || row.acknowledgedAt !== undefined) {
@@ -179,19 +280,22 @@ function renderStatus(view) {
         ackParts.push(el('div', { class: 'reached', testid: 'status-reached' }, '📞 ', sentence(text)));
       }
     }
-    tbody.append(
-      el(
-        'tr',
-        { testid: `status-row-${row.memberId}`, 'data-state': row.state, 'data-delivery-id': row.deliveryId, class: `st-${row.state}` },
-        el('th', { scope: 'row', 'data-col': 'member' }, both(row.memberName ?? { ja: row.memberId, en: row.memberId })),
-        el('td', { 'data-col': 'state' }, `${STATE_MARK[row.state] ?? ''} ${both(lab('STATE_TEXT', row.state))}`),
-        el('td', { 'data-col': 'acknowledged' }, ackParts),
-        el('td', { 'data-col': 'failure' }, row.failure ? [el('code', null, String(row.failure)), el('div', { class: 'small' }, sentence(failureExplanation(row.failure)))] : null),
-        el('td', { 'data-col': 'ladder' }, ladderCell(row)),
-        el('td', { 'data-col': 'phone' }, phoneCell(row)),
-      ),
+    const tr = el(
+      'tr',
+      { testid: `status-row-${row.memberId}`, 'data-state': row.state, 'data-delivery-id': row.deliveryId, class: `st-${row.state}` },
+      el('th', { scope: 'row', 'data-col': 'member' }, both(row.memberName ?? { ja: row.memberId, en: row.memberId })),
+      el('td', { 'data-col': 'state' }, `${STATE_MARK[row.state] ?? ''} ${both(lab('STATE_TEXT', row.state))}`),
+      el('td', { 'data-col': 'acknowledged' }, ackParts),
+      el('td', { 'data-col': 'failure' }, row.failure ? [el('code', null, String(row.failure)), el('div', { class: 'small' }, sentence(failureExplanation(row.failure)))] : null),
+      el('td', { 'data-col': 'ladder' }, ladderCell(row)),
+      el('td', { 'data-col': 'phone' }, phoneCell(row)),
     );
+    tr.append(el('td', { 'data-col': 'replies' }, repliesCell(row, tr)));
+    tbody.append(tr);
+    if (row.replies && openThreads.has(row.deliveryId)) reopen.push([row, tr]);
   }
+  // Threads that were open stay open when the status is drawn again (a new reply refreshes it).
+  for (const [row, tr] of reopen) showThread(row, tr);
   root.append(
     el(
       'div',
@@ -206,7 +310,7 @@ function renderStatus(view) {
           el(
             'tr',
             null,
-            [C('member'), P.state, P.acknowledged, P.failure, C('escalation'), C('phoneTask')].map((t) => el('th', { scope: 'col' }, both(t))),
+            [C('member'), P.state, P.acknowledged, P.failure, C('escalation'), C('phoneTask'), TH('thread')].map((t) => el('th', { scope: 'col' }, both(t))),
           ),
         ),
         tbody,

@@ -1,0 +1,104 @@
+/**
+ * Members' replies in the local workspace, in a real browser: a member replies in the thread of the
+ * advisory on the page; the secretariat's status panel shows how many replies and the latest, and opens
+ * the whole thread under the member's row (and keeps it open when the status is drawn again).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalMessage } from '../../../adapters/local/local-api.js';
+import { startBot, type RunningBot } from '../../../src/main.js';
+import { createLogger } from '../../../src/log.js';
+import type { StatusView } from '../../../src/view/views.js';
+import { REDIS_URL } from '../../support/bot-harness.js';
+import { launchBrowser } from '../../support/browser.js';
+import { eventually } from '../../support/eventually.js';
+
+let bot: RunningBot;
+let browser: Browser;
+let page: Page;
+let dir: string;
+const prefix = `t-${randomUUID().slice(0, 8)}`;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ceptoar-local-thread-'));
+  bot = await startBot({
+    env: { LOCAL_WORKSPACE: 'on', PORT: '0', REDIS_URL, QUEUE_PREFIX: prefix, DATA_DIR: join(dir, 'data'), MEMBERS_FILE: 'config/members.example.yaml' },
+    log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+  });
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'ja-JP' });
+  await page.goto(`${bot.url}/`);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await bot?.close();
+  const redis = new Redis(REDIS_URL);
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function api<T>(method: string, path: string, user: string, body?: unknown): Promise<{ status: number; json: T }> {
+  const res = await fetch(`${bot.url}${path}`, {
+    method,
+    headers: { 'x-local-user': user, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, json: (await res.json()) as T };
+}
+
+describe('replies in the status panel', () => {
+  it('a member replies on the page; the secretariat sees the count and the latest, and opens the thread', async () => {
+    const title = `返信の確認 ${randomUUID().slice(0, 8)}`;
+    const input = { title, body: '該当製品を直ちに更新してください。', tlp: 'TLP:AMBER', severity: 'level3', category: 'vulnerability', source: 'nisc', targets: { members: ['jma'] } };
+    const issued = await api<{ advisoryId: string }>('POST', '/local/api/advisories', 'sec-1', { requestKey: randomUUID(), input });
+    expect(issued.status).toBe(201);
+    const advisoryId = issued.json.advisoryId;
+    const copy = await eventually(async () => {
+      const res = await api<{ messages: LocalMessage[] }>('GET', '/local/api/channels/member-jma/messages', 'jma-1');
+      return res.json.messages.find((m) => m.body.kind === 'advisory' && m.body.view.advisoryId === advisoryId);
+    });
+
+    // The member replies in the advisory's thread, on the page.
+    await page.getByTestId('user-select').selectOption('jma-1');
+    await page.getByTestId('channel-member-jma').click();
+    const message = page.getByTestId(`message-${copy.id}`);
+    // One line (the page's reply box is a single line), longer than the status shows of it.
+    const reply = `当院では該当機器なし。${'念のため確認を続けます。'.repeat(10)}`;
+    await message.getByTestId('reply-input').fill(reply);
+    await message.getByTestId('reply-submit').click();
+    await eventually(async () => (await api<StatusView>('GET', `/local/api/advisories/${advisoryId}/status`, 'sec-1')).json.rows[0]?.replies?.count === 1, {
+      description: 'the reply in the record',
+    });
+
+    // The secretariat's status: the count, who replied last and the first line.
+    await page.getByTestId('user-select').selectOption('sec-1');
+    await page.getByTestId('channel-secretariat').click();
+    await page.getByTestId('status-id').fill(advisoryId);
+    await page.getByTestId('status-submit').click();
+    await expect.poll(() => page.getByTestId('status-view').getAttribute('data-advisory-id'), { timeout: 10_000 }).toBe(advisoryId);
+    await expect.poll(() => page.getByTestId('status-replies-jma').textContent()).toBe('💬 返信 1 件 / 1 reply');
+    const latest = (await page.getByTestId('status-latest-reply-jma').textContent()) ?? '';
+    expect(latest).toContain('佐藤 健一');
+    expect(latest).toContain(`${reply.slice(0, 99)}…`);
+    expect(latest).not.toContain(reply);
+
+    // The whole thread under the row, and still open after the status is drawn again.
+    await page.getByTestId('status-thread-jma').click();
+    await expect.poll(() => page.getByTestId('thread-view').textContent(), { timeout: 10_000 }).toContain(reply);
+    expect(await page.getByTestId('status-thread-jma').getAttribute('aria-expanded')).toBe('true');
+    await page.getByTestId('status-refresh').click();
+    await expect.poll(() => page.getByTestId('thread-view').textContent(), { timeout: 10_000 }).toContain('当院では該当機器なし。');
+    expect(await page.getByTestId('thread-view').count()).toBe(1);
+    // And closed again.
+    await page.getByTestId('status-thread-jma').click();
+    await expect.poll(() => page.getByTestId('thread-view').count()).toBe(0);
+  });
+});
