@@ -4,6 +4,7 @@ import type { Logger } from '../../src/log.js';
 import { buildAdvisoryModal } from './advisory-modal.js';
 import type { BoltApp } from './bolt-app.js';
 import { renderOncallList, renderStatus } from './status-blocks.js';
+import { renderThread } from './thread-blocks.js';
 import { messageForError } from './slack-edge.js';
 import { formatTokyo, stacked } from '../../src/i18n/text.js';
 import { LF } from '../../src/i18n/lifecycle-text.js';
@@ -18,6 +19,7 @@ const HELP_TEXT = {
     '`/advisory` — 注意喚起の発信フォームを開きます（事務局のみ）',
     '`/advisory status ADV-2026-0001` — 受領確認の状況を表示します（事務局のみ）',
     '`/advisory oncall` — 未対応の電話タスクを一覧します（電話当番・事務局）',
+    '`/advisory thread ADV-… 構成員ID` — 構成員のスレッドの返信を表示します（事務局のみ）',
     '`/advisory followup ADV-…` — 続報を各構成員のスレッドに投稿します（事務局のみ）',
     '`/advisory correct ADV-…` — 各構成員の通知を訂正します（事務局のみ）',
     '`/advisory withdraw ADV-…` — 注意喚起を取り下げます（事務局のみ）',
@@ -28,6 +30,7 @@ const HELP_TEXT = {
     '`/advisory` — open the form to issue an advisory (secretariat only)',
     '`/advisory status ADV-2026-0001` — show who has and has not acknowledged (secretariat only)',
     '`/advisory oncall` — list the phone tasks still to be worked (on-call staff, secretariat)',
+    "`/advisory thread ADV-… <member id>` — show a member's replies in their thread (secretariat only)",
     "`/advisory followup ADV-…` — post a follow-up in every member's thread (secretariat only)",
     "`/advisory correct ADV-…` — correct every member's copy (secretariat only)",
     '`/advisory withdraw ADV-…` — withdraw the advisory (secretariat only)',
@@ -76,6 +79,16 @@ export function registerAdvisoryCommand(app: BoltApp, core: Core, log: Logger): 
         case 'oncall': {
           const list = await core.oncallList(actor);
           await respond({ response_type: 'ephemeral', ...renderOncallList(list) });
+          return;
+        }
+        case 'thread': {
+          const [first, member] = args;
+          if (!first) {
+            await respond({ response_type: 'ephemeral', text: stacked(HELP_TEXT) });
+            return;
+          }
+          const view = await core.threadOf(actor, member ? { advisoryId: first, memberId: member } : { deliveryId: first });
+          await respond({ response_type: 'ephemeral', ...renderThread(view) });
           return;
         }
         default: {

@@ -203,6 +203,12 @@ describe('thread capture on Slack', () => {
     expect(shown).not.toContain('<!channel>');
     expect((thread as { response_type: string }).response_type).toBe('ephemeral');
 
+    // The same thread by command, with the advisory and member ids as people type them.
+    await h.slack.command({ text: `thread ${id.toLowerCase()} jma`, userId: SECRETARIAT.userId, responseUrl: h.fake.responseUrl(`thread-command-${id}`) });
+    const [typed] = await h.fake.waitFor(() => h.fake.responses(`thread-command-${id}`).length > 0 && h.fake.responses(`thread-command-${id}`), { description: 'the thread by command' });
+    expect(JSON.stringify(typed)).toContain('確認します（佐藤）');
+    expect(JSON.stringify(typed)).toContain('詳細は追って連絡します');
+
     // Someone not of the secretariat gets the refusal, not the thread.
     await pick(SATO, `thread-refused-${id}`);
     const [refused] = await h.fake.waitFor(() => h.fake.responses(`thread-refused-${id}`).length > 0 && h.fake.responses(`thread-refused-${id}`), { description: 'the refusal' });
