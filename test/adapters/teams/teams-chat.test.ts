@@ -306,9 +306,10 @@ describe('TeamsChat against the fake Bot Connector', () => {
     expect(fake.callsTo('createConversation')).toHaveLength(2);
   });
 
-  it('declares that it can neither find its own posts nor tell a shared channel, and refuses to pretend', async () => {
-    expect(chat.capabilities).toEqual({ findOwnPost: false, detectSharedChannel: false });
+  it('declares that it can neither find its own posts, tell a shared channel nor list a thread, and refuses to pretend', async () => {
+    expect(chat.capabilities).toEqual({ findOwnPost: false, detectSharedChannel: false, readThreads: false });
     await expect(chat.findPost(target, 'any', new Date(0))).rejects.toThrow(/findOwnPost/);
+    await expect(chat.threadReplies({ platform: 'teams', channelId: CHANNEL, messageId: 'm1' }, new Date(0))).rejects.toThrow(/readThreads/);
     await expect(chat.isSharedOutside({ platform: 'teams', workspaceId: TENANT, channelId: CHANNEL, sharedOutside: true })).rejects.toThrow(/detectSharedChannel/);
     expect(fake.calls).toHaveLength(0);
   });
