@@ -42,7 +42,15 @@ describe('recording a reply', () => {
     const event = posted('1.0001', root, '当院では該当機器なし。念のため確認中です。');
     expect(await f.core.recordThreadMessage(event)).toEqual({ outcome: 'recorded', deliveryId: delivery.id });
     f.clock.set(at(9));
+    let lookups = 0;
+    const find = f.store.findDeliveryByMessage.bind(f.store);
+    f.store.findDeliveryByMessage = async (r) => {
+      lookups += 1;
+      return find(r);
+    };
     expect(await f.core.recordThreadMessage(event)).toEqual({ outcome: 'repeat', deliveryId: delivery.id });
+    // A repeat is known by the message alone: its delivery is not looked up again.
+    expect(lookups).toBe(0);
     // A retry that carries a different text (it cannot, but a forged or garbled one might) changes nothing.
     expect((await f.core.recordThreadMessage({ ...event, text: '別の文' } as ThreadEvent)).outcome).toBe('repeat');
 
@@ -129,6 +137,8 @@ describe('recording a reply', () => {
     ]);
     expect(m.version).toBe(3);
 
+    f.clock.set(at(22));
+    expect(await f.core.recordThreadMessage(edit('e.4', '影響なし（最終）', at(15)))).toEqual({ outcome: 'edited', deliveryId: delivery.id });
     f.clock.set(at(30));
     const deletion: ThreadEvent = { kind: 'deleted', message: ref('3.0001'), root, at: at(29) };
     expect(await f.core.recordThreadMessage(deletion)).toEqual({ outcome: 'deleted', deliveryId: delivery.id });
@@ -138,12 +148,25 @@ describe('recording a reply', () => {
     expect(await f.core.recordThreadMessage(edit('e.3', '遅れて届いた編集', at(25)))).toEqual({ outcome: 'ignored' });
     m = (await f.store.getThreadMessage(ref('3.0001')))!;
     expect(m.deleted).toEqual({ at: at(29), recordedAt: at(30) });
-    expect(m.edits.map((e) => e.id)).toEqual(['e.1', 'e.2']);
+    expect(m.edits.map((e) => e.id)).toEqual(['e.1', 'e.2', 'e.4']);
+    expect(f.lines.filter((l) => l.msg === 'thread message ignored').map((l) => (l.obj as { reason: string }).reason)).toEqual(['edit after deletion']);
+    expect(f.lines.filter((l) => l.level === 'info' && l.msg?.startsWith('thread message ')).map((l) => [l.msg, (l.obj as { deliveryId: string }).deliveryId])).toEqual([
+      ['thread message recorded', delivery.id],
+      ['thread message edited', delivery.id],
+      ['thread message edited', delivery.id],
+      ['thread message edited', delivery.id],
+      ['thread message deleted', delivery.id],
+    ]);
+    expect(f.lines.filter((l) => l.msg === 'thread message repeated').map((l) => [l.level, (l.obj as { kind: string }).kind])).toEqual([
+      ['debug', 'edited'],
+      ['debug', 'deleted'],
+    ]);
 
     expect(threadAudit().map((e) => [e.id, e.action, e.at, e.detail])).toEqual([
       [`thread.slack.${JMA}.3.0001.posted`, 'thread.message_recorded', at(0), { message: ref('3.0001'), rootId: root.messageId, postedAt: at(5), from: 'message', chars: 5 }],
       [`thread.slack.${JMA}.3.0001.edited.e.2`, 'thread.message_edited', at(20), { message: ref('3.0001'), rootId: root.messageId, editedAt: at(12), chars: 11 }],
       [`thread.slack.${JMA}.3.0001.edited.e.1`, 'thread.message_edited', at(21), { message: ref('3.0001'), rootId: root.messageId, editedAt: at(8), chars: 13 }],
+      [`thread.slack.${JMA}.3.0001.edited.e.4`, 'thread.message_edited', at(22), { message: ref('3.0001'), rootId: root.messageId, editedAt: at(15), chars: 8 }],
       [`thread.slack.${JMA}.3.0001.deleted`, 'thread.message_deleted', at(30), { message: ref('3.0001'), rootId: root.messageId, deletedAt: at(29) }],
     ]);
   });
@@ -220,6 +243,41 @@ describe('recording a reply', () => {
     await race.arrived;
     expect(outcomes.map((o) => o.outcome).sort()).toEqual(['recorded', 'repeat']);
     expect(threadAudit()).toHaveLength(1);
+    expect(f.lines.filter((l) => l.msg === 'thread message repeated')).toHaveLength(1);
+  });
+
+  it('applies both of two edits of a missed message that arrive at the same moment', async () => {
+    const { root } = await jmaCopy();
+    const edit = (editId: string, minute: number): ThreadEvent => ({ kind: 'edited', message: ref('7.0002'), root, author: JMA_STAFF, text: `編集 ${editId}`, at: at(minute), editId, previous: { text: '元の文', at: at(5) } });
+    const race = raceNext(f.store, 'getThreadMessage');
+    const outcomes = await Promise.all([f.core.recordThreadMessage(edit('a', 6)), f.core.recordThreadMessage(edit('b', 7))]);
+    await race.arrived;
+    expect(outcomes.map((o) => o.outcome)).toEqual(['edited', 'edited']);
+    expect((await f.store.getThreadMessage(ref('7.0002')))!.edits.map((e) => e.id)).toEqual(['a', 'b']);
+  });
+
+  it('names the author as the directory names the member’s contact when the platform gave no name', async () => {
+    const { root } = await jmaCopy();
+    const unnamed = (messageId: string, userId: string, name?: string): ThreadEvent => ({
+      kind: 'posted',
+      message: ref(messageId),
+      root,
+      author: { platform: 'slack', userId, ...(name === undefined ? {} : { name }) },
+      text: 'x',
+      at: at(5),
+    });
+    await f.core.recordThreadMessage(unnamed('7.1001', 'U0JMA00001'));
+    await f.core.recordThreadMessage(unnamed('7.1002', 'U0JMA00001', 'さとう'));
+    await f.core.recordThreadMessage(unnamed('7.1003', 'U0SOMEONE'));
+    // Another member's contact is not this member's.
+    await f.core.recordThreadMessage(unnamed('7.1004', 'U0JDA00001'));
+    const authors = await Promise.all(['7.1001', '7.1002', '7.1003', '7.1004'].map(async (id) => (await f.store.getThreadMessage(ref(id)))!.author));
+    expect(authors).toEqual([
+      { platform: 'slack', userId: 'U0JMA00001', name: '佐藤 健一' },
+      { platform: 'slack', userId: 'U0JMA00001', name: 'さとう' },
+      { platform: 'slack', userId: 'U0SOMEONE' },
+      { platform: 'slack', userId: 'U0JDA00001' },
+    ]);
   });
 
   it('keeps a very long message cut at the limit, and says it was cut', async () => {
@@ -265,6 +323,39 @@ describe('what the secretariat reads', () => {
     expect(await f.core.threadOf(SECRETARIAT, { advisoryId: advisoryId.toLowerCase(), memberId: 'jma' })).toEqual(thread);
   });
 
+  it('shows every earlier text of a message edited twice, a missed original, and a latest that was edited', async () => {
+    const { delivery, root, advisoryId } = await jmaCopy();
+    await f.core.recordThreadMessage(posted('9.1001', root, '一', JMA_STAFF, at(5)));
+    for (const [id, minute, text] of [['e1', 6, '二'], ['e2', 7, '三']] as const) {
+      await f.core.recordThreadMessage({ kind: 'edited', message: ref('9.1001'), root, text, at: at(minute), editId: id });
+    }
+    await f.core.recordThreadMessage({ kind: 'edited', message: ref('9.1000'), root, author: JMA_COLLEAGUE, text: '後から', at: at(4), editId: 'm' });
+    const thread = await f.core.threadOf(SECRETARIAT, { deliveryId: delivery.id });
+    expect(thread.messages.map((m) => [m.messageId, m.text, m.edited?.earlier, m.missedOriginal])).toEqual([
+      ['9.1000', '後から', [{ at: at(4), text: '' }], true],
+      ['9.1001', '三', [{ at: at(5), text: '一' }, { at: at(6), text: '二' }], false],
+    ]);
+    const status = await f.core.statusOf(SECRETARIAT, advisoryId);
+    expect(status.rows.find((r) => r.memberId === 'jma')!.replies!.latest).toEqual({ by: JMA_STAFF.name, at: at(5), firstLine: '三', edited: true });
+  });
+
+  it('gathers a member’s threads from every delivery of theirs, in thread order', async () => {
+    const { delivery, advisoryId } = await jmaCopy();
+    // The member's second channel (a directory with two channels gives two deliveries).
+    const second = { ...delivery, id: `${delivery.id}-2`, channel: { ...delivery.channel, channelId: 'C0JMA00002' }, messages: [ref('2.0', 'C0JMA00002')], version: 0 };
+    await f.store.ensureDeliveries([second]);
+    await f.core.recordThreadMessage(posted('1.2', delivery.messages[0]!, 'A', JMA_STAFF, at(7)));
+    await f.core.recordThreadMessage(posted('2.1', ref('2.0', 'C0JMA00002'), 'B', JMA_STAFF, at(6)));
+    await f.core.recordThreadMessage(posted('1.1', delivery.messages[0]!, 'C', JMA_STAFF, at(8)));
+    const thread = await f.core.threadOf(SECRETARIAT, { advisoryId, memberId: 'jma' });
+    expect(thread.deliveryIds).toEqual([delivery.id, second.id]);
+    expect(thread.messages.map((m) => [m.text, m.deliveryId])).toEqual([
+      ['B', second.id],
+      ['A', delivery.id],
+      ['C', delivery.id],
+    ]);
+  });
+
   it('refuses anyone but the secretariat, and says DELIVERY.NOT_FOUND for what is not there', async () => {
     const { delivery, advisoryId } = await jmaCopy();
     for (const actor of [JMA_STAFF, ONCALL]) {
@@ -272,7 +363,9 @@ describe('what the secretariat reads', () => {
       expect(isBotError(err, 'AUTH.NOT_SECRETARIAT')).toBe(true);
     }
     expect(f.audit.filter((e) => e.action === 'advisory.refused').map((e) => e.detail)).toEqual([{ attempted: 'advisory.thread' }, { attempted: 'advisory.thread' }]);
-    for (const which of [{ deliveryId: 'nope' }, { advisoryId, memberId: 'nobody' }, { advisoryId: 'ADV-2099-0999', memberId: 'jma' }, { advisoryId: 'garbage', memberId: 'jma' }]) {
+    // A delivery whose advisory is not in the store (restored from an older backup) is not shown either.
+    await f.store.ensureDeliveries([{ ...delivery, id: 'orphan', advisoryId: 'ADV-2099-0001', messages: [] }]);
+    for (const which of [{ deliveryId: 'nope' }, { deliveryId: 'orphan' }, { advisoryId, memberId: 'nobody' }, { advisoryId: 'ADV-2099-0999', memberId: 'jma' }, { advisoryId: 'garbage', memberId: 'jma' }]) {
       const err = await f.core.threadOf(SECRETARIAT, which).catch((e: unknown) => e);
       expect(isBotError(err, 'DELIVERY.NOT_FOUND')).toBe(true);
       expect((err as { detail: unknown }).detail).toEqual(which);
