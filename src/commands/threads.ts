@@ -35,10 +35,10 @@ const UNKNOWN_AUTHOR = '(unknown)';
 export async function recordThreadMessage(deps: CoreDeps, event: ThreadEvent): Promise<ThreadResult> {
   const existing = await deps.store.getThreadMessage(event.message);
   if (event.kind === 'posted') {
-    if (existing) return repeat(deps, existing, 'posted');
+    if (existing) return repeat(deps, existing, { kind: 'posted' });
     return startRecord(deps, event, event.root, event.author, { text: event.text, at: event.at, from: 'message' });
   }
-  if (existing) return change(deps, existing, event);
+  if (existing) return change(deps, event);
   // The message's own event was missed (the bot was down, the event lost): start its record here,
   // with what the platform sent along, then apply the change to it.
   const root = event.root;
@@ -50,12 +50,9 @@ export async function recordThreadMessage(deps: CoreDeps, event: ThreadEvent): P
     root,
     event.author ?? { platform: event.message.platform, userId: UNKNOWN_AUTHOR },
     { text: previous?.text ?? '', at: previous?.at ?? event.at, from: event.kind === 'edited' ? 'edit' : 'deletion' },
-    true,
   );
   if (started.outcome === 'ignored') return started;
-  const stored = await deps.store.getThreadMessage(event.message);
-  if (!stored) throw new BotError('STORE.CONFLICT', 'thread message vanished after it was recorded', { message: event.message });
-  return change(deps, stored, event);
+  return change(deps, event);
 }
 
 async function startRecord(
@@ -64,7 +61,6 @@ async function startRecord(
   root: MessageRef,
   author: Actor,
   content: { text: string; at: string; from: ThreadMessage['from'] },
-  quiet = false,
 ): Promise<ThreadResult> {
   // A reply lives in its root's conversation; anything else is not in that thread.
   if (root.platform !== event.message.platform || root.channelId !== event.message.channelId) {
@@ -89,12 +85,10 @@ async function startRecord(
     deps.clock.now(),
   );
   if (!(await deps.store.addThreadMessage(record))) {
-    // Someone recorded it first (the same event, delivered twice at once).
-    const stored = await deps.store.getThreadMessage(event.message);
-    if (stored && !quiet) return repeat(deps, stored, 'posted');
-    return { outcome: 'repeat', deliveryId: delivery.id };
+    // Someone recorded it first (the same event, delivered twice at once): theirs is the record.
+    return repeat(deps, (await deps.store.getThreadMessage(event.message)) ?? record, { kind: 'posted' });
   }
-  await deps.store.appendAudit(auditOf(record, 'posted'));
+  await deps.store.appendAudit(auditOf(record, { kind: 'posted' }));
   deps.log.info({ deliveryId: delivery.id, message: event.message, from: record.from }, 'thread message recorded');
   return { outcome: 'recorded', deliveryId: delivery.id };
 }
@@ -114,19 +108,21 @@ async function deliveryOfRoot(deps: CoreDeps, root: MessageRef): Promise<Deliver
   return (await deps.store.findDeliveryByMessage(root)) ?? (await deps.store.findDeliveryByFollowUpOrReminder(root));
 }
 
-async function change(deps: CoreDeps, existing: ThreadMessage, event: Extract<ThreadEvent, { kind: 'edited' | 'deleted' }>): Promise<ThreadResult> {
+/** An edit or the deletion, applied to the stored record (compare-and-set: concurrent changes all land). */
+async function change(deps: CoreDeps, event: Extract<ThreadEvent, { kind: 'edited' | 'deleted' }>): Promise<ThreadResult> {
   const now = deps.clock.now();
+  const what: AuditedChange = event.kind === 'edited' ? { kind: 'edited', editId: event.editId } : { kind: 'deleted' };
   const decide = (m: ThreadMessage): ThreadTransition =>
     event.kind === 'edited' ? addEdit(m, { id: event.editId, at: event.at, text: event.text }, now) : markDeleted(m, event.at, now);
   const t = await compareAndSet(
-    { read: () => deps.store.getThreadMessage(event.message), save: (next) => deps.store.saveThreadMessage(next), notFound: 'STORE.CONFLICT', id: existing.messageId },
+    { read: () => deps.store.getThreadMessage(event.message), save: (next) => deps.store.saveThreadMessage(next), notFound: 'STORE.CONFLICT', id: event.message.messageId },
     decide,
   );
   if (!t.changed) {
     if (t.reason === 'deleted') return ignored(deps, event.message, 'edit after deletion');
-    return repeat(deps, t.current, event.kind, event.kind === 'edited' ? event.editId : undefined);
+    return repeat(deps, t.current, what);
   }
-  await deps.store.appendAudit(auditOf(t.next, event.kind, event.kind === 'edited' ? event.editId : undefined));
+  await deps.store.appendAudit(auditOf(t.next, what));
   deps.log.info({ deliveryId: t.next.deliveryId, message: event.message }, `thread message ${event.kind}`);
   return { outcome: event.kind, deliveryId: t.next.deliveryId };
 }
@@ -135,9 +131,9 @@ async function change(deps: CoreDeps, existing: ThreadMessage, event: Extract<Th
  * Recorded before. Its audit event is appended again (the store ignores an id it has), so a process
  * that died between the record and its audit leaves no record without one once the platform retries.
  */
-async function repeat(deps: CoreDeps, stored: ThreadMessage, kind: 'posted' | 'edited' | 'deleted', editId?: string): Promise<ThreadResult> {
-  await deps.store.appendAudit(auditOf(stored, kind, editId));
-  deps.log.debug({ deliveryId: stored.deliveryId, message: refOf(stored), kind }, 'thread message repeated');
+async function repeat(deps: CoreDeps, stored: ThreadMessage, what: AuditedChange): Promise<ThreadResult> {
+  await deps.store.appendAudit(auditOf(stored, what));
+  deps.log.debug({ deliveryId: stored.deliveryId, message: refOf(stored), kind: what.kind }, 'thread message repeated');
   return { outcome: 'repeat', deliveryId: stored.deliveryId };
 }
 
@@ -149,30 +145,26 @@ function ignored(deps: CoreDeps, message: MessageRef, reason: string): ThreadRes
 
 const ACTION = { posted: 'thread.message_recorded', edited: 'thread.message_edited', deleted: 'thread.message_deleted' } as const;
 
+/** What an audit event of a thread message says happened: its arrival, one of its edits, its deletion. */
+type AuditedChange = { kind: 'posted' } | { kind: 'edited'; editId: string } | { kind: 'deleted' };
+
 /**
  * Who wrote in which thread, and when: the text itself stays in the thread record (which a retention
  * rule may redact), not in the audit chain (which cannot change). Everything here comes from the
  * stored record, so the same event appended again is the same event.
  */
-function auditOf(m: ThreadMessage, kind: 'posted' | 'edited' | 'deleted', editId?: string): AuditEvent {
+function auditOf(m: ThreadMessage, what: AuditedChange): AuditEvent {
   const key = `thread.${m.platform}.${m.channelId}.${m.messageId}`;
-  const edit = editId === undefined ? undefined : m.edits.find((e) => e.id === editId);
-  const at = kind === 'posted' ? m.recordedAt : kind === 'deleted' ? (m.deleted?.recordedAt ?? m.recordedAt) : (edit?.recordedAt ?? m.recordedAt);
-  return {
-    id: kind === 'posted' ? `${key}.posted` : kind === 'deleted' ? `${key}.deleted` : `${key}.edited.${editId ?? ''}`,
-    at,
-    actor: m.author,
-    action: ACTION[kind],
-    advisoryId: m.advisoryId,
-    deliveryId: m.deliveryId,
-    detail: {
-      message: refOf(m),
-      rootId: m.rootId,
-      ...(kind === 'posted' ? { postedAt: m.at, from: m.from, chars: m.text.length } : {}),
-      ...(kind === 'edited' && edit ? { editedAt: edit.at, chars: edit.text.length } : {}),
-      ...(kind === 'deleted' && m.deleted ? { deletedAt: m.deleted.at } : {}),
-    },
-  };
+  const base = { actor: m.author, action: ACTION[what.kind], advisoryId: m.advisoryId, deliveryId: m.deliveryId };
+  const detail = { message: refOf(m), rootId: m.rootId };
+  if (what.kind === 'posted') {
+    return { ...base, id: `${key}.posted`, at: m.recordedAt, detail: { ...detail, postedAt: m.at, from: m.from, chars: m.text.length } };
+  }
+  if (what.kind === 'deleted') {
+    return { ...base, id: `${key}.deleted`, at: m.deleted?.recordedAt ?? m.recordedAt, detail: { ...detail, deletedAt: m.deleted?.at } };
+  }
+  const edit = m.edits.find((e) => e.id === what.editId);
+  return { ...base, id: `${key}.edited.${what.editId}`, at: edit?.recordedAt ?? m.recordedAt, detail: { ...detail, editedAt: edit?.at, chars: edit?.text.length } };
 }
 
 // ---- reading ----------------------------------------------------------------------------------
