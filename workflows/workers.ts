@@ -22,12 +22,8 @@ export interface Workers {
   close(): Promise<void>;
 }
 
-/**
- * Start the processors. `connection` must have maxRetriesPerRequest: null (BullMQ blocks on it).
- * A job that fails for the last time is handed to the core's give-up path, so what it owed becomes
- * a failure the secretariat hears of; if that too fails, the reconciler finds the failed job later.
- */
-export function startWorkers(core: Core, connection: Redis, settings: WorkerSettings, log: Logger, health?: RedisHealth): Workers {
+/** The four processors and their event handlers. */
+function createWorkers(core: Core, connection: Redis, settings: WorkerSettings, log: Logger, health?: RedisHealth): Worker[] {
   const common = { connection, prefix: settings.prefix, lockDuration: settings.lockDuration, stalledInterval: settings.stalledInterval };
 
   const deliver = new Worker(
@@ -97,8 +93,36 @@ export function startWorkers(core: Core, connection: Redis, settings: WorkerSett
     });
     w.on('error', (err) => (health ? health.noteError(err, `worker ${w.name}`) : log.error({ queue: w.name, err }, 'worker error')));
   }
+  return workers;
+}
+
+/**
+ * Start the processors. `connection` must have maxRetriesPerRequest: null (BullMQ blocks on it).
+ * A job that fails for the last time is handed to the core's give-up path, so what it owed becomes
+ * a failure the secretariat hears of; if that too fails, the reconciler finds the failed job later.
+ *
+ * When Redis comes back after an outage the workers are replaced by new ones. A worker's blocking
+ * connection can stay wedged after a Redis restart (it reconnects, or seems to, but never fetches
+ * again: BullMQ issues #4479, #4585) while jobs wait; seen here under load as a whole queue left
+ * unworked. New workers get new blocking connections. The old ones are closed without waiting: a job
+ * they were running is finished by them or, if they cannot, taken over once its lock expires (the
+ * step ledger keeps a step from running twice).
+ */
+export function startWorkers(core: Core, connection: Redis, settings: WorkerSettings, log: Logger, health?: RedisHealth): Workers {
+  let workers = createWorkers(core, connection, settings, log, health);
+  let closing = false;
+  const replace = () => {
+    if (closing) return;
+    const old = workers;
+    workers = createWorkers(core, connection, settings, log, health);
+    log.info({ workers: workers.length }, 'Redis is back: workers replaced with fresh connections');
+    void Promise.all(old.map((w) => w.close(true))).catch((err: unknown) => log.debug({ err }, 'closing replaced workers'));
+  };
+  health?.on('recovered', replace);
   return {
     async close() {
+      closing = true;
+      health?.off('recovered', replace);
       let timer: NodeJS.Timeout | undefined;
       const graceful = Promise.all(workers.map((w) => w.close()));
       const late = new Promise<'late'>((resolve) => {
