@@ -54,7 +54,8 @@ async function change(
   const t = await transitionAdvisory(deps.store, advisoryId, decide);
   if (!t.changed) {
     if (t.reason === 'already') return { advisory: t.current, changed: false, queued: true };
-    throw new BotError(t.current.closure?.cause === 'withdrawn' ? 'ADVISORY.WITHDRAWN' : 'ADVISORY.CLOSED', `cannot ${action} this advisory`, { advisoryId, action });
+    // Every other refusal of these transitions is the withdrawal (a closed advisory can still be corrected and followed up).
+    throw new BotError('ADVISORY.WITHDRAWN', `cannot ${action} a withdrawn advisory`, { advisoryId, action });
   }
   const advisory = t.next;
   await deps.store.appendAudit({

@@ -67,5 +67,6 @@ async function dueForRedaction(store: Store, before: string): Promise<string[]> 
     const t = await store.getTranscript(id);
     if (t && t.versions.some((v) => v.tlp === 'TLP:RED')) red.push(id);
   }
-  return red;
+  // Oldest first, as the redaction itself goes.
+  return red.reverse();
 }
