@@ -26,6 +26,8 @@ describe('reading the threads at closing', () => {
     await f.core.syncAdvisory(advisory.id);
     await f.core.syncDelivery(deliveries[0]!.id);
     expect(f.chat.threadsRead).toEqual([copy.messageId]);
+    // One reply recorded, one edit added: two changes, said once.
+    expect(f.lines.filter((l) => l.msg === 'thread reconciled at closing: recorded what the events had missed').map((l) => (l.obj as { changed: number }).changed)).toEqual([2]);
 
     const thread = await f.store.listThreadMessages({ deliveryId: deliveries[0]!.id });
     expect(thread.map((m) => [m.messageId, m.text, m.edits.map((e) => e.text)])).toEqual([
@@ -52,4 +54,31 @@ describe('reading the threads at closing', () => {
     await f.core.syncDelivery(deliveries[1]!.id);
     expect(f.chat.threadsRead).toEqual([]);
   });
+
+  it('looks back from before the issue, counts what it added in one log line, and records a missed edited reply once, as it reads now', async () => {
+    const { advisory, deliveries } = await issueAndPost(f);
+    const copy = advisoryMessage(f, deliveries[0]!.channel.channelId);
+    const missed = { platform: 'slack' as const, channelId: copy.channelId, messageId: '1764547600.000100' };
+    const sinces: Date[] = [];
+    const list = f.chat.threadReplies.bind(f.chat);
+    f.chat.threadReplies = async (root, since) => {
+      sinces.push(since);
+      return list(root, since);
+    };
+    f.chat.replies.set(copy.messageId, [{ message: missed, author: JMA_STAFF, text: '修正後の文', at: minutes(6), edited: { id: '1764547700.000000', at: minutes(9) } }]);
+    await f.core.closeAdvisory({ actor: SECRETARIAT, advisoryId: advisory.id });
+    await f.core.syncDelivery(deliveries[0]!.id);
+    // From before the issue (clock skew), not after it.
+    expect(sinces.map((d) => d.getTime())).toEqual([Date.parse(advisory.issuedAt) - 5 * 60_000]);
+    const [m] = await f.store.listThreadMessages({ deliveryId: deliveries[0]!.id });
+    expect([m?.text, m?.edits]).toEqual(['修正後の文', []]);
+    const said = f.lines.filter((l) => l.msg === 'thread reconciled at closing: recorded what the events had missed');
+    expect(said.map((l) => (l.obj as { changed: number; deliveryId: string }).changed)).toEqual([1]);
+    expect((said[0]?.obj as { deliveryId: string }).deliveryId).toBe(deliveries[0]!.id);
+    // Nothing new on a second read: no line.
+    await f.core.syncDelivery(deliveries[0]!.id);
+    const again = await f.store.listThreadMessages({ deliveryId: deliveries[0]!.id });
+    expect(again.map((x) => x.version)).toEqual([m?.version]);
+  });
 });
+
