@@ -122,8 +122,11 @@ export class RecordingChat implements ChatPort {
   async update(ref: MessageRef, message: OutboundView): Promise<void> {
     this.updates.push({ ref, message });
   }
-  async threadReplies(root: MessageRef): Promise<ThreadReply[]> {
+  /** How far back each thread read looked, in order. */
+  readonly threadSince: Date[] = [];
+  async threadReplies(root: MessageRef, since: Date): Promise<ThreadReply[]> {
     this.threadsRead.push(root.messageId);
+    this.threadSince.push(since);
     return this.replies.get(root.messageId) ?? [];
   }
   async openDirectConversation(workspaceId: string, userId: string): Promise<PostTarget> {

@@ -59,17 +59,11 @@ describe('reading the threads at closing', () => {
     const { advisory, deliveries } = await issueAndPost(f);
     const copy = advisoryMessage(f, deliveries[0]!.channel.channelId);
     const missed = { platform: 'slack' as const, channelId: copy.channelId, messageId: '1764547600.000100' };
-    const sinces: Date[] = [];
-    const list = f.chat.threadReplies.bind(f.chat);
-    f.chat.threadReplies = async (root, since) => {
-      sinces.push(since);
-      return list(root, since);
-    };
     f.chat.replies.set(copy.messageId, [{ message: missed, author: JMA_STAFF, text: '修正後の文', at: minutes(6), edited: { id: '1764547700.000000', at: minutes(9) } }]);
     await f.core.closeAdvisory({ actor: SECRETARIAT, advisoryId: advisory.id });
     await f.core.syncDelivery(deliveries[0]!.id);
     // From before the issue (clock skew), not after it.
-    expect(sinces.map((d) => d.getTime())).toEqual([Date.parse(advisory.issuedAt) - 5 * 60_000]);
+    expect(f.chat.threadSince.map((d) => d.getTime())).toEqual([Date.parse(advisory.issuedAt) - 5 * 60_000]);
     const [m] = await f.store.listThreadMessages({ deliveryId: deliveries[0]!.id });
     expect([m?.text, m?.edits]).toEqual(['修正後の文', []]);
     const said = f.lines.filter((l) => l.msg === 'thread reconciled at closing: recorded what the events had missed');
