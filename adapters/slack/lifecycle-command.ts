@@ -57,11 +57,9 @@ export function registerLifecycleSubmissions(app: BoltApp, core: Core, log: Logg
           case 'close':
             result = await core.closeAdvisory({ actor, advisoryId });
             break;
-          case 'correct': {
-            const form = await core.lifecycleForm(actor, advisoryId);
-            result = await core.correctAdvisory({ actor, advisoryId, input: readCorrection(values, form) });
+          case 'correct':
+            result = await core.correctAdvisory({ actor, advisoryId, input: readCorrection(values) });
             break;
-          }
         }
       } catch (err) {
         const view = errorView(err, log, context);

@@ -111,18 +111,14 @@ export function readFollowUp(values: Values): string {
   return read(values, LIFECYCLE_BLOCK.body) ?? '';
 }
 
-/** Only what differs from the advisory as it is: an unchanged field is not a correction. */
-export function readCorrection(values: Values, form: Pick<LifecycleFormView, 'title' | 'body' | 'tlp' | 'severity' | 'category'>): CorrectionInput {
-  const changed = <K extends 'title' | 'body' | 'tlp' | 'severity' | 'category'>(k: K): string | undefined => {
-    const v = read(values, LIFECYCLE_BLOCK[k]);
-    return v === undefined || v.trim() === String(form[k]).trim() ? undefined : v;
-  };
+/** The form's fields as entered: the core corrects only what differs from the advisory as it is. */
+export function readCorrection(values: Values): CorrectionInput {
   return {
-    title: changed('title'),
-    body: changed('body'),
-    tlp: changed('tlp') as CorrectionInput['tlp'],
-    severity: changed('severity') as CorrectionInput['severity'],
-    category: changed('category') as CorrectionInput['category'],
+    title: read(values, LIFECYCLE_BLOCK.title),
+    body: read(values, LIFECYCLE_BLOCK.body),
+    tlp: read(values, LIFECYCLE_BLOCK.tlp) as CorrectionInput['tlp'],
+    severity: read(values, LIFECYCLE_BLOCK.severity) as CorrectionInput['severity'],
+    category: read(values, LIFECYCLE_BLOCK.category) as CorrectionInput['category'],
     note: read(values, LIFECYCLE_BLOCK.note) ?? '',
   };
 }

@@ -81,18 +81,14 @@ function resultCard(kind: LifecycleKind, advisoryId: string, result: LifecycleRe
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-/** Only what differs from the advisory as it is: an unchanged field is not a correction. */
-function correctionOf(data: Record<string, unknown>, form: LifecycleFormView): CorrectionInput {
-  const changed = (k: 'title' | 'body' | 'tlp' | 'severity' | 'category') => {
-    const v = str(data[k]);
-    return v === undefined || v.trim() === String(form[k]).trim() ? undefined : v;
-  };
+/** The card's fields as entered: the core corrects only what differs from the advisory as it is. */
+function correctionOf(data: Record<string, unknown>): CorrectionInput {
   return {
-    title: changed('title'),
-    body: changed('body'),
-    tlp: changed('tlp') as CorrectionInput['tlp'],
-    severity: changed('severity') as CorrectionInput['severity'],
-    category: changed('category') as CorrectionInput['category'],
+    title: str(data['title']),
+    body: str(data['body']),
+    tlp: str(data['tlp']) as CorrectionInput['tlp'],
+    severity: str(data['severity']) as CorrectionInput['severity'],
+    category: str(data['category']) as CorrectionInput['category'],
     note: str(data['note']) ?? '',
   };
 }
@@ -121,7 +117,7 @@ export function registerLifecycleActions(app: BotApp, core: Core, log: Logger): 
           result = await core.closeAdvisory({ actor, advisoryId });
           break;
         case 'correct':
-          result = await core.correctAdvisory({ actor, advisoryId, input: correctionOf(data, await core.lifecycleForm(actor, advisoryId)) });
+          result = await core.correctAdvisory({ actor, advisoryId, input: correctionOf(data) });
           break;
       }
       return resultCard(kind, advisoryId, result);

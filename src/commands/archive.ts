@@ -52,7 +52,7 @@ export async function archiveAdvisory(deps: CoreDeps, advisoryId: string): Promi
     at: deps.clock.now().toISOString(),
     action: 'advisory.archived',
     advisoryId: advisory.id,
-    detail: { deliveries: await deps.store.listDeliveries(advisory.id).then((d) => d.length) },
+    detail: {},
   });
   const transcript = await transcriptOf(sourcesOf(deps), advisory);
   await deps.store.saveTranscript(transcript);
