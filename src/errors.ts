@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'AUTH.NOT_ONCALL',
   'DELIVERY.NOT_FOUND',
   'DELIVERY.NOT_YOURS',
+  /** The press asks to acknowledge a round that a later follow-up replaced: acknowledge that one. */
+  'DELIVERY.ROUND_ENDED',
   'PHONE.NOT_FOUND',
   'PHONE.NOT_YOURS',
   'PHONE.CLAIMED_BY_OTHER',

@@ -1,18 +1,36 @@
 import { advisoryScope, type Advisory } from '../domain/advisory.js';
 import type { Delivery, NextStep } from '../domain/delivery.js';
-import { ladder, nextStep, type LadderStep, type StepKind } from '../domain/escalation.js';
+import { roundOf } from '../domain/advisory-lifecycle.js';
+import { ladder, nextStep, type EscalationPolicy, type LadderStep, type StepKind } from '../domain/escalation.js';
 import type { Work } from '../ports/jobs.js';
 import type { CoreDeps } from './deps.js';
 
 /** How far back a retry looks for its own earlier post; covers clock skew between us and the platform. */
 export const LOOKBACK_MS = 5 * 60_000;
 
-export function ladderOf(deps: Pick<CoreDeps, 'directory'>, advisory: Advisory, delivery: Pick<Delivery, 'memberId'>): LadderStep[] {
-  return ladder(advisory.escalation, deps.directory.contactsInOrder(delivery.memberId).length);
+type LadderOf = Pick<Delivery, 'memberId' | 'round'>;
+
+/**
+ * The policy of the delivery's round: as issued for round 1; a later round keeps the intervals and
+ * takes its own deadline, counted from its follow-up (a reminder that would come before the
+ * follow-up is dropped, as at issue).
+ */
+export function policyOfRound(advisory: Advisory, round: number): EscalationPolicy {
+  if (round <= 1) return advisory.escalation;
+  const r = roundOf(advisory, round);
+  const deadline = Math.max(1, Math.round((new Date(r.deadline).getTime() - new Date(r.since).getTime()) / 1000));
+  const base = advisory.escalation;
+  return { ...base, deadline, reminderBefore: base.reminderBefore < deadline ? base.reminderBefore : 0 };
 }
 
-function owed(advisory: Advisory, step: LadderStep, at?: Date): NextStep {
-  const due = at ?? new Date(new Date(advisory.issuedAt).getTime() + step.at * 1000);
+export function ladderOf(deps: Pick<CoreDeps, 'directory'>, advisory: Advisory, delivery: LadderOf): LadderStep[] {
+  return ladder(policyOfRound(advisory, delivery.round ?? 1), deps.directory.contactsInOrder(delivery.memberId).length);
+}
+
+/** A step's time counts from the start of the delivery's round (the issue, or the follow-up). */
+function owed(advisory: Advisory, delivery: LadderOf, step: LadderStep, at?: Date): NextStep {
+  const since = roundOf(advisory, delivery.round ?? 1).since;
+  const due = at ?? new Date(new Date(since).getTime() + step.at * 1000);
   return { kind: step.kind, index: step.index, at: due.toISOString() };
 }
 
@@ -20,22 +38,22 @@ function owed(advisory: Advisory, step: LadderStep, at?: Date): NextStep {
  * The first step owed once a delivery's fate is known: after a post, the policy's first step at its
  * time; after a permanent failure, the phone step at once (nobody will see a message never posted).
  */
-export function firstStep(deps: Pick<CoreDeps, 'directory'>, advisory: Advisory, delivery: Pick<Delivery, 'memberId'>, why: 'posted' | 'failed', now: Date): NextStep | undefined {
+export function firstStep(deps: Pick<CoreDeps, 'directory'>, advisory: Advisory, delivery: LadderOf, why: 'posted' | 'failed', now: Date): NextStep | undefined {
   // A closed advisory's copies still go out (the information stands), but nobody is chased for it.
   if (advisory.state !== 'open') return undefined;
   const steps = ladderOf(deps, advisory, delivery);
   if (why === 'failed') {
     const phone = steps.find((s) => s.kind === 'phone');
-    return phone ? owed(advisory, phone, now) : undefined;
+    return phone ? owed(advisory, delivery, phone, now) : undefined;
   }
   const first = steps[0];
-  return first ? owed(advisory, first) : undefined;
+  return first ? owed(advisory, delivery, first) : undefined;
 }
 
 /** The step owed after `current`, at its time in the ladder; none after the last. */
-export function stepAfter(deps: Pick<CoreDeps, 'directory'>, advisory: Advisory, delivery: Pick<Delivery, 'memberId'>, current: { kind: StepKind; index: number }): NextStep | undefined {
+export function stepAfter(deps: Pick<CoreDeps, 'directory'>, advisory: Advisory, delivery: LadderOf, current: { kind: StepKind; index: number }): NextStep | undefined {
   const next = nextStep(ladderOf(deps, advisory, delivery), current);
-  return next ? owed(advisory, next) : undefined;
+  return next ? owed(advisory, delivery, next) : undefined;
 }
 
 /**

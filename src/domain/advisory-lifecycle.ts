@@ -48,12 +48,41 @@ export function correct(a: Advisory, content: AdvisoryContent, note: string, by:
   return changed(a, { ...after, corrections: [...(a.corrections ?? []), correction], ...bumped(a, true) });
 }
 
-/** New information for every member, posted in the thread of each delivery. Not after withdrawal. */
-export function addFollowUp(a: Advisory, body: string, by: Actor, now: Date): AdvisoryTransition {
+/** The acknowledgement round members are asked for now: when it began and its deadline. */
+export interface AckRound {
+  /** 1 as issued; 2, 3, … per follow-up that asked for acknowledgement. */
+  n: number;
+  /** The follow-up that opened it (absent for round 1). */
+  followup?: number | undefined;
+  /** The ladder's times count from here: the issue, or the follow-up. */
+  since: string;
+  deadline: string;
+}
+
+export function roundOf(a: Pick<Advisory, 'round' | 'followups' | 'issuedAt' | 'ackDeadline'>, n = a.round ?? 1): AckRound {
+  const f = n > 1 ? a.followups?.find((x) => x.ack?.round === n) : undefined;
+  if (!f?.ack) return { n: 1, since: a.issuedAt, deadline: a.ackDeadline };
+  return { n, followup: f.n, since: f.at, deadline: f.ack.deadline };
+}
+
+/**
+ * New information for every member, posted in the thread of each delivery. Not after withdrawal.
+ * With `ackDeadlineSeconds`, members are asked to acknowledge it: a new round begins, with its own
+ * ladder from now. A closed advisory reopens for it (its closing is kept in `earlierClosures`, and
+ * the next closing writes a new summary and transcript).
+ */
+export function addFollowUp(a: Advisory, body: string, by: Actor, now: Date, ackDeadlineSeconds?: number): AdvisoryTransition {
   if (isWithdrawn(a)) return { changed: false, reason: 'not-allowed', current: a };
   const followups = a.followups ?? [];
   const followUp: FollowUp = { n: followups.length + 1, at: now.toISOString(), by, body };
-  return changed(a, { followups: [...followups, followUp], ...bumped(a) });
+  if (ackDeadlineSeconds === undefined) return changed(a, { followups: [...followups, followUp], ...bumped(a) });
+  const round = (a.round ?? 1) + 1;
+  followUp.ack = { round, deadline: new Date(now.getTime() + ackDeadlineSeconds * 1000).toISOString() };
+  const reopen: Partial<Advisory> =
+    a.state === 'closed' && a.closure
+      ? { state: 'open', closure: undefined, earlierClosures: [...(a.earlierClosures ?? []), a.closure], archived: undefined, archiveFailures: undefined }
+      : {};
+  return changed(a, { followups: [...followups, followUp], round, ...reopen, ...bumped(a, true) });
 }
 
 /**
@@ -91,10 +120,11 @@ export function markSynced(a: Advisory, rev: number): AdvisoryTransition {
  * When an open advisory closes by itself: `after` past the acknowledgement deadline, but never
  * before its ladder has had time to end (the alert comes at most `alertAfter` past the deadline).
  */
-export function closesAt(a: Pick<Advisory, 'ackDeadline' | 'escalation' | 'closesAt'>, afterDeadlineSeconds: number): Date {
-  if (a.closesAt) return new Date(a.closesAt);
+export function closesAt(a: Pick<Advisory, 'ackDeadline' | 'escalation' | 'closesAt' | 'round' | 'followups' | 'issuedAt'>, afterDeadlineSeconds: number): Date {
+  // A later round runs from its follow-up: a time fixed at issue would close it under the members' feet.
+  if (a.closesAt && (a.round ?? 1) === 1) return new Date(a.closesAt);
   const seconds = Math.max(afterDeadlineSeconds, a.escalation.enabled ? a.escalation.alertAfter : 0);
-  return new Date(new Date(a.ackDeadline).getTime() + seconds * 1000);
+  return new Date(new Date(roundOf(a).deadline).getTime() + seconds * 1000);
 }
 
 /**

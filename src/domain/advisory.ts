@@ -74,6 +74,11 @@ export interface FollowUp {
   at: string;
   by: Actor;
   body: string;
+  /**
+   * "Acknowledge the follow-up": it opens acknowledgement round `round` (2, 3, …) whose ladder runs
+   * from this follow-up, with its own deadline. Absent: information only, nothing to acknowledge.
+   */
+  ack?: { round: number; deadline: string } | undefined;
 }
 
 export type ClosureCause = 'all_acknowledged' | 'command' | 'expired' | 'withdrawn';
@@ -119,6 +124,10 @@ export interface AdvisoryLifecycle {
   archived?: { at: string; auditSeq: number } | undefined;
   /** Archiving jobs that gave up: each one's job id differs, so the next reconciler pass tries again. */
   archiveFailures?: number | undefined;
+  /** The acknowledgement round members are asked for now (absent: 1, the advisory as issued). */
+  round?: number | undefined;
+  /** Closings before a follow-up asking for acknowledgement reopened the advisory, oldest first. */
+  earlierClosures?: Closure[] | undefined;
 }
 
 export interface Advisory extends AdvisoryLifecycle {

@@ -26,6 +26,8 @@ export type AuditAction =
   | 'delivery.failed'
   | 'delivery.acknowledged'
   | 'delivery.seen'
+  /** A follow-up asking for acknowledgement reached the member: a new round and its ladder begin. */
+  | 'delivery.round_started'
   | 'delivery.ack_refused'
   | 'escalation.reminder'
   | 'escalation.phone'
@@ -70,4 +72,6 @@ export interface Acknowledgement {
   via: 'button' | 'phone';
   /** Via phone: the member's contact the on-call person (`actor`) reached. Absent on older records. */
   contact?: ReachedContact | undefined;
+  /** The acknowledgement round (see Advisory.round); absent: 1. One record per person per round. */
+  round?: number | undefined;
 }

@@ -81,6 +81,13 @@ export interface Delivery {
   followups?: { n: number; messages: MessageRef[] }[] | undefined;
   /** Reminders posted to this member, so an acknowledgement can update them too. */
   reminders?: MessageRef[] | undefined;
+  /**
+   * The acknowledgement round `state`, `acknowledged` and the ladder are about (absent: 1). A follow-up
+   * asking for acknowledgement moves the delivery to its round once it is in the member's thread.
+   */
+  round?: number | undefined;
+  /** How each earlier round ended for this member, oldest first. */
+  earlierRounds?: { round: number; state: DeliveryState; acknowledged?: AckMark | undefined }[] | undefined;
   createdAt: string;
   updatedAt: string;
 }
@@ -232,6 +239,32 @@ export function markReminderPosted(d: Delivery, ref: MessageRef, now: Date): Tra
   const same = (r: MessageRef) => r.platform === ref.platform && r.channelId === ref.channelId && r.messageId === ref.messageId;
   if ((d.reminders ?? []).some(same)) return { changed: false, reason: 'already', current: d };
   return changed(d, { reminders: [...(d.reminders ?? []), ref] }, now);
+}
+
+/**
+ * A follow-up asking for acknowledgement reached this member: round `round` begins. Acknowledged or
+ * not, the member is asked again; the earlier round's outcome is kept, the rotated token makes every
+ * step of the earlier ladder stale, and `first` is the new ladder's first step. A copy never posted
+ * (failed) stays failed: the phone is still the way to reach that member.
+ */
+export function beginRound(d: Delivery, round: number, first: NextStep | undefined, now: Date): Transition {
+  if ((d.round ?? 1) >= round) return { changed: false, reason: 'already', current: d };
+  if (d.state === 'queued' || d.state === 'cancelled') return { changed: false, reason: 'not-allowed', current: d };
+  const earlier = { round: d.round ?? 1, state: d.state, ...(d.acknowledged ? { acknowledged: d.acknowledged } : {}) };
+  const state: DeliveryState = d.messages.length > 0 ? 'posted' : 'failed';
+  return changed(
+    d,
+    {
+      round,
+      earlierRounds: [...(d.earlierRounds ?? []), earlier],
+      state,
+      acknowledged: undefined,
+      escalationToken: newEscalationToken(),
+      ladder: undefined,
+      nextStep: first,
+    },
+    now,
+  );
 }
 
 /** Its copies show the advisory as of `rev`. */

@@ -19,5 +19,16 @@ export type CorrectionInput = z.input<typeof CorrectionInput>;
 export const WithdrawalInput = z.object({ reason: z.string().trim().min(1).max(NOTE_MAX) });
 export type WithdrawalInput = z.input<typeof WithdrawalInput>;
 
-export const FollowUpInput = z.object({ body: z.string().trim().min(1).max(BODY_MAX) });
+/** The longest deadline a follow-up may ask for: a week. */
+export const FOLLOWUP_DEADLINE_MAX_MINUTES = 7 * 24 * 60;
+
+/**
+ * A follow-up; `acknowledge` asks every member to acknowledge it (a new round with its own ladder),
+ * by `ackDeadlineMinutes` from now (absent: the advisory's own deadline length).
+ */
+export const FollowUpInput = z.object({
+  body: z.string().trim().min(1).max(BODY_MAX),
+  acknowledge: z.boolean().default(false),
+  ackDeadlineMinutes: z.number().int().min(1).max(FOLLOWUP_DEADLINE_MAX_MINUTES).optional(),
+});
 export type FollowUpInput = z.input<typeof FollowUpInput>;

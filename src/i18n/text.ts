@@ -109,6 +109,10 @@ export const ERROR_TEXT: Record<ErrorCode, Bilingual> = {
     ja: 'このメッセージに対応する配信が見つかりません。少し待ってから再度お試しください。',
     en: 'No delivery matches this message. Please try again in a moment.',
   },
+  'DELIVERY.ROUND_ENDED': {
+    ja: 'この受領確認は、受領確認を求める続報に引き継がれました。スレッド内の最新の続報のボタンで確認してください。',
+    en: 'A follow-up now asks for acknowledgement instead: please use the button on the latest follow-up in the thread.',
+  },
   'DELIVERY.NOT_YOURS': {
     ja: 'このボタンはこのチャンネルの配信に対応していません。記録されました。',
     en: 'This button does not belong to a delivery in this channel. The attempt has been recorded.',

@@ -36,6 +36,21 @@ export interface AdvisoryView {
   withdrawn?: { at: string; reason: string } | undefined;
   /** A correction made the TLP stricter than this copy may be: it shows only that it was removed. */
   removed?: { tlp: Tlp } | undefined;
+  /**
+   * A follow-up asks for acknowledgement now (round 2, 3, …): this copy shows no button of its own
+   * and points to that follow-up in its thread; `acknowledged` above is the first round's.
+   */
+  laterRound?: { round: number; followup: number } | undefined;
+}
+
+/** A follow-up that asks members to acknowledge it: its own button, deadline and outcome. */
+export interface FollowUpAckView {
+  round: number;
+  deadline: string;
+  /** Someone acknowledged this round: the button gives way to who and when. */
+  acknowledged?: { by: string; at: string; via: AckVia } | undefined;
+  /** A later round began, or the advisory closed unacknowledged: no button, nothing more asked. */
+  ended?: boolean | undefined;
 }
 
 /** New information posted in the thread of each delivery (続報). */
@@ -49,6 +64,8 @@ export interface FollowUpView {
   at: string;
   body: string;
   audience: 'channel' | 'direct';
+  /** Present when the follow-up asks for acknowledgement (a new round): show the Acknowledge button. */
+  ack?: FollowUpAckView | undefined;
 }
 
 /** What the secretariat hears when an advisory ends: how it went, member by member counted. */
@@ -64,6 +81,8 @@ export interface ClosingSummaryView {
   /** Withdrawal: the reason given. */
   reason?: string | undefined;
   issuedAt: string;
+  /** The counts are about this acknowledgement round, opened by follow-up `followup` (absent: round 1, as issued). */
+  round?: { n: number; followup: number; since: string } | undefined;
   targeted: number;
   byButton: number;
   byPhone: number;
@@ -111,6 +130,8 @@ export interface StatusView {
   drill: boolean;
   issuedAt: string;
   ackDeadline: string;
+  /** Acknowledgement is asked for a follow-up now: the counts and rows are about that round (deadline above is its). */
+  round?: { n: number; followup: number; since: string } | undefined;
   counts: Record<DeliveryState, number> & { total: number };
   /** Unacknowledged first, so the secretariat sees who to chase. */
   rows: StatusRow[];
@@ -131,6 +152,8 @@ export interface ReminderView {
   mentionNames?: Record<string, string> | undefined;
   /** Acknowledged since: the reminder is updated to say so, with no mention and no request left. */
   acknowledged?: { by: string; at: string } | undefined;
+  /** The reminder is about follow-up `followup` (a later acknowledgement round); absent: the advisory itself. */
+  followup?: number | undefined;
 }
 
 export interface PhoneContactView {
@@ -182,6 +205,8 @@ export interface PhoneTaskView {
    * then the others in call order. Empty once the task is done or cancelled.
    */
   reachedChoices: ReachedChoiceView[];
+  /** The call is about follow-up `followup` too (acknowledgement round `n` ≥ 2); absent: the advisory as issued. */
+  round?: { n: number; followup: number } | undefined;
   /** `contact`: whom the caller reached (absent on records from before the bot asked). */
   resolution?: { kind: PhoneResolution; by?: string | undefined; at: string; contact?: ReachedContact | undefined } | undefined;
 }
