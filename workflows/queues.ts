@@ -26,8 +26,8 @@ export interface EscalateJob {
 export type NotifyJob =
   | { kind: 'delivery_failed'; scope: string; deliveryId: string }
   | { kind: 'advisory_issued'; scope: string; advisoryId: string }
-  | { kind: 'advisory_closed'; scope: string; advisoryId: string }
-  | { kind: 'archive'; scope: string; advisoryId: string; attempt: number }
+  | { kind: 'advisory_closed'; scope: string; advisoryId: string; closing?: number }
+  | { kind: 'archive'; scope: string; advisoryId: string; attempt: number; closing?: number }
   | { kind: 'sync_advisory'; scope: string; advisoryId: string; rev: number };
 
 export type RefreshJob =
@@ -50,6 +50,9 @@ export interface JobSpec {
   /** Run no earlier than this (ladder steps). */
   at?: Date;
 }
+
+/** The first closing keeps the id it always had; a later one (the advisory reopened) adds its number. */
+const closingSuffix = (closing: number): string => (closing > 1 ? `.c${closing}` : '');
 
 export function jobSpec(work: Work): JobSpec {
   switch (work.kind) {
@@ -106,15 +109,16 @@ export function jobSpec(work: Work): JobSpec {
       return {
         queue: QUEUE.notify,
         name: 'archive',
-        id: `archive.${work.scope}.${work.advisoryId}.a${work.attempt}`,
-        data: { kind: 'archive', scope: work.scope, advisoryId: work.advisoryId, attempt: work.attempt },
+        // A reopened advisory closes again: its transcript is written again, under a new id.
+        id: `archive.${work.scope}.${work.advisoryId}${closingSuffix(work.closing)}.a${work.attempt}`,
+        data: { kind: 'archive', scope: work.scope, advisoryId: work.advisoryId, attempt: work.attempt, closing: work.closing },
       };
     case 'closing':
       return {
         queue: QUEUE.notify,
         name: 'notify',
-        id: `closing.${work.scope}.${work.advisoryId}`,
-        data: { kind: 'advisory_closed', scope: work.scope, advisoryId: work.advisoryId },
+        id: `closing.${work.scope}.${work.advisoryId}${closingSuffix(work.closing)}`,
+        data: { kind: 'advisory_closed', scope: work.scope, advisoryId: work.advisoryId, closing: work.closing },
       };
   }
 }
@@ -142,9 +146,10 @@ export function workOf(queue: string, data: unknown): Work | null {
       if (!scope) return null;
       if (d['kind'] === 'delivery_failed' && str('deliveryId')) return { kind: 'failure-alert', scope, deliveryId: str('deliveryId') as string };
       if (d['kind'] === 'advisory_issued' && str('advisoryId')) return { kind: 'announce', scope, advisoryId: str('advisoryId') as string };
-      if (d['kind'] === 'advisory_closed' && str('advisoryId')) return { kind: 'closing', scope, advisoryId: str('advisoryId') as string };
+      // Jobs queued before advisories could reopen carry no closing number: theirs was the first.
+      if (d['kind'] === 'advisory_closed' && str('advisoryId')) return { kind: 'closing', scope, advisoryId: str('advisoryId') as string, closing: num('closing') ?? 1 };
       if (d['kind'] === 'archive' && str('advisoryId') && num('attempt') !== undefined) {
-        return { kind: 'archive', scope, advisoryId: str('advisoryId') as string, attempt: num('attempt') as number };
+        return { kind: 'archive', scope, advisoryId: str('advisoryId') as string, attempt: num('attempt') as number, closing: num('closing') ?? 1 };
       }
       if (d['kind'] === 'sync_advisory' && str('advisoryId') && num('rev') !== undefined) {
         return { kind: 'sync-advisory', scope, advisoryId: str('advisoryId') as string, rev: num('rev') as number };

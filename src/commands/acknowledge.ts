@@ -32,7 +32,8 @@ export async function acknowledgeFromMessage(
   deps: CoreDeps,
   req: { actor: Actor; message: MessageRef; claimedDeliveryId?: string | undefined },
 ): Promise<AckResult> {
-  const delivery = await deps.store.findDeliveryByMessage(req.message);
+  // The advisory's own copy, or a follow-up asking for acknowledgement in its thread.
+  const delivery = (await deps.store.findDeliveryByMessage(req.message)) ?? (await deps.store.findDeliveryByFollowUpOrReminder(req.message));
   if (!delivery) {
     throw new BotError('DELIVERY.NOT_FOUND', 'no delivery for this message', { message: req.message });
   }
@@ -52,7 +53,20 @@ export async function acknowledgeFromMessage(
       actual: delivery.id,
     });
   }
-  return acknowledgeDelivery(deps, { deliveryId: delivery.id, actor: req.actor, via: 'button' });
+  return acknowledgeDelivery(deps, { deliveryId: delivery.id, actor: req.actor, via: 'button', round: await roundAskedBy(deps, delivery, req.message) });
+}
+
+const sameRef = (a: MessageRef, b: MessageRef) => a.platform === b.platform && a.channelId === b.channelId && a.messageId === b.messageId;
+
+/**
+ * The acknowledgement round a pressed message asks for: the copy itself round 1, a follow-up its own
+ * round; a reminder (or a follow-up asking nothing) the delivery's current round.
+ */
+async function roundAskedBy(deps: CoreDeps, delivery: Delivery, message: MessageRef): Promise<number> {
+  if (delivery.messages.some((m) => sameRef(m, message))) return 1;
+  const posted = (delivery.followups ?? []).find((f) => f.messages.some((m) => sameRef(m, message)));
+  const followUp = posted ? (await deps.store.getAdvisory(delivery.advisoryId))?.followups?.find((f) => f.n === posted.n) : undefined;
+  return followUp?.ack?.round ?? delivery.round ?? 1;
 }
 
 /**
@@ -61,11 +75,15 @@ export async function acknowledgeFromMessage(
  */
 export async function acknowledgeDelivery(
   deps: CoreDeps,
-  req: { deliveryId: string; actor: Actor; via: AckVia; contact?: ReachedContact | undefined },
+  req: { deliveryId: string; actor: Actor; via: AckVia; contact?: ReachedContact | undefined; round?: number | undefined },
 ): Promise<AckResult> {
   const { delivery: current, advisory } = await loadDelivery(deps, req.deliveryId);
+  // A press names the round its message asked for; the phone acknowledges the round the member is in.
+  const round = req.round ?? current.round ?? 1;
+  if (round !== (current.round ?? 1)) throw roundEnded(current, round);
   const at = deps.clock.now().toISOString();
   const contact = req.via === 'phone' && req.contact !== undefined ? { contact: req.contact } : {};
+  const inRound = round > 1 ? { round } : {};
   const added = await deps.store.addAcknowledgement({
     deliveryId: current.id,
     advisoryId: current.advisoryId,
@@ -74,12 +92,15 @@ export async function acknowledgeDelivery(
     at,
     via: req.via,
     ...contact,
+    ...inRound,
   });
   const mark: AckMark = { actor: req.actor, at, via: req.via, ...contact };
   // The record as the winning transition saw it: its pending step is the job to tidy away.
   let before: Delivery = current;
   const t = await transitionDelivery(deps.store, current.id, (d) => {
     before = d;
+    // A follow-up began a new round since the read: this press was for the one it replaced.
+    if ((d.round ?? 1) !== round) throw roundEnded(d, round);
     return markAcknowledged(d, mark, new Date(at));
   });
   const delivery = t.changed ? t.next : t.current;
@@ -89,24 +110,24 @@ export async function acknowledgeDelivery(
   if (t.changed) {
     outcome = 'acknowledged';
     await deps.store.appendAudit({
-      id: `${delivery.id}.acknowledged`,
+      id: `${delivery.id}.acknowledged${round > 1 ? `.r${round}` : ''}`,
       at,
       actor: req.actor,
       action: 'delivery.acknowledged',
       advisoryId: delivery.advisoryId,
       deliveryId: delivery.id,
-      detail: { via: req.via, ...contact },
+      detail: { via: req.via, ...contact, ...inRound },
     });
   } else if (added) {
     outcome = 'seen';
     await deps.store.appendAudit({
-      id: `${delivery.id}.seen.${actorKey(req.actor)}`,
+      id: `${delivery.id}.seen.${actorKey(req.actor)}${round > 1 ? `.r${round}` : ''}`,
       at,
       actor: req.actor,
       action: 'delivery.seen',
       advisoryId: delivery.advisoryId,
       deliveryId: delivery.id,
-      detail: { via: req.via, ...contact },
+      detail: { via: req.via, ...contact, ...inRound },
     });
   }
   const scope = advisoryScope(advisory);
@@ -118,10 +139,15 @@ export async function acknowledgeDelivery(
   }
   if (t.changed) await stopEscalation(deps, scope, before, delivery);
   // The last member to acknowledge closes the advisory (the reconciler catches a close this misses).
-  if (t.changed && advisory.state === 'open' && (await deps.store.countUnacknowledged(advisory.id)) === 0) {
+  // Not while a sync is owed: a follow-up asking for acknowledgement may not have reached everyone yet.
+  if (t.changed && advisory.state === 'open' && !advisory.syncing && (await deps.store.countUnacknowledged(advisory.id)) === 0) {
     await closeAdvisoryBySystem(deps, advisory.id, 'all_acknowledged');
   }
   return { outcome, delivery, first, refreshQueued };
+}
+
+function roundEnded(d: Delivery, asked: number): BotError {
+  return new BotError('DELIVERY.ROUND_ENDED', 'the press acknowledges a round a later follow-up replaced', { deliveryId: d.id, asked, current: d.round ?? 1 });
 }
 
 /**

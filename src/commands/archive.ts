@@ -1,3 +1,4 @@
+import { closingKey } from './closing.js';
 import { advisoryScope, type Advisory } from '../domain/advisory.js';
 import { archiveDue, markArchived, markArchiveFailed } from '../domain/advisory-lifecycle.js';
 import { buildTranscript, type Transcript } from '../domain/transcript.js';
@@ -48,7 +49,7 @@ export async function archiveAdvisory(deps: CoreDeps, advisoryId: string): Promi
   if (!advisory) throw new BotError('ADVISORY.NOT_FOUND', 'advisory not found', { advisoryId });
   if (!archiveDue(advisory)) return 'not-due';
   await deps.store.appendAudit({
-    id: `${advisory.id}.archived.${advisoryScope(advisory)}`,
+    id: `${advisory.id}.archived.${advisoryScope(advisory)}${closingKey(advisory)}`,
     at: deps.clock.now().toISOString(),
     action: 'advisory.archived',
     advisoryId: advisory.id,

@@ -1,5 +1,5 @@
 import type { Advisory } from '../domain/advisory.js';
-import { markClosureTold } from '../domain/advisory-lifecycle.js';
+import { closingNumber, markClosureTold, roundOf } from '../domain/advisory-lifecycle.js';
 import type { Delivery } from '../domain/delivery.js';
 import { BotError } from '../errors.js';
 import { displayName } from '../view/build.js';
@@ -10,10 +10,19 @@ import { toSecretariat } from './notify.js';
 import { enqueue } from './enqueue.js';
 import { lifecycleWork } from './lifecycle.js';
 
+/** A later closing's posts and events are its own (the first keeps the keys it always had). */
+export const closingKey = (a: Advisory): string => (closingNumber(a) > 1 ? `.c${closingNumber(a)}` : '');
+
 /** Failures named one by one in the summary; more are counted (the status and the export list them all). */
 export const FAILURES_SHOWN = 10;
 
-/** How the advisory went, from the store's record of every delivery. */
+/** A later acknowledgement round, as the views show it (absent: round 1). */
+export function roundView(advisory: Advisory): { n: number; followup: number; since: string } | undefined {
+  const r = roundOf(advisory);
+  return r.followup === undefined ? undefined : { n: r.n, followup: r.followup, since: r.since };
+}
+
+/** How the advisory went, from the store's record of every delivery (its current acknowledgement round). */
 export function closingSummary(
   deps: Pick<CoreDeps, 'directory'>,
   advisory: Advisory,
@@ -36,6 +45,7 @@ export function closingSummary(
     closedBy: closure.by ? displayName(closure.by) : undefined,
     reason: closure.reason,
     issuedAt: advisory.issuedAt,
+    round: roundView(advisory),
     targeted: deliveries.length,
     byButton: acked.filter((d) => d.acknowledged?.via === 'button').length,
     byPhone: acked.filter((d) => d.acknowledged?.via === 'phone').length,
@@ -59,7 +69,7 @@ export async function tellClosing(deps: CoreDeps, advisoryId: string): Promise<n
   if (!advisory.closure || advisory.closure.told) return 0;
   const head = await deps.store.auditChainHead(advisory.id);
   const summary = closingSummary(deps, advisory, await deps.store.listDeliveries(advisoryId), head);
-  const posted = await toSecretariat(deps, { kind: 'advisory_closed', advisoryId: advisory.id, title: advisory.title, tlp: advisory.tlp, drill: advisory.drill, summary }, `${advisory.id}.closing.${advisory.closure.cause}`, new Date(advisory.closure.at));
+  const posted = await toSecretariat(deps, { kind: 'advisory_closed', advisoryId: advisory.id, title: advisory.title, tlp: advisory.tlp, drill: advisory.drill, summary }, `${advisory.id}.closing.${advisory.closure.cause}${closingKey(advisory)}`, new Date(advisory.closure.at));
   if (posted === 0) deps.log.error({ advisoryId }, 'closing summary could not be told: no secretariat channel on a configured platform');
   await markTold(deps, advisory, posted > 0, { targeted: summary.targeted, byButton: summary.byButton, byPhone: summary.byPhone, never: summary.never });
   return posted;
@@ -72,7 +82,7 @@ export async function markTold(deps: CoreDeps, advisory: Advisory, ok: boolean, 
   // Told: the transcript is next, once every copy is settled.
   await enqueue(deps, lifecycleWork(t.next));
   await deps.store.appendAudit({
-    id: `${advisory.id}.summary_told.${advisory.closure?.cause ?? 'none'}`,
+    id: `${advisory.id}.summary_told.${advisory.closure?.cause ?? 'none'}${closingKey(advisory)}`,
     at: deps.clock.now().toISOString(),
     action: 'advisory.summary_told',
     advisoryId: advisory.id,

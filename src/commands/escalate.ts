@@ -3,7 +3,7 @@ import type { Advisory } from '../domain/advisory.js';
 import { isOwedStep, markLadderStep, markReminderPosted, type Delivery } from '../domain/delivery.js';
 import { reminderView } from './reminder-view.js';
 import { stepKey, type StepKind } from '../domain/escalation.js';
-import { advanceContact, newPhoneTask, phoneTaskIdFor, withMessages, type PhoneTask } from '../domain/phone-task.js';
+import { advanceContact, newPhoneTask, phoneTaskIdFor, renewForRound, withMessages, type PhoneTask } from '../domain/phone-task.js';
 import type { MessageRef } from '../domain/platform.js';
 import type { OutboundView, PostTarget } from '../ports/chat.js';
 import type { StepRef } from '../ports/store.js';
@@ -158,12 +158,23 @@ export async function renderPhoneTask(deps: CoreDeps, advisory: Advisory, task: 
 
 async function openPhoneTask(deps: CoreDeps, advisory: Advisory, delivery: Delivery, retrying: boolean): Promise<void> {
   let task = await deps.store.ensurePhoneTask(newPhoneTask(delivery, deps.clock.now()));
+  const round = delivery.round ?? 1;
+  if ((task.round ?? 1) < round) {
+    // One task per delivery: a later round's phone step renews it (see renewForRound).
+    const renewed = await transitionPhoneTask(deps.store, task.id, (current) => renewForRound(current, round, deps.clock.now()));
+    task = renewed.changed ? renewed.next : renewed.current;
+    if (renewed.changed && task.messages.length > 0) {
+      await enqueue(deps, [{ kind: 'refresh-phone', scope: advisoryScope(advisory), taskId: task.id, revision: task.version }]);
+    }
+  }
   if (task.messages.length > 0) return;
   const message = await renderPhoneTask(deps, advisory, task);
   const since = new Date(new Date(advisory.issuedAt).getTime() - LOOKBACK_MS);
   const messages: MessageRef[] = [];
   for (const channel of deps.directory.oncallChannels()) {
-    const ref = await stepPost(deps, { platform: channel.platform, target: { workspaceId: channel.workspace, channelId: channel.id } }, message, task.id, retrying, since);
+    // A later round's message is a new post: its key must not find the earlier round's.
+    const key = round > 1 ? `${task.id}.r${round}` : task.id;
+    const ref = await stepPost(deps, { platform: channel.platform, target: { workspaceId: channel.workspace, channelId: channel.id } }, message, key, retrying, since);
     if (ref) messages.push(ref);
   }
   const t = await transitionPhoneTask(deps.store, task.id, (current) =>

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { advisoryScope, type Advisory, type ClosureCause } from '../domain/advisory.js';
-import { addFollowUp, archiveDue, close, contentOf, correct, withdraw, type AdvisoryTransition } from '../domain/advisory-lifecycle.js';
+import { addFollowUp, archiveDue, close, closingNumber, contentOf, correct, withdraw, type AdvisoryTransition } from '../domain/advisory-lifecycle.js';
 import { CorrectionInput, FollowUpInput, WithdrawalInput } from '../domain/lifecycle-input.js';
 import type { AuditAction } from '../domain/audit.js';
 import type { Actor } from '../domain/platform.js';
@@ -77,8 +77,9 @@ export function lifecycleWork(advisory: Advisory): Work[] {
   const scope = advisoryScope(advisory);
   const work: Work[] = [];
   if (advisory.syncing) work.push({ kind: 'sync-advisory', scope, advisoryId: advisory.id, rev: advisory.syncRev ?? 0 });
-  if (advisory.closure && !advisory.closure.told) work.push({ kind: 'closing', scope, advisoryId: advisory.id });
-  if (archiveDue(advisory)) work.push({ kind: 'archive', scope, advisoryId: advisory.id, attempt: advisory.archiveFailures ?? 0 });
+  const closing = closingNumber(advisory);
+  if (advisory.closure && !advisory.closure.told) work.push({ kind: 'closing', scope, advisoryId: advisory.id, closing });
+  if (archiveDue(advisory)) work.push({ kind: 'archive', scope, advisoryId: advisory.id, attempt: advisory.archiveFailures ?? 0, closing });
   return work;
 }
 
@@ -120,8 +121,15 @@ export async function postFollowUp(deps: CoreDeps, req: { actor: Actor; advisory
     req.actor,
     req.advisoryId,
     'advisory.followed_up',
-    (a) => addFollowUp(a, input.body, req.actor, deps.clock.now()),
-    (next) => ({ n: next.followups?.at(-1)?.n, length: input.body.length }),
+    (a) => {
+      if (!input.acknowledge) return addFollowUp(a, input.body, req.actor, deps.clock.now());
+      const seconds = input.ackDeadlineMinutes !== undefined ? input.ackDeadlineMinutes * 60 : a.escalation.deadline;
+      return addFollowUp(a, input.body, req.actor, deps.clock.now(), seconds);
+    },
+    (next) => {
+      const f = next.followups?.at(-1);
+      return { n: f?.n, length: input.body.length, ...(f?.ack ? { round: f.ack.round, deadline: f.ack.deadline, reopened: next.earlierClosures?.length ?? 0 } : {}) };
+    },
   );
 }
 

@@ -3,6 +3,7 @@ import { renderPhoneTask } from './escalate.js';
 import { loadDelivery, loadPhoneTask } from './load.js';
 import { viewOfDelivery } from './views.js';
 import { reminderView } from './reminder-view.js';
+import { renderRoundFollowUps } from './round.js';
 
 /** Re-render every message of a delivery from the stored state (after an acknowledgement). */
 export async function refreshDeliveryMessages(deps: CoreDeps, deliveryId: string): Promise<number> {
@@ -17,7 +18,9 @@ export async function refreshDeliveryMessages(deps: CoreDeps, deliveryId: string
     const reminder = reminderView(deps, advisory, delivery);
     for (const ref of reminders) await chat.update(ref, { kind: 'reminder', view: reminder }, `${delivery.id}.reminder.${ref.channelId}`);
   }
-  return delivery.messages.length + reminders.length;
+  // A follow-up asking for acknowledgement says who acknowledged it, in place of its button.
+  const followUps = await renderRoundFollowUps(deps, chat, advisory, delivery, delivery.round ?? 1);
+  return delivery.messages.length + reminders.length + followUps;
 }
 
 /** Re-render a phone task's messages in the on-call channel(s) from the stored state. */

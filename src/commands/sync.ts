@@ -1,6 +1,5 @@
 import { advisoryScope, type Advisory } from '../domain/advisory.js';
 import { isWithdrawn, markSynced } from '../domain/advisory-lifecycle.js';
-import { tlpAllowsChannelPost } from '../domain/classification.js';
 import { endLadder, markFollowUpPosted, markSyncedTo, type Delivery } from '../domain/delivery.js';
 import type { MessageRef } from '../domain/platform.js';
 import { BotError } from '../errors.js';
@@ -16,6 +15,8 @@ import { postOnce } from './post-once.js';
 import { lifecycleWork } from './lifecycle.js';
 import { reconcileThreads } from './thread-reconcile.js';
 import { viewOfDelivery } from './views.js';
+import { followUpView } from './followup-view.js';
+import { enterRound, threadable } from './round.js';
 
 export type SyncOutcome = 'synced' | 'already' | 'waiting';
 
@@ -81,6 +82,8 @@ export async function syncDelivery(deps: CoreDeps, deliveryId: string): Promise<
       for (const ref of delivery.messages) await chat.update(ref, { kind: 'advisory', view }, delivery.id);
     }
     if (!isWithdrawn(advisory)) delivery = await postFollowUps(deps, advisory, delivery);
+    // A follow-up asking for acknowledgement is in the thread now: the member's new round begins.
+    delivery = await enterRound(deps, advisory, delivery);
     // Ended: catch what the thread events missed before the transcript is written.
     if (advisory.state === 'closed') await reconcileThreads(deps, chat, advisory, delivery);
   }
@@ -117,26 +120,15 @@ async function stopLadder(deps: CoreDeps, advisory: Advisory, delivery: Delivery
  */
 async function postFollowUps(deps: CoreDeps, advisory: Advisory, delivery: Delivery): Promise<Delivery> {
   const chat = deps.chats[delivery.channel.platform];
-  if (!chat || delivery.messages.length === 0) return delivery;
+  if (!chat || !threadable(advisory, delivery)) return delivery;
   const channelCopy = delivery.messages[0]?.channelId === delivery.channel.channelId;
-  if (channelCopy && !tlpAllowsChannelPost(advisory.tlp)) return delivery;
   let current = delivery;
   const since = new Date(new Date(advisory.issuedAt).getTime() - LOOKBACK_MS);
   for (const f of advisory.followups ?? []) {
     if ((current.followups ?? []).some((p) => p.n === f.n)) continue;
     const refs: MessageRef[] = [];
     for (const root of delivery.messages) {
-      const view = {
-        advisoryId: advisory.id,
-        deliveryId: delivery.id,
-        title: advisory.title,
-        tlp: advisory.tlp,
-        drill: advisory.drill,
-        n: f.n,
-        at: f.at,
-        body: f.body,
-        audience: channelCopy ? ('channel' as const) : ('direct' as const),
-      };
+      const view = followUpView(advisory, current, f, channelCopy ? 'channel' : 'direct');
       const target = { workspaceId: delivery.channel.workspaceId, channelId: root.channelId, threadOf: root };
       const posted = await postOnce(deps, chat, target, { kind: 'followup', view }, `${delivery.id}.followup.${f.n}.${root.channelId}`, { retrying: 'unknown', since });
       refs.push(posted.ref);

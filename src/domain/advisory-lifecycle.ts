@@ -137,6 +137,9 @@ export function advisoryOwesWork(a: Advisory): boolean {
   return (a.closure !== undefined && a.closure.told === undefined) || archiveDue(a);
 }
 
+/** Which closing this is: 1, then 2, 3 … each time a follow-up asking for acknowledgement reopened it. */
+export const closingNumber = (a: Pick<Advisory, 'earlierClosures'>): number => 1 + (a.earlierClosures?.length ?? 0);
+
 /** Ended, its copies settled and the secretariat told: its transcript is owed to the archive. */
 export function archiveDue(a: Advisory): boolean {
   return a.state === 'closed' && a.closure?.told !== undefined && a.syncing !== true && a.archived === undefined;

@@ -56,6 +56,10 @@ export interface PhoneTask {
   resolution?: { kind: PhoneResolution; by?: Actor | undefined; at: string; contact?: ReachedContact | undefined } | undefined;
   /** The task's message(s) in the on-call channel(s). */
   messages: MessageRef[];
+  /** The delivery's acknowledgement round the calls are about (absent: 1); see renewForRound. */
+  round?: number | undefined;
+  /** How the task went in earlier rounds, oldest first (the calls made, and how each round ended). */
+  earlierRounds?: { round: number; state: PhoneTaskState; attempts: CallAttempt[]; resolution?: PhoneTask['resolution'] }[] | undefined;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -65,9 +69,10 @@ export function phoneTaskIdFor(deliveryId: string): string {
   return `${deliveryId}.phone`;
 }
 
-export function newPhoneTask(d: { id: string; advisoryId: string; memberId: string }, now: Date): PhoneTask {
+export function newPhoneTask(d: { id: string; advisoryId: string; memberId: string; round?: number | undefined }, now: Date): PhoneTask {
   const at = now.toISOString();
   return {
+    ...((d.round ?? 1) > 1 ? { round: d.round } : {}),
     id: phoneTaskIdFor(d.id),
     deliveryId: d.id,
     advisoryId: d.advisoryId,
@@ -209,6 +214,32 @@ export function advanceContact(t: PhoneTask, index: number, now: Date): TaskTran
 export function closeAcknowledged(t: PhoneTask, now: Date): TaskTransition {
   if (isClosed(t)) return { changed: false, reason: 'closed', current: t };
   return changed(t, { state: 'cancelled', resolution: { kind: 'acknowledged_elsewhere', at: now.toISOString() } }, now);
+}
+
+/**
+ * The member's delivery is in a later acknowledgement round and its phone step came: the same task
+ * (one per delivery) serves it. Still being worked, it carries on, now about the follow-up too. Ended,
+ * it opens again from the first contact, with no message yet (a new one is posted); the earlier
+ * round's calls and outcome are kept.
+ */
+export function renewForRound(t: PhoneTask, round: number, now: Date): TaskTransition {
+  if ((t.round ?? 1) >= round) return { changed: false, reason: 'already', current: t };
+  if (!isClosed(t)) return changed(t, { round }, now);
+  const { resolution, claimedBy: _claimedBy, ...rest } = t;
+  const earlier = { round: t.round ?? 1, state: t.state, attempts: t.attempts, ...(resolution ? { resolution } : {}) };
+  const next: PhoneTask = {
+    ...rest,
+    round,
+    earlierRounds: [...(t.earlierRounds ?? []), earlier],
+    state: 'open',
+    contactIndex: 0,
+    exhausted: false,
+    attempts: [],
+    messages: [],
+    version: t.version + 1,
+    updatedAt: now.toISOString(),
+  };
+  return { changed: true, next };
 }
 
 export function withMessages(t: PhoneTask, messages: MessageRef[], now: Date): TaskTransition {

@@ -25,9 +25,10 @@ export type Work =
   /** Bring one delivery's copies up to the advisory's `rev`: edit them, post follow-ups, stop its ladder. */
   | { kind: 'sync'; scope: string; deliveryId: string; rev: number }
   /** Tell the secretariat the advisory closed (or was withdrawn), with its summary. */
-  | { kind: 'closing'; scope: string; advisoryId: string }
+  /** `closing`: which closing (1, then 2 … after a follow-up asking for acknowledgement reopened it; see closingNumber). */
+  | { kind: 'closing'; scope: string; advisoryId: string; closing: number }
   /** Write the advisory's transcript to the archive; `attempt` is archiveFailures, so a retry after a give-up is a new job. */
-  | { kind: 'archive'; scope: string; advisoryId: string; attempt: number };
+  | { kind: 'archive'; scope: string; advisoryId: string; attempt: number; closing: number };
 
 export type WorkKind = Work['kind'];
 

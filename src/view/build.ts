@@ -1,8 +1,8 @@
 import type { Advisory } from '../domain/advisory.js';
 import { tlpAllowsChannelPost, tlpForbidsSharedChannel } from '../domain/classification.js';
-import { isWithdrawn, revisionOf } from '../domain/advisory-lifecycle.js';
+import { isWithdrawn, revisionOf, roundOf } from '../domain/advisory-lifecycle.js';
 import type { Acknowledgement } from '../domain/audit.js';
-import type { Delivery, DeliveryState } from '../domain/delivery.js';
+import type { AckMark, Delivery, DeliveryState } from '../domain/delivery.js';
 import type { Actor } from '../domain/platform.js';
 import type { LocalisedName } from '../directory/schema.js';
 import type { AdvisoryView, StatusRow, StatusView } from './views.js';
@@ -23,8 +23,10 @@ export function advisoryView(
   memberName: LocalisedName,
   acks: Acknowledgement[],
 ): AdvisoryView {
-  const first = delivery.acknowledged;
+  // The copy itself asks for round 1: a later round is acknowledged on its follow-up, in the thread.
+  const first = ackOfRound(delivery, 1);
   const firstKey = first ? `${first.actor.platform}/${first.actor.userId}` : undefined;
+  const later = roundOf(advisory);
   return {
     advisoryId: advisory.id,
     deliveryId: delivery.id,
@@ -42,13 +44,20 @@ export function advisoryView(
     audience: (inChannel(delivery) ?? tlpAllowsChannelPost(advisory.tlp)) ? 'channel' : 'direct',
     acknowledged: first ? { by: displayName(first.actor), at: first.at, via: first.via } : undefined,
     alsoSeenBy: acks
-      .filter((a) => `${a.actor.platform}/${a.actor.userId}` !== firstKey)
+      .filter((a) => (a.round ?? 1) === 1 && `${a.actor.platform}/${a.actor.userId}` !== firstKey)
       .map((a) => ({ by: displayName(a.actor), at: a.at })),
     revision: revisionOf(advisory),
     corrections: (advisory.corrections ?? []).map((c) => ({ revision: c.revision, at: c.at, note: c.note })).reverse(),
     withdrawn: isWithdrawn(advisory) && advisory.closure ? { at: advisory.closure.at, reason: advisory.closure.reason ?? '' } : undefined,
     removed: copyAllowed(advisory, delivery) ? undefined : { tlp: advisory.tlp },
+    laterRound: later.followup === undefined ? undefined : { round: later.n, followup: later.followup },
   };
+}
+
+/** How the member acknowledged round `round`: the delivery's own mark in its round, else the earlier round's record. */
+export function ackOfRound(delivery: Pick<Delivery, 'round' | 'acknowledged' | 'earlierRounds'>, round: number): AckMark | undefined {
+  if ((delivery.round ?? 1) === round) return delivery.acknowledged;
+  return delivery.earlierRounds?.find((r) => r.round === round)?.acknowledged;
 }
 
 /** Whether the delivery's copy went into its channel (true) or by direct message (false); unknown before it is posted. */
@@ -97,6 +106,7 @@ export function statusView(
     };
   });
   rows.sort((a, b) => STATUS_ORDER[a.state] - STATUS_ORDER[b.state] || a.memberId.localeCompare(b.memberId));
+  const round = roundOf(advisory);
   return {
     advisoryId: advisory.id,
     title: advisory.title,
@@ -104,7 +114,8 @@ export function statusView(
     severity: advisory.severity,
     drill: advisory.drill,
     issuedAt: advisory.issuedAt,
-    ackDeadline: advisory.ackDeadline,
+    ackDeadline: round.deadline,
+    round: round.followup === undefined ? undefined : { n: round.n, followup: round.followup, since: round.since },
     counts,
     rows,
   };

@@ -1,5 +1,6 @@
 import { parsePhoneNumber } from 'libphonenumber-js';
 import type { Advisory } from '../domain/advisory.js';
+import { roundOf } from '../domain/advisory-lifecycle.js';
 import { contactChoice, isOpenTask, type PhoneTask } from '../domain/phone-task.js';
 import type { Contact, LocalisedName } from '../directory/schema.js';
 import { displayName } from './build.js';
@@ -21,7 +22,10 @@ export function phoneTaskView(
   secretariatName: LocalisedName,
 ): PhoneTaskView {
   const red = advisory.tlp === 'TLP:RED';
-  const excerpt = advisory.body.length > EXCERPT_MAX ? `${advisory.body.slice(0, EXCERPT_MAX)}…` : advisory.body;
+  const round = roundOf(advisory, task.round ?? 1);
+  // A later round's call is about its follow-up: that is the excerpt the caller reads from.
+  const text = round.followup === undefined ? advisory.body : (advisory.followups?.find((f) => f.n === round.followup)?.body ?? advisory.body);
+  const excerpt = text.length > EXCERPT_MAX ? `${text.slice(0, EXCERPT_MAX)}…` : text;
   return {
     taskId: task.id,
     advisoryId: advisory.id,
@@ -29,7 +33,8 @@ export function phoneTaskView(
     tlp: advisory.tlp,
     severity: advisory.severity,
     drill: advisory.drill,
-    ackDeadline: advisory.ackDeadline,
+    ackDeadline: round.deadline,
+    round: round.followup === undefined ? undefined : { n: round.n, followup: round.followup },
     memberName,
     // TLP:RED is for the named recipients only: the caller reads out the title and asks for a call back.
     script: red ? 'red' : 'standard',

@@ -148,11 +148,21 @@ type ConversationDoc = ConversationRecord & { _id?: ObjectId };
 const PLAIN = { _id: 0 } as const;
 const ADVISORY_FIELDS = { _id: 0, unannounced: 0, owing: 0 } as const;
 /** Optional advisory fields a transition may remove: saveAdvisory unsets them when `next` lacks them. */
-const ADVISORY_OPTIONAL = ['uid', 'announced', 'version', 'syncRev', 'copyRev', 'syncing', 'corrections', 'followups', 'closure', 'closesAt', 'archived', 'archiveFailures'] as const;
+const ADVISORY_OPTIONAL = ['uid', 'announced', 'version', 'syncRev', 'copyRev', 'syncing', 'corrections', 'followups', 'closure', 'closesAt', 'archived', 'archiveFailures', 'round', 'earlierClosures'] as const;
 /** advisoryOwesWork() for documents written before `owing` was kept: those have only `state`. */
 const LEGACY_OWING = { $eq: [{ $ifNull: ['$state', 'open'] }, 'open'] };
 const UNACKNOWLEDGED: Delivery['state'][] = ['queued', 'posted', 'failed'];
 const DELIVERY_FIELDS = { _id: 0, owed: 0 } as const;
+
+/** Drop an index an earlier release made. Its absence is the state wanted: 27 IndexNotFound, 26 NamespaceNotFound (a new database). */
+async function dropIndexIfPresent(collection: Collection<AckDoc>, name: string): Promise<void> {
+  try {
+    await collection.dropIndex(name, { maxTimeMS: MAX_TIME_MS });
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code !== 27 && code !== 26) throw err;
+  }
+}
 
 /** Options for a read (find / findOne): the projection and the server-side time limit. */
 const read = <P extends Document>(projection: P, more: Omit<FindOptions, 'projection' | 'maxTimeMS'> = {}): FindOptions => ({
@@ -236,6 +246,8 @@ export class MongoStore implements Store {
 
   /** Indexes, then what records of earlier releases lack. Both are idempotent, so two processes starting at once are fine. */
   private async prepare(): Promise<void> {
+    // Earlier releases kept one acknowledgement per person per delivery; rounds need one per round.
+    await dropIndexIfPresent(this.acknowledgements, 'delivery_actor_unique');
     await Promise.all([
       this.advisories.createIndex({ requestKey: 1 }, { unique: true, name: 'requestKey_unique' }),
       this.advisories.createIndex(
@@ -257,9 +269,10 @@ export class MongoStore implements Store {
       ),
       // Plain, not partial: the start-up repair below looks for documents without the field.
       this.deliveries.createIndex({ owed: 1, _id: 1 }, { name: 'owed' }),
+      // One record per person per acknowledgement round (round 1 has no `round` field: null in the index).
       this.acknowledgements.createIndex(
-        { deliveryId: 1, 'actor.platform': 1, 'actor.userId': 1 },
-        { unique: true, name: 'delivery_actor_unique' },
+        { deliveryId: 1, round: 1, 'actor.platform': 1, 'actor.userId': 1 },
+        { unique: true, name: 'delivery_round_actor_unique' },
       ),
       this.acknowledgements.createIndex({ deliveryId: 1, at: 1, _id: 1 }, { name: 'delivery_at' }),
       this.steps.createIndex({ deliveryId: 1, token: 1, key: 1 }, { unique: true, name: 'delivery_token_key_unique' }),

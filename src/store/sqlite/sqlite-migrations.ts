@@ -164,6 +164,23 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   // The archive: one transcript per ended advisory (src/domain/transcript.ts), searchable by issue time,
   // classification and member (sqlite-archive.ts).
   ARCHIVE_MIGRATION,
+  // Acknowledgement rounds: one record per person per round of a delivery (a follow-up may ask again).
+  // Rebuilt in insertion order, so listing by (at, rowid) reads as before.
+  `
+  CREATE TABLE acknowledgements_by_round (
+    delivery_id TEXT NOT NULL,
+    round       INTEGER NOT NULL,
+    platform    TEXT NOT NULL,
+    user_id     TEXT NOT NULL,
+    json        TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    PRIMARY KEY (delivery_id, round, platform, user_id)
+  ) STRICT;
+  INSERT INTO acknowledgements_by_round (delivery_id, round, platform, user_id, json, at)
+    SELECT delivery_id, 1, platform, user_id, json, at FROM acknowledgements ORDER BY rowid;
+  DROP TABLE acknowledgements;
+  ALTER TABLE acknowledgements_by_round RENAME TO acknowledgements;
+  `,
 ];
 
 export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;

@@ -92,8 +92,8 @@ function prepareStatements(db: Database.Database) {
       `SELECT d.json FROM delivery_messages m JOIN deliveries d ON d.id = m.delivery_id
        WHERE m.platform = ? AND m.channel_id = ? AND m.message_id = ?`,
     ),
-    insertAck: db.prepare<[string, string, string, string, string]>(
-      `INSERT INTO acknowledgements (delivery_id, platform, user_id, json, at) VALUES (?, ?, ?, ?, ?)
+    insertAck: db.prepare<[string, number, string, string, string, string]>(
+      `INSERT INTO acknowledgements (delivery_id, round, platform, user_id, json, at) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT DO NOTHING`,
     ),
     acksByDelivery: db.prepare<[string], JsonRow>(
@@ -327,7 +327,7 @@ export class SqliteStore implements Store {
   }
 
   async addAcknowledgement(ack: Acknowledgement): Promise<boolean> {
-    const r = this.q.insertAck.run(ack.deliveryId, ack.actor.platform, ack.actor.userId, JSON.stringify(ack), ack.at);
+    const r = this.q.insertAck.run(ack.deliveryId, ack.round ?? 1, ack.actor.platform, ack.actor.userId, JSON.stringify(ack), ack.at);
     return r.changes === 1;
   }
 

@@ -332,7 +332,7 @@ describe('closing', () => {
   it('when the summary cannot be posted after every attempt, the record stops owing it and the log says so', async () => {
     const { advisory } = await issueAndPost(f);
     await f.core.closeAdvisory({ actor: SECRETARIAT, advisoryId: advisory.id });
-    await f.core.giveUp({ kind: 'closing', scope: 'x', advisoryId: advisory.id }, 'http_503');
+    await f.core.giveUp({ kind: 'closing', scope: 'x', advisoryId: advisory.id, closing: 1 }, 'http_503');
     expect((await stored(advisory.id)).closure?.told).toMatchObject({ ok: false });
     expect(f.lines.filter((l) => l.level === 'error').map((l) => l.msg)).toContain('closing summary could not be posted after every attempt');
   });

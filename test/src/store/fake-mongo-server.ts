@@ -257,6 +257,15 @@ export async function startFakeMongoServer(): Promise<FakeMongoServer> {
         }
         return { ok: 1 };
       }
+      case 'dropindexes': {
+        // As the server: no such collection is error 26 (NamespaceNotFound), no such index 27 (IndexNotFound).
+        if (!dbs.get(db)?.has(target)) return { ok: 0, code: 26, codeName: 'NamespaceNotFound', errmsg: `ns not found ${ns}` };
+        const c = coll(db, target);
+        const i = c.indexes.findIndex((x) => x.name === cmd.index);
+        if (i < 0) return { ok: 0, code: 27, codeName: 'IndexNotFound', errmsg: `index not found with name [${String(cmd.index)}]` };
+        c.indexes.splice(i, 1);
+        return { ok: 1 };
+      }
       case 'insert': {
         const c = coll(db, target);
         const writeErrors: Document[] = [];
