@@ -1,5 +1,6 @@
 import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { Core } from '../../src/core.js';
+import type { MessageRef } from '../../src/domain/platform.js';
 import { stacked } from '../../src/i18n/text.js';
 import type { Logger } from '../../src/log.js';
 import { escapeMrkdwn } from './mrkdwn.js';
@@ -9,8 +10,13 @@ import { ACK_ACTION_ID } from './advisory-blocks.js';
 import { ackNotice } from '../../src/view/buttons.js';
 import { renderMessage } from './slack-blocks.js';
 
+/** The pressed message is one of the advisory's own copies of the delivery (not a follow-up in its thread). */
+export function isCopy(copies: readonly MessageRef[], pressed: MessageRef): boolean {
+  return copies.some((m) => m.platform === pressed.platform && m.channelId === pressed.channelId && m.messageId === pressed.messageId);
+}
+
 /**
- * The 受領確認 button. Slack has verified the request; the delivery is looked up from the channel
+ * The 受領確認 button, under the advisory and under a follow-up that asks for acknowledgement. Slack has verified the request; the delivery is looked up from the channel
  * and message the press came from. The message itself is updated by a refresh job (or, while the
  * queue is down, replaced here through the press's response URL).
  */
@@ -28,8 +34,10 @@ export function registerAckAction(app: BoltApp, core: Core, log: Logger): void {
         ...press,
         claimedDeliveryId: action.value,
       });
-      if (!result.refreshQueued) {
-        // The queue is down, so no refresh job will update the message: show the acknowledgement here.
+      if (!result.refreshQueued && isCopy(result.delivery.messages, press.message)) {
+        // The queue is down, so no refresh job will update the message: show the acknowledgement here. Only on
+        // the advisory's own copy: a follow-up's press would be replaced by the advisory (the core gives no view
+        // of a follow-up); it is brought up to date when the queue is back.
         const view = await core.deliveryView(result.delivery.id);
         await respond({ replace_original: true, ...renderMessage({ kind: 'advisory', view }) });
       }

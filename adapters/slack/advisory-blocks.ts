@@ -4,7 +4,8 @@ import { CT, moreNames } from '../../src/i18n/chat-text.js';
 import { both, CATEGORY_TEXT, formatTokyo, SEVERITY_TEXT, SOURCE_TEXT, stacked, T, VIA_TEXT } from '../../src/i18n/text.js';
 import type { AdvisoryView } from '../../src/view/views.js';
 import {
-  BUTTON_MAX,
+  boldStacked,
+  ackActions,
   context,
   drillBanner,
   fallback,
@@ -16,12 +17,12 @@ import {
   tlpLine,
   type AttachmentMessage,
 } from './block-elements.js';
-import { escapeMrkdwn, splitForSections, truncatePlain } from './mrkdwn.js';
+import { escapeMrkdwn, splitForSections } from './mrkdwn.js';
+import { RT } from './round-text.js';
 import { correctionLines, renderReplacedCopy } from './lifecycle-blocks.js';
 
 /** The acknowledge button under an advisory (ack-action.ts handles the press); its value is the delivery id. */
-export const ACK_ACTION_ID = 'advisory_ack';
-export const ACK_BLOCK_ID = 'advisory_ack';
+export { ACK_ACTION_ID, ACK_BLOCK_ID } from './block-elements.js';
 /** At most this many "also seen by" names; past that the message is noise and the status page has them all. */
 const ALSO_SEEN_MAX = 20;
 
@@ -71,21 +72,14 @@ export function renderAdvisoryMessage(view: AdvisoryView): AttachmentMessage {
       ),
     );
     if (view.alsoSeenBy.length > 0) tail.push(context(alsoSeenLine(view.alsoSeenBy)));
-  } else {
+  }
+  if (view.laterRound) {
+    // A follow-up asks for acknowledgement now: its button is in the thread, none here (acknowledged or not,
+    // what is shown above is the first round's).
+    tail.push(mrkdwnSection(`👉 ${boldStacked(RT.laterRound(view.laterRound.followup))}`));
+  } else if (!view.acknowledged) {
     tail.push(context(e(stacked(T.pleaseAck))));
-    tail.push({
-      type: 'actions',
-      block_id: ACK_BLOCK_ID,
-      elements: [
-        {
-          type: 'button',
-          action_id: ACK_ACTION_ID,
-          text: { type: 'plain_text', text: truncatePlain(both(T.ackButton), BUTTON_MAX), emoji: true },
-          value: view.deliveryId,
-          style: 'primary',
-        },
-      ],
-    });
+    tail.push(ackActions(view.deliveryId));
   }
   tail.push(
     context(

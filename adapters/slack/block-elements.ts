@@ -1,4 +1,4 @@
-import type { ContextBlock, KnownBlock, MessageAttachment, SectionBlock } from '@slack/types';
+import type { ActionsBlock, ContextBlock, KnownBlock, MessageAttachment, SectionBlock } from '@slack/types';
 import type { LocalisedName } from '../../src/directory/schema.js';
 import type { Tlp } from '../../src/domain/classification.js';
 import type { PhoneTaskState } from '../../src/domain/phone-task.js';
@@ -32,6 +32,13 @@ export interface AttachmentMessage extends RenderedMessage {
   attachments: MessageAttachment[];
 }
 
+/**
+ * The acknowledge button, under an advisory and under a follow-up that asks for acknowledgement (ack-action.ts
+ * handles the press, finding the delivery from the message pressed); its value is the delivery id.
+ */
+export const ACK_ACTION_ID = 'advisory_ack';
+export const ACK_BLOCK_ID = 'advisory_ack';
+
 // ---------------------------------------------------------------------------------------------------------------
 // Small builders. Every user-typed string passes through escapeMrkdwn before it reaches a mrkdwn object;
 // our own constants are escaped too, so "is this escaped?" never needs an answer.
@@ -58,6 +65,11 @@ export function name(n: LocalisedName): string {
   return e(both(n));
 }
 
+/** Both languages escaped and bold, one line each (Slack's bold does not span a line break). */
+export function boldStacked(t: Bilingual): string {
+  return `*${e(t.ja)}*\n*${e(t.en)}*`;
+}
+
 /** Both languages escaped, for composing one bilingual line from several parts. */
 export function eb(t: Bilingual): Bilingual {
   return { ja: e(t.ja), en: e(t.en) };
@@ -71,6 +83,23 @@ export function taskState(state: PhoneTaskState, claimedBy: string | undefined):
 /** "🟧 *TLP:AMBER* — 限定公開 / Organisation and its clients, need to know" */
 export function tlpLine(tlp: Tlp): string {
   return `${TLP_SQUARE[tlp]} *${tlp}* — ${e(both(TLP_TEXT[tlp]))}`;
+}
+
+/** The actions block with the acknowledge button for the delivery `deliveryId`. */
+export function ackActions(deliveryId: string): ActionsBlock {
+  return {
+    type: 'actions',
+    block_id: ACK_BLOCK_ID,
+    elements: [
+      {
+        type: 'button',
+        action_id: ACK_ACTION_ID,
+        text: { type: 'plain_text', text: truncatePlain(both(T.ackButton), BUTTON_MAX), emoji: true },
+        value: deliveryId,
+        style: 'primary',
+      },
+    ],
+  };
 }
 
 export function drillBanner(): SectionBlock {

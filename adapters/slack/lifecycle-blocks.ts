@@ -2,10 +2,11 @@ import type { KnownBlock } from '@slack/types';
 import { TLP_COLOUR } from '../../src/domain/classification.js';
 import { CT } from '../../src/i18n/chat-text.js';
 import { durationText, LT } from '../../src/i18n/lifecycle-text.js';
-import { both, formatCount, formatTokyo, stacked } from '../../src/i18n/text.js';
-import type { AdvisoryView, FollowUpView, NoticeView } from '../../src/view/views.js';
-import { context, drillBanner, fallback, field, mrkdwnSection, name, tlpLine, type AttachmentMessage, type RenderedMessage } from './block-elements.js';
+import { both, formatCount, formatTokyo, stacked, T, VIA_TEXT } from '../../src/i18n/text.js';
+import type { AdvisoryView, FollowUpAckView, FollowUpView, NoticeView } from '../../src/view/views.js';
+import { boldStacked, ackActions, context, drillBanner, fallback, field, mrkdwnSection, name, tlpLine, type AttachmentMessage, type RenderedMessage } from './block-elements.js';
 import { escapeMrkdwn, splitForSections } from './mrkdwn.js';
+import { RT } from './round-text.js';
 
 const e = escapeMrkdwn;
 
@@ -15,8 +16,23 @@ export function renderFollowUp(view: FollowUpView): RenderedMessage {
   const blocks: KnownBlock[] = [context(tlpLine(view.tlp))];
   if (view.drill) blocks.push(drillBanner());
   blocks.push(mrkdwnSection(heading), ...splitForSections(e(view.body)).slice(0, 40).map(mrkdwnSection));
+  if (view.ack) blocks.push(...followUpAckBlocks(view.deliveryId, view.ack));
   blocks.push(context(e(formatTokyo(view.at))));
   return { text: fallback(view.tlp, view.drill, `${e(both(LT.followUp(view.n)))}: ${e(view.title)}`), blocks };
+}
+
+/**
+ * What a follow-up that asks for acknowledgement adds: who acknowledged and when; or that the round ended; or the
+ * request with its deadline and the same button as the advisory's own (ack-action.ts finds the delivery from the
+ * message pressed, here the follow-up reply), its value the delivery id.
+ */
+function followUpAckBlocks(deliveryId: string, ack: FollowUpAckView): KnownBlock[] {
+  if (ack.acknowledged) {
+    const a = ack.acknowledged;
+    return [mrkdwnSection(`✅ *${e(both(T.acknowledgedBy))}*: ${e(a.by)} (${e(formatTokyo(a.at))}, via ${e(both(VIA_TEXT[a.via]))})`)];
+  }
+  if (ack.ended) return [context(`⏹️ ${e(stacked(RT.ackEnded))}`)];
+  return [mrkdwnSection(`🙏 ${boldStacked(RT.pleaseAckBy(formatTokyo(ack.deadline)))}`), ackActions(deliveryId)];
 }
 
 /**
@@ -76,7 +92,10 @@ export function renderLifecycleNotice(notice: NoticeView): RenderedMessage | nul
   ];
   if (s.cancelled > 0) fields.push(field(LT.cancelled, formatCount(s.cancelled)));
   if (s.closedBy) fields.push(field(LT.closedBy, e(s.closedBy)));
-  const blocks: KnownBlock[] = [...envelope, mrkdwnSection(`${s.cause === 'withdrawn' ? '⛔' : '🏁'} *${e(heading)}*`), { type: 'section', fields: fields.slice(0, 10) }];
+  const blocks: KnownBlock[] = [...envelope, mrkdwnSection(`${s.cause === 'withdrawn' ? '⛔' : '🏁'} *${e(heading)}*`)];
+  // The counts are about a later round: say which, and since when.
+  if (s.round) blocks.push(mrkdwnSection(`📣 ${boldStacked(RT.round(s.round.n, s.round.followup, formatTokyo(s.round.since)))}`));
+  blocks.push({ type: 'section', fields: fields.slice(0, 10) });
   if (s.reason) blocks.push(mrkdwnSection(`*${e(both(LT.withdrawalReason))}*: ${e(s.reason)}`));
   if (s.failures.length > 0) {
     const list = s.failures.map((f) => `• ${name(f.memberName)} (\`${e(f.reason)}\`)`);

@@ -52,7 +52,7 @@ export function registerLifecycleSubmissions(app: BoltApp, core: Core, log: Logg
             result = await core.withdrawAdvisory({ actor, advisoryId, input: { reason: readReason(values) } });
             break;
           case 'followup':
-            result = await core.postFollowUp({ actor, advisoryId, input: { body: readFollowUp(values) } });
+            result = await core.postFollowUp({ actor, advisoryId, input: readFollowUp(values) });
             break;
           case 'close':
             result = await core.closeAdvisory({ actor, advisoryId });

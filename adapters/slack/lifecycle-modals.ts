@@ -2,11 +2,12 @@ import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/
 import type { LifecycleFormView } from '../../src/view/lifecycle-view.js';
 import { CATEGORIES, SEVERITIES, TLP_LEVELS } from '../../src/domain/classification.js';
 import { TITLE_MAX, BODY_MAX } from '../../src/domain/advisory.js';
-import { NOTE_MAX, type CorrectionInput } from '../../src/domain/lifecycle-input.js';
+import { FOLLOWUP_DEADLINE_MAX_MINUTES, NOTE_MAX, type CorrectionInput, type FollowUpInput } from '../../src/domain/lifecycle-input.js';
 import { LF } from '../../src/i18n/lifecycle-text.js';
 import { both, CATEGORY_TEXT, SEVERITY_TEXT, stacked, T, TLP_TEXT, type Bilingual } from '../../src/i18n/text.js';
 import { CT } from '../../src/i18n/chat-text.js';
 import { escapeMrkdwn, truncatePlain } from './mrkdwn.js';
+import { RT } from './round-text.js';
 
 /** One callback per lifecycle form; private_metadata carries the advisory id. */
 export const LIFECYCLE_CALLBACK = {
@@ -25,8 +26,12 @@ export const LIFECYCLE_BLOCK = {
   tlp: 'tlp',
   severity: 'severity',
   category: 'category',
+  acknowledge: 'acknowledge',
+  ackDeadlineMinutes: 'ackDeadlineMinutes',
 } as const;
 const ACTION = 'value';
+/** The value of the follow-up form's one checkbox ("ask members to acknowledge"). */
+export const ACKNOWLEDGE_OPTION = 'acknowledge';
 
 /** Slack's plain_text_input holds at most 3,000 characters. */
 const SLACK_INPUT_MAX = 3000;
@@ -72,6 +77,28 @@ function modal(kind: LifecycleKind, title: Bilingual, submit: Bilingual, form: L
   };
 }
 
+/** The follow-up's acknowledgement request: a checkbox, and the deadline in minutes (empty: the advisory's own length). */
+function ackInputs(): InputBlock[] {
+  return [
+    {
+      type: 'input',
+      block_id: LIFECYCLE_BLOCK.acknowledge,
+      label: plain(RT.askAck, 2000),
+      optional: true,
+      hint: plain(RT.askAckHint, 2000),
+      element: { type: 'checkboxes', action_id: ACTION, options: [{ text: plain(RT.askAck, 75), value: ACKNOWLEDGE_OPTION }] },
+    },
+    {
+      type: 'input',
+      block_id: LIFECYCLE_BLOCK.ackDeadlineMinutes,
+      label: plain(RT.ackDeadlineMinutes, 2000),
+      optional: true,
+      hint: plain(RT.ackDeadlineHint, 2000),
+      element: { type: 'number_input', action_id: ACTION, is_decimal_allowed: false, min_value: '1', max_value: String(FOLLOWUP_DEADLINE_MAX_MINUTES) },
+    },
+  ];
+}
+
 const context = (t: Bilingual): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(stacked(t)) }] });
 
 /** The form of one lifecycle command, for the advisory as it is now. */
@@ -82,7 +109,7 @@ export function buildLifecycleModal(kind: LifecycleKind, form: LifecycleFormView
     case 'close':
       return modal(kind, LF.closeTitle, LF.closeSubmit, form, [context(LF.closeWarning)]);
     case 'followup':
-      return modal(kind, LF.followUpTitle, LF.followUpSubmit, form, [textInput(LIFECYCLE_BLOCK.body, LF.followUpBody, { multiline: true, max: BODY_MAX })]);
+      return modal(kind, LF.followUpTitle, LF.followUpSubmit, form, [textInput(LIFECYCLE_BLOCK.body, LF.followUpBody, { multiline: true, max: BODY_MAX }), ...ackInputs()]);
     case 'correct':
       return modal(kind, LF.correctTitle, LF.correctSubmit, form, [
         context(LF.correctHint),
@@ -96,7 +123,7 @@ export function buildLifecycleModal(kind: LifecycleKind, form: LifecycleFormView
   }
 }
 
-type Values = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>>;
+type Values = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null; selected_options?: { value: string }[] | null }>>;
 
 const read = (values: Values, block: string): string | undefined => {
   const v = values[block]?.[ACTION];
@@ -107,8 +134,18 @@ export function readReason(values: Values): string {
   return read(values, LIFECYCLE_BLOCK.reason) ?? '';
 }
 
-export function readFollowUp(values: Values): string {
-  return read(values, LIFECYCLE_BLOCK.body) ?? '';
+/**
+ * The follow-up form as entered: the body, whether members are asked to acknowledge it, and the deadline in
+ * minutes when one was typed (a number Slack let through that is not a whole one is passed on for the core to refuse).
+ */
+export function readFollowUp(values: Values): FollowUpInput {
+  const acknowledge = (values[LIFECYCLE_BLOCK.acknowledge]?.[ACTION]?.selected_options ?? []).some((o) => o.value === ACKNOWLEDGE_OPTION);
+  const minutes = read(values, LIFECYCLE_BLOCK.ackDeadlineMinutes)?.trim();
+  return {
+    body: read(values, LIFECYCLE_BLOCK.body) ?? '',
+    acknowledge,
+    ...(minutes === undefined || minutes === '' ? {} : { ackDeadlineMinutes: Number(minutes) }),
+  };
 }
 
 /** The form's fields as entered: the core corrects only what differs from the advisory as it is. */

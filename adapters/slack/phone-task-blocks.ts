@@ -15,6 +15,7 @@ import {
 import { both, formatTokyo, SEVERITY_TEXT, stacked, T, type Bilingual } from '../../src/i18n/text.js';
 import type { PhoneContactView, PhoneTaskView, ReachedChoiceView } from '../../src/view/views.js';
 import {
+  boldStacked,
   BUTTON_MAX,
   context,
   drillBanner,
@@ -28,6 +29,7 @@ import {
   tlpLine,
   type AttachmentMessage,
 } from './block-elements.js';
+import { RT } from './round-text.js';
 import { escapeMrkdwn, truncateMrkdwn, truncatePlain } from './mrkdwn.js';
 import { phoneButtonId, phoneButtonValue, reachedChoiceButtonId } from '../../src/view/buttons.js';
 
@@ -199,11 +201,13 @@ export function renderPhoneTask(view: PhoneTaskView): AttachmentMessage {
 
   const secretariat = { ja: e(view.secretariatName.ja), en: e(view.secretariatName.en) };
   const title = { ja: e(view.title), en: e(view.title) };
+  // A later round's call is about its follow-up too: said with the script, in the same block.
+  const round = view.round ? `\n📣 ${boldStacked(RT.phoneRound(view.round.n, view.round.followup))}` : '';
   if (view.script === 'red') {
-    inner.push(mrkdwnSection(`🗒️ *${e(both(CT.phoneScript))}*\n${stacked(redScript(secretariat, title))}`));
+    inner.push(mrkdwnSection(`🗒️ *${e(both(CT.phoneScript))}*\n${stacked(redScript(secretariat, title))}${round}`));
     inner.push(context(`🔒 ${e(stacked(CT.phoneRedNote))}`));
   } else {
-    inner.push(mrkdwnSection(`🗒️ *${e(both(CT.phoneScript))}*\n${stacked(standardScript(secretariat, e(view.advisoryId), title))}`));
+    inner.push(mrkdwnSection(`🗒️ *${e(both(CT.phoneScript))}*\n${stacked(standardScript(secretariat, e(view.advisoryId), title))}${round}`));
     if (view.excerpt !== undefined && view.excerpt.trim() !== '') {
       const excerpt = truncateMrkdwn(e(view.excerpt), EXCERPT_MAX);
       inner.push(mrkdwnSection(`*${e(both(CT.phoneExcerpt))}*\n${excerpt}`));

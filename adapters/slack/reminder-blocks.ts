@@ -2,8 +2,9 @@ import type { KnownBlock } from '@slack/types';
 import { CT, reminderText } from '../../src/i18n/chat-text.js';
 import { both, formatTokyo, stacked, T } from '../../src/i18n/text.js';
 import type { ReminderView } from '../../src/view/views.js';
-import { context, drillBanner, fallback, mrkdwnSection, name, tlpLine, type RenderedMessage } from './block-elements.js';
+import { boldStacked, context, drillBanner, fallback, mrkdwnSection, name, tlpLine, type RenderedMessage } from './block-elements.js';
 import { escapeMrkdwn } from './mrkdwn.js';
+import { RT } from './round-text.js';
 
 const e = escapeMrkdwn;
 
@@ -23,12 +24,12 @@ export function renderReminder(view: ReminderView): RenderedMessage {
   const envelope: KnownBlock[] = [context(tlpLine(view.tlp))];
   if (view.drill) envelope.push(drillBanner());
   const deadline = formatTokyo(view.ackDeadline);
-  const body = [
-    `⏰ *${e(heading)}*`,
-    ...(mentions.length > 0 ? [mentions.join(' ')] : []),
-    e(stacked(reminderText(view.advisoryId, view.title, deadline))),
-    e(stacked(CT.reminderPressAbove)),
-  ];
+  // A later round's reminder is about its follow-up, whose button is in the thread.
+  const ask =
+    view.followup === undefined
+      ? [e(stacked(reminderText(view.advisoryId, view.title, deadline))), e(stacked(CT.reminderPressAbove))]
+      : [boldStacked(RT.reminderFollowUp(view.followup, deadline)), e(`${view.advisoryId} ${view.title}`), e(stacked(RT.reminderPressFollowUp(view.followup)))];
+  const body = [`⏰ *${e(heading)}*`, ...(mentions.length > 0 ? [mentions.join(' ')] : []), ...ask];
   return {
     text,
     blocks: [

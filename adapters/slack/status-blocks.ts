@@ -4,6 +4,7 @@ import { contactOfText, contactText, openTasksText, phoneAckText } from '../../s
 import { both, formatTokyo, SEVERITY_TEXT, stacked, STATE_TEXT, T, VIA_TEXT } from '../../src/i18n/text.js';
 import type { OncallListView, StatusRow, StatusView } from '../../src/view/views.js';
 import {
+  boldStacked,
   context,
   eb,
   fallback,
@@ -17,6 +18,7 @@ import {
   tlpLine,
   type RenderedMessage,
 } from './block-elements.js';
+import { RT } from './round-text.js';
 import { escapeMrkdwn, truncateMrkdwn } from './mrkdwn.js';
 import { repliesText, THREAD_TEXT } from '../../src/i18n/thread-text.js';
 import { threadMenu } from './thread-blocks.js';
@@ -47,6 +49,8 @@ export function renderStatus(view: StatusView): RenderedMessage {
         `${e(both(T.ackDeadline))}: ${e(formatTokyo(view.ackDeadline))}`,
       ].join('  ·  '),
     ),
+    // A follow-up asks for acknowledgement now: the counts, the rows and the deadline above are its round's.
+    ...(view.round ? [mrkdwnSection(`📣 ${boldStacked(RT.round(view.round.n, view.round.followup, formatTokyo(view.round.since)))}`)] : []),
     {
       type: 'section',
       fields: [

@@ -784,3 +784,47 @@ describe('renderMessage and postMetadata', () => {
     });
   });
 });
+
+describe('acknowledgement rounds: reminder, phone task, status', () => {
+  it('a reminder of a later round asks for its follow-up, by the round\'s deadline, and points to the follow-up\'s button', () => {
+    const out = renderReminder(reminder({ followup: 3, ackDeadline: '2026-11-25T11:00:00.000Z' }));
+    const texts = mrkdwnTexts(out.blocks).join('\n');
+    expect(texts).toContain('*続報 #3 の受領確認をお願いします（期限 2026/11/25 20:00 JST）。*\n*Please acknowledge follow-up #3 (by 2026/11/25 20:00 JST).*');
+    expect(texts).toContain('スレッド内の続報 #3 の「受領確認」ボタンを押してください。\nPress "Acknowledge" on follow-up #3 in the thread.');
+    expect(texts).toContain('ADV-2026-0042 電子カルテシステムの脆弱性について');
+    // Not the advisory's own request, which points at the advisory's button.
+    expect(texts).not.toContain('上の注意喚起メッセージ');
+    expect(texts).not.toContain('の受領確認がまだありません');
+    // The mentions stay.
+    expect(texts).toContain('<@U0CONTACT1> <@W0CONTACT2>');
+    expect(out.blocks.some((b) => b.type === 'actions')).toBe(false);
+  });
+
+  it('a later round\'s reminder escapes the title', () => {
+    const out = renderReminder(reminder({ followup: 2, title: HOSTILE, mention: [] }));
+    expectInert(mrkdwnTexts(out.blocks));
+  });
+
+  it('an acknowledged reminder of a later round reads as any acknowledged one', () => {
+    const out = renderReminder(reminder({ followup: 2, acknowledged: { by: '山田', at: '2026-11-25T10:05:00.000Z' } }));
+    expect(mrkdwnTexts(out.blocks).join('\n')).not.toContain('続報 #2 の受領確認をお願いします');
+  });
+
+  it('a phone task of a later round asks to tell them about the follow-up too, with the script (standard and TLP:RED)', () => {
+    for (const script of ['standard', 'red'] as const) {
+      const out = renderPhoneTask(phoneTask({ script, round: { n: 2, followup: 3 } }));
+      const scriptText = mrkdwnTexts(out).find((t) => t.startsWith('🗒️'))!;
+      expect(scriptText).toContain('\n📣 *続報 #3（第2回受領確認）についても伝えてください*\n*Also tell them about follow-up #3 (acknowledgement round 2)*');
+    }
+    expect(mrkdwnTexts(renderPhoneTask(phoneTask())).join('\n')).not.toContain('についても伝えてください');
+  });
+
+  it('the status of a later round says which round, its follow-up and since when, before the counts', () => {
+    const out = renderStatus({ ...status([row(1, 'posted'), row(2, 'acknowledged')]), round: { n: 2, followup: 3, since: '2026-11-25T09:30:00.000Z' } });
+    const at = out.blocks.findIndex((b) => mrkdwnTexts(b).includes('📣 *第2回受領確認（続報 #3、2026/11/25 18:30 JSTから）*\n*Acknowledgement round 2 (follow-up #3, since 2026/11/25 18:30 JST)*'));
+    const counts = out.blocks.findIndex((b) => mrkdwnTexts(b).some((t) => t.includes('合計 / Total')));
+    expect(at).toBeGreaterThan(0);
+    expect(counts).toBe(at + 1);
+    expect(mrkdwnTexts(renderStatus(status([row(1, 'posted')])).blocks).join('\n')).not.toContain('受領確認（続報');
+  });
+});
