@@ -139,8 +139,8 @@ export async function acknowledgeDelivery(
   }
   if (t.changed) await stopEscalation(deps, scope, before, delivery);
   // The last member to acknowledge closes the advisory (the reconciler catches a close this misses).
-  // Not while a sync is owed: a follow-up asking for acknowledgement may not have reached everyone yet.
-  if (t.changed && advisory.state === 'open' && !advisory.syncing && (await deps.store.countUnacknowledged(advisory.id)) === 0) {
+  // A member still in an earlier round (the follow-up not yet in their thread) counts as not acknowledged.
+  if (t.changed && advisory.state === 'open' && (await deps.store.countUnacknowledged(advisory.id, advisory.round ?? 1)) === 0) {
     await closeAdvisoryBySystem(deps, advisory.id, 'all_acknowledged');
   }
   return { outcome, delivery, first, refreshQueued };

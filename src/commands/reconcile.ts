@@ -87,8 +87,7 @@ async function advisoryWork(deps: CoreDeps): Promise<Work[]> {
       if (listed.state === 'open') {
         if (now.getTime() >= closesAt(listed, deps.settings.closeAfterDeadlineSeconds).getTime()) {
           closed = await closeAdvisoryBySystem(deps, listed.id, 'expired');
-        } else if (!listed.syncing && (await deps.store.countUnacknowledged(listed.id)) === 0) {
-          // Not while syncing: a follow-up asking for acknowledgement may not have reached everyone yet.
+        } else if ((await deps.store.countUnacknowledged(listed.id, listed.round ?? 1)) === 0) {
           closed = await closeAdvisoryBySystem(deps, listed.id, 'all_acknowledged');
         }
       }

@@ -72,8 +72,11 @@ export interface Store extends ArchiveStore, AuditLog, ThreadLog {
    * closing summary), oldest first.
    */
   listAdvisoriesOwingWork(): Promise<Advisory[]>;
-  /** How many of the advisory's deliveries are not acknowledged yet (queued, posted or failed). */
-  countUnacknowledged(advisoryId: string): Promise<number>;
+  /**
+   * How many of the advisory's deliveries are not acknowledged in acknowledgement round `round`
+   * (absent: 1): queued, posted or failed, or still in an earlier round (its follow-up not yet there).
+   */
+  countUnacknowledged(advisoryId: string, round?: number): Promise<number>;
   /** Insert the deliveries not stored yet (unique on advisory × member × channel); existing ones are left as they are. */
   ensureDeliveries(deliveries: Delivery[]): Promise<void>;
   getDelivery(id: string): Promise<Delivery | null>;

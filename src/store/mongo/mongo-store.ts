@@ -380,8 +380,12 @@ export class MongoStore implements Store {
     return this.advisories.find<Advisory>({ owing: true }, read(ADVISORY_FIELDS, { sort: { _id: 1 } })).toArray();
   }
 
-  async countUnacknowledged(advisoryId: string): Promise<number> {
-    return this.deliveries.countDocuments({ advisoryId, state: { $in: UNACKNOWLEDGED } }, { maxTimeMS: MAX_TIME_MS });
+  async countUnacknowledged(advisoryId: string, round = 1): Promise<number> {
+    const unacknowledged: Filter<DeliveryDoc> = { advisoryId, state: { $in: UNACKNOWLEDGED } };
+    if (round <= 1) return this.deliveries.countDocuments(unacknowledged, { maxTimeMS: MAX_TIME_MS });
+    // A delivery still in an earlier round (absent: 1) has not been asked this round's question yet.
+    const earlier: Filter<DeliveryDoc> = { advisoryId, $or: [{ round: { $exists: false } }, { round: { $lt: round } }] };
+    return this.deliveries.countDocuments({ $or: [unacknowledged, earlier] }, { maxTimeMS: MAX_TIME_MS });
   }
 
   async ensureDeliveries(deliveries: Delivery[]): Promise<void> {

@@ -57,9 +57,10 @@ function prepareStatements(db: Database.Database) {
               AND json_extract(json, '$.archived') IS NULL)
        ORDER BY id`,
     ),
-    countUnacknowledged: db.prepare<[string], { n: number }>(
+    countUnacknowledged: db.prepare<[string, number], { n: number }>(
       `SELECT count(*) AS n FROM deliveries
-       WHERE advisory_id = ? AND json_extract(json, '$.state') IN ('queued', 'posted', 'failed')`,
+       WHERE advisory_id = ? AND (json_extract(json, '$.state') IN ('queued', 'posted', 'failed')
+                                  OR COALESCE(json_extract(json, '$.round'), 1) < ?)`,
     ),
     advisoryByRequestKey: db.prepare<[string], JsonRow>(`SELECT json FROM advisories WHERE request_key = ?`),
     advisoryById: db.prepare<[string], JsonRow>(`SELECT json FROM advisories WHERE id = ?`),
@@ -236,8 +237,8 @@ export class SqliteStore implements Store {
     return this.q.advisoriesOwingWork.all().map((r) => JSON.parse(r.json) as Advisory);
   }
 
-  async countUnacknowledged(advisoryId: string): Promise<number> {
-    return this.q.countUnacknowledged.get(advisoryId)?.n ?? 0;
+  async countUnacknowledged(advisoryId: string, round = 1): Promise<number> {
+    return this.q.countUnacknowledged.get(advisoryId, round)?.n ?? 0;
   }
 
   async ping(): Promise<void> {

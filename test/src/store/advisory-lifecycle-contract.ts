@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Advisory } from '../../../src/domain/advisory.js';
 import { addFollowUp, close, correct, markArchived, markClosureTold, markSynced, withdraw, type AdvisoryTransition } from '../../../src/domain/advisory-lifecycle.js';
-import { markAcknowledged, markFailed, markPosted } from '../../../src/domain/delivery.js';
+import { beginRound, markAcknowledged, markFailed, markPosted } from '../../../src/domain/delivery.js';
 import type { Store } from '../../../src/ports/store.js';
-import { aDelivery, aMessage, anActor, anAdvisory, at, T0 } from './fixtures.js';
+import { aDelivery, aMessage, anAck, anActor, anAdvisory, at, T0 } from './fixtures.js';
 
 const NOW = new Date(T0.getTime() + 5 * 60_000);
 const SECRETARIAT = anActor();
@@ -132,6 +132,46 @@ export function advisoryLifecycleContract(name: string, open: () => Promise<Stor
         expect(await store.countUnacknowledged('ADV-2026-0001')).toBe(3);
         expect(await store.countUnacknowledged('ADV-2026-0002')).toBe(1);
         expect(await store.countUnacknowledged('ADV-2026-0009')).toBe(0);
+      });
+
+      it('in a later round, also counts a delivery still in an earlier round, acknowledged there or not', async () => {
+        const mk = (memberId: string) => aDelivery({ memberId, channel: { channelId: `C-${memberId}` } });
+        const [inRound2, stillRound1, ackedRound2] = [mk('a'), mk('b'), mk('c')];
+        await store.ensureDeliveries([inRound2!, stillRound1!, ackedRound2!]);
+        const save = async (t: ReturnType<typeof markPosted>) => {
+          if (!t.changed) throw new Error('no change');
+          expect(await store.saveDelivery(t.next)).toBe(true);
+          return t.next;
+        };
+        const mark = { actor: anActor({ userId: 'U1' }), at: at(3), via: 'button' as const };
+        for (const [d, n] of [[inRound2!, 1], [stillRound1!, 2], [ackedRound2!, 3]] as const) {
+          const posted = await save(markPosted(d, [aMessage({ channelId: d.channel.channelId, messageId: `1.${n}` })], NOW, undefined));
+          const acked = await save(markAcknowledged(posted, mark, NOW));
+          if (d !== stillRound1) {
+            const r2 = await save(beginRound(acked, 2, undefined, NOW));
+            if (d === ackedRound2) await save(markAcknowledged(r2, mark, NOW));
+          }
+        }
+        // Round 1 (the default) counts the states alone: a is posted again, asked in round 2.
+        expect(await store.countUnacknowledged('ADV-2026-0001')).toBe(1);
+        // Round 2: a is asked and silent, b has not been asked yet; c acknowledged it.
+        expect(await store.countUnacknowledged('ADV-2026-0001', 2)).toBe(2);
+        expect(await store.countUnacknowledged('ADV-2026-0001', 3)).toBe(3);
+      });
+    });
+
+    describe('acknowledgements by round', () => {
+      it('keeps one per person per round, listed in order', async () => {
+        expect(await store.addAcknowledgement(anAck({ at: at(1) }))).toBe(true);
+        expect(await store.addAcknowledgement(anAck({ at: at(2) }))).toBe(false);
+        expect(await store.addAcknowledgement(anAck({ at: at(3), round: 2 }))).toBe(true);
+        expect(await store.addAcknowledgement(anAck({ at: at(4), round: 2 }))).toBe(false);
+        expect(await store.addAcknowledgement(anAck({ at: at(5), round: 2, actor: anActor({ userId: 'U0OTHER', name: '別の人' }) }))).toBe(true);
+        expect((await store.listAcknowledgements(anAck().deliveryId)).map((a) => [a.round ?? 1, a.actor.userId, a.at])).toEqual([
+          [1, 'U0MEMBER1', at(1)],
+          [2, 'U0MEMBER1', at(3)],
+          [2, 'U0OTHER', at(5)],
+        ]);
       });
     });
   });

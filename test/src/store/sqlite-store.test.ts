@@ -92,6 +92,29 @@ describe('SqliteStore', () => {
     }
   });
 
+  it('upgrades a file left before acknowledgement rounds: earlier acknowledgements are round 1, in their order, and the same person can acknowledge round 2', async () => {
+    const file = freshFile();
+    const old = new Database(file);
+    const before = SQLITE_MIGRATIONS.length - 1;
+    for (const m of SQLITE_MIGRATIONS.slice(0, before)) old.exec(m);
+    old.pragma(`user_version = ${before}`);
+    const insert = old.prepare(`INSERT INTO acknowledgements (delivery_id, platform, user_id, json, at) VALUES (?, ?, ?, ?, ?)`);
+    const first = anAck({ at: at(9) });
+    const second = anAck({ at: at(2), actor: { platform: 'slack', userId: 'U0SECOND', name: '二人目' } });
+    for (const a of [first, second]) insert.run(a.deliveryId, a.actor.platform, a.actor.userId, JSON.stringify(a), a.at);
+    old.close();
+
+    const store = new SqliteStore(file);
+    try {
+      expect(await store.listAcknowledgements(first.deliveryId)).toEqual([second, first]);
+      expect(await store.addAcknowledgement(anAck({ at: at(20) }))).toBe(false);
+      expect(await store.addAcknowledgement(anAck({ at: at(20), round: 2 }))).toBe(true);
+      expect((await store.listAcknowledgements(first.deliveryId)).map((a) => a.round ?? 1)).toEqual([1, 1, 2]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('upgrades a file left by the first schema, keeping its data', async () => {
     const file = freshFile();
     const old = new Database(file);

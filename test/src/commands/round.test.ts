@@ -1,0 +1,280 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Advisory } from '../../../src/domain/advisory.js';
+import { isBotError } from '../../../src/errors.js';
+import type { OutboundView } from '../../../src/ports/chat.js';
+import type { Work } from '../../../src/ports/jobs.js';
+import type { FollowUpView, NoticeView } from '../../../src/view/views.js';
+import { coreFixture, ONCALL, refusal as chatRefusal, SECRETARIAT, type CoreFixture } from '../../support/core-fixture.js';
+import { advisoryMessage, issueAndPost, JMA_COLLEAGUE, JMA_STAFF, minutes, untilPhoneTask } from './helpers.js';
+
+/**
+ * "Acknowledge the follow-up": a follow-up that asks every member to acknowledge it again opens a
+ * new acknowledgement round with its own ladder, counted from the follow-up.
+ */
+
+let f: CoreFixture;
+
+beforeEach(async () => {
+  f = await coreFixture();
+});
+
+afterEach(async () => {
+  await f.close();
+});
+
+/** Run the queued work as the workers would (ladder steps excepted: tests run those at their time). */
+async function drain(): Promise<Work[]> {
+  const ran: Work[] = [];
+  for (let i = 0; i < 10; i++) {
+    const work = f.jobs.ensured.splice(0).filter((w) => w.kind !== 'step');
+    if (work.length === 0) return ran;
+    for (const w of work) {
+      ran.push(w);
+      if (w.kind === 'sync-advisory') await f.core.syncAdvisory(w.advisoryId);
+      else if (w.kind === 'sync') await f.core.syncDelivery(w.deliveryId);
+      else if (w.kind === 'closing') await f.core.tellClosing(w.advisoryId);
+      else if (w.kind === 'refresh') await f.core.refreshMessages(w.deliveryId);
+      else if (w.kind === 'refresh-phone') await f.core.refreshPhoneTask(w.taskId);
+      else if (w.kind === 'archive') await f.core.archiveAdvisory(w.advisoryId);
+    }
+  }
+  throw new Error('work kept coming');
+}
+
+async function refused(p: Promise<unknown>): Promise<{ code: string; detail: Record<string, unknown> }> {
+  try {
+    await p;
+  } catch (err) {
+    if (isBotError(err)) return { code: err.code, detail: err.detail };
+    throw err;
+  }
+  throw new Error('expected a refusal');
+}
+
+const stored = async (id: string): Promise<Advisory> => (await f.store.getAdvisory(id))!;
+
+/** Every follow-up message posted or updated in a channel, as its view, in order. */
+const followUpViews = (channelId: string): FollowUpView[] => [
+  ...f.chat.posts.filter((p) => p.target.channelId === channelId && p.message.kind === 'followup').map((p) => (p.message as Extract<OutboundView, { kind: 'followup' }>).view),
+  ...f.chat.updates.filter((u) => u.ref.channelId === channelId && u.message.kind === 'followup').map((u) => (u.message as Extract<OutboundView, { kind: 'followup' }>).view),
+];
+
+const notices = (): NoticeView[] => f.chat.posts.filter((p) => p.message.kind === 'notice').map((p) => (p.message as Extract<OutboundView, { kind: 'notice' }>).view);
+
+/** Issue to jma (level3: deadline 60 min, reminder 20 min before, next contact every 20 min), posted and acknowledged. */
+async function acknowledgedThenFollowedUp(input: { ackDeadlineMinutes?: number } = {}) {
+  const { advisory, deliveries } = await issueAndPost(f, ['jma']);
+  const d = deliveries[0]!;
+  f.clock.set(minutes(10));
+  await f.core.acknowledgeFromMessage({ actor: JMA_STAFF, message: advisoryMessage(f, d.channel.channelId) });
+  // The closing summary and the transcript of round 1 go out as the workers would do at once.
+  await drain();
+  f.clock.set(minutes(30));
+  const r = await f.core.postFollowUp({ actor: SECRETARIAT, advisoryId: advisory.id, input: { body: 'パッチ第2版が出ました。適用をご確認ください。', acknowledge: true, ...input } });
+  return { advisory: r.advisory, delivery: d };
+}
+
+describe('a follow-up asking for acknowledgement', () => {
+  it('opens round 2 with its own deadline; the thread post carries the button; the member is asked again with a ladder from the follow-up', async () => {
+    const { advisory, delivery } = await acknowledgedThenFollowedUp();
+    // Everyone had acknowledged: the advisory closed, and the follow-up reopened it for the new round.
+    expect(advisory).toMatchObject({ state: 'open', round: 2 });
+    expect(advisory.closure).toBeUndefined();
+    expect(advisory.earlierClosures).toMatchObject([{ cause: 'all_acknowledged', at: minutes(10) }]);
+    // The advisory's own deadline length (60 min), counted from the follow-up.
+    expect(advisory.followups?.[0]?.ack).toEqual({ round: 2, deadline: minutes(90) });
+
+    await drain();
+    const posted = f.chat.in(delivery.channel.channelId, 'followup');
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!.target.threadOf).toEqual(advisoryMessage(f, delivery.channel.channelId));
+    expect((posted[0]!.message as Extract<OutboundView, { kind: 'followup' }>).view.ack).toEqual({ round: 2, deadline: minutes(90), acknowledged: undefined, ended: undefined });
+
+    const after = (await f.store.getDelivery(delivery.id))!;
+    expect(after).toMatchObject({ round: 2, state: 'posted' });
+    expect(after.acknowledged).toBeUndefined();
+    expect(after.earlierRounds).toEqual([{ round: 1, state: 'acknowledged', acknowledged: { actor: JMA_STAFF, at: minutes(10), via: 'button' } }]);
+    // The reminder 20 minutes before the round's deadline, queued under a new token.
+    expect(after.nextStep).toEqual({ kind: 'reminder', index: 0, at: minutes(70) });
+    expect(after.escalationToken).not.toBe(delivery.escalationToken);
+    expect(f.audit.filter((e) => e.action === 'delivery.round_started').map((e) => e.detail)).toEqual([
+      { round: 2, followup: 1, previous: { round: 1, state: 'acknowledged' }, nextStep: 'reminder' },
+    ]);
+    expect(f.audit.find((e) => e.action === 'advisory.followed_up')?.detail).toMatchObject({ n: 1, round: 2, deadline: minutes(90), reopened: 1 });
+
+    // The copy itself now points to the follow-up and keeps round 1's acknowledgement.
+    const root = await f.core.deliveryView(delivery.id);
+    expect(root.laterRound).toEqual({ round: 2, followup: 1 });
+    expect(root.acknowledged).toMatchObject({ by: JMA_STAFF.name, at: minutes(10) });
+    const status = await f.core.statusOf(SECRETARIAT, advisory.id);
+    expect(status.round).toEqual({ n: 2, followup: 1, since: minutes(30) });
+    expect(status.ackDeadline).toBe(minutes(90));
+    expect(status.counts).toMatchObject({ posted: 1, acknowledged: 0 });
+  });
+
+  it('takes the deadline the secretariat gives; a reminder that would come before the follow-up is dropped', async () => {
+    const { advisory, delivery } = await acknowledgedThenFollowedUp({ ackDeadlineMinutes: 15 });
+    expect(advisory.followups?.[0]?.ack?.deadline).toBe(minutes(45));
+    await drain();
+    // 15 minutes leaves no room for a reminder 20 minutes before: the phone step at the deadline comes first.
+    expect((await f.store.getDelivery(delivery.id))!.nextStep).toEqual({ kind: 'phone', index: 0, at: minutes(45) });
+  });
+
+  it('is acknowledged with the follow-up\'s own button; the button gives way to who and when; a press on the copy is for the round that ended', async () => {
+    const { advisory, delivery } = await acknowledgedThenFollowedUp();
+    await drain();
+    const followUp = f.chat.in(delivery.channel.channelId, 'followup')[0]!.ref;
+
+    const ended = await refused(f.core.acknowledgeFromMessage({ actor: JMA_STAFF, message: advisoryMessage(f, delivery.channel.channelId) }));
+    expect(ended).toEqual({ code: 'DELIVERY.ROUND_ENDED', detail: { deliveryId: delivery.id, asked: 1, current: 2 } });
+
+    f.clock.set(minutes(40));
+    const r = await f.core.acknowledgeFromMessage({ actor: JMA_STAFF, message: followUp });
+    expect(r.outcome).toBe('acknowledged');
+    expect(r.delivery).toMatchObject({ state: 'acknowledged', round: 2, acknowledged: { actor: JMA_STAFF, at: minutes(40), via: 'button' } });
+    expect(r.delivery.nextStep).toBeUndefined();
+    // The same person, once per round: both acknowledgements are kept.
+    expect((await f.store.listAcknowledgements(delivery.id)).map((a) => [a.round ?? 1, a.at])).toEqual([
+      [1, minutes(10)],
+      [2, minutes(40)],
+    ]);
+    expect(f.audit.filter((e) => e.action === 'delivery.acknowledged').map((e) => [e.id, e.detail])).toEqual([
+      [`${delivery.id}.acknowledged`, { via: 'button' }],
+      [`${delivery.id}.acknowledged.r2`, { via: 'button', round: 2 }],
+    ]);
+    const step = f.jobs.dropped.find((w) => w.kind === 'step');
+    expect(step).toMatchObject({ step: 'reminder', deliveryId: delivery.id });
+
+    await drain();
+    const last = followUpViews(delivery.channel.channelId).at(-1)!;
+    expect(last.ack).toEqual({ round: 2, deadline: minutes(90), acknowledged: { by: JMA_STAFF.name, at: minutes(40), via: 'button' }, ended: undefined });
+
+    // A colleague pressing afterwards is kept as having seen round 2.
+    const seen = await f.core.acknowledgeFromMessage({ actor: JMA_COLLEAGUE, message: followUp });
+    expect(seen.outcome).toBe('seen');
+    expect(f.audit.some((e) => e.id.endsWith('.r2') && e.action === 'delivery.seen')).toBe(true);
+
+    // Everyone acknowledged round 2: the advisory closes again, with a summary of its own.
+    const again = await stored(advisory.id);
+    expect(again.state).toBe('closed');
+    expect(again.closure).toMatchObject({ cause: 'all_acknowledged', at: minutes(40) });
+    await drain();
+    const summaries = notices().filter((n) => n.kind === 'advisory_closed');
+    expect(summaries).toHaveLength(2);
+    const second = summaries[1]!;
+    expect(second.kind === 'advisory_closed' && second.summary).toMatchObject({ round: { n: 2, followup: 1, since: minutes(30) }, byButton: 1, never: 0, lastAckAt: minutes(40) });
+    // …and its transcript is written again, this time with both rounds in it.
+    const transcript = (await f.store.getTranscript(advisory.id))!;
+    // Archived before the colleague's press (late activity is not rewritten into it).
+    expect(transcript.acknowledgements.map((a) => a.round ?? 1)).toEqual([1, 2]);
+    expect(transcript.deliveries[0]).toMatchObject({ round: 2, earlierRounds: [{ round: 1, state: 'acknowledged' }] });
+    expect(f.audit.filter((e) => e.action === 'advisory.archived').map((e) => e.id)).toEqual([
+      expect.stringMatching(new RegExp(`^${advisory.id}\\.archived\\.[a-z0-9]+$`)),
+      expect.stringMatching(new RegExp(`^${advisory.id}\\.archived\\.[a-z0-9]+\\.c2$`)),
+    ]);
+  });
+
+  it('does not close the advisory as all acknowledged before every member has the follow-up', async () => {
+    const { advisory } = await issueAndPost(f, ['jma', 'jda']);
+    for (const id of ['jma', 'jda']) {
+      const d = (await f.store.listDeliveries(advisory.id)).find((x) => x.memberId === id)!;
+      f.clock.set(minutes(5));
+      await f.core.acknowledgeDelivery({ deliveryId: d.id, actor: JMA_STAFF, via: 'button' });
+    }
+    await drain();
+    f.clock.set(minutes(20));
+    await f.core.postFollowUp({ actor: SECRETARIAT, advisoryId: advisory.id, input: { body: '続報', acknowledge: true } });
+    f.jobs.ensured.length = 0;
+    // Both deliveries still show round 1 acknowledged; the reconciler must wait for the sync, not close.
+    await f.core.reconcile();
+    expect((await stored(advisory.id)).state).toBe('open');
+    await drain();
+    const deliveries = await f.store.listDeliveries(advisory.id);
+    expect(deliveries.map((d) => [d.round, d.state])).toEqual([
+      [2, 'posted'],
+      [2, 'posted'],
+    ]);
+    await f.core.reconcile();
+    // Every member has it now (nothing left to sync), and neither has acknowledged round 2.
+    expect(await stored(advisory.id)).toMatchObject({ state: 'open', round: 2 });
+    expect((await stored(advisory.id)).syncing).toBeUndefined();
+    expect(await f.store.countUnacknowledged(advisory.id, 2)).toBe(2);
+  });
+
+  it('a member whose copy never went out is called at once in the new round, by a renewed phone task with a new message', async () => {
+    f.chat.failPosts = (target) => (target.channelId === 'C0JMA00001' ? chatRefusal('channel_gone') : undefined);
+    const { advisory, deliveries } = await issueAndPost(f, ['jma']);
+    const d = deliveries[0]!;
+    expect(d.state).toBe('failed');
+    const { task, message } = await untilPhoneTask(f, d.id);
+    f.clock.set(minutes(3));
+    await f.core.phoneTaskAction({ actor: ONCALL, message, action: 'claim' });
+    await f.core.phoneTaskAction({ actor: ONCALL, message, action: 'reached', choice: (await f.core.phoneTaskView(task.id)).reachedChoices[0]!.choice });
+    await drain();
+    expect((await stored(advisory.id)).state).toBe('closed');
+
+    f.clock.set(minutes(30));
+    await f.core.postFollowUp({ actor: SECRETARIAT, advisoryId: advisory.id, input: { body: '続報: 追加の対策', acknowledge: true } });
+    await drain();
+    const inRound = (await f.store.getDelivery(d.id))!;
+    expect(inRound).toMatchObject({ round: 2, state: 'failed', nextStep: { kind: 'phone', index: 0, at: minutes(30) } });
+    expect(inRound.earlierRounds).toMatchObject([{ round: 1, state: 'acknowledged', acknowledged: { via: 'phone', actor: ONCALL } }]);
+
+    const postsBefore = f.chat.posts.filter((p) => p.message.kind === 'phone_task').length;
+    expect(await f.core.runEscalationStep({ deliveryId: d.id, token: inRound.escalationToken, kind: 'phone', index: 0 })).toBe('ran');
+    const renewed = (await f.store.getPhoneTask(task.id))!;
+    expect(renewed).toMatchObject({ round: 2, state: 'open', contactIndex: 0, attempts: [] });
+    expect(renewed.resolution).toBeUndefined();
+    expect(renewed.earlierRounds).toMatchObject([{ round: 1, state: 'done', resolution: { kind: 'reached', by: ONCALL } }]);
+    const phonePosts = f.chat.posts.filter((p) => p.message.kind === 'phone_task');
+    expect(phonePosts).toHaveLength(postsBefore + 1);
+    const view = (phonePosts.at(-1)!.message as Extract<OutboundView, { kind: 'phone_task' }>).view;
+    expect(view).toMatchObject({ round: { n: 2, followup: 1 }, ackDeadline: minutes(90), excerpt: '続報: 追加の対策', state: 'open' });
+    expect(renewed.messages).toEqual([phonePosts.at(-1)!.ref]);
+
+    // Reached again: round 2 is acknowledged by phone, and round 1's record stays as it was.
+    const again = renewed.messages[0]!;
+    await f.core.phoneTaskAction({ actor: ONCALL, message: again, action: 'reached', choice: (await f.core.phoneTaskView(task.id)).reachedChoices[0]!.choice });
+    expect((await f.store.getDelivery(d.id))!).toMatchObject({ round: 2, state: 'acknowledged', acknowledged: { via: 'phone' } });
+  });
+
+  it('a third round ends the second: its follow-up no longer offers a button', async () => {
+    const { advisory, delivery } = await acknowledgedThenFollowedUp();
+    await drain();
+    f.clock.set(minutes(50));
+    await f.core.postFollowUp({ actor: SECRETARIAT, advisoryId: advisory.id, input: { body: '第3報', acknowledge: true } });
+    await drain();
+    const d = (await f.store.getDelivery(delivery.id))!;
+    expect(d.round).toBe(3);
+    expect(d.earlierRounds?.map((r) => [r.round, r.state])).toEqual([
+      [1, 'acknowledged'],
+      [2, 'posted'],
+    ]);
+    const second = followUpViews(delivery.channel.channelId).filter((v) => v.n === 1).at(-1)!;
+    expect(second.ack).toMatchObject({ round: 2, ended: true });
+    const third = followUpViews(delivery.channel.channelId).filter((v) => v.n === 2).at(-1)!;
+    expect(third.ack).toMatchObject({ round: 3, deadline: minutes(110) });
+    expect(third.ack?.ended).toBeUndefined();
+    const r2 = f.chat.in(delivery.channel.channelId, 'followup')[0]!.ref;
+    expect((await refused(f.core.acknowledgeFromMessage({ actor: JMA_STAFF, message: r2 }))).code).toBe('DELIVERY.ROUND_ENDED');
+  });
+
+  it('an information-only follow-up changes nothing about acknowledgement', async () => {
+    const { advisory, deliveries } = await issueAndPost(f, ['jma']);
+    await f.core.postFollowUp({ actor: SECRETARIAT, advisoryId: advisory.id, input: { body: '参考情報' } });
+    await drain();
+    const d = (await f.store.getDelivery(deliveries[0]!.id))!;
+    expect(d.round).toBeUndefined();
+    expect(d.nextStep).toEqual(deliveries[0]!.nextStep);
+    expect((await stored(advisory.id)).round).toBeUndefined();
+    expect(followUpViews(d.channel.channelId)[0]?.ack).toBeUndefined();
+    expect((await f.core.deliveryView(d.id)).laterRound).toBeUndefined();
+  });
+
+  it('refuses a deadline out of range, in the form\'s words', async () => {
+    const { advisory } = await issueAndPost(f, ['jma']);
+    const r = await refused(f.core.postFollowUp({ actor: SECRETARIAT, advisoryId: advisory.id, input: { body: '続報', acknowledge: true, ackDeadlineMinutes: 0 } }));
+    expect(r.code).toBe('ADVISORY.INVALID');
+    expect(r.detail['fields']).toMatchObject([{ field: 'ackDeadlineMinutes' }]);
+  });
+});
