@@ -2,6 +2,7 @@ import { CT, moreNames } from '../../src/i18n/chat-text.js';
 import { both, CATEGORY_TEXT, formatTokyo, SEVERITY_TEXT, SOURCE_TEXT, stacked, T, VIA_TEXT } from '../../src/i18n/text.js';
 import type { AdvisoryView } from '../../src/view/views.js';
 import {
+  ADVISORY_ACK_VERB,
   card,
   CARD_MAX_CHARS,
   envelope,
@@ -18,9 +19,10 @@ import {
 } from './card-elements.js';
 import { escapeCardText, truncate } from './card-text.js';
 import { correctionBlocks, replacedCopyCard } from './lifecycle-cards.js';
+import { RT } from './round-text.js';
 
 /** Action.Execute verb of the acknowledge button; the data carries the delivery id (the handler checks it against the message). */
-export const ADVISORY_ACK_VERB = 'advisory_ack';
+export { ADVISORY_ACK_VERB } from './card-elements.js';
 const ALSO_SEEN_MAX = 20;
 
 const e = escapeCardText;
@@ -86,7 +88,12 @@ export function advisoryCard(view: AdvisoryView): AdaptiveCard {
       if (view.alsoSeenBy.length > ALSO_SEEN_MAX) shown.push(both(moreNames(view.alsoSeenBy.length - ALSO_SEEN_MAX)));
       tail.push(small(`👀 **${e(both(T.alsoSeenBy))}**: ${e(shown.join(', '))}`));
     }
-  } else {
+  }
+  if (view.laterRound) {
+    // A follow-up asks for acknowledgement now: its button is in the thread, none here (acknowledged or not,
+    // what is shown above is the first round's).
+    tail.push(textBlock(`👉 ${e(stacked(RT.laterRound(view.laterRound.followup)))}`, { weight: 'bolder', color: 'accent' }));
+  } else if (!view.acknowledged) {
     tail.push(small(e(stacked(T.pleaseAck))));
     actions = [execute(T.ackButton, ADVISORY_ACK_VERB, { deliveryId: view.deliveryId }, 'positive')];
   }

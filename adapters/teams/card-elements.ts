@@ -59,6 +59,12 @@ const TLP_STYLE: Record<Tlp, 'attention' | 'warning' | 'good' | 'default'> = {
   'TLP:CLEAR': 'default',
 };
 
+/**
+ * Action.Execute verb of the acknowledge button, on the advisory and on a follow-up that asks for acknowledgement;
+ * the data carries the delivery id (teams-card-actions.ts checks it against the message pressed).
+ */
+export const ADVISORY_ACK_VERB = 'advisory_ack';
+
 // ---------------------------------------------------------------------------------------------------------------
 // Small builders.
 

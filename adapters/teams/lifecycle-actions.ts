@@ -3,7 +3,7 @@ import type { Core } from '../../src/core.js';
 import type { LifecycleFormView, LifecycleResult } from '../../src/view/lifecycle-view.js';
 import { BODY_MAX, parseAdvisoryId, TITLE_MAX } from '../../src/domain/advisory.js';
 import { CATEGORIES, SEVERITIES, TLP_LEVELS } from '../../src/domain/classification.js';
-import { NOTE_MAX, type CorrectionInput } from '../../src/domain/lifecycle-input.js';
+import { FOLLOWUP_DEADLINE_MAX_MINUTES, NOTE_MAX, type CorrectionInput, type FollowUpInput } from '../../src/domain/lifecycle-input.js';
 import type { Actor } from '../../src/domain/platform.js';
 import { isBotError } from '../../src/errors.js';
 import { CT } from '../../src/i18n/chat-text.js';
@@ -14,6 +14,7 @@ import { errorView } from '../../src/view/error-view.js';
 import type { BotApp } from './bot-app.js';
 import { card, small, textBlock, type AdaptiveCard, type CardElement } from './card-elements.js';
 import { escapeCardText } from './card-text.js';
+import { RT } from './round-text.js';
 import { actorOf } from './teams-edge.js';
 import { teamsErrorText } from './teams-reply.js';
 
@@ -36,6 +37,28 @@ function choice(id: string, label: Bilingual, values: readonly string[], title: 
   return { type: 'Input.ChoiceSet', id, label: both(label), style: 'compact', value, choices: values.map((v) => ({ title: title(v), value: v })) };
 }
 
+const under = (error: Bilingual | undefined): CardElement[] => (error ? [textBlock(`⚠️ ${e(both(error))}`, { color: 'attention', spacing: 'none' })] : []);
+
+/** The follow-up's acknowledgement request: a toggle, and the deadline in minutes (empty: the advisory's own length). */
+function ackInputs(errors: Record<string, Bilingual>, values: Record<string, string>): CardElement[] {
+  const minutes = values['ackDeadlineMinutes'] !== undefined && values['ackDeadlineMinutes'].trim() !== '' ? Number(values['ackDeadlineMinutes']) : undefined;
+  return [
+    { type: 'Input.Toggle', id: 'acknowledge', title: both(RT.askAck), valueOn: 'true', valueOff: 'false', value: values['acknowledge'] === 'true' ? 'true' : 'false' },
+    small(e(stacked(RT.askAckHint))),
+    ...under(errors['acknowledge']),
+    {
+      type: 'Input.Number',
+      id: 'ackDeadlineMinutes',
+      label: both(RT.ackDeadlineMinutes),
+      min: 1,
+      max: FOLLOWUP_DEADLINE_MAX_MINUTES,
+      ...(minutes === undefined || !Number.isFinite(minutes) ? {} : { value: minutes }),
+    },
+    small(e(stacked(RT.ackDeadlineHint))),
+    ...under(errors['ackDeadlineMinutes']),
+  ];
+}
+
 /** The form of one lifecycle command as a card in the conversation (no dialog: the Agents Playground has none). */
 export function lifecycleFormCard(kind: LifecycleKind, form: LifecycleFormView, errors: Record<string, Bilingual> = {}, values: Record<string, string> = {}): AdaptiveCard {
   const body: CardElement[] = [textBlock(`**${e(both(TITLE[kind]))}**`, { size: 'medium' }), small(e(`${form.advisoryId} ${form.title}`))];
@@ -47,7 +70,7 @@ export function lifecycleFormCard(kind: LifecycleKind, form: LifecycleFormView, 
       body.push(textBlock(e(stacked(LF.closeWarning))));
       break;
     case 'followup':
-      body.push(...text('body', LF.followUpBody, { multiline: true, max: BODY_MAX, value: values['body'], error: errors['body'] }));
+      body.push(...text('body', LF.followUpBody, { multiline: true, max: BODY_MAX, value: values['body'], error: errors['body'] }), ...ackInputs(errors, values));
       break;
     case 'correct':
       body.push(
@@ -94,6 +117,17 @@ function correctionOf(data: Record<string, unknown>): CorrectionInput {
 }
 
 /**
+ * The follow-up card's fields as entered: the toggle sends "true" or "false", the number its digits (or a number);
+ * empty minutes are none. Whatever else comes is passed on for the core to refuse on the field.
+ */
+export function followUpOf(data: Record<string, unknown>): FollowUpInput {
+  const raw = data['ackDeadlineMinutes'];
+  const minutes = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : undefined;
+  const ack = data['acknowledge'];
+  return { body: str(data['body']) ?? '', acknowledge: ack === true || ack === 'true', ...(minutes === undefined ? {} : { ackDeadlineMinutes: minutes }) };
+}
+
+/**
  * The forms' button: runs the command and answers with the result in place of the form, or the form again
  * with each field's problem under it.
  */
@@ -111,7 +145,7 @@ export function registerLifecycleActions(app: BotApp, core: Core, log: Logger): 
           result = await core.withdrawAdvisory({ actor, advisoryId, input: { reason: str(data['reason']) ?? '' } });
           break;
         case 'followup':
-          result = await core.postFollowUp({ actor, advisoryId, input: { body: str(data['body']) ?? '' } });
+          result = await core.postFollowUp({ actor, advisoryId, input: followUpOf(data) });
           break;
         case 'close':
           result = await core.closeAdvisory({ actor, advisoryId });
@@ -125,7 +159,9 @@ export function registerLifecycleActions(app: BotApp, core: Core, log: Logger): 
       if (isBotError(err, 'ADVISORY.INVALID')) {
         const view = errorView(err, log, ctx);
         const errors = Object.fromEntries((view.fields ?? []).map((f) => [f.field, f.message]));
-        const values = Object.fromEntries(Object.entries(data).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+        const values = Object.fromEntries(
+          Object.entries(data).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : typeof v === 'number' || typeof v === 'boolean' ? [[k, String(v)]] : [])),
+        ) as Record<string, string>;
         return lifecycleFormCard(kind, await core.lifecycleForm(actor, advisoryId), errors, values);
       }
       return teamsErrorText(err, log, ctx);

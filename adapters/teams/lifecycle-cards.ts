@@ -1,20 +1,38 @@
 import { CT } from '../../src/i18n/chat-text.js';
 import { durationText, LT } from '../../src/i18n/lifecycle-text.js';
-import { both, formatCount, formatTokyo, stacked } from '../../src/i18n/text.js';
-import type { AdvisoryView, FollowUpView, NoticeView } from '../../src/view/views.js';
-import { card, envelope, factSet, name, small, textBlock, type AdaptiveCard, type CardElement } from './card-elements.js';
+import { both, formatCount, formatTokyo, stacked, T, VIA_TEXT } from '../../src/i18n/text.js';
+import type { AdvisoryView, FollowUpAckView, FollowUpView, NoticeView } from '../../src/view/views.js';
+import { ADVISORY_ACK_VERB, card, envelope, execute, factSet, name, small, textBlock, type AdaptiveCard, type CardAction, type CardElement } from './card-elements.js';
 import { escapeCardText } from './card-text.js';
+import { RT } from './round-text.js';
 
 const e = escapeCardText;
 
-/** A follow-up (続報): a reply in the channel post's thread, or the next message of a 1:1 chat. */
+/**
+ * A follow-up (続報): a reply in the channel post's thread, or the next message of a 1:1 chat. One that asks for
+ * acknowledgement carries the advisory's own button (same verb; the press is found from the message pressed, this
+ * card), then who acknowledged, or that the round ended.
+ */
 export function followUpCard(view: FollowUpView): AdaptiveCard {
-  return card([
+  const body: CardElement[] = [
     ...envelope(view.tlp, view.drill),
     textBlock(`📣 **${e(both(LT.followUp(view.n)))}** · ${e(`${view.advisoryId} ${view.title}`)}`, { size: 'medium' }),
     textBlock(e(view.body)),
-    small(e(formatTokyo(view.at))),
-  ]);
+  ];
+  const ack = view.ack ? followUpAck(view.deliveryId, view.ack) : { body: [], actions: undefined };
+  return card([...body, ...ack.body, small(e(formatTokyo(view.at)))], ack.actions);
+}
+
+function followUpAck(deliveryId: string, ack: FollowUpAckView): { body: CardElement[]; actions: CardAction[] | undefined } {
+  if (ack.acknowledged) {
+    const a = ack.acknowledged;
+    return { body: [textBlock(`✅ **${e(both(T.acknowledgedBy))}**: ${e(`${a.by} (${formatTokyo(a.at)}, via ${both(VIA_TEXT[a.via])})`)}`, { color: 'good' })], actions: undefined };
+  }
+  if (ack.ended) return { body: [small(`⏹️ ${e(stacked(RT.ackEnded))}`)], actions: undefined };
+  return {
+    body: [textBlock(`🙏 ${e(stacked(RT.pleaseAckBy(formatTokyo(ack.deadline))))}`, { weight: 'bolder' })],
+    actions: [execute(T.ackButton, ADVISORY_ACK_VERB, { deliveryId }, 'positive')],
+  };
 }
 
 /** A copy replaced whole (withdrawn, or removed by a stricter TLP), without its button; null for a normal copy. */
@@ -71,6 +89,8 @@ export function lifecycleNoticeCard(n: NoticeView): AdaptiveCard | null {
   const last = s.lastAckAt ? both(durationText(new Date(s.lastAckAt).getTime() - new Date(s.issuedAt).getTime())) : both(LT.noAck);
   body.push(
     textBlock(`${s.cause === 'withdrawn' ? '⛔' : '🏁'} ${e(both(LT.closedHeading(s.cause)))}`, { weight: 'bolder', size: 'medium' }),
+    // The counts are about a later round: say which, and since when.
+    ...(s.round ? [textBlock(`📣 ${e(stacked(RT.round(s.round.n, s.round.followup, formatTokyo(s.round.since))))}`, { weight: 'bolder' })] : []),
     factSet([
       [CT.advisoryId, e(s.advisoryId)],
       [CT.title, e(s.title)],

@@ -26,6 +26,7 @@ import {
   type CardAction,
   type CardElement,
 } from './card-elements.js';
+import { RT } from './round-text.js';
 import { escapeCardText, truncate } from './card-text.js';
 import { phoneButtonId } from '../../src/view/buttons.js';
 
@@ -51,6 +52,11 @@ const e = escapeCardText;
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const PHONE_DISPLAY = /^[0-9０-９+\-‐－() （）]{1,30}$/;
+
+/** A later round's call is about its follow-up too: said with the script. */
+function roundLine(round: { n: number; followup: number }): CardElement {
+  return textBlock(`📣 ${e(stacked(RT.phoneRound(round.n, round.followup)))}`, { weight: 'bolder' });
+}
 
 /**
  * `[03-5555-0101](tel:+81355550101)`, only from a valid E.164 number and a display made of digits and
@@ -167,9 +173,12 @@ export function phoneTaskCard(view: PhoneTaskView): AdaptiveCard {
 
   const title = { ja: view.title, en: view.title };
   if (view.script === 'red' || view.tlp === 'TLP:RED') {
-    body.push(textBlock(e(stacked(redScript(view.secretariatName, title)))), small(`🔒 ${e(stacked(CT.phoneRedNote))}`));
+    body.push(textBlock(e(stacked(redScript(view.secretariatName, title)))));
+    if (view.round) body.push(roundLine(view.round));
+    body.push(small(`🔒 ${e(stacked(CT.phoneRedNote))}`));
   } else {
     body.push(textBlock(e(stacked(standardScript(view.secretariatName, view.advisoryId, title)))));
+    if (view.round) body.push(roundLine(view.round));
     if (view.excerpt !== undefined && view.excerpt.trim() !== '') {
       body.push(textBlock(`**${e(both(CT.phoneExcerpt))}**`), textBlock(e(truncate(view.excerpt, EXCERPT_MAX)), { spacing: 'small' }));
     }

@@ -2,6 +2,7 @@ import { CT, reminderText } from '../../src/i18n/chat-text.js';
 import { both, formatTokyo, stacked, T } from '../../src/i18n/text.js';
 import type { ReminderView } from '../../src/view/views.js';
 import { card, envelope, name, small, textBlock, type AdaptiveCard, type CardElement, type MentionEntity } from './card-elements.js';
+import { RT } from './round-text.js';
 import { escapeCardText } from './card-text.js';
 
 /** Teams user ids (29:…), Entra ID object ids (8:orgid:… or a bare GUID): ids from the directory, never user text. */
@@ -58,9 +59,16 @@ export function reminderCard(
   const body: CardElement[] = [...envelope(view.tlp, view.drill), textBlock(`⏰ ${e(both(CT.reminderHeading))}`, { weight: 'bolder', size: 'medium' })];
   // Our own markup, from validated ids and cleaned names only.
   if (entities.length > 0) body.push(textBlock(entities.map((m) => m.text).join(' ')));
+  // A later round's reminder is about its follow-up, whose button is in the thread.
+  if (view.followup === undefined) body.push(textBlock(e(stacked(reminderText(view.advisoryId, view.title, deadline)))), textBlock(e(stacked(CT.reminderPressAbove))));
+  else {
+    body.push(
+      textBlock(e(stacked(RT.reminderFollowUp(view.followup, deadline))), { weight: 'bolder' }),
+      textBlock(e(`${view.advisoryId} ${view.title}`)),
+      textBlock(e(stacked(RT.reminderPressFollowUp(view.followup)))),
+    );
+  }
   body.push(
-    textBlock(e(stacked(reminderText(view.advisoryId, view.title, deadline)))),
-    textBlock(e(stacked(CT.reminderPressAbove))),
     small(e(`${both(T.recipient)}: ${name(view.memberName)} · ${both(T.ackDeadline)}: ${deadline}`)),
   );
   return { card: card(body, undefined, entities), entities };

@@ -18,6 +18,7 @@ import {
   type AdaptiveCard,
   type CardElement,
 } from './card-elements.js';
+import { RT } from './round-text.js';
 import { escapeCardText, truncate } from './card-text.js';
 import { TT } from './teams-text.js';
 import { repliesText, THREAD_TEXT } from '../../src/i18n/thread-text.js';
@@ -131,6 +132,8 @@ export function statusCard(view: StatusView): AdaptiveCard {
         ].join('  ·  '),
       ),
     ),
+    // A follow-up asks for acknowledgement now: the counts, the rows and the deadline above are its round's.
+    ...(view.round ? [textBlock(`📣 ${e(stacked(RT.round(view.round.n, view.round.followup, formatTokyo(view.round.since))))}`, { weight: 'bolder' })] : []),
     factSet([
       [CT.total, String(c.total)],
       [STATE_TEXT.acknowledged, String(c.acknowledged)],

@@ -2,16 +2,23 @@ import type { Core } from '../../src/core.js';
 import type { Logger } from '../../src/log.js';
 import type { BotApp } from './bot-app.js';
 import { advisoryCard } from './advisory-card.js';
+import { ADVISORY_ACK_VERB } from './card-elements.js';
+import type { MessageRef } from '../../src/domain/platform.js';
 import { phoneTaskCard } from './phone-task-card.js';
 import { actorOf, pressedMessage } from './teams-edge.js';
 import { teamsErrorText } from './teams-reply.js';
-import { PHONE_ACTIONS, phoneActionOfButton, phoneButtonId } from '../../src/view/buttons.js';
+import { ackNotice, PHONE_ACTIONS, phoneActionOfButton, phoneButtonId } from '../../src/view/buttons.js';
 
-export const ACK_VERB = 'advisory_ack';
+export const ACK_VERB = ADVISORY_ACK_VERB;
+
+/** The pressed message is one of the advisory's own copies of the delivery (not a follow-up in its thread). */
+export function isCopy(copies: readonly MessageRef[], pressed: MessageRef): boolean {
+  return copies.some((m) => m.platform === pressed.platform && m.channelId === pressed.channelId && m.messageId === pressed.messageId);
+}
 
 /**
- * Action.Execute buttons. The answer to the invoke is the card as it should look now, so the
- * person who pressed sees it at once; the refresh job updates it for everyone else. The delivery or
+ * Action.Execute buttons: 受領確認 (on the advisory, and on a follow-up that asks for it) and the phone task's.
+ * The answer to the invoke is the card as it should look now, so the person who pressed sees it at once; the refresh job updates it for everyone else. The delivery or
  * task is found from the conversation and message the press came from, never from the card's data.
  */
 export function registerTeamsCardActions(app: BotApp, core: Core, log: Logger): void {
@@ -21,6 +28,12 @@ export function registerTeamsCardActions(app: BotApp, core: Core, log: Logger): 
     try {
       if (!message) throw new Error('Action.Execute without replyToId');
       const result = await core.acknowledgeFromMessage({ actor, message, claimedDeliveryId: data.deliveryId });
+      // The answer replaces the card pressed. A follow-up's card is not the advisory's (and the core gives no view
+      // of it): the presser is told in words, and the refresh job redraws the follow-up for everyone.
+      if (!isCopy(result.delivery.messages, message)) {
+        const notice = ackNotice(result);
+        return `${notice.ja}\n\n${notice.en}`;
+      }
       return advisoryCard(await core.deliveryView(result.delivery.id));
     } catch (err) {
       return teamsErrorText(err, log, { verb: ACK_VERB, user: actor.userId, message });

@@ -869,3 +869,42 @@ describe('formErrorCard', () => {
     expect(card.actions?.[0]).toMatchObject({ verb: ADVISORY_PREVIEW_VERB, data: { formKey: expect.any(String) } });
   });
 });
+
+describe('acknowledgement rounds: reminder, phone task, status', () => {
+  const read = (card: unknown) => markdownTexts(card).map(unescapeCardText);
+
+  it("a later round's reminder asks for its follow-up by the round's deadline and points to the follow-up's button", () => {
+    const { card } = reminderCard(reminder({ followup: 3, ackDeadline: '2026-11-25T11:00:00.000Z' }));
+    const texts = read(card);
+    expect(texts).toContain('続報 #3 の受領確認をお願いします（期限 2026/11/25 20:00 JST）。\nPlease acknowledge follow-up #3 (by 2026/11/25 20:00 JST).');
+    expect(texts).toContain('スレッド内の続報 #3 の「受領確認」ボタンを押してください。\nPress "Acknowledge" on follow-up #3 in the thread.');
+    expect(texts).toContain('ADV-2026-0042 電子カルテシステムの脆弱性について');
+    expect(texts.join('\n')).not.toContain('上の注意喚起メッセージ');
+    expect(card.actions).toBeUndefined();
+    // The mentions stay.
+    expect(card.msteams.entities).toHaveLength(2);
+  });
+
+  it("a later round's reminder keeps the title inert", () => {
+    const { card } = reminderCard(reminder({ followup: 2, title: HOSTILE, mention: [] }));
+    for (const t of markdownTexts(card).filter((x) => x.includes('ADV-2026-0042'))) assertInert(t);
+  });
+
+  it('a phone task of a later round asks to tell them about the follow-up too, after the script (standard and TLP:RED)', () => {
+    for (const script of ['standard', 'red'] as const) {
+      const texts = read(phoneTaskCard(phoneTask({ script, round: { n: 2, followup: 3 } })));
+      const line = texts.indexOf('📣 続報 #3（第2回受領確認）についても伝えてください\nAlso tell them about follow-up #3 (acknowledgement round 2)');
+      expect(line).toBeGreaterThan(texts.findIndex((t) => t.includes('通話例')));
+    }
+    expect(read(phoneTaskCard(phoneTask())).join('\n')).not.toContain('についても伝えてください');
+  });
+
+  it('the status of a later round names the round, its follow-up and since when, before the counts', () => {
+    const card = statusCard({ ...status([row(1, 'posted')]), round: { n: 2, followup: 3, since: '2026-11-25T09:30:00.000Z' } });
+    const texts = read(card);
+    const at = texts.indexOf('📣 第2回受領確認（続報 #3、2026/11/25 18:30 JSTから）\nAcknowledgement round 2 (follow-up #3, since 2026/11/25 18:30 JST)');
+    expect(at).toBeGreaterThan(0);
+    expect(texts.indexOf('合計 / Total')).toBe(at + 1);
+    expect(read(statusCard(status([row(1, 'posted')]))).join('\n')).not.toContain('受領確認（続報');
+  });
+});
