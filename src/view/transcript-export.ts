@@ -33,6 +33,7 @@ export const EXPORT_COLUMNS = [
   ['state', '状態 / state'],
   ['posted_at', '配信日時 (JST) / posted at'],
   ['failure', '配信失敗 / failure'],
+  ['round', '受領確認の回 / acknowledgement round'],
   ['acknowledged_at', '受領確認日時 (JST) / acknowledged at'],
   ['acknowledged_by', '受領確認者 / acknowledged by'],
   ['via', '方法 / via'],
@@ -42,6 +43,7 @@ export const EXPORT_COLUMNS = [
   ['phone_task', '電話タスク / phone task'],
   ['phone_claimed_by', '電話担当 / on-call person'],
   ['phone_attempts', '架電記録 / call attempts'],
+  ['earlier_rounds', '以前の回の受領確認 / earlier rounds'],
   ['followups_posted', '続報の投稿 / follow-ups posted'],
   ['replies', 'スレッドの返信 / thread replies'],
 ] as const;
@@ -55,7 +57,10 @@ function postedAt(t: Transcript, d: Delivery): string | undefined {
 
 function phoneColumns(task: PhoneTask | undefined): Pick<ExportRow, 'phone_task' | 'phone_claimed_by' | 'phone_attempts'> {
   if (!task) return { phone_task: '', phone_claimed_by: '', phone_attempts: '' };
-  const attempts = task.attempts.map((a) => `${jst(a.at)} #${a.contactIndex + 1} ${a.outcome} ${who(a.by)}`).join('; ');
+  const line = (a: PhoneTask['attempts'][number]) => `${jst(a.at)} #${a.contactIndex + 1} ${a.outcome} ${who(a.by)}`;
+  // Calls of earlier acknowledgement rounds first, marked with their round.
+  const earlier = (task.earlierRounds ?? []).flatMap((r) => r.attempts.map((a) => `[r${r.round}] ${line(a)}`));
+  const attempts = [...earlier, ...task.attempts.map(line)].join('; ');
   const resolution = task.resolution ? `${task.resolution.kind}${task.resolution.at ? ` ${jst(task.resolution.at)}` : ''}` : '';
   return { phone_task: [task.state, resolution].filter(Boolean).join(' '), phone_claimed_by: who(task.claimedBy), phone_attempts: attempts };
 }
@@ -70,7 +75,8 @@ export function exportRows(t: Transcript): ExportRow[] {
     .map((d) => {
       const ack = d.acknowledged;
       const first = ack ? `${ack.actor.platform}/${ack.actor.userId}` : undefined;
-      const others = t.acknowledgements.filter((a) => a.deliveryId === d.id && `${a.actor.platform}/${a.actor.userId}` !== first);
+      const round = d.round ?? 1;
+      const others = t.acknowledgements.filter((a) => a.deliveryId === d.id && (a.round ?? 1) === round && `${a.actor.platform}/${a.actor.userId}` !== first);
       return {
         advisory_id: t.advisoryId,
         revision: String(latest?.revision ?? 1),
@@ -87,6 +93,7 @@ export function exportRows(t: Transcript): ExportRow[] {
         state: d.state,
         posted_at: jst(postedAt(t, d)),
         failure: d.failure ? `${d.failure.code}${d.failure.detail ? ` (${d.failure.detail})` : ''} ${jst(d.failure.at)}` : '',
+        round: String(round),
         acknowledged_at: jst(ack?.at),
         acknowledged_by: who(ack?.actor),
         via: ack?.via ?? '',
@@ -94,6 +101,9 @@ export function exportRows(t: Transcript): ExportRow[] {
         also_seen_by: others.map((a) => `${who(a.actor)} ${jst(a.at)}`).join('; '),
         last_step: d.ladder ? `${d.ladder.kind}${d.ladder.kind === 'next-contact' ? ` ${d.ladder.index + 1}` : ''} ${jst(d.ladder.at)}${d.ladder.gaveUp ? ' gave up' : ''}` : '',
         ...phoneColumns(taskOf.get(d.id)),
+        earlier_rounds: (d.earlierRounds ?? [])
+          .map((r) => `${r.round}: ${r.acknowledged ? `${jst(r.acknowledged.at)} ${who(r.acknowledged.actor)} ${r.acknowledged.via}` : r.state}`)
+          .join('; '),
         followups_posted: (d.followups ?? []).map((f) => String(f.n)).join(', '),
         replies: String(replies(d)),
       };
