@@ -1,5 +1,6 @@
 import { durationText, LT } from '../../src/i18n/lifecycle-text.js';
-import { both, formatCount, type Bilingual } from '../../src/i18n/text.js';
+import { both, formatCount, formatTokyo, type Bilingual } from '../../src/i18n/text.js';
+import { RT } from './round-text.js';
 import type { OutboundView } from '../../src/ports/chat.js';
 
 /**
@@ -37,6 +38,8 @@ export function lifecycleLines(message: OutboundView): LifecycleLines | undefine
       ...(s.moreFailures > 0 ? [LT.moreFailures(s.moreFailures)] : []),
       ...(s.auditHead ? [LT.auditAnchor(s.advisoryId, s.auditHead.seq, s.auditHead.hash)] : []),
     ];
+    // The counts are about a later round: say which, and since when, first.
+    if (s.round) lines.unshift(RT.round(s.round.n, s.round.followup, formatTokyo(s.round.since)));
     return { heading: LT.closedHeading(s.cause), lines };
   }
   return undefined;

@@ -3,7 +3,7 @@
  * identification, body limit and error contract apply). Secretariat only: the core checks.
  *
  * GET  /local/api/advisories/:id/lifecycle → 200 LifecycleFormView (what the forms show)
- * POST /local/api/advisories/:id/followup  { body }                                  → 200 LifecycleAnswer
+ * POST /local/api/advisories/:id/followup  { body, acknowledge?, ackDeadlineMinutes? } → 200 LifecycleAnswer
  * POST /local/api/advisories/:id/correct   { title?, body?, tlp?, severity?, category?, note } → 200 LifecycleAnswer
  * POST /local/api/advisories/:id/withdraw  { reason }                                → 200 LifecycleAnswer
  * POST /local/api/advisories/:id/close     {}                                        → 200 LifecycleAnswer
@@ -14,6 +14,7 @@ import type { Request, RequestHandler, Response, Router } from 'express';
 import type { Core } from '../../src/core.js';
 import type { LifecycleResult } from '../../src/view/lifecycle-view.js';
 import type { Actor } from '../../src/domain/platform.js';
+import type { FollowUpInput } from '../../src/domain/lifecycle-input.js';
 import { LF } from '../../src/i18n/lifecycle-text.js';
 import type { Bilingual } from '../../src/i18n/text.js';
 import type { LocalUser } from './local-api.js';
@@ -39,6 +40,16 @@ type Kind = keyof typeof DONE_KIND;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/**
+ * The follow-up form as sent: `acknowledge` is true only as true; the minutes as a number, or the digits typed
+ * (empty: none). Anything else is passed on for the core to refuse on its field.
+ */
+export function followUpOf(b: Record<string, unknown>): FollowUpInput {
+  const raw = b['ackDeadlineMinutes'];
+  const minutes = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : undefined;
+  return { body: str(b['body']) ?? '', acknowledge: b['acknowledge'] === true, ...(minutes === undefined ? {} : { ackDeadlineMinutes: minutes }) };
+}
 
 export function mountLifecycleRoutes(router: Router, h: LifecycleRouteHelpers): void {
   router.get(
@@ -73,7 +84,7 @@ export function mountLifecycleRoutes(router: Router, h: LifecycleRouteHelpers): 
       }),
     );
 
-  command('followup', (actor, advisoryId, b) => h.core.postFollowUp({ actor, advisoryId, input: { body: str(b['body']) ?? '' } }));
+  command('followup', (actor, advisoryId, b) => h.core.postFollowUp({ actor, advisoryId, input: followUpOf(b) }));
   command('withdraw', (actor, advisoryId, b) => h.core.withdrawAdvisory({ actor, advisoryId, input: { reason: str(b['reason']) ?? '' } }));
   command('close', (actor, advisoryId) => h.core.closeAdvisory({ actor, advisoryId }));
   command('correct', (actor, advisoryId, b) =>

@@ -6,6 +6,7 @@
  * replaced by the placeholder. Texts that depend on the configuration (durations, levels) come with the form.
  */
 import { LF } from '../../src/i18n/lifecycle-text.js';
+import { RT } from './round-text.js';
 import type { TargetOptions } from '../../src/view/views.js';
 import type { Severity } from '../../src/domain/classification.js';
 import { CT, moreNames, reminderText, STEP_TEXT } from '../../src/i18n/chat-text.js';
@@ -84,6 +85,13 @@ export const TEMPLATE_TEXT = {
   replies: countPlaceholders(repliesText(MARK_N), { n: MARK_N }),
   repliesOneDeleted: countPlaceholders(repliesText(1, MARK_K), { k: MARK_K }),
   repliesDeleted: countPlaceholders(repliesText(MARK_N, MARK_K), { n: MARK_N, k: MARK_K }),
+  /** Acknowledgement rounds (round-text.ts): times come formatted, as the page formats them. */
+  roundPleaseAckBy: RT.pleaseAckBy('{deadline}'),
+  roundLaterRound: RT.laterRound('{followup}'),
+  roundReminder: RT.reminderFollowUp('{followup}', '{deadline}'),
+  roundReminderPress: RT.reminderPressFollowUp('{followup}'),
+  roundPhone: RT.phoneRound('{n}', '{followup}'),
+  round: RT.round('{n}', '{followup}', '{since}'),
 } satisfies Record<string, Bilingual>;
 
 /** GET /local/api/i18n: every shared table the page reads, and the templates. Data only. */
@@ -107,6 +115,8 @@ export const LOCAL_I18N = {
   THREAD_TEXT,
   /** The lifecycle forms' words (the answers come worded from the server). */
   LF: Object.fromEntries(Object.entries(LF).filter(([, v]) => typeof v !== 'function')) as Record<string, Bilingual>,
+  /** Acknowledgement rounds: the follow-up form's fields and the ended round (the rest are templates). */
+  ROUND_TEXT: { askAck: RT.askAck, askAckHint: RT.askAckHint, ackDeadlineMinutes: RT.ackDeadlineMinutes, ackDeadlineHint: RT.ackDeadlineHint, ackEnded: RT.ackEnded },
   /** The correction form's field names. */
   LIFECYCLE_FIELDS: { title: CT.title, body: CT.body, tlp: CT.tlp, severity: T.severity, category: T.category },
 };

@@ -185,6 +185,7 @@ describe('local workspace routes', () => {
       'LIFECYCLE_FIELDS',
       'PHONE_STATE_TEXT',
       'PREVIEW_TEXT',
+      'ROUND_TEXT',
       'SEVERITY_TEXT',
       'SOURCE_TEXT',
       'STATE_TEXT',

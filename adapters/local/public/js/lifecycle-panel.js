@@ -10,6 +10,7 @@ import { api, errorBox } from './api.js';
 
 const L = (key) => lab('LF', key);
 const F = (key) => lab('LIFECYCLE_FIELDS', key);
+const R = (key) => lab('ROUND_TEXT', key);
 const TLP_LEVELS = ['TLP:RED', 'TLP:AMBER+STRICT', 'TLP:AMBER', 'TLP:GREEN', 'TLP:CLEAR'];
 const SEVERITIES = ['level4', 'level3', 'level2', 'level1', 'level0'];
 const CATEGORIES = ['vulnerability', 'threat', 'incident', 'outage', 'notice'];
@@ -139,9 +140,27 @@ function commandForm(kind, view, title, submit, controls, values, warning) {
   return form;
 }
 
+/** The follow-up, and whether members are asked to acknowledge it, by how many minutes (empty: the advisory's own length). */
 function followUpForm(view) {
   const body = el('textarea', { name: 'body', rows: '4', testid: 'lifecycle-followup-body' });
-  return commandForm('followup', view, L('followUpTitle'), L('followUpSubmit'), [field('body', L('followUpBody'), body)], () => ({ body: body.value }));
+  const acknowledge = el('input', { type: 'checkbox', name: 'acknowledge', testid: 'lifecycle-followup-acknowledge' });
+  const minutes = el('input', { type: 'number', name: 'ackDeadlineMinutes', min: '1', max: '10080', step: '1', inputmode: 'numeric', testid: 'lifecycle-followup-minutes' });
+  const ackField = el(
+    'div',
+    { class: 'field-row' },
+    el('label', { class: 'inline' }, acknowledge, ` ${both(R('askAck'))}`),
+    el('p', { class: 'hint' }, sentence(R('askAckHint'))),
+    el('div', { class: 'error-slot', 'data-field': 'acknowledge', testid: 'lifecycle-error-acknowledge' }),
+  );
+  const minutesField = field('ackDeadlineMinutes', R('ackDeadlineMinutes'), minutes);
+  minutesField.insertBefore(el('p', { class: 'hint' }, sentence(R('ackDeadlineHint'))), minutesField.lastChild);
+  return commandForm('followup', view, L('followUpTitle'), L('followUpSubmit'), [field('body', L('followUpBody'), body), ackField, minutesField], () => ({
+    body: body.value,
+    acknowledge: acknowledge.checked,
+    // As typed; the server reads the digits and the core says what is wrong with them. What the browser could not
+    // read as a number at all goes as such, not as "nothing typed".
+    ...(minutes.validity.badInput ? { ackDeadlineMinutes: 'NaN' } : minutes.value.trim() === '' ? {} : { ackDeadlineMinutes: minutes.value }),
+  }));
 }
 
 function correctionForm(view) {

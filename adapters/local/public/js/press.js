@@ -14,11 +14,17 @@ export async function press(messageId, channelId, action, value) {
   const art = state.msgEls.get(messageId);
   if (!art) return;
   const gen = state.gen;
-  const extra = art.querySelector(':scope > .msg-extra');
+  // A follow-up in a thread (an <li>) has its button in its own content and gets a result slot of its own.
+  const reply = art.tagName === 'LI';
+  let extra = art.querySelector(':scope > .msg-extra');
+  if (!extra) {
+    extra = el('div', { class: 'msg-extra' });
+    art.append(extra);
+  }
   extra.querySelector('[data-testid="notice-text"]')?.remove();
   const out = el('p', { class: 'press-result', role: 'status', testid: 'notice-text', 'data-state': 'pending' });
   extra.prepend(out);
-  const buttons = [...art.querySelectorAll(':scope > .msg-body button.act')];
+  const buttons = [...art.querySelectorAll(reply ? 'button.act' : ':scope > .msg-body button.act')];
   for (const b of buttons) b.disabled = true;
   out.textContent = both(P.sending);
   try {

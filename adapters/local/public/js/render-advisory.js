@@ -47,7 +47,11 @@ export function advisoryBody(v, m, corrections = null) {
       if (seen.length > ALSO_SEEN_MAX) shown.push(both(tpl('moreNames', { n: count(seen.length - ALSO_SEEN_MAX) })));
       card.append(el('p', { class: 'also-seen', testid: 'also-seen' }, '👀 ', el('strong', null, both(Tx('alsoSeenBy'))), ': ', shown.join(', ')));
     }
-  } else {
+  }
+  if (v.laterRound) {
+    // A follow-up asks for acknowledgement now: its button is in the thread, none here (what is shown above is the first round's).
+    card.append(el('p', { class: 'round-line', testid: 'later-round' }, '👉 ', el('strong', null, sentence(tpl('roundLaterRound', { followup: v.laterRound.followup })))));
+  } else if (!v.acknowledged) {
     card.append(
       el('p', { class: 'hint' }, sentence(Tx('pleaseAck'))),
       el('div', { class: 'actions' }, actionButton('ack-button', Tx('ackButton'), true, () => press(m.id, m.channelId, 'advisory_ack', v.deliveryId))),

@@ -64,7 +64,10 @@ export function replaceMessage(node, m) {
   const kind = kindOf(m);
   node.setAttribute('data-kind', kind);
   if (node.tagName === 'LI') {
-    node.replaceChildren(...replyContent(m));
+    // A follow-up's press result stays under it, as under a top-level message; a stale "sending…" does not.
+    const kept = node.querySelector(':scope > .msg-extra');
+    kept?.querySelector('[data-testid="notice-text"][data-state="pending"]')?.remove();
+    node.replaceChildren(...replyContent(m), ...(kept ? [kept] : []));
     return;
   }
   node.className = `msg msg-${kind}`;
@@ -89,7 +92,7 @@ function buildBody(m) {
         appendAll(body, b.lifecycle ? lifecycleNoticeBody(b.view, b.lifecycle) : noticeBody(b.view));
         break;
       case 'followup':
-        appendAll(body, followUpBody(b.view, b.lifecycle));
+        appendAll(body, followUpBody(b.view, b.lifecycle, m));
         break;
       case 'reminder':
         appendAll(body, reminderBody(b.view));

@@ -125,6 +125,8 @@ export function phoneTaskBody(v, m) {
   const sec = v.secretariatName ?? { ja: '事務局', en: 'the secretariat' };
   const script = tpl(v.script === 'red' ? 'redScript' : 'standardScript', { secretariat: sec, advisoryId: v.advisoryId, title: v.title });
   card.append(el('div', { class: 'script', testid: 'phone-script' }, el('p', { class: 'label' }, `🗒️ ${both(C('phoneScript'))}`), el('p', null, sentence(script))));
+  // A later round's call is about its follow-up too.
+  if (v.round) card.append(el('p', { class: 'round-line', testid: 'phone-round' }, '📣 ', el('strong', null, sentence(tpl('roundPhone', { n: v.round.n, followup: v.round.followup })))));
   if (v.script === 'red') {
     card.append(el('p', { class: 'dnf' }, '🔒 ', sentence(C('phoneRedNote'))));
   } else if (typeof v.excerpt === 'string' && v.excerpt.trim() !== '') {

@@ -35,9 +35,17 @@ export function reminderBody(v) {
       ),
     );
   }
+  // A later round's reminder is about its follow-up, whose button is in the thread.
+  const ask =
+    v.followup === undefined || v.followup === null
+      ? [el('p', null, sentence(text)), el('p', null, sentence(C('reminderPressAbove')))]
+      : [
+          el('p', { testid: 'reminder-followup' }, el('strong', null, sentence(tpl('roundReminder', { followup: v.followup, deadline })))),
+          el('p', null, `${v.advisoryId} ${v.title}`),
+          el('p', null, sentence(tpl('roundReminderPress', { followup: v.followup }))),
+        ];
   card.append(
-    el('p', null, sentence(text)),
-    el('p', null, sentence(C('reminderPressAbove'))),
+    ...ask,
     el('p', { class: 'msg-foot' }, `${both(Tx('recipient'))}: ${both(v.memberName)} · ${both(Tx('ackDeadline'))}: ${deadline}`),
   );
   out.push(card);

@@ -33,7 +33,7 @@ export function threadBlock(m) {
 
 export function replyContent(m) {
   const b = m.body;
-  if (b.kind === 'followup') return [el('div', { class: 'msg-meta' }, el('span', { class: 'author' }, '🤖'), ' ', timeEl(m.createdAt, 'posted')), ...followUpBody(b.view, b.lifecycle)];
+  if (b.kind === 'followup') return [el('div', { class: 'msg-meta' }, el('span', { class: 'author' }, '🤖'), ' ', timeEl(m.createdAt, 'posted')), ...followUpBody(b.view, b.lifecycle, m)];
   return [
     el(
       'div',

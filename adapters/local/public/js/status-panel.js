@@ -230,6 +230,11 @@ function renderStatus(view) {
       `${both(lab('SEVERITY_TEXT', view.severity))} · ${both(C('issued'))}: ${formatTokyo(view.issuedAt)} · ${both(Tx('ackDeadline'))}: ${formatTokyo(view.ackDeadline)}`,
     ),
   );
+  // A follow-up asks for acknowledgement now: the counts, the rows and the deadline above are its round's.
+  if (view.round) {
+    const round = tpl('round', { n: view.round.n, followup: view.round.followup, since: formatTokyo(view.round.since) });
+    root.append(el('p', { class: 'round-line', testid: 'status-round' }, '📣 ', el('strong', null, sentence(round))));
+  }
   const countCells = [
     ['total', C('total'), c.total],
     ...DELIVERY_STATES.map((s) => [s, lab('STATE_TEXT', s), c[s]]),
