@@ -4,7 +4,8 @@
  * against the fake Slack Web API, and the secretariat channel gets the summary.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LIFECYCLE_BLOCK, LIFECYCLE_CALLBACK } from '../../../adapters/slack/lifecycle-modals.js';
+import { ACKNOWLEDGE_OPTION, LIFECYCLE_BLOCK, LIFECYCLE_CALLBACK } from '../../../adapters/slack/lifecycle-modals.js';
+import { ACK_ACTION_ID } from '../../../adapters/slack/advisory-blocks.js';
 import { ISSUE_INPUT } from '../../support/core-fixture.js';
 import { REDIS_URL, startHarness, type Harness } from '../../support/bot-harness.js';
 import type { StoredMessage } from '../../support/fake-slack.js';
@@ -81,6 +82,59 @@ describe('lifecycle commands on Slack', () => {
     // The secretariat hears it is under way.
     const dm = h.fake.callsTo('chat.postMessage').filter((c) => c.params['channel'] === SECRETARIAT.userId).map((c) => String(c.params['text']));
     expect(dm.some((t) => t.includes(`${id} の続報`))).toBe(true);
+  });
+
+  it('a follow-up asking for acknowledgement carries its own button; a press on it acknowledges round 2, and the press on the copy is refused', async () => {
+    const { id, copies } = await issued('受領確認付き続報テスト <lifecycle-round>');
+    const form = await openForm('followup', id);
+    const res = await h.slack.viewSubmission({
+      userId: SECRETARIAT.userId,
+      userName: SECRETARIAT.name,
+      viewId: `VL${++seq}`,
+      callbackId: form.callback_id,
+      privateMetadata: form.private_metadata,
+      values: {
+        [LIFECYCLE_BLOCK.body]: { value: { type: 'plain_text_input', value: '修正版 2.0.2 を必ず適用してください。' } },
+        [LIFECYCLE_BLOCK.acknowledge]: { value: { type: 'checkboxes', selected_options: [{ value: ACKNOWLEDGE_OPTION }] } },
+        [LIFECYCLE_BLOCK.ackDeadlineMinutes]: { value: { type: 'number_input', value: '45' } },
+      },
+    });
+    expect(res.status).toBe(200);
+    const replies = (ch: string) => h.fake.messages(ch).filter((m) => m.thread_ts === copies[ch]!.ts && m.ts !== copies[ch]!.ts);
+    await h.fake.waitFor(() => replies(JMA).length > 0 && replies(JDA).length > 0, { timeoutMs: 15_000, description: 'the follow-up replies' });
+    await queues.waitIdle({ description: 'the follow-up' });
+    const followUp = replies(JMA)[0]!;
+    expect(allText(followUp)).toContain('受領確認をお願いします（期限');
+    expect(allText(followUp)).toContain(ACK_ACTION_ID);
+    // The copy points to the follow-up and has no button of its own any more.
+    await h.fake.waitFor(() => allText(stored(JMA, copies[JMA]!.ts)).includes('受領確認は続報 #1 で行ってください'), { timeoutMs: 15_000, description: 'the copy pointing to the follow-up' });
+    expect(allText(stored(JMA, copies[JMA]!.ts))).not.toContain(ACK_ACTION_ID);
+
+    const store = openStoreReader(h.dataDir);
+    try {
+      const delivery = (await store.listDeliveries(id)).find((d) => d.channel.channelId === JMA)!;
+      expect(delivery.round).toBe(2);
+      // The button on the follow-up, in the thread: the press names the reply's own ts.
+      await h.slack.buttonPress({ userId: 'U0JMA00001', userName: 'sato', channelId: JMA, messageTs: followUp.ts, actionId: ACK_ACTION_ID, value: delivery.id, responseUrl: h.fake.responseUrl('round-ack') });
+      const [thanks] = await h.fake.waitFor(() => h.fake.responses('round-ack').length > 0 && h.fake.responses('round-ack'), { description: 'the answer to the press' });
+      expect(JSON.stringify(thanks)).toContain('受領確認を記録しました。');
+      await h.fake.waitFor(() => !allText(stored(JMA, followUp.ts)).includes(ACK_ACTION_ID) && allText(stored(JMA, followUp.ts)).includes('sato'), {
+        timeoutMs: 15_000,
+        description: 'the follow-up showing who acknowledged',
+      });
+      await queues.waitIdle({ description: 'the refresh' });
+      const after = (await store.getDelivery(delivery.id))!;
+      expect(after).toMatchObject({ round: 2, state: 'acknowledged', acknowledged: { actor: { userId: 'U0JMA00001' }, via: 'button' } });
+      expect((await store.listAcknowledgements(delivery.id)).map((a) => [a.actor.userId, a.round ?? 1])).toEqual([['U0JMA00001', 2]]);
+      // The copy's button (had it been kept from before) asks for round 1, which the follow-up replaced.
+      await h.slack.buttonPress({ userId: 'U0JMA00002', userName: 'suzuki', channelId: JMA, messageTs: copies[JMA]!.ts, actionId: ACK_ACTION_ID, value: delivery.id, responseUrl: h.fake.responseUrl('round-old') });
+      const [refused] = await h.fake.waitFor(() => h.fake.responses('round-old').length > 0 && h.fake.responses('round-old'), { description: 'the refusal' });
+      expect(JSON.stringify(refused)).toContain('最新の続報のボタンで確認してください');
+      // JDA has not acknowledged round 2: it is still asked.
+      expect((await store.listDeliveries(id)).find((d) => d.channel.channelId === JDA)).toMatchObject({ round: 2, state: 'posted' });
+    } finally {
+      await store.close();
+    }
   });
 
   it('a correction edits every copy in place with what changed, and an unchanged form is refused on the form', async () => {
