@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIS_URL, startHarness, type Harness } from '../../support/bot-harness.js';
 import type { StoredActivity } from '../../support/fake-bot-connector.js';
 import { ISSUE_INPUT } from '../../support/core-fixture.js';
-import { TEAMS, TEAMS_SECRETARIAT } from '../../support/mixed-directory.js';
+import { TEAMS, TEAMS_JDA_CONTACT, TEAMS_SECRETARIAT } from '../../support/mixed-directory.js';
+import { openStoreReader } from '../../support/store-reader.js';
 import { watchQueues, type QueueWatch } from '../../support/queue-watch.js';
 
 const SECRETARIAT = { id: '29:sec', aadObjectId: TEAMS_SECRETARIAT, name: '事務局 Teams 担当' };
@@ -80,6 +81,61 @@ describe('lifecycle commands on Teams', () => {
       { timeoutMs: 15_000, description: 'the follow-up in the thread' },
     );
     expect(JSON.stringify(card(reply))).toContain('続報 1');
+  });
+
+  it('a follow-up asking for acknowledgement carries its own button in the thread; a press on it acknowledges round 2', async () => {
+    const marker = `RD-${randomUUID()}`;
+    const { id, post } = await issued(marker);
+    const form = card(await typed(`advisory followup ${id}`));
+    const ids = JSON.stringify(form);
+    expect(ids).toContain('"id":"acknowledge"');
+    expect(ids).toContain('"id":"ackDeadlineMinutes"');
+    const [button] = executes(form);
+    // Out of range: the form again, the problem under the minutes, what was entered kept.
+    const again = answered((await press({ ...button!.data, body: `続報本文 ${marker}`, acknowledge: 'true', ackDeadlineMinutes: '0' })).body);
+    expect(JSON.stringify(again)).toContain('"id":"ackDeadlineMinutes"');
+    expect(JSON.stringify(again)).toContain('⚠️');
+    expect(JSON.stringify(again)).toContain(`続報本文 ${marker}`);
+    const res = await press({ ...button!.data, body: `続報本文 ${marker}`, acknowledge: 'true', ackDeadlineMinutes: '45' });
+    expect(JSON.stringify(answered(res.body))).toContain(`${id} の続報`);
+    const thread = `${TEAMS.jda.channel};messageid=${post.id}`;
+    const reply = await h.connector!.waitFor(
+      () => h.connector!.activities(TEAMS.jda.channel).find((a) => a.conversationId === thread && JSON.stringify(card(a) ?? {}).includes(`続報本文 ${marker}`)),
+      { timeoutMs: 15_000, description: 'the follow-up in the thread' },
+    );
+    await queues.waitIdle({ description: 'the follow-up' });
+    expect(JSON.stringify(card(reply))).toContain('受領確認をお願いします（期限');
+    const [ack] = executes(card(reply)).filter((x) => x.verb === 'advisory_ack');
+    expect(ack).toBeDefined();
+    // The post points to the follow-up, without a button of its own.
+    const root = () => h.connector!.activities(TEAMS.jda.channel).find((a) => a.id === post.id);
+    await h.connector!.waitFor(() => JSON.stringify(card(root()) ?? {}).includes('受領確認は続報 #1 で行ってください'), { timeoutMs: 15_000, description: 'the post pointing to the follow-up' });
+    expect(executes(card(root()))).toEqual([]);
+
+    // A member presses the follow-up's button: the invoke comes from the thread, replying to the follow-up.
+    const staff = { id: '29:jda', aadObjectId: TEAMS_JDA_CONTACT, name: '歯科 担当' };
+    const pressed = await h.teams!.execute(thread, staff, 'advisory_ack', ack!.data, reply.id, TEAMS.jda.team);
+    expect(pressed.status).toBe(200);
+    // Answered in words: the follow-up's card is not replaced by the advisory's.
+    expect(pressed.body).toMatchObject({ type: 'application/vnd.microsoft.activity.message' });
+    expect(String(answered(pressed.body))).toContain('受領確認を記録しました。');
+    await h.connector!.waitFor(
+      () => {
+        const now = h.connector!.activities(TEAMS.jda.channel).find((a) => a.id === reply.id);
+        return JSON.stringify(card(now) ?? {}).includes('歯科 担当') && now;
+      },
+      { timeoutMs: 15_000, description: 'the follow-up showing who acknowledged' },
+    );
+    await queues.waitIdle({ description: 'the refresh' });
+    expect(executes(card(h.connector!.activities(TEAMS.jda.channel).find((a) => a.id === reply.id)))).toEqual([]);
+    const store = openStoreReader(h.dataDir);
+    try {
+      const [delivery] = await store.listDeliveries(id);
+      expect(delivery).toMatchObject({ round: 2, state: 'acknowledged', acknowledged: { actor: { userId: TEAMS_JDA_CONTACT }, via: 'button' } });
+      expect((await store.listAcknowledgements(delivery!.id)).map((a) => [a.actor.userId, a.round ?? 1])).toEqual([[TEAMS_JDA_CONTACT, 2]]);
+    } finally {
+      await store.close();
+    }
   });
 
   it('a correction with nothing changed comes back as the form with the problem under the note; a real one edits the post', async () => {
