@@ -493,6 +493,45 @@ describe('local workspace routes', () => {
 describe('lifecycle commands in the local workspace', () => {
   const JMA_CHANNEL = 'member-jma';
 
+  it('a follow-up asking for acknowledgement has its own button in the thread; a press on it acknowledges round 2', async () => {
+    const id = await issue(`round ${randomUUID()}`, { targets: { members: ['jma'] } });
+    const copy = await advisoryIn(JMA_CHANNEL, 'jma-1', id);
+    const messages = async () => (await api<{ messages: LocalMessage[] }>('GET', `/local/api/channels/${JMA_CHANNEL}/messages`, 'jma-1')).json.messages;
+
+    // Minutes out of range come back on their field.
+    const bad = await api<LocalError>('POST', `/local/api/advisories/${id}/followup`, 'sec-1', { body: '再確認をお願いします', acknowledge: true, ackDeadlineMinutes: '0' });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.json.error.fields ?? {})).toEqual(['ackDeadlineMinutes']);
+    const followup = await api<{ changed: boolean }>('POST', `/local/api/advisories/${id}/followup`, 'sec-1', { body: '再確認をお願いします', acknowledge: true, ackDeadlineMinutes: '45' });
+    expect(followup.status).toBe(200);
+    const reply = await eventually(
+      async () => (await messages()).find((m) => m.threadOf === copy.id && m.body.kind === 'followup' && m.body.view.ack !== undefined),
+      { description: 'the follow-up asking for acknowledgement' },
+    );
+    const view = reply.body.kind === 'followup' ? reply.body.view : undefined;
+    expect(view?.ack).toMatchObject({ round: 2 });
+    expect(view?.ack?.acknowledged).toBeUndefined();
+    // The copy points to the follow-up.
+    await eventually(async () => (await messages()).find((m) => m.id === copy.id && m.body.kind === 'advisory' && m.body.view.laterRound?.followup === 1), {
+      description: 'the copy pointing to the follow-up',
+    });
+
+    const ack = await api<{ notice?: Bilingual }>('POST', '/local/api/press', 'jma-1', { channelId: JMA_CHANNEL, messageId: reply.id, action: 'advisory_ack', value: view?.deliveryId });
+    expect(ack.status).toBe(200);
+    expect(ack.json.notice?.ja).toBe('受領確認を記録しました。');
+    const done = await eventually(
+      async () => (await messages()).find((m) => m.id === reply.id && m.body.kind === 'followup' && m.body.view.ack?.acknowledged !== undefined),
+      { description: 'the follow-up showing who acknowledged' },
+    );
+    expect(done.body.kind === 'followup' && done.body.view.ack?.acknowledged?.via).toBe('button');
+    const status = await api<StatusView>('GET', `/local/api/advisories/${id}/status`, 'sec-1');
+    expect(status.json.round).toMatchObject({ n: 2, followup: 1 });
+    expect(status.json.rows[0]).toMatchObject({ state: 'acknowledged', via: 'button' });
+    // The copy's own press asks for round 1, which the follow-up replaced.
+    const old = await api<LocalError>('POST', '/local/api/press', 'jma-2', { channelId: JMA_CHANNEL, messageId: copy.id, action: 'advisory_ack', value: view?.deliveryId });
+    expect(old.json.error.code).toBe('DELIVERY.ROUND_ENDED');
+  });
+
   it('a follow-up goes into the thread of the member copy; a correction edits it; a withdrawal replaces it', async () => {
     const id = await issue(`lifecycle ${randomUUID()}`);
     const copy = await advisoryIn(JMA_CHANNEL, 'jma-1', id);

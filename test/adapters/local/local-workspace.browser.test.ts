@@ -366,3 +366,50 @@ describe('the local workspace in a browser', () => {
     if (process.env.UPDATE_SCREENSHOT) await page.screenshot({ path: 'docs/local-workspace-secretariat.png' });
   });
 });
+
+describe('acknowledgement rounds in a browser', () => {
+  it('the secretariat asks for acknowledgement with a follow-up; a member presses its button in the thread', async () => {
+    const title = `ブラウザ試験 続報確認 ${randomUUID().slice(0, 8)}`;
+    const advisoryId = await issue(title, ['jma']);
+    await actAs('sec-1');
+    await open('secretariat');
+    await page.getByTestId('lifecycle-id').fill(advisoryId);
+    await page.getByTestId('lifecycle-load').click();
+    const form = page.getByTestId('lifecycle-followup');
+    await form.getByTestId('lifecycle-followup-body').fill('修正版 2.0.2 を適用し、受領確認をお願いします。');
+    await form.getByTestId('lifecycle-followup-acknowledge').check();
+    // Out of range: the problem under the minutes, nothing sent.
+    await form.getByTestId('lifecycle-followup-minutes').fill('0');
+    await form.getByTestId('lifecycle-followup-submit').click();
+    await expect.poll(async () => (await form.getByTestId('lifecycle-error-ackDeadlineMinutes').textContent()) ?? '', { timeout: 10_000 }).not.toBe('');
+    await form.getByTestId('lifecycle-followup-minutes').fill('45');
+    await form.getByTestId('lifecycle-followup-submit').click();
+    await expect.poll(async () => (await form.getByTestId('lifecycle-result-followup').textContent()) ?? '', { timeout: 10_000 }).toContain(`${advisoryId} の続報`);
+    expect(await form.getByTestId('lifecycle-error-ackDeadlineMinutes').textContent()).toBe('');
+
+    await actAs('jma-1');
+    await open('member-jma');
+    const advisory = page.locator('article[data-kind="advisory"]').filter({ hasText: title });
+    await expect.poll(() => advisory.count(), { timeout: 15_000 }).toBe(1);
+    const followUp = advisory.locator('li').filter({ has: page.getByTestId('followup') });
+    await expect.poll(() => followUp.getByTestId('followup-ask').count(), { timeout: 15_000 }).toBe(1);
+    expect(await followUp.getByTestId('followup-ask').textContent()).toContain('受領確認をお願いします（期限');
+    // The copy points to the follow-up, without a button of its own.
+    const ownButton = advisory.locator(':scope > .msg-body [data-testid="ack-button"]');
+    await expect.poll(() => advisory.getByTestId('later-round').count(), { timeout: 15_000 }).toBe(1);
+    expect(await ownButton.count()).toBe(0);
+    expect(await advisory.getByTestId('later-round').textContent()).toContain('受領確認は続報 #1 で行ってください');
+
+    await followUp.getByTestId('ack-button').click();
+    await expect.poll(async () => (await followUp.getByTestId('followup-acknowledged').textContent()) ?? '', { timeout: 15_000 }).toContain('佐藤 健一');
+    expect(await followUp.getByTestId('ack-button').count()).toBe(0);
+    // The press's answer stays under the follow-up it was pressed on.
+    expect(await followUp.getByTestId('notice-text').textContent()).toContain('受領確認を記録しました。');
+    const status = await statusOf(advisoryId);
+    expect(status.round).toMatchObject({ n: 2, followup: 1 });
+    expect(status.rows[0]).toMatchObject({ memberId: 'jma', state: 'acknowledged', acknowledgedBy: '佐藤 健一', via: 'button' });
+
+    await showStatus(advisoryId);
+    await expect.poll(async () => (await page.getByTestId('status-round').textContent()) ?? '', { timeout: 10_000 }).toContain('第2回受領確認（続報 #1、');
+  });
+});

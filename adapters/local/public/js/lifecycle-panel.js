@@ -105,6 +105,8 @@ function commandForm(kind, view, title, submit, controls, values, warning) {
     {
       class: 'lifecycle-command',
       testid: `lifecycle-${kind}`,
+      // The server's words under each field, as on the issue form, not the browser's own bubbles.
+      novalidate: true,
       on: {
         submit: async (ev) => {
           ev.preventDefault();

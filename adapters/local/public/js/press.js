@@ -10,17 +10,32 @@ function eventsLive() {
   return !!state.es && state.es.readyState === EventSource.OPEN;
 }
 
-export async function press(messageId, channelId, action, value) {
-  const art = state.msgEls.get(messageId);
-  if (!art) return;
-  const gen = state.gen;
-  // A follow-up in a thread (an <li>) has its button in its own content and gets a result slot of its own.
-  const reply = art.tagName === 'LI';
+/** The message's slot for a press result; a follow-up in a thread (an <li>) gets one of its own. */
+function extraOf(art) {
   let extra = art.querySelector(':scope > .msg-extra');
   if (!extra) {
     extra = el('div', { class: 'msg-extra' });
     art.append(extra);
   }
+  return extra;
+}
+
+/** Show the result under the message as it is drawn now: the update the press caused may have come first. */
+function settle(out, messageId) {
+  if (out.isConnected) return;
+  const now = state.msgEls.get(messageId);
+  if (!now) return;
+  const extra = extraOf(now);
+  extra.querySelector('[data-testid="notice-text"]')?.remove();
+  extra.prepend(out);
+}
+
+export async function press(messageId, channelId, action, value) {
+  const art = state.msgEls.get(messageId);
+  if (!art) return;
+  const gen = state.gen;
+  const reply = art.tagName === 'LI';
+  const extra = extraOf(art);
   extra.querySelector('[data-testid="notice-text"]')?.remove();
   const out = el('p', { class: 'press-result', role: 'status', testid: 'notice-text', 'data-state': 'pending' });
   extra.prepend(out);
@@ -32,11 +47,13 @@ export async function press(messageId, channelId, action, value) {
     if (gen !== state.gen) return;
     out.setAttribute('data-state', 'ok');
     out.replaceChildren(isBilingual(res?.notice) ? sentence(res.notice) : sentence(P.done));
+    settle(out, messageId);
     if (!eventsLive()) pageActions.refreshOpenChannel();
   } catch (err) {
     if (gen !== state.gen) return;
     out.setAttribute('data-state', 'error');
     out.replaceChildren('⚠️ ', sentence(errorText(err)));
+    settle(out, messageId);
   } finally {
     for (const b of buttons) b.disabled = false;
   }
