@@ -13,6 +13,7 @@ import { requireSecretariat } from './authorise.js';
 import type { CoreDeps } from './deps.js';
 import { enqueue } from './enqueue.js';
 import type { LifecycleFormView, LifecycleResult } from '../view/lifecycle-view.js';
+import { enteredLength } from '../view/advisory-form-errors.js';
 
 export type { LifecycleFormView, LifecycleResult } from '../view/lifecycle-view.js';
 
@@ -31,12 +32,14 @@ const NOUN: Record<LifecycleField, Bilingual> = {
 
 /** Validate like the issue form does: every problem at once, in the form's words. */
 function parse<S extends z.ZodTypeAny>(schema: S, input: unknown): z.output<S> {
-  const r = schema.safeParse(input);
+  // reportInput: a too-long text is refused with how long it was (what the schema counted).
+  const r = schema.safeParse(input, { reportInput: true });
   if (r.success) return r.data as z.output<S>;
   const fields = r.error.issues.map((issue) => {
     const field = String(issue.path[0] ?? 'body') as LifecycleField;
     const noun = NOUN[field] ?? NOUN.body;
-    const message = issue.code === 'too_big' ? FIELD_ERROR.tooLong(noun, Number(issue.maximum)) : issue.code === 'too_small' ? FIELD_ERROR.required(noun) : FIELD_ERROR.invalid(noun);
+    const message =
+      issue.code === 'too_big' ? FIELD_ERROR.tooLong(noun, Number(issue.maximum), enteredLength(issue)) : issue.code === 'too_small' ? FIELD_ERROR.required(noun) : FIELD_ERROR.invalid(noun);
     return { field, message };
   });
   throw new BotError('ADVISORY.INVALID', 'lifecycle input is not valid', { fields });

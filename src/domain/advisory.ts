@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Category, Severity, Source, Tlp } from './classification.js';
 import type { Actor } from './platform.js';
 import { ESCALATION_OPTIONAL, type EscalationPolicies, type EscalationPolicy } from './escalation.js';
+import { multiLineText, oneLineText } from './text-input.js';
 
 /** Who an advisory goes to. Members of the union of everything named. */
 export const Targets = z
@@ -25,10 +26,13 @@ export const BODY_MAX = 12_000;
 /** A deadline further out than this is almost certainly a typo. */
 export const DEADLINE_MAX_MINUTES = 14 * 24 * 60;
 
-/** What the secretariat submits; validated before anything is stored. */
+/**
+ * What the secretariat submits; validated before anything is stored. The title is one line (line
+ * breaks fold to a space); a title or body with nothing visible in it is refused as empty.
+ */
 export const AdvisoryInput = z.object({
-  title: z.string().trim().min(1).max(TITLE_MAX),
-  body: z.string().trim().min(1).max(BODY_MAX),
+  title: oneLineText(TITLE_MAX),
+  body: multiLineText(BODY_MAX),
   source: Source,
   tlp: Tlp,
   severity: Severity,

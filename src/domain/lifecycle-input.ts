@@ -1,22 +1,26 @@
 import { z } from 'zod';
 import { BODY_MAX, TITLE_MAX } from './advisory.js';
 import { Category, Severity, Tlp } from './classification.js';
+import { multiLineText, oneLineText } from './text-input.js';
 
 /** Notes and reasons are one or two sentences shown on every copy; long enough for that, no more. */
 export const NOTE_MAX = 500;
 
-/** What the secretariat sends to correct an advisory: the fields it changes, and what changed in its own words. */
+/**
+ * What the secretariat sends to correct an advisory: the fields it changes, and what changed in its own
+ * words. Texts as on the issue form (text-input.ts): a title on one line, nothing visible is empty.
+ */
 export const CorrectionInput = z.object({
-  title: z.string().trim().min(1).max(TITLE_MAX).optional(),
-  body: z.string().trim().min(1).max(BODY_MAX).optional(),
+  title: oneLineText(TITLE_MAX).optional(),
+  body: multiLineText(BODY_MAX).optional(),
   tlp: Tlp.optional(),
   severity: Severity.optional(),
   category: Category.optional(),
-  note: z.string().trim().min(1).max(NOTE_MAX),
+  note: multiLineText(NOTE_MAX),
 });
 export type CorrectionInput = z.input<typeof CorrectionInput>;
 
-export const WithdrawalInput = z.object({ reason: z.string().trim().min(1).max(NOTE_MAX) });
+export const WithdrawalInput = z.object({ reason: multiLineText(NOTE_MAX) });
 export type WithdrawalInput = z.input<typeof WithdrawalInput>;
 
 /** The longest deadline a follow-up may ask for: a week. */
@@ -27,7 +31,7 @@ export const FOLLOWUP_DEADLINE_MAX_MINUTES = 7 * 24 * 60;
  * by `ackDeadlineMinutes` from now (absent: the advisory's own deadline length).
  */
 export const FollowUpInput = z.object({
-  body: z.string().trim().min(1).max(BODY_MAX),
+  body: multiLineText(BODY_MAX),
   acknowledge: z.boolean().default(false),
   ackDeadlineMinutes: z.number().int().min(1).max(FOLLOWUP_DEADLINE_MAX_MINUTES).optional(),
 });

@@ -56,10 +56,14 @@ export const FIELD_NOUN = {
 export const FIELD_ERROR = {
   required: (field: Bilingual): Bilingual => ({ ja: `${field.ja}を入力してください。`, en: `Enter the ${field.en}.` }),
   choose: (field: Bilingual): Bilingual => ({ ja: `${field.ja}を選択してください。`, en: `Choose the ${field.en}.` }),
-  tooLong: (field: Bilingual, max: number): Bilingual => ({
-    ja: `${field.ja}は ${formatCount(max)} 文字以内にしてください。`,
-    en: `The ${field.en} must be at most ${formatCount(max)} characters.`,
-  }),
+  /** With what was entered, so a paste over the limit is answered with its size, never cut to fit. */
+  tooLong: (field: Bilingual, max: number, entered?: number): Bilingual =>
+    entered === undefined
+      ? { ja: `${field.ja}は${formatCount(max)}文字以内です。`, en: `The ${field.en} must be at most ${formatCount(max)} characters.` }
+      : {
+          ja: `${field.ja}は${formatCount(max)}文字以内です（${formatCount(entered)}文字入力されています）。`,
+          en: `The ${field.en} must be at most ${formatCount(max)} characters (${formatCount(entered)} entered).`,
+        },
   noTarget: {
     ja: '宛先を少なくとも一つ指定してください（全構成員・オブザーバー・グループ・個別の構成員）。',
     en: 'Choose at least one target (all members, observers, a group or an organisation).',

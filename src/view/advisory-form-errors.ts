@@ -44,11 +44,19 @@ interface IssueLike {
   code: string;
   path: PropertyKey[];
   maximum?: unknown;
+  /** The value the check saw (zod's reportInput): for a text, after trimming and folding. */
+  input?: unknown;
+}
+
+/** How many characters a too-long text had, as the schema counted them; undefined when the issue does not carry it. */
+export function enteredLength(issue: { input?: unknown }): number | undefined {
+  return typeof issue.input === 'string' ? issue.input.length : undefined;
 }
 
 /** Validate what a form submitted; on failure, one bilingual message per field problem, in schema order, without repeats. */
 export function validateAdvisoryForm(candidate: unknown): AdvisoryValidation {
-  const parsed = AdvisoryInput.safeParse(candidate);
+  // reportInput: a too-long text is refused with how long it was.
+  const parsed = AdvisoryInput.safeParse(candidate, { reportInput: true });
   if (parsed.success) return { ok: true, input: parsed.data };
   return { ok: false, errors: fieldErrors(parsed.error.issues, candidate) };
 }
@@ -89,7 +97,7 @@ function placeIssue(issue: IssueLike, candidate: unknown): FieldError {
     case 'too_big':
       return {
         field,
-        message: isText ? FIELD_ERROR.tooLong(noun, Number(issue.maximum ?? (field === 'body' ? BODY_MAX : TITLE_MAX))) : FIELD_ERROR.invalid(noun),
+        message: isText ? FIELD_ERROR.tooLong(noun, Number(issue.maximum ?? (field === 'body' ? BODY_MAX : TITLE_MAX)), enteredLength(issue)) : FIELD_ERROR.invalid(noun),
       };
     case 'invalid_value':
     case 'invalid_type': {

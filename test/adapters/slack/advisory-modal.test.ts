@@ -329,8 +329,8 @@ describe('parseAdvisorySubmission', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors).toEqual({
-      [BLOCK.title]: '件名は 150 文字以内にしてください。 / The title must be at most 150 characters.',
-      [BLOCK.body]: '本文は 12,000 文字以内にしてください。 / The body must be at most 12,000 characters.',
+      [BLOCK.title]: '件名は150文字以内です（151文字入力されています）。 / The title must be at most 150 characters (151 entered).',
+      [BLOCK.body]: '本文は12,000文字以内です（12,001文字入力されています）。 / The body must be at most 12,000 characters (12,001 entered).',
     });
   });
 });

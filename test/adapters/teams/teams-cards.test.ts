@@ -823,7 +823,7 @@ describe('parseAdvisoryForm', () => {
     expect(result).toEqual({
       ok: false,
       errors: [
-        { field: FORM_INPUT.title, message: '件名は 150 文字以内にしてください。 / The title must be at most 150 characters.' },
+        { field: FORM_INPUT.title, message: '件名は150文字以内です（151文字入力されています）。 / The title must be at most 150 characters (151 entered).' },
         {
           field: FORM_INPUT.noEscalate,
           message:

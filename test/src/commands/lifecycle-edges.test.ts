@@ -59,10 +59,22 @@ describe('the lifecycle forms', () => {
     const { advisory } = await issueAndPost(f);
     expect(await fieldsOf(f.core.correctAdvisory({ actor: SECRETARIAT, advisoryId: advisory.id, input: { tlp: 'TLP:PURPLE' as never, note: 'x'.repeat(501) } }))).toEqual([
       { field: 'tlp', message: { ja: 'TLPの値が正しくありません。', en: 'The TLP is not valid.' } },
-      { field: 'note', message: { ja: '訂正内容は 500 文字以内にしてください。', en: 'The note on what changed must be at most 500 characters.' } },
+      { field: 'note', message: { ja: '訂正内容は500文字以内です（501文字入力されています）。', en: 'The note on what changed must be at most 500 characters (501 entered).' } },
     ]);
     expect(await fieldsOf(f.core.correctAdvisory({ actor: SECRETARIAT, advisoryId: advisory.id, input: { title: '新', note: '' } }))).toEqual([
       { field: 'note', message: { ja: '訂正内容を入力してください。', en: 'Enter the note on what changed.' } },
+    ]);
+    // Nothing visible is empty; a pasted body over the limit is refused with its count, never cut.
+    expect(await fieldsOf(f.core.correctAdvisory({ actor: SECRETARIAT, advisoryId: advisory.id, input: { title: '\u200B\u200B', body: 'あ'.repeat(20_000), note: '\u2060' } }))).toEqual([
+      { field: 'title', message: { ja: '件名を入力してください。', en: 'Enter the title.' } },
+      { field: 'body', message: { ja: '本文は12,000文字以内です（20,000文字入力されています）。', en: 'The body must be at most 12,000 characters (20,000 entered).' } },
+      { field: 'note', message: { ja: '訂正内容を入力してください。', en: 'Enter the note on what changed.' } },
+    ]);
+    expect(await fieldsOf(f.core.postFollowUp({ actor: SECRETARIAT, advisoryId: advisory.id, input: { body: '\u200B\n\u200B' } }))).toEqual([
+      { field: 'body', message: { ja: '本文を入力してください。', en: 'Enter the body.' } },
+    ]);
+    expect(await fieldsOf(f.core.withdrawAdvisory({ actor: SECRETARIAT, advisoryId: advisory.id, input: { reason: 'x'.repeat(600) } }))).toEqual([
+      { field: 'reason', message: { ja: '取り下げの理由は500文字以内です（600文字入力されています）。', en: 'The reason for withdrawal must be at most 500 characters (600 entered).' } },
     ]);
   });
 

@@ -71,6 +71,21 @@ describe('advisory input bounds', () => {
     expect(AdvisoryInput.parse({ ...valid, title: '  題名 ', body: ' 本文\n' })).toMatchObject({ title: '題名', body: '本文' });
   });
 
+  it('refuses a title or body of only invisible characters as empty', () => {
+    const empty = AdvisoryInput.safeParse({ ...valid, title: '', body: '' }).error!.issues.map((i) => [i.path.join('.'), i.code]);
+    expect(empty).toEqual([
+      ['title', 'too_small'],
+      ['body', 'too_small'],
+    ]);
+    const invisible = AdvisoryInput.safeParse({ ...valid, title: '\u200B\u200B\u200B', body: '\u200C\n\u200D\u2060\uFEFF\n\u00AD' }).error!.issues.map((i) => [i.path.join('.'), i.code]);
+    expect(invisible).toEqual(empty);
+    expect(issues({ title: '\u200B件名' })).toEqual([]);
+  });
+
+  it('folds line breaks and tabs in the title to one space, and keeps them in the body', () => {
+    expect(AdvisoryInput.parse({ ...valid, title: 'VPN 装置の\r\n  脆弱性\t（続報）', body: '一行目\n二行目' })).toMatchObject({ title: 'VPN 装置の 脆弱性 （続報）', body: '一行目\n二行目' });
+  });
+
   it('bounds the title and body lengths', () => {
     expect(issues({ title: 'x'.repeat(TITLE_MAX) })).toEqual([]);
     expect(issues({ title: 'x'.repeat(TITLE_MAX + 1) })).toEqual(['title']);

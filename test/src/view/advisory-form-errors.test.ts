@@ -28,8 +28,22 @@ describe('advisory form errors (the same on every platform)', () => {
     expect(e.ok ? [] : e.errors.map((x) => [x.field, x.message.en])).toEqual([['escalate', expect.stringContaining('level 1 and 0')]]);
   });
 
-  it('says how long a title may be', () => {
+  it('says how long a title may be, and how long the one entered is', () => {
     const r = validateAdvisoryForm({ ...valid, title: 'x'.repeat(151) });
-    expect(r.ok ? [] : r.errors).toEqual([{ field: 'title', message: { ja: '件名は 150 文字以内にしてください。', en: 'The title must be at most 150 characters.' } }]);
+    expect(r.ok ? [] : r.errors).toEqual([{ field: 'title', message: { ja: '件名は150文字以内です（151文字入力されています）。', en: 'The title must be at most 150 characters (151 entered).' } }]);
+  });
+
+  it('refuses a pasted body over the limit with its count, as the schema counts it (trimmed)', () => {
+    const r = validateAdvisoryForm({ ...valid, body: `\n${'あ'.repeat(20_000)}  \n` });
+    expect(r.ok ? [] : r.errors).toEqual([
+      { field: 'body', message: { ja: '本文は12,000文字以内です（20,000文字入力されています）。', en: 'The body must be at most 12,000 characters (20,000 entered).' } },
+    ]);
+  });
+
+  it('gives a title or body of only invisible characters the same answer as an empty one', () => {
+    const empty = validateAdvisoryForm({ ...valid, title: '', body: '' });
+    const invisible = validateAdvisoryForm({ ...valid, title: '\u200B\u200B', body: '\u2060\n\uFEFF' });
+    expect(invisible).toEqual(empty);
+    expect(empty.ok ? [] : empty.errors.map((e) => e.message.en)).toEqual(['Enter the title.', 'Enter the body.']);
   });
 });
