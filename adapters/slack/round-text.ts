@@ -27,6 +27,11 @@ export const RT = {
     ja: `受領確認は続報 #${followup} で行ってください（スレッド内）`,
     en: `Please acknowledge follow-up #${followup} in the thread`,
   }),
+  /** The same where the conversation has no threads (a Teams 1:1 chat): the follow-up is a later message. */
+  laterRoundBelow: (followup: number | string): Bilingual => ({
+    ja: `受領確認は後に続く続報 #${followup} で行ってください`,
+    en: `Please acknowledge follow-up #${followup}, further down`,
+  }),
   /** A reminder about a follow-up's round. */
   reminderFollowUp: (followup: number | string, deadline: string): Bilingual => ({
     ja: `続報 #${followup} の受領確認をお願いします（期限 ${deadline}）。`,

@@ -92,7 +92,9 @@ export function advisoryCard(view: AdvisoryView): AdaptiveCard {
   if (view.laterRound) {
     // A follow-up asks for acknowledgement now: its button is in the thread, none here (acknowledged or not,
     // what is shown above is the first round's).
-    tail.push(textBlock(`👉 ${e(stacked(RT.laterRound(view.laterRound.followup)))}`, { weight: 'bolder', color: 'accent' }));
+    // A TLP:RED copy is in a 1:1 chat, which has no threads: the follow-up came as a later message.
+    const pointer = view.audience === 'direct' ? RT.laterRoundBelow(view.laterRound.followup) : RT.laterRound(view.laterRound.followup);
+    tail.push(textBlock(`👉 ${e(stacked(pointer))}`, { weight: 'bolder', color: 'accent' }));
   } else if (!view.acknowledged) {
     tail.push(small(e(stacked(T.pleaseAck))));
     actions = [execute(T.ackButton, ADVISORY_ACK_VERB, { deliveryId: view.deliveryId }, 'positive')];

@@ -58,6 +58,13 @@ describe('advisoryCard while a follow-up asks for acknowledgement', () => {
     expect(read(card)).toContain('👉 受領確認は続報 #3 で行ってください（スレッド内）\nPlease acknowledge follow-up #3 in the thread');
   });
 
+  it('in a 1:1 chat (TLP:RED), which has no threads, points further down instead', () => {
+    const card = advisoryCard(anAdvisoryView({ audience: 'direct', laterRound: { round: 2, followup: 3 } }));
+    expect(card.actions).toBeUndefined();
+    expect(read(card)).toContain('👉 受領確認は後に続く続報 #3 で行ってください\nPlease acknowledge follow-up #3, further down');
+    expect(read(card).join('\n')).not.toContain('スレッド内');
+  });
+
   it("keeps the first round's acknowledgement above the pointer", () => {
     const card = advisoryCard(anAdvisoryView({ laterRound: { round: 2, followup: 1 }, acknowledged: { by: '佐藤', at: '2026-11-25T09:10:00.000Z', via: 'button' } }));
     const texts = read(card);
