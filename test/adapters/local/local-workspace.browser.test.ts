@@ -413,3 +413,68 @@ describe('acknowledgement rounds in a browser', () => {
     await expect.poll(async () => (await page.getByTestId('status-round').textContent()) ?? '', { timeout: 10_000 }).toContain('第2回受領確認（続報 #1、');
   });
 });
+
+describe("the page's renderers of rounds (the page's own modules, in the page)", () => {
+  /** Render with one of the page's modules and read the text: the modules are the ones the page runs, with its words loaded. */
+  async function rendered(module: string, fn: string, view: Record<string, unknown>, message?: Record<string, unknown>): Promise<{ text: string; buttons: number }> {
+    await actAs('jma-1');
+    // As a string: vitest would rewrite an import() written here into its own loader, which the page does not have.
+    const args = JSON.stringify(fn === 'followUpBody' ? [view, undefined, message] : [view, message]);
+    return page.evaluate(`(async () => {
+      const m = await import('/local/static/js/${module}');
+      const box = document.createElement('div');
+      box.append(...m.${fn}(...${args}));
+      return { text: box.textContent ?? '', buttons: box.querySelectorAll('button').length };
+    })()`) as Promise<{ text: string; buttons: number }>;
+  }
+
+  const base = { advisoryId: 'ADV-2026-0042', deliveryId: 'dlv-0001', title: '電子カルテシステムの脆弱性について', tlp: 'TLP:AMBER', drill: false };
+
+  it("a later round's reminder asks for its follow-up by the round's deadline, and points to the follow-up's button", async () => {
+    const out = await rendered('render-reminder.js', 'reminderBody', { ...base, ackDeadline: '2026-11-25T11:00:00.000Z', memberName: { ja: '日本医師会', en: 'JMA' }, mention: [], followup: 3 });
+    expect(out.text).toContain('続報 #3 の受領確認をお願いします（期限 2026/11/25 20:00 JST）。');
+    expect(out.text).toContain('Press "Acknowledge" on follow-up #3 in the thread.');
+    expect(out.text).not.toContain('上の注意喚起メッセージ');
+    const first = await rendered('render-reminder.js', 'reminderBody', { ...base, ackDeadline: '2026-11-25T11:00:00.000Z', memberName: { ja: '日本医師会', en: 'JMA' }, mention: [] });
+    expect(first.text).toContain('上の注意喚起メッセージ');
+    expect(first.text).not.toContain('続報 #');
+  });
+
+  it('a phone task of a later round asks to tell them about the follow-up too', async () => {
+    const task = {
+      ...base,
+      taskId: 'dlv-0001.phone',
+      severity: 'level3',
+      ackDeadline: '2026-11-25T11:00:00.000Z',
+      memberName: { ja: '日本医師会', en: 'JMA' },
+      script: 'standard',
+      secretariatName: { ja: '医療セプター事務局', en: 'the secretariat' },
+      contacts: [],
+      state: 'open',
+      exhausted: false,
+      reachedChoices: [],
+    };
+    const message = { id: 'm-1', channelId: 'oncall' };
+    expect((await rendered('render-phone-task.js', 'phoneTaskBody', { ...task, round: { n: 2, followup: 3 } }, message)).text).toContain(
+      '続報 #3（第2回受領確認）についても伝えてください',
+    );
+    expect((await rendered('render-phone-task.js', 'phoneTaskBody', task, message)).text).not.toContain('についても伝えてください');
+  });
+
+  it('a follow-up: the request and button, who acknowledged, or that it ended', async () => {
+    const followUp = { ...base, n: 2, at: '2026-11-25T10:00:00.000Z', body: '続報本文', audience: 'channel' };
+    const message = { id: 'm-2', channelId: 'member-jma' };
+    const asking = await rendered('render-lifecycle.js', 'followUpBody', { ...followUp, ack: { round: 2, deadline: '2026-11-25T10:30:00.000Z' } }, message);
+    expect(asking.text).toContain('受領確認をお願いします（期限 2026/11/25 19:30 JST）');
+    expect(asking.buttons).toBe(1);
+    const done = await rendered('render-lifecycle.js', 'followUpBody', { ...followUp, ack: { round: 2, deadline: '2026-11-25T10:30:00.000Z', acknowledged: { by: '佐藤', at: '2026-11-25T10:05:00.000Z', via: 'phone' } } }, message);
+    expect(done.buttons).toBe(0);
+    expect(done.text).toContain('佐藤 (2026/11/25 19:05 JST, via 電話 / phone)');
+    const ended = await rendered('render-lifecycle.js', 'followUpBody', { ...followUp, ack: { round: 2, deadline: '2026-11-25T10:30:00.000Z', ended: true } }, message);
+    expect(ended.buttons).toBe(0);
+    expect(ended.text).toContain('この受領確認は終了しました');
+    const plain = await rendered('render-lifecycle.js', 'followUpBody', followUp, message);
+    expect(plain.buttons).toBe(0);
+    expect(plain.text).not.toContain('受領確認');
+  });
+});
