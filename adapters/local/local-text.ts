@@ -11,7 +11,7 @@ import type { TargetOptions } from '../../src/view/views.js';
 import type { Severity } from '../../src/domain/classification.js';
 import { CT, moreNames, reminderText, STEP_TEXT } from '../../src/i18n/chat-text.js';
 import { FAILURE_TEXT } from '../../src/i18n/failure-text.js';
-import { durationText, noEscalateOption, severityDefaultText } from '../../src/i18n/form-text.js';
+import { durationText, noEscalateOption, secondsText, severityDefaultText } from '../../src/i18n/form-text.js';
 import { PREVIEW_TEXT } from '../../src/i18n/preview-text.js';
 import { repliesText, THREAD_TEXT } from '../../src/i18n/thread-text.js';
 import {
@@ -138,13 +138,13 @@ export interface LocalFormOptions extends TargetOptions {
 }
 
 export function localFormOptions(options: TargetOptions): LocalFormOptions {
-  const defaults = Object.entries(options.defaultDeadlineMinutes) as [Severity, number][];
+  const defaults = Object.entries(options.defaultDeadlineSeconds) as [Severity, number][];
   return {
     ...options,
     text: {
       deadlineChoices: DEADLINE_CHOICES_MINUTES.map((minutes) => ({ minutes, text: durationText(minutes) })),
-      defaultDeadline: Object.fromEntries(defaults.map(([s, m]) => [s, durationText(m)])),
-      severityDefault: Object.fromEntries(defaults.map(([s, m]) => [s, severityDefaultText(m)])),
+      defaultDeadline: Object.fromEntries(defaults.map(([s, seconds]) => [s, secondsText(seconds)])),
+      severityDefault: Object.fromEntries(defaults.map(([s, seconds]) => [s, severityDefaultText(seconds)])),
       noEscalate: noEscalateOption(options.escalationOptional),
     },
   };

@@ -66,8 +66,8 @@ const SLACK_INPUT_MAX = 3000;
 export interface ModalOptions {
   groups: { id: string; name: LocalisedName }[];
   organisations: { id: string; name: LocalisedName; kind: 'member' | 'observer' }[];
-  /** Each severity's default acknowledgement deadline, shown next to the severity choices. */
-  defaultDeadlineMinutes: Record<Severity, number>;
+  /** Each severity's default acknowledgement deadline in seconds, shown next to the severity choices. */
+  defaultDeadlineSeconds: Record<Severity, number>;
   /** Severities whose escalation may be turned off; empty: the form has no such checkbox. */
   escalationOptional: readonly Severity[];
 }
@@ -165,7 +165,7 @@ export function buildAdvisoryModal(options: ModalOptions, entered?: AdvisoryInpu
 export function formBlocks(options: ModalOptions, entered?: AdvisoryInput): KnownBlock[] {
   const tlpOptions = TLP_LEVELS.map((l) => option(l, l, both(TLP_TEXT[l])));
   const severityOptions = SEVERITIES.map((s) =>
-    option(s, both(SEVERITY_TEXT[s]), both(severityDefaultText(options.defaultDeadlineMinutes[s]))),
+    option(s, both(SEVERITY_TEXT[s]), both(severityDefaultText(options.defaultDeadlineSeconds[s]))),
   );
   const categoryOptions = CATEGORIES.map((c) => option(c, both(CATEGORY_TEXT[c])));
   const sourceOptions = SOURCES.map((s) => option(s, both(SOURCE_TEXT[s])));

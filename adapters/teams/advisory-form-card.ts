@@ -181,7 +181,7 @@ function buildForm(options: TargetOptions, values: FormValues, errors: FormError
     isRequired: true,
     errorMessage: both(FIELD_ERROR.choose(FIELD_NOUN.severity)),
     choices: SEVERITIES.map((s) => ({
-      title: `${both(SEVERITY_TEXT[s])} (${both(severityDefaultText(options.defaultDeadlineMinutes[s]))})`,
+      title: `${both(SEVERITY_TEXT[s])} (${both(severityDefaultText(options.defaultDeadlineSeconds[s]))})`,
       value: s,
     })),
     ...value(FORM_INPUT.severity, 'level2'),

@@ -99,7 +99,7 @@ export async function previewAdvisory(deps: CoreDeps, actor: Actor, candidate: u
     drill: input.drill,
     escalate: escalation.enabled,
     ackDeadline: advisory.ackDeadline,
-    ackDeadlineMinutes: Math.round(escalation.deadline / 60),
+    ackDeadlineSeconds: escalation.deadline,
     organisations: targetedMembers.size,
     deliveries: recipients.length,
     platforms,

@@ -37,7 +37,7 @@ export async function openAdvisoryForm(deps: CoreDeps, actor: Actor): Promise<Ta
   return {
     groups: deps.directory.groups().map((g) => ({ id: g.id, name: g.name })),
     organisations: deps.directory.organisations().map((o) => ({ id: o.id, name: o.name, kind: o.kind })),
-    defaultDeadlineMinutes: Object.fromEntries(SEVERITIES.map((s) => [s, Math.round(deps.policies[s].deadline / 60)])) as Record<Severity, number>,
+    defaultDeadlineSeconds: Object.fromEntries(SEVERITIES.map((s) => [s, deps.policies[s].deadline])) as Record<Severity, number>,
     escalationOptional: [...ESCALATION_OPTIONAL],
   };
 }

@@ -22,17 +22,36 @@ export function escalateNotAllowed(levels: readonly string[]): Bilingual {
   };
 }
 
-/** "15分 / 15 minutes", "72時間 / 72 hours": hours, not days, because the modal's choices are listed in hours. */
+/** "15分 / 15 minutes", "72時間 / 72 hours": a deadline the form offers, in whole minutes. */
 export function durationText(minutes: number): Bilingual {
-  if (minutes % 60 === 0) {
-    const h = minutes / 60;
-    return { ja: `${h}時間`, en: h === 1 ? '1 hour' : `${h} hours` };
-  }
-  return { ja: `${minutes}分`, en: minutes === 1 ? '1 minute' : `${minutes} minutes` };
+  return secondsText(minutes * 60);
 }
 
-export function severityDefaultText(minutes: number): Bilingual {
-  const d = durationText(minutes);
+const unit = (n: number, one: string, many: string): string => `${formatCount(n)} ${n === 1 ? one : many}`;
+
+/**
+ * A deadline's length, exact, never rounded: "90秒 / 90 seconds", "15分 / 15 minutes", "1時間30分 /
+ * 1 hour 30 minutes", "2分30秒 / 2 minutes 30 seconds", "72時間 / 72 hours" (hours, not days, because the
+ * forms list their choices in hours). Under two minutes, a length that is not whole minutes is said in seconds.
+ */
+export function secondsText(seconds: number): Bilingual {
+  const total = Math.max(0, Math.round(seconds));
+  if (total < 120 && total % 60 !== 0) return { ja: `${formatCount(total)}秒`, en: unit(total, 'second', 'seconds') };
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const parts = [
+    { n: h, ja: `${formatCount(h)}時間`, en: unit(h, 'hour', 'hours') },
+    { n: m, ja: `${m}分`, en: unit(m, 'minute', 'minutes') },
+    { n: s, ja: `${s}秒`, en: unit(s, 'second', 'seconds') },
+  ].filter((p) => p.n > 0);
+  if (parts.length === 0) return { ja: '0秒', en: '0 seconds' };
+  return { ja: parts.map((p) => p.ja).join(''), en: parts.map((p) => p.en).join(' ') };
+}
+
+/** "既定の期限 90秒 / default deadline 90 seconds": a severity's default, from its policy in seconds. */
+export function severityDefaultText(seconds: number): Bilingual {
+  const d = secondsText(seconds);
   return { ja: `既定の期限 ${d.ja}`, en: `default deadline ${d.en}` };
 }
 

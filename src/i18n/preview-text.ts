@@ -1,6 +1,6 @@
 import type { Platform } from '../domain/platform.js';
 import type { LocalisedName } from '../directory/schema.js';
-import { durationText } from './form-text.js';
+import { secondsText } from './form-text.js';
 import { formatCount, type Bilingual } from './text.js';
 
 /**
@@ -69,9 +69,9 @@ export function sampleText(member: LocalisedName): Bilingual {
   return { ja: `構成員への表示（${member.ja} 宛ての例）`, en: `As members will see it (the copy for ${member.en})` };
 }
 
-/** "2026/12/01 10:00 JST（送信から 1時間） / … (1 hour after sending)". */
-export function deadlineText(at: string, minutes: number): Bilingual {
-  const d = durationText(minutes);
+/** "2026/12/01 10:00 JST（送信から 1時間） / … (1 hour after sending)"; the length exact ("90秒"). */
+export function deadlineText(at: string, seconds: number): Bilingual {
+  const d = secondsText(seconds);
   return { ja: `${at}（送信から ${d.ja}）`, en: `${at} (${d.en} after sending)` };
 }
 

@@ -40,7 +40,8 @@ export interface PreviewView {
   escalate: boolean;
   /** The deadline if it were sent now, and how long after sending it falls. */
   ackDeadline: string;
-  ackDeadlineMinutes: number;
+  /** Seconds, as the policy has them: a 90-second demo deadline reads "90秒", not "2分". */
+  ackDeadlineSeconds: number;
   /** Organisations targeted (with or without a channel). */
   organisations: number;
   /** Deliveries the advisory will have: one per targeted member channel. */
@@ -130,7 +131,7 @@ export function previewLines(v: PreviewView): PreviewLines {
       [PREVIEW_TEXT.tlp, { ja: `${v.tlp} — ${TLP_TEXT[v.tlp].ja}`, en: `${v.tlp} — ${TLP_TEXT[v.tlp].en}` }],
       [T.severity, SEVERITY_TEXT[v.severity]],
       [T.category, CATEGORY_TEXT[v.category]],
-      [T.ackDeadline, deadlineText(formatTokyo(v.ackDeadline), v.ackDeadlineMinutes)],
+      [T.ackDeadline, deadlineText(formatTokyo(v.ackDeadline), v.ackDeadlineSeconds)],
       [PREVIEW_TEXT.drill, v.drill ? PREVIEW_TEXT.drillYes : PREVIEW_TEXT.drillNo],
       [PREVIEW_TEXT.escalation, v.escalate ? PREVIEW_TEXT.escalationOn : PREVIEW_TEXT.escalationOff],
     ],

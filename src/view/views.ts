@@ -302,8 +302,8 @@ export type NoticeView =
 export interface TargetOptions {
   groups: { id: string; name: LocalisedName }[];
   organisations: { id: string; name: LocalisedName; kind: 'member' | 'observer' }[];
-  /** What "severity default" means in the form, from the escalation policies. */
-  defaultDeadlineMinutes: Record<Severity, number>;
+  /** What "severity default" means in the form, from the escalation policies: seconds, as they have it (90 s reads "90秒"). */
+  defaultDeadlineSeconds: Record<Severity, number>;
   /** Severities whose ladder may be switched off. */
   escalationOptional: Severity[];
 }

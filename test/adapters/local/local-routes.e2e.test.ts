@@ -224,7 +224,7 @@ describe('local workspace routes', () => {
     // The form's words that depend on the configuration, worked out by src/i18n/form-text.ts as on Slack and Teams.
     expect(form.json.text.noEscalate).toEqual(noEscalateOption(form.json.escalationOptional));
     expect(form.json.text.deadlineChoices[0]).toEqual({ minutes: 15, text: durationText(15) });
-    expect(form.json.text.severityDefault.level2).toEqual(severityDefaultText(form.json.defaultDeadlineMinutes.level2));
+    expect(form.json.text.severityDefault.level2).toEqual(severityDefaultText(form.json.defaultDeadlineSeconds.level2));
     const refused = await api<LocalError>('GET', '/local/api/form', 'jma-1');
     expect(refused.status).toBe(403);
     expect(refused.json.error.code).toBe('AUTH.NOT_SECRETARIAT');

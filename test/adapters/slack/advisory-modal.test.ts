@@ -16,8 +16,9 @@ import {
 import { BODY_MAX, TITLE_MAX } from '../../../src/domain/advisory.js';
 import { formValues, VALID_FORM } from '../../support/advisory-form.js';
 
-const DEADLINES = { level4: 15, level3: 60, level2: 240, level1: 1440, level0: 4320 };
-const ESCALATION = { defaultDeadlineMinutes: DEADLINES, escalationOptional: ['level1', 'level0'] as const };
+/** Seconds, as the escalation policies have them. */
+const DEADLINES = { level4: 15 * 60, level3: 3600, level2: 4 * 3600, level1: 24 * 3600, level0: 72 * 3600 };
+const ESCALATION = { defaultDeadlineSeconds: DEADLINES, escalationOptional: ['level1', 'level0'] as const };
 
 const options: ModalOptions = {
   groups: [
@@ -120,9 +121,11 @@ describe('buildAdvisoryModal', () => {
       '既定の期限 24時間 / default deadline 24 hours',
       '既定の期限 72時間 / default deadline 72 hours',
     ]);
-    const other = buildAdvisoryModal({ ...options, defaultDeadlineMinutes: { ...DEADLINES, level4: 30 } });
-    const first = (inputs(other.blocks as KnownBlock[]).get(BLOCK.severity)?.element as { options: PlainTextOption[] }).options[0];
+    const other = buildAdvisoryModal({ ...options, defaultDeadlineSeconds: { ...DEADLINES, level4: 30 * 60, level3: 90 } });
+    const [first, second] = (inputs(other.blocks as KnownBlock[]).get(BLOCK.severity)?.element as { options: PlainTextOption[] }).options;
     expect(first?.description?.text).toBe('既定の期限 30分 / default deadline 30 minutes');
+    // The demo's 90 seconds, not rounded to "2分".
+    expect(second?.description?.text).toBe('既定の期限 90秒 / default deadline 90 seconds');
   });
 
   it('offers an optional, unticked "do not escalate" checkbox naming the levels it is for', () => {

@@ -182,7 +182,7 @@ const OPTIONS: TargetOptions = {
     { id: 'jha', name: { ja: '日本病院会', en: 'Japan Hospital Association' }, kind: 'member' },
     { id: 'mhlw', name: { ja: '厚生労働省', en: 'MHLW' }, kind: 'observer' },
   ],
-  defaultDeadlineMinutes: { level4: 15, level3: 60, level2: 240, level1: 1440, level0: 4320 },
+  defaultDeadlineSeconds: { level4: 15 * 60, level3: 3600, level2: 4 * 3600, level1: 24 * 3600, level0: 72 * 3600 },
   escalationOptional: ['level1', 'level0'],
 };
 

@@ -105,9 +105,9 @@ describe('previewing an advisory', () => {
     const fx = await fixture();
     fx.clock.advance(5 * 60_000);
     const p = await fx.core.previewAdvisory(SECRETARIAT, input({ tlp: 'TLP:GREEN', severity: 'level1', category: 'outage', source: 'mhlw', ackDeadlineMinutes: 30, escalate: false, drill: true }));
-    expect(p).toMatchObject({ tlp: 'TLP:GREEN', severity: 'level1', category: 'outage', source: 'mhlw', drill: true, escalate: false, ackDeadline: minutes(35), ackDeadlineMinutes: 30 });
+    expect(p).toMatchObject({ tlp: 'TLP:GREEN', severity: 'level1', category: 'outage', source: 'mhlw', drill: true, escalate: false, ackDeadline: minutes(35), ackDeadlineSeconds: 30 * 60 });
     const byDefault = await fx.core.previewAdvisory(SECRETARIAT, input({ severity: 'level4' }));
-    expect(byDefault).toMatchObject({ escalate: true, ackDeadline: minutes(5 + DEFAULT_POLICIES.level4.deadline / 60), ackDeadlineMinutes: 15 });
+    expect(byDefault).toMatchObject({ escalate: true, ackDeadline: minutes(5 + DEFAULT_POLICIES.level4.deadline / 60), ackDeadlineSeconds: 15 * 60 });
   });
 
   it('counts TLP:RED direct messages per contact with a chat identity, and members left to the phone', async () => {

@@ -75,14 +75,14 @@ describe('the advisory form', () => {
     expect(options.organisations).toHaveLength(18);
     expect(options.organisations[0]).toEqual({ id: 'jma', name: { ja: '公益社団法人 日本医師会', en: 'Japan Medical Association' }, kind: 'member' });
     expect(options.organisations.filter((o) => o.kind === 'observer').map((o) => o.id)).toEqual(['jahis']);
-    expect(options.defaultDeadlineMinutes).toEqual({ level4: 15, level3: 60, level2: 240, level1: 1440, level0: 4320 });
+    expect(options.defaultDeadlineSeconds).toEqual({ level4: 15 * 60, level3: 3600, level2: 4 * 3600, level1: 24 * 3600, level0: 72 * 3600 });
     expect(options.escalationOptional).toEqual(['level1', 'level0']);
   });
 
-  it('rounds a policy deadline in seconds to whole minutes', async () => {
+  it('keeps a policy deadline in seconds as it is (90 seconds is not 2 minutes)', async () => {
     await f.close();
     f = await coreFixture({ policies: { ...DEFAULT_POLICIES, level4: { ...DEFAULT_POLICIES.level4, deadline: 90 } } });
-    expect((await f.core.openAdvisoryForm(SECRETARIAT)).defaultDeadlineMinutes.level4).toBe(2);
+    expect((await f.core.openAdvisoryForm(SECRETARIAT)).defaultDeadlineSeconds.level4).toBe(90);
   });
 
   it('refuses anyone else and audits the attempt', async () => {
