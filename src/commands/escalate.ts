@@ -72,7 +72,7 @@ export async function runEscalationStep(deps: CoreDeps, req: StepRequest): Promi
         await openPhoneTask(deps, advisory, delivery, retrying);
         break;
       case 'next-contact':
-        outcome = await nextContact(deps, advisory, delivery, req.index);
+        outcome = await nextContact(deps, advisory, delivery, req.index, retrying);
         break;
       case 'alert':
         await alertSecretariat(deps, advisory, delivery, req, retrying);
@@ -185,13 +185,36 @@ async function openPhoneTask(deps: CoreDeps, advisory: Advisory, delivery: Deliv
   if (t.changed && task.version > 1) await enqueue(deps, [{ kind: 'refresh-phone', scope: advisoryScope(advisory), taskId: task.id, revision: task.version }]);
 }
 
-async function nextContact(deps: CoreDeps, advisory: Advisory, delivery: Delivery, index: number): Promise<StepOutcome> {
+async function nextContact(deps: CoreDeps, advisory: Advisory, delivery: Delivery, index: number, retrying: boolean): Promise<StepOutcome> {
   const task = await deps.store.getPhoneTask(phoneTaskIdFor(delivery.id));
   if (!task) return 'skipped';
   const t = await transitionPhoneTask(deps.store, task.id, (current) => advanceContact(current, index, deps.clock.now()));
   if (!t.changed) return 'skipped';
-  await enqueue(deps, [{ kind: 'refresh-phone', scope: advisoryScope(advisory), taskId: t.next.id, revision: t.next.version }]);
+  // Nobody has called: raise the task again at the bottom of the on-call channel, overdue; its
+  // earlier message shows the same state through the refresh.
+  if (t.next.overdueSince !== undefined) await raiseAgain(deps, advisory, t.next, index, retrying);
+  const current = (await deps.store.getPhoneTask(task.id)) ?? t.next;
+  await enqueue(deps, [{ kind: 'refresh-phone', scope: advisoryScope(advisory), taskId: current.id, revision: current.version }]);
   return 'ran';
+}
+
+/** Post the overdue task once more in each on-call channel (once per ladder step, found again by key on a retry). */
+async function raiseAgain(deps: CoreDeps, advisory: Advisory, task: PhoneTask, index: number, retrying: boolean): Promise<void> {
+  const message = await renderPhoneTask(deps, advisory, task);
+  const round = task.round ?? 1;
+  const key = `${task.id}${round > 1 ? `.r${round}` : ''}.raise.${index}`;
+  const since = new Date(new Date(task.overdueSince ?? task.updatedAt).getTime() - LOOKBACK_MS);
+  const posted: MessageRef[] = [];
+  for (const channel of deps.directory.oncallChannels()) {
+    const ref = await stepPost(deps, { platform: channel.platform, target: { workspaceId: channel.workspace, channelId: channel.id } }, message, key, retrying, since);
+    if (ref) posted.push(ref);
+  }
+  const same = (a: MessageRef, b: MessageRef) => a.platform === b.platform && a.channelId === b.channelId && a.messageId === b.messageId;
+  await transitionPhoneTask(deps.store, task.id, (current) => {
+    const added = posted.filter((r) => !current.messages.some((m) => same(m, r)));
+    return added.length === 0 ? { changed: false, reason: 'already', current } : withMessages(current, [...current.messages, ...added], deps.clock.now());
+  });
+  deps.log.warn({ taskId: task.id, advisoryId: advisory.id, index, overdueSince: task.overdueSince }, 'phone task overdue: nobody has called; raised again in the on-call channel');
 }
 
 async function alertSecretariat(deps: CoreDeps, advisory: Advisory, delivery: Delivery, req: StepRequest, retrying: boolean): Promise<void> {

@@ -43,8 +43,16 @@ export interface PhoneTask {
   advisoryId: string;
   memberId: string;
   state: PhoneTaskState;
-  /** The contact (0-based, in directory order) to call now. */
+  /**
+   * The last contact (0-based, in directory order) the ladder or earlier calls have made callable:
+   * contacts 0…contactIndex may be called, the first of them nobody has tried first (see callNow).
+   */
   contactIndex: number;
+  /**
+   * The ladder's next-contact time came while nobody had called (ISO, the first time): the task was
+   * raised again in the on-call channel. Cleared once someone claims it or records a call.
+   */
+  overdueSince?: string | undefined;
   /** True once every contact has been tried without reaching anyone. */
   exhausted: boolean;
   claimedBy?: Actor | undefined;
@@ -109,7 +117,7 @@ export function claim(t: PhoneTask, by: Actor, now: Date): TaskTransition {
   if (t.state === 'claimed') {
     return sameActor(t.claimedBy, by) ? { changed: false, reason: 'already', current: t } : { changed: false, reason: 'claimed-by-other', current: t };
   }
-  return changed(t, { state: 'claimed', claimedBy: by }, now);
+  return changed(t, { state: 'claimed', claimedBy: by, overdueSince: undefined }, now);
 }
 
 export function release(t: PhoneTask, by: Actor, now: Date): TaskTransition {
@@ -189,25 +197,63 @@ export function recordReachedChoice(
   return recordReached(t, by, now, read.contact);
 }
 
-/** No answer or a wrong number: note it and move to the next contact; after the last, the task is exhausted. */
+/** Where a call to one contact stands: nobody tried yet, tried without reaching them, or reached. */
+export type ContactCallState = 'not_tried' | CallOutcome | 'reached';
+
+const tried = (t: Pick<PhoneTask, 'attempts'>, i: number) => t.attempts.some((a) => a.contactIndex === i);
+
+/** Each contact's state: reached (the resolution names them), else the outcome of the last call to them, else not tried. */
+export function contactStates(t: Pick<PhoneTask, 'attempts' | 'resolution'>, contacts: number): ContactCallState[] {
+  return Array.from({ length: contacts }, (_, i) => {
+    if (t.resolution?.kind === 'reached' && t.resolution.contact?.index === i) return 'reached';
+    const last = t.attempts.filter((a) => a.contactIndex === i).at(-1);
+    return last ? last.outcome : 'not_tried';
+  });
+}
+
+/** How many contacts someone has called (reached or not): "tried 1 of 3". */
+export function triedCount(t: Pick<PhoneTask, 'attempts' | 'resolution'>, contacts: number): number {
+  return contactStates(t, contacts).filter((s) => s !== 'not_tried').length;
+}
+
+/**
+ * The contact to call now: the first callable one nobody has tried. An earlier contact the ladder
+ * passed by while nobody called stays first: passing time is not a call. Undefined when every
+ * callable contact has been tried (or the task has ended).
+ */
+export function callNow(t: PhoneTask): number | undefined {
+  if (isClosed(t)) return undefined;
+  for (let i = 0; i <= t.contactIndex; i++) if (!tried(t, i)) return i;
+  return undefined;
+}
+
+/**
+ * No answer or a wrong number, for the contact being called now: note it. When no callable contact
+ * is left untried, the next contact becomes callable; after the last, the task is exhausted.
+ */
 export function recordFailedCall(t: PhoneTask, outcome: CallOutcome, by: Actor, contacts: number, now: Date): TaskTransition {
   const refused = mayAct(t, by);
   if (refused) return refused;
-  const attempts = [...t.attempts, { contactIndex: t.contactIndex, outcome, by, at: now.toISOString() }];
+  const index = callNow(t) ?? t.contactIndex;
+  const attempts = [...t.attempts, { contactIndex: index, outcome, by, at: now.toISOString() }];
+  const after = { ...t, attempts };
+  const left = callNow(after) !== undefined;
   const last = t.contactIndex >= contacts - 1;
-  return changed(
-    t,
-    { attempts, contactIndex: last ? t.contactIndex : t.contactIndex + 1, exhausted: last, state: 'claimed', claimedBy: by },
-    now,
-  );
+  const contactIndex = left || last ? t.contactIndex : t.contactIndex + 1;
+  return changed(t, { attempts, contactIndex, exhausted: !left && last, state: 'claimed', claimedBy: by, overdueSince: undefined }, now);
 }
 
-/** The ladder moves an unclaimed task on to a contact; a person working the task decides for themselves. */
+/**
+ * The ladder's next-contact time: contacts up to `index` become callable. An unclaimed task nobody
+ * has called is overdue (raised again in the on-call channel); earlier contacts stay "not tried" and
+ * first in line. A person working the task decides for themselves (busy).
+ */
 export function advanceContact(t: PhoneTask, index: number, now: Date): TaskTransition {
   if (isClosed(t)) return { changed: false, reason: 'closed', current: t };
   if (t.state === 'claimed') return { changed: false, reason: 'busy', current: t };
   if (t.contactIndex >= index) return { changed: false, reason: 'already', current: t };
-  return changed(t, { contactIndex: index }, now);
+  const untried = callNow(t) !== undefined;
+  return changed(t, { contactIndex: index, overdueSince: untried ? (t.overdueSince ?? now.toISOString()) : t.overdueSince }, now);
 }
 
 /** The member acknowledged by button meanwhile: nobody needs to call any more. */

@@ -6,11 +6,19 @@ import type { AckMark, Delivery, DeliveryState } from '../domain/delivery.js';
 import type { Actor } from '../domain/platform.js';
 import type { LocalisedName } from '../directory/schema.js';
 import type { AdvisoryView, StatusRow, StatusView } from './views.js';
-import type { PhoneTask } from '../domain/phone-task.js';
+import { triedCount, type PhoneTask } from '../domain/phone-task.js';
 
 function phoneTaskSummary(t: PhoneTask | undefined, contacts: number): StatusRow['phoneTask'] {
   if (!t) return undefined;
-  return { state: t.state, claimedBy: t.claimedBy ? displayName(t.claimedBy) : undefined, contactIndex: t.contactIndex, contacts, exhausted: t.exhausted };
+  return {
+    state: t.state,
+    claimedBy: t.claimedBy ? displayName(t.claimedBy) : undefined,
+    contactIndex: t.contactIndex,
+    contacts,
+    tried: triedCount(t, contacts),
+    overdue: t.overdueSince !== undefined,
+    exhausted: t.exhausted,
+  };
 }
 
 export function displayName(actor: Actor): string {

@@ -1,7 +1,7 @@
 import { parsePhoneNumber } from 'libphonenumber-js';
 import type { Advisory } from '../domain/advisory.js';
 import { roundOf } from '../domain/advisory-lifecycle.js';
-import { contactChoice, isOpenTask, type PhoneTask } from '../domain/phone-task.js';
+import { callNow, contactChoice, contactStates, isOpenTask, triedCount, type PhoneTask } from '../domain/phone-task.js';
 import type { Contact, LocalisedName } from '../directory/schema.js';
 import { displayName } from './build.js';
 import type { OncallListView, PhoneTaskView, ReachedChoiceView } from './views.js';
@@ -22,6 +22,9 @@ export function phoneTaskView(
   secretariatName: LocalisedName,
 ): PhoneTaskView {
   const red = advisory.tlp === 'TLP:RED';
+  const open = isOpenTask(task);
+  const now = callNow(task);
+  const states = contactStates(task, contacts.length);
   const round = roundOf(advisory, task.round ?? 1);
   // A later round's call is about its follow-up: that is the excerpt the caller reads from.
   const text = round.followup === undefined ? advisory.body : (advisory.followups?.find((f) => f.n === round.followup)?.body ?? advisory.body);
@@ -47,13 +50,17 @@ export function phoneTaskView(
         role: c.role,
         phoneE164: p.e164,
         phoneDisplay: p.display,
-        current: i === task.contactIndex && (task.state === 'open' || task.state === 'claimed'),
+        current: i === now,
+        callable: open && i <= task.contactIndex,
+        state: states[i] ?? 'not_tried',
         tried: task.attempts.filter((a) => a.contactIndex === i).map((a) => a.outcome),
       };
     }),
     state: task.state,
     claimedBy: task.claimedBy ? displayName(task.claimedBy) : undefined,
     exhausted: task.exhausted,
+    tried: triedCount(task, contacts.length),
+    overdue: open && task.overdueSince ? { since: task.overdueSince } : undefined,
     reachedChoices: reachedChoices(task, contacts),
     resolution: task.resolution
       ? {
@@ -73,7 +80,7 @@ function reachedChoices(task: PhoneTask, contacts: Contact[]): ReachedChoiceView
     index: i,
     name: c.name,
     ...(c.role === undefined ? {} : { role: c.role }),
-    current: i === task.contactIndex,
+    current: i === (callNow(task) ?? task.contactIndex),
     choice: contactChoice(i, c),
   }));
   return [...choices.filter((c) => c.current), ...choices.filter((c) => !c.current)];

@@ -2,7 +2,7 @@ import type { Category, Severity, Source, Tlp } from '../domain/classification.j
 import type { AckVia, DeliveryState } from '../domain/delivery.js';
 import type { StepKind } from '../domain/escalation.js';
 import type { ClosureCause } from '../domain/advisory.js';
-import type { CallOutcome, PhoneResolution, PhoneTaskState, ReachedContact } from '../domain/phone-task.js';
+import type { CallOutcome, ContactCallState, PhoneResolution, PhoneTaskState, ReachedContact } from '../domain/phone-task.js';
 import type { LocalisedName } from '../directory/schema.js';
 import type { ReplySummary } from './thread-view.js';
 
@@ -117,7 +117,8 @@ export interface StatusRow {
   failure?: string | undefined;
   /** Where an unacknowledged member is on the escalation ladder. */
   ladder?: { kind: StepKind; index: number; at: string } | undefined;
-  phoneTask?: { state: PhoneTaskState; claimedBy?: string | undefined; contactIndex: number; contacts: number; exhausted: boolean } | undefined;
+  /** `tried` of `contacts` called (status shows "tried 1 of 3"); `overdue`: nobody has called though the ladder moved on. */
+  phoneTask?: { state: PhoneTaskState; claimedBy?: string | undefined; contactIndex: number; contacts: number; tried: number; overdue: boolean; exhausted: boolean } | undefined;
   /** What people wrote in the member's thread (absent when nobody has). */
   replies?: ReplySummary | undefined;
 }
@@ -163,8 +164,12 @@ export interface PhoneContactView {
   phoneE164: string;
   /** As people read it in Japan, e.g. 03-5555-0101. */
   phoneDisplay: string;
-  /** This is who to call now. */
+  /** This is who to call now: the first callable contact nobody has tried. */
   current: boolean;
+  /** The ladder (or earlier calls) has made this contact callable. */
+  callable: boolean;
+  /** Not tried, no answer, wrong number, or reached: never "passed" just because time went by. */
+  state: ContactCallState;
   /** What happened on earlier calls to this contact. */
   tried: CallOutcome[];
 }
@@ -200,6 +205,10 @@ export interface PhoneTaskView {
   state: PhoneTaskState;
   claimedBy?: string | undefined;
   exhausted: boolean;
+  /** Contacts someone has called (reached or not): "tried 1 of 3" with `contacts.length`. */
+  tried: number;
+  /** The ladder's next-contact time came while nobody had called: raised again in the on-call channel. */
+  overdue?: { since: string } | undefined;
   /**
    * While the task is open or claimed: one choice per contact for "reached", the contact being called now first,
    * then the others in call order. Empty once the task is done or cancelled.

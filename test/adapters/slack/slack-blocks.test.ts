@@ -350,17 +350,17 @@ describe('renderStatus: escalation ladder', () => {
         {
           ...row(2, 'posted'),
           ladder: { kind: 'phone', index: 0, at: '2026-11-25T09:15:00.000Z' },
-          phoneTask: { state: 'open', contactIndex: 0, contacts: 3, exhausted: false },
+          phoneTask: { state: 'open', contactIndex: 0, contacts: 3, tried: 0, overdue: false, exhausted: false },
         },
         {
           ...row(3, 'posted'),
           ladder: { kind: 'next-contact', index: 1, at: '2026-11-25T09:25:00.000Z' },
-          phoneTask: { state: 'claimed', claimedBy: '<!here> 当番 鈴木', contactIndex: 1, contacts: 3, exhausted: false },
+          phoneTask: { state: 'claimed', claimedBy: '<!here> 当番 鈴木', contactIndex: 1, contacts: 3, tried: 1, overdue: false, exhausted: false },
         },
         {
           ...row(4, 'posted'),
           ladder: { kind: 'alert', index: 0, at: '2026-11-25T09:45:00.000Z' },
-          phoneTask: { state: 'claimed', claimedBy: '当番 鈴木', contactIndex: 2, contacts: 3, exhausted: true },
+          phoneTask: { state: 'claimed', claimedBy: '当番 鈴木', contactIndex: 2, contacts: 3, tried: 2, overdue: false, exhausted: true },
         },
         { ...row(5, 'acknowledged'), ladder: { kind: 'phone', index: 0, at: '2026-11-25T09:15:00.000Z' } },
       ]),
@@ -485,12 +485,13 @@ function phoneTask(over: Partial<PhoneTaskView> = {}): PhoneTaskView {
     excerpt: '対象製品をご利用の場合は直ちに更新してください。',
     secretariatName: { ja: '医療セプター事務局', en: 'the Medical CEPTOAR secretariat' },
     contacts: [
-      { name: '山田 太郎', role: '情報システム部長', phoneE164: '+81355550101', phoneDisplay: '03-5555-0101', current: false, tried: ['no_answer'] },
-      { name: '佐藤 花子', phoneE164: '+819012345678', phoneDisplay: '090-1234-5678', current: true, tried: [] },
-      { name: '鈴木 次郎', role: '副院長', phoneE164: '+81355550199', phoneDisplay: '03-5555-0199', current: false, tried: [] },
+      { name: '山田 太郎', role: '情報システム部長', phoneE164: '+81355550101', phoneDisplay: '03-5555-0101', current: false, callable: true, state: 'no_answer', tried: ['no_answer'] },
+      { name: '佐藤 花子', phoneE164: '+819012345678', phoneDisplay: '090-1234-5678', current: true, callable: true, state: 'not_tried', tried: [] },
+      { name: '鈴木 次郎', role: '副院長', phoneE164: '+81355550199', phoneDisplay: '03-5555-0199', current: false, callable: false, state: 'not_tried', tried: [] },
     ],
     state: 'open',
     exhausted: false,
+    tried: 1,
     // The contact being called now first.
     reachedChoices: [
       { index: 1, name: '佐藤 花子', current: true, choice: '1:kb' },
@@ -539,8 +540,8 @@ describe('renderPhoneTask', () => {
     const out = renderPhoneTask(
       phoneTask({
         contacts: [
-          { name: '<!channel>', role: '<@U0X>', phoneE164: '+81355550101|evil>', phoneDisplay: '03-5555-0101', current: true, tried: [] },
-          { name: 'B', phoneE164: '+81355550102', phoneDisplay: '03|<https://evil.example>', current: false, tried: [] },
+          { name: '<!channel>', role: '<@U0X>', phoneE164: '+81355550101|evil>', phoneDisplay: '03-5555-0101', current: true, callable: true, state: 'not_tried', tried: [] },
+          { name: 'B', phoneE164: '+81355550102', phoneDisplay: '03|<https://evil.example>', current: false, callable: false, state: 'not_tried', tried: [] },
         ],
       }),
     );
@@ -676,6 +677,8 @@ describe('renderPhoneTask', () => {
       phoneE164: '+81355550101',
       phoneDisplay: '03-5555-0101',
       current: i === 59,
+      callable: i <= 59,
+      state: i === 59 ? ('not_tried' as const) : ('wrong_number' as const),
       tried: ['no_answer' as const, 'wrong_number' as const],
     }));
     const choices = many.map((c, i) => ({ index: i, name: c.name, role: c.role, current: c.current, choice: `${i}:k${i}` }));

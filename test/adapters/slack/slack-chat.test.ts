@@ -42,9 +42,10 @@ function phoneTask(patch: Partial<PhoneTaskView> = {}): PhoneTaskView {
     script: 'standard',
     excerpt: 'CVE-2025-0001 is exploited in the wild.',
     secretariatName: { ja: '医療セプター事務局', en: 'the Medical CEPTOAR secretariat' },
-    contacts: [{ name: '山田', phoneE164: '+81355550101', phoneDisplay: '03-5555-0101', current: true, tried: [] }],
+    contacts: [{ name: '山田', phoneE164: '+81355550101', phoneDisplay: '03-5555-0101', current: true, callable: true, state: 'not_tried', tried: [] }],
     state: 'open',
     exhausted: false,
+    tried: 0,
     reachedChoices: [{ index: 0, name: '山田', current: true, choice: '0:k' }],
     ...patch,
   };

@@ -65,11 +65,12 @@ function phoneTask(over: Partial<PhoneTaskView> = {}): PhoneTaskView {
     excerpt: '厚生労働省より、以下の脆弱性について注意喚起がありました。',
     secretariatName: { ja: '医療セプター事務局', en: 'Medical CEPTOAR secretariat' },
     contacts: [
-      { name: '山田 太郎', role: '情報システム部長', phoneE164: '+81355550101', phoneDisplay: '03-5555-0101', current: false, tried: ['no_answer'] },
-      { name: '佐藤 花子', phoneE164: '+819012345678', phoneDisplay: '090-1234-5678', current: true, tried: [] },
+      { name: '山田 太郎', role: '情報システム部長', phoneE164: '+81355550101', phoneDisplay: '03-5555-0101', current: false, callable: true, state: 'no_answer', tried: ['no_answer'] },
+      { name: '佐藤 花子', phoneE164: '+819012345678', phoneDisplay: '090-1234-5678', current: true, callable: true, state: 'not_tried', tried: [] },
     ],
     state: 'open',
     exhausted: false,
+    tried: 1,
     // The contact being called now first.
     reachedChoices: [
       { index: 1, name: '佐藤 花子', current: true, choice: '1:kb' },
@@ -470,8 +471,8 @@ describe('phoneTaskCard', () => {
     const card = phoneTaskCard(
       phoneTask({
         contacts: [
-          { name: '[x](https://evil.example)', role: '<at>boss</at>', phoneE164: '+81355550101)[y](https://evil', phoneDisplay: '03-5555-0101', current: true, tried: [] },
-          { name: 'B', phoneE164: '+81355550102', phoneDisplay: '03](https://evil.example)', current: false, tried: [] },
+          { name: '[x](https://evil.example)', role: '<at>boss</at>', phoneE164: '+81355550101)[y](https://evil', phoneDisplay: '03-5555-0101', current: true, callable: true, state: 'not_tried', tried: [] },
+          { name: 'B', phoneE164: '+81355550102', phoneDisplay: '03](https://evil.example)', current: false, callable: false, state: 'not_tried', tried: [] },
         ],
       }),
     );
@@ -541,7 +542,7 @@ describe('statusCard', () => {
         row(1, 'acknowledged', { acknowledgedBy: '山田', acknowledgedAt: '2026-11-25T09:05:00.000Z', via: 'button' }),
         row(2, 'posted', {
           ladder: { kind: 'phone', index: 1, at: '2026-11-25T13:00:00.000Z' },
-          phoneTask: { state: 'claimed', claimedBy: '当番 鈴木', contactIndex: 0, contacts: 2, exhausted: false },
+          phoneTask: { state: 'claimed', claimedBy: '当番 鈴木', contactIndex: 0, contacts: 2, tried: 0, overdue: false, exhausted: false },
         }),
         row(3, 'failed', { failure: 'channel_gone' }),
       ]),

@@ -19,7 +19,7 @@ describe.each([
   { contacts: 3, steps: ['reminder', 'phone', 'next-contact-1', 'next-contact-2', 'alert'], alertAt: 120 },
   { contacts: 5, steps: ['reminder', 'phone', 'next-contact-1', 'next-contact-2', 'next-contact-3', 'next-contact-4', 'alert'], alertAt: 160 },
 ])('a silent member with $contacts contacts', ({ contacts, steps, alertAt }) => {
-  it('climbs the whole ladder: the task moves through every contact, then exactly one alert', async () => {
+  it('climbs the whole ladder with nobody calling: each next contact becomes callable and the task is raised again, overdue, no contact marked as tried; then exactly one alert', async () => {
     f = await coreFixture({ directory: await directoryWithContacts('jma', contacts) });
     const { advisory, deliveries } = await issueAndPost(f);
     const d = deliveries[0]!;
@@ -27,10 +27,19 @@ describe.each([
     expect(ran).toEqual(steps);
     expect(f.clock.now().toISOString()).toBe(minutes(alertAt));
     const task = (await f.store.getPhoneTask(`${d.id}.phone`))!;
-    expect(task).toMatchObject({ state: 'open', contactIndex: contacts - 1, version: contacts });
-    // One refresh of the on-call message per contact moved to.
-    expect(f.jobs.of('refresh-phone').map((w) => w.revision)).toEqual(Array.from({ length: contacts - 1 }, (_, i) => i + 2));
-    expect(f.chat.in('C0ONC00001', 'phone_task')).toHaveLength(1);
+    // Every contact is callable now, but nobody called: none of them is "passed", the first is still first.
+    const firstNextContact = steps.indexOf('next-contact-1');
+    expect(firstNextContact).toBeGreaterThan(0);
+    expect(task).toMatchObject({ state: 'open', contactIndex: contacts - 1, attempts: [], version: 1 + 2 * (contacts - 1) });
+    expect(task.overdueSince).toBeDefined();
+    const view = await f.core.phoneTaskView(task.id);
+    expect(view).toMatchObject({ tried: 0, overdue: { since: task.overdueSince } });
+    expect(view.contacts.map((c) => [c.state, c.callable, c.current])).toEqual(Array.from({ length: contacts }, (_, i) => ['not_tried', true, i === 0]));
+    // Each next-contact step raised the task again (a new post, overdue) and refreshed every message of it.
+    const posts = f.chat.in('C0ONC00001', 'phone_task');
+    expect(posts).toHaveLength(contacts);
+    expect(task.messages).toEqual(posts.map((p) => p.ref));
+    expect(f.jobs.of('refresh-phone').map((w) => w.revision)).toEqual(Array.from({ length: contacts - 1 }, (_, i) => 3 + 2 * i));
     expect(alerts()).toHaveLength(1);
     expect(alerts()[0]?.message.view).toMatchObject({ advisoryId: advisory.id, attempts: 0, wrongNumbers: [], deliveryState: 'posted' });
     // Every step is audited, by the system (no actor), in ladder order.

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   advanceContact,
+  callNow,
   claim,
+  contactStates,
+  triedCount,
   closeAcknowledged,
   contactChoice,
   contactKey,
@@ -236,5 +239,62 @@ describe('which contact answered', () => {
 
   it('"reached" without a contact (records of earlier releases) has no contact key at all', () => {
     expect(next(recordReached(task(), kato, later)).resolution).toStrictEqual({ kind: 'reached', by: kato, at: later.toISOString() });
+  });
+});
+
+describe('an honest phone ladder', () => {
+  const later = new Date('2026-11-25T18:20:00Z');
+  const later2 = new Date('2026-11-25T18:40:00Z');
+
+  it('time passing makes the next contact callable, never marks the earlier one as tried; the task is overdue from the first such step', () => {
+    const t = next(advanceContact(task(), 1, later));
+    expect(t).toMatchObject({ contactIndex: 1, overdueSince: later.toISOString(), attempts: [] });
+    expect(callNow(t)).toBe(0);
+    expect(contactStates(t, 3)).toEqual(['not_tried', 'not_tried', 'not_tried']);
+    expect(triedCount(t, 3)).toBe(0);
+    // Still nobody: overdue since the first time, all three callable now.
+    const t2 = next(advanceContact(t, 2, later2));
+    expect(t2).toMatchObject({ contactIndex: 2, overdueSince: later.toISOString() });
+    expect(callNow(t2)).toBe(0);
+  });
+
+  it('a call goes to the first callable contact nobody tried; the next contact opens only when none is left', () => {
+    const overdue = next(advanceContact(task(), 1, later));
+    const first = next(recordFailedCall(overdue, 'no_answer', tanaka, 3, later));
+    expect(first.attempts.map((a) => a.contactIndex)).toEqual([0]);
+    // Contact 2 (index 1) was already callable and untried: the range does not grow yet; overdue is over.
+    expect(first).toMatchObject({ contactIndex: 1, exhausted: false, state: 'claimed' });
+    expect(first.overdueSince).toBeUndefined();
+    expect(callNow(first)).toBe(1);
+    const second = next(recordFailedCall(first, 'wrong_number', tanaka, 3, later));
+    expect(second.attempts.map((a) => a.contactIndex)).toEqual([0, 1]);
+    expect(second).toMatchObject({ contactIndex: 2, exhausted: false });
+    expect(contactStates(second, 3)).toEqual(['no_answer', 'wrong_number', 'not_tried']);
+    expect(triedCount(second, 3)).toBe(2);
+    const third = next(recordFailedCall(second, 'no_answer', tanaka, 3, later));
+    expect(third).toMatchObject({ contactIndex: 2, exhausted: true });
+    expect(callNow(third)).toBeUndefined();
+  });
+
+  it('a contact tried, then reached, reads as reached; the last outcome of several calls counts', () => {
+    let t = next(recordFailedCall(task(), 'no_answer', tanaka, 2, now));
+    t = { ...t, attempts: [...t.attempts, { contactIndex: 1, outcome: 'no_answer', by: tanaka, at: now.toISOString() }, { contactIndex: 1, outcome: 'wrong_number', by: tanaka, at: now.toISOString() }] };
+    expect(contactStates(t, 2)).toEqual(['no_answer', 'wrong_number']);
+    const reached = next(recordReached(t, tanaka, now, { index: 0, name: 'A' }));
+    expect(contactStates(reached, 2)).toEqual(['reached', 'wrong_number']);
+    expect(triedCount(reached, 2)).toBe(2);
+    expect(callNow(reached)).toBeUndefined();
+  });
+
+  it('someone claiming the task ends its being overdue; a task with its callable contacts all tried is not overdue when the next one opens', () => {
+    const overdue = next(advanceContact(task(), 1, later));
+    expect(next(claim(overdue, tanaka, later)).overdueSince).toBeUndefined();
+    const called = next(release(next(recordFailedCall(task(), 'no_answer', tanaka, 3, now)), tanaka, now));
+    expect(called.contactIndex).toBe(1);
+    const t = next(advanceContact(called, 2, later));
+    // Contact 2 was callable and untried when contact 3's time came: that is overdue.
+    expect(t.overdueSince).toBe(later.toISOString());
+    const allTried = { ...called, attempts: [...called.attempts, { contactIndex: 1, outcome: 'no_answer' as const, by: tanaka, at: now.toISOString() }] };
+    expect(next(advanceContact(allTried, 2, later)).overdueSince).toBeUndefined();
   });
 });
