@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TargetOptions } from '../../src/view/views.js';
 import type { LocalisedName } from '../../src/directory/schema.js';
-import { BODY_MAX, TITLE_MAX } from '../../src/domain/advisory.js';
+import { BODY_MAX } from '../../src/domain/advisory.js';
 import { CATEGORIES, SEVERITIES, SOURCES, TLP_LEVELS } from '../../src/domain/classification.js';
 import { CT } from '../../src/i18n/chat-text.js';
 import { durationText, FIELD_ERROR, FIELD_NOUN, noEscalateOption, severityDefaultText } from '../../src/i18n/form-text.js';
@@ -146,7 +146,8 @@ function buildForm(options: TargetOptions, values: FormValues, errors: FormError
     label: both(CT.title),
     isRequired: true,
     errorMessage: both(FIELD_ERROR.required(FIELD_NOUN.title)),
-    maxLength: TITLE_MAX,
+    // No maxLength on title or body: Teams clients cut a longer paste without a word. The core refuses it
+    // with the count instead ("本文は12,000文字以内です（20,000文字入力されています）").
     ...value(FORM_INPUT.title),
   });
   add(
@@ -158,7 +159,6 @@ function buildForm(options: TargetOptions, values: FormValues, errors: FormError
       isMultiline: true,
       isRequired: true,
       errorMessage: both(FIELD_ERROR.required(FIELD_NOUN.body)),
-      maxLength: BODY_MAX,
       ...value(FORM_INPUT.body),
     },
     hint(TT.bodyHint),

@@ -1,9 +1,9 @@
 import type { TurnContext } from 'botbuilder';
 import type { Core } from '../../src/core.js';
 import type { LifecycleFormView, LifecycleResult } from '../../src/view/lifecycle-view.js';
-import { BODY_MAX, parseAdvisoryId, TITLE_MAX } from '../../src/domain/advisory.js';
+import { parseAdvisoryId } from '../../src/domain/advisory.js';
 import { CATEGORIES, SEVERITIES, TLP_LEVELS } from '../../src/domain/classification.js';
-import { FOLLOWUP_DEADLINE_MAX_MINUTES, NOTE_MAX, type CorrectionInput, type FollowUpInput } from '../../src/domain/lifecycle-input.js';
+import { FOLLOWUP_DEADLINE_MAX_MINUTES, type CorrectionInput, type FollowUpInput } from '../../src/domain/lifecycle-input.js';
 import type { Actor } from '../../src/domain/platform.js';
 import { isBotError } from '../../src/errors.js';
 import { CT } from '../../src/i18n/chat-text.js';
@@ -28,8 +28,9 @@ const e = escapeCardText;
 const TITLE: Record<LifecycleKind, Bilingual> = { withdraw: LF.withdrawTitle, correct: LF.correctTitle, followup: LF.followUpTitle, close: LF.closeTitle };
 const SUBMIT: Record<LifecycleKind, Bilingual> = { withdraw: LF.withdrawSubmit, correct: LF.correctSubmit, followup: LF.followUpSubmit, close: LF.closeSubmit };
 
-function text(id: string, label: Bilingual, opts: { multiline?: boolean; max: number; value?: string; error?: Bilingual | undefined }): CardElement[] {
-  const input: CardElement = { type: 'Input.Text', id, label: both(label), isMultiline: opts.multiline ?? false, maxLength: opts.max, ...(opts.value === undefined ? {} : { value: opts.value }) };
+/** No maxLength: Teams clients cut a longer paste without a word; the core refuses it with the count instead. */
+function text(id: string, label: Bilingual, opts: { multiline?: boolean; value?: string; error?: Bilingual | undefined }): CardElement[] {
+  const input: CardElement = { type: 'Input.Text', id, label: both(label), isMultiline: opts.multiline ?? false, ...(opts.value === undefined ? {} : { value: opts.value }) };
   return opts.error ? [input, textBlock(`⚠️ ${e(both(opts.error))}`, { color: 'attention', spacing: 'none' })] : [input];
 }
 
@@ -64,23 +65,23 @@ export function lifecycleFormCard(kind: LifecycleKind, form: LifecycleFormView, 
   const body: CardElement[] = [textBlock(`**${e(both(TITLE[kind]))}**`, { size: 'medium' }), small(e(`${form.advisoryId} ${form.title}`))];
   switch (kind) {
     case 'withdraw':
-      body.push(textBlock(e(stacked(LF.withdrawWarning)), { color: 'attention' }), ...text('reason', LF.reason, { multiline: true, max: NOTE_MAX, value: values['reason'], error: errors['reason'] }));
+      body.push(textBlock(e(stacked(LF.withdrawWarning)), { color: 'attention' }), ...text('reason', LF.reason, { multiline: true, value: values['reason'], error: errors['reason'] }));
       break;
     case 'close':
       body.push(textBlock(e(stacked(LF.closeWarning))));
       break;
     case 'followup':
-      body.push(...text('body', LF.followUpBody, { multiline: true, max: BODY_MAX, value: values['body'], error: errors['body'] }), ...ackInputs(errors, values));
+      body.push(...text('body', LF.followUpBody, { multiline: true, value: values['body'], error: errors['body'] }), ...ackInputs(errors, values));
       break;
     case 'correct':
       body.push(
         textBlock(e(stacked(LF.correctHint))),
-        ...text('title', CT.title, { max: TITLE_MAX, value: values['title'] ?? form.title, error: errors['title'] }),
-        ...text('body', CT.body, { multiline: true, max: BODY_MAX, value: values['body'] ?? form.body, error: errors['body'] }),
+        ...text('title', CT.title, { value: values['title'] ?? form.title, error: errors['title'] }),
+        ...text('body', CT.body, { multiline: true, value: values['body'] ?? form.body, error: errors['body'] }),
         choice('tlp', CT.tlp, TLP_LEVELS, (v) => `${v} ${both(TLP_TEXT[v as keyof typeof TLP_TEXT])}`, values['tlp'] ?? form.tlp),
         choice('severity', T.severity, SEVERITIES, (v) => both(SEVERITY_TEXT[v as keyof typeof SEVERITY_TEXT]), values['severity'] ?? form.severity),
         choice('category', T.category, CATEGORIES, (v) => both(CATEGORY_TEXT[v as keyof typeof CATEGORY_TEXT]), values['category'] ?? form.category),
-        ...text('note', LF.note, { multiline: true, max: NOTE_MAX, value: values['note'], error: errors['note'] }),
+        ...text('note', LF.note, { multiline: true, value: values['note'], error: errors['note'] }),
       );
       break;
   }

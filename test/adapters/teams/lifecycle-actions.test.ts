@@ -70,3 +70,11 @@ describe('followUpOf: the follow-up card as submitted', () => {
     expect(followUpOf({ acknowledge: 'true', ackDeadlineMinutes: 'abc' }).ackDeadlineMinutes).toBeNaN();
   });
 });
+
+describe('the lifecycle cards\' text inputs', () => {
+  it('have no maxLength: a Teams client would cut a longer paste without a word, the core refuses it with the count', () => {
+    const texts = (['withdraw', 'followup', 'correct'] as const).flatMap((kind) => inputs(lifecycleFormCard(kind, FORM)).filter((x) => x['type'] === 'Input.Text'));
+    expect(texts.map((x) => x['id'])).toEqual(['reason', 'body', 'title', 'body', 'note']);
+    for (const input of texts) expect(input).not.toHaveProperty('maxLength');
+  });
+});

@@ -655,8 +655,11 @@ describe('advisoryFormCard', () => {
       FORM_INPUT.drill,
       FORM_INPUT.noEscalate,
     ]);
-    expect(byId.get(FORM_INPUT.title)).toMatchObject({ type: 'Input.Text', maxLength: TITLE_MAX, isRequired: true, label: '件名 / Title' });
-    expect(byId.get(FORM_INPUT.body)).toMatchObject({ type: 'Input.Text', isMultiline: true, maxLength: BODY_MAX, isRequired: true });
+    expect(byId.get(FORM_INPUT.title)).toMatchObject({ type: 'Input.Text', isRequired: true, label: '件名 / Title' });
+    expect(byId.get(FORM_INPUT.body)).toMatchObject({ type: 'Input.Text', isMultiline: true, isRequired: true });
+    // No maxLength: a Teams client would cut a longer paste without a word; the core refuses it with the count.
+    expect(byId.get(FORM_INPUT.title)).not.toHaveProperty('maxLength');
+    expect(byId.get(FORM_INPUT.body)).not.toHaveProperty('maxLength');
     expect(byId.get(FORM_INPUT.tlp)).toMatchObject({ type: 'Input.ChoiceSet', value: 'TLP:AMBER' });
     expect(byId.get(FORM_INPUT.severity)).toMatchObject({ value: 'level2' });
     expect((byId.get(FORM_INPUT.severity)?.choices as { title: string }[])[0]?.title).toBe(
