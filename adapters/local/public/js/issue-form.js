@@ -18,7 +18,6 @@ const DEFAULT_TLP = 'TLP:AMBER';
 const DEFAULT_SEVERITY = 'level2';
 const DEFAULT_CATEGORY = 'notice';
 const DEFAULT_SOURCE = 'nisc';
-const TITLE_MAX = 150;
 const BODY_MAX = 12000;
 
 function field(labelText, control, id, fieldName, hint) {
@@ -61,11 +60,14 @@ export function buildIssueForm(opts) {
   const groups = Array.isArray(opts.groups) ? opts.groups : [];
   const orgs = Array.isArray(opts.organisations) ? opts.organisations : [];
 
-  const title = el('input', { id: 'f-title', name: 'title', type: 'text', testid: 'form-title', maxLength: TITLE_MAX, required: true, autocomplete: 'off' });
-  const body = el('textarea', { id: 'f-body', name: 'body', testid: 'form-body', rows: '6', maxLength: BODY_MAX, required: true });
-  const bodyCount = el('span', { class: 'char-count', id: 'f-body-count' });
+  // No maxLength: the browser would cut a longer paste without a word. The counter shows it over the limit and
+  // the server refuses it with the count ("本文は12,000文字以内です（20,000文字入力されています）").
+  const title = el('input', { id: 'f-title', name: 'title', type: 'text', testid: 'form-title', required: true, autocomplete: 'off' });
+  const body = el('textarea', { id: 'f-body', name: 'body', testid: 'form-body', rows: '6', required: true });
+  const bodyCount = el('span', { class: 'char-count', id: 'f-body-count', testid: 'form-body-count' });
   const updateBodyCount = () => {
     bodyCount.textContent = `${count(body.value.length)} / ${count(BODY_MAX)}`;
+    bodyCount.classList.toggle('over', body.value.length > BODY_MAX);
   };
   body.addEventListener('input', updateBodyCount);
   updateBodyCount();
