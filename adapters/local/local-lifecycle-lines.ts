@@ -1,6 +1,6 @@
 import { durationText, LT } from '../../src/i18n/lifecycle-text.js';
 import { both, formatCount, formatTokyo, type Bilingual } from '../../src/i18n/text.js';
-import { RT } from './round-text.js';
+import { RT } from '../../src/i18n/round-text.js';
 import type { OutboundView } from '../../src/ports/chat.js';
 
 /**

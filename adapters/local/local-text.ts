@@ -6,7 +6,7 @@
  * replaced by the placeholder. Texts that depend on the configuration (durations, levels) come with the form.
  */
 import { LF } from '../../src/i18n/lifecycle-text.js';
-import { RT } from './round-text.js';
+import { RT } from '../../src/i18n/round-text.js';
 import type { TargetOptions } from '../../src/view/views.js';
 import type { Severity } from '../../src/domain/classification.js';
 import { CT, moreNames, reminderText, STEP_TEXT } from '../../src/i18n/chat-text.js';

@@ -18,7 +18,7 @@ import {
   type AttachmentMessage,
 } from './block-elements.js';
 import { escapeMrkdwn, splitForSections } from './mrkdwn.js';
-import { RT } from './round-text.js';
+import { RT } from '../../src/i18n/round-text.js';
 import { correctionLines, renderReplacedCopy } from './lifecycle-blocks.js';
 
 /** The acknowledge button under an advisory (ack-action.ts handles the press); its value is the delivery id. */

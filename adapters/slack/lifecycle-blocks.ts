@@ -6,7 +6,7 @@ import { both, formatCount, formatTokyo, stacked, T, VIA_TEXT } from '../../src/
 import type { AdvisoryView, FollowUpAckView, FollowUpView, NoticeView } from '../../src/view/views.js';
 import { boldStacked, ackActions, context, drillBanner, fallback, field, mrkdwnSection, name, tlpLine, type AttachmentMessage, type RenderedMessage } from './block-elements.js';
 import { escapeMrkdwn, splitForSections } from './mrkdwn.js';
-import { RT } from './round-text.js';
+import { RT } from '../../src/i18n/round-text.js';
 
 const e = escapeMrkdwn;
 

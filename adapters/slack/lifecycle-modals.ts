@@ -7,7 +7,7 @@ import { LF } from '../../src/i18n/lifecycle-text.js';
 import { both, CATEGORY_TEXT, SEVERITY_TEXT, stacked, T, TLP_TEXT, type Bilingual } from '../../src/i18n/text.js';
 import { CT } from '../../src/i18n/chat-text.js';
 import { escapeMrkdwn, truncatePlain } from './mrkdwn.js';
-import { RT } from './round-text.js';
+import { RT } from '../../src/i18n/round-text.js';
 
 /** One callback per lifecycle form; private_metadata carries the advisory id. */
 export const LIFECYCLE_CALLBACK = {

@@ -29,7 +29,7 @@ import {
   tlpLine,
   type AttachmentMessage,
 } from './block-elements.js';
-import { RT } from './round-text.js';
+import { RT } from '../../src/i18n/round-text.js';
 import { escapeMrkdwn, truncateMrkdwn, truncatePlain } from './mrkdwn.js';
 import { phoneButtonId, phoneButtonValue, reachedChoiceButtonId } from '../../src/view/buttons.js';
 

@@ -4,7 +4,7 @@ import { both, formatTokyo, stacked, T } from '../../src/i18n/text.js';
 import type { ReminderView } from '../../src/view/views.js';
 import { boldStacked, context, drillBanner, fallback, mrkdwnSection, name, tlpLine, type RenderedMessage } from './block-elements.js';
 import { escapeMrkdwn } from './mrkdwn.js';
-import { RT } from './round-text.js';
+import { RT } from '../../src/i18n/round-text.js';
 
 const e = escapeMrkdwn;
 

@@ -18,7 +18,7 @@ import {
   tlpLine,
   type RenderedMessage,
 } from './block-elements.js';
-import { RT } from './round-text.js';
+import { RT } from '../../src/i18n/round-text.js';
 import { escapeMrkdwn, truncateMrkdwn } from './mrkdwn.js';
 import { repliesText, THREAD_TEXT } from '../../src/i18n/thread-text.js';
 import { threadMenu } from './thread-blocks.js';

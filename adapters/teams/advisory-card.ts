@@ -19,7 +19,7 @@ import {
 } from './card-elements.js';
 import { escapeCardText, truncate } from './card-text.js';
 import { correctionBlocks, replacedCopyCard } from './lifecycle-cards.js';
-import { RT } from './round-text.js';
+import { RT } from '../../src/i18n/round-text.js';
 
 /** Action.Execute verb of the acknowledge button; the data carries the delivery id (the handler checks it against the message). */
 export { ADVISORY_ACK_VERB } from './card-elements.js';

@@ -14,7 +14,7 @@ import { errorView } from '../../src/view/error-view.js';
 import type { BotApp } from './bot-app.js';
 import { card, small, textBlock, type AdaptiveCard, type CardElement } from './card-elements.js';
 import { escapeCardText } from './card-text.js';
-import { RT } from './round-text.js';
+import { RT } from '../../src/i18n/round-text.js';
 import { actorOf } from './teams-edge.js';
 import { teamsErrorText } from './teams-reply.js';
 

@@ -4,7 +4,7 @@ import { both, formatCount, formatTokyo, stacked, T, VIA_TEXT } from '../../src/
 import type { AdvisoryView, FollowUpAckView, FollowUpView, NoticeView } from '../../src/view/views.js';
 import { ADVISORY_ACK_VERB, card, envelope, execute, factSet, name, small, textBlock, type AdaptiveCard, type CardAction, type CardElement } from './card-elements.js';
 import { escapeCardText } from './card-text.js';
-import { RT } from './round-text.js';
+import { RT } from '../../src/i18n/round-text.js';
 
 const e = escapeCardText;
 

@@ -26,7 +26,7 @@ import {
   type CardAction,
   type CardElement,
 } from './card-elements.js';
-import { RT } from './round-text.js';
+import { RT } from '../../src/i18n/round-text.js';
 import { escapeCardText, truncate } from './card-text.js';
 import { phoneButtonId } from '../../src/view/buttons.js';
 

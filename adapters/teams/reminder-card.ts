@@ -2,7 +2,7 @@ import { CT, reminderText } from '../../src/i18n/chat-text.js';
 import { both, formatTokyo, stacked, T } from '../../src/i18n/text.js';
 import type { ReminderView } from '../../src/view/views.js';
 import { card, envelope, name, small, textBlock, type AdaptiveCard, type CardElement, type MentionEntity } from './card-elements.js';
-import { RT } from './round-text.js';
+import { RT } from '../../src/i18n/round-text.js';
 import { escapeCardText } from './card-text.js';
 
 /** Teams user ids (29:…), Entra ID object ids (8:orgid:… or a bare GUID): ids from the directory, never user text. */

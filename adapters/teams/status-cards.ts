@@ -18,7 +18,7 @@ import {
   type AdaptiveCard,
   type CardElement,
 } from './card-elements.js';
-import { RT } from './round-text.js';
+import { RT } from '../../src/i18n/round-text.js';
 import { escapeCardText, truncate } from './card-text.js';
 import { TT } from './teams-text.js';
 import { repliesText, THREAD_TEXT } from '../../src/i18n/thread-text.js';

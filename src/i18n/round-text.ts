@@ -1,10 +1,8 @@
-import type { Bilingual } from '../../src/i18n/text.js';
+import type { Bilingual } from './text.js';
 
 /**
  * The words of acknowledgement rounds (a follow-up that asks members to acknowledge it). Japanese first,
- * English second. The same words on every platform: adapters/slack, adapters/teams and adapters/local each
- * hold this file word for word (test/adapters/round-text.test.ts holds them equal) until it moves to
- * src/i18n/lifecycle-text.ts, where the words every adapter shows belong. Times come formatted (formatTokyo);
+ * English second. The same words on every platform (Slack, Teams, the local workspace). Times come formatted (formatTokyo);
  * numbers may come as placeholders ("{n}") for the local page's templates.
  */
 export const RT = {
