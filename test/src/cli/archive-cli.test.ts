@@ -64,8 +64,9 @@ describe('npm run cli -- export', () => {
     expect(csv.startsWith('\uFEFF注意喚起ID / advisory id,')).toBe(true);
     const lines = csv.slice(1).split('\r\n');
     expect(lines.at(-1)).toBe('');
-    // Header, then jda and jma; the title's comma, quotes and newline are quoted as CSV quotes them.
-    expect(csv).toContain('"電子カルテ, ""重要""\n改行あり"');
+    // Header, then jda and jma; the title's comma and quotes are quoted as CSV quotes them (its line break was
+    // folded to a space when it was entered: a title is one line).
+    expect(csv).toContain('"電子カルテ, ""重要"" 改行あり"');
     expect(csv.match(/ADV-\d{4}-\d{4},/g)).toHaveLength(2);
     expect(csv).toContain(',jma,公益社団法人 日本医師会,slack,');
     expect(csv).toContain(`acknowledged,`);
