@@ -105,7 +105,10 @@ export type TaskTransition =
   | { changed: false; reason: 'bad-contact'; problem: ContactChoiceProblem; current: PhoneTask };
 
 function changed(t: PhoneTask, patch: Partial<PhoneTask>, now: Date): TaskTransition {
-  return { changed: true, next: { ...t, ...patch, version: t.version + 1, updatedAt: now.toISOString() } };
+  const next: PhoneTask = { ...t, ...patch, version: t.version + 1, updatedAt: now.toISOString() };
+  // A cleared field is absent, as it is after a trip through any store (JSON has no undefined).
+  for (const key of Object.keys(next) as (keyof PhoneTask)[]) if (next[key] === undefined) delete next[key];
+  return { changed: true, next };
 }
 
 const sameActor = (a: Actor | undefined, b: Actor) => a !== undefined && a.platform === b.platform && a.userId === b.userId;

@@ -45,7 +45,9 @@ describe('phone task', () => {
   it('lets only the claimant release', () => {
     const claimed = next(claim(task(), tanaka, now));
     expect(release(claimed, kato, now)).toMatchObject({ changed: false, reason: 'claimed-by-other' });
-    expect(next(release(claimed, tanaka, now))).toMatchObject({ state: 'open', claimedBy: undefined });
+    const released = next(release(claimed, tanaka, now));
+    expect(released.state).toBe('open');
+    expect('claimedBy' in released).toBe(false);
   });
 
   it('records "reached" as done, and refuses it from someone else while claimed', () => {
