@@ -7,6 +7,7 @@ import { previewAdvisory } from './commands/preview-advisory.js';
 import type { PreviewView } from './view/preview-view.js';
 import { alertDeliveryFailed, announceIssued } from './commands/notify.js';
 import { refreshDeliveryMessages, refreshPhoneTaskMessages } from './commands/refresh.js';
+import { refreshStatusCard } from './commands/status-card.js';
 import { runEscalationStep, type StepOutcome, type StepRequest } from './commands/escalate.js';
 import { oncallList, phoneTaskAction, type PhoneActionRequest, type PhoneActionResult } from './commands/phone-task.js';
 import type { AdvisoryView, OncallListView, PhoneTaskView } from './view/views.js';
@@ -81,6 +82,9 @@ export class Core {
   }
   refreshPhoneTask(taskId: string): Promise<number> {
     return refreshPhoneTaskMessages(this.deps, taskId);
+  }
+  refreshStatusCard(advisoryId: string): Promise<number> {
+    return refreshStatusCard(this.deps, advisoryId);
   }
   phoneTaskAction(req: PhoneActionRequest): Promise<PhoneActionResult> {
     return phoneTaskAction(this.deps, req);

@@ -34,7 +34,9 @@ export type RefreshJob =
   | { scope: string; deliveryId: string; revision: number }
   | { scope: string; taskId: string; revision: number }
   /** A sync (correction, withdrawal, follow-up, ladder stop) rather than a re-render after a press. */
-  | { scope: string; deliveryId: string; sync: number };
+  | { scope: string; deliveryId: string; sync: number }
+  /** The live status card, as of the end of the throttle interval `statusCard` (ms since the epoch). */
+  | { scope: string; advisoryId: string; statusCard: number };
 
 /**
  * How one piece of work becomes one job. The id is deterministic, so the same work is queued once
@@ -90,6 +92,16 @@ export function jobSpec(work: Work): JobSpec {
         name: 'phone',
         id: `refresh-phone.${work.scope}.${work.taskId}.r${work.revision}`,
         data: { scope: work.scope, taskId: work.taskId, revision: work.revision },
+      };
+    case 'status-card':
+      // The interval's end is in the id: every change within it is the same job (coalesced), and the
+      // next interval's is a new one (BullMQ ignores an id it still holds, even a finished job's).
+      return {
+        queue: QUEUE.refresh,
+        name: 'status-card',
+        id: `status-card.${work.scope}.${work.advisoryId}.t${work.at.getTime()}`,
+        data: { scope: work.scope, advisoryId: work.advisoryId, statusCard: work.at.getTime() },
+        at: work.at,
       };
     case 'sync':
       return {
@@ -157,6 +169,8 @@ export function workOf(queue: string, data: unknown): Work | null {
       return null;
     }
     case QUEUE.refresh: {
+      const card = num('statusCard');
+      if (scope && card !== undefined && str('advisoryId')) return { kind: 'status-card', scope, advisoryId: str('advisoryId') as string, at: new Date(card) };
       const sync = num('sync');
       if (scope && sync !== undefined && str('deliveryId')) return { kind: 'sync', scope, deliveryId: str('deliveryId') as string, rev: sync };
       const revision = num('revision');

@@ -37,6 +37,7 @@ function createWorkers(core: Core, connection: Redis, settings: WorkerSettings, 
     async (job: Job<RefreshJob>, token?: string) =>
       runChatJob<unknown>(job, token, () => {
         const data = job.data;
+        if ('statusCard' in data) return core.refreshStatusCard(data.advisoryId);
         if ('taskId' in data) return core.refreshPhoneTask(data.taskId);
         if ('sync' in data) return core.syncDelivery(data.deliveryId);
         return core.refreshMessages(data.deliveryId);

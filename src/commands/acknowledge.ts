@@ -12,6 +12,7 @@ import { advisoryScope } from '../domain/advisory.js';
 import { dropQuietly, enqueue } from './enqueue.js';
 import { stepWork } from './ladder.js';
 import { loadDelivery } from './load.js';
+import { touchStatusCard } from './status-card.js';
 
 export interface AckResult {
   outcome: AckOutcome;
@@ -138,6 +139,7 @@ export async function acknowledgeDelivery(
     refreshQueued = await enqueue(deps, [{ kind: 'refresh', scope, deliveryId: delivery.id, revision }]);
   }
   if (t.changed) await stopEscalation(deps, scope, before, delivery);
+  if (t.changed) await touchStatusCard(deps, advisory);
   // The last member to acknowledge closes the advisory (the reconciler catches a close this misses).
   // A member still in an earlier round (the follow-up not yet in their thread) counts as not acknowledged.
   if (t.changed && advisory.state === 'open' && (await deps.store.countUnacknowledged(advisory.id, advisory.round ?? 1)) === 0) {

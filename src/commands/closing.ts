@@ -9,6 +9,7 @@ import type { CoreDeps } from './deps.js';
 import { toSecretariat } from './notify.js';
 import { enqueue } from './enqueue.js';
 import { lifecycleWork } from './lifecycle.js';
+import { touchStatusCard } from './status-card.js';
 
 /** A later closing's posts and events are its own (the first keeps the keys it always had). */
 export const closingKey = (a: Advisory): string => (closingNumber(a) > 1 ? `.c${closingNumber(a)}` : '');
@@ -72,6 +73,8 @@ export async function tellClosing(deps: CoreDeps, advisoryId: string): Promise<n
   const posted = await toSecretariat(deps, { kind: 'advisory_closed', advisoryId: advisory.id, title: advisory.title, tlp: advisory.tlp, drill: advisory.drill, summary }, `${advisory.id}.closing.${advisory.closure.cause}${closingKey(advisory)}`, new Date(advisory.closure.at));
   if (posted === 0) deps.log.error({ advisoryId }, 'closing summary could not be told: no secretariat channel on a configured platform');
   await markTold(deps, advisory, posted > 0, { targeted: summary.targeted, byButton: summary.byButton, byPhone: summary.byPhone, never: summary.never });
+  // The card ends showing how it closed, with the final counts.
+  await touchStatusCard(deps, advisory);
   return posted;
 }
 

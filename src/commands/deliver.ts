@@ -11,6 +11,7 @@ import { transitionDelivery } from './delivery-cas.js';
 import { loadDelivery } from './load.js';
 import { enqueue } from './enqueue.js';
 import { firstStep, LOOKBACK_MS, owedWork } from './ladder.js';
+import { touchStatusCard } from './status-card.js';
 import { postOnce } from './post-once.js';
 
 export type DeliverOutcome = { outcome: 'posted' | 'already' | 'cancelled' } | { outcome: 'failed'; code: string };
@@ -96,6 +97,7 @@ export async function deliverAdvisory(deps: CoreDeps, deliveryId: string): Promi
         ...(possibleDuplicate ? { possibleDuplicate: true } : {}),
       },
     });
+    await touchStatusCard(deps, advisory);
   }
   const current = posted.changed ? posted.next : posted.current;
   await enqueue(deps, owedWork(advisory, current));
@@ -142,6 +144,7 @@ export async function fail(deps: CoreDeps, advisory: Advisory, delivery: Deliver
       detail: { ...failure },
     });
     deps.log.warn({ deliveryId: delivery.id, memberId: delivery.memberId, ...failure }, 'delivery failed');
+    await touchStatusCard(deps, advisory);
   }
   const current = t.changed ? t.next : t.current;
   // Posted or acknowledged meanwhile (another worker won): nothing failed.

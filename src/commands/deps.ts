@@ -29,6 +29,11 @@ export interface CoreSettings {
   closeAfterDeadlineSeconds: number;
   /** How export links are signed and where they point (commands/export-link.ts). */
   exportLinks: ExportLinkSettings;
+  /**
+   * The secretariat's live status card is updated at most once per this many milliseconds; changes
+   * within one interval are coalesced into one update (commands/status-card.ts). Absent: 5 s.
+   */
+  statusCardIntervalMs?: number | undefined;
 }
 
 /**

@@ -18,6 +18,7 @@ import type { PhoneTaskView } from '../view/views.js';
 import { enqueue } from './enqueue.js';
 import { LOOKBACK_MS, owedWork, stepAfter } from './ladder.js';
 import { postOnce } from './post-once.js';
+import { touchStatusCard } from './status-card.js';
 import { advisoryScope } from '../domain/advisory.js';
 
 export interface StepRequest {
@@ -106,6 +107,8 @@ export async function advance(deps: CoreDeps, advisory: Advisory, delivery: Deli
   const t = await transitionDelivery(deps.store, delivery.id, (d) => markLadderStep(d, req.token, req, next, deps.clock.now(), gaveUp));
   const current = t.changed ? t.next : t.current;
   await enqueue(deps, owedWork(advisory, current));
+  // The card says what the ladder does next, and who is on the phone.
+  if (t.changed) await touchStatusCard(deps, advisory);
   return current;
 }
 

@@ -7,13 +7,21 @@ import type { CoreDeps } from './deps.js';
 import { transitionDelivery } from './delivery-cas.js';
 import { loadDelivery } from './load.js';
 import { postOnce } from './post-once.js';
+import { enqueue } from './enqueue.js';
+import { statusCardNotice, statusCardWork } from './status-card.js';
+import type { MessageRef } from '../domain/platform.js';
 
 /**
  * Post a notice into every secretariat channel on a platform this process can reach. The key makes
  * a retried job find its earlier post instead of alerting twice. Returns how many channels have it.
  */
 export async function toSecretariat(deps: CoreDeps, notice: NoticeView, key: string, since: Date): Promise<number> {
-  let posted = 0;
+  return (await postToSecretariat(deps, notice, key, since)).length;
+}
+
+/** As toSecretariat, returning where the notice is (a notice updated later, as the live status card, needs it). */
+export async function postToSecretariat(deps: CoreDeps, notice: NoticeView, key: string, since: Date): Promise<MessageRef[]> {
+  const posted: MessageRef[] = [];
   for (const channel of deps.directory.secretariatChannels()) {
     const chat = deps.chats[channel.platform];
     if (!chat) {
@@ -22,8 +30,8 @@ export async function toSecretariat(deps: CoreDeps, notice: NoticeView, key: str
     }
     const target: PostTarget = { workspaceId: channel.workspace, channelId: channel.id };
     // A notice job may be a retry whose first post got through: look where the platform can.
-    await postOnce(deps, chat, target, { kind: 'notice', view: notice }, key, { retrying: 'unknown', since });
-    posted += 1;
+    const result = await postOnce(deps, chat, target, { kind: 'notice', view: notice }, key, { retrying: 'unknown', since });
+    posted.push(result.ref);
   }
   return posted;
 }
@@ -53,17 +61,11 @@ export async function announceIssued(deps: CoreDeps, advisoryId: string): Promis
   const advisory = await deps.store.getAdvisory(advisoryId);
   if (!advisory) throw new BotError('ADVISORY.NOT_FOUND', 'advisory not found', { advisoryId });
   if (advisory.announced) return 0;
-  const deliveries = await deps.store.listDeliveries(advisoryId);
-  const posted = await toSecretariat(deps, {
-    kind: 'advisory_issued',
-    advisoryId: advisory.id,
-    title: advisory.title,
-    tlp: advisory.tlp,
-    drill: advisory.drill,
-    deliveries: deliveries.length,
-    ackDeadline: advisory.ackDeadline,
-    issuedBy: displayName(advisory.issuedBy),
-  }, `${advisory.id}.issued`, new Date(advisory.issuedAt));
-  await deps.store.markAnnounced(advisory.id, deps.clock.now().toISOString(), posted > 0);
-  return posted;
+  // The notice is the advisory's live status card from the start: it is updated in place as members answer.
+  const notice = await statusCardNotice(deps, advisory);
+  const posted = await postToSecretariat(deps, notice, `${advisory.id}.issued`, new Date(advisory.issuedAt));
+  await deps.store.markAnnounced(advisory.id, deps.clock.now().toISOString(), posted.length > 0, posted);
+  // Deliveries may have moved on while the card was posted: the next interval shows where they are.
+  if (posted.length > 0) await enqueue(deps, [statusCardWork(deps, advisory)]);
+  return posted.length;
 }

@@ -8,6 +8,7 @@ import { closesAt } from '../domain/advisory-lifecycle.js';
 import { closeAdvisoryBySystem, lifecycleWork } from './lifecycle.js';
 import { syncAdvisory } from './sync.js';
 import { derivedNextStep, owedWork } from './ladder.js';
+import { touchStatusCard } from './status-card.js';
 
 /** Deliveries read per store round trip, and jobs checked per queue round trip. */
 const PAGE = 500;
@@ -96,6 +97,9 @@ async function advisoryWork(deps: CoreDeps): Promise<Work[]> {
       // The syncs are queued here, from the store, not through a job that could be lost.
       if (advisory.syncing) await syncAdvisory(deps, advisory.id);
       work.push(...lifecycleWork(advisory).filter((w) => w.kind !== 'sync-advisory'));
+      // While it is open, its status card is brought up to date every pass: an update lost with Redis is
+      // redone. Not counted as lost work: it is asked for whether or not anything was lost.
+      if (advisory.state === 'open') await touchStatusCard(deps, advisory);
     } catch (err) {
       deps.log.error({ advisoryId: listed.id, err }, 'could not reconcile an advisory; the next pass tries again');
     }

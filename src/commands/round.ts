@@ -8,6 +8,7 @@ import { transitionDelivery } from './delivery-cas.js';
 import { dropQuietly, enqueue } from './enqueue.js';
 import { followUpView, roundFollowUp } from './followup-view.js';
 import { firstStep, owedWork, stepWork } from './ladder.js';
+import { touchStatusCard } from './status-card.js';
 
 /** The delivery's copies can carry a follow-up in their thread (posted, and allowed by the TLP as it is now). */
 export function threadable(advisory: Pick<Advisory, 'tlp'>, delivery: Delivery): boolean {
@@ -48,6 +49,7 @@ export async function enterRound(deps: CoreDeps, advisory: Advisory, delivery: D
   });
   if (before.nextStep) await dropQuietly(deps, stepWork(before, before.nextStep));
   await enqueue(deps, owedWork(advisory, t.next).filter((w) => w.kind === 'step'));
+  await touchStatusCard(deps, advisory);
   const chat = deps.chats[delivery.channel.platform];
   if (chat && (before.round ?? 1) > 1) await renderRoundFollowUps(deps, chat, advisory, t.next, (before.round ?? 1));
   return t.next;

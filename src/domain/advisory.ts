@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Category, Severity, Source, Tlp } from './classification.js';
-import type { Actor } from './platform.js';
+import type { Actor, MessageRef } from './platform.js';
 import { ESCALATION_OPTIONAL, type EscalationPolicies, type EscalationPolicy } from './escalation.js';
 import { multiLineText, oneLineText } from './text-input.js';
 
@@ -160,7 +160,7 @@ export interface Advisory extends AdvisoryLifecycle {
   escalation: EscalationPolicy;
   state: AdvisoryState;
   /** The secretariat had the "issued" notice (ok), or every attempt failed and the operators were told. */
-  announced?: { at: string; ok: boolean } | undefined;
+  announced?: { at: string; ok: boolean; messages?: MessageRef[] | undefined } | undefined;
 }
 
 export function newAdvisoryUid(): string {

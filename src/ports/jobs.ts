@@ -25,6 +25,11 @@ export type Work =
   /** Bring one delivery's copies up to the advisory's `rev`: edit them, post follow-ups, stop its ladder. */
   | { kind: 'sync'; scope: string; deliveryId: string; rev: number }
   /** Tell the secretariat the advisory closed (or was withdrawn), with its summary. */
+  /**
+   * Bring the secretariat's live status card up to date, at `at` (the end of its throttle interval):
+   * every change within one interval asks for the same job, so the card is updated once for them all.
+   */
+  | { kind: 'status-card'; scope: string; advisoryId: string; at: Date }
   /** `closing`: which closing (1, then 2 … after a follow-up asking for acknowledgement reopened it; see closingNumber). */
   | { kind: 'closing'; scope: string; advisoryId: string; closing: number }
   /** Write the advisory's transcript to the archive; `attempt` is archiveFailures, so a retry after a give-up is a new job. */

@@ -60,8 +60,11 @@ export interface Store extends ArchiveStore, AuditLog, ThreadLog {
   getAdvisory(id: string): Promise<Advisory | null>;
   /** Advisories whose "issued" notice the secretariat has not had yet, oldest first. */
   listUnannouncedAdvisories(): Promise<Advisory[]>;
-  /** Note that the "issued" notice was posted (or gave up); false if it was noted before. Moves `version` on. */
-  markAnnounced(advisoryId: string, at: string, ok: boolean): Promise<boolean>;
+  /**
+   * Note that the "issued" notice was posted (or gave up), with the messages it went into (the live
+   * status card, updated in place later); false if it was noted before. Moves `version` on.
+   */
+  markAnnounced(advisoryId: string, at: string, ok: boolean, messages?: MessageRef[]): Promise<boolean>;
   /**
    * Compare-and-set, as saveDelivery: write `next` only if the stored version (absent: 0) is
    * `next.version - 1`. The advisory's id, uid and request key never change.

@@ -138,6 +138,27 @@ export interface StatusView {
   rows: StatusRow[];
 }
 
+/**
+ * The advisory as the secretariat's status card shows it now: counts per state (a bar of segments),
+ * who is on the phone, what the ladder does next, and whether it has ended. Updated in place,
+ * throttled (commands/status-card.ts).
+ */
+export interface LiveStatusView {
+  issuedAt: string;
+  counts: Record<DeliveryState, number> & { total: number };
+  /** Members whose phone task is open or being called. */
+  onPhone: number;
+  /** A follow-up asks for acknowledgement: the counts are about that round. */
+  round?: { n: number; followup: number; since: string } | undefined;
+  /** The deadline of the current round. */
+  ackDeadline: string;
+  /** The earliest ladder step owed to a silent member, and how many members it is due for at that time. */
+  nextStep?: { kind: StepKind; at: string; members: number } | undefined;
+  closed?: { cause: ClosureCause; at: string } | undefined;
+  /** When the counts were read. */
+  asOf: string;
+}
+
 /** A reminder in the member's channel (or TLP:RED direct message) before the deadline. */
 export interface ReminderView {
   advisoryId: string;
@@ -168,6 +189,8 @@ export interface PhoneContactView {
   current: boolean;
   /** The ladder (or earlier calls) has made this contact callable. */
   callable: boolean;
+  /** Not callable yet: when the ladder makes them callable (ISO), if it does. */
+  callableFrom?: string | undefined;
   /** Not tried, no answer, wrong number, or reached: never "passed" just because time went by. */
   state: ContactCallState;
   /** What happened on earlier calls to this contact. */
@@ -220,22 +243,47 @@ export interface PhoneTaskView {
   resolution?: { kind: PhoneResolution; by?: string | undefined; at: string; contact?: ReachedContact | undefined } | undefined;
 }
 
+/** One open phone task in the on-call list. */
+export interface OncallTaskView {
+  taskId: string;
+  advisoryId: string;
+  title: string;
+  tlp: Tlp;
+  severity: Severity;
+  drill: boolean;
+  memberName: LocalisedName;
+  state: PhoneTaskState;
+  claimedBy?: string | undefined;
+  contactIndex: number;
+  contacts: number;
+  /** Contacts someone has called: "tried 1 of 3". */
+  tried: number;
+  /** Nobody has called though the ladder moved on (ISO, since when). */
+  overdueSince?: string | undefined;
+  exhausted: boolean;
+  createdAt: string;
+  /** When the call became due: the task's phone step (its creation, or a later round's deadline). */
+  dueAt: string;
+}
+
+/** The tasks of one advisory in the on-call list. */
+export interface OncallGroupView {
+  advisoryId: string;
+  title: string;
+  tlp: Tlp;
+  severity: Severity;
+  drill: boolean;
+  /** Due time first (the earliest first). */
+  tasks: OncallTaskView[];
+}
+
+/**
+ * The open phone tasks, grouped by advisory: the most severe advisory first (level 4 first), then the one whose
+ * earliest task is due first. `tasks` is every task once, in the groups' order.
+ */
 export interface OncallListView {
-  tasks: {
-    taskId: string;
-    advisoryId: string;
-    title: string;
-    tlp: Tlp;
-    severity: Severity;
-    drill: boolean;
-    memberName: LocalisedName;
-    state: PhoneTaskState;
-    claimedBy?: string | undefined;
-    contactIndex: number;
-    contacts: number;
-    exhausted: boolean;
-    createdAt: string;
-  }[];
+  groups: OncallGroupView[];
+  tasks: OncallTaskView[];
 }
 
 export type NoticeView =
@@ -260,6 +308,8 @@ export type NoticeView =
       deliveries: number;
       ackDeadline: string;
       issuedBy: string;
+      /** The notice is the advisory's live status card: present once the card is brought up to date. */
+      live?: LiveStatusView | undefined;
     }
   | {
       /** The ladder reached its end: the member is still silent after every contact was tried (or time ran out). */

@@ -70,6 +70,8 @@ export function workKey(w: Work): string {
       return `closing:${w.advisoryId}`;
     case 'archive':
       return `archive:${w.advisoryId}:${w.attempt}`;
+    case 'status-card':
+      return `status-card:${w.advisoryId}:${w.at.getTime()}`;
     default:
       return `${w.kind}:${w.deliveryId}`;
   }

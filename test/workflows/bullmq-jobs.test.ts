@@ -32,6 +32,10 @@ describe('job ids and work', () => {
       { kind: 'announce', scope: 'uS1', advisoryId: 'ADV-2026-0001' },
       refresh('ADV-2026-0001.jma.slack-C1', 2),
       { kind: 'refresh-phone', scope: 'uS1', taskId: 'ADV-2026-0001.jma.slack-C1.phone', revision: 3 },
+      { kind: 'status-card', scope: 'uS1', advisoryId: 'ADV-2026-0001', at },
+      { kind: 'closing', scope: 'uS1', advisoryId: 'ADV-2026-0001', closing: 1 },
+      { kind: 'closing', scope: 'uS1', advisoryId: 'ADV-2026-0001', closing: 2 },
+      { kind: 'archive', scope: 'uS1', advisoryId: 'ADV-2026-0001', attempt: 0, closing: 2 },
     ];
     for (const w of all) {
       const spec = jobSpec(w);
@@ -39,6 +43,17 @@ describe('job ids and work', () => {
       expect(jobSpec({ ...w, scope: 'uS2' } as Work).id).not.toBe(spec.id);
       expect(workOf(spec.queue, spec.data)).toEqual(w);
     }
+    // The status card's interval is in its id and it runs at the interval's end; the next interval is a new job.
+    const card = jobSpec({ kind: 'status-card', scope: 'uS1', advisoryId: 'ADV-2026-0001', at });
+    expect(card).toMatchObject({ queue: QUEUE.refresh, id: `status-card.uS1.ADV-2026-0001.t${at.getTime()}`, at });
+    expect(jobSpec({ kind: 'status-card', scope: 'uS1', advisoryId: 'ADV-2026-0001', at: new Date(at.getTime() + 5_000) }).id).not.toBe(card.id);
+    // A first closing keeps the ids it always had; a later one (reopened by a follow-up) has its own.
+    expect(jobSpec({ kind: 'closing', scope: 'uS1', advisoryId: 'A', closing: 1 }).id).toBe('closing.uS1.A');
+    expect(jobSpec({ kind: 'closing', scope: 'uS1', advisoryId: 'A', closing: 2 }).id).toBe('closing.uS1.A.c2');
+    expect(jobSpec({ kind: 'archive', scope: 'uS1', advisoryId: 'A', attempt: 1, closing: 1 }).id).toBe('archive.uS1.A.a1');
+    expect(jobSpec({ kind: 'archive', scope: 'uS1', advisoryId: 'A', attempt: 1, closing: 3 }).id).toBe('archive.uS1.A.c3.a1');
+    // Jobs queued before advisories could reopen read back as the first closing.
+    expect(workOf(QUEUE.notify, { kind: 'advisory_closed', scope: 'uS1', advisoryId: 'A' })).toEqual({ kind: 'closing', scope: 'uS1', advisoryId: 'A', closing: 1 });
     const s = jobSpec(step('D1', at));
     expect(s).toMatchObject({ queue: QUEUE.escalate, id: 'esc.D1.ktok.phone', at });
     expect(workOf(s.queue, s.data)).toMatchObject({ kind: 'step', deliveryId: 'D1', token: 'ktok', step: 'phone', index: 0 });

@@ -351,11 +351,12 @@ export class MongoStore implements Store {
     return this.advisories.find<Advisory>({ unannounced: true }, read(ADVISORY_FIELDS, { sort: { _id: 1 } })).toArray();
   }
 
-  async markAnnounced(advisoryId: string, at: string, ok: boolean): Promise<boolean> {
+  async markAnnounced(advisoryId: string, at: string, ok: boolean, messages: MessageRef[] = []): Promise<boolean> {
+    const announced = messages.length > 0 ? { at, ok, messages } : { at, ok };
     // One conditional update: of two concurrent calls exactly one matches.
     const r = await this.advisories.updateOne(
       { _id: advisoryId, unannounced: true },
-      { $set: { announced: { at, ok } }, $unset: { unannounced: '' }, $inc: { version: 1 } },
+      { $set: { announced }, $unset: { unannounced: '' }, $inc: { version: 1 } },
     );
     return r.matchedCount === 1;
   }

@@ -223,8 +223,9 @@ export class SqliteStore implements Store {
     return this.q.unannounced.all().map((r) => JSON.parse(r.json) as Advisory);
   }
 
-  async markAnnounced(advisoryId: string, at: string, ok: boolean): Promise<boolean> {
-    return this.q.markAnnounced.run(JSON.stringify({ at, ok }), advisoryId, advisoryId).changes === 1;
+  async markAnnounced(advisoryId: string, at: string, ok: boolean, messages: MessageRef[] = []): Promise<boolean> {
+    const announced = messages.length > 0 ? { at, ok, messages } : { at, ok };
+    return this.q.markAnnounced.run(JSON.stringify(announced), advisoryId, advisoryId).changes === 1;
   }
 
   async saveAdvisory(next: Advisory): Promise<boolean> {

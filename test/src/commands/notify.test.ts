@@ -35,10 +35,25 @@ describe('the "issued" notice', () => {
     expect(f.chat.in('C0SEC00001', 'notice')).toEqual([
       expect.objectContaining({
         key: `${advisory.id}.issued`,
-        message: { kind: 'notice', view: { kind: 'advisory_issued', advisoryId: advisory.id, title: advisory.title, tlp: 'TLP:AMBER', drill: false, deliveries: 2, ackDeadline: minutes(60), issuedBy: SECRETARIAT.name } },
+        message: {
+          kind: 'notice',
+          view: {
+            kind: 'advisory_issued',
+            advisoryId: advisory.id,
+            title: advisory.title,
+            tlp: 'TLP:AMBER',
+            drill: false,
+            deliveries: 2,
+            ackDeadline: minutes(60),
+            issuedBy: SECRETARIAT.name,
+            // The notice is the live status card from the start.
+            live: expect.objectContaining({ counts: { total: 2, queued: 0, posted: 2, acknowledged: 0, failed: 0, cancelled: 0 }, asOf: minutes(1) }),
+          },
+        },
       }),
     ]);
-    expect((await f.store.getAdvisory(advisory.id))?.announced).toEqual({ at: minutes(1), ok: true });
+    const card = f.chat.in('C0SEC00001', 'notice')[0]!.ref;
+    expect((await f.store.getAdvisory(advisory.id))?.announced).toEqual({ at: minutes(1), ok: true, messages: [card] });
     expect(await f.core.announceIssued(advisory.id)).toBe(0);
     expect(f.chat.in('C0SEC00001', 'notice')).toHaveLength(1);
   });
