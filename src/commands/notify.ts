@@ -2,7 +2,6 @@ import { markFailureAlerted } from '../domain/delivery.js';
 import { BotError } from '../errors.js';
 import type { PostTarget } from '../ports/chat.js';
 import type { NoticeView } from '../view/views.js';
-import { displayName } from '../view/build.js';
 import type { CoreDeps } from './deps.js';
 import { transitionDelivery } from './delivery-cas.js';
 import { loadDelivery } from './load.js';
