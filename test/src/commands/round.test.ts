@@ -6,6 +6,8 @@ import type { Work } from '../../../src/ports/jobs.js';
 import type { FollowUpView, NoticeView } from '../../../src/view/views.js';
 import { coreFixture, ONCALL, refusal as chatRefusal, SECRETARIAT, type CoreFixture } from '../../support/core-fixture.js';
 import { advisoryMessage, issueAndPost, JMA_COLLEAGUE, JMA_STAFF, minutes, untilPhoneTask } from './helpers.js';
+import { enterRound, renderRoundFollowUps, threadable } from '../../../src/commands/round.js';
+import { followUpView, roundFollowUp } from '../../../src/commands/followup-view.js';
 
 /**
  * "Acknowledge the follow-up": a follow-up that asks every member to acknowledge it again opens a
@@ -276,5 +278,105 @@ describe('a follow-up asking for acknowledgement', () => {
     const r = await refused(f.core.postFollowUp({ actor: SECRETARIAT, advisoryId: advisory.id, input: { body: '続報', acknowledge: true, ackDeadlineMinutes: 0 } }));
     expect(r.code).toBe('ADVISORY.INVALID');
     expect(r.detail['fields']).toMatchObject([{ field: 'ackDeadlineMinutes' }]);
+  });
+});
+
+describe('enterRound, one delivery at a time', () => {
+  async function followedUp(members = ['jma']) {
+    const { advisory, deliveries } = await issueAndPost(f, members);
+    f.clock.set(minutes(20));
+    const r = await f.core.postFollowUp({ actor: SECRETARIAT, advisoryId: advisory.id, input: { body: '続報', acknowledge: true } });
+    f.jobs.ensured.length = 0;
+    return { advisory: r.advisory, delivery: deliveries[0]! };
+  }
+
+  it('waits until the follow-up is in the member\'s thread; then moves the delivery once, dropping the old step and queuing only the new one', async () => {
+    const { advisory, delivery } = await followedUp();
+    expect(await enterRound(f.deps, advisory, delivery)).toBe(delivery);
+    expect((await f.store.getDelivery(delivery.id))!.round).toBeUndefined();
+
+    const thread = { ...delivery, followups: [{ n: 1, messages: [] }] };
+    await f.store.saveDelivery({ ...thread, version: delivery.version + 1 });
+    const before = (await f.store.getDelivery(delivery.id))!;
+    const moved = await enterRound(f.deps, advisory, before);
+    expect(moved).toMatchObject({ round: 2, state: 'posted', nextStep: { kind: 'reminder', at: minutes(60) } });
+    expect(f.jobs.dropped).toEqual([{ kind: 'step', deliveryId: delivery.id, token: before.escalationToken, step: 'reminder', index: 0, at: new Date(before.nextStep!.at) }]);
+    expect(f.jobs.ensured).toEqual([{ kind: 'step', deliveryId: delivery.id, token: moved.escalationToken, step: 'reminder', index: 0, at: new Date(minutes(60)) }]);
+    expect(f.audit.filter((e) => e.action === 'delivery.round_started').map((e) => e.id)).toEqual([`${delivery.id}.round.2`]);
+
+    // Again: nothing more, the same record back.
+    f.jobs.ensured.length = 0;
+    const again = await enterRound(f.deps, advisory, moved);
+    expect(again).toBe(moved);
+    expect(f.jobs.ensured).toEqual([]);
+    expect(f.audit.filter((e) => e.action === 'delivery.round_started')).toHaveLength(1);
+  });
+
+  it('a copy that cannot carry a follow-up (none posted, or the TLP no longer allows the channel copy) moves at once', async () => {
+    const { advisory, delivery } = await followedUp();
+    expect(threadable(advisory, delivery)).toBe(true);
+    expect(threadable({ tlp: 'TLP:RED' }, delivery)).toBe(false);
+    expect(threadable(advisory, { ...delivery, messages: [] })).toBe(false);
+    // TLP:RED copies are direct messages, not the channel: they can carry it.
+    expect(threadable({ tlp: 'TLP:RED' }, { ...delivery, messages: [{ ...delivery.messages[0]!, channelId: 'D0DIRECT' }] })).toBe(true);
+    const red = await enterRound(f.deps, { ...advisory, tlp: 'TLP:RED' }, delivery);
+    expect(red).toMatchObject({ round: 2, state: 'posted' });
+  });
+
+  it('leaves a delivery alone when the advisory is closed, withdrawn, or asks nothing new', async () => {
+    const { advisory, delivery } = await followedUp();
+    const withThread = { ...delivery, followups: [{ n: 1, messages: [] }] };
+    expect(await enterRound(f.deps, { ...advisory, state: 'closed' }, withThread)).toBe(withThread);
+    expect(await enterRound(f.deps, { ...advisory, closure: { cause: 'withdrawn', at: minutes(21) } }, withThread)).toBe(withThread);
+    expect(await enterRound(f.deps, { ...advisory, round: 1 }, withThread)).toBe(withThread);
+    // A round no follow-up opened (a record it cannot explain).
+    expect(await enterRound(f.deps, { ...advisory, round: 3 }, withThread)).toBe(withThread);
+    expect(f.audit.filter((e) => e.action === 'delivery.round_started')).toEqual([]);
+  });
+
+  it('re-renders only the follow-ups of the round asked for, as a direct message where the copy was one', async () => {
+    const { advisory, delivery } = await followedUp();
+    const dm = { platform: 'slack' as const, channelId: 'D0DIRECT', messageId: '5.5' };
+    const inChannel = { platform: 'slack' as const, channelId: delivery.channel.channelId, messageId: '5.6' };
+    const twoRounds = next3(advisory);
+    const d = { ...delivery, followups: [{ n: 1, messages: [inChannel, dm] }, { n: 2, messages: [inChannel] }] };
+    expect(await renderRoundFollowUps(f.deps, f.chat, twoRounds, d, 2)).toBe(2);
+    const views = f.chat.updates.map((u) => (u.message as Extract<OutboundView, { kind: 'followup' }>).view);
+    expect(views.map((v) => [v.n, v.audience])).toEqual([
+      [1, 'channel'],
+      [1, 'direct'],
+    ]);
+    expect(f.chat.updates.map((u) => u.ref)).toEqual([inChannel, dm]);
+    // Without a round: every follow-up asking for acknowledgement (the information-only one is not).
+    expect(await renderRoundFollowUps(f.deps, f.chat, twoRounds, d)).toBe(2);
+  });
+});
+
+/** The advisory with follow-up 1 asking for round 2 and follow-up 2 for information only. */
+function next3(a: Advisory): Advisory {
+  return { ...a, followups: [...(a.followups ?? []), { n: 2, at: minutes(25), by: SECRETARIAT, body: '参考' }] };
+}
+
+describe('followUpView', () => {
+  it('asks, then says who acknowledged (in this round or, once moved on, from the record), or that it ended', async () => {
+    const { advisory } = await issueAndPost(f, ['jma']);
+    const r2 = (await f.core.postFollowUp({ actor: SECRETARIAT, advisoryId: advisory.id, input: { body: '続報', acknowledge: true } })).advisory;
+    const f1 = r2.followups![0]!;
+    const d = (await f.store.listDeliveries(advisory.id))[0]!;
+    const mark = { actor: JMA_STAFF, at: minutes(3), via: 'button' as const };
+    // The advisory asks round 2, the delivery has not moved yet: still asked, not ended.
+    expect(followUpView(r2, d, f1, 'channel').ack).toEqual({ round: 2, deadline: f1.ack!.deadline, acknowledged: undefined, ended: undefined });
+    const inRound = { ...d, round: 2 };
+    expect(followUpView(r2, { ...inRound, acknowledged: mark }, f1, 'direct')).toMatchObject({ audience: 'direct', ack: { acknowledged: { by: JMA_STAFF.name, at: minutes(3), via: 'button' } } });
+    // Round 3 began for the advisory only: round 2's button has ended.
+    expect(followUpView({ ...r2, round: 3 }, inRound, f1, 'channel').ack?.ended).toBe(true);
+    // …and for the delivery only.
+    expect(followUpView(r2, { ...inRound, round: 3 }, f1, 'channel').ack?.ended).toBe(true);
+    // Acknowledged before it moved on: that is what it says, not "ended".
+    const moved = { ...inRound, round: 3, earlierRounds: [{ round: 2, state: 'acknowledged' as const, acknowledged: mark }] };
+    expect(followUpView({ ...r2, round: 3 }, moved, f1, 'channel').ack).toMatchObject({ acknowledged: { at: minutes(3) }, ended: undefined });
+    expect(roundFollowUp(r2, 2)).toBe(f1);
+    expect(roundFollowUp(r2, 1)).toBeUndefined();
+    expect(roundFollowUp({ ...r2, followups: undefined }, 2)).toBeUndefined();
   });
 });
