@@ -15,10 +15,18 @@ import { durationText, noEscalateOption, secondsText, severityDefaultText } from
 import { PREVIEW_TEXT } from '../../src/i18n/preview-text.js';
 import { repliesText, THREAD_TEXT } from '../../src/i18n/thread-text.js';
 import {
+  CALL_NOW_TEXT,
   CALL_OUTCOME_TEXT,
+  callableFromText,
+  callsText,
   claimedByText,
-  contactOfText,
+  CONTACT_STATE_MARK,
+  CONTACT_STATE_TEXT,
   contactText,
+  NOT_CALLABLE_YET_TEXT,
+  oncallGroupText,
+  OVERDUE_TEXT,
+  overdueText,
   openTasksText,
   phoneAckText,
   PHONE_STATE_TEXT,
@@ -28,6 +36,7 @@ import {
   reachedText,
   redScript,
   standardScript,
+  triedOfText,
 } from '../../src/i18n/phone-text.js';
 import {
   CATEGORY_TEXT,
@@ -72,7 +81,17 @@ export const TEMPLATE_TEXT = {
   reachedChoose: REACHED_CHOICE_TEXT,
   reachedChoice: countPlaceholders(same(reachedChoiceLabel(MARK_K, { name: '{contact}' })), { k: MARK_K }),
   phoneAck: phoneAckText('{caller}', '{contact}'),
-  contactOf: countPlaceholders(contactOfText(MARK_K, MARK_N), { k: MARK_K, n: MARK_N }),
+  /** "架電 {k}/{n} 件 / tried {k} of {n}": contacts someone has called. */
+  triedOf: countPlaceholders(triedOfText(MARK_K, MARK_N), { k: MARK_K, n: MARK_N }),
+  /** A contact callable later: {time} formatted by the page. */
+  callableFrom: callableFromText('{time}'),
+  /** Calls to one contact, when more than one (callsOne is never needed: one call says its state alone). */
+  calls: countPlaceholders(callsText(MARK_N), { n: MARK_N }),
+  /** The overdue banner of a phone task. */
+  overdue: overdueText('{since}'),
+  /** The on-call list's heading of one advisory: oncallGroupOne for exactly one task, oncallGroup otherwise. */
+  oncallGroupOne: oncallGroupText('{advisoryId}', '{title}', 1),
+  oncallGroup: countPlaceholders(oncallGroupText('{advisoryId}', '{title}', MARK_N), { n: MARK_N }),
   /** openTasksOne for exactly one task, openTasks otherwise. */
   openTasksOne: openTasksText(1),
   openTasks: countPlaceholders(openTasksText(MARK_N), { n: MARK_N }),
@@ -108,6 +127,10 @@ export const LOCAL_I18N = {
   STEP_TEXT,
   PHONE_STATE_TEXT,
   CALL_OUTCOME_TEXT,
+  /** Each contact of a phone task: its state's words and mark, the call-now mark, not callable yet, overdue. */
+  CONTACT_STATE_TEXT,
+  CONTACT_STATE_MARK,
+  PHONE_WORDS: { callNow: CALL_NOW_TEXT, notCallableYet: NOT_CALLABLE_YET_TEXT, overdue: OVERDUE_TEXT },
   FAILURE_TEXT,
   TEMPLATE_TEXT,
   PREVIEW_TEXT,

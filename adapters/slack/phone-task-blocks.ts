@@ -2,8 +2,14 @@ import type { KnownBlock } from '@slack/types';
 import { TLP_COLOUR } from '../../src/domain/classification.js';
 import { CT, moreNames } from '../../src/i18n/chat-text.js';
 import {
-  CALL_OUTCOME_TEXT,
+  CALL_NOW_TEXT,
+  callableFromText,
+  callsText,
+  CONTACT_STATE_MARK,
+  CONTACT_STATE_TEXT,
   contactText,
+  NOT_CALLABLE_YET_TEXT,
+  overdueText,
   PHONE_STATE_TEXT,
   REACHED_CHOICE_TEXT,
   reachedChoiceLabel,
@@ -72,16 +78,26 @@ function telLink(c: PhoneContactView): string {
   return `\`${e(c.phoneDisplay || c.phoneE164)}\``;
 }
 
-function contactLine(c: PhoneContactView, i: number): string {
-  const marker = c.current ? '▶' : '・';
-  const who = c.current ? `*${i + 1}. ${e(c.name)}*` : `${i + 1}. ${e(c.name)}`;
-  const role = c.role !== undefined && c.role !== '' ? ` (${e(c.role)})` : '';
-  const now = c.current ? ` ← ${e(both(CT.phoneCurrent))}` : '';
-  const tried = c.tried.length > 0 ? ` — ${c.tried.map((o) => `❌ ${e(both(CALL_OUTCOME_TEXT[o]))}`).join(', ')}` : '';
-  const line = `${marker} ${who}${role} ${telLink(c)}${now}${tried}`;
-  // Cut the name and role rather than the link: a half link would show its raw syntax.
-  if (line.length <= CONTACT_LINE_MAX) return line;
-  return `${marker} ${truncateMrkdwn(`${i + 1}. ${e(c.name)}${role}`, 200)} ${telLink(c)}${now}${tried}`;
+/**
+ * One contact: number, where calls to them stand (not tried, no answer, wrong number, reached), and whether to call
+ * them now, later (from the ladder's time) or as they come. Passing time never marks a contact as tried.
+ */
+function contactLine(view: PhoneTaskView) {
+  const working = view.state === 'open' || view.state === 'claimed';
+  return (c: PhoneContactView, i: number): string => {
+    const marker = c.current ? '▶' : '・';
+    const who = c.current ? `*${i + 1}. ${e(c.name)}*` : `${i + 1}. ${e(c.name)}`;
+    const role = c.role !== undefined && c.role !== '' ? ` (${e(c.role)})` : '';
+    const calls = c.tried.length > 1 ? ` (${e(both(callsText(c.tried.length)))})` : '';
+    const state = ` — ${CONTACT_STATE_MARK[c.state]} ${e(both(CONTACT_STATE_TEXT[c.state]))}${calls}`;
+    let when = '';
+    if (c.current) when = ` — *${e(both(CALL_NOW_TEXT))}*`;
+    else if (working && !c.callable) when = ` — ${e(both(c.callableFrom !== undefined ? callableFromText(formatTokyo(c.callableFrom)) : NOT_CALLABLE_YET_TEXT))}`;
+    const line = `${marker} ${who}${role} ${telLink(c)}${state}${when}`;
+    // Cut the name and role rather than the link: a half link would show its raw syntax.
+    if (line.length <= CONTACT_LINE_MAX) return line;
+    return `${marker} ${truncateMrkdwn(`${i + 1}. ${e(c.name)}${role}`, 200)} ${telLink(c)}${state}${when}`;
+  };
 }
 
 function phoneStateLine(view: PhoneTaskView): string {
@@ -183,6 +199,10 @@ export function renderPhoneTask(view: PhoneTaskView): AttachmentMessage {
   const top: KnownBlock[] = [context(tlpLine(view.tlp))];
   if (view.drill) top.push(drillBanner());
   top.push(header(heading), mrkdwnSection(phoneStateLine(view)));
+  if (view.overdue !== undefined) {
+    const overdue = overdueText(e(formatTokyo(view.overdue.since)));
+    top.push(mrkdwnSection(`*${overdue.ja}*\n*⚠ ${overdue.en}*`));
+  }
   if (view.exhausted && (view.state === 'open' || view.state === 'claimed')) {
     top.push(mrkdwnSection(`⚠️ *${e(CT.phoneExhausted.ja)}*\n*${e(CT.phoneExhausted.en)}*`));
   }
@@ -218,7 +238,7 @@ export function renderPhoneTask(view: PhoneTaskView): AttachmentMessage {
   if (view.contacts.length === 0) {
     inner.push(mrkdwnSection(`⚠️ ${e(stacked(CT.phoneNoContacts))}`));
   } else {
-    const shown = view.contacts.slice(0, PHONE_CONTACTS_MAX).map(contactLine);
+    const shown = view.contacts.slice(0, PHONE_CONTACTS_MAX).map(contactLine(view));
     for (const s of groupRows(shown)) inner.push(mrkdwnSection(s.text));
     if (view.contacts.length > PHONE_CONTACTS_MAX) inner.push(context(e(both(moreNames(view.contacts.length - PHONE_CONTACTS_MAX)))));
   }

@@ -1,8 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import { CT, moreRows } from '../../src/i18n/chat-text.js';
-import { contactOfText, contactText, openTasksText, phoneAckText } from '../../src/i18n/phone-text.js';
+import { contactText, oncallGroupText, openTasksText, OVERDUE_TEXT, phoneAckText, triedOfText } from '../../src/i18n/phone-text.js';
 import { both, formatTokyo, SEVERITY_TEXT, stacked, STATE_TEXT, T, VIA_TEXT } from '../../src/i18n/text.js';
-import type { OncallListView, StatusRow, StatusView } from '../../src/view/views.js';
+import type { OncallListView, OncallTaskView, StatusRow, StatusView } from '../../src/view/views.js';
 import {
   boldStacked,
   context,
@@ -119,7 +119,7 @@ function repliesLine(row: StatusRow): string | undefined {
   return `${count}: ${e(l.by)} (${e(formatTokyo(l.at))}${l.edited ? `, ${e(both(THREAD_TEXT.edited))}` : ''}) “${e(l.firstLine)}”`;
 }
 
-/** Where an unacknowledged member is on the escalation ladder, e.g. "📞 電話連絡: 未着手, 連絡先 1/3 / phone task: open, contact 1 of 3". */
+/** Where an unacknowledged member is on the escalation ladder, e.g. "📞 電話連絡: 未着手、架電 0/3 件 / phone task: open, tried 0 of 3". */
 function ladderText(row: StatusRow): string {
   const parts: string[] = [];
   const l = row.ladder;
@@ -127,11 +127,13 @@ function ladderText(row: StatusRow): string {
   if (l?.kind === 'reminder' && t === undefined) parts.push(`⏰ ${e(both(CT.reminderSent))} (${e(formatTokyo(l.at))})`);
   if (t !== undefined) {
     const state = taskState(t.state, t.claimedBy);
-    const k = eb(contactOfText(t.contactIndex + 1, t.contacts));
+    const k = eb(triedOfText(t.tried, t.contacts));
     const step = eb(CT.phoneStep);
     const tried = t.exhausted ? eb(CT.allTried) : undefined;
+    const overdue = t.overdue ? eb(OVERDUE_TEXT) : undefined;
     parts.push(
-      `📞 ${step.ja}: ${state.ja}、${k.ja}${tried ? `、⚠️ ${tried.ja}` : ''} / ${step.en}: ${state.en}, ${k.en}${tried ? `, ⚠️ ${tried.en}` : ''}`,
+      `📞 ${step.ja}: ${state.ja}、${k.ja}${overdue ? `、*${overdue.ja}*` : ''}${tried ? `、⚠️ ${tried.ja}` : ''}` +
+        ` / ${step.en}: ${state.en}, ${k.en}${overdue ? `, *⚠ ${overdue.en}*` : ''}${tried ? `, ⚠️ ${tried.en}` : ''}`,
     );
   } else if (l !== undefined && (l.kind === 'phone' || l.kind === 'next-contact')) {
     parts.push(`📞 ${e(both(CT.phoneStep))}`);
@@ -142,39 +144,49 @@ function ladderText(row: StatusRow): string {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-/** The ephemeral answer to the on-call list command: open phone tasks, oldest first. */
+/** One task of the on-call list, under its advisory's heading. */
+function oncallLine(t: OncallTaskView): string {
+  const parts = [
+    `・ *${name(t.memberName)}*`,
+    both(taskState(t.state, t.claimedBy)),
+    e(both(triedOfText(t.tried, t.contacts))),
+    ...(t.overdueSince !== undefined ? [`*${e(both(OVERDUE_TEXT))}* (${e(formatTokyo(t.overdueSince))})`] : []),
+    ...(t.exhausted ? [`⚠️ ${e(both(CT.allTried))}`] : []),
+    e(formatTokyo(t.dueAt)),
+  ];
+  return truncateMrkdwn(parts.join(' — '), STATUS_LINE_MAX);
+}
+
+/**
+ * The ephemeral answer to the on-call list command: open phone tasks grouped by advisory, in the view's order (the
+ * most severe advisory first, then the one due first; within one, the task due first).
+ */
 export function renderOncallList(view: OncallListView): RenderedMessage {
-  const tasks = [...view.tasks].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
-  const title = `📞 ${both(CT.oncallTitle)} (${both(openTasksText(tasks.length))})`;
-  if (tasks.length === 0) {
+  const total = view.tasks.length;
+  const title = `📞 ${both(CT.oncallTitle)} (${both(openTasksText(total))})`;
+  if (total === 0) {
     return {
       text: e(both(CT.oncallEmpty)),
       blocks: [header(`📞 ${both(CT.oncallTitle)}`), mrkdwnSection(`✅ ${e(stacked(CT.oncallEmpty))}`)],
     };
   }
-  const lines = tasks.map((t) => {
-    const k = contactOfText(t.contactIndex + 1, t.contacts);
-    const parts = [
-      `${TLP_SQUARE[t.tlp]} *${t.tlp}*${t.drill ? ` ${e(T.drillTag.ja + T.drillTag.en)}` : ''} *${name(t.memberName)}*`,
-      `${e(t.advisoryId)} ${e(t.title)}`,
-      e(both(SEVERITY_TEXT[t.severity])),
-      both(taskState(t.state, t.claimedBy)),
-      e(both(k)),
-      ...(t.exhausted ? [`⚠️ ${e(both(CT.allTried))}`] : []),
-      e(formatTokyo(t.createdAt)),
-    ];
-    return truncateMrkdwn(parts.join(' — '), STATUS_LINE_MAX);
-  });
   const blocks: KnownBlock[] = [header(title)];
-  const sections = groupRows(lines);
-  const room = MAX_BLOCKS - blocks.length;
-  if (sections.length <= room) {
-    blocks.push(...sections.map((s) => mrkdwnSection(s.text)));
-  } else {
-    const kept = sections.slice(0, room - 1);
-    const shown = kept.reduce((n, s) => n + s.rows, 0);
-    blocks.push(...kept.map((s) => mrkdwnSection(s.text)));
-    blocks.push(context(`➕ ${e(stacked(moreRows(tasks.length - shown)))}`));
+  // One block is kept back for the "N more" line.
+  let shown = 0;
+  outer: for (const g of view.groups) {
+    const heading = oncallGroupText(g.advisoryId, g.title, g.tasks.length);
+    const drill = g.drill ? ` ${e(T.drillTag.ja + T.drillTag.en)}` : '';
+    const head = truncateMrkdwn(`${TLP_SQUARE[g.tlp]} *${g.tlp}*${drill} · *${e(both(SEVERITY_TEXT[g.severity]))}*\n*${e(heading.ja)}*\n${e(heading.en)}`, STATUS_LINE_MAX);
+    const sections = groupRows(g.tasks.map(oncallLine));
+    // A heading with no task under it says nothing: keep room for it and at least its first rows.
+    if (blocks.length + 2 > MAX_BLOCKS - 1) break;
+    blocks.push(mrkdwnSection(head));
+    for (const s of sections) {
+      if (blocks.length >= MAX_BLOCKS - 1) break outer;
+      blocks.push(mrkdwnSection(s.text));
+      shown += s.rows;
+    }
   }
+  if (shown < total) blocks.push(context(`➕ ${e(stacked(moreRows(total - shown)))}`));
   return { text: e(title), blocks };
 }

@@ -1,7 +1,13 @@
 import { CT, moreNames } from '../../src/i18n/chat-text.js';
 import {
-  CALL_OUTCOME_TEXT,
+  CALL_NOW_TEXT,
+  callableFromText,
+  callsText,
+  CONTACT_STATE_MARK,
+  CONTACT_STATE_TEXT,
   contactText,
+  NOT_CALLABLE_YET_TEXT,
+  overdueText,
   PHONE_STATE_TEXT,
   REACHED_CHOICE_TEXT,
   reachedChoiceLabel,
@@ -68,13 +74,23 @@ function telLink(c: PhoneContactView): string {
   return e(c.phoneDisplay || c.phoneE164);
 }
 
-function contactBlock(c: PhoneContactView, i: number): CardElement {
-  const who = e(truncate(`${i + 1}. ${c.name}`, CONTACT_WHO_MAX));
-  const role = c.role !== undefined && c.role !== '' ? ` ${e(truncate(`(${c.role})`, CONTACT_WHO_MAX))}` : '';
-  const now = c.current ? ` ← ${e(both(CT.phoneCurrent))}` : '';
-  const tried = c.tried.length > 0 ? ` — ${e(c.tried.map((o) => `❌ ${both(CALL_OUTCOME_TEXT[o])}`).join(', '))}` : '';
-  const line = `${c.current ? '▶' : '・'} ${c.current ? `**${who}**` : who}${role} ${telLink(c)}${now}${tried}`;
-  return textBlock(line, { spacing: 'small', ...(c.current ? { color: 'accent' } : {}) });
+/**
+ * One contact: number, where calls to them stand (not tried, no answer, wrong number, reached), and whether to call
+ * them now, later (from the ladder's time) or as they come, as on Slack. Passing time never marks a contact as tried.
+ */
+function contactBlock(view: PhoneTaskView) {
+  const working = view.state === 'open' || view.state === 'claimed';
+  return (c: PhoneContactView, i: number): CardElement => {
+    const who = e(truncate(`${i + 1}. ${c.name}`, CONTACT_WHO_MAX));
+    const role = c.role !== undefined && c.role !== '' ? ` ${e(truncate(`(${c.role})`, CONTACT_WHO_MAX))}` : '';
+    const calls = c.tried.length > 1 ? ` (${both(callsText(c.tried.length))})` : '';
+    const state = ` — ${e(`${CONTACT_STATE_MARK[c.state]} ${both(CONTACT_STATE_TEXT[c.state])}${calls}`)}`;
+    let when = '';
+    if (c.current) when = ` — **${e(both(CALL_NOW_TEXT))}**`;
+    else if (working && !c.callable) when = ` — ${e(both(c.callableFrom !== undefined ? callableFromText(formatTokyo(c.callableFrom)) : NOT_CALLABLE_YET_TEXT))}`;
+    const line = `${c.current ? '▶' : '・'} ${c.current ? `**${who}**` : who}${role} ${telLink(c)}${state}${when}`;
+    return textBlock(line, { spacing: 'small', ...(c.current ? { color: 'accent' } : working && !c.callable ? { isSubtle: true } : {}) });
+  };
 }
 
 function phoneStateBlock(view: PhoneTaskView): CardElement {
@@ -154,6 +170,14 @@ export function phoneTaskCard(view: PhoneTaskView): AdaptiveCard {
     heading(e(`📞 ${both(CT.phoneTask)}: ${name(view.memberName)}`)),
     phoneStateBlock(view),
   ];
+  if (view.overdue !== undefined) {
+    const overdue = overdueText(formatTokyo(view.overdue.since));
+    body.push({
+      type: 'Container',
+      style: 'warning',
+      items: [textBlock(e(overdue.ja), { weight: 'bolder' }), textBlock(e(`⚠ ${overdue.en}`), { weight: 'bolder', spacing: 'none' })],
+    });
+  }
   if (view.exhausted && (view.state === 'open' || view.state === 'claimed')) {
     body.push({
       type: 'Container',
@@ -188,7 +212,7 @@ export function phoneTaskCard(view: PhoneTaskView): AdaptiveCard {
   if (view.contacts.length === 0) {
     body.push(textBlock(`⚠️ ${e(stacked(CT.phoneNoContacts))}`, { color: 'attention' }));
   } else {
-    body.push(...view.contacts.slice(0, PHONE_CONTACTS_MAX).map(contactBlock));
+    body.push(...view.contacts.slice(0, PHONE_CONTACTS_MAX).map(contactBlock(view)));
     if (view.contacts.length > PHONE_CONTACTS_MAX) body.push(small(e(both(moreNames(view.contacts.length - PHONE_CONTACTS_MAX)))));
   }
   body.push(...reachedChoices(view));

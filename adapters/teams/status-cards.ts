@@ -1,8 +1,8 @@
 import { TLP_LEVELS } from '../../src/domain/classification.js';
 import { CT, moreRows } from '../../src/i18n/chat-text.js';
-import { contactOfText, contactText, openTasksText, phoneAckText } from '../../src/i18n/phone-text.js';
+import { contactText, oncallGroupText, openTasksText, OVERDUE_TEXT, phoneAckText, triedOfText } from '../../src/i18n/phone-text.js';
 import { both, formatTokyo, SEVERITY_TEXT, stacked, STATE_TEXT, T, VIA_TEXT } from '../../src/i18n/text.js';
-import type { OncallListView, StatusRow, StatusView } from '../../src/view/views.js';
+import type { OncallListView, OncallTaskView, StatusRow, StatusView } from '../../src/view/views.js';
 import {
   card,
   CARD_MAX_CHARS,
@@ -69,11 +69,13 @@ function ladderText(row: StatusRow): string {
   if (l?.kind === 'reminder' && t === undefined) parts.push(`⏰ ${both(CT.reminderSent)} (${formatTokyo(l.at)})`);
   if (t !== undefined) {
     const state = taskState(t.state, t.claimedBy);
-    const k = contactOfText(t.contactIndex + 1, t.contacts);
+    const k = triedOfText(t.tried, t.contacts);
     const step = CT.phoneStep;
     const tried = t.exhausted ? CT.allTried : undefined;
+    const overdue = t.overdue ? OVERDUE_TEXT : undefined;
     parts.push(
-      `📞 ${step.ja}: ${state.ja}、${k.ja}${tried ? `、⚠️ ${tried.ja}` : ''} / ${step.en}: ${state.en}, ${k.en}${tried ? `, ⚠️ ${tried.en}` : ''}`,
+      `📞 ${step.ja}: ${state.ja}、${k.ja}${overdue ? `、${overdue.ja}` : ''}${tried ? `、⚠️ ${tried.ja}` : ''}` +
+        ` / ${step.en}: ${state.en}, ${k.en}${overdue ? `, ⚠ ${overdue.en}` : ''}${tried ? `, ⚠️ ${tried.en}` : ''}`,
     );
   } else if (l !== undefined && (l.kind === 'phone' || l.kind === 'next-contact')) {
     parts.push(`📞 ${both(CT.phoneStep)}`);
@@ -159,30 +161,59 @@ export function statusCard(view: StatusView): AdaptiveCard {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-/** The answer to `advisory oncall`: open phone tasks, oldest first, under the most restrictive label among them. */
+/** One task of the on-call list, under its advisory's heading; escaped. */
+function oncallLine(t: OncallTaskView): string {
+  const parts = [
+    both(taskState(t.state, t.claimedBy)),
+    both(triedOfText(t.tried, t.contacts)),
+    ...(t.overdueSince !== undefined ? [`${both(OVERDUE_TEXT)} (${formatTokyo(t.overdueSince)})`] : []),
+    ...(t.exhausted ? [`⚠️ ${both(CT.allTried)}`] : []),
+    formatTokyo(t.dueAt),
+  ];
+  const member = e(truncate(name(t.memberName), 120));
+  return `・ **${member}** — ${e(truncate(parts.join(' — '), STATUS_LINE_MAX))}`;
+}
+
+/**
+ * The answer to `advisory oncall`: open phone tasks grouped by advisory in the view's order (the most severe advisory
+ * first, then the one due first; within one, the task due first), under the most restrictive label among them.
+ */
 export function oncallListCard(view: OncallListView): AdaptiveCard {
-  const tasks = [...view.tasks].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
-  if (tasks.length === 0) {
+  const total = view.tasks.length;
+  if (total === 0) {
     return card([heading(e(`📞 ${both(CT.oncallTitle)}`)), textBlock(`✅ ${e(stacked(CT.oncallEmpty))}`)]);
   }
-  const strictest = TLP_LEVELS[Math.min(...tasks.map((t) => TLP_LEVELS.indexOf(t.tlp)))] ?? 'TLP:RED';
-  const body: CardElement[] = [
+  const strictest = TLP_LEVELS[Math.min(...view.tasks.map((t) => TLP_LEVELS.indexOf(t.tlp)))] ?? 'TLP:RED';
+  const head: CardElement[] = [
     tlpLabel(strictest, TT.tlpMostRestrictive),
-    heading(e(`📞 ${both(CT.oncallTitle)} (${both(openTasksText(tasks.length))})`)),
+    heading(e(`📞 ${both(CT.oncallTitle)} (${both(openTasksText(total))})`)),
   ];
-  const lines = tasks.map((t) => {
-    const parts = [
-      `${t.advisoryId} ${t.title}`,
-      both(SEVERITY_TEXT[t.severity]),
-      both(taskState(t.state, t.claimedBy)),
-      both(contactOfText(t.contactIndex + 1, t.contacts)),
-      ...(t.exhausted ? [`⚠️ ${both(CT.allTried)}`] : []),
-      formatTokyo(t.createdAt),
-    ];
-    const drill = t.drill ? ` ${e(T.drillTag.ja + T.drillTag.en)}` : '';
-    const member = e(truncate(name(t.memberName), 120));
-    return `${TLP_SQUARE[t.tlp]} **${e(t.tlp)}**${drill} **${member}** — ${e(truncate(parts.join(' — '), STATUS_LINE_MAX))}`;
-  });
-  const room = CARD_MAX_CHARS - jsonLength(card(body)) - 1;
-  return card([...body, ...fittedRows(lines, room)]);
+  // Each advisory's heading, then its rows; a row budget shared by all groups, so the card stays within its size.
+  const more = (n: number): CardElement => small(`➕ ${e(stacked(moreRows(n)))}`);
+  const room = CARD_MAX_CHARS - jsonLength(card([...head, more(total)])) - 1;
+  const body: CardElement[] = [];
+  let shown = 0;
+  for (const g of view.groups) {
+    const text = oncallGroupText(g.advisoryId, g.title, g.tasks.length);
+    const drill = g.drill ? ` ${e(T.drillTag.ja + T.drillTag.en)}` : '';
+    const groupHead = textBlock(
+      `${TLP_SQUARE[g.tlp]} **${e(g.tlp)}**${drill} · **${e(both(SEVERITY_TEXT[g.severity]))}**\n\n**${e(truncate(text.ja, STATUS_LINE_MAX))}**\n\n${e(truncate(text.en, STATUS_LINE_MAX))}`,
+      { spacing: 'medium', separator: true },
+    );
+    const left = Math.min(ROWS_MAX - shown, g.tasks.length);
+    if (left <= 0) break;
+    const budget = room - jsonLength(body) - jsonLength([groupHead]);
+    let n = 0;
+    for (let k = left; k > 0; k--) {
+      if (jsonLength(rowBlocks(g.tasks.slice(0, k).map(oncallLine))) <= budget) {
+        n = k;
+        break;
+      }
+    }
+    if (n === 0) break;
+    body.push(groupHead, ...rowBlocks(g.tasks.slice(0, n).map(oncallLine)));
+    shown += n;
+    if (n < g.tasks.length) break;
+  }
+  return card([...head, ...body, ...(shown < total ? [more(total - shown)] : [])]);
 }

@@ -1,4 +1,4 @@
-import type { CallOutcome, PhoneTaskState } from '../domain/phone-task.js';
+import type { CallOutcome, ContactCallState, PhoneTaskState } from '../domain/phone-task.js';
 import { formatCount, type Bilingual } from './text.js';
 
 /**
@@ -57,8 +57,55 @@ export function phoneAckText(caller: string, contact: string): Bilingual {
   return { ja: `${caller} が電話で ${contact} に連絡`, en: `${caller} reached ${contact} by phone` };
 }
 
-export function contactOfText(k: number, n: number): Bilingual {
-  return { ja: `連絡先 ${formatCount(k)}/${formatCount(n)}`, en: `contact ${formatCount(k)} of ${formatCount(n)}` };
+/** Where a call to one contact stands: never "passed" just because the ladder's time went by. */
+export const CONTACT_STATE_TEXT: Record<ContactCallState, Bilingual> = {
+  not_tried: { ja: '未架電', en: 'not tried' },
+  no_answer: { ja: '不在', en: 'no answer' },
+  wrong_number: { ja: '番号違い', en: 'wrong number' },
+  reached: { ja: '応答あり', en: 'reached' },
+};
+
+/** A mark per contact state, before its words. */
+export const CONTACT_STATE_MARK: Record<ContactCallState, string> = {
+  not_tried: '⚪',
+  no_answer: '📵',
+  wrong_number: '❌',
+  reached: '✅',
+};
+
+/** The one contact to call now: the first callable one nobody has tried. */
+export const CALL_NOW_TEXT: Bilingual = { ja: '▶ 今かける', en: 'call now' };
+
+/** A contact the ladder makes callable later, at `time` (formatted by the caller). */
+export function callableFromText(time: string): Bilingual {
+  return { ja: `（${time}から）`, en: `(from ${time})` };
+}
+
+/** A contact not callable yet, when no time is known (the ladder does not reach them). */
+export const NOT_CALLABLE_YET_TEXT: Bilingual = { ja: '（まだかけません）', en: '(not yet)' };
+
+/** How many calls a contact has had, when more than one. */
+export function callsText(n: number): Bilingual {
+  return { ja: `${formatCount(n)}回`, en: n === 1 ? '1 call' : `${formatCount(n)} calls` };
+}
+
+/** The task was raised again: its next-contact time came while nobody had called. `since` formatted by the caller. */
+export function overdueText(since: string): Bilingual {
+  return { ja: `⚠ 期限超過：まだ誰も架電していません（${since}から）`, en: `Overdue: nobody has called yet (since ${since})` };
+}
+
+/** Short, in status rows and the on-call list. */
+export const OVERDUE_TEXT: Bilingual = { ja: '⚠ 期限超過', en: 'overdue' };
+
+/** "架電 1/3 件 / tried 1 of 3": how many contacts someone has called, never "contact 2 of 2". */
+export function triedOfText(tried: number, contacts: number): Bilingual {
+  return { ja: `架電 ${formatCount(tried)}/${formatCount(contacts)} 件`, en: `tried ${formatCount(tried)} of ${formatCount(contacts)}` };
+}
+
+/** A heading of the on-call list: one advisory, and how many of its tasks are open. */
+export function oncallGroupText(advisoryId: string, title: string, n: number): Bilingual {
+  const tasks = openTasksText(n);
+  return { ja: `${advisoryId} ${title}（${tasks.ja}）`, en: `${advisoryId} ${title} (${tasks.en})` };
 }
 
 /** The standard call script. */

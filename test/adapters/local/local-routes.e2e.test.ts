@@ -178,12 +178,15 @@ describe('local workspace routes', () => {
     expect(Object.keys(i18n.json).sort()).toEqual([
       'CALL_OUTCOME_TEXT',
       'CATEGORY_TEXT',
+      'CONTACT_STATE_MARK',
+      'CONTACT_STATE_TEXT',
       'CT',
       'ERROR_TEXT',
       'FAILURE_TEXT',
       'LF',
       'LIFECYCLE_FIELDS',
       'PHONE_STATE_TEXT',
+      'PHONE_WORDS',
       'PREVIEW_TEXT',
       'ROUND_TEXT',
       'SEVERITY_TEXT',
@@ -202,7 +205,18 @@ describe('local workspace routes', () => {
     expect(i18n.json['FAILURE_TEXT']).toEqual(FAILURE_TEXT);
     const templates = i18n.json['TEMPLATE_TEXT'] as Record<string, Bilingual>;
     expect(templates['claimedBy']).toEqual(claimedByText('{who}'));
-    expect(templates['contactOf']).toEqual({ ja: '連絡先 {k}/{n}', en: 'contact {k} of {n}' });
+    expect(templates['triedOf']).toEqual({ ja: '架電 {k}/{n} 件', en: 'tried {k} of {n}' });
+    expect(templates['contactOf']).toBeUndefined();
+    expect(templates['overdue']).toEqual({ ja: '⚠ 期限超過：まだ誰も架電していません（{since}から）', en: 'Overdue: nobody has called yet (since {since})' });
+    expect(templates['callableFrom']).toEqual({ ja: '（{time}から）', en: '(from {time})' });
+    expect(templates['oncallGroup']).toEqual({ ja: '{advisoryId} {title}（{n} 件）', en: '{advisoryId} {title} ({n} tasks)' });
+    expect(i18n.json['CONTACT_STATE_TEXT']).toEqual({
+      not_tried: { ja: '未架電', en: 'not tried' },
+      no_answer: { ja: '不在', en: 'no answer' },
+      wrong_number: { ja: '番号違い', en: 'wrong number' },
+      reached: { ja: '応答あり', en: 'reached' },
+    });
+    expect(i18n.json['PHONE_WORDS']).toMatchObject({ callNow: { ja: '▶ 今かける', en: 'call now' } });
     expect(templates['openTasks']).toEqual({ ja: '{n} 件', en: '{n} tasks' });
     expect(templates['moreNames']).toEqual({ ja: 'ほか {n} 名', en: '{n} more' });
     expect(templates['repliesDeleted']).toEqual({ ja: '返信 {n} 件（削除 {k} 件）', en: '{n} replies ({k} deleted)' });

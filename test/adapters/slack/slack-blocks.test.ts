@@ -360,7 +360,7 @@ describe('renderStatus: escalation ladder', () => {
         {
           ...row(4, 'posted'),
           ladder: { kind: 'alert', index: 0, at: '2026-11-25T09:45:00.000Z' },
-          phoneTask: { state: 'claimed', claimedBy: '当番 鈴木', contactIndex: 2, contacts: 3, tried: 2, overdue: false, exhausted: true },
+          phoneTask: { state: 'claimed', claimedBy: '当番 鈴木', contactIndex: 2, contacts: 3, tried: 3, overdue: false, exhausted: true },
         },
         { ...row(5, 'acknowledged'), ladder: { kind: 'phone', index: 0, at: '2026-11-25T09:15:00.000Z' } },
       ]),
@@ -368,11 +368,12 @@ describe('renderStatus: escalation ladder', () => {
     const lines = mrkdwnTexts(out.blocks).join('\n').split('\n');
     const line = (n: number) => lines.find((l) => l.includes(`市町村${n} `)) ?? '';
     expect(line(1)).toContain('⏰ リマインド送信済み / reminder sent (2026/11/25 18:10 JST)');
-    expect(line(2)).toContain('📞 電話連絡: 未着手、連絡先 1/3 / phone task: open, contact 1 of 3');
-    expect(line(3)).toContain('が対応中（電話中）、連絡先 2/3 / phone task: claimed by');
+    expect(line(2)).toContain('📞 電話連絡: 未着手、架電 0/3 件 / phone task: open, tried 0 of 3');
+    expect(line(3)).toContain('が対応中（電話中）、架電 1/3 件 / phone task: claimed by');
     expect(line(3)).toContain('&lt;!here&gt; 当番 鈴木');
-    expect(line(4)).toContain('当番 鈴木 が対応中（電話中）、連絡先 3/3、⚠️ 全連絡先に架電済み');
-    expect(line(4)).toContain('contact 3 of 3, ⚠️ all contacts tried');
+    expect(line(4)).toContain('当番 鈴木 が対応中（電話中）、架電 3/3 件、⚠️ 全連絡先に架電済み');
+    expect(line(4)).toContain('tried 3 of 3, ⚠️ all contacts tried');
+    expect(lines.join('\n')).not.toMatch(/連絡先 \d\/\d|contact \d of \d/);
     expect(line(4)).toContain('🚨 事務局に通知済み / secretariat alerted (2026/11/25 18:45 JST)');
     expect(line(5)).not.toContain('📞');
     expectInert(mrkdwnTexts(out.blocks));
@@ -528,12 +529,12 @@ describe('renderPhoneTask', () => {
     const lines = mrkdwnTexts(out).join('\n').split('\n');
     const contacts = lines.filter((l) => /<tel:/.test(l));
     expect(contacts).toEqual([
-      '・ 1. 山田 太郎 (情報システム部長) <tel:+81355550101|03-5555-0101> — ❌ 応答なし / no answer',
-      '▶ *2. 佐藤 花子* <tel:+819012345678|090-1234-5678> ← 今かける相手 / call now',
-      '・ 3. 鈴木 次郎 (副院長) <tel:+81355550199|03-5555-0199>',
+      '・ 1. 山田 太郎 (情報システム部長) <tel:+81355550101|03-5555-0101> — 📵 不在 / no answer',
+      '▶ *2. 佐藤 花子* <tel:+819012345678|090-1234-5678> — ⚪ 未架電 / not tried — *▶ 今かける / call now*',
+      '・ 3. 鈴木 次郎 (副院長) <tel:+81355550199|03-5555-0199> — ⚪ 未架電 / not tried — （まだかけません） / (not yet)',
     ]);
-    const wrong = renderPhoneTask(phoneTask({ contacts: [{ ...phoneTask().contacts[0]!, tried: ['no_answer', 'wrong_number'] }] }));
-    expect(mrkdwnTexts(wrong).join('\n')).toContain('❌ 応答なし / no answer, ❌ 番号違い / wrong number');
+    const wrong = renderPhoneTask(phoneTask({ contacts: [{ ...phoneTask().contacts[0]!, state: 'wrong_number', tried: ['no_answer', 'wrong_number'] }] }));
+    expect(mrkdwnTexts(wrong).join('\n')).toContain('— ❌ 番号違い / wrong number (2回 / 2 calls)');
   });
 
   it('never builds a link from a number that could break out of it', () => {
@@ -715,7 +716,7 @@ describe('renderOncallList', () => {
   const task = (i: number, over: Partial<OncallListView['tasks'][number]> = {}): OncallListView['tasks'][number] => ({
     taskId: `d-${i}.phone`,
     advisoryId: 'ADV-2026-0042',
-    title: `件名${i}`,
+    title: `件名`,
     tlp: 'TLP:AMBER',
     severity: 'level3',
     drill: false,
@@ -723,47 +724,65 @@ describe('renderOncallList', () => {
     state: 'open',
     contactIndex: 0,
     contacts: 2,
+    tried: 0,
     exhausted: false,
     createdAt: `2026-11-25T09:${String(10 + i).padStart(2, '0')}:00.000Z`,
+    dueAt: `2026-11-25T09:${String(10 + i).padStart(2, '0')}:00.000Z`,
     ...over,
   });
+  /** A view as the core builds it: groups in the given order, `tasks` flattened. */
+  const list = (groups: OncallListView['tasks'][]): OncallListView => ({
+    groups: groups.map((tasks) => ({ advisoryId: tasks[0]!.advisoryId, title: tasks[0]!.title, tlp: tasks[0]!.tlp, severity: tasks[0]!.severity, drill: tasks[0]!.drill, tasks })),
+    tasks: groups.flat(),
+  });
 
-  it('lists open tasks oldest first with member, advisory, TLP, state, contact k of n and the exhausted flag', () => {
-    const out = renderOncallList({
-      tasks: [
-        task(3, { state: 'claimed', claimedBy: '当番 鈴木', contactIndex: 1, exhausted: true, tlp: 'TLP:RED', drill: true }),
-        task(1),
-        task(2, { state: 'claimed', claimedBy: '<!channel>' }),
-      ],
-    });
+  it("keeps the core's order, one heading per advisory, each task with state, tried N of M, overdue and the exhausted flag", () => {
+    const red = { advisoryId: 'ADV-2026-0050', title: '至急 <!channel>', tlp: 'TLP:RED' as const, severity: 'level4' as const, drill: true };
+    const out = renderOncallList(
+      list([
+        [task(3, { ...red, state: 'claimed', claimedBy: '当番 鈴木', contactIndex: 1, tried: 2, exhausted: true })],
+        [task(1, { contactIndex: 1, overdueSince: '2026-11-25T09:30:00.000Z' }), task(2, { state: 'claimed', claimedBy: '<!channel>', tried: 1 })],
+      ]),
+    );
     expect(out.blocks[0]).toMatchObject({ type: 'header', text: { text: '📞 未完了の電話連絡 / Open phone tasks (3 件 / 3 tasks)' } });
-    const lines = mrkdwnTexts(out.blocks).join('\n').split('\n');
-    expect(lines.map((l) => /市町村(\d)/.exec(l)?.[1])).toEqual(['1', '2', '3']);
-    expect(lines[0]).toContain('🟧 *TLP:AMBER*');
-    expect(lines[0]).toContain('*市町村1 / Municipality 1*');
-    expect(lines[0]).toContain('ADV-2026-0042 件名1');
-    expect(lines[0]).toContain('未着手 / open');
-    expect(lines[0]).toContain('連絡先 1/2 / contact 1 of 2');
-    expect(lines[0]).not.toContain('⚠️');
+    const texts = mrkdwnTexts(out.blocks);
+    // Heading of the level-4 advisory, its task, then the level-3 advisory's heading and its two tasks.
+    expect(texts[0]).toBe('🟥 *TLP:RED* 【訓練】[DRILL] · *レベル4 危機 / Level 4 Critical*\n*ADV-2026-0050 至急 &lt;!channel&gt;（1 件）*\nADV-2026-0050 至急 &lt;!channel&gt; (1 task)');
+    expect(texts[1]).toContain('・ *市町村3 / Municipality 3* — 当番 鈴木 が対応中（電話中） / claimed by 当番 鈴木 (calling now) — 架電 2/2 件 / tried 2 of 2 — ⚠️ 全連絡先に架電済み / all contacts tried');
+    expect(texts[2]).toContain('*ADV-2026-0042 件名（2 件）*\nADV-2026-0042 件名 (2 tasks)');
+    expect(texts[2]).toContain('🟧 *TLP:AMBER* · *レベル3 高 / Level 3 High*');
+    const lines = texts[3]!.split('\n');
+    expect(lines.map((l) => /市町村(\d)/.exec(l)?.[1])).toEqual(['1', '2']);
+    expect(lines[0]).toContain('未着手 / open — 架電 0/2 件 / tried 0 of 2 — *⚠ 期限超過 / overdue* (2026/11/25 18:30 JST) — 2026/11/25 18:11 JST');
     expect(lines[1]).toContain('&lt;!channel&gt; が対応中（電話中）');
-    expect(lines[2]).toMatch(/^🟥 \*TLP:RED\* 【訓練】\[DRILL\]/);
-    expect(lines[2]).toContain('当番 鈴木 が対応中（電話中） / claimed by 当番 鈴木 (calling now)');
-    expect(lines[2]).toContain('連絡先 2/2 / contact 2 of 2');
-    expect(lines[2]).toContain('⚠️ 全連絡先に架電済み / all contacts tried');
-    expectInert(mrkdwnTexts(out.blocks));
+    expect(lines[1]).toContain('架電 1/2 件 / tried 1 of 2');
+    expect(lines[1]).not.toContain('期限超過');
+    expect(texts.join('\n')).not.toMatch(/連絡先 \d\/\d|contact \d of \d/);
+    expectInert(texts);
   });
 
   it('says clearly when there is nothing to call', () => {
-    const out = renderOncallList({ tasks: [] });
+    const out = renderOncallList({ groups: [], tasks: [] });
     expect(out.text).toBe('未完了の電話連絡はありません。 / No open phone tasks.');
     expect(mrkdwnTexts(out.blocks).join('\n')).toContain('未完了の電話連絡はありません。\nNo open phone tasks.');
   });
 
   it('fits hundreds of tasks into 50 blocks and says how many are not shown', () => {
-    const out = renderOncallList({ tasks: Array.from({ length: 900 }, (_, i) => task(i % 50, { taskId: `t-${i}` })) });
-    expect(out.blocks.length).toBeLessThanOrEqual(MAX_BLOCKS);
-    for (const t of mrkdwnTexts(out.blocks)) expect(t.length).toBeLessThanOrEqual(3000);
-    expect(mrkdwnTexts(out.blocks).at(-1)).toContain('more not shown');
+    const one = renderOncallList(list([Array.from({ length: 900 }, (_, i) => task(i % 50, { taskId: `t-${i}` }))]));
+    const many = renderOncallList(list(Array.from({ length: 900 }, (_, i) => [task(i % 50, { taskId: `t-${i}`, advisoryId: `ADV-2026-${String(i).padStart(4, '0')}` })])));
+    for (const out of [one, many]) {
+      expect(out.blocks.length).toBeLessThanOrEqual(MAX_BLOCKS);
+      for (const t of mrkdwnTexts(out.blocks)) expect(t.length).toBeLessThanOrEqual(3000);
+      const more = /(\d[\d,]*) more not shown/.exec(mrkdwnTexts(out.blocks).at(-1) ?? '');
+      const shown = mrkdwnTexts(out.blocks).join('\n').split('\n').filter((l) => l.startsWith('・ ')).length;
+      expect(Number(more?.[1]?.replace(/,/g, ''))).toBe(900 - shown);
+    }
+  });
+
+  it('needs no "more" line when every task fits', () => {
+    const out = renderOncallList(list([[task(1)], [task(2, { advisoryId: 'ADV-2026-0043' })]]));
+    expect(mrkdwnTexts(out.blocks).join('\n')).not.toContain('more not shown');
+    expect(out.blocks).toHaveLength(5);
   });
 });
 

@@ -139,38 +139,47 @@ const NOTICES: NoticeView[] = [
   },
 ];
 
+const ONCALL_TASKS: OncallListView['tasks'] = [
+  {
+    taskId: 'dlv-1.phone',
+    advisoryId: 'ADV-2026-0042',
+    title: '一件目',
+    tlp: 'TLP:AMBER+STRICT',
+    severity: 'level3',
+    drill: true,
+    memberName: { ja: '日本病院会', en: 'Japan Hospital Association' },
+    state: 'claimed',
+    claimedBy: '当番 鈴木',
+    contactIndex: 2,
+    contacts: 3,
+    tried: 3,
+    exhausted: true,
+    createdAt: '2026-11-25T10:00:00.000Z',
+    dueAt: '2026-11-25T10:00:00.000Z',
+  },
+  {
+    taskId: 'dlv-2.phone',
+    advisoryId: 'ADV-2026-0043',
+    title: '二件目',
+    tlp: 'TLP:GREEN',
+    severity: 'level2',
+    drill: false,
+    memberName: { ja: '日本医師会', en: 'Japan Medical Association' },
+    state: 'open',
+    contactIndex: 1,
+    contacts: 2,
+    tried: 0,
+    overdueSince: '2026-11-25T10:15:00.000Z',
+    exhausted: false,
+    createdAt: '2026-11-25T10:05:00.000Z',
+    dueAt: '2026-11-25T10:05:00.000Z',
+  },
+];
+
+/** The core's order: level 3 before level 2. */
 const ONCALL: OncallListView = {
-  tasks: [
-    {
-      taskId: 'dlv-2.phone',
-      advisoryId: 'ADV-2026-0043',
-      title: '二件目',
-      tlp: 'TLP:GREEN',
-      severity: 'level2',
-      drill: false,
-      memberName: { ja: '日本医師会', en: 'Japan Medical Association' },
-      state: 'open',
-      contactIndex: 0,
-      contacts: 2,
-      exhausted: false,
-      createdAt: '2026-11-25T10:05:00.000Z',
-    },
-    {
-      taskId: 'dlv-1.phone',
-      advisoryId: 'ADV-2026-0042',
-      title: '一件目',
-      tlp: 'TLP:AMBER+STRICT',
-      severity: 'level3',
-      drill: true,
-      memberName: { ja: '日本病院会', en: 'Japan Hospital Association' },
-      state: 'claimed',
-      claimedBy: '当番 鈴木',
-      contactIndex: 1,
-      contacts: 3,
-      exhausted: true,
-      createdAt: '2026-11-25T10:00:00.000Z',
-    },
-  ],
+  groups: ONCALL_TASKS.map((t) => ({ advisoryId: t.advisoryId, title: t.title, tlp: t.tlp, severity: t.severity, drill: t.drill, tasks: [t] })),
+  tasks: ONCALL_TASKS,
 };
 
 const OPTIONS: TargetOptions = {
@@ -231,7 +240,7 @@ describe('every card', () => {
       ...NOTICES.map(noticeCard),
       statusCard(status([row(1, 'posted')])),
       oncallListCard(ONCALL),
-      oncallListCard({ tasks: [] }),
+      oncallListCard({ groups: [], tasks: [] }),
       advisoryFormCard(OPTIONS),
       formErrorCard(OPTIONS, [{ field: FORM_INPUT.title, message: 'x' }], {}),
     ];
@@ -461,8 +470,8 @@ describe('phoneTaskCard', () => {
 
   it('lists contacts with tel: links, the current one marked, earlier outcomes shown', () => {
     const texts = markdownTexts(phoneTaskCard(phoneTask()));
-    expect(texts).toContain('・ 1\\. 山田 太郎 (情報システム部長) [03-5555-0101](tel:+81355550101) — ❌ 応答なし / no answer');
-    expect(texts).toContain('▶ **2\\. 佐藤 花子** [090-1234-5678](tel:+819012345678) ← 今かける相手 / call now');
+    expect(texts).toContain('・ 1\\. 山田 太郎 (情報システム部長) [03-5555-0101](tel:+81355550101) — 📵 不在 / no answer');
+    expect(texts).toContain('▶ **2\\. 佐藤 花子** [090-1234-5678](tel:+819012345678) — ⚪ 未架電 / not tried — **▶ 今かける / call now**');
     expect(texts.some((t) => t.includes('「医療セプター事務局です。注意喚起 ADV-2026-0042'))).toBe(true);
     expect(texts.some((t) => t.startsWith('厚生労働省より、以下の脆弱性'))).toBe(true);
   });
@@ -477,8 +486,8 @@ describe('phoneTaskCard', () => {
       }),
     );
     const texts = markdownTexts(card).filter((t) => t.startsWith('▶') || t.startsWith('・'));
-    expect(texts[0]).toBe(`▶ **1\\. \\[x\\](https://evil.example)** ${e('(<at>boss</at>)')} ${e('03-5555-0101')} ← 今かける相手 / call now`);
-    expect(texts[1]).toBe('・ 2\\. B [+81355550102](tel:+81355550102)');
+    expect(texts[0]).toBe(`▶ **1\\. \\[x\\](https://evil.example)** ${e('(<at>boss</at>)')} ${e('03-5555-0101')} — ⚪ 未架電 / not tried — **▶ 今かける / call now**`);
+    expect(texts[1]).toBe('・ 2\\. B [+81355550102](tel:+81355550102) — ⚪ 未架電 / not tried — （まだかけません） / (not yet)');
     // No live link: every "](" to the evil address has its bracket escaped.
     for (const t of markdownTexts(card)) expect(t).not.toMatch(/(^|[^\\])\]\(https:\/\/evil/);
   });
@@ -552,7 +561,7 @@ describe('statusCard', () => {
     const rows = markdownTexts(card).find((t) => t.includes('構成員1')) as string;
     const lines = rows.split('\n\n');
     expect(lines[0]).toMatch(/^⚠️ \*\*構成員3 \/ Member 3\*\* — 配信失敗/);
-    expect(lines[1]).toContain('📞 電話連絡: 当番 鈴木 が対応中（電話中）、連絡先 1/2 / phone task: claimed by 当番 鈴木 (calling now), contact 1 of 2');
+    expect(lines[1]).toContain('📞 電話連絡: 当番 鈴木 が対応中（電話中）、架電 0/2 件 / phone task: claimed by 当番 鈴木 (calling now), tried 0 of 2');
     expect(lines[2]).toBe('✅ **構成員1 / Member 1** — 受領確認済み / Acknowledged — 山田 (2026/11/25 18:05 JST, via ボタン / button)');
   });
 
@@ -586,18 +595,48 @@ describe('statusCard', () => {
 });
 
 describe('oncallListCard', () => {
-  it('lists open tasks oldest first under the most restrictive label', () => {
+  it("keeps the core's order, one heading per advisory, under the most restrictive label", () => {
     const card = oncallListCard(ONCALL);
     expectLabelFirst(card, 'TLP:AMBER+STRICT');
-    const lines = markdownTexts(card).flatMap((t) => t.split('\n\n')).filter((t) => t.includes('ADV-'));
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^🟧 \*\*TLP:AMBER\+STRICT\*\* 【訓練】\\\[DRILL\\\] \*\*日本病院会/);
-    expect(lines[0]).toContain('⚠️ 全連絡先に架電済み');
-    expect(lines[1]).toMatch(/^🟩 \*\*TLP:GREEN\*\* \*\*日本医師会/);
+    const texts = markdownTexts(card);
+    const head1 = texts.findIndex((t) => t.includes('**ADV-2026-0042 一件目（1 件）**'));
+    const head2 = texts.findIndex((t) => t.includes('**ADV-2026-0043 二件目（1 件）**'));
+    expect(head1).toBeGreaterThan(0);
+    expect(head2).toBeGreaterThan(head1);
+    expect(texts[head1]).toMatch(/^🟧 \*\*TLP:AMBER\+STRICT\*\* 【訓練】\\\[DRILL\\\] · \*\*レベル3 高 \/ Level 3 High\*\*/);
+    expect(texts[head1]).toContain('ADV-2026-0042 一件目 (1 task)');
+    expect(texts[head2]).toMatch(/^🟩 \*\*TLP:GREEN\*\* · \*\*レベル2 中 \/ Level 2 Medium\*\*/);
+    const first = texts[head1 + 1] ?? '';
+    expect(first).toMatch(/^・ \*\*日本病院会/);
+    expect(first).toContain('架電 3/3 件 / tried 3 of 3');
+    expect(first).toContain('⚠️ 全連絡先に架電済み');
+    expect(first).not.toContain('期限超過');
+    const second = texts[head2 + 1] ?? '';
+    expect(second).toMatch(/^・ \*\*日本医師会/);
+    expect(second).toContain('架電 0/2 件 / tried 0 of 2');
+    expect(second).toContain('⚠ 期限超過 / overdue (2026/11/25 19:15 JST)');
+    expect(texts.join('\n')).not.toMatch(/連絡先 \d\/\d|contact \d of \d/);
+  });
+
+  it('caps a sector-sized list with a "more" line and stays within the size limit, in one advisory or many', () => {
+    const base = ONCALL_TASKS[1]!;
+    const tasks = Array.from({ length: 1800 }, (_, i) => ({ ...base, taskId: `t-${i}`, memberName: { ja: `横浜市立第${i}病院`, en: `Yokohama City Hospital No. ${i}` } }));
+    const one: OncallListView = { groups: [{ advisoryId: base.advisoryId, title: base.title, tlp: base.tlp, severity: base.severity, drill: false, tasks }], tasks };
+    const apart = tasks.map((t, i) => ({ ...t, advisoryId: `ADV-2026-${String(i).padStart(4, '0')}` }));
+    const many: OncallListView = { groups: apart.map((t) => ({ advisoryId: t.advisoryId, title: t.title, tlp: t.tlp, severity: t.severity, drill: false, tasks: [t] })), tasks: apart };
+    for (const view of [one, many]) {
+      const card = oncallListCard(view);
+      expect(JSON.stringify(card).length).toBeLessThanOrEqual(CARD_MAX_CHARS);
+      const lines = markdownTexts(card).flatMap((t) => t.split('\n\n')).filter((t) => t.startsWith('・'));
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.length).toBeLessThanOrEqual(ROWS_MAX);
+      const more = markdownTexts(card).find((t) => t.startsWith('➕')) as string;
+      expect(more).toContain(`ほか ${(1800 - lines.length).toLocaleString('en-US')} 件`);
+    }
   });
 
   it('says when nothing is open', () => {
-    expect(markdownTexts(oncallListCard({ tasks: [] }))).toContain('✅ 未完了の電話連絡はありません。\n\nNo open phone tasks.');
+    expect(markdownTexts(oncallListCard({ groups: [], tasks: [] }))).toContain('✅ 未完了の電話連絡はありません。\n\nNo open phone tasks.');
   });
 });
 

@@ -399,12 +399,14 @@ describe('Teams', () => {
     const advisoryId = advisoryIdIn(res.body);
     await h.connector!.waitFor(() => cardsIn(TEAMS.oncall.channel, 'Teams 当番一覧').length > 0, { timeoutMs: 20_000, description: 'phone task in the Teams on-call channel' });
 
-    // The on-call list answering this command lists this advisory's open task, for JPA.
+    // The on-call list answering this command lists this advisory's open task, for JPA, under the advisory's heading.
     const list = await command(TEAMS.secretariat.channel, SECRETARIAT, '<at>CEPTOAR Bot</at> advisory oncall', TEAMS.secretariat.team);
-    const entries = paragraphs(list).filter((p) => p.includes(advisoryId));
-    expect(entries).toHaveLength(1);
-    expect(entries[0]).toContain(JPA_NAME);
-    expect(entries[0]).toContain('Teams 当番一覧');
+    const ps = paragraphs(list);
+    const heads = ps.map((p, i) => ({ p, i })).filter(({ p }) => p.includes(advisoryId));
+    expect(heads.map(({ p }) => p)).toEqual([`**${advisoryId} Teams 当番一覧（1 件）**`, `${advisoryId} Teams 当番一覧 (1 task)`]);
+    const entry = ps[heads[1]!.i + 1] ?? '';
+    expect(entry).toContain(JPA_NAME);
+    expect(entry).toMatch(/架電 0\/2 件 \/ tried 0 of 2|架電 0\/1 件 \/ tried 0 of 1/);
 
     // The status answering this command: its counts, and JPA on the phone step.
     const status = await command(TEAMS.secretariat.channel, SECRETARIAT, `<at>CEPTOAR Bot</at> advisory status ${advisoryId}`, TEAMS.secretariat.team);

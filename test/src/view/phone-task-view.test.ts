@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Advisory } from '../../../src/domain/advisory.js';
 import { DEFAULT_POLICIES } from '../../../src/domain/escalation.js';
-import { claim, contactChoice, newPhoneTask, recordFailedCall, recordReached } from '../../../src/domain/phone-task.js';
-import { phoneTaskView } from '../../../src/view/phone-task-view.js';
+import { advanceContact, claim, contactChoice, newPhoneTask, recordFailedCall, recordReached, type PhoneTask } from '../../../src/domain/phone-task.js';
+import { oncallListView, phoneTaskView } from '../../../src/view/phone-task-view.js';
 
 const now = new Date('2026-11-25T18:00:00Z');
 const advisory = (tlp: Advisory['tlp']): Advisory => ({
@@ -87,5 +87,149 @@ describe('phone task view', () => {
     expect(v.resolution).toStrictEqual({ kind: 'reached', by: '当番 A', at: now.toISOString(), contact: { index: 1, name: '鈴木', role: '課長' } });
     const older = phoneTaskView(advisory('TLP:GREEN'), next(recordReached(first(), oncall, now)), name, contacts, name);
     expect(older.resolution).toStrictEqual({ kind: 'reached', by: '当番 A', at: now.toISOString() });
+  });
+});
+
+describe('phone task view: each contact honestly', () => {
+  const oncall = { platform: 'slack' as const, userId: 'U0ONC00001', name: '当番 A' };
+  const six = [...contacts, { name: '伊藤', phone: '03-5555-0104', order: 4 }, { name: '渡辺', phone: '03-5555-0105', order: 5 }, { name: '山本', phone: '03-5555-0106', order: 6 }];
+  const task = () => newPhoneTask({ id: 'd1', advisoryId: 'ADV-2026-0007', memberId: 'jma' }, now);
+  const next = (t: ReturnType<typeof claim>) => {
+    if (!t.changed) throw new Error('expected a change');
+    return t.next;
+  };
+  const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000).toISOString();
+
+  it("says from when the ladder makes each later contact callable (level 4: the deadline at 15 min, then every 10 min, none from the alert at 45 min past it)", () => {
+    const v = phoneTaskView(advisory('TLP:GREEN'), task(), name, six, name);
+    expect(v.contacts.map((c) => [c.callable, c.callableFrom])).toEqual([
+      [true, undefined],
+      [false, at(25)],
+      [false, at(35)],
+      [false, at(45)],
+      [false, at(55)],
+      // 15 + 50 min: past the secretariat's alert (15 + 45 min); the ladder never gets there.
+      [false, undefined],
+    ]);
+    expect(v.contacts.map((c) => c.state)).toEqual(Array(6).fill('not_tried'));
+    expect(v.tried).toBe(0);
+    expect(v.overdue).toBeUndefined();
+  });
+
+  it('a next-contact time with nobody calling: overdue since then, contact 1 still not tried and first, contact 2 callable (no time any more)', () => {
+    const later = new Date(at(25));
+    const raised = next(advanceContact(task(), 1, later));
+    const v = phoneTaskView(advisory('TLP:GREEN'), raised, name, contacts, name);
+    expect(v.overdue).toEqual({ since: later.toISOString() });
+    expect(v.contacts.map((c) => [c.state, c.current, c.callable, c.callableFrom])).toEqual([
+      ['not_tried', true, true, undefined],
+      ['not_tried', false, true, undefined],
+      ['not_tried', false, false, at(35)],
+    ]);
+    expect(v.tried).toBe(0);
+    // Someone takes it: no longer overdue.
+    expect(phoneTaskView(advisory('TLP:GREEN'), next(claim(raised, oncall, later)), name, contacts, name).overdue).toBeUndefined();
+  });
+
+  it('each contact says how calls to them went: no answer, wrong number, reached; a closed task has nothing callable', () => {
+    const a = next(recordFailedCall(task(), 'no_answer', oncall, 3, now));
+    const b = next(recordFailedCall(a, 'wrong_number', oncall, 3, now));
+    const v = phoneTaskView(advisory('TLP:GREEN'), b, name, contacts, name);
+    expect(v.contacts.map((c) => [c.state, c.current, c.callable])).toEqual([
+      ['no_answer', false, true],
+      ['wrong_number', false, true],
+      ['not_tried', true, true],
+    ]);
+    expect(v.tried).toBe(2);
+    const done = next(recordReached(b, oncall, now, { index: 2, name: '高橋' }));
+    const d = phoneTaskView(advisory('TLP:GREEN'), done, name, contacts, name);
+    expect(d.contacts.map((c) => [c.state, c.current, c.callable, c.callableFrom])).toEqual([
+      ['no_answer', false, false, undefined],
+      ['wrong_number', false, false, undefined],
+      ['reached', false, false, undefined],
+    ]);
+    expect(d.tried).toBe(3);
+  });
+
+  it("a later round's contacts become callable from that round's deadline, at the same intervals", () => {
+    const base = advisory('TLP:GREEN');
+    const followAt = at(120);
+    const round2: Advisory = {
+      ...base,
+      round: 2,
+      followups: [{ n: 1, at: followAt, by: base.issuedBy, body: '続報', ack: { round: 2, deadline: at(130) } }],
+    };
+    const t = { ...task(), round: 2 };
+    expect(phoneTaskView(round2, t, name, contacts, name).contacts.map((c) => c.callableFrom)).toEqual([undefined, at(140), at(150)]);
+  });
+
+  it('no ladder (escalation off): later contacts are not callable yet, with no time', () => {
+    const off = { ...advisory('TLP:GREEN'), escalation: { ...DEFAULT_POLICIES.level4, enabled: false } };
+    expect(phoneTaskView(off, task(), name, contacts, name).contacts.map((c) => [c.callable, c.callableFrom])).toEqual([
+      [true, undefined],
+      [false, undefined],
+      [false, undefined],
+    ]);
+  });
+});
+
+describe('on-call list view', () => {
+  const adv = (id: string, severity: Advisory['severity'], over: Partial<Advisory> = {}): Advisory => ({ ...advisory('TLP:GREEN'), id, title: `件名 ${id}`, severity, ...over });
+  const row = (a: Advisory, member: string, createdAt: string, over: Partial<PhoneTask> = {}) => ({
+    task: { ...newPhoneTask({ id: `${a.id}-${member}`, advisoryId: a.id, memberId: member }, new Date(createdAt)), ...over },
+    advisory: a,
+    memberName: { ja: member, en: member },
+    contacts: 3,
+  });
+  const t = (minutes: number) => new Date(now.getTime() + minutes * 60_000).toISOString();
+
+  it('groups by advisory, level 4 first, then the advisory due first; within one, the task due first', () => {
+    const l2 = adv('ADV-2026-0001', 'level2');
+    const l4late = adv('ADV-2026-0002', 'level4');
+    const l4early = adv('ADV-2026-0003', 'level4');
+    const l3 = adv('ADV-2026-0004', 'level3');
+    const view = oncallListView([
+      row(l2, 'a', t(0)),
+      row(l4late, 'b', t(30)),
+      row(l3, 'c', t(5)),
+      row(l4early, 'd', t(20)),
+      row(l4late, 'e', t(10)),
+      row(l4early, 'f', t(25)),
+      row(l3, 'g', t(1)),
+    ]);
+    expect(view.groups.map((g) => [g.advisoryId, g.severity, g.tasks.map((x) => x.memberName.ja)])).toEqual([
+      ['ADV-2026-0002', 'level4', ['e', 'b']],
+      ['ADV-2026-0003', 'level4', ['d', 'f']],
+      ['ADV-2026-0004', 'level3', ['g', 'c']],
+      ['ADV-2026-0001', 'level2', ['a']],
+    ]);
+    expect(view.tasks.map((x) => x.memberName.ja)).toEqual(['e', 'b', 'd', 'f', 'g', 'c', 'a']);
+    expect(view.groups[0]).toMatchObject({ title: '件名 ADV-2026-0002', tlp: 'TLP:GREEN', drill: false });
+  });
+
+  it('each task says how many contacts were tried, since when it is overdue, and when it became due', () => {
+    const a = adv('ADV-2026-0001', 'level3');
+    const called = { attempts: [{ contactIndex: 0, outcome: 'no_answer' as const, by: { platform: 'slack' as const, userId: 'U1' }, at: t(2) }], contactIndex: 1 };
+    const view = oncallListView([row(a, 'x', t(0), called), row(a, 'y', t(1), { contactIndex: 1, overdueSince: t(11) })]);
+    expect(view.tasks.map((x) => [x.memberName.ja, x.tried, x.contacts, x.overdueSince, x.dueAt])).toEqual([
+      ['x', 1, 3, undefined, t(0)],
+      ['y', 0, 3, t(11), t(1)],
+    ]);
+    expect('overdueSince' in view.tasks[0]!).toBe(false);
+  });
+
+  it("a later round's task is due at that round's deadline, not when the task was first made", () => {
+    const base = adv('ADV-2026-0001', 'level3');
+    const a: Advisory = { ...base, round: 2, followups: [{ n: 1, at: t(60), by: base.issuedBy, body: '続報', ack: { round: 2, deadline: t(70) } }] };
+    const b = adv('ADV-2026-0002', 'level3');
+    const view = oncallListView([row(a, 'x', t(0), { round: 2 }), row(b, 'y', t(65))]);
+    expect(view.tasks.map((x) => [x.memberName.ja, x.dueAt])).toEqual([
+      ['y', t(65)],
+      ['x', t(70)],
+    ]);
+  });
+
+  it('an empty list has no groups', () => {
+    expect(oncallListView([])).toEqual({ groups: [], tasks: [] });
   });
 });

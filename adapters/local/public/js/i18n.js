@@ -128,8 +128,20 @@ export function phoneStateText(taskState, claimedBy) {
   return taskState === 'claimed' && claimedBy ? tpl('claimedBy', { who: claimedBy }) : lab('PHONE_STATE_TEXT', taskState);
 }
 
-/** "連絡先 2/3 / contact 2 of 3"; k counts from 1. */
-export const contactOfText = (k, n) => tpl('contactOf', { k: count(k), n: count(n) });
+/** "架電 1/3 件 / tried 1 of 3": contacts someone has called, never "contact 2 of 2". */
+export const triedOfText = (k, n) => tpl('triedOf', { k: count(k), n: count(n) });
+
+/** Words of a phone task's contacts and of overdue tasks (src/i18n/phone-text.ts). */
+export const PW = (key) => lab('PHONE_WORDS', key);
+
+/** "未架電 / not tried", "不在 / no answer", "番号違い / wrong number", "応答あり / reached". */
+export const contactStateText = (s) => lab('CONTACT_STATE_TEXT', s);
+
+/** The mark before a contact's state (⚪ 📵 ❌ ✅). */
+export function contactStateMark(s) {
+  const t = I().CONTACT_STATE_MARK;
+  return t && Object.hasOwn(t, s) && typeof t[s] === 'string' ? t[s] : '・';
+}
 
 export const openTasksText = (n) => (n === 1 ? lab('TEMPLATE_TEXT', 'openTasksOne') : tpl('openTasks', { n: count(n) }));
 

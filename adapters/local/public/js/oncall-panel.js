@@ -1,8 +1,8 @@
 /** The on-call panel: the open phone tasks, and jumping to a task's message. */
 
 import { state } from './state.js';
-import { both, C, contactOfText, lab, openTasksText, P, phoneStateText, Tx } from './i18n.js';
-import { formatTokyo, ms } from './format.js';
+import { both, C, lab, openTasksText, P, phoneStateText, PW, tpl, triedOfText, Tx } from './i18n.js';
+import { count, formatTokyo } from './format.js';
 import { announce, debounce, el } from './dom.js';
 import { api, errorBox } from './api.js';
 import { compareMessages } from './message-store.js';
@@ -45,45 +45,54 @@ export async function refreshOncall() {
   }
   if (gen !== state.gen || seq !== oncallSeq) return;
   errSlot.replaceChildren();
-  const tasks = (Array.isArray(view?.tasks) ? view.tasks : []).slice().sort((a, b) => ms(a.createdAt) - ms(b.createdAt));
-  panel.querySelector('[data-testid="oncall-count"]').textContent = `(${both(openTasksText(tasks.length))})`;
-  if (tasks.length === 0) {
+  // The server's order: the most severe advisory first, then the one due first; within one, the task due first.
+  const groups = Array.isArray(view?.groups) ? view.groups : [];
+  const total = groups.reduce((n, g) => n + (Array.isArray(g.tasks) ? g.tasks.length : 0), 0);
+  panel.querySelector('[data-testid="oncall-count"]').textContent = `(${both(openTasksText(total))})`;
+  if (total === 0) {
     list.replaceChildren(el('li', { class: 'empty muted', testid: 'oncall-empty' }, `✅ ${both(C('oncallEmpty'))}`));
   } else {
-    list.replaceChildren(
-      ...tasks.map((t) => {
-        const stateText = phoneStateText(t.state, t.claimedBy);
-        return el(
-          'li',
-          { class: `oncall-task st-${t.state}`, testid: `oncall-task-${t.taskId}`, 'data-task-id': t.taskId, 'data-state': t.state },
-          el(
-            'div',
-            { class: 'line1' },
-            tlpLabel(t.tlp),
-            t.drill ? el('span', { class: 'drill-tag' }, both(Tx('drillTag'))) : null,
-            ' ',
-            el('strong', null, both(t.memberName)),
-          ),
-          el('div', { class: 'line2' }, el('code', null, String(t.advisoryId ?? '')), ' ', String(t.title ?? '')),
-          el(
-            'div',
-            { class: 'line3 small' },
-            [
-              both(lab('SEVERITY_TEXT', t.severity)),
-              `📞 ${both(stateText)}`,
-              both(contactOfText(t.contactIndex + 1, t.contacts)),
-              t.exhausted ? `⚠️ ${both(C('allTried'))}` : null,
-              formatTokyo(t.createdAt),
-            ]
-              .filter(Boolean)
-              .join(' · '),
-          ),
-          el('button', { type: 'button', class: 'btn small', testid: 'oncall-goto', on: { click: () => gotoTask(t.taskId) } }, both(P.showMessage)),
-        );
-      }),
-    );
+    list.replaceChildren(...groups.map(groupItem));
   }
   list.removeAttribute('aria-busy');
+}
+
+/** One advisory: its label, severity and title, then its open tasks. */
+function groupItem(g) {
+  const tasks = Array.isArray(g.tasks) ? g.tasks : [];
+  const head = tasks.length === 1 ? tpl('oncallGroupOne', { advisoryId: g.advisoryId, title: g.title }) : tpl('oncallGroup', { advisoryId: g.advisoryId, title: g.title, n: count(tasks.length) });
+  return el(
+    'li',
+    { class: 'oncall-group', testid: `oncall-group-${g.advisoryId}`, 'data-advisory-id': g.advisoryId, 'data-severity': g.severity },
+    el(
+      'div',
+      { class: 'line1' },
+      tlpLabel(g.tlp),
+      g.drill ? el('span', { class: 'drill-tag' }, both(Tx('drillTag'))) : null,
+      ' ',
+      el('span', { class: 'severity' }, both(lab('SEVERITY_TEXT', g.severity))),
+    ),
+    el('div', { class: 'group-head', testid: 'oncall-group-head' }, both(head)),
+    el('ol', { class: 'oncall-tasks' }, tasks.map(taskItem)),
+  );
+}
+
+function taskItem(t) {
+  const stateText = phoneStateText(t.state, t.claimedBy);
+  return el(
+    'li',
+    { class: `oncall-task st-${t.state}`, testid: `oncall-task-${t.taskId}`, 'data-task-id': t.taskId, 'data-state': t.state },
+    el('div', { class: 'line1' }, el('strong', null, both(t.memberName))),
+    el(
+      'div',
+      { class: 'line3 small' },
+      `📞 ${both(stateText)} · ${both(triedOfText(t.tried ?? 0, t.contacts))}`,
+      t.overdueSince ? el('span', { class: 'overdue-tag', testid: 'oncall-overdue' }, ` · ${both(PW('overdue'))} (${formatTokyo(t.overdueSince)})`) : null,
+      t.exhausted ? ` · ⚠️ ${both(C('allTried'))}` : null,
+      ` · ${formatTokyo(t.dueAt ?? t.createdAt)}`,
+    ),
+    el('button', { type: 'button', class: 'btn small', testid: 'oncall-goto', on: { click: () => gotoTask(t.taskId) } }, both(P.showMessage)),
+  );
 }
 
 export const scheduleOncallRefresh = debounce(() => refreshOncall(), 300);

@@ -1,6 +1,6 @@
 /** A phone task for on-call staff: state, call script, contacts in order, and the outcome buttons. */
 
-import { both, C, lab, phoneStateText, tpl, Tx } from './i18n.js';
+import { both, C, contactStateMark, contactStateText, lab, phoneStateText, PW, tpl, Tx } from './i18n.js';
 import { count, formatTokyo } from './format.js';
 import { el, sentence, timeEl } from './dom.js';
 import { actionButton, envelope, fields, tlpClass } from './render-parts.js';
@@ -107,9 +107,50 @@ function outcomeButtons(v, m) {
   );
 }
 
+/**
+ * One contact: number, where calls to them stand (not tried, no answer, wrong number, reached), and whether to call
+ * them now, later (from the ladder's time) or as they come, as on Slack and Teams. Passing time never marks a
+ * contact as tried.
+ */
+function contactItem(c, working) {
+  const st = typeof c.state === 'string' ? c.state : 'not_tried';
+  const tried = Array.isArray(c.tried) ? c.tried.length : 0;
+  const later = working && !c.current && c.callable === false;
+  let when = null;
+  if (c.current) when = el('strong', { class: 'now', testid: 'contact-call-now' }, ` — ${both(PW('callNow'))}`);
+  else if (later) {
+    const text = c.callableFrom ? tpl('callableFrom', { time: formatTokyo(c.callableFrom) }) : PW('notCallableYet');
+    when = el('span', { class: 'later muted', testid: 'contact-later' }, ` — ${both(text)}`);
+  }
+  return el(
+    'li',
+    {
+      class: [c.current ? 'current' : null, later ? 'later' : null].filter(Boolean).join(' ') || null,
+      'aria-current': c.current ? 'step' : null,
+      'data-contact-state': st,
+      testid: c.current ? 'phone-current' : 'phone-contact',
+    },
+    el('span', { class: 'marker', 'aria-hidden': 'true' }, c.current ? '▶' : '・'),
+    el('span', { class: 'cname' }, String(c.name ?? '')),
+    c.role ? el('span', { class: 'crole' }, ` (${c.role})`) : null,
+    ' ',
+    telLink(c),
+    el(
+      'span',
+      { class: `cstate st-${st}`, testid: 'contact-state' },
+      ` — ${contactStateMark(st)} ${both(contactStateText(st))}${tried > 1 ? ` (${both(tpl('calls', { n: count(tried) }))})` : ''}`,
+    ),
+    when,
+  );
+}
+
 export function phoneTaskBody(v, m) {
   const out = [...envelope(v.tlp, v.drill)];
   out.push(el('h3', { class: 'msg-title phone-head' }, `📞 ${both(C('phoneTask'))}: ${both(v.memberName)}`), phoneStateLine(v));
+  if (v.overdue?.since) {
+    const overdue = tpl('overdue', { since: formatTokyo(v.overdue.since) });
+    out.push(el('p', { class: 'overdue', role: 'alert', testid: 'phone-overdue' }, el('strong', null, overdue.ja), el('br'), el('strong', null, `⚠ ${overdue.en}`)));
+  }
   if (v.exhausted && (v.state === 'open' || v.state === 'claimed')) {
     out.push(el('p', { class: 'exhausted', testid: 'phone-exhausted' }, '⚠️ ', sentence(C('phoneExhausted'))));
   }
@@ -134,6 +175,7 @@ export function phoneTaskBody(v, m) {
   }
   card.append(el('p', { class: 'label' }, `☎️ ${both(C('phoneContacts'))}`));
   const contacts = Array.isArray(v.contacts) ? v.contacts : [];
+  const working = v.state === 'open' || v.state === 'claimed';
   if (contacts.length === 0) {
     card.append(el('p', { class: 'warn' }, '⚠️ ', sentence(C('phoneNoContacts'))));
   } else {
@@ -141,21 +183,7 @@ export function phoneTaskBody(v, m) {
       el(
         'ol',
         { class: 'contacts', testid: 'phone-contacts' },
-        contacts.map((c) =>
-          el(
-            'li',
-            { class: c.current ? 'current' : null, 'aria-current': c.current ? 'step' : null, testid: c.current ? 'phone-current' : null },
-            el('span', { class: 'marker', 'aria-hidden': 'true' }, c.current ? '▶' : '・'),
-            el('span', { class: 'cname' }, String(c.name ?? '')),
-            c.role ? el('span', { class: 'crole' }, ` (${c.role})`) : null,
-            ' ',
-            telLink(c),
-            c.current ? el('strong', { class: 'now' }, ` ← ${both(C('phoneCurrent'))}`) : null,
-            Array.isArray(c.tried) && c.tried.length > 0
-              ? el('span', { class: 'tried' }, ` — ${c.tried.map((o) => `❌ ${both(lab('CALL_OUTCOME_TEXT', o))}`).join(', ')}`)
-              : null,
-          ),
-        ),
+        contacts.map((c) => contactItem(c, working)),
       ),
     );
   }

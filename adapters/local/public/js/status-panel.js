@@ -1,7 +1,7 @@
 /** The status box: an advisory's deliveries, acknowledgements, escalation and phone tasks. */
 
 import { state } from './state.js';
-import { both, C, contactOfText, failureExplanation, lab, P, phoneStateText, tpl, Tx } from './i18n.js';
+import { both, C, failureExplanation, lab, P, phoneStateText, PW, tpl, triedOfText, Tx } from './i18n.js';
 import { count, formatTokyo } from './format.js';
 import { debounce, el, sentence, timeEl } from './dom.js';
 import { api, errorBox } from './api.js';
@@ -106,7 +106,8 @@ function phoneCell(row) {
   if (!t) return [];
   return [
     el('div', null, `📞 ${both(phoneStateText(t.state, t.claimedBy))}`),
-    el('div', null, both(contactOfText(t.contactIndex + 1, t.contacts))),
+    el('div', { testid: 'status-tried' }, both(triedOfText(t.tried ?? 0, t.contacts))),
+    t.overdue ? el('div', { class: 'warn', testid: 'status-overdue' }, both(PW('overdue'))) : null,
     t.exhausted ? el('div', { class: 'warn' }, `⚠️ ${both(C('allTried'))}`) : null,
   ];
 }
