@@ -367,6 +367,52 @@ describe('the local workspace in a browser', () => {
   });
 });
 
+describe('an honest phone ladder in a browser', () => {
+  it('a task whose next-contact time passed with nobody calling: contact 1 still 未架電 and called now, the task overdue, status tried 0 of 2', async () => {
+    const advisoryId = await issue(`ブラウザ試験 期限超過 ${randomUUID().slice(0, 8)}`, ['jda']);
+    // The ladder (fast policies): phone task at 4 s, contact 2 callable at 6 s; nobody claims it.
+    await eventually(async () => (await statusOf(advisoryId)).rows[0]?.phoneTask?.overdue === true, { timeoutMs: 30_000, description: `${advisoryId} overdue` });
+    await actAs('oncall-1');
+    await open('oncall');
+    // Raised again: a new post at the bottom of the channel, the earlier one redrawn the same.
+    const tasks = page.locator('[data-kind="phone_task"]').filter({ hasText: advisoryId });
+    await expect.poll(() => tasks.count(), { timeout: 20_000 }).toBe(2);
+    for (const task of [tasks.first(), tasks.last()]) {
+      await expect.poll(() => task.getByTestId('phone-overdue').count(), { timeout: 10_000 }).toBe(1);
+      const overdue = (await task.getByTestId('phone-overdue').textContent()) ?? '';
+      expect(overdue).toMatch(/^⚠ 期限超過：まだ誰も架電していません（\d{4}\/\d{2}\/\d{2} \d{2}:\d{2} JSTから）⚠ Overdue: nobody has called yet \(since \d{4}\/\d{2}\/\d{2} \d{2}:\d{2} JST\)$/);
+      const items = task.getByTestId('phone-contacts').locator('li');
+      expect(await items.count()).toBe(2);
+      // Contact 1 (the 課長) was passed by the clock, not by a call: not tried, and still the one to call now.
+      const first = items.nth(0);
+      expect(await first.getAttribute('data-contact-state')).toBe('not_tried');
+      expect(await first.getAttribute('data-testid')).toBe('phone-current');
+      expect(await first.getByTestId('contact-state').textContent()).toBe(' — ⚪ 未架電 / not tried');
+      expect(await first.getByTestId('contact-call-now').textContent()).toBe(' — ▶ 今かける / call now');
+      expect(await first.textContent()).toContain('高橋 誠');
+      // Contact 2: callable too, not tried, not the one to call now, no "later" mark.
+      const second = items.nth(1);
+      expect(await second.getAttribute('data-contact-state')).toBe('not_tried');
+      expect(await second.getAttribute('data-testid')).toBe('phone-contact');
+      expect(await second.getByTestId('contact-later').count()).toBe(0);
+      expect(await task.textContent()).not.toMatch(/[{}]|連絡先 \d\/\d|contact \d of \d/);
+    }
+
+    // The on-call panel: the task under its advisory's heading, overdue, tried 0 of 2.
+    const group = page.getByTestId(`oncall-group-${advisoryId}`);
+    await expect.poll(() => group.count(), { timeout: 10_000 }).toBe(1);
+    expect(await group.getByTestId('oncall-group-head').textContent()).toContain(`${advisoryId} ブラウザ試験 期限超過`);
+    expect(await group.getByTestId('oncall-overdue').textContent()).toContain('⚠ 期限超過 / overdue');
+    expect(await group.textContent()).toContain('架電 0/2 件 / tried 0 of 2');
+
+    // The secretariat's status says the same: tried 0 of 2, overdue.
+    await showStatus(advisoryId);
+    const row = page.getByTestId('status-row-jda');
+    await expect.poll(async () => (await row.getByTestId('status-tried').textContent()) ?? '', { timeout: 10_000 }).toBe('架電 0/2 件 / tried 0 of 2');
+    expect(await row.getByTestId('status-overdue').textContent()).toBe('⚠ 期限超過 / overdue');
+  });
+});
+
 describe('acknowledgement rounds in a browser', () => {
   it('the secretariat asks for acknowledgement with a follow-up; a member presses its button in the thread', async () => {
     const title = `ブラウザ試験 続報確認 ${randomUUID().slice(0, 8)}`;
