@@ -537,6 +537,18 @@ describe('renderPhoneTask', () => {
     expect(mrkdwnTexts(wrong).join('\n')).toContain('— ❌ 番号違い / wrong number (2回 / 2 calls)');
   });
 
+  it('overdue: a banner says since when nobody has called; a later contact says from when the ladder makes them callable', () => {
+    const contacts = phoneTask().contacts.map((c, i) => (i === 2 ? { ...c, callableFrom: '2026-11-25T10:20:00.000Z' } : c));
+    const out = renderPhoneTask(phoneTask({ contacts, overdue: { since: '2026-11-25T10:10:00.000Z' } }));
+    const top = mrkdwnTexts(out.blocks);
+    expect(top).toContain('*⚠ 期限超過：まだ誰も架電していません（2026/11/25 19:10 JSTから）*\n*⚠ Overdue: nobody has called yet (since 2026/11/25 19:10 JST)*');
+    expect(mrkdwnTexts(out).join('\n')).toContain('・ 3. 鈴木 次郎 (副院長) <tel:+81355550199|03-5555-0199> — ⚪ 未架電 / not tried — （2026/11/25 19:20 JSTから） / (from 2026/11/25 19:20 JST)');
+    expect(mrkdwnTexts(renderPhoneTask(phoneTask())).join('\n')).not.toContain('期限超過');
+    // Once the task has ended, nobody is "not yet" callable: nothing is to be called.
+    const done = mrkdwnTexts(renderPhoneTask(phoneTask({ state: 'cancelled', contacts: contacts.map((c) => ({ ...c, current: false, callable: false })) }))).join('\n');
+    expect(done).not.toMatch(/から）|まだかけません|今かける/);
+  });
+
   it('never builds a link from a number that could break out of it', () => {
     const out = renderPhoneTask(
       phoneTask({

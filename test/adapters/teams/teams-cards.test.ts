@@ -476,6 +476,18 @@ describe('phoneTaskCard', () => {
     expect(texts.some((t) => t.startsWith('厚生労働省より、以下の脆弱性'))).toBe(true);
   });
 
+  it('overdue: a warning container says since when nobody has called; a later contact says from when, subtle', () => {
+    const contacts = [...phoneTask().contacts, { name: '鈴木 次郎', phoneE164: '+81355550199', phoneDisplay: '03-5555-0199', current: false, callable: false, callableFrom: '2026-11-25T10:20:00.000Z', state: 'not_tried' as const, tried: [] }];
+    const card = phoneTaskCard(phoneTask({ contacts, overdue: { since: '2026-11-25T10:10:00.000Z' } }));
+    const banner = card.body.find((b) => b.type === 'Container' && JSON.stringify(b).includes('期限超過')) as { style: string; items: { text: string }[] } | undefined;
+    expect(banner?.style).toBe('warning');
+    expect(banner?.items.map((i) => i.text)).toEqual(['⚠ 期限超過：まだ誰も架電していません（2026/11/25 19:10 JSTから）', '⚠ Overdue: nobody has called yet (since 2026/11/25 19:10 JST)']);
+    const later = JSON.parse(JSON.stringify(card.body)).find((b: { text?: string }) => b.text?.startsWith('・ 3\\.')) as { text: string; isSubtle?: boolean };
+    expect(later.text).toBe('・ 3\\. 鈴木 次郎 [03-5555-0199](tel:+81355550199) — ⚪ 未架電 / not tried — （2026/11/25 19:20 JSTから） / (from 2026/11/25 19:20 JST)');
+    expect(later.isSubtle).toBe(true);
+    expect(JSON.stringify(phoneTaskCard(phoneTask()))).not.toContain('期限超過');
+  });
+
   it('never links a number that is not a number', () => {
     const card = phoneTaskCard(
       phoneTask({
