@@ -3,7 +3,9 @@ import type { ErrorCode } from '../../src/errors.js';
 import { CT, STEP_TEXT } from '../../src/i18n/chat-text.js';
 import { failureText } from '../../src/i18n/failure-text.js';
 import { both, ERROR_TEXT, formatTokyo, stacked, STATE_TEXT, T } from '../../src/i18n/text.js';
-import type { NoticeView } from '../../src/view/views.js';
+import type { LiveStatusView, NoticeView } from '../../src/view/views.js';
+import { barText, liveStatusLines, type LiveStatusLines } from '../../src/view/live-status-lines.js';
+import { SC } from '../../src/i18n/status-card-text.js';
 import { context, drillBanner, fallback, field, mrkdwnSection, name, tlpLine, type RenderedMessage } from './block-elements.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 import { renderLifecycleNotice } from './lifecycle-blocks.js';
@@ -102,28 +104,51 @@ export function renderNotice(notice: NoticeView): RenderedMessage {
   }
 
   if (notice.kind !== 'advisory_issued') throw new Error(`no Slack rendering for notice ${notice.kind}`);
+  const live = notice.live;
+  const lines = live ? liveStatusLines(live) : undefined;
+  // The notification's text: what it is and, once live, how far it got (an update does not notify again).
+  const progress = live ? ` (${e(both(SC.acknowledgedOf(live.counts.acknowledged, live.counts.total)))})` : '';
   const text = fallback(
     notice.tlp,
     notice.drill,
-    `✅ ${e(both(CT.advisoryIssued))}: ${e(notice.advisoryId)} ${e(notice.title)}`,
+    `${live?.closed ? '🏁' : '✅'} ${e(both(CT.advisoryIssued))}: ${e(notice.advisoryId)} ${e(notice.title)}${progress}`,
   );
-  return {
-    text,
-    blocks: [
-      ...envelope,
-      mrkdwnSection(`✅ *${e(both(CT.advisoryIssued))}*`),
-      {
-        type: 'section',
-        fields: [
-          field(CT.advisoryId, e(notice.advisoryId)),
-          field(CT.title, e(notice.title)),
-          field(CT.deliveries, String(notice.deliveries)),
-          field(T.ackDeadline, e(formatTokyo(notice.ackDeadline))),
-          field(CT.issuedBy, e(notice.issuedBy)),
-        ],
-      },
-    ],
-  };
+  const blocks: KnownBlock[] = [
+    ...envelope,
+    mrkdwnSection(`✅ *${e(both(CT.advisoryIssued))}*`),
+    {
+      type: 'section',
+      fields: [
+        field(CT.advisoryId, e(notice.advisoryId)),
+        field(CT.title, e(notice.title)),
+        field(CT.deliveries, String(notice.deliveries)),
+        field(T.ackDeadline, e(formatTokyo(live?.ackDeadline ?? notice.ackDeadline))),
+        field(CT.issuedBy, e(notice.issuedBy)),
+      ],
+    },
+  ];
+  if (live && lines) blocks.push(...liveBlocks(live, lines));
+  return { text, blocks };
+}
+
+/** The live part of the status card: the bar, the counts, who is on the phone, then time, next step, closing. */
+function liveBlocks(live: LiveStatusView, l: LiveStatusLines): KnownBlock[] {
+  const bar = barText(live.counts);
+  const head = [
+    ...(bar === '' ? [] : [bar]),
+    `*${e(l.progress.ja)}*`,
+    e(l.progress.en),
+    ...(l.onPhone ? [`📞 ${e(both(l.onPhone))}`] : []),
+  ];
+  const out: KnownBlock[] = [mrkdwnSection(head.join('\n'))];
+  const notes = [
+    ...(l.round ? [`🔁 ${e(both(l.round))}`] : []),
+    `🕒 ${e(both(l.since))}`,
+    ...(l.next ? [`⏭️ ${e(both(l.next))}`] : []),
+  ];
+  out.push(context(notes.join('\n')));
+  if (l.closed) out.push(mrkdwnSection(`🏁 *${e(l.closed.ja)}*\n${e(l.closed.en)}`));
+  return out;
 }
 
 /** What the person who ran a command sees when it fails (ephemeral). */
