@@ -79,6 +79,11 @@ export const ConfigSchema = z
      * before its escalation ladder has ended): remaining ladders stop and the secretariat gets the summary.
      */
     ADVISORY_CLOSE_AFTER_HOURS: z.coerce.number().min(1).max(24 * 90).default(72),
+    /**
+     * The secretariat's live status card (the "issued" notice) is edited at most once per this many seconds;
+     * changes within one interval become one update. Default 5: well inside Slack's and Teams' limits.
+     */
+    STATUS_CARD_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
     /** Where people reach this bot's HTTP server (e.g. https://ceptoar.example.jp): export links in chats point there. */
     PUBLIC_URL: z.string().url().optional(),
     /** Signs export links; every process of the bot must have the same (at least 32 characters). Unset: a random key per process. */

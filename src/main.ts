@@ -185,7 +185,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 
     if (!config.EXPORT_LINK_SECRET) log.warn('EXPORT_LINK_SECRET is not set: export links work only on the process that made them, until it stops');
     const exportLinks = { secret: config.EXPORT_LINK_SECRET ?? ephemeralSecret(), ttlMs: config.EXPORT_LINK_TTL_MINUTES * 60_000, baseUrl: config.PUBLIC_URL };
-    const core = new Core({ store, directory, clock, chats, jobs, log, policies, settings: { stepLeaseMs: config.WORKER_LOCK_MS, closeAfterDeadlineSeconds: config.ADVISORY_CLOSE_AFTER_HOURS * 3600, exportLinks } });
+    const core = new Core({ store, directory, clock, chats, jobs, log, policies, settings: { stepLeaseMs: config.WORKER_LOCK_MS, closeAfterDeadlineSeconds: config.ADVISORY_CLOSE_AFTER_HOURS * 3600, exportLinks, statusCardIntervalMs: config.STATUS_CARD_INTERVAL_SECONDS * 1000 } });
     for (const p of platforms) p.mount(http.app, core);
     mountExportRoute(http.app, core, log);
     const workers: Workers = startWorkers(

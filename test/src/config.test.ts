@@ -27,6 +27,14 @@ describe('config', () => {
     expect((error as ConfigError).problems).toContain('SLACK_BOT_TOKEN: must be a bot token (xoxb-…)');
   });
 
+  it('the status card interval: 5 s by default, whole seconds from 1', () => {
+    expect(loadConfig({}).STATUS_CARD_INTERVAL_SECONDS).toBe(5);
+    expect(loadConfig({ STATUS_CARD_INTERVAL_SECONDS: '1' }).STATUS_CARD_INTERVAL_SECONDS).toBe(1);
+    for (const bad of ['0', '1.5', 'soon']) {
+      expect(() => loadConfig({ STATUS_CARD_INTERVAL_SECONDS: bad }), bad).toThrow(/STATUS_CARD_INTERVAL_SECONDS/);
+    }
+  });
+
   it('treats empty variables as unset (as .env files leave them)', () => {
     const c = loadConfig({ SLACK_BOT_TOKEN: '', MONGODB_URI: '  ', SLACK_API_URL: '', HOST: ' ' });
     expect(c.SLACK_BOT_TOKEN).toBeUndefined();
