@@ -8,6 +8,8 @@ import type { PreviewView } from './view/preview-view.js';
 import { alertDeliveryFailed, announceIssued } from './commands/notify.js';
 import { refreshDeliveryMessages, refreshPhoneTaskMessages } from './commands/refresh.js';
 import { refreshStatusCard } from './commands/status-card.js';
+import { refreshAlertDigest } from './commands/alert-digest.js';
+import type { AlertKind } from './domain/alert-wave.js';
 import { runEscalationStep, type StepOutcome, type StepRequest } from './commands/escalate.js';
 import { oncallList, phoneTaskAction, type PhoneActionRequest, type PhoneActionResult } from './commands/phone-task.js';
 import type { AdvisoryView, OncallListView, PhoneTaskView } from './view/views.js';
@@ -85,6 +87,9 @@ export class Core {
   }
   refreshStatusCard(advisoryId: string): Promise<number> {
     return refreshStatusCard(this.deps, advisoryId);
+  }
+  refreshAlertDigest(advisoryId: string, kind: AlertKind, wave: number): Promise<number> {
+    return refreshAlertDigest(this.deps, advisoryId, kind, wave);
   }
   phoneTaskAction(req: PhoneActionRequest): Promise<PhoneActionResult> {
     return phoneTaskAction(this.deps, req);

@@ -36,7 +36,9 @@ export type RefreshJob =
   /** A sync (correction, withdrawal, follow-up, ladder stop) rather than a re-render after a press. */
   | { scope: string; deliveryId: string; sync: number }
   /** The live status card, as of the end of the throttle interval `statusCard` (ms since the epoch). */
-  | { scope: string; advisoryId: string; statusCard: number };
+  | { scope: string; advisoryId: string; statusCard: number }
+  /** A wave's grouped alert, as of the end of the throttle interval `digest`. */
+  | { scope: string; advisoryId: string; alert: 'escalation' | 'failed'; wave: number; digest: number };
 
 /**
  * How one piece of work becomes one job. The id is deterministic, so the same work is queued once
@@ -101,6 +103,14 @@ export function jobSpec(work: Work): JobSpec {
         name: 'status-card',
         id: `status-card.${work.scope}.${work.advisoryId}.t${work.at.getTime()}`,
         data: { scope: work.scope, advisoryId: work.advisoryId, statusCard: work.at.getTime() },
+        at: work.at,
+      };
+    case 'alert-digest':
+      return {
+        queue: QUEUE.refresh,
+        name: 'alert-digest',
+        id: `alert-digest.${work.scope}.${work.advisoryId}.${work.alert}.w${work.wave}.t${work.at.getTime()}`,
+        data: { scope: work.scope, advisoryId: work.advisoryId, alert: work.alert, wave: work.wave, digest: work.at.getTime() },
         at: work.at,
       };
     case 'sync':
@@ -169,6 +179,11 @@ export function workOf(queue: string, data: unknown): Work | null {
       return null;
     }
     case QUEUE.refresh: {
+      const digest = num('digest');
+      const alert = str('alert');
+      if (scope && digest !== undefined && str('advisoryId') && (alert === 'escalation' || alert === 'failed') && num('wave') !== undefined) {
+        return { kind: 'alert-digest', scope, advisoryId: str('advisoryId') as string, alert, wave: num('wave') as number, at: new Date(digest) };
+      }
       const card = num('statusCard');
       if (scope && card !== undefined && str('advisoryId')) return { kind: 'status-card', scope, advisoryId: str('advisoryId') as string, at: new Date(card) };
       const sync = num('sync');

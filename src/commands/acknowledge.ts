@@ -13,6 +13,7 @@ import { dropQuietly, enqueue } from './enqueue.js';
 import { stepWork } from './ladder.js';
 import { loadDelivery } from './load.js';
 import { touchStatusCard } from './status-card.js';
+import { touchAlertWaves } from './alert-digest.js';
 
 export interface AckResult {
   outcome: AckOutcome;
@@ -140,6 +141,8 @@ export async function acknowledgeDelivery(
   }
   if (t.changed) await stopEscalation(deps, scope, before, delivery);
   if (t.changed) await touchStatusCard(deps, advisory);
+  // A member listed in a grouped alert is shown resolved there.
+  if (t.changed) await touchAlertWaves(deps, advisory, delivery);
   // The last member to acknowledge closes the advisory (the reconciler catches a close this misses).
   // A member still in an earlier round (the follow-up not yet in their thread) counts as not acknowledged.
   if (t.changed && advisory.state === 'open' && (await deps.store.countUnacknowledged(advisory.id, advisory.round ?? 1)) === 0) {

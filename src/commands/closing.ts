@@ -6,7 +6,7 @@ import { displayName } from '../view/build.js';
 import type { ClosingSummaryView } from '../view/views.js';
 import { transitionAdvisory } from './advisory-cas.js';
 import type { CoreDeps } from './deps.js';
-import { toSecretariat } from './notify.js';
+import { toSecretariat } from './to-secretariat.js';
 import { enqueue } from './enqueue.js';
 import { lifecycleWork } from './lifecycle.js';
 import { touchStatusCard } from './status-card.js';

@@ -8,7 +8,6 @@ import type { MessageRef } from '../domain/platform.js';
 import type { OutboundView, PostTarget } from '../ports/chat.js';
 import type { StepRef } from '../ports/store.js';
 import { phoneTaskView } from '../view/phone-task-view.js';
-import { displayName } from '../view/build.js';
 import { BotError } from '../errors.js';
 import type { CoreDeps } from './deps.js';
 import { transitionDelivery } from './delivery-cas.js';
@@ -19,6 +18,7 @@ import { enqueue } from './enqueue.js';
 import { LOOKBACK_MS, owedWork, stepAfter } from './ladder.js';
 import { postOnce } from './post-once.js';
 import { touchStatusCard } from './status-card.js';
+import { alertInWave } from './alert-digest.js';
 import { advisoryScope } from '../domain/advisory.js';
 
 export interface StepRequest {
@@ -76,7 +76,7 @@ export async function runEscalationStep(deps: CoreDeps, req: StepRequest): Promi
         outcome = await nextContact(deps, advisory, delivery, req.index, retrying);
         break;
       case 'alert':
-        await alertSecretariat(deps, advisory, delivery, req, retrying);
+        await alertSecretariat(deps, advisory, delivery);
         break;
     }
   } catch (err) {
@@ -220,32 +220,12 @@ async function raiseAgain(deps: CoreDeps, advisory: Advisory, task: PhoneTask, i
   deps.log.warn({ taskId: task.id, advisoryId: advisory.id, index, overdueSince: task.overdueSince }, 'phone task overdue: nobody has called; raised again in the on-call channel');
 }
 
-async function alertSecretariat(deps: CoreDeps, advisory: Advisory, delivery: Delivery, req: StepRequest, retrying: boolean): Promise<void> {
-  const task = await deps.store.getPhoneTask(phoneTaskIdFor(delivery.id));
-  const contacts = deps.directory.contactsInOrder(delivery.memberId);
-  const message: OutboundView = {
-    kind: 'notice',
-    view: {
-      kind: 'escalation_alert',
-      advisoryId: advisory.id,
-      title: advisory.title,
-      tlp: advisory.tlp,
-      drill: advisory.drill,
-      memberName: deps.directory.memberName(delivery.memberId),
-      deliveryState: delivery.state,
-      wrongNumbers: (task?.attempts ?? []).filter((a) => a.outcome === 'wrong_number').map((a) => contacts[a.contactIndex]?.name ?? `#${a.contactIndex + 1}`),
-      attempts: task?.attempts.length ?? 0,
-      claimedBy: task?.claimedBy ? displayName(task.claimedBy) : undefined,
-    },
-  };
-  const since = new Date(new Date(advisory.issuedAt).getTime() - LOOKBACK_MS);
-  let posted = 0;
-  for (const channel of deps.directory.secretariatChannels()) {
-    const ref = await stepPost(deps, { platform: channel.platform, target: { workspaceId: channel.workspace, channelId: channel.id } }, message, `${delivery.id}.alert.${req.token}`, retrying, since);
-    if (ref) posted += 1;
-  }
+async function alertSecretariat(deps: CoreDeps, advisory: Advisory, delivery: Delivery): Promise<void> {
+  // One message per wave of members at the end of their ladder, not one per member (alert-digest.ts).
+  const posted = await alertInWave(deps, advisory, delivery, 'escalation');
+  const wave = (await deps.store.getDelivery(delivery.id))?.alertWaves?.escalation;
   // The last rung of the ladder with nobody to hear it: the operators must, through the log.
-  if (posted === 0) {
-    deps.log.error({ advisoryId: advisory.id, memberId: delivery.memberId, deliveryId: delivery.id }, 'secretariat alert could not be posted anywhere: no secretariat channel on a configured platform');
+  if (posted.length === 0 && deps.directory.secretariatChannels().every((c) => !deps.chats[c.platform])) {
+    deps.log.error({ advisoryId: advisory.id, memberId: delivery.memberId, deliveryId: delivery.id, wave }, 'secretariat alert could not be posted anywhere: no secretariat channel on a configured platform');
   }
 }

@@ -11,7 +11,7 @@ import { fail, RETRIES_EXHAUSTED } from './deliver.js';
 import { transitionDelivery } from './delivery-cas.js';
 import { advance, stepRefOf, type StepRequest } from './escalate.js';
 import { loadDelivery } from './load.js';
-import { toSecretariat } from './notify.js';
+import { toSecretariat } from './to-secretariat.js';
 
 /**
  * A job used up its attempts (or could never succeed). Nothing may end silently: what the record
@@ -55,6 +55,7 @@ async function settle(deps: CoreDeps, work: Work, reason: string): Promise<void>
     case 'refresh':
     case 'refresh-phone':
     case 'status-card':
+    case 'alert-digest':
       // The state is stored and shown in status; only the message in the channel stays as it was.
       deps.log.warn({ work, reason }, 'a message could not be updated after every attempt; the stored state is unaffected');
       return;

@@ -1,59 +1,27 @@
 import { markFailureAlerted } from '../domain/delivery.js';
 import { BotError } from '../errors.js';
-import type { PostTarget } from '../ports/chat.js';
-import type { NoticeView } from '../view/views.js';
 import type { CoreDeps } from './deps.js';
 import { transitionDelivery } from './delivery-cas.js';
 import { loadDelivery } from './load.js';
-import { postOnce } from './post-once.js';
+import { postToSecretariat } from './to-secretariat.js';
 import { enqueue } from './enqueue.js';
 import { statusCardNotice, statusCardWork } from './status-card.js';
-import type { MessageRef } from '../domain/platform.js';
+import { alertInWave } from './alert-digest.js';
 
 /**
- * Post a notice into every secretariat channel on a platform this process can reach. The key makes
- * a retried job find its earlier post instead of alerting twice. Returns how many channels have it.
+ * Tell the secretariat a delivery failed, in the advisory's grouped alert of failures (one message
+ * per wave, alert-digest.ts); the record notes it was told, so it is told once.
  */
-export async function toSecretariat(deps: CoreDeps, notice: NoticeView, key: string, since: Date): Promise<number> {
-  return (await postToSecretariat(deps, notice, key, since)).length;
-}
-
-/** As toSecretariat, returning where the notice is (a notice updated later, as the live status card, needs it). */
-export async function postToSecretariat(deps: CoreDeps, notice: NoticeView, key: string, since: Date): Promise<MessageRef[]> {
-  const posted: MessageRef[] = [];
-  for (const channel of deps.directory.secretariatChannels()) {
-    const chat = deps.chats[channel.platform];
-    if (!chat) {
-      deps.log.warn({ platform: channel.platform }, 'secretariat channel on a platform that is not configured');
-      continue;
-    }
-    const target: PostTarget = { workspaceId: channel.workspace, channelId: channel.id };
-    // A notice job may be a retry whose first post got through: look where the platform can.
-    const result = await postOnce(deps, chat, target, { kind: 'notice', view: notice }, key, { retrying: 'unknown', since });
-    posted.push(result.ref);
-  }
-  return posted;
-}
-
-/** Tell the secretariat a delivery failed; the record notes it was told, so it is told once. */
 export async function alertDeliveryFailed(deps: CoreDeps, deliveryId: string): Promise<number> {
   const { delivery, advisory } = await loadDelivery(deps, deliveryId);
   if (delivery.state !== 'failed' || delivery.failure?.alerted) return 0;
-  const posted = await toSecretariat(deps, {
-    kind: 'delivery_failed',
-    advisoryId: advisory.id,
-    title: advisory.title,
-    tlp: advisory.tlp,
-    drill: advisory.drill,
-    memberName: deps.directory.memberName(delivery.memberId),
-    reason: delivery.failure?.code ?? 'unknown',
-    detail: delivery.failure?.detail,
-  }, `${delivery.id}.failed`, new Date(delivery.failure?.at ?? delivery.updatedAt));
-  if (posted === 0) {
+  const posted = await alertInWave(deps, advisory, delivery, 'failed');
+  const reachable = deps.directory.secretariatChannels().some((c) => deps.chats[c.platform]);
+  if (!reachable) {
     deps.log.error({ advisoryId: advisory.id, memberId: delivery.memberId, code: delivery.failure?.code }, 'delivery failure could not be told to the secretariat: no secretariat channel on a configured platform');
   }
-  await transitionDelivery(deps.store, delivery.id, (d) => markFailureAlerted(d, posted > 0, deps.clock.now()));
-  return posted;
+  await transitionDelivery(deps.store, delivery.id, (d) => markFailureAlerted(d, reachable, deps.clock.now()));
+  return posted.length;
 }
 
 export async function announceIssued(deps: CoreDeps, advisoryId: string): Promise<number> {

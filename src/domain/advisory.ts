@@ -1,3 +1,4 @@
+import type { AlertWave } from './alert-wave.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Category, Severity, Source, Tlp } from './classification.js';
@@ -132,6 +133,8 @@ export interface AdvisoryLifecycle {
   round?: number | undefined;
   /** Closings before a follow-up asking for acknowledgement reopened the advisory, oldest first. */
   earlierClosures?: Closure[] | undefined;
+  /** The grouped alerts to the secretariat, one message per wave (alert-wave.ts). */
+  alertWaves?: AlertWave[] | undefined;
 }
 
 export interface Advisory extends AdvisoryLifecycle {

@@ -86,6 +86,8 @@ export interface Delivery {
    * asking for acknowledgement moves the delivery to its round once it is in the member's thread.
    */
   round?: number | undefined;
+  /** The alert waves (alert-wave.ts) this member is listed in, by kind. */
+  alertWaves?: { escalation?: number | undefined; failed?: number | undefined } | undefined;
   /** How each earlier round ended for this member, oldest first. */
   earlierRounds?: { round: number; state: DeliveryState; acknowledged?: AckMark | undefined }[] | undefined;
   createdAt: string;
@@ -262,9 +264,17 @@ export function beginRound(d: Delivery, round: number, first: NextStep | undefin
       escalationToken: newEscalationToken(),
       ladder: undefined,
       nextStep: first,
+      // The new round's alerts are a new wave's.
+      alertWaves: undefined,
     },
     now,
   );
+}
+
+/** The member is listed in wave `n` of `kind` (alert-wave.ts); a member stays in the first wave that listed them. */
+export function markInWave(d: Delivery, kind: 'escalation' | 'failed', n: number, now: Date): Transition {
+  if (d.alertWaves?.[kind] !== undefined) return { changed: false, reason: 'already', current: d };
+  return changed(d, { alertWaves: { ...(d.alertWaves ?? {}), [kind]: n } }, now);
 }
 
 /** Its copies show the advisory as of `rev`. */

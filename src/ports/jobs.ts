@@ -30,6 +30,8 @@ export type Work =
    * every change within one interval asks for the same job, so the card is updated once for them all.
    */
   | { kind: 'status-card'; scope: string; advisoryId: string; at: Date }
+  /** Update a wave's grouped alert (alert-wave.ts) at `at`, the end of its throttle interval, as the status card. */
+  | { kind: 'alert-digest'; scope: string; advisoryId: string; alert: 'escalation' | 'failed'; wave: number; at: Date }
   /** `closing`: which closing (1, then 2 … after a follow-up asking for acknowledgement reopened it; see closingNumber). */
   | { kind: 'closing'; scope: string; advisoryId: string; closing: number }
   /** Write the advisory's transcript to the archive; `attempt` is archiveFailures, so a retry after a give-up is a new job. */

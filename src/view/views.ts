@@ -159,6 +159,42 @@ export interface LiveStatusView {
   asOf: string;
 }
 
+/**
+ * One alert to the secretariat for a wave of members (alert-wave.ts): silent at the end of the
+ * ladder ('escalation'), or whose copy could not be delivered ('failed'). Updated in place as they
+ * resolve; the unresolved first, in Japanese name order.
+ */
+export interface AlertDigestView {
+  kind: 'alert_digest';
+  alert: 'escalation' | 'failed';
+  advisoryId: string;
+  title: string;
+  tlp: Tlp;
+  drill: boolean;
+  wave: number;
+  openedAt: string;
+  /** Members listed (at most DIGEST_ROWS; `more` says how many are left out). */
+  members: AlertMemberView[];
+  more: number;
+  total: number;
+  /** Acknowledged since (by button or phone). */
+  resolved: number;
+  asOf: string;
+}
+
+export interface AlertMemberView {
+  memberName: LocalisedName;
+  state: DeliveryState;
+  /** Acknowledged since the alert: who, when, how. */
+  resolved?: { by: string; at: string; via: AckVia } | undefined;
+  /** Why the copy could not be delivered (failed). */
+  reason?: string | undefined;
+  /** Calls made, contacts whose number was wrong (the directory needs fixing), who is calling. */
+  attempts: number;
+  wrongNumbers: string[];
+  claimedBy?: string | undefined;
+}
+
 /** A reminder in the member's channel (or TLP:RED direct message) before the deadline. */
 export interface ReminderView {
   advisoryId: string;
@@ -311,6 +347,7 @@ export type NoticeView =
       /** The notice is the advisory's live status card: present once the card is brought up to date. */
       live?: LiveStatusView | undefined;
     }
+  | AlertDigestView
   | {
       /** The ladder reached its end: the member is still silent after every contact was tried (or time ran out). */
       kind: 'escalation_alert';

@@ -72,6 +72,8 @@ export function workKey(w: Work): string {
       return `archive:${w.advisoryId}:${w.attempt}`;
     case 'status-card':
       return `status-card:${w.advisoryId}:${w.at.getTime()}`;
+    case 'alert-digest':
+      return `alert-digest:${w.advisoryId}:${w.alert}:${w.wave}:${w.at.getTime()}`;
     default:
       return `${w.kind}:${w.deliveryId}`;
   }

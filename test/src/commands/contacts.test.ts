@@ -12,7 +12,8 @@ afterEach(async () => {
   await f.close();
 });
 
-const alerts = () => f.chat.in('C0SEC00001', 'notice').filter((p) => (p.message.view as { kind: string }).kind === 'escalation_alert');
+/** The grouped alerts posted (one per wave: here one member, so one wave). */
+const alerts = () => f.chat.in('C0SEC00001', 'notice').filter((p) => (p.message.view as { kind: string }).kind === 'alert_digest');
 
 describe.each([
   // level3: phone at 60 min, the next contact every 20 min, the alert one interval after the last (capped at 180).
@@ -41,7 +42,7 @@ describe.each([
     expect(task.messages).toEqual(posts.map((p) => p.ref));
     expect(f.jobs.of('refresh-phone').map((w) => w.revision)).toEqual(Array.from({ length: contacts - 1 }, (_, i) => 3 + 2 * i));
     expect(alerts()).toHaveLength(1);
-    expect(alerts()[0]?.message.view).toMatchObject({ advisoryId: advisory.id, attempts: 0, wrongNumbers: [], deliveryState: 'posted' });
+    expect(alerts()[0]?.message.view).toMatchObject({ advisoryId: advisory.id, alert: 'escalation', wave: 1, total: 1, members: [{ attempts: 0, wrongNumbers: [], state: 'posted' }] });
     // Every step is audited, by the system (no actor), in ladder order.
     const escalation = (await f.store.listAudit(advisory.id)).filter((e) => e.action.startsWith('escalation.'));
     expect(escalation.map((e) => e.detail.step)).toEqual(steps);
@@ -70,8 +71,8 @@ describe.each([
     expect(d.nextStep).toEqual({ kind: 'alert', index: 0, at: f.clock.now().toISOString() });
     expect(await climbLadder(f, d.id)).toEqual(['alert']);
     expect(alerts()).toHaveLength(1);
-    expect(alerts()[0]?.message.view).toMatchObject({ attempts: contacts, claimedBy: ONCALL.name });
-    expect((alerts()[0]?.message.view as { wrongNumbers: string[] }).wrongNumbers).toHaveLength(Math.floor(contacts / 2));
+    expect(alerts()[0]?.message.view).toMatchObject({ members: [{ attempts: contacts, claimedBy: ONCALL.name }] });
+    expect((alerts()[0]?.message.view as { members: { wrongNumbers: string[] }[] }).members[0]?.wrongNumbers).toHaveLength(Math.floor(contacts / 2));
   });
 
   it('a next-contact step on a task someone is working leaves it to them', async () => {

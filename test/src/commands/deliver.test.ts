@@ -69,7 +69,9 @@ describe('posting into a member channel', () => {
     expect(f.jobs.ensured.map((w) => w.kind)).toEqual(['failure-alert', 'step']);
     // The secretariat is told once, with the reason; then only the phone step is owed.
     expect(await f.core.alertDeliveryFailed(d.id)).toBe(1);
-    expect(f.chat.in('C0SEC00001', 'notice').map((p) => p.message.view)).toEqual([expect.objectContaining({ kind: 'delivery_failed', reason: 'channel_gone', advisoryId: advisory.id })]);
+    expect(f.chat.in('C0SEC00001', 'notice').map((p) => p.message.view)).toEqual([
+      expect.objectContaining({ kind: 'alert_digest', alert: 'failed', advisoryId: advisory.id, members: [expect.objectContaining({ state: 'failed', reason: 'channel_gone' })] }),
+    ]);
     expect(await f.core.alertDeliveryFailed(d.id)).toBe(0);
     expect((await f.store.getDelivery(d.id))?.failure?.alerted).toEqual({ at: minutes(2), ok: true });
   });
@@ -263,7 +265,7 @@ describe('TLP:RED where no contact has a user id on the platform', () => {
     expect(await f.store.getDelivery(d.id)).toMatchObject({ state: 'failed', failure: { code: 'RED_NO_RECIPIENTS' }, nextStep: { kind: 'phone', index: 0, at: minutes(1) } });
     expect(f.jobs.ensured.map((w) => w.kind)).toEqual(['failure-alert', 'step']);
     expect(await f.core.alertDeliveryFailed(d.id)).toBe(1);
-    expect(f.chat.in('C0SEC00001', 'notice')[0]?.message.view).toMatchObject({ kind: 'delivery_failed', reason: 'RED_NO_RECIPIENTS' });
+    expect(f.chat.in('C0SEC00001', 'notice')[0]?.message.view).toMatchObject({ kind: 'alert_digest', alert: 'failed', members: [{ reason: 'RED_NO_RECIPIENTS' }] });
     // The phone step: a task with the three contacts and the TLP:RED script (no body).
     const stored = (await f.store.getDelivery(d.id))!;
     expect(await f.core.runEscalationStep({ deliveryId: d.id, token: stored.escalationToken, kind: 'phone', index: 0 })).toBe('ran');

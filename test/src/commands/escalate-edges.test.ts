@@ -97,20 +97,34 @@ describe('what a step posts', () => {
     f.clock.set(minutes(100));
     expect(await run(d, 'alert')).toBe('ran');
     const alert = f.chat.in('C0SEC00001', 'notice')[0]!;
-    expect(alert.key).toBe(`${d.id}.alert.${d.escalationToken}`);
+    expect(alert.key).toBe(`${d.advisoryId}.alerts.escalation.w1`);
     expect(alert.message.view).toEqual({
-      kind: 'escalation_alert',
+      kind: 'alert_digest',
+      alert: 'escalation',
       advisoryId: d.advisoryId,
       title: 'VPN 装置の脆弱性',
       tlp: 'TLP:AMBER',
       drill: false,
-      memberName: { ja: '公益社団法人 日本医師会', en: 'Japan Medical Association' },
-      deliveryState: 'posted',
-      wrongNumbers: ['鈴木 美咲', '#5'],
-      attempts: 3,
-      claimedBy: ONCALL.name,
+      wave: 1,
+      openedAt: minutes(100),
+      members: [
+        {
+          memberName: { ja: '公益社団法人 日本医師会', en: 'Japan Medical Association' },
+          state: 'posted',
+          resolved: undefined,
+          reason: undefined,
+          wrongNumbers: ['鈴木 美咲', '#5'],
+          attempts: 3,
+          claimedBy: ONCALL.name,
+        },
+      ],
+      more: 0,
+      total: 1,
+      resolved: 0,
+      asOf: minutes(100),
     });
-    expect(f.chat.searches).toEqual([{ channelId: 'C0SEC00001', key: `${d.id}.alert.${d.escalationToken}`, since }]);
+    // The step was taken over from a dead run: it looks for its earlier post first.
+    expect(f.chat.searches).toEqual([{ channelId: 'C0SEC00001', key: `${d.advisoryId}.alerts.escalation.w1`, since: new Date(Date.parse(minutes(100)) - 60_000) }]);
     expect(f.lines.filter((l) => l.level === 'error')).toEqual([]);
   });
 
@@ -123,8 +137,8 @@ describe('what a step posts', () => {
     expect((await f.store.listAudit(d.advisoryId)).find((e) => e.action === 'escalation.next-contact')?.detail).toEqual({ step: 'next-contact-1', outcome: 'skipped' });
     after = (await f.store.getDelivery(d.id))!;
     expect(await run(after, 'alert')).toBe('ran');
-    expect(f.chat.in('C0SEC00001', 'notice').map((p) => p.message.view).filter((v) => (v as { kind: string }).kind === 'escalation_alert')).toEqual([
-      expect.objectContaining({ attempts: 0, wrongNumbers: [], claimedBy: undefined }),
+    expect(f.chat.in('C0SEC00001', 'notice').map((p) => p.message.view).filter((v) => (v as { kind: string }).kind === 'alert_digest')).toEqual([
+      expect.objectContaining({ members: [expect.objectContaining({ attempts: 0, wrongNumbers: [], claimedBy: undefined })] }),
     ]);
   });
 
@@ -176,7 +190,7 @@ describe('steps with nothing to act on', () => {
     d = (await f.store.getDelivery(d.id))!;
     // The alert has nowhere to go: the operators hear of it through the log.
     expect(await run(d, 'alert')).toBe('ran');
-    expect(f.lines.filter((l) => l.level === 'error').map((l) => l.obj)).toEqual([{ advisoryId: d.advisoryId, memberId: 'jma', deliveryId: d.id }]);
+    expect(f.lines.filter((l) => l.level === 'error').map((l) => l.obj)).toEqual([{ advisoryId: d.advisoryId, memberId: 'jma', deliveryId: d.id, wave: 1 }]);
     expect((await f.store.getDelivery(d.id))?.nextStep).toBeUndefined();
   });
 });

@@ -68,7 +68,7 @@ describe('runEscalationStep', () => {
     expect(seen).toEqual(['reminder', 'phone', 'next-contact-1', 'alert']);
     // The task, and once more when the next contact's time came with nobody calling (overdue).
     expect(f.chat.in('C0ONC00001', 'phone_task').map((p) => p.key)).toEqual([`${d.id}.phone`, `${d.id}.phone.raise.1`]);
-    expect(f.chat.in('C0SEC00001', 'notice').filter((p) => p.key.includes('.alert.'))).toHaveLength(1);
+    expect(f.chat.in('C0SEC00001', 'notice').filter((p) => p.key.includes('.alerts.escalation.'))).toHaveLength(1);
     expect((await f.store.listOwedDeliveries({ limit: 10 })).deliveries.map((x) => x.id)).not.toContain(d.id);
   });
 
@@ -194,9 +194,10 @@ describe('giving up a step', () => {
     f.chat.failPosts = (target) => (target.channelId === 'C0JDA00001' ? refusal('not_in_channel') : undefined);
     await f.core.deliver(id);
     // A post that was made before the process stopped (not recorded): found, not repeated.
-    await f.chat.post({ workspaceId: 'T0CEPTOAR0', channelId: 'C0SEC00001' }, { kind: 'notice', view: {} as never }, `${id}.failed`);
+    const key = `${deliveries[0]!.advisoryId}.alerts.failed.w1`;
+    await f.chat.post({ workspaceId: 'T0CEPTOAR0', channelId: 'C0SEC00001' }, { kind: 'notice', view: {} as never }, key);
     expect(await f.core.alertDeliveryFailed(id)).toBe(1);
-    expect(f.chat.in('C0SEC00001', 'notice').filter((p) => p.key === `${id}.failed`)).toHaveLength(1);
+    expect(f.chat.in('C0SEC00001', 'notice').filter((p) => p.key === key)).toHaveLength(1);
     const failed = (await f.store.getDelivery(id))!;
     expect(failed.failure?.alerted).toEqual({ at: f.clock.now().toISOString(), ok: true });
     expect(await f.core.alertDeliveryFailed(id)).toBe(0);
@@ -205,7 +206,9 @@ describe('giving up a step', () => {
     const again = (await f.core.issueAdvisory({ actor: SECRETARIAT, requestKey: 'r4', input: { ...ISSUE_INPUT, targets: { allMembers: false, members: ['jda'] } } })).deliveries[0]!.id;
     await f.core.deliver(again);
     await f.core.alertDeliveryFailed(again);
-    expect(f.chat.in('C0SEC00001', 'notice').map((p) => p.message.view)).toEqual([expect.objectContaining({ kind: 'delivery_failed', reason: 'not_in_channel' })]);
+    expect(f.chat.in('C0SEC00001', 'notice').map((p) => p.message.view)).toEqual([
+      expect.objectContaining({ kind: 'alert_digest', alert: 'failed', members: [expect.objectContaining({ reason: 'not_in_channel' })] }),
+    ]);
   });
 
   it('tells the operators when the secretariat cannot hear of a failure, and stops owing it', async () => {

@@ -3,7 +3,8 @@
  * change, and the give-up path for every kind of work: nothing ends silently, nothing is said twice.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { alertDeliveryFailed, announceIssued, toSecretariat } from '../../../src/commands/notify.js';
+import { alertDeliveryFailed, announceIssued } from '../../../src/commands/notify.js';
+import { toSecretariat } from '../../../src/commands/to-secretariat.js';
 import { newPhoneTask } from '../../../src/domain/phone-task.js';
 import type { DirectoryFile } from '../../../src/directory/schema.js';
 import { BotError, isBotError } from '../../../src/errors.js';
@@ -96,8 +97,9 @@ describe('telling the secretariat of a failed delivery', () => {
     const d = deliveries[0]!;
     f.clock.set(minutes(30));
     expect(await f.core.alertDeliveryFailed(d.id)).toBe(1);
-    expect(f.chat.in('C0SEC00001').map((p) => p.key)).toEqual([`${d.id}.failed`]);
-    expect(f.chat.searches).toEqual([{ channelId: 'C0SEC00001', key: `${d.id}.failed`, since: new Date(T0) }]);
+    // The advisory's first wave of failures: one message for every member failing with it, keyed by the wave.
+    expect(f.chat.in('C0SEC00001').map((p) => p.key)).toEqual([`${d.advisoryId}.alerts.failed.w1`]);
+    expect(f.chat.searches).toEqual([{ channelId: 'C0SEC00001', key: `${d.advisoryId}.alerts.failed.w1`, since: new Date(Date.parse(minutes(30)) - 60_000) }]);
     expect(f.lines.filter((l) => l.level === 'error')).toEqual([]);
   });
 
@@ -108,8 +110,7 @@ describe('telling the secretariat of a failed delivery', () => {
     const { failure: _none, ...rest } = { ...d, failure: undefined };
     await f.store.saveDelivery({ ...rest, state: 'failed', version: d.version + 1, updatedAt: minutes(7) });
     expect(await f.core.alertDeliveryFailed(d.id)).toBe(1);
-    expect(f.chat.in('C0SEC00001')[0]?.message.view).toMatchObject({ kind: 'delivery_failed', reason: 'unknown' });
-    expect(f.chat.searches[0]?.since).toEqual(new Date(minutes(7)));
+    expect(f.chat.in('C0SEC00001')[0]?.message.view).toMatchObject({ kind: 'alert_digest', alert: 'failed', members: [{ reason: 'unknown' }] });
     expect(await f.core.deliver(d.id)).toEqual({ outcome: 'failed', code: 'unknown' });
   });
 

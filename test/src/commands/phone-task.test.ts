@@ -197,9 +197,9 @@ describe('recording calls', () => {
     expect(f.jobs.of('step')).toEqual([{ kind: 'step', deliveryId: after.id, token: delivery.escalationToken, step: 'alert', index: 0, at: new Date(minutes(62)) }]);
     // The alert runs once and names the wrong number; the ladder ends.
     expect(await f.core.runEscalationStep({ deliveryId: after.id, token: after.escalationToken, kind: 'alert', index: 0 })).toBe('ran');
-    const alerts = f.chat.in('C0SEC00001', 'notice').filter((p) => p.key.includes('.alert.'));
+    const alerts = f.chat.in('C0SEC00001', 'notice').filter((p) => p.key.includes('.alerts.escalation.'));
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]?.message.view).toMatchObject({ kind: 'escalation_alert', attempts: 2, wrongNumbers: ['鈴木 美咲'], claimedBy: ONCALL.name, deliveryState: 'posted' });
+    expect(alerts[0]?.message.view).toMatchObject({ kind: 'alert_digest', alert: 'escalation', members: [{ attempts: 2, wrongNumbers: ['鈴木 美咲'], claimedBy: ONCALL.name, state: 'posted' }] });
     expect((await f.store.getDelivery(after.id))?.nextStep).toBeUndefined();
     // A further failed call changes the task but does not owe the alert again.
     f.jobs.ensured.length = 0;
