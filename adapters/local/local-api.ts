@@ -1,4 +1,5 @@
 import type { LifecycleLines } from './local-lifecycle-lines.js';
+import type { LocalLiveLines } from './local-live-lines.js';
 /**
  * The local workspace's HTTP contract, shared by the server (local-routes.ts) and documented for
  * the page (public/js/main.js and its modules). All JSON. The acting user is named by the `x-local-user` header (the
@@ -57,8 +58,11 @@ export interface LocalSession {
   demoTimings: boolean;
 }
 
-/** What the page shows: the view, with the lines of its life after issue worded on the server (local-lifecycle-lines.ts). */
-export type LocalMessageBody = (OutboundView & { lifecycle?: LifecycleLines | undefined }) | { kind: 'reply'; text: string; author: { id: string; name: string } };
+/**
+ * What the page shows: the view, with the lines of its life after issue worded on the server (local-lifecycle-lines.ts),
+ * and for the secretariat's live status card its lines and bar (local-live-lines.ts).
+ */
+export type LocalMessageBody = (OutboundView & { lifecycle?: LifecycleLines | undefined; live?: LocalLiveLines | undefined }) | { kind: 'reply'; text: string; author: { id: string; name: string } };
 
 export interface LocalMessage {
   id: string;

@@ -5,6 +5,7 @@
  */
 import { systemClock, type Clock } from '../../src/clock.js';
 import { lifecycleLines } from './local-lifecycle-lines.js';
+import { liveLines } from './local-live-lines.js';
 import type { ChannelAddress } from '../../src/domain/delivery.js';
 import type { MessageRef } from '../../src/domain/platform.js';
 import type { Logger } from '../../src/log.js';
@@ -57,7 +58,7 @@ export class LocalChat implements ChatPort {
 
   async post(target: PostTarget, message: OutboundView, key: string): Promise<MessageRef> {
     this.#requireChannel(target.channelId);
-    const body = { ...message, lifecycle: lifecycleLines(message) };
+    const body = { ...message, lifecycle: lifecycleLines(message), live: liveLines(message) };
     // A follow-up goes into the thread of the copy it follows, as a reply does.
     const threadOf = target.threadOf?.messageId;
     const stored = this.#store(() =>
@@ -82,7 +83,7 @@ export class LocalChat implements ChatPort {
     if (ref.platform !== 'local') throw new ChatError('permanent', 'wrong_platform', { reason: 'invalid_message' });
     const existing = this.#store(() => this.#messages.get(ref.messageId));
     if (!existing || existing.channelId !== ref.channelId) throw new ChatError('permanent', 'message_not_found', { reason: 'message_gone' });
-    const updated = this.#store(() => this.#messages.updateBody(ref.messageId, { ...message, lifecycle: lifecycleLines(message) }, this.#clock.now()));
+    const updated = this.#store(() => this.#messages.updateBody(ref.messageId, { ...message, lifecycle: lifecycleLines(message), live: liveLines(message) }, this.#clock.now()));
     if (!updated) throw new ChatError('permanent', 'message_not_found', { reason: 'message_gone' });
     this.#emitMessage(updated);
   }

@@ -89,7 +89,7 @@ function buildBody(m) {
         appendAll(body, b.lifecycle?.replaced ? replacedBody(b.view, b.lifecycle) : advisoryBody(b.view, m, correctionBlock(b.lifecycle)));
         break;
       case 'notice':
-        appendAll(body, b.lifecycle ? lifecycleNoticeBody(b.view, b.lifecycle) : noticeBody(b.view));
+        appendAll(body, b.lifecycle ? lifecycleNoticeBody(b.view, b.lifecycle) : noticeBody(b.view, b.live));
         break;
       case 'followup':
         appendAll(body, followUpBody(b.view, b.lifecycle, m));

@@ -23,7 +23,43 @@ function viewStatusButton(advisoryId) {
   );
 }
 
-export function noticeBody(n) {
+/**
+ * The live part of the secretariat's status card: a bar of segments per delivery state (each as wide as its count),
+ * then the counts, who is on the phone, the round, time since issue, the next step, how it closed. The words come
+ * worded from the server (body.live, adapters/local/local-live-lines.ts); this only lays them out.
+ */
+export function liveBlock(l) {
+  const segments = Array.isArray(l.segments) ? l.segments : [];
+  const bar = el(
+    'div',
+    { class: 'live-bar', role: 'img', 'aria-label': `${both(l.label)}: ${both(l.progress)}`, testid: 'live-bar' },
+    segments.map((s) =>
+      el('span', {
+        class: `live-seg live-seg-${String(s.state)}`,
+        style: `flex-grow: ${Number(s.count) || 0}`,
+        title: both(s.text),
+        'data-state': String(s.state),
+        'data-count': String(Number(s.count) || 0),
+        testid: `live-seg-${String(s.state)}`,
+      }),
+    ),
+  );
+  const line = (mark, t, testid, cls = 'live-note') => (t ? el('p', { class: cls, testid }, `${mark} `, both(t)) : null);
+  return el(
+    'div',
+    { class: 'live-status', testid: 'live-status' },
+    segments.length > 0 ? bar : null,
+    el('p', { class: 'live-progress', testid: 'live-progress' }, sentence(l.progress)),
+    line('📞', l.onPhone, 'live-on-phone', 'live-phone'),
+    line('🔁', l.round, 'live-round'),
+    line('🕒', l.since, 'live-since'),
+    line('⏭️', l.next, 'live-next'),
+    l.closed ? el('p', { class: 'live-closed', testid: 'live-closed' }, '🏁 ', sentence(l.closed)) : null,
+  );
+}
+
+/** A notice; `live`: the status card's worded live part, when the server sent one. */
+export function noticeBody(n, live) {
   const out = [...envelope(n.tlp, n.drill)];
   const card = el('div', { class: `card notice notice-${n.kind}`, 'data-notice-kind': n.kind });
   if (n.kind === 'delivery_failed') {
@@ -81,10 +117,12 @@ export function noticeBody(n) {
         [C('advisoryId'), String(n.advisoryId ?? ''), 'notice-advisory-id'],
         [C('title'), String(n.title ?? '')],
         [C('deliveries'), count(n.deliveries ?? 0)],
-        [Tx('ackDeadline'), timeEl(n.ackDeadline)],
+        // The current round's deadline once the card is live (a follow-up may ask again).
+        [Tx('ackDeadline'), timeEl(live?.ackDeadline ?? n.live?.ackDeadline ?? n.ackDeadline)],
         [C('issuedBy'), String(n.issuedBy ?? '')],
       ]),
     );
+    if (live && typeof live === 'object' && live.progress) card.append(liveBlock(live));
   } else {
     card.append(el('p', { class: 'muted' }, `${both(P.unknownKind)}: ${String(n.kind)}`));
   }
