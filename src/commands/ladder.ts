@@ -1,7 +1,7 @@
 import { advisoryScope, type Advisory } from '../domain/advisory.js';
 import type { Delivery, NextStep } from '../domain/delivery.js';
-import { roundOf } from '../domain/advisory-lifecycle.js';
-import { ladder, nextStep, type EscalationPolicy, type LadderStep, type StepKind } from '../domain/escalation.js';
+import { policyOfRound, roundOf } from '../domain/advisory-lifecycle.js';
+import { ladder, nextStep, type LadderStep, type StepKind } from '../domain/escalation.js';
 import type { Work } from '../ports/jobs.js';
 import type { CoreDeps } from './deps.js';
 
@@ -9,19 +9,6 @@ import type { CoreDeps } from './deps.js';
 export const LOOKBACK_MS = 5 * 60_000;
 
 type LadderOf = Pick<Delivery, 'memberId' | 'round'>;
-
-/**
- * The policy of the delivery's round: as issued for round 1; a later round keeps the intervals and
- * takes its own deadline, counted from its follow-up (a reminder that would come before the
- * follow-up is dropped, as at issue).
- */
-export function policyOfRound(advisory: Advisory, round: number): EscalationPolicy {
-  if (round <= 1) return advisory.escalation;
-  const r = roundOf(advisory, round);
-  const deadline = Math.max(1, Math.round((new Date(r.deadline).getTime() - new Date(r.since).getTime()) / 1000));
-  const base = advisory.escalation;
-  return { ...base, deadline, reminderBefore: base.reminderBefore < deadline ? base.reminderBefore : 0 };
-}
 
 export function ladderOf(deps: Pick<CoreDeps, 'directory'>, advisory: Advisory, delivery: LadderOf): LadderStep[] {
   return ladder(policyOfRound(advisory, delivery.round ?? 1), deps.directory.contactsInOrder(delivery.memberId).length);

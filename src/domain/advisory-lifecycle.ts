@@ -1,5 +1,6 @@
 import type { Actor } from './platform.js';
 import type { Advisory, AdvisoryContent, ClosureCause, Closure, Correction, FollowUp } from './advisory.js';
+import type { EscalationPolicy } from './escalation.js';
 
 /**
  * An advisory's life after issue: pure transitions on the stored record (see AdvisoryLifecycle in
@@ -154,4 +155,17 @@ export function markArchived(a: Advisory, auditSeq: number, now: Date): Advisory
 export function markArchiveFailed(a: Advisory): AdvisoryTransition {
   if (a.archived) return { changed: false, reason: 'already', current: a };
   return changed(a, { archiveFailures: (a.archiveFailures ?? 0) + 1 });
+}
+
+/**
+ * The policy of the delivery's round: as issued for round 1; a later round keeps the intervals and
+ * takes its own deadline, counted from its follow-up (a reminder that would come before the
+ * follow-up is dropped, as at issue).
+ */
+export function policyOfRound(advisory: Advisory, round: number): EscalationPolicy {
+  if (round <= 1) return advisory.escalation;
+  const r = roundOf(advisory, round);
+  const deadline = Math.max(1, Math.round((new Date(r.deadline).getTime() - new Date(r.since).getTime()) / 1000));
+  const base = advisory.escalation;
+  return { ...base, deadline, reminderBefore: base.reminderBefore < deadline ? base.reminderBefore : 0 };
 }

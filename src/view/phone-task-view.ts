@@ -1,6 +1,6 @@
 import { parsePhoneNumber } from 'libphonenumber-js';
 import type { Advisory } from '../domain/advisory.js';
-import { roundOf } from '../domain/advisory-lifecycle.js';
+import { policyOfRound, roundOf } from '../domain/advisory-lifecycle.js';
 import { callNow, contactChoice, contactStates, isOpenTask, triedCount, type PhoneTask } from '../domain/phone-task.js';
 import { SEVERITIES } from '../domain/classification.js';
 import { ladder } from '../domain/escalation.js';
@@ -80,15 +80,13 @@ export function phoneTaskView(
 /**
  * When the ladder makes each contact callable (ISO; undefined for the first, and for contacts the ladder never reaches
  * before it alerts the secretariat): its next-contact steps, counted from the start of the task's round as the ladder
- * is (src/commands/ladder.ts policyOfRound: a later round keeps the intervals and takes its own deadline).
+ * is (policyOfRound: a later round keeps the intervals and takes its own deadline).
  */
 function callableTimes(advisory: Advisory, task: PhoneTask, contacts: number): (string | undefined)[] {
   const r = roundOf(advisory, task.round ?? 1);
   const since = new Date(r.since).getTime();
-  const base = advisory.escalation;
-  const deadline = (task.round ?? 1) <= 1 ? base.deadline : Math.max(1, Math.round((new Date(r.deadline).getTime() - since) / 1000));
   const times: (string | undefined)[] = Array.from({ length: contacts }, () => undefined);
-  for (const step of ladder({ ...base, deadline, reminderBefore: 0 }, contacts)) {
+  for (const step of ladder(policyOfRound(advisory, task.round ?? 1), contacts)) {
     if (step.kind === 'next-contact') times[step.index] = new Date(since + step.at * 1000).toISOString();
   }
   return times;

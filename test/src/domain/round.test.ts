@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Advisory } from '../../../src/domain/advisory.js';
-import { addFollowUp, closesAt, closingNumber, close, roundOf, withdraw, type AdvisoryTransition } from '../../../src/domain/advisory-lifecycle.js';
+import { addFollowUp, closesAt, closingNumber, close, policyOfRound, roundOf, withdraw, type AdvisoryTransition } from '../../../src/domain/advisory-lifecycle.js';
 import { beginRound, markAcknowledged, markFailed, markPosted, type Delivery } from '../../../src/domain/delivery.js';
 import { renewForRound, type PhoneTask, type TaskTransition } from '../../../src/domain/phone-task.js';
-import { policyOfRound } from '../../../src/commands/ladder.js';
 import { aDelivery, aMessage, anActor, anAdvisory, aPhoneTask, at } from '../store/fixtures.js';
 
 /** Acknowledgement rounds in the pure rules: the advisory's round, the delivery's, the phone task's. */
