@@ -9,6 +9,7 @@ import { SC } from '../../src/i18n/status-card-text.js';
 import { context, drillBanner, fallback, field, mrkdwnSection, name, tlpLine, type RenderedMessage } from './block-elements.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 import { renderLifecycleNotice } from './lifecycle-blocks.js';
+import { renderAlertDigest } from './alert-digest-blocks.js';
 
 const e = escapeMrkdwn;
 
@@ -16,6 +17,7 @@ const e = escapeMrkdwn;
 export function renderNotice(notice: NoticeView): RenderedMessage {
   const lifecycle = renderLifecycleNotice(notice);
   if (lifecycle) return lifecycle;
+  if (notice.kind === 'alert_digest') return renderAlertDigest(notice);
   const envelope: KnownBlock[] = [context(tlpLine(notice.tlp))];
   if (notice.drill) envelope.push(drillBanner());
 

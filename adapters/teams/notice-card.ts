@@ -7,6 +7,7 @@ import { card, envelope, factSet, name, small, textBlock, type AdaptiveCard, typ
 import { escapeCardText } from './card-text.js';
 import { failureText } from '../../src/i18n/failure-text.js';
 import { lifecycleNoticeCard } from './lifecycle-cards.js';
+import { alertDigestCard } from './alert-digest-card.js';
 
 const e = escapeCardText;
 
@@ -14,6 +15,7 @@ const e = escapeCardText;
 export function noticeCard(notice: NoticeView): AdaptiveCard {
   const lifecycle = lifecycleNoticeCard(notice);
   if (lifecycle) return lifecycle;
+  if (notice.kind === 'alert_digest') return alertDigestCard(notice);
   const body = envelope(notice.tlp, notice.drill);
 
   if (notice.kind === 'delivery_failed') {

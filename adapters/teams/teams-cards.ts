@@ -4,6 +4,7 @@ import type { OutboundView } from '../../src/ports/chat.js';
 import { advisoryCard } from './advisory-card.js';
 import { fallback, name, type AdaptiveCard, type MentionEntity } from './card-elements.js';
 import { noticeCard } from './notice-card.js';
+import { alertDigestSummary } from './alert-digest-card.js';
 import { phoneTaskCard } from './phone-task-card.js';
 import { reminderCard } from './reminder-card.js';
 import { followUpCard, lifecycleNoticeText } from './lifecycle-cards.js';
@@ -62,6 +63,7 @@ function renderKind(message: OutboundView): TeamsMessage {
     }
     case 'notice': {
       const n = message.view;
+      if (n.kind === 'alert_digest') return { text: fallback(n.tlp, n.drill, alertDigestSummary(n)), card: noticeCard(n) };
       const what =
         lifecycleNoticeText(n) ??
         (n.kind === 'delivery_failed'
