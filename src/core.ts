@@ -12,11 +12,11 @@ import { refreshAlertDigest } from './commands/alert-digest.js';
 import type { AlertKind } from './domain/alert-wave.js';
 import { runEscalationStep, type StepOutcome, type StepRequest } from './commands/escalate.js';
 import { oncallList, phoneTaskAction, type PhoneActionRequest, type PhoneActionResult } from './commands/phone-task.js';
-import type { AdvisoryView, OncallListView, PhoneTaskView } from './view/views.js';
+import type { AdvisorySummaryView, AdvisoryView, OncallListView, PhoneTaskView, StatusQuery } from './view/views.js';
 import { conversationInTenant, findConversation, recordConversation } from './commands/conversations.js';
 import { deliveryView, phoneTaskViewOf } from './commands/views.js';
 import type { ConversationRecord } from './domain/conversation.js';
-import { openAdvisoryForm, statusOf } from './commands/status.js';
+import { listAdvisories, openAdvisoryForm, statusOf } from './commands/status.js';
 import type { AckVia } from './domain/delivery.js';
 import type { StatusView, TargetOptions } from './view/views.js';
 import { reconcile, type ReconcileReport } from './commands/reconcile.js';
@@ -58,8 +58,11 @@ export class Core {
   previewAdvisory(actor: Actor, input: unknown): Promise<PreviewView> {
     return previewAdvisory(this.deps, actor, input);
   }
-  statusOf(actor: Actor, advisoryId: string): Promise<StatusView> {
-    return statusOf(this.deps, actor, advisoryId);
+  statusOf(actor: Actor, advisoryId: string, query?: StatusQuery): Promise<StatusView> {
+    return statusOf(this.deps, actor, advisoryId, query);
+  }
+  listAdvisories(actor: Actor, limit?: number): Promise<AdvisorySummaryView[]> {
+    return listAdvisories(this.deps, actor, limit);
   }
   acknowledgeFromMessage(req: { actor: Actor; message: MessageRef; claimedDeliveryId?: string | undefined }): Promise<AckResult> {
     return acknowledgeFromMessage(this.deps, req);

@@ -69,6 +69,17 @@ export class Directory {
     return this.#groups;
   }
 
+  /** What the organisation's name is sorted by in Japanese order: its reading, else its Japanese name (else its id). */
+  readingOf(id: string): string {
+    const o = this.organisation(id);
+    return o?.kana ?? o?.name.ja ?? id;
+  }
+
+  /** The groups an organisation belongs to (ids), in the directory's order. */
+  groupsOf(id: string): string[] {
+    return this.#groups.filter((g) => g.members.includes(id)).map((g) => g.id);
+  }
+
   resolveTargets(targets: Targets): ResolvedTargets {
     const named = new Set<string>();
     const unknownGroups: string[] = [];

@@ -58,6 +58,8 @@ export function contactUserId(contact: Pick<Contact, 'chat'>, platform: Platform
 export const Organisation = z.strictObject({
   id: Id,
   name: LocalisedName,
+  /** How the Japanese name reads (かな), for Japanese name order (日本医師会 → にほんいしかい). Optional: the name itself sorts without it. */
+  kana: z.string().trim().min(1).max(200).optional(),
   kind: z.enum(['member', 'observer']).default('member'),
   channels: z.array(ChannelEntry).default([]),
   contacts: z.array(Contact).default([]),

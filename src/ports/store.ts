@@ -75,6 +75,8 @@ export interface Store extends ArchiveStore, AuditLog, ThreadLog {
    * closing summary), oldest first.
    */
   listAdvisoriesOwingWork(): Promise<Advisory[]>;
+  /** The `limit` most recently issued advisories, newest first (ties: the higher id first). */
+  listRecentAdvisories(limit: number): Promise<Advisory[]>;
   /**
    * How many of the advisory's deliveries are not acknowledged in acknowledgement round `round`
    * (absent: 1): queued, posted or failed, or still in an earlier round (its follow-up not yet there).

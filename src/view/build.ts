@@ -86,6 +86,8 @@ export function copyAllowed(advisory: Pick<Advisory, 'tlp'>, delivery: Delivery)
 }
 
 /** Unacknowledged first (failed, then not yet acknowledged, then queued), so the secretariat sees who to chase. */
+const JAPANESE = new Intl.Collator('ja');
+
 export const STATUS_ORDER: Record<DeliveryState, number> = { failed: 0, posted: 1, queued: 2, acknowledged: 3, cancelled: 4 };
 
 export function statusView(
@@ -94,6 +96,7 @@ export function statusView(
   nameOf: (memberId: string) => LocalisedName,
   phoneTasks: PhoneTask[] = [],
   contactsOf: (memberId: string) => number = () => 0,
+  readingOf: (memberId: string) => string = (memberId) => memberId,
 ): StatusView {
   const taskOf = new Map(phoneTasks.map((t) => [t.deliveryId, t]));
   const counts = { total: deliveries.length, queued: 0, posted: 0, acknowledged: 0, failed: 0, cancelled: 0 };
@@ -103,6 +106,7 @@ export function statusView(
       memberId: d.memberId,
       memberName: nameOf(d.memberId),
       deliveryId: d.id,
+      platform: d.channel.platform,
       state: d.state,
       acknowledgedBy: d.acknowledged ? displayName(d.acknowledged.actor) : undefined,
       acknowledgedAt: d.acknowledged?.at,
@@ -113,7 +117,14 @@ export function statusView(
       phoneTask: phoneTaskSummary(taskOf.get(d.id), contactsOf(d.memberId)),
     };
   });
-  rows.sort((a, b) => STATUS_ORDER[a.state] - STATUS_ORDER[b.state] || a.memberId.localeCompare(b.memberId));
+  // Who to chase first; within a state, Japanese name order (by the reading where the directory has one).
+  const reading = new Map(rows.map((r) => [r.memberId, readingOf(r.memberId)]));
+  rows.sort(
+    (a, b) =>
+      STATUS_ORDER[a.state] - STATUS_ORDER[b.state] ||
+      JAPANESE.compare(reading.get(a.memberId) ?? a.memberId, reading.get(b.memberId) ?? b.memberId) ||
+      a.deliveryId.localeCompare(b.deliveryId),
+  );
   const round = roundOf(advisory);
   return {
     advisoryId: advisory.id,

@@ -1,3 +1,4 @@
+import type { Platform } from '../domain/platform.js';
 import type { Category, Severity, Source, Tlp } from '../domain/classification.js';
 import type { AckVia, DeliveryState } from '../domain/delivery.js';
 import type { StepKind } from '../domain/escalation.js';
@@ -108,6 +109,7 @@ export interface StatusRow {
   memberId: string;
   memberName: LocalisedName;
   deliveryId: string;
+  platform: Platform;
   state: DeliveryState;
   acknowledgedBy?: string | undefined;
   acknowledgedAt?: string | undefined;
@@ -134,8 +136,40 @@ export interface StatusView {
   /** Acknowledgement is asked for a follow-up now: the counts and rows are about that round (deadline above is its). */
   round?: { n: number; followup: number; since: string } | undefined;
   counts: Record<DeliveryState, number> & { total: number };
-  /** Unacknowledged first, so the secretariat sees who to chase. */
+  /**
+   * Unacknowledged first, so the secretariat sees who to chase; within a state, Japanese name order.
+   * Only the rows that match the query, one page of them (see `page`).
+   */
   rows: StatusRow[];
+  /** Which rows these are: the filters asked for, where the page starts, how many match in all. */
+  page?: { query: StatusQuery; offset: number; limit: number; matching: number } | undefined;
+  /** The directory's groups, for a filter by group. */
+  groups?: { id: string; name: LocalisedName }[] | undefined;
+}
+
+/** 未確認 (silent: queued or posted), 配信失敗 (failed), 電話対応中 (a phone task open or claimed), 受領確認済み. */
+export type StatusFilter = 'silent' | 'failed' | 'phone' | 'acknowledged';
+
+/** What part of a status the secretariat asks to see: a state, a group, a platform, a page. */
+export interface StatusQuery {
+  state?: StatusFilter | undefined;
+  group?: string | undefined;
+  platform?: Platform | undefined;
+  offset?: number | undefined;
+  limit?: number | undefined;
+}
+
+/** One advisory in the list of advisories (newest first), with its progress. */
+export interface AdvisorySummaryView {
+  advisoryId: string;
+  title: string;
+  tlp: Tlp;
+  severity: Severity;
+  drill: boolean;
+  issuedAt: string;
+  state: 'open' | 'closed';
+  withdrawn: boolean;
+  counts: Record<DeliveryState, number> & { total: number };
 }
 
 /**

@@ -256,6 +256,7 @@ export class MongoStore implements Store {
       ),
       // Plain, not partial: the start-up repair below looks for documents without the field.
       this.advisories.createIndex({ owing: 1, _id: 1 }, { name: 'owing' }),
+      this.advisories.createIndex({ issuedAt: -1, _id: -1 }, { name: 'issued_newest' }),
       this.deliveries.createIndex({ advisoryId: 1, state: 1 }, { name: 'advisory_state' }),
       this.deliveries.createIndex(
         { advisoryId: 1, memberId: 1, 'channel.platform': 1, 'channel.channelId': 1 },
@@ -379,6 +380,10 @@ export class MongoStore implements Store {
 
   async listAdvisoriesOwingWork(): Promise<Advisory[]> {
     return this.advisories.find<Advisory>({ owing: true }, read(ADVISORY_FIELDS, { sort: { _id: 1 } })).toArray();
+  }
+
+  async listRecentAdvisories(limit: number): Promise<Advisory[]> {
+    return this.advisories.find<Advisory>({}, read(ADVISORY_FIELDS, { sort: { issuedAt: -1, _id: -1 }, limit })).toArray();
   }
 
   async countUnacknowledged(advisoryId: string, round = 1): Promise<number> {

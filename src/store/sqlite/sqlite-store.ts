@@ -57,6 +57,10 @@ function prepareStatements(db: Database.Database) {
               AND json_extract(json, '$.archived') IS NULL)
        ORDER BY id`,
     ),
+    // Few rows (one per advisory ever issued): a scan sorted by issue time is cheap.
+    recentAdvisories: db.prepare<[number], JsonRow>(
+      `SELECT json FROM advisories ORDER BY json_extract(json, '$.issuedAt') DESC, id DESC LIMIT ?`,
+    ),
     countUnacknowledged: db.prepare<[string, number], { n: number }>(
       `SELECT count(*) AS n FROM deliveries
        WHERE advisory_id = ? AND (json_extract(json, '$.state') IN ('queued', 'posted', 'failed')
@@ -236,6 +240,10 @@ export class SqliteStore implements Store {
 
   async listAdvisoriesOwingWork(): Promise<Advisory[]> {
     return this.q.advisoriesOwingWork.all().map((r) => JSON.parse(r.json) as Advisory);
+  }
+
+  async listRecentAdvisories(limit: number): Promise<Advisory[]> {
+    return this.q.recentAdvisories.all(limit).map((r) => JSON.parse(r.json) as Advisory);
   }
 
   async countUnacknowledged(advisoryId: string, round = 1): Promise<number> {

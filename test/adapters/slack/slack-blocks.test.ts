@@ -175,6 +175,7 @@ function row(i: number, state: StatusRow['state']): StatusRow {
     memberId: `m-${i}`,
     memberName: { ja: `市町村${i}`, en: `Municipality ${i}` },
     deliveryId: `d-${i}`,
+    platform: 'slack',
     state,
   };
   if (state === 'acknowledged') {

@@ -104,6 +104,7 @@ describe('threadEventOf', () => {
 const row = (memberId: string, replies: StatusRow['replies']): StatusRow => ({
   memberId,
   memberName: { ja: `${memberId} 会`, en: `${memberId} association` },
+  platform: 'slack',
   deliveryId: `ADV-2026-0001.${memberId}.slack-C0${memberId}`,
   state: 'posted',
   ...(replies ? { replies } : {}),

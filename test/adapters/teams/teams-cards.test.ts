@@ -101,6 +101,7 @@ function row(i: number, state: StatusRow['state'], over: Partial<StatusRow> = {}
     memberId: `m${i}`,
     memberName: { ja: `構成員${i}`, en: `Member ${i}` },
     deliveryId: `dlv-${i}`,
+    platform: 'teams',
     state,
     ...over,
   };

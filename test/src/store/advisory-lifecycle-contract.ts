@@ -160,6 +160,17 @@ export function advisoryLifecycleContract(name: string, open: () => Promise<Stor
       });
     });
 
+    describe('listRecentAdvisories', () => {
+      it('gives the latest issued first, ties by the higher id, at most the limit', async () => {
+        for (const [n, minute] of [[1, 10], [2, 30], [3, 20], [4, 30]] as const) {
+          await store.createAdvisory(anAdvisory({ id: `ADV-2026-000${n}`, requestKey: `k${n}`, issuedAt: at(minute) }));
+        }
+        expect((await store.listRecentAdvisories(10)).map((a) => a.id)).toEqual(['ADV-2026-0004', 'ADV-2026-0002', 'ADV-2026-0003', 'ADV-2026-0001']);
+        expect((await store.listRecentAdvisories(2)).map((a) => a.id)).toEqual(['ADV-2026-0004', 'ADV-2026-0002']);
+        expect((await store.listRecentAdvisories(10))[0]).toEqual(await store.getAdvisory('ADV-2026-0004'));
+      });
+    });
+
     describe('acknowledgements by round', () => {
       it('keeps one per person per round, listed in order', async () => {
         expect(await store.addAcknowledgement(anAck({ at: at(1) }))).toBe(true);
