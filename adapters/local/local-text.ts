@@ -6,6 +6,7 @@
  * replaced by the placeholder. Texts that depend on the configuration (durations, levels) come with the form.
  */
 import { LF } from '../../src/i18n/lifecycle-text.js';
+import { ALERT_MARKS, ALERT_TEXT } from './local-alert-text.js';
 import { RT } from '../../src/i18n/round-text.js';
 import type { TargetOptions } from '../../src/view/views.js';
 import type { Severity } from '../../src/domain/classification.js';
@@ -140,6 +141,9 @@ export const LOCAL_I18N = {
   LF: Object.fromEntries(Object.entries(LF).filter(([, v]) => typeof v !== 'function')) as Record<string, Bilingual>,
   /** Acknowledgement rounds: the follow-up form's fields and the ended round (the rest are templates). */
   ROUND_TEXT: { askAck: RT.askAck, askAckHint: RT.askAckHint, ackDeadlineMinutes: RT.ackDeadlineMinutes, ackDeadlineHint: RT.ackDeadlineHint, ackEnded: RT.ackEnded },
+  /** Grouped alerts to the secretariat (local-alert-text.ts): templates, and the mark of each state. */
+  ALERT_TEXT,
+  ALERT_MARKS,
   /** The correction form's field names. */
   LIFECYCLE_FIELDS: { title: CT.title, body: CT.body, tlp: CT.tlp, severity: T.severity, category: T.category },
 };

@@ -5,6 +5,7 @@ import { count } from './format.js';
 import { el, sentence, timeEl } from './dom.js';
 import { envelope, fields } from './render-parts.js';
 import { viewStatusFrom } from './status-panel.js';
+import { alertDigestParts } from './render-alert-digest.js';
 
 function viewStatusButton(advisoryId) {
   return el(
@@ -62,7 +63,9 @@ export function liveBlock(l) {
 export function noticeBody(n, live) {
   const out = [...envelope(n.tlp, n.drill)];
   const card = el('div', { class: `card notice notice-${n.kind}`, 'data-notice-kind': n.kind });
-  if (n.kind === 'delivery_failed') {
+  if (n.kind === 'alert_digest') {
+    card.append(...alertDigestParts(n));
+  } else if (n.kind === 'delivery_failed') {
     card.append(
       el('p', { class: 'notice-head warn' }, '⚠️ ', el('strong', null, both(C('deliveryFailed')))),
       fields([
