@@ -7,7 +7,7 @@ import type { LocalLiveLines } from './local-live-lines.js';
  * Teams, plus channel membership as a private channel would.
  *
  * GET  /                                   the page (public/index.html); /local/static/* its files
- * GET  /local/api/session                  LocalSession
+ * GET  /local/api/session                  LocalSession; `channels` only those the acting user is in (none without the header)
  * GET  /local/api/i18n                     the shared bilingual tables of src/i18n, and templates of its
  *                                          functions' texts (local-text.ts: LOCAL_I18N)
  * GET  /local/api/channels/:id/messages    { messages: LocalMessage[] }   (403 unless a member)

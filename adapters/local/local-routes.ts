@@ -162,9 +162,16 @@ export function localRouter(opts: LocalRouterOptions): Router {
 
   // ---- who and where ---------------------------------------------------------------------------
 
-  router.get('/local/api/session', (_req, res) => {
-    res.json(opts.session());
-  });
+  // Everyone may be picked (the page's "acting as" list), but the channels are only the acting user's, as Slack and
+  // Teams list only the private channels and direct messages a person is in; without the header, none.
+  router.get(
+    '/local/api/session',
+    route('session', (req, res) => {
+      const user = req.get(USER_HEADER) === undefined ? undefined : identify(req);
+      const session = opts.session();
+      res.json({ ...session, channels: user ? session.channels.filter((c) => c.members.includes(user.id)) : [] } satisfies LocalSession);
+    }),
+  );
 
   router.get('/local/api/i18n', (_req, res) => {
     res.json(LOCAL_I18N);

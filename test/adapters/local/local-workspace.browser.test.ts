@@ -304,8 +304,11 @@ describe('the local workspace in a browser', () => {
     const title = `ブラウザ試験 非公開 ${randomUUID().slice(0, 8)}`;
     await issue(title, ['jma']);
     await actAs('jda-1');
-    await open('member-jma');
-    await expect.poll(async () => (await page.locator('main').textContent()) ?? '').toContain('メンバーではありません');
+    // The channel is not even listed (the server sends only the user's channels), and asking for it by address does not open it.
+    await expect.poll(() => page.locator('#messages').getAttribute('data-channel-id')).toBe('member-jda');
+    expect(await page.getByTestId('channel-member-jma').count()).toBe(0);
+    await page.goto(`${bot.url}/?user=jda-1&channel=member-jma`);
+    await expect.poll(() => page.locator('#messages').getAttribute('data-channel-id')).toBe('member-jda');
     expect(await page.locator('main').textContent()).not.toContain(title);
   });
 

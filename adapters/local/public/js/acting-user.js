@@ -1,6 +1,7 @@
 /** The acting user: the "Acting as" select, switching users, and the channel each user starts in. */
 
-import { isMember, state } from './state.js';
+import { applySession, isMember, state } from './state.js';
+import { api, errorBox } from './api.js';
 import { both, P } from './i18n.js';
 import { $, el } from './dom.js';
 import { CHANNEL_KEY, storage, USER_KEY } from './storage.js';
@@ -42,21 +43,40 @@ export function buildUserSelect() {
   });
 }
 
-export function setUser(userId, preferredChannel) {
+export async function setUser(userId, preferredChannel) {
   const user = state.users.get(userId);
   if (!user) return;
   state.user = user;
   state.gen += 1;
+  const gen = state.gen;
   storage.set(USER_KEY, user.id);
   $('user-select').value = user.id;
   state.unread.clear();
   state.counted.clear();
+  state.unknownChannels.clear();
   state.panels.clear();
   state.form = null;
   state.status = null;
   state.pendingIssue = null;
+  // The server lists only this user's channels: nothing of the previous user's stays on screen meanwhile.
+  state.channels = new Map();
+  state.channelId = null;
+  $('channel-title').textContent = '…';
+  $('messages').replaceChildren();
   renderSidebar();
   connectEvents();
+  try {
+    const session = await api('/local/api/session');
+    if (gen !== state.gen) return;
+    applySession(session);
+    state.user = state.users.get(user.id) ?? user;
+  } catch (err) {
+    if (gen !== state.gen) return;
+    $('channel-title').textContent = both(P.noChannel);
+    $('messages').replaceChildren(errorBox(err, 'session-error'));
+    return;
+  }
+  renderSidebar();
   const remembered = storage.get(CHANNEL_KEY(user.id));
   const pick =
     [preferredChannel, remembered].map((id) => (id ? state.channels.get(id) : undefined)).find((c) => c && isMember(c)) ??

@@ -10,11 +10,12 @@
 import { applySession, state } from './state.js';
 import { both, P } from './i18n.js';
 import { $, debounce, el, sentence } from './dom.js';
-import { ONLY_MINE_KEY, storage, USER_KEY } from './storage.js';
+import { storage, USER_KEY } from './storage.js';
 import { api, errorText } from './api.js';
 import { setConn } from './events.js';
 import { buildUserSelect, defaultUser, setUser } from './acting-user.js';
 import { applySidebarFilter } from './sidebar.js';
+import { setupNavToggle } from './nav-toggle.js';
 
 async function boot() {
   let session;
@@ -47,12 +48,7 @@ async function boot() {
   $('demo-note').hidden = !session.demoTimings;
 
   buildUserSelect();
-  const onlyMine = $('only-mine');
-  onlyMine.checked = storage.get(ONLY_MINE_KEY) === '1';
-  onlyMine.addEventListener('change', () => {
-    storage.set(ONLY_MINE_KEY, onlyMine.checked ? '1' : '0');
-    applySidebarFilter();
-  });
+  setupNavToggle();
   $('channel-filter').addEventListener('input', debounce(applySidebarFilter, 80));
 
   const params = new URLSearchParams(location.search);

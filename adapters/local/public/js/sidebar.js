@@ -87,11 +87,7 @@ export function updateBadge(channelId) {
 
 export function applySidebarFilter() {
   const q = normalise($('channel-filter').value.trim());
-  const onlyMine = $('only-mine').checked;
-  for (const [id, item] of state.sidebarItems) {
-    const hide = (onlyMine && item.locked && id !== state.channelId) || (q !== '' && !item.key.includes(q));
-    item.li.hidden = hide;
-  }
+  for (const item of state.sidebarItems.values()) item.li.hidden = q !== '' && !item.key.includes(q);
   for (const section of $('channel-groups').querySelectorAll('.channel-group')) {
     section.hidden = section.querySelector('li:not([hidden])') === null;
   }

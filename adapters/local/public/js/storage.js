@@ -1,8 +1,7 @@
-/** What the page remembers in localStorage: the acting user, each user's channel, the "mine only" filter. */
+/** What the page remembers in localStorage: the acting user, each user's channel. */
 
 export const USER_KEY = 'ceptoar.local.user';
 export const CHANNEL_KEY = (userId) => `ceptoar.local.channel.${userId}`;
-export const ONLY_MINE_KEY = 'ceptoar.local.onlyMine';
 export const storage = {
   get(key) {
     try {
