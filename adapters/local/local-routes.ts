@@ -16,6 +16,7 @@ import { LOCAL_ACTIONS, type LocalAction, type LocalChannel, type LocalError, ty
 import { REPLY_MAX, type LocalChat } from './local-chat.js';
 import { LOCAL_I18N, localFormOptions } from './local-text.js';
 import { mountPreviewRoutes } from './local-preview-route.js';
+import { mountStatusRoutes } from './local-status-routes.js';
 import { ackNotice, phoneActionOfButton, readPhoneButtonValue } from '../../src/view/buttons.js';
 
 export interface LocalRouterOptions {
@@ -264,13 +265,7 @@ export function localRouter(opts: LocalRouterOptions): Router {
   mountPreviewRoutes(router, { core, large, route, identify, actorOf });
   mountLifecycleRoutes(router, { core, large, route, identify, actorOf });
 
-  router.get(
-    '/local/api/advisories/:id/status',
-    route('status', async (req, res) => {
-      const user = identify(req);
-      res.json(await core.statusOf(actorOf(user), String(req.params['id'])));
-    }),
-  );
+  mountStatusRoutes(router, { core, route, identify, actorOf });
 
   router.get(
     '/local/api/oncall',

@@ -8,12 +8,13 @@
 import { LF } from '../../src/i18n/lifecycle-text.js';
 import { ALERT_MARKS, ALERT_TEXT } from './local-alert-text.js';
 import { RT } from '../../src/i18n/round-text.js';
+import { pageRangeText, progressText, STATUS_FILTER_TEXT, SV } from '../../src/i18n/status-view-text.js';
 import type { TargetOptions } from '../../src/view/views.js';
 import type { Severity } from '../../src/domain/classification.js';
 import { CT, moreNames, reminderText, STEP_TEXT } from '../../src/i18n/chat-text.js';
 import { FAILURE_TEXT } from '../../src/i18n/failure-text.js';
 import { durationText, noEscalateOption, secondsText, severityDefaultText } from '../../src/i18n/form-text.js';
-import { PREVIEW_TEXT } from '../../src/i18n/preview-text.js';
+import { PLATFORM_TEXT, PREVIEW_TEXT } from '../../src/i18n/preview-text.js';
 import { repliesText, THREAD_TEXT } from '../../src/i18n/thread-text.js';
 import {
   CALL_NOW_TEXT,
@@ -55,6 +56,7 @@ import {
 /** Numbers no text contains by itself: each stands for one count placeholder until it is replaced. */
 const MARK_K = 987_654_321;
 const MARK_N = 987_654_322;
+const MARK_T = 987_654_323;
 
 /** The text with each marker count (as formatCount wrote it) turned into its placeholder. */
 function countPlaceholders(t: Bilingual, marks: Record<string, number>): Bilingual {
@@ -112,6 +114,9 @@ export const TEMPLATE_TEXT = {
   roundReminderPress: RT.reminderPressFollowUp('{followup}'),
   roundPhone: RT.phoneRound('{n}', '{followup}'),
   round: RT.round('{n}', '{followup}', '{since}'),
+  /** The status's page: "{from}–{to} / {total}件"; an advisory's progress in the list: "受領確認 {k}/{n}". */
+  statusRange: countPlaceholders(pageRangeText(MARK_K, MARK_N, MARK_T), { from: MARK_K, to: MARK_N, total: MARK_T }),
+  statusProgress: countPlaceholders(progressText(MARK_K, MARK_N), { k: MARK_K, n: MARK_N }),
 } satisfies Record<string, Bilingual>;
 
 /** GET /local/api/i18n: every shared table the page reads, and the templates. Data only. */
@@ -144,6 +149,10 @@ export const LOCAL_I18N = {
   /** Grouped alerts to the secretariat (local-alert-text.ts): templates, and the mark of each state. */
   ALERT_TEXT,
   ALERT_MARKS,
+  /** The status at sector scale: the advisory list, filters and pages (status-view-text.ts; templates in TEMPLATE_TEXT). */
+  STATUS_VIEW: SV,
+  STATUS_FILTER_TEXT,
+  PLATFORM_TEXT,
   /** The correction form's field names. */
   LIFECYCLE_FIELDS: { title: CT.title, body: CT.body, tlp: CT.tlp, severity: T.severity, category: T.category },
 };

@@ -7,7 +7,7 @@ import { api } from './api.js';
 import { markCurrentInSidebar, renderSidebar, updateBadge } from './sidebar.js';
 import { openChannel } from './channel.js';
 import { upsertMessage, validMessage } from './messages.js';
-import { scheduleStatusRefresh } from './status-panel.js';
+import { scheduleAdvisoryListRefresh, scheduleStatusRefresh } from './status-panel.js';
 import { scheduleOncallRefresh } from './oncall-panel.js';
 
 export function setConn(s) {
@@ -148,4 +148,6 @@ function onEvent(m) {
   if (state.panels.get('oncall')?.isConnected) scheduleOncallRefresh();
   const adv = advisoryIdOf(m);
   if (adv && state.status && state.status.advisoryId === adv) scheduleStatusRefresh();
+  // The list of advisories shows each one's progress: keep it current while it is on screen.
+  else if (adv) scheduleAdvisoryListRefresh();
 }
