@@ -177,6 +177,8 @@ describe('local workspace routes', () => {
     expect(session.json.channels).toEqual([]);
     const i18n = await api<Record<string, Record<string, unknown>>>('GET', '/local/api/i18n');
     expect(Object.keys(i18n.json).sort()).toEqual([
+      'ALERT_MARKS',
+      'ALERT_TEXT',
       'CALL_OUTCOME_TEXT',
       'CATEGORY_TEXT',
       'CONTACT_STATE_MARK',
@@ -188,11 +190,14 @@ describe('local workspace routes', () => {
       'LIFECYCLE_FIELDS',
       'PHONE_STATE_TEXT',
       'PHONE_WORDS',
+      'PLATFORM_TEXT',
       'PREVIEW_TEXT',
       'ROUND_TEXT',
       'SEVERITY_TEXT',
       'SOURCE_TEXT',
       'STATE_TEXT',
+      'STATUS_FILTER_TEXT',
+      'STATUS_VIEW',
       'STEP_TEXT',
       'T',
       'TEMPLATE_TEXT',
