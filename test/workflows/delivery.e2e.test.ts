@@ -10,6 +10,7 @@ import type { StoredMessage } from '../support/fake-slack.js';
 import { eventually } from '../support/eventually.js';
 import { watchQueues, type QueueWatch } from '../support/queue-watch.js';
 import { openStoreReader } from '../support/store-reader.js';
+import { sectionLines } from '../support/slack-read.js';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 const SECRETARIAT = { platform: 'slack' as const, userId: 'U0SEC00001' };
@@ -44,6 +45,11 @@ function advisoryPosts(channel: string, title: string): StoredMessage[] {
 }
 
 /** Wait until the advisory is announced to the secretariat, and return its id. */
+/** The secretariat's grouped alerts of an advisory's failed deliveries (one message per wave, edited in place). */
+function failedAlerts(advisoryId: string): StoredMessage[] {
+  return h.fake.messages(SECRETARIAT_CHANNEL).filter((m) => String(m.metadata?.event_payload['key'] ?? '').startsWith(`${advisoryId}.alerts.failed.`));
+}
+
 async function announcedId(title: string): Promise<string> {
   const m = await h.fake.waitFor(() => h.fake.messages(SECRETARIAT_CHANNEL).find((x) => x.text.includes(title) && /ADV-\d{4}-\d{4}/.test(x.text)), {
     timeoutMs: 15_000,
@@ -131,10 +137,12 @@ describe('delivery fan-out', () => {
       const status = await settled(id);
       expect(status.rows.find((r) => r.memberId === 'jpa')).toMatchObject({ state: 'failed', failure: 'channel_gone' });
       expect(status.rows.find((r) => r.memberId === 'jma')?.state).toBe('posted');
-      const alert = await h.fake.waitFor(() =>
-        h.fake.messages(SECRETARIAT_CHANNEL).find((m) => JSON.stringify(m).includes(id) && JSON.stringify(m).includes('channel_not_found')),
-      );
-      expect(JSON.stringify(alert)).toContain('日本薬剤師会');
+      // The grouped alert of the advisory's failures: jpa listed with the core's reason, explained once.
+      const alert = await h.fake.waitFor(() => failedAlerts(id).find((m) => sectionLines(m.blocks).some((l) => l.includes('日本薬剤師会'))));
+      const lines = sectionLines(alert.blocks);
+      expect(lines).toContain('*⚠ 配信できなかった構成員 1名*');
+      expect(lines.filter((l) => l.startsWith('⚠️ *'))).toEqual(['⚠️ *公益社団法人 日本薬剤師会 / Japan Pharmaceutical Association* — `channel_gone`']);
+      expect(lines.some((l) => l.startsWith('`channel_gone`: チャンネルが見つかりません'))).toBe(true);
       // Tried once: a permanent error is not retried (looked at once every job has run).
       await queues.waitIdle();
       expect(h.fake.callsTo('chat.postMessage').filter((c) => c.params['channel'] === 'C0JPA00001' && String(c.params['text']).includes(title))).toHaveLength(1);
@@ -156,12 +164,15 @@ describe('delivery fan-out', () => {
       expect(status.rows.find((r) => r.memberId === 'jma')?.state).toBe('posted');
       expect(advisoryPosts('C0JAHIS001', title)).toHaveLength(0);
       expect(advisoryPosts('C0JNA00001', title)).toHaveLength(0);
-      const sharedAlerts = () => h.fake.messages(SECRETARIAT_CHANNEL).filter((m) => JSON.stringify(m).includes(id) && JSON.stringify(m).includes('TLP_SHARED_CHANNEL'));
-      await h.fake.waitFor(() => sharedAlerts().length >= 2);
+      // Both refusals in one grouped alert (one wave of failures), each member once, the reason explained once.
+      const memberLines = (m: StoredMessage) => sectionLines(m.blocks).filter((l) => l.startsWith('⚠️ *'));
+      await h.fake.waitFor(() => failedAlerts(id).some((m) => memberLines(m).length === 2));
       await queues.waitIdle();
-      expect(sharedAlerts()).toHaveLength(2);
-      expect(sharedAlerts().filter((m) => JSON.stringify(m).includes('保健医療福祉情報システム工業会'))).toHaveLength(1);
-      expect(sharedAlerts().filter((m) => JSON.stringify(m).includes('日本看護協会'))).toHaveLength(1);
+      expect(failedAlerts(id)).toHaveLength(1);
+      const rows = memberLines(failedAlerts(id)[0]!);
+      expect(rows.filter((l) => l.includes('保健医療福祉情報システム工業会') && l.endsWith('`TLP_SHARED_CHANNEL`'))).toHaveLength(1);
+      expect(rows.filter((l) => l.includes('日本看護協会') && l.endsWith('`TLP_SHARED_CHANNEL`'))).toHaveLength(1);
+      expect(sectionLines(failedAlerts(id)[0]!.blocks).filter((l) => l.startsWith('`TLP_SHARED_CHANNEL`: '))).toHaveLength(1);
     } finally {
       h.fake.setChannel('C0JNA00001', { extShared: false });
     }

@@ -67,8 +67,9 @@ const keyOf = (m: StoredMessage) => String(m.metadata?.event_payload['key'] ?? '
 const kindOf = (m: StoredMessage) => String(m.metadata?.event_payload['kind'] ?? '');
 const posts = (channel: string, advisoryId: string, kind: string) =>
   h.fake.messages(channel).filter((m) => m.metadata?.event_type === POST_EVENT_TYPE && kindOf(m) === kind && keyOf(m).startsWith(advisoryId));
+/** The secretariat's grouped alerts of silent members (one message per advisory and wave, edited in place). */
 const alerts = (advisoryId: string) =>
-  h.fake.messages(SECRETARIAT_CHANNEL).filter((m) => kindOf(m) === 'notice' && keyOf(m).startsWith(advisoryId) && keyOf(m).includes('.alert.'));
+  h.fake.messages(SECRETARIAT_CHANNEL).filter((m) => kindOf(m) === 'notice' && keyOf(m).startsWith(`${advisoryId}.alerts.escalation.`));
 
 /** No escalation job of this advisory (or delivery) is waiting, delayed or running: the ladder has nothing left to do. */
 async function ladderIdle(idPrefix: string): Promise<boolean> {
@@ -121,7 +122,7 @@ describe('escalation ladder', () => {
     expect(seqOf('reminder', 'C0JMA00001')).toBeLessThan(seqOf('phone_task', ONCALL_CHANNEL));
     const alertSeq = h.fake
       .callsTo('chat.postMessage')
-      .find((c) => c.params['channel'] === SECRETARIAT_CHANNEL && JSON.stringify(c.params['metadata'] ?? {}).includes(`${id}`) && JSON.stringify(c.params['metadata']).includes('.alert.'))!.seq;
+      .find((c) => c.params['channel'] === SECRETARIAT_CHANNEL && JSON.stringify(c.params['metadata'] ?? {}).includes(`${id}.alerts.escalation.`))!.seq;
     expect(seqOf('phone_task', ONCALL_CHANNEL)).toBeLessThan(alertSeq);
     // The next-contact step moved the (unclaimed) task on to the second contact, in place.
     const updates = h.fake.callsTo('chat.update').filter((c) => c.params['ts'] === tasks[0]!.ts);

@@ -17,6 +17,7 @@ import { writeFastPolicies } from '../support/fast-policies.js';
 import { SlackSender } from '../support/slack-requests.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { eventually } from '../support/eventually.js';
+import { sectionLines } from '../support/slack-read.js';
 
 let fake: FakeSlack;
 let redis: TestRedis;
@@ -76,8 +77,10 @@ describe('two bot processes on one Redis and one store', () => {
     });
     const notice = await fake.waitFor(() => fake.messages('C0SEC00001').find((m) => m.text.includes(title)), { timeoutMs: 20_000 });
     const id = /ADV-\d{4}-\d{4}/.exec(notice.text)![0];
-    const alerts = () => ours('C0SEC00001', 'notice', `${id}.`).filter((m) => keyOf(m).includes('.alert.'));
-    await fake.waitFor(() => alerts().length >= 4, { timeoutMs: 40_000, description: 'every ladder ended' });
+    // One grouped alert for the wave of silent members, edited in place as each ladder ends.
+    const alerts = () => ours('C0SEC00001', 'notice', `${id}.alerts.`);
+    const memberLines = () => alerts().flatMap((m) => sectionLines(m.blocks).filter((l) => l.startsWith('⏳ *')));
+    await fake.waitFor(() => memberLines().length >= 4, { timeoutMs: 40_000, description: 'every ladder ended' });
     // Let anything that would be a duplicate arrive.
     await new Promise((r) => setTimeout(r, 1_500));
 
@@ -85,8 +88,11 @@ describe('two bot processes on one Redis and one store', () => {
       expect(ours(channel, 'advisory', `${id}.`), `${member} advisory`).toHaveLength(1);
       expect(ours(channel, 'reminder', `${id}.`), `${member} reminder`).toHaveLength(1);
       expect(ours('C0ONC00001', 'phone_task', `${id}.${member}.`), `${member} phone task`).toHaveLength(1);
-      expect(alerts().filter((m) => keyOf(m).startsWith(`${id}.${member}.`)), `${member} alert`).toHaveLength(1);
     }
+    expect(alerts()).toHaveLength(1);
+    const names = ['Japan Medical Association', 'Japan Dental Association', 'Japan Pharmaceutical Association', 'Japanese Nursing Association'];
+    for (const name of names) expect(memberLines().filter((l) => l.includes(` / ${name}*`)), `${name} in the alert`).toHaveLength(1);
+    expect(memberLines()).toHaveLength(4);
     expect(fake.messages('C0SEC00001').filter((m) => m.text.includes(title) && kindOf(m) === 'notice' && keyOf(m).endsWith('.issued'))).toHaveLength(1);
   }, 90_000);
 });

@@ -13,6 +13,7 @@ import { POST_EVENT_TYPE } from '../../adapters/slack/slack-blocks.js';
 import { startHarness, type Harness } from '../support/bot-harness.js';
 import { formValues, VALID_FORM, type FormFields } from '../support/advisory-form.js';
 import { eventually } from '../support/eventually.js';
+import { sectionLines } from '../support/slack-read.js';
 import type { FakeSlack, StoredMessage } from '../support/fake-slack.js';
 import { writeFastPolicies } from '../support/fast-policies.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
@@ -33,7 +34,10 @@ const ours = (fake: FakeSlack, channel: string, kind: string, advisoryId: string
   fake.messages(channel).filter((m) => m.metadata?.event_type === POST_EVENT_TYPE && kindOf(m) === kind && keyOf(m).startsWith(`${advisoryId}.`));
 /** A member's phone task, reminder or alert, told apart by the delivery id in its key. */
 const forMember = (messages: StoredMessage[], advisoryId: string, member: string) => messages.filter((m) => keyOf(m).startsWith(`${advisoryId}.${member}.`));
-const alerts = (fake: FakeSlack, advisoryId: string) => ours(fake, SECRETARIAT_CHANNEL, 'notice', advisoryId).filter((m) => keyOf(m).includes('.alert.'));
+/** The secretariat's grouped alerts of silent members (one message per advisory and wave, edited in place). */
+const alerts = (fake: FakeSlack, advisoryId: string) => ours(fake, SECRETARIAT_CHANNEL, 'notice', `${advisoryId}.alerts.escalation`);
+/** The members an alert lists as still silent, one line each. */
+const silentLines = (messages: StoredMessage[]) => messages.flatMap((m) => sectionLines(m.blocks).filter((l) => l.startsWith('⏳ *')));
 
 let dir: string;
 let policies: string;
@@ -83,7 +87,7 @@ describe('Redis loses its data', () => {
     await harness.fake.waitFor(() => members.every((m) => ours(harness.fake, MEMBER_CHANNELS[m]!, 'reminder', id).length > 0), { timeoutMs: 20_000, description: 'every reminder' });
     await redis.flush();
 
-    await harness.fake.waitFor(() => alerts(harness.fake, id).length >= members.length, { timeoutMs: 40_000, description: 'an alert for every member' });
+    await harness.fake.waitFor(() => silentLines(alerts(harness.fake, id)).length >= members.length, { timeoutMs: 40_000, description: 'every member in the alert' });
     await eventually(async () => (await harness.bot.core.statusOf(SECRETARIAT, id)).rows.every((r) => r.ladder?.kind === 'alert'), { description: 'every ladder at its end' });
     const tasks = ours(harness.fake, ONCALL_CHANNEL, 'phone_task', id);
     const allAlerts = alerts(harness.fake, id);
@@ -91,8 +95,12 @@ describe('Redis loses its data', () => {
       expect(ours(harness.fake, MEMBER_CHANNELS[m]!, 'advisory', id), `${m} advisory`).toHaveLength(1);
       expect(ours(harness.fake, MEMBER_CHANNELS[m]!, 'reminder', id), `${m} reminder`).toHaveLength(1);
       expect(forMember(tasks, id, m), `${m} phone task`).toHaveLength(1);
-      expect(forMember(allAlerts, id, m), `${m} alert`).toHaveLength(1);
     }
+    // One grouped alert (posted once), naming every member once.
+    expect(allAlerts).toHaveLength(1);
+    const lines = silentLines(allAlerts);
+    expect(lines).toHaveLength(members.length);
+    expect(new Set(lines.map((l) => /^⏳ \*([^*]+)\*/.exec(l)?.[1])).size).toBe(members.length);
   });
 
   it('stopped mid-fan-out and restarted empty: every delivery is posted, exactly once', async () => {
@@ -160,10 +168,10 @@ describe('work that cannot be done is never silent', () => {
     harness.fake.failNext('chat.postMessage', { channel: MEMBER_CHANNELS['jna'], status: 503, times: 1_000 });
     const id = await issue(harness, { ...VALID_FORM, allMembers: false, members: ['jna'] });
     const failedNotice = await harness.fake.waitFor(
-      () => ours(harness.fake, SECRETARIAT_CHANNEL, 'notice', id).find((m) => keyOf(m).endsWith('.failed')),
+      () => ours(harness.fake, SECRETARIAT_CHANNEL, 'notice', `${id}.alerts.failed`)[0],
       { timeoutMs: 20_000, description: 'the failure notice' },
     );
-    expect(JSON.stringify(failedNotice)).toContain('RETRIES_EXHAUSTED');
+    expect(sectionLines(failedNotice.blocks)).toContain('⚠️ *公益社団法人 日本看護協会 / Japanese Nursing Association* — `RETRIES_EXHAUSTED`');
     const task = await harness.fake.waitFor(() => ours(harness.fake, ONCALL_CHANNEL, 'phone_task', id)[0], { timeoutMs: 20_000, description: 'the phone task' });
     expect(JSON.stringify(task)).toContain('日本看護協会');
     const attempts = harness.fake.callsTo('chat.postMessage').filter((c) => c.params['channel'] === MEMBER_CHANNELS['jna']);

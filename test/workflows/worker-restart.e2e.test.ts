@@ -69,7 +69,7 @@ describe('a worker killed mid-step', () => {
 
     const second = await startBotProcess(env);
     running.push(second);
-    const alert = await fake.waitFor(() => fake.messages('C0SEC00001').find((m) => kindOf(m) === 'notice' && keyOf(m).includes('.alert.')), {
+    const alert = await fake.waitFor(() => fake.messages('C0SEC00001').find((m) => kindOf(m) === 'notice' && keyOf(m).includes('.alerts.escalation.')), {
       timeoutMs: 40_000,
       description: 'the ladder completed in the second process',
     });
@@ -78,7 +78,7 @@ describe('a worker killed mid-step', () => {
     expect(ours('C0JMA00001', 'advisory', id)).toHaveLength(1);
     expect(ours('C0JMA00001', 'reminder', id)).toHaveLength(1);
     expect(ours('C0ONC00001', 'phone_task', id)).toHaveLength(1);
-    expect(fake.messages('C0SEC00001').filter((m) => kindOf(m) === 'notice' && keyOf(m).startsWith(id) && keyOf(m).includes('.alert.'))).toHaveLength(1);
+    expect(fake.messages('C0SEC00001').filter((m) => kindOf(m) === 'notice' && keyOf(m).startsWith(`${id}.alerts.`))).toHaveLength(1);
     // The second process looked for the post the first one made before the kill, and found it.
     expect(fake.callsTo('conversations.history').some((c) => c.params['channel'] === 'C0ONC00001')).toBe(true);
   }, 90_000);
