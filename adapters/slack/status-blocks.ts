@@ -23,6 +23,8 @@ import { escapeMrkdwn, truncateMrkdwn } from './mrkdwn.js';
 import { repliesText, THREAD_TEXT } from '../../src/i18n/thread-text.js';
 import { threadMenu } from './thread-blocks.js';
 import { STATE_MARK, TLP_SQUARE } from '../../src/view/marks.js';
+import { everyoneCommandText, linkValidText, moreExceptionsText, SV } from '../../src/i18n/status-view-text.js';
+import type { ExportLink } from '../../src/view/export-view.js';
 
 /** One status line, ladder included. */
 const STATUS_LINE_MAX = 400;
@@ -83,6 +85,52 @@ export function renderStatus(view: StatusView): RenderedMessage {
     blocks.push(context(`➕ ${e(stacked(moreRows(view.rows.length - shown)))}`));
   }
   if (menu) blocks.push(menu);
+  return { text, blocks };
+}
+
+/** The rows `/advisory status` lists in a chat: the exceptions (failed, then silent), at most this many. */
+export const EXCEPTIONS_MAX = 20;
+/** The action id of the link button to everyone's rows (a URL button: Slack opens it and tells the app). */
+export const EVERYONE_CSV_ACTION = 'status_everyone_csv';
+
+/** Failed, not acknowledged, not yet posted: who the secretariat still has to chase. */
+const isException = (row: StatusRow): boolean => row.state === 'failed' || row.state === 'posted' || row.state === 'queued';
+
+/**
+ * The ephemeral answer to `/advisory status <id>` at sector scale: the counts of everyone, then only the exceptions
+ * (failed and silent first, as the core orders them; at most the page it was asked for), "ほか N名 / N more", and
+ * where everyone's rows are: a button to the export link (CSV) when the bot has a public URL, else the command.
+ */
+export function renderStatusExceptions(view: StatusView, full: { link?: ExportLink | undefined }): RenderedMessage {
+  const c = view.counts;
+  const { text, blocks } = renderStatus({ ...view, rows: [] });
+  // renderStatus with no rows ends with "no deliveries": the exceptions replace it.
+  blocks.pop();
+  const rows = view.rows.filter(isException);
+  const exceptions = c.failed + c.posted + c.queued;
+  blocks.push(mrkdwnSection(`*${e(both(SV.exceptions))}*`));
+  if (rows.length === 0) {
+    blocks.push(mrkdwnSection(`✅ ${e(both(exceptions === 0 ? SV.noExceptions : CT.noRows))}`));
+  } else {
+    const menu = threadMenu(rows);
+    // Room for "more", the link and the menu, whatever the rows' lengths.
+    const room = MAX_BLOCKS - blocks.length - 4;
+    const sections = groupRows(rows.map(statusLine)).slice(0, room);
+    blocks.push(...sections.map((s) => mrkdwnSection(s.text)));
+    const shown = sections.reduce((n, s) => n + s.rows, 0);
+    if (exceptions > shown) blocks.push(context(`➕ ${e(both(moreExceptionsText(exceptions - shown)))}`));
+    if (menu) blocks.push(menu);
+  }
+  const url = full.link?.url;
+  if (url !== undefined) {
+    blocks.push({
+      type: 'actions',
+      elements: [{ type: 'button', action_id: EVERYONE_CSV_ACTION, text: { type: 'plain_text', text: both(SV.everyone), emoji: true }, url }],
+    });
+    if (full.link) blocks.push(context(e(both(linkValidText(formatTokyo(full.link.expiresAt))))));
+  } else {
+    blocks.push(context(e(both(everyoneCommandText(`/advisory export ${view.advisoryId}`)))));
+  }
   return { text, blocks };
 }
 

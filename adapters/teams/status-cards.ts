@@ -25,6 +25,8 @@ import { repliesText, THREAD_TEXT } from '../../src/i18n/thread-text.js';
 import { STATE_MARK, TLP_SQUARE } from '../../src/view/marks.js';
 // Rows arrive in this order from the core; the card keeps it even for rows built elsewhere.
 import { STATUS_ORDER } from '../../src/view/build.js';
+import { everyoneCommandText, linkValidText, moreExceptionsText, SV } from '../../src/i18n/status-view-text.js';
+import type { ExportLink } from '../../src/view/export-view.js';
 
 /** Status and on-call rows: enough to scan, then a "N more" line (the export has them all). */
 export const ROWS_MAX = 100;
@@ -157,6 +159,48 @@ export function statusCard(view: StatusView): AdaptiveCard {
   if (first) body.push(small(e(`💬 ${both(THREAD_TEXT.readThread)}: advisory thread ${view.advisoryId} ${first.memberId}`)));
   const room = CARD_MAX_CHARS - jsonLength(card(body)) - 1;
   return card([...body, ...fittedRows(rows, room)]);
+}
+
+/** The rows `advisory status` lists in a chat: the exceptions (failed, then silent), at most this many. */
+export const EXCEPTIONS_MAX = 20;
+
+const isException = (row: StatusRow): boolean => row.state === 'failed' || row.state === 'posted' || row.state === 'queued';
+
+/** A markdown link whose label is escaped and whose URL cannot end the link early. */
+const mdLink = (label: string, url: string): string => `[${e(label)}](${url.replace(/[()\s]/g, (ch) => encodeURIComponent(ch))})`;
+
+/**
+ * The answer to `advisory status <id>` at sector scale: the counts of everyone, then only the exceptions (failed and
+ * silent first, as the core orders them), "ほか N名 / N more", and where everyone's rows are: the export link (CSV)
+ * when the bot has a public URL, else the command.
+ */
+export function statusExceptionsCard(view: StatusView, full: { link?: ExportLink | undefined }): AdaptiveCard {
+  const c = view.counts;
+  const body = statusCard({ ...view, rows: [] }).body;
+  // statusCard with no rows ends with "no deliveries": the exceptions replace it.
+  body.pop();
+  const rows = view.rows.filter(isException);
+  const exceptions = c.failed + c.posted + c.queued;
+  body.push(textBlock(`**${e(both(SV.exceptions))}**`));
+  const tail: CardElement[] = [];
+  const url = full.link?.url;
+  if (url !== undefined && full.link) {
+    tail.push(textBlock(`⬇️ ${mdLink(both(SV.everyone), url)}`), small(e(both(linkValidText(formatTokyo(full.link.expiresAt))))));
+  } else {
+    tail.push(small(e(both(everyoneCommandText(`advisory export ${view.advisoryId}`)))));
+  }
+  if (rows.length === 0) {
+    body.push(textBlock(`✅ ${e(both(exceptions === 0 ? SV.noExceptions : CT.noRows))}`));
+    return card([...body, ...tail]);
+  }
+  const lines = rows.map(statusLine);
+  // The rows that fit the card's size; every exception not listed is counted in "more".
+  const more = (n: number): CardElement => small(`➕ ${e(both(moreExceptionsText(n)))}`);
+  const room = CARD_MAX_CHARS - jsonLength(card([...body, ...tail, more(exceptions)])) - 1;
+  let shown = lines.length;
+  while (shown > 0 && jsonLength(rowBlocks(lines.slice(0, shown))) > room) shown -= 1;
+  const extra = exceptions - shown;
+  return card([...body, ...rowBlocks(lines.slice(0, shown)), ...(extra > 0 ? [more(extra)] : []), ...tail]);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
