@@ -111,8 +111,9 @@ describe('escalation ladder', () => {
     const reminders = posts('C0JMA00001', id, 'reminder');
     expect(reminders).toHaveLength(1);
     expect(JSON.stringify(reminders[0])).toContain('<@U0JMA00001>'); // the contact with a Slack id, mentioned
+    // The task, and once more when the next contact's time came with nobody calling (overdue).
     const tasks = posts(ONCALL_CHANNEL, id, 'phone_task');
-    expect(tasks).toHaveLength(1);
+    expect(tasks).toHaveLength(2);
     const task = JSON.stringify(tasks[0]);
     expect(task).toContain('tel:+81355550101');
     expect(task).toContain('公益社団法人 日本医師会');
@@ -124,17 +125,23 @@ describe('escalation ladder', () => {
       .callsTo('chat.postMessage')
       .find((c) => c.params['channel'] === SECRETARIAT_CHANNEL && JSON.stringify(c.params['metadata'] ?? {}).includes(`${id}.alerts.escalation.`))!.seq;
     expect(seqOf('phone_task', ONCALL_CHANNEL)).toBeLessThan(alertSeq);
-    // The next-contact step moved the (unclaimed) task on to the second contact, in place.
+    // The next-contact step made the second contact callable too, but nobody had called the first: it
+    // stays first in line and "not tried", the task is raised again marked overdue, and the first post
+    // is updated in place to the same state.
     const updates = h.fake.callsTo('chat.update').filter((c) => c.params['ts'] === tasks[0]!.ts);
     expect(updates.length).toBeGreaterThan(0);
-    expect(task).toContain('▶ *2. 鈴木 美咲*');
-    expect(task).not.toContain('▶ *1. 佐藤 健一*');
+    const raised = JSON.stringify(tasks[1]);
+    expect(raised).toContain('▶ *1. 佐藤 健一*');
+    expect(raised).toContain('未架電');
+    expect(raised).not.toContain('▶ *2. 鈴木 美咲*');
+    expect(raised).toContain('期限超過');
+    expect(JSON.stringify(h.fake.messages(ONCALL_CHANNEL).find((m) => m.ts === tasks[0]!.ts))).toContain('期限超過');
     // The ladder's steps as the store recorded them, in order (each post above was counted once).
     const steps = (await store.listAudit(id)).filter((a) => a.action.startsWith('escalation.')).map((a) => a.detail['step']);
     expect(steps).toEqual(['reminder', 'phone', 'next-contact-1', 'alert']);
 
     const status = await h.bot.core.statusOf(SECRETARIAT, id);
-    expect(status.rows[0]).toMatchObject({ state: 'posted', ladder: { kind: 'alert' }, phoneTask: { state: 'open', contactIndex: 1, contacts: 2 } });
+    expect(status.rows[0]).toMatchObject({ state: 'posted', ladder: { kind: 'alert' }, phoneTask: { state: 'open', contactIndex: 1, contacts: 2, tried: 0, overdue: true } });
   });
 
   it('stops the moment the member acknowledges: no step after the acknowledgement', async () => {
@@ -312,7 +319,10 @@ describe('escalation ladder', () => {
 
     await h.slack.command({ text: 'oncall', userId: ONCALL_B, responseUrl: h.fake.responseUrl('oncall') });
     const [list] = await h.fake.waitFor(() => h.fake.responses('oncall').length > 0 && h.fake.responses('oncall'));
-    const entries = sectionLines((list as { blocks?: unknown }).blocks).filter((l) => l.includes(id));
+    const lines = sectionLines((list as { blocks?: unknown }).blocks);
+    // Grouped by advisory: its heading, then its open tasks.
+    expect(lines.some((l) => l.includes(id))).toBe(true);
+    const entries = lines.filter((l) => l.includes(JHA) || l.includes(NHO));
     expect(entries).toHaveLength(1);
     expect(entries[0]).toContain(JHA); // still to be called
     expect(entries[0]).not.toContain(NHO); // reached by phone: done

@@ -94,7 +94,10 @@ describe('Redis loses its data', () => {
     for (const m of members) {
       expect(ours(harness.fake, MEMBER_CHANNELS[m]!, 'advisory', id), `${m} advisory`).toHaveLength(1);
       expect(ours(harness.fake, MEMBER_CHANNELS[m]!, 'reminder', id), `${m} reminder`).toHaveLength(1);
-      expect(forMember(tasks, id, m), `${m} phone task`).toHaveLength(1);
+      // The task once, then raised again (overdue) at next-contact times with nobody calling: no post twice.
+      const taskKeys = forMember(tasks, id, m).map(keyOf);
+      expect(taskKeys.filter((k) => k.endsWith('.phone')), `${m} phone task`).toHaveLength(1);
+      expect(new Set(taskKeys).size, `${m} phone task posts`).toBe(taskKeys.length);
     }
     // One grouped alert (posted once), naming every member once.
     expect(allAlerts).toHaveLength(1);
@@ -201,7 +204,12 @@ describe('a ladder step that cannot run', () => {
         return s.rows[0]?.ladder?.kind === 'alert' && s;
       });
       expect(status.rows[0]).toMatchObject({ state: 'posted' });
-      expect(ours(harness.fake, SECRETARIAT_CHANNEL, 'notice', id).filter((m) => keyOf(m).includes('.step-failed.'))).toHaveLength(1);
+      // Each step that could not run is told once: the phone task's post, and (the task raised again,
+      // overdue, into the same missing channel) the next contact's.
+      const failedSteps = ours(harness.fake, SECRETARIAT_CHANNEL, 'notice', id).map(keyOf).filter((k) => k.includes('.step-failed.'));
+      expect(new Set(failedSteps).size).toBe(failedSteps.length);
+      expect(failedSteps.filter((k) => k.endsWith('.phone'))).toHaveLength(1);
+      expect(failedSteps.every((k) => k.endsWith('.phone') || k.endsWith('.next-contact-1')), failedSteps.join()).toBe(true);
     } finally {
       harness.fake.setChannel(ONCALL_CHANNEL, { exists: true });
     }
