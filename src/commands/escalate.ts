@@ -3,7 +3,7 @@ import type { Advisory } from '../domain/advisory.js';
 import { isOwedStep, markLadderStep, markReminderPosted, type Delivery } from '../domain/delivery.js';
 import { reminderView } from './reminder-view.js';
 import { stepKey, type StepKind } from '../domain/escalation.js';
-import { advanceContact, newPhoneTask, phoneTaskIdFor, renewForRound, withMessages, type PhoneTask } from '../domain/phone-task.js';
+import { advanceContact, messageKeyOf, newPhoneTask, phoneTaskIdFor, renewForRound, withMessages, type PhoneTask } from '../domain/phone-task.js';
 import type { MessageRef } from '../domain/platform.js';
 import type { OutboundView, PostTarget } from '../ports/chat.js';
 import type { StepRef } from '../ports/store.js';
@@ -174,14 +174,14 @@ async function openPhoneTask(deps: CoreDeps, advisory: Advisory, delivery: Deliv
   const message = await renderPhoneTask(deps, advisory, task);
   const since = new Date(new Date(advisory.issuedAt).getTime() - LOOKBACK_MS);
   const messages: MessageRef[] = [];
+  // A later round's message is a new post: its key must not find the earlier round's.
+  const key = round > 1 ? `${task.id}.r${round}` : task.id;
   for (const channel of deps.directory.oncallChannels()) {
-    // A later round's message is a new post: its key must not find the earlier round's.
-    const key = round > 1 ? `${task.id}.r${round}` : task.id;
     const ref = await stepPost(deps, { platform: channel.platform, target: { workspaceId: channel.workspace, channelId: channel.id } }, message, key, retrying, since);
     if (ref) messages.push(ref);
   }
   const t = await transitionPhoneTask(deps.store, task.id, (current) =>
-    current.messages.length > 0 ? { changed: false, reason: 'already', current } : withMessages(current, messages, deps.clock.now()),
+    current.messages.length > 0 ? { changed: false, reason: 'already', current } : withMessages(current, messages, deps.clock.now(), messages.map(() => key)),
   );
   task = t.changed ? t.next : t.current;
   // Someone may have claimed it between the post and now: show the current state.
@@ -215,7 +215,9 @@ async function raiseAgain(deps: CoreDeps, advisory: Advisory, task: PhoneTask, i
   const same = (a: MessageRef, b: MessageRef) => a.platform === b.platform && a.channelId === b.channelId && a.messageId === b.messageId;
   await transitionPhoneTask(deps.store, task.id, (current) => {
     const added = posted.filter((r) => !current.messages.some((m) => same(m, r)));
-    return added.length === 0 ? { changed: false, reason: 'already', current } : withMessages(current, [...current.messages, ...added], deps.clock.now());
+    if (added.length === 0) return { changed: false, reason: 'already', current };
+    const keys = [...current.messages.map((_, i) => messageKeyOf(current, i)), ...added.map(() => key)];
+    return withMessages(current, [...current.messages, ...added], deps.clock.now(), keys);
   });
   deps.log.warn({ taskId: task.id, advisoryId: advisory.id, index, overdueSince: task.overdueSince }, 'phone task overdue: nobody has called; raised again in the on-call channel');
 }

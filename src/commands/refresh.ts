@@ -1,3 +1,4 @@
+import { messageKeyOf } from '../domain/phone-task.js';
 import type { CoreDeps } from './deps.js';
 import { renderPhoneTask } from './escalate.js';
 import { loadDelivery, loadPhoneTask } from './load.js';
@@ -28,10 +29,11 @@ export async function refreshPhoneTaskMessages(deps: CoreDeps, taskId: string): 
   const { task, advisory } = await loadPhoneTask(deps, taskId);
   const message = await renderPhoneTask(deps, advisory, task);
   let updated = 0;
-  for (const ref of task.messages) {
+  for (const [i, ref] of task.messages.entries()) {
     const chat = deps.chats[ref.platform];
     if (!chat) continue;
-    await chat.update(ref, message, task.id);
+    // Each message keeps the key it was posted under (the task, a later round's post, a raise).
+    await chat.update(ref, message, messageKeyOf(task, i));
     updated += 1;
   }
   return updated;

@@ -64,6 +64,8 @@ export interface PhoneTask {
   resolution?: { kind: PhoneResolution; by?: Actor | undefined; at: string; contact?: ReachedContact | undefined } | undefined;
   /** The task's message(s) in the on-call channel(s). */
   messages: MessageRef[];
+  /** The key each message was posted under, in the same order (absent on older records: the task id). */
+  messageKeys?: string[] | undefined;
   /** The delivery's acknowledgement round the calls are about (absent: 1); see renewForRound. */
   round?: number | undefined;
   /** How the task went in earlier rounds, oldest first (the calls made, and how each round ended). */
@@ -285,14 +287,24 @@ export function renewForRound(t: PhoneTask, round: number, now: Date): TaskTrans
     exhausted: false,
     attempts: [],
     messages: [],
+    messageKeys: undefined,
     version: t.version + 1,
     updatedAt: now.toISOString(),
   };
   return { changed: true, next };
 }
 
-export function withMessages(t: PhoneTask, messages: MessageRef[], now: Date): TaskTransition {
-  return changed(t, { messages }, now);
+/**
+ * Where the task's messages are, and the key each was posted under (`keys[i]` for `messages[i]`):
+ * an update must keep each message findable by its own key (the first post, a later round's, a raise).
+ */
+export function withMessages(t: PhoneTask, messages: MessageRef[], now: Date, keys?: string[]): TaskTransition {
+  return changed(t, { messages, messageKeys: keys }, now);
+}
+
+/** The key message `i` of the task was posted under (records from before keys were kept: the task id). */
+export function messageKeyOf(t: Pick<PhoneTask, 'id' | 'messageKeys'>, i: number): string {
+  return t.messageKeys?.[i] ?? t.id;
 }
 
 export function isOpenTask(t: PhoneTask): boolean {

@@ -96,7 +96,8 @@ export class RecordingChat implements ChatPort {
   /** Roots whose thread was listed, in order. */
   readonly threadsRead: string[] = [];
   readonly posts: Posted[] = [];
-  readonly updates: { ref: MessageRef; message: OutboundView }[] = [];
+  /** `key`: the key the update says the message is found by (a platform re-sends it with the edit). */
+  readonly updates: { ref: MessageRef; message: OutboundView; key?: string | undefined }[] = [];
   failPosts: ((target: PostTarget, message: OutboundView) => ChatError | undefined) | undefined;
   /** While set, each post first awaits it: a slow platform, to hold a run in the middle of its step. */
   gate: (() => Promise<void>) | undefined;
@@ -123,8 +124,8 @@ export class RecordingChat implements ChatPort {
     this.searches.push({ channelId: target.channelId, key, since });
     return this.posts.find((p) => p.target.channelId === target.channelId && p.key === key)?.ref ?? null;
   }
-  async update(ref: MessageRef, message: OutboundView): Promise<void> {
-    this.updates.push({ ref, message });
+  async update(ref: MessageRef, message: OutboundView, key?: string): Promise<void> {
+    this.updates.push({ ref, message, key });
   }
   /** How far back each thread read looked, in order. */
   readonly threadSince: Date[] = [];

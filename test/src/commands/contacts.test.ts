@@ -41,6 +41,12 @@ describe.each([
     expect(posts).toHaveLength(contacts);
     expect(task.messages).toEqual(posts.map((p) => p.ref));
     expect(f.jobs.of('refresh-phone').map((w) => w.revision)).toEqual(Array.from({ length: contacts - 1 }, (_, i) => 3 + 2 * i));
+    // An update keeps each post findable by the key it was posted under: the task's, each raise's.
+    expect(task.messageKeys).toEqual(posts.map((p) => p.key));
+    expect(posts.map((p) => p.key)).toEqual([`${d.id}.phone`, ...Array.from({ length: contacts - 1 }, (_, i) => `${d.id}.phone.raise.${i + 1}`)]);
+    f.chat.updates.length = 0;
+    expect(await f.core.refreshPhoneTask(task.id)).toBe(contacts);
+    expect(f.chat.updates.map((u) => [u.ref, u.key])).toEqual(posts.map((p) => [p.ref, p.key]));
     expect(alerts()).toHaveLength(1);
     expect(alerts()[0]?.message.view).toMatchObject({ advisoryId: advisory.id, alert: 'escalation', wave: 1, total: 1, members: [{ attempts: 0, wrongNumbers: [], state: 'posted' }] });
     // Every step is audited, by the system (no actor), in ladder order.

@@ -164,7 +164,7 @@ describe('refreshing messages', () => {
     const d = deliveries[0]!;
     await f.core.acknowledgeFromMessage({ actor: JMA_STAFF, message: advisoryMessage(f, 'C0JMA00001') });
     expect(await f.core.refreshMessages(d.id)).toBe(1);
-    expect(f.chat.updates).toEqual([{ ref: advisoryMessage(f, 'C0JMA00001'), message: { kind: 'advisory', view: expect.objectContaining({ deliveryId: d.id, acknowledged: { by: JMA_STAFF.name, at: T0, via: 'button' } }) } }]);
+    expect(f.chat.updates).toEqual([{ ref: advisoryMessage(f, 'C0JMA00001'), key: d.id, message: { kind: 'advisory', view: expect.objectContaining({ deliveryId: d.id, acknowledged: { by: JMA_STAFF.name, at: T0, via: 'button' } }) } }]);
     expect(await f.core.deliveryView(d.id)).toEqual(f.chat.updates[0]?.message.view);
   });
 
@@ -192,7 +192,7 @@ describe('refreshing messages', () => {
     const { task, message } = await untilPhoneTask(f, deliveries[0]!.id);
     await f.core.phoneTaskAction({ actor: ONCALL, message, action: 'claim' });
     expect(await f.core.refreshPhoneTask(task.id)).toBe(1);
-    expect(f.chat.updates).toEqual([{ ref: message, message: { kind: 'phone_task', view: expect.objectContaining({ taskId: task.id, state: 'claimed', claimedBy: ONCALL.name }) } }]);
+    expect(f.chat.updates).toEqual([{ ref: message, key: task.id, message: { kind: 'phone_task', view: expect.objectContaining({ taskId: task.id, state: 'claimed', claimedBy: ONCALL.name }) } }]);
     expect(await f.core.phoneTaskView(task.id)).toEqual(f.chat.updates[0]?.message.view);
     const stored = (await f.store.getPhoneTask(task.id))!;
     await f.store.savePhoneTask({ ...stored, version: stored.version + 1, messages: [...stored.messages, { platform: 'teams', channelId: '19:x', messageId: '1' }] });
