@@ -76,13 +76,15 @@ export function renderStatus(view: StatusView): RenderedMessage {
   const menu = threadMenu(view.rows);
   const sections = groupRows(view.rows.map(statusLine));
   const room = MAX_BLOCKS - blocks.length - (menu ? 1 : 0);
-  if (sections.length <= room) {
+  // The core gives one page of the rows: the rest of them count as "more" too.
+  const total = view.page?.matching ?? view.rows.length;
+  if (sections.length <= room && total === view.rows.length) {
     blocks.push(...sections.map((s) => mrkdwnSection(s.text)));
   } else {
-    const kept = sections.slice(0, room - 1);
+    const kept = sections.length <= room - 1 ? sections : sections.slice(0, room - 1);
     const shown = kept.reduce((n, s) => n + s.rows, 0);
     blocks.push(...kept.map((s) => mrkdwnSection(s.text)));
-    blocks.push(context(`➕ ${e(stacked(moreRows(view.rows.length - shown)))}`));
+    blocks.push(context(`➕ ${e(stacked(moreRows(total - shown)))}`));
   }
   if (menu) blocks.push(menu);
   return { text, blocks };

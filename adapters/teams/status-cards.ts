@@ -47,9 +47,10 @@ function rowBlocks(lines: string[]): CardElement[] {
 }
 
 /** As many rows as ROWS_MAX and `room` allow, then "N more" (which always fits: room is reserved for it). */
-function fittedRows(lines: string[], room: number): CardElement[] {
-  const more = (n: number): CardElement => small(`➕ ${e(stacked(moreRows(n)))}`);
-  if (lines.length <= ROWS_MAX && jsonLength(rowBlocks(lines)) <= room) return rowBlocks(lines);
+function fittedRows(lines: string[], room: number, total = lines.length): CardElement[] {
+  // `total`: the rows there are in all (the core may have given one page of them).
+  const more = (n: number): CardElement => small(`➕ ${e(stacked(moreRows(n + total - lines.length)))}`);
+  if (lines.length === total && lines.length <= ROWS_MAX && jsonLength(rowBlocks(lines)) <= room) return rowBlocks(lines);
   const fits = (n: number): boolean => jsonLength([...rowBlocks(lines.slice(0, n)), more(lines.length - n)]) <= room;
   let lo = 0;
   let hi = Math.min(lines.length, ROWS_MAX);
@@ -158,7 +159,7 @@ export function statusCard(view: StatusView): AdaptiveCard {
   const first = view.rows.find((r) => r.replies !== undefined);
   if (first) body.push(small(e(`💬 ${both(THREAD_TEXT.readThread)}: advisory thread ${view.advisoryId} ${first.memberId}`)));
   const room = CARD_MAX_CHARS - jsonLength(card(body)) - 1;
-  return card([...body, ...fittedRows(rows, room)]);
+  return card([...body, ...fittedRows(rows, room, view.page?.matching ?? rows.length)]);
 }
 
 /** The rows `advisory status` lists in a chat: the exceptions (failed, then silent), at most this many. */

@@ -237,6 +237,16 @@ describe('renderStatus', () => {
     expectInert(mrkdwnTexts(out.blocks));
   });
 
+  it('one page of a larger status: the rows beyond the page count as not shown', () => {
+    const page = Array.from({ length: 5 }, (_, i) => row(i, 'posted'));
+    const out = renderStatus({ ...status(page), page: { query: {}, offset: 0, limit: 5, matching: 1_800 } });
+    const texts = mrkdwnTexts(out.blocks);
+    expect(texts.join('\n').split('\n').filter((l) => /市町村/.test(l))).toHaveLength(5);
+    expect(texts.at(-1)).toContain('ほか 1,795 件');
+    // The whole of a small advisory: no such line.
+    expect(mrkdwnTexts(renderStatus({ ...status(page), page: { query: {}, offset: 0, limit: 100, matching: 5 } }).blocks).join()).not.toContain('ほか');
+  });
+
   it('fits 1,800 members into 50 blocks and says how many are not shown', () => {
     const rows = [
       ...Array.from({ length: 300 }, (_, i) => row(i, 'posted')),

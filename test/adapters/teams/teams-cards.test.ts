@@ -558,6 +558,13 @@ describe('noticeCard', () => {
 });
 
 describe('statusCard', () => {
+  it('one page of a larger status: the rows beyond the page count as not shown', () => {
+    const page = Array.from({ length: 5 }, (_, i) => row(i, 'posted'));
+    const json = JSON.stringify(statusCard({ ...status(page), page: { query: {}, offset: 0, limit: 5, matching: 1_800 } }));
+    expect(json).toContain('ほか 1,795 件');
+    expect(JSON.stringify(statusCard({ ...status(page), page: { query: {}, offset: 0, limit: 100, matching: 5 } }))).not.toContain('ほか');
+  });
+
   it('shows counts, then members unacknowledged first, with the ladder position', () => {
     const card = statusCard(
       status([
