@@ -13,7 +13,8 @@ const ROWS_PER_BLOCK = 10;
 
 /** One member: "⏳ **名前 / Name** — 未確認 / Not acknowledged · 電話の試行回数: 3 / Call attempts: 3 · …". Escaped. */
 export function alertRowText(r: AlertRowLine): string {
-  const parts = [...(r.code !== undefined ? [e(r.code)] : []), ...r.parts.map((p) => e(both(p)))];
+  const code = r.code !== undefined ? [`${e(r.code)}${r.detail !== undefined ? ` (${e(r.detail)})` : ''}`] : [];
+  const parts = [...code, ...r.parts.map((p) => e(both(p)))];
   if (r.wrongNumbers.length > 0) parts.push(`📵 ${e(both(CT.wrongNumbers))}: ${e(r.wrongNumbers.join(', '))}`);
   return `${r.mark} **${e(r.name)}** — ${parts.join(' · ')}`;
 }

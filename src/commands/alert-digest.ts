@@ -128,6 +128,7 @@ function memberRow(deps: Pick<CoreDeps, 'directory'>, d: Delivery, task: PhoneTa
     state: d.state,
     resolved: ack ? { by: displayName(ack.actor), at: ack.at, via: ack.via } : undefined,
     reason: d.failure?.code ?? (d.state === 'failed' ? 'unknown' : undefined),
+    detail: d.failure?.detail,
     attempts: task?.attempts.length ?? 0,
     wrongNumbers: (task?.attempts ?? []).filter((a) => a.outcome === 'wrong_number').map((a) => contacts[a.contactIndex]?.name ?? `#${a.contactIndex + 1}`),
     claimedBy: task?.claimedBy ? displayName(task.claimedBy) : undefined,

@@ -18,6 +18,8 @@ export interface AlertRowLine {
   resolved: boolean;
   /** Why the copy could not be delivered (the core's code; explained once in `reasons`). Unresolved failed only. */
   code?: string | undefined;
+  /** What the platform said, beside the code (raw). */
+  detail?: string | undefined;
   /** The rest of the line, in order: state or who resolved it, calls made, who is calling. */
   parts: Bilingual[];
   /** Contacts whose number was wrong (shown under CT.wrongNumbers). */
@@ -70,6 +72,7 @@ export function alertRowLine(alert: AlertDigestView['alert'], m: AlertMemberView
     name,
     resolved: false,
     code: failed ? m.reason : undefined,
+    detail: failed && m.reason !== undefined ? m.detail : undefined,
     parts,
     wrongNumbers: m.wrongNumbers,
   };

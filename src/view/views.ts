@@ -223,6 +223,8 @@ export interface AlertMemberView {
   resolved?: { by: string; at: string; via: AckVia } | undefined;
   /** Why the copy could not be delivered (failed). */
   reason?: string | undefined;
+  /** What the platform itself said, when the reason alone does not (channel_not_found, BotNotInConversationRoster, …). */
+  detail?: string | undefined;
   /** Calls made, contacts whose number was wrong (the directory needs fixing), who is calling. */
   attempts: number;
   wrongNumbers: string[];

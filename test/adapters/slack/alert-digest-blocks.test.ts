@@ -147,3 +147,10 @@ describe('a grouped alert on Slack', () => {
     expect(alertRowText(alertRowLine('failed', alertMember(1, { state: 'failed', reason: '<!channel>' })))).toContain('`&lt;!channel&gt;`');
   });
 });
+
+describe('a failed member on Slack', () => {
+  it('shows what the platform said beside the code, escaped', () => {
+    const text = alertRowText(alertRowLine('failed', alertMember(1, { state: 'failed', reason: 'channel_gone', detail: '<!channel> gone' })));
+    expect(text).toContain('`channel_gone` (&lt;!channel&gt; gone)');
+  });
+});

@@ -106,3 +106,12 @@ describe("a member's line", () => {
     expect(phone.code).toBeUndefined();
   });
 });
+
+describe('what the platform said', () => {
+  it('is kept beside a failed member\'s code, never for a silent one', () => {
+    const failed = alertRowLine('failed', alertMember(1, { state: 'failed', reason: 'channel_gone', detail: 'channel_not_found' }));
+    expect(failed).toMatchObject({ code: 'channel_gone', detail: 'channel_not_found' });
+    expect(alertRowLine('escalation', alertMember(2, { detail: 'ignored' })).detail).toBeUndefined();
+    expect(alertRowLine('failed', alertMember(3, { state: 'failed', reason: 'channel_gone' })).detail).toBeUndefined();
+  });
+});

@@ -55,6 +55,8 @@ export function alertMemberRow(alert, m) {
   }
   const pieces = [];
   if (code !== null) pieces.push(el('code', { testid: 'alert-member-reason' }, code));
+  // What the platform itself said, beside the code.
+  if (code !== null && typeof m.detail === 'string' && m.detail !== '') pieces.push(el('span', { testid: 'alert-member-detail' }, `(${m.detail})`));
   for (const p of parts) pieces.push(p);
   if (wrong.length > 0) pieces.push(el('span', { class: 'wrong-numbers', testid: 'alert-member-wrong' }, `📵 ${both(C('wrongNumbers'))}: ${wrong.join(', ')}`));
   const joined = pieces.flatMap((p, i) => (i === 0 ? [p] : [' · ', p]));
