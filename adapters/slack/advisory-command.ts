@@ -3,7 +3,7 @@ import type { Actor } from '../../src/domain/platform.js';
 import type { Logger } from '../../src/log.js';
 import { buildAdvisoryModal } from './advisory-modal.js';
 import type { BoltApp } from './bolt-app.js';
-import { renderOncallList, renderStatus } from './status-blocks.js';
+import { EVERYONE_CSV_ACTION, renderOncallList, renderStatusExceptions } from './status-blocks.js';
 import { renderThread } from './thread-blocks.js';
 import { messageForError } from './slack-edge.js';
 import { formatTokyo, stacked } from '../../src/i18n/text.js';
@@ -41,6 +41,10 @@ const HELP_TEXT = {
 
 /** `/advisory` opens the form; `/advisory status <id>` shows who has and has not acknowledged. */
 export function registerAdvisoryCommand(app: BoltApp, core: Core, log: Logger): void {
+  // The status's link button opens the export in the browser; Slack still tells the app, which has nothing to do.
+  app.action(EVERYONE_CSV_ACTION, async ({ ack }) => {
+    await ack();
+  });
   app.command(ADVISORY_COMMAND, async ({ command, ack, respond, client }) => {
     await ack();
     const actor: Actor = { platform: 'slack', userId: command.user_id, name: command.user_name };
@@ -60,8 +64,15 @@ export function registerAdvisoryCommand(app: BoltApp, core: Core, log: Logger): 
             await respond({ response_type: 'ephemeral', text: stacked(HELP_TEXT) });
             return;
           }
+          // The counts of everyone and the first exceptions (failed, then silent); everyone's rows are in the export.
+          // One page: the exceptions come first in it, and whoever wrote in a thread is offered to read.
           const status = await core.statusOf(actor, id);
-          await respond({ response_type: 'ephemeral', ...renderStatus(status) });
+          const link = await core.exportLink({ actor, advisoryId: status.advisoryId, format: 'csv' }).catch((err: unknown) => {
+            // Said, not silent: the status still answers, pointing to the export command instead of a link.
+            log.warn({ err, advisoryId: status.advisoryId }, 'no export link for the status; the command is shown instead');
+            return undefined;
+          });
+          await respond({ response_type: 'ephemeral', ...renderStatusExceptions(status, { link }) });
           return;
         }
         case 'export': {

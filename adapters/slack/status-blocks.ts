@@ -108,13 +108,15 @@ export function renderStatusExceptions(view: StatusView, full: { link?: ExportLi
   const { text, blocks } = renderStatus({ ...view, rows: [] });
   // renderStatus with no rows ends with "no deliveries": the exceptions replace it.
   blocks.pop();
-  const rows = view.rows.filter(isException);
+  const rows = view.rows.filter(isException).slice(0, EXCEPTIONS_MAX);
   const exceptions = c.failed + c.posted + c.queued;
   blocks.push(mrkdwnSection(`*${e(both(SV.exceptions))}*`));
+  // Whoever wrote in a thread can be read from here, acknowledged or not (the page the core gave).
+  const menu = threadMenu(view.rows);
   if (rows.length === 0) {
     blocks.push(mrkdwnSection(`✅ ${e(both(exceptions === 0 ? SV.noExceptions : CT.noRows))}`));
+    if (menu) blocks.push(menu);
   } else {
-    const menu = threadMenu(rows);
     // Room for "more", the link and the menu, whatever the rows' lengths.
     const room = MAX_BLOCKS - blocks.length - 4;
     const sections = groupRows(rows.map(statusLine)).slice(0, room);

@@ -180,8 +180,11 @@ export function statusExceptionsCard(view: StatusView, full: { link?: ExportLink
   const body = statusCard({ ...view, rows: [] }).body;
   // statusCard with no rows ends with "no deliveries": the exceptions replace it.
   body.pop();
-  const rows = view.rows.filter(isException);
+  const rows = view.rows.filter(isException).slice(0, EXCEPTIONS_MAX);
   const exceptions = c.failed + c.posted + c.queued;
+  // How to read a whole thread, when someone wrote in one (acknowledged or not).
+  const replied = view.rows.find((r) => r.replies !== undefined);
+  if (replied) body.push(small(e(`💬 ${both(THREAD_TEXT.readThread)}: advisory thread ${view.advisoryId} ${replied.memberId}`)));
   body.push(textBlock(`**${e(both(SV.exceptions))}**`));
   const tail: CardElement[] = [];
   const url = full.link?.url;

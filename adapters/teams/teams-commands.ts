@@ -6,7 +6,7 @@ import { cardAttachment, type BotApp } from './bot-app.js';
 import { advisoryFormCard } from './advisory-form-card.js';
 import { registerAdvisoryFormActions } from './advisory-form-actions.js';
 import { LIFECYCLE_SUBCOMMANDS, lifecycleFormFor, registerLifecycleActions } from './lifecycle-actions.js';
-import { oncallListCard, statusCard } from './status-cards.js';
+import { oncallListCard, statusExceptionsCard } from './status-cards.js';
 import { actorOf } from './teams-edge.js';
 import { teamsErrorText } from './teams-reply.js';
 import { HELP_TEXT } from './teams-text.js';
@@ -46,9 +46,16 @@ export function registerTeamsCommands(app: BotApp, core: Core, log: Logger): voi
             return;
           }
           {
+            // The counts of everyone and the first exceptions (failed, then silent); everyone's rows are in the export.
+            // One page: the exceptions come first in it, and whoever wrote in a thread is offered to read.
             const status = await core.statusOf(actor, arg);
+            const link = await core.exportLink({ actor, advisoryId: status.advisoryId, format: 'csv' }).catch((err: unknown) => {
+            // Said, not silent: the status still answers, pointing to the export command instead of a link.
+            log.warn({ err, advisoryId: status.advisoryId }, 'no export link for the status; the command is shown instead');
+            return undefined;
+          });
             // The notification and the chat list show the summary; a card alone shows as "Card".
-            await context.sendActivity({ summary: `📊 ${status.advisoryId} ${status.title}`, attachments: [cardAttachment(statusCard(status))] });
+            await context.sendActivity({ summary: `📊 ${status.advisoryId} ${status.title}`, attachments: [cardAttachment(statusExceptionsCard(status, { link }))] });
           }
           return;
         case 'oncall':
