@@ -58,4 +58,16 @@ describe('renderStatusExceptions (Slack /advisory status)', () => {
     expect(texts(out.blocks)).toContain('全員の一覧: /advisory export ADV-2026-0042 / Everyone: /advisory export ADV-2026-0042');
     expect(texts(out.blocks)).toContain('ほか 11名 / 11 more');
   });
+
+  it('a member who wrote in the thread can be read from here even when acknowledged (not listed as an exception)', () => {
+    const view = statusPage({ failed: 0, posted: 1, queued: 0, acknowledged: 2 }, 100);
+    const replied = { ...view, rows: view.rows.map((r) => (r.state === 'acknowledged' ? { ...r, replies: { count: 2, deleted: 0, latest: { by: '佐藤', at: '2026-11-25T09:05:00.000Z', firstLine: '対応済みです', edited: false } } } : r)) };
+    const out = renderStatusExceptions(replied, { link: EXPORT_LINK });
+    const all = texts(out.blocks);
+    expect([...all.matchAll(/\*自治体\d+ \/ Municipality \d+\*/g)]).toHaveLength(1);
+    expect(JSON.stringify(out.blocks)).toContain('static_select');
+    // More exceptions than shown are cut at 20, whatever the page holds.
+    const big = statusPage({ failed: 0, posted: 60, queued: 0, acknowledged: 0 }, 100);
+    expect([...texts(renderStatusExceptions(big, { link: EXPORT_LINK }).blocks).matchAll(/\*自治体\d+ \/ Municipality \d+\*/g)]).toHaveLength(EXCEPTIONS_MAX);
+  });
 });
