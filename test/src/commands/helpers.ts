@@ -4,6 +4,7 @@ import type { Delivery } from '../../../src/domain/delivery.js';
 import type { PhoneTask } from '../../../src/domain/phone-task.js';
 import type { Actor, MessageRef } from '../../../src/domain/platform.js';
 import { ISSUE_INPUT, SECRETARIAT, T0, type CoreFixture } from '../../support/core-fixture.js';
+import type { Work } from '../../../src/ports/jobs.js';
 
 /** jma's first contact (has a Slack id in the example directory). */
 export const JMA_STAFF: Actor = { platform: 'slack', userId: 'U0JMA00001', name: '佐藤 健一' };
@@ -80,4 +81,27 @@ export async function reachedChoice(f: CoreFixture, taskId: string, index: numbe
   const choice = (await f.core.phoneTaskView(taskId)).reachedChoices.find((c) => c.index === index);
   if (!choice) throw new Error(`no reached choice for contact ${index} on ${taskId}`);
   return choice.choice;
+}
+
+/**
+ * Run the queued work of an advisory's life as the workers would, until none is left; returns what
+ * was queued. Ladder steps are taken off the queue record but not run: a test runs each at its time
+ * (climbLadder, untilPhoneTask).
+ */
+export async function drainLifecycle(f: CoreFixture): Promise<Work[]> {
+  const ran: Work[] = [];
+  for (let i = 0; i < 10; i++) {
+    const work = f.jobs.ensured.splice(0);
+    if (work.length === 0) return ran;
+    for (const w of work) {
+      ran.push(w);
+      if (w.kind === 'sync-advisory') await f.core.syncAdvisory(w.advisoryId);
+      else if (w.kind === 'sync') await f.core.syncDelivery(w.deliveryId);
+      else if (w.kind === 'closing') await f.core.tellClosing(w.advisoryId);
+      else if (w.kind === 'refresh') await f.core.refreshMessages(w.deliveryId);
+      else if (w.kind === 'refresh-phone') await f.core.refreshPhoneTask(w.taskId);
+      else if (w.kind === 'archive') await f.core.archiveAdvisory(w.advisoryId);
+    }
+  }
+  throw new Error('work kept coming');
 }

@@ -5,7 +5,7 @@ import { ChatError, type OutboundView } from '../../../src/ports/chat.js';
 import type { Work } from '../../../src/ports/jobs.js';
 import type { AdvisoryView, NoticeView } from '../../../src/view/views.js';
 import { coreFixture, ONCALL, SECRETARIAT, type CoreFixture } from '../../support/core-fixture.js';
-import { advisoryMessage, issueAndPost, JMA_STAFF, minutes, OUTSIDER, untilPhoneTask } from './helpers.js';
+import { advisoryMessage, issueAndPost, JMA_STAFF, minutes, OUTSIDER, untilPhoneTask, drainLifecycle } from './helpers.js';
 
 let f: CoreFixture;
 
@@ -17,24 +17,7 @@ afterEach(async () => {
   await f.close();
 });
 
-/** Run the queued work of an advisory's life as the workers would, until none is left; returns what ran. */
-async function drain(): Promise<Work[]> {
-  const ran: Work[] = [];
-  for (let round = 0; round < 10; round++) {
-    const work = f.jobs.ensured.splice(0);
-    if (work.length === 0) return ran;
-    for (const w of work) {
-      ran.push(w);
-      if (w.kind === 'sync-advisory') await f.core.syncAdvisory(w.advisoryId);
-      else if (w.kind === 'sync') await f.core.syncDelivery(w.deliveryId);
-      else if (w.kind === 'closing') await f.core.tellClosing(w.advisoryId);
-      else if (w.kind === 'refresh') await f.core.refreshMessages(w.deliveryId);
-      else if (w.kind === 'refresh-phone') await f.core.refreshPhoneTask(w.taskId);
-      else if (w.kind === 'archive') await f.core.archiveAdvisory(w.advisoryId);
-    }
-  }
-  throw new Error('work kept coming');
-}
+const drain = (): Promise<Work[]> => drainLifecycle(f);
 
 async function refusal(p: Promise<unknown>): Promise<{ code: string; detail: Record<string, unknown> }> {
   try {

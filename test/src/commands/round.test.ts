@@ -5,7 +5,7 @@ import type { OutboundView } from '../../../src/ports/chat.js';
 import type { Work } from '../../../src/ports/jobs.js';
 import type { FollowUpView, NoticeView } from '../../../src/view/views.js';
 import { coreFixture, ONCALL, refusal as chatRefusal, SECRETARIAT, type CoreFixture } from '../../support/core-fixture.js';
-import { advisoryMessage, issueAndPost, JMA_COLLEAGUE, JMA_STAFF, minutes, untilPhoneTask } from './helpers.js';
+import { advisoryMessage, issueAndPost, JMA_COLLEAGUE, JMA_STAFF, minutes, untilPhoneTask, drainLifecycle } from './helpers.js';
 import { enterRound, renderRoundFollowUps, threadable } from '../../../src/commands/round.js';
 import { followUpView, roundFollowUp } from '../../../src/commands/followup-view.js';
 
@@ -24,24 +24,7 @@ afterEach(async () => {
   await f.close();
 });
 
-/** Run the queued work as the workers would (ladder steps excepted: tests run those at their time). */
-async function drain(): Promise<Work[]> {
-  const ran: Work[] = [];
-  for (let i = 0; i < 10; i++) {
-    const work = f.jobs.ensured.splice(0).filter((w) => w.kind !== 'step');
-    if (work.length === 0) return ran;
-    for (const w of work) {
-      ran.push(w);
-      if (w.kind === 'sync-advisory') await f.core.syncAdvisory(w.advisoryId);
-      else if (w.kind === 'sync') await f.core.syncDelivery(w.deliveryId);
-      else if (w.kind === 'closing') await f.core.tellClosing(w.advisoryId);
-      else if (w.kind === 'refresh') await f.core.refreshMessages(w.deliveryId);
-      else if (w.kind === 'refresh-phone') await f.core.refreshPhoneTask(w.taskId);
-      else if (w.kind === 'archive') await f.core.archiveAdvisory(w.advisoryId);
-    }
-  }
-  throw new Error('work kept coming');
-}
+const drain = (): Promise<Work[]> => drainLifecycle(f);
 
 async function refused(p: Promise<unknown>): Promise<{ code: string; detail: Record<string, unknown> }> {
   try {
