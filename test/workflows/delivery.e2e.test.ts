@@ -141,7 +141,8 @@ describe('delivery fan-out', () => {
       const alert = await h.fake.waitFor(() => failedAlerts(id).find((m) => sectionLines(m.blocks).some((l) => l.includes('日本薬剤師会'))));
       const lines = sectionLines(alert.blocks);
       expect(lines).toContain('*⚠ 配信できなかった構成員 1名*');
-      expect(lines.filter((l) => l.startsWith('⚠️ *'))).toEqual(['⚠️ *公益社団法人 日本薬剤師会 / Japan Pharmaceutical Association* — `channel_gone`']);
+      // The core's reason, and beside it what Slack itself said.
+      expect(lines.filter((l) => l.startsWith('⚠️ *'))).toEqual(['⚠️ *公益社団法人 日本薬剤師会 / Japan Pharmaceutical Association* — `channel_gone` (channel_not_found)']);
       expect(lines.some((l) => l.startsWith('`channel_gone`: チャンネルが見つかりません'))).toBe(true);
       // Tried once: a permanent error is not retried (looked at once every job has run).
       await queues.waitIdle();
