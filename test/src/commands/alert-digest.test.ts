@@ -125,3 +125,46 @@ describe('grouped alerts', () => {
     expect(await f.core.refreshAlertDigest('ADV-2026-9999', 'escalation', 1)).toBe(0);
   });
 });
+
+describe('a member\'s alert, retried', () => {
+  it('the opener\'s retry finds its own post by key and posts nothing more; another member\'s asks only for the update', async () => {
+    const { advisory, deliveries } = await silent(2);
+    const [a, b] = deliveries as [(typeof deliveries)[0], (typeof deliveries)[0]];
+    const { alertInWave } = await import('../../../src/commands/alert-digest.js');
+    const fresh = async () => (await f.store.getAdvisory(advisory.id))!;
+    const first = await alertInWave(f.deps, await fresh(), (await f.store.getDelivery(a.id))!, 'escalation');
+    expect(first).toHaveLength(1);
+    expect(digests()).toHaveLength(1);
+    // The opener's job runs again (its worker died after posting): the same message, no second post.
+    const again = await alertInWave(f.deps, await fresh(), (await f.store.getDelivery(a.id))!, 'escalation');
+    expect(again).toEqual(first);
+    expect(digests()).toHaveLength(1);
+    f.jobs.ensured.length = 0;
+    // Another member joins the posted wave: no post, the update asked for, the message given back.
+    expect(await alertInWave(f.deps, await fresh(), (await f.store.getDelivery(b.id))!, 'escalation')).toEqual(first);
+    expect(digests()).toHaveLength(1);
+    expect(f.jobs.of('alert-digest').map((w) => [w.advisoryId, w.alert, w.wave])).toEqual([[advisory.id, 'escalation', 1]]);
+    expect((await fresh()).alertWaves).toHaveLength(1);
+  });
+
+  it('a member joining a wave whose opener has not posted yet waits for the update: nothing posted by it', async () => {
+    const { advisory, deliveries } = await silent(2);
+    const [a, b] = deliveries as [(typeof deliveries)[0], (typeof deliveries)[0]];
+    const { alertInWave } = await import('../../../src/commands/alert-digest.js');
+    const { joinWave } = await import('../../../src/domain/alert-wave.js');
+    // a opened the wave (its job stopped before posting).
+    const opened = joinWave((await f.store.getAdvisory(advisory.id))!, 'escalation', a.id, f.clock.now());
+    if (!opened.changed) throw new Error('no change');
+    expect(await f.store.saveAdvisory(opened.next)).toBe(true);
+    f.jobs.ensured.length = 0;
+    expect(await alertInWave(f.deps, opened.next, (await f.store.getDelivery(b.id))!, 'escalation')).toEqual([]);
+    expect(digests()).toEqual([]);
+    expect(f.jobs.of('alert-digest')).toHaveLength(1);
+    expect((await f.store.getDelivery(b.id))!.alertWaves).toEqual({ escalation: 1 });
+    // The opener's retry posts it, listing both.
+    const posted = await alertInWave(f.deps, (await f.store.getAdvisory(advisory.id))!, (await f.store.getDelivery(a.id))!, 'escalation');
+    expect(posted).toHaveLength(1);
+    const view = digests()[0]!.message;
+    expect(view.kind === 'notice' && view.view.kind === 'alert_digest' && view.view.total).toBe(2);
+  });
+});
