@@ -6,10 +6,13 @@ import { findWave, joinWave, waveMessages, WAVE_WINDOW_MS, type AlertWave } from
 const T = Date.parse('2026-12-01T00:00:00.000Z');
 const at = (ms: number) => new Date(T + ms);
 const ref = (id: string) => ({ platform: 'slack' as const, channelId: 'C0SEC', messageId: id });
+/** What the waves live in (the advisory record, here only its waves and version). */
+type Record = { alertWaves?: AlertWave[] | undefined; version?: number | undefined };
+const record = (r: Record = {}): Record => r;
 
 describe('joinWave', () => {
   it('opens wave 1 for the first alert of a kind, then keeps the others within the window in it', () => {
-    const first = joinWave({}, 'escalation', 'd1', at(0));
+    const first = joinWave(record(), 'escalation', 'd1', at(0));
     expect(first).toMatchObject({ changed: true, wave: { kind: 'escalation', n: 1, openedAt: at(0).toISOString(), openedBy: 'd1' } });
     if (!first.changed) throw new Error('no change');
     expect(first.next).toEqual({ alertWaves: [first.wave], version: 1 });
@@ -18,7 +21,7 @@ describe('joinWave', () => {
   });
 
   it('a new wave once the window has passed (exactly at its end too); the opener\'s retry finds its own wave whenever it comes', () => {
-    const one = joinWave({ version: 4 }, 'escalation', 'd1', at(0));
+    const one = joinWave(record({ version: 4 }), 'escalation', 'd1', at(0));
     if (!one.changed) throw new Error('no change');
     const later = joinWave(one.next, 'escalation', 'd2', at(WAVE_WINDOW_MS));
     expect(later).toMatchObject({ changed: true, wave: { n: 2, openedBy: 'd2' } });
@@ -30,7 +33,7 @@ describe('joinWave', () => {
   });
 
   it('kinds have waves of their own', () => {
-    const esc = joinWave({}, 'escalation', 'd1', at(0));
+    const esc = joinWave(record(), 'escalation', 'd1', at(0));
     if (!esc.changed) throw new Error('no change');
     const failed = joinWave(esc.next, 'failed', 'd2', at(1_000));
     expect(failed).toMatchObject({ changed: true, wave: { kind: 'failed', n: 1 } });
@@ -55,7 +58,7 @@ describe('waveMessages', () => {
     expect(next?.alertWaves?.map((w) => w.messages)).toEqual([undefined, undefined, [ref('m1')]]);
     expect(waveMessages(next!, 'escalation', 2, [ref('m2')])).toBeNull();
     expect(waveMessages({ alertWaves: waves }, 'failed', 2, [ref('m3')])).toBeNull();
-    expect(waveMessages({}, 'failed', 1, [ref('m3')])).toBeNull();
+    expect(waveMessages(record(), 'failed', 1, [ref('m3')])).toBeNull();
     expect(waveMessages({ alertWaves: waves }, 'failed', 1, [ref('m4')])?.alertWaves?.[1]?.messages).toEqual([ref('m4')]);
   });
 });
