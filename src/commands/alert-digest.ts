@@ -11,7 +11,7 @@ import type { CoreDeps } from './deps.js';
 import { transitionDelivery } from './delivery-cas.js';
 import { enqueue } from './enqueue.js';
 import { postToSecretariat } from './to-secretariat.js';
-import { STATUS_CARD_INTERVAL_MS } from './status-card.js';
+import { intervalEnd } from './status-card.js';
 
 /** Members named in the message; the rest are counted ("and 1,750 more"): chat messages have size limits. */
 export const DIGEST_ROWS = 50;
@@ -26,19 +26,7 @@ const collator = new Intl.Collator('ja');
  */
 export async function alertInWave(deps: CoreDeps, advisory: Advisory, delivery: Delivery, kind: AlertKind): Promise<MessageRef[]> {
   const now = deps.clock.now();
-  let wave: AlertWave | undefined;
-  const listed = delivery.alertWaves?.[kind];
-  const current = listed !== undefined ? await deps.store.getAdvisory(advisory.id) : null;
-  wave = current ? findWave(current, kind, listed as number) : undefined;
-  if (!wave) {
-    const t = await transitionAdvisory(deps.store, advisory.id, (a) => {
-      const j = joinWave(a, kind, delivery.id, now);
-      wave = j.wave;
-      return j.changed ? { changed: true, next: j.next } : { changed: false, reason: 'already', current: j.current };
-    });
-    void t;
-  }
-  const joined = wave as AlertWave;
+  const joined = await waveOf(deps, advisory, delivery, kind, now);
   await transitionDelivery(deps.store, delivery.id, (d) => markInWave(d, kind, joined.n, now));
   if (joined.messages) {
     await enqueue(deps, [alertDigestWork(deps, advisory, kind, joined.n)]);
@@ -64,11 +52,26 @@ export async function alertInWave(deps: CoreDeps, advisory: Advisory, delivery: 
   return posted;
 }
 
+/** The wave the member is listed in already (a retried alert), or the one they join now. */
+async function waveOf(deps: CoreDeps, advisory: Advisory, delivery: Delivery, kind: AlertKind, now: Date): Promise<AlertWave> {
+  const listed = delivery.alertWaves?.[kind];
+  if (listed !== undefined) {
+    const stored = await deps.store.getAdvisory(advisory.id);
+    const wave = stored ? findWave(stored, kind, listed) : undefined;
+    if (wave) return wave;
+  }
+  let joined: AlertWave | undefined;
+  await transitionAdvisory(deps.store, advisory.id, (a) => {
+    const j = joinWave(a, kind, delivery.id, now);
+    joined = j.wave;
+    return j.changed ? { changed: true, next: j.next } : { changed: false, reason: 'already', current: j.current };
+  });
+  return joined as AlertWave;
+}
+
 /** The update of a wave's message at the end of the current interval (every change within it is one job). */
 export function alertDigestWork(deps: Pick<CoreDeps, 'clock' | 'settings'>, advisory: Advisory, kind: AlertKind, wave: number): Work {
-  const interval = deps.settings.statusCardIntervalMs ?? STATUS_CARD_INTERVAL_MS;
-  const end = Math.ceil((deps.clock.now().getTime() + 1) / interval) * interval;
-  return { kind: 'alert-digest', scope: advisoryScope(advisory), advisoryId: advisory.id, alert: kind, wave, at: new Date(end) };
+  return { kind: 'alert-digest', scope: advisoryScope(advisory), advisoryId: advisory.id, alert: kind, wave, at: intervalEnd(deps) };
 }
 
 /** A member listed in a wave changed (acknowledged): their wave's message says so at its next update. */

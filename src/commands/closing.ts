@@ -12,7 +12,10 @@ import { lifecycleWork } from './lifecycle.js';
 import { touchStatusCard } from './status-card.js';
 
 /** A later closing's posts and events are its own (the first keeps the keys it always had). */
-export const closingKey = (a: Advisory): string => (closingNumber(a) > 1 ? `.c${closingNumber(a)}` : '');
+export function closingKey(a: Advisory): string {
+  const n = closingNumber(a);
+  return n > 1 ? `.c${n}` : '';
+}
 
 /** Failures named one by one in the summary; more are counted (the status and the export list them all). */
 export const FAILURES_SHOWN = 10;

@@ -225,9 +225,9 @@ async function raiseAgain(deps: CoreDeps, advisory: Advisory, task: PhoneTask, i
 async function alertSecretariat(deps: CoreDeps, advisory: Advisory, delivery: Delivery): Promise<void> {
   // One message per wave of members at the end of their ladder, not one per member (alert-digest.ts).
   const posted = await alertInWave(deps, advisory, delivery, 'escalation');
-  const wave = (await deps.store.getDelivery(delivery.id))?.alertWaves?.escalation;
   // The last rung of the ladder with nobody to hear it: the operators must, through the log.
   if (posted.length === 0 && deps.directory.secretariatChannels().every((c) => !deps.chats[c.platform])) {
+    const wave = (await deps.store.getDelivery(delivery.id))?.alertWaves?.escalation;
     deps.log.error({ advisoryId: advisory.id, memberId: delivery.memberId, deliveryId: delivery.id, wave }, 'secretariat alert could not be posted anywhere: no secretariat channel on a configured platform');
   }
 }

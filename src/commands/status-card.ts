@@ -17,9 +17,16 @@ export const STATUS_CARD_INTERVAL_MS = 5_000;
  * acknowledgements become a handful of updates, the last one showing the final counts.
  */
 export function statusCardWork(deps: Pick<CoreDeps, 'clock' | 'settings'>, advisory: Advisory): Work {
+  return { kind: 'status-card', scope: advisoryScope(advisory), advisoryId: advisory.id, at: intervalEnd(deps) };
+}
+
+/**
+ * The end of the current throttle interval (a change exactly at an interval's end belongs to the
+ * next one). Messages updated in place (the status card, grouped alerts) are updated there, once.
+ */
+export function intervalEnd(deps: Pick<CoreDeps, 'clock' | 'settings'>): Date {
   const interval = deps.settings.statusCardIntervalMs ?? STATUS_CARD_INTERVAL_MS;
-  const end = Math.ceil((deps.clock.now().getTime() + 1) / interval) * interval;
-  return { kind: 'status-card', scope: advisoryScope(advisory), advisoryId: advisory.id, at: new Date(end) };
+  return new Date(Math.ceil((deps.clock.now().getTime() + 1) / interval) * interval);
 }
 
 /**
