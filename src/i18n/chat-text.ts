@@ -79,7 +79,6 @@ export const CT = {
   phoneNoAnswer: { ja: '応答なし', en: 'No answer' },
   phoneWrongNumber: { ja: '番号違い', en: 'Wrong number' },
   phoneRelease: { ja: '対応をやめる', en: 'Release' },
-  phoneCurrent: { ja: '今かける相手', en: 'call now' },
   // On-call list.
   oncallTitle: { ja: '未完了の電話連絡', en: 'Open phone tasks' },
   oncallEmpty: { ja: '未完了の電話連絡はありません。', en: 'No open phone tasks.' },

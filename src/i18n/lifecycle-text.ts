@@ -102,9 +102,14 @@ const CLOSED_HEADING: Record<ClosureCause, Bilingual> = {
   withdrawn: { ja: '注意喚起を取り下げました', en: 'Advisory withdrawn' },
 };
 
-/** "1時間5分" / "1 h 5 min": the time from issue to the last acknowledgement. */
+/**
+ * "1時間5分" / "1 h 5 min": the time from issue to the last acknowledgement, or since issue. Under two minutes it
+ * counts seconds: a status card reading "0分" 29 s after issue, or "2分" for 90 s, says something untrue.
+ */
 export function durationText(ms: number): Bilingual {
-  const minutes = Math.max(0, Math.round(ms / 60_000));
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 120) return { ja: `${seconds}秒`, en: `${seconds} s` };
+  const minutes = Math.round(seconds / 60);
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
   if (h === 0) return { ja: `${m}分`, en: `${m} min` };
