@@ -148,3 +148,27 @@ describe('fake Bot Framework Connector', () => {
     }
   });
 });
+
+describe('fake Bot Connector with limits on', () => {
+  it('refuses the eighth message to one conversation within a second (a thread counts as its channel) with 429 Throttled and Retry-After', async () => {
+    const fake = await startFakeConnector({ limits: { tenantPerSecond: 100 } });
+    try {
+      const post = (conversation: string) =>
+        fetch(new URL(`v3/conversations/${encodeURIComponent(conversation)}/activities`, fake.serviceUrl), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ type: 'message', text: 'x' }),
+        });
+      for (let i = 0; i < 6; i++) expect((await post(CHANNEL)).status).toBe(200);
+      expect((await post(`${CHANNEL};messageid=1`)).status).toBe(200);
+      const refused = await post(CHANNEL);
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(await refused.json()).toMatchObject({ error: { code: 'Throttled' } });
+      expect((await post('19:other@thread.tacv2')).status).toBe(200);
+      expect(fake.activities(CHANNEL)).toHaveLength(7);
+    } finally {
+      await fake.close();
+    }
+  });
+});

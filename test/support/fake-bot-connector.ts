@@ -25,6 +25,7 @@ import { createHash } from 'node:crypto';
 import { Waiters, type Found } from './waiters.js';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { teamsGate, type TeamsLimits } from './platform-limits.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -142,6 +143,10 @@ export interface StartFakeConnectorOptions {
   basePath?: string;
   /** Clock for activity ids (Teams channel message ids are epoch milliseconds). */
   now?: () => number;
+  /** Enforce Teams' rate limits (429 Throttled with Retry-After past them). Off by default: tests see no limit. */
+  limits?: TeamsLimits;
+  /** Answer every request this much later, as a distant service would (the bench: 0 or 50 ms). Default 0. */
+  latencyMs?: number;
 }
 
 export interface FakeConnector {
@@ -302,6 +307,8 @@ export async function startFakeConnector(options: StartFakeConnectorOptions = {}
   const activitiesByConversation = new Map<string, StoredActivity[]>();
   const created: Array<{ id: string; memberId: string; tenantId: string | undefined }> = [];
   const waiters = new Waiters<RecordedConnectorCall>('fake-bot-connector', calls, summarise);
+  const gate = options.limits ? teamsGate(options.limits) : undefined;
+  const latencyMs = options.latencyMs ?? 0;
   let seq = 0;
   let lastId = 0;
 
@@ -516,6 +523,14 @@ export async function startFakeConnector(options: StartFakeConnectorOptions = {}
     };
     calls.push(call);
     notify();
+
+    // Limits are judged when the request arrives; the answer, a refusal too, comes after the latency.
+    const retryAfterSec = gate?.(r.operation, r.conversationId === undefined ? undefined : baseConversationId(r.conversationId));
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    if (retryAfterSec !== undefined) {
+      send(res, call, 429, { error: { code: 'Throttled', message: 'Too many requests.' } }, { 'retry-after': String(retryAfterSec) });
+      return;
+    }
 
     const fault = takeFault(method, r);
     if (fault?.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));

@@ -124,3 +124,21 @@ describe('fake Slack Web API', () => {
     });
   });
 });
+
+describe('fake Slack Web API with limits on', () => {
+  it('refuses a fourth message to one channel within a second with 429 and Retry-After, and stores nothing for it', async () => {
+    const fake = await startFakeSlack({ limits: { workspacePerSecond: 100 }, latencyMs: 20 });
+    try {
+      const client = new WebClient('xoxb-fake', { slackApiUrl: fake.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+      for (let i = 0; i < 3; i++) await client.chat.postMessage({ channel: 'C1', text: `m${i}` });
+      const started = Date.now();
+      await expect(client.chat.postMessage({ channel: 'C1', text: 'one too many' })).rejects.toMatchObject({ code: 'slack_webapi_rate_limited_error', retryAfter: 1 });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(15);
+      await client.chat.postMessage({ channel: 'C2', text: 'another channel' });
+      expect(fake.messages('C1').map((m) => m.text)).toEqual(['m0', 'm1', 'm2']);
+      expect(fake.callsTo('chat.postMessage').map((c) => (c.outcome === 'dropped' ? 0 : c.outcome?.status))).toEqual([200, 200, 200, 429, 200]);
+    } finally {
+      await fake.close();
+    }
+  });
+});

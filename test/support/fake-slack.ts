@@ -9,6 +9,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Waiters, type Found } from './waiters.js';
 import type { AddressInfo } from 'node:net';
+import { slackGate, type SlackLimits } from './platform-limits.js';
 
 export interface RecordedCall {
   /** Order of arrival, from 1. */
@@ -124,6 +125,10 @@ export interface StartFakeSlackOptions {
   botUserId?: string;
   botId?: string;
   appId?: string;
+  /** Enforce Slack's rate limits (429 with Retry-After past them). Off by default: tests see no limit. */
+  limits?: SlackLimits;
+  /** Answer every Web API request this much later, as a distant Slack would (the bench: 0 or 50 ms). Default 0. */
+  latencyMs?: number;
 }
 
 export interface FakeSlack {
@@ -299,6 +304,8 @@ export async function startFakeSlack(options: StartFakeSlackOptions = {}): Promi
   const ephemerals: EphemeralMessage[] = [];
   const views = new Map<string, StoredView>();
   const waiters = new Waiters<RecordedCall>('fake-slack', calls, summarise);
+  const gate = options.limits ? slackGate(options.limits) : undefined;
+  const latencyMs = options.latencyMs ?? 0;
   let seq = 0;
   let lastMicros = 0;
   let viewSeq = 0;
@@ -721,6 +728,14 @@ export async function startFakeSlack(options: StartFakeSlackOptions = {}): Promi
     const call: RecordedCall = { seq: ++seq, method, params, token, contentType, receivedAt: Date.now() };
     calls.push(call);
     notify();
+
+    // Limits are judged when the request arrives; the answer, a refusal too, comes after the latency.
+    const retryAfterSec = gate?.(method, str(params.channel));
+    if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
+    if (retryAfterSec !== undefined) {
+      send(res, call, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfterSec) });
+      return;
+    }
 
     const fault = takeFault(method, params);
     if (fault?.delayMs !== undefined) await new Promise((r) => setTimeout(r, fault.delayMs));
