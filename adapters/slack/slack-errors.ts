@@ -72,6 +72,23 @@ function secondsToMs(sec: unknown): number | undefined {
   return typeof sec === 'number' && Number.isFinite(sec) && sec >= 0 ? Math.round(sec * 1000) : undefined;
 }
 
+/**
+ * ok:false codes after which Slack may still have done part of the call ("It's possible some aspect of the
+ * operation succeeded before the error was raised", for fatal_error); every other ok:false answer did nothing.
+ */
+const MAYBE_DONE_CODES = new Set(['fatal_error', 'internal_error', 'request_timeout']);
+
+/** Socket errors raised before the request could be sent: Slack never saw it. */
+const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+function neverConnected(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e !== null && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code } = e as { code?: unknown };
+    if (typeof code === 'string' && NOT_CONNECTED_CODES.has(code)) return true;
+  }
+  return false;
+}
+
 function isTimeout(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e !== null && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const { name, code } = e as { name?: unknown; code?: unknown };
@@ -102,20 +119,27 @@ export function toChatError(err: unknown): ChatError {
       const reason = permanentReason(code);
       if (reason) return new ChatError('permanent', code, { cause: err, reason });
       const retryAfterMs = secondsToMs(e.data?.response_metadata?.retryAfter);
-      return new ChatError('transient', code, { ...(retryAfterMs === undefined ? {} : { retryAfterMs }), cause: err, reason: code === 'request_timeout' ? 'timeout' : 'unavailable' });
+      return new ChatError('transient', code, {
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        cause: err,
+        reason: code === 'request_timeout' ? 'timeout' : 'unavailable',
+        maybeDone: MAYBE_DONE_CODES.has(code),
+      });
     }
     case ErrorCode.HTTPError: {
       const status = typeof e.statusCode === 'number' ? e.statusCode : 0;
       const code = `http_${status}`;
       // 5xx and 408/425 are Slack or a proxy being unwell; any other status means the request itself is unacceptable.
       if (status === 408) return new ChatError('transient', code, { cause: err, reason: 'timeout' });
-      if (status >= 500 || status === 425 || status === 0) return new ChatError('transient', code, { cause: err });
+      // 425 Too Early is refused before anything is done; a 5xx may come from a proxy after Slack acted.
+      if (status === 425) return new ChatError('transient', code, { cause: err, maybeDone: false });
+      if (status >= 500 || status === 0) return new ChatError('transient', code, { cause: err });
       return new ChatError('permanent', code, { cause: err, reason: status === 401 ? 'auth' : status === 403 ? 'forbidden' : status === 413 ? 'too_large' : 'invalid_message' });
     }
     case ErrorCode.RequestError:
       return isTimeout(e.original ?? err)
         ? new ChatError('transient', 'request_timeout', { cause: err, reason: 'timeout' })
-        : new ChatError('transient', 'request_error', { cause: err });
+        : new ChatError('transient', 'request_error', { cause: err, maybeDone: !neverConnected(e.original ?? err) });
     default:
       break;
   }

@@ -51,6 +51,9 @@ const NETWORK_CODES = new Set([
   'ERR_STREAM_PREMATURE_CLOSE',
 ]);
 
+/** Of those, the ones raised before the request could be sent: Teams never saw it. */
+const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 interface HeadersLike {
@@ -159,13 +162,19 @@ export function toChatError(err: unknown): ChatError {
     if (status === 429) {
       const retryAfterMs = retryAfterMsFrom(e.response?.headers);
       return retryAfterMs === undefined
-        ? new ChatError('transient', code, { cause: err, reason: 'rate_limited' })
+        ? new ChatError('transient', code, { cause: err, reason: 'rate_limited', maybeDone: false })
         : new ChatError('rate_limited', code, { retryAfterMs, cause: err });
     }
     if (status >= 500 || status === 408 || status === 412 || status === 425) {
       // A 503 may say when to come back; honour it as a hint for the retry.
       const retryAfterMs = retryAfterMsFrom(e.response?.headers);
-      return new ChatError('transient', code, { ...(retryAfterMs === undefined ? {} : { retryAfterMs }), cause: err, reason: status === 408 ? 'timeout' : 'unavailable' });
+      return new ChatError('transient', code, {
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        cause: err,
+        reason: status === 408 ? 'timeout' : 'unavailable',
+        // 412 (a concurrent update) and 425 are refused before anything is done; a 5xx or 408 may come after Teams acted.
+        maybeDone: status !== 412 && status !== 425,
+      });
     }
     if (status >= 400) return new ChatError('permanent', code, { cause: err, reason: reasonOf(code, status) });
     // A 2xx/3xx that still threw: the body could not be read. The action may have happened.
@@ -173,7 +182,9 @@ export function toChatError(err: unknown): ChatError {
   }
 
   const network = networkFailure(err);
-  if (network !== undefined) return new ChatError('transient', network, { cause: err, reason: network === 'request_timeout' ? 'timeout' : 'unavailable' });
+  if (network !== undefined) {
+    return new ChatError('transient', network, { cause: err, reason: network === 'request_timeout' ? 'timeout' : 'unavailable', maybeDone: !NOT_CONNECTED_CODES.has(network) });
+  }
   if (e.code === 'PARSE_ERROR') return new ChatError('transient', 'invalid_response', { cause: err });
   return new ChatError('transient', 'unexpected_error', { cause: err });
 }

@@ -1,5 +1,5 @@
 import { tlpAllowsChannelPost, tlpForbidsSharedChannel } from '../domain/classification.js';
-import { beginPostAttempt, endLadder, markFailed, markPosted, type Delivery } from '../domain/delivery.js';
+import { beginPostAttempt, endLadder, markFailed, markPosted, postMayExist, settlePostAttempt, type Delivery } from '../domain/delivery.js';
 import { isWithdrawn } from '../domain/advisory-lifecycle.js';
 import type { Advisory } from '../domain/advisory.js';
 import type { MessageRef } from '../domain/platform.js';
@@ -12,7 +12,7 @@ import { loadDelivery } from './load.js';
 import { enqueue } from './enqueue.js';
 import { firstStep, LOOKBACK_MS, owedWork } from './ladder.js';
 import { touchStatusCard } from './status-card.js';
-import { postOnce } from './post-once.js';
+import { postOnce, provesNothingPosted } from './post-once.js';
 
 export type DeliverOutcome = { outcome: 'posted' | 'already' | 'cancelled' } | { outcome: 'failed'; code: string };
 
@@ -20,8 +20,9 @@ export type DeliverOutcome = { outcome: 'posted' | 'already' | 'cancelled' } | {
 export const RETRIES_EXHAUSTED = 'RETRIES_EXHAUSTED';
 
 /**
- * Post one delivery. Safe to run any number of times: a retry first looks for the post an
- * earlier attempt may have made (its response lost) before posting again.
+ * Post one delivery. Safe to run any number of times: a retry whose earlier attempt may have posted
+ * (its response lost) first looks for that post before posting again; one after a failure that proves
+ * nothing was posted (a 429) posts at once.
  * Rate limits and transient failures are thrown as ChatError for the workflow to wait or retry;
  * permanent failures mark the delivery failed, alert the secretariat and go straight to the phone.
  */
@@ -53,7 +54,7 @@ export async function deliverAdvisory(deps: CoreDeps, deliveryId: string): Promi
   const targets = await postTargets(deps, chat, advisory, delivery);
   if (targets.length === 0) return fail(deps, advisory, delivery, { code: 'RED_NO_RECIPIENTS' });
 
-  const retrying = delivery.postAttempts > 0;
+  const retrying = postMayExist(delivery);
   const attempt = await transitionDelivery(deps.store, delivery.id, (d) => beginPostAttempt(d, deps.clock.now()));
   if (!attempt.changed) return { outcome: 'already' };
 
@@ -74,6 +75,11 @@ export async function deliverAdvisory(deps: CoreDeps, deliveryId: string): Promi
         continue;
       }
       if (err instanceof ChatError && err.kind === 'permanent') return fail(deps, advisory, delivery, { code: err.reason, detail: err.code });
+      // Nothing of this attempt reached the platform (a 429, say): the retry posts at once, no history search.
+      // With several targets, those not yet searched may still hold an earlier attempt's post.
+      if (messages.length === 0 && (targets.length === 1 || !retrying) && provesNothingPosted(err)) {
+        await transitionDelivery(deps.store, delivery.id, (d) => settlePostAttempt(d, deps.clock.now()));
+      }
       throw err;
     }
   }

@@ -1,5 +1,5 @@
 import type { MessageRef } from '../domain/platform.js';
-import type { ChatPort, OutboundView, PostTarget } from '../ports/chat.js';
+import { ChatError, type ChatPort, type OutboundView, type PostTarget } from '../ports/chat.js';
 import type { CoreDeps } from './deps.js';
 
 /**
@@ -9,6 +9,18 @@ import type { CoreDeps } from './deps.js';
  * - 'unknown': the caller cannot tell (a notice job run again by the queue).
  */
 export type Retrying = boolean | 'unknown';
+
+/** Errors thrown by the search for an earlier post, not by the post: they prove nothing about that post. */
+const searchFailures = new WeakSet<object>();
+
+/**
+ * Whether a failure of postOnce proves that nothing is posted under its key, so the next attempt can post at once:
+ * the post itself failed in a way that did nothing (ChatError.maybeDone false), and either no earlier attempt may
+ * have posted (`retrying` false) or the search had just found nothing. A failed search proves nothing.
+ */
+export function provesNothingPosted(err: unknown): boolean {
+  return err instanceof ChatError && !err.maybeDone && !searchFailures.has(err);
+}
 
 /**
  * Post once, whatever happened to earlier attempts. On a platform that can find its own posts
@@ -26,7 +38,13 @@ export async function postOnce(
   opts: { retrying: Retrying; since: Date },
 ): Promise<{ ref: MessageRef; possibleDuplicate: boolean }> {
   if (opts.retrying !== false && chat.capabilities.findOwnPost) {
-    const earlier = await chat.findPost(target, key, opts.since);
+    let earlier: MessageRef | null;
+    try {
+      earlier = await chat.findPost(target, key, opts.since);
+    } catch (err) {
+      if (err !== null && typeof err === 'object') searchFailures.add(err);
+      throw err;
+    }
     if (earlier) return { ref: earlier, possibleDuplicate: false };
   }
   const possibleDuplicate = opts.retrying === true && !chat.capabilities.findOwnPost;

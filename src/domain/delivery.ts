@@ -56,8 +56,14 @@ export interface Delivery {
   state: DeliveryState;
   /** Optimistic-concurrency counter; the store only writes a transition made from the version it read. */
   version: number;
-  /** Times a post was attempted; above zero, a retry must look for an earlier post before posting again. */
+  /** Times a post was attempted. */
   postAttempts: number;
+  /**
+   * Whether an attempt at posting may have reached the platform without our knowing (it is in flight, or failed in
+   * a way that does not prove nothing was posted): the next attempt looks for that post before posting. Absent on
+   * records from before it was kept: any earlier attempt then counts as uncertain.
+   */
+  postUncertain?: boolean | undefined;
   /** The posted messages: one in a channel, or one direct message per contact for TLP:RED. */
   messages: MessageRef[];
   failure?: DeliveryFailure | undefined;
@@ -136,7 +142,21 @@ function changed(d: Delivery, patch: Partial<Delivery>, now: Date): Transition {
 /** Count an attempt before calling the platform, so a retry knows a post may already exist. */
 export function beginPostAttempt(d: Delivery, now: Date): Transition {
   if (d.state !== 'queued') return { changed: false, reason: 'already', current: d };
-  return changed(d, { postAttempts: d.postAttempts + 1 }, now);
+  return changed(d, { postAttempts: d.postAttempts + 1, postUncertain: true }, now);
+}
+
+/** Whether the next post attempt must first look for an earlier attempt's post. */
+export function postMayExist(d: Delivery): boolean {
+  return d.postUncertain ?? d.postAttempts > 0;
+}
+
+/**
+ * The attempt failed in a way that proves nothing was posted (a 429, a connection never made, or a search that had
+ * just found nothing): the next attempt posts at once instead of searching the channel's history first.
+ */
+export function settlePostAttempt(d: Delivery, now: Date): Transition {
+  if (d.state !== 'queued' || d.postUncertain === false) return { changed: false, reason: 'already', current: d };
+  return changed(d, { postUncertain: false }, now);
 }
 
 /** Posted: the ladder's first step (if the policy has one) is now owed. */

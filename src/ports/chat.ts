@@ -136,13 +136,21 @@ export class ChatError extends Error {
   readonly code: string;
   readonly reason: FailureReason;
   readonly retryAfterMs: number | undefined;
-  constructor(kind: ChatErrorKind, code: string, options?: { retryAfterMs?: number; cause?: unknown; reason?: FailureReason }) {
+  /**
+   * Whether the platform may have done what was asked although the call failed (a timeout, a connection lost after
+   * the request went out, a 5xx): a retry must then look for an earlier post before posting. False when the failure
+   * proves nothing happened (a 429, a refusal, a connection never made), so the retry posts at once instead of
+   * searching a rate-limited history. By default only a transient failure may have been done.
+   */
+  readonly maybeDone: boolean;
+  constructor(kind: ChatErrorKind, code: string, options?: { retryAfterMs?: number; cause?: unknown; reason?: FailureReason; maybeDone?: boolean }) {
     super(`chat ${kind}: ${code}`, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ChatError';
     this.kind = kind;
     this.code = code;
     this.reason = options?.reason ?? DEFAULT_REASON[kind];
     this.retryAfterMs = options?.retryAfterMs;
+    this.maybeDone = options?.maybeDone ?? kind === 'transient';
   }
 }
 

@@ -119,9 +119,13 @@ export class RecordingChat implements ChatPort {
     this.posts.push({ target, message, key, ref });
     return ref;
   }
+  /** Makes a search fail as told (Slack's conversations.history rate-limited, say). */
+  failFinds: ((target: PostTarget) => ChatError | undefined) | undefined;
   async findPost(target: PostTarget, key: string, since: Date): Promise<MessageRef | null> {
     this.finds += 1;
     this.searches.push({ channelId: target.channelId, key, since });
+    const failure = this.failFinds?.(target);
+    if (failure) throw failure;
     return this.posts.find((p) => p.target.channelId === target.channelId && p.key === key)?.ref ?? null;
   }
   async update(ref: MessageRef, message: OutboundView, key?: string): Promise<void> {

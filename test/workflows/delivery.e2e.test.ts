@@ -86,6 +86,8 @@ describe('delivery fan-out', () => {
 
     const jmaCalls = h.fake.callsTo('chat.postMessage').filter((c) => c.params['channel'] === 'C0JMA00001' && String(c.params['text']).includes(title));
     expect(jmaCalls.map((c) => (c.outcome === 'dropped' ? 'dropped' : c.outcome?.status))).toEqual([429, 200]);
+    // A 429 proves nothing was posted: the retry posts at once, without searching the channel's history.
+    expect(h.fake.callsTo('conversations.history').filter((c) => c.params['channel'] === 'C0JMA00001' && c.seq > jmaCalls[0]!.seq && c.seq < jmaCalls[1]!.seq)).toEqual([]);
     // Every other channel was posted before the throttled one's retry: nobody waited for it.
     const others = h.fake
       .callsTo('chat.postMessage')

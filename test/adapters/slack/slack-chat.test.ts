@@ -302,6 +302,26 @@ describe('toChatError', () => {
     expect(toChatError(platform(code))).toMatchObject({ kind: 'transient', code });
   });
 
+  it('says whether Slack may have done it: only a failure that proves nothing happened lets a retry skip its search', () => {
+    const maybe = (err: unknown) => toChatError(err).maybeDone;
+    expect(maybe(new WebAPIRateLimitedError(30))).toBe(false);
+    expect(maybe(new Error('Retry header did not contain a valid timeout'))).toBe(false);
+    expect(maybe(platform('channel_not_found'))).toBe(false);
+    expect(maybe(platform('service_unavailable'))).toBe(false);
+    expect(maybe(platform('ratelimited'))).toBe(false);
+    expect(maybe(new WebAPIHTTPError(425, 'Too Early', {}))).toBe(false);
+    expect(maybe(new WebAPIRequestError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })))).toBe(false);
+    expect(maybe(new WebAPIRequestError(new Error('fetch failed', { cause: Object.assign(new Error('getaddrinfo'), { code: 'ENOTFOUND' }) })))).toBe(false);
+    // Slack: "it's possible some aspect of the operation succeeded before the error was raised".
+    expect(maybe(platform('fatal_error'))).toBe(true);
+    expect(maybe(platform('internal_error'))).toBe(true);
+    expect(maybe(platform('request_timeout'))).toBe(true);
+    expect(maybe(new WebAPIHTTPError(503, 'Service Unavailable', {}))).toBe(true);
+    expect(maybe(new WebAPIRequestError(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })))).toBe(true);
+    expect(maybe(new WebAPIRequestError(new DOMException('The operation was aborted due to timeout', 'TimeoutError')))).toBe(true);
+    expect(maybe(new Error('something else'))).toBe(true);
+  });
+
   it('maps rate limits, HTTP and request errors', () => {
     expect(toChatError(new WebAPIRateLimitedError(30))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 30_000 });
     expect(toChatError(new WebAPIHTTPError(503, 'Service Unavailable', {}))).toMatchObject({ kind: 'transient', code: 'http_503' });

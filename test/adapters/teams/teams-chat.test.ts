@@ -339,6 +339,24 @@ describe('toChatError', () => {
     expect(toChatError(restError(408))).toMatchObject({ kind: 'transient', code: 'http_408' });
   });
 
+  it('says whether Teams may have done it: only a failure that proves nothing happened lets a retry skip its search', () => {
+    const maybe = (err: unknown) => toChatError(err).maybeDone;
+    expect(maybe(restError(429, 'Throttled', { 'retry-after': '2' }))).toBe(false);
+    expect(maybe(restError(429))).toBe(false);
+    expect(maybe(restError(412))).toBe(false);
+    expect(maybe(restError(425))).toBe(false);
+    expect(maybe(restError(403, 'BotNotInConversationRoster'))).toBe(false);
+    expect(maybe(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }))).toBe(false);
+    expect(maybe(Object.assign(new Error('getaddrinfo'), { code: 'ENOTFOUND' }))).toBe(false);
+    // After the request went out, or from a proxy in front of Teams: it may have been done.
+    expect(maybe(restError(500))).toBe(true);
+    expect(maybe(restError(502))).toBe(true);
+    expect(maybe(restError(408))).toBe(true);
+    expect(maybe(Object.assign(new Error('socket hang up'), { name: 'RestError', code: 'ECONNRESET' }))).toBe(true);
+    expect(maybe(Object.assign(new Error('aborted'), { name: 'AbortError' }))).toBe(true);
+    expect(maybe('weird')).toBe(true);
+  });
+
   it('reads Retry-After as an HTTP date', () => {
     const now = Date.parse('2025-01-01T00:00:00Z');
     expect(retryAfterMsFrom({ get: (n) => (n === 'retry-after' ? 'Wed, 01 Jan 2025 00:00:30 GMT' : undefined) }, now)).toBe(30_000);
