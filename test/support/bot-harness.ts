@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { startBot, type RunningBot } from '../../src/main.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import type { Clock } from '../../src/clock.js';
@@ -16,6 +15,7 @@ import { SlackSender } from './slack-requests.js';
 import { startFakeConnector, type FakeConnector } from './fake-bot-connector.js';
 import { writeMixedDirectory } from './mixed-directory.js';
 import { TeamsSender } from './teams-activities.js';
+import { deleteQueueKeys } from './queue-keys.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -85,23 +85,4 @@ export async function startHarness(options: { env?: Record<string, string>; cloc
     },
   };
   return harness;
-}
-
-/** Leave Redis as we found it: every key under this harness's prefix goes. */
-async function deleteQueueKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null });
-  // A test's own Redis may be stopped by now: then there is nothing to clean.
-  redis.on('error', () => undefined);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } catch {
-    // Redis gone: nothing left to clean.
-  } finally {
-    redis.disconnect();
-  }
 }

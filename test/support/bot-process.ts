@@ -13,9 +13,12 @@ export interface BotProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** `output`, when given, is filled as lines arrive (to watch a start-up that is still waiting). */
-export async function startBotProcess(env: Record<string, string>, timeoutMs = 30_000, output: string[] = []): Promise<BotProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+/**
+ * `output`, when given, is filled as lines arrive (to watch a start-up that is still waiting). `script`: another
+ * program that says it is listening the same way (the bench's bare baseline worker); default the bot.
+ */
+export async function startBotProcess(env: Record<string, string>, timeoutMs = 30_000, output: string[] = [], script = 'src/main.ts'): Promise<BotProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
