@@ -1,0 +1,84 @@
+/**
+ * `npm run bench -- [options]`. Every option has a default that reproduces docs/BENCHMARKS.md:
+ *   --only fanout,limits,presses,ladders,growth   which scenarios (default all)
+ *   --members 2000          member channels, half on Slack and half on Teams
+ *   --runs 3                runs of each measurement (figures are median [min–max])
+ *   --latencies 0,50        API latency of the fakes for the fan-out scenario, in ms
+ *   --concurrency 20        DELIVERY_CONCURRENCY of the bot and the baseline's worker concurrency
+ *   --rate 1000             DELIVERY_RATE_PER_SECOND (and the baseline's limiter) where no platform limit is on
+ *   --limits-rate N         the bot's DELIVERY_RATE_PER_SECOND under limits; default: unset (the bot's own default: no tuning)
+ *   --slack-rate 50         Slack workspace-wide messages a second, with limits on
+ *   --teams-rate 50         Teams tenant-wide messages a second, with limits on
+ *   --press-window 10       seconds over which the presses arrive
+ *   --growth 200,2000,10000 member counts of the growth scenario
+ *   --out PATH              where the JSON goes (default bench/results/<timestamp>.json)
+ */
+export const SCENARIOS = ['fanout', 'limits', 'presses', 'ladders', 'growth'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export interface BenchArgs {
+  only: ScenarioName[];
+  members: number;
+  runs: number;
+  latencies: number[];
+  concurrency: number;
+  rate: number;
+  limitsRate: number | undefined;
+  slackRate: number;
+  teamsRate: number;
+  pressWindowMs: number;
+  growth: number[];
+  out: string | undefined;
+}
+
+const numbers = (v: string) => v.split(',').map((x) => {
+  const n = Number(x);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`not a number: ${x}`);
+  return n;
+});
+
+export function parseArgs(argv: readonly string[]): BenchArgs {
+  const a: BenchArgs = {
+    only: [...SCENARIOS],
+    members: 2000,
+    runs: 3,
+    latencies: [0, 50],
+    concurrency: 20,
+    rate: 1000,
+    limitsRate: undefined,
+    slackRate: 50,
+    teamsRate: 50,
+    pressWindowMs: 10_000,
+    growth: [200, 2000, 10_000],
+    out: undefined,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = argv[i + 1];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    i++;
+    const one = () => numbers(value)[0] as number;
+    switch (flag) {
+      case '--only': {
+        const names = value.split(',');
+        const unknown = names.filter((n) => !(SCENARIOS as readonly string[]).includes(n));
+        if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}`);
+        a.only = names as ScenarioName[];
+        break;
+      }
+      case '--members': a.members = one(); break;
+      case '--runs': a.runs = Math.max(1, one()); break;
+      case '--latencies': a.latencies = numbers(value); break;
+      case '--concurrency': a.concurrency = one(); break;
+      case '--rate': a.rate = one(); break;
+      case '--limits-rate': a.limitsRate = one(); break;
+      case '--slack-rate': a.slackRate = one(); break;
+      case '--teams-rate': a.teamsRate = one(); break;
+      case '--press-window': a.pressWindowMs = one() * 1000; break;
+      case '--growth': a.growth = numbers(value); break;
+      case '--out': a.out = value; break;
+      default: throw new Error(`unknown option ${flag}`);
+    }
+  }
+  return a;
+}

@@ -1,0 +1,63 @@
+/**
+ * `npm run bench`: the real bot, as its own process, against fake Slack and Teams on loopback, real
+ * Redis and the embedded store; each scenario beside a bare BullMQ baseline measured in the same run.
+ * Options: see args.ts. What each scenario measures: docs/BENCHMARKS.md.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs, type ScenarioName } from './args.js';
+import { printTable, writeJson } from './report.js';
+import type { Context } from './scenarios/context.js';
+import { fanoutScenario, growthScenario } from './scenarios/fanout.js';
+import { laddersScenario } from './scenarios/ladders.js';
+import { limitsScenario } from './scenarios/limits.js';
+import { pressesScenario } from './scenarios/presses.js';
+
+const SCENARIO: Record<ScenarioName, (ctx: Context) => Promise<void>> = {
+  fanout: fanoutScenario,
+  limits: limitsScenario,
+  presses: pressesScenario,
+  ladders: laddersScenario,
+  growth: growthScenario,
+};
+
+const commit = (): string => {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown'; // not a git checkout: the JSON says so
+  }
+};
+
+const args = parseArgs(process.argv.slice(2));
+const started = new Date();
+const ctx: Context = { args, rows: [], raw: {} };
+const errors: Record<string, string> = {};
+for (const name of args.only) {
+  process.stderr.write(`scenario ${name}…\n`);
+  const t = Date.now();
+  try {
+    await SCENARIO[name](ctx);
+  } catch (err) {
+    // One scenario failing (a timeout, a crash of the bot) still leaves the others' figures.
+    errors[name] = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    process.stderr.write(`scenario ${name} failed: ${errors[name]}\n`);
+  }
+  process.stderr.write(`scenario ${name} took ${((Date.now() - t) / 1000).toFixed(0)} s\n`);
+}
+const seconds = (Date.now() - started.getTime()) / 1000;
+const out = args.out ?? join('bench', 'results', `${started.toISOString().replace(/[:.]/g, '-')}.json`);
+await writeJson(out, {
+  startedAt: started.toISOString(),
+  seconds,
+  commit: commit(),
+  machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+  args,
+  rows: ctx.rows,
+  runs: ctx.raw,
+  errors,
+});
+console.log(printTable(ctx.rows));
+console.log(`\n${ctx.rows.length} figures in ${seconds.toFixed(0)} s; JSON: ${out}${Object.keys(errors).length > 0 ? `; FAILED: ${Object.keys(errors).join(', ')}` : ''}`);
+process.exit(Object.keys(errors).length > 0 ? 1 : 0);

@@ -1,0 +1,32 @@
+/**
+ * What the kernel says of a process (Linux /proc): its peak resident memory (VmHWM, the high-water
+ * mark since it started) and the CPU time it has used (utime + stime). Read from outside, so the
+ * bot needs no hook and what is measured costs it nothing.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+
+let ticksPerSecond: number | undefined;
+function clockTicks(): number {
+  // USER_HZ is 100 on every Linux we run on, but getconf says for sure.
+  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  return ticksPerSecond;
+}
+
+export interface ProcSample {
+  /** Peak resident set size so far, MB. */
+  hwmMb: number;
+  rssMb: number;
+  /** User + system CPU used so far, ms. */
+  cpuMs: number;
+}
+
+export async function sampleProcess(pid: number): Promise<ProcSample> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces, inside parentheses): utime and stime are the 14th and 15th.
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(rest[11]) + Number(rest[12]);
+  return { hwmMb: kb('VmHWM') / 1024, rssMb: kb('VmRSS') / 1024, cpuMs: (ticks / clockTicks()) * 1000 };
+}

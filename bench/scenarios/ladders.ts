@@ -1,0 +1,97 @@
+/**
+ * (4) Every member's ladder due in the same second, step after step: with a short level3 policy and
+ * two contacts a member gets a reminder at +15 s, a phone task at +25 s, the next contact (the task
+ * raised again) at +35 s and the secretariat's alert at +45 s after issue, nobody acknowledging.
+ * Measured: lateness of each platform call (when the fake received it − when the step was due), per
+ * step kind, and that each step ran exactly once per member (the store's record) and posted once
+ * (the platform). The bot's alert is one grouped message per wave, posted by the first member's step
+ * and edited for the rest at most once per status interval: its calls are few, and late by design.
+ */
+import type { EscalationPolicy, StepKind } from '../../src/domain/escalation.js';
+import { Sector, stepCall } from '../classify.js';
+import { measure } from '../measure.js';
+import { sectorMembers } from '../members.js';
+import { until, type Platforms } from '../platforms.js';
+import { metricRows, type MetricDef } from '../report.js';
+import { distribution, type Distribution } from '../stats.js';
+import type { UnderTest } from '../under-test.js';
+import type { Context } from './context.js';
+import { fanoutRun, FanoutTally } from './fanout-run.js';
+import { runPairs } from './pairs.js';
+
+export const SHORT_LADDER: EscalationPolicy = { enabled: true, deadline: 25, reminderBefore: 10, nextContactEvery: 10, alertAfter: 20 };
+const KINDS: readonly StepKind[] = ['reminder', 'phone', 'next-contact', 'alert'];
+
+export interface StepFigures {
+  lateness: Distribution;
+  /** Members whose step the store does not record as done, or records more than once. */
+  missing: number;
+  twice: number;
+  /** Members with no post for this step on the platform, or more than one (not for a grouped alert). */
+  notPosted: number;
+  postedTwice: number;
+}
+
+export type LadderResult = Record<StepKind, StepFigures> & { fanoutLost: number };
+
+export async function ladderRun(ut: UnderTest, platforms: Platforms, sector: Sector): Promise<LadderResult> {
+  const late: Record<StepKind, number[]> = { reminder: [], phone: [], 'next-contact': [], alert: [] };
+  const posts: Record<StepKind, Map<string, number>> = { reminder: new Map(), phone: new Map(), 'next-contact': new Map(), alert: new Map() };
+  let due: Partial<Record<StepKind, number>> = {};
+  const seen: { kind: StepKind; member: string | undefined; at: number }[] = [];
+  const tally = new FanoutTally(sector, platforms, (s) => {
+    const c = stepCall(sector, s);
+    if (c) seen.push({ ...c, at: s.at });
+  });
+  const fan = await fanoutRun(ut, platforms, sector, 120_000 + sector.members.length * 20, tally);
+  due = await ut.ladderDue();
+  const lastDue = Math.max(...Object.values(due));
+  // The ladders end with the alert: then nothing is left in any queue, delayed steps included.
+  await until(async () => {
+    tally.poll();
+    return Date.now() > lastDue + 2_000 && (await ut.idle(true));
+  }, lastDue - Date.now() + 180_000, 250);
+  await new Promise((r) => setTimeout(r, 1_000));
+  tally.poll();
+  for (const c of seen) {
+    late[c.kind].push(c.at - (due[c.kind] ?? Number.NaN));
+    if (c.member !== undefined) posts[c.kind].set(c.member, (posts[c.kind].get(c.member) ?? 0) + 1);
+  }
+  const done = await ut.stepsDone();
+  const ids = sector.members.map((m) => m.id);
+  const figures = (kind: StepKind): StepFigures => {
+    const grouped = kind === 'alert' && posts.alert.size === 0;
+    return {
+      lateness: distribution(late[kind]),
+      missing: ids.filter((id) => !done[kind].has(id)).length,
+      twice: ids.filter((id) => (done[kind].get(id) ?? 0) > 1).length,
+      notPosted: grouped ? Number.NaN : ids.filter((id) => !posts[kind].has(id)).length,
+      postedTwice: grouped ? Number.NaN : ids.filter((id) => (posts[kind].get(id) ?? 0) > 1).length,
+    };
+  };
+  return { reminder: figures('reminder'), phone: figures('phone'), 'next-contact': figures('next-contact'), alert: figures('alert'), fanoutLost: fan.lost };
+}
+
+export async function laddersScenario(ctx: Context): Promise<void> {
+  const sector = { members: ctx.args.members, contacts: 2 };
+  const members = new Sector(sectorMembers(sector));
+  const name = `ladders ${ctx.args.members}`;
+  const runs = await runPairs(ctx.args.runs, name, (who) =>
+    measure(who, { sector, concurrency: ctx.args.concurrency, rate: ctx.args.rate, ladder: SHORT_LADDER }, { latencyMs: 0 }, (ut, p) => ladderRun(ut, p, members)),
+  );
+  ctx.raw[name] = runs;
+  const defs: MetricDef<LadderResult & { hwmMb: number }>[] = [];
+  for (const kind of KINDS) {
+    defs.push(
+      { label: `${kind} lateness p50`, unit: 'ms', value: (r) => r[kind].lateness.p50, compare: true },
+      { label: `${kind} lateness p99`, unit: 'ms', value: (r) => r[kind].lateness.p99, compare: true },
+      { label: `${kind} lateness max`, unit: 'ms', value: (r) => r[kind].lateness.max, compare: true },
+      { label: `${kind}: platform calls`, unit: '', value: (r) => r[kind].lateness.n, compare: true },
+      // Missing and twice apart are in the JSON; the table says whether anything is off at all.
+      { label: `${kind}: members not exactly once in the store`, unit: '', value: (r) => r[kind].missing + r[kind].twice, compare: true },
+      { label: `${kind}: members without exactly one post`, unit: '', value: (r) => r[kind].notPosted + r[kind].postedTwice, compare: true },
+    );
+  }
+  defs.push({ label: 'peak RSS (VmHWM)', unit: 'MB', value: (r) => r.hwmMb, compare: true });
+  ctx.rows.push(...metricRows(name, runs, defs));
+}
