@@ -38,7 +38,7 @@ export interface PressResult {
   maxUpdatesPerMessage: number;
 }
 
-function press(ut: UnderTest, platforms: Platforms, t: PressTarget, i: number): Promise<{ status: number }> {
+export function press(ut: UnderTest, platforms: Platforms, t: PressTarget, i: number): Promise<{ status: number }> {
   const who = `bench${String(i).padStart(5, '0')}`;
   if (t.member.platform === 'slack') {
     return new SlackSender(`${ut.url}/slack/events`, SIGNING_SECRET).buttonPress({
@@ -76,6 +76,25 @@ function watchHealthz(url: string, everyMs: number): { stop(): Promise<number[]>
   };
 }
 
+/** Each target pressed once, evenly spread over the window, each sent without waiting for the others. */
+export async function sendPresses(ut: UnderTest, platforms: Platforms, targets: readonly PressTarget[], windowMs: number): Promise<{ latencies: number[]; failed: number }> {
+  const spacing = windowMs / Math.max(1, targets.length);
+  const start = performance.now();
+  const latencies: number[] = [];
+  let failed = 0;
+  await Promise.all(
+    targets.map(async (t, i) => {
+      const wait = start + i * spacing - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const sent = performance.now();
+      const res = await press(ut, platforms, t, i).catch(() => ({ status: 0 }));
+      latencies.push(performance.now() - sent);
+      if (res.status !== 200) failed++;
+    }),
+  );
+  return { latencies, failed };
+}
+
 export async function pressBurst(ut: UnderTest, platforms: Platforms, sector: Sector, windowMs: number): Promise<PressResult> {
   const targets: PressTarget[] = [];
   const tally = new FanoutTally(sector, platforms, (s) => {
@@ -100,20 +119,7 @@ export async function pressBurst(ut: UnderTest, platforms: Platforms, sector: Se
 
   await ut.eventLoop(); // resets the histogram: what follows is the burst alone
   const healthz = watchHealthz(ut.url, 50);
-  const spacing = windowMs / targets.length;
-  const start = performance.now();
-  const latencies: number[] = [];
-  let failed = 0;
-  await Promise.all(
-    targets.map(async (t, i) => {
-      const wait = start + i * spacing - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const sent = performance.now();
-      const res = await press(ut, platforms, t, i).catch(() => ({ status: 0 }));
-      latencies.push(performance.now() - sent);
-      if (res.status !== 200) failed++;
-    }),
-  );
+  const { latencies, failed } = await sendPresses(ut, platforms, targets, windowMs);
   const lastPress = Date.now();
   const loop = await ut.eventLoop();
   const healthzSamples = await healthz.stop();
