@@ -1,7 +1,8 @@
 /**
  * Members' replies in the local workspace, in a real browser: a member replies in the thread of the
  * advisory on the page; the secretariat's status panel shows how many replies and the latest, and opens
- * the whole thread under the member's row (and keeps it open when the status is drawn again).
+ * the whole thread under the member's row (and keeps it open when the status is drawn again). The reply
+ * box keeps a paste over the limit as pasted and refuses it with the count, as the issue form does.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -100,5 +101,91 @@ describe('replies in the status panel', () => {
     // And closed again.
     await page.getByTestId('status-thread-jma').click();
     await expect.poll(() => page.getByTestId('thread-view').count()).toBe(0);
+  });
+});
+
+describe('the reply box', () => {
+  it('keeps a 20,000-character paste as pasted, refuses it with the count without sending, shows what the server refuses, and sends 4,000', async () => {
+    const title = `返信の上限 ${randomUUID().slice(0, 8)}`;
+    const input = { title, body: '該当製品を直ちに更新してください。', tlp: 'TLP:AMBER', severity: 'level3', category: 'vulnerability', source: 'nisc', targets: { members: ['jda'] } };
+    const issued = await api<{ advisoryId: string }>('POST', '/local/api/advisories', 'sec-1', { requestKey: randomUUID(), input });
+    expect(issued.status).toBe(201);
+    const advisoryId = issued.json.advisoryId;
+    const copy = await eventually(async () => {
+      const res = await api<{ messages: LocalMessage[] }>('GET', '/local/api/channels/member-jda/messages', 'jda-1');
+      return res.json.messages.find((m) => m.body.kind === 'advisory' && m.body.view.advisoryId === advisoryId);
+    });
+    await page.getByTestId('user-select').selectOption('jda-1');
+    await page.getByTestId('channel-member-jda').click();
+    const message = page.getByTestId(`message-${copy.id}`);
+    const box = message.getByTestId('reply-input');
+    const counter = message.getByTestId('reply-count');
+    const status = message.getByTestId('reply-status');
+    const replies = message.locator('.thread > .replies > li');
+    await box.waitFor({ timeout: 10_000 });
+    // Every reply the page sends.
+    const sent: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().includes('/replies')) sent.push(r.url());
+    });
+
+    // A short reply shows no counter.
+    await box.fill('確認しました。');
+    expect(await counter.isVisible()).toBe(false);
+
+    // 20,000 characters: all of them in the box, the counter over the limit.
+    await box.fill('あ'.repeat(20_000));
+    expect((await box.inputValue()).length).toBe(20_000);
+    expect(await counter.isVisible()).toBe(true);
+    expect(await counter.textContent()).toBe('20,000 / 4,000');
+    expect(await counter.getAttribute('class')).toContain('over');
+    // Send: refused here with the count, nothing sent, the text kept to be shortened.
+    await message.getByTestId('reply-submit').click();
+    await expect.poll(() => status.textContent(), { timeout: 5_000 }).toContain('返信は4,000文字以内です（20,000文字入力されています）。');
+    expect(await status.textContent()).toContain('A reply must be at most 4,000 characters (20,000 entered).');
+    expect(await box.getAttribute('aria-invalid')).toBe('true');
+    expect((await box.inputValue()).length).toBe(20_000);
+    // One over is over too.
+    await box.fill('う'.repeat(4_001));
+    expect(await counter.textContent()).toBe('4,001 / 4,000');
+    await message.getByTestId('reply-submit').click();
+    await expect.poll(() => status.textContent(), { timeout: 5_000 }).toContain('（4,001文字入力されています）');
+    expect(sent).toEqual([]);
+    expect(await replies.count()).toBe(0);
+
+    // Shortened to fit, the refusal goes. Should the server still refuse (its limit is its own), the page shows what
+    // it answered: here the server's real answer to a longer text than the one typed.
+    await box.fill('え'.repeat(4_000));
+    expect(await status.textContent()).toBe('');
+    expect(await box.getAttribute('aria-invalid')).toBeNull();
+    expect(await counter.getAttribute('class')).not.toContain('over');
+    let answered: { error?: { fields?: { text?: { ja: string; en: string } } } } = {};
+    await page.route(
+      '**/local/api/channels/member-jda/replies',
+      async (route) => {
+        const body = JSON.parse(route.request().postData() ?? '{}') as Record<string, unknown>;
+        const response = await route.fetch({ postData: JSON.stringify({ ...body, text: 'a'.repeat(20_000) }) });
+        answered = (await response.json()) as typeof answered;
+        expect(response.status()).toBe(400);
+        await route.fulfill({ response });
+      },
+      { times: 1 },
+    );
+    await message.getByTestId('reply-submit').click();
+    await expect.poll(() => status.getAttribute('data-refused'), { timeout: 5_000 }).toBe('server');
+    const server = answered.error?.fields?.text;
+    expect(server?.ja).toMatch(/返信/);
+    expect(await status.textContent()).toContain(server!.ja);
+    expect(await status.textContent()).toContain(server!.en);
+    expect((await box.inputValue()).length).toBe(4_000);
+    await page.unrouteAll();
+
+    // Exactly the limit goes through: the page and the server count alike.
+    await message.getByTestId('reply-submit').click();
+    await expect.poll(() => replies.count(), { timeout: 10_000 }).toBe(1);
+    expect(await replies.first().locator('.reply-text').textContent()).toBe('え'.repeat(4_000));
+    expect(await box.inputValue()).toBe('');
+    expect(await counter.isVisible()).toBe(false);
+    expect(sent).toHaveLength(2);
   });
 });

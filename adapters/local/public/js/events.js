@@ -93,7 +93,10 @@ async function resync() {
   if (state.channelId) await openChannel(state.channelId);
   for (const [id, value] of drafts) {
     const input = state.msgEls.get(id)?.querySelector(':scope > .thread [data-testid="reply-input"]');
-    if (input) input.value = value;
+    if (!input) continue;
+    input.value = value;
+    // Its counter, for a draft near or over the limit.
+    input.dispatchEvent(new window.Event('input'));
   }
   scheduleOncallRefresh();
   scheduleStatusRefresh();

@@ -3,32 +3,62 @@
 import { followUpBody } from './render-lifecycle.js';
 import { state } from './state.js';
 import { both, isBilingual, P } from './i18n.js';
+import { count } from './format.js';
 import { el, sentence, timeEl } from './dom.js';
 import { api, ApiError, errorText } from './api.js';
 import { compareMessages, rootOf, validMessage } from './message-store.js';
 import { pageActions } from './page-actions.js';
 
+/** The server's limit (REPLY_MAX in adapters/local/local-chat.ts), counted as it counts: the trimmed text's length. */
 const REPLY_MAX = 4000;
+/** The counter shows from here on: a reply of a few words needs no "12 / 4,000". */
+const COUNT_FROM = Math.floor(REPLY_MAX * 0.9);
+
+/** "返信は4,000文字以内です（20,000文字入力されています）。", in the words of the issue form's body (FIELD_ERROR.tooLong). */
+function tooLongText(entered) {
+  return {
+    ja: `返信は${count(REPLY_MAX)}文字以内です（${count(entered)}文字入力されています）。`,
+    en: `A reply must be at most ${count(REPLY_MAX)} characters (${count(entered)} entered).`,
+  };
+}
 
 export function threadBlock(m) {
+  // No maxLength: the browser would cut a longer paste without a word. The counter shows it over the limit and
+  // Send refuses it with the count (the server refuses it too, without the count: 400, or 413 past 32 KB).
   const input = el('input', {
     type: 'text',
     class: 'reply-input',
     name: 'text',
     testid: 'reply-input',
-    maxLength: REPLY_MAX,
     placeholder: both(P.replyPlaceholder),
     autocomplete: 'off',
   });
+  const counter = el('span', { class: 'char-count reply-count', testid: 'reply-count', 'aria-live': 'polite', hidden: true });
   const button = el('button', { type: 'submit', class: 'btn small', testid: 'reply-submit' }, both(P.send));
   const out = el('p', { class: 'reply-status', role: 'status', testid: 'reply-status' });
+  input.addEventListener('input', () => updateCount(input, counter, out));
   const form = el(
     'form',
     { class: 'reply-form', testid: 'reply-form', on: { submit: (ev) => sendReply(ev, m.id, m.channelId, input, button, out) } },
     el('label', { class: 'reply-label' }, el('span', { class: 'sr-only' }, both(P.reply)), input),
+    counter,
     button,
   );
   return el('div', { class: 'thread', testid: 'thread' }, el('ol', { class: 'replies' }), form, out);
+}
+
+/** The counter near and over the limit; a refusal for length goes once the text fits again. */
+function updateCount(input, counter, out) {
+  const n = input.value.trim().length;
+  counter.hidden = n < COUNT_FROM;
+  counter.textContent = `${count(n)} / ${count(REPLY_MAX)}`;
+  counter.classList.toggle('over', n > REPLY_MAX);
+  if (n <= REPLY_MAX && out.getAttribute('data-refused') === 'too-long') {
+    out.replaceChildren();
+    out.className = 'reply-status';
+    out.removeAttribute('data-refused');
+    input.removeAttribute('aria-invalid');
+  }
 }
 
 export function replyContent(m) {
@@ -65,10 +95,17 @@ export function attachReply(m, announceIt) {
 async function sendReply(ev, threadOf, channelId, input, button, out) {
   ev.preventDefault();
   const text = input.value.trim();
+  out.removeAttribute('data-refused');
+  input.removeAttribute('aria-invalid');
   if (text === '') {
     out.replaceChildren(sentence(P.replyEmpty));
     out.className = 'reply-status error';
     input.focus();
+    return;
+  }
+  // Too long: refused here, with the count, and kept as typed so it can be shortened.
+  if (text.length > REPLY_MAX) {
+    refuse(input, out, tooLongText(text.length), 'too-long');
     return;
   }
   const gen = state.gen;
@@ -79,14 +116,24 @@ async function sendReply(ev, threadOf, channelId, input, button, out) {
     const m = await api(`/local/api/channels/${encodeURIComponent(channelId)}/replies`, { method: 'POST', body: { threadOf, text } });
     if (gen !== state.gen) return;
     input.value = '';
+    input.dispatchEvent(new window.Event('input'));
     out.textContent = '';
     if (validMessage(m) && m.channelId === state.channelId) pageActions.upsertMessage(m, false);
   } catch (err) {
     if (gen !== state.gen) return;
-    out.className = 'reply-status error';
+    // What the server said about the text (its limit may differ from this page's), else its error.
     const detail = err instanceof ApiError && err.fields && isBilingual(err.fields.text) ? err.fields.text : errorText(err);
-    out.replaceChildren('⚠️ ', sentence(detail));
+    refuse(input, out, detail, err instanceof ApiError && err.fields?.text ? 'server' : null);
   } finally {
     button.disabled = false;
   }
+}
+
+function refuse(input, out, text, why) {
+  out.className = 'reply-status error';
+  if (why) out.setAttribute('data-refused', why);
+  out.replaceChildren('⚠️ ', sentence(text));
+  if (!why) return;
+  input.setAttribute('aria-invalid', 'true');
+  input.focus();
 }
