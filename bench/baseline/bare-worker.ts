@@ -14,6 +14,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { text } from 'node:stream/consumers';
 import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { openSqliteFile } from '../../src/lib/sqlite-file.js';
@@ -102,15 +103,6 @@ worker.on('failed', (job, err) => process.stderr.write(`bare job ${job?.id} fail
 const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 function signed(req: IncomingMessage, body: string): boolean {
   const ts = String(req.headers['x-slack-request-timestamp'] ?? '');
   const given = Buffer.from(String(req.headers['x-slack-signature'] ?? ''));
@@ -131,7 +123,7 @@ const answer = (res: ServerResponse, status: number, body: unknown) => {
 };
 
 async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const body = await readBody(req);
+  const body = await text(req);
   const path = new URL(req.url ?? '/', 'http://x').pathname;
   if (path === '/healthz') return answer(res, 200, { ok: true });
   if (path === '/bare/jobs') {

@@ -30,7 +30,7 @@ export interface PressResult {
   eventLoopMaxMs: number;
   recorded: number;
   duplicates: number;
-  /** After the last press was sent. */
+  /** After the last press was sent (a Teams invoke answers only once it has recorded, so this can be less than its latency). */
   allRecordedMs: number;
   allUpdatedMs: number;
   notUpdated: number;
@@ -77,22 +77,24 @@ function watchHealthz(url: string, everyMs: number): { stop(): Promise<number[]>
 }
 
 /** Each target pressed once, evenly spread over the window, each sent without waiting for the others. */
-export async function sendPresses(ut: UnderTest, platforms: Platforms, targets: readonly PressTarget[], windowMs: number): Promise<{ latencies: number[]; failed: number }> {
+export async function sendPresses(ut: UnderTest, platforms: Platforms, targets: readonly PressTarget[], windowMs: number): Promise<{ latencies: number[]; failed: number; lastSentAt: number }> {
   const spacing = windowMs / Math.max(1, targets.length);
   const start = performance.now();
   const latencies: number[] = [];
   let failed = 0;
+  let lastSentAt = Date.now();
   await Promise.all(
     targets.map(async (t, i) => {
       const wait = start + i * spacing - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const sent = performance.now();
+      lastSentAt = Math.max(lastSentAt, Date.now());
       const res = await press(ut, platforms, t, i).catch(() => ({ status: 0 }));
       latencies.push(performance.now() - sent);
       if (res.status !== 200) failed++;
     }),
   );
-  return { latencies, failed };
+  return { latencies, failed, lastSentAt };
 }
 
 export async function pressBurst(ut: UnderTest, platforms: Platforms, sector: Sector, windowMs: number): Promise<PressResult> {
@@ -119,8 +121,7 @@ export async function pressBurst(ut: UnderTest, platforms: Platforms, sector: Se
 
   await ut.eventLoop(); // resets the histogram: what follows is the burst alone
   const healthz = watchHealthz(ut.url, 50);
-  const { latencies, failed } = await sendPresses(ut, platforms, targets, windowMs);
-  const lastPress = Date.now();
+  const { latencies, failed, lastSentAt: lastPress } = await sendPresses(ut, platforms, targets, windowMs);
   const loop = await ut.eventLoop();
   const healthzSamples = await healthz.stop();
 
@@ -169,8 +170,8 @@ export async function pressesScenario(ctx: Context): Promise<void> {
       { label: '/healthz p99 during the burst', unit: 'ms', value: (r) => r.healthz.p99, compare: true },
       { label: 'event-loop delay p99 during the burst', unit: 'ms', value: (r) => r.eventLoopP99Ms, compare: true },
       { label: 'event-loop delay max during the burst', unit: 'ms', value: (r) => r.eventLoopMaxMs, compare: true },
-      { label: 'all recorded, after the last press', unit: 'ms', value: (r) => r.allRecordedMs, compare: true },
-      { label: 'all messages updated, after the last press', unit: 'ms', value: (r) => r.allUpdatedMs, compare: true },
+      { label: 'all recorded, after the last press was sent', unit: 'ms', value: (r) => r.allRecordedMs, compare: true },
+      { label: 'all messages updated, after the last press was sent', unit: 'ms', value: (r) => r.allUpdatedMs, compare: true },
       { label: 'acknowledgements recorded', unit: '', value: (r) => r.recorded, compare: true },
       { label: 'recorded twice', unit: '', value: (r) => r.duplicates, compare: true },
       { label: 'messages never updated', unit: '', value: (r) => r.notUpdated, compare: true },
