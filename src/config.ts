@@ -54,8 +54,12 @@ export const ConfigSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** auto: readable lines on a terminal, JSON otherwise. */
     LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
-    /** Workspace-wide pace of posts, shared by every worker through BullMQ's global limiter. */
-    DELIVERY_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(10),
+    /**
+     * The pace of every post and edit to one platform (its workspace or tenant), shared by every worker of every
+     * process (token buckets in Redis, workflows/redis-pace.ts). Where it starts and the most it creeps back to:
+     * a 429 cuts it, so it need not be tuned to the platform's limit by hand.
+     */
+    DELIVERY_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(50),
     DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
     /**
      * How long a job stays locked to a worker without renewal, and how often stalled jobs are looked

@@ -16,6 +16,7 @@ import { BullmqJobs } from '../workflows/bullmq-jobs.js';
 import { startWorkers, type Workers } from '../workflows/workers.js';
 import { startReconciler } from '../workflows/reconciler.js';
 import { connectRedis, describeRedisUrl, producerOptions, RedisHealth, redisRisks, workerOptions } from '../workflows/redis-health.js';
+import { RedisPace } from '../workflows/redis-pace.js';
 import { cachedCheck, Readiness } from './readiness.js';
 import { systemClock, type Clock } from './clock.js';
 import { listenHost, loadConfig, localWorkspaceMode, missingForSlack, slackConfigured, teamsConfigured, type Config } from './config.js';
@@ -27,9 +28,11 @@ import { loadPolicies } from './policy/load-policies.js';
 import { BotError, isBotError } from './errors.js';
 import { createLogger, prettyDestination, type Logger } from './log.js';
 import type { ChatPorts } from './ports/chat.js';
+import type { Pace } from './ports/pace.js';
 import type { PlatformAdapter } from './ports/platform-adapter.js';
 import { conversationStoreOf } from './store/conversation-store.js';
 import { openStore } from './store/open-store.js';
+import { PacedChat } from './pace/paced-chat.js';
 
 const DEMO_ESCALATION_FILE = 'config/escalation.demo.yaml';
 
@@ -43,6 +46,8 @@ export interface BotOptions {
   log?: Logger;
   /** Aborts a start-up that is still waiting (for Redis): SIGTERM during start-up. */
   signal?: AbortSignal;
+  /** The shared pace of calls to the platforms; default: token buckets in Redis (workflows/redis-pace.ts). */
+  pace?: Pace;
 }
 
 export interface RunningBot {
@@ -171,7 +176,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     }
     // Stopped after the workers and the HTTP server (closers run in reverse): jobs may still post.
     for (const p of platforms) closers.push(() => p.stop());
-    const chats: ChatPorts = Object.fromEntries(platforms.map((p) => [p.platform, p.chat]));
+    // Every post, edit and search the core makes takes its turn from one pace per platform, shared through Redis.
+    const pace = options.pace ?? new RedisPace(producer, { prefix: config.QUEUE_PREFIX, ratePerSecond: config.DELIVERY_RATE_PER_SECOND });
+    const chats: ChatPorts = Object.fromEntries(platforms.map((p) => [p.platform, new PacedChat(p.chat, { pace })]));
     // Credentials are checked at start (and again while they fail): a bad token is said at once, and
     // /readyz answers 503 with the platform's reason. Not awaited: an identity provider that is slow to
     // answer must not hold up start-up; until the first answer /readyz says "not checked yet".
@@ -193,7 +200,6 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       workerConnection,
       {
         prefix: config.QUEUE_PREFIX,
-        ratePerSecond: config.DELIVERY_RATE_PER_SECOND,
         concurrency: config.DELIVERY_CONCURRENCY,
         lockDuration: config.WORKER_LOCK_MS,
         stalledInterval: config.WORKER_STALLED_CHECK_MS,

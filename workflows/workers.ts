@@ -8,8 +8,6 @@ import type { RedisHealth } from './redis-health.js';
 
 export interface WorkerSettings {
   prefix: string;
-  /** Posts per second across every worker process (BullMQ's limiter is global). */
-  ratePerSecond: number;
   concurrency: number;
   lockDuration: number;
   stalledInterval: number;
@@ -22,14 +20,17 @@ export interface Workers {
   close(): Promise<void>;
 }
 
-/** The four processors and their event handlers. */
+/**
+ * The four processors and their event handlers. No queue has a limiter of its own: every call to a platform takes
+ * its turn from the one shared pace (src/pace/paced-chat.ts, workflows/redis-pace.ts), whichever queue it runs in.
+ */
 function createWorkers(core: Core, connection: Redis, settings: WorkerSettings, log: Logger, health?: RedisHealth): Worker[] {
   const common = { connection, prefix: settings.prefix, lockDuration: settings.lockDuration, stalledInterval: settings.stalledInterval };
 
   const deliver = new Worker(
     QUEUE.deliver,
     async (job: Job<DeliverJob>, token?: string) => runChatJob(job, token, () => core.deliver(job.data.deliveryId)),
-    { ...common, concurrency: settings.concurrency, limiter: { max: settings.ratePerSecond, duration: 1_000 } },
+    { ...common, concurrency: settings.concurrency },
   );
 
   const refresh = new Worker(
@@ -43,7 +44,7 @@ function createWorkers(core: Core, connection: Redis, settings: WorkerSettings, 
         if ('sync' in data) return core.syncDelivery(data.deliveryId);
         return core.refreshMessages(data.deliveryId);
       }),
-    { ...common, concurrency: settings.concurrency, limiter: { max: settings.ratePerSecond, duration: 1_000 } },
+    { ...common, concurrency: settings.concurrency },
   );
 
   const notify = new Worker(

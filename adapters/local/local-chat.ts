@@ -10,6 +10,7 @@ import type { ChannelAddress } from '../../src/domain/delivery.js';
 import type { MessageRef } from '../../src/domain/platform.js';
 import type { Logger } from '../../src/log.js';
 import { ChatError, type ChatPort, type OutboundView, type PostTarget, type ThreadReply } from '../../src/ports/chat.js';
+import type { PlatformLimits } from '../../src/ports/pace.js';
 import type { LocalChannel, LocalMessage, LocalUser } from './local-api.js';
 import { directChannelId } from './local-directory.js';
 import type { LocalMessages } from './local-messages.js';
@@ -33,6 +34,8 @@ export class LocalChat implements ChatPort {
   /** Messages are ours (SQLite): found by key; channels say whether they are shared. */
   // Replies here reach the core as they are written (the reply route), so there is nothing to read back.
   readonly capabilities = { findOwnPost: true, detectSharedChannel: true, readThreads: false } as const;
+  /** Our own server: nothing to pace. */
+  readonly limits: PlatformLimits = { conversation: 'unlimited', search: 'unlimited', workspace: 'unlimited' };
   readonly #messages: LocalMessages;
   readonly #users: ReadonlyMap<string, LocalUser>;
   readonly #channels = new Map<string, LocalChannel>();

@@ -2,6 +2,7 @@ import { WebClient, type ChatPostMessageArguments, type ChatUpdateArguments, typ
 import type { ChannelAddress } from '../../src/domain/delivery.js';
 import type { MessageRef } from '../../src/domain/platform.js';
 import { ChatError, type ChatPort, type OutboundView, type PostTarget, type ThreadReply } from '../../src/ports/chat.js';
+import type { PlatformLimits } from '../../src/ports/pace.js';
 import { toChatError } from './slack-errors.js';
 import { POST_EVENT_TYPE, postMetadata, renderMessage, type SlackMessage } from './slack-blocks.js';
 
@@ -74,6 +75,11 @@ export class SlackChat implements ChatPort {
   /** Message metadata finds our own posts in history; conversations.info says whether a channel is shared. */
   readonly platform = 'slack' as const;
   readonly capabilities = { findOwnPost: true, detectSharedChannel: true, readThreads: true } as const;
+  /**
+   * chat.postMessage: about one message a second per channel, short bursts allowed; conversations.history (the
+   * search for an earlier post): Tier 3, about 50 a minute (api.slack.com/apis/rate-limits).
+   */
+  readonly limits: PlatformLimits = { conversation: { perSecond: 1, burst: 3 }, search: { perSecond: 50 / 60, burst: 3 }, workspace: 'paced' };
   private readonly client: WebClient;
   private readonly render: SlackRender;
   private readonly historyPageSize: number;

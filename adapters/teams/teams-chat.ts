@@ -13,6 +13,7 @@ import type { ConversationRecord } from '../../src/domain/conversation.js';
 import type { ChannelAddress } from '../../src/domain/delivery.js';
 import type { MessageRef } from '../../src/domain/platform.js';
 import { ChatError, type ChatPort, type OutboundView, type PostTarget, type ThreadReply } from '../../src/ports/chat.js';
+import type { PlatformLimits } from '../../src/ports/pace.js';
 import { toChatError } from './teams-errors.js';
 
 /** What the renderer gives for one message: the Adaptive Card and the plain text Teams shows in notifications. */
@@ -128,6 +129,12 @@ export class TeamsChat implements ChatPort {
    */
   // Listing a channel thread needs Microsoft Graph (ChannelMessage.Read.All): the bot records replies as they arrive.
   readonly capabilities = { findOwnPost: false, detectSharedChannel: false, readThreads: false } as const;
+  /**
+   * A bot in one conversation: 7 messages a second, 8 in 2 s, 60 in 30 s (learn.microsoft.com, "Optimize your bot:
+   * rate limiting"); the 30-second window is the one that binds a sustained pace, so 2 a second with a burst of 7.
+   * There is no search (findOwnPost is false).
+   */
+  readonly limits: PlatformLimits = { conversation: { perSecond: 2, burst: 7 }, search: 'unlimited', workspace: 'paced' };
   private readonly adapter: CloudAdapter;
   private readonly appId: string;
   private readonly lookup: TeamsConversationLookup;

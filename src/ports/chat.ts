@@ -1,5 +1,6 @@
 import type { ChannelAddress } from '../domain/delivery.js';
 import type { Actor, MessageRef, Platform } from '../domain/platform.js';
+import type { PlatformLimits } from './pace.js';
 import type { AdvisoryView, FollowUpView, NoticeView, PhoneTaskView, ReminderView } from '../view/views.js';
 
 /** A conversation to post into: a channel, or a direct-message conversation. */
@@ -66,6 +67,8 @@ export interface ThreadReply {
 export interface ChatPort {
   readonly platform: Platform;
   readonly capabilities: ChatCapabilities;
+  /** The platform's published limits on what the bot sends; the shared pace keeps every call within them. */
+  readonly limits: PlatformLimits;
   /**
    * Post a message. `key` travels with the message where the platform can carry it (Slack: message
    * metadata) so that findPost can tell whether an earlier attempt, whose response was lost, posted it.

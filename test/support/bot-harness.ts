@@ -4,13 +4,16 @@
  * Each harness has its own queue prefix and data directory, so test files never share state.
  */
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBot, type RunningBot } from '../../src/main.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import type { Clock } from '../../src/clock.js';
-import { startFakeSlack, type FakeSlack } from './fake-slack.js';
+import type { Pace, PacedCall } from '../../src/ports/pace.js';
+import { RedisPace } from '../../workflows/redis-pace.js';
+import { startFakeSlack, type FakeSlack, type StartFakeSlackOptions } from './fake-slack.js';
 import { SlackSender } from './slack-requests.js';
 import { startFakeConnector, type FakeConnector } from './fake-bot-connector.js';
 import { writeMixedDirectory } from './mixed-directory.js';
@@ -34,8 +37,21 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { env?: Record<string, string>; clock?: Clock; teams?: boolean; log?: Logger } = {}): Promise<Harness> {
-  const fake = await startFakeSlack();
+/**
+ * The real pace (token buckets in Redis, on the harness's own connection) without the platforms' per-conversation
+ * limits: for a test of something else that sends dozens of messages into one channel (the on-call channel's phone
+ * tasks take a minute at Slack's one a second there). The workspace's pace still applies.
+ */
+function paceWithoutConversationLimits(redis: Redis, prefix: string, ratePerSecond: number): Pace {
+  const inner = new RedisPace(redis, { prefix, ratePerSecond });
+  const strip = (call: PacedCall): PacedCall => ({ ...call, limits: { ...call.limits, conversation: 'unlimited' } });
+  return { take: (call) => inner.take(strip(call)), throttled: (call, retryAfterMs) => inner.throttled(strip(call), retryAfterMs) };
+}
+
+export async function startHarness(
+  options: { env?: Record<string, string>; clock?: Clock; teams?: boolean; log?: Logger; conversationLimits?: boolean; fakeSlack?: StartFakeSlackOptions } = {},
+): Promise<Harness> {
+  const fake = await startFakeSlack(options.fakeSlack);
   const dataDir = await mkdtemp(join(tmpdir(), 'ceptoar-test-'));
   const prefix = `t-${randomUUID().slice(0, 8)}`;
   const connector = options.teams ? await startFakeConnector() : undefined;
@@ -56,9 +72,12 @@ export async function startHarness(options: { env?: Record<string, string>; cloc
     ...teamsEnv,
     ...options.env,
   };
+  const paceRedis = options.conversationLimits === false ? new Redis(REDIS_URL) : undefined;
+  const pace = paceRedis ? paceWithoutConversationLimits(paceRedis, prefix, Number(env.DELIVERY_RATE_PER_SECOND)) : undefined;
   const start = () =>
     startBot({
       env,
+      ...(pace ? { pace } : {}),
       log: options.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
       ...(options.clock ? { clock: options.clock } : {}),
     });
@@ -80,6 +99,7 @@ export async function startHarness(options: { env?: Record<string, string>; cloc
       await harness.bot.close();
       await fake.close();
       await connector?.close();
+      paceRedis?.disconnect();
       await rm(dataDir, { recursive: true, force: true });
       await deleteQueueKeys(options.env?.['REDIS_URL'] ?? REDIS_URL, prefix);
     },

@@ -17,6 +17,7 @@ import type { MessageRef } from '../../src/domain/platform.js';
 import { BotError } from '../../src/errors.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { ChatError, type ChatCapabilities, type ChatPort, type OutboundView, type PostTarget, type ThreadReply } from '../../src/ports/chat.js';
+import type { PlatformLimits } from '../../src/ports/pace.js';
 import type { EnsureReport, JobScheduler, Work } from '../../src/ports/jobs.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
@@ -91,6 +92,7 @@ export class RecordingChat implements ChatPort {
   readonly platform = 'slack' as const;
   /** As Slack: finds its own posts by key and tells a shared channel; a test may take either away. */
   capabilities: ChatCapabilities = { findOwnPost: true, detectSharedChannel: true, readThreads: true };
+  readonly limits: PlatformLimits = { conversation: 'unlimited', search: 'unlimited', workspace: 'unlimited' };
   /** What threadReplies answers, by root message id (a test sets it). */
   readonly replies = new Map<string, ThreadReply[]>();
   /** Roots whose thread was listed, in order. */

@@ -47,7 +47,7 @@ beforeAll(async () => {
   redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   jobs = new BullmqJobs(redis, prefix, systemClock, log);
   const core = new Core({ store, directory: new Directory(ws.directoryFile), clock: systemClock, chats: { local: ws.chat }, jobs, log, policies: DEFAULT_POLICIES, settings: { stepLeaseMs: 30_000, closeAfterDeadlineSeconds: 72 * 3600, exportLinks: { secret: 'session-test-secret', ttlMs: 60_000 } } });
-  workers = startWorkers(core, redis, { prefix, ratePerSecond: 50, concurrency: 8, lockDuration: 30_000, stalledInterval: 30_000, shutdownGraceMs: 5_000 }, log);
+  workers = startWorkers(core, redis, { prefix, concurrency: 8, lockDuration: 30_000, stalledInterval: 30_000, shutdownGraceMs: 5_000 }, log);
   const http = createHttpApp(async () => ({ ready: true, checks: {} }));
   ws.mount(http.app, core);
   server = http.app.listen(0, '127.0.0.1');
