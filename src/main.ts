@@ -10,8 +10,6 @@ import { pathToFileURL } from 'node:url';
 import type { Redis } from 'ioredis';
 import { createHttpApp } from '../adapters/http/http-app.js';
 import { mountExportRoute } from '../adapters/http/export-route.js';
-import { slackPlatform } from '../adapters/slack/slack-platform.js';
-import { teamsPlatform } from '../adapters/teams/teams-platform.js';
 import { BullmqJobs } from '../workflows/bullmq-jobs.js';
 import { startWorkers, type Workers } from '../workflows/workers.js';
 import { startReconciler } from '../workflows/reconciler.js';
@@ -151,6 +149,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     const platforms: PlatformAdapter[] = [];
     if (local) platforms.push(local);
     if (slackConfigured(config)) {
+      // Each platform's libraries are loaded only when it is configured (see Teams below).
+      const { slackPlatform } = await import('../adapters/slack/slack-platform.js');
       platforms.push(
         slackPlatform({
           botToken: config.SLACK_BOT_TOKEN as string,
@@ -162,6 +162,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       );
     }
     if (teamsConfigured(config)) {
+      // Loaded only when configured: botbuilder and the Teams AI library are about 100 MB a Slack-only bot never uses.
+      const { teamsPlatform } = await import('../adapters/teams/teams-platform.js');
       platforms.push(
         teamsPlatform({
           appId: config.MICROSOFT_APP_ID,

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../ports/store.js';
-import { MongoStore } from './mongo/mongo-store.js';
 import { describeMongoUri } from './mongo/mongo-uri.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 
@@ -25,6 +24,8 @@ export interface OpenedStore {
 export async function openStore(options: { mongodbUri?: string | undefined; dataDir: string }): Promise<OpenedStore> {
   const uri = options.mongodbUri?.trim();
   if (uri) {
+    // Loaded only when configured: the driver is about 23 MB of memory a bot on the embedded store never uses.
+    const { MongoStore } = await import('./mongo/mongo-store.js');
     const store = await MongoStore.connect(uri);
     return { store, kind: 'mongodb', where: describeMongoUri(uri), warnings: [...store.warnings] };
   }

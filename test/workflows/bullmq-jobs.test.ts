@@ -154,6 +154,28 @@ describe('BullmqJobs.ensure on a real Redis', () => {
     expect(await jobs.queues.escalate.getJob(jobSpec(step('D8', at)).id)).toBeUndefined();
     expect(await jobs.queues.escalate.getJob(jobSpec(step('D9', at)).id)).toBeDefined();
   });
+
+  it('leaves a running job alone: it holds its lock, and finds the record owes it nothing', async () => {
+    await jobs.ensure([deliver('D10')]);
+    const id = jobSpec(deliver('D10')).id;
+    const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const worker = new Worker(QUEUE.deliver, () => held, { connection, prefix, drainDelay: 1 });
+    try {
+      await eventually(async () => (await jobs.queues.deliver.getJobState(id)) === 'active', { description: 'the job running' });
+      await jobs.drop(deliver('D10'));
+      expect(await jobs.queues.deliver.getJobState(id)).toBe('active');
+      release();
+      await eventually(async () => (await jobs.queues.deliver.getJobState(id)) === 'completed', { description: 'the job finished' });
+    } finally {
+      release();
+      await worker.close(true);
+      connection.disconnect();
+    }
+  });
 });
 
 describe('BullmqJobs while Redis is away', () => {
