@@ -10,6 +10,7 @@ import type { AdvisoryInput } from '../../src/domain/advisory.js';
 import type { Actor } from '../../src/domain/platform.js';
 import type { ErrorCode } from '../../src/errors.js';
 import type { Bilingual } from '../../src/i18n/text.js';
+import { FIELD_ERROR } from '../../src/i18n/form-text.js';
 import type { Logger } from '../../src/log.js';
 import { errorView, type ErrorView } from '../../src/view/error-view.js';
 import { LOCAL_ACTIONS, type LocalAction, type LocalChannel, type LocalError, type LocalMessage, type LocalSession, type LocalUser } from './local-api.js';
@@ -60,7 +61,8 @@ const TEXT = {
   badJson: { ja: 'リクエストの形式が正しくありません。', en: 'The request is not valid JSON.' },
   tooLarge: { ja: '入力が大きすぎます。', en: 'The request is too large.' },
   required: { ja: '必須です。', en: 'Required.' },
-  replyText: { ja: `返信は1〜${REPLY_MAX}文字で入力してください。`, en: `A reply must be 1 to ${REPLY_MAX} characters.` },
+  replyText: { ja: '返信を入力してください。', en: 'Enter a reply.' },
+  reply: { ja: '返信', en: 'reply' },
   unknownAction: { ja: '不明な操作です。', en: 'Unknown action.' },
 } satisfies Record<string, Bilingual>;
 
@@ -189,7 +191,8 @@ export function localRouter(opts: LocalRouterOptions): Router {
 
   router.post(
     '/local/api/channels/:id/replies',
-    small,
+    // Large enough for a paste well over the limit (20,000 Japanese characters is 60 KB) to be answered with its count.
+    large,
     route('reply', async (req, res) => {
       const user = identify(req);
       const channel = channelFor(user, String(req.params['id']));
@@ -197,7 +200,9 @@ export function localRouter(opts: LocalRouterOptions): Router {
       const text = typeof body['text'] === 'string' ? body['text'].trim() : '';
       const fields: Record<string, Bilingual> = {};
       if (!shortString(body['threadOf'])) fields['threadOf'] = TEXT.required;
-      if (text.length === 0 || text.length > REPLY_MAX) fields['text'] = TEXT.replyText;
+      if (text.length === 0) fields['text'] = TEXT.replyText;
+      // With the count, as the page says it: a paste over the limit is answered with its size, never cut.
+      else if (text.length > REPLY_MAX) fields['text'] = FIELD_ERROR.tooLong(TEXT.reply, REPLY_MAX, text.length);
       if (Object.keys(fields).length > 0) throw new LocalHttpError(400, 'LOCAL.INVALID', TEXT.invalid, fields);
       const parent = messageIn(channel.id, body['threadOf'] as string);
       // One level of threads, as in Slack: a reply to a reply joins the same thread.

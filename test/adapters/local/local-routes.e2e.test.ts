@@ -359,7 +359,12 @@ describe('local workspace routes', () => {
     expect(reply.json).toMatchObject({ channelId: 'member-jpa', threadOf: m.id, body: { kind: 'reply', text: '対応します', author: { id: 'jpa-2', name: '渡辺 香織' } } });
     const nested = await api<LocalMessage>('POST', '/local/api/channels/member-jpa/replies', 'jpa-1', { threadOf: reply.json.id, text: '了解' });
     expect(nested.json.threadOf).toBe(m.id);
-    expect((await api<LocalError>('POST', '/local/api/channels/member-jpa/replies', 'jpa-1', { threadOf: m.id, text: '   ' })).json.error.fields).toHaveProperty('text');
+    expect((await api<LocalError>('POST', '/local/api/channels/member-jpa/replies', 'jpa-1', { threadOf: m.id, text: '   ' })).json.error.fields?.['text']).toEqual({ ja: '返信を入力してください。', en: 'Enter a reply.' });
+    // A paste far over the limit (60 KB of Japanese) reaches the check and is answered with its count.
+    const paste = await api<LocalError>('POST', '/local/api/channels/member-jpa/replies', 'jpa-1', { threadOf: m.id, text: '返'.repeat(20_000) });
+    expect(paste.status).toBe(400);
+    expect(paste.json.error.fields?.['text']).toEqual({ ja: '返信は4,000文字以内です（20,000文字入力されています）。', en: 'The reply must be at most 4,000 characters (20,000 entered).' });
+    expect((await api<LocalError>('POST', '/local/api/channels/member-jpa/replies', 'jpa-1', { threadOf: m.id, text: 'x'.repeat(4_001) })).json.error.fields?.['text']?.ja).toBe('返信は4,000文字以内です（4,001文字入力されています）。');
     expect((await api('POST', '/local/api/channels/member-jpa/replies', 'jma-1', { threadOf: m.id, text: 'hi' })).status).toBe(403);
     expect((await api('POST', '/local/api/channels/member-jpa/replies', 'jpa-1', { threadOf: 'nope', text: 'hi' })).status).toBe(404);
   });

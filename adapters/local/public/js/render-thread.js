@@ -18,7 +18,7 @@ const COUNT_FROM = Math.floor(REPLY_MAX * 0.9);
 function tooLongText(entered) {
   return {
     ja: `返信は${count(REPLY_MAX)}文字以内です（${count(entered)}文字入力されています）。`,
-    en: `A reply must be at most ${count(REPLY_MAX)} characters (${count(entered)} entered).`,
+    en: `The reply must be at most ${count(REPLY_MAX)} characters (${count(entered)} entered).`,
   };
 }
 
