@@ -39,8 +39,10 @@ export interface Harness {
 
 /**
  * The real pace (token buckets in Redis, on the harness's own connection) without the platforms' per-conversation
- * limits: for a test of something else that sends dozens of messages into one channel (the on-call channel's phone
- * tasks take a minute at Slack's one a second there). The workspace's pace still applies.
+ * limits, which the fakes do not enforce either unless told: a ladder test sends dozens of messages into one channel
+ * (17 phone tasks and their raises into the on-call channel take half a minute at Slack's one a second there). The
+ * workspace's pace still applies. A test of the pace itself asks for the bot's own (`conversationLimits: true`), as
+ * the bench and its smoke test do (the bot as a process).
  */
 function paceWithoutConversationLimits(redis: Redis, prefix: string, ratePerSecond: number): Pace {
   const inner = new RedisPace(redis, { prefix, ratePerSecond });
@@ -72,7 +74,7 @@ export async function startHarness(
     ...teamsEnv,
     ...options.env,
   };
-  const paceRedis = options.conversationLimits === false ? new Redis(REDIS_URL) : undefined;
+  const paceRedis = options.conversationLimits === true ? undefined : new Redis(REDIS_URL);
   const pace = paceRedis ? paceWithoutConversationLimits(paceRedis, prefix, Number(env.DELIVERY_RATE_PER_SECOND)) : undefined;
   const start = () =>
     startBot({

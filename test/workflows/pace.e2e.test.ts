@@ -24,6 +24,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ceptoar-pace-'));
   const membersFile = await writeLargeDirectory(join(dir, 'members.yaml'), MEMBERS);
   h = await startHarness({
+    conversationLimits: true,
     env: { MEMBERS_FILE: membersFile, DELIVERY_RATE_PER_SECOND: '50', DELIVERY_CONCURRENCY: '20' },
     fakeSlack: { limits: { workspacePerSecond: 20, workspaceBurst: 20 } },
   });

@@ -29,10 +29,7 @@ beforeAll(async () => {
   const membersFile = await writeLargeDirectory(join(dir, 'members.yaml'), MEMBERS);
   const policies = join(dir, 'escalation.yaml');
   await writeFile(policies, FAST_POLICIES);
-  h = await startHarness({
-    // 50 phone tasks go into one on-call channel, a minute at Slack's one a second there: the grouping is the point.
-    conversationLimits: false,
-    env: { MEMBERS_FILE: membersFile, ESCALATION_FILE: policies, STATUS_CARD_INTERVAL_SECONDS: '1', DELIVERY_RATE_PER_SECOND: '100' } });
+  h = await startHarness({ env: { MEMBERS_FILE: membersFile, ESCALATION_FILE: policies, STATUS_CARD_INTERVAL_SECONDS: '1', DELIVERY_RATE_PER_SECOND: '100' } });
   queues = watchQueues(REDIS_URL, h.prefix);
 });
 afterAll(async () => {

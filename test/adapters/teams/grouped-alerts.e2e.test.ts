@@ -66,9 +66,9 @@ beforeAll(async () => {
   const policies = join(dir, 'escalation.yaml');
   await writeFile(policies, FAST_POLICIES);
   h = await startHarness({
-    // 50 phone tasks go into one on-call channel, a minute at Slack's one a second there: the grouping is the point.
-    conversationLimits: false,
-    teams: true, env: { MEMBERS_FILE: membersFile, ESCALATION_FILE: policies, STATUS_CARD_INTERVAL_SECONDS: '1', DELIVERY_RATE_PER_SECOND: '100' } });
+    teams: true,
+    env: { MEMBERS_FILE: membersFile, ESCALATION_FILE: policies, STATUS_CARD_INTERVAL_SECONDS: '1', DELIVERY_RATE_PER_SECOND: '100' },
+  });
   queues = watchQueues(REDIS_URL, h.prefix);
   store = openStoreReader(h.dataDir);
   // Installed in the secretariat's team; its service URL reaches every team of the tenant (横浜市's too).
