@@ -6,7 +6,12 @@ const BACKOFF_BASE_MS = 5;
 
 type Change<T> = { changed: true; next: T } | { changed: false; current: T };
 
-export interface CasOptions {
+export interface CasOptions<T = unknown> {
+  /**
+   * The record as the caller just read it: the first try decides from it instead of reading again (a delivery's job
+   * read it a moment ago). Stale or not, the version check decides; a lost race reads afresh.
+   */
+  from?: T | undefined;
   /** Waits between lost races; injectable so unit tests need not sleep. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -24,13 +29,13 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 export async function compareAndSet<T, C extends Change<T>>(
   what: { read: () => Promise<T | null>; save: (next: T) => Promise<boolean>; notFound: ErrorCode; id: string },
   decide: (current: T) => C,
-  options: CasOptions = {},
+  options: CasOptions<T> = {},
 ): Promise<C> {
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
   for (let i = 0; i < MAX_TRIES; i++) {
     if (i > 0) await sleep(Math.floor(random() * BACKOFF_BASE_MS * 2 ** (i - 1)));
-    const current = await what.read();
+    const current = i === 0 && options.from !== undefined ? options.from : await what.read();
     if (!current) throw new BotError(what.notFound, 'not found', { id: what.id });
     const t = decide(current);
     if (!t.changed) return t;

@@ -55,7 +55,7 @@ export async function deliverAdvisory(deps: CoreDeps, deliveryId: string): Promi
   if (targets.length === 0) return fail(deps, advisory, delivery, { code: 'RED_NO_RECIPIENTS' });
 
   const retrying = postMayExist(delivery);
-  const attempt = await transitionDelivery(deps.store, delivery.id, (d) => beginPostAttempt(d, deps.clock.now()));
+  const attempt = await transitionDelivery(deps.store, delivery.id, (d) => beginPostAttempt(d, deps.clock.now()), delivery);
   if (!attempt.changed) return { outcome: 'already' };
 
   const view = advisoryView(advisory, attempt.next, deps.directory.memberName(delivery.memberId), []);
@@ -78,7 +78,7 @@ export async function deliverAdvisory(deps: CoreDeps, deliveryId: string): Promi
       // Nothing of this attempt reached the platform (a 429, say): the retry posts at once, no history search.
       // With several targets, those not yet searched may still hold an earlier attempt's post.
       if (messages.length === 0 && (targets.length === 1 || !retrying) && provesNothingPosted(err)) {
-        await transitionDelivery(deps.store, delivery.id, (d) => settlePostAttempt(d, deps.clock.now()));
+        await transitionDelivery(deps.store, delivery.id, (d) => settlePostAttempt(d, deps.clock.now()), attempt.next);
       }
       throw err;
     }
@@ -88,7 +88,7 @@ export async function deliverAdvisory(deps: CoreDeps, deliveryId: string): Promi
 
   const postedAt = deps.clock.now();
   const first = firstStep(deps, advisory, delivery, 'posted', postedAt);
-  const posted = await transitionDelivery(deps.store, delivery.id, (d) => markPosted(d, messages, postedAt, first));
+  const posted = await transitionDelivery(deps.store, delivery.id, (d) => markPosted(d, messages, postedAt, first), attempt.next);
   if (posted.changed) {
     await deps.store.appendAudit({
       id: `${delivery.id}.posted`,

@@ -33,6 +33,20 @@ function racingStore(lostRaces: number) {
 }
 
 describe('compareAndSet', () => {
+  it('decides its first try from the record the caller just read, without reading it again', async () => {
+    const s = racingStore(0);
+    const t = await compareAndSet(s.what, change, { from: { v: 41 } });
+    expect(t).toEqual({ changed: true, next: { v: 42 } });
+    expect(s.reads()).toBe(0);
+  });
+
+  it('a stale record given loses its race and the next try reads afresh', async () => {
+    const s = racingStore(1);
+    const t = await compareAndSet(s.what, change, { from: { v: 41 }, sleep: async () => undefined });
+    expect(t).toEqual({ changed: true, next: { v: 1 } });
+    expect(s.reads()).toBe(1);
+  });
+
   it('writes at once when nobody races, without waiting', async () => {
     const s = racingStore(0);
     const sleeps: number[] = [];

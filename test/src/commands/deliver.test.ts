@@ -119,7 +119,8 @@ describe('posting into a member channel', () => {
       const read = await getDelivery(id);
       if (stale && read) {
         stale = false;
-        return { ...read, state: 'queued', messages: [] };
+        // As it was before the other worker's post: queued, one version older.
+        return { ...read, state: 'queued', messages: [], version: read.version - 1 };
       }
       return read;
     };
