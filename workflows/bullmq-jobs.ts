@@ -13,6 +13,14 @@ export const QUEUE_TIMEOUT_MS = 2_000;
 /** A delayed job due this much later than asked is brought forward; less is clock noise. */
 const BRING_FORWARD_SLACK_MS = 1_000;
 
+/**
+ * A status card's (or another edit's) job due this soon that this process has just seen in Redis (or added) is not
+ * looked up again before it is due: every delivery of a fan-out asks for the same status-card job of the interval,
+ * and each lookup was a round trip. Never work the store owes (a ladder step): a job lost with Redis's data must be
+ * queued again by the next reconciliation, not seconds later.
+ */
+const SEEN_HORIZON_MS = 30_000;
+
 /** Flat job data compared by value: the same id must always mean the same work. */
 function sameData(a: unknown, b: unknown): boolean {
   const canon = (v: unknown) => JSON.stringify(Object.entries((v ?? {}) as Record<string, unknown>).sort(([x], [y]) => x.localeCompare(y)));
@@ -28,6 +36,8 @@ function sameData(a: unknown, b: unknown): boolean {
  */
 export class BullmqJobs implements JobScheduler {
   readonly queues: Record<QueueName, Queue>;
+  /** Job id → until when (ms, Date.now) it is known to wait in Redis; see SEEN_HORIZON_MS. */
+  readonly #seen = new Map<string, number>();
 
   /** `connection` should fail fast (producerOptions): a hung call here is a person waiting in Slack. */
   constructor(
@@ -58,6 +68,7 @@ export class BullmqJobs implements JobScheduler {
   async drop(work: Work): Promise<void> {
     await this.bounded(async () => {
       const spec = jobSpec(work);
+      this.#seen.delete(spec.id);
       // One script, one round trip (reading the job and asking its state took up to nine, on every acknowledgement).
       // A running job holds its lock and stays: it finds the record no longer owes it and does nothing.
       await this.queues[spec.queue].remove(spec.id);
@@ -68,29 +79,60 @@ export class BullmqJobs implements JobScheduler {
     await Promise.all(Object.values(this.queues).map((q) => q.close()));
   }
 
-  private async ensureNow(work: Work[]): Promise<EnsureReport> {
+  private async ensureNow(all: Work[]): Promise<EnsureReport> {
     const report: EnsureReport = { queued: 0, pending: 0, restarted: 0, gaveUp: [] };
+    const now = Date.now();
+    const work = all.filter((w) => {
+      const spec = jobSpec(w);
+      const seenUntil = this.#seen.get(spec.id);
+      if (seenUntil === undefined) return true;
+      // The edits remembered carry their time in their id (status-card…t<ms>): the same id is the same time.
+      if (seenUntil > now) {
+        report.pending += 1;
+        return false;
+      }
+      this.#seen.delete(spec.id);
+      return true;
+    });
     const specs = work.map(jobSpec);
     // One round trip's worth: ioredis writes the reads back to back without waiting for each answer.
     const existing = await Promise.all(specs.map((s) => this.queues[s.queue].getJob(s.id)));
     const toAdd: JobSpec[] = [];
+    const added: [Work, JobSpec][] = [];
     for (const [i, spec] of specs.entries()) {
       const job = existing[i];
       const w = work[i] as Work;
       if (!job) {
         toAdd.push(spec);
+        added.push([w, spec]);
         report.queued += 1;
         continue;
       }
       const outcome = await this.settleExisting(w, spec, job);
-      if (outcome === 'pending') report.pending += 1;
+      if (outcome === 'pending') {
+        report.pending += 1;
+        this.#remember(w, spec);
+      }
       else if (outcome === 'requeue') {
         toAdd.push(spec);
+        added.push([w, spec]);
         report.restarted += 1;
       } else report.gaveUp.push({ work: w, reason: job.failedReason || 'failed' });
     }
     await this.add(toAdd);
+    for (const [w, spec] of added) this.#remember(w, spec);
     return report;
+  }
+
+  /** A delayed job due within the horizon is known to wait until it is due (less a second, for clock noise). */
+  #remember(w: Work, spec: JobSpec): void {
+    if (!spec.at || OWED_KINDS.includes(w.kind)) return;
+    const dueIn = spec.at.getTime() - this.clock.now().getTime();
+    if (dueIn <= BRING_FORWARD_SLACK_MS || dueIn > SEEN_HORIZON_MS) return;
+    const now = Date.now();
+    // Now and then forget the ones already due, so the map stays about as small as the work about to run.
+    if (this.#seen.size >= 1_000) for (const [id, until] of this.#seen) if (until <= now) this.#seen.delete(id);
+    this.#seen.set(spec.id, now + dueIn - BRING_FORWARD_SLACK_MS);
   }
 
   /** What to do with the job already holding this work's id. */

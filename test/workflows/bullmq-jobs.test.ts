@@ -155,6 +155,42 @@ describe('BullmqJobs.ensure on a real Redis', () => {
     expect(await jobs.queues.escalate.getJob(jobSpec(step('D9', at)).id)).toBeDefined();
   });
 
+  const card = (advisoryId: string, inMs: number): Work => ({ kind: 'status-card', scope: 'uS1', advisoryId, at: new Date(Date.now() + inMs) });
+
+  it('does not look up again a status card due within 30 s that it has just seen waiting: one round trip per interval, not per delivery', async () => {
+    const soon = card('ADV-2026-0011', 10_000);
+    expect(await jobs.ensure([soon])).toMatchObject({ queued: 1 });
+    const id = jobSpec(soon).id;
+    // Removed behind its back: within the horizon, this process still counts it as waiting…
+    await jobs.queues.refresh.remove(id);
+    expect(await jobs.ensure([soon])).toMatchObject({ queued: 0, pending: 1 });
+    expect(await jobs.queues.refresh.getJob(id)).toBeUndefined();
+    // …but one due later than the horizon is looked up every time, and queued again.
+    const later = card('ADV-2026-0012', 120_000);
+    await jobs.ensure([later]);
+    await jobs.queues.refresh.remove(jobSpec(later).id);
+    expect(await jobs.ensure([later])).toMatchObject({ queued: 1 });
+  });
+
+  it('work the store owes is always looked up: a ladder step lost with Redis is queued again at once', async () => {
+    const soon = step('D11', new Date(Date.now() + 10_000));
+    await jobs.ensure([soon]);
+    await jobs.queues.escalate.remove(jobSpec(soon).id);
+    expect(await jobs.ensure([soon])).toMatchObject({ queued: 1 });
+  });
+
+  it('a card it has seen is looked up again once it is due, or after it was dropped', async () => {
+    const due = card('ADV-2026-0013', 900);
+    await jobs.ensure([due]);
+    await jobs.queues.refresh.remove(jobSpec(due).id);
+    // Due within a second (clock noise): never remembered.
+    expect(await jobs.ensure([due])).toMatchObject({ queued: 1 });
+    const d = card('ADV-2026-0014', 20_000);
+    await jobs.ensure([d]);
+    await jobs.drop(d);
+    expect(await jobs.ensure([d])).toMatchObject({ queued: 1 });
+  });
+
   it('leaves a running job alone: it holds its lock, and finds the record owes it nothing', async () => {
     await jobs.ensure([deliver('D10')]);
     const id = jobSpec(deliver('D10')).id;
