@@ -51,7 +51,6 @@ export async function ladderRun(ut: UnderTest, platforms: Platforms, sector: Sec
     tally.poll();
     return Date.now() > lastDue + 2_000 && (await ut.idle(true));
   }, lastDue - Date.now() + 180_000, 250);
-  await new Promise((r) => setTimeout(r, 1_000));
   tally.poll();
   for (const c of seen) {
     late[c.kind].push(c.at - (due[c.kind] ?? Number.NaN));
