@@ -4,6 +4,7 @@ import type { MessageRef } from '../../src/domain/platform.js';
 import { ChatError, type ChatPort, type OutboundView, type PostTarget, type ThreadReply } from '../../src/ports/chat.js';
 import type { PlatformLimits } from '../../src/ports/pace.js';
 import { toChatError } from './slack-errors.js';
+import type { SendResult, SlackSend } from './slack-send.js';
 import { POST_EVENT_TYPE, postMetadata, renderMessage, type SlackMessage } from './slack-blocks.js';
 
 /**
@@ -14,6 +15,8 @@ export type SlackRender = (message: OutboundView) => SlackMessage;
 
 export interface SlackChatOptions {
   client: WebClient;
+  /** chat.postMessage and chat.update; default: through `client`. The platform passes the lean one (slack-send.ts). */
+  send?: SlackSend;
   /** Default: renderMessage from slack-blocks.ts. */
   render?: SlackRender;
   /** conversations.history page size when looking for an earlier post; default 200. */
@@ -81,6 +84,7 @@ export class SlackChat implements ChatPort {
    */
   readonly limits: PlatformLimits = { conversation: { perSecond: 1, burst: 3 }, search: { perSecond: 50 / 60, burst: 3 }, workspace: 'paced' };
   private readonly client: WebClient;
+  private readonly send: SlackSend;
   private readonly render: SlackRender;
   private readonly historyPageSize: number;
   private readonly historyMaxPages: number;
@@ -88,6 +92,7 @@ export class SlackChat implements ChatPort {
 
   constructor(opts: SlackChatOptions) {
     this.client = opts.client;
+    this.send = opts.send ?? ((method, body) => opts.client.apiCall(method, body) as Promise<SendResult>);
     this.render = opts.render ?? renderMessage;
     this.historyPageSize = opts.historyPageSize ?? 200;
     this.historyMaxPages = opts.historyMaxPages ?? 10;
@@ -97,7 +102,7 @@ export class SlackChat implements ChatPort {
   async post(target: PostTarget, message: OutboundView, key: string): Promise<MessageRef> {
     const m = this.render(message);
     const res = await this.call(() =>
-      this.client.chat.postMessage({
+      this.send('chat.postMessage', {
         channel: target.channelId,
         text: m.text,
         blocks: m.blocks as PostMessageBlocks,
@@ -175,7 +180,7 @@ export class SlackChat implements ChatPort {
     if (ref.platform !== 'slack') throw new ChatError('permanent', 'wrong_platform', { reason: 'invalid_message' });
     const m = this.render(message);
     await this.call(() =>
-      this.client.chat.update({
+      this.send('chat.update', {
         channel: ref.channelId,
         ts: ref.messageId,
         text: m.text,

@@ -3,6 +3,7 @@ import type { PlatformAdapter } from '../../src/ports/platform-adapter.js';
 import { createSlackApp, type SlackApp } from './slack-app.js';
 import { renderMessage } from './slack-blocks.js';
 import { createSlackWebClient, SlackChat } from './slack-chat.js';
+import { createSlackSend } from './slack-send.js';
 
 export interface SlackPlatformOptions {
   botToken: string;
@@ -17,7 +18,11 @@ export interface SlackPlatformOptions {
 
 /** Slack as one platform: the Web API chat port, Bolt's endpoints (or Socket Mode), and their lifecycle. */
 export function slackPlatform(opts: SlackPlatformOptions): PlatformAdapter {
-  const chat = new SlackChat({ client: createSlackWebClient({ token: opts.botToken, slackApiUrl: opts.apiUrl }), render: renderMessage });
+  const chat = new SlackChat({
+    client: createSlackWebClient({ token: opts.botToken, slackApiUrl: opts.apiUrl }),
+    send: createSlackSend({ token: opts.botToken, apiUrl: opts.apiUrl }),
+    render: renderMessage,
+  });
   let app: SlackApp | undefined;
   return {
     platform: 'slack',
