@@ -26,6 +26,12 @@ export const ConfigSchema = z
     SLACK_SIGNING_SECRET: optionalString,
     SLACK_APP_TOKEN: optionalString.pipe(z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)').optional()),
     SLACK_API_URL: optionalString.pipe(url(['http:', 'https:']).optional()),
+    /**
+     * An egress proxy, as the platform libraries read it from the environment. Behind one, Slack's hot calls go
+     * through @slack/web-api too (it honours the proxy; the lean path in adapters/slack/slack-send.ts does not).
+     */
+    HTTPS_PROXY: optionalString,
+    https_proxy: optionalString,
     /** Microsoft Teams (Bot Framework): the bot's Entra ID app registration. */
     MICROSOFT_APP_ID: optionalString,
     MICROSOFT_APP_PASSWORD: optionalString,

@@ -157,6 +157,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           signingSecret: config.SLACK_SIGNING_SECRET,
           appToken: config.SLACK_APP_TOKEN,
           apiUrl: config.SLACK_API_URL,
+          behindProxy: Boolean(config.HTTPS_PROXY ?? config.https_proxy),
           log,
         }),
       );

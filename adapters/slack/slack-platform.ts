@@ -13,6 +13,8 @@ export interface SlackPlatformOptions {
   appToken?: string | undefined;
   /** Base URL of the Web API, for tests and egress proxies. */
   apiUrl?: string | undefined;
+  /** An egress proxy is set (HTTPS_PROXY): every call goes through @slack/web-api, which honours it. */
+  behindProxy?: boolean;
   log: Logger;
 }
 
@@ -20,7 +22,7 @@ export interface SlackPlatformOptions {
 export function slackPlatform(opts: SlackPlatformOptions): PlatformAdapter {
   const chat = new SlackChat({
     client: createSlackWebClient({ token: opts.botToken, slackApiUrl: opts.apiUrl }),
-    send: createSlackSend({ token: opts.botToken, apiUrl: opts.apiUrl }),
+    ...(opts.behindProxy ? {} : { send: createSlackSend({ token: opts.botToken, apiUrl: opts.apiUrl }) }),
     render: renderMessage,
   });
   let app: SlackApp | undefined;

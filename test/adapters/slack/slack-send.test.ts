@@ -7,6 +7,9 @@
 import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackSend, type SlackSend } from '../../../adapters/slack/slack-send.js';
+import { slackPlatform } from '../../../adapters/slack/slack-platform.js';
+import { createLogger } from '../../../src/log.js';
+import { anAdvisoryView } from '../../support/view-fixtures.js';
 import type { ChatError } from '../../../src/ports/chat.js';
 import { startFakeSlack, type FakeSlack } from '../../support/fake-slack.js';
 
@@ -47,6 +50,18 @@ describe('a post and an update', () => {
   it('a base URL without its trailing slash still reaches /api/<method>', async () => {
     const bare = createSlackSend({ token: 'xoxb-test-token', apiUrl: fake.url.replace(/\/$/, '') });
     expect((await bare('chat.postMessage', body('x'))).ts).toBeDefined();
+  });
+});
+
+describe('the Slack platform', () => {
+  const post = async (behindProxy: boolean) => {
+    const { chat } = slackPlatform({ botToken: 'xoxb-test-token', apiUrl: fake.url, behindProxy, log: createLogger('silent') });
+    await chat.post({ workspaceId: 'T0CEPTOAR0', channelId: 'C0JMA00001' }, { kind: 'advisory', view: anAdvisoryView() }, 'K2');
+    return fake.callsTo('chat.postMessage').at(-1)?.contentType;
+  };
+  it('posts on the lean path; behind an egress proxy, through @slack/web-api, which honours it', async () => {
+    expect(await post(false)).toMatch(/^application\/json/);
+    expect(await post(true)).toMatch(/^application\/x-www-form-urlencoded/);
   });
 });
 
