@@ -16,6 +16,8 @@ export interface FanoutResult {
   throttled: number;
   historyCalls: number;
   cpuMsPerDelivery: number;
+  /** CPU time ÷ wall time of the fan-out: near 100 % the process is bound by its one thread, well below it waits. */
+  cpuBusyPercent: number;
 }
 
 /** Counts posts per channel from the calls as they finish; used again by the press scenario. */
@@ -69,5 +71,6 @@ export async function fanoutRun(ut: UnderTest, platforms: Platforms, sector: Sec
     throttled: tally.throttled,
     historyCalls: tally.historyCalls,
     cpuMsPerDelivery: cpu / sector.members.length,
+    cpuBusyPercent: (cpu / ms) * 100,
   };
 }

@@ -19,6 +19,7 @@ export const FANOUT_METRICS: readonly MetricDef<Measured>[] = [
   { label: 'lost (never posted)', unit: '', value: (r) => r.lost, compare: true },
   { label: 'duplicated (posted twice)', unit: '', value: (r) => r.duplicated, compare: true },
   { label: 'CPU per delivery', unit: 'ms', value: (r) => r.cpuMsPerDelivery, compare: true },
+  { label: 'CPU busy during the fan-out', unit: '%', value: (r) => r.cpuBusyPercent, compare: true },
   { label: 'peak RSS (VmHWM)', unit: 'MB', value: (r) => r.hwmMb, compare: true },
 ];
 
@@ -46,6 +47,6 @@ export async function growthScenario(ctx: Context): Promise<void> {
     const name = `growth ${members}`;
     const runs = await fanoutAt(ctx, members, 0, name);
     ctx.raw[name] = runs;
-    ctx.rows.push(...metricRows(name, runs, FANOUT_METRICS.filter((m) => ['time to the last channel', 'CPU per delivery', 'peak RSS (VmHWM)', 'lost (never posted)', 'duplicated (posted twice)'].includes(m.label))));
+    ctx.rows.push(...metricRows(name, runs, FANOUT_METRICS.filter((m) => ['time to the last channel', 'CPU per delivery', 'CPU busy during the fan-out', 'peak RSS (VmHWM)', 'lost (never posted)', 'duplicated (posted twice)'].includes(m.label))));
   }
 }
