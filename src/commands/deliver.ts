@@ -88,23 +88,20 @@ export async function deliverAdvisory(deps: CoreDeps, deliveryId: string): Promi
 
   const postedAt = deps.clock.now();
   const first = firstStep(deps, advisory, delivery, 'posted', postedAt);
-  const posted = await transitionDelivery(deps.store, delivery.id, (d) => markPosted(d, messages, postedAt, first), attempt.next);
-  if (posted.changed) {
-    await deps.store.appendAudit({
-      id: `${delivery.id}.posted`,
-      at: posted.next.updatedAt,
-      action: 'delivery.posted',
-      advisoryId: delivery.advisoryId,
-      deliveryId: delivery.id,
-      detail: {
-        messages: messages.length,
-        refused: refused.map((r) => ({ channel: r.target.channelId, reason: r.reason, code: r.code })),
-        // Said, never silent: this platform cannot tell whether the earlier attempt had posted it.
-        ...(possibleDuplicate ? { possibleDuplicate: true } : {}),
-      },
-    });
-    await touchStatusCard(deps, advisory);
-  }
+  const posted = await transitionDelivery(deps.store, delivery.id, (d) => markPosted(d, messages, postedAt, first), attempt.next, (next) => ({
+    id: `${delivery.id}.posted`,
+    at: next.updatedAt,
+    action: 'delivery.posted',
+    advisoryId: delivery.advisoryId,
+    deliveryId: delivery.id,
+    detail: {
+      messages: messages.length,
+      refused: refused.map((r) => ({ channel: r.target.channelId, reason: r.reason, code: r.code })),
+      // Said, never silent: this platform cannot tell whether the earlier attempt had posted it.
+      ...(possibleDuplicate ? { possibleDuplicate: true } : {}),
+    },
+  }));
+  if (posted.changed) await touchStatusCard(deps, advisory);
   const current = posted.changed ? posted.next : posted.current;
   await enqueue(deps, owedWork(advisory, current));
   return { outcome: posted.changed ? 'posted' : 'already' };
@@ -139,16 +136,15 @@ async function postTargets(deps: CoreDeps, chat: ChatPort, advisory: Advisory, d
 export async function fail(deps: CoreDeps, advisory: Advisory, delivery: Delivery, failure: { code: string; detail?: string }): Promise<DeliverOutcome> {
   const now = deps.clock.now();
   const phone = firstStep(deps, advisory, delivery, 'failed', now);
-  const t = await transitionDelivery(deps.store, delivery.id, (d) => markFailed(d, failure, now, phone));
+  const t = await transitionDelivery(deps.store, delivery.id, (d) => markFailed(d, failure, now, phone), undefined, (next) => ({
+    id: `${delivery.id}.failed`,
+    at: next.updatedAt,
+    action: 'delivery.failed',
+    advisoryId: delivery.advisoryId,
+    deliveryId: delivery.id,
+    detail: { ...failure },
+  }));
   if (t.changed) {
-    await deps.store.appendAudit({
-      id: `${delivery.id}.failed`,
-      at: t.next.updatedAt,
-      action: 'delivery.failed',
-      advisoryId: delivery.advisoryId,
-      deliveryId: delivery.id,
-      detail: { ...failure },
-    });
     deps.log.warn({ deliveryId: delivery.id, memberId: delivery.memberId, ...failure }, 'delivery failed');
     await touchStatusCard(deps, advisory);
   }

@@ -1,5 +1,5 @@
 import type { Advisory } from '../domain/advisory.js';
-import type { Acknowledgement } from '../domain/audit.js';
+import type { Acknowledgement, AuditEvent } from '../domain/audit.js';
 import type { AuditLog } from './audit-log.js';
 import type { ThreadLog } from './thread-log.js';
 import type { ArchiveStore } from './archive.js';
@@ -89,8 +89,10 @@ export interface Store extends ArchiveStore, AuditLog, ThreadLog {
   /**
    * Compare-and-set: write `next` only if the stored version is `next.version - 1`.
    * Returns false when someone else wrote first; the caller re-reads and decides again.
+   * `audit`, when given, is appended only if the write succeeds: in the same transaction where the store has one
+   * (SQLite: one commit instead of two on the hot path), right after it otherwise (MongoDB, as appendAudit).
    */
-  saveDelivery(next: Delivery): Promise<boolean>;
+  saveDelivery(next: Delivery, audit?: AuditEvent): Promise<boolean>;
   /**
    * Deliveries that still owe work (owesWork(): not yet posted, a ladder step owed, a failure the
    * secretariat has not heard of), in id order, a page at a time.

@@ -452,7 +452,7 @@ export class MongoStore implements Store {
       .toArray();
   }
 
-  async saveDelivery(next: Delivery): Promise<boolean> {
+  async saveDelivery(next: Delivery, audit?: AuditEvent): Promise<boolean> {
     // Claim the refs before the write, so that no delivery is ever stored holding a ref another
     // one owns; a refusal throws STORE.CONFLICT with nothing written.
     const taken = await this.deliveryRefs.claim(next.id, next.version, next.messages);
@@ -466,6 +466,8 @@ export class MongoStore implements Store {
       return false;
     }
     await this.deliveryRefs.release(next.id, next.version, MessageRefRegistry.dropped(before.messages, next.messages));
+    // No multi-document transaction here: the event follows the write, as a separate appendAudit would.
+    if (audit) await this.appendAudit(audit);
     return true;
   }
 

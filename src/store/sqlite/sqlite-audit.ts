@@ -122,16 +122,17 @@ export class SqliteAudit implements AuditLog {
   }
 
   async appendAudit(event: AuditEvent): Promise<void> {
+    this.db.transaction(() => this.appendInTransaction(event)).immediate();
+  }
+
+  /** Within the caller's transaction (a delivery's save and its audit event commit together); idempotent by id. */
+  appendInTransaction(event: AuditEvent): void {
     const stored = normaliseEvent(event);
     const chain = chainOf(stored);
-    this.db
-      .transaction(() => {
-        if (this.q.exists.get(stored.id)) return;
-        const link = nextLink(chain, this.base(chain), stored);
-        this.q.insert.run(stored.id, stored.advisoryId ?? null, stored.at, JSON.stringify(stored), chain, link.seq, link.prev, link.hash);
-        this.q.moveHead.run(chain, link.seq, link.hash, stored.id);
-      })
-      .immediate();
+    if (this.q.exists.get(stored.id)) return;
+    const link = nextLink(chain, this.base(chain), stored);
+    this.q.insert.run(stored.id, stored.advisoryId ?? null, stored.at, JSON.stringify(stored), chain, link.seq, link.prev, link.hash);
+    this.q.moveHead.run(chain, link.seq, link.hash, stored.id);
   }
 
   async listAudit(advisoryId: string): Promise<AuditEvent[]> {

@@ -293,7 +293,7 @@ export class SqliteStore implements Store {
     };
   }
 
-  async saveDelivery(next: Delivery): Promise<boolean> {
+  async saveDelivery(next: Delivery, audit?: AuditEvent): Promise<boolean> {
     return this.db
       .transaction(() => {
         const r = this.q.updateDelivery.run(
@@ -310,6 +310,7 @@ export class SqliteStore implements Store {
         if (r.changes !== 1) return false;
         this.q.deleteMessages.run(next.id);
         this.insertMessages(next.id, next.messages);
+        if (audit) this.audit.appendInTransaction(audit);
         return true;
       })
       .immediate();

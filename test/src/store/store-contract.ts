@@ -276,6 +276,29 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await store.getDelivery(base.id)).toBeNull();
       });
 
+      it('appends the audit event given with a write that is saved, and only then', async () => {
+        await store.ensureDeliveries([base]);
+        const posted = bumped(base, { state: 'posted', messages: [aMessage({ messageId: 'with-audit' })] });
+        const event = anEvent({ id: `${base.id}.posted`, action: 'delivery.posted', deliveryId: base.id });
+        expect(await store.saveDelivery(posted, event)).toBe(true);
+        expect(await store.listAudit(base.advisoryId)).toStrictEqual([event]);
+        // Refused (stale): its event is not written.
+        expect(await store.saveDelivery(bumped(base, { state: 'failed' }), anEvent({ id: `${base.id}.failed`, action: 'delivery.failed' }))).toBe(false);
+        expect((await store.listAudit(base.advisoryId)).map((e) => e.id)).toEqual([event.id]);
+        // The same event again (a retried write) is stored once.
+        expect(await store.saveDelivery(bumped(posted, { state: 'acknowledged' }), event)).toBe(true);
+        expect(await store.listAudit(base.advisoryId)).toStrictEqual([event]);
+      });
+
+      it('a write refused for a message another delivery holds writes no audit event either', async () => {
+        const other = aDelivery({ memberId: 'other', channel: { channelId: 'C0OTHER' } });
+        await store.ensureDeliveries([base, other]);
+        const msg = aMessage({ messageId: 'held' });
+        expect(await store.saveDelivery(bumped(base, { state: 'posted', messages: [msg] }))).toBe(true);
+        await expect(store.saveDelivery(bumped(other, { state: 'posted', messages: [msg] }), anEvent({ id: 'evt-conflict' }))).rejects.toMatchObject({ code: 'STORE.CONFLICT' });
+        expect((await store.listAudit('ADV-2026-0001')).map((e) => e.id)).not.toContain('evt-conflict');
+      });
+
       it('lets exactly one of two concurrent writers from the same version win', async () => {
         await store.ensureDeliveries([base]);
         const a = bumped(base, { state: 'posted', messages: [aMessage({ messageId: 'a' })] });
