@@ -4,11 +4,14 @@
  */
 import type { StepKind } from '../src/domain/escalation.js';
 import { ladder, type EscalationPolicy } from '../src/domain/escalation.js';
+import { ConfigSchema } from '../src/config.js';
 import type { Platforms } from './platforms.js';
 import type { SectorShape } from './members.js';
 
 export const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+/** DELIVERY_RATE_PER_SECOND when it is not set: what "untuned" means. */
+export const BOT_DEFAULT_RATE = ConfigSchema.parse({}).DELIVERY_RATE_PER_SECOND;
 
 export interface RunSetup {
   platforms: Platforms;

@@ -12,7 +12,7 @@ import { startBotProcess } from '../../test/support/bot-process.js';
 import { deleteQueueKeys } from '../../test/support/queue-keys.js';
 import type { StepKind } from '../../src/domain/escalation.js';
 import { ONCALL_CHANNEL, SECRETARIAT_CHANNEL, sectorMembers } from '../members.js';
-import { emptySteps, REDIS_URL, SIGNING_SECRET, stepOffsets, type RunSetup, type UnderTest } from '../under-test.js';
+import { BOT_DEFAULT_RATE, emptySteps, REDIS_URL, SIGNING_SECRET, stepOffsets, type RunSetup, type UnderTest } from '../under-test.js';
 import { bareDelivery, bareStep, type BareJob } from './bare-jobs.js';
 
 export async function startBaseline(setup: RunSetup, output: string[] = []): Promise<UnderTest> {
@@ -28,7 +28,7 @@ export async function startBaseline(setup: RunSetup, output: string[] = []): Pro
       SIGNING_SECRET,
       CONCURRENCY: String(setup.concurrency),
       // The bot's default limiter when the bot runs with its default: the same pace for both.
-      RATE: String(setup.rate ?? 10),
+      RATE: String(setup.rate ?? BOT_DEFAULT_RATE),
     },
     60_000,
     output,

@@ -12,6 +12,7 @@ import { metricRows } from '../report.js';
 import type { Context } from './context.js';
 import { fanoutRun } from './fanout-run.js';
 import { runPairs } from './pairs.js';
+import { BOT_DEFAULT_RATE } from '../under-test.js';
 
 const LATENCY_MS = 50;
 
@@ -25,7 +26,7 @@ export async function limitsScenario(ctx: Context): Promise<void> {
   const boundMs = Math.max(slack / args.slackRate, teams / args.teamsRate) * 1000;
   const botRate = args.limitsRate;
   const baseRate = args.limitsRate ?? args.slackRate + args.teamsRate;
-  const slowest = Math.min(botRate ?? 10, baseRate);
+  const slowest = Math.min(botRate ?? BOT_DEFAULT_RATE, baseRate);
   const timeoutMs = 120_000 + (args.members / slowest) * 3000;
   const name = `limits ${args.members}, ${LATENCY_MS} ms, rate ${botRate ?? 'default'}`;
   const runs = await runPairs(args.runs, name, (who) =>
