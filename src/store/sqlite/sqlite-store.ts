@@ -62,9 +62,8 @@ function prepareStatements(db: Database.Database) {
       `SELECT json FROM advisories ORDER BY json_extract(json, '$.issuedAt') DESC, id DESC LIMIT ?`,
     ),
     countUnacknowledged: db.prepare<[string, number], { n: number }>(
-      `SELECT count(*) AS n FROM deliveries
-       WHERE advisory_id = ? AND (json_extract(json, '$.state') IN ('queued', 'posted', 'failed')
-                                  OR COALESCE(json_extract(json, '$.round'), 1) < ?)`,
+      `SELECT count(*) AS n FROM deliveries INDEXED BY deliveries_by_ack
+       WHERE advisory_id = ? AND (ack_state IN ('queued', 'posted', 'failed') OR ack_round < ?)`,
     ),
     advisoryByRequestKey: db.prepare<[string], JsonRow>(`SELECT json FROM advisories WHERE request_key = ?`),
     advisoryById: db.prepare<[string], JsonRow>(`SELECT json FROM advisories WHERE id = ?`),

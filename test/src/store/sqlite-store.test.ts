@@ -95,7 +95,8 @@ describe('SqliteStore', () => {
   it('upgrades a file left before acknowledgement rounds: earlier acknowledgements are round 1, in their order, and the same person can acknowledge round 2', async () => {
     const file = freshFile();
     const old = new Database(file);
-    const before = SQLITE_MIGRATIONS.length - 1;
+    // The schema before the rounds' migration (the eighth).
+    const before = 7;
     for (const m of SQLITE_MIGRATIONS.slice(0, before)) old.exec(m);
     old.pragma(`user_version = ${before}`);
     const insert = old.prepare(`INSERT INTO acknowledgements (delivery_id, platform, user_id, json, at) VALUES (?, ?, ?, ?, ?)`);
@@ -110,6 +111,32 @@ describe('SqliteStore', () => {
       expect(await store.addAcknowledgement(anAck({ at: at(20) }))).toBe(false);
       expect(await store.addAcknowledgement(anAck({ at: at(20), round: 2 }))).toBe(true);
       expect((await store.listAcknowledgements(first.deliveryId)).map((a) => a.round ?? 1)).toEqual([1, 1, 2]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('upgrades a file left before the acknowledgement index: its deliveries are counted from the index, by state and round', async () => {
+    const file = freshFile();
+    const old = new Database(file);
+    for (const m of SQLITE_MIGRATIONS.slice(0, 8)) old.exec(m);
+    old.pragma('user_version = 8');
+    const insert = old.prepare(`INSERT INTO deliveries (id, advisory_id, member_id, platform, channel_id, version, json, owed) VALUES (?, ?, ?, ?, ?, ?, ?, 0)`);
+    const rows = [
+      bumped(aDelivery({ memberId: 'a' }), { state: 'acknowledged' }),
+      bumped(aDelivery({ memberId: 'b' }), { state: 'posted' }),
+      bumped(aDelivery({ memberId: 'c' }), { state: 'acknowledged', round: 2 }),
+      bumped(aDelivery({ memberId: 'd' }), { state: 'cancelled' }),
+    ];
+    for (const d of rows) insert.run(d.id, d.advisoryId, d.memberId, d.channel.platform, d.channel.channelId, d.version, JSON.stringify(d));
+    old.close();
+
+    const store = new SqliteStore(file);
+    try {
+      expect(await store.countUnacknowledged('ADV-2026-0001', 1)).toBe(1);
+      // In round 2, a member still in round 1 counts too.
+      expect(await store.countUnacknowledged('ADV-2026-0001', 2)).toBe(3);
+      expect(await store.countUnacknowledged('ADV-2026-0002', 1)).toBe(0);
     } finally {
       await store.close();
     }
