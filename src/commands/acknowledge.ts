@@ -99,27 +99,33 @@ export async function acknowledgeDelivery(
   const mark: AckMark = { actor: req.actor, at, via: req.via, ...contact };
   // The record as the winning transition saw it: its pending step is the job to tidy away.
   let before: Delivery = current;
-  const t = await transitionDelivery(deps.store, current.id, (d) => {
-    before = d;
-    // A follow-up began a new round since the read: this press was for the one it replaced.
-    if ((d.round ?? 1) !== round) throw roundEnded(d, round);
-    return markAcknowledged(d, mark, new Date(at));
-  });
+  const t = await transitionDelivery(
+    deps.store,
+    current.id,
+    (d) => {
+      before = d;
+      // A follow-up began a new round since the read: this press was for the one it replaced.
+      if ((d.round ?? 1) !== round) throw roundEnded(d, round);
+      return markAcknowledged(d, mark, new Date(at));
+    },
+    current,
+    // Recorded with the change, in one commit where the store can.
+    (next) => ({
+      id: `${next.id}.acknowledged${round > 1 ? `.r${round}` : ''}`,
+      at,
+      actor: req.actor,
+      action: 'delivery.acknowledged',
+      advisoryId: next.advisoryId,
+      deliveryId: next.id,
+      detail: { via: req.via, ...contact, ...inRound },
+    }),
+  );
   const delivery = t.changed ? t.next : t.current;
   const first = delivery.acknowledged ?? mark;
 
   let outcome: AckResult['outcome'] = 'repeat';
   if (t.changed) {
     outcome = 'acknowledged';
-    await deps.store.appendAudit({
-      id: `${delivery.id}.acknowledged${round > 1 ? `.r${round}` : ''}`,
-      at,
-      actor: req.actor,
-      action: 'delivery.acknowledged',
-      advisoryId: delivery.advisoryId,
-      deliveryId: delivery.id,
-      detail: { via: req.via, ...contact, ...inRound },
-    });
   } else if (added) {
     outcome = 'seen';
     await deps.store.appendAudit({

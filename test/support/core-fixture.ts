@@ -204,6 +204,13 @@ export async function coreFixture(
     // As the store does: an event whose id is already there is ignored.
     if (!audit.some((e) => e.id === event.id)) audit.push(event);
   };
+  // An event saved with a delivery's change (one commit) is appended all the same.
+  const save = store.saveDelivery.bind(store);
+  store.saveDelivery = async (next, event) => {
+    const saved = await save(next, event);
+    if (saved && event && !audit.some((e) => e.id === event.id)) audit.push(event);
+    return saved;
+  };
   const directory = new Directory(options.directory ?? (await exampleDirectoryFile()));
   const deps: CoreDeps = {
     store,
