@@ -5,6 +5,7 @@
  * a connection never made), and a search that found nothing settles the question for the next attempt.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { postOnce, provesNothingPosted } from '../../../src/commands/post-once.js';
 import { ChatError } from '../../../src/ports/chat.js';
 import { contactSlackId, coreFixture, directoryWithContacts, ISSUE_INPUT, SECRETARIAT, type CoreFixture } from '../../support/core-fixture.js';
 
@@ -116,6 +117,18 @@ describe('a delivery retried after an attempt whose outcome is unknown', () => {
     expect(await f.store.saveDelivery(old)).toBe(true);
     expect(await f.core.deliver(id)).toEqual({ outcome: 'posted' });
     expect(f.chat.finds).toBe(1);
+  });
+});
+
+describe('postOnce', () => {
+  it('a search failing with something that is not an object (a string thrown) passes it on as it is', async () => {
+    f = await coreFixture();
+    f.chat.findPost = async () => {
+      throw 'history unavailable';
+    };
+    const target = { workspaceId: 'T0CEPTOAR0', channelId: 'C0JMA00001' };
+    await expect(postOnce(f.deps, f.chat, target, { kind: 'notice', view: {} as never }, 'K', { retrying: true, since: new Date(0) })).rejects.toBe('history unavailable');
+    expect(provesNothingPosted('history unavailable')).toBe(false);
   });
 });
 

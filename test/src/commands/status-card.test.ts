@@ -3,7 +3,7 @@ import type { OutboundView } from '../../../src/ports/chat.js';
 import type { Work } from '../../../src/ports/jobs.js';
 import { liveStatus, statusCardWork, STATUS_CARD_INTERVAL_MS } from '../../../src/commands/status-card.js';
 import type { LiveStatusView } from '../../../src/view/views.js';
-import { coreFixture, SECRETARIAT, T0, type CoreFixture } from '../../support/core-fixture.js';
+import { coreFixture, ISSUE_INPUT, SECRETARIAT, T0, type CoreFixture } from '../../support/core-fixture.js';
 import { aDelivery, anAdvisory, aPhoneTask, at } from '../store/fixtures.js';
 import { advisoryMessage, issueAndPost, JMA_STAFF, minutes, untilPhoneTask } from './helpers.js';
 
@@ -39,6 +39,21 @@ async function announced(members = ['jma', 'jda']) {
 }
 
 describe('the live status card', () => {
+  it('a delivery posted after the card is up asks for its update; a delivery found already posted does not', async () => {
+    const { advisory, deliveries } = await f.core.issueAdvisory({
+      actor: SECRETARIAT,
+      requestKey: 'card-after-post',
+      input: { ...ISSUE_INPUT, targets: { allMembers: false, observers: false, groups: [], members: ['jma'] } },
+    });
+    await f.core.announceIssued(advisory.id);
+    f.jobs.ensured.length = 0;
+    expect(await f.core.deliver(deliveries[0]!.id)).toEqual({ outcome: 'posted' });
+    expect(cards().map((w) => w.kind === 'status-card' && w.advisoryId)).toEqual([advisory.id]);
+    f.jobs.ensured.length = 0;
+    expect(await f.core.deliver(deliveries[0]!.id)).toEqual({ outcome: 'already' });
+    expect(cards()).toEqual([]);
+  });
+
   it('asks for one update per interval however many members answer within it, at the interval\'s end', async () => {
     const { advisory, deliveries } = await announced();
     f.clock.set(new Date(Date.parse(T0) + 7_000).toISOString());

@@ -76,7 +76,17 @@ describe('what each call asks of the pace', () => {
     inner.replies.set('m1', [{ userId: 'U1', text: 'x', ts: '1', at: new Date().toISOString() } as never]);
     expect(await chat.threadReplies(ref, new Date(0))).toHaveLength(1);
     await chat.checkCredentials();
+    inner.checkCredentials = async () => {
+      throw new ChatError('permanent', 'invalid_auth', { reason: 'auth' });
+    };
+    await expect(chat.checkCredentials()).rejects.toMatchObject({ code: 'invalid_auth' });
     expect(pace.taken).toEqual([]);
+  });
+
+  it('an edit reaches the platform after its turn', async () => {
+    const { chat, inner } = paced([10]);
+    await chat.update(ref, view('advisory'), 'k');
+    expect(inner.updates).toEqual([{ ref, message: view('advisory'), key: 'k' }]);
   });
 
   it('a platform with nothing to pace never asks', async () => {
@@ -86,6 +96,12 @@ describe('what each call asks of the pace', () => {
     await chat.findPost(target, 'k', new Date());
     expect(pace.taken).toEqual([]);
     expect(inner.posts).toHaveLength(1);
+  });
+
+  it('a workspace pace alone is paced too', async () => {
+    const { chat, pace } = paced([], { conversation: 'unlimited', search: 'unlimited', workspace: 'paced' });
+    await chat.post(target, view('advisory'), 'k');
+    expect(pace.taken.map((c) => c.lane)).toEqual(['send']);
   });
 
   it('a conversation limit alone, or a search limit alone, is paced', async () => {
@@ -126,6 +142,16 @@ describe('waiting for its turn', () => {
     expect(pace.throttles).toEqual([]);
   });
 
+  it('by default it holds the slot 5 s at most, and a wait ages one priority per 2 s', async () => {
+    const inner = new RecordingChat();
+    Object.assign(inner, { limits: SLACK });
+    const pace = new ScriptedPace([1_900, 1_900, 1_200, 1_000]);
+    const chat = new PacedChat(inner, { pace, sleep: async () => undefined });
+    await expect(chat.update(ref, view('notice'), 'k')).rejects.toMatchObject({ code: 'paced', retryAfterMs: 1_000 });
+    // Asked after 0, 1,900, 3,800 and 5,000 ms of waiting.
+    expect(pace.taken.map((c) => c.priority)).toEqual([3, 3, 2, 1]);
+  });
+
   it('exactly the longest hold still waits', async () => {
     const { chat, inner } = paced([2000, 3000]);
     await chat.post(target, view('advisory'), 'k');
@@ -139,6 +165,13 @@ describe('a 429 that comes anyway', () => {
     inner.failPosts = () => new ChatError('rate_limited', 'ratelimited', { retryAfterMs: 3000 });
     await expect(chat.post(target, view('advisory'), 'k')).rejects.toMatchObject({ kind: 'rate_limited' });
     expect(pace.throttles).toEqual([{ call: expect.objectContaining({ lane: 'send', conversation: 'C1', priority: PRIORITY.first }), retryAfterMs: 3000 }]);
+  });
+
+  it('a rate limit is told to the pace whatever reason it carries', async () => {
+    const { chat, inner, pace } = paced();
+    inner.failPosts = () => new ChatError('rate_limited', 'ratelimited', { retryAfterMs: 2000, reason: 'unavailable' });
+    await expect(chat.post(target, view('advisory'), 'k')).rejects.toMatchObject({ kind: 'rate_limited' });
+    expect(pace.throttles.map((t) => t.retryAfterMs)).toEqual([2000]);
   });
 
   it("Teams' 429 without Retry-After (transient, reason rate_limited) slows the pace too", async () => {
