@@ -50,6 +50,8 @@ export async function startBot(setup: RunSetup, output: string[] = []): Promise<
       DELIVERY_CONCURRENCY: String(setup.concurrency),
       ...(setup.rate === undefined ? {} : { DELIVERY_RATE_PER_SECOND: String(setup.rate) }),
       ...(escalationFile ? { ESCALATION_FILE: escalationFile } : {}),
+      // To profile the bot: BENCH_BOT_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' (written when it stops).
+      ...(process.env['BENCH_BOT_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_BOT_NODE_OPTIONS'] } : {}),
     },
     120_000,
     output,
