@@ -25,6 +25,7 @@ import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { BullmqJobs } from '../../../workflows/bullmq-jobs.js';
 import { startWorkers, type Workers } from '../../../workflows/workers.js';
 import { eventually } from '../../support/eventually.js';
+import { deleteQueueKeys } from '../../support/queue-keys.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `t-session-${randomUUID().slice(0, 8)}`;
@@ -66,12 +67,7 @@ afterAll(async () => {
   ws?.close();
   await store?.close();
   if (redis) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteQueueKeys(REDIS_URL, prefix);
     await redis.quit();
   }
   await rm(dataDir, { recursive: true, force: true });
