@@ -60,8 +60,14 @@ export class BullmqJobs implements JobScheduler {
     }
   }
 
-  async ensure(work: Work[]): Promise<EnsureReport> {
+  async ensure(work: Work[], options?: { fresh?: boolean }): Promise<EnsureReport> {
     if (work.length === 0) return { queued: 0, pending: 0, restarted: 0, gaveUp: [] };
+    if (options?.fresh) {
+      return this.bounded(async () => {
+        await this.add(work.map(jobSpec));
+        return { queued: work.length, pending: 0, restarted: 0, gaveUp: [] };
+      });
+    }
     return this.bounded(() => this.ensureNow(work));
   }
 

@@ -103,7 +103,8 @@ export async function deliverAdvisory(deps: CoreDeps, deliveryId: string): Promi
   }));
   if (posted.changed) await touchStatusCard(deps, advisory);
   const current = posted.changed ? posted.next : posted.current;
-  await enqueue(deps, owedWork(advisory, current));
+  // Posted by this run: its first ladder step's job cannot exist yet.
+  await enqueue(deps, owedWork(advisory, current), { fresh: posted.changed });
   return { outcome: posted.changed ? 'posted' : 'already' };
 }
 

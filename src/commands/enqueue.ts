@@ -10,10 +10,10 @@ import type { CoreDeps } from './deps.js';
  * Work whose job gave up is left to the reconciler and the workers' give-up handling (this is the
  * hot path; deciding what follows a give-up belongs in one place, commands/give-up.ts).
  */
-export async function enqueue(deps: Pick<CoreDeps, 'jobs' | 'log'>, work: Work[]): Promise<boolean> {
+export async function enqueue(deps: Pick<CoreDeps, 'jobs' | 'log'>, work: Work[], options?: { fresh?: boolean }): Promise<boolean> {
   if (work.length === 0) return true;
   try {
-    const report = await deps.jobs.ensure(work);
+    const report = await deps.jobs.ensure(work, options);
     for (const g of report.gaveUp) {
       deps.log.warn({ work: g.work, reason: g.reason }, 'work asked for again after its job gave up; the reconciler settles it');
     }

@@ -59,7 +59,12 @@ export interface EnsureReport {
  * never hangs: what was stored stays owed, and the reconciler queues it when the queue is back.
  */
 export interface JobScheduler {
-  ensure(work: Work[]): Promise<EnsureReport>;
+  /**
+   * `fresh`: the caller has just recorded this work (its record changed in this very run, under an id no job has
+   * had): it is added without first looking for a job of the same id, one round trip less on the hot path. Were
+   * there one after all, the queue would ignore the add; the reconciler, which always looks, queues it again.
+   */
+  ensure(work: Work[], options?: { fresh?: boolean }): Promise<EnsureReport>;
   /** Clean-up only (the store decides what runs): drop a waiting or delayed job for this work. */
   drop(work: Work): Promise<void>;
 }

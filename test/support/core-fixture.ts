@@ -29,8 +29,11 @@ export class RecordingJobs implements JobScheduler {
   /** Work whose job "used up its attempts": reported back as given up. */
   readonly failed = new Map<string, string>();
 
-  async ensure(work: Work[]): Promise<EnsureReport> {
+  /** Work asked for as just recorded (ensure's `fresh`): added without a look for an existing job. */
+  readonly fresh: Work[] = [];
+  async ensure(work: Work[], options?: { fresh?: boolean }): Promise<EnsureReport> {
     if (this.down) throw new BotError('QUEUE.UNAVAILABLE', 'down', {});
+    if (options?.fresh) this.fresh.push(...work);
     const report: EnsureReport = { queued: 0, pending: 0, restarted: 0, gaveUp: [] };
     for (const w of work) {
       const reason = this.failed.get(workKey(w));

@@ -191,6 +191,22 @@ describe('BullmqJobs.ensure on a real Redis', () => {
     expect(await jobs.ensure([d])).toMatchObject({ queued: 1 });
   });
 
+  it('adds fresh work without looking for a job of its id first', async () => {
+    const at = new Date(Date.now() + 60_000);
+    const lookups: string[] = [];
+    const getJob = jobs.queues.escalate.getJob.bind(jobs.queues.escalate);
+    jobs.queues.escalate.getJob = async (id: string) => {
+      lookups.push(id);
+      return getJob(id);
+    };
+    expect(await jobs.ensure([step('D15', at)], { fresh: true })).toEqual({ queued: 1, pending: 0, restarted: 0, gaveUp: [] });
+    expect(lookups).toEqual([]);
+    expect(await jobs.queues.escalate.getJobState(jobSpec(step('D15', at)).id)).toBe('delayed');
+    // Asked for again without `fresh`: looked for, found, left alone.
+    expect(await jobs.ensure([step('D15', at)])).toMatchObject({ queued: 0, pending: 1 });
+    expect(lookups).toEqual([jobSpec(step('D15', at)).id]);
+  });
+
   it('leaves a running job alone: it holds its lock, and finds the record owes it nothing', async () => {
     await jobs.ensure([deliver('D10')]);
     const id = jobSpec(deliver('D10')).id;

@@ -120,6 +120,20 @@ describe('a delivery retried after an attempt whose outcome is unknown', () => {
   });
 });
 
+describe('the first ladder step after a post', () => {
+  it('is queued as fresh by the run that posted (no look for an existing job), and looked for on any later run', async () => {
+    f = await coreFixture();
+    const id = await issueTo(['jma']);
+    expect(await f.core.deliver(id)).toEqual({ outcome: 'posted' });
+    expect(f.jobs.fresh.map((w) => w.kind)).toEqual(['step']);
+    f.jobs.fresh.length = 0;
+    f.jobs.ensured.length = 0;
+    expect(await f.core.deliver(id)).toEqual({ outcome: 'already' });
+    expect(f.jobs.ensured.map((w) => w.kind)).toEqual(['step']);
+    expect(f.jobs.fresh).toEqual([]);
+  });
+});
+
 describe('postOnce', () => {
   it('a search failing with something that is not an object (a string thrown) passes it on as it is', async () => {
     f = await coreFixture();
