@@ -6,66 +6,38 @@
  * The Slack twin is test/adapters/slack/grouped-alerts.e2e.test.ts. Every count is read from the page's DOM.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { Redis } from 'ioredis';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalMessage } from '../../../adapters/local/local-api.js';
-import { startBot, type RunningBot } from '../../../src/main.js';
-import { createLogger } from '../../../src/log.js';
 import { REDIS_URL } from '../../support/bot-harness.js';
-import { launchBrowser } from '../../support/browser.js';
-import { writeFastPolicies } from '../../support/fast-policies.js';
 import { writeLargeDirectory } from '../../support/large-directory.js';
+import { closeLocalBrowser, openLocalPage, startLocalBrowser, type LocalBrowser } from '../../support/local-browser.js';
 import { watchQueues, type QueueWatch } from '../../support/queue-watch.js';
 
 const MEMBERS = 50;
 const VIEWPORT = { width: 1366, height: 900 };
 
-let bot: RunningBot;
-let browser: Browser;
+let local: LocalBrowser;
 let page: Page;
-let dir: string;
 let queues: QueueWatch;
-const prefix = `t-${randomUUID().slice(0, 8)}`;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ceptoar-local-grouped-'));
-  // The generated sector's Slack channels and users become local ones (adapters/local/local-directory.ts):
-  // member-lg-0001 … member-lg-0050, each with one member-staff user lg-00NN-1.
-  const membersFile = await writeLargeDirectory(join(dir, 'members.yaml'), MEMBERS);
-  bot = await startBot({
-    env: {
-      LOCAL_WORKSPACE: 'on',
-      PORT: '0',
-      REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      DATA_DIR: join(dir, 'data'),
-      MEMBERS_FILE: membersFile,
-      ESCALATION_FILE: await writeFastPolicies(join(dir, 'escalation.yaml')),
-      DELIVERY_RATE_PER_SECOND: '1000',
-      STATUS_CARD_INTERVAL_SECONDS: '1',
-    },
-    log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+  local = await startLocalBrowser({
+    dirName: 'local-grouped',
+    // The generated sector's Slack channels and users become local ones (adapters/local/local-directory.ts):
+    // member-lg-0001 … member-lg-0050, each with one member-staff user lg-00NN-1.
+    membersFile: (dir) => writeLargeDirectory(join(dir, 'members.yaml'), MEMBERS),
+    fastLadder: true,
+    env: { DELIVERY_RATE_PER_SECOND: '1000', STATUS_CARD_INTERVAL_SECONDS: '1' },
   });
-  queues = watchQueues(REDIS_URL, prefix);
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: VIEWPORT, locale: 'ja-JP' });
-  await page.goto(`${bot.url}/?user=sec-1&channel=secretariat`);
-  await page.locator('#messages[data-channel-id="secretariat"]').waitFor({ timeout: 15_000 });
+  queues = watchQueues(REDIS_URL, local.prefix);
+  page = await openLocalPage(local, VIEWPORT, { user: 'sec-1', channel: 'secretariat' });
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
   await queues?.close();
-  await bot?.close();
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
-  await rm(dir, { recursive: true, force: true });
+  await closeLocalBrowser(local);
 });
 
 /** The secretariat channel's grouped alerts of this advisory, as the page drew them. */
@@ -121,7 +93,7 @@ describe('alerts for 50 silent members in the local workspace', () => {
     expect(before.flags.every((f) => f === 'false')).toBe(true);
     expect(before.more).toBe(0);
     // The page drew what the channel holds: the server has one alert message for it too.
-    const stored = await fetch(`${bot.url}/local/api/channels/secretariat/messages`, { headers: { 'x-local-user': 'sec-1' } });
+    const stored = await fetch(`${local.bot.url}/local/api/channels/secretariat/messages`, { headers: { 'x-local-user': 'sec-1' } });
     const held = ((await stored.json()) as { messages: LocalMessage[] }).messages.filter((m) => m.key?.startsWith(`${advisoryId}.alerts.`));
     expect(held.map((m) => m.id)).toEqual([before.messageId]);
 
@@ -130,10 +102,10 @@ describe('alerts for 50 silent members in the local workspace', () => {
     await alerts.first().evaluate((a) => ((a as unknown as { __same?: boolean }).__same = true));
 
     // 横浜市's staff press 受領確認 in their own channel, in another browser window.
-    const member = await browser.newContext({ viewport: VIEWPORT, locale: 'ja-JP' });
+    const member = await local.browser.newContext({ viewport: VIEWPORT, locale: 'ja-JP' });
     try {
       const mp = await member.newPage();
-      await mp.goto(`${bot.url}/?user=lg-0001-1&channel=member-lg-0001`);
+      await mp.goto(`${local.bot.url}/?user=lg-0001-1&channel=member-lg-0001`);
       const copy = mp.locator('#messages > article[data-kind="advisory"]').filter({ hasText: title });
       await expect.poll(() => copy.count(), { timeout: 15_000 }).toBe(1);
       await copy.getByTestId('ack-button').click();

@@ -4,54 +4,25 @@
  * one, and the demo's 90-second level-4 default reads "90秒", not "2分".
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { Redis } from 'ioredis';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBot, type RunningBot } from '../../../src/main.js';
-import { createLogger } from '../../../src/log.js';
-import { REDIS_URL } from '../../support/bot-harness.js';
-import { launchBrowser } from '../../support/browser.js';
+import { closeLocalBrowser, openLocalPage, startLocalBrowser, type LocalBrowser } from '../../support/local-browser.js';
 
-let bot: RunningBot;
-let browser: Browser;
+let local: LocalBrowser;
 let page: Page;
-let dir: string;
-const prefix = `t-${randomUUID().slice(0, 8)}`;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ceptoar-issue-form-'));
-  bot = await startBot({
-    env: {
-      LOCAL_WORKSPACE: 'on',
-      PORT: '0',
-      REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      DATA_DIR: join(dir, 'data'),
-      MEMBERS_FILE: 'config/members.example.yaml',
-      // The demo ladder: level 4 is due 90 seconds after issue.
-      ESCALATION_FILE: 'config/escalation.demo.yaml',
-    },
-    log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+  local = await startLocalBrowser({
+    dirName: 'issue-form',
+    // The demo ladder: level 4 is due 90 seconds after issue.
+    env: { ESCALATION_FILE: 'config/escalation.demo.yaml' },
   });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1366, height: 900 }, locale: 'ja-JP' });
-  await page.goto(`${bot.url}/`);
+  page = await openLocalPage(local, { width: 1366, height: 900 });
   await page.getByTestId('user-select').selectOption('sec-1');
   await page.getByTestId('channel-secretariat').click();
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await bot?.close();
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => closeLocalBrowser(local));
 
 const errorText = async (page: Page, field: string): Promise<string> => (await page.getByTestId('issue-form').getByTestId(`field-error-${field}`).textContent()) ?? '';
 

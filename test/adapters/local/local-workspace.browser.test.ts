@@ -6,59 +6,27 @@
  * issues (through the workspace's HTTP API, as the page does) the advisory it needs.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { Redis } from 'ioredis';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalMessage } from '../../../adapters/local/local-api.js';
-import { startBot, type RunningBot } from '../../../src/main.js';
 import { CT } from '../../../src/i18n/chat-text.js';
 import { both, STATE_TEXT } from '../../../src/i18n/text.js';
-import { createLogger } from '../../../src/log.js';
 import type { StatusView } from '../../../src/view/views.js';
-import { REDIS_URL } from '../../support/bot-harness.js';
-import { launchBrowser } from '../../support/browser.js';
 import { eventually } from '../../support/eventually.js';
-import { writeFastPolicies } from '../../support/fast-policies.js';
 import { canConnect, listeningAddresses, nonLoopbackAddresses } from '../../support/listening.js';
+import { closeLocalBrowser, openLocalPage, startLocalBrowser, type LocalApi, type LocalBrowser } from '../../support/local-browser.js';
 
-let bot: RunningBot;
-let browser: Browser;
+let local: LocalBrowser;
+let api: LocalApi;
 let page: Page;
-let dir: string;
-const prefix = `t-${randomUUID().slice(0, 8)}`;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ceptoar-local-'));
-  bot = await startBot({
-    // No HOST: the local workspace must choose 127.0.0.1 by itself.
-    env: {
-      LOCAL_WORKSPACE: 'on',
-      PORT: '0',
-      REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      DATA_DIR: join(dir, 'data'),
-      MEMBERS_FILE: 'config/members.example.yaml',
-      ESCALATION_FILE: await writeFastPolicies(join(dir, 'escalation.yaml')),
-    },
-    log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
-  });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP' });
-  await page.goto(`${bot.url}/`);
+  local = await startLocalBrowser({ dirName: 'local', fastLadder: true });
+  api = local.api;
+  page = await openLocalPage(local, { width: 1280, height: 800 });
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await bot?.close();
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => closeLocalBrowser(local));
 
 async function actAs(userId: string): Promise<void> {
   await page.getByTestId('user-select').selectOption(userId);
@@ -66,16 +34,6 @@ async function actAs(userId: string): Promise<void> {
 
 async function open(channelId: string): Promise<void> {
   await page.getByTestId(`channel-${channelId}`).click();
-}
-
-/** The workspace's HTTP API, acting as `user` (what the page itself calls). */
-async function api<T>(method: string, path: string, user: string, body?: unknown): Promise<{ status: number; json: T }> {
-  const res = await fetch(`${bot.url}${path}`, {
-    method,
-    headers: { 'x-local-user': user, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, json: (await res.json()) as T };
 }
 
 /** Issue an advisory as the secretariat for this test, and wait until every delivery is posted. */
@@ -116,7 +74,7 @@ async function showStatus(advisoryId: string): Promise<void> {
 describe('the local workspace in a browser', () => {
   it('binds to 127.0.0.1 and serves the page', async () => {
     // The URL says 127.0.0.1 for a server on 0.0.0.0 too (src/main.ts), so ask the system where it listens.
-    const port = Number(new URL(bot.url).port);
+    const port = Number(new URL(local.bot.url).port);
     expect(port).toBeGreaterThan(0);
     expect(listeningAddresses(port)).toEqual(['127.0.0.1']);
     expect(await canConnect('127.0.0.1', port)).toBe(true);
@@ -307,7 +265,7 @@ describe('the local workspace in a browser', () => {
     // The channel is not even listed (the server sends only the user's channels), and asking for it by address does not open it.
     await expect.poll(() => page.locator('#messages').getAttribute('data-channel-id')).toBe('member-jda');
     expect(await page.getByTestId('channel-member-jma').count()).toBe(0);
-    await page.goto(`${bot.url}/?user=jda-1&channel=member-jma`);
+    await page.goto(`${local.bot.url}/?user=jda-1&channel=member-jma`);
     await expect.poll(() => page.locator('#messages').getAttribute('data-channel-id')).toBe('member-jda');
     expect(await page.locator('main').textContent()).not.toContain(title);
   });

@@ -5,71 +5,31 @@
  * and direct messages, as on Slack and Teams, because the server sends nothing else.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { Redis } from 'ioredis';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalMessage, LocalSession } from '../../../adapters/local/local-api.js';
 import { loadDirectoryFile } from '../../../src/directory/load.js';
-import { startBot, type RunningBot } from '../../../src/main.js';
-import { createLogger } from '../../../src/log.js';
 import type { StatusView } from '../../../src/view/views.js';
-import { REDIS_URL } from '../../support/bot-harness.js';
-import { launchBrowser } from '../../support/browser.js';
 import { eventually } from '../../support/eventually.js';
-import { writeFastPolicies } from '../../support/fast-policies.js';
+import { closeLocalBrowser, EXAMPLE_MEMBERS_FILE, startLocalBrowser, type LocalApi, type LocalBrowser } from '../../support/local-browser.js';
 
-const MEMBERS_FILE = 'config/members.example.yaml';
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1366, height: 900 };
 
-let bot: RunningBot;
-let browser: Browser;
-let dir: string;
-const prefix = `t-${randomUUID().slice(0, 8)}`;
+let local: LocalBrowser;
+let api: LocalApi;
 /** Another organisation's channel name, both languages (the JDA: 日本歯科医師会). */
 let jdaName: { ja: string; en: string };
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ceptoar-mobile-'));
-  bot = await startBot({
-    env: {
-      LOCAL_WORKSPACE: 'on',
-      PORT: '0',
-      REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      DATA_DIR: join(dir, 'data'),
-      MEMBERS_FILE,
-      ESCALATION_FILE: await writeFastPolicies(join(dir, 'escalation.yaml')),
-    },
-    log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
-  });
-  browser = await launchBrowser();
-  const jda = (await loadDirectoryFile(MEMBERS_FILE)).organisations.find((o) => o.id === 'jda');
+  local = await startLocalBrowser({ dirName: 'mobile', fastLadder: true });
+  api = local.api;
+  const jda = (await loadDirectoryFile(EXAMPLE_MEMBERS_FILE)).organisations.find((o) => o.id === 'jda');
   if (!jda) throw new Error('the example directory has no jda');
   jdaName = jda.name;
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await bot?.close();
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function api<T>(method: string, path: string, user: string, body?: unknown): Promise<{ status: number; json: T }> {
-  const res = await fetch(`${bot.url}${path}`, {
-    method,
-    headers: { 'x-local-user': user, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, json: (await res.json()) as T };
-}
+afterAll(() => closeLocalBrowser(local));
 
 async function statusOf(advisoryId: string): Promise<StatusView> {
   const res = await api<StatusView>('GET', `/local/api/advisories/${advisoryId}/status`, 'sec-1');
@@ -88,9 +48,9 @@ async function issue(title: string, members: string[], tlp = 'TLP:AMBER'): Promi
 }
 
 async function openAs(viewport: { width: number; height: number }, user: string, channel: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport, locale: 'ja-JP' });
+  const context = await local.browser.newContext({ viewport, locale: 'ja-JP' });
   const page = await context.newPage();
-  await page.goto(`${bot.url}/?user=${user}&channel=${channel}`);
+  await page.goto(`${local.bot.url}/?user=${user}&channel=${channel}`);
   await expect.poll(() => page.locator('#messages').getAttribute('data-channel-id'), { timeout: 10_000 }).toBe(channel);
   return { context, page };
 }

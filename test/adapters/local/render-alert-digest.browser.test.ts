@@ -5,46 +5,20 @@
  * or failure code, calls, who holds the task, wrong numbers; ✅ who acknowledged, when, how), and N more, each
  * failure reason once, as of; a hostile member name stays text.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { Redis } from 'ioredis';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBot, type RunningBot } from '../../../src/main.js';
-import { createLogger } from '../../../src/log.js';
 import type { AlertDigestView, AlertMemberView } from '../../../src/view/views.js';
-import { REDIS_URL } from '../../support/bot-harness.js';
-import { launchBrowser } from '../../support/browser.js';
+import { closeLocalBrowser, openLocalPage, startLocalBrowser, type LocalBrowser } from '../../support/local-browser.js';
 
-let bot: RunningBot;
-let browser: Browser;
+let local: LocalBrowser;
 let page: Page;
-let dir: string;
-const prefix = `t-${randomUUID().slice(0, 8)}`;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ceptoar-local-alerts-'));
-  bot = await startBot({
-    env: { LOCAL_WORKSPACE: 'on', PORT: '0', REDIS_URL, QUEUE_PREFIX: prefix, DATA_DIR: join(dir, 'data'), MEMBERS_FILE: 'config/members.example.yaml' },
-    log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
-  });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1366, height: 900 }, locale: 'ja-JP' });
-  await page.goto(`${bot.url}/`);
-  await page.getByTestId('user-select').and(page.locator(':enabled')).waitFor({ timeout: 15_000 });
+  local = await startLocalBrowser({ dirName: 'local-alerts' });
+  page = await openLocalPage(local, { width: 1366, height: 900 });
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await bot?.close();
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => closeLocalBrowser(local));
 
 const member = (i: number, extra: Partial<AlertMemberView> = {}): AlertMemberView => ({
   memberName: { ja: `構成員${String(i).padStart(2, '0')}`, en: `Member ${String(i).padStart(2, '0')}` },

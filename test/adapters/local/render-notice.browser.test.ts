@@ -8,57 +8,25 @@
  *   arrives on the secretariat's event stream and the open panel of that advisory fetches again).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { Redis } from 'ioredis';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalMessage } from '../../../adapters/local/local-api.js';
 import { liveLines } from '../../../adapters/local/local-live-lines.js';
-import { startBot, type RunningBot } from '../../../src/main.js';
-import { createLogger } from '../../../src/log.js';
 import type { LiveStatusView, NoticeView, StatusView } from '../../../src/view/views.js';
-import { REDIS_URL } from '../../support/bot-harness.js';
-import { launchBrowser } from '../../support/browser.js';
 import { eventually } from '../../support/eventually.js';
+import { closeLocalBrowser, openLocalPage, startLocalBrowser, type LocalApi, type LocalBrowser } from '../../support/local-browser.js';
 
-let bot: RunningBot;
-let browser: Browser;
+let local: LocalBrowser;
+let api: LocalApi;
 let page: Page;
-let dir: string;
-const prefix = `t-${randomUUID().slice(0, 8)}`;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ceptoar-local-live-'));
-  bot = await startBot({
-    env: { LOCAL_WORKSPACE: 'on', PORT: '0', REDIS_URL, QUEUE_PREFIX: prefix, DATA_DIR: join(dir, 'data'), MEMBERS_FILE: 'config/members.example.yaml' },
-    log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
-  });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1366, height: 900 }, locale: 'ja-JP' });
-  await page.goto(`${bot.url}/`);
-  await page.getByTestId('user-select').and(page.locator(':enabled')).waitFor({ timeout: 15_000 });
+  local = await startLocalBrowser({ dirName: 'local-live' });
+  api = local.api;
+  page = await openLocalPage(local, { width: 1366, height: 900 });
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await bot?.close();
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function api<T>(method: string, path: string, user: string, body?: unknown): Promise<{ status: number; json: T }> {
-  const res = await fetch(`${bot.url}${path}`, {
-    method,
-    headers: { 'x-local-user': user, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, json: (await res.json()) as T };
-}
+afterAll(() => closeLocalBrowser(local));
 
 type Issued = Extract<NoticeView, { kind: 'advisory_issued' }>;
 

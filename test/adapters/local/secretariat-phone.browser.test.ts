@@ -6,21 +6,16 @@
  * for four columns: a 110 px member column broke names into one word a line); the counts stay whole.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { Redis } from 'ioredis';
+import type { Page } from 'playwright-core';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalMessage } from '../../../adapters/local/local-api.js';
-import { startBot, type RunningBot } from '../../../src/main.js';
-import { createLogger } from '../../../src/log.js';
 import { REDIS_URL } from '../../support/bot-harness.js';
-import { launchBrowser } from '../../support/browser.js';
 import { eventually } from '../../support/eventually.js';
-import { writeFastPolicies } from '../../support/fast-policies.js';
 import { largeDirectory } from '../../support/large-directory.js';
+import { closeLocalBrowser, openLocalPage, startLocalBrowser, type LocalApi, type LocalBrowser } from '../../support/local-browser.js';
 import { watchQueues } from '../../support/queue-watch.js';
 
 const MEMBERS = 150;
@@ -34,43 +29,26 @@ const LONG_GROUP = {
   members: ['lg-0002'],
 };
 
-let bot: RunningBot;
-let browser: Browser;
+let local: LocalBrowser;
+let api: LocalApi;
 let page: Page;
-let dir: string;
 let advisoryId: string;
-const prefix = `t-${randomUUID().slice(0, 8)}`;
-
-async function api<T>(method: string, path: string, user: string, body?: unknown): Promise<{ status: number; json: T }> {
-  const res = await fetch(`${bot.url}${path}`, {
-    method,
-    headers: { 'x-local-user': user, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, json: (await res.json()) as T };
-}
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ceptoar-sec-phone-'));
-  const directory = largeDirectory(MEMBERS) as { organisations: { name: unknown }[]; groups: unknown[] };
-  directory.organisations[2]!.name = LONG_NAME;
-  directory.groups.push(LONG_GROUP);
-  const membersFile = join(dir, 'members.yaml');
-  await writeFile(membersFile, stringify(directory));
-  bot = await startBot({
-    env: {
-      LOCAL_WORKSPACE: 'on',
-      PORT: '0',
-      REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      DATA_DIR: join(dir, 'data'),
-      MEMBERS_FILE: membersFile,
-      ESCALATION_FILE: await writeFastPolicies(join(dir, 'escalation.yaml')),
-      DELIVERY_RATE_PER_SECOND: '1000',
-      STATUS_CARD_INTERVAL_SECONDS: '1',
+  local = await startLocalBrowser({
+    dirName: 'sec-phone',
+    membersFile: async (dir) => {
+      const directory = largeDirectory(MEMBERS) as { organisations: { name: unknown }[]; groups: unknown[] };
+      directory.organisations[2]!.name = LONG_NAME;
+      directory.groups.push(LONG_GROUP);
+      const membersFile = join(dir, 'members.yaml');
+      await writeFile(membersFile, stringify(directory));
+      return membersFile;
     },
-    log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    fastLadder: true,
+    env: { DELIVERY_RATE_PER_SECOND: '1000', STATUS_CARD_INTERVAL_SECONDS: '1' },
   });
+  api = local.api;
 
   // An advisory to everyone. 港区 (lg-0002) acknowledges and writes in the thread; the rest stay silent to the
   // ladder's end, so their rows carry the reminder, the phone task and the alert: the longest a row gets.
@@ -87,28 +65,17 @@ beforeAll(async () => {
   expect(press.status).toBe(200);
   const reply = await api('POST', '/local/api/channels/member-lg-0002/replies', 'lg-0002-1', { threadOf: copy.id, text: '対応済みです。全端末を更新しました。' });
   expect(reply.status).toBe(201);
-  const queues = watchQueues(REDIS_URL, prefix);
+  const queues = watchQueues(REDIS_URL, local.prefix);
   try {
     await queues.waitIdle({ queues: ['deliver', 'refresh', 'notify', 'escalate'], timeoutMs: 60_000, description: 'the ladder ran to its end' });
   } finally {
     await queues.close();
   }
 
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: PHONE, locale: 'ja-JP' });
-  await page.goto(`${bot.url}/?user=sec-1&channel=secretariat`);
-  await page.locator('#messages[data-channel-id="secretariat"]').waitFor({ timeout: 15_000 });
+  page = await openLocalPage(local, PHONE, { user: 'sec-1', channel: 'secretariat' });
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await bot?.close();
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => closeLocalBrowser(local));
 
 /**
  * What sticks out sideways, read in one task of the page: the document, then each box (selector) whose content is

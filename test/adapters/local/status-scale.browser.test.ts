@@ -5,69 +5,32 @@
  * live refresh keeping the filters.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { Redis } from 'ioredis';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalMessage } from '../../../adapters/local/local-api.js';
-import { startBot, type RunningBot } from '../../../src/main.js';
-import { createLogger } from '../../../src/log.js';
 import type { StatusView } from '../../../src/view/views.js';
-import { REDIS_URL } from '../../support/bot-harness.js';
-import { launchBrowser } from '../../support/browser.js';
 import { eventually } from '../../support/eventually.js';
 import { writeLargeDirectory } from '../../support/large-directory.js';
+import { closeLocalBrowser, openLocalPage, startLocalBrowser, type LocalApi, type LocalBrowser } from '../../support/local-browser.js';
 
 const MEMBERS = 1_800;
 
-let bot: RunningBot;
-let browser: Browser;
+let local: LocalBrowser;
+let api: LocalApi;
 let page: Page;
-let dir: string;
-const prefix = `t-${randomUUID().slice(0, 8)}`;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ceptoar-status-scale-'));
-  const membersFile = await writeLargeDirectory(join(dir, 'members.yaml'), MEMBERS);
-  bot = await startBot({
-    env: {
-      LOCAL_WORKSPACE: 'on',
-      PORT: '0',
-      REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      DATA_DIR: join(dir, 'data'),
-      MEMBERS_FILE: membersFile,
-      DELIVERY_RATE_PER_SECOND: '1000',
-      DELIVERY_CONCURRENCY: '50',
-      STATUS_CARD_INTERVAL_SECONDS: '1',
-    },
-    log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+  local = await startLocalBrowser({
+    dirName: 'status-scale',
+    membersFile: (dir) => writeLargeDirectory(join(dir, 'members.yaml'), MEMBERS),
+    env: { DELIVERY_RATE_PER_SECOND: '1000', DELIVERY_CONCURRENCY: '50', STATUS_CARD_INTERVAL_SECONDS: '1' },
   });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1366, height: 900 }, locale: 'ja-JP' });
-  await page.goto(`${bot.url}/`);
+  api = local.api;
+  page = await openLocalPage(local, { width: 1366, height: 900 });
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await bot?.close();
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function api<T>(method: string, path: string, user: string, body?: unknown): Promise<{ status: number; json: T }> {
-  const res = await fetch(`${bot.url}${path}`, {
-    method,
-    headers: { 'x-local-user': user, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, json: (await res.json()) as T };
-}
+afterAll(() => closeLocalBrowser(local));
 
 async function issue(title: string, targets: Record<string, unknown>): Promise<string> {
   const input = { title, body: '該当製品を直ちに更新してください。', tlp: 'TLP:GREEN', severity: 'level2', category: 'vulnerability', source: 'nisc', targets };
