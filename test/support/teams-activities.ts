@@ -122,3 +122,27 @@ export class TeamsSender {
     return this.invoke(conversationId, from, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' }, { ...(team ? { team } : {}), replyToId });
   }
 }
+
+export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
+
+/** The Adaptive Card in an activity (stored by the fake connector, or a call's body); undefined when it has none. */
+export function adaptiveCardOf(activity: unknown): unknown {
+  const attachments = (activity as { attachments?: { contentType?: string; content?: unknown }[] } | undefined)?.attachments;
+  return attachments?.find((x) => x.contentType === ADAPTIVE_CARD)?.content;
+}
+
+/** The card an Action.Execute answered with (teams-ai: { statusCode, type, value }). */
+export function answeredCard(body: unknown): unknown {
+  return (body as { value?: unknown } | undefined)?.value;
+}
+
+/** Every Action.Execute in a card (or any JSON), with its verb and data. */
+export function executes(node: unknown, out: { verb: string; data: Record<string, unknown> }[] = []): { verb: string; data: Record<string, unknown> }[] {
+  if (Array.isArray(node)) node.forEach((n) => executes(n, out));
+  else if (node && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    if (o['type'] === 'Action.Execute' && typeof o['verb'] === 'string') out.push({ verb: o['verb'], data: (o['data'] ?? {}) as Record<string, unknown> });
+    Object.values(o).forEach((v) => executes(v, out));
+  }
+  return out;
+}

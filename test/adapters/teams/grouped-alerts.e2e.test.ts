@@ -11,21 +11,21 @@
  * (TeamsChat.post does not send it): the card is told by its heading and advisory id, and the wave it belongs to
  * (escalation, wave 1, this very activity) is read from the advisory's record in the store.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADVISORY_ACK_VERB } from '../../../adapters/teams/card-elements.js';
 import type { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { formValues, VALID_FORM } from '../../support/advisory-form.js';
-import { REDIS_URL, startHarness, type Harness } from '../../support/bot-harness.js';
+import type { Harness } from '../../support/bot-harness.js';
 import { baseConversationId, type RecordedConnectorCall, type StoredActivity } from '../../support/fake-bot-connector.js';
 import { FAST_POLICIES } from '../../support/fast-policies.js';
 import { largeDirectory } from '../../support/large-directory.js';
 import { TEAMS, TEAMS_SECRETARIAT, TENANT } from '../../support/mixed-directory.js';
-import { watchQueues, type QueueWatch } from '../../support/queue-watch.js';
-import { openStoreReader } from '../../support/store-reader.js';
+import type { QueueWatch } from '../../support/queue-watch.js';
+import { adaptiveCardOf, answeredCard, executes } from '../../support/teams-activities.js';
+import { startTeamsE2e, type TeamsE2e } from '../../support/teams-e2e.js';
 import { markdownTexts, unescapeCardText } from './card-helpers.js';
 
 const MEMBERS = 50;
@@ -51,38 +51,28 @@ function directory(): LargeDirectory {
   return d;
 }
 
+let e2e: TeamsE2e;
 let h: Harness;
-let dir: string;
 let queues: QueueWatch;
 let store: SqliteStore;
 let names: string[];
-
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ceptoar-teams-grouped-'));
-  const d = directory();
-  names = d.organisations.map((o) => `${o.name.ja} / ${o.name.en}`);
-  const membersFile = join(dir, 'members.yaml');
-  await writeFile(membersFile, stringify(d));
-  const policies = join(dir, 'escalation.yaml');
-  await writeFile(policies, FAST_POLICIES);
-  h = await startHarness({
-    teams: true,
-    env: { MEMBERS_FILE: membersFile, ESCALATION_FILE: policies, STATUS_CARD_INTERVAL_SECONDS: '1', DELIVERY_RATE_PER_SECOND: '100' },
+  // Installed in the secretariat's team (startTeamsE2e); its service URL reaches every team of the tenant (横浜市's too).
+  e2e = await startTeamsE2e({
+    env: async (dir) => {
+      const d = directory();
+      names = d.organisations.map((o) => `${o.name.ja} / ${o.name.en}`);
+      const membersFile = join(dir, 'members.yaml');
+      await writeFile(membersFile, stringify(d));
+      const policies = join(dir, 'escalation.yaml');
+      await writeFile(policies, FAST_POLICIES);
+      return { MEMBERS_FILE: membersFile, ESCALATION_FILE: policies, STATUS_CARD_INTERVAL_SECONDS: '1', DELIVERY_RATE_PER_SECOND: '100' };
+    },
   });
-  queues = watchQueues(REDIS_URL, h.prefix);
-  store = openStoreReader(h.dataDir);
-  // Installed in the secretariat's team; its service URL reaches every team of the tenant (横浜市's too).
-  expect((await h.teams!.install(TEAMS.secretariat.team, TEAMS.secretariat.team)).status).toBe(200);
+  ({ h, queues, store } = e2e);
 });
-afterAll(async () => {
-  await store?.close();
-  await queues?.close();
-  await h?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => e2e?.close());
 
-const adaptive = (attachments: unknown): unknown =>
-  (attachments as { contentType?: string; content?: unknown }[] | undefined)?.find((x) => x.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
 /** The card's Markdown texts as a reader sees them, one entry per line. */
 const lines = (card: unknown): string[] => markdownTexts(card).flatMap((t) => unescapeCardText(t).split('\n'));
 const textOf = (card: unknown): string => lines(card).join('\n');
@@ -90,22 +80,11 @@ const textOf = (card: unknown): string => lines(card).join('\n');
 const memberLines = (card: unknown): string[] => lines(card).filter((l) => /^(⏳|✅|⚠️) \*\*/.test(l));
 const nameOf = (row: string): string => /^\S+ \*\*(.+?)\*\* — /.exec(row)?.[1] ?? `(no name in ${row})`;
 
-/** Every Action.Execute of a card, with its verb and data. */
-function executes(node: unknown, out: { verb: string; data: Record<string, unknown> }[] = []) {
-  if (Array.isArray(node)) node.forEach((n) => executes(n, out));
-  else if (node && typeof node === 'object') {
-    const o = node as Record<string, unknown>;
-    if (o['type'] === 'Action.Execute' && typeof o['verb'] === 'string') out.push({ verb: o['verb'], data: (o['data'] ?? {}) as Record<string, unknown> });
-    Object.values(o).forEach((v) => executes(v, out));
-  }
-  return out;
-}
-
 const CREATES = new Set(['sendToConversation', 'replyToActivity', 'createConversation']);
 /** What the bot asked the connector to create in the secretariat channel (whatever the answer). */
 const createdInSecretariat = (): RecordedConnectorCall[] =>
   h.connector!.calls.filter((c) => CREATES.has(c.operation) && c.conversationId !== undefined && baseConversationId(c.conversationId) === SECRETARIAT_CHANNEL);
-const cardOfCall = (c: RecordedConnectorCall): unknown => adaptive((c.body as { attachments?: unknown } | undefined)?.attachments);
+const cardOfCall = (c: RecordedConnectorCall): unknown => adaptiveCardOf(c.body);
 
 describe('grouped alerts on Teams, for 50 silent members', () => {
   it('arrive as one card in the secretariat channel, edited in place, which shows a member who acknowledges afterwards on Teams', async () => {
@@ -114,19 +93,19 @@ describe('grouped alerts on Teams, for 50 silent members', () => {
     expect(submitted.sent?.status).toBe(200);
     // The "issued" notice is a card in the secretariat's Teams channel (its only channel): it gives the advisory id.
     const issued = await h.connector!.waitFor(
-      () => h.connector!.activities(SECRETARIAT_CHANNEL).find((a) => textOf(adaptive(a.attachments)).includes(title) && /ADV-\d{4}-\d{4}/.test(textOf(adaptive(a.attachments)))),
+      () => h.connector!.activities(SECRETARIAT_CHANNEL).find((a) => textOf(adaptiveCardOf(a)).includes(title) && /ADV-\d{4}-\d{4}/.test(textOf(adaptiveCardOf(a)))),
       { timeoutMs: 20_000, description: 'the issued card on Teams' },
     );
-    const advisoryId = /ADV-\d{4}-\d{4}/.exec(textOf(adaptive(issued.attachments)))![0];
+    const advisoryId = /ADV-\d{4}-\d{4}/.exec(textOf(adaptiveCardOf(issued)))![0];
     const isAlertCard = (card: unknown): boolean => {
       const t = textOf(card);
       return t.includes(advisoryId) && t.includes(ALERT_HEADING_JA);
     };
-    const alertCards = (): StoredActivity[] => h.connector!.activities(SECRETARIAT_CHANNEL).filter((a) => isAlertCard(adaptive(a.attachments)));
+    const alertCards = (): StoredActivity[] => h.connector!.activities(SECRETARIAT_CHANNEL).filter((a) => isAlertCard(adaptiveCardOf(a)));
     const alertCreates = (): RecordedConnectorCall[] => createdInSecretariat().filter((c) => isAlertCard(cardOfCall(c)));
 
     // Every member reaches the end of the ladder; the one card ends up naming all fifty.
-    const grouped = await h.connector!.waitFor(() => alertCards().find((a) => memberLines(adaptive(a.attachments)).length === MEMBERS), {
+    const grouped = await h.connector!.waitFor(() => alertCards().find((a) => memberLines(adaptiveCardOf(a)).length === MEMBERS), {
       timeoutMs: 60_000,
       description: `one alert card naming ${MEMBERS} members`,
     });
@@ -139,14 +118,14 @@ describe('grouped alerts on Teams, for 50 silent members', () => {
     const editsOf = (id: string) => h.connector!.callsTo('updateActivity').filter((c) => c.activityId === id && baseConversationId(c.conversationId ?? '') === SECRETARIAT_CHANNEL);
     expect(editsOf(grouped.id).length).toBeGreaterThanOrEqual(1);
     // Not one alert per member: no single-member escalation notice for this advisory either.
-    expect(h.connector!.activities(SECRETARIAT_CHANNEL).filter((a) => textOf(adaptive(a.attachments)).includes(advisoryId) && textOf(adaptive(a.attachments)).includes('エスカレーション後も受領確認がありません'))).toEqual([]);
+    expect(h.connector!.activities(SECRETARIAT_CHANNEL).filter((a) => textOf(adaptiveCardOf(a)).includes(advisoryId) && textOf(adaptiveCardOf(a)).includes('エスカレーション後も受領確認がありません'))).toEqual([]);
     // The secretariat has no Slack channel here: nothing about the alert went to Slack.
     expect(h.fake.callsTo('chat.postMessage').filter((c) => JSON.stringify(c.params).includes(ALERT_HEADING_JA))).toEqual([]);
     // The wave's record: escalation wave 1 (key `${advisoryId}.alerts.escalation.w1`), its message this very card.
     const waves = (await store.getAdvisory(advisoryId))?.alertWaves;
     expect(waves).toEqual([expect.objectContaining({ kind: 'escalation', n: 1, messages: [{ platform: 'teams', channelId: SECRETARIAT_CHANNEL, messageId: grouped.id }] })]);
 
-    const now = adaptive(alertCards()[0]!.attachments);
+    const now = adaptiveCardOf(alertCards()[0]!);
     const text = lines(now);
     expect(text).toContain(`⚠ 受領確認のない構成員 ${MEMBERS}名（第1波） / ⚠ ${MEMBERS} members without acknowledgement (wave 1)`);
     expect(text).toContain(`📊 **解決 0/${MEMBERS} / resolved 0 of ${MEMBERS}**`);
@@ -160,18 +139,18 @@ describe('grouped alerts on Teams, for 50 silent members', () => {
 
     // 横浜市 acknowledges on Teams, with the button of the advisory's card in its channel.
     const copy = h.connector!.activities(YOKOHAMA.channel).find(
-      (a) => a.conversationId === YOKOHAMA.channel && executes(adaptive(a.attachments)).some((x) => x.verb === ADVISORY_ACK_VERB && String(x.data['deliveryId']).startsWith(`${advisoryId}.`)),
+      (a) => a.conversationId === YOKOHAMA.channel && executes(adaptiveCardOf(a)).some((x) => x.verb === ADVISORY_ACK_VERB && String(x.data['deliveryId']).startsWith(`${advisoryId}.`)),
     );
     expect(copy).toBeDefined();
-    const ack = executes(adaptive(copy!.attachments)).find((x) => x.verb === ADVISORY_ACK_VERB)!;
+    const ack = executes(adaptiveCardOf(copy!)).find((x) => x.verb === ADVISORY_ACK_VERB)!;
     const before = { creates: alertCreates().length, edits: editsOf(grouped.id).length };
     const pressed = await h.teams!.execute(`${YOKOHAMA.channel};messageid=${copy!.id}`, YOKOHAMA_STAFF, ADVISORY_ACK_VERB, ack.data, copy!.id, YOKOHAMA.team);
     expect(pressed.status).toBe(200);
     // The invoke's answer is the member's card as it is now: acknowledged, no button left.
-    expect(executes((pressed.body as { value?: unknown } | undefined)?.value).some((x) => x.verb === ADVISORY_ACK_VERB)).toBe(false);
+    expect(executes(answeredCard(pressed.body)).some((x) => x.verb === ADVISORY_ACK_VERB)).toBe(false);
 
     const resolved = await h.connector!.waitFor(
-      () => alertCards().find((a) => lines(adaptive(a.attachments)).includes(`📊 **解決 1/${MEMBERS} / resolved 1 of ${MEMBERS}**`)),
+      () => alertCards().find((a) => lines(adaptiveCardOf(a)).includes(`📊 **解決 1/${MEMBERS} / resolved 1 of ${MEMBERS}**`)),
       { timeoutMs: 20_000, description: 'the alert card shows 横浜市 resolved' },
     );
     await queues.waitIdle({ timeoutMs: 30_000, description: 'the alert card update finished' });
@@ -181,7 +160,7 @@ describe('grouped alerts on Teams, for 50 silent members', () => {
     expect(alertCreates()).toHaveLength(before.creates);
     expect(alertCreates()).toHaveLength(1);
     expect(alertCards()).toHaveLength(1);
-    const after = adaptive(alertCards()[0]!.attachments);
+    const after = adaptiveCardOf(alertCards()[0]!);
     expect(lines(after)).toContain(`⚠ 受領確認のない構成員 ${MEMBERS}名（第1波） / ⚠ ${MEMBERS} members without acknowledgement (wave 1)`);
     const rowsAfter = memberLines(after);
     expect(rowsAfter).toHaveLength(MEMBERS);

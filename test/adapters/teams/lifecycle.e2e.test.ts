@@ -5,39 +5,28 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REDIS_URL, startHarness, type Harness } from '../../support/bot-harness.js';
+import type { Harness } from '../../support/bot-harness.js';
 import type { StoredActivity } from '../../support/fake-bot-connector.js';
 import { ISSUE_INPUT } from '../../support/core-fixture.js';
 import { TEAMS, TEAMS_JDA_CONTACT, TEAMS_SECRETARIAT } from '../../support/mixed-directory.js';
-import { openStoreReader } from '../../support/store-reader.js';
-import { watchQueues, type QueueWatch } from '../../support/queue-watch.js';
+import type { QueueWatch } from '../../support/queue-watch.js';
+import { adaptiveCardOf, answeredCard, executes } from '../../support/teams-activities.js';
+import { startTeamsE2e, type TeamsE2e } from '../../support/teams-e2e.js';
 
 const SECRETARIAT = { id: '29:sec', aadObjectId: TEAMS_SECRETARIAT, name: '事務局 Teams 担当' };
 const ACTOR = { platform: 'teams' as const, userId: TEAMS_SECRETARIAT, name: SECRETARIAT.name };
 
+let e2e: TeamsE2e;
 let h: Harness;
 let queues: QueueWatch;
 beforeAll(async () => {
-  h = await startHarness({ teams: true });
-  queues = watchQueues(REDIS_URL, h.prefix);
-  expect((await h.teams!.install(TEAMS.secretariat.team, TEAMS.secretariat.team)).status).toBe(200);
+  e2e = await startTeamsE2e();
+  ({ h, queues } = e2e);
 });
-afterAll(async () => {
-  await queues?.close();
-  await h?.close();
-});
+afterAll(() => e2e?.close());
 
-const card = (a: StoredActivity | unknown) => (a as StoredActivity).attachments?.find((x) => x.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
-const answered = (body: unknown) => (body as { value?: unknown } | undefined)?.value;
-function executes(node: unknown, out: { verb: string; data: Record<string, unknown> }[] = []) {
-  if (Array.isArray(node)) node.forEach((n) => executes(n, out));
-  else if (node && typeof node === 'object') {
-    const o = node as Record<string, unknown>;
-    if (o['type'] === 'Action.Execute' && typeof o['verb'] === 'string') out.push({ verb: o['verb'], data: (o['data'] ?? {}) as Record<string, unknown> });
-    Object.values(o).forEach((v) => executes(v, out));
-  }
-  return out;
-}
+const card = adaptiveCardOf;
+const answered = answeredCard;
 
 /** Issue to jda (a Teams member in the mixed directory) and wait for its channel post. */
 async function issued(marker: string): Promise<{ id: string; post: StoredActivity }> {
@@ -128,14 +117,9 @@ describe('lifecycle commands on Teams', () => {
     );
     await queues.waitIdle({ description: 'the refresh' });
     expect(executes(card(h.connector!.activities(TEAMS.jda.channel).find((a) => a.id === reply.id)))).toEqual([]);
-    const store = openStoreReader(h.dataDir);
-    try {
-      const [delivery] = await store.listDeliveries(id);
-      expect(delivery).toMatchObject({ round: 2, state: 'acknowledged', acknowledged: { actor: { userId: TEAMS_JDA_CONTACT }, via: 'button' } });
-      expect((await store.listAcknowledgements(delivery!.id)).map((a) => [a.actor.userId, a.round ?? 1])).toEqual([[TEAMS_JDA_CONTACT, 2]]);
-    } finally {
-      await store.close();
-    }
+    const [delivery] = await e2e.store.listDeliveries(id);
+    expect(delivery).toMatchObject({ round: 2, state: 'acknowledged', acknowledged: { actor: { userId: TEAMS_JDA_CONTACT }, via: 'button' } });
+    expect((await e2e.store.listAcknowledgements(delivery!.id)).map((a) => [a.actor.userId, a.round ?? 1])).toEqual([[TEAMS_JDA_CONTACT, 2]]);
   });
 
   it('a correction with nothing changed comes back as the form with the problem under the note; a real one edits the post', async () => {

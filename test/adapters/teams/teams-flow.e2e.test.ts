@@ -6,8 +6,6 @@
  * test issues the advisory it needs.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CT } from '../../../src/i18n/chat-text.js';
@@ -15,15 +13,16 @@ import { FIELD_ERROR, FIELD_NOUN } from '../../../src/i18n/form-text.js';
 import { PREVIEW_TEXT } from '../../../src/i18n/preview-text.js';
 import { both, ERROR_TEXT, STATE_TEXT } from '../../../src/i18n/text.js';
 import type { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
-import { REDIS_URL, startHarness, type Harness } from '../../support/bot-harness.js';
+import { startHarness, type Harness } from '../../support/bot-harness.js';
 import { eventually } from '../../support/eventually.js';
 import type { StoredActivity } from '../../support/fake-bot-connector.js';
 import { writeFastPolicies } from '../../support/fast-policies.js';
 import { TEAMS, TEAMS_JDA_CONTACT, TEAMS_ONCALL, TEAMS_SECRETARIAT } from '../../support/mixed-directory.js';
-import { BOT_ID } from '../../support/teams-activities.js';
+import { adaptiveCardOf, answeredCard, BOT_ID, executes } from '../../support/teams-activities.js';
+import { startTeamsE2e, type TeamsE2e } from '../../support/teams-e2e.js';
 import { ISSUE_INPUT } from '../../support/core-fixture.js';
-import { watchQueues, type QueueWatch } from '../../support/queue-watch.js';
-import { advisoryIdsMentioning, openStoreReader } from '../../support/store-reader.js';
+import type { QueueWatch } from '../../support/queue-watch.js';
+import { advisoryIdsMentioning } from '../../support/store-reader.js';
 
 const SECRETARIAT = { id: '29:sec', aadObjectId: TEAMS_SECRETARIAT, name: '事務局 Teams 担当' };
 const ONCALL = { id: '29:onc', aadObjectId: TEAMS_ONCALL, name: '電話当番 Teams' };
@@ -32,37 +31,17 @@ const JPA_STAFF = { id: '29:jpa', aadObjectId: 'aad-jpa-staff', name: '薬剤 �
 const JPA_NAME = '公益社団法人 日本薬剤師会';
 const SLACK_MEMBERS = 15; // the example's 17 members, less JDA and JPA (on Teams in the mixed directory)
 
+let e2e: TeamsE2e;
 let h: Harness;
-let dir: string;
 let queues: QueueWatch;
 let store: SqliteStore;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ceptoar-teams-'));
-  h = await startHarness({ teams: true, env: { ESCALATION_FILE: await writeFastPolicies(join(dir, 'escalation.yaml')) } });
-  queues = watchQueues(REDIS_URL, h.prefix);
-  store = openStoreReader(h.dataDir);
-  // The bot is installed in the secretariat's team; its service URL reaches every team of the tenant.
-  const res = await h.teams!.install(TEAMS.secretariat.team, TEAMS.secretariat.team);
-  expect(res.status).toBe(200);
+  e2e = await startTeamsE2e({ env: async (dir) => ({ ESCALATION_FILE: await writeFastPolicies(join(dir, 'escalation.yaml')) }) });
+  ({ h, queues, store } = e2e);
 });
-afterAll(async () => {
-  await store?.close();
-  await queues?.close();
-  await h?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => e2e?.close());
 
-/** Every Action.Execute in a card, with its verb and data. */
-function executes(node: unknown, out: { verb: string; data: Record<string, unknown> }[] = []) {
-  if (Array.isArray(node)) node.forEach((n) => executes(n, out));
-  else if (node && typeof node === 'object') {
-    const o = node as Record<string, unknown>;
-    if (o['type'] === 'Action.Execute' && typeof o['verb'] === 'string') out.push({ verb: o['verb'], data: (o['data'] ?? {}) as Record<string, unknown> });
-    Object.values(o).forEach((v) => executes(v, out));
-  }
-  return out;
-}
 /** Every element of a card (or any JSON) with this `type`. */
 function elements(node: unknown, type: string, out: Record<string, unknown>[] = []): Record<string, unknown>[] {
   if (Array.isArray(node)) node.forEach((n) => elements(n, type, out));
@@ -79,7 +58,7 @@ const paragraphs = (node: unknown) => elements(node, 'TextBlock').flatMap((t) =>
 const facts = (node: unknown) =>
   Object.fromEntries(elements(node, 'FactSet').flatMap((f) => (f['facts'] as { title: string; value: string }[]).map((x) => [unescape(x.title), x.value])));
 
-const card = (a: StoredActivity) => a.attachments?.find((x) => x.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
+const card = adaptiveCardOf;
 const cardsIn = (conversationId: string, marker: string) => h.connector!.activities(conversationId).filter((a) => JSON.stringify(card(a) ?? {}).includes(marker));
 /**
  * The advisory's own cards only: with the fast test ladder a reminder (which names the advisory too)
@@ -88,8 +67,7 @@ const cardsIn = (conversationId: string, marker: string) => h.connector!.activit
 const REMINDER = CT.reminderHeading.ja;
 const advisoryCardsIn = (conversationId: string, marker: string) => cardsIn(conversationId, marker).filter((a) => !JSON.stringify(card(a) ?? {}).includes(REMINDER));
 
-/** The card an Action.Execute answered with (teams-ai: { statusCode, type, value }). */
-const answered = (body: unknown) => (body as { value?: unknown } | undefined)?.value;
+const answered = answeredCard;
 
 /** `advisory` typed in the secretariat channel: the form card, and the key its buttons carry. */
 async function openForm(from = SECRETARIAT): Promise<{ reply: unknown; formKey: string; messageId: string }> {

@@ -6,12 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REDIS_URL, startHarness, type Harness } from '../../support/bot-harness.js';
+import type { Harness } from '../../support/bot-harness.js';
 import type { StoredActivity } from '../../support/fake-bot-connector.js';
 import { ISSUE_INPUT } from '../../support/core-fixture.js';
 import { TEAMS, TEAMS_JDA_CONTACT, TEAMS_SECRETARIAT } from '../../support/mixed-directory.js';
-import { watchQueues, type QueueWatch } from '../../support/queue-watch.js';
-import { openStoreReader } from '../../support/store-reader.js';
+import type { QueueWatch } from '../../support/queue-watch.js';
+import { adaptiveCardOf } from '../../support/teams-activities.js';
+import { startTeamsE2e, type TeamsE2e } from '../../support/teams-e2e.js';
 import type { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 
 const SECRETARIAT = { id: '29:sec', aadObjectId: TEAMS_SECRETARIAT, name: '事務局 Teams 担当' };
@@ -19,22 +20,17 @@ const ACTOR = { platform: 'teams' as const, userId: TEAMS_SECRETARIAT, name: SEC
 const MEMBER = { id: '29:jda-1', aadObjectId: TEAMS_JDA_CONTACT, name: '歯科 担当' };
 const CHANNEL = TEAMS.jda.channel;
 
+let e2e: TeamsE2e;
 let h: Harness;
 let queues: QueueWatch;
 let store: SqliteStore;
 beforeAll(async () => {
-  h = await startHarness({ teams: true });
-  queues = watchQueues(REDIS_URL, h.prefix);
-  store = openStoreReader(h.dataDir);
-  expect((await h.teams!.install(TEAMS.secretariat.team, TEAMS.secretariat.team)).status).toBe(200);
+  e2e = await startTeamsE2e();
+  ({ h, queues, store } = e2e);
 });
-afterAll(async () => {
-  await store?.close();
-  await queues?.close();
-  await h?.close();
-});
+afterAll(() => e2e?.close());
 
-const card = (a: unknown) => (a as StoredActivity).attachments?.find((x) => x.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
+const card = adaptiveCardOf;
 const minutesFromNow = (n: number) => new Date(Date.now() + n * 60_000).toISOString();
 
 /** Issue to jda (a Teams channel in the mixed directory) and wait for the channel post. */
