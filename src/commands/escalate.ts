@@ -16,7 +16,7 @@ import { loadDelivery } from './load.js';
 import type { PhoneTaskView } from '../view/views.js';
 import { enqueue } from './enqueue.js';
 import { LOOKBACK_MS, owedWork, stepAfter } from './ladder.js';
-import { postOnce } from './post-once.js';
+import { postOnce, provesNothingPosted } from './post-once.js';
 import { touchStatusCard } from './status-card.js';
 import { alertInWave } from './alert-digest.js';
 import { advisoryScope } from '../domain/advisory.js';
@@ -60,28 +60,32 @@ export async function runEscalationStep(deps: CoreDeps, req: StepRequest): Promi
     const retryAfterMs = Math.max(250, new Date(claim.until).getTime() - started.getTime());
     throw new BotError('STEP.BUSY', 'another run holds this step', { step: ref, retryAfterMs });
   }
-  const retrying = claim.outcome === 'taken-over';
-  if (retrying) deps.log.info({ deliveryId: delivery.id, step: ref.key, previousOwner: claim.previousOwner }, 'escalation step taken over');
+  // A run taken over from one that may have posted looks for its posts first; one that follows a run which
+  // posted nothing (a 429 before its first post) posts at once.
+  const run: StepRun = { retrying: claim.outcome === 'taken-over' && claim.mayHavePosted, posted: false };
+  if (claim.outcome === 'taken-over') deps.log.info({ deliveryId: delivery.id, step: ref.key, previousOwner: claim.previousOwner, searches: run.retrying }, 'escalation step taken over');
 
   let outcome: StepOutcome = 'ran';
   try {
     switch (req.kind) {
       case 'reminder':
-        outcome = await remind(deps, advisory, delivery, req, retrying);
+        outcome = await remind(deps, advisory, delivery, req, run);
         break;
       case 'phone':
-        await openPhoneTask(deps, advisory, delivery, retrying);
+        await openPhoneTask(deps, advisory, delivery, run);
         break;
       case 'next-contact':
-        outcome = await nextContact(deps, advisory, delivery, req.index, retrying);
+        outcome = await nextContact(deps, advisory, delivery, req.index, run);
         break;
       case 'alert':
         await alertSecretariat(deps, advisory, delivery);
         break;
     }
   } catch (err) {
-    // The job will be retried: let the retry take the step over at once rather than after the lease.
-    await deps.store.releaseStep(ref, owner, deps.clock.now().toISOString());
+    // The job will be retried: let the retry take the step over at once rather than after the lease, saying
+    // whether this run is sure it posted nothing (then the retry needs no search).
+    const postedNothing = !run.retrying && !run.posted && provesNothingPosted(err);
+    await deps.store.releaseStep(ref, owner, deps.clock.now().toISOString(), postedNothing);
     throw err;
   }
 
@@ -112,17 +116,25 @@ export async function advance(deps: CoreDeps, advisory: Advisory, delivery: Deli
   return current;
 }
 
+/** One run of a step: whether it must look for earlier posts, and whether it has posted (or found) any yet. */
+interface StepRun {
+  retrying: boolean;
+  posted: boolean;
+}
+
 /** Post one of a step's messages, once (see postOnce); a platform this process does not serve posts nothing. */
-async function stepPost(deps: CoreDeps, platformTarget: { platform: Delivery['channel']['platform']; target: PostTarget }, message: OutboundView, key: string, retrying: boolean, since: Date): Promise<MessageRef | null> {
+async function stepPost(deps: CoreDeps, platformTarget: { platform: Delivery['channel']['platform']; target: PostTarget }, message: OutboundView, key: string, run: StepRun, since: Date): Promise<MessageRef | null> {
   const chat = deps.chats[platformTarget.platform];
   if (!chat) {
     deps.log.warn({ platform: platformTarget.platform, key }, 'no chat adapter for this platform; step message not posted');
     return null;
   }
-  return (await postOnce(deps, chat, platformTarget.target, message, key, { retrying, since })).ref;
+  const { ref } = await postOnce(deps, chat, platformTarget.target, message, key, { retrying: run.retrying, since });
+  run.posted = true;
+  return ref;
 }
 
-async function remind(deps: CoreDeps, advisory: Advisory, delivery: Delivery, req: StepRequest, retrying: boolean): Promise<StepOutcome> {
+async function remind(deps: CoreDeps, advisory: Advisory, delivery: Delivery, req: StepRequest, run: StepRun): Promise<StepOutcome> {
   // Nothing was posted (failed or not yet): there is no message to point at; the phone step follows.
   if (delivery.messages.length === 0) return 'skipped';
   const platform = delivery.channel.platform;
@@ -137,7 +149,7 @@ async function remind(deps: CoreDeps, advisory: Advisory, delivery: Delivery, re
       { platform, target: { workspaceId: delivery.channel.workspaceId, channelId: ref.channelId } },
       view,
       `${delivery.id}.reminder.${req.token}.${ref.channelId}`,
-      retrying,
+      run,
       since,
     );
     // Kept so that the acknowledgement can update it: no stale "please acknowledge" stays behind.
@@ -159,7 +171,7 @@ export async function renderPhoneTask(deps: CoreDeps, advisory: Advisory, task: 
   };
 }
 
-async function openPhoneTask(deps: CoreDeps, advisory: Advisory, delivery: Delivery, retrying: boolean): Promise<void> {
+async function openPhoneTask(deps: CoreDeps, advisory: Advisory, delivery: Delivery, run: StepRun): Promise<void> {
   let task = await deps.store.ensurePhoneTask(newPhoneTask(delivery, deps.clock.now()));
   const round = delivery.round ?? 1;
   if ((task.round ?? 1) < round) {
@@ -177,7 +189,7 @@ async function openPhoneTask(deps: CoreDeps, advisory: Advisory, delivery: Deliv
   // A later round's message is a new post: its key must not find the earlier round's.
   const key = round > 1 ? `${task.id}.r${round}` : task.id;
   for (const channel of deps.directory.oncallChannels()) {
-    const ref = await stepPost(deps, { platform: channel.platform, target: { workspaceId: channel.workspace, channelId: channel.id } }, message, key, retrying, since);
+    const ref = await stepPost(deps, { platform: channel.platform, target: { workspaceId: channel.workspace, channelId: channel.id } }, message, key, run, since);
     if (ref) messages.push(ref);
   }
   const t = await transitionPhoneTask(deps.store, task.id, (current) =>
@@ -188,28 +200,28 @@ async function openPhoneTask(deps: CoreDeps, advisory: Advisory, delivery: Deliv
   if (t.changed && task.version > 1) await enqueue(deps, [{ kind: 'refresh-phone', scope: advisoryScope(advisory), taskId: task.id, revision: task.version }]);
 }
 
-async function nextContact(deps: CoreDeps, advisory: Advisory, delivery: Delivery, index: number, retrying: boolean): Promise<StepOutcome> {
+async function nextContact(deps: CoreDeps, advisory: Advisory, delivery: Delivery, index: number, run: StepRun): Promise<StepOutcome> {
   const task = await deps.store.getPhoneTask(phoneTaskIdFor(delivery.id));
   if (!task) return 'skipped';
   const t = await transitionPhoneTask(deps.store, task.id, (current) => advanceContact(current, index, deps.clock.now()));
   if (!t.changed) return 'skipped';
   // Nobody has called: raise the task again at the bottom of the on-call channel, overdue; its
   // earlier message shows the same state through the refresh.
-  if (t.next.overdueSince !== undefined) await raiseAgain(deps, advisory, t.next, index, retrying);
+  if (t.next.overdueSince !== undefined) await raiseAgain(deps, advisory, t.next, index, run);
   const current = (await deps.store.getPhoneTask(task.id)) ?? t.next;
   await enqueue(deps, [{ kind: 'refresh-phone', scope: advisoryScope(advisory), taskId: current.id, revision: current.version }]);
   return 'ran';
 }
 
 /** Post the overdue task once more in each on-call channel (once per ladder step, found again by key on a retry). */
-async function raiseAgain(deps: CoreDeps, advisory: Advisory, task: PhoneTask, index: number, retrying: boolean): Promise<void> {
+async function raiseAgain(deps: CoreDeps, advisory: Advisory, task: PhoneTask, index: number, run: StepRun): Promise<void> {
   const message = await renderPhoneTask(deps, advisory, task);
   const round = task.round ?? 1;
   const key = `${task.id}${round > 1 ? `.r${round}` : ''}.raise.${index}`;
   const since = new Date(new Date(task.overdueSince ?? task.updatedAt).getTime() - LOOKBACK_MS);
   const posted: MessageRef[] = [];
   for (const channel of deps.directory.oncallChannels()) {
-    const ref = await stepPost(deps, { platform: channel.platform, target: { workspaceId: channel.workspace, channelId: channel.id } }, message, key, retrying, since);
+    const ref = await stepPost(deps, { platform: channel.platform, target: { workspaceId: channel.workspace, channelId: channel.id } }, message, key, run, since);
     if (ref) posted.push(ref);
   }
   const same = (a: MessageRef, b: MessageRef) => a.platform === b.platform && a.channelId === b.channelId && a.messageId === b.messageId;

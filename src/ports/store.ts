@@ -35,7 +35,12 @@ export interface StepLease {
  */
 export type StepClaim =
   | { outcome: 'claimed' }
-  | { outcome: 'taken-over'; previousOwner: string }
+  /**
+   * `mayHavePosted`: the earlier run may have posted some of the step's messages (it stopped in flight, or failed
+   * in a way that does not prove otherwise): this run looks for them before posting. False only when that run
+   * released the step saying it had posted nothing (a 429 before its first post, say).
+   */
+  | { outcome: 'taken-over'; previousOwner: string; mayHavePosted: boolean }
   | { outcome: 'busy'; owner: string; until: string }
   | { outcome: 'done' };
 
@@ -112,8 +117,9 @@ export interface Store extends ArchiveStore, AuditLog, ThreadLog {
   /**
    * The run failed (a transient error; the job will be retried): end its lease now so the retry can
    * take the step over at once instead of waiting for the lease to run out. Only the lease's owner can.
+   * `postedNothing`: the run knows it posted nothing (its retry need not search); default false.
    */
-  releaseStep(step: StepRef, owner: string, at: string): Promise<void>;
+  releaseStep(step: StepRef, owner: string, at: string, postedNothing?: boolean): Promise<void>;
   /**
    * The step is over: 'done' (its effects happened) or 'gave_up' (every attempt failed and the
    * secretariat was told). The first finish is kept; finishing again changes nothing.

@@ -137,6 +137,8 @@ interface StepDoc {
   claimedAt?: string;
   owner?: string;
   leaseUntil?: string;
+  /** The last run was released knowing it posted nothing (see Store.releaseStep). */
+  postedNothing?: boolean;
   finishedAt?: string;
   outcome?: 'done' | 'gave_up';
 }
@@ -574,7 +576,7 @@ export class MongoStore implements Store {
   async claimStep(step: StepRef, lease: StepLease): Promise<StepClaim> {
     const where = { deliveryId: step.deliveryId, token: step.token, key: step.key };
     for (let attempt = 1; attempt <= STEP_CLAIM_TRIES; attempt++) {
-      let before: Pick<StepDoc, 'state' | 'owner' | 'leaseUntil'> | null;
+      let before: Pick<StepDoc, 'state' | 'owner' | 'leaseUntil' | 'postedNothing'> | null;
       try {
         // One atomic upsert: the document as it was before tells whether this call created it.
         // The equality filter gives a new document its deliveryId, token and key.
@@ -584,7 +586,7 @@ export class MongoStore implements Store {
           {
             upsert: true,
             returnDocument: 'before',
-            projection: { _id: 0, state: 1, owner: 1, leaseUntil: 1 },
+            projection: { _id: 0, state: 1, owner: 1, leaseUntil: 1, postedNothing: 1 },
             maxTimeMS: MAX_TIME_MS,
           },
         );
@@ -605,17 +607,18 @@ export class MongoStore implements Store {
       // round again, to find the first one's lease. Equality with null also matches a missing field.
       const taken = await this.steps.updateOne(
         { ...where, state: 'running', owner: before.owner ?? null, leaseUntil: before.leaseUntil ?? null } as Filter<StepDoc>,
-        { $set: { owner: lease.owner, leaseUntil: lease.until, claimedAt: lease.at } },
+        // The new run is in flight: should it stop without a word, its own retry must search.
+        { $set: { owner: lease.owner, leaseUntil: lease.until, claimedAt: lease.at, postedNothing: false } },
       );
-      if (taken.matchedCount === 1) return { outcome: 'taken-over', previousOwner };
+      if (taken.matchedCount === 1) return { outcome: 'taken-over', previousOwner, mayHavePosted: before.postedNothing !== true };
     }
     throw new BotError('STORE.CONFLICT', 'escalation step kept changing under us', { ...where, tries: STEP_CLAIM_TRIES });
   }
 
-  async releaseStep(step: StepRef, owner: string, at: string): Promise<void> {
+  async releaseStep(step: StepRef, owner: string, at: string, postedNothing = false): Promise<void> {
     await this.steps.updateOne(
       { deliveryId: step.deliveryId, token: step.token, key: step.key, owner, state: 'running' },
-      { $set: { leaseUntil: at } },
+      { $set: { leaseUntil: at, postedNothing } },
     );
   }
 

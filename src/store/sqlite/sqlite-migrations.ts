@@ -189,6 +189,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE deliveries ADD COLUMN ack_round INTEGER GENERATED ALWAYS AS (COALESCE(json_extract(json, '$.round'), 1)) VIRTUAL;
   CREATE INDEX deliveries_by_ack ON deliveries (advisory_id, ack_state, ack_round);
   `,
+  // A step's run released after a failure that proves it posted nothing (a 429 before its first post): its retry
+  // posts at once instead of searching the channel's history (limited to about 50 a minute on Slack).
+  `
+  ALTER TABLE escalation_steps ADD COLUMN posted_nothing INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;

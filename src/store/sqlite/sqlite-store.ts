@@ -108,15 +108,16 @@ function prepareStatements(db: Database.Database) {
        VALUES (?, ?, ?, 'running', ?, ?, ?)
        ON CONFLICT DO NOTHING`,
     ),
-    stepRow: db.prepare<[string, string, string], { state: 'running' | 'done'; owner: string | null; lease_until: string | null }>(
-      `SELECT state, owner, lease_until FROM escalation_steps WHERE delivery_id = ? AND token = ? AND step_key = ?`,
+    stepRow: db.prepare<[string, string, string], { state: 'running' | 'done'; owner: string | null; lease_until: string | null; posted_nothing: number }>(
+      `SELECT state, owner, lease_until, posted_nothing FROM escalation_steps WHERE delivery_id = ? AND token = ? AND step_key = ?`,
     ),
+    // The new run is in flight: should it stop without a word, its own retry must search.
     takeOverStep: db.prepare<[string, string, string, string, string, string]>(
-      `UPDATE escalation_steps SET owner = ?, lease_until = ?, claimed_at = ?
+      `UPDATE escalation_steps SET owner = ?, lease_until = ?, claimed_at = ?, posted_nothing = 0
        WHERE delivery_id = ? AND token = ? AND step_key = ? AND state = 'running'`,
     ),
-    releaseStep: db.prepare<[string, string, string, string, string]>(
-      `UPDATE escalation_steps SET lease_until = ?
+    releaseStep: db.prepare<[string, number, string, string, string, string]>(
+      `UPDATE escalation_steps SET lease_until = ?, posted_nothing = ?
        WHERE delivery_id = ? AND token = ? AND step_key = ? AND owner = ? AND state = 'running'`,
     ),
     // The first finish stays: finishing again is a repeat, not news.
@@ -423,13 +424,13 @@ export class SqliteStore implements Store {
           return { outcome: 'busy', owner: previousOwner, until: row.lease_until };
         }
         this.q.takeOverStep.run(lease.owner, lease.until, lease.at, deliveryId, token, key);
-        return { outcome: 'taken-over', previousOwner };
+        return { outcome: 'taken-over', previousOwner, mayHavePosted: row.posted_nothing !== 1 };
       })
       .immediate();
   }
 
-  async releaseStep(step: StepRef, owner: string, at: string): Promise<void> {
-    this.q.releaseStep.run(at, step.deliveryId, step.token, step.key, owner);
+  async releaseStep(step: StepRef, owner: string, at: string, postedNothing = false): Promise<void> {
+    this.q.releaseStep.run(at, postedNothing ? 1 : 0, step.deliveryId, step.token, step.key, owner);
   }
 
   async finishStep(step: StepRef, finish: { owner: string; at: string; outcome: 'done' | 'gave_up' }): Promise<void> {

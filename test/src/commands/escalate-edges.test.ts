@@ -63,7 +63,7 @@ describe('what a step posts', () => {
     f.clock.set(minutes(40));
     expect(await run(d, 'reminder')).toBe('ran');
     expect(f.chat.searches).toEqual([{ channelId: 'C0JMA00001', key: `${d.id}.reminder.${d.escalationToken}.C0JMA00001`, since }]);
-    expect(f.lines.filter((l) => l.msg === 'escalation step taken over').map((l) => l.obj)).toEqual([{ deliveryId: d.id, step: 'reminder', previousOwner: 'dead' }]);
+    expect(f.lines.filter((l) => l.msg === 'escalation step taken over').map((l) => l.obj)).toEqual([{ deliveryId: d.id, step: 'reminder', previousOwner: 'dead', searches: true }]);
   });
 
   it('the phone step posts the task into the on-call channel once, keyed by the task, and records the message', async () => {

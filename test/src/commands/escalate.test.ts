@@ -118,6 +118,36 @@ describe('runEscalationStep', () => {
     expect(f.chat.in('C0ONC00001', 'phone_task')).toHaveLength(1);
   });
 
+  it('a run refused with a 429 before its first post: the retry posts at once, without searching the on-call channel', async () => {
+    let d = await posted();
+    await f.core.runEscalationStep(req(d, 'reminder'));
+    d = (await f.store.getDelivery(d.id))!;
+    const finds = f.chat.finds;
+    f.chat.failPosts = (target) => (target.channelId === 'C0ONC00001' ? new ChatError('rate_limited', 'ratelimited', { retryAfterMs: 1_000 }) : undefined);
+    await expect(f.core.runEscalationStep(req(d, 'phone'))).rejects.toMatchObject({ kind: 'rate_limited' });
+    await expect(f.core.runEscalationStep(req(d, 'phone'))).rejects.toMatchObject({ kind: 'rate_limited' });
+    f.chat.failPosts = undefined;
+    expect(await f.core.runEscalationStep(req(d, 'phone'))).toBe('ran');
+    expect(f.chat.finds).toBe(finds);
+    expect(f.chat.in('C0ONC00001', 'phone_task')).toHaveLength(1);
+  });
+
+  it('a run whose post timed out: the retry searches, and finds the post the timed-out run made', async () => {
+    let d = await posted();
+    await f.core.runEscalationStep(req(d, 'reminder'));
+    d = (await f.store.getDelivery(d.id))!;
+    // The post reaches the channel, its answer is lost.
+    f.chat.failPosts = (target) => (target.channelId === 'C0ONC00001' ? new ChatError('transient', 'request_timeout', { reason: 'timeout' }) : undefined);
+    await expect(f.core.runEscalationStep(req(d, 'phone'))).rejects.toMatchObject({ code: 'request_timeout' });
+    f.chat.failPosts = undefined;
+    const task = (await f.store.getPhoneTask(`${d.id}.phone`))!;
+    await f.chat.post({ workspaceId: 'T0CEPTOAR0', channelId: 'C0ONC00001' }, { kind: 'phone_task', view: {} as never }, task.id);
+    const finds = f.chat.finds;
+    expect(await f.core.runEscalationStep(req(d, 'phone'))).toBe('ran');
+    expect(f.chat.finds).toBe(finds + 1);
+    expect(f.chat.in('C0ONC00001', 'phone_task')).toHaveLength(1);
+  });
+
   it('moves the record on when the ledger says done but the record did not (stopped in between)', async () => {
     const d = await posted();
     await f.store.finishStep({ deliveryId: d.id, token: d.escalationToken, key: 'reminder' }, { owner: 'x', at: minutes(0), outcome: 'done' });

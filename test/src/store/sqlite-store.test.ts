@@ -69,7 +69,7 @@ describe('SqliteStore', () => {
       expect(await second.listAudit(advisory.id)).toStrictEqual([event]);
       expect(await second.claimStep(reminder, { owner: 'w2', at: at(42), until: at(43) })).toEqual({ outcome: 'done' });
       expect(await second.claimStep(phone, { owner: 'w2', at: at(61), until: at(62) })).toEqual({ outcome: 'busy', owner: 'w1', until: at(70) });
-      expect(await second.claimStep(phone, { owner: 'w2', at: at(71), until: at(72) })).toEqual({ outcome: 'taken-over', previousOwner: 'w1' });
+      expect(await second.claimStep(phone, { owner: 'w2', at: at(71), until: at(72) })).toEqual({ outcome: 'taken-over', previousOwner: 'w1', mayHavePosted: true });
       expect(await second.getPhoneTask(task.id)).toStrictEqual(taskPosted);
       expect(await second.ensurePhoneTask(task)).toStrictEqual(taskPosted);
       expect(await second.findPhoneTaskByMessage(oncallMsg)).toStrictEqual(taskPosted);
@@ -197,6 +197,7 @@ describe('SqliteStore', () => {
       expect(await store.claimStep({ deliveryId: midLadder.id, token: midLadder.escalationToken, key: 'phone' }, { owner: 'new', at: at(11), until: at(12) })).toEqual({
         outcome: 'taken-over',
         previousOwner: '(unknown)',
+        mayHavePosted: true,
       });
       // A new advisory starts unannounced.
       await store.createAdvisory(anAdvisory({ id: 'ADV-2026-0002', requestKey: 'req-new' }));

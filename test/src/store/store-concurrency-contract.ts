@@ -115,7 +115,7 @@ export function storeConcurrencyContract(name: string, openPair: () => Promise<S
         expect(outcomes(results).filter((o) => o === 'taken-over')).toHaveLength(1);
         expect(outcomes(results).filter((o) => o === 'busy')).toHaveLength(9);
         const winnerIndex = results.findIndex((r) => r.outcome === 'taken-over');
-        expect(results[winnerIndex]).toEqual({ outcome: 'taken-over', previousOwner: 'dead' });
+        expect(results[winnerIndex]).toEqual({ outcome: 'taken-over', previousOwner: 'dead', mayHavePosted: true });
         const winner = owners[winnerIndex];
         for (const r of results) if (r.outcome === 'busy') expect(r).toEqual({ outcome: 'busy', owner: winner, until: at(15) });
         // The taker's lease holds for everyone else, on either instance.
@@ -134,7 +134,7 @@ export function storeConcurrencyContract(name: string, openPair: () => Promise<S
         await b.releaseStep(ref, 'w2', at(1));
         expect(await b.claimStep(ref, { owner: 'w2', at: at(2), until: at(62) })).toEqual({ outcome: 'busy', owner: 'w1', until: at(60) });
         await b.releaseStep(ref, 'w1', at(3));
-        expect(await a.claimStep(ref, { owner: 'w2', at: at(4), until: at(64) })).toEqual({ outcome: 'taken-over', previousOwner: 'w1' });
+        expect(await a.claimStep(ref, { owner: 'w2', at: at(4), until: at(64) })).toEqual({ outcome: 'taken-over', previousOwner: 'w1', mayHavePosted: true });
         // The old owner's release now no longer touches the new owner's lease.
         await a.releaseStep(ref, 'w1', at(5));
         expect(await b.claimStep(ref, { owner: 'w3', at: at(6), until: at(66) })).toEqual({ outcome: 'busy', owner: 'w2', until: at(64) });
@@ -310,7 +310,7 @@ export function storeConcurrencyContract(name: string, openPair: () => Promise<S
         // The step ledger: the lease still holds, the finished step stays finished.
         expect(await c.claimStep(running, { owner: 'w2', at: at(35), until: at(45) })).toEqual({ outcome: 'busy', owner: 'w1', until: at(40) });
         expect(await c.claimStep(finished, { owner: 'w2', at: at(50), until: at(60) })).toEqual({ outcome: 'done' });
-        expect(await c.claimStep(running, { owner: 'w2', at: at(41), until: at(51) })).toEqual({ outcome: 'taken-over', previousOwner: 'w1' });
+        expect(await c.claimStep(running, { owner: 'w2', at: at(41), until: at(51) })).toEqual({ outcome: 'taken-over', previousOwner: 'w1', mayHavePosted: true });
         // The message refs are still owned.
         const other = aDelivery({ memberId: 'm9', channel: { channelId: 'C09' } });
         await c.ensureDeliveries([other]);

@@ -453,7 +453,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       it('is claimed the first time; another owner is busy until the lease ends, then takes over; done after', async () => {
         expect(await store.claimStep(ref, lease('w1', 60, 62))).toEqual({ outcome: 'claimed' });
         expect(await store.claimStep(ref, lease('w2', 61))).toEqual({ outcome: 'busy', owner: 'w1', until: at(62) });
-        expect(await store.claimStep(ref, lease('w3', 63))).toEqual({ outcome: 'taken-over', previousOwner: 'w1' });
+        expect(await store.claimStep(ref, lease('w3', 63))).toEqual({ outcome: 'taken-over', previousOwner: 'w1', mayHavePosted: true });
         // The taker holds the lease now.
         expect(await store.claimStep(ref, lease('w1', 63.5))).toEqual({ outcome: 'busy', owner: 'w3', until: at(64) });
         await store.finishStep(ref, { owner: 'w3', at: at(63.8), outcome: 'done' });
@@ -463,7 +463,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
 
       it('lets the same owner claim again (its own retry) as a take-over', async () => {
         expect(await store.claimStep(ref, lease('w1', 60, 70))).toEqual({ outcome: 'claimed' });
-        expect(await store.claimStep(ref, lease('w1', 61, 70))).toEqual({ outcome: 'taken-over', previousOwner: 'w1' });
+        expect(await store.claimStep(ref, lease('w1', 61, 70))).toEqual({ outcome: 'taken-over', previousOwner: 'w1', mayHavePosted: true });
       });
 
       it('a released lease is taken over at once; only its owner can release it', async () => {
@@ -471,7 +471,23 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         await store.releaseStep(ref, 'w2', at(61));
         expect((await store.claimStep(ref, lease('w2', 61))).outcome).toBe('busy');
         await store.releaseStep(ref, 'w1', at(61));
-        expect(await store.claimStep(ref, lease('w2', 61.5))).toEqual({ outcome: 'taken-over', previousOwner: 'w1' });
+        expect(await store.claimStep(ref, lease('w2', 61.5))).toEqual({ outcome: 'taken-over', previousOwner: 'w1', mayHavePosted: true });
+      });
+
+      it('a run released as having posted nothing lets its retry post at once; any other end leaves the retry searching', async () => {
+        expect(await store.claimStep(ref, lease('w1', 60, 90))).toEqual({ outcome: 'claimed' });
+        await store.releaseStep(ref, 'w1', at(61), true);
+        expect(await store.claimStep(ref, lease('w2', 62, 90))).toEqual({ outcome: 'taken-over', previousOwner: 'w1', mayHavePosted: false });
+        // The taker is in flight: if it stops without a word (its lease runs out), the next run must search.
+        expect(await store.claimStep(ref, lease('w3', 91, 120))).toEqual({ outcome: 'taken-over', previousOwner: 'w2', mayHavePosted: true });
+        // Released without saying (or saying false): searched too.
+        await store.releaseStep(ref, 'w3', at(92));
+        expect(await store.claimStep(ref, lease('w4', 93, 120))).toEqual({ outcome: 'taken-over', previousOwner: 'w3', mayHavePosted: true });
+        await store.releaseStep(ref, 'w4', at(94), false);
+        expect(await store.claimStep(ref, lease('w5', 95, 120))).toMatchObject({ mayHavePosted: true });
+        // Someone else's release says nothing about this run.
+        await store.releaseStep(ref, 'w1', at(96), true);
+        expect(await store.claimStep(ref, lease('w6', 121, 130))).toMatchObject({ previousOwner: 'w5', mayHavePosted: true });
       });
 
       it('finishing twice is harmless and the step stays done, also when it gave up', async () => {
