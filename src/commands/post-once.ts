@@ -3,12 +3,10 @@ import { ChatError, type ChatPort, type OutboundView, type PostTarget } from '..
 import type { CoreDeps } from './deps.js';
 
 /**
- * Whether an earlier attempt at this post may have reached the platform:
- * - true: an earlier attempt was made (a delivery's postAttempts, a step taken over);
- * - false: this is the first attempt;
- * - 'unknown': the caller cannot tell (a notice job run again by the queue).
+ * Whether an earlier attempt at this post may have reached the platform: its record says so (a delivery's
+ * postUncertain, a step's ledger, the store's post ledger for the rest; see postOnceLedgered).
  */
-export type Retrying = boolean | 'unknown';
+export type Retrying = boolean;
 
 /** Errors thrown by the search for an earlier post, not by the post: they prove nothing about that post. */
 const searchFailures = new WeakSet<object>();
@@ -37,7 +35,7 @@ export async function postOnce(
   key: string,
   opts: { retrying: Retrying; since: Date },
 ): Promise<{ ref: MessageRef; possibleDuplicate: boolean }> {
-  if (opts.retrying !== false && chat.capabilities.findOwnPost) {
+  if (opts.retrying && chat.capabilities.findOwnPost) {
     let earlier: MessageRef | null;
     try {
       earlier = await chat.findPost(target, key, opts.since);
@@ -47,7 +45,7 @@ export async function postOnce(
     }
     if (earlier) return { ref: earlier, possibleDuplicate: false };
   }
-  const possibleDuplicate = opts.retrying === true && !chat.capabilities.findOwnPost;
+  const possibleDuplicate = opts.retrying && !chat.capabilities.findOwnPost;
   if (possibleDuplicate) {
     deps.log.warn(
       { platform: chat.platform, channel: target.channelId, key },
@@ -55,4 +53,27 @@ export async function postOnce(
     );
   }
   return { ref: await chat.post(target, message, key), possibleDuplicate };
+}
+
+/**
+ * Post once where no record of the caller's tracks the attempt (a notice to the secretariat, a follow-up in a
+ * thread): the store's post ledger says whether an earlier attempt may have posted, so the channel is searched only
+ * then — not before every notice, and not after a 429.
+ */
+export async function postOnceLedgered(
+  deps: Pick<CoreDeps, 'log' | 'store' | 'clock'>,
+  chat: ChatPort,
+  target: PostTarget,
+  message: OutboundView,
+  key: string,
+  since: Date,
+): Promise<{ ref: MessageRef; possibleDuplicate: boolean }> {
+  const ledgerKey = `${key}@${chat.platform}:${target.channelId}`;
+  const { mayHavePosted } = await deps.store.beginPost(ledgerKey, deps.clock.now().toISOString());
+  try {
+    return await postOnce(deps, chat, target, message, key, { retrying: mayHavePosted, since });
+  } catch (err) {
+    if (provesNothingPosted(err)) await deps.store.settlePost(ledgerKey);
+    throw err;
+  }
 }

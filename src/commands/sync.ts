@@ -11,7 +11,7 @@ import { dropQuietly, enqueue } from './enqueue.js';
 import { LOOKBACK_MS, stepWork } from './ladder.js';
 import { loadDelivery } from './load.js';
 import { endPhoneTask } from './phone-task-end.js';
-import { postOnce } from './post-once.js';
+import { postOnceLedgered } from './post-once.js';
 import { lifecycleWork } from './lifecycle.js';
 import { reconcileThreads } from './thread-reconcile.js';
 import { viewOfDelivery } from './views.js';
@@ -130,7 +130,7 @@ async function postFollowUps(deps: CoreDeps, advisory: Advisory, delivery: Deliv
     for (const root of delivery.messages) {
       const view = followUpView(advisory, current, f, channelCopy ? 'channel' : 'direct');
       const target = { workspaceId: delivery.channel.workspaceId, channelId: root.channelId, threadOf: root };
-      const posted = await postOnce(deps, chat, target, { kind: 'followup', view }, `${delivery.id}.followup.${f.n}.${root.channelId}`, { retrying: 'unknown', since });
+      const posted = await postOnceLedgered(deps, chat, target, { kind: 'followup', view }, `${delivery.id}.followup.${f.n}.${root.channelId}`, since);
       refs.push(posted.ref);
     }
     const t = await transitionDelivery(deps.store, delivery.id, (d) => markFollowUpPosted(d, f.n, refs, deps.clock.now()));

@@ -2,7 +2,7 @@ import type { MessageRef } from '../domain/platform.js';
 import type { PostTarget } from '../ports/chat.js';
 import type { NoticeView } from '../view/views.js';
 import type { CoreDeps } from './deps.js';
-import { postOnce } from './post-once.js';
+import { postOnceLedgered } from './post-once.js';
 
 /**
  * Post a notice into every secretariat channel on a platform this process can reach. The key makes
@@ -22,8 +22,8 @@ export async function postToSecretariat(deps: CoreDeps, notice: NoticeView, key:
       continue;
     }
     const target: PostTarget = { workspaceId: channel.workspace, channelId: channel.id };
-    // A notice job may be a retry whose first post got through: look where the platform can.
-    const result = await postOnce(deps, chat, target, { kind: 'notice', view: notice }, key, { retrying: 'unknown', since });
+    // A notice job may be a retry whose first post got through: the post ledger says when to look.
+    const result = await postOnceLedgered(deps, chat, target, { kind: 'notice', view: notice }, key, since);
     posted.push(result.ref);
   }
   return posted;

@@ -126,6 +126,15 @@ export interface Store extends ArchiveStore, AuditLog, ThreadLog {
    */
   finishStep(step: StepRef, finish: { owner: string; at: string; outcome: 'done' | 'gave_up' }): Promise<void>;
 
+  /**
+   * A post about to be made under `key` that no record of its own tracks (a notice to the secretariat, a follow-up
+   * in a thread): whether an earlier attempt may have made it. False the first time (recorded now, as in flight),
+   * and after settlePost; true after any attempt that was not settled. Idempotent per key.
+   */
+  beginPost(key: string, at: string): Promise<{ mayHavePosted: boolean }>;
+  /** The attempt at `key` failed in a way that proves nothing was posted: the next one posts at once. */
+  settlePost(key: string): Promise<void>;
+
   /** Insert the task unless the delivery has one (unique on deliveryId); returns the stored task. */
   ensurePhoneTask(task: PhoneTask): Promise<PhoneTask>;
   getPhoneTask(id: string): Promise<PhoneTask | null>;

@@ -143,6 +143,12 @@ interface StepDoc {
   outcome?: 'done' | 'gave_up';
 }
 type PhoneTaskDoc = PhoneTask & { _id: string };
+/** Store.beginPost's record: a post no other record tracks, and whether its last attempt is known to have posted nothing. */
+interface PostAttemptDoc {
+  _id: string;
+  firstAt: string;
+  postedNothing: boolean;
+}
 /** Unique on (platform, conversationId); the _id is the server's own. */
 type ConversationDoc = ConversationRecord & { _id?: ObjectId };
 
@@ -199,6 +205,7 @@ export class MongoStore implements Store {
   private readonly threads: MongoThreads;
   private readonly archive: MongoArchive;
   private readonly steps: Collection<StepDoc>;
+  private readonly postAttempts: Collection<PostAttemptDoc>;
   private readonly phoneTasks: Collection<PhoneTaskDoc>;
   private readonly conversations: Collection<ConversationDoc>;
   private readonly deliveryRefs: MessageRefRegistry;
@@ -218,6 +225,7 @@ export class MongoStore implements Store {
     this.threads = new MongoThreads(db, MAX_TIME_MS);
     this.archive = new MongoArchive(db, MAX_TIME_MS);
     this.steps = db.collection<StepDoc>('escalation_steps');
+    this.postAttempts = db.collection<PostAttemptDoc>('post_attempts');
     this.phoneTasks = db.collection<PhoneTaskDoc>('phone_tasks');
     this.conversations = db.collection<ConversationDoc>('conversations');
     const refs = db.collection<MessageRefDoc>('message_refs');
@@ -613,6 +621,29 @@ export class MongoStore implements Store {
       if (taken.matchedCount === 1) return { outcome: 'taken-over', previousOwner, mayHavePosted: before.postedNothing !== true };
     }
     throw new BotError('STORE.CONFLICT', 'escalation step kept changing under us', { ...where, tries: STEP_CLAIM_TRIES });
+  }
+
+  async beginPost(key: string, at: string): Promise<{ mayHavePosted: boolean }> {
+    // One atomic upsert; the document as it was before tells a first attempt (none) from a later one. The new
+    // attempt is in flight: should it stop without a word, the next must search.
+    for (let attempt = 1; attempt <= STEP_CLAIM_TRIES; attempt++) {
+      try {
+        const before = await this.postAttempts.findOneAndUpdate(
+          { _id: key },
+          { $setOnInsert: { firstAt: at }, $set: { postedNothing: false } },
+          { upsert: true, returnDocument: 'before', projection: { postedNothing: 1 }, maxTimeMS: MAX_TIME_MS },
+        );
+        return { mayHavePosted: before !== null && before.postedNothing !== true };
+      } catch (err) {
+        // Two first upserts of one key race on _id: the loser goes round and finds the winner's.
+        if (!isDuplicateKey(err)) throw err;
+      }
+    }
+    throw new BotError('STORE.CONFLICT', 'post attempt kept changing under us', { key, tries: STEP_CLAIM_TRIES });
+  }
+
+  async settlePost(key: string): Promise<void> {
+    await this.postAttempts.updateOne({ _id: key }, { $set: { postedNothing: true } }, { maxTimeMS: MAX_TIME_MS });
   }
 
   async releaseStep(step: StepRef, owner: string, at: string, postedNothing = false): Promise<void> {

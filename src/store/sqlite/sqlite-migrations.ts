@@ -194,6 +194,15 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE escalation_steps ADD COLUMN posted_nothing INTEGER NOT NULL DEFAULT 0;
   `,
+  // Posts no other record tracks (notices, follow-ups): whether an attempt may have reached the platform, so a
+  // retry searches only then (Store.beginPost / settlePost).
+  `
+  CREATE TABLE post_attempts (
+    key            TEXT PRIMARY KEY,
+    first_at       TEXT NOT NULL,
+    posted_nothing INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
+  `,
 ];
 
 export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;

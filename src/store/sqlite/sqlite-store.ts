@@ -120,6 +120,11 @@ function prepareStatements(db: Database.Database) {
       `UPDATE escalation_steps SET lease_until = ?, posted_nothing = ?
        WHERE delivery_id = ? AND token = ? AND step_key = ? AND owner = ? AND state = 'running'`,
     ),
+    insertPostAttempt: db.prepare<[string, string]>(`INSERT INTO post_attempts (key, first_at) VALUES (?, ?) ON CONFLICT DO NOTHING`),
+    postAttempt: db.prepare<[string], { posted_nothing: number }>(`SELECT posted_nothing FROM post_attempts WHERE key = ?`),
+    // The new attempt is in flight: should it stop without a word, the next must search.
+    reopenPostAttempt: db.prepare<[string]>(`UPDATE post_attempts SET posted_nothing = 0 WHERE key = ?`),
+    settlePostAttempt: db.prepare<[string]>(`UPDATE post_attempts SET posted_nothing = 1 WHERE key = ?`),
     // The first finish stays: finishing again is a repeat, not news.
     finishStep: db.prepare<[string, string, string, string, string, string]>(
       `INSERT INTO escalation_steps (delivery_id, token, step_key, state, finished_at, owner, outcome)
@@ -427,6 +432,21 @@ export class SqliteStore implements Store {
         return { outcome: 'taken-over', previousOwner, mayHavePosted: row.posted_nothing !== 1 };
       })
       .immediate();
+  }
+
+  async beginPost(key: string, at: string): Promise<{ mayHavePosted: boolean }> {
+    return this.db
+      .transaction((): { mayHavePosted: boolean } => {
+        if (this.q.insertPostAttempt.run(key, at).changes === 1) return { mayHavePosted: false };
+        const settled = this.q.postAttempt.get(key)?.posted_nothing === 1;
+        this.q.reopenPostAttempt.run(key);
+        return { mayHavePosted: !settled };
+      })
+      .immediate();
+  }
+
+  async settlePost(key: string): Promise<void> {
+    this.q.settlePostAttempt.run(key);
   }
 
   async releaseStep(step: StepRef, owner: string, at: string, postedNothing = false): Promise<void> {

@@ -223,8 +223,9 @@ describe('giving up a step', () => {
     expect(await f.core.alertDeliveryFailed(id)).toBe(0);
     f.chat.failPosts = (target) => (target.channelId === 'C0JDA00001' ? refusal('not_in_channel') : undefined);
     await f.core.deliver(id);
-    // A post that was made before the process stopped (not recorded): found, not repeated.
+    // A post that was made before the process stopped (its attempt begun, its message not recorded): found, not repeated.
     const key = `${deliveries[0]!.advisoryId}.alerts.failed.w1`;
+    await f.store.beginPost(`${key}@slack:C0SEC00001`, f.clock.now().toISOString());
     await f.chat.post({ workspaceId: 'T0CEPTOAR0', channelId: 'C0SEC00001' }, { kind: 'notice', view: {} as never }, key);
     expect(await f.core.alertDeliveryFailed(id)).toBe(1);
     expect(f.chat.in('C0SEC00001', 'notice').filter((p) => p.key === key)).toHaveLength(1);

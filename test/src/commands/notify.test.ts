@@ -13,6 +13,16 @@ import { coreFixture, exampleDirectoryFile, ONCALL, SECRETARIAT, T0, refusal, ty
 import { advisoryMessage, issueAndPost, JMA_STAFF, minutes, untilPhoneTask } from './helpers.js';
 
 let f: CoreFixture;
+
+/** The next post reaches the platform, but its answer is lost (a timeout): the attempt's outcome is unknown. */
+function loseNextAnswer(fx: CoreFixture): void {
+  const post = fx.chat.post.bind(fx.chat);
+  fx.chat.post = async (target, message, key) => {
+    fx.chat.post = post;
+    await post(target, message, key);
+    throw new ChatError('transient', 'request_timeout', { reason: 'timeout' });
+  };
+}
 afterEach(async () => {
   await f.close();
 });
@@ -61,8 +71,21 @@ describe('the "issued" notice', () => {
 
   it('a retry finds the notice its lost response posted, and does not post it again', async () => {
     const { advisory } = await issueAndPost(f);
-    await f.chat.post({ workspaceId: 'T0CEPTOAR0', channelId: 'C0SEC00001' }, { kind: 'notice', view: {} as never }, `${advisory.id}.issued`);
+    loseNextAnswer(f);
+    await expect(f.core.announceIssued(advisory.id)).rejects.toMatchObject({ code: 'request_timeout' });
+    expect(f.chat.finds).toBe(0);
     expect(await f.core.announceIssued(advisory.id)).toBe(1);
+    expect(f.chat.in('C0SEC00001')).toHaveLength(1);
+    expect(f.chat.finds).toBe(1);
+  });
+
+  it('a first attempt posts without searching; a retry after a 429 posts at once too', async () => {
+    const { advisory } = await issueAndPost(f);
+    f.chat.failPosts = (target) => (target.channelId === 'C0SEC00001' ? new ChatError('rate_limited', 'ratelimited', { retryAfterMs: 1_000 }) : undefined);
+    await expect(f.core.announceIssued(advisory.id)).rejects.toMatchObject({ kind: 'rate_limited' });
+    f.chat.failPosts = undefined;
+    expect(await f.core.announceIssued(advisory.id)).toBe(1);
+    expect(f.chat.finds).toBe(0);
     expect(f.chat.in('C0SEC00001')).toHaveLength(1);
   });
 
@@ -72,8 +95,10 @@ describe('the "issued" notice', () => {
     expect((err as BotError).detail).toEqual({ advisoryId: 'ADV-2026-0999' });
   });
 
-  it('looks for an earlier notice from the issue on', async () => {
+  it('a retry looks for an earlier notice from the issue on', async () => {
     const { advisory } = await issueAndPost(f);
+    loseNextAnswer(f);
+    await expect(f.core.announceIssued(advisory.id)).rejects.toMatchObject({ code: 'request_timeout' });
     await f.core.announceIssued(advisory.id);
     expect(f.chat.searches).toEqual([{ channelId: 'C0SEC00001', key: `${advisory.id}.issued`, since: new Date(T0) }]);
   });
@@ -96,6 +121,9 @@ describe('telling the secretariat of a failed delivery', () => {
     f.chat.failPosts = undefined;
     const d = deliveries[0]!;
     f.clock.set(minutes(30));
+    // Its first attempt's answer is lost: the retry looks for it, from a minute before the failure.
+    loseNextAnswer(f);
+    await expect(f.core.alertDeliveryFailed(d.id)).rejects.toMatchObject({ code: 'request_timeout' });
     expect(await f.core.alertDeliveryFailed(d.id)).toBe(1);
     // The advisory's first wave of failures: one message for every member failing with it, keyed by the wave.
     expect(f.chat.in('C0SEC00001').map((p) => p.key)).toEqual([`${d.advisoryId}.alerts.failed.w1`]);
@@ -140,7 +168,7 @@ describe('telling the secretariat of a failed delivery', () => {
     expect((await f.store.getDelivery(deliveries[0]!.id))?.failure?.alerted).toBeUndefined();
   });
 
-  it('posts into every secretariat channel there is, searching before each post', async () => {
+  it('posts into every secretariat channel there is; a first attempt searches none', async () => {
     const file = await exampleDirectoryFile();
     file.secretariat.channels.push({ platform: 'slack', workspace: 'T0CEPTOAR0', id: 'C0SEC00002' });
     f = await coreFixture({ directory: file });
@@ -150,7 +178,11 @@ describe('telling the secretariat of a failed delivery', () => {
       ['C0SEC00001', 'key-1'],
       ['C0SEC00002', 'key-1'],
     ]);
+    expect(f.chat.finds).toBe(0);
+    // Asked again (the job run again): each channel is looked at, and found.
+    expect(await toSecretariat(f.deps, { kind: 'delivery_failed', advisoryId: 'A', title: 't', tlp: 'TLP:CLEAR', drill: false, memberName: { ja: 'x', en: 'x' }, reason: 'r' }, 'key-1', new Date(T0))).toBe(2);
     expect(f.chat.finds).toBe(2);
+    expect(f.chat.posts).toHaveLength(2);
   });
 });
 

@@ -442,6 +442,29 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
     });
 
+    describe('the post ledger (beginPost / settlePost)', () => {
+      it('a first attempt may not have posted; a later one may, unless the last was settled as having posted nothing', async () => {
+        expect(await store.beginPost('ADV-2026-0001.issued@slack:C0SEC', at(1))).toEqual({ mayHavePosted: false });
+        expect(await store.beginPost('ADV-2026-0001.issued@slack:C0SEC', at(2))).toEqual({ mayHavePosted: true });
+        await store.settlePost('ADV-2026-0001.issued@slack:C0SEC');
+        expect(await store.beginPost('ADV-2026-0001.issued@slack:C0SEC', at(3))).toEqual({ mayHavePosted: false });
+        // That attempt is in flight again: stopping without a word leaves the next one searching.
+        expect(await store.beginPost('ADV-2026-0001.issued@slack:C0SEC', at(4))).toEqual({ mayHavePosted: true });
+      });
+
+      it('keys are apart; settling a key never begun records nothing', async () => {
+        await store.settlePost('never-begun');
+        expect(await store.beginPost('never-begun', at(1))).toEqual({ mayHavePosted: false });
+        expect(await store.beginPost('other@slack:C1', at(1))).toEqual({ mayHavePosted: false });
+        expect(await store.beginPost('other@slack:C2', at(1))).toEqual({ mayHavePosted: false });
+      });
+
+      it('of two first attempts at once, one is first', async () => {
+        const results = await Promise.all([store.beginPost('race@slack:C1', at(1)), store.beginPost('race@slack:C1', at(1))]);
+        expect(results.map((r) => r.mayHavePosted).sort()).toEqual([false, true]);
+      });
+    });
+
     describe('escalation steps (claimStep / releaseStep / finishStep, with a lease)', () => {
       const d = aDelivery().id;
       const token = newEscalationToken();
