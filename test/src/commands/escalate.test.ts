@@ -7,7 +7,7 @@ import type { Delivery } from '../../../src/domain/delivery.js';
 import { stepKey } from '../../../src/domain/escalation.js';
 import { isBotError } from '../../../src/errors.js';
 import { ChatError } from '../../../src/ports/chat.js';
-import { coreFixture, ONCALL, ISSUE_INPUT, SECRETARIAT, refusal, type CoreFixture } from '../../support/core-fixture.js';
+import { coreFixture, directoryWithContacts, ONCALL, ISSUE_INPUT, SECRETARIAT, refusal, type CoreFixture } from '../../support/core-fixture.js';
 
 let f: CoreFixture;
 beforeEach(async () => {
@@ -146,6 +146,40 @@ describe('runEscalationStep', () => {
     expect(await f.core.runEscalationStep(req(d, 'phone'))).toBe('ran');
     expect(f.chat.finds).toBe(finds + 1);
     expect(f.chat.in('C0ONC00001', 'phone_task')).toHaveLength(1);
+  });
+
+  it('a run that had to search and then met a 429 leaves the next run searching too (only a first run can vouch)', async () => {
+    let d = await posted();
+    await f.core.runEscalationStep(req(d, 'reminder'));
+    d = (await f.store.getDelivery(d.id))!;
+    const onCall = (e: () => ChatError) => (target: { channelId: string }) => (target.channelId === 'C0ONC00001' ? e() : undefined);
+    const finds = f.chat.finds;
+    f.chat.failPosts = onCall(() => new ChatError('transient', 'request_timeout', { reason: 'timeout' }));
+    await expect(f.core.runEscalationStep(req(d, 'phone'))).rejects.toMatchObject({ code: 'request_timeout' });
+    f.chat.failPosts = onCall(() => new ChatError('rate_limited', 'ratelimited', { retryAfterMs: 1_000 }));
+    await expect(f.core.runEscalationStep(req(d, 'phone'))).rejects.toMatchObject({ kind: 'rate_limited' });
+    f.chat.failPosts = undefined;
+    expect(await f.core.runEscalationStep(req(d, 'phone'))).toBe('ran');
+    // The second run searched (the first timed out) and so does the third.
+    expect(f.chat.finds).toBe(finds + 2);
+    expect(f.chat.in('C0ONC00001', 'phone_task')).toHaveLength(1);
+  });
+
+  it('a run that posted one of its messages and then met a 429 leaves the next run searching', async () => {
+    await f.close();
+    f = await coreFixture({ directory: await directoryWithContacts('jma', 2) });
+    const { deliveries } = await f.core.issueAdvisory({ actor: SECRETARIAT, requestKey: 'red-remind', input: { ...ISSUE_INPUT, tlp: 'TLP:RED', targets: { allMembers: false, observers: false, groups: [], members: ['jma'] } } });
+    await f.core.deliver(deliveries[0]!.id);
+    const d = (await f.store.getDelivery(deliveries[0]!.id))!;
+    const [first, second] = d.messages.map((m) => m.channelId);
+    f.chat.failPosts = (target, message) => (message.kind === 'reminder' && target.channelId === second ? new ChatError('rate_limited', 'ratelimited', { retryAfterMs: 1_000 }) : undefined);
+    await expect(f.core.runEscalationStep(req(d, 'reminder'))).rejects.toMatchObject({ kind: 'rate_limited' });
+    f.chat.failPosts = undefined;
+    const finds = f.chat.finds;
+    expect(await f.core.runEscalationStep(req(d, 'reminder'))).toBe('ran');
+    expect(f.chat.finds).toBe(finds + 2);
+    expect(f.chat.in(first!, 'reminder')).toHaveLength(1);
+    expect(f.chat.in(second!, 'reminder')).toHaveLength(1);
   });
 
   it('moves the record on when the ledger says done but the record did not (stopped in between)', async () => {
