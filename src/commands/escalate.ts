@@ -110,7 +110,11 @@ export async function advance(deps: CoreDeps, advisory: Advisory, delivery: Deli
   const next = stepAfter(deps, advisory, delivery, req);
   const t = await transitionDelivery(deps.store, delivery.id, (d) => markLadderStep(d, req.token, req, next, deps.clock.now(), gaveUp));
   const current = t.changed ? t.next : t.current;
-  await enqueue(deps, owedWork(advisory, current));
+  const owed = owedWork(advisory, current);
+  // This run moved the ladder on: the next step's job (a new step key) cannot exist yet, so it is added without a
+  // lookup. Anything else owed (a failure's alert) is looked for as ever.
+  await enqueue(deps, owed.filter((w) => !(t.changed && w.kind === 'step')));
+  await enqueue(deps, owed.filter((w) => t.changed && w.kind === 'step'), { fresh: true });
   // The card says what the ladder does next, and who is on the phone.
   if (t.changed) await touchStatusCard(deps, advisory);
   return current;

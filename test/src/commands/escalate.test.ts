@@ -182,6 +182,14 @@ describe('runEscalationStep', () => {
     expect(f.chat.in(second!, 'reminder')).toHaveLength(1);
   });
 
+  it('the run that moves the ladder on queues the next step as fresh (its job cannot exist yet)', async () => {
+    const d = await posted();
+    f.jobs.fresh.length = 0;
+    expect(await f.core.runEscalationStep(req(d, 'reminder'))).toBe('ran');
+    expect(f.jobs.fresh.map((w) => w.kind === 'step' && w.step)).toEqual(['phone']);
+    expect(f.jobs.fresh.every((w) => w.kind === 'step' && w.token === d.escalationToken)).toBe(true);
+  });
+
   it('moves the record on when the ledger says done but the record did not (stopped in between)', async () => {
     const d = await posted();
     await f.store.finishStep({ deliveryId: d.id, token: d.escalationToken, key: 'reminder' }, { owner: 'x', at: minutes(0), outcome: 'done' });
