@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { text } from 'node:stream/consumers';
 import { ErrorCode } from '@slack/web-api';
 import { toChatError } from './slack-errors.js';
 
@@ -38,7 +39,7 @@ export function createSlackSend(opts: SlackSendOptions): SlackSend {
   const base = new URL(opts.apiUrl ?? 'https://slack.com/api/');
   if (!base.pathname.endsWith('/')) base.pathname += '/';
   const secure = base.protocol === 'https:';
-  const agent = secure ? new HttpsAgent({ keepAlive: true, maxSockets: opts.maxSockets ?? 64 }) : new HttpAgent({ keepAlive: true, maxSockets: opts.maxSockets ?? 64 });
+  const agent = new (secure ? HttpsAgent : HttpAgent)({ keepAlive: true, maxSockets: opts.maxSockets ?? 64 });
   const send = secure ? httpsRequest : httpRequest;
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const authorization = `Bearer ${opts.token}`;
@@ -55,10 +56,10 @@ export function createSlackSend(opts: SlackSendOptions): SlackSend {
           signal: AbortSignal.timeout(timeoutMs),
         },
         (res) => {
-          readAll(res).then(
-            (text) => {
+          text(res).then(
+            (answered) => {
               try {
-                resolve(answer(res, text));
+                resolve(answer(res, answered));
               } catch (err) {
                 reject(err);
               }
@@ -73,17 +74,8 @@ export function createSlackSend(opts: SlackSendOptions): SlackSend {
     });
 }
 
-function readAll(res: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    res.on('error', reject);
-  });
-}
-
 /** Slack's answer, or the ChatError it means. */
-function answer(res: IncomingMessage, text: string): SendResult {
+function answer(res: IncomingMessage, raw: string): SendResult {
   const status = res.statusCode ?? 0;
   if (status === 429) {
     const seconds = Number(res.headers['retry-after']);
@@ -92,7 +84,7 @@ function answer(res: IncomingMessage, text: string): SendResult {
   if (status !== 200) throw toChatError({ code: ErrorCode.HTTPError, statusCode: status });
   let data: { ok?: unknown; error?: unknown; channel?: unknown; ts?: unknown; response_metadata?: unknown };
   try {
-    data = JSON.parse(text) as typeof data;
+    data = JSON.parse(raw) as typeof data;
   } catch (err) {
     // A 200 whose body is not Slack's JSON (a proxy's page): the call may have gone through.
     throw toChatError({ code: ErrorCode.RequestError, original: err });

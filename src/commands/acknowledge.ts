@@ -108,17 +108,19 @@ export async function acknowledgeDelivery(
       if ((d.round ?? 1) !== round) throw roundEnded(d, round);
       return markAcknowledged(d, mark, new Date(at));
     },
-    current,
-    // Recorded with the change, in one commit where the store can.
-    (next) => ({
-      id: `${next.id}.acknowledged${round > 1 ? `.r${round}` : ''}`,
-      at,
-      actor: req.actor,
-      action: 'delivery.acknowledged',
-      advisoryId: next.advisoryId,
-      deliveryId: next.id,
-      detail: { via: req.via, ...contact, ...inRound },
-    }),
+    {
+      from: current,
+      // Recorded with the change, in one commit where the store can.
+      audit: (next) => ({
+        id: `${next.id}.acknowledged${round > 1 ? `.r${round}` : ''}`,
+        at,
+        actor: req.actor,
+        action: 'delivery.acknowledged',
+        advisoryId: next.advisoryId,
+        deliveryId: next.id,
+        detail: { via: req.via, ...contact, ...inRound },
+      }),
+    },
   );
   const delivery = t.changed ? t.next : t.current;
   const first = delivery.acknowledged ?? mark;

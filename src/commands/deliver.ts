@@ -55,7 +55,7 @@ export async function deliverAdvisory(deps: CoreDeps, deliveryId: string): Promi
   if (targets.length === 0) return fail(deps, advisory, delivery, { code: 'RED_NO_RECIPIENTS' });
 
   const retrying = postMayExist(delivery);
-  const attempt = await transitionDelivery(deps.store, delivery.id, (d) => beginPostAttempt(d, deps.clock.now()), delivery);
+  const attempt = await transitionDelivery(deps.store, delivery.id, (d) => beginPostAttempt(d, deps.clock.now()), { from: delivery });
   if (!attempt.changed) return { outcome: 'already' };
 
   const view = advisoryView(advisory, attempt.next, deps.directory.memberName(delivery.memberId), []);
@@ -78,7 +78,7 @@ export async function deliverAdvisory(deps: CoreDeps, deliveryId: string): Promi
       // Nothing of this attempt reached the platform (a 429, say): the retry posts at once, no history search.
       // With several targets, those not yet searched may still hold an earlier attempt's post.
       if (messages.length === 0 && (targets.length === 1 || !retrying) && provesNothingPosted(err)) {
-        await transitionDelivery(deps.store, delivery.id, (d) => settlePostAttempt(d, deps.clock.now()), attempt.next);
+        await transitionDelivery(deps.store, delivery.id, (d) => settlePostAttempt(d, deps.clock.now()), { from: attempt.next });
       }
       throw err;
     }
@@ -88,19 +88,22 @@ export async function deliverAdvisory(deps: CoreDeps, deliveryId: string): Promi
 
   const postedAt = deps.clock.now();
   const first = firstStep(deps, advisory, delivery, 'posted', postedAt);
-  const posted = await transitionDelivery(deps.store, delivery.id, (d) => markPosted(d, messages, postedAt, first), attempt.next, (next) => ({
-    id: `${delivery.id}.posted`,
-    at: next.updatedAt,
-    action: 'delivery.posted',
-    advisoryId: delivery.advisoryId,
-    deliveryId: delivery.id,
-    detail: {
-      messages: messages.length,
-      refused: refused.map((r) => ({ channel: r.target.channelId, reason: r.reason, code: r.code })),
-      // Said, never silent: this platform cannot tell whether the earlier attempt had posted it.
-      ...(possibleDuplicate ? { possibleDuplicate: true } : {}),
-    },
-  }));
+  const posted = await transitionDelivery(deps.store, delivery.id, (d) => markPosted(d, messages, postedAt, first), {
+    from: attempt.next,
+    audit: (next) => ({
+      id: `${delivery.id}.posted`,
+      at: next.updatedAt,
+      action: 'delivery.posted',
+      advisoryId: delivery.advisoryId,
+      deliveryId: delivery.id,
+      detail: {
+        messages: messages.length,
+        refused: refused.map((r) => ({ channel: r.target.channelId, reason: r.reason, code: r.code })),
+        // Said, never silent: this platform cannot tell whether the earlier attempt had posted it.
+        ...(possibleDuplicate ? { possibleDuplicate: true } : {}),
+      },
+    }),
+  });
   if (posted.changed) await touchStatusCard(deps, advisory);
   const current = posted.changed ? posted.next : posted.current;
   // Posted by this run: its first ladder step's job cannot exist yet.
@@ -137,14 +140,16 @@ async function postTargets(deps: CoreDeps, chat: ChatPort, advisory: Advisory, d
 export async function fail(deps: CoreDeps, advisory: Advisory, delivery: Delivery, failure: { code: string; detail?: string }): Promise<DeliverOutcome> {
   const now = deps.clock.now();
   const phone = firstStep(deps, advisory, delivery, 'failed', now);
-  const t = await transitionDelivery(deps.store, delivery.id, (d) => markFailed(d, failure, now, phone), undefined, (next) => ({
-    id: `${delivery.id}.failed`,
-    at: next.updatedAt,
-    action: 'delivery.failed',
-    advisoryId: delivery.advisoryId,
-    deliveryId: delivery.id,
-    detail: { ...failure },
-  }));
+  const t = await transitionDelivery(deps.store, delivery.id, (d) => markFailed(d, failure, now, phone), {
+    audit: (next) => ({
+      id: `${delivery.id}.failed`,
+      at: next.updatedAt,
+      action: 'delivery.failed',
+      advisoryId: delivery.advisoryId,
+      deliveryId: delivery.id,
+      detail: { ...failure },
+    }),
+  });
   if (t.changed) {
     deps.log.warn({ deliveryId: delivery.id, memberId: delivery.memberId, ...failure }, 'delivery failed');
     await touchStatusCard(deps, advisory);

@@ -11,8 +11,7 @@ export function transitionDelivery(
   store: Store,
   deliveryId: string,
   decide: (current: Delivery) => Transition,
-  from?: Delivery,
-  audit?: (next: Delivery) => AuditEvent,
+  { from, audit }: { from?: Delivery | undefined; audit?: ((next: Delivery) => AuditEvent) | undefined } = {},
 ): Promise<Transition> {
   return compareAndSet(
     { read: () => store.getDelivery(deliveryId), save: (next) => store.saveDelivery(next, audit?.(next)), notFound: 'DELIVERY.NOT_FOUND', id: deliveryId },

@@ -2,12 +2,6 @@ import type { MessageRef } from '../domain/platform.js';
 import { ChatError, type ChatPort, type OutboundView, type PostTarget } from '../ports/chat.js';
 import type { CoreDeps } from './deps.js';
 
-/**
- * Whether an earlier attempt at this post may have reached the platform: its record says so (a delivery's
- * postUncertain, a step's ledger, the store's post ledger for the rest; see postOnceLedgered).
- */
-export type Retrying = boolean;
-
 /** Errors thrown by the search for an earlier post, not by the post: they prove nothing about that post. */
 const searchFailures = new WeakSet<object>();
 
@@ -33,7 +27,11 @@ export async function postOnce(
   target: PostTarget,
   message: OutboundView,
   key: string,
-  opts: { retrying: Retrying; since: Date },
+  /**
+   * `retrying`: an earlier attempt at this post may have reached the platform, as its record says (a delivery's
+   * postUncertain, a step's ledger, the store's post ledger for the rest; see postOnceLedgered).
+   */
+  opts: { retrying: boolean; since: Date },
 ): Promise<{ ref: MessageRef; possibleDuplicate: boolean }> {
   if (opts.retrying && chat.capabilities.findOwnPost) {
     let earlier: MessageRef | null;
