@@ -120,6 +120,21 @@ describe('a delivery retried after an attempt whose outcome is unknown', () => {
   });
 });
 
+describe('store reads', () => {
+  it('a delivery is read once per job: its attempt and its outcome are decided from that read', async () => {
+    f = await coreFixture();
+    const id = await issueTo(['jma']);
+    const getDelivery = f.store.getDelivery.bind(f.store);
+    let reads = 0;
+    f.store.getDelivery = async (deliveryId) => {
+      reads += 1;
+      return getDelivery(deliveryId);
+    };
+    expect(await f.core.deliver(id)).toEqual({ outcome: 'posted' });
+    expect(reads).toBe(1);
+  });
+});
+
 describe('the first ladder step after a post', () => {
   it('is queued as fresh by the run that posted (no look for an existing job), and looked for on any later run', async () => {
     f = await coreFixture();

@@ -13,6 +13,8 @@ import {
   newDelivery,
   newEscalationToken,
   owesWork,
+  postMayExist,
+  settlePostAttempt,
   reindex,
   setNextStep,
   type Delivery,
@@ -303,5 +305,36 @@ describe('delivery records, edge by edge', () => {
   it('re-indexing keeps the record, with a new version and time', () => {
     const d = queued();
     expect(must(reindex(d, t1))).toEqual({ ...d, version: 1, updatedAt: t1.toISOString() });
+  });
+});
+
+describe('whether an earlier post attempt may have reached the platform', () => {
+  const fresh = () => newDelivery('ADV-2026-0001', 'jma', channel, t0);
+  const begun = () => {
+    const t = beginPostAttempt(fresh(), t0);
+    if (!t.changed) throw new Error('the attempt should begin');
+    return t.next;
+  };
+
+  it('not before any attempt; yes once one begins; no after it is settled', () => {
+    expect(postMayExist(fresh())).toBe(false);
+    expect(begun()).toMatchObject({ postAttempts: 1, postUncertain: true });
+    expect(postMayExist(begun())).toBe(true);
+    const settled = settlePostAttempt(begun(), t1);
+    expect(settled).toMatchObject({ changed: true, next: { postUncertain: false, postAttempts: 1, version: begun().version + 1, updatedAt: t1.toISOString() } });
+    expect(postMayExist((settled as { next: Delivery }).next)).toBe(false);
+  });
+
+  it('a record without the flag: any earlier attempt counts', () => {
+    const { postUncertain: _drop, ...old } = begun();
+    expect(postMayExist({ ...old, postAttempts: 2 })).toBe(true);
+    expect(postMayExist({ ...old, postAttempts: 0 })).toBe(false);
+  });
+
+  it('settling changes nothing once settled, nor a delivery no longer queued', () => {
+    const settled = (settlePostAttempt(begun(), t1) as { next: Delivery }).next;
+    expect(settlePostAttempt(settled, t1)).toEqual({ changed: false, reason: 'already', current: settled });
+    const posted = (markPosted(begun(), [ref], t1, undefined) as { next: Delivery }).next;
+    expect(settlePostAttempt(posted, t1)).toEqual({ changed: false, reason: 'already', current: posted });
   });
 });
