@@ -11,8 +11,9 @@ import { refreshStatusCard } from './commands/status-card.js';
 import { refreshAlertDigest } from './commands/alert-digest.js';
 import type { AlertKind } from './domain/alert-wave.js';
 import { runEscalationStep, type StepOutcome, type StepRequest } from './commands/escalate.js';
-import { oncallList, phoneTaskAction, type PhoneActionRequest, type PhoneActionResult } from './commands/phone-task.js';
-import type { AdvisorySummaryView, AdvisoryView, OncallListView, PhoneTaskView, StatusQuery } from './view/views.js';
+import { claimFromBoard, oncallList, phoneTaskAction, type BoardClaimRequest, type PhoneActionRequest, type PhoneActionResult } from './commands/phone-task.js';
+import { phoneBoardPage, refreshPhoneBoard } from './commands/phone-board.js';
+import type { AdvisorySummaryView, AdvisoryView, OncallListView, PhoneBoardView, PhoneTaskView, StatusQuery } from './view/views.js';
 import { conversationInTenant, findConversation, recordConversation } from './commands/conversations.js';
 import { deliveryView, phoneTaskViewOf } from './commands/views.js';
 import type { ConversationRecord } from './domain/conversation.js';
@@ -96,6 +97,17 @@ export class Core {
   }
   phoneTaskAction(req: PhoneActionRequest): Promise<PhoneActionResult> {
     return phoneTaskAction(this.deps, req);
+  }
+  /** A claim from the phone-task board (a select or a button on one of its pages). */
+  claimFromBoard(req: BoardClaimRequest): Promise<PhoneActionResult & { page: number }> {
+    return claimFromBoard(this.deps, req);
+  }
+  refreshPhoneBoard(advisoryId: string): Promise<number> {
+    return refreshPhoneBoard(this.deps, advisoryId);
+  }
+  /** Page `page` of the advisory's board as it reads now (a Teams press is answered with it). */
+  phoneBoardPage(advisoryId: string, page: number): Promise<PhoneBoardView> {
+    return phoneBoardPage(this.deps, advisoryId, page);
   }
   oncallList(actor: Actor): Promise<OncallListView> {
     return oncallList(this.deps, actor);

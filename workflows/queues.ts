@@ -37,6 +37,8 @@ export type RefreshJob =
   | { scope: string; deliveryId: string; sync: number }
   /** The live status card, as of the end of the throttle interval `statusCard` (ms since the epoch). */
   | { scope: string; advisoryId: string; statusCard: number }
+  /** The advisory's phone-task board, as of the end of the throttle interval `board`. */
+  | { scope: string; advisoryId: string; board: number }
   /** A wave's grouped alert, as of the end of the throttle interval `digest`. */
   | { scope: string; advisoryId: string; alert: 'escalation' | 'failed'; wave: number; digest: number };
 
@@ -103,6 +105,14 @@ export function jobSpec(work: Work): JobSpec {
         name: 'status-card',
         id: `status-card.${work.scope}.${work.advisoryId}.t${work.at.getTime()}`,
         data: { scope: work.scope, advisoryId: work.advisoryId, statusCard: work.at.getTime() },
+        at: work.at,
+      };
+    case 'phone-board':
+      return {
+        queue: QUEUE.refresh,
+        name: 'phone-board',
+        id: `phone-board.${work.scope}.${work.advisoryId}.t${work.at.getTime()}`,
+        data: { scope: work.scope, advisoryId: work.advisoryId, board: work.at.getTime() },
         at: work.at,
       };
     case 'alert-digest':
@@ -184,6 +194,8 @@ export function workOf(queue: string, data: unknown): Work | null {
       if (scope && digest !== undefined && str('advisoryId') && (alert === 'escalation' || alert === 'failed') && num('wave') !== undefined) {
         return { kind: 'alert-digest', scope, advisoryId: str('advisoryId') as string, alert, wave: num('wave') as number, at: new Date(digest) };
       }
+      const board = num('board');
+      if (scope && board !== undefined && str('advisoryId')) return { kind: 'phone-board', scope, advisoryId: str('advisoryId') as string, at: new Date(board) };
       const card = num('statusCard');
       if (scope && card !== undefined && str('advisoryId')) return { kind: 'status-card', scope, advisoryId: str('advisoryId') as string, at: new Date(card) };
       const sync = num('sync');

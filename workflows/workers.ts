@@ -40,6 +40,7 @@ function createWorkers(core: Core, connection: Redis, settings: WorkerSettings, 
         const data = job.data;
         if ('statusCard' in data) return core.refreshStatusCard(data.advisoryId);
         if ('digest' in data) return core.refreshAlertDigest(data.advisoryId, data.alert, data.wave);
+        if ('board' in data) return core.refreshPhoneBoard(data.advisoryId);
         if ('taskId' in data) return core.refreshPhoneTask(data.taskId);
         if ('sync' in data) return core.syncDelivery(data.deliveryId);
         return core.refreshMessages(data.deliveryId);

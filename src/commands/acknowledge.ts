@@ -8,11 +8,12 @@ import type { CoreDeps } from './deps.js';
 import { transitionDelivery } from './delivery-cas.js';
 import { transitionPhoneTask } from './phone-task-cas.js';
 import { closeAcknowledged, phoneTaskIdFor } from '../domain/phone-task.js';
-import { advisoryScope } from '../domain/advisory.js';
+import { advisoryScope, type Advisory } from '../domain/advisory.js';
 import { dropQuietly, enqueue } from './enqueue.js';
 import { stepWork } from './ladder.js';
 import { loadDelivery } from './load.js';
 import { touchStatusCard } from './status-card.js';
+import { touchPhoneTask } from './phone-board.js';
 import { touchAlertWaves } from './alert-digest.js';
 
 export interface AckResult {
@@ -147,7 +148,7 @@ export async function acknowledgeDelivery(
     // The token after the acknowledgement is new: no earlier store's refresh of this id can match it.
     refreshQueued = await enqueue(deps, [{ kind: 'refresh', scope, deliveryId: delivery.id, revision }]);
   }
-  if (t.changed) await stopEscalation(deps, scope, before, delivery);
+  if (t.changed) await stopEscalation(deps, advisory, before, delivery);
   if (t.changed) await touchStatusCard(deps, advisory);
   // A member listed in a grouped alert is shown resolved there.
   if (t.changed) await touchAlertWaves(deps, advisory, delivery);
@@ -168,11 +169,11 @@ function roundEnded(d: Delivery, asked: number): BotError {
  * this only tidies up: the phone staff see the task closed (nobody needs to call), and the
  * pending step's job is dropped.
  */
-async function stopEscalation(deps: CoreDeps, scope: string, before: Delivery, after: Delivery): Promise<void> {
+async function stopEscalation(deps: CoreDeps, advisory: Advisory, before: Delivery, after: Delivery): Promise<void> {
   const task = await deps.store.getPhoneTask(phoneTaskIdFor(after.id));
   if (task) {
     const t = await transitionPhoneTask(deps.store, task.id, (current) => closeAcknowledged(current, deps.clock.now()));
-    if (t.changed) await enqueue(deps, [{ kind: 'refresh-phone', scope, taskId: task.id, revision: t.next.version }]);
+    if (t.changed) await touchPhoneTask(deps, advisory, t.next);
   }
   if (before.nextStep) await dropQuietly(deps, stepWork(before, before.nextStep));
 }

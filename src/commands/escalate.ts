@@ -3,7 +3,8 @@ import type { Advisory } from '../domain/advisory.js';
 import { isOwedStep, markLadderStep, markReminderPosted, type Delivery } from '../domain/delivery.js';
 import { reminderView } from './reminder-view.js';
 import { stepKey, type StepKind } from '../domain/escalation.js';
-import { advanceContact, messageKeyOf, newPhoneTask, phoneTaskIdFor, renewForRound, withMessages, type PhoneTask } from '../domain/phone-task.js';
+import { advanceContact, newPhoneTask, phoneTaskIdFor, renewForRound, type PhoneTask } from '../domain/phone-task.js';
+import { touchPhoneTask } from './phone-board.js';
 import type { MessageRef } from '../domain/platform.js';
 import type { OutboundView, PostTarget } from '../ports/chat.js';
 import type { StepRef } from '../ports/store.js';
@@ -72,10 +73,10 @@ export async function runEscalationStep(deps: CoreDeps, req: StepRequest): Promi
         outcome = await remind(deps, advisory, delivery, req, run);
         break;
       case 'phone':
-        await openPhoneTask(deps, advisory, delivery, run);
+        await openPhoneTask(deps, advisory, delivery);
         break;
       case 'next-contact':
-        outcome = await nextContact(deps, advisory, delivery, req.index, run);
+        outcome = await nextContact(deps, advisory, delivery, req.index);
         break;
       case 'alert':
         await alertSecretariat(deps, advisory, delivery);
@@ -175,67 +176,36 @@ export async function renderPhoneTask(deps: CoreDeps, advisory: Advisory, task: 
   };
 }
 
-async function openPhoneTask(deps: CoreDeps, advisory: Advisory, delivery: Delivery, run: StepRun): Promise<void> {
+/**
+ * The member is still silent: a phone task opens and takes its row on the advisory's phone-task board in the on-call
+ * channel (phone-board.ts). Nothing is posted per task: at sector scale one message per member into one channel is
+ * what kept the last silent members off the desk for a quarter of an hour. The claimer gets the task's own copy.
+ */
+async function openPhoneTask(deps: CoreDeps, advisory: Advisory, delivery: Delivery): Promise<void> {
   let task = await deps.store.ensurePhoneTask(newPhoneTask(delivery, deps.clock.now()));
   const round = delivery.round ?? 1;
   if ((task.round ?? 1) < round) {
     // One task per delivery: a later round's phone step renews it (see renewForRound).
     const renewed = await transitionPhoneTask(deps.store, task.id, (current) => renewForRound(current, round, deps.clock.now()));
     task = renewed.changed ? renewed.next : renewed.current;
-    if (renewed.changed && task.messages.length > 0) {
-      await enqueue(deps, [{ kind: 'refresh-phone', scope: advisoryScope(advisory), taskId: task.id, revision: task.version }]);
-    }
   }
-  if (task.messages.length > 0) return;
-  const message = await renderPhoneTask(deps, advisory, task);
-  const since = new Date(new Date(advisory.issuedAt).getTime() - LOOKBACK_MS);
-  const messages: MessageRef[] = [];
-  // A later round's message is a new post: its key must not find the earlier round's.
-  const key = round > 1 ? `${task.id}.r${round}` : task.id;
-  for (const channel of deps.directory.oncallChannels()) {
-    const ref = await stepPost(deps, { platform: channel.platform, target: { workspaceId: channel.workspace, channelId: channel.id } }, message, key, run, since);
-    if (ref) messages.push(ref);
-  }
-  const t = await transitionPhoneTask(deps.store, task.id, (current) =>
-    current.messages.length > 0 ? { changed: false, reason: 'already', current } : withMessages(current, messages, deps.clock.now(), messages.map(() => key)),
-  );
-  task = t.changed ? t.next : t.current;
-  // Someone may have claimed it between the post and now: show the current state.
-  if (t.changed && task.version > 1) await enqueue(deps, [{ kind: 'refresh-phone', scope: advisoryScope(advisory), taskId: task.id, revision: task.version }]);
+  await touchPhoneTask(deps, advisory, task);
 }
 
-async function nextContact(deps: CoreDeps, advisory: Advisory, delivery: Delivery, index: number, run: StepRun): Promise<StepOutcome> {
+/**
+ * The ladder's time for the next contact: the task says so, and an unclaimed task nobody has called is marked overdue
+ * on the board (counted at its top), rather than posted again into the channel.
+ */
+async function nextContact(deps: CoreDeps, advisory: Advisory, delivery: Delivery, index: number): Promise<StepOutcome> {
   const task = await deps.store.getPhoneTask(phoneTaskIdFor(delivery.id));
   if (!task) return 'skipped';
   const t = await transitionPhoneTask(deps.store, task.id, (current) => advanceContact(current, index, deps.clock.now()));
   if (!t.changed) return 'skipped';
-  // Nobody has called: raise the task again at the bottom of the on-call channel, overdue; its
-  // earlier message shows the same state through the refresh.
-  if (t.next.overdueSince !== undefined) await raiseAgain(deps, advisory, t.next, index, run);
-  const current = (await deps.store.getPhoneTask(task.id)) ?? t.next;
-  await enqueue(deps, [{ kind: 'refresh-phone', scope: advisoryScope(advisory), taskId: current.id, revision: current.version }]);
-  return 'ran';
-}
-
-/** Post the overdue task once more in each on-call channel (once per ladder step, found again by key on a retry). */
-async function raiseAgain(deps: CoreDeps, advisory: Advisory, task: PhoneTask, index: number, run: StepRun): Promise<void> {
-  const message = await renderPhoneTask(deps, advisory, task);
-  const round = task.round ?? 1;
-  const key = `${task.id}${round > 1 ? `.r${round}` : ''}.raise.${index}`;
-  const since = new Date(new Date(task.overdueSince ?? task.updatedAt).getTime() - LOOKBACK_MS);
-  const posted: MessageRef[] = [];
-  for (const channel of deps.directory.oncallChannels()) {
-    const ref = await stepPost(deps, { platform: channel.platform, target: { workspaceId: channel.workspace, channelId: channel.id } }, message, key, run, since);
-    if (ref) posted.push(ref);
+  if (t.next.overdueSince !== undefined) {
+    deps.log.warn({ taskId: task.id, advisoryId: advisory.id, index, overdueSince: t.next.overdueSince }, 'phone task overdue: nobody has called; marked on the board');
   }
-  const same = (a: MessageRef, b: MessageRef) => a.platform === b.platform && a.channelId === b.channelId && a.messageId === b.messageId;
-  await transitionPhoneTask(deps.store, task.id, (current) => {
-    const added = posted.filter((r) => !current.messages.some((m) => same(m, r)));
-    if (added.length === 0) return { changed: false, reason: 'already', current };
-    const keys = [...current.messages.map((_, i) => messageKeyOf(current, i)), ...added.map(() => key)];
-    return withMessages(current, [...current.messages, ...added], deps.clock.now(), keys);
-  });
-  deps.log.warn({ taskId: task.id, advisoryId: advisory.id, index, overdueSince: task.overdueSince }, 'phone task overdue: nobody has called; raised again in the on-call channel');
+  await touchPhoneTask(deps, advisory, t.next);
+  return 'ran';
 }
 
 async function alertSecretariat(deps: CoreDeps, advisory: Advisory, delivery: Delivery): Promise<void> {

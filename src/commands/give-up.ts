@@ -56,6 +56,7 @@ async function settle(deps: CoreDeps, work: Work, reason: string): Promise<void>
     case 'refresh-phone':
     case 'status-card':
     case 'alert-digest':
+    case 'phone-board':
       // The state is stored and shown in status; only the message in the channel stays as it was.
       deps.log.warn({ work, reason }, 'a message could not be updated after every attempt; the stored state is unaffected');
       return;

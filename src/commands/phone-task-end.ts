@@ -2,7 +2,7 @@ import { advisoryScope, type Advisory } from '../domain/advisory.js';
 import { isWithdrawn } from '../domain/advisory-lifecycle.js';
 import { phoneTaskIdFor, type PhoneTask, type TaskTransition } from '../domain/phone-task.js';
 import type { CoreDeps } from './deps.js';
-import { enqueue } from './enqueue.js';
+import { touchPhoneTask } from './phone-board.js';
 import { transitionPhoneTask } from './phone-task-cas.js';
 
 /** An open or claimed task ends with its advisory: nobody need call about it any more. */
@@ -28,5 +28,5 @@ export async function endPhoneTask(deps: CoreDeps, advisory: Advisory, deliveryI
     deliveryId,
     detail: { why: withdrawn ? 'advisory_withdrawn' : 'advisory_closed', claimedBy: task.claimedBy },
   });
-  await enqueue(deps, [{ kind: 'refresh-phone', scope: advisoryScope(advisory), taskId: task.id, revision: t.next.version }]);
+  await touchPhoneTask(deps, advisory, t.next);
 }

@@ -18,10 +18,11 @@ import type { CoreDeps } from './deps.js';
 import { transitionPhoneTask } from './phone-task-cas.js';
 import { transitionDelivery } from './delivery-cas.js';
 import { bringAlertForward } from '../domain/delivery.js';
-import { advisoryScope } from '../domain/advisory.js';
 import { enqueue } from './enqueue.js';
 import { owedWork } from './ladder.js';
 import { refreshPhoneTaskMessages } from './refresh.js';
+import { touchPhoneTask } from './phone-board.js';
+import { pageOfMessage } from '../domain/phone-board.js';
 
 export type { PhoneAction } from '../domain/phone-task.js';
 
@@ -111,7 +112,7 @@ export async function phoneTaskAction(deps: CoreDeps, req: PhoneActionRequest): 
   });
   const advisory = await deps.store.getAdvisory(task.advisoryId);
   if (!advisory) throw new BotError('ADVISORY.NOT_FOUND', 'advisory of phone task not found', { taskId: task.id });
-  const refreshQueued = await enqueue(deps, [{ kind: 'refresh-phone', scope: advisoryScope(advisory), taskId: task.id, revision: task.version }]);
+  const refreshQueued = await touchPhoneTask(deps, advisory, task);
 
   if (req.action === 'reached') {
     await acknowledgeDelivery(deps, { deliveryId: task.deliveryId, actor: req.actor, via: 'phone', contact: reached });
@@ -125,6 +126,56 @@ export async function phoneTaskAction(deps: CoreDeps, req: PhoneActionRequest): 
     }
   }
   return { outcome: 'done', task, refreshQueued };
+}
+
+export interface BoardClaimRequest {
+  actor: Actor;
+  /** The board page the claim came from. */
+  message: MessageRef;
+  /** The task chosen on it. */
+  taskId: string;
+}
+
+/**
+ * A claim from the phone-task board: the chosen task must be on the board the press came from. Of two people
+ * claiming the same task at once, the store's compare-and-set gives it to one; the other is told who has it. The
+ * claimer's copy of the task (its details and outcome buttons) is posted to them by the refresh that follows.
+ */
+export async function claimFromBoard(deps: CoreDeps, req: BoardClaimRequest): Promise<PhoneActionResult & { page: number }> {
+  await requireOncall(deps, req.actor, 'phone.claim');
+  const found = await deps.store.getPhoneTask(req.taskId);
+  const advisory = found ? await deps.store.getAdvisory(found.advisoryId) : null;
+  if (!found || !advisory) throw new BotError('PHONE.NOT_FOUND', 'no phone task by this id', { taskId: req.taskId.slice(0, CHOICE_AUDIT_MAX) });
+  const page = pageOfMessage(advisory, req.message);
+  if (page === undefined) {
+    await deps.store.appendAudit({
+      id: `phone-refused.${randomUUID()}`,
+      at: deps.clock.now().toISOString(),
+      actor: req.actor,
+      action: 'phone.refused',
+      advisoryId: found.advisoryId,
+      deliveryId: found.deliveryId,
+      detail: { attempted: 'phone.claim', reason: 'not-on-board', taskId: found.id, message: req.message },
+    });
+    throw new BotError('PHONE.NOT_YOURS', 'the task is not on the board the claim came from', { taskId: found.id, message: req.message });
+  }
+  const t = await transitionPhoneTask(deps.store, found.id, (current) => claim(current, req.actor, deps.clock.now()));
+  if (!t.changed) {
+    // Claimed already by the same person (a double press): their copy is on its way or there.
+    if (t.reason === 'already') return { outcome: 'unchanged', task: t.current, refreshQueued: await touchPhoneTask(deps, advisory, t.current), page };
+    return refuse(deps, { actor: req.actor, message: req.message, action: 'claim' }, t.reason, t);
+  }
+  const task = t.next;
+  await deps.store.appendAudit({
+    id: `${task.id}.v${task.version}`,
+    at: task.updatedAt,
+    actor: req.actor,
+    action: 'phone.claim',
+    advisoryId: task.advisoryId,
+    deliveryId: task.deliveryId,
+    detail: { contactIndex: task.contactIndex, exhausted: task.exhausted, from: 'board', page },
+  });
+  return { outcome: 'done', task, refreshQueued: await touchPhoneTask(deps, advisory, task), page };
 }
 
 const CHOICE_AUDIT_MAX = 40;

@@ -1,3 +1,4 @@
+import type { BoardPage } from './phone-board.js';
 import type { AlertWave } from './alert-wave.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -135,6 +136,8 @@ export interface AdvisoryLifecycle {
   earlierClosures?: Closure[] | undefined;
   /** The grouped alerts to the secretariat, one message per wave (alert-wave.ts). */
   alertWaves?: AlertWave[] | undefined;
+  /** The phone-task board's pages in the on-call channels (phone-board.ts). */
+  phoneBoard?: BoardPage[] | undefined;
 }
 
 export interface Advisory extends AdvisoryLifecycle {

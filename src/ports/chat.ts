@@ -1,7 +1,7 @@
 import type { ChannelAddress } from '../domain/delivery.js';
 import type { Actor, MessageRef, Platform } from '../domain/platform.js';
 import type { PlatformLimits } from './pace.js';
-import type { AdvisoryView, FollowUpView, NoticeView, PhoneTaskView, ReminderView } from '../view/views.js';
+import type { AdvisoryView, FollowUpView, NoticeView, PhoneBoardView, PhoneTaskView, ReminderView } from '../view/views.js';
 
 /** A conversation to post into: a channel, or a direct-message conversation. */
 export interface PostTarget {
@@ -20,6 +20,8 @@ export type OutboundView =
   | { kind: 'notice'; view: NoticeView }
   | { kind: 'reminder'; view: ReminderView }
   | { kind: 'phone_task'; view: PhoneTaskView }
+  /** A page of an advisory's phone-task board in the on-call channel, updated in place. */
+  | { kind: 'phone_board'; view: PhoneBoardView }
   /** Posted as a reply in the thread of `PostTarget.threadOf` where the platform has threads. */
   | { kind: 'followup'; view: FollowUpView };
 

@@ -32,6 +32,8 @@ export type Work =
   | { kind: 'status-card'; scope: string; advisoryId: string; at: Date }
   /** Update a wave's grouped alert (alert-wave.ts) at `at`, the end of its throttle interval, as the status card. */
   | { kind: 'alert-digest'; scope: string; advisoryId: string; alert: 'escalation' | 'failed'; wave: number; at: Date }
+  /** Update the advisory's phone-task board (phone-board.ts) at `at`, the end of its throttle interval, as the status card. */
+  | { kind: 'phone-board'; scope: string; advisoryId: string; at: Date }
   /** `closing`: which closing (1, then 2 … after a follow-up asking for acknowledgement reopened it; see closingNumber). */
   | { kind: 'closing'; scope: string; advisoryId: string; closing: number }
   /** Write the advisory's transcript to the archive; `attempt` is archiveFailures, so a retry after a give-up is a new job. */

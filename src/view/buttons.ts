@@ -26,6 +26,17 @@ export function phoneActionOfButton(id: string): PhoneAction | undefined {
 }
 
 /** A phone button's value: the task id, and for a "reached" choice `#` and the contact choice (task ids have no `#`). */
+/**
+ * The claim control on a phone-task board page (a select on Slack, a choice and a button on Teams and the local
+ * workspace); its value is the chosen task's id.
+ */
+export const BOARD_CLAIM_ACTION = 'phone_board_claim';
+
+/** A task id as a board claim may carry one: bounded and without spaces (the store looks it up; an unknown id is refused as such). */
+export function readBoardClaimValue(value: unknown): string | undefined {
+  return typeof value === 'string' && /^\S{1,200}$/.test(value) ? value : undefined;
+}
+
 export function phoneButtonValue(taskId: string, choice?: string): string {
   return choice === undefined ? taskId : `${taskId}#${choice}`;
 }

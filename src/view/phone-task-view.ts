@@ -106,7 +106,7 @@ function reachedChoices(task: PhoneTask, contacts: Contact[]): ReachedChoiceView
 }
 
 /** When a task's call became due: its phone step (a later round's comes at that round's deadline at the earliest). */
-function dueAt(task: PhoneTask, advisory: Advisory): string {
+export function dueAt(task: PhoneTask, advisory: Advisory): string {
   if ((task.round ?? 1) <= 1) return task.createdAt;
   const deadline = roundOf(advisory, task.round).deadline;
   return Date.parse(deadline) > Date.parse(task.createdAt) ? deadline : task.createdAt;

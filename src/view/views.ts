@@ -315,6 +315,49 @@ export interface PhoneTaskView {
   resolution?: { kind: PhoneResolution; by?: string | undefined; at: string; contact?: ReachedContact | undefined } | undefined;
 }
 
+/** One task on the phone-task board: a row, with who is on it. */
+export interface PhoneBoardRowView {
+  taskId: string;
+  memberName: LocalisedName;
+  state: PhoneTaskState;
+  claimedBy?: string | undefined;
+  /** Contacts someone has called, of `contacts`. */
+  tried: number;
+  contacts: number;
+  /** When the call became due (the phone step; a later round's deadline). */
+  dueAt: string;
+  /** Nobody has called though the ladder moved on to the next contact (ISO, since when). */
+  overdueSince?: string | undefined;
+  exhausted: boolean;
+  /** How a done or cancelled task ended, and who reached the member. */
+  resolution?: { kind: PhoneResolution; by?: string | undefined } | undefined;
+  /** The acknowledgement round the call is about, when later than the first. */
+  round?: number | undefined;
+}
+
+/**
+ * One page of an advisory's phone-task board in the on-call channel (domain/phone-board.ts): its tasks in the order
+ * they opened, each with who is on it; the open ones can be claimed from the page, after which the task's details and
+ * outcome buttons go to the claimer. The counts are the whole board's, on its first page only: a change to one task
+ * then edits one page.
+ */
+export interface PhoneBoardView {
+  advisoryId: string;
+  title: string;
+  tlp: Tlp;
+  severity: Severity;
+  drill: boolean;
+  /** This page's number and how many pages the board has (the latter shown on page 1). */
+  page: number;
+  pages: number;
+  rows: PhoneBoardRowView[];
+  /** The whole board, on page 1 only. */
+  counts?: { open: number; claimed: number; overdue: number; reached: number; acknowledged: number; cancelled: number } | undefined;
+  /** The advisory is closed or withdrawn: nothing left to claim. */
+  closed: boolean;
+  asOf: string;
+}
+
 /** One open phone task in the on-call list. */
 export interface OncallTaskView {
   taskId: string;

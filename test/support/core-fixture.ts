@@ -78,6 +78,8 @@ export function workKey(w: Work): string {
       return `status-card:${w.advisoryId}:${w.at.getTime()}`;
     case 'alert-digest':
       return `alert-digest:${w.advisoryId}:${w.alert}:${w.wave}:${w.at.getTime()}`;
+    case 'phone-board':
+      return `phone-board:${w.advisoryId}:${w.at.getTime()}`;
     default:
       return `${w.kind}:${w.deliveryId}`;
   }

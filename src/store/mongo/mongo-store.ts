@@ -156,7 +156,7 @@ type ConversationDoc = ConversationRecord & { _id?: ObjectId };
 const PLAIN = { _id: 0 } as const;
 const ADVISORY_FIELDS = { _id: 0, unannounced: 0, owing: 0 } as const;
 /** Optional advisory fields a transition may remove: saveAdvisory unsets them when `next` lacks them. */
-const ADVISORY_OPTIONAL = ['uid', 'announced', 'version', 'syncRev', 'copyRev', 'syncing', 'corrections', 'followups', 'closure', 'closesAt', 'archived', 'archiveFailures', 'round', 'earlierClosures', 'alertWaves'] as const;
+const ADVISORY_OPTIONAL = ['uid', 'announced', 'version', 'syncRev', 'copyRev', 'syncing', 'corrections', 'followups', 'closure', 'closesAt', 'archived', 'archiveFailures', 'round', 'earlierClosures', 'alertWaves', 'phoneBoard'] as const;
 /** advisoryOwesWork() for documents written before `owing` was kept: those have only `state`. */
 const LEGACY_OWING = { $eq: [{ $ifNull: ['$state', 'open'] }, 'open'] };
 const UNACKNOWLEDGED: Delivery['state'][] = ['queued', 'posted', 'failed'];
