@@ -1,9 +1,9 @@
-import type { BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
 import type { Core } from '../../src/core.js';
 import type { Logger } from '../../src/log.js';
 import type { BoltApp } from './bolt-app.js';
 import { messageForError, pressOf } from './slack-edge.js';
-import { phoneActionOfButton, readPhoneButtonValue } from '../../src/view/buttons.js';
+import { BOARD_CLAIM_ACTION, phoneActionOfButton, readBoardClaimValue, readPhoneButtonValue } from '../../src/view/buttons.js';
 import { renderMessage } from './slack-blocks.js';
 
 /**
@@ -38,6 +38,26 @@ export function registerPhoneActions(app: BoltApp, core: Core, log: Logger): voi
       }
     } catch (err) {
       await respond({ response_type: 'ephemeral', replace_original: false, text: messageForError(err, log, context) });
+    }
+  });
+
+  // A claim from the phone-task board: the page is redrawn by its refresh job, and the task comes to the claimer
+  // directly; the person hears only when something stopped them (someone else claimed it first).
+  app.action<BlockAction<StaticSelectAction>>({ type: 'block_actions', action_id: BOARD_CLAIM_ACTION }, async ({ ack, body, action: select, respond }) => {
+    await ack();
+    const press = pressOf(body);
+    const taskId = readBoardClaimValue(select.selected_option?.value);
+    const context = { action: BOARD_CLAIM_ACTION, user: body.user.id, channel: press?.message.channelId, ts: press?.message.messageId };
+    if (!press || taskId === undefined) {
+      log.warn(context, 'board claim without channel or message, or with no valid task chosen');
+      return;
+    }
+    try {
+      const result = await core.claimFromBoard({ ...press, taskId });
+      // The queue is down: hand the task to the claimer from here (the board catches up when the queue is back).
+      if (!result.refreshQueued) await core.refreshPhoneTask(result.task.id);
+    } catch (err) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: messageForError(err, log, { ...context, taskId }) });
     }
   });
 }

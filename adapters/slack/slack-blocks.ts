@@ -4,6 +4,7 @@ import { renderAdvisoryMessage } from './advisory-blocks.js';
 import type { RenderedMessage } from './block-elements.js';
 import { renderNotice } from './notice-blocks.js';
 import { renderPhoneTask } from './phone-task-blocks.js';
+import { renderPhoneBoard } from './phone-board-blocks.js';
 import { renderReminder } from './reminder-blocks.js';
 import { renderFollowUp } from './lifecycle-blocks.js';
 
@@ -32,6 +33,8 @@ export function renderMessage(message: OutboundView): SlackMessage {
       return renderReminder(message.view);
     case 'phone_task':
       return renderPhoneTask(message.view);
+    case 'phone_board':
+      return renderPhoneBoard(message.view);
     case 'followup':
       return renderFollowUp(message.view);
   }
@@ -53,6 +56,10 @@ export function postMetadata(message: OutboundView, key: string): { event_type: 
     case 'phone_task':
       ids.advisory_id = message.view.advisoryId;
       ids.task_id = message.view.taskId;
+      break;
+    case 'phone_board':
+      ids.advisory_id = message.view.advisoryId;
+      ids.board_page = String(message.view.page);
       break;
     case 'notice':
       ids.advisory_id = message.view.advisoryId;

@@ -1,4 +1,4 @@
-import type { BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
 import type { Actor, MessageRef } from '../../src/domain/platform.js';
 import type { Logger } from '../../src/log.js';
 import { both, stacked } from '../../src/i18n/text.js';
@@ -16,7 +16,7 @@ export function messageForError(err: unknown, log: Logger, context: Record<strin
 }
 
 /** Where a button was pressed and by whom, as the core wants it; null when Slack sent no message. */
-export function pressOf(body: BlockAction<ButtonAction>): { actor: Actor; message: MessageRef } | null {
+export function pressOf(body: BlockAction<ButtonAction> | BlockAction<StaticSelectAction>): { actor: Actor; message: MessageRef } | null {
   const channelId = body.channel?.id ?? body.container.channel_id;
   const messageTs = body.message?.ts ?? body.container.message_ts;
   if (!channelId || !messageTs) return null;
