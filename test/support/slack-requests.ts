@@ -139,6 +139,39 @@ export class SlackSender {
     return { preview, sent };
   }
 
+  /** A choice in a static select on a message (the phone-task board's claim): block_actions with `selected_option`. */
+  selectPress(
+    fields: { userId: string; userName?: string; channelId: string; messageTs: string; actionId: string; value: string; label?: string; responseUrl: string; blockId?: string },
+    options?: SignedPostOptions,
+  ) {
+    return this.interaction(
+      {
+        type: 'block_actions',
+        team: { id: 'T0CEPTOAR0', domain: 'ceptoar' },
+        user: { id: fields.userId, username: fields.userName ?? fields.userId, name: fields.userName ?? fields.userId, team_id: 'T0CEPTOAR0' },
+        api_app_id: 'A0CEPTOAR',
+        token: 'legacy-verification-token',
+        container: { type: 'message', message_ts: fields.messageTs, channel_id: fields.channelId, is_ephemeral: false },
+        trigger_id: `trigger.${Math.random().toString(36).slice(2)}`,
+        channel: { id: fields.channelId, name: 'oncall' },
+        message: { type: 'message', ts: fields.messageTs, text: '' },
+        response_url: fields.responseUrl,
+        actions: [
+          {
+            type: 'static_select',
+            action_id: fields.actionId,
+            block_id: fields.blockId ?? 'phone_board',
+            selected_option: { text: { type: 'plain_text', text: fields.label ?? fields.value, emoji: true }, value: fields.value },
+            placeholder: { type: 'plain_text', text: '担当する依頼を選ぶ / Claim a task…', emoji: true },
+            action_ts: String(Date.now() / 1000),
+          },
+        ],
+        is_enterprise_install: false,
+      },
+      options,
+    );
+  }
+
   buttonPress(
     fields: { userId: string; userName?: string; channelId: string; messageTs: string; actionId: string; value: string; responseUrl: string },
     options?: SignedPostOptions,

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACK_ACTION_ID } from '../../adapters/slack/advisory-blocks.js';
-import { PHONE_CLAIM_ACTION_ID, PHONE_NO_ANSWER_ACTION_ID, PHONE_REACHED_ACTION_ID } from '../../adapters/slack/phone-task-blocks.js';
-import { reachedChoiceButtonId } from '../../src/view/buttons.js';
+import { PHONE_NO_ANSWER_ACTION_ID, PHONE_REACHED_ACTION_ID } from '../../adapters/slack/phone-task-blocks.js';
+import { BOARD_CLAIM_ACTION, reachedChoiceButtonId } from '../../src/view/buttons.js';
 import { POST_EVENT_TYPE } from '../../adapters/slack/slack-blocks.js';
 import type { StepKind } from '../../src/domain/escalation.js';
 import { CT } from '../../src/i18n/chat-text.js';
@@ -29,6 +29,7 @@ const SECRETARIAT_CHANNEL = 'C0SEC00001';
 const ONCALL_CHANNEL = 'C0ONC00001';
 const ONCALL_A = 'U0ONC00001';
 const ONCALL_B = 'U0ONC00002';
+const JAMC = '一般社団法人 日本医療法人協会';
 
 /**
  * level3/level4 as in FAST_POLICIES; level2 leaves 18 s between the reminder (2 s) and the phone
@@ -45,7 +46,8 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ceptoar-esc-'));
   const policies = join(dir, 'escalation.yaml');
   await writeFile(policies, POLICIES);
-  h = await startHarness({ env: { ESCALATION_FILE: policies } });
+  // The board (like the status card) is edited at most once an interval: 1 s keeps the ladder's timings ahead of it.
+  h = await startHarness({ env: { ESCALATION_FILE: policies, STATUS_CARD_INTERVAL_SECONDS: '1' } });
   queues = watchQueues(REDIS_URL, h.prefix);
   store = openStoreReader(h.dataDir);
 });
@@ -101,6 +103,26 @@ async function answer(name: string): Promise<string> {
   return JSON.stringify(reply);
 }
 
+/** The board's pages in the on-call channel, as Slack holds them now (edited in place). */
+const boardPages = (advisoryId: string) => posts(ONCALL_CHANNEL, advisoryId, 'phone_board');
+/** The claim select's options on a page: [task id, label]. */
+function claimOptions(m: StoredMessage | undefined): { value: string; text: { text: string } }[] {
+  const selects = (m?.blocks ?? []) as { type: string; elements?: { type: string; options?: { value: string; text: { text: string } }[] }[] }[];
+  return selects.filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []).filter((e) => e.type === 'static_select').flatMap((e) => e.options ?? []);
+}
+/** The board page listing the member, once it does. */
+const pageListing = (advisoryId: string, member: string, timeoutMs = 20_000) =>
+  h.fake.waitFor(() => boardPages(advisoryId).find((m) => JSON.stringify(m.blocks).includes(member)), { timeoutMs, description: `board lists ${member}` });
+/** Claim the member's task from the board as `userId`: the select's choice, as Slack sends it. */
+async function claimFromBoard(advisoryId: string, member: string, userId: string, name: string): Promise<void> {
+  const page = await pageListing(advisoryId, member);
+  const option = await h.fake.waitFor(() => claimOptions(h.fake.messages(ONCALL_CHANNEL).find((m) => m.ts === page.ts)).find((o) => o.text.text.includes(member)), { description: `${member} claimable` });
+  await h.slack.selectPress({ userId, userName: userId === ONCALL_A ? '電話当番 A' : userId, channelId: ONCALL_CHANNEL, messageTs: page.ts, actionId: BOARD_CLAIM_ACTION, value: option.value, label: option.text.text, responseUrl: h.fake.responseUrl(name) });
+}
+/** The task's copy in the claimer's direct conversation with the bot (Slack opens D<user>). */
+const copyFor = (userId: string, advisoryId: string, timeoutMs = 15_000) =>
+  h.fake.waitFor(() => posts(`D${userId}`, advisoryId, 'phone_task')[0], { timeoutMs, description: `task copy for ${userId}` });
+
 describe('escalation ladder', () => {
   it('climbs to the end when nobody acknowledges: reminder, phone task, next contact, secretariat alert', async () => {
     const id = await issue({ ...VALID_FORM, title: 'ESC 全段', allMembers: false, members: ['jma'] });
@@ -111,31 +133,27 @@ describe('escalation ladder', () => {
     const reminders = posts('C0JMA00001', id, 'reminder');
     expect(reminders).toHaveLength(1);
     expect(JSON.stringify(reminders[0])).toContain('<@U0JMA00001>'); // the contact with a Slack id, mentioned
-    // The task, and once more when the next contact's time came with nobody calling (overdue).
-    const tasks = posts(ONCALL_CHANNEL, id, 'phone_task');
-    expect(tasks).toHaveLength(2);
-    const task = JSON.stringify(tasks[0]);
-    expect(task).toContain('tel:+81355550101');
-    expect(task).toContain('公益社団法人 日本医師会');
+    // The task is on the phone-task board (one page), not posted on its own; nobody has claimed it.
+    const pages = boardPages(id);
+    expect(pages).toHaveLength(1);
+    expect(posts(ONCALL_CHANNEL, id, 'phone_task')).toHaveLength(0);
+    expect(JSON.stringify(pages[0])).toContain('公益社団法人 日本医師会');
     expect(alerts(id)).toHaveLength(1);
     // In ladder order, as the fake received them.
     const seqOf = (kind: string, channel: string) => h.fake.callsTo('chat.postMessage').find((c) => c.params['channel'] === channel && JSON.stringify(c.params['metadata'] ?? {}).includes(`"kind":"${kind}"`) && JSON.stringify(c.params['metadata']).includes(id))!.seq;
-    expect(seqOf('reminder', 'C0JMA00001')).toBeLessThan(seqOf('phone_task', ONCALL_CHANNEL));
+    expect(seqOf('reminder', 'C0JMA00001')).toBeLessThan(seqOf('phone_board', ONCALL_CHANNEL));
     const alertSeq = h.fake
       .callsTo('chat.postMessage')
       .find((c) => c.params['channel'] === SECRETARIAT_CHANNEL && JSON.stringify(c.params['metadata'] ?? {}).includes(`${id}.alerts.escalation.`))!.seq;
-    expect(seqOf('phone_task', ONCALL_CHANNEL)).toBeLessThan(alertSeq);
-    // The next-contact step made the second contact callable too, but nobody had called the first: it
-    // stays first in line and "not tried", the task is raised again marked overdue, and the first post
-    // is updated in place to the same state.
-    const updates = h.fake.callsTo('chat.update').filter((c) => c.params['ts'] === tasks[0]!.ts);
-    expect(updates.length).toBeGreaterThan(0);
-    const raised = JSON.stringify(tasks[1]);
-    expect(raised).toContain('▶ *1. 佐藤 健一*');
-    expect(raised).toContain('未架電');
-    expect(raised).not.toContain('▶ *2. 鈴木 美咲*');
-    expect(raised).toContain('期限超過');
-    expect(JSON.stringify(h.fake.messages(ONCALL_CHANNEL).find((m) => m.ts === tasks[0]!.ts))).toContain('期限超過');
+    expect(seqOf('phone_board', ONCALL_CHANNEL)).toBeLessThan(alertSeq);
+    // The next-contact step came with nobody calling: the row is marked overdue in place (the page edited, nothing
+    // posted again), still open to claim.
+    const page = await h.fake.waitFor(() => {
+      const m = h.fake.messages(ONCALL_CHANNEL).find((x) => x.ts === pages[0]!.ts);
+      return JSON.stringify(m?.blocks).includes('期限超過') && m;
+    }, { description: 'row marked overdue' });
+    expect(h.fake.callsTo('chat.update').filter((c) => c.params['ts'] === pages[0]!.ts).length).toBeGreaterThan(0);
+    expect(claimOptions(page).map((o) => o.text.text)).toEqual(['⚠ 公益社団法人 日本医師会 / Japan Medical Association']);
     // The ladder's steps as the store recorded them, in order (each post above was counted once).
     const steps = (await store.listAudit(id)).filter((a) => a.action.startsWith('escalation.')).map((a) => a.detail['step']);
     expect(steps).toEqual(['reminder', 'phone', 'next-contact-1', 'alert']);
@@ -162,7 +180,7 @@ describe('escalation ladder', () => {
 
     // Control: the scheduled token with the owed step runs (here, ahead of its time)…
     expect(await h.bot.core.runEscalationStep({ deliveryId: jamc.delivery.id, ...jamc.job })).toBe('ran');
-    await h.fake.waitFor(() => posts(ONCALL_CHANNEL, id, 'phone_task').some((m) => keyOf(m).startsWith(jamc.delivery.id)), { description: 'control phone task' });
+    await pageListing(id, JAMC);
     // …and a token that was never scheduled does not, even for the step the record owes.
     expect(await h.bot.core.runEscalationStep({ deliveryId: jda.delivery.id, token: 'k000000000000', kind: 'phone', index: 0 })).toBe('stale');
 
@@ -178,8 +196,11 @@ describe('escalation ladder', () => {
     // A step still carrying the old token (say, already taken by a worker) does nothing.
     expect(await h.bot.core.runEscalationStep({ deliveryId: jda.delivery.id, ...jda.job })).toBe('stale');
     await queues.waitIdle();
-    expect(posts(ONCALL_CHANNEL, id, 'phone_task').filter((m) => keyOf(m).startsWith(jda.delivery.id))).toHaveLength(0);
-    expect(posts(ONCALL_CHANNEL, id, 'phone_task').filter((m) => keyOf(m).startsWith(jamc.delivery.id))).toHaveLength(1);
+    // Only the control is on the board: jda's phone step never ran.
+    const board = JSON.stringify(boardPages(id).map((m) => h.fake.messages(ONCALL_CHANNEL).find((x) => x.ts === m.ts)?.blocks));
+    expect(board).toContain(JAMC);
+    expect(board).not.toContain('公益社団法人 日本歯科医師会');
+    expect((await store.listPhoneTasks(id)).map((t) => t.deliveryId)).toEqual([jamc.delivery.id]);
     expect(alerts(id)).toHaveLength(0);
     expect(posts('C0JDA00001', id, 'reminder')).toHaveLength(1);
     const jdaSteps = (await store.listAudit(id)).filter((a) => a.deliveryId === jda.delivery.id && a.action.startsWith('escalation.')).map((a) => a.action);
@@ -196,17 +217,23 @@ describe('escalation ladder', () => {
 
   it('lets on-call staff claim, refuses a second claimer and outsiders, and "reached" acknowledges via phone', async () => {
     const id = await issue({ ...VALID_FORM, title: 'ESC 電話確認', allMembers: false, members: ['jpa'] });
-    const task = await h.fake.waitFor(() => posts(ONCALL_CHANNEL, id, 'phone_task')[0], { timeoutMs: 20_000, description: 'phone task' });
+    const JPA = '公益社団法人 日本薬剤師会';
+    await claimFromBoard(id, JPA, ONCALL_A, 'claim-a');
+    // The task's copy, with its outcome buttons, comes to the claimer directly; the board says who is on it.
+    const task = await copyFor(ONCALL_A, id);
+    const DM = `D${ONCALL_A}`;
+    const page = (await pageListing(id, JPA)).ts;
+    await h.fake.waitFor(() => JSON.stringify(h.fake.messages(ONCALL_CHANNEL).find((m) => m.ts === page)?.blocks).includes('電話当番 A が対応中'), { timeoutMs: 15_000, description: 'board shows the claimer' });
+    expect(JSON.stringify(task)).toContain('tel:');
     const press = (userId: string, actionId: string, name: string) =>
-      h.slack.buttonPress({ userId, userName: userId === ONCALL_A ? '電話当番 A' : userId, channelId: ONCALL_CHANNEL, messageTs: task.ts, actionId, value: keyOf(task), responseUrl: h.fake.responseUrl(name) });
+      h.slack.buttonPress({ userId, userName: userId === ONCALL_A ? '電話当番 A' : userId, channelId: DM, messageTs: task.ts, actionId, value: keyOf(task).replace(/\.to\..*$/, ''), responseUrl: h.fake.responseUrl(name) });
 
-    await press(ONCALL_A, PHONE_CLAIM_ACTION_ID, 'claim-a');
-    await h.fake.waitFor(() => JSON.stringify(h.fake.messages(ONCALL_CHANNEL).find((m) => m.ts === task.ts)).includes('電話当番 A'));
-
-    await press(ONCALL_B, PHONE_CLAIM_ACTION_ID, 'claim-b');
+    // A second claimer, from the board: the select no longer offers the task, but a press drawn before the claim
+    // still names it: refused and told who has it.
+    await h.slack.selectPress({ userId: ONCALL_B, channelId: ONCALL_CHANNEL, messageTs: page, actionId: BOARD_CLAIM_ACTION, value: task.metadata!.event_payload['task_id'] as string, responseUrl: h.fake.responseUrl('claim-b') });
     expect(await answer('claim-b')).toContain(ERROR_TEXT['PHONE.CLAIMED_BY_OTHER'].ja);
 
-    await press('U0JPA00001', PHONE_CLAIM_ACTION_ID, 'claim-outsider');
+    await h.slack.selectPress({ userId: 'U0JPA00001', channelId: ONCALL_CHANNEL, messageTs: page, actionId: BOARD_CLAIM_ACTION, value: task.metadata!.event_payload['task_id'] as string, responseUrl: h.fake.responseUrl('claim-outsider') });
     expect(await answer('claim-outsider')).toContain(ERROR_TEXT['AUTH.NOT_ONCALL'].ja);
     expect((await store.getPhoneTask((await store.listPhoneTasks(id))[0]!.id))?.claimedBy).toMatchObject({ userId: ONCALL_A });
 
@@ -214,7 +241,7 @@ describe('escalation ladder', () => {
     await press(ONCALL_A, PHONE_REACHED_ACTION_ID, 'reached-stale');
     expect(await answer('reached-stale')).toContain(ERROR_TEXT['PHONE.UNKNOWN_CONTACT'].ja);
     // The message offers one "reached" button per contact, the one being called now first.
-    const current = () => h.fake.messages(ONCALL_CHANNEL).find((m) => m.ts === task.ts);
+    const current = () => h.fake.messages(DM).find((m) => m.ts === task.ts);
     const choices = buttonsOf(current()).filter((b) => b.action_id.startsWith(`${PHONE_REACHED_ACTION_ID}.`));
     expect(choices.map((b) => [b.action_id, b.text.text])).toEqual([
       [reachedChoiceButtonId(1), '✅ 1. 伊藤 大輔 (情報システム担当 部長)'],
@@ -222,7 +249,7 @@ describe('escalation ladder', () => {
     ]);
     // A forged contact index in a real button's value: refused, recorded, nothing acknowledged.
     const forged = choices[1]!.value.replace(/#\d+:/, '#7:');
-    await h.slack.buttonPress({ userId: ONCALL_A, userName: '電話当番 A', channelId: ONCALL_CHANNEL, messageTs: task.ts, actionId: choices[1]!.action_id, value: forged, responseUrl: h.fake.responseUrl('reached-forged') });
+    await h.slack.buttonPress({ userId: ONCALL_A, userName: '電話当番 A', channelId: DM, messageTs: task.ts, actionId: choices[1]!.action_id, value: forged, responseUrl: h.fake.responseUrl('reached-forged') });
     expect(await answer('reached-forged')).toContain(ERROR_TEXT['PHONE.UNKNOWN_CONTACT'].en);
     // Every refusal on this task is in the audit: the second claimer, then the two bad "reached" presses.
     expect((await store.listAudit(id)).filter((a) => a.action === 'phone.refused').map((a) => [a.actor?.userId, a.detail['reason'], a.detail['problem']])).toEqual([
@@ -233,7 +260,7 @@ describe('escalation ladder', () => {
     expect((await deliveryOf(id, 'jpa')).state).toBe('posted');
 
     // The second contact answered: the on-call person presses that contact's button.
-    await h.slack.buttonPress({ userId: ONCALL_A, userName: '電話当番 A', channelId: ONCALL_CHANNEL, messageTs: task.ts, actionId: choices[1]!.action_id, value: choices[1]!.value, responseUrl: h.fake.responseUrl('reached') });
+    await h.slack.buttonPress({ userId: ONCALL_A, userName: '電話当番 A', channelId: DM, messageTs: task.ts, actionId: choices[1]!.action_id, value: choices[1]!.value, responseUrl: h.fake.responseUrl('reached') });
     const status = await eventually(async () => {
       const s = await h.bot.core.statusOf(SECRETARIAT, id);
       return s.counts.acknowledged === 1 && s;
@@ -251,6 +278,12 @@ describe('escalation ladder', () => {
     });
     expect(sectionLines(done.blocks).join('\n')).toContain('完了：*渡辺 香織 (総務部 主任)* に連絡がつきました（電話当番 A、');
     expect(sectionLines(done.blocks).join('\n')).toContain('Done: reached *渡辺 香織 (総務部 主任)* by 電話当番 A at ');
+    // The board's row says so too, with nothing left to claim on it.
+    const boardDone = await h.fake.waitFor(() => {
+      const m = h.fake.messages(ONCALL_CHANNEL).find((x) => x.ts === page);
+      return JSON.stringify(m?.blocks).includes('電話当番 A が電話で連絡済') && m;
+    }, { description: 'board row done' });
+    expect(claimOptions(boardDone)).toEqual([]);
     // The secretariat's status says who called and whom they reached: no longer one to chase, so in the
     // counts of /advisory status and in the full status (the core's), with both names.
     await h.slack.command({ text: `status ${id}`, userId: SECRETARIAT.userId, responseUrl: h.fake.responseUrl('reached-status') });
@@ -264,9 +297,10 @@ describe('escalation ladder', () => {
 
   it('moves to the next contact on no answer and alerts the secretariat when every contact was tried', async () => {
     const id = await issue({ ...VALID_FORM, title: 'ESC 不在', allMembers: false, members: ['jna'] });
-    const task = await h.fake.waitFor(() => posts(ONCALL_CHANNEL, id, 'phone_task')[0], { timeoutMs: 20_000 });
+    await claimFromBoard(id, '公益社団法人 日本看護協会', ONCALL_A, 'na-claim');
+    const task = await copyFor(ONCALL_A, id);
     const press = (name: string) =>
-      h.slack.buttonPress({ userId: ONCALL_A, userName: '電話当番 A', channelId: ONCALL_CHANNEL, messageTs: task.ts, actionId: PHONE_NO_ANSWER_ACTION_ID, value: keyOf(task), responseUrl: h.fake.responseUrl(name) });
+      h.slack.buttonPress({ userId: ONCALL_A, userName: '電話当番 A', channelId: `D${ONCALL_A}`, messageTs: task.ts, actionId: PHONE_NO_ANSWER_ACTION_ID, value: task.metadata!.event_payload['task_id'] as string, responseUrl: h.fake.responseUrl(name) });
     const noAnswers = async () => (await store.listAudit(id)).filter((a) => a.action === 'phone.no_answer');
     await press('na1');
     await eventually(async () => (await noAnswers()).length === 1, { description: 'first no answer recorded' });
@@ -286,7 +320,7 @@ describe('escalation ladder', () => {
     h.fake.setChannel('C0JMHA0001', { exists: false });
     try {
       const id = await issue({ ...VALID_FORM, title: 'ESC 配信失敗', allMembers: false, members: ['jmha'] });
-      await h.fake.waitFor(() => posts(ONCALL_CHANNEL, id, 'phone_task').length > 0, { timeoutMs: 20_000 });
+      await h.fake.waitFor(() => boardPages(id).length > 0, { timeoutMs: 20_000, description: 'board' });
       // The step records itself on the delivery just after posting the task.
       const s = await eventually(async () => {
         const st = await h.bot.core.statusOf(SECRETARIAT, id);
@@ -308,15 +342,13 @@ describe('escalation ladder', () => {
     const id = await issue({ ...VALID_FORM, title: 'ESC 当番一覧', allMembers: false, members: ['jha', 'nho'] });
     const JHA = '一般社団法人 日本病院会';
     const NHO = '独立行政法人 国立病院機構';
-    await h.fake.waitFor(() => posts(ONCALL_CHANNEL, id, 'phone_task').length === 2, { timeoutMs: 20_000, description: 'two phone tasks' });
-    const nhoTask = posts(ONCALL_CHANNEL, id, 'phone_task').find((m) => JSON.stringify(m).includes(NHO))!;
-    const press = (actionId: string, name: string) =>
-      h.slack.buttonPress({ userId: ONCALL_A, userName: '電話当番 A', channelId: ONCALL_CHANNEL, messageTs: nhoTask.ts, actionId, value: keyOf(nhoTask), responseUrl: h.fake.responseUrl(name) });
-    await press(PHONE_CLAIM_ACTION_ID, 'list-claim');
+    await pageListing(id, JHA);
+    await claimFromBoard(id, NHO, ONCALL_A, 'list-claim');
+    const nhoTask = await copyFor(ONCALL_A, id);
     await eventually(async () => (await store.listAudit(id)).some((a) => a.action === 'phone.claim'), { description: 'claim recorded' });
-    // The first "reached" choice of the task's message as it stands (the contact being called now).
-    const first = await h.fake.waitFor(() => buttonsOf(h.fake.messages(ONCALL_CHANNEL).find((m) => m.ts === nhoTask.ts)).find((b) => b.action_id === reachedChoiceButtonId(1)));
-    await h.slack.buttonPress({ userId: ONCALL_A, userName: '電話当番 A', channelId: ONCALL_CHANNEL, messageTs: nhoTask.ts, actionId: first.action_id, value: first.value, responseUrl: h.fake.responseUrl('list-reached') });
+    // The first "reached" choice of the task's copy as it stands (the contact being called now).
+    const first = await h.fake.waitFor(() => buttonsOf(h.fake.messages(`D${ONCALL_A}`).find((m) => m.ts === nhoTask.ts)).find((b) => b.action_id === reachedChoiceButtonId(1)));
+    await h.slack.buttonPress({ userId: ONCALL_A, userName: '電話当番 A', channelId: `D${ONCALL_A}`, messageTs: nhoTask.ts, actionId: first.action_id, value: first.value, responseUrl: h.fake.responseUrl('list-reached') });
     await eventually(async () => (await deliveryOf(id, 'nho')).state === 'acknowledged', { description: 'nho reached' });
 
     await h.slack.command({ text: 'oncall', userId: ONCALL_B, responseUrl: h.fake.responseUrl('oncall') });
