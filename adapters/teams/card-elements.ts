@@ -7,7 +7,7 @@ import { escapeCardText, summaryText } from './card-text.js';
 import { TLP_SQUARE } from '../../src/view/marks.js';
 
 /**
- * What every Teams card (advisory-card.ts, reminder-card.ts, phone-task-card.ts, notice-card.ts,
+ * What every Teams card (advisory-card.ts, reminder-card.ts, phone-task-card.ts, phone-board-card.ts, notice-card.ts,
  * status-cards.ts, advisory-form-card.ts) is built from: the card types, Teams' size limit, the
  * classification label and small element builders.
  *

@@ -6,13 +6,14 @@ import { fallback, name, type AdaptiveCard, type MentionEntity } from './card-el
 import { noticeCard } from './notice-card.js';
 import { alertDigestSummary } from './alert-digest-card.js';
 import { phoneTaskCard } from './phone-task-card.js';
+import { phoneBoardCard, phoneBoardSummary } from './phone-board-card.js';
 import { reminderCard } from './reminder-card.js';
 import { followUpCard, lifecycleNoticeText } from './lifecycle-cards.js';
 import { LT } from '../../src/i18n/lifecycle-text.js';
 
 /**
  * What the Teams chat port posts, by kind: each kind's card is built by its own file (advisory-card.ts,
- * reminder-card.ts, phone-task-card.ts, notice-card.ts) from the elements of card-elements.ts. The answers
+ * reminder-card.ts, phone-task-card.ts, phone-board-card.ts, notice-card.ts) from the elements of card-elements.ts. The answers
  * to commands are in status-cards.ts and advisory-form-card.ts.
  */
 
@@ -56,6 +57,10 @@ function renderKind(message: OutboundView): TeamsMessage {
       const v = message.view;
       const text = fallback(v.tlp, v.drill, `📞 ${both(CT.phoneTask)}: ${name(v.memberName)} — ${v.advisoryId} ${v.title}`);
       return { text, card: phoneTaskCard(v) };
+    }
+    case 'phone_board': {
+      const v = message.view;
+      return { text: phoneBoardSummary(v), card: phoneBoardCard(v) };
     }
     case 'followup': {
       const v = message.view;

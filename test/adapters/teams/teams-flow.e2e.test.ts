@@ -2,7 +2,7 @@
  * Teams end to end through the real /api/messages endpoint (botbuilder CloudAdapter + teams-ai),
  * with every outgoing call landing on a fake Bot Connector on loopback, and Slack members on the
  * fake Slack at the same time: install, the form card and its preview, advisory card, Action.Execute acknowledgement,
- * forgery, 429, escalation with a Teams on-call channel. The installation is shared set-up; every
+ * forgery, 429, escalation onto the phone-task board in a Teams on-call channel and claims from it. The installation is shared set-up; every
  * test issues the advisory it needs.
  */
 import { randomUUID } from 'node:crypto';
@@ -12,6 +12,8 @@ import { CT } from '../../../src/i18n/chat-text.js';
 import { FIELD_ERROR, FIELD_NOUN } from '../../../src/i18n/form-text.js';
 import { PREVIEW_TEXT } from '../../../src/i18n/preview-text.js';
 import { both, ERROR_TEXT, STATE_TEXT } from '../../../src/i18n/text.js';
+import { BT } from '../../../src/i18n/board-text.js';
+import { BOARD_CLAIM_ACTION } from '../../../src/view/buttons.js';
 import type { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { startHarness, type Harness } from '../../support/bot-harness.js';
 import { eventually } from '../../support/eventually.js';
@@ -113,6 +115,43 @@ async function command(conversationId: string, from: typeof SECRETARIAT, text: s
   expect(res.status).toBe(200);
   const reply = await h.connector!.waitFor((calls) => calls.find((c) => c.operation === 'replyToActivity' && c.activityId === id), { description: `reply to "${text}"` });
   return reply.body;
+}
+
+/** Issued through the core to JPA alone, left silent: its phone step puts it on the board in the on-call channel. */
+async function issueToBoard(title: string): Promise<{ advisoryId: string; board: StoredActivity; taskId: string }> {
+  const { advisory } = await h.bot.core.issueAdvisory({
+    actor: { platform: 'teams', userId: TEAMS_SECRETARIAT, name: '事務局 Teams 担当' },
+    requestKey: `teams-phone-${randomUUID()}`,
+    input: { ...ISSUE_INPUT, title, severity: 'level3', targets: { allMembers: false, observers: false, groups: [], members: ['jpa'] } },
+  });
+  const board = await h.connector!.waitFor(() => cardsIn(TEAMS.oncall.channel, title)[0], { timeoutMs: 20_000, description: `the phone-task board of ${title}` });
+  const choices = elements(card(board), 'Input.ChoiceSet')[0]?.['choices'] as { value: string }[] | undefined;
+  expect(choices).toHaveLength(1);
+  return { advisoryId: advisory.id, board, taskId: choices![0]!.value };
+}
+
+/** The claimer's copy of a task: the 1:1 chat the bot opened with them (through createConversation) and the card there. */
+function copyFor(memberId: string, marker: string): Promise<{ dm: string; copy: StoredActivity }> {
+  return h.connector!.waitFor(
+    () => {
+      const dm = h.connector!.createdConversations().find((c) => c.memberId === memberId);
+      const copy = dm && cardsIn(dm.id, marker)[0];
+      return copy && { dm: dm.id, copy };
+    },
+    { timeoutMs: 15_000, description: `the copy of ${marker} for ${memberId}` },
+  );
+}
+
+/** The board message in the on-call channel, as it reads now (updates applied), has a paragraph with `text`. */
+function boardShows(boardId: string, text: string): boolean {
+  const a = h.connector!.activities(TEAMS.oncall.channel).find((x) => x.id === boardId);
+  return a !== undefined && paragraphs(card(a)).some((p) => p.includes(text));
+}
+
+/** Acknowledge JPA's delivery, so the advisory's ladder does not run on behind later tests. */
+async function stopLadder(advisoryId: string): Promise<void> {
+  const jpa = (await store.listDeliveries(advisoryId)).find((d) => d.memberId === 'jpa')!;
+  await h.bot.core.acknowledgeDelivery({ deliveryId: jpa.id, actor: { platform: 'teams', userId: 'aad-jpa-staff', name: '薬剤 担当' }, via: 'button' });
 }
 
 const FORM = {
@@ -325,43 +364,63 @@ describe('Teams', () => {
     expect(jdaCall.seq).toBeLessThan(jpaCalls[1]!.seq);
   });
 
-  it('escalates into the Teams on-call channel, where on-call staff claim and reach the member', async () => {
-    // Issued through the core: this test is about the phone task's buttons, not the form (tested above).
-    const { advisory } = await h.bot.core.issueAdvisory({
-      actor: { platform: 'teams', userId: TEAMS_SECRETARIAT, name: '事務局 Teams 担当' },
-      requestKey: `teams-phone-${Date.now()}`,
-      input: { ...ISSUE_INPUT, title: 'Teams 電話', severity: 'level3', targets: { allMembers: false, observers: false, groups: [], members: ['jpa'] } },
-    });
-    const advisoryId = advisory.id;
-    const [task] = await h.connector!.waitFor(() => cardsIn(TEAMS.oncall.channel, 'Teams 電話').length > 0 && cardsIn(TEAMS.oncall.channel, 'Teams 電話'), {
-      timeoutMs: 20_000,
-      description: 'phone task in the Teams on-call channel',
-    });
-    const claim = executes(card(task!)).find((e) => e.verb === 'phone_claim')!;
-    const claimed = await h.teams!.execute(`${TEAMS.oncall.channel};messageid=${task!.id}`, ONCALL, 'phone_claim', claim.data, task!.id, TEAMS.oncall.team);
-    expect(JSON.stringify(claimed.body)).toContain('電話当番 Teams');
-    const outsider = await h.teams!.execute(`${TEAMS.oncall.channel};messageid=${task!.id}`, JPA_STAFF, 'phone_claim', claim.data, task!.id, TEAMS.oncall.team);
-    expect(JSON.stringify(outsider.body)).toContain(ERROR_TEXT['AUTH.NOT_ONCALL'].ja);
-    const at = `${TEAMS.oncall.channel};messageid=${task!.id}`;
-    // The claimed card offers one "reached" button per contact, the one being called now first, each naming its contact.
-    const choices = executes(claimed.body).filter((e) => e.verb === 'phone_reached');
-    expect(choices.map((e) => e.data['taskId'])).toEqual([claim.data['taskId'], claim.data['taskId']]);
-    expect(elements(claimed.body, 'Action.Execute').filter((e) => e['verb'] === 'phone_reached').map((e) => e['title'])).toEqual([
+  it('escalates onto the phone-task board in the Teams on-call channel; a claim there sends the claimer the task in a 1:1 chat, where they reach the member', async () => {
+    // Issued through the core: this test is about the board and the phone task's buttons, not the form (tested above).
+    const { advisoryId, board, taskId } = await issueToBoard('Teams 電話');
+    const boardCard = card(board);
+    // The board, not a task card: JPA's row, open, and the claim control; no outcome button in the channel.
+    expect(paragraphs(boardCard)).toContain(`${BT.heading.ja}\u3000ページ 1/1`);
+    expect(paragraphs(boardCard).some((p) => p.startsWith(`⚪ **${JPA_NAME} / Japan Pharmaceutical Association** — `))).toBe(true);
+    expect(executes(boardCard).map((x) => x.verb)).toEqual([BOARD_CLAIM_ACTION]);
+    expect(elements(boardCard, 'Input.ChoiceSet')[0]?.['choices']).toEqual([{ title: `⚪ ${JPA_NAME} / Japan Pharmaceutical Association`, value: taskId }]);
+    const claimFromBoard = (who: typeof ONCALL, data: Record<string, unknown>, messageId = board.id) =>
+      h.teams!.execute(`${TEAMS.oncall.channel};messageid=${messageId}`, who, BOARD_CLAIM_ACTION, data, messageId, TEAMS.oncall.team);
+
+    // Refused, and told, before anything changes: an outsider, nothing chosen, a forged value, a message that is not the board.
+    expect(JSON.stringify((await claimFromBoard(JPA_STAFF, { taskId })).body)).toContain(ERROR_TEXT['AUTH.NOT_ONCALL'].ja);
+    const nothing = JSON.stringify((await claimFromBoard(ONCALL, {})).body);
+    expect(nothing).toContain(BT.claimPlaceholder.ja);
+    expect(nothing).toContain(BT.claimPlaceholder.en);
+    expect(JSON.stringify((await claimFromBoard(ONCALL, { taskId: 'a b' })).body)).toContain(ERROR_TEXT['PHONE.NOT_FOUND'].ja);
+    expect(JSON.stringify((await claimFromBoard(ONCALL, { taskId }, '999')).body)).toContain(ERROR_TEXT['PHONE.NOT_YOURS'].ja);
+    expect((await store.getPhoneTask(taskId))?.state).toBe('open');
+
+    // The claim: the presser gets the page back with their claim on it and nothing left to claim.
+    const claimed = await claimFromBoard(ONCALL, { taskId });
+    expect(claimed.status).toBe(200);
+    const page = answeredCard(claimed.body);
+    expect(paragraphs(page).some((p) => p.startsWith(`📞 **${JPA_NAME} / Japan Pharmaceutical Association** — 電話当番 Teams が対応中 / 電話当番 Teams on it`))).toBe(true);
+    expect(executes(page)).toEqual([]);
+    expect(paragraphs(page)).toContain(`${BT.nothingToClaim.ja} / ${BT.nothingToClaim.en}`);
+    expect((await store.getPhoneTask(taskId))).toMatchObject({ state: 'claimed', claimedBy: { userId: TEAMS_ONCALL } });
+
+    // The claimer's copy: the phone task with its outcome buttons, in the 1:1 chat the bot opened with them.
+    const { dm, copy } = await copyFor(TEAMS_ONCALL, 'Teams 電話');
+    expect(paragraphs(card(copy))).toContain(`📞 ${CT.phoneTask.ja} / ${CT.phoneTask.en}: ${JPA_NAME} / Japan Pharmaceutical Association`);
+    // Nothing per task in the channel: the board is this advisory's one message there, edited in place.
+    expect(cardsIn(TEAMS.oncall.channel, 'Teams 電話').map((a) => a.id)).toEqual([board.id]);
+    await h.connector!.waitFor(() => boardShows(board.id, `電話当番 Teams が対応中`), { timeoutMs: 15_000, description: 'the board shows the claim' });
+
+    const task = { taskId };
+    // The claimed copy offers one "reached" button per contact, the one being called now first, each naming its contact.
+    const choices = executes(card(copy)).filter((e) => e.verb === 'phone_reached');
+    expect(choices.map((e) => e.data['taskId'])).toEqual([taskId, taskId]);
+    expect(elements(card(copy), 'Action.Execute').filter((e) => e['verb'] === 'phone_reached').map((e) => e['title'])).toEqual([
       '✅ 1. 伊藤 大輔 (情報システム担当 部長)',
       '✅ 2. 渡辺 香織 (総務部 主任)',
     ]);
+    const onCopy = (who: typeof ONCALL, verb: string, data: Record<string, unknown>) => h.teams!.execute(dm, who, verb, data, copy.id);
     // A "reached" press with no contact (a card drawn before the bot asked) or a forged one is refused, and told.
-    const missing = await h.teams!.execute(at, ONCALL, 'phone_reached', claim.data, task!.id, TEAMS.oncall.team);
-    expect(JSON.stringify(missing.body)).toContain(ERROR_TEXT['PHONE.UNKNOWN_CONTACT'].ja);
-    const forged = await h.teams!.execute(at, ONCALL, 'phone_reached', { ...choices[0]!.data, choice: '0:forged' }, task!.id, TEAMS.oncall.team);
+    expect(JSON.stringify((await onCopy(ONCALL, 'phone_reached', task)).body)).toContain(ERROR_TEXT['PHONE.UNKNOWN_CONTACT'].ja);
+    const forged = await onCopy(ONCALL, 'phone_reached', { ...choices[0]!.data, choice: '0:forged' });
     expect(JSON.stringify(forged.body)).toContain(ERROR_TEXT['PHONE.UNKNOWN_CONTACT'].ja);
     // The secretariat may work phone tasks, but not record the outcome of a task someone else claimed.
-    const other = await h.teams!.execute(at, SECRETARIAT, 'phone_reached', choices[0]!.data, task!.id, TEAMS.oncall.team);
+    const other = await onCopy(SECRETARIAT, 'phone_reached', choices[0]!.data);
     expect(JSON.stringify(other.body)).toContain(ERROR_TEXT['PHONE.CLAIMED_BY_OTHER'].ja);
     expect((await store.listDeliveries(advisoryId))[0]?.state).toBe('posted');
 
     // The second contact answered.
-    const reached = await h.teams!.execute(at, ONCALL, 'phone_reached', choices[1]!.data, task!.id, TEAMS.oncall.team);
+    const reached = await onCopy(ONCALL, 'phone_reached', choices[1]!.data);
     expect(reached.status).toBe(200);
     const WATANABE = { index: 1, name: '渡辺 香織', role: '総務部 主任' };
     const status = await eventually(async () => {
@@ -374,14 +433,65 @@ describe('Teams', () => {
     expect(answered).toContain('完了：渡辺 香織 (総務部 主任) に連絡がつきました（電話当番 Teams、');
     expect(answered.indexOf('完了：')).toBeLessThan(answered.indexOf('Done: reached 渡辺 香織 (総務部 主任) by 電話当番 Teams at '));
     expect(executes(reached.body)).toEqual([]);
-    const refusals = (await store.listAudit(advisoryId)).filter((a) => a.action === 'phone.refused').map((a) => a.detail['problem'] ?? a.detail['reason']);
-    expect(refusals).toEqual(['missing', 'changed', 'claimed-by-other']);
+    // The board says so too: the row done, by whom.
+    await h.connector!.waitFor(() => boardShows(board.id, `✅ ${JPA_NAME} / Japan Pharmaceutical Association — 電話当番 Teams が電話で連絡済`), {
+      timeoutMs: 15_000,
+      description: 'the board shows the member reached',
+    });
+    const refusals = (await store.listAudit(advisoryId)).filter((a) => a.action === 'phone.refused').map((a) => a.detail['problem'] ?? a.detail['reason'] ?? a.detail['attempted']);
+    // The outsider's refusal is audited without the advisory (nothing of it is read for them); the forged board press with it.
+    expect(refusals).toEqual(['not-on-board', 'missing', 'changed', 'claimed-by-other']);
+  });
+
+  it('gives a task claimed from the board by two people at once to exactly one; the other is told who has it', async () => {
+    const { advisoryId, board, taskId } = await issueToBoard('Teams 同時');
+    const claim = (who: typeof ONCALL) => h.teams!.execute(`${TEAMS.oncall.channel};messageid=${board.id}`, who, BOARD_CLAIM_ACTION, { taskId }, board.id, TEAMS.oncall.team);
+    const [a, b] = await Promise.all([claim(ONCALL), claim(SECRETARIAT)]);
+    const stored = await store.getPhoneTask(taskId);
+    expect(stored?.state).toBe('claimed');
+    const winner = stored?.claimedBy?.userId === TEAMS_ONCALL ? { res: a, who: ONCALL, loser: b, lost: SECRETARIAT } : { res: b, who: SECRETARIAT, loser: a, lost: ONCALL };
+    expect(stored?.claimedBy?.userId).toBe(winner.who.aadObjectId);
+    // The winner gets the page with their claim; the other is told, in both languages, who is calling.
+    expect(paragraphs(answeredCard(winner.res.body)).some((p) => p.includes(`${winner.who.name} が対応中 / ${winner.who.name} on it`))).toBe(true);
+    const told = JSON.stringify(winner.loser.body);
+    expect(told).toContain(`${ERROR_TEXT['PHONE.CLAIMED_BY_OTHER'].ja} 📞 ${winner.who.name}`);
+    expect(told).toContain(`${ERROR_TEXT['PHONE.CLAIMED_BY_OTHER'].en} 📞 ${winner.who.name}`);
+    expect(answeredCard(winner.loser.body)).not.toMatchObject({ type: 'AdaptiveCard' });
+    expect((await store.listAudit(advisoryId)).filter((x) => x.action === 'phone.claim')).toHaveLength(1);
+    // One copy, to the winner only.
+    await copyFor(winner.who.aadObjectId, 'Teams 同時');
+    await queues.waitIdle({ timeoutMs: 20_000 });
+    const copies = h.connector!.createdConversations().flatMap((c) => cardsIn(c.id, 'Teams 同時').map(() => c.memberId));
+    expect(copies).toEqual([winner.who.aadObjectId]);
+    expect(h.connector!.activities(`${TEAMS.oncall.channel};messageid=${board.id}`).filter((x) => x.id !== board.id && JSON.stringify(card(x) ?? {}).includes('Teams 同時'))).toEqual([]);
+    await stopLadder(advisoryId);
+  });
+
+  it('puts the claimer\'s copy under the board when Teams will not open a 1:1 chat with them', async () => {
+    const { advisoryId, board, taskId } = await issueToBoard('Teams 返信');
+    h.connector!.failNext({ operation: 'createConversation', status: 403, code: 'Forbidden' });
+    const claimed = await h.teams!.execute(`${TEAMS.oncall.channel};messageid=${board.id}`, ONCALL, BOARD_CLAIM_ACTION, { taskId }, board.id, TEAMS.oncall.team);
+    expect(claimed.status).toBe(200);
+    // A reply in the board's thread: the channel's conversation with ";messageid=" of the board, answering it.
+    const reply = await h.connector!.waitFor(
+      (calls) => calls.find((c) => c.conversationId === `${TEAMS.oncall.channel};messageid=${board.id}` && c.method === 'POST' && JSON.stringify(c.body ?? {}).includes(CT.phoneTask.ja) && c.outcome !== undefined && c.outcome !== 'dropped' && c.outcome.status === 200),
+      { timeoutMs: 15_000, description: 'the copy under the board' },
+    );
+    const copyId = String((reply.outcome as { body: { id: string } }).body.id);
+    expect(h.connector!.callsTo('createConversation').some((c) => c.outcome !== 'dropped' && c.outcome?.status === 403)).toBe(true);
+    // Its buttons work there as anywhere: released, the task is open on the board again.
+    const released = await h.teams!.execute(`${TEAMS.oncall.channel};messageid=${board.id}`, ONCALL, 'phone_release', { taskId }, copyId, TEAMS.oncall.team);
+    expect(released.status).toBe(200);
+    expect(executes(answeredCard(released.body)).map((x) => x.verb)).toContain('phone_claim');
+    expect((await store.getPhoneTask(taskId))?.state).toBe('open');
+    await h.connector!.waitFor(() => boardShows(board.id, `⚪ **${JPA_NAME}`), { timeoutMs: 15_000, description: 'the board shows the task open again' });
+    await stopLadder(advisoryId);
   });
 
   it('answers `advisory status` and `advisory oncall` typed to the bot', async () => {
     const res = await issueFromTeams({ ...FORM, title: 'Teams 当番一覧', targets: '', target_organisations: 'jpa' });
     const advisoryId = advisoryIdIn(res.body);
-    await h.connector!.waitFor(() => cardsIn(TEAMS.oncall.channel, 'Teams 当番一覧').length > 0, { timeoutMs: 20_000, description: 'phone task in the Teams on-call channel' });
+    await h.connector!.waitFor(() => cardsIn(TEAMS.oncall.channel, 'Teams 当番一覧').length > 0, { timeoutMs: 20_000, description: 'the phone-task board in the Teams on-call channel' });
 
     // The on-call list answering this command lists this advisory's open task, for JPA, under the advisory's heading.
     const list = await command(TEAMS.secretariat.channel, SECRETARIAT, '<at>CEPTOAR Bot</at> advisory oncall', TEAMS.secretariat.team);
