@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { markLadderStep } from '../../../src/domain/delivery.js';
 import { isBotError } from '../../../src/errors.js';
 import { coreFixture, ONCALL, raceNext, refusal, type CoreFixture } from '../../support/core-fixture.js';
-import { advisoryMessage, issueAndPost, JMA_COLLEAGUE, JMA_STAFF, minutes, reachedChoice, untilPhoneTask } from './helpers.js';
+import { advisoryMessage, boardShown, drainBoard, issueAndPost, JMA_COLLEAGUE, JMA_STAFF, minutes, reachedChoice, untilClaimed, untilPhoneTask } from './helpers.js';
 
 let f: CoreFixture;
 beforeEach(async () => {
@@ -206,29 +206,41 @@ describe('an acknowledgement with no ladder running', () => {
 });
 
 describe('an acknowledgement while a phone task is open', () => {
-  it('cancels the task as acknowledged elsewhere and queues the on-call message refresh', async () => {
+  it('cancels the task as acknowledged elsewhere and queues the board\'s update, which shows it closed', async () => {
     const { advisory, deliveries } = await issueAndPost(f);
     const { task } = await untilPhoneTask(f, deliveries[0]!.id);
     expect(task.state).toBe('open');
+    expect(boardShown(f, advisory.id).rows).toEqual([expect.objectContaining({ taskId: task.id, state: 'open' })]);
     f.clock.set(minutes(65));
     await f.core.acknowledgeFromMessage({ actor: JMA_STAFF, message: advisoryMessage(f, 'C0JMA00001') });
     const closed = (await f.store.getPhoneTask(task.id))!;
     expect(closed).toMatchObject({ state: 'cancelled', resolution: { kind: 'acknowledged_elsewhere', at: minutes(65) }, version: task.version + 1 });
-    expect(f.jobs.of('refresh-phone')).toEqual([{ kind: 'refresh-phone', scope: advisory.uid, taskId: task.id, revision: closed.version }]);
+    // Nobody claimed it: it has no copy of its own, only its row on the board.
+    // (at the end of the board's five-second interval, as the status card)
+    expect(f.jobs.of('phone-board')).toEqual([{ kind: 'phone-board', scope: advisory.uid, advisoryId: advisory.id, at: new Date(Date.parse(minutes(65)) + 5_000) }]);
+    expect(f.jobs.of('refresh-phone')).toEqual([]);
     expect((await f.store.listOpenPhoneTasks()).map((t) => t.id)).toEqual([]);
-    // The on-call message then shows it closed.
-    expect(await f.core.refreshPhoneTask(task.id)).toBe(1);
-    expect(f.chat.updates.at(-1)?.message.view).toMatchObject({ state: 'cancelled', resolution: { kind: 'acknowledged_elsewhere' } });
+    // The board's page then shows it closed, acknowledged by the member.
+    const edits = f.chat.updates.length;
+    await drainBoard(f);
+    expect(f.chat.updates.length).toBeGreaterThan(edits);
+    expect(boardShown(f, advisory.id)).toMatchObject({
+      rows: [{ taskId: task.id, state: 'cancelled', resolution: { kind: 'acknowledged_elsewhere' } }],
+      counts: { open: 0, acknowledged: 1 },
+    });
   });
 
-  it('cancels a claimed task too, and leaves a task already done as it is', async () => {
-    const { deliveries } = await issueAndPost(f, ['jma', 'jda']);
-    const jma = await untilPhoneTask(f, deliveries.find((d) => d.memberId === 'jma')!.id);
-    await f.core.phoneTaskAction({ actor: ONCALL, message: jma.message, action: 'claim' });
+  it('cancels a claimed task too, its claimer\'s copy says so, and leaves a task already done as it is', async () => {
+    const { advisory, deliveries } = await issueAndPost(f, ['jma', 'jda']);
+    const jma = await untilClaimed(f, deliveries.find((d) => d.memberId === 'jma')!.id);
     await f.core.acknowledgeFromMessage({ actor: JMA_STAFF, message: advisoryMessage(f, 'C0JMA00001') });
-    expect((await f.store.getPhoneTask(jma.task.id))?.state).toBe('cancelled');
+    const cancelled = (await f.store.getPhoneTask(jma.task.id))!;
+    expect(cancelled.state).toBe('cancelled');
+    expect(f.jobs.of('refresh-phone')).toEqual([{ kind: 'refresh-phone', scope: advisory.uid, taskId: jma.task.id, revision: cancelled.version }]);
+    expect(await f.core.refreshPhoneTask(jma.task.id)).toBe(1);
+    expect(f.chat.updates.at(-1)).toMatchObject({ ref: jma.message, message: { kind: 'phone_task', view: { state: 'cancelled', resolution: { kind: 'acknowledged_elsewhere' } } } });
 
-    const jda = await untilPhoneTask(f, deliveries.find((d) => d.memberId === 'jda')!.id);
+    const jda = await untilClaimed(f, deliveries.find((d) => d.memberId === 'jda')!.id);
     await f.core.phoneTaskAction({ actor: ONCALL, message: jda.message, action: 'reached', choice: await reachedChoice(f, jda.task.id, 0) });
     const done = (await f.store.getPhoneTask(jda.task.id))!;
     f.jobs.ensured.length = 0;
@@ -237,5 +249,6 @@ describe('an acknowledgement while a phone task is open', () => {
     expect(r.outcome).toBe('seen');
     expect(await f.store.getPhoneTask(jda.task.id)).toEqual(done);
     expect(f.jobs.of('refresh-phone')).toEqual([]);
+    expect(f.jobs.of('phone-board')).toEqual([]);
   });
 });

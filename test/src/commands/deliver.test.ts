@@ -7,8 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fail } from '../../../src/commands/deliver.js';
 import type { DirectoryFile } from '../../../src/directory/schema.js';
 import { ChatError } from '../../../src/ports/chat.js';
-import { contactSlackId, coreFixture, directoryWithContacts, exampleDirectoryFile, ISSUE_INPUT, SECRETARIAT, refusal, T0, type CoreFixture } from '../../support/core-fixture.js';
-import { issueAndPost, minutes } from './helpers.js';
+import { contactSlackId, coreFixture, directoryWithContacts, exampleDirectoryFile, ISSUE_INPUT, ONCALL, SECRETARIAT, refusal, T0, type CoreFixture } from '../../support/core-fixture.js';
+import { boardShown, claimTask, drainBoard, issueAndPost, minutes } from './helpers.js';
 
 let f: CoreFixture;
 afterEach(async () => {
@@ -270,10 +270,17 @@ describe('TLP:RED where no contact has a user id on the platform', () => {
     // The phone step: a task with the three contacts and the TLP:RED script (no body).
     const stored = (await f.store.getDelivery(d.id))!;
     expect(await f.core.runEscalationStep({ deliveryId: d.id, token: stored.escalationToken, kind: 'phone', index: 0 })).toBe('ran');
-    const task = f.chat.in('C0ONC00001', 'phone_task')[0]?.message.view as { script: string; excerpt?: string; contacts: unknown[] };
+    expect((await f.store.listAudit(advisory.id)).map((e) => e.action)).toEqual(['advisory.issued', 'delivery.failed', 'escalation.phone']);
+    // On the board it is a row (the member's name, nothing of the advisory's body); the claimer's copy has the three
+    // contacts and the TLP:RED script.
+    await drainBoard(f);
+    const page = boardShown(f, advisory.id);
+    expect(page).toMatchObject({ tlp: 'TLP:RED', rows: [{ taskId: `${d.id}.phone`, contacts: 3 }] });
+    expect(JSON.stringify(page)).not.toContain(ISSUE_INPUT.body);
+    const { message } = await claimTask(f, { id: `${d.id}.phone`, advisoryId: advisory.id }, ONCALL);
+    const task = f.chat.posts.find((p) => p.ref.messageId === message.messageId)?.message.view as { script: string; excerpt?: string; contacts: unknown[] };
     expect(task).toMatchObject({ script: 'red', contacts: [{}, {}, {}] });
     expect(task.excerpt).toBeUndefined();
-    expect((await f.store.listAudit(advisory.id)).map((e) => e.action)).toEqual(['advisory.issued', 'delivery.failed', 'escalation.phone']);
   });
 });
 

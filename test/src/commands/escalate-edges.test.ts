@@ -6,9 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOOKBACK_MS } from '../../../src/commands/ladder.js';
 import type { Delivery } from '../../../src/domain/delivery.js';
-import { claim } from '../../../src/domain/phone-task.js';
 import { coreFixture, exampleDirectoryFile, ISSUE_INPUT, ONCALL, T0, type CoreFixture } from '../../support/core-fixture.js';
-import { issueAndPost, JMA_STAFF, minutes } from './helpers.js';
+import { boardPost, drainBoard, issueAndPost, JMA_STAFF, minutes } from './helpers.js';
 
 let f: CoreFixture;
 beforeEach(async () => {
@@ -66,17 +65,28 @@ describe('what a step posts', () => {
     expect(f.lines.filter((l) => l.msg === 'escalation step taken over').map((l) => l.obj)).toEqual([{ deliveryId: d.id, step: 'reminder', previousOwner: 'dead', searches: true }]);
   });
 
-  it('the phone step posts the task into the on-call channel once, keyed by the task, and records the message', async () => {
+  it('the phone step opens the task and asks for the board\'s update: nothing is posted or searched per task, even by a run taken over', async () => {
     const d = await owing('phone');
     await f.store.claimStep({ deliveryId: d.id, token: d.escalationToken, key: 'phone' }, { owner: 'dead', at: T0, until: minutes(1) });
     f.clock.set(minutes(60));
+    const posts = f.chat.posts.length;
     expect(await run(d, 'phone')).toBe('ran');
-    const post = f.chat.in('C0ONC00001', 'phone_task')[0]!;
-    expect(post.key).toBe(`${d.id}.phone`);
-    expect(f.chat.searches).toEqual([{ channelId: 'C0ONC00001', key: `${d.id}.phone`, since }]);
-    expect((await f.store.getPhoneTask(`${d.id}.phone`))?.messages).toEqual([post.ref]);
-    // Nobody touched the task meanwhile: no refresh is needed.
+    expect(f.chat.posts.length).toBe(posts);
+    expect(f.chat.searches).toEqual([]);
+    expect(await f.store.getPhoneTask(`${d.id}.phone`)).toMatchObject({ state: 'open', deliveryId: d.id, memberId: 'jma', contactIndex: 0, messages: [] });
+    // The board's update at the end of the interval (one job for every change within it); nobody claimed the task, so
+    // it has no copy to refresh.
+    const advisory = (await f.store.getAdvisory(d.advisoryId))!;
+    expect(f.jobs.of('phone-board')).toEqual([{ kind: 'phone-board', scope: advisory.uid, advisoryId: d.advisoryId, at: new Date(Date.parse(minutes(60)) + 5_000) }]);
     expect(f.jobs.of('refresh-phone')).toEqual([]);
+    // That update posts the board's first page into the on-call channel, keyed by the advisory's board and page,
+    // without a search (no earlier attempt at it), and records where it is.
+    await drainBoard(f);
+    const page = boardPost(f, d.advisoryId);
+    expect(page.key).toBe(`${d.advisoryId}.board.p1`);
+    expect(page.target).toEqual({ workspaceId: 'T0CEPTOAR0', channelId: 'C0ONC00001' });
+    expect(f.chat.searches).toEqual([]);
+    expect((await f.store.getAdvisory(d.advisoryId))?.phoneBoard).toEqual([{ n: 1, messages: [page.ref], shown: expect.any(String) }]);
   });
 
   it('the alert summarises the phone task: attempts, wrong numbers by name (or position when the contact has left), who holds it', async () => {
@@ -177,6 +187,21 @@ describe('steps with nothing to act on', () => {
   });
 
   it('a step message for a platform this process has no adapter for is not posted, and the ladder goes on', async () => {
+    // The member's copy was posted on Teams (by a process that served it); this one serves Slack only.
+    let d = await owing('reminder');
+    await f.store.saveDelivery({ ...d, version: d.version + 1, channel: { ...d.channel, platform: 'teams' } });
+    f.clock.set(minutes(40));
+    expect(await run(d, 'reminder')).toBe('ran');
+    expect(f.chat.in('C0JMA00001', 'reminder')).toEqual([]);
+    expect(f.lines.filter((l) => l.msg === 'no chat adapter for this platform; step message not posted').map((l) => l.obj)).toEqual([
+      { platform: 'teams', key: `${d.id}.reminder.${d.escalationToken}.C0JMA00001` },
+    ]);
+    d = (await f.store.getDelivery(d.id))!;
+    expect(d.nextStep?.kind).toBe('phone');
+    expect(d.reminders ?? []).toEqual([]);
+  });
+
+  it('with the on-call and secretariat channels on a platform this process has no adapter for, the ladder goes on and the operators hear of it', async () => {
     const file = await exampleDirectoryFile();
     file.oncall.channels = [{ platform: 'teams', workspace: 'tenant-1', id: '19:oncall@thread.tacv2' }];
     file.secretariat.channels = [{ platform: 'teams', workspace: 'tenant-1', id: '19:sec@thread.tacv2' }];
@@ -185,13 +210,18 @@ describe('steps with nothing to act on', () => {
     let d = await owing('phone');
     expect(await run(d, 'phone')).toBe('ran');
     expect((await f.store.getPhoneTask(`${d.id}.phone`))?.messages).toEqual([]);
-    expect(f.lines.filter((l) => l.msg === 'no chat adapter for this platform; step message not posted').map((l) => l.obj)).toEqual([{ platform: 'teams', key: `${d.id}.phone` }]);
+    // The board cannot be shown anywhere: nothing is posted or recorded, and the log says so at error level.
+    expect(await f.core.refreshPhoneBoard(d.advisoryId)).toBe(0);
+    expect(f.chat.posts.filter((p) => p.message.kind === 'phone_board')).toEqual([]);
+    expect((await f.store.getAdvisory(d.advisoryId))?.phoneBoard).toBeUndefined();
+    const boardError = { advisoryId: d.advisoryId, tasks: 1 };
+    expect(f.lines.filter((l) => l.msg === 'phone tasks are open but no on-call channel is on a configured platform: the board cannot be shown').map((l) => [l.level, l.obj])).toEqual([['error', boardError]]);
     d = (await f.store.getDelivery(d.id))!;
     await run(d, 'next-contact', 1);
     d = (await f.store.getDelivery(d.id))!;
     // The alert has nowhere to go: the operators hear of it through the log.
     expect(await run(d, 'alert')).toBe('ran');
-    expect(f.lines.filter((l) => l.level === 'error').map((l) => l.obj)).toEqual([{ advisoryId: d.advisoryId, memberId: 'jma', deliveryId: d.id, wave: 1 }]);
+    expect(f.lines.filter((l) => l.level === 'error').map((l) => l.obj)).toEqual([boardError, { advisoryId: d.advisoryId, memberId: 'jma', deliveryId: d.id, wave: 1 }]);
     expect((await f.store.getDelivery(d.id))?.nextStep).toBeUndefined();
   });
 });
@@ -222,40 +252,15 @@ describe('steps racing other changes', () => {
     expect(f.chat.in('C0JMA00001', 'reminder')).toEqual([]);
   });
 
-  it('a phone task claimed while its message was being posted: the message is refreshed to show the claim', async () => {
+  it('a phone step run again after its task was put on the board posts and searches nothing, and leaves the task as it was', async () => {
     const d = await owing('phone');
-    f.chat.gate = async () => {
-      f.chat.gate = undefined;
-      const task = (await f.store.getPhoneTask(`${d.id}.phone`))!;
-      const t = claim(task, ONCALL, f.clock.now());
-      if (t.changed) await f.store.savePhoneTask(t.next);
-    };
-    expect(await run(d, 'phone')).toBe('ran');
-    const task = (await f.store.getPhoneTask(`${d.id}.phone`))!;
-    expect(task).toMatchObject({ state: 'claimed', claimedBy: ONCALL, version: 2, messages: [f.chat.in('C0ONC00001', 'phone_task')[0]!.ref] });
-    expect(f.jobs.of('refresh-phone')).toEqual([{ kind: 'refresh-phone', scope: expect.any(String), taskId: task.id, revision: 2 }]);
-  });
-
-  it('two runs posting the phone task: the messages the first recorded are kept', async () => {
-    const d = await owing('phone');
-    const other = { platform: 'slack' as const, channelId: 'C0ONC00001', messageId: 'other-run' };
-    f.chat.gate = async () => {
-      f.chat.gate = undefined;
-      const task = (await f.store.getPhoneTask(`${d.id}.phone`))!;
-      await f.store.savePhoneTask({ ...task, version: task.version + 1, messages: [other] });
-    };
-    await run(d, 'phone');
-    expect((await f.store.getPhoneTask(`${d.id}.phone`))?.messages).toEqual([other]);
-    expect(f.jobs.of('refresh-phone')).toEqual([]);
-  });
-
-  it('a phone step run again after its task was posted posts and searches nothing', async () => {
-    const d = await owing('phone');
-    // The first run posts the task, then its process stops before the ledger says done.
+    // The first run opens the task (and the board shows it), then its process stops before the ledger says done.
     const finishStep = f.store.finishStep.bind(f.store);
     f.store.finishStep = async () => undefined;
     await run(d, 'phone');
     f.store.finishStep = finishStep;
+    await drainBoard(f);
+    const task = (await f.store.getPhoneTask(`${d.id}.phone`))!;
     const current = (await f.store.getDelivery(d.id))!;
     await f.store.saveDelivery({ ...current, nextStep: d.nextStep, version: current.version + 1 });
     const posts = f.chat.posts.length;
@@ -264,7 +269,12 @@ describe('steps racing other changes', () => {
     f.clock.set(minutes(120));
     expect(await run(d, 'phone')).toBe('ran');
     expect(f.lines.some((l) => l.msg === 'escalation step taken over')).toBe(true);
+    expect(await f.store.getPhoneTask(task.id)).toEqual(task);
+    // The board it asks for again has nothing new to show.
+    const edits = f.chat.updates.length;
+    await drainBoard(f);
     expect(f.chat.posts.length).toBe(posts);
+    expect(f.chat.updates.length).toBe(edits);
     expect(f.chat.finds).toBe(finds);
   });
 });

@@ -8,6 +8,7 @@ import { stepKey } from '../../../src/domain/escalation.js';
 import { isBotError } from '../../../src/errors.js';
 import { ChatError } from '../../../src/ports/chat.js';
 import { coreFixture, directoryWithContacts, ONCALL, ISSUE_INPUT, SECRETARIAT, refusal, type CoreFixture } from '../../support/core-fixture.js';
+import { boardShown, claimTask, drainBoard } from './helpers.js';
 
 let f: CoreFixture;
 beforeEach(async () => {
@@ -66,8 +67,15 @@ describe('runEscalationStep', () => {
       d = (await f.store.getDelivery(d.id))!;
     }
     expect(seen).toEqual(['reminder', 'phone', 'next-contact-1', 'alert']);
-    // The task, and once more when the next contact's time came with nobody calling (overdue).
-    expect(f.chat.in('C0ONC00001', 'phone_task').map((p) => p.key)).toEqual([`${d.id}.phone`, `${d.id}.phone.raise.1`]);
+    // Nothing is posted per task into the on-call channel: the steps ask for the board's update, which shows the task
+    // once, overdue since the next contact's time came with nobody calling.
+    expect(f.chat.in('C0ONC00001')).toEqual([]);
+    expect(f.jobs.of('phone-board').map((w) => w.advisoryId)).toContain(d.advisoryId);
+    await drainBoard(f);
+    expect(f.chat.in('C0ONC00001').map((p) => p.key)).toEqual([`${d.advisoryId}.board.p1`]);
+    const task = (await f.store.getPhoneTask(`${d.id}.phone`))!;
+    expect(task.overdueSince).toBeDefined();
+    expect(boardShown(f, d.advisoryId).rows).toEqual([expect.objectContaining({ taskId: task.id, state: 'open', overdueSince: task.overdueSince })]);
     expect(f.chat.in('C0SEC00001', 'notice').filter((p) => p.key.includes('.alerts.escalation.'))).toHaveLength(1);
     expect((await f.store.listOwedDeliveries({ limit: 10 })).deliveries.map((x) => x.id)).not.toContain(d.id);
   });
@@ -107,62 +115,58 @@ describe('runEscalationStep', () => {
     expect(f.chat.in('C0JMA00001', 'reminder')).toHaveLength(1);
   });
 
+  // The step's posts here are the reminder's, into the member's channel (the phone step posts nothing: its task goes
+  // on the board, whose page post has the same guarantees; phone-board.test.ts).
   it('releases its lease when a run fails, so the retry takes over at once', async () => {
-    let d = await posted();
-    await f.core.runEscalationStep(req(d, 'reminder'));
-    d = (await f.store.getDelivery(d.id))!;
-    f.chat.failPosts = (target) => (target.channelId === 'C0ONC00001' ? new ChatError('transient', 'internal_error') : undefined);
-    await expect(f.core.runEscalationStep(req(d, 'phone'))).rejects.toMatchObject({ code: 'internal_error' });
+    const d = await posted();
+    f.chat.failPosts = (target) => (target.channelId === 'C0JMA00001' ? new ChatError('transient', 'internal_error') : undefined);
+    await expect(f.core.runEscalationStep(req(d, 'reminder'))).rejects.toMatchObject({ code: 'internal_error' });
     f.chat.failPosts = undefined;
-    expect(await f.core.runEscalationStep(req(d, 'phone'))).toBe('ran');
-    expect(f.chat.in('C0ONC00001', 'phone_task')).toHaveLength(1);
+    expect(await f.core.runEscalationStep(req(d, 'reminder'))).toBe('ran');
+    expect(f.chat.in('C0JMA00001', 'reminder')).toHaveLength(1);
   });
 
-  it('a run refused with a 429 before its first post: the retry posts at once, without searching the on-call channel', async () => {
-    let d = await posted();
-    await f.core.runEscalationStep(req(d, 'reminder'));
-    d = (await f.store.getDelivery(d.id))!;
+  it('a run refused with a 429 before its first post: the retry posts at once, without searching the channel', async () => {
+    const d = await posted();
     const finds = f.chat.finds;
-    f.chat.failPosts = (target) => (target.channelId === 'C0ONC00001' ? new ChatError('rate_limited', 'ratelimited', { retryAfterMs: 1_000 }) : undefined);
-    await expect(f.core.runEscalationStep(req(d, 'phone'))).rejects.toMatchObject({ kind: 'rate_limited' });
-    await expect(f.core.runEscalationStep(req(d, 'phone'))).rejects.toMatchObject({ kind: 'rate_limited' });
+    f.chat.failPosts = (target) => (target.channelId === 'C0JMA00001' ? new ChatError('rate_limited', 'ratelimited', { retryAfterMs: 1_000 }) : undefined);
+    await expect(f.core.runEscalationStep(req(d, 'reminder'))).rejects.toMatchObject({ kind: 'rate_limited' });
+    await expect(f.core.runEscalationStep(req(d, 'reminder'))).rejects.toMatchObject({ kind: 'rate_limited' });
     f.chat.failPosts = undefined;
-    expect(await f.core.runEscalationStep(req(d, 'phone'))).toBe('ran');
+    expect(await f.core.runEscalationStep(req(d, 'reminder'))).toBe('ran');
     expect(f.chat.finds).toBe(finds);
-    expect(f.chat.in('C0ONC00001', 'phone_task')).toHaveLength(1);
+    expect(f.chat.in('C0JMA00001', 'reminder')).toHaveLength(1);
   });
 
   it('a run whose post timed out: the retry searches, and finds the post the timed-out run made', async () => {
-    let d = await posted();
-    await f.core.runEscalationStep(req(d, 'reminder'));
-    d = (await f.store.getDelivery(d.id))!;
+    const d = await posted();
+    const key = `${d.id}.reminder.${d.escalationToken}.C0JMA00001`;
     // The post reaches the channel, its answer is lost.
-    f.chat.failPosts = (target) => (target.channelId === 'C0ONC00001' ? new ChatError('transient', 'request_timeout', { reason: 'timeout' }) : undefined);
-    await expect(f.core.runEscalationStep(req(d, 'phone'))).rejects.toMatchObject({ code: 'request_timeout' });
+    f.chat.failPosts = (target) => (target.channelId === 'C0JMA00001' ? new ChatError('transient', 'request_timeout', { reason: 'timeout' }) : undefined);
+    await expect(f.core.runEscalationStep(req(d, 'reminder'))).rejects.toMatchObject({ code: 'request_timeout' });
     f.chat.failPosts = undefined;
-    const task = (await f.store.getPhoneTask(`${d.id}.phone`))!;
-    await f.chat.post({ workspaceId: 'T0CEPTOAR0', channelId: 'C0ONC00001' }, { kind: 'phone_task', view: {} as never }, task.id);
+    const made = await f.chat.post({ workspaceId: 'T0CEPTOAR0', channelId: 'C0JMA00001' }, { kind: 'reminder', view: {} as never }, key);
     const finds = f.chat.finds;
-    expect(await f.core.runEscalationStep(req(d, 'phone'))).toBe('ran');
+    expect(await f.core.runEscalationStep(req(d, 'reminder'))).toBe('ran');
     expect(f.chat.finds).toBe(finds + 1);
-    expect(f.chat.in('C0ONC00001', 'phone_task')).toHaveLength(1);
+    expect(f.chat.in('C0JMA00001', 'reminder')).toHaveLength(1);
+    // The post it found is the one the acknowledgement will update.
+    expect((await f.store.getDelivery(d.id))?.reminders).toEqual([made]);
   });
 
   it('a run that had to search and then met a 429 leaves the next run searching too (only a first run can vouch)', async () => {
-    let d = await posted();
-    await f.core.runEscalationStep(req(d, 'reminder'));
-    d = (await f.store.getDelivery(d.id))!;
-    const onCall = (e: () => ChatError) => (target: { channelId: string }) => (target.channelId === 'C0ONC00001' ? e() : undefined);
+    const d = await posted();
+    const inChannel = (e: () => ChatError) => (target: { channelId: string }) => (target.channelId === 'C0JMA00001' ? e() : undefined);
     const finds = f.chat.finds;
-    f.chat.failPosts = onCall(() => new ChatError('transient', 'request_timeout', { reason: 'timeout' }));
-    await expect(f.core.runEscalationStep(req(d, 'phone'))).rejects.toMatchObject({ code: 'request_timeout' });
-    f.chat.failPosts = onCall(() => new ChatError('rate_limited', 'ratelimited', { retryAfterMs: 1_000 }));
-    await expect(f.core.runEscalationStep(req(d, 'phone'))).rejects.toMatchObject({ kind: 'rate_limited' });
+    f.chat.failPosts = inChannel(() => new ChatError('transient', 'request_timeout', { reason: 'timeout' }));
+    await expect(f.core.runEscalationStep(req(d, 'reminder'))).rejects.toMatchObject({ code: 'request_timeout' });
+    f.chat.failPosts = inChannel(() => new ChatError('rate_limited', 'ratelimited', { retryAfterMs: 1_000 }));
+    await expect(f.core.runEscalationStep(req(d, 'reminder'))).rejects.toMatchObject({ kind: 'rate_limited' });
     f.chat.failPosts = undefined;
-    expect(await f.core.runEscalationStep(req(d, 'phone'))).toBe('ran');
+    expect(await f.core.runEscalationStep(req(d, 'reminder'))).toBe('ran');
     // The second run searched (the first timed out) and so does the third.
     expect(f.chat.finds).toBe(finds + 2);
-    expect(f.chat.in('C0ONC00001', 'phone_task')).toHaveLength(1);
+    expect(f.chat.in('C0JMA00001', 'reminder')).toHaveLength(1);
   });
 
   it('a run that posted one of its messages and then met a 429 leaves the next run searching', async () => {
@@ -310,9 +314,10 @@ describe('every contact tried', () => {
       await f.core.runEscalationStep(req(d, kind));
       d = (await f.store.getDelivery(d.id))!;
     }
-    const task = f.chat.in('C0ONC00001', 'phone_task')[0]!;
+    await drainBoard(f);
+    const { message } = await claimTask(f, { id: `${d.id}.phone`, advisoryId: d.advisoryId }, ONCALL);
     f.clock.advance(65 * 60_000);
-    for (const action of ['no_answer', 'no_answer'] as const) await f.core.phoneTaskAction({ actor: ONCALL, message: task.ref, action });
+    for (const action of ['no_answer', 'no_answer'] as const) await f.core.phoneTaskAction({ actor: ONCALL, message, action });
     const after = (await f.store.getDelivery(d.id))!;
     expect(after.nextStep).toEqual({ kind: 'alert', index: 0, at: f.clock.now().toISOString() });
     expect(f.jobs.of('step').filter((w) => w.step === 'alert')).toEqual([expect.objectContaining({ at: f.clock.now() })]);

@@ -3,8 +3,9 @@ import type { Advisory, AdvisoryInput } from '../../../src/domain/advisory.js';
 import type { Delivery } from '../../../src/domain/delivery.js';
 import type { PhoneTask } from '../../../src/domain/phone-task.js';
 import type { Actor, MessageRef } from '../../../src/domain/platform.js';
-import { ISSUE_INPUT, SECRETARIAT, T0, type CoreFixture } from '../../support/core-fixture.js';
+import { ISSUE_INPUT, ONCALL, SECRETARIAT, T0, type CoreFixture, type Posted } from '../../support/core-fixture.js';
 import type { Work } from '../../../src/ports/jobs.js';
+import type { PhoneBoardView, PhoneTaskView } from '../../../src/view/views.js';
 
 /** jma's first contact (has a Slack id in the example directory). */
 export const JMA_STAFF: Actor = { platform: 'slack', userId: 'U0JMA00001', name: '佐藤 健一' };
@@ -44,8 +45,66 @@ export function advisoryMessage(f: CoreFixture, channelId: string): MessageRef {
   return post.ref;
 }
 
-/** Run the owed ladder steps until the phone task is open; returns it with its message in the on-call channel. */
-export async function untilPhoneTask(f: CoreFixture, deliveryId: string): Promise<{ task: PhoneTask; message: MessageRef; delivery: Delivery }> {
+/** The on-call channel of the example directory: where the phone-task board is posted. */
+export const ONCALL_CHANNEL = 'C0ONC00001';
+
+/** The key page `n` of an advisory's phone-task board is posted under. */
+export const boardKey = (advisoryId: string, n = 1): string => `${advisoryId}.board.p${n}`;
+
+/** Page `n` of the advisory's board as posted into the on-call channel (its message, where claims come from). */
+export function boardPost(f: CoreFixture, advisoryId: string, n = 1): Posted {
+  const posts = f.chat.in(ONCALL_CHANNEL, 'phone_board').filter((p) => p.key === boardKey(advisoryId, n));
+  if (posts.length !== 1) throw new Error(`page ${n} of ${advisoryId}'s board posted ${posts.length} times`);
+  return posts[0]!;
+}
+
+/** What page `n` of the board shows now in the on-call channel: its latest edit, or the post if it was never edited. */
+export function boardShown(f: CoreFixture, advisoryId: string, n = 1): PhoneBoardView {
+  const post = boardPost(f, advisoryId, n);
+  const edits = f.chat.updates.filter((u) => u.ref.messageId === post.ref.messageId);
+  const latest = edits.at(-1)?.message ?? post.message;
+  if (latest.kind !== 'phone_board') throw new Error(`page ${n} of ${advisoryId}'s board was drawn as ${latest.kind}`);
+  return latest.view;
+}
+
+/** The page of the board that shows `taskId`, and its message. */
+export function boardPageOf(f: CoreFixture, advisoryId: string, taskId: string): { n: number; message: MessageRef } {
+  const pages = f.chat.in(ONCALL_CHANNEL, 'phone_board').filter((p) => p.key.startsWith(`${advisoryId}.board.p`));
+  for (const p of pages) {
+    const n = Number(p.key.slice(`${advisoryId}.board.p`.length));
+    if (boardShown(f, advisoryId, n).rows.some((r) => r.taskId === taskId)) return { n, message: p.ref };
+  }
+  throw new Error(`${taskId} is on no page of ${advisoryId}'s board`);
+}
+
+/** The copies of a task posted to a claimer (their direct conversation with the bot, `D<userId>` in RecordingChat). */
+export const copiesTo = (f: CoreFixture, userId: string): Posted[] => f.chat.in(`D${userId}`, 'phone_task');
+
+/**
+ * Run the queued work that shows phone tasks, as the refresh worker would: the boards' updates ('phone-board') and
+ * the tasks' own messages ('refresh-phone', which hands a claimed task to its claimer), until none is left. Other
+ * queued work stays queued. Returns what ran.
+ */
+export async function drainBoard(f: CoreFixture): Promise<Work[]> {
+  const ran: Work[] = [];
+  for (let i = 0; i < 10; i++) {
+    const work = f.jobs.ensured.filter((w) => w.kind === 'phone-board' || w.kind === 'refresh-phone');
+    if (work.length === 0) return ran;
+    for (const w of work) f.jobs.ensured.splice(f.jobs.ensured.indexOf(w), 1);
+    for (const w of work) {
+      ran.push(w);
+      if (w.kind === 'phone-board') await f.core.refreshPhoneBoard(w.advisoryId);
+      else if (w.kind === 'refresh-phone') await f.core.refreshPhoneTask(w.taskId);
+    }
+  }
+  throw new Error('board work kept coming');
+}
+
+/**
+ * Run the owed ladder steps until the phone task is open, then the board's update that puts it on the advisory's
+ * board in the on-call channel; returns the task and the board page that shows it (where it is claimed from).
+ */
+export async function untilPhoneTask(f: CoreFixture, deliveryId: string): Promise<{ task: PhoneTask; board: MessageRef; delivery: Delivery }> {
   for (;;) {
     const d = (await f.store.getDelivery(deliveryId))!;
     const step = d.nextStep;
@@ -54,10 +113,38 @@ export async function untilPhoneTask(f: CoreFixture, deliveryId: string): Promis
     await f.core.runEscalationStep({ deliveryId, token: d.escalationToken, kind: step.kind, index: step.index });
     if (step.kind === 'phone') break;
   }
-  const task = (await f.store.listPhoneTasks((await f.store.getDelivery(deliveryId))!.advisoryId)).find((t) => t.deliveryId === deliveryId)!;
-  const message = task.messages[0]!;
+  const advisoryId = (await f.store.getDelivery(deliveryId))!.advisoryId;
+  await drainBoard(f);
+  const task = (await f.store.listPhoneTasks(advisoryId)).find((t) => t.deliveryId === deliveryId)!;
+  const board = boardPageOf(f, advisoryId, task.id).message;
   f.jobs.ensured.length = 0;
-  return { task, message, delivery: (await f.store.getDelivery(deliveryId))! };
+  return { task, board, delivery: (await f.store.getDelivery(deliveryId))! };
+}
+
+/**
+ * `actor` claims the task from the board page that shows it, and the refresh that follows hands it to them: returns
+ * the claimed task and its copy in the claimer's direct conversation (where its outcome buttons are pressed).
+ */
+export async function claimTask(f: CoreFixture, task: Pick<PhoneTask, 'id' | 'advisoryId'>, actor: Actor): Promise<{ task: PhoneTask; message: MessageRef }> {
+  const { message: board } = boardPageOf(f, task.advisoryId, task.id);
+  await f.core.claimFromBoard({ actor, message: board, taskId: task.id });
+  await drainBoard(f);
+  const claimed = (await f.store.getPhoneTask(task.id))!;
+  const copy = copiesTo(f, actor.userId).filter((p) => (p.message.view as PhoneTaskView).taskId === task.id).at(-1);
+  if (!copy) throw new Error(`no copy of ${task.id} was posted to ${actor.userId}`);
+  f.jobs.ensured.length = 0;
+  return { task: claimed, message: copy.ref };
+}
+
+/** untilPhoneTask, then `actor` (on-call A by default) claims the task from the board and gets its copy. */
+export async function untilClaimed(
+  f: CoreFixture,
+  deliveryId: string,
+  actor: Actor = ONCALL,
+): Promise<{ task: PhoneTask; message: MessageRef; board: MessageRef; delivery: Delivery }> {
+  const opened = await untilPhoneTask(f, deliveryId);
+  const claimed = await claimTask(f, opened.task, actor);
+  return { ...opened, ...claimed, delivery: (await f.store.getDelivery(deliveryId))! };
 }
 
 /** Run every step the record owes, at its time, until it owes none; returns the step keys in the order they ran. */
@@ -100,6 +187,7 @@ export async function drainLifecycle(f: CoreFixture): Promise<Work[]> {
       else if (w.kind === 'closing') await f.core.tellClosing(w.advisoryId);
       else if (w.kind === 'refresh') await f.core.refreshMessages(w.deliveryId);
       else if (w.kind === 'refresh-phone') await f.core.refreshPhoneTask(w.taskId);
+      else if (w.kind === 'phone-board') await f.core.refreshPhoneBoard(w.advisoryId);
       else if (w.kind === 'archive') await f.core.archiveAdvisory(w.advisoryId);
     }
   }

@@ -3,7 +3,7 @@ import { isBotError } from '../../../src/errors.js';
 import { ChatError, type OutboundView } from '../../../src/ports/chat.js';
 import type { ClosingSummaryView } from '../../../src/view/views.js';
 import { coreFixture, exampleDirectoryFile, ONCALL, SECRETARIAT, type CoreFixture } from '../../support/core-fixture.js';
-import { advisoryMessage, issueAndPost, JMA_STAFF, minutes, OUTSIDER, reachedChoice, untilPhoneTask } from './helpers.js';
+import { advisoryMessage, issueAndPost, JMA_STAFF, minutes, OUTSIDER, reachedChoice, claimTask, untilPhoneTask } from './helpers.js';
 
 /** What Stryker found no test for in the lifecycle: the forms, the summary's counts, the sync's edge cases. */
 
@@ -98,9 +98,9 @@ describe('the closing summary', () => {
     f.clock.set(minutes(20));
     await f.core.acknowledgeFromMessage({ actor: JMA_STAFF, message: advisoryMessage(f, jma!.channel.channelId) });
     // jda is reached by phone, later.
-    const { task, message } = await untilPhoneTask(f, jda!.id);
+    const { task } = await untilPhoneTask(f, jda!.id);
     f.clock.set(minutes(70));
-    await f.core.phoneTaskAction({ actor: ONCALL, message, action: 'claim' });
+    const { message } = await claimTask(f, task, ONCALL);
     await f.core.phoneTaskAction({ actor: ONCALL, message, action: 'reached', choice: await reachedChoice(f, task.id, 0) } as never);
     // jpa's copy was lost for good.
     const stored = (await f.store.getDelivery(jpa!.id))!;

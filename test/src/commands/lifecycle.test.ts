@@ -5,7 +5,7 @@ import { ChatError, type OutboundView } from '../../../src/ports/chat.js';
 import type { Work } from '../../../src/ports/jobs.js';
 import type { AdvisoryView, NoticeView } from '../../../src/view/views.js';
 import { coreFixture, ONCALL, SECRETARIAT, type CoreFixture } from '../../support/core-fixture.js';
-import { advisoryMessage, issueAndPost, JMA_STAFF, minutes, OUTSIDER, untilPhoneTask, drainLifecycle } from './helpers.js';
+import { advisoryMessage, issueAndPost, JMA_STAFF, minutes, OUTSIDER, untilClaimed, boardShown, drainLifecycle } from './helpers.js';
 
 let f: CoreFixture;
 
@@ -119,10 +119,9 @@ describe('withdrawal (取り下げ)', () => {
     expect(notice?.kind === 'advisory_closed' && notice.summary).toMatchObject({ targeted: 2, cancelled: 2, never: 0 });
   });
 
-  it('cancels a claimed phone task, and its on-call message says so', async () => {
+  it('cancels a claimed phone task: its claimer\'s copy says so, and the board says the advisory ended', async () => {
     const { advisory, deliveries } = await issueAndPost(f);
-    const { task, message } = await untilPhoneTask(f, deliveries[0]!.id);
-    await f.core.phoneTaskAction({ actor: ONCALL, message, action: 'claim' });
+    const { task, message } = await untilClaimed(f, deliveries[0]!.id);
     f.jobs.ensured.length = 0;
     await f.core.withdrawAdvisory({ actor: SECRETARIAT, advisoryId: advisory.id, input: { reason: '誤報' } });
     await drain();
@@ -132,6 +131,7 @@ describe('withdrawal (取り下げ)', () => {
     const shown = f.chat.updates.filter((u) => u.ref.messageId === message.messageId).at(-1);
     expect(shown?.message.kind === 'phone_task' && shown.message.view.state).toBe('cancelled');
     expect(f.audit.filter((e) => e.action === 'phone.cancelled').map((e) => e.detail['why'])).toEqual(['advisory_withdrawn']);
+    expect(boardShown(f, advisory.id)).toMatchObject({ closed: true, rows: [{ taskId: task.id, state: 'cancelled' }], counts: { claimed: 0, cancelled: 1 } });
   });
 });
 

@@ -10,7 +10,7 @@ import type { DirectoryFile } from '../../../src/directory/schema.js';
 import { BotError, isBotError } from '../../../src/errors.js';
 import { ChatError } from '../../../src/ports/chat.js';
 import { coreFixture, exampleDirectoryFile, ONCALL, SECRETARIAT, T0, refusal, type CoreFixture } from '../../support/core-fixture.js';
-import { advisoryMessage, issueAndPost, JMA_STAFF, minutes, untilPhoneTask } from './helpers.js';
+import { advisoryMessage, issueAndPost, JMA_STAFF, minutes, untilClaimed } from './helpers.js';
 
 let f: CoreFixture;
 
@@ -219,12 +219,12 @@ describe('refreshing messages', () => {
     expect(f.chat.updates).toEqual([]);
   });
 
-  it('re-renders a phone task in the on-call channel; a message on a platform without an adapter is left', async () => {
+  it('re-renders a claimed task\'s copy, under the key it was handed over with; a message on a platform without an adapter is left', async () => {
     const { deliveries } = await issueAndPost(f);
-    const { task, message } = await untilPhoneTask(f, deliveries[0]!.id);
-    await f.core.phoneTaskAction({ actor: ONCALL, message, action: 'claim' });
+    const { task, message } = await untilClaimed(f, deliveries[0]!.id);
+    f.chat.updates.length = 0;
     expect(await f.core.refreshPhoneTask(task.id)).toBe(1);
-    expect(f.chat.updates).toEqual([{ ref: message, key: task.id, message: { kind: 'phone_task', view: expect.objectContaining({ taskId: task.id, state: 'claimed', claimedBy: ONCALL.name }) } }]);
+    expect(f.chat.updates).toEqual([{ ref: message, key: `${task.id}.to.${ONCALL.userId}`, message: { kind: 'phone_task', view: expect.objectContaining({ taskId: task.id, state: 'claimed', claimedBy: ONCALL.name }) } }]);
     expect(await f.core.phoneTaskView(task.id)).toEqual(f.chat.updates[0]?.message.view);
     const stored = (await f.store.getPhoneTask(task.id))!;
     await f.store.savePhoneTask({ ...stored, version: stored.version + 1, messages: [...stored.messages, { platform: 'teams', channelId: '19:x', messageId: '1' }] });

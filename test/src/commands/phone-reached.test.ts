@@ -13,7 +13,7 @@ import type { Actor, MessageRef } from '../../../src/domain/platform.js';
 import { isBotError, type ErrorCode } from '../../../src/errors.js';
 import { ChatError } from '../../../src/ports/chat.js';
 import { coreFixture, directoryWithContacts, exampleDirectoryFile, ONCALL, raceNext, SECRETARIAT, type CoreFixture } from '../../support/core-fixture.js';
-import { advisoryMessage, issueAndPost, minutes, ONCALL_B, OUTSIDER, reachedChoice, untilPhoneTask } from './helpers.js';
+import { advisoryMessage, claimTask, issueAndPost, minutes, ONCALL_B, OUTSIDER, reachedChoice, untilClaimed, untilPhoneTask } from './helpers.js';
 
 let f: CoreFixture;
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -22,12 +22,26 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-async function openTask(contacts?: number) {
+/** jma's phone task, claimed from the board by on-call A, whose copy (with the "reached" choices) has reached them. */
+async function openTask(contacts?: number, claimer: Actor = ONCALL) {
   f = await coreFixture(contacts === undefined ? {} : { directory: await directoryWithContacts('jma', contacts) });
   const { advisory, deliveries } = await issueAndPost(f);
   const opened = await untilPhoneTask(f, deliveries[0]!.id);
   f.clock.set(minutes(61));
-  return { advisory, ...opened };
+  return { advisory, ...opened, ...(await claimTask(f, opened.task, claimer)) };
+}
+
+/**
+ * On-call `first` claims jma's open task and lets it go, then `second` does: the task is open again, and each of them
+ * holds a copy with its buttons.
+ */
+async function bothHoldCopies(first: Actor, second: Actor) {
+  const opened = await openTask(undefined, first);
+  await f.core.phoneTaskAction({ actor: first, message: opened.message, action: 'release' });
+  const theirs = await claimTask(f, opened.task, second);
+  await f.core.phoneTaskAction({ actor: second, message: theirs.message, action: 'release' });
+  f.jobs.ensured.length = 0;
+  return { ...opened, task: (await f.store.getPhoneTask(opened.task.id))!, firstCopy: opened.message, secondCopy: theirs.message };
 }
 
 const reached = (actor: Actor, message: MessageRef, choice: string | undefined, claimedTaskId?: string) =>
@@ -43,7 +57,7 @@ async function refusal(p: Promise<unknown>, code: ErrorCode): Promise<Record<str
 }
 
 const refusals = () => f.audit.filter((e) => e.action === 'phone.refused');
-/** Updates of the task's message in the on-call channel. */
+/** Updates of a copy of the task (the claimer's, in their direct conversation). */
 const redraws = (message: MessageRef) => f.chat.updates.filter((u) => u.ref.messageId === message.messageId && u.message.kind === 'phone_task');
 
 /** Nothing was recorded: the task as it was, the delivery not acknowledged, no acknowledgement, nothing queued. */
@@ -86,7 +100,12 @@ describe.each([1, 3, 5])('a member with %i contact(s)', (n) => {
   });
 
   it('refuses the index one past the last contact, audited; nothing recorded', async () => {
-    const { task, message } = await openTask(n);
+    const opened = await openTask(n);
+    const { message } = opened;
+    // Let go again: nobody holds the task while the press comes from the copy.
+    await f.core.phoneTaskAction({ actor: ONCALL, message, action: 'release' });
+    const task = (await f.store.getPhoneTask(opened.task.id))!;
+    f.jobs.ensured.length = 0;
     const key = contactKey(f.deps.directory.contactsInOrder('jma')[0]!);
     const detail = await refusal(reached(ONCALL, message, `${n}:${key}`), 'PHONE.UNKNOWN_CONTACT');
     expect(detail).toStrictEqual({ taskId: task.id, claimedBy: undefined, problem: 'out-of-range' });
@@ -103,7 +122,7 @@ describe('bad "reached" presses', () => {
     const { task, message } = await openTask();
     const updates = redraws(message).length;
     const detail = await refusal(reached(ONCALL, message, '0:zzzzzz'), 'PHONE.UNKNOWN_CONTACT');
-    expect(detail).toMatchObject({ problem: 'changed' });
+    expect(detail).toEqual({ taskId: task.id, claimedBy: ONCALL.name, problem: 'changed' });
     expect(refusals()).toEqual([
       {
         id: expect.stringMatching(/^phone-refused\./),
@@ -112,24 +131,26 @@ describe('bad "reached" presses', () => {
         action: 'phone.refused',
         advisoryId: task.advisoryId,
         deliveryId: task.deliveryId,
-        detail: { attempted: 'phone.reached', reason: 'bad-contact', taskId: task.id, state: 'open', problem: 'changed', choice: '0:zzzzzz' },
+        detail: { attempted: 'phone.reached', reason: 'bad-contact', taskId: task.id, state: 'claimed', claimedBy: ONCALL.name, problem: 'changed', choice: '0:zzzzzz' },
       },
     ]);
     expect(redraws(message)).toHaveLength(updates + 1);
-    expect(redraws(message).at(-1)?.message.view).toMatchObject({ state: 'open', reachedChoices: [{ index: 0, choice: await reachedChoice(f, task.id, 0) }, { index: 1 }] });
+    expect(redraws(message).at(-1)?.message.view).toMatchObject({ state: 'claimed', reachedChoices: [{ index: 0, choice: await reachedChoice(f, task.id, 0) }, { index: 1 }] });
     await nothingRecorded(task);
   });
 
   it('a press from a message drawn before the bot asked (no choice) is refused and the message redrawn with the choices', async () => {
     const { task, message } = await openTask();
+    const updates = redraws(message).length;
     expect(await refusal(reached(ONCALL, message, undefined), 'PHONE.UNKNOWN_CONTACT')).toMatchObject({ problem: 'missing' });
-    expect(refusals().map((e) => e.detail)).toStrictEqual([{ attempted: 'phone.reached', reason: 'bad-contact', taskId: task.id, state: 'open', problem: 'missing' }]);
-    expect(redraws(message)).toHaveLength(1);
+    expect(refusals().map((e) => e.detail)).toStrictEqual([{ attempted: 'phone.reached', reason: 'bad-contact', taskId: task.id, state: 'claimed', claimedBy: ONCALL.name, problem: 'missing' }]);
+    expect(redraws(message)).toHaveLength(updates + 1);
     await nothingRecorded(task);
   });
 
   it('malformed values are refused and audited (cut short), without touching the message', async () => {
     const { task, message } = await openTask();
+    const updates = redraws(message).length;
     const key = contactKey(f.deps.directory.contactsInOrder('jma')[0]!);
     const bad = ['', 'x', `0:`, `:${key}`, `00:${key}`, `-1:${key}`, `1.5:${key}`, `0:${key.toUpperCase()}X`, `0:${key}#0:${key}`, `${'9'.repeat(200)}:${key}`];
     for (const choice of bad) {
@@ -140,23 +161,25 @@ describe('bad "reached" presses', () => {
     for (const e of refusals()) expect(String(e.detail.choice ?? '').length).toBeLessThanOrEqual(40);
     expect(refusals().at(-1)?.detail.choice).toBe('9'.repeat(40));
     // Only the empty choice (a press that may just be out of date) redraws the message.
-    expect(redraws(message)).toHaveLength(1);
+    expect(redraws(message)).toHaveLength(updates + 1);
     await nothingRecorded(task);
   });
 
   it('someone else holding the task is refused as such before the choice is even read', async () => {
-    const { task, message } = await openTask();
-    await f.core.phoneTaskAction({ actor: ONCALL, message, action: 'claim' });
+    // B had the task and let it go (their copy keeps its buttons); A claims it from the board.
+    const { task, firstCopy: bCopy, secondCopy: message, board } = await bothHoldCopies(ONCALL_B, ONCALL);
+    await f.core.claimFromBoard({ actor: ONCALL, message: board, taskId: task.id });
     const claimed = (await f.store.getPhoneTask(task.id))!;
     f.jobs.ensured.length = 0;
+    const updates = redraws(bCopy).length;
     for (const choice of [await reachedChoice(f, task.id, 1), 'forged']) {
-      expect(await refusal(reached(ONCALL_B, message, choice), 'PHONE.CLAIMED_BY_OTHER')).toEqual({ taskId: task.id, claimedBy: ONCALL.name });
+      expect(await refusal(reached(ONCALL_B, bCopy, choice), 'PHONE.CLAIMED_BY_OTHER')).toEqual({ taskId: task.id, claimedBy: ONCALL.name });
     }
     expect(refusals().map((e) => [e.actor, e.detail.reason, e.detail.claimedBy])).toEqual([
       [ONCALL_B, 'claimed-by-other', ONCALL.name],
       [ONCALL_B, 'claimed-by-other', ONCALL.name],
     ]);
-    expect(redraws(message)).toHaveLength(0);
+    expect(redraws(bCopy)).toHaveLength(updates);
     await nothingRecorded(claimed);
     // The claimant may.
     expect((await reached(ONCALL, message, await reachedChoice(f, task.id, 1))).task.resolution?.contact).toMatchObject({ index: 1, name: '鈴木 美咲' });
@@ -184,10 +207,11 @@ describe('bad "reached" presses', () => {
   });
 
   it('two on-call staff reaching different contacts at once: one wins, the record names the winner and their contact', async () => {
-    const { task, message } = await openTask();
+    // Both held the task once and let it go: each presses "reached" on their own copy of the open task.
+    const { task, firstCopy, secondCopy } = await bothHoldCopies(ONCALL, ONCALL_B);
     const [a, b] = [await reachedChoice(f, task.id, 0), await reachedChoice(f, task.id, 1)];
     const race = raceNext(f.store, 'savePhoneTask');
-    const results = await Promise.allSettled([reached(ONCALL, message, a), reached(ONCALL_B, message, b)]);
+    const results = await Promise.allSettled([reached(ONCALL, firstCopy, a), reached(ONCALL_B, secondCopy, b)]);
     expect(race.results).toEqual([true, false]);
     const won = results.findIndex((r) => r.status === 'fulfilled');
     expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
@@ -219,8 +243,8 @@ describe('the record keeps the contact as the directory named them then', () => 
     const storeFile = join(dir, 'store.sqlite');
     f = await coreFixture({ storeFile });
     const { advisory, deliveries } = await issueAndPost(f, ['jma', 'jda']);
-    const jma = await untilPhoneTask(f, deliveries.find((d) => d.memberId === 'jma')!.id);
-    const jda = await untilPhoneTask(f, deliveries.find((d) => d.memberId === 'jda')!.id);
+    const jma = await untilClaimed(f, deliveries.find((d) => d.memberId === 'jma')!.id);
+    const jda = await untilClaimed(f, deliveries.find((d) => d.memberId === 'jda')!.id);
     const jdaChoice = await reachedChoice(f, jda.task.id, 0);
     await reached(ONCALL, jma.message, await reachedChoice(f, jma.task.id, 0));
     await f.close();

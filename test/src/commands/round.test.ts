@@ -5,7 +5,7 @@ import type { OutboundView } from '../../../src/ports/chat.js';
 import type { Work } from '../../../src/ports/jobs.js';
 import type { FollowUpView, NoticeView } from '../../../src/view/views.js';
 import { coreFixture, ONCALL, refusal as chatRefusal, SECRETARIAT, type CoreFixture } from '../../support/core-fixture.js';
-import { advisoryMessage, issueAndPost, JMA_COLLEAGUE, JMA_STAFF, minutes, untilPhoneTask, drainLifecycle } from './helpers.js';
+import { advisoryMessage, boardShown, claimTask, drainBoard, issueAndPost, JMA_COLLEAGUE, JMA_STAFF, minutes, untilPhoneTask, drainLifecycle } from './helpers.js';
 import { enterRound, renderRoundFollowUps, threadable } from '../../../src/commands/round.js';
 import { followUpView, roundFollowUp } from '../../../src/commands/followup-view.js';
 
@@ -186,17 +186,18 @@ describe('a follow-up asking for acknowledgement', () => {
     expect(await f.store.countUnacknowledged(advisory.id, 2)).toBe(2);
   });
 
-  it('a member whose copy never went out is called at once in the new round, by a renewed phone task with a new message', async () => {
+  it('a member whose copy never went out is called at once in the new round, by a renewed phone task back on the board, with a new copy for its claimer', async () => {
     f.chat.failPosts = (target) => (target.channelId === 'C0JMA00001' ? chatRefusal('channel_gone') : undefined);
     const { advisory, deliveries } = await issueAndPost(f, ['jma']);
     const d = deliveries[0]!;
     expect(d.state).toBe('failed');
-    const { task, message } = await untilPhoneTask(f, d.id);
+    const { task } = await untilPhoneTask(f, d.id);
     f.clock.set(minutes(3));
-    await f.core.phoneTaskAction({ actor: ONCALL, message, action: 'claim' });
+    const { message } = await claimTask(f, task, ONCALL);
     await f.core.phoneTaskAction({ actor: ONCALL, message, action: 'reached', choice: (await f.core.phoneTaskView(task.id)).reachedChoices[0]!.choice });
     await drain();
     expect((await stored(advisory.id)).state).toBe('closed');
+    expect(boardShown(f, advisory.id)).toMatchObject({ closed: true, rows: [{ taskId: task.id, state: 'done' }] });
 
     f.clock.set(minutes(30));
     await f.core.postFollowUp({ actor: SECRETARIAT, advisoryId: advisory.id, input: { body: '続報: 追加の対策', acknowledge: true } });
@@ -208,17 +209,23 @@ describe('a follow-up asking for acknowledgement', () => {
     const postsBefore = f.chat.posts.filter((p) => p.message.kind === 'phone_task').length;
     expect(await f.core.runEscalationStep({ deliveryId: d.id, token: inRound.escalationToken, kind: 'phone', index: 0 })).toBe('ran');
     const renewed = (await f.store.getPhoneTask(task.id))!;
-    expect(renewed).toMatchObject({ round: 2, state: 'open', contactIndex: 0, attempts: [] });
+    expect(renewed).toMatchObject({ round: 2, state: 'open', contactIndex: 0, attempts: [], messages: [] });
     expect(renewed.resolution).toBeUndefined();
     expect(renewed.earlierRounds).toMatchObject([{ round: 1, state: 'done', resolution: { kind: 'reached', by: ONCALL } }]);
+    // Its row on the (reopened) board is open again, for round 2; round 1's copy is left as it was.
+    await drainBoard(f);
+    expect(boardShown(f, advisory.id)).toMatchObject({ closed: false, rows: [{ taskId: task.id, state: 'open', round: 2 }], counts: { open: 1, reached: 0 } });
+    expect(f.chat.posts.filter((p) => p.message.kind === 'phone_task')).toHaveLength(postsBefore);
+    // Claimed again: a new copy, for round 2, about the follow-up.
+    const { message: again } = await claimTask(f, renewed, ONCALL);
     const phonePosts = f.chat.posts.filter((p) => p.message.kind === 'phone_task');
     expect(phonePosts).toHaveLength(postsBefore + 1);
+    expect(phonePosts.at(-1)).toMatchObject({ ref: again, key: `${task.id}.r2.to.${ONCALL.userId}` });
     const view = (phonePosts.at(-1)!.message as Extract<OutboundView, { kind: 'phone_task' }>).view;
-    expect(view).toMatchObject({ round: { n: 2, followup: 1 }, ackDeadline: minutes(90), excerpt: '続報: 追加の対策', state: 'open' });
-    expect(renewed.messages).toEqual([phonePosts.at(-1)!.ref]);
+    expect(view).toMatchObject({ round: { n: 2, followup: 1 }, ackDeadline: minutes(90), excerpt: '続報: 追加の対策', state: 'claimed' });
+    expect((await f.store.getPhoneTask(task.id))?.messages).toEqual([again]);
 
     // Reached again: round 2 is acknowledged by phone, and round 1's record stays as it was.
-    const again = renewed.messages[0]!;
     await f.core.phoneTaskAction({ actor: ONCALL, message: again, action: 'reached', choice: (await f.core.phoneTaskView(task.id)).reachedChoices[0]!.choice });
     expect((await f.store.getDelivery(d.id))!).toMatchObject({ round: 2, state: 'acknowledged', acknowledged: { via: 'phone' } });
   });
