@@ -12,6 +12,8 @@ import { transitionDelivery } from './delivery-cas.js';
 import { advance, stepRefOf, type StepRequest } from './escalate.js';
 import { loadDelivery } from './load.js';
 import { toSecretariat } from './to-secretariat.js';
+import { BT } from '../i18n/board-text.js';
+import { isOpenTask } from '../domain/phone-task.js';
 
 /**
  * A job used up its attempts (or could never succeed). Nothing may end silently: what the record
@@ -52,15 +54,52 @@ async function settle(deps: CoreDeps, work: Work, reason: string): Promise<void>
       // Only a fast path: every reconciler pass queues the same syncs from the store.
       deps.log.warn({ work, reason }, 'queuing an advisory\'s syncs gave up; the reconciler queues them on its next pass');
       return;
+    case 'phone-board':
+      return boardGaveUp(deps, work.advisoryId, reason);
     case 'refresh':
     case 'refresh-phone':
     case 'status-card':
     case 'alert-digest':
-    case 'phone-board':
       // The state is stored and shown in status; only the message in the channel stays as it was.
       deps.log.warn({ work, reason }, 'a message could not be updated after every attempt; the stored state is unaffected');
       return;
   }
+}
+
+/**
+ * The phone-task board could not be posted or updated in the on-call channel after every attempt: the on-call desk
+ * may not see whom to call, so the secretariat hears of it (once per advisory: the step ledger keeps the telling) and
+ * can work from /advisory status meanwhile. Every task stays open in the store; the next refresh tries again.
+ */
+async function boardGaveUp(deps: CoreDeps, advisoryId: string, reason: string): Promise<void> {
+  const advisory = await deps.store.getAdvisory(advisoryId);
+  if (!advisory) return;
+  const open = (await deps.store.listPhoneTasks(advisoryId)).filter(isOpenTask).length;
+  const context = { advisoryId, open, reason };
+  if (open === 0) {
+    deps.log.warn(context, 'the phone-task board could not be updated after every attempt; no task is open');
+    return;
+  }
+  const now = deps.clock.now();
+  const ref = { deliveryId: `${advisoryId}.board`, token: advisoryScope(advisory), key: 'gave-up' };
+  const owner = `give-up.${randomUUID()}`;
+  const claim = await deps.store.claimStep(ref, { owner, at: now.toISOString(), until: new Date(now.getTime() + deps.settings.stepLeaseMs).toISOString() });
+  if (claim.outcome === 'done' || claim.outcome === 'busy') return;
+  deps.log.error(context, 'the phone-task board could not be shown in the on-call channel: telling the secretariat');
+  let posted = 0;
+  try {
+    posted = await toSecretariat(
+      deps,
+      { kind: 'step_failed', advisoryId, title: advisory.title, tlp: advisory.tlp, drill: advisory.drill, memberName: BT.boardOf(open), step: 'phone', reason },
+      `${advisoryId}.board-failed`,
+      new Date(advisory.issuedAt),
+    );
+  } catch (err) {
+    deps.log.error({ ...context, err }, 'could not tell the secretariat that the phone-task board failed');
+  }
+  if (posted === 0) deps.log.error(context, 'the phone-task board failed and no secretariat channel could be told');
+  await deps.store.finishStep(ref, { owner, at: deps.clock.now().toISOString(), outcome: 'gave_up' });
+  await deps.store.appendAudit({ id: `${advisoryId}.board.gave-up`, at: now.toISOString(), action: 'phone.board_failed', advisoryId, detail: { open, reason } });
 }
 
 /** A post that kept failing is a failed delivery: the secretariat is told and the member goes to the phone. */

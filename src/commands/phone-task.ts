@@ -137,7 +137,8 @@ export interface BoardClaimRequest {
 }
 
 /**
- * A claim from the phone-task board: the chosen task must be on the board the press came from. Of two people
+ * A claim from the phone-task board: the press must come from a page of the chosen task's advisory's board (any
+ * page: a select drawn before the task moved pages still names it rightly). Of two people
  * claiming the same task at once, the store's compare-and-set gives it to one; the other is told who has it. The
  * claimer's copy of the task (its details and outcome buttons) is posted to them by the refresh that follows.
  */

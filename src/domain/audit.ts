@@ -44,6 +44,8 @@ export type AuditAction =
   | 'phone.wrong_number'
   | 'phone.cancelled'
   | 'phone.refused'
+  /** The phone-task board could not be shown in the on-call channel; the secretariat was told. */
+  | 'phone.board_failed'
   | 'conversation.added'
   | 'conversation.removed'
   /** A person's message in a delivery's thread was recorded (its text is in the thread record, not here). */

@@ -42,5 +42,7 @@ export const BT = {
   exhausted: { ja: '全連絡先に架電済', en: 'every contact tried' } as Bilingual,
   /** A later acknowledgement round's call. */
   round: (r: number): Bilingual => ({ ja: `第${n(r)}回`, en: `round ${n(r)}` }),
+  /** The board as the subject of a failure told to the secretariat: "電話連絡ボード（未完了 12件）". */
+  boardOf: (open: number): Bilingual => ({ ja: `電話連絡ボード（未完了 ${n(open)}件）`, en: `the phone-task board (${n(open)} open)` }),
   asOf: (at: string): Bilingual => ({ ja: `${at} 時点`, en: `as of ${at}` }),
 };

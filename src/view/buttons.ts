@@ -25,7 +25,6 @@ export function phoneActionOfButton(id: string): PhoneAction | undefined {
   return PHONE_ACTIONS.find((a) => phoneButtonId(a) === id);
 }
 
-/** A phone button's value: the task id, and for a "reached" choice `#` and the contact choice (task ids have no `#`). */
 /**
  * The claim control on a phone-task board page (a select on Slack, a choice and a button on Teams and the local
  * workspace); its value is the chosen task's id.
@@ -37,6 +36,7 @@ export function readBoardClaimValue(value: unknown): string | undefined {
   return typeof value === 'string' && /^\S{1,200}$/.test(value) ? value : undefined;
 }
 
+/** A phone button's value: the task id, and for a "reached" choice `#` and the contact choice (task ids have no `#`). */
 export function phoneButtonValue(taskId: string, choice?: string): string {
   return choice === undefined ? taskId : `${taskId}#${choice}`;
 }

@@ -89,16 +89,22 @@ describe('Redis loses its data', () => {
 
     await harness.fake.waitFor(() => silentLines(alerts(harness.fake, id)).length >= members.length, { timeoutMs: 40_000, description: 'every member in the alert' });
     await eventually(async () => (await harness.bot.core.statusOf(SECRETARIAT, id)).rows.every((r) => r.ladder?.kind === 'alert'), { description: 'every ladder at its end' });
-    const tasks = ours(harness.fake, ONCALL_CHANNEL, 'phone_task', id);
     const allAlerts = alerts(harness.fake, id);
     for (const m of members) {
       expect(ours(harness.fake, MEMBER_CHANNELS[m]!, 'advisory', id), `${m} advisory`).toHaveLength(1);
       expect(ours(harness.fake, MEMBER_CHANNELS[m]!, 'reminder', id), `${m} reminder`).toHaveLength(1);
-      // The task once, then raised again (overdue) at next-contact times with nobody calling: no post twice.
-      const taskKeys = forMember(tasks, id, m).map(keyOf);
-      expect(taskKeys.filter((k) => k.endsWith('.phone')), `${m} phone task`).toHaveLength(1);
-      expect(new Set(taskKeys).size, `${m} phone task posts`).toBe(taskKeys.length);
     }
+    // One phone task per member in the store, each on the board (one page, posted once) exactly once.
+    const tasks = await harness.bot.core.oncallList(SECRETARIAT);
+    expect(tasks.tasks.filter((t) => t.advisoryId === id)).toHaveLength(members.length);
+    const board = ours(harness.fake, ONCALL_CHANNEL, 'phone_board', id);
+    expect(board).toHaveLength(1);
+    expect(ours(harness.fake, ONCALL_CHANNEL, 'phone_task', id)).toHaveLength(0);
+    const rows = await harness.fake.waitFor(() => {
+      const lines = sectionLines(harness.fake.messages(ONCALL_CHANNEL).find((x) => x.ts === board[0]!.ts)?.blocks).filter((l) => / \*[^*]+\* — /.test(l));
+      return lines.length === members.length && lines;
+    }, { description: 'every member on the board' });
+    expect(new Set(rows.map((l) => /\*([^*]+)\*/.exec(l)?.[1])).size).toBe(members.length);
     // One grouped alert (posted once), naming every member once.
     expect(allAlerts).toHaveLength(1);
     const lines = silentLines(allAlerts);
@@ -176,8 +182,8 @@ describe('work that cannot be done is never silent', () => {
     );
     // The reason, and beside it the last error the platform gave.
     expect(sectionLines(failedNotice.blocks).find((l) => l.startsWith('⚠️ *公益社団法人 日本看護協会 / Japanese Nursing Association* — `RETRIES_EXHAUSTED` ('))).toBeDefined();
-    const task = await harness.fake.waitFor(() => ours(harness.fake, ONCALL_CHANNEL, 'phone_task', id)[0], { timeoutMs: 20_000, description: 'the phone task' });
-    expect(JSON.stringify(task)).toContain('日本看護協会');
+    const board = await harness.fake.waitFor(() => ours(harness.fake, ONCALL_CHANNEL, 'phone_board', id)[0], { timeoutMs: 20_000, description: 'the phone-task board' });
+    expect(JSON.stringify(board.blocks)).toContain('日本看護協会');
     const attempts = harness.fake.callsTo('chat.postMessage').filter((c) => c.params['channel'] === MEMBER_CHANNELS['jna']);
     expect(attempts).toHaveLength(3);
     const status = await harness.bot.core.statusOf(SECRETARIAT, id);
@@ -186,31 +192,33 @@ describe('work that cannot be done is never silent', () => {
 });
 
 describe('a ladder step that cannot run', () => {
-  it('tells the secretariat which member and step, and the ladder goes on to the alert', async () => {
+  it('the on-call channel is gone: the secretariat hears the board cannot be shown, once, and the ladder goes on to the alert', async () => {
     const harness = await bot({ ESCALATION_FILE: policies, JOB_ATTEMPTS: '2', JOB_BACKOFF_MS: '50' });
     harness.fake.setChannel(ONCALL_CHANNEL, { exists: false });
     try {
       const id = await issue(harness, { ...VALID_FORM, allMembers: false, members: ['jha'] });
-      const stepFailed = await harness.fake.waitFor(
-        () => ours(harness.fake, SECRETARIAT_CHANNEL, 'notice', id).find((m) => keyOf(m).includes('.step-failed.')),
-        { timeoutMs: 20_000, description: 'the step-failed notice' },
+      // The phone step opens the task; its board cannot be posted into the missing channel: the secretariat hears.
+      const boardFailed = await harness.fake.waitFor(
+        () => ours(harness.fake, SECRETARIAT_CHANNEL, 'notice', id).find((m) => keyOf(m) === `${id}.board-failed`),
+        { timeoutMs: 20_000, description: 'the board-failed notice' },
       );
-      const text = JSON.stringify(stepFailed);
+      const text = JSON.stringify(boardFailed);
       expect(text).toContain('エスカレーションの段階を実行できませんでした');
       expect(text).toContain('電話連絡の作成');
+      expect(text).toContain('電話連絡ボード（未完了 1件）');
       expect(text).toContain('channel_not_found');
       await harness.fake.waitFor(() => alerts(harness.fake, id).length === 1, { timeoutMs: 20_000, description: 'the alert still comes' });
       const status = await eventually(async () => {
         const s = await harness.bot.core.statusOf(SECRETARIAT, id);
         return s.rows[0]?.ladder?.kind === 'alert' && s;
       });
-      expect(status.rows[0]).toMatchObject({ state: 'posted' });
-      // Each step that could not run is told once: the phone task's post, and (the task raised again,
-      // overdue, into the same missing channel) the next contact's.
-      const failedSteps = ours(harness.fake, SECRETARIAT_CHANNEL, 'notice', id).map(keyOf).filter((k) => k.includes('.step-failed.'));
-      expect(new Set(failedSteps).size).toBe(failedSteps.length);
-      expect(failedSteps.filter((k) => k.endsWith('.phone'))).toHaveLength(1);
-      expect(failedSteps.every((k) => k.endsWith('.phone') || k.endsWith('.next-contact-1')), failedSteps.join()).toBe(true);
+      expect(status.rows[0]).toMatchObject({ state: 'posted', phoneTask: { state: 'open' } });
+      // Told once, however many board updates failed after it (the next-contact step touched the board again).
+      await new Promise((r) => setTimeout(r, 1_500));
+      const notices = ours(harness.fake, SECRETARIAT_CHANNEL, 'notice', id).map(keyOf);
+      expect(notices.filter((k) => k === `${id}.board-failed`)).toHaveLength(1);
+      expect(notices.filter((k) => k.includes('.step-failed.'))).toEqual([]);
+      expect((await harness.bot.core.statusOf(SECRETARIAT, id)).rows[0]?.phoneTask).toMatchObject({ state: 'open' });
     } finally {
       harness.fake.setChannel(ONCALL_CHANNEL, { exists: true });
     }
