@@ -133,7 +133,7 @@ export async function refreshPhoneBoard(deps: CoreDeps, advisoryId: string): Pro
 /**
  * Post page `view.page` into every on-call channel, once: the step ledger lets one run post it at a time; a run
  * that takes over from one that may have posted looks for its post first. A run that finds another posting it
- * leaves it to that run, which draws the board again once the page is recorded.
+ * waits for that run's lease (STEP.BUSY: the job is retried then), so a run that died is taken over.
  */
 async function postPage(
   deps: CoreDeps,
@@ -146,7 +146,12 @@ async function postPage(
   const owner = randomUUID();
   const started = deps.clock.now();
   const claim = await deps.store.claimStep(ref, { owner, at: started.toISOString(), until: new Date(started.getTime() + deps.settings.stepLeaseMs).toISOString() });
-  if (claim.outcome === 'busy') return 0;
+  if (claim.outcome === 'busy') {
+    // Another run is posting it (or died doing so: its lease runs out): this job comes back after the lease and
+    // finds the page posted, or takes it over and looks for the dead run's post.
+    const retryAfterMs = Math.max(250, new Date(claim.until).getTime() - started.getTime());
+    throw new BotError('STEP.BUSY', 'another run is posting this board page', { step: ref, retryAfterMs });
+  }
   if (claim.outcome === 'done') {
     deps.log.error({ advisoryId: advisory.id, page: view.page }, 'a board page is recorded as posted but the advisory does not say where');
     return 0;

@@ -9,6 +9,8 @@ import { closeAdvisoryBySystem, lifecycleWork } from './lifecycle.js';
 import { syncAdvisory } from './sync.js';
 import { derivedNextStep, owedWork } from './ladder.js';
 import { touchStatusCard } from './status-card.js';
+import { phoneBoardWork } from './phone-board.js';
+import { enqueue } from './enqueue.js';
 
 /** Deliveries read per store round trip, and jobs checked per queue round trip. */
 const PAGE = 500;
@@ -99,7 +101,12 @@ async function advisoryWork(deps: CoreDeps): Promise<Work[]> {
       work.push(...lifecycleWork(advisory).filter((w) => w.kind !== 'sync-advisory'));
       // While it is open, its status card is brought up to date every pass: an update lost with Redis is
       // redone. Not counted as lost work: it is asked for whether or not anything was lost.
-      if (advisory.state === 'open') await touchStatusCard(deps, advisory);
+      if (advisory.state === 'open') {
+        await touchStatusCard(deps, advisory);
+        // The phone-task board likewise: a page whose post or edit was lost with Redis (or with a process that died
+        // holding its lease) is drawn again from the store's tasks, and a claim's lost hand-off is redone.
+        if ((await deps.store.listPhoneTasks(advisory.id)).length > 0) await enqueue(deps, [phoneBoardWork(deps, advisory)]);
+      }
     } catch (err) {
       deps.log.error({ advisoryId: listed.id, err }, 'could not reconcile an advisory; the next pass tries again');
     }

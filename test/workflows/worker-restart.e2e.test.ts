@@ -1,7 +1,7 @@
 /**
- * At-least-once must not mean twice: the bot process is killed with SIGKILL in the middle of the
- * phone step (its post reached Slack, the answer never came back), a new process takes over the
- * stalled job, and the ladder completes with every step exactly once.
+ * At-least-once must not mean twice: the bot process is killed with SIGKILL in the middle of posting
+ * the phone-task board (its post reached Slack, the answer never came back), a new process takes over
+ * the stalled job and the page's lease, and the ladder completes with every step and post exactly once.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -58,13 +58,13 @@ describe('a worker killed mid-step', () => {
   it('completes the ladder after a restart with no lost and no duplicated step', async () => {
     const first = await startBotProcess(env);
     running.push(first);
-    // The phone task's post reaches Slack but its answer is held back; we kill the bot meanwhile.
+    // The board page's post reaches Slack but its answer is held back; we kill the bot meanwhile.
     fake.failNext('chat.postMessage', { channel: 'C0ONC00001', delayMs: 500, dropResponse: true });
 
     const slack = new SlackSender(`${first.url}/slack/events`, SIGNING_SECRET);
     await slack.submitAdvisory({ userId: 'U0SEC00001', viewId: 'VRESTART1', values: formValues({ ...VALID_FORM, title: '再起動テスト', allMembers: false, members: ['jma'] }) });
 
-    await fake.waitFor((calls) => calls.some((c) => c.method === 'chat.postMessage' && c.params['channel'] === 'C0ONC00001'), { timeoutMs: 20_000, description: 'phone task post in flight' });
+    await fake.waitFor((calls) => calls.some((c) => c.method === 'chat.postMessage' && c.params['channel'] === 'C0ONC00001'), { timeoutMs: 20_000, description: 'board post in flight' });
     await first.kill('SIGKILL');
 
     const second = await startBotProcess(env);
@@ -77,12 +77,11 @@ describe('a worker killed mid-step', () => {
 
     expect(ours('C0JMA00001', 'advisory', id)).toHaveLength(1);
     expect(ours('C0JMA00001', 'reminder', id)).toHaveLength(1);
-    // The task once (and raised again once, overdue, when the next contact's time came): no duplicate.
-    const taskKeys = ours('C0ONC00001', 'phone_task', id).map(keyOf);
-    expect(taskKeys.filter((k) => k.endsWith('.phone'))).toHaveLength(1);
-    expect(new Set(taskKeys).size).toBe(taskKeys.length);
+    // The board's page once, edited since (overdue at the next contact's time): no duplicate, no post per task.
+    expect(ours('C0ONC00001', 'phone_board', id).map(keyOf)).toEqual([`${id}.board.p1`]);
+    expect(ours('C0ONC00001', 'phone_task', id)).toHaveLength(0);
     expect(fake.messages('C0SEC00001').filter((m) => kindOf(m) === 'notice' && keyOf(m).startsWith(`${id}.alerts.`))).toHaveLength(1);
-    // The second process looked for the post the first one made before the kill, and found it.
+    // The second process took the page over from the dead one, looked for its post, and found it.
     expect(fake.callsTo('conversations.history').some((c) => c.params['channel'] === 'C0ONC00001')).toBe(true);
   }, 90_000);
 });
