@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- [options]`. Every option has a default that reproduces docs/BENCHMARKS.md:
- *   --only fanout,limits,presses,ladders,growth   which scenarios (default all)
+ *   --only fanout,limits,presses,ladders,growth,board   which scenarios (default all)
  *   --members 2000          member channels, half on Slack and half on Teams
  *   --runs 3                runs of each measurement (figures are median [min–max])
  *   --latencies 0,50        API latency of the fakes for the fan-out scenario, in ms
@@ -11,9 +11,10 @@
  *   --teams-rate 50         Teams tenant-wide messages a second, with limits on
  *   --press-window 10       seconds over which the presses arrive
  *   --growth 200,2000,10000 member counts of the growth scenario
+ *   --board-members 1800    members of the board scenario (20% of them silent)
  *   --out PATH              where the JSON goes (default bench/results/<timestamp>.json)
  */
-export const SCENARIOS = ['fanout', 'limits', 'presses', 'ladders', 'growth'] as const;
+export const SCENARIOS = ['fanout', 'limits', 'presses', 'ladders', 'growth', 'board'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchArgs {
@@ -28,6 +29,7 @@ export interface BenchArgs {
   teamsRate: number;
   pressWindowMs: number;
   growth: number[];
+  boardMembers: number;
   out: string | undefined;
 }
 
@@ -50,6 +52,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     teamsRate: 50,
     pressWindowMs: 10_000,
     growth: [200, 2000, 10_000],
+    boardMembers: 1800,
     out: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -76,6 +79,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       case '--teams-rate': a.teamsRate = one(); break;
       case '--press-window': a.pressWindowMs = one() * 1000; break;
       case '--growth': a.growth = numbers(value); break;
+      case '--board-members': a.boardMembers = one(); break;
       case '--out': a.out = value; break;
       default: throw new Error(`unknown option ${flag}`);
     }

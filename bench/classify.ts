@@ -43,6 +43,7 @@ export function stepCall(sector: Sector, s: Sent): { kind: StepKind; member: str
   const kind = s.meta?.['kind'];
   const key = keyOf(s);
   if (kind === 'reminder' && s.op === 'post' && inChannel) return { kind: 'reminder', member: inChannel.id };
+  // The baseline's phone tasks, one post per member and step (the bot's are rows of its board: board-watch.ts).
   if (kind === 'phone_task' && s.op === 'post' && key.endsWith('.phone')) return { kind: 'phone', member: memberInKey(key) };
   if (kind === 'phone_task' && s.op === 'post' && key.endsWith('.phone.raise.1')) return { kind: 'next-contact', member: memberInKey(key) };
   if (kind === 'notice' && key.includes('.alerts.escalation.')) return { kind: 'alert', member: undefined };

@@ -11,6 +11,7 @@ import { printTable, writeJson } from './report.js';
 import type { Context } from './scenarios/context.js';
 import { fanoutScenario, growthScenario } from './scenarios/fanout.js';
 import { laddersScenario } from './scenarios/ladders.js';
+import { boardScenario } from './scenarios/board.js';
 import { limitsScenario } from './scenarios/limits.js';
 import { pressesScenario } from './scenarios/presses.js';
 
@@ -20,6 +21,7 @@ const SCENARIO: Record<ScenarioName, (ctx: Context) => Promise<void>> = {
   presses: pressesScenario,
   ladders: laddersScenario,
   growth: growthScenario,
+  board: boardScenario,
 };
 
 const commit = (): string => {

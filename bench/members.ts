@@ -22,12 +22,14 @@ export interface SectorShape {
   members: number;
   /** Phone contacts per member: 2 gives a ladder a next-contact step. */
   contacts: number;
+  /** Where the on-call channel is; default Slack. */
+  oncall?: 'slack' | 'teams' | undefined;
 }
 
 const teamsOf = (s: SectorShape) => Math.floor(s.members / 2);
 
 export function writeSector(path: string, s: SectorShape): Promise<string> {
-  return writeLargeDirectory(path, s.members, { teams: teamsOf(s), contacts: s.contacts });
+  return writeLargeDirectory(path, s.members, { teams: teamsOf(s), contacts: s.contacts, ...(s.oncall ? { oncall: s.oncall } : {}) });
 }
 
 export function sectorMembers(s: SectorShape): Member[] {

@@ -7,6 +7,7 @@
  */
 import { startFakeConnector, baseConversationId, type FakeConnector, type RecordedConnectorCall } from '../test/support/fake-bot-connector.js';
 import { startFakeSlack, type FakeSlack, type RecordedCall } from '../test/support/fake-slack.js';
+import { ONCALL_CHANNEL } from './members.js';
 
 export interface PlatformOptions {
   latencyMs: number;
@@ -27,6 +28,8 @@ export interface Sent {
   at: number;
   /** Slack: the post's metadata payload. */
   meta?: Record<string, unknown> | undefined;
+  /** Slack: the message's blocks, for calls into the on-call channel only (the phone-task board is read from them). */
+  blocks?: unknown;
   /** Teams: the activity sent. */
   body?: unknown;
 }
@@ -73,6 +76,7 @@ function fromSlack(c: RecordedCall): Sent {
     messageId: String(c.method === 'chat.postMessage' ? (body?.ts ?? '') : (c.params['ts'] ?? '')),
     at: c.receivedAt,
     meta,
+    ...(c.params['channel'] === ONCALL_CHANNEL ? { blocks: c.params['blocks'] } : {}),
   };
 }
 

@@ -1,16 +1,21 @@
 /**
  * (4) Every member's ladder due in the same second, step after step: with a short level3 policy and
  * two contacts a member gets a reminder at +15 s, a phone task at +25 s, the next contact (the task
- * raised again) at +35 s and the secretariat's alert at +45 s after issue, nobody acknowledging.
+ * marked overdue) at +35 s and the secretariat's alert at +45 s after issue, nobody acknowledging.
  * Measured: lateness of each platform call (when the fake received it − when the step was due), per
  * step kind, and that each step ran exactly once per member (the store's record) and posted once
  * (the platform). The bot's alert is one grouped message per wave, posted by the first member's step
  * and edited for the rest at most once per status interval: its calls are few, and late by design.
+ * The bot's phone tasks are rows of the phone-task board in the on-call channel: a member's phone step
+ * is "posted" when its row is first claimable on a board page, its next contact when the row first shows
+ * overdue (pages of 40 rows into one Slack channel at about one message a second: 2,000 silent members
+ * are 50 pages). The baseline posts one message per member and step, as the bot did before the board.
  */
 import type { EscalationPolicy, StepKind } from '../../src/domain/escalation.js';
 import { Sector, stepCall } from '../classify.js';
 import { measure } from '../measure.js';
-import { sectorMembers } from '../members.js';
+import { ONCALL_CHANNEL, sectorMembers } from '../members.js';
+import { BoardWatch } from '../board-watch.js';
 import { until, type Platforms } from '../platforms.js';
 import { metricRows, type MetricDef } from '../report.js';
 import { distribution, type Distribution } from '../stats.js';
@@ -40,9 +45,11 @@ export async function ladderRun(ut: UnderTest, platforms: Platforms, sector: Sec
   const posts: Record<StepKind, Map<string, number>> = { reminder: new Map(), phone: new Map(), 'next-contact': new Map(), alert: new Map() };
   let due: Partial<Record<StepKind, number>> = {};
   const seen: { kind: StepKind; member: string | undefined; at: number }[] = [];
+  const board = new BoardWatch(ONCALL_CHANNEL);
   const tally = new FanoutTally(sector, platforms, (s) => {
     const c = stepCall(sector, s);
     if (c) seen.push({ ...c, at: s.at });
+    board.see(s);
   });
   const fan = await fanoutRun(ut, platforms, sector, 120_000 + sector.members.length * 20, tally);
   due = await ut.ladderDue();
@@ -54,6 +61,8 @@ export async function ladderRun(ut: UnderTest, platforms: Platforms, sector: Sec
     return Date.now() > lastDue + 2_000 && (await ut.idle(true));
   }, lastDue - Date.now() + WAIT_AFTER_LAST_DUE_MS, 250);
   tally.poll();
+  for (const [member, at] of board.firstListed) seen.push({ kind: 'phone', member, at });
+  for (const [member, at] of board.firstOverdue) seen.push({ kind: 'next-contact', member, at });
   for (const c of seen) {
     late[c.kind].push(c.at - (due[c.kind] ?? Number.NaN));
     if (c.member !== undefined) posts[c.kind].set(c.member, (posts[c.kind].get(c.member) ?? 0) + 1);

@@ -8,7 +8,15 @@ export interface LargeDirectoryOptions {
   teams?: number;
   /** Phone contacts per organisation (a ladder has a next-contact step from 2); default 1. */
   contacts?: number;
+  /** Where the on-call channel (the phone-task board) is; default Slack. */
+  oncall?: 'slack' | 'teams';
 }
+
+/** The on-call channel of the generated sector, on either platform (on Teams, in the team the bench installs the bot in). */
+export const LARGE_ONCALL = {
+  slack: { platform: 'slack', workspace: 'T0CEPTOAR0', id: 'C0ONC00001' },
+  teams: { platform: 'teams', workspace: TENANT, team: '19:team-lg-0002@thread.tacv2', id: '19:oncall-lg@thread.tacv2' },
+} as const;
 
 /** Where organisation `n` (its zero-padded number) reads the advisory. */
 export function largeChannelOf(n: string, onTeams: boolean) {
@@ -45,7 +53,7 @@ export function largeDirectory(organisations: number, options: LargeDirectoryOpt
       users: [{ platform: 'slack', userId: 'U0SEC00001', name: '事務局 担当A' }],
       channels: [{ platform: 'slack', workspace: 'T0CEPTOAR0', id: 'C0SEC00001' }],
     },
-    oncall: { users: [], channels: [{ platform: 'slack', workspace: 'T0CEPTOAR0', id: 'C0ONC00001' }] },
+    oncall: { users: [], channels: [LARGE_ONCALL[options.oncall ?? 'slack']] },
     groups: [{ id: 'kanagawa', name: { ja: '神奈川県内', en: 'Kanagawa' }, members: ['lg-0001'] }],
     organisations: orgs,
   };
