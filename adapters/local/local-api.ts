@@ -1,3 +1,4 @@
+import type { LocalBoardLines } from './local-board-lines.js';
 import type { LifecycleLines } from './local-lifecycle-lines.js';
 import type { LocalLiveLines } from './local-live-lines.js';
 /**
@@ -19,6 +20,9 @@ import type { LocalLiveLines } from './local-live-lines.js';
  * GET  /local/api/advisories/:id/status    StatusView
  * GET  /local/api/oncall                   OncallListView
  * POST /local/api/press                    { channelId, messageId, action: LocalAction, value } → 200 { notice?: Bilingual }
+ *                                          (phone_board_claim: messageId is the board page pressed, value the
+ *                                          chosen task's id, required; the task then comes to the claimer's
+ *                                          direct conversation)
  * GET  /local/events?user=<id>             server-sent events: `message` with a LocalMessage, for the
  *                                          channels that user can see (posts and updates alike)
  * Errors: { error: { code, message: Bilingual, fields?: Record<string, Bilingual> } } with 400/403/404/409.
@@ -26,6 +30,7 @@ import type { LocalLiveLines } from './local-live-lines.js';
 import type { Bilingual } from '../../src/i18n/text.js';
 import type { LocalisedName } from '../../src/directory/schema.js';
 import type { OutboundView } from '../../src/ports/chat.js';
+import { BOARD_CLAIM_ACTION } from '../../src/view/buttons.js';
 
 export type LocalRole = 'secretariat' | 'oncall' | 'member';
 
@@ -60,9 +65,12 @@ export interface LocalSession {
 
 /**
  * What the page shows: the view, with the lines of its life after issue worded on the server (local-lifecycle-lines.ts),
- * and for the secretariat's live status card its lines and bar (local-live-lines.ts).
+ * for the secretariat's live status card its lines and bar (local-live-lines.ts), and for a page of the phone-task
+ * board its lines and claim control (local-board-lines.ts).
  */
-export type LocalMessageBody = (OutboundView & { lifecycle?: LifecycleLines | undefined; live?: LocalLiveLines | undefined }) | { kind: 'reply'; text: string; author: { id: string; name: string } };
+export type LocalMessageBody =
+  | (OutboundView & { lifecycle?: LifecycleLines | undefined; live?: LocalLiveLines | undefined; board?: LocalBoardLines | undefined })
+  | { kind: 'reply'; text: string; author: { id: string; name: string } };
 
 export interface LocalMessage {
   id: string;
@@ -76,7 +84,8 @@ export interface LocalMessage {
   updatedAt: string;
 }
 
-export const LOCAL_ACTIONS = ['advisory_ack', 'phone_claim', 'phone_reached', 'phone_no_answer', 'phone_wrong_number', 'phone_release'] as const;
+/** The buttons' actions; `phone_board_claim` is BOARD_CLAIM_ACTION (src/view/buttons.ts), the board's claim control. */
+export const LOCAL_ACTIONS = ['advisory_ack', 'phone_claim', 'phone_reached', 'phone_no_answer', 'phone_wrong_number', 'phone_release', BOARD_CLAIM_ACTION] as const;
 export type LocalAction = (typeof LOCAL_ACTIONS)[number];
 
 export interface LocalError {

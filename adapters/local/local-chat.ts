@@ -6,12 +6,13 @@
 import { systemClock, type Clock } from '../../src/clock.js';
 import { lifecycleLines } from './local-lifecycle-lines.js';
 import { liveLines } from './local-live-lines.js';
+import { boardLines } from './local-board-lines.js';
 import type { ChannelAddress } from '../../src/domain/delivery.js';
 import type { MessageRef } from '../../src/domain/platform.js';
 import type { Logger } from '../../src/log.js';
 import { ChatError, type ChatPort, type OutboundView, type PostTarget, type ThreadReply } from '../../src/ports/chat.js';
 import type { PlatformLimits } from '../../src/ports/pace.js';
-import type { LocalChannel, LocalMessage, LocalUser } from './local-api.js';
+import type { LocalChannel, LocalMessage, LocalMessageBody, LocalUser } from './local-api.js';
 import { directChannelId } from './local-directory.js';
 import type { LocalMessages } from './local-messages.js';
 
@@ -28,6 +29,11 @@ export type ChannelListener = (channel: LocalChannel) => void;
 
 /** Longest reply a person may type in the page. */
 export const REPLY_MAX = 4_000;
+
+/** The view as the core gave it, with the lines the page shows worded here (src/i18n), so the page keeps no copy. */
+function bodyOf(message: OutboundView): LocalMessageBody {
+  return { ...message, lifecycle: lifecycleLines(message), live: liveLines(message), board: boardLines(message) };
+}
 
 export class LocalChat implements ChatPort {
   readonly platform = 'local' as const;
@@ -61,7 +67,7 @@ export class LocalChat implements ChatPort {
 
   async post(target: PostTarget, message: OutboundView, key: string): Promise<MessageRef> {
     this.#requireChannel(target.channelId);
-    const body = { ...message, lifecycle: lifecycleLines(message), live: liveLines(message) };
+    const body = bodyOf(message);
     // A follow-up goes into the thread of the copy it follows, as a reply does.
     const threadOf = target.threadOf?.messageId;
     const stored = this.#store(() =>
@@ -86,7 +92,7 @@ export class LocalChat implements ChatPort {
     if (ref.platform !== 'local') throw new ChatError('permanent', 'wrong_platform', { reason: 'invalid_message' });
     const existing = this.#store(() => this.#messages.get(ref.messageId));
     if (!existing || existing.channelId !== ref.channelId) throw new ChatError('permanent', 'message_not_found', { reason: 'message_gone' });
-    const updated = this.#store(() => this.#messages.updateBody(ref.messageId, { ...message, lifecycle: lifecycleLines(message), live: liveLines(message) }, this.#clock.now()));
+    const updated = this.#store(() => this.#messages.updateBody(ref.messageId, bodyOf(message), this.#clock.now()));
     if (!updated) throw new ChatError('permanent', 'message_not_found', { reason: 'message_gone' });
     this.#emitMessage(updated);
   }

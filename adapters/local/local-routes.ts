@@ -18,7 +18,7 @@ import { REPLY_MAX, type LocalChat } from './local-chat.js';
 import { LOCAL_I18N, localFormOptions } from './local-text.js';
 import { mountPreviewRoutes } from './local-preview-route.js';
 import { mountStatusRoutes } from './local-status-routes.js';
-import { ackNotice, phoneActionOfButton, readPhoneButtonValue } from '../../src/view/buttons.js';
+import { ackNotice, BOARD_CLAIM_ACTION, phoneActionOfButton, readBoardClaimValue, readPhoneButtonValue } from '../../src/view/buttons.js';
 
 export interface LocalRouterOptions {
   core: Core;
@@ -64,6 +64,7 @@ const TEXT = {
   replyText: { ja: '返信を入力してください。', en: 'Enter a reply.' },
   reply: { ja: '返信', en: 'reply' },
   unknownAction: { ja: '不明な操作です。', en: 'Unknown action.' },
+  chooseTask: { ja: '担当する依頼を選んでください。', en: 'Choose a task to claim.' },
 } satisfies Record<string, Bilingual>;
 
 
@@ -292,7 +293,11 @@ export function localRouter(opts: LocalRouterOptions): Router {
       if (!shortString(body['channelId'])) fields['channelId'] = TEXT.required;
       if (!shortString(body['messageId'])) fields['messageId'] = TEXT.required;
       if (!(LOCAL_ACTIONS as readonly unknown[]).includes(body['action'])) fields['action'] = TEXT.unknownAction;
-      if (body['value'] !== undefined && body['value'] !== null && !shortString(body['value'])) fields['value'] = TEXT.invalid;
+      if (body['action'] === BOARD_CLAIM_ACTION) {
+        // The board's claim names the chosen task: required, and a task id as the core reads one (no spaces, bounded).
+        if (body['value'] === undefined || body['value'] === null || body['value'] === '') fields['value'] = TEXT.chooseTask;
+        else if (readBoardClaimValue(body['value']) === undefined) fields['value'] = TEXT.invalid;
+      } else if (body['value'] !== undefined && body['value'] !== null && !shortString(body['value'])) fields['value'] = TEXT.invalid;
       if (Object.keys(fields).length > 0) throw new LocalHttpError(400, 'LOCAL.INVALID', TEXT.invalid, fields);
       const action = body['action'] as LocalAction;
       const value = typeof body['value'] === 'string' ? body['value'] : undefined;
@@ -306,6 +311,19 @@ export function localRouter(opts: LocalRouterOptions): Router {
         // The queue is down: no refresh job will run, and this workspace's messages are ours to update.
         if (!result.refreshQueued) await core.refreshMessages(result.delivery.id);
         res.json({ notice: ackNotice(result) });
+        return;
+      }
+      if (action === BOARD_CLAIM_ACTION) {
+        // Checked above: a task id. The core checks that the press came from this task's board.
+        const taskId = readBoardClaimValue(value) as string;
+        const result = await core.claimFromBoard({ actor, message, taskId });
+        // The queue is down: no job will hand the task to the claimer or redraw the board, and both are ours to post.
+        if (!result.refreshQueued) {
+          await core.refreshPhoneTask(result.task.id);
+          await core.refreshPhoneBoard(result.task.advisoryId);
+        }
+        // As the other phone buttons: the board and the claimer's copy show the claim; only a refusal is worded.
+        res.json({});
         return;
       }
       // The task message is updated by a refresh job; the person hears only when something stopped them.

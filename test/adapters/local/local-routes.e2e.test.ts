@@ -26,7 +26,10 @@ import { claimedByText } from '../../../src/i18n/phone-text.js';
 import { ERROR_TEXT, type Bilingual } from '../../../src/i18n/text.js';
 import { createLogger } from '../../../src/log.js';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
-import type { PhoneTaskView, StatusView } from '../../../src/view/views.js';
+import type { PhoneBoardView, PhoneTaskView, StatusView } from '../../../src/view/views.js';
+import type { LocalBoardLines } from '../../../adapters/local/local-board-lines.js';
+import { BT } from '../../../src/i18n/board-text.js';
+import { phoneBoardLines } from '../../../src/view/phone-board-lines.js';
 import { BullmqJobs } from '../../../workflows/bullmq-jobs.js';
 import { startWorkers, type Workers } from '../../../workflows/workers.js';
 import { eventually } from '../../support/eventually.js';
@@ -60,7 +63,7 @@ beforeAll(async () => {
   redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   jobs = new BullmqJobs(redis, prefix, systemClock, log);
   const directory = new Directory(ws.directoryFile);
-  const core = new Core({ store, directory, clock: systemClock, chats: { local: ws.chat }, jobs, log, policies: DEFAULT_POLICIES, settings: { stepLeaseMs: 30_000, closeAfterDeadlineSeconds: 72 * 3600, exportLinks: { secret: 'local-test-secret', ttlMs: 60_000 } } });
+  const core = new Core({ store, directory, clock: systemClock, chats: { local: ws.chat }, jobs, log, policies: DEFAULT_POLICIES, settings: { stepLeaseMs: 30_000, closeAfterDeadlineSeconds: 72 * 3600, exportLinks: { secret: 'local-test-secret', ttlMs: 60_000 }, statusCardIntervalMs: 500 } });
   workers = startWorkers(core, redis, { prefix, concurrency: 8, lockDuration: 30_000, stalledInterval: 30_000, shutdownGraceMs: 5_000 }, log);
   const http = createHttpApp(async () => ({ ready: true, checks: {} }));
   ws.mount(http.app, core);
@@ -156,6 +159,38 @@ async function readEvents(user: string, until: (events: { event: string; data: u
     controller.abort();
   }
   return { events, comments };
+}
+
+type BoardMessage = LocalMessage & { body: { kind: 'phone_board'; view: PhoneBoardView; board?: LocalBoardLines } };
+type TaskMessage = LocalMessage & { body: { kind: 'phone_task'; view: PhoneTaskView } };
+
+/** The advisory's phone-task board (its one page) in the on-call channel, once `ready` says it shows what is awaited. */
+async function boardOf(advisoryId: string, ready: (b: BoardMessage) => boolean = () => true): Promise<BoardMessage> {
+  return eventually(
+    async () => {
+      const res = await api<{ messages: LocalMessage[] }>('GET', '/local/api/channels/oncall/messages', 'oncall-1');
+      const pages = res.json.messages.filter((m): m is BoardMessage => m.body.kind === 'phone_board' && m.body.view.advisoryId === advisoryId);
+      return pages.length === 1 && ready(pages[0]!) && pages[0];
+    },
+    { description: `the board of ${advisoryId} in the on-call channel` },
+  );
+}
+
+/** The task's copy in `channelId` (a claimer's direct messages), once `ready`. */
+async function taskIn(channelId: string, user: string, taskId: string, ready: (v: PhoneTaskView) => boolean = () => true): Promise<TaskMessage> {
+  return eventually(
+    async () => {
+      const res = await api<{ messages: LocalMessage[] }>('GET', `/local/api/channels/${channelId}/messages`, user);
+      const found = res.status === 200 ? res.json.messages.filter((m): m is TaskMessage => m.body.kind === 'phone_task' && m.body.view.taskId === taskId) : [];
+      return found.length === 1 && ready(found[0]!.body.view) && found[0];
+    },
+    { description: `${taskId} in ${channelId}` },
+  );
+}
+
+/** The board's claim control, pressed as `user` on the board page `messageId`. */
+function claim(user: string, messageId: string, taskId: string) {
+  return api<LocalError>('POST', '/local/api/press', user, { channelId: 'oncall', messageId, action: 'phone_board_claim', value: taskId });
 }
 
 describe('local workspace routes', () => {
@@ -401,6 +436,10 @@ describe('local workspace routes', () => {
     const res = await api<LocalError>('POST', '/local/api/press', 'jna-1', { channelId: 'member-jna', messageId: m.id, action: 'phone_claim', value: 'x' });
     expect(res.status).toBe(403);
     expect(res.json.error.code).toBe('AUTH.NOT_ONCALL');
+    // The board's claim too: the core refuses the member before it looks for the task.
+    const fromBoard = await api<LocalError>('POST', '/local/api/press', 'jna-1', { channelId: 'member-jna', messageId: m.id, action: 'phone_board_claim', value: 'x' });
+    expect(fromBoard.status).toBe(403);
+    expect(fromBoard.json.error).toMatchObject({ code: 'AUTH.NOT_ONCALL', message: ERROR_TEXT['AUTH.NOT_ONCALL'] });
     const unknown = await api<LocalError>('POST', '/local/api/press', 'jna-1', { channelId: 'member-jna', messageId: m.id, action: 'delete_everything' });
     expect(unknown.status).toBe(400);
     expect(unknown.json.error.fields).toHaveProperty('action');
@@ -425,48 +464,103 @@ describe('local workspace routes', () => {
     expect(refused.json.error.code).toBe('AUTH.NOT_ONCALL');
   });
 
-  it('"reached" names the contact who answered: the task offers one choice per contact; a forged one is refused', async () => {
+  it('the phone step puts the task on the board in the on-call channel; a claim from it sends the task to the claimer directly', async () => {
     // JAHIS's channel is shared outside: TLP:AMBER+STRICT fails there and goes straight to the phone step.
     const advisoryId = await issue('ローカル 連絡がついた', { tlp: 'TLP:AMBER+STRICT', targets: { members: ['jahis'] } });
-    type TaskMessage = LocalMessage & { body: { kind: 'phone_task'; view: PhoneTaskView } };
-    const task = await eventually(async () => {
-      const res = await api<{ messages: LocalMessage[] }>('GET', '/local/api/channels/oncall/messages', 'oncall-1');
-      return res.json.messages.find((m): m is TaskMessage => m.body.kind === 'phone_task' && m.body.view.advisoryId === advisoryId);
-    }, { description: 'the phone task in the on-call channel' });
-    const view = task.body.view;
+    const board = await boardOf(advisoryId, (b) => b.body.view.rows.length === 1);
+    // Nothing is posted per task any more: the on-call channel has the board and no task message of this advisory.
+    const oncall = (await api<{ messages: LocalMessage[] }>('GET', '/local/api/channels/oncall/messages', 'oncall-1')).json.messages;
+    expect(oncall.filter((m) => m.body.kind === 'phone_task' && m.body.view.advisoryId === advisoryId)).toEqual([]);
+    expect(oncall.filter((m) => m.body.kind === 'phone_board' && m.body.view.advisoryId === advisoryId).map((m) => m.id)).toEqual([board.id]);
+    const row = board.body.view.rows[0]!;
+    expect(row).toMatchObject({ memberName: { ja: '保健医療福祉情報システム工業会' }, state: 'open', tried: 0, contacts: 2 });
+    // The page's words and claim control come with it: the lines Slack and Teams show.
+    expect(board.body.board).toEqual({ ...phoneBoardLines(board.body.view), claim: BT.claim, claimPlaceholder: BT.claimPlaceholder });
+    expect(board.body.board?.claimable.map((r) => r.taskId)).toEqual([row.taskId]);
+
+    // A member cannot claim: they are not in the on-call channel.
+    const member = await claim('jahis-1', board.id, row.taskId);
+    expect(member.status).toBe(403);
+    expect(member.json.error.code).toBe('LOCAL.NOT_A_MEMBER');
+
+    expect((await claim('oncall-1', board.id, row.taskId)).status).toBe(200);
+    const copy = await taskIn('dm-oncall-1', 'oncall-1', row.taskId);
+    expect(copy.body.view).toMatchObject({ advisoryId, state: 'claimed', claimedBy: '電話当番 A' });
+    // Only the claimer reads their direct messages.
+    expect((await api<LocalError>('GET', '/local/api/channels/dm-oncall-1/messages', 'oncall-2')).status).toBe(403);
+    // The board says who is on it, and offers the task no more.
+    const claimed = await boardOf(advisoryId, (b) => b.body.view.rows[0]?.state === 'claimed');
+    expect(claimed.id).toBe(board.id);
+    expect(claimed.body.board?.rows[0]).toMatchObject({ mark: '📞', claimable: false });
+    expect(claimed.body.board?.claimable).toEqual([]);
+    // Claiming again is the same claim (the copy is not sent twice).
+    expect((await claim('oncall-1', board.id, row.taskId)).status).toBe(200);
+
+    // "Reached" names the contact who answered: the copy offers one choice per contact; a forged one is refused.
+    const view = copy.body.view;
     expect(view.reachedChoices.map((c) => [c.index, c.name, c.role, c.current])).toEqual([
       [0, '遠藤 智也', 'セキュリティ委員会 委員長', true],
       [1, '青木 麻衣', '事務局 主任', false],
     ]);
     const aoki = view.reachedChoices[1]!.choice;
     const press = (user: string, value: string) =>
-      api<LocalError>('POST', '/local/api/press', user, { channelId: 'oncall', messageId: task.id, action: 'phone_reached', value });
-
+      api<LocalError>('POST', '/local/api/press', user, { channelId: 'dm-oncall-1', messageId: copy.id, action: 'phone_reached', value });
     // The first contact's fingerprint under the second's index: the button was not drawn for that person.
     const forged = await press('oncall-1', `${view.taskId}#1:${view.reachedChoices[0]!.choice.split(':')[1]}`);
     expect(forged.status).toBe(409);
     expect(forged.json.error).toMatchObject({ code: 'PHONE.UNKNOWN_CONTACT', message: ERROR_TEXT['PHONE.UNKNOWN_CONTACT'] });
     const plain = await press('oncall-1', view.taskId);
     expect(plain.json.error.code).toBe('PHONE.UNKNOWN_CONTACT');
-    const member = await api<LocalError>('POST', '/local/api/press', 'jahis-1', { channelId: 'oncall', messageId: task.id, action: 'phone_reached', value: view.taskId });
-    expect(member.status).toBe(403);
+    expect((await press('oncall-2', `${view.taskId}#${aoki}`)).status).toBe(403);
 
     expect((await press('oncall-1', `${view.taskId}#${aoki}`)).status).toBe(200);
-    const row = await eventually(async () => {
+    const acknowledged = await eventually(async () => {
       const s = await api<StatusView>('GET', `/local/api/advisories/${advisoryId}/status`, 'sec-1');
       return s.json.rows.find((r) => r.memberId === 'jahis' && r.state === 'acknowledged');
     }, { description: 'JAHIS acknowledged by phone' });
-    expect(row).toMatchObject({ via: 'phone', acknowledgedBy: '電話当番 A', reachedContact: { index: 1, name: '青木 麻衣', role: '事務局 主任' } });
-    // The task's message now names whom the caller reached; pressing again is refused as closed.
+    expect(acknowledged).toMatchObject({ via: 'phone', acknowledgedBy: '電話当番 A', reachedContact: { index: 1, name: '青木 麻衣', role: '事務局 主任' } });
+    // The copy now names whom the caller reached; pressing again is refused as closed.
     const again = await press('oncall-1', `${view.taskId}#${aoki}`);
     expect(again.json.error.code).toBe('PHONE.CLOSED');
-    const done = await eventually(async () => {
-      const res = await api<{ messages: LocalMessage[] }>('GET', '/local/api/channels/oncall/messages', 'oncall-1');
-      const m = res.json.messages.find((x): x is TaskMessage => x.id === task.id);
-      return m?.body.view.state === 'done' && m.body.view;
-    }, { description: 'the task message updated' });
-    expect(done.resolution).toMatchObject({ by: '電話当番 A', contact: { index: 1, name: '青木 麻衣' } });
-    expect(done.reachedChoices).toEqual([]);
+    const done = await taskIn('dm-oncall-1', 'oncall-1', row.taskId, (v) => v.state === 'done');
+    expect(done.body.view.resolution).toMatchObject({ by: '電話当番 A', contact: { index: 1, name: '青木 麻衣' } });
+    expect(done.body.view.reachedChoices).toEqual([]);
+    // And the board marks the row reached, by whom.
+    const reached = await boardOf(advisoryId, (b) => b.body.view.rows[0]?.state === 'done');
+    expect(reached.body.board?.rows[0]).toMatchObject({ mark: '✅', ended: true, claimable: false });
+    expect(reached.body.board?.rows[0]?.parts).toContainEqual(BT.reachedBy('電話当番 A'));
+    // A claim of the ended task is refused as such.
+    const late = await claim('oncall-2', board.id, row.taskId);
+    expect(late.status).toBe(409);
+    expect(late.json.error).toMatchObject({ code: 'PHONE.CLOSED', message: ERROR_TEXT['PHONE.CLOSED'] });
+  });
+
+  it('keeps the board claim strict: the task id is required and checked; the press must come from that task\'s board', async () => {
+    const advisoryId = await issue('ローカル ボード検証', { tlp: 'TLP:AMBER+STRICT', targets: { members: ['jahis'] } });
+    const board = await boardOf(advisoryId, (b) => b.body.view.rows.length === 1);
+    const taskId = board.body.view.rows[0]!.taskId;
+    const bad = async (value: unknown) => {
+      const res = await api<LocalError>('POST', '/local/api/press', 'oncall-1', { channelId: 'oncall', messageId: board.id, action: 'phone_board_claim', ...(value === undefined ? {} : { value }) });
+      expect(res.status).toBe(400);
+      expect(res.json.error.code).toBe('LOCAL.INVALID');
+      return res.json.error.fields;
+    };
+    expect(Object.keys((await bad(undefined)) ?? {})).toEqual(['value']);
+    expect((await bad(''))?.['value']).toEqual({ ja: '担当する依頼を選んでください。', en: 'Choose a task to claim.' });
+    expect(Object.keys((await bad('x'.repeat(201))) ?? {})).toEqual(['value']);
+    expect(Object.keys((await bad(`${taskId} x`)) ?? {})).toEqual(['value']);
+    expect(Object.keys((await bad(42)) ?? {})).toEqual(['value']);
+    // An id the store does not know, and the right task claimed from another message (not its board): refused.
+    const unknown = await claim('oncall-1', board.id, 'no-such-task');
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.error).toMatchObject({ code: 'PHONE.NOT_FOUND', message: ERROR_TEXT['PHONE.NOT_FOUND'] });
+    const otherAdvisory = await issue('ローカル ボード検証 2', { tlp: 'TLP:AMBER+STRICT', targets: { members: ['jahis'] } });
+    const otherBoard = await boardOf(otherAdvisory, (b) => b.body.view.rows.length === 1);
+    const wrongBoard = await claim('oncall-1', otherBoard.id, taskId);
+    expect(wrongBoard.status).toBe(409);
+    expect(wrongBoard.json.error.code).toBe('PHONE.NOT_YOURS');
+    // Nothing of that was a claim.
+    expect((await boardOf(advisoryId, (b) => b.body.view.rows.length === 1)).body.view.rows[0]?.state).toBe('open');
   });
 
   it('refuses TLP:AMBER+STRICT in the shared JAHIS channel and sends TLP:RED by direct message', async () => {

@@ -1,8 +1,8 @@
 /**
  * The local workspace in a real browser, as a newcomer would use it: issue an advisory from the
  * secretariat's form, acknowledge it as one member, check the status, let another member stay
- * silent until the escalation ladder turns it into a phone task, and record the phone outcome as
- * on-call staff. Asserts on what the page shows. The bot and the browser are shared; every test
+ * silent until the escalation ladder puts a phone task on the board in the on-call channel, claim it
+ * there as on-call staff, and record the phone outcome on the task in their direct messages. Asserts on what the page shows. The bot and the browser are shared; every test
  * issues (through the workspace's HTTP API, as the page does) the advisory it needs.
  */
 import { randomUUID } from 'node:crypto';
@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalMessage } from '../../../adapters/local/local-api.js';
 import { CT } from '../../../src/i18n/chat-text.js';
 import { both, STATE_TEXT } from '../../../src/i18n/text.js';
+import { BT } from '../../../src/i18n/board-text.js';
+import { OVERDUE_TEXT } from '../../../src/i18n/phone-text.js';
 import type { StatusView } from '../../../src/view/views.js';
 import { eventually } from '../../support/eventually.js';
 import { canConnect, listeningAddresses, nonLoopbackAddresses } from '../../support/listening.js';
@@ -21,7 +23,8 @@ let api: LocalApi;
 let page: Page;
 
 beforeAll(async () => {
-  local = await startLocalBrowser({ dirName: 'local', fastLadder: true });
+  // The board is drawn at the end of each interval: a second here, so a test waits for it no longer than that.
+  local = await startLocalBrowser({ dirName: 'local', fastLadder: true, env: { STATUS_CARD_INTERVAL_SECONDS: '1' } });
   api = local.api;
   page = await openLocalPage(local, { width: 1280, height: 800 });
 }, 60_000);
@@ -284,32 +287,64 @@ describe('the local workspace in a browser', () => {
     expect(await page.getByTestId('status-count-posted').textContent()).toBe('1');
   });
 
-  it('turns the silent member into a phone task, and on-call staff record that they reached them', async () => {
+  it('turns the silent member into a task on the phone board; on-call staff claim it there, and record in their direct messages that they reached them', async () => {
     const advisoryId = await issue(`ブラウザ試験 電話 ${randomUUID().slice(0, 8)}`, ['jda']);
     await actAs('oncall-1');
     await open('oncall');
+    // The phone step puts the task on the advisory's board: one message, no message per task.
+    const board = page.locator('[data-kind="phone_board"]').filter({ hasText: advisoryId });
+    await expect.poll(() => board.count(), { timeout: 30_000 }).toBe(1);
+    const row = board.getByTestId('board-row');
+    expect(await row.count()).toBe(1);
+    expect(await row.textContent()).toContain('日本歯科医師会');
+    expect(await row.getByTestId('board-mark').textContent()).toBe('⚪');
+    expect(await page.locator('[data-kind="phone_task"]').count()).toBe(0);
+    // The words come from the shared tables (src/i18n), worded on the server as for Slack and Teams.
+    expect(await board.getByTestId('board-heading').textContent()).toBe(`${both(BT.heading)} — ${both(BT.page(1, 1))}`);
+    expect(await board.getByTestId('board-claim').textContent()).toBe(both(BT.claim));
+    expect(await board.textContent()).not.toMatch(/[{}]/);
+    const taskId = (await row.getAttribute('data-task-id')) ?? '';
+    // Claim: choose the task, press 担当する.
+    expect(await board.getByTestId('board-claim').isDisabled()).toBe(true);
+    await board.getByTestId('board-claim-select').selectOption(taskId);
+    await board.getByTestId('board-claim').click();
+    await expect.poll(() => board.getByTestId('notice-text').getAttribute('data-state'), { timeout: 10_000 }).toBe('ok');
+    // The board says who is on it, and offers nothing more to claim.
+    await expect.poll(() => row.getByTestId('board-mark').textContent(), { timeout: 10_000 }).toBe('📞');
+    expect(await row.textContent()).toContain('電話当番 A が対応中 / 電話当番 A on it');
+    expect(await board.getByTestId('board-claim').count()).toBe(0);
+    expect(await board.getByTestId('board-note').textContent()).toBe(`${BT.nothingToClaim.ja}${BT.nothingToClaim.en}`);
+
+    // The task, with its contacts and outcome buttons, is in the claimer's direct messages: the button under the press goes there.
+    await expect.poll(() => page.getByTestId('channel-dm-oncall-1').count(), { timeout: 10_000 }).toBe(1);
+    await board.getByTestId('board-open-direct').click();
+    await expect.poll(() => page.locator('#messages').getAttribute('data-channel-id'), { timeout: 10_000 }).toBe('dm-oncall-1');
     const task = page.locator('[data-kind="phone_task"]').filter({ hasText: advisoryId });
-    await expect.poll(() => task.count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => task.count(), { timeout: 15_000 }).toBe(1);
     expect(await task.textContent()).toContain('日本歯科医師会');
+    expect(await task.getByTestId('phone-state').textContent()).toContain('電話当番 A');
     expect(await task.getByTestId('tel-link').first().getAttribute('href')).toMatch(/^tel:\+81/);
-    // The words come from the shared tables (src/i18n), the templated ones filled in on the page.
-    expect(await task.getByTestId('phone-claim').textContent()).toBe(both(CT.phoneClaim));
     const script = (await task.getByTestId('phone-script').textContent()) ?? '';
     expect(script).toContain(advisoryId);
     expect(script).not.toMatch(/[{}]/);
-    await task.getByTestId('phone-claim').click();
-    await expect.poll(async () => (await task.textContent()) ?? '', { timeout: 10_000 }).toMatch(/電話当番 A/);
     // One "reached" choice per contact, the one being called now first; the caller picks who answered.
     const choices = task.getByTestId('phone-reached-choices').locator('button');
     await expect.poll(() => choices.allTextContents(), { timeout: 10_000 }).toEqual(['✅ 1. 高橋 誠 (情報管理課 課長)', '✅ 2. 田中 由美 (総務課 係長)']);
     expect(await task.getByTestId('phone-reached-1').getAttribute('class')).toContain('primary');
     expect(await task.getByTestId('phone-reached-2').getAttribute('class')).not.toContain('primary');
+    expect(await task.getByTestId('phone-release').textContent()).toBe(both(CT.phoneRelease));
     await task.getByTestId('phone-reached-2').click();
     await expect.poll(() => task.getByTestId('phone-reached-choices').count(), { timeout: 10_000 }).toBe(0);
     const done = (await task.getByTestId('phone-state').textContent()) ?? '';
     expect(done).toContain('完了：田中 由美 (総務課 係長) に連絡がつきました（電話当番 A、');
     expect(done).toContain('Done: reached 田中 由美 (総務課 係長) by 電話当番 A at ');
     expect(done).not.toMatch(/[{}]/);
+
+    // Back on the board: the row is reached, by whom.
+    await open('oncall');
+    const reachedRow = page.locator('[data-kind="phone_board"]').filter({ hasText: advisoryId }).getByTestId('board-row');
+    await expect.poll(() => reachedRow.getByTestId('board-mark').textContent(), { timeout: 10_000 }).toBe('✅');
+    expect(await reachedRow.textContent()).toContain('電話当番 A が電話で連絡済 / reached by 電話当番 A');
 
     await showStatus(advisoryId);
     await expect.poll(() => page.getByTestId('status-row-jda').getAttribute('data-state'), { timeout: 10_000 }).toBe('acknowledged');
@@ -329,35 +364,22 @@ describe('the local workspace in a browser', () => {
 });
 
 describe('an honest phone ladder in a browser', () => {
-  it('a task whose next-contact time passed with nobody calling: contact 1 still 未架電 and called now, the task overdue, status tried 0 of 2', async () => {
+  it('a task whose next-contact time passed with nobody calling: overdue on the board and in the status, tried 0 of 2; claimed, contact 1 still 未架電 and called now', async () => {
     const advisoryId = await issue(`ブラウザ試験 期限超過 ${randomUUID().slice(0, 8)}`, ['jda']);
     // The ladder (fast policies): phone task at 4 s, contact 2 callable at 6 s; nobody claims it.
     await eventually(async () => (await statusOf(advisoryId)).rows[0]?.phoneTask?.overdue === true, { timeoutMs: 30_000, description: `${advisoryId} overdue` });
     await actAs('oncall-1');
     await open('oncall');
-    // Raised again: a new post at the bottom of the channel, the earlier one redrawn the same.
-    const tasks = page.locator('[data-kind="phone_task"]').filter({ hasText: advisoryId });
-    await expect.poll(() => tasks.count(), { timeout: 20_000 }).toBe(2);
-    for (const task of [tasks.first(), tasks.last()]) {
-      await expect.poll(() => task.getByTestId('phone-overdue').count(), { timeout: 10_000 }).toBe(1);
-      const overdue = (await task.getByTestId('phone-overdue').textContent()) ?? '';
-      expect(overdue).toMatch(/^⚠ 期限超過：まだ誰も架電していません（\d{4}\/\d{2}\/\d{2} \d{2}:\d{2} JSTから）⚠ Overdue: nobody has called yet \(since \d{4}\/\d{2}\/\d{2} \d{2}:\d{2} JST\)$/);
-      const items = task.getByTestId('phone-contacts').locator('li');
-      expect(await items.count()).toBe(2);
-      // Contact 1 (the 課長) was passed by the clock, not by a call: not tried, and still the one to call now.
-      const first = items.nth(0);
-      expect(await first.getAttribute('data-contact-state')).toBe('not_tried');
-      expect(await first.getAttribute('data-testid')).toBe('phone-current');
-      expect(await first.getByTestId('contact-state').textContent()).toBe(' — ⚪ 未架電 / not tried');
-      expect(await first.getByTestId('contact-call-now').textContent()).toBe(' — ▶ 今かける / call now');
-      expect(await first.textContent()).toContain('高橋 誠');
-      // Contact 2: callable too, not tried, not the one to call now, no "later" mark.
-      const second = items.nth(1);
-      expect(await second.getAttribute('data-contact-state')).toBe('not_tried');
-      expect(await second.getAttribute('data-testid')).toBe('phone-contact');
-      expect(await second.getByTestId('contact-later').count()).toBe(0);
-      expect(await task.textContent()).not.toMatch(/[{}]|連絡先 \d\/\d|contact \d of \d/);
-    }
+    // Marked on the board (not raised again as a new post): ⚠, overdue, nobody has called.
+    const board = page.locator('[data-kind="phone_board"]').filter({ hasText: advisoryId });
+    await expect.poll(() => board.count(), { timeout: 20_000 }).toBe(1);
+    const row = board.getByTestId('board-row');
+    await expect.poll(() => row.getByTestId('board-mark').textContent(), { timeout: 10_000 }).toBe('⚠');
+    const line = (await row.textContent()) ?? '';
+    expect(line).toContain(`— ${both(OVERDUE_TEXT)} · 架電 0/2 件 / tried 0 of 2 · `);
+    expect(line).not.toMatch(/[{}]|連絡先 \d\/\d|contact \d of \d/);
+    expect(await page.locator('[data-kind="phone_task"]').filter({ hasText: advisoryId }).count()).toBe(0);
+    const taskId = (await row.getAttribute('data-task-id')) ?? '';
 
     // The on-call panel: the task under its advisory's heading, overdue, tried 0 of 2.
     const group = page.getByTestId(`oncall-group-${advisoryId}`);
@@ -368,9 +390,39 @@ describe('an honest phone ladder in a browser', () => {
 
     // The secretariat's status says the same: tried 0 of 2, overdue.
     await showStatus(advisoryId);
-    const row = page.getByTestId('status-row-jda');
-    await expect.poll(async () => (await row.getByTestId('status-tried').textContent()) ?? '', { timeout: 10_000 }).toBe('架電 0/2 件 / tried 0 of 2');
-    expect(await row.getByTestId('status-overdue').textContent()).toBe('⚠ 期限超過 / overdue');
+    const statusRow = page.getByTestId('status-row-jda');
+    await expect.poll(async () => (await statusRow.getByTestId('status-tried').textContent()) ?? '', { timeout: 10_000 }).toBe('架電 0/2 件 / tried 0 of 2');
+    expect(await statusRow.getByTestId('status-overdue').textContent()).toBe('⚠ 期限超過 / overdue');
+
+    // The panel's "show" goes to the task's row on the board and chooses it to claim.
+    await actAs('oncall-1');
+    await open('oncall');
+    await expect.poll(() => page.getByTestId(`oncall-group-${advisoryId}`).count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => board.count(), { timeout: 10_000 }).toBe(1);
+    await page.getByTestId(`oncall-group-${advisoryId}`).getByTestId('oncall-goto').click();
+    expect(await board.getByTestId('board-claim-select').inputValue()).toBe(taskId);
+    expect(await board.getByTestId('board-claim').isDisabled()).toBe(false);
+    await board.getByTestId('board-claim').click();
+    await expect.poll(() => board.getByTestId('notice-text').getAttribute('data-state'), { timeout: 10_000 }).toBe('ok');
+
+    // In the claimer's direct messages: contact 1 (the 課長) was passed by the clock, not by a call: not tried, and
+    // still the one to call now; contact 2 callable too, not tried, no "later" mark.
+    await open('dm-oncall-1');
+    const task = page.locator('[data-kind="phone_task"]').filter({ hasText: advisoryId });
+    await expect.poll(() => task.count(), { timeout: 15_000 }).toBe(1);
+    const items = task.getByTestId('phone-contacts').locator('li');
+    expect(await items.count()).toBe(2);
+    const first = items.nth(0);
+    expect(await first.getAttribute('data-contact-state')).toBe('not_tried');
+    expect(await first.getAttribute('data-testid')).toBe('phone-current');
+    expect(await first.getByTestId('contact-state').textContent()).toBe(' — ⚪ 未架電 / not tried');
+    expect(await first.getByTestId('contact-call-now').textContent()).toBe(' — ▶ 今かける / call now');
+    expect(await first.textContent()).toContain('高橋 誠');
+    const second = items.nth(1);
+    expect(await second.getAttribute('data-contact-state')).toBe('not_tried');
+    expect(await second.getAttribute('data-testid')).toBe('phone-contact');
+    expect(await second.getByTestId('contact-later').count()).toBe(0);
+    expect(await task.textContent()).not.toMatch(/[{}]|連絡先 \d\/\d|contact \d of \d/);
   });
 });
 

@@ -2,7 +2,9 @@
  * A member's view of the local workspace on a phone (390 × 844) and on a laptop (1,366 × 900): on the phone the
  * channel fills the screen, the channel list waits behind the "チャンネル / Channels" button, and the advisory and
  * its Acknowledge button fit without sideways scrolling; on both, the member's list holds only their own channels
- * and direct messages, as on Slack and Teams, because the server sends nothing else.
+ * and direct messages, as on Slack and Teams, because the server sends nothing else. On-call staff on a phone claim a
+ * task from the phone-task board (its choice and button wholly on screen, touch-sized, nothing sideways) and record
+ * the call on the task that comes to their direct messages.
  */
 import { randomUUID } from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -22,7 +24,8 @@ let api: LocalApi;
 let jdaName: { ja: string; en: string };
 
 beforeAll(async () => {
-  local = await startLocalBrowser({ dirName: 'mobile', fastLadder: true });
+  // The phone-task board is drawn at the end of each interval: a second here.
+  local = await startLocalBrowser({ dirName: 'mobile', fastLadder: true, env: { STATUS_CARD_INTERVAL_SECONDS: '1' } });
   api = local.api;
   const jda = (await loadDirectoryFile(EXAMPLE_MEMBERS_FILE)).organisations.find((o) => o.id === 'jda');
   if (!jda) throw new Error('the example directory has no jda');
@@ -47,8 +50,8 @@ async function issue(title: string, members: string[], tlp = 'TLP:AMBER'): Promi
   return id;
 }
 
-async function openAs(viewport: { width: number; height: number }, user: string, channel: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await local.browser.newContext({ viewport, locale: 'ja-JP' });
+async function openAs(viewport: { width: number; height: number }, user: string, channel: string, options: { hasTouch?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await local.browser.newContext({ viewport, locale: 'ja-JP', ...options });
   const page = await context.newPage();
   await page.goto(`${local.bot.url}/?user=${user}&channel=${channel}`);
   await expect.poll(() => page.locator('#messages').getAttribute('data-channel-id'), { timeout: 10_000 }).toBe(channel);
@@ -113,6 +116,71 @@ describe('a member on a phone (390 × 844)', () => {
       expect(await sidebar.isVisible()).toBe(false);
       expect(await toggle.getAttribute('aria-expanded')).toBe('false');
       expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+/** The element's box, scrolled into view: wholly on the phone's screen, and big enough for a finger. */
+async function onScreen(page: Page, locator: ReturnType<Page['locator']>, what: string): Promise<void> {
+  await locator.scrollIntoViewIfNeeded();
+  const box = await locator.boundingBox();
+  if (!box) throw new Error(`${what} has no box`);
+  expect({ what, x: box.x >= 0, right: box.x + box.width <= PHONE.width, y: box.y >= 0, bottom: box.y + box.height <= PHONE.height }).toEqual({ what, x: true, right: true, y: true, bottom: true });
+  expect(box.height, `${what} is touch-sized`).toBeGreaterThanOrEqual(36);
+  // Nothing lies over its middle (the on-call panel, the channel list): a tap there reaches it.
+  const hit = await locator.evaluate((e) => {
+    const r = e.getBoundingClientRect();
+    const top = e.ownerDocument.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+    return top === e || e.contains(top);
+  });
+  expect(hit, `${what} is not covered`).toBe(true);
+}
+
+describe('on-call staff on a phone (390 × 844)', () => {
+  it('claim a task from the board with its choice and button, and record the call on the copy in their direct messages', async () => {
+    // Long names on the board, as a municipality's can be: the choice must still fit. Two members, two rows.
+    const title = `スマホ電話 ${randomUUID().slice(0, 8)}`;
+    const advisoryId = await issue(title, ['jda', 'jna']);
+    // A touch screen: the presses below are taps.
+    const { context, page } = await openAs(PHONE, 'oncall-2', 'oncall', { hasTouch: true });
+    try {
+      const board = page.locator('[data-kind="phone_board"]').filter({ hasText: advisoryId });
+      await expect.poll(() => board.count(), { timeout: 30_000 }).toBe(1);
+      await expect.poll(() => board.getByTestId('board-row').count(), { timeout: 15_000 }).toBe(2);
+      expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
+      expect(await page.getByTestId('messages').evaluate((e) => e.scrollWidth - e.clientWidth)).toBe(0);
+      const card = await board.boundingBox();
+      expect(card && card.x >= 0 && card.x + card.width <= PHONE.width).toBe(true);
+
+      const select = board.getByTestId('board-claim-select');
+      const claim = board.getByTestId('board-claim');
+      await onScreen(page, select, 'the choice');
+      await onScreen(page, claim, 'the Claim button');
+      const row = board.getByTestId('board-row').filter({ hasText: '日本歯科医師会' });
+      const taskId = (await row.getAttribute('data-task-id')) ?? '';
+      await select.selectOption(taskId);
+      await claim.tap();
+      await expect.poll(() => row.getByTestId('board-mark').textContent(), { timeout: 15_000 }).toBe('📞');
+      expect(await row.textContent()).toContain('電話当番 B');
+      // The other task is still offered; the claimed one is not.
+      expect(await select.locator('option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value).filter(Boolean))).toHaveLength(1);
+      expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
+
+      // The way to the direct messages is right under the press (the channel list hides on a phone).
+      const direct = board.getByTestId('board-open-direct');
+      await onScreen(page, direct, 'the way to the direct messages');
+      await direct.tap();
+      await expect.poll(() => page.locator('#messages').getAttribute('data-channel-id'), { timeout: 10_000 }).toBe('dm-oncall-2');
+      const task = page.locator('[data-kind="phone_task"]').filter({ hasText: advisoryId });
+      await expect.poll(() => task.count(), { timeout: 15_000 }).toBe(1);
+      expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
+      const reached = task.getByTestId('phone-reached-1');
+      await onScreen(page, reached, 'the first "reached" button');
+      await reached.tap();
+      await expect.poll(async () => (await statusOf(advisoryId)).rows.find((r) => r.memberId === 'jda')?.state, { timeout: 15_000 }).toBe('acknowledged');
+      expect((await statusOf(advisoryId)).rows.find((r) => r.memberId === 'jda')).toMatchObject({ via: 'phone', acknowledgedBy: '電話当番 B' });
     } finally {
       await context.close();
     }

@@ -167,6 +167,49 @@ describe('the secretariat on a phone (390 × 844)', () => {
     expect(bar && cardBox && bar.width > 0.6 * cardBox.width).toBe(true);
   });
 
+  it('reads the phone-task board in the on-call channel: every page, the longest name and the claim control fit the width', async () => {
+    const oncall = await openLocalPage(local, PHONE, { user: 'sec-1', channel: 'oncall' });
+    try {
+      const boards = oncall.locator('#messages > article.msg[data-kind="phone_board"]').filter({ hasText: advisoryId });
+      // Every silent member (all but 港区) has a task: pages of 40.
+      const tasks = MEMBERS - 1;
+      await expect.poll(() => boards.count(), { timeout: 15_000 }).toBe(Math.ceil(tasks / 40));
+      await expect.poll(() => boards.getByTestId('board-row').count(), { timeout: 15_000 }).toBe(tasks);
+      const ids = await boards.evaluateAll((els) => els.map((e) => e.getAttribute('data-message-id')));
+      const selectors = ids.flatMap((id) => {
+        const b = `#messages > article[data-message-id="${id}"]`;
+        return [b, `${b} [data-testid="phone-board"]`, `${b} [data-testid="board-rows"]`, `${b} [data-testid="board-claim-control"]`, `${b} [data-testid="board-claim-select"]`, `${b} [data-testid="board-claim"]`];
+      });
+      const sidewaysOn = (p: Page, sels: string[]) =>
+        p.evaluate<string[]>(`((sels) => {
+          const width = innerWidth;
+          const out = [];
+          if (document.documentElement.scrollWidth > width) out.push('document ' + document.documentElement.scrollWidth + ' > ' + width);
+          for (const sel of sels) {
+            const boxes = [...document.querySelectorAll(sel)];
+            if (boxes.length === 0) out.push(sel + ': missing');
+            for (const e of boxes) {
+              if (e.tagName !== 'SELECT' && e.scrollWidth > e.clientWidth) out.push(sel + ' scrolls: ' + e.scrollWidth + ' > ' + e.clientWidth);
+              const r = e.getBoundingClientRect();
+              if (r.left < 0 || r.right > width) out.push(sel + ' off screen: ' + Math.round(r.left) + '–' + Math.round(r.right));
+            }
+          }
+          return out;
+        })(${JSON.stringify(sels)})`);
+      expect(await sidewaysOn(oncall, ['#messages', ...selectors])).toEqual([]);
+      // The longest name: its row whole on its page, and a choice in that page's control.
+      const long = boards.getByTestId('board-row').filter({ hasText: LONG_NAME.en });
+      expect(await long.count()).toBe(1);
+      const box = await long.boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= PHONE.width).toBe(true);
+      const page1 = boards.filter({ has: oncall.getByTestId('board-row').filter({ hasText: LONG_NAME.en }) });
+      const taskId = (await long.getAttribute('data-task-id')) ?? '';
+      expect(await page1.getByTestId('board-claim-select').locator(`option[value="${taskId}"]`).textContent()).toContain(LONG_NAME.en);
+    } finally {
+      await oncall.close();
+    }
+  });
+
   it('reads the status: list, counts, filters, pages and every member row fit the width; each name spans its card', async () => {
     const card = page.locator('#messages > article.msg').filter({ has: page.locator('[data-notice-kind="advisory_issued"]') }).filter({ hasText: advisoryId });
     await card.getByTestId('view-status').click();

@@ -57,6 +57,9 @@ export const P = {
   showMessage: { ja: 'メッセージへ', en: 'Show message' },
   messageNotHere: { ja: 'このチャンネルにはこのタスクのメッセージが見つかりません。', en: 'The message of this task is not in this channel.' },
   refresh: { ja: '更新', en: 'Refresh' },
+  // The phone-task board: after a claim, the way to the claimer's direct messages, where the task comes.
+  openDirect: { ja: 'ダイレクトメッセージを開く', en: 'Open your direct messages' },
+  directNotYet: { ja: 'ダイレクトメッセージはまだ届いていません。', en: 'Nothing has arrived in your direct messages yet.' },
   widePanel: { ja: '表を広げる', en: 'Wider table' },
   // Issue form.
   issueTitle: { ja: '注意喚起を発信', en: 'Issue an advisory' },

@@ -97,21 +97,55 @@ function taskItem(t) {
 
 export const scheduleOncallRefresh = debounce(() => refreshOncall(), 300);
 
+/**
+ * The task's own message when it is in this channel; otherwise its row on the advisory's phone-task board, chosen in
+ * the page's claim control when it can still be claimed (a task comes to its claimer's direct messages; the on-call
+ * channel has only the board).
+ */
 function gotoTask(taskId) {
   const found = [...state.messages.values()]
     .filter((m) => m.body?.kind === 'phone_task' && m.body.view?.taskId === taskId)
     .sort(compareMessages)
     .pop();
   const node = found ? state.msgEls.get(found.id) : null;
-  if (!node) {
+  if (node) {
+    flash(node);
+    const first = node.querySelector('button.act');
+    if (first) first.focus({ preventScroll: true });
+    return;
+  }
+  const row = boardRowOf(taskId);
+  if (!row) {
     announce(both(P.messageNotHere));
     return;
   }
+  flash(row);
+  const board = row.closest('[data-testid="phone-board"]');
+  const select = board?.querySelector('[data-testid="board-claim-select"]');
+  if (select && [...select.options].some((o) => o.value === taskId)) {
+    select.value = taskId;
+    select.dispatchEvent(new window.Event('change'));
+    select.focus({ preventScroll: true });
+  }
+}
+
+/** The newest board page in this channel that lists the task. */
+function boardRowOf(taskId) {
+  const boards = [...state.messages.values()]
+    .filter((m) => m.body?.kind === 'phone_board' && Array.isArray(m.body.view?.rows) && m.body.view.rows.some((r) => r?.taskId === taskId))
+    .sort(compareMessages);
+  for (const m of boards.reverse()) {
+    const art = state.msgEls.get(m.id);
+    const row = art ? [...art.querySelectorAll('[data-testid="board-row"]')].find((li) => li.getAttribute('data-task-id') === taskId) : null;
+    if (row) return row;
+  }
+  return null;
+}
+
+function flash(node) {
   node.scrollIntoView({ block: 'center' });
   node.classList.remove('flash');
   // Restart the highlight animation.
   void node.offsetWidth;
   node.classList.add('flash');
-  const first = node.querySelector('button.act');
-  if (first) first.focus({ preventScroll: true });
 }

@@ -30,7 +30,8 @@ function settle(out, messageId) {
   extra.prepend(out);
 }
 
-export async function press(messageId, channelId, action, value) {
+/** `onOk(out)`: after the press went through, may add to its result (out, the result's element). */
+export async function press(messageId, channelId, action, value, { onOk } = {}) {
   const art = state.msgEls.get(messageId);
   if (!art) return;
   const gen = state.gen;
@@ -47,6 +48,7 @@ export async function press(messageId, channelId, action, value) {
     if (gen !== state.gen) return;
     out.setAttribute('data-state', 'ok');
     out.replaceChildren(isBilingual(res?.notice) ? sentence(res.notice) : sentence(P.done));
+    if (onOk) onOk(out);
     settle(out, messageId);
     if (!eventsLive()) pageActions.refreshOpenChannel();
   } catch (err) {

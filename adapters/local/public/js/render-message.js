@@ -12,6 +12,7 @@ import { advisoryBody } from './render-advisory.js';
 import { noticeBody } from './render-notice.js';
 import { reminderBody } from './render-reminder.js';
 import { phoneTaskBody } from './render-phone-task.js';
+import { keepBoardChoice, phoneBoardBody } from './render-phone-board.js';
 import { correctionBlock, followUpBody, lifecycleNoticeBody, replacedBody } from './render-lifecycle.js';
 
 export function summary(m) {
@@ -73,7 +74,10 @@ export function replaceMessage(node, m) {
   node.className = `msg msg-${kind}`;
   const headingId = node.getAttribute('aria-labelledby');
   node.querySelector(':scope > .msg-meta')?.replaceWith(metaLine(m, headingId));
-  node.querySelector(':scope > .msg-body')?.replaceWith(buildBody(m));
+  const before = node.querySelector(':scope > .msg-body');
+  const after = buildBody(m);
+  if (kind === 'phone_board') keepBoardChoice(before, after);
+  before?.replaceWith(after);
   const extra = node.querySelector(':scope > .msg-extra');
   // The result of the press that led to this update stays; a stale "sending…" does not.
   const pending = extra?.querySelector('[data-testid="notice-text"][data-state="pending"]');
@@ -99,6 +103,9 @@ function buildBody(m) {
         break;
       case 'phone_task':
         appendAll(body, phoneTaskBody(b.view, m));
+        break;
+      case 'phone_board':
+        appendAll(body, phoneBoardBody(b.view, b.board, m));
         break;
       case 'reply':
         body.append(el('div', { class: 'reply-text' }, String(b.text ?? '')));
