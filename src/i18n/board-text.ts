@@ -33,6 +33,8 @@ export const BT = {
   closed: { ja: 'この注意喚起は終了しました。電話連絡は不要です。', en: 'This advisory has ended; no more calls are needed.' } as Bilingual,
   /** "架電 1/3・15:04 から / tried 1 of 3 · due 15:04". */
   due: (at: string): Bilingual => ({ ja: `${at} から`, en: `due ${at}` }),
+  /** Nobody has called though the ladder moved on (the row's ⚠ mark says so already). */
+  overdue: { ja: '期限超過', en: 'overdue' } as Bilingual,
   /** Who is calling. */
   onIt: (who: string): Bilingual => ({ ja: `${who} が対応中`, en: `${who} on it` }),
   /** How a row ended. */

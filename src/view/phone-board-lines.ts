@@ -1,5 +1,5 @@
 import { BT } from '../i18n/board-text.js';
-import { OVERDUE_TEXT, triedOfText } from '../i18n/phone-text.js';
+import { triedOfText } from '../i18n/phone-text.js';
 import { both, formatTokyo, SEVERITY_TEXT, T, type Bilingual } from '../i18n/text.js';
 import type { PhoneBoardRowView, PhoneBoardView } from './views.js';
 
@@ -57,7 +57,7 @@ export function boardRowLine(r: PhoneBoardRowView): BoardRowLine {
   } else {
     mark = r.claimedBy !== undefined ? '📞' : r.overdueSince !== undefined ? '⚠' : '⚪';
     if (r.claimedBy !== undefined) parts.push(BT.onIt(r.claimedBy));
-    else if (r.overdueSince !== undefined) parts.push(OVERDUE_TEXT);
+    else if (r.overdueSince !== undefined) parts.push(BT.overdue);
     parts.push(triedOfText(r.tried, r.contacts));
     if (r.exhausted) parts.push(BT.exhausted);
     parts.push(BT.due(formatTokyo(r.dueAt)));

@@ -3,7 +3,8 @@
  * only — never of time: the bot as its own process posts to every member exactly once, a few members'
  * presses are each recorded once and their messages updated, and the first ladder step runs exactly
  * once for every member who did not acknowledge and for nobody who did. The bare baseline's fan-out
- * runs too, so the bench's own machinery cannot rot unnoticed.
+ * runs too, so the bench's own machinery cannot rot unnoticed. The board scenario runs small too: the silent members'
+ * tasks are each on the on-call channel's phone-task board exactly once, and nobody else's.
  */
 import { describe, expect, it } from 'vitest';
 import { pressTarget, Sector, stepCall, type PressTarget } from '../../bench/classify.js';
@@ -12,6 +13,7 @@ import { sectorMembers } from '../../bench/members.js';
 import { until } from '../../bench/platforms.js';
 import { fanoutRun, FanoutTally } from '../../bench/scenarios/fanout-run.js';
 import { sendPresses } from '../../bench/scenarios/presses.js';
+import { boardLadder, boardRun } from '../../bench/scenarios/board.js';
 
 const MEMBERS = 200;
 const PRESSES = 10;
@@ -62,4 +64,17 @@ describe('the bench, small, with the platforms limits on', () => {
     const fan = await measure('baseline', { sector, concurrency: 20, rate: 100 }, LIMITS, (ut, platforms) => fanoutRun(ut, platforms, members, 60_000));
     expect(fan).toMatchObject({ lost: 0, duplicated: 0 });
   }, 90_000);
+
+  it('the phone-task board (on-call on Slack, 100 members, 20 silent): every silent member on it once, nobody else, no 429 storm', async () => {
+    const sector = { members: 100, contacts: 2, oncall: 'slack' as const };
+    const members = new Sector(sectorMembers(sector));
+    const r = await measure('bot', { sector, concurrency: 20, rate: undefined, ladder: boardLadder(sector.members) }, LIMITS, (ut, platforms) => boardRun(ut, platforms, members, 'slack', 20_000));
+    expect(r).toMatchObject({ silent: 20, neverListed: 0, listedTwice: 0, listedButAcknowledged: 0, fanoutLost: 0, fanoutDuplicated: 0, pressesFailed: 0 });
+    // Every silent member's row came, and showed overdue once the next contact was due.
+    expect(r.listed.n).toBe(20);
+    expect(r.overdue.n).toBe(20);
+    // The board is a page, posted once and edited: not a message per task.
+    expect(r.boardCalls).toBeLessThan(20);
+    expect(r.throttled).toBeLessThanOrEqual(Math.ceil(r.calls * 0.03));
+  }, 180_000);
 });
