@@ -12,7 +12,6 @@ import type { LocalMessage } from '../../../adapters/local/local-api.js';
 import { CT } from '../../../src/i18n/chat-text.js';
 import { both, STATE_TEXT } from '../../../src/i18n/text.js';
 import { BT } from '../../../src/i18n/board-text.js';
-import { OVERDUE_TEXT } from '../../../src/i18n/phone-text.js';
 import type { StatusView } from '../../../src/view/views.js';
 import { eventually } from '../../support/eventually.js';
 import { canConnect, listeningAddresses, nonLoopbackAddresses } from '../../support/listening.js';
@@ -376,7 +375,7 @@ describe('an honest phone ladder in a browser', () => {
     const row = board.getByTestId('board-row');
     await expect.poll(() => row.getByTestId('board-mark').textContent(), { timeout: 10_000 }).toBe('⚠');
     const line = (await row.textContent()) ?? '';
-    expect(line).toContain(`— ${both(OVERDUE_TEXT)} · 架電 0/2 件 / tried 0 of 2 · `);
+    expect(line).toContain(`— ${both(BT.overdue)} · 架電 0/2 件 / tried 0 of 2 · `);
     expect(line).not.toMatch(/[{}]|連絡先 \d\/\d|contact \d of \d/);
     expect(await page.locator('[data-kind="phone_task"]').filter({ hasText: advisoryId }).count()).toBe(0);
     const taskId = (await row.getAttribute('data-task-id')) ?? '';

@@ -89,7 +89,7 @@ describe('a phone-task board page on Teams', () => {
     );
     expect(rowLines(c)).toEqual([
       `⚪ **構成員01 / Member 01** — 架電 0/2 件 / tried 0 of 2 · ${DUE_TEXT} から / due ${DUE_TEXT}`,
-      `⚠ **構成員02 / Member 02** — ⚠ 期限超過 / overdue · 架電 0/2 件 / tried 0 of 2 · ${DUE_TEXT} から / due ${DUE_TEXT}`,
+      `⚠ **構成員02 / Member 02** — 期限超過 / overdue · 架電 0/2 件 / tried 0 of 2 · ${DUE_TEXT} から / due ${DUE_TEXT}`,
       `📞 **構成員03 / Member 03** — 当番 鈴木 が対応中 / 当番 鈴木 on it · 架電 1/2 件 / tried 1 of 2 · ${DUE_TEXT} から / due ${DUE_TEXT}`,
       '✅ 構成員04 / Member 04 — 当番 鈴木 が電話で連絡済 / reached by 当番 鈴木',
       '☑️ 構成員05 / Member 05 — ボタンで受領確認 / acknowledged',
