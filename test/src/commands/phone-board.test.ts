@@ -142,8 +142,21 @@ describe('the pages', () => {
     expect(views[1]).not.toHaveProperty('counts');
     expect(views[2]).not.toHaveProperty('counts');
     expect(views.every((v) => v.advisoryId === advisory.id && v.title === advisory.title && v.tlp === 'TLP:AMBER' && v.severity === 'level3' && !v.closed && !v.drill)).toBe(true);
-    // The advisory records where each page is and what it shows.
+    // The advisory records where each page is and what it shows (a short fingerprint, different for each page).
     expect((await stored(advisory.id)).phoneBoard).toEqual(posts.map((p, i) => ({ n: i + 1, messages: [p.ref], shown: pageFingerprint(views[i]!) })));
+    const prints = views.map(pageFingerprint);
+    expect(prints.every((x) => /^[A-Za-z0-9_-]{16}$/.test(x))).toBe(true);
+    expect(new Set(prints).size).toBe(3);
+    // A first-round task says nothing of rounds.
+    expect(views[2]!.rows[4]).toStrictEqual({
+      taskId: taskIdOf(advisory.id, members[0]!),
+      memberName: { ja: '横浜市', en: 'Yokohama City' },
+      state: 'open',
+      tried: 0,
+      contacts: 1,
+      dueAt: tasks.find((t) => t.memberId === members[0])!.createdAt,
+      exhausted: false,
+    });
     // The updates still queued find the board as it is: nothing posted or edited again.
     await drainBoard(f);
     expect(boardPosts()).toHaveLength(3);
@@ -271,8 +284,10 @@ describe('the pages', () => {
     expect(f.jobs.ensured).toEqual([]);
   });
 
-  it('of an advisory with no phone task, or no advisory at all, is nothing', async () => {
-    f = await coreFixture();
+  it('of an advisory with no phone task, or no advisory at all, is nothing, wherever the on-call channel is', async () => {
+    const file = await exampleDirectoryFile();
+    file.oncall.channels = [{ platform: 'teams', workspace: 'tenant-1', id: '19:oncall@thread.tacv2' }];
+    f = await coreFixture({ directory: file });
     const { advisory } = await issueAndPost(f, ['jma']);
     expect(await f.core.refreshPhoneBoard(advisory.id)).toBe(0);
     expect(await f.core.refreshPhoneBoard('ADV-2026-0999')).toBe(0);
@@ -338,6 +353,9 @@ describe('posting a page once', () => {
     expect(await f.core.refreshPhoneBoard(advisory.id)).toBe(1);
     expect(f.chat.finds).toBe(0);
     expect(boardPosts()).toHaveLength(1);
+    // Done in the ledger.
+    const step = { deliveryId: `${advisory.id}.board`, token: advisory.uid!, key: 'p1' };
+    expect((await f.store.claimStep(step, { owner: 'later', at: f.clock.now().toISOString(), until: minutes(999) })).outcome).toBe('done');
   });
 
   it('a refresh whose post timed out: the retry searches, back to five minutes before the issue, and keeps the post the first made', async () => {
@@ -667,5 +685,129 @@ describe('a member who acknowledges by button', () => {
     expect(page.rows[0]).toMatchObject({ taskId: jma, state: 'cancelled', resolution: { kind: 'acknowledged_elsewhere' } });
     expect(page.counts).toMatchObject({ open: 1, acknowledged: 1, cancelled: 0 });
     expect(phoneBoardLines(page).claimable.map((r) => r.taskId)).toEqual([page.rows[1]!.taskId]);
+  });
+});
+
+describe('a board on more than this process serves, and claims from before the board', () => {
+  it('a page also shown on a platform this process does not serve: edits go where they can, and a copy under the board goes under this platform\'s page', async () => {
+    f = await coreFixture();
+    const { advisory, jma } = await twoTasks();
+    await drainBoard(f);
+    const slack = boardPost(f, advisory.id).ref;
+    const teams: MessageRef = { platform: 'teams', channelId: '19:oncall@thread.tacv2', messageId: '1700000000000' };
+    const a = await stored(advisory.id);
+    await f.store.saveAdvisory({ ...a, version: (a.version ?? 0) + 1, phoneBoard: [{ ...a.phoneBoard![0]!, messages: [teams, slack] }] });
+    f.chat.failOpen = () => chatRefusal('cannot_dm');
+    await claimFrom(ONCALL, slack, jma);
+    await drainBoard(f);
+    expect(boardEdits().map((u) => u.ref)).toEqual([slack]);
+    expect(f.chat.in(ONCALL_CHANNEL, 'phone_task').map((p) => p.target.threadOf)).toEqual([slack]);
+  });
+
+  it('a task claimed before its advisory had a board (an upgrade mid-advisory) whose claimer cannot be written to directly: the refresh fails, posting nothing', async () => {
+    f = await coreFixture();
+    const { jma } = await twoTasks();
+    const t = claim((await f.store.getPhoneTask(jma))!, ONCALL, f.clock.now());
+    if (t.changed) await f.store.savePhoneTask(t.next);
+    f.chat.failOpen = () => chatRefusal('cannot_dm');
+    await expect(f.core.refreshPhoneTask(jma)).rejects.toMatchObject({ kind: 'permanent', code: 'cannot_dm' });
+    expect(f.chat.posts.filter((p) => p.message.kind === 'phone_task')).toEqual([]);
+    // With the direct conversation open again, the copy goes there.
+    f.chat.failOpen = undefined;
+    expect(await f.core.refreshPhoneTask(jma)).toBe(1);
+    expect(copiesTo(f, ONCALL.userId)).toHaveLength(1);
+  });
+
+  it('a claim that ended before its copy went out (the member acknowledged) is not handed over', async () => {
+    f = await coreFixture();
+    const { advisory, jma } = await twoTasks();
+    await drainBoard(f);
+    f.jobs.down = true;
+    await claimFrom(ONCALL, boardPost(f, advisory.id).ref, jma);
+    f.jobs.down = false;
+    await f.core.acknowledgeFromMessage({ actor: JMA_STAFF, message: advisoryMessage(f, 'C0JMA00001') });
+    expect(await f.store.getPhoneTask(jma)).toMatchObject({ state: 'cancelled', claimedBy: ONCALL, messages: [] });
+    f.jobs.ensured.length = 0;
+    await f.core.refreshPhoneBoard(advisory.id);
+    expect(f.jobs.of('refresh-phone')).toEqual([]);
+    expect(copiesTo(f, ONCALL.userId)).toEqual([]);
+  });
+});
+
+describe('a board that cannot be shown (its job gave up)', () => {
+  const gaveUp = (advisory: Advisory, reason: string, at = minutes(61)) =>
+    f.core.giveUp({ kind: 'phone-board', scope: advisory.uid!, advisoryId: advisory.id, at: new Date(at) }, reason);
+  const told = () => f.chat.in('C0SEC00001', 'notice').filter((p) => p.key.endsWith('.board-failed'));
+
+  it('tells the secretariat once per advisory, naming the board and how many tasks are open, and audits it; the tasks stay open', async () => {
+    f = await coreFixture();
+    const { advisory, jma, jda } = await twoTasks();
+    await Promise.all([gaveUp(advisory, 'channel_not_found'), gaveUp(advisory, 'channel_not_found')]);
+    await gaveUp(advisory, 'not_in_channel', minutes(62));
+    expect(told().map((p) => [p.key, p.message.view])).toEqual([
+      [
+        `${advisory.id}.board-failed`,
+        {
+          kind: 'step_failed',
+          advisoryId: advisory.id,
+          title: advisory.title,
+          tlp: advisory.tlp,
+          drill: false,
+          memberName: { ja: '電話連絡ボード（未完了 2件）', en: 'the phone-task board (2 open)' },
+          step: 'phone',
+          reason: 'channel_not_found',
+        },
+      ],
+    ]);
+    expect(f.audit.filter((e) => e.action === 'phone.board_failed')).toEqual([
+      { id: `${advisory.id}.board.gave-up`, at: f.clock.now().toISOString(), action: 'phone.board_failed', advisoryId: advisory.id, detail: { open: 2, reason: 'channel_not_found' } },
+    ]);
+    expect(f.lines.filter((l) => l.level === 'error').map((l) => [l.msg, l.obj])).toEqual([
+      ['the phone-task board could not be shown in the on-call channel: telling the secretariat', { advisoryId: advisory.id, open: 2, reason: 'channel_not_found' }],
+    ]);
+    expect((await f.store.listPhoneTasks(advisory.id)).map((t) => [t.id, t.state])).toEqual([
+      [jma, 'open'],
+      [jda, 'open'],
+    ]);
+  });
+
+  it('counts only the tasks still open, and with none open only warns', async () => {
+    f = await coreFixture();
+    const { advisory, jma } = await twoTasks();
+    await drainBoard(f);
+    await f.core.acknowledgeFromMessage({ actor: JMA_STAFF, message: advisoryMessage(f, 'C0JMA00001') });
+    expect((await f.store.getPhoneTask(jma))?.state).toBe('cancelled');
+    await gaveUp(advisory, 'x');
+    expect(told()[0]?.message.view).toMatchObject({ memberName: { en: 'the phone-task board (1 open)' } });
+
+    const other = await issueAndPost(f, ['jpa']);
+    await toPhone([other.deliveries[0]!.id]);
+    await f.core.acknowledgeFromMessage({ actor: { platform: 'slack', userId: 'U0JPA00001' }, message: advisoryMessage(f, 'C0JPA00001') });
+    await gaveUp(other.advisory, 'y');
+    expect(told()).toHaveLength(1);
+    expect(f.audit.filter((e) => e.action === 'phone.board_failed' && e.advisoryId === other.advisory.id)).toEqual([]);
+    expect(f.lines.filter((l) => l.msg === 'the phone-task board could not be updated after every attempt; no task is open').map((l) => [l.level, l.obj])).toEqual([
+      ['warn', { advisoryId: other.advisory.id, open: 0, reason: 'y' }],
+    ]);
+    // An advisory the store does not have: nothing to tell.
+    await f.core.giveUp({ kind: 'phone-board', scope: 'x', advisoryId: 'ADV-2026-0999', at: new Date(minutes(61)) }, 'z');
+    expect(told()).toHaveLength(1);
+  });
+
+  it('when the secretariat cannot be told either, the operators hear of it, and it is recorded all the same (once)', async () => {
+    f = await coreFixture();
+    const { advisory } = await twoTasks();
+    f.chat.failPosts = (target) => (target.channelId === 'C0SEC00001' ? chatRefusal('channel_not_found') : undefined);
+    await gaveUp(advisory, 'channel_not_found');
+    const context = { advisoryId: advisory.id, open: 2, reason: 'channel_not_found' };
+    expect(f.lines.filter((l) => l.level === 'error').map((l) => [l.msg, l.obj])).toEqual([
+      ['the phone-task board could not be shown in the on-call channel: telling the secretariat', context],
+      ['could not tell the secretariat that the phone-task board failed', { ...context, err: expect.any(ChatError) }],
+      ['the phone-task board failed and no secretariat channel could be told', context],
+    ]);
+    expect(f.audit.filter((e) => e.action === 'phone.board_failed')).toHaveLength(1);
+    f.chat.failPosts = undefined;
+    await gaveUp(advisory, 'again');
+    expect(told()).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { markAcknowledged, markFailed, markPosted, type Delivery } from '../../../src/domain/delivery.js';
 import { advisoryScope } from '../../../src/domain/advisory.js';
-import { coreFixture, ISSUE_INPUT, SECRETARIAT, type CoreFixture } from '../../support/core-fixture.js';
+import { coreFixture, ISSUE_INPUT, refusal as chatRefusal, SECRETARIAT, type CoreFixture } from '../../support/core-fixture.js';
 
 let f: CoreFixture;
 const dir = mkdtempSync(join(tmpdir(), 'ceptoar-reconcile-'));
@@ -176,6 +176,31 @@ describe('reconcile', () => {
     await expect(f.core.reconcile()).rejects.toMatchObject({ code: 'QUEUE.UNAVAILABLE' });
     f.jobs.down = false;
     expect((await f.core.reconcile()).queued).toBe(2);
+  });
+});
+
+describe('reconcile and the phone-task board', () => {
+  it('asks for an open advisory\'s board every pass once it has a phone task (lost edits and hand-offs are redone), never for a closed one', async () => {
+    const { advisory, deliveries } = await issued(['jma', 'jda']);
+    const boards = () => f.jobs.of('phone-board').map((w) => [w.advisoryId, w.scope]);
+    // No phone task yet: no board to draw.
+    await f.core.reconcile();
+    expect(boards()).toEqual([]);
+    // jma's copy could not be posted: its phone step is owed at once and opens a task.
+    f.chat.failPosts = (target) => (target.channelId === 'C0JMA00001' ? chatRefusal('channel_gone') : undefined);
+    await f.core.deliver(deliveries[0]!.id);
+    const d = (await f.store.getDelivery(deliveries[0]!.id))!;
+    expect(await f.core.runEscalationStep({ deliveryId: d.id, token: d.escalationToken, kind: 'phone', index: 0 })).toBe('ran');
+    // The phone step's own request for the board was lost with Redis: the pass asks again, every pass.
+    for (let pass = 0; pass < 2; pass++) {
+      f.jobs.ensured.length = 0;
+      await f.core.reconcile();
+      expect(boards()).toEqual([[advisory.id, advisoryScope(advisory)]]);
+    }
+    await f.core.closeAdvisory({ actor: SECRETARIAT, advisoryId: advisory.id });
+    f.jobs.ensured.length = 0;
+    await f.core.reconcile();
+    expect(boards()).toEqual([]);
   });
 });
 
