@@ -32,7 +32,7 @@ export function renderPhoneBoard(view: PhoneBoardView): RenderedMessage {
   const head: KnownBlock[] = [context(tlpLine(view.tlp))];
   if (view.drill) head.push(drillBanner());
   head.push(
-    mrkdwnSection(`*${drill.ja}${e(l.heading.ja)}*　${e(l.page.ja)}\n*${drill.en}${e(l.heading.en)}* — ${e(l.page.en)}`),
+    mrkdwnSection(`*${drill.ja}${e(l.heading.ja)}* ${e(l.page.ja)}\n*${drill.en}${e(l.heading.en)}* — ${e(l.page.en)}`),
     context(`${e(l.advisory)} · ${e(view.title)}`),
   );
   if (l.counts) head.push(mrkdwnSection(`📊 ${e(stacked(l.counts))}`));

@@ -20,7 +20,6 @@ import { LOOKBACK_MS, owedWork, stepAfter } from './ladder.js';
 import { postOnce, provesNothingPosted } from './post-once.js';
 import { touchStatusCard } from './status-card.js';
 import { alertInWave } from './alert-digest.js';
-import { advisoryScope } from '../domain/advisory.js';
 
 export interface StepRequest {
   deliveryId: string;

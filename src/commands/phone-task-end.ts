@@ -1,4 +1,4 @@
-import { advisoryScope, type Advisory } from '../domain/advisory.js';
+import type { Advisory } from '../domain/advisory.js';
 import { isWithdrawn } from '../domain/advisory-lifecycle.js';
 import { phoneTaskIdFor, type PhoneTask, type TaskTransition } from '../domain/phone-task.js';
 import type { CoreDeps } from './deps.js';

@@ -32,8 +32,6 @@ const keyOf = (m: StoredMessage) => String(m.metadata?.event_payload['key'] ?? '
 const kindOf = (m: StoredMessage) => String(m.metadata?.event_payload['kind'] ?? '');
 const ours = (fake: FakeSlack, channel: string, kind: string, advisoryId: string) =>
   fake.messages(channel).filter((m) => m.metadata?.event_type === POST_EVENT_TYPE && kindOf(m) === kind && keyOf(m).startsWith(`${advisoryId}.`));
-/** A member's phone task, reminder or alert, told apart by the delivery id in its key. */
-const forMember = (messages: StoredMessage[], advisoryId: string, member: string) => messages.filter((m) => keyOf(m).startsWith(`${advisoryId}.${member}.`));
 /** The secretariat's grouped alerts of silent members (one message per advisory and wave, edited in place). */
 const alerts = (fake: FakeSlack, advisoryId: string) => ours(fake, SECRETARIAT_CHANNEL, 'notice', `${advisoryId}.alerts.escalation`);
 /** The members an alert lists as still silent, one line each. */

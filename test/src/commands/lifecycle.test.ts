@@ -4,7 +4,7 @@ import { isBotError } from '../../../src/errors.js';
 import { ChatError, type OutboundView } from '../../../src/ports/chat.js';
 import type { Work } from '../../../src/ports/jobs.js';
 import type { AdvisoryView, NoticeView } from '../../../src/view/views.js';
-import { coreFixture, ONCALL, SECRETARIAT, type CoreFixture } from '../../support/core-fixture.js';
+import { coreFixture, SECRETARIAT, type CoreFixture } from '../../support/core-fixture.js';
 import { advisoryMessage, issueAndPost, JMA_STAFF, minutes, OUTSIDER, untilClaimed, boardShown, drainLifecycle } from './helpers.js';
 
 let f: CoreFixture;
