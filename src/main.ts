@@ -46,6 +46,17 @@ export interface BotOptions {
   signal?: AbortSignal;
   /** The shared pace of calls to the platforms; default: token buckets in Redis (workflows/redis-pace.ts). */
   pace?: Pace;
+  /**
+   * The chat platforms, built by the caller: used instead of those the environment configures (Slack, Teams, the
+   * local workspace). The capacity simulator (sim/) passes its emulated platforms here.
+   */
+  platforms?: PlatformAdapter[];
+  /**
+   * The core's leases and intervals, measured on the clock, instead of those from the environment (WORKER_LOCK_MS,
+   * STATUS_CARD_INTERVAL_SECONDS, which are real time). With a clock that runs faster than real time (sim/'s
+   * ScaledClock) the caller scales them, so a step's lease still outlasts the job that holds it.
+   */
+  settings?: { stepLeaseMs?: number; statusCardIntervalMs?: number };
 }
 
 export interface RunningBot {
@@ -79,8 +90,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const log = options.log ?? createLogger(config.LOG_LEVEL, pretty ? prettyDestination() : undefined);
   const clock = options.clock ?? systemClock;
 
-  const localMode = localWorkspaceMode(config);
-  if (!slackConfigured(config) && !teamsConfigured(config) && !localMode) {
+  const injected = options.platforms;
+  const localMode = !injected && localWorkspaceMode(config);
+  if (!injected && !slackConfigured(config) && !teamsConfigured(config) && !localMode) {
     throw new BotError(
       'CONFIG.INVALID',
       `no chat platform is configured. For Slack set ${missingForSlack(config).join(' and ')}; ` +
@@ -148,7 +160,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     // Every platform is one object: its chat port now, its endpoints once the core exists.
     const platforms: PlatformAdapter[] = [];
     if (local) platforms.push(local);
-    if (slackConfigured(config)) {
+    if (injected) platforms.push(...injected);
+    if (!injected && slackConfigured(config)) {
       // Each platform's libraries are loaded only when it is configured (see Teams below).
       const { slackPlatform } = await import('../adapters/slack/slack-platform.js');
       platforms.push(
@@ -162,7 +175,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         }),
       );
     }
-    if (teamsConfigured(config)) {
+    if (!injected && teamsConfigured(config)) {
       // Loaded only when configured: botbuilder and the Teams AI library are about 100 MB a Slack-only bot never uses.
       const { teamsPlatform } = await import('../adapters/teams/teams-platform.js');
       platforms.push(
@@ -195,7 +208,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 
     if (!config.EXPORT_LINK_SECRET) log.warn('EXPORT_LINK_SECRET is not set: export links work only on the process that made them, until it stops');
     const exportLinks = { secret: config.EXPORT_LINK_SECRET ?? ephemeralSecret(), ttlMs: config.EXPORT_LINK_TTL_MINUTES * 60_000, baseUrl: config.PUBLIC_URL };
-    const core = new Core({ store, directory, clock, chats, jobs, log, policies, settings: { stepLeaseMs: config.WORKER_LOCK_MS, closeAfterDeadlineSeconds: config.ADVISORY_CLOSE_AFTER_HOURS * 3600, exportLinks, statusCardIntervalMs: config.STATUS_CARD_INTERVAL_SECONDS * 1000 } });
+    const core = new Core({ store, directory, clock, chats, jobs, log, policies, settings: { stepLeaseMs: options.settings?.stepLeaseMs ?? config.WORKER_LOCK_MS, closeAfterDeadlineSeconds: config.ADVISORY_CLOSE_AFTER_HOURS * 3600, exportLinks, statusCardIntervalMs: options.settings?.statusCardIntervalMs ?? config.STATUS_CARD_INTERVAL_SECONDS * 1000 } });
     for (const p of platforms) p.mount(http.app, core);
     mountExportRoute(http.app, core, log);
     const workers: Workers = startWorkers(

@@ -1,6 +1,6 @@
 import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Clock } from '../src/clock.js';
+import { realMsUntil, type Clock } from '../src/clock.js';
 import { BotError } from '../src/errors.js';
 import type { Logger } from '../src/log.js';
 import { OWED_KINDS, type EnsureReport, type JobScheduler, type Work } from '../src/ports/jobs.js';
@@ -133,7 +133,8 @@ export class BullmqJobs implements JobScheduler {
   /** A delayed job due within the horizon is known to wait until it is due (less a second, for clock noise). */
   #remember(w: Work, spec: JobSpec): void {
     if (!spec.at || OWED_KINDS.includes(w.kind)) return;
-    const dueIn = spec.at.getTime() - this.clock.now().getTime();
+    // In real milliseconds (the map is read against Date.now): a scaled clock's time is not real time.
+    const dueIn = realMsUntil(this.clock, spec.at);
     if (dueIn <= BRING_FORWARD_SLACK_MS || dueIn > SEEN_HORIZON_MS) return;
     const now = Date.now();
     // Now and then forget the ones already due, so the map stays about as small as the work about to run.
@@ -162,7 +163,7 @@ export class BullmqJobs implements JobScheduler {
     // another run) waits for the time it was given, not for the ladder's.
     if (spec.at && (job.attemptsStarted ?? 0) === 0) {
       const due = job.timestamp + (job.delay ?? 0);
-      const wanted = Date.now() + (spec.at.getTime() - this.clock.now().getTime());
+      const wanted = Date.now() + Math.round(realMsUntil(this.clock, spec.at));
       // An alert brought forward (every contact tried) must not wait for the ladder's later time.
       // The state is asked only then: a reconciliation pass over many ladders costs no extra round trips.
       if (due > wanted + BRING_FORWARD_SLACK_MS && (await job.isDelayed())) {
@@ -183,7 +184,8 @@ export class BullmqJobs implements JobScheduler {
           data: s.data,
           opts: {
             jobId: assertJobId(s.id),
-            ...(s.at ? { delay: Math.max(0, s.at.getTime() - this.clock.now().getTime()) } : {}),
+            // BullMQ waits real milliseconds; the clock says how many until it reads the job's time (sim/ runs it faster).
+            ...(s.at ? { delay: Math.max(0, Math.round(realMsUntil(this.clock, s.at))) } : {}),
           },
         })),
       );
