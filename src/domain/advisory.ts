@@ -6,6 +6,7 @@ import { Category, Severity, Source, Tlp } from './classification.js';
 import type { Actor, MessageRef } from './platform.js';
 import { ESCALATION_OPTIONAL, type EscalationPolicies, type EscalationPolicy } from './escalation.js';
 import { multiLineText, oneLineText } from './text-input.js';
+import { DrillPlanInput, type DrillPlan } from './drill-plan.js';
 
 /** Who an advisory goes to. Members of the union of everything named. */
 export const Targets = z
@@ -40,6 +41,8 @@ export const AdvisoryInput = z.object({
   severity: Severity,
   category: Category,
   drill: z.boolean().default(false),
+  /** A drill's schedule: announce it now with a window, or not (drill-plan.ts). Ignored unless `drill`. */
+  drillPlan: DrillPlanInput.optional(),
   targets: Targets,
   /** Minutes from issue until acknowledgement is due; absent means the severity default. */
   ackDeadlineMinutes: z.number().int().min(1).max(DEADLINE_MAX_MINUTES).optional(),
@@ -141,7 +144,7 @@ export interface AdvisoryLifecycle {
 }
 
 export interface Advisory extends AdvisoryLifecycle {
-  /** People-readable, e.g. ADV-2026-0042. */
+  /** People-readable, e.g. ADV-2026-0042, or DRL-2026-0003 for a drill (see the id grammar below). */
   id: string;
   /**
    * Random, made once at issue: unique even across stores. Queue job ids carry it, so a wiped or
@@ -158,7 +161,10 @@ export interface Advisory extends AdvisoryLifecycle {
   severity: Severity;
   category: Category;
   drill: boolean;
+  /** A drill's schedule: announced in advance (when, and the window members were told) or not. Absent on real advisories. */
+  drillPlan?: DrillPlan | undefined;
   targets: Targets;
+  /** When it went out: an announced drill goes out at its window's start, so this may be later than the request. */
   issuedAt: string;
   issuedBy: Actor;
   ackDeadline: string;
@@ -182,21 +188,58 @@ export function advisoryScope(a: Pick<Advisory, 'uid' | 'requestKey' | 'issuedAt
   return `h${createHash('sha256').update(`${a.requestKey}\n${a.issuedAt}`).digest('hex').slice(0, 16)}`;
 }
 
-const ID_PATTERN = /^ADV-(\d{4})-(\d{4,})$/;
+/**
+ * The id grammar, in one place: `<series>-<year>-<number>`. Real advisories are numbered ADV-2026-0042, drills
+ * DRL-2026-0003, each series with its own counter per year (Japan's year at issue), so a drill never takes a number
+ * from the real series and "ADV-2026-0042" always means the 42nd real advisory of 2026. The number has at least four
+ * digits (more past 9,999).
+ */
+export const ADVISORY_SERIES = ['ADV', 'DRL'] as const;
+export type AdvisorySeries = (typeof ADVISORY_SERIES)[number];
 
-export function formatAdvisoryId(year: number, n: number): string {
-  return `ADV-${year}-${String(n).padStart(4, '0')}`;
+/** Finds an id inside text (a notice, a log line): no anchors, no flags; build a RegExp from it. */
+export const ADVISORY_ID_SOURCE = `(?:${ADVISORY_SERIES.join('|')})-\\d{4}-\\d{4,}`;
+const ID_PATTERN = new RegExp(`^(${ADVISORY_SERIES.join('|')})-(\\d{4})-(\\d{4,})$`);
+/** What people type: either series in any case, the number with or without its leading zeros. */
+const TYPED_PATTERN = new RegExp(`^(${ADVISORY_SERIES.join('|')})-(\\d{4})-(\\d{1,})$`, 'i');
+
+/** The series an advisory is numbered in: drills apart from real advisories. */
+export function seriesFor(drill: boolean): AdvisorySeries {
+  return drill ? 'DRL' : 'ADV';
 }
 
-/** Accepts what people type: "adv-2026-42", "ADV-2026-0042". */
+export function formatAdvisoryId(year: number, n: number, series: AdvisorySeries = 'ADV'): string {
+  return `${series}-${year}-${String(n).padStart(4, '0')}`;
+}
+
+/** Accepts what people type: "adv-2026-42", "ADV-2026-0042", "drl-2026-3". */
 export function parseAdvisoryId(text: string): string | null {
-  const m = /^ADV-(\d{4})-(\d{1,})$/i.exec(text.trim());
+  const m = TYPED_PATTERN.exec(text.trim());
   if (!m) return null;
-  return formatAdvisoryId(Number(m[1]), Number(m[2]));
+  const n = Number(m[3]);
+  if (!Number.isSafeInteger(n)) return null;
+  return formatAdvisoryId(Number(m[2]), n, m[1]!.toUpperCase() as AdvisorySeries);
 }
 
+/** A canonical id of either series (as formatAdvisoryId writes it). */
 export function isAdvisoryId(text: string): boolean {
   return ID_PATTERN.test(text);
+}
+
+/** The parts of a canonical id; null for anything else. */
+export function advisoryIdParts(id: string): { series: AdvisorySeries; year: number; n: number } | null {
+  const m = ID_PATTERN.exec(id);
+  return m ? { series: m[1] as AdvisorySeries, year: Number(m[2]), n: Number(m[3]) } : null;
+}
+
+/** The id numbers a drill (DRL-…). */
+export function isDrillId(id: string): boolean {
+  return advisoryIdParts(id)?.series === 'DRL';
+}
+
+/** Stands for the number an advisory gets when it is sent (the store hands it out; a preview takes none). */
+export function previewAdvisoryId(year: number | string, series: AdvisorySeries): string {
+  return `${series}-${year}-????`;
 }
 
 /** The policy this advisory runs under: the severity's default, with the form's overrides. */

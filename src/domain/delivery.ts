@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { StepKind } from './escalation.js';
 import type { Actor, MessageRef, Platform } from './platform.js';
 import type { ReachedContact } from './phone-task.js';
+import type { DrillNoticeRecord } from './drill-plan.js';
 
 /** cancelled: the advisory was withdrawn before this copy went out; it never will. */
 export type DeliveryState = 'queued' | 'posted' | 'acknowledged' | 'failed' | 'cancelled';
@@ -96,6 +97,8 @@ export interface Delivery {
   alertWaves?: { escalation?: number | undefined; failed?: number | undefined } | undefined;
   /** How each earlier round ended for this member, oldest first. */
   earlierRounds?: { round: number; state: DeliveryState; acknowledged?: AckMark | undefined }[] | undefined;
+  /** An announced drill: the announcement posted to this member ahead of the drill (drill-plan.ts). */
+  drillNotice?: DrillNoticeRecord | undefined;
   createdAt: string;
   updatedAt: string;
 }

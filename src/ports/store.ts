@@ -1,4 +1,4 @@
-import type { Advisory } from '../domain/advisory.js';
+import type { Advisory, AdvisorySeries } from '../domain/advisory.js';
 import type { Acknowledgement, AuditEvent } from '../domain/audit.js';
 import type { AuditLog } from './audit-log.js';
 import type { ThreadLog } from './thread-log.js';
@@ -58,8 +58,11 @@ export interface Store extends ArchiveStore, AuditLog, ThreadLog {
   /** Cheap round trip for readiness checks; rejects when the store cannot be reached. */
   ping(): Promise<void>;
 
-  /** The next advisory number for the year, allocated atomically (1, 2, …). */
-  nextAdvisoryNumber(year: number): Promise<number>;
+  /**
+   * The next number of the series for the year, allocated atomically (1, 2, …): each series (ADV for real
+   * advisories, DRL for drills; default ADV) counts on its own, so a drill never takes a real advisory's number.
+   */
+  nextAdvisoryNumber(year: number, series?: AdvisorySeries): Promise<number>;
   /** Insert the advisory; if one with the same requestKey exists, return that one instead. */
   createAdvisory(advisory: Advisory): Promise<{ advisory: Advisory; created: boolean }>;
   getAdvisory(id: string): Promise<Advisory | null>;

@@ -1,6 +1,6 @@
 import { MongoClient, MongoServerError } from 'mongodb';
 import type { Collection, Db, Document, Filter, FindOptions, MongoClientOptions, ObjectId, UpdateFilter } from 'mongodb';
-import type { Advisory } from '../../domain/advisory.js';
+import type { Advisory, AdvisorySeries } from '../../domain/advisory.js';
 import { advisoryOwesWork } from '../../domain/advisory-lifecycle.js';
 import type { Acknowledgement, AuditEvent } from '../../domain/audit.js';
 import type { ChainTip, StoredChain } from '../../domain/audit-chain.js';
@@ -120,7 +120,15 @@ async function helloReply(db: Db): Promise<Document> {
  * before the "issued" notice was recorded (which lack it) count as announced, as in SQLite.
  */
 type AdvisoryDoc = Advisory & { _id: string; unannounced?: true; owing?: boolean };
-type CounterDoc = { _id: number; n: number };
+/**
+ * One counter per series and year. The real advisories' counters keep the key they always had (the year, a number),
+ * so numbering goes on where earlier releases left it; any other series is keyed "<series>-<year>" (DRL-2026).
+ */
+type CounterDoc = { _id: number | string; n: number };
+
+export function counterKey(series: AdvisorySeries, year: number): number | string {
+  return series === 'ADV' ? year : `${series}-${year}`;
+}
 /** `owed` = owesWork(), kept on every write so listOwedDeliveries reads an index. */
 type DeliveryDoc = Delivery & { _id: string; owed: boolean };
 type AckDoc = Acknowledgement & { _id?: ObjectId };
@@ -316,17 +324,19 @@ export class MongoStore implements Store {
     await this.db.command({ ping: 1 });
   }
 
-  async nextAdvisoryNumber(year: number): Promise<number> {
+  async nextAdvisoryNumber(year: number, series: AdvisorySeries = 'ADV'): Promise<number> {
+    const _id = counterKey(series, year);
     // Two first-of-the-year upserts can race on _id; the server retries most of those itself,
     // and a second try here covers servers that do not.
     for (let attempt = 1; ; attempt++) {
       try {
+        // Without includeResultMetadata the driver resolves to the document itself (or null), here the one after $inc.
         const doc = await this.counters.findOneAndUpdate(
-          { _id: year },
+          { _id },
           { $inc: { n: 1 } },
           { upsert: true, returnDocument: 'after', maxTimeMS: MAX_TIME_MS },
         );
-        if (!doc) throw new Error(`counter for ${year} was not returned`);
+        if (!doc) throw new Error(`counter for ${series} ${year} was not returned`);
         return doc.n;
       } catch (err) {
         if (attempt >= 3 || !isDuplicateKey(err)) throw err;

@@ -203,6 +203,18 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     posted_nothing INTEGER NOT NULL DEFAULT 0
   ) STRICT;
   `,
+  // Drills are numbered apart (DRL-2026-0003 beside ADV-2026-0042): the counter is kept per series and year. The real
+  // advisories' counts so far become the ADV series' rows, so numbering goes on where it was.
+  `
+  CREATE TABLE advisory_counters (
+    series TEXT NOT NULL,
+    year   INTEGER NOT NULL,
+    n      INTEGER NOT NULL,
+    PRIMARY KEY (series, year)
+  ) STRICT;
+  INSERT INTO advisory_counters (series, year, n) SELECT 'ADV', year, n FROM counters;
+  DROP TABLE counters;
+  `,
 ];
 
 export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;

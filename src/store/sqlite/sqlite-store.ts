@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Advisory } from '../../domain/advisory.js';
+import type { Advisory, AdvisorySeries } from '../../domain/advisory.js';
 import type { Acknowledgement, AuditEvent } from '../../domain/audit.js';
 import type { ChainTip, StoredChain } from '../../domain/audit-chain.js';
 import type { ConversationRecord } from '../../domain/conversation.js';
@@ -25,9 +25,9 @@ interface JsonRow {
 
 function prepareStatements(db: Database.Database) {
   return {
-    nextNumber: db.prepare<[number], { n: number }>(
-      `INSERT INTO counters (year, n) VALUES (?, 1)
-       ON CONFLICT (year) DO UPDATE SET n = n + 1
+    nextNumber: db.prepare<[string, number], { n: number }>(
+      `INSERT INTO advisory_counters (series, year, n) VALUES (?, ?, 1)
+       ON CONFLICT (series, year) DO UPDATE SET n = n + 1
        RETURNING n`,
     ),
     // New advisories start unannounced (the column's default is for rows of earlier releases).
@@ -205,10 +205,10 @@ export class SqliteStore implements Store {
     this.archive = new SqliteArchive(this.db);
   }
 
-  async nextAdvisoryNumber(year: number): Promise<number> {
+  async nextAdvisoryNumber(year: number, series: AdvisorySeries = 'ADV'): Promise<number> {
     // IMMEDIATE takes the write lock up front, so another process cannot slip in between.
-    const row = this.db.transaction(() => this.q.nextNumber.get(year)).immediate();
-    if (!row) throw new Error(`counter for ${year} was not returned`);
+    const row = this.db.transaction(() => this.q.nextNumber.get(series, year)).immediate();
+    if (!row) throw new Error(`counter for ${series} ${year} was not returned`);
     return row.n;
   }
 

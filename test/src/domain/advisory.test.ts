@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import {
+  ADVISORY_ID_SOURCE,
+  advisoryIdParts,
   AdvisoryInput,
   advisoryScope,
+  isDrillId,
+  previewAdvisoryId,
+  seriesFor,
   BODY_MAX,
   DEADLINE_MAX_MINUTES,
   formatAdvisoryId,
@@ -32,6 +37,35 @@ describe('advisory', () => {
     expect(parseAdvisoryId(' adv-2026-42 ')).toBe('ADV-2026-0042');
     expect(parseAdvisoryId('ADV-2026-12345')).toBe('ADV-2026-12345');
     expect(parseAdvisoryId('2026-0042')).toBeNull();
+  });
+
+  it('numbers drills in a series of their own, and reads both series wherever an id is typed', () => {
+    expect(seriesFor(false)).toBe('ADV');
+    expect(seriesFor(true)).toBe('DRL');
+    expect(formatAdvisoryId(2026, 3, 'DRL')).toBe('DRL-2026-0003');
+    expect(formatAdvisoryId(2026, 3, 'ADV')).toBe('ADV-2026-0003');
+    expect(parseAdvisoryId('drl-2026-3')).toBe('DRL-2026-0003');
+    expect(parseAdvisoryId(' DRL-2026-0003\n')).toBe('DRL-2026-0003');
+    expect(parseAdvisoryId('Drl-2026-10000')).toBe('DRL-2026-10000');
+    for (const bad of ['DRILL-2026-0003', 'DR-2026-0003', 'XYZ-2026-0001', 'DRL-26-0003', 'DRL-2026-', 'DRL-2026-00x3', 'ADV-2026-0001 extra', `DRL-2026-${'9'.repeat(20)}`]) {
+      expect(parseAdvisoryId(bad), bad).toBeNull();
+    }
+    expect(isAdvisoryId('DRL-2026-0003')).toBe(true);
+    expect(isAdvisoryId('ADV-2026-0042')).toBe(true);
+    // Only the canonical form: parse first what people typed.
+    expect(isAdvisoryId('drl-2026-0003')).toBe(false);
+    expect(isAdvisoryId('DRL-2026-3')).toBe(false);
+    expect(advisoryIdParts('DRL-2026-0003')).toEqual({ series: 'DRL', year: 2026, n: 3 });
+    expect(advisoryIdParts('ADV-2025-0042')).toEqual({ series: 'ADV', year: 2025, n: 42 });
+    expect(advisoryIdParts('nope')).toBeNull();
+    expect(isDrillId('DRL-2026-0003')).toBe(true);
+    expect(isDrillId('ADV-2026-0003')).toBe(false);
+    expect(previewAdvisoryId(2026, 'DRL')).toBe('DRL-2026-????');
+  });
+
+  it('finds ids of both series in text with the one pattern', () => {
+    const found = 'ADV-2026-0042 と DRL-2026-0003、DRL-2026-12345 だが XDRL-2026-1 でも ADV-2026-42 でもない'.match(new RegExp(ADVISORY_ID_SOURCE, 'g'));
+    expect(found).toEqual(['ADV-2026-0042', 'DRL-2026-0003', 'DRL-2026-12345']);
   });
 
   it('validates input and reports every problem at once', () => {

@@ -7,6 +7,7 @@ import { BSON, MongoClient, MongoServerSelectionError, ObjectId } from 'mongodb'
 import type { Document } from 'mongodb';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
+  counterKey,
   MAX_TIME_MS,
   MONGO_APP_NAME,
   MongoStore,
@@ -510,6 +511,24 @@ describe('MongoStore against a wire-protocol stand-in (no real server)', () => {
     await expect(closed.claimStep(ref, { owner: 'w1', at: 'a', until: 'b' })).rejects.toThrow(/must be connected/);
     await expect(closed.ping()).rejects.toThrow(/must be connected/);
     expect(fake.commands.filter((c) => c.endSessions === undefined).length).toBe(sent);
+  });
+
+  it('counts each series on its own key: real advisories on the year as before, drills on "DRL-<year>", read from the reply the driver hands back', async () => {
+    fake = await startFakeMongo(REPLICA_SET_PRIMARY, (cmd) =>
+      cmd.findAndModify === 'counters' ? { ok: 1, value: { _id: cmd.query._id, n: cmd.query._id === 'DRL-2026' ? 3 : 42 }, lastErrorObject: { n: 1, updatedExisting: true } } : undefined,
+    );
+    store = await MongoStore.connect(`mongodb://127.0.0.1:${fake.port}/ceptoar_fake?directConnection=true`);
+    expect(await store.nextAdvisoryNumber(2026, 'DRL')).toBe(3);
+    expect(await store.nextAdvisoryNumber(2026)).toBe(42);
+    expect(await store.nextAdvisoryNumber(2026, 'ADV')).toBe(42);
+    const asked = fake.commands.filter(named('findAndModify')).map((c) => ({ query: c.query, update: c.update, upsert: c.upsert, new: c.new }));
+    expect(asked).toEqual([
+      { query: { _id: 'DRL-2026' }, update: { $inc: { n: 1 } }, upsert: true, new: true },
+      { query: { _id: 2026 }, update: { $inc: { n: 1 } }, upsert: true, new: true },
+      { query: { _id: 2026 }, update: { $inc: { n: 1 } }, upsert: true, new: true },
+    ]);
+    expect(counterKey('ADV', 2027)).toBe(2027);
+    expect(counterKey('DRL', 2027)).toBe('DRL-2027');
   });
 
   describe('tells a duplicate key from every other write error (real driver errors, from scripted replies)', () => {

@@ -116,6 +116,34 @@ describe('SqliteStore', () => {
     }
   });
 
+  it('upgrades a file left before drills were numbered apart: each year of real advisories goes on where it was, drills start at 1', async () => {
+    const file = freshFile();
+    const old = new Database(file);
+    // The schema before the per-series counter (the last migration).
+    const before = SQLITE_SCHEMA_VERSION - 1;
+    for (const m of SQLITE_MIGRATIONS.slice(0, before)) old.exec(m);
+    old.pragma(`user_version = ${before}`);
+    old.prepare(`INSERT INTO counters (year, n) VALUES (?, ?)`).run(2025, 41);
+    old.prepare(`INSERT INTO counters (year, n) VALUES (?, ?)`).run(2026, 3);
+    old.close();
+
+    const store = new SqliteStore(file);
+    try {
+      expect(await store.nextAdvisoryNumber(2025)).toBe(42);
+      expect(await store.nextAdvisoryNumber(2026, 'ADV')).toBe(4);
+      expect(await store.nextAdvisoryNumber(2026, 'DRL')).toBe(1);
+      expect(await store.nextAdvisoryNumber(2027)).toBe(1);
+    } finally {
+      await store.close();
+    }
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.prepare(`SELECT name FROM sqlite_master WHERE name = 'counters'`).all()).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+
   it('upgrades a file left before the acknowledgement index: its deliveries are counted from the index, by state and round', async () => {
     const file = freshFile();
     const old = new Database(file);
@@ -153,6 +181,9 @@ describe('SqliteStore', () => {
     const store = new SqliteStore(file);
     try {
       expect(await store.nextAdvisoryNumber(2026)).toBe(8);
+      // Drills, numbered apart since a later schema, start their own count.
+      expect(await store.nextAdvisoryNumber(2026, 'DRL')).toBe(1);
+      expect(await store.nextAdvisoryNumber(2026, 'ADV')).toBe(9);
       const d = aDelivery();
       expect(await store.claimStep({ deliveryId: d.id, token: d.escalationToken, key: 'phone' }, { owner: 'w', at: at(60), until: at(61) })).toEqual({ outcome: 'claimed' });
       expect(await store.ensurePhoneTask(aPhoneTask())).toStrictEqual(aPhoneTask());

@@ -65,6 +65,27 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await store.nextAdvisoryNumber(2026)).toBe(21);
       });
 
+      it('numbers drills apart: each series has its own count per year, real advisories (ADV) by default', async () => {
+        expect(await store.nextAdvisoryNumber(2026)).toBe(1);
+        expect(await store.nextAdvisoryNumber(2026, 'ADV')).toBe(2);
+        expect(await store.nextAdvisoryNumber(2026, 'DRL')).toBe(1);
+        expect(await store.nextAdvisoryNumber(2026, 'DRL')).toBe(2);
+        expect(await store.nextAdvisoryNumber(2026)).toBe(3);
+        expect(await store.nextAdvisoryNumber(2025, 'DRL')).toBe(1);
+        expect(await store.nextAdvisoryNumber(2026, 'DRL')).toBe(3);
+        expect(await store.nextAdvisoryNumber(2025, 'ADV')).toBe(1);
+      });
+
+      it('keeps series apart under concurrency, with no gaps in either', async () => {
+        const series = (i: number): 'ADV' | 'DRL' => (i % 2 === 0 ? 'ADV' : 'DRL');
+        const numbers = await Promise.all(Array.from({ length: 20 }, (_, i) => store.nextAdvisoryNumber(2026, series(i))));
+        const of = (s: 'ADV' | 'DRL') => numbers.filter((_, i) => series(i) === s).sort((a, b) => a - b);
+        expect(of('ADV')).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+        expect(of('DRL')).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+        expect(await store.nextAdvisoryNumber(2026, 'DRL')).toBe(11);
+        expect(await store.nextAdvisoryNumber(2026)).toBe(11);
+      });
+
       it('keeps years apart under concurrency too', async () => {
         const calls = Array.from({ length: 20 }, (_, i) => store.nextAdvisoryNumber(i % 2 === 0 ? 2025 : 2026));
         const numbers = await Promise.all(calls);
