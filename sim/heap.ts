@@ -1,0 +1,45 @@
+/** A binary min-heap with a total order, so events due at the same time come out the same way on every run. */
+export class Heap<T> {
+  readonly #items: T[] = [];
+  constructor(private readonly before: (a: T, b: T) => boolean) {}
+
+  get size(): number {
+    return this.#items.length;
+  }
+
+  peek(): T | undefined {
+    return this.#items[0];
+  }
+
+  push(item: T): void {
+    const a = this.#items;
+    a.push(item);
+    let i = a.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.before(a[i] as T, a[parent] as T)) break;
+      [a[i], a[parent]] = [a[parent] as T, a[i] as T];
+      i = parent;
+    }
+  }
+
+  pop(): T | undefined {
+    const a = this.#items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length === 0 || last === undefined) return top;
+    a[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < a.length && this.before(a[l] as T, a[m] as T)) m = l;
+      if (r < a.length && this.before(a[r] as T, a[m] as T)) m = r;
+      if (m === i) break;
+      [a[i], a[m]] = [a[m] as T, a[i] as T];
+      i = m;
+    }
+    return top;
+  }
+}
