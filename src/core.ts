@@ -42,6 +42,9 @@ import { archiveAdvisory } from './commands/archive.js';
 import { issueExportLink, redeemExportLink, type ExportLink } from './commands/export-link.js';
 import type { ExportFile, ExportFormat } from './view/export-view.js';
 
+import { reachChart, reachFile, reachViewFor, type ReachFile, type ReachFileRequest } from './commands/reach.js';
+import type { ReachReport } from './domain/reach.js';
+import type { ReachView } from './view/reach-view.js';
 /**
  * The bot core as adapters and workflows see it: one method per command.
  * Adapters never reach the store or the directory themselves.
@@ -186,3 +189,15 @@ export class Core {
     return phoneTaskViewOf(this.deps, taskId);
   }
 }
+  /** The reach report (疎通確認率) worded for the status page (secretariat only). */
+  reachView(actor: Actor, advisoryId: string): Promise<ReachView> {
+    return reachViewFor(this.deps, actor, advisoryId);
+  }
+  /** The reach report as CSV, JSON, SVG or PNG, maybe beside another advisory's (secretariat only, audited). */
+  reachFile(req: ReachFileRequest): Promise<ReachFile> {
+    return reachFile(this.deps, req);
+  }
+  /** The reach chart of an advisory as SVG text and PNG bytes, for the closing summary on Slack and Teams. */
+  reachChart(advisoryId: string): Promise<{ svg: string; png: Uint8Array; report: ReachReport }> {
+    return reachChart(this.deps, advisoryId);
+  }
