@@ -239,6 +239,27 @@ describe('the pages', () => {
     expect(f.jobs.of('phone-board')).toEqual([]);
   });
 
+  it('two refreshes editing a page to the same drawing at once: the record says so once, and neither fails', async () => {
+    f = await coreFixture();
+    const { advisory, jma } = await twoTasks();
+    await drainBoard(f);
+    await claimFrom(ONCALL, boardPost(f, advisory.id).ref, jma);
+    f.jobs.ensured.length = 0;
+    // While this refresh's edit is on its way, another run edits the page to the same drawing and records it.
+    const update = f.chat.update.bind(f.chat);
+    f.chat.update = async (ref, message, key) => {
+      f.chat.update = update;
+      await update(ref, message, key);
+      const a = await stored(advisory.id);
+      const shown = pageFingerprint((message as Extract<OutboundView, { kind: 'phone_board' }>).view);
+      await f.store.saveAdvisory({ ...a, version: (a.version ?? 0) + 1, phoneBoard: [{ ...a.phoneBoard![0]!, shown }] });
+    };
+    const version = (await stored(advisory.id)).version ?? 0;
+    expect(await f.core.refreshPhoneBoard(advisory.id)).toBe(1);
+    expect((await stored(advisory.id)).version).toBe(version + 1);
+    expect((await stored(advisory.id)).phoneBoard?.[0]?.shown).toBe(pageFingerprint(boardShown(f, advisory.id)));
+  });
+
   it('every page goes into every on-call channel, and every copy of a page is edited', async () => {
     const file = await exampleDirectoryFile();
     file.oncall.channels.push({ platform: 'slack', workspace: 'T0CEPTOAR0', id: 'C0ONC00002' });

@@ -54,6 +54,10 @@ describe('board order', () => {
     // A task that changed keeps its place: the order is not by when it last changed.
     expect(boardOrder([{ ...early, updatedAt: T(30) }, a]).map((t) => t.memberId)).toEqual(['z', 'a']);
     expect(boardOrder([a, a]).map((t) => t.memberId)).toEqual(['a', 'a']);
+    // Many opened at the same moment (a ladder's burst), given in reverse: by id.
+    const burst = Array.from({ length: 30 }, (_, i) => task(`m${String(i).padStart(2, '0')}`, 60));
+    expect(boardOrder([...burst].reverse()).map((t) => t.memberId)).toEqual(burst.map((t) => t.memberId));
+    expect(boardOrder([...burst.slice(15), ...burst.slice(0, 15)]).map((t) => t.memberId)).toEqual(burst.map((t) => t.memberId));
   });
 });
 
