@@ -3,6 +3,7 @@
  * with the same seed and parameters; the bot's own record of the same run is summarised beside them (its times carry
  * the bot's real-time lag, multiplied by the scale, and are rounded to the minute).
  */
+import type { ReachReport } from '../src/domain/reach.js';
 import type { RunOutcome } from './run.js';
 
 const MINUTE = 60_000;
@@ -74,16 +75,32 @@ export interface RunFigures {
     phoneLagSeconds: { p50: number | null; p99: number | null; max: number | null };
     boardPeakOpen: number;
     closed: boolean;
+    /** Lines logged at warn, besides the expected "phone task overdue" marks (counted apart), and at error. */
     warnings: number;
     errors: number;
-    /** The first few lines the bot logged at warn or above. */
-    logged: string[];
+    overdueMarks: number;
+    /** What the bot logged at warn or above, by message. */
+    logged: Record<string, number>;
+    /** The bot's reach report of the run (rates and times as it reports them to the secretariat). */
+    reach?: { rates: Record<string, { count: number; percent: number }>; stages: Record<string, number>; medianMinutes: number | null; p90Minutes: number | null } | undefined;
     /** Presses made again because the bot had not yet recorded the message (a press a moment after the post). */
     pressedAgain: number;
     platformCalls: Record<string, number>;
   };
   problems: string[];
   wallSeconds: number;
+  /** The reach chart's SVG file, written beside the JSON (npm run simulate). */
+  chart?: string | undefined;
+}
+
+/** The bot's warning when a next-contact step passes a task nobody has called: expected while the phones are busy. */
+const OVERDUE = 'phone task overdue';
+
+function reachSummary(r: ReachReport): NonNullable<RunFigures['bot']['reach']> {
+  const rates: Record<string, { count: number; percent: number }> = {};
+  for (const [key, rate] of Object.entries(r.rates)) rates[key] = { count: rate.count, percent: rate.percent };
+  const m = (s: number | null) => (s === null ? null : Math.round(s / 6) / 10);
+  return { rates, stages: { ...r.stages }, medianMinutes: m(r.times.medianSeconds), p90Minutes: m(r.times.p90Seconds) };
 }
 
 export function figuresOf(run: RunOutcome): RunFigures {
@@ -140,6 +157,7 @@ export function figuresOf(run: RunOutcome): RunFigures {
   }
 
   // The bot's record.
+  const overdueMarks = Object.entries(bot.log.byMessage).reduce((n, [msg, count]) => n + (msg.startsWith(OVERDUE) ? count : 0), 0);
   const issued = Date.parse(bot.issuedAt);
   const acked = bot.deliveries.filter((d) => d.acknowledged);
   const botTimes = acked.map((d) => Date.parse(d.acknowledged?.at as string) - issued).sort((a, b) => a - b);
@@ -188,9 +206,11 @@ export function figuresOf(run: RunOutcome): RunFigures {
       phoneLagSeconds: lagOf(phoneLags),
       boardPeakOpen: world.boardPeakOpen,
       closed: bot.closed,
-      warnings: bot.log.warn,
+      warnings: bot.log.warn - overdueMarks,
       errors: bot.log.error,
-      logged: [...bot.log.first],
+      overdueMarks,
+      logged: { ...bot.log.byMessage },
+      ...(bot.reach ? { reach: reachSummary(bot.reach.report) } : {}),
       pressedAgain: world.pressedAgain,
       platformCalls: { ...bot.platformCalls },
     },

@@ -24,9 +24,19 @@ async function main(): Promise<void> {
   await mkdir(dirname(out), { recursive: true });
   const progress = args.quiet ? undefined : (line: string) => process.stderr.write(`${line}\n`);
   progress?.(`simulating ${args.params.members} members with ${args.staff.join(', ')} phone staff at ${args.scale}× (Redis ${args.redisUrl.replace(/\/\/[^@]*@/, '//')})`);
-  const sim = await simulate(args, { progress });
+  const base = out.replace(/\.json$/, '');
+  const sim = await simulate(args, {
+    progress,
+    // Each run's reach chart (the bot's own, from its record), beside the JSON.
+    onRun: async (run, figures) => {
+      if (!run.bot.reach) return;
+      figures.chart = `${base}.staff-${figures.staff}.svg`;
+      await writeFile(figures.chart, run.bot.reach.svg);
+    },
+  });
   await writeFile(out, `${JSON.stringify(sim, null, 2)}\n`);
-  process.stdout.write(`${formatSimulation(sim)}\n\nJSON: ${out}\n`);
+  const charts = sim.runs.flatMap((r) => (r.chart ? [r.chart] : []));
+  process.stdout.write(`${formatSimulation(sim)}\n\nJSON: ${out}\n${charts.length > 0 ? `charts: ${charts.join(', ')}\n` : ''}`);
 }
 
 main().then(

@@ -53,7 +53,7 @@ export function formatSimulation(sim: Simulation): string {
       row('bot recorded 95 % / 100 %', (r) => `${r.bot.minutesTo.p95 ?? 'never'} / ${r.bot.minutesTo.p100 ?? 'never'} min`),
       row('bot recorded calls', (r) => String(r.bot.callsRecorded)),
       row('bot lag p50 / p99 (clock s)', (r) => `${r.bot.lagSeconds.p50 ?? dash} / ${r.bot.lagSeconds.p99 ?? dash}`),
-      row('bot warnings / errors', (r) => `${r.bot.warnings} / ${r.bot.errors}`),
+      row('bot warnings / errors', (r) => `${r.bot.warnings} / ${r.bot.errors} (+${r.bot.overdueMarks} overdue marks)`),
       row('problems', (r) => String(r.problems.length)),
       row('real time', (r) => `${r.wallSeconds} s`),
     ]),

@@ -15,6 +15,7 @@ import { ScaledClock } from '../src/clock.js';
 import type { Severity } from '../src/domain/classification.js';
 import type { Delivery } from '../src/domain/delivery.js';
 import type { PhoneTask } from '../src/domain/phone-task.js';
+import type { ReachReport } from '../src/domain/reach.js';
 import { createLogger } from '../src/log.js';
 import { startBot, type RunningBot } from '../src/main.js';
 import { openStore } from '../src/store/open-store.js';
@@ -53,8 +54,10 @@ export interface BotRecord {
   closed: boolean;
   deliveries: Delivery[];
   tasks: PhoneTask[];
-  /** Lines the bot logged at warn and above, counted, with the first few kept. */
-  log: { warn: number; error: number; first: string[] };
+  /** Lines the bot logged at warn and above, counted by message. */
+  log: { warn: number; error: number; byMessage: Record<string, number> };
+  /** The reach report (疎通確認率) of the run and its chart, as the bot makes them for the secretariat (Core.reachChart). */
+  reach?: { report: ReachReport; svg: string } | undefined;
   /** What the bot asked of the emulated platform. */
   platformCalls: SimChat['calls'];
 }
@@ -70,9 +73,9 @@ export interface RunOutcome {
   wallSeconds: number;
 }
 
-/** A pino destination that counts the bot's warnings and errors and keeps the first few. */
+/** A pino destination that counts the bot's warnings and errors, by message. */
 function countingLog(): { destination: { write(line: string): void }; record: BotRecord['log'] } {
-  const record: BotRecord['log'] = { warn: 0, error: 0, first: [] };
+  const record: BotRecord['log'] = { warn: 0, error: 0, byMessage: {} };
   return {
     record,
     destination: {
@@ -89,7 +92,7 @@ function countingLog(): { destination: { write(line: string): void }; record: Bo
         }
         if (level >= 50) record.error += 1;
         else if (level >= 40) record.warn += 1;
-        if (level >= 40 && record.first.length < 10) record.first.push(msg);
+        if (level >= 40) record.byMessage[msg.slice(0, 200)] = (record.byMessage[msg.slice(0, 200)] ?? 0) + 1;
       },
     },
   };
@@ -190,6 +193,14 @@ export async function runSimulation(settings: RunSettings): Promise<RunOutcome> 
 
     // Let the bot finish what the last actions asked of it (the member's copies, the board, the closing).
     if (!(await settle(settings.redisUrl, prefix, 30_000))) world.problems.push('the bot still had jobs waiting 30 s of real time after the run');
+    // The chart the secretariat gets with the closing summary, from the bot's record of this run.
+    let reach: BotRecord['reach'];
+    try {
+      const chart = await bot.core.reachChart(advisory.id);
+      reach = { report: chart.report, svg: chart.svg };
+    } catch (err) {
+      world.problems.push(`the reach report could not be made: ${err instanceof Error ? err.message : String(err)}`);
+    }
     await bot.close();
     bot = undefined;
 
@@ -206,6 +217,7 @@ export async function runSimulation(settings: RunSettings): Promise<RunOutcome> 
         tasks: await store.listPhoneTasks(advisory.id),
         log: logRecord,
         platformCalls: { ...chat.calls },
+        reach,
       };
       const { progress: _progress, ...kept } = settings;
       return { settings: kept, world, bot: record, issuedAtMs, reminderAtMs, phoneAtMs, wallSeconds: (performance.now() - startedReal) / 1000 };
