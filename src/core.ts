@@ -42,7 +42,7 @@ import { archiveAdvisory } from './commands/archive.js';
 import { issueExportLink, redeemExportLink, type ExportLink } from './commands/export-link.js';
 import type { ExportFile, ExportFormat } from './view/export-view.js';
 
-import { reachChart, reachFile, reachViewFor, type ReachFile, type ReachFileRequest } from './commands/reach.js';
+import { reachChart, reachFile, reachSvgFor, reachViewFor, type ReachFile, type ReachFileRequest } from './commands/reach.js';
 import type { ReachReport } from './domain/reach.js';
 import type { ReachView } from './view/reach-view.js';
 /**
@@ -192,6 +192,10 @@ export class Core {
   /** The reach report (疎通確認率) worded for the status page (secretariat only). */
   reachView(actor: Actor, advisoryId: string): Promise<ReachView> {
     return reachViewFor(this.deps, actor, advisoryId);
+  }
+  /** The reach chart as SVG for the status page (secretariat only; shown, not audited). */
+  reachSvg(actor: Actor, advisoryId: string): Promise<string> {
+    return reachSvgFor(this.deps, actor, advisoryId);
   }
   /** The reach report as CSV, JSON, SVG or PNG, maybe beside another advisory's (secretariat only, audited). */
   reachFile(req: ReachFileRequest): Promise<ReachFile> {

@@ -4,8 +4,9 @@ import type { Actor } from '../domain/platform.js';
 import { compareReach } from '../domain/reach-compare.js';
 import { reachReport, type ReachReport } from '../domain/reach.js';
 import { BotError } from '../errors.js';
+import type { Bilingual } from '../i18n/text.js';
 import { reachChartSpec } from '../view/reach-chart.js';
-import { comparisonCsv, reachCsv, reachJson } from '../view/reach-export.js';
+import { comparisonCsv, REACH_FORMATS, reachCsv, reachJson, type ReachFile, type ReachFormat } from '../view/reach-export.js';
 import { renderSvg, svgToPng } from '../view/reach-render.js';
 import { reachView, type ReachView } from '../view/reach-view.js';
 import { sourcesOf, type TranscriptSources } from './archive.js';
@@ -19,17 +20,7 @@ import { recordOf } from './export.js';
  * as files (CSV, JSON, the chart as SVG or PNG), and as the chart alone for the closing summary.
  */
 
-export const REACH_FORMATS = ['csv', 'json', 'svg', 'png'] as const;
-export type ReachFormat = (typeof REACH_FORMATS)[number];
-
-export interface ReachFile {
-  filename: string;
-  contentType: string;
-  /** Text for CSV, JSON and SVG; the PNG's bytes. */
-  body: string | Uint8Array;
-  /** Made from the archived transcript (false: from the live records). */
-  archived: boolean;
-}
+export { REACH_FORMATS, type ReachFile, type ReachFormat } from '../view/reach-export.js';
 
 /** Where a report is read from: the transcript's sources and, when known, how many phone contacts each member has. */
 export interface ReachSources extends TranscriptSources {
@@ -85,9 +76,15 @@ export interface ReachFileRequest {
   compareWith?: string | undefined;
 }
 
+const BAD_FORMAT: Bilingual = { ja: '形式は csv・json・svg・png のいずれかです。', en: 'The format is csv, json, svg or png.' };
+
 /** The secretariat takes the report out as a file: audited in the advisory's chain as its export is. */
 export async function reachFile(deps: CoreDeps, req: ReachFileRequest): Promise<ReachFile> {
   await requireSecretariat(deps, req.actor, 'advisory.reach');
+  // An adapter passes what a person or a URL asked for: anything else is refused, naming the field.
+  if (!(REACH_FORMATS as readonly unknown[]).includes(req.format)) {
+    throw new BotError('ADVISORY.INVALID', 'reach report format is not valid', { fields: [{ field: 'format', message: BAD_FORMAT }] });
+  }
   const sources = reachSourcesOf(deps);
   const { report, archived } = await reachOf(sources, req.advisoryId);
   const previous = req.compareWith === undefined ? undefined : (await reachOf(sources, req.compareWith)).report;
@@ -108,6 +105,12 @@ export async function reachFile(deps: CoreDeps, req: ReachFileRequest): Promise<
 export async function reachViewFor(deps: CoreDeps, actor: Actor, advisoryId: string): Promise<ReachView> {
   await requireSecretariat(deps, actor, 'advisory.reach');
   return reachView((await reachOf(reachSourcesOf(deps), advisoryId)).report);
+}
+
+/** The chart on the secretariat's status page (shown, not taken out: not audited). */
+export async function reachSvgFor(deps: CoreDeps, actor: Actor, advisoryId: string): Promise<string> {
+  await requireSecretariat(deps, actor, 'advisory.reach');
+  return renderSvg(reachChartSpec((await reachOf(reachSourcesOf(deps), advisoryId)).report));
 }
 
 /**

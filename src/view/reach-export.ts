@@ -12,6 +12,19 @@ import { jst } from './transcript-export.js';
  * difference).
  */
 
+/** What the report can be taken out as: its figures (CSV, JSON), or its chart (SVG, PNG). */
+export const REACH_FORMATS = ['csv', 'json', 'svg', 'png'] as const;
+export type ReachFormat = (typeof REACH_FORMATS)[number];
+
+export interface ReachFile {
+  filename: string;
+  contentType: string;
+  /** Text for CSV, JSON and SVG; the PNG's bytes. */
+  body: string | Uint8Array;
+  /** Made from the archived transcript (false: from the live records). */
+  archived: boolean;
+}
+
 const csv = (rows: string[][]): string => `\uFEFF${stringify(rows, { record_delimiter: 'windows' })}`;
 const num = (n: number | null | undefined): string => (n === null || n === undefined ? '' : String(n));
 

@@ -170,6 +170,25 @@ describe('the report through the core', () => {
     expect(f.audit.filter((e) => e.action === 'advisory.exported')).toHaveLength(2);
   });
 
+  it('refuses a format it does not make, naming the field, and takes nothing out', async () => {
+    const id = await lifeOfAnAdvisory();
+    const err = await f.core.reachFile({ actor: SECRETARIAT, advisoryId: id, format: 'pdf' as 'csv' }).catch((e: unknown) => e);
+    expect(isBotError(err, 'ADVISORY.INVALID')).toBe(true);
+    expect((err as { detail: Record<string, unknown> }).detail['fields']).toEqual([{ field: 'format', message: { ja: '形式は csv・json・svg・png のいずれかです。', en: 'The format is csv, json, svg or png.' } }]);
+    expect(f.audit.filter((e) => e.action === 'advisory.exported')).toHaveLength(0);
+  });
+
+  it('the chart for the status page: the SVG for the secretariat only, shown and not audited', async () => {
+    const id = await lifeOfAnAdvisory();
+    const before = f.audit.length;
+    const svg = await f.core.reachSvg(SECRETARIAT, id);
+    expect(XMLValidator.validate(svg)).toBe(true);
+    expect(svg).toContain('reach_series_marks');
+    expect(f.audit).toHaveLength(before);
+    await refusal(f.core.reachSvg(OUTSIDER, id), 'AUTH.NOT_SECRETARIAT');
+    expect(f.audit.at(-1)).toMatchObject({ action: 'advisory.refused', detail: { attempted: 'advisory.reach' } });
+  });
+
   it('the chart for the closing summary: SVG text and PNG bytes of the same report', async () => {
     const id = await lifeOfAnAdvisory();
     const chart = await f.core.reachChart(id);

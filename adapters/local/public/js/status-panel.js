@@ -7,6 +7,7 @@ import { debounce, el, sentence, timeEl } from './dom.js';
 import { api, errorBox } from './api.js';
 import { tlpLabel } from './render-parts.js';
 import { contactText } from './render-phone-task.js';
+import { reachSection } from './reach-panel.js';
 
 const DELIVERY_STATES = ['acknowledged', 'posted', 'queued', 'failed', 'cancelled'];
 const STATE_MARK = { queued: '🕒', posted: '⏳', acknowledged: '✅', failed: '⚠️', cancelled: '⛔' };
@@ -375,6 +376,8 @@ function renderStatus(view) {
         `↔ ${both(P.widePanel)}`,
       ),
     ),
+    // The reach report (疎通確認率): rates, times and the chart.
+    reachSection(String(view.advisoryId ?? '')),
     filters(view),
   );
   const pager = pagerOf(view, rows.length);
