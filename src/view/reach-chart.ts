@@ -4,7 +4,7 @@ import { MARK_TEXT, REACH_TEXT } from '../i18n/reach-text.js';
 import { both, SEVERITY_TEXT, T } from '../i18n/text.js';
 
 /**
- * The reach report's chart as a Vega-Lite spec: the cumulative share of members acknowledged over the minutes since
+ * The reach report's chart as a Vega-Lite spec: the cumulative share of members acknowledged over the time since
  * issue (a step line), with the ladder's reminder, phone and alert times as dashed rules labelled in both languages,
  * and the TLP, severity and drill mark in the title. Pure: data in, spec out; reach-render.ts draws it.
  *
@@ -29,7 +29,8 @@ const LABEL_LINE = 15;
 /** Past this share of the axis a rule's label goes on its left, so that it stays inside the chart. */
 const LABEL_FLIP = 0.7;
 
-const minutes = (seconds: number): number => Math.round((seconds / 60) * 100) / 100;
+/** Past six hours the axis counts hours: a day's deadline read in minutes is 1,440 of them. */
+const HOURS_PAST_SECONDS = 6 * 3600;
 
 /** "【訓練】 TLP:AMBER · レベル3 高 · ADV-2026-0042 受領確認の推移", and its English line under it. */
 export function reachChartTitle(r: Pick<ReachReport, 'advisoryId' | 'drill' | 'tlp' | 'severity'>): { text: string; subtitle: string } {
@@ -38,10 +39,15 @@ export function reachChartTitle(r: Pick<ReachReport, 'advisoryId' | 'drill' | 't
 }
 
 export function reachChartSpec(r: ReachReport): TopLevelSpec {
-  const series = r.series.map((p) => ({ minutes: minutes(p.seconds), share: p.share, acknowledged: p.acknowledged }));
-  const marks = r.ladder.map((m, i) => ({ minutes: minutes(m.seconds), kind: m.kind, label: both(MARK_TEXT[m.kind]), row: LABEL_TOP + i * LABEL_LINE }));
-  const end = Math.max(minutes(r.endSeconds), ...marks.map((m) => m.minutes), 1);
-  const x = { field: 'minutes', type: 'quantitative' as const, scale: { domain: [0, end], nice: false }, title: both(REACH_TEXT.axisMinutes) };
+  // The axis spans the measure and the ladder, a minute at least; in minutes, or in hours past six of them.
+  const span = Math.max(r.endSeconds, ...r.ladder.map((m) => m.seconds), 60);
+  const unit = span > HOURS_PAST_SECONDS ? 3600 : 60;
+  const elapsed = (seconds: number): number => Math.round((seconds / unit) * 100) / 100;
+  const series = r.series.map((p) => ({ elapsed: elapsed(p.seconds), share: p.share, acknowledged: p.acknowledged }));
+  const marks = r.ladder.map((m, i) => ({ elapsed: elapsed(m.seconds), kind: m.kind, label: both(MARK_TEXT[m.kind]), row: LABEL_TOP + i * LABEL_LINE }));
+  const end = elapsed(span);
+  const axisTitle = unit === 60 ? REACH_TEXT.axisMinutes : REACH_TEXT.axisHours;
+  const x = { field: 'elapsed', type: 'quantitative' as const, scale: { domain: [0, end], nice: false }, title: both(axisTitle) };
   const kinds = r.ladder.map((m) => m.kind);
   const colour = { field: 'kind', type: 'nominal' as const, legend: null, scale: { domain: kinds, range: kinds.map((k) => MARK_COLOUR[k]) } };
   const labels = (name: string, values: typeof marks, align: 'left' | 'right') => ({
@@ -75,8 +81,8 @@ export function reachChartSpec(r: ReachReport): TopLevelSpec {
         mark: { type: 'rule', strokeDash: [5, 4], strokeWidth: 1.5 },
         encoding: { x, color: colour },
       },
-      labels(REACH_MARK_NAMES.labels, marks.filter((m) => m.minutes <= end * LABEL_FLIP), 'left'),
-      labels(REACH_MARK_NAMES.labelsEnd, marks.filter((m) => m.minutes > end * LABEL_FLIP), 'right'),
+      labels(REACH_MARK_NAMES.labels, marks.filter((m) => m.elapsed <= end * LABEL_FLIP), 'left'),
+      labels(REACH_MARK_NAMES.labelsEnd, marks.filter((m) => m.elapsed > end * LABEL_FLIP), 'right'),
     ],
   };
 }

@@ -113,7 +113,8 @@ describe('npm run cli -- report', () => {
     expect(png.code).toBe(EXIT.OK);
     const bytes = readFileSync(file);
     expect(bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
-    expect(bytes.length).toBeGreaterThan(20_000);
+    // A drawn chart: a blank picture of its size is about 6 KB, the chart over 25 KB even without Japanese fonts.
+    expect(bytes.length).toBeGreaterThan(12_000);
   });
 
   it('says what is wrong: an unknown advisory (1), a bad format, id, comparison or a PNG to stdout (2)', async () => {

@@ -33,7 +33,7 @@ describe('the reach chart spec', () => {
   it('draws the cumulative share as a step line over the minutes since issue', () => {
     const series = layer(REACH_MARK_NAMES.series);
     expect(series.mark).toMatchObject({ type: 'line', interpolate: 'step-after' });
-    expect(series.data.values.map((v) => [v['minutes'], v['share']])).toEqual([
+    expect(series.data.values.map((v) => [v['elapsed'], v['share']])).toEqual([
       [0, 0],
       [5, 0.1],
       [10, 0.2],
@@ -45,7 +45,7 @@ describe('the reach chart spec', () => {
       [70, 0.8],
       [120, 0.8],
     ]);
-    expect(series.encoding['x']).toMatchObject({ field: 'minutes', title: '発信からの経過（分） / Minutes since issue', scale: { domain: [0, 120] } });
+    expect(series.encoding['x']).toMatchObject({ field: 'elapsed', title: '発信からの経過（分） / Minutes since issue', scale: { domain: [0, 120] } });
     expect(series.encoding['y']).toMatchObject({ field: 'share', title: '受領確認済みの割合 / Share acknowledged', scale: { domain: [0, 1] }, axis: { format: '.0%' } });
   });
 
@@ -53,9 +53,9 @@ describe('the reach chart spec', () => {
     const rules = layer(REACH_MARK_NAMES.rules);
     expect(rules.mark).toMatchObject({ type: 'rule' });
     expect(rules.data.values).toEqual([
-      { minutes: 40, kind: 'reminder', label: 'リマインド / Reminder', row: 4 },
-      { minutes: 60, kind: 'phone', label: '電話 / Phone', row: 19 },
-      { minutes: 100, kind: 'alert', label: '事務局へ通知 / Alert', row: 34 },
+      { elapsed: 40, kind: 'reminder', label: 'リマインド / Reminder', row: 4 },
+      { elapsed: 60, kind: 'phone', label: '電話 / Phone', row: 19 },
+      { elapsed: 100, kind: 'alert', label: '事務局へ通知 / Alert', row: 34 },
     ]);
     // Labels right of their rule, but left of one in the last 30 % of the axis (100 of 120 minutes), inside the chart.
     const labels = layer(REACH_MARK_NAMES.labels);
@@ -75,6 +75,20 @@ describe('the reach chart spec', () => {
     const layers = (reachChartSpec(r) as unknown as { layer: Layer[] }).layer;
     expect(layers.find((l) => l.name === REACH_MARK_NAMES.labels)?.data.values).toHaveLength(1);
     expect(layers.find((l) => l.name === REACH_MARK_NAMES.labelsEnd)?.data.values).toHaveLength(0);
+  });
+
+  it('counts hours past six hours (a day\'s deadline), minutes up to them', () => {
+    const ladder = [{ kind: 'phone' as const, seconds: 24 * 3600, source: 'policy' as const, reached: 0 }];
+    const long = { ...report, endSeconds: 30 * 3600, ladder, series: [{ seconds: 0, acknowledged: 0, share: 0 }, { seconds: 5400, acknowledged: 1, share: 0.5 }] };
+    const layers = (reachChartSpec(long) as unknown as { layer: Layer[] }).layer;
+    expect(layers[0]?.encoding['x']).toMatchObject({ title: '発信からの経過（時間） / Hours since issue', scale: { domain: [0, 30] } });
+    expect(layers[0]?.data.values.map((v) => v['elapsed'])).toEqual([0, 1.5]);
+    expect(layers[1]?.data.values.map((v) => v['elapsed'])).toEqual([24]);
+    // Six hours exactly is still minutes; a second more is hours.
+    const six = (reachChartSpec({ ...report, endSeconds: 6 * 3600, ladder: [] }) as unknown as { layer: Layer[] }).layer[0]?.encoding['x'];
+    expect(six).toMatchObject({ title: '発信からの経過（分） / Minutes since issue', scale: { domain: [0, 360] } });
+    const past = (reachChartSpec({ ...report, endSeconds: 6 * 3600 + 36, ladder: [] }) as unknown as { layer: Layer[] }).layer[0]?.encoding['x'];
+    expect(past).toMatchObject({ title: '発信からの経過（時間） / Hours since issue', scale: { domain: [0, 6.01] } });
   });
 
   it('stretches the time axis to the latest of the end and the ladder, a minute at least', () => {
