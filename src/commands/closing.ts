@@ -10,6 +10,7 @@ import { toSecretariat } from './to-secretariat.js';
 import { enqueue } from './enqueue.js';
 import { lifecycleWork } from './lifecycle.js';
 import { touchStatusCard } from './status-card.js';
+import { phoneBoardWork } from './phone-board.js';
 
 /** A later closing's posts and events are its own (the first keeps the keys it always had). */
 export function closingKey(a: Advisory): string {
@@ -76,8 +77,10 @@ export async function tellClosing(deps: CoreDeps, advisoryId: string): Promise<n
   const posted = await toSecretariat(deps, { kind: 'advisory_closed', advisoryId: advisory.id, title: advisory.title, tlp: advisory.tlp, drill: advisory.drill, summary }, `${advisory.id}.closing.${advisory.closure.cause}${closingKey(advisory)}`, new Date(advisory.closure.at));
   if (posted === 0) deps.log.error({ advisoryId }, 'closing summary could not be told: no secretariat channel on a configured platform');
   await markTold(deps, advisory, posted > 0, { targeted: summary.targeted, byButton: summary.byButton, byPhone: summary.byPhone, never: summary.never });
-  // The card ends showing how it closed, with the final counts.
+  // The card ends showing how it closed, with the final counts; the phone-task board says it ended (its tasks'
+  // own endings redraw it too, but an advisory whose tasks had all ended before would never say so).
   await touchStatusCard(deps, advisory);
+  if ((advisory.phoneBoard?.length ?? 0) > 0) await enqueue(deps, [phoneBoardWork(deps, advisory)]);
   return posted;
 }
 

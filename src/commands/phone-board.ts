@@ -78,9 +78,14 @@ export async function phoneBoardPage(deps: CoreDeps, advisoryId: string, n: numb
 
 /** What a page shows, without the time it was drawn: two drawings of the same state have the same fingerprint. */
 export function pageFingerprint(view: PhoneBoardView): string {
-  const { asOf: _asOf, ...shown } = view;
+  // The number of pages is shown on page 1 only: a new page must not edit every page before it.
+  const { asOf: _asOf, pages, ...rest } = view;
+  const shown = view.page === 1 ? { ...rest, pages } : rest;
   return createHash('sha256').update(JSON.stringify(shown)).digest('base64url').slice(0, 16);
 }
+
+/** What a page found again (not drawn by this run) is recorded as showing: no fingerprint is ever this. */
+const FOUND_PAGE = 'found-again';
 
 /** How far the tasks have moved: a refresh that finds them moved on since it read them asks for another. */
 const progress = (tasks: readonly PhoneTask[]) => `${tasks.length}:${tasks.reduce((sum, t) => sum + t.version, 0)}`;
@@ -160,15 +165,21 @@ async function postPage(
   const since = new Date(new Date(advisory.issuedAt).getTime() - LOOKBACK_MS);
   const key = boardPageKey(advisory, view.page);
   const posted: MessageRef[] = [];
+  let found = false;
   try {
     for (const channel of channels) {
       const chat = deps.chats[channel.platform];
       if (!chat) continue;
       const target: PostTarget = { workspaceId: channel.workspace, channelId: channel.id };
-      posted.push((await postOnce(deps, chat, target, { kind: 'phone_board', view }, key, { retrying, since })).ref);
+      const result = await postOnce(deps, chat, target, { kind: 'phone_board', view }, key, { retrying, since });
+      posted.push(result.ref);
+      found ||= result.found;
     }
+    // A page found again shows what the run that posted it drew, maybe long ago: recorded as showing nothing known,
+    // the next refresh (queued below) edits it to the board as it is.
+    const recorded = found ? FOUND_PAGE : shown;
     await transitionAdvisory(deps.store, advisory.id, (a) => {
-      const next = pagePosted(a, view.page, posted, shown);
+      const next = pagePosted(a, view.page, posted, recorded);
       return next ? { changed: true, next } : { changed: false, reason: 'already', current: a };
     });
   } catch (err) {

@@ -148,6 +148,19 @@ export async function claimFromBoard(deps: CoreDeps, req: BoardClaimRequest): Pr
   const advisory = found ? await deps.store.getAdvisory(found.advisoryId) : null;
   if (!found || !advisory) throw new BotError('PHONE.NOT_FOUND', 'no phone task by this id', { taskId: req.taskId.slice(0, CHOICE_AUDIT_MAX) });
   const page = pageOfMessage(advisory, req.message);
+  if (page !== undefined && advisory.state !== 'open') {
+    // Closed or withdrawn, its tasks not ended yet (the sync that ends them is on its way): nobody need call.
+    await deps.store.appendAudit({
+      id: `phone-refused.${randomUUID()}`,
+      at: deps.clock.now().toISOString(),
+      actor: req.actor,
+      action: 'phone.refused',
+      advisoryId: found.advisoryId,
+      deliveryId: found.deliveryId,
+      detail: { attempted: 'phone.claim', reason: 'advisory-ended', taskId: found.id, state: advisory.state },
+    });
+    throw new BotError('PHONE.CLOSED', 'the advisory has ended: no more calls', { taskId: found.id, advisoryState: advisory.state });
+  }
   if (page === undefined) {
     await deps.store.appendAudit({
       id: `phone-refused.${randomUUID()}`,

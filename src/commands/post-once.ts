@@ -19,7 +19,8 @@ export function provesNothingPosted(err: unknown): boolean {
  * (capabilities.findOwnPost) a possible earlier post is looked for first. On one that cannot, a
  * known retry posts again and says so (a warning, and the caller's audit), never silently; the step
  * ledger's lease still keeps two runs from posting at the same time.
- * Returns the message and whether it may duplicate an earlier one.
+ * Returns the message, whether it may duplicate an earlier one, and whether it is an earlier attempt's post found
+ * again (its content is then what that attempt drew, not necessarily `message`).
  */
 export async function postOnce(
   deps: Pick<CoreDeps, 'log'>,
@@ -32,7 +33,7 @@ export async function postOnce(
    * postUncertain, a step's ledger, the store's post ledger for the rest; see postOnceLedgered).
    */
   opts: { retrying: boolean; since: Date },
-): Promise<{ ref: MessageRef; possibleDuplicate: boolean }> {
+): Promise<{ ref: MessageRef; possibleDuplicate: boolean; found: boolean }> {
   if (opts.retrying && chat.capabilities.findOwnPost) {
     let earlier: MessageRef | null;
     try {
@@ -41,7 +42,7 @@ export async function postOnce(
       if (err !== null && typeof err === 'object') searchFailures.add(err);
       throw err;
     }
-    if (earlier) return { ref: earlier, possibleDuplicate: false };
+    if (earlier) return { ref: earlier, possibleDuplicate: false, found: true };
   }
   const possibleDuplicate = opts.retrying && !chat.capabilities.findOwnPost;
   if (possibleDuplicate) {
@@ -50,7 +51,7 @@ export async function postOnce(
       'posting again after an attempt whose outcome is unknown: this platform cannot find its own posts, so it may show twice',
     );
   }
-  return { ref: await chat.post(target, message, key), possibleDuplicate };
+  return { ref: await chat.post(target, message, key), possibleDuplicate, found: false };
 }
 
 /**
@@ -65,7 +66,7 @@ export async function postOnceLedgered(
   message: OutboundView,
   key: string,
   since: Date,
-): Promise<{ ref: MessageRef; possibleDuplicate: boolean }> {
+): Promise<{ ref: MessageRef; possibleDuplicate: boolean; found: boolean }> {
   const ledgerKey = `${key}@${chat.platform}:${target.channelId}`;
   const { mayHavePosted } = await deps.store.beginPost(ledgerKey, deps.clock.now().toISOString());
   try {

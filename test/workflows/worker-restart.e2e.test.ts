@@ -81,7 +81,11 @@ describe('a worker killed mid-step', () => {
     expect(ours('C0ONC00001', 'phone_board', id).map(keyOf)).toEqual([`${id}.board.p1`]);
     expect(ours('C0ONC00001', 'phone_task', id)).toHaveLength(0);
     expect(fake.messages('C0SEC00001').filter((m) => kindOf(m) === 'notice' && keyOf(m).startsWith(`${id}.alerts.`))).toHaveLength(1);
-    // The second process took the page over from the dead one, looked for its post, and found it.
-    expect(fake.callsTo('conversations.history').some((c) => c.params['channel'] === 'C0ONC00001')).toBe(true);
+    // The second process took the page over from the dead one (its lease ran out), looked for its post and found
+    // it, and draws it as the board reads now (the dead process drew it before the next contact marked it overdue).
+    await fake.waitFor((calls) => calls.some((c) => c.method === 'conversations.history' && c.params['channel'] === 'C0ONC00001'), { timeoutMs: 30_000, description: "the search for the dead process's page" });
+    const page = ours('C0ONC00001', 'phone_board', id)[0]!;
+    await fake.waitFor(() => JSON.stringify(fake.messages('C0ONC00001').find((m) => m.ts === page.ts)?.blocks).includes('期限超過'), { timeoutMs: 30_000, description: 'the found page redrawn' });
+    expect(ours('C0ONC00001', 'phone_board', id).map(keyOf)).toEqual([`${id}.board.p1`]);
   }, 90_000);
 });
