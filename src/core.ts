@@ -188,7 +188,6 @@ export class Core {
   phoneTaskView(taskId: string): Promise<PhoneTaskView> {
     return phoneTaskViewOf(this.deps, taskId);
   }
-}
   /** The reach report (疎通確認率) worded for the status page (secretariat only). */
   reachView(actor: Actor, advisoryId: string): Promise<ReachView> {
     return reachViewFor(this.deps, actor, advisoryId);
@@ -205,3 +204,4 @@ export class Core {
   reachChart(advisoryId: string): Promise<{ svg: string; png: Uint8Array; report: ReachReport }> {
     return reachChart(this.deps, advisoryId);
   }
+}
