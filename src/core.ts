@@ -4,6 +4,7 @@ import { deliverAdvisory, type DeliverOutcome } from './commands/deliver.js';
 import type { CoreDeps } from './commands/deps.js';
 import { issueAdvisory, type IssueRequest, type IssueResult } from './commands/issue-advisory.js';
 import { previewAdvisory } from './commands/preview-advisory.js';
+import { openDrillForm, type DrillFormView } from './commands/drill-form.js';
 import type { PreviewView } from './view/preview-view.js';
 import { alertDeliveryFailed, announceIssued } from './commands/notify.js';
 import { refreshDeliveryMessages, refreshPhoneTaskMessages } from './commands/refresh.js';
@@ -41,10 +42,10 @@ import type { ThreadView } from './view/thread-view.js';
 import { archiveAdvisory } from './commands/archive.js';
 import { issueExportLink, redeemExportLink, type ExportLink } from './commands/export-link.js';
 import type { ExportFile, ExportFormat } from './view/export-view.js';
-
 import { reachChart, reachFile, reachSvgFor, reachViewFor, type ReachFile, type ReachFileRequest } from './commands/reach.js';
 import type { ReachReport } from './domain/reach.js';
 import type { ReachView } from './view/reach-view.js';
+
 /**
  * The bot core as adapters and workflows see it: one method per command.
  * Adapters never reach the store or the directory themselves.
@@ -54,6 +55,10 @@ export class Core {
 
   openAdvisoryForm(actor: Actor): Promise<TargetOptions> {
     return openAdvisoryForm(this.deps, actor);
+  }
+  /** `/advisory drill`: the form, filled in from the drill template (secretariat only). */
+  openDrillForm(actor: Actor): Promise<DrillFormView> {
+    return openDrillForm(this.deps, actor);
   }
   issueAdvisory(req: IssueRequest): Promise<IssueResult> {
     return issueAdvisory(this.deps, req);
@@ -65,8 +70,9 @@ export class Core {
   statusOf(actor: Actor, advisoryId: string, query?: StatusQuery): Promise<StatusView> {
     return statusOf(this.deps, actor, advisoryId, query);
   }
-  listAdvisories(actor: Actor, limit?: number): Promise<AdvisorySummaryView[]> {
-    return listAdvisories(this.deps, actor, limit);
+  /** `filter.drill`: only drills (true) or only real advisories (false), so drills are listed apart from real figures. */
+  listAdvisories(actor: Actor, limit?: number, filter?: { drill?: boolean | undefined }): Promise<AdvisorySummaryView[]> {
+    return listAdvisories(this.deps, actor, limit, filter);
   }
   acknowledgeFromMessage(req: { actor: Actor; message: MessageRef; claimedDeliveryId?: string | undefined }): Promise<AckResult> {
     return acknowledgeFromMessage(this.deps, req);

@@ -34,6 +34,8 @@ export const ERROR_CODES = [
   'QUEUE.UNAVAILABLE',
   /** Another run holds this escalation step's lease: try again when it ends (detail.retryAfterMs). */
   'STEP.BUSY',
+  /** An announced drill's window has not started: its copies and the secretariat's card wait (detail.retryAfterMs). */
+  'DRILL.NOT_STARTED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

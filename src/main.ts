@@ -23,6 +23,7 @@ import { loadDirectoryFile } from './directory/load.js';
 import { Directory } from './directory/directory.js';
 import { createLocalWorkspace } from '../adapters/local/local-workspace.js';
 import { loadPolicies } from './policy/load-policies.js';
+import { loadCheckedDrillTemplate } from './policy/load-drill-template.js';
 import { BotError, isBotError } from './errors.js';
 import { createLogger, prettyDestination, type Logger } from './log.js';
 import type { ChatPorts } from './ports/chat.js';
@@ -107,6 +108,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     : undefined;
   const directory = new Directory(local ? local.directoryFile : directoryFile);
   const policies = await loadPolicies(config.ESCALATION_FILE ?? (local ? DEMO_ESCALATION_FILE : undefined));
+  const drillTemplate = await loadCheckedDrillTemplate(config.DRILL_TEMPLATE_FILE, {
+    groups: new Set(directory.groups().map((g) => g.id)),
+    organisations: new Set(directory.organisations().map((o) => o.id)),
+  });
   const closers: (() => Promise<unknown>)[] = [];
   // Each step of the shutdown is bounded: a Redis or store that is down must not keep the process
   // from exiting (the workers' own grace period is SHUTDOWN_GRACE_MS, inside their closer).
@@ -208,7 +213,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 
     if (!config.EXPORT_LINK_SECRET) log.warn('EXPORT_LINK_SECRET is not set: export links work only on the process that made them, until it stops');
     const exportLinks = { secret: config.EXPORT_LINK_SECRET ?? ephemeralSecret(), ttlMs: config.EXPORT_LINK_TTL_MINUTES * 60_000, baseUrl: config.PUBLIC_URL };
-    const core = new Core({ store, directory, clock, chats, jobs, log, policies, settings: { stepLeaseMs: options.settings?.stepLeaseMs ?? config.WORKER_LOCK_MS, closeAfterDeadlineSeconds: config.ADVISORY_CLOSE_AFTER_HOURS * 3600, exportLinks, statusCardIntervalMs: options.settings?.statusCardIntervalMs ?? config.STATUS_CARD_INTERVAL_SECONDS * 1000 } });
+    const core = new Core({ store, directory, clock, chats, jobs, log, policies, drillTemplate, settings: { stepLeaseMs: options.settings?.stepLeaseMs ?? config.WORKER_LOCK_MS, closeAfterDeadlineSeconds: config.ADVISORY_CLOSE_AFTER_HOURS * 3600, exportLinks, statusCardIntervalMs: options.settings?.statusCardIntervalMs ?? config.STATUS_CARD_INTERVAL_SECONDS * 1000 } });
     for (const p of platforms) p.mount(http.app, core);
     mountExportRoute(http.app, core, log);
     const workers: Workers = startWorkers(

@@ -1,3 +1,4 @@
+import type { LocalDrillNoticeLines } from './local-drill-lines.js';
 import type { LocalBoardLines } from './local-board-lines.js';
 import type { LifecycleLines } from './local-lifecycle-lines.js';
 import type { LocalLiveLines } from './local-live-lines.js';
@@ -69,7 +70,13 @@ export interface LocalSession {
  * board its lines and claim control (local-board-lines.ts).
  */
 export type LocalMessageBody =
-  | (OutboundView & { lifecycle?: LifecycleLines | undefined; live?: LocalLiveLines | undefined; board?: LocalBoardLines | undefined })
+  | (OutboundView & {
+      lifecycle?: LifecycleLines | undefined;
+      live?: LocalLiveLines | undefined;
+      board?: LocalBoardLines | undefined;
+      /** A drill's announcement, worded (local-drill-lines.ts). */
+      drillNotice?: LocalDrillNoticeLines | undefined;
+    })
   | { kind: 'reply'; text: string; author: { id: string; name: string } };
 
 export interface LocalMessage {

@@ -7,6 +7,7 @@ import { systemClock, type Clock } from '../../src/clock.js';
 import { lifecycleLines } from './local-lifecycle-lines.js';
 import { liveLines } from './local-live-lines.js';
 import { boardLines } from './local-board-lines.js';
+import { drillNoticeLines } from './local-drill-lines.js';
 import type { ChannelAddress } from '../../src/domain/delivery.js';
 import type { MessageRef } from '../../src/domain/platform.js';
 import type { Logger } from '../../src/log.js';
@@ -32,7 +33,7 @@ export const REPLY_MAX = 4_000;
 
 /** The view as the core gave it, with the lines the page shows worded here (src/i18n), so the page keeps no copy. */
 function bodyOf(message: OutboundView): LocalMessageBody {
-  return { ...message, lifecycle: lifecycleLines(message), live: liveLines(message), board: boardLines(message) };
+  return { ...message, lifecycle: lifecycleLines(message), live: liveLines(message), board: boardLines(message), drillNotice: drillNoticeLines(message) };
 }
 
 export class LocalChat implements ChatPort {

@@ -20,6 +20,8 @@ import { PREVIEW_TEXT } from '../../src/i18n/preview-text.js';
 import type { Bilingual } from '../../src/i18n/text.js';
 import { previewLines, type PreviewView } from '../../src/view/preview-view.js';
 import type { LocalError, LocalUser } from './local-api.js';
+import { isAnnounced } from '../../src/domain/drill-plan.js';
+import { drillScheduledText } from '../../src/i18n/drill-text.js';
 
 export interface PreviewRouteHelpers {
   core: Core;
@@ -85,6 +87,8 @@ export function mountPreviewRoutes(router: Router, h: PreviewRouteHelpers): void
         created: result.created,
         queued: result.queued,
         withoutChannel: result.withoutChannel.map((o) => ({ id: o.id, name: o.name })),
+        // An announced drill: members are told now; the drill (and the status card) come at the window's start.
+        ...(isAnnounced(result.advisory.drillPlan) ? { scheduled: drillScheduledText(result.advisory.id, result.advisory.issuedAt) } : {}),
       });
     }),
   );

@@ -241,6 +241,16 @@ export function localRouter(opts: LocalRouterOptions): Router {
     }),
   );
 
+  // The drill template's entries for the form (the page fills its inputs with them): secretariat only, as the form.
+  router.get(
+    '/local/api/form/drill',
+    route('drill-form', async (req, res) => {
+      const user = identify(req);
+      const form = await core.openDrillForm(actorOf(user));
+      res.json({ entries: form.entries });
+    }),
+  );
+
   router.post(
     '/local/api/advisories',
     large,

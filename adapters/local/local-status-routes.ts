@@ -2,7 +2,8 @@
  * The secretariat's status at sector scale in the local workspace (registered by local-routes.ts with its helpers,
  * so the same identification and error contract apply). Secretariat only: the core checks.
  *
- * GET /local/api/advisories?limit=20 → 200 AdvisorySummaryView[] (newest first, with their counts)
+ * GET /local/api/advisories?limit=20[&drill=true|false] → 200 AdvisorySummaryView[] (newest first, with their counts;
+ *     drill=true only drills, drill=false only real advisories)
  * GET /local/api/advisories/:id/status?state=&group=&platform=&offset=&limit= → 200 StatusView (the counts of
  *     everyone, one page of the rows that match). The query goes to the core as given: a value it cannot read
  *     (or a parameter it does not know) is 400 ADVISORY.INVALID with that field named.
@@ -40,7 +41,9 @@ export function mountStatusRoutes(router: Router, h: StatusRouteHelpers): void {
       const user = h.identify(req);
       const raw = req.query['limit'];
       const limit = typeof raw === 'string' && /^\d{1,3}$/.test(raw) ? Number(raw) : LIST_DEFAULT;
-      res.json(await h.core.listAdvisories(h.actorOf(user), limit));
+      // drill=true: drills only; drill=false: real advisories only (drills apart from the real figures); absent: both.
+      const drill = req.query['drill'] === 'true' ? true : req.query['drill'] === 'false' ? false : undefined;
+      res.json(await h.core.listAdvisories(h.actorOf(user), limit, { drill }));
     }),
   );
 

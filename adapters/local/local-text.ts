@@ -6,6 +6,7 @@
  * replaced by the placeholder. Texts that depend on the configuration (durations, levels) come with the form.
  */
 import { LF } from '../../src/i18n/lifecycle-text.js';
+import { DT } from '../../src/i18n/drill-text.js';
 import { ALERT_MARKS, ALERT_TEXT } from './local-alert-text.js';
 import { RT } from '../../src/i18n/round-text.js';
 import { pageRangeText, progressText, STATUS_FILTER_TEXT, SV } from '../../src/i18n/status-view-text.js';
@@ -170,8 +171,34 @@ export interface LocalFormOptions extends TargetOptions {
     severityDefault: Partial<Record<Severity, Bilingual>>;
     /** The "do not escalate" checkbox, naming the levels that may skip escalation. */
     noEscalate: Bilingual;
+    /** The drill template's button and the drill's announcement (src/i18n/drill-text.ts). */
+    drill: LocalDrillFormText;
   };
 }
+
+export interface LocalDrillFormText {
+  template: Bilingual;
+  templateHint: Bilingual;
+  formIntro: Bilingual;
+  plan: Bilingual;
+  unannounced: Bilingual;
+  announce: Bilingual;
+  planHint: Bilingual;
+  windowFrom: Bilingual;
+  windowTo: Bilingual;
+}
+
+export const DRILL_FORM_TEXT: LocalDrillFormText = {
+  template: { ja: '訓練テンプレート', en: 'Drill template' },
+  templateHint: { ja: '訓練テンプレートの内容でフォームを埋めます（入力中の内容は置き換わります）。', en: 'Fills the form from the drill template (what you entered is replaced).' },
+  formIntro: DT.formIntro,
+  plan: DT.plan,
+  unannounced: DT.unannounced,
+  announce: DT.announce,
+  planHint: DT.planHint,
+  windowFrom: DT.windowFrom,
+  windowTo: DT.windowTo,
+};
 
 export function localFormOptions(options: TargetOptions): LocalFormOptions {
   const defaults = Object.entries(options.defaultDeadlineSeconds) as [Severity, number][];
@@ -182,6 +209,7 @@ export function localFormOptions(options: TargetOptions): LocalFormOptions {
       defaultDeadline: Object.fromEntries(defaults.map(([s, seconds]) => [s, secondsText(seconds)])),
       severityDefault: Object.fromEntries(defaults.map(([s, seconds]) => [s, severityDefaultText(seconds)])),
       noEscalate: noEscalateOption(options.escalationOptional),
+      drill: DRILL_FORM_TEXT,
     },
   };
 }

@@ -17,7 +17,8 @@ export const ADVISORY_COMMAND = '/advisory';
 const HELP_TEXT = {
   ja: [
     '`/advisory` — 注意喚起の発信フォームを開きます（事務局のみ）',
-    '`/advisory status ADV-2026-0001` — 受領確認の状況を表示します（事務局のみ）',
+    '`/advisory drill` — 訓練テンプレートから訓練の発信フォームを開きます（予告の有無を選べます。事務局のみ）',
+    '`/advisory status ADV-2026-0001` — 受領確認の状況を表示します（訓練は DRL-2026-0001 など。事務局のみ）',
     '`/advisory oncall` — 未対応の電話タスクを一覧します（電話当番・事務局）',
     '`/advisory thread ADV-… 構成員ID` — 構成員のスレッドの返信を表示します（事務局のみ）',
     '`/advisory followup ADV-…` — 続報を各構成員のスレッドに投稿します（事務局のみ）',
@@ -28,7 +29,8 @@ const HELP_TEXT = {
   ].join('\n'),
   en: [
     '`/advisory` — open the form to issue an advisory (secretariat only)',
-    '`/advisory status ADV-2026-0001` — show who has and has not acknowledged (secretariat only)',
+    '`/advisory drill` — open the form for a drill, filled in from the drill template; announce it or not (secretariat only)',
+    '`/advisory status ADV-2026-0001` — show who has and has not acknowledged (drills: DRL-2026-0001 and so on; secretariat only)',
     '`/advisory oncall` — list the phone tasks still to be worked (on-call staff, secretariat)',
     "`/advisory thread ADV-… <member id>` — show a member's replies in their thread (secretariat only)",
     "`/advisory followup ADV-…` — post a follow-up in every member's thread (secretariat only)",
@@ -56,6 +58,12 @@ export function registerAdvisoryCommand(app: BoltApp, core: Core, log: Logger): 
         case 'new': {
           const options = await core.openAdvisoryForm(actor);
           await client.views.open({ trigger_id: command.trigger_id, view: buildAdvisoryModal(options) });
+          return;
+        }
+        case 'drill': {
+          // The same form, filled in from the drill template: it goes through the preview and Send like any advisory.
+          const form = await core.openDrillForm(actor);
+          await client.views.open({ trigger_id: command.trigger_id, view: buildAdvisoryModal(form.options, form.entries) });
           return;
         }
         case 'status': {

@@ -8,6 +8,8 @@ import { durationText, noEscalateOption, severityDefaultText } from '../../src/i
 import { PREVIEW_TEXT } from '../../src/i18n/preview-text.js';
 import { both, CATEGORY_TEXT, SEVERITY_TEXT, SOURCE_TEXT, T, TLP_TEXT, type Bilingual } from '../../src/i18n/text.js';
 import { truncatePlain } from './mrkdwn.js';
+import { DT } from '../../src/i18n/drill-text.js';
+import { isInstant } from '../../src/domain/drill-plan.js';
 import { ST } from './slack-text.js';
 
 export const ADVISORY_MODAL_CALLBACK = 'advisory_form';
@@ -25,6 +27,10 @@ export const BLOCK = {
   organisations: 'target_organisations',
   ackDeadline: 'ack_deadline',
   drill: 'drill',
+  /** The drill form only (a form that opens as a drill): announce now with a window, or not. */
+  drillAnnounce: 'drill_announce',
+  drillFrom: 'drill_from',
+  drillTo: 'drill_to',
   escalate: 'escalate',
 } as const;
 
@@ -41,6 +47,9 @@ export const ACTION = {
   organisations: 'target_organisations_select',
   ackDeadline: 'ack_deadline_select',
   drill: 'drill_checkbox',
+  drillAnnounce: 'drill_announce_radio',
+  drillFrom: 'drill_from_picker',
+  drillTo: 'drill_to_picker',
   escalate: 'no_escalate_checkbox',
 } as const;
 
@@ -48,6 +57,9 @@ export const ACTION = {
 export const TARGET_ALL_MEMBERS = 'all_members';
 export const TARGET_OBSERVERS = 'observers';
 export const DRILL_VALUE = 'drill';
+/** The drill form's announcement choice. */
+export const DRILL_UNANNOUNCED = 'unannounced';
+export const DRILL_ANNOUNCE = 'announce';
 /** Ticked: AdvisoryInput.escalate = false. */
 export const NO_ESCALATE_VALUE = 'no_escalate';
 export const DEADLINE_DEFAULT = 'default';
@@ -153,7 +165,8 @@ export function buildAdvisoryModal(options: ModalOptions, entered?: AdvisoryInpu
   return {
     type: 'modal',
     callback_id: ADVISORY_MODAL_CALLBACK,
-    title: plain(both(ST.modalTitle), 24),
+    // A drill says so from the top (`/advisory drill`, or Back with 訓練 ticked).
+    title: plain(both(entered?.drill === true ? DT.formTitle : ST.modalTitle), 24),
     // The form's submit shows the preview; only the preview sends (preview-blocks.ts).
     submit: plain(both(PREVIEW_TEXT.review), 24),
     close: plain(both(ST.modalClose), 24),
@@ -235,6 +248,9 @@ export function formBlocks(options: ModalOptions, entered?: AdvisoryInput): Know
       { optional: true },
     ),
   );
+  // A form opened as a drill (`/advisory drill`, or Back with 訓練 ticked) offers its announcement: now, with a window
+  // (Slack's date-and-time pickers show the reader's own zone; the instant is what counts), or not at all.
+  if (e?.drill === true) blocks.push(...drillPlanBlocks(e));
   if (options.escalationOptional.length > 0) {
     blocks.push(
       input(
@@ -248,6 +264,27 @@ export function formBlocks(options: ModalOptions, entered?: AdvisoryInput): Know
   return blocks;
 }
 
+/** The drill's announcement: the choice, then the window's start and end. */
+function drillPlanBlocks(e: AdvisoryInput): KnownBlock[] {
+  const choices = [option(DRILL_UNANNOUNCED, both(DT.unannounced)), option(DRILL_ANNOUNCE, both(DT.announce))];
+  const chosen = choices.find((c) => c.value === (e.drillPlan?.announce === true ? DRILL_ANNOUNCE : DRILL_UNANNOUNCED));
+  const picker = (action: string, iso: string | undefined) => {
+    const seconds = iso !== undefined && isInstant(iso) ? Math.floor(Date.parse(iso) / 1000) : undefined;
+    return { type: 'datetimepicker' as const, action_id: action, ...(seconds !== undefined ? { initial_date_time: seconds } : {}) };
+  };
+  return [
+    input(
+      BLOCK.drillAnnounce,
+      DT.plan,
+      { type: 'radio_buttons', action_id: ACTION.drillAnnounce, options: choices, ...(chosen ? { initial_option: chosen } : {}) },
+      { hint: plain(both(DT.planHint), 2000) },
+    ),
+    // Optional to Slack: required only when announcing, which the core checks and reports on the block.
+    input(BLOCK.drillFrom, DT.windowFrom, picker(ACTION.drillFrom, e.drillPlan?.from), { optional: true }),
+    input(BLOCK.drillTo, DT.windowTo, picker(ACTION.drillTo, e.drillPlan?.to), { optional: true }),
+  ];
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 
 /** The part of Bolt's ViewStateValue this parser reads; Bolt's `view.state.values` is assignable to it. */
@@ -256,6 +293,8 @@ export interface SubmittedValue {
   value?: string | null;
   selected_option?: { value: string } | null;
   selected_options?: { value: string }[] | null;
+  /** A datetimepicker's choice: seconds since the epoch. */
+  selected_date_time?: number | null;
 }
 export type SubmittedValues = Record<string, Record<string, SubmittedValue> | undefined>;
 
@@ -276,6 +315,9 @@ const BLOCK_OF: Record<AdvisoryField, string> = {
   members: BLOCK.organisations,
   ackDeadlineMinutes: BLOCK.ackDeadline,
   drill: BLOCK.drill,
+  drillAnnounce: BLOCK.drillAnnounce,
+  drillFrom: BLOCK.drillFrom,
+  drillTo: BLOCK.drillTo,
   escalate: BLOCK.escalate,
 };
 
@@ -289,6 +331,20 @@ export function readSubmission(values: SubmittedValues): AdvisoryInput {
 
   const targetFlags = many(BLOCK.targets, ACTION.targets);
   const deadline = selected(BLOCK.ackDeadline, ACTION.ackDeadline);
+  const instant = (block: string, action: string): string | undefined => {
+    const seconds = read(block, action)?.selected_date_time;
+    return typeof seconds === 'number' && Number.isFinite(seconds) ? new Date(seconds * 1000).toISOString() : undefined;
+  };
+  // The drill form's announcement, when the form has it (a plain form's drill is unannounced).
+  const plan = values[BLOCK.drillAnnounce]
+    ? {
+        drillPlan: {
+          announce: selected(BLOCK.drillAnnounce, ACTION.drillAnnounce) === DRILL_ANNOUNCE,
+          from: instant(BLOCK.drillFrom, ACTION.drillFrom),
+          to: instant(BLOCK.drillTo, ACTION.drillTo),
+        },
+      }
+    : {};
 
   return {
     title: text(BLOCK.title, ACTION.title),
@@ -299,6 +355,7 @@ export function readSubmission(values: SubmittedValues): AdvisoryInput {
     category: selected(BLOCK.category, ACTION.category) as AdvisoryInput['category'],
     source: selected(BLOCK.source, ACTION.source) as AdvisoryInput['source'],
     drill: many(BLOCK.drill, ACTION.drill).includes(DRILL_VALUE),
+    ...plan,
     targets: {
       allMembers: targetFlags.includes(TARGET_ALL_MEMBERS),
       observers: targetFlags.includes(TARGET_OBSERVERS),

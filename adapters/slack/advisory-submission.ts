@@ -8,6 +8,8 @@ import { messageForError } from './slack-edge.js';
 import { CT, issuedPendingText } from '../../src/i18n/chat-text.js';
 import { stacked } from '../../src/i18n/text.js';
 import { isBotError } from '../../src/errors.js';
+import { isAnnounced } from '../../src/domain/drill-plan.js';
+import { drillScheduledText } from '../../src/i18n/drill-text.js';
 import { errorView } from '../../src/view/error-view.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 import { ADVISORY_CONFIRM_CALLBACK, buildConfirmView, confirmMetadata, messageView, PREVIEW_BACK_ACTION } from './preview-blocks.js';
@@ -71,6 +73,10 @@ export function registerAdvisorySubmission(app: BoltApp, core: Core, log: Logger
       const result = await core.issueAdvisory({ actor, requestKey: `slack-view.${view.id}`, input: parsed.input });
       // Normally the secretariat channel's notice says it went out; with the queue down it cannot yet, so say it here.
       if (!result.queued) await client.chat.postMessage({ channel: body.user.id, text: escapeMrkdwn(stacked(issuedPendingText(result.advisory.id))) });
+      // An announced drill: the secretariat channel's card comes only when the drill goes out, so say now what was done.
+      else if (result.created && isAnnounced(result.advisory.drillPlan)) {
+        await client.chat.postMessage({ channel: body.user.id, text: escapeMrkdwn(stacked(drillScheduledText(result.advisory.id, result.advisory.issuedAt))) });
+      }
     } catch (err) {
       // The modal is closed by now: tell the person in a direct message from the bot.
       const text = messageForError(err, log, context);

@@ -10,6 +10,7 @@ import { context, drillBanner, fallback, field, mrkdwnSection, name, tlpLine, ty
 import { escapeMrkdwn } from './mrkdwn.js';
 import { renderLifecycleNotice } from './lifecycle-blocks.js';
 import { renderAlertDigest } from './alert-digest-blocks.js';
+import { drillNoticeSummary, DT, noticeBodyText, windowText } from '../../src/i18n/drill-text.js';
 
 const e = escapeMrkdwn;
 
@@ -101,6 +102,25 @@ export function renderNotice(notice: NoticeView): RenderedMessage {
           ],
         },
         mrkdwnSection(`*${e(both(CT.reason))}*: \`${e(notice.reason)}\`\n${e(stacked(CT.stepFailedAction))}`),
+      ],
+    };
+  }
+
+  if (notice.kind === 'drill_announcement') {
+    // In a member's channel, ahead of an announced drill: when, what to do, and that it is a drill (never real).
+    const heading = { ja: `${T.drillTag.ja}${DT.noticeHeading.ja}`, en: `${T.drillTag.en} ${DT.noticeHeading.en}` };
+    return {
+      text: fallback(notice.tlp, notice.drill, e(drillNoticeSummary(notice.advisoryId, notice.window))),
+      blocks: [
+        ...envelope,
+        mrkdwnSection(`📅 *${e(heading.ja)}*\n*${e(heading.en)}*`),
+        {
+          type: 'section',
+          fields: [field(DT.noticeWindow, e(both(windowText(notice.window)))), field(CT.advisoryId, e(notice.advisoryId)), field(CT.member, name(notice.memberName))],
+        },
+        mrkdwnSection(e(stacked(noticeBodyText(notice.advisoryId, notice.window, notice.direct)))),
+        mrkdwnSection(e(stacked(DT.noticeAsk))),
+        context(e(stacked(DT.notReal))),
       ],
     };
   }

@@ -5,7 +5,13 @@ import type { Logger } from '../../src/log.js';
 import { PREVIEW_TEXT } from '../../src/i18n/preview-text.js';
 import { stacked } from '../../src/i18n/text.js';
 import { ADVISORY_PREVIEW_VERB, formErrorCard, formValues } from './advisory-form-card.js';
-import { parseAdvisoryForm } from './advisory-form-parse.js';
+import { formErrorsOf, parseAdvisoryForm } from './advisory-form-parse.js';
+import { isAnnounced } from '../../src/domain/drill-plan.js';
+import { drillScheduledText } from '../../src/i18n/drill-text.js';
+import { isBotError } from '../../src/errors.js';
+import type { FieldError } from '../../src/view/advisory-form-errors.js';
+import { textBlock } from './card-elements.js';
+import { escapeCardText } from './card-text.js';
 import type { AdaptiveCard } from './card-elements.js';
 import type { BotApp } from './bot-app.js';
 import { ADVISORY_BACK_VERB, ADVISORY_SEND_VERB, previewCard, sentCard } from './preview-card.js';
@@ -37,7 +43,14 @@ export function registerAdvisoryFormActions(app: BotApp, core: Core, log: Logger
   const review = async (actor: Actor, formKey: string, values: Record<string, string>, changed: boolean): Promise<AdaptiveCard> => {
     const parsed = parseAdvisoryForm(values);
     if (!parsed.ok) return formErrorCard(await core.openAdvisoryForm(actor), parsed.errors, values, formKey);
-    return previewCard(await core.previewAdvisory(actor, parsed.input), { formKey, values }, changed);
+    try {
+      return previewCard(await core.previewAdvisory(actor, parsed.input), { formKey, values }, changed);
+    } catch (err) {
+      // The core's own field problems (no channel for the targets, a drill window already over) go on the form.
+      const fields = coreFieldErrors(err);
+      if (fields) return formErrorCard(await core.openAdvisoryForm(actor), formErrorsOf(fields), values, formKey);
+      throw err;
+    }
   };
 
   /** Run one button: the form key checked, refusals as text (as every other Teams action answers them). */
@@ -74,7 +87,17 @@ export function registerAdvisoryFormActions(app: BotApp, core: Core, log: Logger
       const preview = await core.previewAdvisory(actor, parsed.input);
       if (preview.digest !== data.digest) return previewCard(preview, { formKey, values }, true);
       const result = await core.issueAdvisory({ actor, requestKey: `teams-form.${formKey}`, input: parsed.input });
-      return sentCard({ advisoryId: result.advisory.id, deliveries: result.deliveries.length, created: result.created, queued: result.queued });
+      const sent = sentCard({ advisoryId: result.advisory.id, deliveries: result.deliveries.length, created: result.created, queued: result.queued });
+      // An announced drill: members are told now, the drill (and the channel's status card) comes at the window's start.
+      if (isAnnounced(result.advisory.drillPlan)) sent.body.push(textBlock(escapeCardText(stacked(drillScheduledText(result.advisory.id, result.advisory.issuedAt)))));
+      return sent;
     }),
   );
+}
+
+/** The field problems a core refusal carries (ADVISORY.INVALID with detail.fields), if any. */
+function coreFieldErrors(err: unknown): FieldError[] | undefined {
+  if (!isBotError(err, 'ADVISORY.INVALID')) return undefined;
+  const fields = err.detail['fields'];
+  return Array.isArray(fields) && fields.length > 0 ? (fields as FieldError[]) : undefined;
 }

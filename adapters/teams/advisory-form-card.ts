@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { TargetOptions } from '../../src/view/views.js';
 import type { LocalisedName } from '../../src/directory/schema.js';
-import { BODY_MAX } from '../../src/domain/advisory.js';
+import { BODY_MAX, type AdvisoryInput } from '../../src/domain/advisory.js';
+import { isInstant, tokyoParts } from '../../src/domain/drill-plan.js';
+import { DT } from '../../src/i18n/drill-text.js';
 import { CATEGORIES, SEVERITIES, SOURCES, TLP_LEVELS } from '../../src/domain/classification.js';
 import { CT } from '../../src/i18n/chat-text.js';
 import { durationText, FIELD_ERROR, FIELD_NOUN, noEscalateOption, severityDefaultText } from '../../src/i18n/form-text.js';
@@ -36,6 +38,12 @@ export const FORM_INPUT = {
   organisations: 'target_organisations',
   ackDeadline: 'ack_deadline',
   drill: 'drill',
+  /** The drill form only (a form whose drill toggle is on): announce now with a window, or not; Japan's date and time. */
+  drillAnnounce: 'drill_announce',
+  drillFromDate: 'drill_from_date',
+  drillFromTime: 'drill_from_time',
+  drillToDate: 'drill_to_date',
+  drillToTime: 'drill_to_time',
   noEscalate: 'no_escalate',
 } as const;
 export type FormInputId = (typeof FORM_INPUT)[keyof typeof FORM_INPUT];
@@ -44,6 +52,9 @@ export type FormInputId = (typeof FORM_INPUT)[keyof typeof FORM_INPUT];
 export const TARGET_ALL_MEMBERS = 'all_members';
 export const TARGET_OBSERVERS = 'observers';
 export const DEADLINE_DEFAULT = 'default';
+/** The drill form's announcement choice. */
+export const DRILL_UNANNOUNCED = 'unannounced';
+export const DRILL_ANNOUNCE = 'announce';
 export const DEADLINE_CHOICES_MINUTES = [15, 30, 60, 120, 240, 480, 1440, 4320] as const;
 
 /**
@@ -132,7 +143,8 @@ function buildForm(options: TargetOptions, values: FormValues, errors: FormError
       ],
     });
   }
-  body.push(textBlock(e(both(PREVIEW_TEXT.formIntro)), { size: 'small', isSubtle: true }));
+  const drill = values[FORM_INPUT.drill] === 'true';
+  body.push(textBlock(e(both(drill ? DT.formIntro : PREVIEW_TEXT.formIntro)), { size: 'small', isSubtle: true }));
 
   const choose = both(CT.choose);
   const value = (id: FormInputId, fallbackValue?: string): Record<string, string> => {
@@ -254,6 +266,34 @@ function buildForm(options: TargetOptions, values: FormValues, errors: FormError
     valueOff: 'false',
     value: values[FORM_INPUT.drill] === 'true' ? 'true' : 'false',
   });
+  // A form opened as a drill (`advisory drill`, or Back with the drill on) offers its announcement: now, with a window
+  // in Japan time, or not at all.
+  if (drill) {
+    add(
+      FORM_INPUT.drillAnnounce,
+      {
+        type: 'Input.ChoiceSet',
+        id: FORM_INPUT.drillAnnounce,
+        label: both(DT.plan),
+        style: 'expanded',
+        choices: [
+          { title: both(DT.unannounced), value: DRILL_UNANNOUNCED },
+          { title: both(DT.announce), value: DRILL_ANNOUNCE },
+        ],
+        ...value(FORM_INPUT.drillAnnounce, DRILL_UNANNOUNCED),
+      },
+      hint(DT.planHint),
+    );
+    const when = (label: Bilingual, date: FormInputId, time: FormInputId): CardElement => ({
+      type: 'ColumnSet',
+      columns: [
+        { type: 'Column', width: 'stretch', items: [{ type: 'Input.Date', id: date, label: `${both(label)} — ${both(DT.windowDate)}`, ...value(date) }] },
+        { type: 'Column', width: 'stretch', items: [{ type: 'Input.Time', id: time, label: both(DT.windowTime), ...value(time) }] },
+      ],
+    });
+    add(FORM_INPUT.drillFromDate, when(DT.windowFrom, FORM_INPUT.drillFromDate, FORM_INPUT.drillFromTime));
+    add(FORM_INPUT.drillToDate, when(DT.windowTo, FORM_INPUT.drillToDate, FORM_INPUT.drillToTime));
+  }
   if (options.escalationOptional.length > 0) {
     add(
       FORM_INPUT.noEscalate,
@@ -278,6 +318,44 @@ function buildForm(options: TargetOptions, values: FormValues, errors: FormError
 /** The advisory form: title, body, classification, targets, deadline, drill, and (where allowed) no escalation. */
 export function advisoryFormCard(options: TargetOptions, formKey: string = randomUUID()): AdaptiveCard {
   return buildForm(options, {}, [], formKey);
+}
+
+/** `advisory drill`: the form filled in from the drill template (its entries as the core made them). */
+export function drillFormCard(options: TargetOptions, entries: AdvisoryInput, formKey: string = randomUUID()): AdaptiveCard {
+  return buildForm(options, inputValues(entries), [], formKey);
+}
+
+/** An AdvisoryInput as the form's inputs hold it (the reverse of advisory-form-parse.ts). */
+export function inputValues(input: AdvisoryInput): Record<string, string> {
+  const v: Record<string, string> = {
+    [FORM_INPUT.title]: input.title,
+    [FORM_INPUT.body]: input.body,
+    [FORM_INPUT.tlp]: input.tlp,
+    [FORM_INPUT.severity]: input.severity,
+    [FORM_INPUT.category]: input.category,
+    [FORM_INPUT.source]: input.source,
+    [FORM_INPUT.targets]: [...(input.targets.allMembers ? [TARGET_ALL_MEMBERS] : []), ...(input.targets.observers ? [TARGET_OBSERVERS] : [])].join(','),
+    [FORM_INPUT.groups]: (input.targets.groups ?? []).join(','),
+    [FORM_INPUT.organisations]: (input.targets.members ?? []).join(','),
+    [FORM_INPUT.ackDeadline]: input.ackDeadlineMinutes === undefined ? DEADLINE_DEFAULT : String(input.ackDeadlineMinutes),
+    [FORM_INPUT.drill]: input.drill === true ? 'true' : 'false',
+    [FORM_INPUT.noEscalate]: input.escalate === false ? 'true' : 'false',
+  };
+  const plan = input.drillPlan;
+  if (plan) {
+    v[FORM_INPUT.drillAnnounce] = plan.announce === true ? DRILL_ANNOUNCE : DRILL_UNANNOUNCED;
+    if (plan.from !== undefined && isInstant(plan.from)) {
+      const p = tokyoParts(plan.from);
+      v[FORM_INPUT.drillFromDate] = p.date;
+      v[FORM_INPUT.drillFromTime] = p.time;
+    }
+    if (plan.to !== undefined && isInstant(plan.to)) {
+      const p = tokyoParts(plan.to);
+      v[FORM_INPUT.drillToDate] = p.date;
+      v[FORM_INPUT.drillToTime] = p.time;
+    }
+  }
+  return v;
 }
 
 /**

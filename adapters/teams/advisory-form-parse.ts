@@ -1,8 +1,10 @@
 import type { AdvisoryInput, ValidAdvisoryInput } from '../../src/domain/advisory.js';
 import { both } from '../../src/i18n/text.js';
-import { validateAdvisoryForm, type AdvisoryField } from '../../src/view/advisory-form-errors.js';
+import { tokyoInstant } from '../../src/domain/drill-plan.js';
+import { validateAdvisoryForm, type AdvisoryField, type FieldError } from '../../src/view/advisory-form-errors.js';
 import {
   DEADLINE_DEFAULT,
+  DRILL_ANNOUNCE,
   FORM_INPUT,
   readString,
   splitList,
@@ -29,6 +31,9 @@ const INPUT_OF: Record<AdvisoryField, FormInputId> = {
   members: FORM_INPUT.organisations,
   ackDeadlineMinutes: FORM_INPUT.ackDeadline,
   drill: FORM_INPUT.drill,
+  drillAnnounce: FORM_INPUT.drillAnnounce,
+  drillFrom: FORM_INPUT.drillFromDate,
+  drillTo: FORM_INPUT.drillToDate,
   escalate: FORM_INPUT.noEscalate,
 };
 
@@ -46,6 +51,24 @@ export function parseAdvisoryForm(data: Record<string, unknown>): FormResult {
 
   const flags = splitList(readString(data, FORM_INPUT.targets));
   const deadline = selected(FORM_INPUT.ackDeadline);
+  // Japan's date and time as an instant; what is not one goes through as typed, so the schema says "not a time".
+  const instant = (date: FormInputId, time: FormInputId): string | undefined => {
+    const d = selected(date);
+    const t = selected(time);
+    if (d === undefined && t === undefined) return undefined;
+    return tokyoInstant(d, t) ?? `${d ?? ''} ${t ?? ''}`.trim();
+  };
+  // The drill form's announcement, when the form has it (a plain form's drill is unannounced).
+  const plan =
+    readString(data, FORM_INPUT.drillAnnounce) !== undefined
+      ? {
+          drillPlan: {
+            announce: selected(FORM_INPUT.drillAnnounce) === DRILL_ANNOUNCE,
+            from: instant(FORM_INPUT.drillFromDate, FORM_INPUT.drillFromTime),
+            to: instant(FORM_INPUT.drillToDate, FORM_INPUT.drillToTime),
+          },
+        }
+      : {};
   const candidate: AdvisoryInput = {
     title: text(FORM_INPUT.title),
     body: text(FORM_INPUT.body),
@@ -55,6 +78,7 @@ export function parseAdvisoryForm(data: Record<string, unknown>): FormResult {
     category: selected(FORM_INPUT.category) as AdvisoryInput['category'],
     source: selected(FORM_INPUT.source) as AdvisoryInput['source'],
     drill: toggled(FORM_INPUT.drill),
+    ...plan,
     targets: {
       allMembers: flags.includes(TARGET_ALL_MEMBERS),
       observers: flags.includes(TARGET_OBSERVERS),
@@ -68,5 +92,10 @@ export function parseAdvisoryForm(data: Record<string, unknown>): FormResult {
 
   const result = validateAdvisoryForm(candidate);
   if (result.ok) return result;
-  return { ok: false, errors: result.errors.map((e) => ({ field: INPUT_OF[e.field], message: both(e.message) })) };
+  return { ok: false, errors: formErrorsOf(result.errors) };
+}
+
+/** Field problems (the form's own, or the core's: a drill window that has ended) as the form card shows them. */
+export function formErrorsOf(fields: readonly FieldError[]): FormError[] {
+  return fields.map((e) => ({ field: INPUT_OF[e.field], message: both(e.message) }));
 }

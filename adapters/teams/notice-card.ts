@@ -8,6 +8,7 @@ import { escapeCardText } from './card-text.js';
 import { failureText } from '../../src/i18n/failure-text.js';
 import { lifecycleNoticeCard } from './lifecycle-cards.js';
 import { alertDigestCard } from './alert-digest-card.js';
+import { DT, noticeBodyText, windowText } from '../../src/i18n/drill-text.js';
 
 const e = escapeCardText;
 
@@ -65,6 +66,23 @@ export function noticeCard(notice: NoticeView): AdaptiveCard {
         [CT.reason, e(notice.reason)],
       ]),
       textBlock(e(stacked(CT.stepFailedAction))),
+    );
+    return card(body);
+  }
+
+  if (notice.kind === 'drill_announcement') {
+    // In a member's channel, ahead of an announced drill: when, what to do, and that it is a drill (never real).
+    body.push(
+      textBlock(`📅 ${e(`${T.drillTag.ja}${DT.noticeHeading.ja}`)}`, { weight: 'bolder', size: 'medium' }),
+      textBlock(e(`${T.drillTag.en} ${DT.noticeHeading.en}`), { weight: 'bolder', spacing: 'none' }),
+      factSet([
+        [DT.noticeWindow, e(both(windowText(notice.window)))],
+        [CT.advisoryId, e(notice.advisoryId)],
+        [CT.member, e(name(notice.memberName))],
+      ]),
+      textBlock(e(stacked(noticeBodyText(notice.advisoryId, notice.window, notice.direct)))),
+      textBlock(e(stacked(DT.noticeAsk))),
+      small(e(stacked(DT.notReal))),
     );
     return card(body);
   }

@@ -1,3 +1,4 @@
+import { drillNoticeSummary } from '../../src/i18n/drill-text.js';
 import { CT } from '../../src/i18n/chat-text.js';
 import { both } from '../../src/i18n/text.js';
 import type { OutboundView } from '../../src/ports/chat.js';
@@ -69,6 +70,7 @@ function renderKind(message: OutboundView): TeamsMessage {
     case 'notice': {
       const n = message.view;
       if (n.kind === 'alert_digest') return { text: fallback(n.tlp, n.drill, alertDigestSummary(n)), card: noticeCard(n) };
+      if (n.kind === 'drill_announcement') return { text: fallback(n.tlp, n.drill, drillNoticeSummary(n.advisoryId, n.window)), card: noticeCard(n) };
       const what =
         lifecycleNoticeText(n) ??
         (n.kind === 'delivery_failed'

@@ -3,7 +3,8 @@ import { MessageFactory } from 'botbuilder';
 import type { Core } from '../../src/core.js';
 import type { Logger } from '../../src/log.js';
 import { cardAttachment, type BotApp } from './bot-app.js';
-import { advisoryFormCard } from './advisory-form-card.js';
+import { advisoryFormCard, drillFormCard } from './advisory-form-card.js';
+import { DT } from '../../src/i18n/drill-text.js';
 import { registerAdvisoryFormActions } from './advisory-form-actions.js';
 import { LIFECYCLE_SUBCOMMANDS, lifecycleFormFor, registerLifecycleActions } from './lifecycle-actions.js';
 import { oncallListCard, statusExceptionsCard } from './status-cards.js';
@@ -38,6 +39,13 @@ export function registerTeamsCommands(app: BotApp, core: Core, log: Logger): voi
             // The form itself, not a dialog (the Agents Playground has none); its buttons: advisory-form-actions.ts.
             const options = await core.openAdvisoryForm(actor);
             await context.sendActivity({ summary: stacked(PREVIEW_TEXT.formIntro), attachments: [cardAttachment(advisoryFormCard(options, randomUUID()))] });
+          }
+          return;
+        case 'drill':
+          {
+            // The same form, filled in from the drill template: it goes through the preview and Send like any advisory.
+            const form = await core.openDrillForm(actor);
+            await context.sendActivity({ summary: stacked(DT.formIntro), attachments: [cardAttachment(drillFormCard(form.options, form.entries, randomUUID()))] });
           }
           return;
         case 'status':

@@ -27,7 +27,8 @@ export const FORM_TITLE = both({ ja: '注意喚起', en: 'Advisory' });
 /** The answer to a message the bot does not understand (Teams renders message text as Markdown). */
 export const HELP_TEXT = [
   '**advisory** — 注意喚起の入力フォームを開きます / opens the advisory form',
-  '**advisory status ADV\\-2026\\-0042** — 受領確認の状況を表示します / shows who has acknowledged',
+  '**advisory drill** — 訓練テンプレートから訓練のフォームを開きます（予告の有無を選べます）/ opens the form for a drill, from the drill template (announce it or not)',
+  '**advisory status ADV\\-2026\\-0042** — 受領確認の状況を表示します（訓練は DRL\\-2026\\-0003 など）/ shows who has acknowledged (drills: DRL\\-2026\\-0003 and so on)',
   '**advisory oncall** — 未完了の電話連絡を表示します / lists the open phone tasks',
   "**advisory followup ADV\\-…** — 続報を各構成員のスレッドに投稿します / posts a follow-up in every member's thread",
   "**advisory correct ADV\\-…** — 各構成員の通知を訂正します / corrects every member's copy",

@@ -13,6 +13,7 @@ import { enqueue } from './enqueue.js';
 import { firstStep, LOOKBACK_MS, owedWork } from './ladder.js';
 import { touchStatusCard } from './status-card.js';
 import { postOnce, provesNothingPosted } from './post-once.js';
+import { drillBeforeDelivery } from './drill-notice.js';
 
 export type DeliverOutcome = { outcome: 'posted' | 'already' | 'cancelled' } | { outcome: 'failed'; code: string };
 
@@ -27,7 +28,9 @@ export const RETRIES_EXHAUSTED = 'RETRIES_EXHAUSTED';
  * permanent failures mark the delivery failed, alert the secretariat and go straight to the phone.
  */
 export async function deliverAdvisory(deps: CoreDeps, deliveryId: string): Promise<DeliverOutcome> {
-  const { delivery, advisory } = await loadDelivery(deps, deliveryId);
+  const loaded = await loadDelivery(deps, deliveryId);
+  const { advisory } = loaded;
+  let { delivery } = loaded;
   if (delivery.state !== 'queued') {
     // We may have stopped right after recording the outcome: make sure what it owes next is queued.
     await enqueue(deps, owedWork(advisory, delivery));
@@ -39,6 +42,9 @@ export async function deliverAdvisory(deps: CoreDeps, deliveryId: string): Promi
     await transitionDelivery(deps.store, delivery.id, (d) => endLadder(d, true, deps.clock.now()));
     return { outcome: 'cancelled' };
   }
+
+  // An announced drill: its member is told first, and the copy waits for the window's start (drill-notice.ts).
+  if (advisory.drill) delivery = await drillBeforeDelivery(deps, advisory, delivery);
 
   const chat = deps.chats[delivery.channel.platform];
   if (!chat) return fail(deps, advisory, delivery, { code: 'PLATFORM_NOT_CONFIGURED' });

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Directory } from '../directory/directory.js';
 import type { EscalationPolicies } from '../domain/escalation.js';
+import type { DrillTemplate } from '../domain/drill-template.js';
 import type { Logger } from '../log.js';
 import type { ChatPorts } from '../ports/chat.js';
 import type { JobScheduler } from '../ports/jobs.js';
@@ -16,6 +17,8 @@ export interface CoreDeps {
   log: Logger;
   /** Default ladders by severity; each advisory keeps a copy of the one it was issued under. */
   policies: EscalationPolicies;
+  /** What `/advisory drill` fills the form with (DRILL_TEMPLATE_FILE); absent: the built-in template. */
+  drillTemplate?: DrillTemplate | undefined;
   settings: CoreSettings;
 }
 

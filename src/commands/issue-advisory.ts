@@ -3,6 +3,7 @@ import {
   formatAdvisoryId,
   newAdvisoryUid,
   policyFor,
+  seriesFor,
   type Advisory,
   type AdvisoryInput as AdvisoryInputType,
 } from '../domain/advisory.js';
@@ -11,7 +12,8 @@ import type { Actor } from '../domain/platform.js';
 import type { Organisation } from '../directory/schema.js';
 import { BotError } from '../errors.js';
 import { FIELD_ERROR } from '../i18n/form-text.js';
-import { validateAdvisoryForm, type FieldError } from '../view/advisory-form-errors.js';
+import { drillWindowFieldErrors, validateAdvisoryForm, type FieldError } from '../view/advisory-form-errors.js';
+import { drillWindowProblems, planFor } from '../domain/drill-plan.js';
 import { requireSecretariat } from './authorise.js';
 import type { CoreDeps } from './deps.js';
 import { enqueue } from './enqueue.js';
@@ -52,11 +54,18 @@ export async function issueAdvisory(deps: CoreDeps, req: IssueRequest): Promise<
   }
 
   const now = deps.clock.now();
+  // A drill's schedule: unannounced goes out now; announced tells the members now and goes out at the window's start.
+  const windowProblems = drillWindowProblems(input.drill ? input.drillPlan : undefined, now);
+  if (windowProblems.length > 0) throw new BotError('ADVISORY.INVALID', 'the drill window cannot be used now', { fields: drillWindowFieldErrors(windowProblems) });
+  const drill = planFor(input.drill, input.drillPlan, now);
+  const sendAt = drill?.sendAt ?? now;
   const escalation = policyFor(input, deps.policies);
   const year = Number(TOKYO_YEAR.format(now));
-  const number = await deps.store.nextAdvisoryNumber(year);
+  // Drills are numbered apart (DRL-…), so real advisories keep an unbroken series of their own.
+  const series = seriesFor(input.drill);
+  const number = await deps.store.nextAdvisoryNumber(year, series);
   const candidate: Advisory = {
-    id: formatAdvisoryId(year, number),
+    id: formatAdvisoryId(year, number, series),
     uid: newAdvisoryUid(),
     requestKey: req.requestKey,
     title: input.title,
@@ -66,10 +75,11 @@ export async function issueAdvisory(deps: CoreDeps, req: IssueRequest): Promise<
     severity: input.severity,
     category: input.category,
     drill: input.drill,
+    ...(drill ? { drillPlan: drill.plan } : {}),
     targets: input.targets,
-    issuedAt: now.toISOString(),
+    issuedAt: sendAt.toISOString(),
     issuedBy: req.actor,
-    ackDeadline: new Date(now.getTime() + escalation.deadline * 1000).toISOString(),
+    ackDeadline: new Date(sendAt.getTime() + escalation.deadline * 1000).toISOString(),
     escalation,
     state: 'open',
   };
@@ -96,6 +106,8 @@ export async function issueAdvisory(deps: CoreDeps, req: IssueRequest): Promise<
       tlp: advisory.tlp,
       severity: advisory.severity,
       drill: advisory.drill,
+      // Announced (when, for which window) or not: the drill's report says how its figures were obtained.
+      ...(advisory.drillPlan ? { drillPlan: advisory.drillPlan } : {}),
       deliveries: deliveries.length,
       withoutChannel: withoutChannel.map((o) => o.id),
     },

@@ -7,6 +7,7 @@ import { postToSecretariat } from './to-secretariat.js';
 import { enqueue } from './enqueue.js';
 import { statusCardNotice, statusCardWork } from './status-card.js';
 import { alertInWave } from './alert-digest.js';
+import { holdUntilDrillStarts } from './drill-notice.js';
 
 /**
  * Tell the secretariat a delivery failed, in the advisory's grouped alert of failures (one message
@@ -28,6 +29,8 @@ export async function announceIssued(deps: CoreDeps, advisoryId: string): Promis
   const advisory = await deps.store.getAdvisory(advisoryId);
   if (!advisory) throw new BotError('ADVISORY.NOT_FOUND', 'advisory not found', { advisoryId });
   if (advisory.announced) return 0;
+  // An announced drill's card waits for the drill's sending, as its copies do (drill-notice.ts).
+  holdUntilDrillStarts(deps, advisory);
   // The notice is the advisory's live status card from the start: it is updated in place as members answer.
   const notice = await statusCardNotice(deps, advisory);
   const posted = await postToSecretariat(deps, notice, `${advisory.id}.issued`, new Date(advisory.issuedAt));

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { policyFor, type Advisory, type ValidAdvisoryInput } from '../domain/advisory.js';
+import { policyFor, previewAdvisoryId, seriesFor, type Advisory, type ValidAdvisoryInput } from '../domain/advisory.js';
+import { drillWindowProblems, planFor } from '../domain/drill-plan.js';
 import { tlpAllowsChannelPost, tlpForbidsSharedChannel } from '../domain/classification.js';
 import { newDelivery } from '../domain/delivery.js';
 import { PLATFORMS, type Actor } from '../domain/platform.js';
@@ -7,15 +8,13 @@ import { contactUserId } from '../directory/schema.js';
 import type { Recipient } from '../directory/directory.js';
 import { BotError } from '../errors.js';
 import { FIELD_ERROR } from '../i18n/form-text.js';
-import { validateAdvisoryForm, type FieldError } from '../view/advisory-form-errors.js';
+import { drillWindowFieldErrors, validateAdvisoryForm, type FieldError } from '../view/advisory-form-errors.js';
 import { advisoryView } from '../view/build.js';
 import { emptyShares, type PreviewProblem, type PreviewView } from '../view/preview-view.js';
 import { requireSecretariat } from './authorise.js';
 import type { CoreDeps } from './deps.js';
 import { firstStep } from './ladder.js';
 
-/** Stands for the number the advisory gets when it is sent (the store hands it out; a preview takes none). */
-const PREVIEW_ID_SUFFIX = '????';
 const TOKYO_YEAR = new Intl.DateTimeFormat('en', { timeZone: 'Asia/Tokyo', year: 'numeric' });
 
 /**
@@ -36,9 +35,15 @@ export async function previewAdvisory(deps: CoreDeps, actor: Actor, candidate: u
   }
 
   const now = deps.clock.now();
+  // The same checks and times as issuing: an announced drill goes out at its window's start.
+  const windowProblems = drillWindowProblems(input.drill ? input.drillPlan : undefined, now);
+  if (windowProblems.length > 0) throw new BotError('ADVISORY.INVALID', 'the drill window cannot be used now', { fields: drillWindowFieldErrors(windowProblems) });
+  const drill = planFor(input.drill, input.drillPlan, now);
+  const sendAt = drill?.sendAt ?? now;
   const escalation = policyFor(input, deps.policies);
   const advisory: Advisory = {
-    id: `ADV-${TOKYO_YEAR.format(now)}-${PREVIEW_ID_SUFFIX}`,
+    // The number is given on sending (the store hands it out; a preview takes none), in the drill's series or the real one.
+    id: previewAdvisoryId(TOKYO_YEAR.format(now), seriesFor(input.drill)),
     requestKey: 'preview',
     title: input.title,
     body: input.body,
@@ -47,10 +52,11 @@ export async function previewAdvisory(deps: CoreDeps, actor: Actor, candidate: u
     severity: input.severity,
     category: input.category,
     drill: input.drill,
+    ...(drill ? { drillPlan: drill.plan } : {}),
     targets: input.targets,
-    issuedAt: now.toISOString(),
+    issuedAt: sendAt.toISOString(),
     issuedBy: actor,
-    ackDeadline: new Date(now.getTime() + escalation.deadline * 1000).toISOString(),
+    ackDeadline: new Date(sendAt.getTime() + escalation.deadline * 1000).toISOString(),
     escalation,
     state: 'open',
   };
@@ -97,6 +103,7 @@ export async function previewAdvisory(deps: CoreDeps, actor: Actor, candidate: u
     category: input.category,
     source: input.source,
     drill: input.drill,
+    ...(drill ? { drillPlan: drill.plan } : {}),
     escalate: escalation.enabled,
     ackDeadline: advisory.ackDeadline,
     ackDeadlineSeconds: escalation.deadline,

@@ -81,10 +81,13 @@ function matches(deps: Pick<CoreDeps, 'directory'>, row: StatusRow, q: z.output<
   }
 }
 
-/** The latest advisories, newest first, each with its counts: where the secretariat starts. */
-export async function listAdvisories(deps: CoreDeps, actor: Actor, limit = 20): Promise<AdvisorySummaryView[]> {
+/**
+ * The latest advisories, newest first, each with its counts: where the secretariat starts. `drill`: only drills
+ * (true) or only real advisories (false); absent, both, each marked (AdvisorySummaryView.drill).
+ */
+export async function listAdvisories(deps: CoreDeps, actor: Actor, limit = 20, filter: { drill?: boolean | undefined } = {}): Promise<AdvisorySummaryView[]> {
   await requireSecretariat(deps, actor, 'advisory.status');
-  const advisories = await deps.store.listRecentAdvisories(Math.min(Math.max(1, limit), 100));
+  const advisories = await deps.store.listRecentAdvisories(Math.min(Math.max(1, limit), 100), filter);
   const out: AdvisorySummaryView[] = [];
   for (const a of advisories) {
     const counts = { total: 0, queued: 0, posted: 0, acknowledged: 0, failed: 0, cancelled: 0 };

@@ -29,6 +29,8 @@ export type AuditAction =
   /** A follow-up asking for acknowledgement reached the member: a new round and its ladder begin. */
   | 'delivery.round_started'
   | 'delivery.ack_refused'
+  /** An announced drill was told to the member in advance (or the platform refused it for good). */
+  | 'drill.announced'
   | 'escalation.reminder'
   | 'escalation.phone'
   | 'escalation.next-contact'

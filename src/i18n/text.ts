@@ -143,6 +143,7 @@ export const ERROR_TEXT: Record<ErrorCode, Bilingual> = {
     en: 'The job queue (Redis) cannot be reached. Nothing recorded is lost; work resumes when it is back.',
   },
   'STEP.BUSY': { ja: '別の処理が実行中です。', en: 'Another worker is running this step.' },
+  'DRILL.NOT_STARTED': { ja: '予告した訓練期間はまだ始まっていません。', en: 'The announced drill window has not started yet.' },
 };
 
 const TOKYO = new Intl.DateTimeFormat('ja-JP', {

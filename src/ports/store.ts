@@ -83,8 +83,11 @@ export interface Store extends ArchiveStore, AuditLog, ThreadLog {
    * closing summary), oldest first.
    */
   listAdvisoriesOwingWork(): Promise<Advisory[]>;
-  /** The `limit` most recently issued advisories, newest first (ties: the higher id first). */
-  listRecentAdvisories(limit: number): Promise<Advisory[]>;
+  /**
+   * The `limit` most recently issued advisories, newest first (ties: the higher id first); with `drill`, only drills
+   * (true) or only real advisories (false), so that drills can be listed apart from the real figures.
+   */
+  listRecentAdvisories(limit: number, filter?: { drill?: boolean | undefined }): Promise<Advisory[]>;
   /**
    * How many of the advisory's deliveries are not acknowledged in acknowledgement round `round`
    * (absent: 1): queued, posted or failed, or still in an earlier round (its follow-up not yet there).

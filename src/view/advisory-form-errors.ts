@@ -2,6 +2,8 @@ import { AdvisoryInput, BODY_MAX, TITLE_MAX, type ValidAdvisoryInput } from '../
 import { ESCALATION_OPTIONAL } from '../domain/escalation.js';
 import { escalateNotAllowed, FIELD_ERROR, FIELD_NOUN } from '../i18n/form-text.js';
 import { ERROR_TEXT, type Bilingual } from '../i18n/text.js';
+import { DT } from '../i18n/drill-text.js';
+import { DRILL_ANNOUNCE_AHEAD_MAX_DAYS, DRILL_WINDOW_MAX_DAYS, type DrillWindowProblem } from '../domain/drill-plan.js';
 
 /**
  * The advisory form's fields, as every platform's form has them (Slack modal, Teams dialog, local
@@ -19,6 +21,10 @@ export type AdvisoryField =
   | 'members'
   | 'ackDeadlineMinutes'
   | 'drill'
+  /** The drill form's schedule: announce now with a window, or not; and the window's start and end. */
+  | 'drillAnnounce'
+  | 'drillFrom'
+  | 'drillTo'
   | 'escalate';
 
 export interface FieldError {
@@ -46,6 +52,8 @@ interface IssueLike {
   maximum?: unknown;
   /** The value the check saw (zod's reportInput): for a text, after trimming and folding. */
   input?: unknown;
+  /** A custom issue's own detail (the drill plan's: which rule). */
+  params?: Record<string, unknown> | undefined;
 }
 
 /** How many characters a too-long text had, as the schema counted them; undefined when the issue does not carry it. */
@@ -84,6 +92,7 @@ function placeIssue(issue: IssueLike, candidate: unknown): FieldError {
     if (sub === 'members') return { field: 'members', message: FIELD_ERROR.invalid(FIELD_NOUN.organisations) };
     return { field: 'targets', message: FIELD_ERROR.invalid(FIELD_NOUN.targets) };
   }
+  if (head === 'drillPlan') return drillPlanIssue(sub, issue);
   // The "only level 1 and 0 may skip escalation" refinement: say which levels.
   if (head === 'escalate' && issue.code === 'custom') return { field: 'escalate', message: escalateNotAllowed(ESCALATION_OPTIONAL) };
   const field = typeof head === 'string' && head in NOUN ? (head as AdvisoryField) : undefined;
@@ -108,4 +117,22 @@ function placeIssue(issue: IssueLike, candidate: unknown): FieldError {
     default:
       return { field, message: FIELD_ERROR.invalid(noun) };
   }
+}
+
+/** The drill plan's issues (drill-plan.ts DrillPlanInput): on the window's start or end, or on the choice itself. */
+function drillPlanIssue(sub: PropertyKey | undefined, issue: IssueLike): FieldError {
+  const rule = issue.params?.['drill'];
+  if (sub === 'from') return { field: 'drillFrom', message: rule === 'required' ? DT.fromRequired : DT.notATime };
+  if (sub === 'to') {
+    const message = rule === 'required' ? DT.toRequired : rule === 'order' ? DT.order : rule === 'tooLong' ? DT.tooLong(DRILL_WINDOW_MAX_DAYS) : DT.notATime;
+    return { field: 'drillTo', message };
+  }
+  return { field: 'drillAnnounce', message: FIELD_ERROR.invalid(DT.planNoun) };
+}
+
+/** The window's problems that need the clock (drill-plan.ts drillWindowProblems), as the form shows them. */
+export function drillWindowFieldErrors(problems: readonly DrillWindowProblem[]): FieldError[] {
+  return problems.map((p) =>
+    p.problem === 'ended' ? { field: 'drillTo', message: DT.ended } : { field: 'drillFrom', message: DT.tooFarAhead(DRILL_ANNOUNCE_AHEAD_MAX_DAYS) },
+  );
 }

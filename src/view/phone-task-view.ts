@@ -116,8 +116,9 @@ const rank = (s: OncallTaskView['severity']) => SEVERITIES.indexOf(s);
 const byDue = (a: OncallTaskView, b: OncallTaskView) => Date.parse(a.dueAt) - Date.parse(b.dueAt) || (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : 0);
 
 /**
- * The on-call list: grouped by advisory, the most severe advisory first (level 4 first), then the one whose earliest
- * task is due first; within an advisory, the task due first first.
+ * The on-call list: grouped by advisory, real advisories before drills (each drill group is marked 【訓練】), then the
+ * most severe advisory first (level 4 first), then the one whose earliest task is due first; within an advisory, the
+ * task due first first.
  */
 export function oncallListView(
   rows: { task: PhoneTask; advisory: Advisory; memberName: LocalisedName; contacts: number }[],
@@ -150,8 +151,10 @@ export function oncallListView(
   }
   const sorted = [...groups.values()].map((g) => ({ ...g, tasks: [...g.tasks].sort(byDue) }));
   const firstDue = (g: OncallGroupView) => Date.parse(g.tasks[0]?.dueAt ?? '');
+  // Real advisories before drills, whatever their severity: a drill running during a real incident never comes first.
   sorted.sort(
     (a, b) =>
+      Number(a.drill) - Number(b.drill) ||
       rank(a.severity) - rank(b.severity) ||
       firstDue(a) - firstDue(b) ||
       (a.advisoryId < b.advisoryId ? -1 : a.advisoryId > b.advisoryId ? 1 : 0),

@@ -15,6 +15,8 @@ import {
 } from '../i18n/preview-text.js';
 import { CATEGORY_TEXT, formatTokyo, SEVERITY_TEXT, T, TLP_TEXT, type Bilingual } from '../i18n/text.js';
 import type { AdvisoryView } from './views.js';
+import type { DrillPlan } from '../domain/drill-plan.js';
+import { drillPreviewText } from '../i18n/drill-text.js';
 
 /**
  * What an advisory would be if it were sent now: the message as members will see it, its classification,
@@ -36,6 +38,11 @@ export interface PreviewView {
   category: Category;
   source: Source;
   drill: boolean;
+  /**
+   * A drill's schedule as Send would record it: unannounced, or announced now for a window (the drill then goes
+   * out at the window's start, and `ackDeadline` counts from there). Absent for a real advisory.
+   */
+  drillPlan?: DrillPlan | undefined;
   /** Whether silent members climb the escalation ladder. */
   escalate: boolean;
   /** The deadline if it were sent now, and how long after sending it falls. */
@@ -132,7 +139,7 @@ export function previewLines(v: PreviewView): PreviewLines {
       [T.severity, SEVERITY_TEXT[v.severity]],
       [T.category, CATEGORY_TEXT[v.category]],
       [T.ackDeadline, deadlineText(formatTokyo(v.ackDeadline), v.ackDeadlineSeconds)],
-      [PREVIEW_TEXT.drill, v.drill ? PREVIEW_TEXT.drillYes : PREVIEW_TEXT.drillNo],
+      [PREVIEW_TEXT.drill, v.drill ? drillPreviewText(v.drillPlan) : PREVIEW_TEXT.drillNo],
       [PREVIEW_TEXT.escalation, v.escalate ? PREVIEW_TEXT.escalationOn : PREVIEW_TEXT.escalationOff],
     ],
     recipients,

@@ -393,7 +393,7 @@ export interface OncallGroupView {
 }
 
 /**
- * The open phone tasks, grouped by advisory: the most severe advisory first (level 4 first), then the one whose
+ * The open phone tasks, grouped by advisory: real advisories before drills, then the most severe advisory first (level 4 first), then the one whose
  * earliest task is due first. `tasks` is every task once, in the groups' order.
  */
 export interface OncallListView {
@@ -460,6 +460,7 @@ export type NoticeView =
       memberName: LocalisedName;
       reason: string;
     }
+  | DrillAnnouncementView
   | {
       /** A ladder step used up its attempts: the member may not have been reached; the ladder goes on. */
       kind: 'step_failed';
@@ -472,6 +473,22 @@ export type NoticeView =
       /** The last error, as the platform or the store said it. */
       reason: string;
     };
+
+/**
+ * Told to a member in their channel ahead of an announced drill (commands/drill-notice.ts): a drill will come between
+ * `window.from` and `window.to`, and what to do when it does. It carries nothing of the drill's content (no title, no
+ * body), so it has a label of its own (TLP:GREEN), whatever the drill's TLP.
+ */
+export interface DrillAnnouncementView {
+  kind: 'drill_announcement';
+  advisoryId: string;
+  tlp: Tlp;
+  drill: true;
+  memberName: LocalisedName;
+  window: { from: string; to: string };
+  /** The drill comes as direct messages to the member's contacts (a TLP:RED drill), not into this channel. */
+  direct: boolean;
+}
 
 /** What the advisory form offers: the directory's groups and organisations, and the policies' defaults. */
 export interface TargetOptions {

@@ -402,8 +402,11 @@ export class MongoStore implements Store {
     return this.advisories.find<Advisory>({ owing: true }, read(ADVISORY_FIELDS, { sort: { _id: 1 } })).toArray();
   }
 
-  async listRecentAdvisories(limit: number): Promise<Advisory[]> {
-    return this.advisories.find<Advisory>({}, read(ADVISORY_FIELDS, { sort: { issuedAt: -1, _id: -1 }, limit })).toArray();
+  async listRecentAdvisories(limit: number, filter: { drill?: boolean | undefined } = {}): Promise<Advisory[]> {
+    // Drills or real advisories only, when asked: a list of one kind is never cut short by the other's newer entries.
+    // Few documents (one per advisory ever issued); `drill` is on every record, written at issue.
+    const query: Filter<AdvisoryDoc> = filter.drill === undefined ? {} : filter.drill ? { drill: true } : { drill: { $ne: true } };
+    return this.advisories.find<Advisory>(query, read(ADVISORY_FIELDS, { sort: { issuedAt: -1, _id: -1 }, limit })).toArray();
   }
 
   async countUnacknowledged(advisoryId: string, round = 1): Promise<number> {

@@ -61,6 +61,11 @@ function prepareStatements(db: Database.Database) {
     recentAdvisories: db.prepare<[number], JsonRow>(
       `SELECT json FROM advisories ORDER BY json_extract(json, '$.issuedAt') DESC, id DESC LIMIT ?`,
     ),
+    // Drills or real advisories only: a list of one kind is never cut short by the other's newer entries.
+    recentAdvisoriesOfKind: db.prepare<[number, number], JsonRow>(
+      `SELECT json FROM advisories WHERE COALESCE(json_extract(json, '$.drill'), 0) = ?
+       ORDER BY json_extract(json, '$.issuedAt') DESC, id DESC LIMIT ?`,
+    ),
     countUnacknowledged: db.prepare<[string, number], { n: number }>(
       `SELECT count(*) AS n FROM deliveries INDEXED BY deliveries_by_ack
        WHERE advisory_id = ? AND (ack_state IN ('queued', 'posted', 'failed') OR ack_round < ?)`,
@@ -247,8 +252,9 @@ export class SqliteStore implements Store {
     return this.q.advisoriesOwingWork.all().map((r) => JSON.parse(r.json) as Advisory);
   }
 
-  async listRecentAdvisories(limit: number): Promise<Advisory[]> {
-    return this.q.recentAdvisories.all(limit).map((r) => JSON.parse(r.json) as Advisory);
+  async listRecentAdvisories(limit: number, filter: { drill?: boolean | undefined } = {}): Promise<Advisory[]> {
+    const rows = filter.drill === undefined ? this.q.recentAdvisories.all(limit) : this.q.recentAdvisoriesOfKind.all(filter.drill ? 1 : 0, limit);
+    return rows.map((r) => JSON.parse(r.json) as Advisory);
   }
 
   async countUnacknowledged(advisoryId: string, round = 1): Promise<number> {

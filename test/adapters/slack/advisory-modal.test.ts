@@ -6,6 +6,8 @@ import {
   ADVISORY_MODAL_CALLBACK,
   BLOCK,
   buildAdvisoryModal,
+  DRILL_ANNOUNCE,
+  DRILL_UNANNOUNCED,
   NO_ESCALATE_VALUE,
   parseAdvisorySubmission,
   readSubmission,
@@ -350,6 +352,7 @@ function untouched(blocks: readonly unknown[]): SubmittedValues {
         value: (el['initial_value'] as string | undefined) ?? null,
         selected_option: (el['initial_option'] as { value: string } | undefined) ?? null,
         selected_options: (el['initial_options'] as { value: string }[] | undefined) ?? [],
+        selected_date_time: (el['initial_date_time'] as number | undefined) ?? null,
       },
     };
   }
@@ -365,6 +368,7 @@ describe('the form shown again with what was entered', () => {
     category: 'incident' as const,
     source: 'police' as const,
     drill: true,
+    drillPlan: { announce: true, from: '2026-03-02T01:00:00.000Z', to: '2026-03-02T03:00:00.000Z' },
     targets: { allMembers: false, observers: true, groups: ['pharma'], members: ['jha', 'mhlw'] },
     ackDeadlineMinutes: 480,
     escalate: false,
@@ -380,7 +384,7 @@ describe('the form shown again with what was entered', () => {
   });
 
   it('restores the other choices too: all members, the severity default, escalation on', () => {
-    const other = { ...entered, tlp: 'TLP:CLEAR' as const, severity: 'level4' as const, targets: { allMembers: true, observers: false, groups: [], members: [] }, ackDeadlineMinutes: undefined, escalate: true, drill: false };
+    const other = { ...entered, tlp: 'TLP:CLEAR' as const, severity: 'level4' as const, targets: { allMembers: true, observers: false, groups: [], members: [] }, ackDeadlineMinutes: undefined, escalate: true, drill: false, drillPlan: undefined };
     expect(readSubmission(untouched(buildAdvisoryModal(options, other).blocks))).toEqual(other);
   });
 
@@ -390,6 +394,43 @@ describe('the form shown again with what was entered', () => {
     const picker = inputs(view.blocks as KnownBlock[]).get(BLOCK.organisations)!;
     expect(picker.element.type).toBe('multi_external_select');
     expect(readSubmission(untouched(view.blocks)).targets.members).toEqual(['city-7', 'city-120']);
+  });
+
+  it('offers a drill’s announcement only on a form opened as a drill, and reads it back as instants', () => {
+    const plain = buildAdvisoryModal(options);
+    expect(inputs(plain.blocks as KnownBlock[]).has(BLOCK.drillAnnounce)).toBe(false);
+    // A plain form's drill (the box ticked) is unannounced: nothing to read.
+    expect(readSubmission(untouched(plain.blocks)).drillPlan).toBeUndefined();
+
+    const drill = buildAdvisoryModal(options, { ...entered, drillPlan: { announce: false } });
+    expect(drill.title.text).toBe('訓練の発信 / Issue a drill');
+    const blocks = inputs(drill.blocks as KnownBlock[]);
+    const choice = blocks.get(BLOCK.drillAnnounce)!.element as unknown as { type: string; options: { value: string }[]; initial_option: { value: string } };
+    expect(choice.type).toBe('radio_buttons');
+    expect(choice.options.map((o) => o.value)).toEqual([DRILL_UNANNOUNCED, DRILL_ANNOUNCE]);
+    expect(choice.initial_option.value).toBe(DRILL_UNANNOUNCED);
+    expect(blocks.get(BLOCK.drillFrom)!.element.type).toBe('datetimepicker');
+    expect(blocks.get(BLOCK.drillFrom)!.optional).toBe(true);
+    expect(readSubmission(untouched(drill.blocks)).drillPlan).toEqual({ announce: false, from: undefined, to: undefined });
+
+    // As Slack submits the pickers: seconds since the epoch.
+    const values = untouched(buildAdvisoryModal(options, entered).blocks);
+    values[BLOCK.drillFrom] = { [ACTION.drillFrom]: { type: 'datetimepicker', selected_date_time: Date.parse('2026-03-02T10:00:00+09:00') / 1000 } };
+    expect(readSubmission(values).drillPlan).toEqual({ announce: true, from: '2026-03-02T01:00:00.000Z', to: '2026-03-02T03:00:00.000Z' });
+  });
+
+  it('puts the window’s problems on its pickers, every one at once', () => {
+    const values = untouched(buildAdvisoryModal(options, { ...entered, title: '', drillPlan: { announce: true } }).blocks);
+    values[BLOCK.drillTo] = { [ACTION.drillTo]: { type: 'datetimepicker', selected_date_time: Date.parse('2026-03-01T00:00:00Z') / 1000 } };
+    values[BLOCK.drillFrom] = { [ACTION.drillFrom]: { type: 'datetimepicker', selected_date_time: Date.parse('2026-03-02T00:00:00Z') / 1000 } };
+    const result = parseAdvisorySubmission(values);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors[BLOCK.drillTo]).toBe('訓練期間の終了は開始より後にしてください。 / The window must end after it starts.');
+    expect(result.errors[BLOCK.title]).toBeDefined();
+    delete values[BLOCK.drillFrom];
+    const missing = parseAdvisorySubmission(values);
+    expect(!missing.ok && missing.errors[BLOCK.drillFrom]).toBe('訓練期間の開始を入力してください。 / Enter when the window starts.');
   });
 
   it('leaves out what cannot be shown: unknown choices fall back to what the form offers', () => {

@@ -79,7 +79,8 @@ describe('issuing', () => {
         actor: SECRETARIAT,
         action: 'advisory.issued',
         advisoryId: advisory.id,
-        detail: { tlp: 'TLP:GREEN', severity: 'level2', drill: true, deliveries: 2, withoutChannel: [] },
+        // A drill's plan is audited with it: a drill issued from the plain form is unannounced.
+        detail: { tlp: 'TLP:GREEN', severity: 'level2', drill: true, drillPlan: { unannounced: true }, deliveries: 2, withoutChannel: [] },
       },
     ]);
     expect(f.lines.filter((l) => l.level === 'info').map((l) => l.obj)).toContainEqual({ advisoryId: advisory.id, deliveries: 2, drill: true, queued: true });

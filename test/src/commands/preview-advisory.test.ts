@@ -97,7 +97,8 @@ describe('previewing an advisory', () => {
     // Only what sending decides differs: the number, the delivery, and (here equal) the times.
     const { advisoryId, deliveryId, ...rest } = posted.view;
     expect({ ...p.message, advisoryId, deliveryId }).toEqual({ advisoryId, deliveryId, ...rest });
-    expect(p.message.advisoryId).toBe('ADV-2026-????');
+    // A drill is numbered in its own series (DRL-…) when sent.
+    expect(p.message.advisoryId).toBe('DRL-2026-????');
     expect(p.message).toMatchObject({ title: ISSUE_INPUT.title, drill: true, audience: 'channel', issuedAt: T0, ackDeadline: minutes(60) });
   });
 

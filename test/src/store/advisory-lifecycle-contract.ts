@@ -169,6 +169,25 @@ export function advisoryLifecycleContract(name: string, open: () => Promise<Stor
         expect((await store.listRecentAdvisories(2)).map((a) => a.id)).toEqual(['ADV-2026-0004', 'ADV-2026-0002']);
         expect((await store.listRecentAdvisories(10))[0]).toEqual(await store.getAdvisory('ADV-2026-0004'));
       });
+
+      it('lists drills apart when asked: only drills, or only real advisories, the limit within the kind', async () => {
+        const made = [
+          anAdvisory({ id: 'ADV-2026-0001', requestKey: 'a1', issuedAt: at(10) }),
+          anAdvisory({ id: 'DRL-2026-0001', requestKey: 'd1', issuedAt: at(20), drill: true, drillPlan: { unannounced: true } }),
+          anAdvisory({ id: 'ADV-2026-0002', requestKey: 'a2', issuedAt: at(30) }),
+          anAdvisory({ id: 'DRL-2026-0002', requestKey: 'd2', issuedAt: at(40), drill: true }),
+          anAdvisory({ id: 'DRL-2026-0003', requestKey: 'd3', issuedAt: at(50), drill: true }),
+        ];
+        for (const a of made) await store.createAdvisory(a);
+        const ids = async (limit: number, filter?: { drill?: boolean }) => (await store.listRecentAdvisories(limit, filter)).map((a) => a.id);
+        expect(await ids(10)).toEqual(['DRL-2026-0003', 'DRL-2026-0002', 'ADV-2026-0002', 'DRL-2026-0001', 'ADV-2026-0001']);
+        expect(await ids(10, { drill: false })).toEqual(['ADV-2026-0002', 'ADV-2026-0001']);
+        // Two newer drills do not push the real ones out of a short list.
+        expect(await ids(1, { drill: false })).toEqual(['ADV-2026-0002']);
+        expect(await ids(2, { drill: true })).toEqual(['DRL-2026-0003', 'DRL-2026-0002']);
+        expect(await ids(10, { drill: undefined })).toHaveLength(5);
+        expect((await store.listRecentAdvisories(10, { drill: true })).at(-1)).toEqual(made[1]);
+      });
     });
 
     describe('acknowledgements by round', () => {

@@ -207,6 +207,26 @@ describe('on-call list view', () => {
     expect(view.groups[0]).toMatchObject({ title: '件名 ADV-2026-0002', tlp: 'TLP:GREEN', drill: false });
   });
 
+  it('puts every real advisory before every drill, whatever their severity or due time; drills are marked', () => {
+    const drill4 = adv('DRL-2026-0001', 'level4', { drill: true });
+    const real1 = adv('ADV-2026-0009', 'level1');
+    const drill2 = adv('DRL-2026-0002', 'level2', { drill: true });
+    const real4 = adv('ADV-2026-0010', 'level4');
+    const view = oncallListView([row(drill4, 'a', t(0)), row(real1, 'b', t(50)), row(drill2, 'c', t(1)), row(real4, 'd', t(60))]);
+    expect(view.groups.map((g) => [g.advisoryId, g.drill])).toEqual([
+      ['ADV-2026-0010', false],
+      ['ADV-2026-0009', false],
+      ['DRL-2026-0001', true],
+      ['DRL-2026-0002', true],
+    ]);
+    expect(view.tasks.map((x) => [x.memberName.ja, x.drill])).toEqual([
+      ['d', false],
+      ['b', false],
+      ['a', true],
+      ['c', true],
+    ]);
+  });
+
   it('each task says how many contacts were tried, since when it is overdue, and when it became due', () => {
     const a = adv('ADV-2026-0001', 'level3');
     const called = { attempts: [{ contactIndex: 0, outcome: 'no_answer' as const, by: { platform: 'slack' as const, userId: 'U1' }, at: t(2) }], contactIndex: 1 };

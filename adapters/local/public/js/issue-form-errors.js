@@ -4,7 +4,7 @@ import { isBilingual } from './i18n.js';
 import { el, sentence } from './dom.js';
 
 /** Every field that can carry an error, and where its message goes. */
-const FORM_FIELDS = ['title', 'body', 'tlp', 'severity', 'category', 'source', 'targets', 'groups', 'members', 'ackDeadlineMinutes', 'drill', 'escalate'];
+const FORM_FIELDS = ['title', 'body', 'tlp', 'severity', 'category', 'source', 'targets', 'groups', 'members', 'ackDeadlineMinutes', 'drill', 'drillAnnounce', 'drillFrom', 'drillTo', 'escalate'];
 
 export function clearFieldErrors(f) {
   for (const slot of f.form.querySelectorAll('.error-slot')) slot.replaceChildren();
@@ -28,6 +28,10 @@ function fieldForKey(key) {
   if (k === 'ack_deadline') return 'ackDeadlineMinutes';
   if (k.startsWith('targets')) return 'targets';
   if (k === 'ackDeadline' || k === 'deadline') return 'ackDeadlineMinutes';
+  // The schema's own paths of the drill's announcement.
+  if (k === 'drillPlan.from') return 'drillFrom';
+  if (k === 'drillPlan.to') return 'drillTo';
+  if (k.startsWith('drillPlan')) return 'drillAnnounce';
   return null;
 }
 

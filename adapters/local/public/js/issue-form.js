@@ -9,7 +9,7 @@ import { count } from './format.js';
 import { el, sentence } from './dom.js';
 import { TLP_LEVELS, tlpLabel } from './render-parts.js';
 import { pickList } from './pick-list.js';
-import { submitPreview } from './issue-submit.js';
+import { loadDrillTemplate, submitPreview } from './issue-submit.js';
 
 const SEVERITIES = ['level4', 'level3', 'level2', 'level1', 'level0'];
 const CATEGORIES = ['vulnerability', 'threat', 'incident', 'outage', 'notice'];
@@ -51,7 +51,25 @@ function formText(opts) {
     defaultDeadline: (severity) => of('defaultDeadline', severity),
     severityDefault: (severity) => of('severityDefault', severity),
     noEscalate: isBilingual(text.noEscalate) ? text.noEscalate : null,
+    drill: (key) => {
+      const d = text.drill && typeof text.drill === 'object' ? text.drill : {};
+      return Object.hasOwn(d, key) && isBilingual(d[key]) ? d[key] : { ja: key, en: key };
+    },
   };
+}
+
+/** "2026-03-10T10:00" (a datetime-local input, read as Japan time) → an instant the core takes; '' → undefined. */
+export function tokyoLocalToInstant(value) {
+  const v = String(value ?? '').trim();
+  if (v === '') return undefined;
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v) ? `${v}:00+09:00` : v;
+}
+
+/** An instant → the datetime-local value in Japan time ("2026-03-10T10:00"); '' when it is not one. */
+export function instantToTokyoLocal(iso) {
+  const ms = Date.parse(String(iso ?? ''));
+  if (!Number.isFinite(ms)) return '';
+  return new Date(ms + 9 * 3600 * 1000).toISOString().slice(0, 16);
 }
 
 export function buildIssueForm(opts) {
@@ -113,6 +131,36 @@ export function buildIssueForm(opts) {
     el('p', { class: 'hint' }, sentence(C('escalationHint'))),
     el('div', { class: 'error-slot', 'data-field': 'escalate' }),
   );
+  // The drill's announcement: shown while 訓練 is ticked. Announce now with a window (Japan time), or not at all.
+  const unannounced = el('input', { type: 'radio', name: 'drillAnnounce', value: 'unannounced', id: 'f-drill-unannounced', testid: 'form-drill-unannounced', checked: true });
+  const announce = el('input', { type: 'radio', name: 'drillAnnounce', value: 'announce', id: 'f-drill-announce', testid: 'form-drill-announce' });
+  const drillFrom = el('input', { type: 'datetime-local', id: 'f-drill-from', name: 'drillFrom', testid: 'form-drill-from' });
+  const drillTo = el('input', { type: 'datetime-local', id: 'f-drill-to', name: 'drillTo', testid: 'form-drill-to' });
+  const windowRows = el(
+    'div',
+    { class: 'grid2 drill-window' },
+    field(text.drill('windowFrom'), drillFrom, 'f-drill-from', 'drillFrom'),
+    field(text.drill('windowTo'), drillTo, 'f-drill-to', 'drillTo'),
+  );
+  const planRow = el(
+    'fieldset',
+    { class: 'drill-plan', testid: 'form-drill-plan', hidden: true },
+    el('legend', null, both(text.drill('plan'))),
+    el('label', { class: 'inline' }, unannounced, ` ${both(text.drill('unannounced'))}`),
+    el('label', { class: 'inline' }, announce, ` ${both(text.drill('announce'))}`),
+    el('p', { class: 'hint' }, sentence(text.drill('planHint'))),
+    el('div', { class: 'error-slot', 'data-field': 'drillAnnounce' }),
+    windowRows,
+  );
+  const updateDrill = () => {
+    planRow.hidden = !drill.checked;
+    windowRows.hidden = !announce.checked;
+  };
+  drill.addEventListener('change', updateDrill);
+  unannounced.addEventListener('change', updateDrill);
+  announce.addEventListener('change', updateDrill);
+  updateDrill();
+
   const updateSeverity = () => {
     const dt = text.defaultDeadline(severity.value);
     defaultOption.textContent = dt ? `${C('severityDefault').ja}（${dt.ja}） / ${C('severityDefault').en} (${dt.en})` : both(C('severityDefault'));
@@ -124,6 +172,9 @@ export function buildIssueForm(opts) {
   updateSeverity();
 
   const submit = el('button', { type: 'submit', class: 'btn primary', testid: 'form-submit' }, `🔍 ${both(PT('review'))}`);
+  // Fills the form from the drill template (GET /local/api/form/drill); the drill then goes through Review and Send.
+  const templateButton = el('button', { type: 'button', class: 'btn small', testid: 'form-drill-template', title: both(text.drill('templateHint')) }, `🚧 ${both(text.drill('template'))}`);
+  const templateNote = el('p', { class: 'hint drill-intro', testid: 'form-drill-intro', hidden: true }, sentence(text.drill('formIntro')));
   const result = el('div', { class: 'form-result', testid: 'form-result', role: 'status', 'aria-live': 'polite' });
   const generalErrors = el('div', { class: 'error-slot', 'data-field': '_general' });
   // The entries and the preview take turns; the entries stay in the page, so Back shows them as they were.
@@ -132,6 +183,8 @@ export function buildIssueForm(opts) {
   const fields = el(
     'div',
     { class: 'issue-fields' },
+    el('div', { class: 'form-tools' }, templateButton, el('div', { class: 'error-slot', 'data-field': '_template' })),
+    templateNote,
     field(C('title'), title, 'f-title', 'title'),
     field(C('body'), body, 'f-body', 'body', bodyCount),
     el('div', { class: 'grid2' }, field(C('tlp'), tlp, 'f-tlp', 'tlp', [tlpPreview, tlpNote]), field(Tx('severity'), severity, 'f-severity', 'severity')),
@@ -163,6 +216,7 @@ export function buildIssueForm(opts) {
         el('div', { class: 'error-slot', 'data-field': 'drill' }),
       ),
     ),
+    planRow,
     escalateRow,
     generalErrors,
     el('div', { class: 'form-actions' }, submit),
@@ -181,6 +235,9 @@ export function buildIssueForm(opts) {
     members: orgPick,
     ackDeadlineMinutes: deadline,
     drill,
+    drillAnnounce: announce,
+    drillFrom,
+    drillTo,
     escalate: noEscalate,
   };
 
@@ -202,7 +259,37 @@ export function buildIssueForm(opts) {
       escalate: !(noEscalate.checked && !escalateRow.hidden),
     };
     if (deadline.value !== '') input.ackDeadlineMinutes = Number(deadline.value);
+    if (drill.checked) input.drillPlan = { announce: announce.checked, from: tokyoLocalToInstant(drillFrom.value), to: tokyoLocalToInstant(drillTo.value) };
     return input;
+  };
+
+  /** The entries of an AdvisoryInput (the drill template's), into the inputs. */
+  const fill = (input) => {
+    const v = input && typeof input === 'object' ? input : {};
+    title.value = String(v.title ?? '');
+    body.value = String(v.body ?? '');
+    updateBodyCount();
+    if (v.tlp) tlp.value = v.tlp;
+    updateTlp();
+    if (v.severity) severity.value = v.severity;
+    if (v.category) category.value = v.category;
+    if (v.source) source.value = v.source;
+    const t = v.targets && typeof v.targets === 'object' ? v.targets : {};
+    allMembers.checked = t.allMembers === true;
+    observers.checked = t.observers === true;
+    groupPick?.set(Array.isArray(t.groups) ? t.groups : []);
+    orgPick?.set(Array.isArray(t.members) ? t.members : []);
+    deadline.value = Number.isInteger(v.ackDeadlineMinutes) && text.deadlineChoices.some((c) => c.minutes === v.ackDeadlineMinutes) ? String(v.ackDeadlineMinutes) : '';
+    drill.checked = v.drill === true;
+    const plan = v.drillPlan && typeof v.drillPlan === 'object' ? v.drillPlan : {};
+    announce.checked = plan.announce === true;
+    unannounced.checked = plan.announce !== true;
+    drillFrom.value = instantToTokyoLocal(plan.from);
+    drillTo.value = instantToTokyoLocal(plan.to);
+    updateSeverity();
+    noEscalate.checked = v.escalate === false && !escalateRow.hidden;
+    updateDrill();
+    templateNote.hidden = v.drill !== true;
   };
 
   const reset = () => {
@@ -220,11 +307,18 @@ export function buildIssueForm(opts) {
     orgPick?.reset();
     deadline.value = '';
     drill.checked = false;
+    unannounced.checked = true;
+    announce.checked = false;
+    drillFrom.value = '';
+    drillTo.value = '';
+    updateDrill();
+    templateNote.hidden = true;
     noEscalate.checked = false;
     updateSeverity();
   };
 
   const handle = { form, fields, preview, controls, read, reset, result, submit };
+  templateButton.addEventListener('click', () => loadDrillTemplate(handle, fill, templateButton));
   form.addEventListener('keydown', (ev) => {
     // A browser submits a form on Enter in a one-line field; here only the button does. Not while an IME is
     // composing (Enter then confirms the conversion), and never in the body (a newline).

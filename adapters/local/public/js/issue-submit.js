@@ -41,6 +41,29 @@ function showError(f, err, where) {
   }
 }
 
+/** The drill template's button: the form filled in from it (the secretariat checks it, then Review and Send). */
+export async function loadDrillTemplate(f, fill, button) {
+  if (button.disabled) return;
+  const gen = state.gen;
+  button.disabled = true;
+  clearFieldErrors(f);
+  f.result.className = 'form-result';
+  f.result.removeAttribute('data-state');
+  f.result.replaceChildren();
+  try {
+    const answer = await api('/local/api/form/drill');
+    if (gen !== state.gen) return;
+    showEntries(f);
+    fill(answer?.entries);
+    f.controls.title.focus();
+  } catch (err) {
+    if (gen !== state.gen) return;
+    showError(f, err, f.result);
+  } finally {
+    button.disabled = false;
+  }
+}
+
 /** The form's submit: ask for the preview of what was entered; problems go on the fields. */
 export async function submitPreview(ev, f, changed = false) {
   ev?.preventDefault();
@@ -137,6 +160,8 @@ function showIssued(f, res) {
     ' ',
     el('button', { type: 'button', class: 'btn small', testid: 'form-result-status', on: { click: () => viewStatusFrom(id, null) } }, `📊 ${both(P.viewStatus)}`),
     res?.created === false ? el('p', { class: 'small', testid: 'form-result-repeat' }, sentence(P.alreadyIssued)) : null,
+    // An announced drill: members are told now, the drill itself goes out at the window's start.
+    res?.scheduled ? el('p', { class: 'small drill-scheduled', testid: 'form-result-drill-scheduled' }, sentence(res.scheduled)) : null,
     res?.queued === false ? el('p', { class: 'warn small', testid: 'form-result-queue-pending' }, sentence(C('issuedQueuePending'))) : null,
     Array.isArray(res?.withoutChannel) && res.withoutChannel.length > 0
       ? el(

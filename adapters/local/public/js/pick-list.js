@@ -80,5 +80,12 @@ export function pickList({ legend, items, testidPrefix, field: fieldName, filter
       apply();
     },
     focus: () => (search ?? list.querySelector('input'))?.focus(),
+    /** Pick exactly these ids (a template's targets); ids the list does not have are left out. */
+    set: (ids) => {
+      const wanted = new Set(ids);
+      for (const k of keys.values()) k.input.checked = wanted.has(k.input.value);
+      updateCount();
+      apply();
+    },
   };
 }

@@ -93,7 +93,7 @@ function buildBody(m) {
         appendAll(body, b.lifecycle?.replaced ? replacedBody(b.view, b.lifecycle) : advisoryBody(b.view, m, correctionBlock(b.lifecycle)));
         break;
       case 'notice':
-        appendAll(body, b.lifecycle ? lifecycleNoticeBody(b.view, b.lifecycle) : noticeBody(b.view, b.live));
+        appendAll(body, b.lifecycle ? lifecycleNoticeBody(b.view, b.lifecycle) : noticeBody(b.view, b.live, b.drillNotice));
         break;
       case 'followup':
         appendAll(body, followUpBody(b.view, b.lifecycle, m));

@@ -1,4 +1,4 @@
-/** Notices to the secretariat: delivery failed, escalation alert, a step that could not run, advisory issued. */
+/** Notices to the secretariat (delivery failed, escalation alert, a step that could not run, advisory issued), and a drill's announcement to a member. */
 
 import { both, C, failureExplanation, lab, P, Tx } from './i18n.js';
 import { count } from './format.js';
@@ -59,8 +59,11 @@ export function liveBlock(l) {
   );
 }
 
-/** A notice; `live`: the status card's worded live part, when the server sent one. */
-export function noticeBody(n, live) {
+/**
+ * A notice; `live`: the status card's worded live part, when the server sent one; `drill`: a drill announcement's
+ * worded lines (adapters/local/local-drill-lines.ts).
+ */
+export function noticeBody(n, live, drill) {
   const out = [...envelope(n.tlp, n.drill)];
   const card = el('div', { class: `card notice notice-${n.kind}`, 'data-notice-kind': n.kind });
   if (n.kind === 'alert_digest') {
@@ -126,6 +129,21 @@ export function noticeBody(n, live) {
       ]),
     );
     if (live && typeof live === 'object' && live.progress) card.append(liveBlock(live));
+  } else if (n.kind === 'drill_announcement' && drill && typeof drill === 'object') {
+    // In a member's channel, ahead of an announced drill: nothing to press, and no status to open (members have none).
+    card.append(
+      el('p', { class: 'notice-head drill', testid: 'drill-notice-heading' }, '📅 ', el('strong', null, both(drill.heading))),
+      fields([
+        [drill.windowLabel, both(drill.window), 'drill-notice-window'],
+        [C('advisoryId'), String(n.advisoryId ?? ''), 'notice-advisory-id'],
+        [C('member'), both(n.memberName)],
+      ]),
+      el('p', { class: 'drill-notice-body', testid: 'drill-notice-body' }, sentence(drill.body)),
+      el('p', { class: 'drill-notice-ask' }, sentence(drill.ask)),
+      el('p', { class: 'small muted' }, sentence(drill.notReal)),
+    );
+    out.push(card);
+    return out;
   } else {
     card.append(el('p', { class: 'muted' }, `${both(P.unknownKind)}: ${String(n.kind)}`));
   }

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DrillPlanInput,
+  drillWaitMs,
+  drillWindowProblems,
+  isAnnounced,
+  isInstant,
+  markDrillNoticed,
+  owesDrillNotice,
+  planFor,
+  tokyoInstant,
+  tokyoParts,
+} from '../../../src/domain/drill-plan.js';
+import { newDelivery } from '../../../src/domain/delivery.js';
+import { AdvisoryInput } from '../../../src/domain/advisory.js';
+
+const NOW = new Date('2026-03-01T00:00:00.000Z');
+const H = 3600_000;
+const iso = (ms: number) => new Date(NOW.getTime() + ms).toISOString();
+
+const issues = (plan: unknown) =>
+  DrillPlanInput.safeParse(plan).error?.issues.map((i) => [i.path.join('.'), (i as { params?: { drill?: string } }).params?.drill]) ?? [];
+
+describe('the drill plan as the form submits it', () => {
+  it('is unannounced unless asked, and needs no window then', () => {
+    expect(DrillPlanInput.parse({})).toEqual({ announce: false });
+    expect(issues({ announce: false, from: 'nonsense' })).toEqual([]);
+  });
+
+  it('when announcing, reports every problem of the window at once, on its start or its end', () => {
+    expect(issues({ announce: true })).toEqual([
+      ['from', 'required'],
+      ['to', 'required'],
+    ]);
+    expect(issues({ announce: true, from: '  ', to: '2026-03-01 10:00' })).toEqual([
+      ['from', 'required'],
+      ['to', 'invalid'],
+    ]);
+    // A time without its zone would be read in the server's zone: refused.
+    expect(issues({ announce: true, from: '2026-03-02T10:00', to: '2026-03-02T12:00:00+09:00' })).toEqual([['from', 'invalid']]);
+    expect(issues({ announce: true, from: iso(2 * H), to: iso(H) })).toEqual([['to', 'order']]);
+    expect(issues({ announce: true, from: iso(H), to: iso(H) })).toEqual([['to', 'order']]);
+    expect(issues({ announce: true, from: iso(H), to: iso(H + 14 * 24 * H) })).toEqual([]);
+    expect(issues({ announce: true, from: iso(H), to: iso(H + 14 * 24 * H + 60_000) })).toEqual([['to', 'tooLong']]);
+  });
+
+  it('reports a window problem together with the form’s other problems', () => {
+    const bad = AdvisoryInput.safeParse({ title: '', body: 'b', source: 'nisc', tlp: 'TLP:GREEN', severity: 'level2', category: 'notice', drill: true, drillPlan: { announce: true, from: iso(2 * H), to: iso(H) }, targets: { allMembers: true } });
+    expect(bad.error?.issues.map((i) => i.path.join('.'))).toEqual(['title', 'drillPlan.to']);
+  });
+
+  it('knows what needs the clock: a window already over, a start too far ahead', () => {
+    expect(drillWindowProblems({ announce: true, from: iso(-2 * H), to: iso(-H) }, NOW)).toEqual([{ field: 'to', problem: 'ended' }]);
+    expect(drillWindowProblems({ announce: true, from: iso(91 * 24 * H), to: iso(91 * 24 * H + H) }, NOW)).toEqual([{ field: 'from', problem: 'tooFarAhead' }]);
+    expect(drillWindowProblems({ announce: true, from: iso(90 * 24 * H), to: iso(90 * 24 * H + H) }, NOW)).toEqual([]);
+    // Started already but not over: fine (the drill goes out at once).
+    expect(drillWindowProblems({ announce: true, from: iso(-H), to: iso(H) }, NOW)).toEqual([]);
+    expect(drillWindowProblems({ announce: false, from: iso(-2 * H), to: iso(-H) }, NOW)).toEqual([]);
+    expect(drillWindowProblems(undefined, NOW)).toEqual([]);
+  });
+});
+
+describe('the plan a drill is recorded with', () => {
+  it('records unannounced and sends now, or announced (when, which window, in UTC) and sends at the window’s start', () => {
+    expect(planFor(false, { announce: true, from: iso(H), to: iso(2 * H) }, NOW)).toBeNull();
+    expect(planFor(true, undefined, NOW)).toEqual({ plan: { unannounced: true }, sendAt: NOW });
+    expect(planFor(true, { announce: false }, NOW)).toEqual({ plan: { unannounced: true }, sendAt: NOW });
+    const announced = planFor(true, { announce: true, from: '2026-03-02T10:00:00+09:00', to: '2026-03-02T12:00:00+09:00' }, NOW);
+    expect(announced).toEqual({
+      plan: { announced: { at: NOW.toISOString(), window: { from: '2026-03-02T01:00:00.000Z', to: '2026-03-02T03:00:00.000Z' } } },
+      sendAt: new Date('2026-03-02T01:00:00.000Z'),
+    });
+    expect(isAnnounced(announced!.plan)).toBe(true);
+    expect(isAnnounced({ unannounced: true })).toBe(false);
+    expect(isAnnounced(undefined)).toBe(false);
+    // A window that has started: sent now, the window kept as members were told it.
+    expect(planFor(true, { announce: true, from: iso(-H), to: iso(H) }, NOW)?.sendAt).toEqual(NOW);
+  });
+
+  it('says how long an announced drill still waits; nothing else waits', () => {
+    const plan = { announced: { at: NOW.toISOString(), window: { from: iso(H), to: iso(2 * H) } } };
+    expect(drillWaitMs({ drill: true, drillPlan: plan, issuedAt: iso(H) }, NOW)).toBe(H);
+    expect(drillWaitMs({ drill: true, drillPlan: plan, issuedAt: iso(H) }, new Date(NOW.getTime() + H))).toBe(0);
+    expect(drillWaitMs({ drill: true, drillPlan: { unannounced: true }, issuedAt: iso(H) }, NOW)).toBe(0);
+    expect(drillWaitMs({ drill: false, issuedAt: iso(H) }, NOW)).toBe(0);
+  });
+
+  it('owes the announcement once per queued delivery of an announced drill, and records it once', () => {
+    const plan = { announced: { at: NOW.toISOString(), window: { from: iso(H), to: iso(2 * H) } } };
+    const d = newDelivery('DRL-2026-0001', 'jma', { platform: 'slack', workspaceId: 'T1', channelId: 'C1', sharedOutside: false }, NOW);
+    expect(owesDrillNotice({ drill: true, drillPlan: plan }, d)).toBe(true);
+    expect(owesDrillNotice({ drill: true, drillPlan: { unannounced: true } }, d)).toBe(false);
+    expect(owesDrillNotice({ drill: false }, d)).toBe(false);
+    const record = { at: NOW.toISOString(), messages: [{ platform: 'slack' as const, channelId: 'C1', messageId: 'm1' }] };
+    const t = markDrillNoticed(d, record, NOW);
+    expect(t.changed && t.next).toMatchObject({ drillNotice: record, version: 1 });
+    expect(t.changed && 'refused' in t.next.drillNotice!).toBe(false);
+    const again = markDrillNoticed(t.changed ? t.next : d, { ...record, messages: [] }, NOW);
+    expect(again).toMatchObject({ changed: false, reason: 'already' });
+    expect(owesDrillNotice({ drill: true, drillPlan: plan }, t.changed ? t.next : d)).toBe(false);
+    expect(markDrillNoticed({ ...d, state: 'posted' }, record, NOW)).toMatchObject({ changed: false, reason: 'not-allowed' });
+  });
+});
+
+describe('Japan time on the forms', () => {
+  it('reads a date and a time in Japan as an instant, and refuses what is not one', () => {
+    expect(tokyoInstant('2026-03-02', '10:00')).toBe('2026-03-02T01:00:00.000Z');
+    expect(tokyoInstant('2026-03-02', '00:30')).toBe('2026-03-01T15:30:00.000Z');
+    expect(tokyoInstant(' 2026-03-02 ', '10:00:00')).toBe('2026-03-02T01:00:00.000Z');
+    for (const [d, t] of [['2026-02-30', '10:00'], ['2026-03-02', '25:00'], ['2026/03/02', '10:00'], ['', '10:00'], ['2026-03-02', ''], [undefined, undefined]] as const) {
+      expect(tokyoInstant(d, t), `${d} ${t}`).toBeNull();
+    }
+    expect(tokyoParts('2026-03-01T15:30:00.000Z')).toEqual({ date: '2026-03-02', time: '00:30' });
+    expect(isInstant('2026-03-02T10:00:00+09:00')).toBe(true);
+    expect(isInstant('2026-03-02T10:00:00.000Z')).toBe(true);
+    expect(isInstant('2026-03-02T10:00:00')).toBe(false);
+    expect(isInstant(42)).toBe(false);
+  });
+});
