@@ -1,5 +1,5 @@
 /** The `view.state.values` Slack sends for a filled-in advisory modal. */
-import { ACTION, BLOCK, DRILL_VALUE, NO_ESCALATE_VALUE, TARGET_ALL_MEMBERS, TARGET_OBSERVERS } from '../../adapters/slack/advisory-modal.js';
+import { ACTION, BLOCK, DRILL_ANNOUNCE, DRILL_UNANNOUNCED, DRILL_VALUE, NO_ESCALATE_VALUE, TARGET_ALL_MEMBERS, TARGET_OBSERVERS } from '../../adapters/slack/advisory-modal.js';
 
 export interface FormFields {
   title?: string;
@@ -16,6 +16,11 @@ export interface FormFields {
   drill?: boolean;
   /** false ticks "do not escalate"; absent or true leaves it unticked. */
   escalate?: boolean;
+  /**
+   * The drill form's announcement (present only on a form opened as a drill): announce now or not, and the window as
+   * Slack's datetimepickers submit it (instants, sent as seconds since the epoch).
+   */
+  drillPlan?: { announce: boolean; from?: Date; to?: Date };
 }
 
 const select = (value: string | undefined) => ({
@@ -39,6 +44,13 @@ export function formValues(f: FormFields): Record<string, Record<string, unknown
     [BLOCK.ackDeadline]: { [ACTION.ackDeadline]: select(String(f.deadlineMinutes ?? 'default')) },
     [BLOCK.drill]: { [ACTION.drill]: many('checkboxes', f.drill ? [DRILL_VALUE] : []) },
     [BLOCK.escalate]: { [ACTION.escalate]: many('checkboxes', f.escalate === false ? [NO_ESCALATE_VALUE] : []) },
+    ...(f.drillPlan
+      ? {
+          [BLOCK.drillAnnounce]: { [ACTION.drillAnnounce]: { type: 'radio_buttons', selected_option: { value: f.drillPlan.announce ? DRILL_ANNOUNCE : DRILL_UNANNOUNCED } } },
+          [BLOCK.drillFrom]: { [ACTION.drillFrom]: { type: 'datetimepicker', selected_date_time: f.drillPlan.from ? Math.floor(f.drillPlan.from.getTime() / 1000) : null } },
+          [BLOCK.drillTo]: { [ACTION.drillTo]: { type: 'datetimepicker', selected_date_time: f.drillPlan.to ? Math.floor(f.drillPlan.to.getTime() / 1000) : null } },
+        }
+      : {}),
   };
 }
 
