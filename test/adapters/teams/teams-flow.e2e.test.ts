@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CT } from '../../../src/i18n/chat-text.js';
+import { ADVISORY_ID_SOURCE } from '../../../src/domain/advisory.js';
 import { FIELD_ERROR, FIELD_NOUN } from '../../../src/i18n/form-text.js';
 import { PREVIEW_TEXT } from '../../../src/i18n/preview-text.js';
 import { both, ERROR_TEXT, STATE_TEXT } from '../../../src/i18n/text.js';
@@ -101,7 +102,8 @@ async function issueFromTeams(form: Record<string, unknown>): Promise<{ status: 
   if (!send) return res;
   return press(messageId, 'advisory_send', send.data);
 }
-const advisoryIdIn = (body: unknown) => /ADV-\d{4}-\d{4}/.exec(JSON.stringify(body))![0];
+/** An id of either series: a drill is DRL-…. */
+const advisoryIdIn = (body: unknown) => new RegExp(ADVISORY_ID_SOURCE).exec(JSON.stringify(body))![0];
 
 /**
  * A message typed to the bot, and the bot's reply to exactly that message (not any earlier one). In a
@@ -204,9 +206,9 @@ describe('Teams', () => {
     expect(lines).toContain('• Microsoft Teams: 個別メッセージ 1 件（2 配信） / Microsoft Teams: 1 direct message (2 deliveries)');
     // JPA's contacts have no Teams id: under TLP:RED they can only be phoned.
     expect(lines.some((l) => l.startsWith('⚠️ 公益社団法人 日本薬剤師会（Microsoft Teams）'))).toBe(true);
-    expect(facts(preview)['訓練 / Drill']).toBe('訓練として送信します / Sent as a drill');
-    // The member's card as it will look, without a button that could acknowledge anything.
-    expect(JSON.stringify(preview)).toContain('ADV-2026-????');
+    expect(facts(preview)['訓練 / Drill']).toBe('訓練として送信します（予告なし・抜き打ち） / Sent as a drill, unannounced');
+    // The member's card as it will look, without a button that could acknowledge anything; a drill is numbered DRL-….
+    expect(JSON.stringify(preview)).toContain('DRL-2026-????');
     expect(executes(preview).map((x) => x.verb).sort()).toEqual(['advisory_back', 'advisory_send']);
     // Nothing stored, queued or sent anywhere by the preview.
     await queues.waitIdle();
