@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { StepKind } from './escalation.js';
 import type { Actor, MessageRef, Platform } from './platform.js';
 import type { ReachedContact } from './phone-task.js';
-import type { DrillNoticeRecord } from './drill-plan.js';
 
 /** cancelled: the advisory was withdrawn before this copy went out; it never will. */
 export type DeliveryState = 'queued' | 'posted' | 'acknowledged' | 'failed' | 'cancelled';
@@ -49,6 +48,13 @@ export interface NextStep {
 }
 
 /** One advisory × one member channel. */
+/** An announced drill's announcement to this member, ahead of the drill (drill-plan.ts): when, where, or why not. */
+export interface DrillNoticeRecord {
+  at: string;
+  messages: MessageRef[];
+  refused?: string | undefined;
+}
+
 export interface Delivery {
   id: string;
   advisoryId: string;

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { Delivery, Transition } from './delivery.js';
-import type { MessageRef } from './platform.js';
+import type { Delivery, DrillNoticeRecord, Transition } from './delivery.js';
 
 /**
  * A drill's schedule (訓練の予告): the secretariat either tells the targeted members in advance that a drill will come
@@ -105,11 +104,8 @@ export function drillWaitMs(advisory: { drill: boolean; drillPlan?: DrillPlan | 
  * The announcement to one member, as its delivery records it: posted (the messages), or refused by the platform
  * for good (the reason; the drill's own copy will then fail the same way and the secretariat hears of it then).
  */
-export interface DrillNoticeRecord {
-  at: string;
-  messages: MessageRef[];
-  refused?: string | undefined;
-}
+/** The announcement on a delivery's record: kept in delivery.ts (the record's file), named here too. */
+export type { DrillNoticeRecord } from './delivery.js';
 
 /** Whether this delivery still owes its member the announcement: an announced drill's copy not yet out. */
 export function owesDrillNotice(advisory: { drill: boolean; drillPlan?: DrillPlan | undefined }, delivery: Pick<Delivery, 'state' | 'drillNotice'>): boolean {
