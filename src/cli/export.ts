@@ -23,7 +23,7 @@ export const exportCommand: CliSubcommand = {
       const format = values.format as string;
       if (format !== 'csv' && format !== 'json') throw new UsageError({ ja: `--format は csv か json です: ${format}`, en: `--format is csv or json: ${format}` });
       const id = positionals.length === 1 ? parseAdvisoryId(positionals[0]!) : null;
-      if (!id) throw new UsageError({ ja: '注意喚起 ID を一つ指定してください（例 ADV-2026-0042）。', en: 'Name one advisory id (e.g. ADV-2026-0042).' });
+      if (!id) throw new UsageError({ ja: '注意喚起 ID を一つ指定してください（例 ADV-2026-0042、訓練は DRL-2026-0003）。', en: 'Name one advisory id (e.g. ADV-2026-0042, or DRL-2026-0003 for a drill).' });
       let record;
       try {
         record = await recordOf(await sourcesFor(ctx, opened), id);

@@ -1,3 +1,4 @@
+import type { DrillPlan } from './drill-plan.js';
 import type { Advisory, AdvisoryContent, Closure, FollowUp } from './advisory.js';
 import type { ChainTip } from './audit-chain.js';
 import type { Acknowledgement, AuditEvent } from './audit.js';
@@ -30,6 +31,8 @@ export interface Transcript {
   category: Category;
   source: Source;
   drill: boolean;
+  /** A drill's schedule as recorded (announced when, for which window, or not); absent on real advisories and older records. */
+  drillPlan?: DrillPlan | undefined;
   /** Every member targeted (a delivery each), for searching by member. */
   members: string[];
   /** Their names as the directory had them when archived (the directory changes; the record must not). */
@@ -96,6 +99,7 @@ export function buildTranscript(p: TranscriptParts): Transcript {
     category: a.category,
     source: a.source,
     drill: a.drill,
+    ...(a.drillPlan ? { drillPlan: a.drillPlan } : {}),
     members: [...new Set(p.deliveries.map((d) => d.memberId))].sort(),
     memberNames: p.memberNames,
     closure: a.closure,
