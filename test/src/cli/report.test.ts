@@ -39,10 +39,10 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(argv: string[]) {
+async function cli(argv: string[], extra: Record<string, string> = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const ctx: CliContext = { env, out: (t) => out.push(t), err: (t) => err.push(t), openStore: openStoreFromEnv };
+  const ctx: CliContext = { env: { ...env, ...extra }, out: (t) => out.push(t), err: (t) => err.push(t), openStore: openStoreFromEnv };
   const code = await runCli(argv, ctx);
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
@@ -63,7 +63,7 @@ describe('npm run cli -- report', () => {
     const file = path.join(dir, 'drill.csv');
     const r = await cli(['report', DRILL.toLowerCase(), '--out', file]);
     expect(r.code).toBe(EXIT.OK);
-    expect(r.err).toContain(`${file} に書き出しました（対象 10、受領確認 80%）。`);
+    expect(r.err).toBe(`${file} に書き出しました（対象 10、受領確認 80%）。\nWrote ${file} (10 targeted, 80% acknowledged).`);
     const csv = readFileSync(file, 'utf8');
     expect(csv.startsWith('\uFEFF指標 / measure,')).toBe(true);
     expect(csv).toContain('\r\n');
@@ -81,6 +81,8 @@ describe('npm run cli -- report', () => {
     expect(drill).toMatchObject({ advisoryId: DRILL, drill: true, targeted: 10, times: { medianSeconds: 2250, p90Seconds: 3990 } });
     const live = await cli(['report', open, '--format', 'json']);
     expect(live.code).toBe(EXIT.OK);
+    // The file's last line end is the terminal's.
+    expect(live.out.endsWith('}')).toBe(true);
     const report = JSON.parse(live.out);
     expect(report).toMatchObject({ advisoryId: open, drill: false, targeted: 2, rates: { acknowledged: { count: 1, percent: 50 } } });
     // The ladder at the advisory's policy (level 3), the alert as for two contacts (the example directory's).
@@ -90,6 +92,22 @@ describe('npm run cli -- report', () => {
       ['alert', 6000],
     ]);
     expect((await exports(open)).at(-1)?.detail).toMatchObject({ format: 'json', archived: false });
+  });
+
+  it('is listed in the usage with what it does, in both languages', async () => {
+    const help = await cli(['help']);
+    const line = help.out.split('\n').find((l) => l.trimStart().startsWith('report '));
+    expect(line?.trim().replace(/\s{2,}/, '  ')).toBe(
+      "report ADV-… [--format csv|json|svg|png] [--out FILE] [--compare ADV-…]  注意喚起・訓練の疎通確認率（段階別の受領確認率・所要時間・推移のグラフ）を書き出す / write an advisory's or drill's reach report (rates per stage, times, the chart)",
+    );
+  });
+
+  it('without a readable directory: says so, and marks the alert as for one contact', async () => {
+    const r = await cli(['report', open, '--format', 'json'], { MEMBERS_FILE: path.join(dir, 'missing.yaml') });
+    expect(r.code).toBe(EXIT.OK);
+    expect(r.err).toContain('構成員名簿を読めないため ID で表示します');
+    expect(JSON.parse(r.out).ladder.at(-1)).toMatchObject({ kind: 'alert', seconds: 4800 });
+    expect((await exports(open)).at(-1)?.detail['user']).toBe('operator');
   });
 
   it('puts this drill beside the last with --compare', async () => {

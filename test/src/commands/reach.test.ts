@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { transcriptOf } from '../../../src/commands/archive.js';
 import { reachFileOf, reachOf, reachSourcesOf } from '../../../src/commands/reach.js';
 import { isBotError, type ErrorCode } from '../../../src/errors.js';
-import { coreFixture, ONCALL, SECRETARIAT, type CoreFixture } from '../../support/core-fixture.js';
+import { coreFixture, directoryWithContacts, ONCALL, SECRETARIAT, type CoreFixture } from '../../support/core-fixture.js';
 import { advisoryMessage, climbLadder, issueAndPost, JMA_STAFF, minutes, OUTSIDER, reachedChoice, untilClaimed } from './helpers.js';
 
 let f: CoreFixture;
@@ -125,7 +125,21 @@ describe('the reach report of a live advisory', () => {
     expect((await reachOf(reachSourcesOf(f.deps), id.toLowerCase().replace(/-0+/, '-'))).report.advisoryId).toBe(id);
     await refusal(reachOf(reachSourcesOf(f.deps), 'ADV-2026-9999'), 'ADVISORY.NOT_FOUND');
     await refusal(reachOf(reachSourcesOf(f.deps), 'drl-2026-1'), 'ADVISORY.NOT_FOUND');
-    await refusal(reachOf(reachSourcesOf(f.deps), 'nonsense'), 'ADVISORY.NOT_FOUND');
+    const err = await reachOf(reachSourcesOf(f.deps), 'nonsense').catch((e: unknown) => e);
+    expect(isBotError(err, 'ADVISORY.NOT_FOUND') && err.detail).toEqual({ advisoryId: 'nonsense' });
+  });
+
+  it('marks the alert for the member with the fewest contacts; with nobody targeted, as for one contact', async () => {
+    await f.close();
+    f = await coreFixture({ directory: await directoryWithContacts('jna', 3) });
+    const id = await lifeOfAnAdvisory();
+    // jna has three contacts now, the others two: the first alert can come when a two-contact member's does.
+    expect((await reachOf(reachSourcesOf(f.deps), id)).report.ladder.find((m) => m.kind === 'alert')?.seconds).toBe(6000);
+    const nobody = { ...(await transcriptOf(reachSourcesOf(f.deps), (await f.store.getAdvisory(id))!)), deliveries: [], members: [] };
+    const store = Object.assign(Object.create(f.store) as typeof f.store, { getTranscript: async () => nobody });
+    const { report } = await reachOf({ ...reachSourcesOf(f.deps), store }, id);
+    expect(report.targeted).toBe(0);
+    expect(report.ladder.find((m) => m.kind === 'alert')?.seconds).toBe(4800);
   });
 
   it('with no directory counts, the alert is marked as for one contact', async () => {
@@ -165,6 +179,7 @@ describe('the report through the core', () => {
     expect(f.audit.filter((e) => e.action === 'advisory.exported')).toHaveLength(2);
 
     await refusal(f.core.reachFile({ actor: OUTSIDER, advisoryId: id, format: 'csv' }), 'AUTH.NOT_SECRETARIAT');
+    expect(f.audit.at(-1)).toMatchObject({ action: 'advisory.refused', actor: OUTSIDER, detail: { attempted: 'advisory.reach' } });
     expect(f.audit.filter((e) => e.action === 'advisory.exported')).toHaveLength(2);
     await refusal(f.core.reachFile({ actor: SECRETARIAT, advisoryId: id, format: 'csv', compareWith: 'ADV-2026-9999' }), 'ADVISORY.NOT_FOUND');
     expect(f.audit.filter((e) => e.action === 'advisory.exported')).toHaveLength(2);

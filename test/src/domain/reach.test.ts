@@ -31,10 +31,12 @@ describe('the reach report of a drill with known presses and phone outcomes', ()
     expect(m('m08').contact).toEqual({ index: 0, name: '山田 花子' });
     expect(m('m07').contact).toBeUndefined();
     // When each step reached them; failures with their reason.
-    expect(m('m09').steps).toEqual({ reminder: at(40), phone: at(60), alert: at(100) });
-    expect(m('m01').steps).toEqual({});
-    expect(m('m10').failures).toEqual([{ code: 'TLP_SHARED_CHANNEL', at: at(1), detail: 'shared with another organisation' }]);
-    expect(m('m08').failures).toEqual([{ code: 'channel_not_found', at: at(1) }]);
+    expect(m('m09').steps).toStrictEqual({ reminder: at(40), phone: at(60), alert: at(100) });
+    // Steps that never reached a member are absent, not undefined (JSON and the CSV say nothing of them).
+    expect(m('m01').steps).toStrictEqual({});
+    expect(m('m04').steps).toStrictEqual({ reminder: at(40) });
+    expect(m('m10').failures).toStrictEqual([{ code: 'TLP_SHARED_CHANNEL', at: at(1), detail: 'shared with another organisation' }]);
+    expect(m('m08').failures).toStrictEqual([{ code: 'channel_not_found', at: at(1) }]);
     expect(m('m09').failures).toEqual([]);
     expect(m('m09').acknowledgedAt).toBeUndefined();
   });
@@ -82,7 +84,7 @@ describe('the reach report of a drill with known presses and phone outcomes', ()
   });
 
   it('marks the ladder at the policy\'s times, with when each first ran and whom it reached', () => {
-    expect(report.ladder).toEqual([
+    expect(report.ladder).toStrictEqual([
       { kind: 'reminder', seconds: 2400, source: 'policy', firstRanAt: at(40), reached: 5 },
       { kind: 'phone', seconds: 3600, source: 'policy', firstRanAt: at(1), reached: 5 },
       // Two contacts: the next contact at 80 min, the alert one interval later.
@@ -110,7 +112,7 @@ describe('the ladder marks without the policy', () => {
     expect(reachReport(quiet, { asOf }).ladder).toEqual([]);
     expect(reachReport(quiet, { asOf, policy: { ...LEVEL3, enabled: false } }).ladder).toEqual([]);
     // A policy without a reminder: the phone step and the alert only, though nobody needed them.
-    expect(reachReport(quiet, { asOf, policy: { ...LEVEL3, reminderBefore: 0 } }).ladder).toEqual([
+    expect(reachReport(quiet, { asOf, policy: { ...LEVEL3, reminderBefore: 0 } }).ladder).toStrictEqual([
       { kind: 'phone', seconds: 3600, source: 'policy', reached: 0 },
       { kind: 'alert', seconds: 4800, source: 'policy', reached: 0 },
     ]);
@@ -127,6 +129,17 @@ describe('what counts as reaching a member', () => {
     const report = reachReport(drillTranscript({ plan }), { asOf });
     expect(report.members.map((m) => m.stage)).toEqual(['before-reminder', 'before-reminder', 'after-reminder']);
     expect(report.ladder).toEqual([{ kind: 'reminder', seconds: 2400, source: 'record', firstRanAt: at(40), reached: 1 }]);
+  });
+
+  it('a step recorded before the outcome was kept (older records) reached them; the earliest run of a step counts', () => {
+    const t = drillTranscript({ plan: [{ id: 'm01', steps: { reminder: 40 }, ack: { minutes: 50, via: 'button' } }] });
+    const e = t.audit.events[0]!;
+    // Older record: no outcome. Then the same step again later (a repeated run), listed after it.
+    t.audit.events = [{ ...e, detail: {} }, { ...e, id: 'again', at: at(45) }];
+    expect(reachReport(t, { asOf }).members[0]?.steps).toEqual({ reminder: at(40) });
+    t.audit.events.reverse();
+    const [m] = reachReport(t, { asOf }).members;
+    expect(m).toMatchObject({ stage: 'after-reminder', steps: { reminder: at(40) } });
   });
 
   it('a step at the very moment of the press had reached them; one after it had not', () => {
@@ -156,12 +169,32 @@ describe('what counts as reaching a member', () => {
       { id: 'r2', at: at(130), action: 'delivery.round_started', advisoryId: d.advisoryId, deliveryId: d.id, detail: { round: 2 } },
       ...stepEvents(d, { id: 'm01', steps: { phone: 140 } }).map((e) => ({ ...e, id: 'r2-phone' })),
     );
+    // A step at the very moment round 2 began is round 2's.
+    t.audit.events.push({ ...stepEvents(d, { id: 'm01', steps: { alert: 130 } })[0]!, id: 'r2-alert' });
     const [m] = reachReport(t, { asOf }).members;
     expect(m).toMatchObject({ how: 'button', stage: 'after-reminder', acknowledgedAt: at(50), seconds: 3000, steps: { reminder: at(40) } });
+    expect(m?.steps.alert).toBeUndefined();
     expect(m?.steps.phone).toBeUndefined();
     // Silent in round 1 (earlier round without an acknowledgement): never, whatever round 2 brought.
     t.deliveries[0] = { ...t.deliveries[0]!, earlierRounds: [{ round: 1, state: 'posted' }] };
     expect(reachReport(t, { asOf }).members[0]?.how).toBe('never');
+    // Round 3: round 1 is found among the earlier rounds, not round 2's.
+    t.deliveries[0] = { ...t.deliveries[0]!, round: 3, earlierRounds: [{ round: 1, state: 'acknowledged', acknowledged: round1 }, { round: 2, state: 'acknowledged', acknowledged: { ...round1, at: at(140) } }] };
+    expect(reachReport(t, { asOf }).members[0]?.acknowledgedAt).toBe(at(50));
+    t.deliveries[0] = { ...t.deliveries[0]!, earlierRounds: [{ round: 2, state: 'acknowledged', acknowledged: { ...round1, at: at(140) } }, { round: 1, state: 'posted' }] };
+    expect(reachReport(t, { asOf }).members[0]?.how).toBe('never');
+    // A record with no earlier rounds kept: nothing of round 1 is known.
+    t.deliveries[0] = { ...t.deliveries[0]!, earlierRounds: undefined };
+    expect(reachReport(t, { asOf }).members[0]?.how).toBe('never');
+  });
+
+  it('by phone in round 1, the contact from the task\'s round 1 when the task has moved on to a later round', () => {
+    const t = drillTranscript({ plan: [{ id: 'm01', steps: { phone: 60 }, ack: { minutes: 62, via: 'phone' }, taskContact: { index: 1, name: '鈴木 美咲' } }] });
+    const task = t.phoneTasks[0]!;
+    t.phoneTasks[0] = { ...task, round: 2, state: 'open', resolution: { kind: 'reached', at: at(150), contact: { index: 0, name: '後の回' } }, earlierRounds: [{ round: 1, state: 'done', attempts: [], resolution: task.resolution }] };
+    expect(reachReport(t, { asOf }).members[0]?.contact).toEqual({ index: 1, name: '鈴木 美咲' });
+    t.phoneTasks[0] = { ...t.phoneTasks[0], earlierRounds: undefined };
+    expect(reachReport(t, { asOf }).members[0]?.contact).toBeUndefined();
   });
 
   it('a member with two channels: the first acknowledgement of either, the earliest step, every failure', () => {
@@ -173,6 +206,14 @@ describe('what counts as reaching a member', () => {
     const report = reachReport(t, { asOf });
     expect(report.targeted).toBe(1);
     expect(report.members[0]).toMatchObject({ acknowledgedAt: at(30), seconds: 1800, stage: 'after-reminder', steps: { reminder: at(25) } });
+    // Whichever order the channels come in, the first acknowledgement; at the same instant, the first channel's.
+    t.deliveries.reverse();
+    expect(reachReport(t, { asOf }).members[0]?.acknowledgedAt).toBe(at(30));
+    const phoneAtOnce = { ...other, id: 'ADV-2026-0001.m01.teams-19_y', acknowledged: { ...other.acknowledged!, via: 'phone' as const } };
+    t.deliveries = [other, phoneAtOnce];
+    expect(reachReport(t, { asOf }).members[0]?.how).toBe('button');
+    t.deliveries = [phoneAtOnce, other];
+    expect(reachReport(t, { asOf }).members[0]?.how).toBe('phone');
     expect(report.members[0]?.failures.map((f) => f.code)).toEqual(['not_in_channel']);
     expect(report.rates.failed).toEqual({ count: 1, percent: 100 });
   });
@@ -182,6 +223,11 @@ describe('what counts as reaching a member', () => {
     const [m] = reachReport(drillTranscript({ plan }), { asOf }).members;
     expect(m?.stage).toBe('by-phone');
     expect(m && 'contact' in m).toBe(false);
+    // Nor with no phone task on record at all.
+    const bare = drillTranscript({ plan: [{ id: 'm01', ack: { minutes: 62, via: 'phone' } }] });
+    expect(bare.phoneTasks).toEqual([]);
+    expect(reachReport(bare, { asOf }).members[0]).toMatchObject({ how: 'phone', stage: 'by-phone' });
+    expect(reachReport(bare, { asOf }).members[0]?.contact).toBeUndefined();
   });
 
   it('a member with no name in the record is shown by id', () => {

@@ -28,11 +28,14 @@ describe('the reach chart spec', () => {
     });
     expect(spec.description).toBe(`${spec.title['text']} / ${spec.title['subtitle']}`);
     expect(spec.config.font).toBe(CHART_FONT);
+    // Japanese glyphs from Noto CJK first (Debian's fonts-noto-cjk), whatever sans-serif after.
+    expect(CHART_FONT).toBe("'Noto Sans CJK JP', 'Noto Sans JP', 'IPAGothic', sans-serif");
+    expect((spec as unknown as Record<string, unknown>)['$schema']).toBe('https://vega.github.io/schema/vega-lite/v6.json');
   });
 
   it('draws the cumulative share as a step line over the minutes since issue', () => {
     const series = layer(REACH_MARK_NAMES.series);
-    expect(series.mark).toMatchObject({ type: 'line', interpolate: 'step-after' });
+    expect(series.mark).toEqual({ type: 'line', interpolate: 'step-after', strokeWidth: 2.5, color: '#1f5fa8' });
     expect(series.data.values.map((v) => [v['elapsed'], v['share']])).toEqual([
       [0, 0],
       [5, 0.1],
@@ -51,7 +54,7 @@ describe('the reach chart spec', () => {
 
   it('marks the reminder, phone and alert times as labelled rules, each label a line below the last', () => {
     const rules = layer(REACH_MARK_NAMES.rules);
-    expect(rules.mark).toMatchObject({ type: 'rule' });
+    expect(rules.mark).toEqual({ type: 'rule', strokeDash: [5, 4], strokeWidth: 1.5 });
     expect(rules.data.values).toEqual([
       { elapsed: 40, kind: 'reminder', label: 'リマインド / Reminder', row: 4 },
       { elapsed: 60, kind: 'phone', label: '電話 / Phone', row: 19 },

@@ -66,12 +66,20 @@ describe('the reach report as CSV', () => {
       `TLP_SHARED_CHANNEL (shared with another organisation) ${jst(at(1))}`,
     ]);
     expect(byId['m08']?.[12]).toBe(`channel_not_found ${jst(at(1))}`);
+    // Every stage in words.
+    expect([byId['m04']?.[5], byId['m07']?.[5], byId['m09']?.[5]]).toEqual(['リマインド後 / after the reminder', '電話段階の後（ボタン） / after the phone step (button)', '未確認 / never']);
   });
 
   it('a contact with a role says it; nobody acknowledged leaves the times empty; a real advisory says no', () => {
     const withRole: ReachReport = { ...report, drill: false, members: [{ ...report.members[5]!, contact: { index: 0, name: '佐藤 健一', role: '課長' } }] };
+    withRole.members[0]!.failures = [
+      { code: 'not_in_channel', at: at(1) },
+      { code: 'RETRIES_EXHAUSTED', at: at(3), detail: '429' },
+    ];
     const r = rowsOf(reachCsv(withRole));
     expect(r.at(-1)?.[8]).toBe('#1 佐藤 健一 (課長)');
+    expect(r.at(-1)?.[1]).toBe('no');
+    expect(r.at(-1)?.[12]).toBe(`not_in_channel ${jst(at(1))}; RETRIES_EXHAUSTED (429) ${jst(at(3))}`);
     expect(r[2]).toEqual(['訓練 / drill', 'no', '', '']);
     const silent = reachReport(drillTranscript({ plan: [] }), { asOf });
     const s = rowsOf(reachCsv(silent));
