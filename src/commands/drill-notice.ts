@@ -44,10 +44,31 @@ export function holdUntilDrillStarts(deps: Pick<CoreDeps, 'clock'>, advisory: Ad
  */
 export async function drillBeforeDelivery(deps: CoreDeps, advisory: Advisory, delivery: Delivery): Promise<Delivery> {
   let current = delivery;
-  if (advisory.state === 'open' && owesDrillNotice(advisory, delivery)) current = await announceToMember(deps, advisory, delivery);
+  if (advisory.state === 'open' && owesDrillNotice(advisory, delivery)) {
+    try {
+      current = await announceToMember(deps, advisory, delivery);
+    } catch (err) {
+      // Before the window, a platform failing for now (a 429, a timeout, an outage) must not use up the job's
+      // attempts: a job that gave up would fail the delivery and start its ladder before the drill has even begun.
+      // The announcement is tried again later, still before the start; from the start on, failures retry as any post.
+      const wait = drillWaitMs(advisory, deps.clock.now());
+      if (wait > 0 && err instanceof ChatError) {
+        deps.log.warn({ advisoryId: advisory.id, deliveryId: delivery.id, code: err.code }, 'drill announcement failed for now; trying again before the window starts');
+        throw new BotError('DRILL.NOT_STARTED', 'the drill announcement is tried again before the window starts', {
+          advisoryId: advisory.id,
+          startsAt: advisory.issuedAt,
+          retryAfterMs: Math.min(wait, Math.max(err.retryAfterMs ?? 0, NOTICE_RETRY_MS)),
+        });
+      }
+      throw err;
+    }
+  }
   holdUntilDrillStarts(deps, advisory);
   return current;
 }
+
+/** How soon an announcement that failed for now is tried again (the platform's Retry-After if longer). */
+export const NOTICE_RETRY_MS = 30_000;
 
 async function announceToMember(deps: CoreDeps, advisory: Advisory, delivery: Delivery): Promise<Delivery> {
   const plan = advisory.drillPlan;

@@ -10,7 +10,7 @@ import { DEFAULT_DRILL_TEMPLATE, DrillTemplateFile } from '../../../src/domain/d
 import { DT } from '../../../src/i18n/drill-text.js';
 import { ChatError } from '../../../src/ports/chat.js';
 import type { DrillAnnouncementView } from '../../../src/view/views.js';
-import { DRILL_WAIT_MAX_MS } from '../../../src/commands/drill-notice.js';
+import { DRILL_WAIT_MAX_MS, NOTICE_RETRY_MS } from '../../../src/commands/drill-notice.js';
 import { coreFixture, ISSUE_INPUT, SECRETARIAT, T0, type CoreFixture } from '../../support/core-fixture.js';
 import { DRILL_FROM, DRILL_INPUT, DRILL_TO, kindOf, runDrill } from '../../support/drill-run.js';
 import { minutes, OUTSIDER } from './helpers.js';
@@ -131,7 +131,7 @@ describe('the plan', () => {
     expect((await f.store.getDelivery(jma.id))!.nextStep).toEqual({ kind: 'reminder', index: 0, at: minutes(100) });
   });
 
-  it('looks for an announcement an earlier attempt may have posted, rather than posting it twice', async () => {
+  it('looks for an announcement an earlier attempt may have posted, rather than posting it twice; a failure for now waits, using up no attempt', async () => {
     const r = await issue(DRILL_INPUT);
     const jma = r.deliveries.find((d) => d.memberId === 'jma')!;
     // The post got through but its answer was lost (a timeout: it may have been done).
@@ -145,11 +145,28 @@ describe('the plan', () => {
       }
       return ref;
     };
-    await expect(f.core.deliver(jma.id)).rejects.toBeInstanceOf(ChatError);
+    // Before the window the job does not fail (a job that gave up would start the ladder before the drill): it waits.
+    const failed = await rejected(f.core.deliver(jma.id));
+    expect(failed.code).toBe('DRILL.NOT_STARTED');
+    expect(failed.detail['retryAfterMs']).toBe(NOTICE_RETRY_MS);
+    expect((await f.store.getDelivery(jma.id))!.drillNotice).toBeUndefined();
     expect((await rejected(f.core.deliver(jma.id))).code).toBe('DRILL.NOT_STARTED');
     expect(f.chat.in(jma.channel.channelId)).toHaveLength(1);
     expect(f.chat.searches.map((s) => s.key)).toEqual([`${jma.id}.drill-notice`]);
     expect((await f.store.getDelivery(jma.id))!.drillNotice?.messages).toEqual([f.chat.in(jma.channel.channelId)[0]!.ref]);
+  });
+
+  it('waits as long as the platform asks when it throttles the announcement, and from the window’s start fails as any post', async () => {
+    const r = await issue(DRILL_INPUT);
+    const jma = r.deliveries.find((d) => d.memberId === 'jma')!;
+    f.chat.failPosts = () => new ChatError('rate_limited', 'ratelimited', { retryAfterMs: 45_000 });
+    expect((await rejected(f.core.deliver(jma.id))).detail['retryAfterMs']).toBe(45_000);
+    // Close to the start: never past it.
+    f.clock.set(new Date(Date.parse(DRILL_FROM) - 10_000).toISOString());
+    expect((await rejected(f.core.deliver(jma.id))).detail['retryAfterMs']).toBe(10_000);
+    f.clock.set(DRILL_FROM);
+    await expect(f.core.deliver(jma.id)).rejects.toMatchObject({ kind: 'rate_limited' });
+    expect(f.chat.posts).toEqual([]);
   });
 
   it('records an announcement the platform refuses for good; the drill’s own copy then fails as any would', async () => {
