@@ -12,6 +12,12 @@ import { tokyoParts } from '../../../src/domain/drill-plan.js';
 import { T } from '../../../src/i18n/text.js';
 import type { AdvisorySummaryView, StatusView } from '../../../src/view/views.js';
 import { closeLocalBrowser, openLocalPage, startLocalBrowser, type LocalApi, type LocalBrowser } from '../../support/local-browser.js';
+import { kindOf, runDrill } from '../../support/drill-run.js';
+import type { OutboundView } from '../../../src/ports/chat.js';
+import { lifecycleLines } from '../../../adapters/local/local-lifecycle-lines.js';
+import { liveLines } from '../../../adapters/local/local-live-lines.js';
+import { boardLines } from '../../../adapters/local/local-board-lines.js';
+import { drillNoticeLines } from '../../../adapters/local/local-drill-lines.js';
 
 let local: LocalBrowser;
 let api: LocalApi;
@@ -126,4 +132,28 @@ describe('a drill in the local workspace', () => {
     const status = await api<StatusView>('GET', `/local/api/advisories/${advisoryId.toLowerCase()}/status`, 'sec-1');
     expect(status.json).toMatchObject({ advisoryId, drill: true });
   }, 90_000);
+
+  it('labels every kind of message a drill posts or edits, as the page draws it', async () => {
+    const run = await runDrill();
+    try {
+      // Each message's body as the workspace stores it (local-chat.ts): the view, and the lines worded for the page.
+      const body = (m: OutboundView) => ({ ...m, lifecycle: lifecycleLines(m), live: liveLines(m), board: boardLines(m), drillNotice: drillNoticeLines(m) });
+      const messages = run.messages.map((m, i) => ({ kind: kindOf(m.message), message: { id: `drill-${i}`, channelId: m.channelId, body: body(m.message), createdAt: '2026-12-01T01:00:00.000Z', updatedAt: '2026-12-01T01:00:00.000Z' } }));
+      expect(new Set(messages.map((m) => m.kind)).size).toBeGreaterThanOrEqual(8);
+      // As a string: vitest would rewrite an import() written here into its own loader, which the page does not have.
+      const unlabelled = (await page.evaluate(`(async () => {
+        const { buildTopLevel } = await import('/local/static/js/render-message.js');
+        const out = [];
+        for (const m of ${JSON.stringify(messages)}) {
+          const art = buildTopLevel(m.message);
+          const banner = art.querySelector('[data-testid="drill-banner"]');
+          if (!banner || !banner.textContent.includes(${JSON.stringify(T.drillBanner.ja)})) out.push(m.kind);
+        }
+        return out;
+      })()`)) as string[];
+      expect(unlabelled).toEqual([]);
+    } finally {
+      await run.f.close();
+    }
+  });
 });
