@@ -140,6 +140,23 @@ describe('the status view in a browser', () => {
     expect(csv).toContain(`${advisoryId},yes,jma,`);
   });
 
+  it('fits a phone (390 px): the figures wrap and the chart is as wide as the screen, nothing scrolls sideways', async () => {
+    const phone = await openLocalPage(local, { width: 390, height: 844 }, { user: 'sec-1', channel: 'secretariat' });
+    try {
+      await phone.getByTestId('status-id').fill(advisoryId);
+      await phone.getByTestId('status-submit').click();
+      const chart = phone.getByTestId('reach-chart');
+      await expect.poll(() => chart.evaluate((e) => (e as unknown as { naturalWidth: number }).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(600);
+      const box = await chart.boundingBox();
+      expect(box!.width).toBeLessThanOrEqual(390);
+      expect(box!.x).toBeGreaterThanOrEqual(0);
+      expect(await phone.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      expect(await phone.getByTestId('reach-section').evaluate((e) => e.scrollWidth - e.clientWidth)).toBe(0);
+    } finally {
+      await phone.close();
+    }
+  });
+
   it('stays folded when the reader folds it, through the status being drawn again', async () => {
     await page.getByTestId('reach-summary').click();
     await expect.poll(() => page.getByTestId('reach-section').getAttribute('open')).toBeNull();
