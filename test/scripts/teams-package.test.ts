@@ -13,7 +13,7 @@ describe('Teams app package', () => {
     const manifest = JSON.parse(strFromU8(files['manifest.json']!)) as { id: string; bots: { botId: string; commandLists: { commands: { title: string }[] }[] }[]; validDomains: string[] };
     expect(manifest.id).toBe(settings.appId);
     expect(manifest.bots[0]!.botId).toBe(settings.appId);
-    expect(manifest.bots[0]!.commandLists[0]!.commands.map((c) => c.title)).toEqual(['advisory', 'advisory status', 'advisory oncall']);
+    expect(manifest.bots[0]!.commandLists[0]!.commands.map((c) => c.title)).toEqual(['advisory', 'advisory drill', 'advisory status', 'advisory oncall']);
     expect(manifest.validDomains).toEqual(['ceptoar.example.jp']);
     const size = (png: Uint8Array) => [Buffer.from(png).readUInt32BE(16), Buffer.from(png).readUInt32BE(20)];
     expect(size(files['color.png']!)).toEqual([192, 192]);
