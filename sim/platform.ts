@@ -13,7 +13,7 @@
 import type { Clock } from '../src/clock.js';
 import type { ChannelAddress } from '../src/domain/delivery.js';
 import type { MessageRef } from '../src/domain/platform.js';
-import { ChatError, type ChatCapabilities, type ChatPort, type OutboundView, type PostTarget, type ThreadReply } from '../src/ports/chat.js';
+import { ChatError, type ChatCapabilities, type ChatPort, type OutboundView, type PostedImage, type PostTarget, type ThreadReply } from '../src/ports/chat.js';
 import type { PlatformLimits } from '../src/ports/pace.js';
 import type { PlatformAdapter } from '../src/ports/platform-adapter.js';
 
@@ -36,8 +36,11 @@ interface Waiter {
 
 export class SimChat implements ChatPort {
   readonly platform = 'slack' as const;
-  /** Finds its own posts by key (as Slack does by message metadata); no shared channels; no thread listing. */
-  readonly capabilities: ChatCapabilities = { findOwnPost: true, detectSharedChannel: false, readThreads: false };
+  /**
+   * Finds its own posts by key (as Slack does by message metadata); no shared channels; no thread listing; no pictures
+   * (the closing's chart is drawn beside each run's figures by the simulator itself, not posted).
+   */
+  readonly capabilities: ChatCapabilities = { findOwnPost: true, detectSharedChannel: false, readThreads: false, postImage: false };
   readonly limits: PlatformLimits = { conversation: 'unlimited', search: 'unlimited', workspace: 'unlimited' };
   readonly #messages = new Map<string, SimMessage>();
   readonly #byChannel = new Map<string, SimMessage[]>();
@@ -84,6 +87,10 @@ export class SimChat implements ChatPort {
 
   async threadReplies(_root: MessageRef, _since: Date): Promise<ThreadReply[]> {
     throw new Error('the emulated platform does not list threads (capabilities.readThreads is false)');
+  }
+
+  async postImage(): Promise<PostedImage> {
+    throw new Error('the emulated platform posts no pictures (capabilities.postImage is false)');
   }
 
   async isSharedOutside(channel: ChannelAddress): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type { LocalDrillNoticeLines } from './local-drill-lines.js';
+import type { LocalImageLines } from './local-image-lines.js';
 import type { LocalBoardLines } from './local-board-lines.js';
 import type { LifecycleLines } from './local-lifecycle-lines.js';
 import type { LocalLiveLines } from './local-live-lines.js';
@@ -31,6 +32,7 @@ import type { LocalLiveLines } from './local-live-lines.js';
 import type { Bilingual } from '../../src/i18n/text.js';
 import type { LocalisedName } from '../../src/directory/schema.js';
 import type { OutboundView } from '../../src/ports/chat.js';
+import type { ImageView } from '../../src/view/views.js';
 import { BOARD_CLAIM_ACTION } from '../../src/view/buttons.js';
 
 export type LocalRole = 'secretariat' | 'oncall' | 'member';
@@ -77,7 +79,12 @@ export type LocalMessageBody =
       /** A drill's announcement, worded (local-drill-lines.ts). */
       drillNotice?: LocalDrillNoticeLines | undefined;
     })
-  | { kind: 'reply'; text: string; author: { id: string; name: string } };
+  | { kind: 'reply'; text: string; author: { id: string; name: string } }
+  /**
+   * A picture the core posted (ChatPort.postImage: the reach chart after the closing summary): the view, the words
+   * shown around it (local-image-lines.ts), and the picture as base64 PNG.
+   */
+  | { kind: 'image'; view: ImageView; lines: LocalImageLines; filename: string; png: string };
 
 export interface LocalMessage {
   id: string;

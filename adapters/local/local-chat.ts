@@ -8,10 +8,11 @@ import { lifecycleLines } from './local-lifecycle-lines.js';
 import { liveLines } from './local-live-lines.js';
 import { boardLines } from './local-board-lines.js';
 import { drillNoticeLines } from './local-drill-lines.js';
+import { imageLines } from './local-image-lines.js';
 import type { ChannelAddress } from '../../src/domain/delivery.js';
 import type { MessageRef } from '../../src/domain/platform.js';
 import type { Logger } from '../../src/log.js';
-import { ChatError, type ChatPort, type OutboundView, type PostTarget, type ThreadReply } from '../../src/ports/chat.js';
+import { ChatError, type ChatPort, type ImagePost, type OutboundView, type PostedImage, type PostTarget, type ThreadReply } from '../../src/ports/chat.js';
 import type { PlatformLimits } from '../../src/ports/pace.js';
 import type { LocalChannel, LocalMessage, LocalMessageBody, LocalUser } from './local-api.js';
 import { directChannelId } from './local-directory.js';
@@ -31,6 +32,9 @@ export type ChannelListener = (channel: LocalChannel) => void;
 /** Longest reply a person may type in the page. */
 export const REPLY_MAX = 4_000;
 
+/** Largest picture the page is given (base64 in the message's JSON, sent to every open page): a chart is far smaller. */
+export const LOCAL_IMAGE_MAX_BYTES = 5_000_000;
+
 /** The view as the core gave it, with the lines the page shows worded here (src/i18n), so the page keeps no copy. */
 function bodyOf(message: OutboundView): LocalMessageBody {
   return { ...message, lifecycle: lifecycleLines(message), live: liveLines(message), board: boardLines(message), drillNotice: drillNoticeLines(message) };
@@ -40,7 +44,8 @@ export class LocalChat implements ChatPort {
   readonly platform = 'local' as const;
   /** Messages are ours (SQLite): found by key; channels say whether they are shared. */
   // Replies here reach the core as they are written (the reply route), so there is nothing to read back.
-  readonly capabilities = { findOwnPost: true, detectSharedChannel: true, readThreads: false } as const;
+  // Pictures go to the page inline (the message holds the PNG).
+  readonly capabilities = { findOwnPost: true, detectSharedChannel: true, readThreads: false, postImage: { maxBytes: LOCAL_IMAGE_MAX_BYTES } } as const;
   /** Our own server: nothing to pace. */
   readonly limits: PlatformLimits = { conversation: 'unlimited', search: 'unlimited', workspace: 'unlimited' };
   readonly #messages: LocalMessages;
@@ -76,6 +81,25 @@ export class LocalChat implements ChatPort {
     );
     this.#emitMessage(stored);
     return { platform: 'local', channelId: stored.channelId, messageId: stored.id };
+  }
+
+  /** The picture as a message of its own (kind 'image'), which the page shows under its label (render-image.js). */
+  async postImage(target: PostTarget, image: ImagePost, key: string): Promise<PostedImage> {
+    this.#requireChannel(target.channelId);
+    if (image.png.byteLength > LOCAL_IMAGE_MAX_BYTES) throw new ChatError('permanent', 'image_too_large', { reason: 'too_large' });
+    const png = Buffer.from(image.png.buffer, image.png.byteOffset, image.png.byteLength).toString('base64');
+    const threadOf = target.threadOf?.messageId;
+    const stored = this.#store(() =>
+      this.#messages.insert({
+        channelId: target.channelId,
+        key,
+        body: { kind: 'image', view: image.view, lines: imageLines(image.view), filename: image.filename, png },
+        at: this.#clock.now(),
+        ...(threadOf === undefined ? {} : { threadOf }),
+      }),
+    );
+    this.#emitMessage(stored);
+    return { platform: 'local', channelId: stored.channelId, id: stored.id };
   }
 
   async findPost(target: PostTarget, key: string, since: Date): Promise<MessageRef | null> {

@@ -1,11 +1,12 @@
 import { WebClient, type ChatPostMessageArguments, type ChatUpdateArguments, type Logger, type LogLevel } from '@slack/web-api';
 import type { ChannelAddress } from '../../src/domain/delivery.js';
 import type { MessageRef } from '../../src/domain/platform.js';
-import { ChatError, type ChatPort, type OutboundView, type PostTarget, type ThreadReply } from '../../src/ports/chat.js';
+import { ChatError, type ChatPort, type ImagePost, type OutboundView, type PostedImage, type PostTarget, type ThreadReply } from '../../src/ports/chat.js';
 import type { PlatformLimits } from '../../src/ports/pace.js';
 import { toChatError } from './slack-errors.js';
 import type { SendResult, SlackSend } from './slack-send.js';
 import { POST_EVENT_TYPE, postMetadata, renderMessage, type SlackMessage } from './slack-blocks.js';
+import { chartCaption } from './chart-caption.js';
 
 /**
  * Turns any view the core posts into Block Kit. Injected so this adapter stays about talking to Slack; the
@@ -74,10 +75,13 @@ function secondsTs(d: Date): string {
   return (Math.max(0, d.getTime()) / 1000).toFixed(6);
 }
 
+/** Slack takes files up to 1 GB (files.getUploadURLExternal); a chart is a few hundred kilobytes at most. */
+export const SLACK_FILE_MAX_BYTES = 1_000_000_000;
+
 export class SlackChat implements ChatPort {
   /** Message metadata finds our own posts in history; conversations.info says whether a channel is shared. */
   readonly platform = 'slack' as const;
-  readonly capabilities = { findOwnPost: true, detectSharedChannel: true, readThreads: true } as const;
+  readonly capabilities = { findOwnPost: true, detectSharedChannel: true, readThreads: true, postImage: { maxBytes: SLACK_FILE_MAX_BYTES } } as const;
   /**
    * chat.postMessage: about one message a second per channel, short bursts allowed; conversations.history (the
    * search for an earlier post): Tier 3, about 50 a minute (api.slack.com/apis/rate-limits).
@@ -113,6 +117,38 @@ export class SlackChat implements ChatPort {
       }),
     );
     return this.ref(res.channel ?? target.channelId, res.ts);
+  }
+
+  /**
+   * files.uploadV2 through @slack/web-api (filesUploadV2): files.getUploadURLExternal (name, length, alt text), the
+   * bytes to the upload URL it answers, then files.completeUploadExternal, which shares the file into the channel as
+   * a message whose text is the caption (`initial_comment`), in the thread of `threadOf` if given. The client's
+   * settings hold (no retry, 429 rejected at once), and every failure is classified as any other call's.
+   *
+   * The key is not sent: files.completeUploadExternal takes no message metadata, so the shared message cannot be
+   * found by it (ChatCapabilities.postImage). Nor does it answer the message's ts (Slack shares the file after it
+   * answers): the reference is the file's id.
+   */
+  async postImage(target: PostTarget, image: ImagePost, _key: string): Promise<PostedImage> {
+    if (image.png.byteLength > this.capabilities.postImage.maxBytes) throw new ChatError('permanent', 'image_too_large', { reason: 'too_large' });
+    const caption = chartCaption(image.view);
+    const upload = {
+      file: Buffer.from(image.png.buffer, image.png.byteOffset, image.png.byteLength),
+      filename: image.filename,
+      title: caption.title,
+      alt_text: caption.altText,
+      initial_comment: caption.comment,
+    };
+    const thread = target.threadOf?.messageId;
+    const res = await this.call(() =>
+      this.client.filesUploadV2(
+        thread === undefined ? { ...upload, channel_id: target.channelId } : { ...upload, channel_id: target.channelId, thread_ts: thread },
+      ),
+    );
+    const id = res.files[0]?.files?.[0]?.id;
+    // ok:true without the file: it is shared, but we cannot say which.
+    if (id === undefined || id === '') throw new ChatError('transient', 'invalid_response');
+    return { platform: 'slack', channelId: target.channelId, id };
   }
 
   async findPost(target: PostTarget, key: string, since: Date): Promise<MessageRef | null> {

@@ -44,6 +44,16 @@ const PERMANENT_CODES: Readonly<Record<string, FailureReason>> = {
   method_deprecated: 'invalid_message',
   deprecated_endpoint: 'invalid_message',
   unknown_method: 'invalid_message',
+  // files.getUploadURLExternal / files.completeUploadExternal (files.uploadV2): a picture the workspace will not take.
+  invalid_channel: 'channel_gone',
+  file_uploads_disabled: 'forbidden',
+  file_uploads_except_images_disabled: 'forbidden',
+  file_type_not_allowed: 'forbidden',
+  posting_to_general_channel_denied: 'forbidden',
+  storage_limit_reached: 'forbidden',
+  file_upload_size_restricted: 'too_large',
+  alt_txt_too_large: 'too_large',
+  file_not_found: 'invalid_message',
   message_not_found: 'message_gone',
   cant_update_message: 'message_gone',
   edit_window_closed: 'message_gone',
@@ -136,6 +146,10 @@ export function toChatError(err: unknown): ChatError {
       if (status >= 500 || status === 0) return new ChatError('transient', code, { cause: err });
       return new ChatError('permanent', code, { cause: err, reason: status === 401 ? 'auth' : status === 403 ? 'forbidden' : status === 413 ? 'too_large' : 'invalid_message' });
     }
+    // filesUploadV2 refused its own arguments, or could not read the bytes: nothing reached Slack.
+    case ErrorCode.FileUploadInvalidArgumentsError:
+    case ErrorCode.FileUploadReadFileDataError:
+      return new ChatError('permanent', String(e.code), { cause: err, reason: 'invalid_message', maybeDone: false });
     case ErrorCode.RequestError:
       return isTimeout(e.original ?? err)
         ? new ChatError('transient', 'request_timeout', { cause: err, reason: 'timeout' })

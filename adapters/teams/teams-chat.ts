@@ -12,9 +12,10 @@ import {
 import type { ConversationRecord } from '../../src/domain/conversation.js';
 import type { ChannelAddress } from '../../src/domain/delivery.js';
 import type { MessageRef } from '../../src/domain/platform.js';
-import { ChatError, type ChatPort, type OutboundView, type PostTarget, type ThreadReply } from '../../src/ports/chat.js';
+import { ChatError, type ChatPort, type ImagePost, type OutboundView, type PostedImage, type PostTarget, type ThreadReply } from '../../src/ports/chat.js';
 import type { PlatformLimits } from '../../src/ports/pace.js';
 import { toChatError } from './teams-errors.js';
+import { chartCard } from './chart-card.js';
 
 /** What the renderer gives for one message: the Adaptive Card and the plain text Teams shows in notifications. */
 export interface TeamsMessage {
@@ -49,6 +50,15 @@ export interface TeamsChatOptions {
 }
 
 const TEAMS_CHANNEL_ID = 'msteams';
+
+/**
+ * The largest picture posted inline, in bytes of PNG. The Bot Connector refuses a request over 262,144 bytes
+ * (413 MessageSizeTooBig, "The request content length exceeded limit of 262144 bytes": botframework-sdk#6669,
+ * BotFramework-Services#341), and the picture travels in it as base64 (4/3 of its size): 150,000 bytes are 200,000
+ * characters, which leaves room for the card and the activity around it. Teams' own 100 KB message limit does not count
+ * base64 images (learn.microsoft.com, "Format your bot messages").
+ */
+export const TEAMS_IMAGE_MAX_BYTES = 150_000;
 const KNOWN_CONVERSATIONS_MAX = 10_000;
 
 type Kind = ConversationRecord['kind'];
@@ -128,7 +138,8 @@ export class TeamsChat implements ChatPort {
    * channel (Teams Connect) shows only through Graph. The directory's sharedOutside flag stands in.
    */
   // Listing a channel thread needs Microsoft Graph (ChannelMessage.Read.All): the bot records replies as they arrive.
-  readonly capabilities = { findOwnPost: false, detectSharedChannel: false, readThreads: false } as const;
+  // A picture goes inline, in a card (chart-card.ts), within TEAMS_IMAGE_MAX_BYTES.
+  readonly capabilities = { findOwnPost: false, detectSharedChannel: false, readThreads: false, postImage: { maxBytes: TEAMS_IMAGE_MAX_BYTES } } as const;
   /**
    * A bot in one conversation: 7 messages a second, 8 in 2 s, 60 in 30 s (learn.microsoft.com, "Optimize your bot:
    * rate limiting"); the 30-second window is the one that binds a sustained pace, so 2 a second with a burst of 7.
@@ -162,7 +173,29 @@ export class TeamsChat implements ChatPort {
    */
   async post(target: PostTarget, message: OutboundView, _key: string): Promise<MessageRef> {
     const where = await this.resolve(target.channelId, target.workspaceId);
-    const activity = this.activity(message, where.tenantId);
+    const id = await this.send(target, where, this.activity(message, where.tenantId));
+    return { platform: 'teams', channelId: target.channelId, messageId: id };
+  }
+
+  /**
+   * The picture inline, as an Image in an Adaptive Card under its label and heading (chart-card.ts). The key is not
+   * sent, as for any post (see post).
+   */
+  async postImage(target: PostTarget, image: ImagePost, _key: string): Promise<PostedImage> {
+    if (image.png.byteLength > TEAMS_IMAGE_MAX_BYTES) throw new ChatError('permanent', 'image_too_large', { reason: 'too_large' });
+    const where = await this.resolve(target.channelId, target.workspaceId);
+    const m = chartCard(image.view, image.png);
+    const activity: Partial<Activity> = {
+      type: ActivityTypes.Message,
+      summary: m.text,
+      attachments: [CardFactory.adaptiveCard(m.card)],
+      channelData: { tenant: { id: where.tenantId } },
+    };
+    return { platform: 'teams', channelId: target.channelId, id: await this.send(target, where, activity) };
+  }
+
+  /** Send an activity into the conversation (or the thread of `threadOf`); the id Teams gave it. */
+  private async send(target: PostTarget, where: Resolved, activity: Partial<Activity>): Promise<string> {
     // A reply in a channel post's thread goes to the thread's conversation (`<channel>;messageid=<root>`); chats
     // have no threads, so there it is the next message.
     const thread = target.threadOf !== undefined && where.kind === 'channel' ? `${target.channelId};messageid=${target.threadOf.messageId}` : target.channelId;
@@ -171,7 +204,7 @@ export class TeamsChat implements ChatPort {
     // Teams has been seen to answer 202 without a body. The post likely exists, but without its id it cannot be
     // updated; the retry posts again (a duplicate, like a lost response).
     if (id === undefined || id === '') throw new ChatError('transient', 'invalid_response');
-    return { platform: 'teams', channelId: target.channelId, messageId: id };
+    return id;
   }
 
   /** Not a capability of Teams (see `capabilities`): the core never asks. */

@@ -1,6 +1,6 @@
 import type { ChannelAddress } from '../domain/delivery.js';
 import type { MessageRef } from '../domain/platform.js';
-import { ChatError, type ChatPort, type OutboundView, type PostTarget, type ThreadReply } from '../ports/chat.js';
+import { ChatError, type ChatPort, type ImagePost, type OutboundView, type PostedImage, type PostTarget, type ThreadReply } from '../ports/chat.js';
 import { PRIORITY, type Pace, type PacedCall, type PlatformLimits, type Priority } from '../ports/pace.js';
 
 export interface PacedChatOptions {
@@ -31,7 +31,7 @@ function updatePriority(message: OutboundView): Priority {
 }
 
 /**
- * The platform's chat port, paced: every post, edit and search first takes its turn from the shared pace (the
+ * The platform's chat port, paced: every post (a picture too), edit and search first takes its turn from the shared pace (the
  * workspace's rate, the conversation's limit, its priority), and a 429 that comes anyway slows the pace down.
  * Everything else passes straight through.
  */
@@ -58,6 +58,11 @@ export class PacedChat implements ChatPort {
 
   post(target: PostTarget, message: OutboundView, key: string): Promise<MessageRef> {
     return this.#paced({ lane: 'send', conversation: target.channelId, priority: postPriority(message) }, () => this.#inner.post(target, message, key));
+  }
+
+  /** A picture is a post into the conversation (Slack shares the file as a message there), at a step's priority. */
+  postImage(target: PostTarget, image: ImagePost, key: string): Promise<PostedImage> {
+    return this.#paced({ lane: 'send', conversation: target.channelId, priority: PRIORITY.step }, () => this.#inner.postImage(target, image, key));
   }
 
   findPost(target: PostTarget, key: string, since: Date): Promise<MessageRef | null> {

@@ -1,7 +1,7 @@
 import type { ChannelAddress } from '../domain/delivery.js';
 import type { Actor, MessageRef, Platform } from '../domain/platform.js';
 import type { PlatformLimits } from './pace.js';
-import type { AdvisoryView, FollowUpView, NoticeView, PhoneBoardView, PhoneTaskView, ReminderView } from '../view/views.js';
+import type { AdvisoryView, FollowUpView, ImageView, NoticeView, PhoneBoardView, PhoneTaskView, ReminderView } from '../view/views.js';
 
 /** A conversation to post into: a channel, or a direct-message conversation. */
 export interface PostTarget {
@@ -48,6 +48,31 @@ export interface ChatCapabilities {
    * what the platform delivered as it happened (Teams: the bot sees channel replies only as they arrive).
    */
   readThreads: boolean;
+  /**
+   * The platform can post a picture (postImage: Slack files.uploadV2, Teams an inline image in a card, the local page),
+   * no larger than `maxBytes` of PNG. false: it cannot, and the core posts none there (the chart stays in the status
+   * view). A picture is never found again by key (findPost): Slack's file share carries no message metadata, Teams keeps
+   * none at all. A picture is posted once by the post ledger alone; after an attempt of unknown outcome it is posted
+   * again, and the core says so.
+   */
+  postImage: false | { maxBytes: number };
+}
+
+/** A picture to post (the reach chart with the closing summary): its bytes, its file name, and what it is. */
+export interface ImagePost {
+  /** The picture as PNG, no larger than capabilities.postImage.maxBytes. */
+  png: Uint8Array;
+  /** Its file name where the platform shows one (Slack), e.g. "ADV-2026-0042-reach.png". */
+  filename: string;
+  /** What it shows, labelled as every message is (the TLP first, 【訓練】/[DRILL]); the adapter renders it. */
+  view: ImageView;
+}
+
+/** Where a picture was posted: the platform's own id for it (Slack: the file F…; Teams: the activity; local: the message). */
+export interface PostedImage {
+  platform: Platform;
+  channelId: string;
+  id: string;
 }
 
 /** A person's message in a thread, as the platform lists it now (current text; edited ones say when). */
@@ -78,6 +103,12 @@ export interface ChatPort {
   post(target: PostTarget, message: OutboundView, key: string): Promise<MessageRef>;
   /** The message posted with this key since `since`, if any. Only with capabilities.findOwnPost. */
   findPost(target: PostTarget, key: string, since: Date): Promise<MessageRef | null>;
+  /**
+   * Post a picture with its caption into a conversation. Only with capabilities.postImage; a picture larger than its
+   * maxBytes is refused as a permanent ChatError (too_large). `key` goes with it where the platform can carry it, but
+   * no platform finds a picture by it (see ChatCapabilities.postImage).
+   */
+  postImage(target: PostTarget, image: ImagePost, key: string): Promise<PostedImage>;
   /** Replace a posted message's content (after an acknowledgement, a claim, …); the key stays. */
   update(ref: MessageRef, message: OutboundView, key: string): Promise<void>;
   /** The direct-message conversation with a user, opened if need be. */

@@ -6,6 +6,7 @@ import type { ClosureCause } from '../domain/advisory.js';
 import type { CallOutcome, ContactCallState, PhoneResolution, PhoneTaskState, ReachedContact } from '../domain/phone-task.js';
 import type { LocalisedName } from '../directory/schema.js';
 import type { ReplySummary } from './thread-view.js';
+import type { Bilingual } from '../i18n/text.js';
 
 /**
  * Platform-neutral view models. The core fills them; each adapter renders them
@@ -103,6 +104,24 @@ export interface ClosingSummaryView {
    * nothing up to it was changed or removed.
    */
   auditHead?: { seq: number; hash: string } | undefined;
+}
+
+/**
+ * A picture the bot posts (ChatPort.postImage): the reach chart (疎通確認率) after the closing summary, in the
+ * secretariat's channel. Labelled as every message is: the TLP first, 【訓練】/[DRILL] for a drill. `title` is the
+ * advisory's, user-typed: the adapter escapes it as any title.
+ */
+export interface ImageView {
+  kind: 'reach_chart';
+  advisoryId: string;
+  title: string;
+  tlp: Tlp;
+  severity: Severity;
+  drill: boolean;
+  /** What the picture is, as its heading: "受領確認の推移 / Share acknowledged over time". */
+  heading: Bilingual;
+  /** What it shows in words, for whoever cannot see it (screen readers, a client without pictures). */
+  altText: Bilingual;
 }
 
 export interface StatusRow {

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MessageRef } from '../../src/domain/platform.js';
-import { ChatError, type ChatPort, type FailureReason, type OutboundView, type PostTarget } from '../../src/ports/chat.js';
+import { ChatError, type ChatPort, type FailureReason, type ImagePost, type OutboundView, type PostTarget } from '../../src/ports/chat.js';
 
 /** Failures a platform's fake can play on the next post into the harness's channel. */
 export type PlayableFailure = FailureReason | 'rate_limited_with_retry_after' | 'lost_response';
@@ -24,6 +24,13 @@ export interface ChatPortHarness {
   stored(channelId: string): Promise<{ id: string; text: string }[]>;
   /** Make the next post into `channel` fail as the platform would. */
   failNextPost(failure: PlayableFailure): void;
+  /**
+   * With capabilities.postImage: the pictures the platform holds in a conversation, each with its bytes and what is
+   * shown with it (caption, title, alt text) as text.
+   */
+  pictures?(channelId: string): Promise<{ id: string; png: Uint8Array; text: string }[]>;
+  /** With capabilities.postImage: make the next picture into `channel` fail as the platform would. */
+  failNextPicture?(failure: PlayableFailure): void;
   /** With capabilities.detectSharedChannel: mark a channel as shared outside the organisation on the platform's side. */
   shareOutside?(channelId: string): void;
   close(): Promise<void>;
@@ -32,6 +39,26 @@ export interface ChatPortHarness {
 const notice = (title: string): OutboundView => ({
   kind: 'notice',
   view: { kind: 'delivery_failed', advisoryId: 'ADV-2026-0001', title, tlp: 'TLP:GREEN', drill: false, memberName: { ja: '日本医師会', en: 'JMA' }, reason: 'channel_gone' },
+});
+
+/** The smallest PNG there is: one white pixel. */
+export const ONE_PIXEL_PNG = Uint8Array.from(
+  Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg==', 'base64'),
+);
+
+const picture = (title: string, drill = false, png: Uint8Array = ONE_PIXEL_PNG): ImagePost => ({
+  png,
+  filename: 'ADV-2026-0001-reach.png',
+  view: {
+    kind: 'reach_chart',
+    advisoryId: 'ADV-2026-0001',
+    title,
+    tlp: 'TLP:AMBER',
+    severity: 'level3',
+    drill,
+    heading: { ja: '受領確認の推移', en: 'Share acknowledged over time' },
+    altText: { ja: '代替テキスト 8件（80%）', en: 'alt text 8 (80%)' },
+  },
 });
 
 async function rejection(p: Promise<unknown>): Promise<ChatError> {
@@ -133,6 +160,72 @@ export function chatPortContract(name: string, setup: ContractSetup, open: () =>
     } else {
       it('refuses to judge a shared channel, which it declared it cannot (the directory flag stands)', async () => {
         await expect(h.chat.isSharedOutside(address())).rejects.toThrow();
+      });
+    }
+
+    const canPicture = setup.capabilities.postImage;
+    if (canPicture !== false) {
+      describe('pictures (postImage)', () => {
+        it('posts a picture into a channel, labelled and captioned, its bytes as given, and answers where', async () => {
+          expect(h.pictures).toBeTypeOf('function');
+          const ref = await h.chat.postImage(h.channel, picture('契約 画像'), 'K-pic');
+          expect(ref).toMatchObject({ platform: h.chat.platform, channelId: h.channel.channelId });
+          expect(ref.id).not.toBe('');
+          const held = (await h.pictures?.(h.channel.channelId)) ?? [];
+          expect(held).toHaveLength(1);
+          expect(held[0]?.id).toBe(ref.id);
+          expect(Buffer.from(held[0]?.png ?? []).equals(Buffer.from(ONE_PIXEL_PNG))).toBe(true);
+          const text = held[0]?.text ?? '';
+          // The label, the heading, the advisory and its title, the alt text.
+          expect(text).toContain('TLP:AMBER');
+          expect(text).toContain('受領確認の推移');
+          expect(text).toContain('ADV-2026-0001');
+          expect(text).toContain('契約 画像');
+          expect(text).toContain('代替テキスト');
+          expect(await h.pictures?.(h.otherChannel.channelId)).toEqual([]);
+        });
+
+        it("labels a drill's picture as a drill", async () => {
+          await h.chat.postImage(h.channel, picture('訓練の画像', true), 'K-pic-drill');
+          const text = (await h.pictures?.(h.channel.channelId))?.[0]?.text ?? '';
+          expect(text).toContain('【訓練】');
+          expect(text).toContain('[DRILL]');
+        });
+
+        it('refuses a picture larger than it declared, for good, and holds none', async () => {
+          // One byte over the limit, without allocating it (Slack's limit is a gigabyte): the size is what is judged.
+          const big = Uint8Array.from(ONE_PIXEL_PNG);
+          Object.defineProperty(big, 'byteLength', { value: canPicture.maxBytes + 1 });
+          const err = await rejection(h.chat.postImage(h.channel, picture('大きすぎ', false, big), 'K-pic-big'));
+          expect(err.kind).toBe('permanent');
+          expect(err.reason).toBe('too_large');
+          expect(err.maybeDone).toBe(false);
+          expect(await h.pictures?.(h.channel.channelId)).toEqual([]);
+        });
+
+        if (setup.plays.includes('channel_gone')) {
+          it('says a picture into a channel that is gone failed for good, as a post would', async () => {
+            expect(h.failNextPicture).toBeTypeOf('function');
+            h.failNextPicture?.('channel_gone');
+            const err = await rejection(h.chat.postImage(h.channel, picture('消えた'), 'K-pic-gone'));
+            expect(err.kind).toBe('permanent');
+            expect(err.reason).toBe('channel_gone');
+            expect(await h.pictures?.(h.channel.channelId)).toEqual([]);
+          });
+        }
+        if (setup.plays.includes('rate_limited_with_retry_after')) {
+          it('says a throttled picture is rate limited, with the time to wait', async () => {
+            h.failNextPicture?.('rate_limited_with_retry_after');
+            const err = await rejection(h.chat.postImage(h.channel, picture('待て'), 'K-pic-429'));
+            expect(err.kind).toBe('rate_limited');
+            expect(err.retryAfterMs).toBeGreaterThan(0);
+            expect(err.maybeDone).toBe(false);
+          });
+        }
+      });
+    } else {
+      it('refuses to post a picture, which it declared it cannot (never a silent success)', async () => {
+        await expect(h.chat.postImage(h.channel, picture('x'), 'K-pic')).rejects.toThrow();
       });
     }
 

@@ -16,7 +16,7 @@ import { DEFAULT_POLICIES, type EscalationPolicies } from '../../src/domain/esca
 import type { MessageRef } from '../../src/domain/platform.js';
 import { BotError } from '../../src/errors.js';
 import { createLogger, type Logger } from '../../src/log.js';
-import { ChatError, type ChatCapabilities, type ChatPort, type OutboundView, type PostTarget, type ThreadReply } from '../../src/ports/chat.js';
+import { ChatError, type ChatCapabilities, type ChatPort, type ImagePost, type OutboundView, type PostedImage, type PostTarget, type ThreadReply } from '../../src/ports/chat.js';
 import type { PlatformLimits } from '../../src/ports/pace.js';
 import type { EnsureReport, JobScheduler, Work } from '../../src/ports/jobs.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -92,17 +92,37 @@ export interface Posted {
   ref: MessageRef;
 }
 
+export interface PostedPicture {
+  target: PostTarget;
+  image: ImagePost;
+  key: string;
+  ref: PostedImage;
+}
+
+/** What `RecordingChat` takes when a test turns pictures on (as Slack: no limit a chart comes near). */
+export const PICTURES_ON = { maxBytes: 1_000_000_000 } as const;
+
 /** A chat platform in memory: records posts and updates; `failPosts` makes posts fail as told. */
 export class RecordingChat implements ChatPort {
   readonly platform = 'slack' as const;
-  /** As Slack: finds its own posts by key and tells a shared channel; a test may take either away. */
-  capabilities: ChatCapabilities = { findOwnPost: true, detectSharedChannel: true, readThreads: true };
+  /**
+   * As Slack: finds its own posts by key and tells a shared channel; a test may take either away. Pictures are off
+   * unless a test turns them on (postImage: PICTURES_ON): with them, every closing draws the reach chart, which takes
+   * seconds (resvg loads the system's fonts), and the tests of other commands need none.
+   */
+  capabilities: ChatCapabilities = { findOwnPost: true, detectSharedChannel: true, readThreads: true, postImage: false };
   readonly limits: PlatformLimits = { conversation: 'unlimited', search: 'unlimited', workspace: 'unlimited' };
   /** What threadReplies answers, by root message id (a test sets it). */
   readonly replies = new Map<string, ThreadReply[]>();
   /** Roots whose thread was listed, in order. */
   readonly threadsRead: string[] = [];
   readonly posts: Posted[] = [];
+  /** Pictures posted (postImage), in order. */
+  readonly pictures: PostedPicture[] = [];
+  /** Every post and picture as it came, `post:<key>` or `picture:<key>`: what went first. */
+  readonly sequence: string[] = [];
+  /** Makes a picture fail as told. */
+  failPictures: ((target: PostTarget, image: ImagePost) => ChatError | undefined) | undefined;
   /** `key`: the key the update says the message is found by (a platform re-sends it with the edit). */
   readonly updates: { ref: MessageRef; message: OutboundView; key?: string | undefined }[] = [];
   failPosts: ((target: PostTarget, message: OutboundView) => ChatError | undefined) | undefined;
@@ -124,6 +144,18 @@ export class RecordingChat implements ChatPort {
     if (failure) throw failure;
     const ref: MessageRef = { platform: 'slack', channelId: target.channelId, messageId: `m${++this.#n}` };
     this.posts.push({ target, message, key, ref });
+    this.sequence.push(`post:${key}`);
+    return ref;
+  }
+  async postImage(target: PostTarget, image: ImagePost, key: string): Promise<PostedImage> {
+    // As a real port: a capability declared absent is never asked for.
+    if (this.capabilities.postImage === false) throw new Error('RecordingChat: postImage asked of a platform that declared it cannot');
+    if (this.gate) await this.gate();
+    const failure = this.failPictures?.(target, image);
+    if (failure) throw failure;
+    const ref: PostedImage = { platform: 'slack', channelId: target.channelId, id: `F${++this.#n}` };
+    this.pictures.push({ target, image, key, ref });
+    this.sequence.push(`picture:${key}`);
     return ref;
   }
   /** Makes a search fail as told (Slack's conversations.history rate-limited, say). */

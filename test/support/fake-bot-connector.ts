@@ -20,6 +20,10 @@
  * client percent-encodes. Errors come as Teams sends them: `{ error: { code, message } }` with the HTTP status.
  * Faults can be injected per conversation and HTTP method, including a lost response (the action happens, the
  * answer never arrives). Authorization headers are recorded, not checked.
+ *
+ * As the Bot Connector, a request body over 262,144 bytes is refused with 413 MessageSizeTooBig ("The request content
+ * length exceeded limit of 262144 bytes"): a picture sent inline (a data URI in a card's Image or an image attachment)
+ * counts. cardImages() reads such pictures back out of a stored activity.
  */
 import { createHash } from 'node:crypto';
 import { Waiters, type Found } from './waiters.js';
@@ -189,6 +193,54 @@ const DEFAULT_CODES: Record<number, string> = {
   504: 'GatewayTimeout',
 };
 
+/** The Bot Connector refuses a request body larger than this (413 MessageSizeTooBig). */
+export const CONNECTOR_MAX_REQUEST_BYTES = 262_144;
+
+/** A picture sent inline in an activity: where it was, its bytes, its type and alt text. */
+export interface InlineImage {
+  where: 'card' | 'attachment';
+  mimeType: string;
+  png: Uint8Array;
+  altText?: string | undefined;
+}
+
+const DATA_URI = /^data:(image\/(?:png|jpeg|gif));base64,([A-Za-z0-9+/]+={0,2})$/;
+
+function decodeDataUri(url: unknown): { mimeType: string; bytes: Uint8Array } | undefined {
+  if (typeof url !== 'string') return undefined;
+  const m = DATA_URI.exec(url);
+  if (m?.[1] === undefined || m[2] === undefined) return undefined;
+  return { mimeType: m[1], bytes: Uint8Array.from(Buffer.from(m[2], 'base64')) };
+}
+
+function imagesIn(node: unknown, found: InlineImage[]): void {
+  if (Array.isArray(node)) for (const n of node) imagesIn(n, found);
+  else if (node !== null && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    if (o.type === 'Image') {
+      const data = decodeDataUri(o.url);
+      if (data) found.push({ where: 'card', mimeType: data.mimeType, png: data.bytes, altText: typeof o.altText === 'string' ? o.altText : undefined });
+    }
+    for (const v of Object.values(o)) imagesIn(v, found);
+  }
+}
+
+/**
+ * The pictures an activity carries inline: Image elements of its Adaptive Cards whose url is a data URI, and image
+ * attachments whose contentUrl is one. Hosted URLs are not pictures the fake holds.
+ */
+export function cardImages(activity: Pick<StoredActivity, 'attachments'>): InlineImage[] {
+  const found: InlineImage[] = [];
+  for (const att of activity.attachments ?? []) {
+    if (att.contentType === 'application/vnd.microsoft.card.adaptive') imagesIn(att.content, found);
+    else if (att.contentType.startsWith('image/')) {
+      const data = decodeDataUri(att['contentUrl']);
+      if (data) found.push({ where: 'attachment', mimeType: data.mimeType, png: data.bytes, altText: typeof att['name'] === 'string' ? att['name'] : undefined });
+    }
+  }
+  return found;
+}
+
 /** Teams threads a channel reply by suffixing the conversation id; the channel itself is the part before. */
 export function baseConversationId(id: string): string {
   const i = id.indexOf(';messageid=');
@@ -254,11 +306,14 @@ function route(method: string, segments: string[]): Route {
   return { operation: 'unknown' };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<{ text: string; bytes: number }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      const all = Buffer.concat(chunks);
+      resolve({ text: all.toString('utf8'), bytes: all.length });
+    });
     req.on('error', reject);
   });
 }
@@ -504,7 +559,7 @@ export async function startFakeConnector(options: StartFakeConnectorOptions = {}
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const raw = await readBody(req);
+    const { text: raw, bytes } = await readBody(req);
     const method = (req.method ?? 'GET').toUpperCase();
     const path = url.pathname;
     const r: Route = path.startsWith(basePath) ? route(method, path.slice(basePath.length).split('/')) : { operation: 'unknown' };
@@ -529,6 +584,11 @@ export async function startFakeConnector(options: StartFakeConnectorOptions = {}
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     if (retryAfterSec !== undefined) {
       send(res, call, 429, { error: { code: 'Throttled', message: 'Too many requests.' } }, { 'retry-after': String(retryAfterSec) });
+      return;
+    }
+
+    if (bytes > CONNECTOR_MAX_REQUEST_BYTES) {
+      send(res, call, 413, { error: { code: 'MessageSizeTooBig', message: `The request content length exceeded limit of ${CONNECTOR_MAX_REQUEST_BYTES} bytes.` } });
       return;
     }
 

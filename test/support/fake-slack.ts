@@ -5,6 +5,12 @@
  * HTTP 429 with Retry-After, message ts values are strings that sort by time, conversations.history is newest first
  * with cursor paging and hides metadata unless include_all_metadata is set. Faults can be injected per method and
  * channel, including a lost response (the action happens, the answer never arrives).
+ *
+ * Files as files.uploadV2 sends them (@slack/web-api's filesUploadV2): files.getUploadURLExternal answers an upload
+ * URL on this fake (`/upload/v1/<file id>`), the bytes are POSTed there (raw, or as multipart form data as the client
+ * sends them), and files.completeUploadExternal shares the file into `channel_id` as a message from the bot whose
+ * text is the `initial_comment` and whose `files` list the file, as Slack shows a shared file. The message carries no
+ * metadata (the method takes none). A fault on method 'upload_url' plays a failing upload.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Waiters, type Found } from './waiters.js';
@@ -42,9 +48,40 @@ export interface StoredMessage {
   blocks?: unknown[];
   attachments?: unknown[];
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  /** A shared file's message (files.completeUploadExternal): the files, as Slack lists them on the message. */
+  files?: SharedFile[];
+  upload?: boolean;
   thread_ts?: string;
   reply_count?: number;
   edited?: { user: string; ts: string };
+}
+
+/** A file as a message lists it. */
+export interface SharedFile {
+  id: string;
+  name: string;
+  title: string;
+  mimetype: string;
+  filetype: string;
+  size: number;
+  alt_txt?: string;
+}
+
+/** A file as the fake holds it, from files.getUploadURLExternal on. */
+export interface FakeFile {
+  id: string;
+  filename: string;
+  /** The length files.getUploadURLExternal was told. */
+  length: number;
+  altText?: string | undefined;
+  /** What was POSTed to the upload URL; absent until then. */
+  bytes?: Uint8Array | undefined;
+  /** Set by files.completeUploadExternal. */
+  title?: string | undefined;
+  completed: boolean;
+  /** Where it was shared, if anywhere, and the message that shares it. */
+  channel?: string | undefined;
+  messageTs?: string | undefined;
 }
 
 export interface EphemeralMessage {
@@ -157,6 +194,8 @@ export interface FakeSlack {
   messages(channel: string): StoredMessage[];
   ephemerals(channel?: string): EphemeralMessage[];
   views(): StoredView[];
+  /** Files begun with files.getUploadURLExternal, in order, with their bytes once uploaded. */
+  files(): FakeFile[];
   /**
    * A person replies in the thread of `threadTs`: the message is stored as Slack stores it (the root's
    * reply_count goes up) and the Events API envelope Slack would send for it comes back, to be sent
@@ -191,10 +230,12 @@ export function isTrue(value: unknown): boolean {
 }
 
 // Fields the WebClient JSON-encodes into a form field because they are not scalars.
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'view', 'unfurls', 'user_auth_blocks', 'chunks', 'profile', 'options']);
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'view', 'unfurls', 'user_auth_blocks', 'chunks', 'profile', 'options', 'files']);
 
 const MAX_TEXT = 40_000;
 const MAX_BLOCKS = 50;
+/** files.getUploadURLExternal's alt_text limit (alt_txt_too_large past it). */
+const MAX_ALT_TEXT = 1_000;
 
 class SlackFailure extends Error {
   constructor(readonly error: string, readonly extra: Record<string, unknown> = {}) {
@@ -261,13 +302,23 @@ function parseParams(contentType: string | undefined, raw: string, query: URLSea
   return params;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** The bytes of an upload: the one file of a multipart form (as @slack/web-api sends it), else the raw body. */
+async function uploadedBytes(contentType: string | undefined, raw: Buffer): Promise<Uint8Array> {
+  if (!(contentType ?? '').toLowerCase().startsWith('multipart/form-data')) return new Uint8Array(raw);
+  const form = await new Request('http://fake.invalid/', { method: 'POST', headers: { 'content-type': contentType ?? '' }, body: raw }).formData();
+  for (const value of form.values()) {
+    if (typeof value !== 'string') return new Uint8Array(await value.arrayBuffer());
+  }
+  throw new Error('fake Slack: a multipart upload without a file part');
 }
 
 function summarise(call: RecordedCall): string {
@@ -303,6 +354,8 @@ export async function startFakeSlack(options: StartFakeSlackOptions = {}): Promi
   const messagesByChannel = new Map<string, StoredMessage[]>();
   const ephemerals: EphemeralMessage[] = [];
   const views = new Map<string, StoredView>();
+  const uploads = new Map<string, FakeFile>();
+  let fileSeq = 0;
   const waiters = new Waiters<RecordedCall>('fake-slack', calls, summarise);
   const gate = options.limits ? slackGate(options.limits) : undefined;
   const latencyMs = options.latencyMs ?? 0;
@@ -461,6 +514,68 @@ export async function startFakeSlack(options: StartFakeSlackOptions = {}): Promi
       }
       store(channel).push(message);
       return { ok: true, channel, ts, message: shown(message) };
+    },
+
+    'files.getUploadURLExternal': (params) => {
+      const filename = str(params.filename);
+      const length = Number(str(params.length));
+      if (filename === undefined || filename === '' || !Number.isInteger(length) || length <= 0) throw new SlackFailure('invalid_arguments');
+      const altText = str(params.alt_text ?? params.alt_txt);
+      if (altText !== undefined && altText.length > MAX_ALT_TEXT) throw new SlackFailure('alt_txt_too_large');
+      fileSeq += 1;
+      const id = `F${String(fileSeq).padStart(10, '0')}`;
+      uploads.set(id, { id, filename, length, altText, completed: false });
+      return { ok: true, upload_url: `${base}/upload/v1/${id}`, file_id: id };
+    },
+
+    'files.completeUploadExternal': (params) => {
+      const list = params.files;
+      if (!Array.isArray(list) || list.length === 0) throw new SlackFailure('invalid_arguments');
+      const files = list.map((f: unknown) => {
+        const id = str((f as { id?: unknown } | null)?.id);
+        const file = id === undefined ? undefined : uploads.get(id);
+        // Never uploaded, uploaded short, or completed already: the upload ticket does not hold the file.
+        if (file === undefined || file.bytes === undefined || file.bytes.length !== file.length || file.completed) throw new SlackFailure('file_not_found');
+        return { file, title: str((f as { title?: unknown }).title) ?? file.filename };
+      });
+      const channelId = str(params.channel_id);
+      let shared: StoredMessage | undefined;
+      if (channelId !== undefined && channelId !== '') {
+        const channel = requireChannel({ channel: channelId }, { post: true });
+        const text = str(params.initial_comment) ?? '';
+        if (text.length > MAX_TEXT) throw new SlackFailure('msg_too_long');
+        shared = { type: 'message', channel, ts: nextTs(), user: botUserId, bot_id: botId, app_id: appId, team: teamId, text, upload: true, files: [] };
+        const threadTs = str(params.thread_ts);
+        if (threadTs !== undefined && threadTs !== '') {
+          const parent = findMessage(channel, threadTs);
+          if (parent === undefined) throw new SlackFailure('thread_not_found');
+          parent.thread_ts = parent.ts;
+          parent.reply_count = (parent.reply_count ?? 0) + 1;
+          shared.thread_ts = threadTs;
+        }
+      }
+      const answered = files.map(({ file, title }) => {
+        file.completed = true;
+        file.title = title;
+        const listed: SharedFile = {
+          id: file.id,
+          name: file.filename,
+          title,
+          mimetype: file.filename.toLowerCase().endsWith('.png') ? 'image/png' : 'application/octet-stream',
+          filetype: file.filename.split('.').at(-1)?.toLowerCase() ?? 'binary',
+          size: file.length,
+          ...(file.altText === undefined ? {} : { alt_txt: file.altText }),
+        };
+        if (shared) {
+          file.channel = shared.channel;
+          file.messageTs = shared.ts;
+          shared.files?.push(listed);
+        }
+        return listed;
+      });
+      if (shared) store(shared.channel).push(shared);
+      // As Slack: the files, not the message (Slack shares it after answering).
+      return { ok: true, files: answered.map((f) => ({ id: f.id, title: f.title })) };
     },
 
     'chat.update': (params) => {
@@ -664,7 +779,7 @@ export async function startFakeSlack(options: StartFakeSlackOptions = {}): Promi
   };
 
   const takeFault = (method: string, params: Record<string, unknown>): ActiveFault | undefined => {
-    const channel = str(params.channel);
+    const channel = str(params.channel ?? params.channel_id);
     const index = faults.findIndex((f) => f.method === method && (f.channel === undefined || f.channel === channel));
     if (index < 0) return undefined;
     const fault = faults[index];
@@ -699,11 +814,62 @@ export async function startFakeSlack(options: StartFakeSlackOptions = {}): Promi
     }
   };
 
+  const sendText = (res: ServerResponse, call: RecordedCall, status: number, text: string, headers: Record<string, string> = {}): void => {
+    call.outcome = { status, body: text };
+    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
+    res.end(text);
+    notify();
+  };
+
+  /** The upload URL files.getUploadURLExternal gave: the bytes of file `id`, answered "OK - <length>" as Slack does. */
+  const upload = async (req: IncomingMessage, res: ServerResponse, id: string, contentType: string | undefined, raw: Buffer): Promise<void> => {
+    const auth = req.headers.authorization;
+    const call: RecordedCall = {
+      seq: ++seq,
+      method: 'upload_url',
+      params: { file_id: id, length: raw.length },
+      token: auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : undefined,
+      contentType,
+      receivedAt: Date.now(),
+    };
+    calls.push(call);
+    notify();
+    const file = uploads.get(id);
+    const keep = async (): Promise<number> => {
+      const bytes = await uploadedBytes(contentType, raw);
+      if (file !== undefined && !file.completed) file.bytes = bytes;
+      return bytes.length;
+    };
+    const fault = takeFault('upload_url', {});
+    if (fault?.delayMs !== undefined) await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (fault?.dropResponse) {
+      await keep();
+      drop(req, call);
+      return;
+    }
+    const slowOnly = fault !== undefined && fault.delayMs !== undefined && fault.error === undefined && fault.status === undefined && fault.retryAfterSec === undefined;
+    if (fault !== undefined && !slowOnly) {
+      const status = fault.status ?? (fault.retryAfterSec !== undefined ? 429 : 500);
+      sendText(res, call, status, fault.error ?? 'upload failed', status === 429 ? { 'retry-after': String(fault.retryAfterSec ?? 1) } : {});
+      return;
+    }
+    if (file === undefined) {
+      sendText(res, call, 404, 'not found');
+      return;
+    }
+    sendText(res, call, 200, `OK - ${await keep()}`);
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const raw = await readBody(req);
     const contentType = req.headers['content-type'];
-    const params = parseParams(contentType, raw, url.searchParams);
+
+    if (url.pathname.startsWith('/upload/v1/')) {
+      await upload(req, res, decodeURIComponent(url.pathname.slice('/upload/v1/'.length)), contentType, raw);
+      return;
+    }
+    const params = parseParams(contentType, raw.toString('utf8'), url.searchParams);
 
     if (url.pathname.startsWith('/response/')) {
       const name = decodeURIComponent(url.pathname.slice('/response/'.length));
@@ -858,6 +1024,7 @@ export async function startFakeSlack(options: StartFakeSlackOptions = {}): Promi
     },
     ephemerals: (channel) => structuredClone(channel === undefined ? ephemerals : ephemerals.filter((e) => e.channel === channel)),
     views: () => structuredClone([...views.values()]),
+    files: () => [...uploads.values()].map((f) => ({ ...f, ...(f.bytes === undefined ? {} : { bytes: new Uint8Array(f.bytes) }) })),
     clearCalls() {
       calls.length = 0;
       responsePosts.clear();

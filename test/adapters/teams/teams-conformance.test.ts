@@ -1,9 +1,9 @@
 /** TeamsChat against the fake Bot Connector holds the ChatPort contract. */
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { renderTeamsMessage } from '../../../adapters/teams/teams-cards.js';
-import { TeamsChat } from '../../../adapters/teams/teams-chat.js';
+import { TEAMS_IMAGE_MAX_BYTES, TeamsChat } from '../../../adapters/teams/teams-chat.js';
 import type { ConversationRecord } from '../../../src/domain/conversation.js';
-import { startFakeConnector, type ConnectorFault } from '../../support/fake-bot-connector.js';
+import { cardImages, startFakeConnector, type ConnectorFault } from '../../support/fake-bot-connector.js';
 import { chatPortContract, type PlayableFailure } from '../chat-port-contract.js';
 
 const TENANT = '6f0d2c1e-0000-4000-8000-00000000c0f1';
@@ -27,7 +27,7 @@ const FAULTS: Partial<Record<PlayableFailure, ConnectorFault>> = {
   lost_response: { dropResponse: true },
 };
 
-chatPortContract('Teams', { capabilities: { findOwnPost: false, detectSharedChannel: false, readThreads: false }, plays: Object.keys(FAULTS) as PlayableFailure[] }, async () => {
+chatPortContract('Teams', { capabilities: { findOwnPost: false, detectSharedChannel: false, readThreads: false, postImage: { maxBytes: TEAMS_IMAGE_MAX_BYTES } }, plays: Object.keys(FAULTS) as PlayableFailure[] }, async () => {
   const fake = await startFakeConnector({ basePath: '/amer/' });
   const records = new Map<string, ConversationRecord>();
   const record = (conversationId: string) =>
@@ -55,6 +55,13 @@ chatPortContract('Teams', { capabilities: { findOwnPost: false, detectSharedChan
     stored: async (conversationId) =>
       fake.activities(conversationId).filter((a) => !a.deleted).map((a) => ({ id: a.id, text: JSON.stringify([a.text, a.summary, a.attachments]) })),
     failNextPost: (failure) => fake.failNext({ conversationId: CHANNEL, ...FAULTS[failure] }),
+    // A picture is an Image in a card whose url is a data URI: its bytes are in the activity itself.
+    pictures: async (conversationId) =>
+      fake.activities(conversationId).flatMap((a) => {
+        const image = cardImages(a)[0];
+        return image === undefined ? [] : [{ id: a.id, png: image.png, text: JSON.stringify([a.summary, a.attachments?.map((x) => x.content), image.altText]) }];
+      }),
+    failNextPicture: (failure) => fake.failNext({ conversationId: CHANNEL, ...FAULTS[failure] }),
     close: () => fake.close(),
   };
 });

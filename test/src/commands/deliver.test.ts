@@ -323,7 +323,7 @@ describe('escalation switched off (level 1 or 0)', () => {
 describe('a platform that cannot find its own posts or tell a shared channel (capabilities)', () => {
   beforeEach(async () => {
     f = await coreFixture();
-    f.chat.capabilities = { findOwnPost: false, detectSharedChannel: false, readThreads: false };
+    f.chat.capabilities = { findOwnPost: false, detectSharedChannel: false, readThreads: false, postImage: false };
   });
 
   it('a retry posts again without searching, and says so: a warning and possibleDuplicate in the audit', async () => {

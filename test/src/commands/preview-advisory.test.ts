@@ -41,7 +41,7 @@ async function fixture(file?: DirectoryFile, opts: { teams?: boolean; policies?:
   if (opts.teams !== false) {
     const teams = new RecordingChat();
     // Teams cannot tell a shared channel itself: only the directory's flag counts there.
-    teams.capabilities = { findOwnPost: false, detectSharedChannel: false, readThreads: false };
+    teams.capabilities = { findOwnPost: false, detectSharedChannel: false, readThreads: false, postImage: false };
     f.deps.chats.teams = teams;
   }
   return f;
