@@ -11,11 +11,17 @@ import { enqueue } from './enqueue.js';
 import { lifecycleWork } from './lifecycle.js';
 import { touchStatusCard } from './status-card.js';
 import { phoneBoardWork } from './phone-board.js';
+import { postClosingChart } from './chart-post.js';
 
 /** A later closing's posts and events are its own (the first keeps the keys it always had). */
 export function closingKey(a: Advisory): string {
   const n = closingNumber(a);
   return n > 1 ? `.c${n}` : '';
+}
+
+/** The key of the reach chart posted with a closing's summary (its cause and closing's own, as the summary's). */
+export function chartKey(a: Advisory): string {
+  return `${a.id}.closing.chart.${a.closure?.cause ?? 'none'}${closingKey(a)}`;
 }
 
 /** Failures named one by one in the summary; more are counted (the status and the export list them all). */
@@ -66,7 +72,8 @@ export function closingSummary(
 
 /**
  * Post the closing summary (or the withdrawal notice with its summary) to the secretariat, once:
- * the record notes it was told, and a retried job finds its earlier post by key.
+ * the record notes it was told, and a retried job finds its earlier post by key. The reach chart follows the summary
+ * where the platform can post a picture (chart-post.ts).
  */
 export async function tellClosing(deps: CoreDeps, advisoryId: string): Promise<number> {
   const advisory = await deps.store.getAdvisory(advisoryId);
@@ -76,6 +83,9 @@ export async function tellClosing(deps: CoreDeps, advisoryId: string): Promise<n
   const summary = closingSummary(deps, advisory, await deps.store.listDeliveries(advisoryId), head);
   const posted = await toSecretariat(deps, { kind: 'advisory_closed', advisoryId: advisory.id, title: advisory.title, tlp: advisory.tlp, drill: advisory.drill, summary }, `${advisory.id}.closing.${advisory.closure.cause}${closingKey(advisory)}`, new Date(advisory.closure.at));
   if (posted === 0) deps.log.error({ advisoryId }, 'closing summary could not be told: no secretariat channel on a configured platform');
+  // The reach chart goes after the summary, where the platform can post a picture; it never fails the summary. Keyed as
+  // the summary is (by cause and closing): a withdrawal after a told closing is told again, its chart with it.
+  else await postClosingChart(deps, advisory, chartKey(advisory));
   await markTold(deps, advisory, posted > 0, { targeted: summary.targeted, byButton: summary.byButton, byPhone: summary.byPhone, never: summary.never });
   // The card ends showing how it closed, with the final counts; the phone-task board says it ended (its tasks'
   // own endings redraw it too, but an advisory whose tasks had all ended before would never say so).

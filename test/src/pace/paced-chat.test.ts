@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { PacedChat } from '../../../src/pace/paced-chat.js';
 import { ChatError, type OutboundView } from '../../../src/ports/chat.js';
 import { PRIORITY, type Pace, type PacedCall, type PlatformLimits } from '../../../src/ports/pace.js';
-import { RecordingChat } from '../../support/core-fixture.js';
+import { PICTURES_ON, RecordingChat } from '../../support/core-fixture.js';
 
 const SLACK: PlatformLimits = { conversation: { perSecond: 1, burst: 3 }, search: { perSecond: 1, burst: 3 }, workspace: 'paced' };
 
@@ -113,6 +113,32 @@ describe('what each call asks of the pace', () => {
     await search.chat.post(target, view('advisory'), 'k');
     await search.chat.findPost(target, 'k', new Date());
     expect(search.pace.taken.map((c) => c.lane)).toEqual(['search']);
+  });
+});
+
+describe('a picture', () => {
+  const picture = { png: new Uint8Array([1, 2, 3]), filename: 'ADV-2026-0001-reach.png', view: {} } as never;
+
+  it('is a post in its conversation at a step\'s priority, and reaches the platform after its turn', async () => {
+    const { chat, inner, pace, slept } = paced([15]);
+    inner.capabilities = { ...inner.capabilities, postImage: PICTURES_ON };
+    const ref = await chat.postImage(target, picture, 'k-pic');
+    expect(pace.taken.map((c) => [c.lane, c.conversation, c.priority])).toEqual([
+      ['send', 'C1', PRIORITY.step],
+      ['send', 'C1', PRIORITY.step],
+    ]);
+    expect(slept).toEqual([15]);
+    expect(inner.pictures.map((p) => [p.target, p.key, p.ref])).toEqual([[target, 'k-pic', ref]]);
+  });
+
+  it('throttled anyway, tells the pace; past the longest hold, gives up its slot with nothing sent', async () => {
+    const { chat, inner, pace } = paced([6_000]);
+    inner.capabilities = { ...inner.capabilities, postImage: PICTURES_ON };
+    await expect(chat.postImage(target, picture, 'k')).rejects.toMatchObject({ kind: 'rate_limited', code: 'paced' });
+    expect(inner.pictures).toEqual([]);
+    inner.failPictures = () => new ChatError('rate_limited', 'ratelimited', { retryAfterMs: 4_000 });
+    await expect(chat.postImage(target, picture, 'k')).rejects.toMatchObject({ code: 'ratelimited' });
+    expect(pace.throttles).toEqual([{ call: expect.objectContaining({ lane: 'send', conversation: 'C1', priority: PRIORITY.step }), retryAfterMs: 4_000 }]);
   });
 });
 
