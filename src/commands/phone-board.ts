@@ -158,7 +158,12 @@ async function postPage(
     throw new BotError('STEP.BUSY', 'another run is posting this board page', { step: ref, retryAfterMs });
   }
   if (claim.outcome === 'done') {
-    deps.log.error({ advisoryId: advisory.id, page: view.page }, 'a board page is recorded as posted but the advisory does not say where');
+    // Another run posted and recorded it since this one read the advisory: nothing to do. Only a record that still
+    // says nothing is a fault.
+    const fresh = await deps.store.getAdvisory(advisory.id);
+    if (!(fresh && findPage(fresh, view.page)?.messages)) {
+      deps.log.error({ advisoryId: advisory.id, page: view.page }, 'a board page is recorded as posted but the advisory does not say where');
+    }
     return 0;
   }
   const retrying = claim.outcome === 'taken-over' && claim.mayHavePosted;

@@ -461,6 +461,27 @@ describe('posting a page once', () => {
     ]);
   });
 
+  it('a run that read the advisory just before another recorded the page finds it done and says nothing', async () => {
+    f = await coreFixture();
+    const { advisory } = await twoTasks();
+    const before = await stored(advisory.id);
+    await drainBoard(f);
+    expect((await stored(advisory.id)).phoneBoard?.[0]?.messages).toHaveLength(1);
+    // This run's first read is the one from before the page was recorded (the other run's record came after it).
+    const read = f.store.getAdvisory.bind(f.store);
+    let first = true;
+    f.store.getAdvisory = async (id: string) => {
+      if (first && id === advisory.id) {
+        first = false;
+        return before;
+      }
+      return read(id);
+    };
+    expect(await f.core.refreshPhoneBoard(advisory.id)).toBe(0);
+    expect(boardPosts()).toHaveLength(1);
+    expect(f.lines.filter((l) => l.level === 'error')).toEqual([]);
+  });
+
   it('where another run recorded the page while this one posted it, the record it made is kept', async () => {
     f = await coreFixture();
     const { advisory } = await twoTasks();
