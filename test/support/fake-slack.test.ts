@@ -123,6 +123,82 @@ describe('fake Slack Web API', () => {
       data: { error: 'not_found' },
     });
   });
+
+  describe('files (files.uploadV2)', () => {
+    const bytes = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 9, 8, 7, 0, 255]);
+
+    it('hands out an upload URL on itself, keeps the bytes posted there (raw or multipart), and shares the file on completion', async () => {
+      const got = await client.files.getUploadURLExternal({ filename: 'chart.png', length: bytes.length, alt_text: 'a chart' });
+      expect(got.upload_url?.startsWith(fake.url.replace(/\/api\/$/, '/upload/v1/'))).toBe(true);
+      expect(got.file_id).toMatch(/^F\d+$/);
+
+      // Raw bytes, as a plain HTTP client would send them.
+      const res = await fetch(got.upload_url ?? '', { method: 'POST', body: bytes });
+      expect([res.status, await res.text()]).toEqual([200, `OK - ${bytes.length}`]);
+      expect(fake.files()[0]).toMatchObject({ id: got.file_id, filename: 'chart.png', length: bytes.length, altText: 'a chart', completed: false });
+      expect(Buffer.from(fake.files()[0]?.bytes ?? []).equals(Buffer.from(bytes))).toBe(true);
+      // Not shared yet: no message.
+      expect(fake.messages('C1')).toEqual([]);
+
+      const done = await client.files.completeUploadExternal({ files: [{ id: got.file_id ?? '', title: 'The chart' }], channel_id: 'C1', initial_comment: 'Here it is' });
+      expect(done.files).toEqual([{ id: got.file_id, title: 'The chart' }]);
+      const [shared] = fake.messages('C1');
+      expect(shared).toMatchObject({ text: 'Here it is', user: fake.botUserId, bot_id: fake.botId, upload: true });
+      expect(shared?.files).toEqual([{ id: got.file_id, name: 'chart.png', title: 'The chart', mimetype: 'image/png', filetype: 'png', size: bytes.length, alt_txt: 'a chart' }]);
+      expect(shared?.metadata).toBeUndefined();
+      expect(fake.files()[0]).toMatchObject({ completed: true, title: 'The chart', channel: 'C1', messageTs: shared?.ts });
+      // A shared file is a message in the channel's history like any other.
+      expect((await client.conversations.history({ channel: 'C1' })).messages?.map((m) => m.files?.[0]?.id)).toEqual([got.file_id]);
+    });
+
+    it('takes the multipart form the WebClient sends, through filesUploadV2, into a thread', async () => {
+      const root = await post('C1', 1);
+      const res = await client.filesUploadV2({ channel_id: 'C1', thread_ts: root, file: Buffer.from(bytes), filename: 'c.png', title: 'T', initial_comment: 'in the thread' });
+      expect(res.ok).toBe(true);
+      const upload = fake.callsTo('upload_url')[0];
+      expect(upload?.contentType).toMatch(/^multipart\/form-data; boundary=/);
+      expect(Buffer.from(fake.files()[0]?.bytes ?? []).equals(Buffer.from(bytes))).toBe(true);
+      const reply = fake.messages('C1').find((m) => m.files !== undefined);
+      expect(reply).toMatchObject({ thread_ts: root, text: 'in the thread' });
+      expect(fake.messages('C1').find((m) => m.ts === root)?.reply_count).toBe(1);
+    });
+
+    it('refuses what Slack refuses: bad arguments, a file never uploaded or completed twice, a channel the bot cannot post in', async () => {
+      const refusal = (p: Promise<unknown>) => p.then(() => 'ok', (e: { data?: { error?: string } }) => e.data?.error);
+      expect(await refusal(client.files.getUploadURLExternal({ filename: '', length: 3 }))).toBe('invalid_arguments');
+      expect(await refusal(client.files.getUploadURLExternal({ filename: 'x.png', length: 0 }))).toBe('invalid_arguments');
+      expect(await refusal(client.files.getUploadURLExternal({ filename: 'x.png', length: 3, alt_text: 'a'.repeat(1_001) }))).toBe('alt_txt_too_large');
+      const got = await client.files.getUploadURLExternal({ filename: 'x.png', length: bytes.length });
+      const id = got.file_id ?? '';
+      expect(await refusal(client.files.completeUploadExternal({ files: [{ id }], channel_id: 'C1' }))).toBe('file_not_found');
+      // Fewer bytes than announced: the ticket does not hold the file.
+      await fetch(got.upload_url ?? '', { method: 'POST', body: bytes.subarray(1) });
+      expect(await refusal(client.files.completeUploadExternal({ files: [{ id }], channel_id: 'C1' }))).toBe('file_not_found');
+      await fetch(got.upload_url ?? '', { method: 'POST', body: bytes });
+      fake.setChannel('C2', { botMember: false });
+      expect(await refusal(client.files.completeUploadExternal({ files: [{ id }], channel_id: 'C2' }))).toBe('not_in_channel');
+      fake.setChannel('C3', { archived: true });
+      expect(await refusal(client.files.completeUploadExternal({ files: [{ id }], channel_id: 'C3' }))).toBe('is_archived');
+      expect(await refusal(client.files.completeUploadExternal({ files: [{ id }], channel_id: 'C1' }))).toBe('ok');
+      expect(await refusal(client.files.completeUploadExternal({ files: [{ id }], channel_id: 'C1' }))).toBe('file_not_found');
+      expect(fake.messages('C1')).toHaveLength(1);
+      expect((await fetch(`${fake.url.replace(/\/api\/$/, '')}/upload/v1/F404`, { method: 'POST', body: bytes })).status).toBe(404);
+    });
+
+    it('plays faults on the upload URL and on each method, by channel_id too; a dropped completion still shares', async () => {
+      const got = await client.files.getUploadURLExternal({ filename: 'x.png', length: bytes.length });
+      fake.failNext('upload_url', { status: 503 });
+      expect((await fetch(got.upload_url ?? '', { method: 'POST', body: bytes })).status).toBe(503);
+      expect(fake.files()[0]?.bytes).toBeUndefined();
+      await fetch(got.upload_url ?? '', { method: 'POST', body: bytes });
+      fake.failNext('files.completeUploadExternal', { channel: 'C9', error: 'channel_not_found' });
+      // Aimed at C9: a completion into C1 goes through untouched, and shares before the next one is refused.
+      fake.failNext('files.completeUploadExternal', { channel: 'C1', dropResponse: true });
+      await expect(client.files.completeUploadExternal({ files: [{ id: got.file_id ?? '' }], channel_id: 'C1' })).rejects.toThrow();
+      expect(fake.messages('C1')[0]?.files?.[0]?.id).toBe(got.file_id);
+      expect(fake.callsTo('files.completeUploadExternal')[0]?.outcome).toBe('dropped');
+    });
+  });
 });
 
 describe('fake Slack Web API with limits on', () => {

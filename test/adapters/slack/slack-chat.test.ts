@@ -1,10 +1,10 @@
-import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError, type WebClient } from '@slack/web-api';
+import { ErrorCode, WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError, type WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackWebClient, SlackChat, type SlackRender } from '../../../adapters/slack/slack-chat.js';
 import { PHONE_CLAIM_ACTION_ID, PHONE_RELEASE_ACTION_ID } from '../../../adapters/slack/phone-task-blocks.js';
 import { POST_EVENT_TYPE } from '../../../adapters/slack/slack-blocks.js';
 import { toChatError } from '../../../adapters/slack/slack-errors.js';
-import { ChatError, type OutboundView } from '../../../src/ports/chat.js';
+import { ChatError, type ImagePost, type OutboundView } from '../../../src/ports/chat.js';
 import type { AdvisoryView, PhoneTaskView } from '../../../src/view/views.js';
 import { startFakeSlack, type FakeSlack } from '../../support/fake-slack.js';
 import { aChatTestView } from '../../support/view-fixtures.js';
@@ -288,6 +288,101 @@ describe('SlackChat against the fake Slack Web API', () => {
   });
 });
 
+describe('SlackChat pictures (files.uploadV2) against the fake Slack Web API', () => {
+  let fake: FakeSlack;
+  let chat: SlackChat;
+  const SEC = 'C0SEC00001';
+  const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4, 5, 0, 255]);
+  const picture = (patch: Partial<ImagePost['view']> = {}): ImagePost => ({
+    png,
+    filename: 'ADV-2026-0042-reach.png',
+    view: {
+      kind: 'reach_chart',
+      advisoryId: 'ADV-2026-0042',
+      title: 'VPN <!channel> & *bold*',
+      tlp: 'TLP:AMBER',
+      severity: 'level3',
+      drill: false,
+      heading: { ja: '受領確認の推移', en: 'Share acknowledged over time' },
+      altText: { ja: '受領確認 8件（80%）', en: '8 (80%) acknowledged' },
+      ...patch,
+    },
+  });
+
+  beforeEach(async () => {
+    fake = await startFakeSlack();
+    chat = new SlackChat({ client: createSlackWebClient({ token: 'xoxb-test-token', slackApiUrl: fake.url, timeoutMs: 2000 }), render });
+  });
+
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  it('asks for an upload URL, sends the bytes there, then shares the file into the channel with its caption', async () => {
+    const ref = await chat.postImage({ workspaceId: 'T0CEPTOAR0', channelId: SEC }, picture(), 'ADV-2026-0042.closing.chart.command');
+
+    expect(fake.calls.map((c) => c.method)).toEqual(['files.getUploadURLExternal', 'upload_url', 'files.completeUploadExternal']);
+    const [getUrl, upload, complete] = fake.calls;
+    expect(getUrl?.params).toMatchObject({ filename: 'ADV-2026-0042-reach.png', length: String(png.length), alt_text: '受領確認 8件（80%） / 8 (80%) acknowledged' });
+    expect(getUrl?.token).toBe('xoxb-test-token');
+    expect(upload?.params).toMatchObject({ file_id: ref.id });
+    const file = fake.files().find((f) => f.id === ref.id);
+    expect(Buffer.from(file?.bytes ?? []).equals(Buffer.from(png))).toBe(true);
+    expect(complete?.params).toMatchObject({ channel_id: SEC, files: [{ id: ref.id, title: '[TLP:AMBER] ADV-2026-0042 受領確認の推移 / Share acknowledged over time' }] });
+    expect(complete?.params.thread_ts).toBeUndefined();
+    expect(ref).toEqual({ platform: 'slack', channelId: SEC, id: expect.stringMatching(/^F/) });
+
+    // Shared as a message from the bot: the label first, the title escaped (no mention, no formatting), no metadata.
+    const [shared] = fake.messages(SEC);
+    expect(shared?.files?.map((f) => f.id)).toEqual([ref.id]);
+    expect(shared?.bot_id).toBe(fake.botId);
+    expect(shared?.metadata).toBeUndefined();
+    const lines = shared?.text.split('\n') ?? [];
+    expect(lines[0]).toBe('🟧 *TLP:AMBER* — 限定公開 / Organisation and its clients, need to know');
+    expect(lines.at(-1)).toBe('📈 *受領確認の推移 / Share acknowledged over time*: ADV-2026-0042 VPN &lt;!channel&gt; &amp; *bold*');
+    expect(shared?.text).not.toContain('訓練');
+  });
+
+  it("labels a drill's picture: the tag in its title, the banner under the label", async () => {
+    await chat.postImage({ workspaceId: 'T0CEPTOAR0', channelId: SEC }, picture({ drill: true, advisoryId: 'DRL-2026-0003' }), 'k');
+    const [shared] = fake.messages(SEC);
+    expect(shared?.files?.[0]?.title).toBe('[TLP:AMBER] 【訓練】[DRILL] DRL-2026-0003 受領確認の推移 / Share acknowledged over time');
+    expect(shared?.text.split('\n')[1]).toBe('🚧 *【訓練】これは訓練です / [DRILL] This is a drill* 🚧');
+  });
+
+  it('into a thread: files.completeUploadExternal with thread_ts, the file shared as a reply', async () => {
+    const root = await chat.post({ workspaceId: 'T0CEPTOAR0', channelId: SEC }, { kind: 'notice', view: { kind: 'sync_failed', advisoryId: 'A', title: 't', tlp: 'TLP:GREEN', drill: false, memberName: { ja: 'x', en: 'x' }, reason: 'r' } }, 'root');
+    await chat.postImage({ workspaceId: 'T0CEPTOAR0', channelId: SEC, threadOf: root }, picture(), 'k');
+    expect(fake.callsTo('files.completeUploadExternal')[0]?.params.thread_ts).toBe(root.messageId);
+    expect(fake.messages(SEC).find((m) => m.files !== undefined)?.thread_ts).toBe(root.messageId);
+  });
+
+  it("maps each step's failure as any call's: refused at the start or at the share for good, a failed upload or a 429 to retry", async () => {
+    const target = { workspaceId: 'T0CEPTOAR0', channelId: SEC };
+    fake.failNext('files.getUploadURLExternal', { error: 'file_uploads_disabled' });
+    expect(await rejection(chat.postImage(target, picture(), 'k'))).toMatchObject({ kind: 'permanent', code: 'file_uploads_disabled', reason: 'forbidden', maybeDone: false });
+    fake.failNext('files.completeUploadExternal', { channel: SEC, error: 'not_in_channel' });
+    expect(await rejection(chat.postImage(target, picture(), 'k'))).toMatchObject({ kind: 'permanent', code: 'not_in_channel', reason: 'not_in_channel' });
+    fake.failNext('upload_url', { status: 500 });
+    expect(await rejection(chat.postImage(target, picture(), 'k'))).toMatchObject({ kind: 'transient', code: 'http_500' });
+    fake.failNext('files.completeUploadExternal', { retryAfterSec: 7 });
+    expect(await rejection(chat.postImage(target, picture(), 'k'))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 7_000, maybeDone: false });
+    // None of them shared anything; each was tried once (no client retry).
+    expect(fake.messages(SEC)).toEqual([]);
+    expect(fake.callsTo('files.getUploadURLExternal')).toHaveLength(4);
+    // A channel the fake does not know: Slack refuses the share.
+    fake.setChannel('C0GONE0001', { exists: false });
+    expect(await rejection(chat.postImage({ workspaceId: 'T0CEPTOAR0', channelId: 'C0GONE0001' }, picture(), 'k'))).toMatchObject({ kind: 'permanent', reason: 'channel_gone' });
+  });
+
+  it('refuses a picture over its declared size before calling Slack', async () => {
+    const big = Uint8Array.from(png);
+    Object.defineProperty(big, 'byteLength', { value: chat.capabilities.postImage.maxBytes + 1 });
+    expect(await rejection(chat.postImage({ workspaceId: 'T0CEPTOAR0', channelId: SEC }, { ...picture(), png: big }, 'k'))).toMatchObject({ kind: 'permanent', reason: 'too_large' });
+    expect(fake.calls).toEqual([]);
+  });
+});
+
 describe('toChatError', () => {
   const platform = (error: string) => new WebAPIPlatformError({ ok: false, error });
 
@@ -334,6 +429,21 @@ describe('toChatError', () => {
     // A 429 whose Retry-After the client could not read: still a rate limit, with no wait given.
     const unreadable = toChatError(new Error('Retry header did not contain a valid timeout (url: x, retry-after header: soon)'));
     expect(unreadable).toMatchObject({ kind: 'rate_limited', retryAfterMs: undefined });
+  });
+
+  it('maps the file upload codes (files.uploadV2) and the client\'s own upload errors', () => {
+    expect(toChatError(platform('file_uploads_disabled'))).toMatchObject({ kind: 'permanent', reason: 'forbidden' });
+    expect(toChatError(platform('file_uploads_except_images_disabled'))).toMatchObject({ kind: 'permanent', reason: 'forbidden' });
+    expect(toChatError(platform('file_type_not_allowed'))).toMatchObject({ kind: 'permanent', reason: 'forbidden' });
+    expect(toChatError(platform('storage_limit_reached'))).toMatchObject({ kind: 'permanent', reason: 'forbidden' });
+    expect(toChatError(platform('posting_to_general_channel_denied'))).toMatchObject({ kind: 'permanent', reason: 'forbidden' });
+    expect(toChatError(platform('file_upload_size_restricted'))).toMatchObject({ kind: 'permanent', reason: 'too_large' });
+    expect(toChatError(platform('alt_txt_too_large'))).toMatchObject({ kind: 'permanent', reason: 'too_large' });
+    expect(toChatError(platform('invalid_channel'))).toMatchObject({ kind: 'permanent', reason: 'channel_gone' });
+    expect(toChatError(platform('file_not_found'))).toMatchObject({ kind: 'permanent', reason: 'invalid_message' });
+    for (const code of [ErrorCode.FileUploadInvalidArgumentsError, ErrorCode.FileUploadReadFileDataError]) {
+      expect(toChatError(Object.assign(new Error('bad upload'), { code }))).toMatchObject({ kind: 'permanent', code, reason: 'invalid_message', maybeDone: false });
+    }
   });
 
   it('keeps the original error as the cause and passes ChatError through', () => {
