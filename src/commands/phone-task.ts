@@ -157,7 +157,7 @@ export async function claimFromBoard(deps: CoreDeps, req: BoardClaimRequest): Pr
       action: 'phone.refused',
       advisoryId: found.advisoryId,
       deliveryId: found.deliveryId,
-      detail: { attempted: 'phone.claim', reason: 'advisory-ended', taskId: found.id, state: advisory.state },
+      detail: { attempted: 'phone.claim', reason: 'advisory-ended', taskId: found.id, state: found.state, advisoryState: advisory.state },
     });
     throw new BotError('PHONE.CLOSED', 'the advisory has ended: no more calls', { taskId: found.id, advisoryState: advisory.state });
   }
