@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeConnector, type FakeConnector } from './fake-bot-connector.js';
+import { cardImages, CONNECTOR_MAX_REQUEST_BYTES, startFakeConnector, type FakeConnector } from './fake-bot-connector.js';
 
 const CHANNEL = '19:abc@thread.tacv2';
 const enc = encodeURIComponent;
@@ -126,6 +126,41 @@ describe('fake Bot Framework Connector', () => {
     await expect(call('POST', `v3/conversations/${enc(CHANNEL)}/activities`, message('lost'))).rejects.toThrow();
     expect(fake.calls[0]?.outcome).toBe('dropped');
     expect(fake.activities(CHANNEL).map((a) => a.text)).toEqual(['lost']);
+  });
+
+  it('keeps a picture sent inline, in a card or as an attachment, for cardImages to read back; a hosted one is not held', async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+    const dataUri = `data:image/png;base64,${png.toString('base64')}`;
+    const card = { type: 'AdaptiveCard', body: [{ type: 'Container', items: [{ type: 'Image', url: dataUri, altText: 'in a card' }] }, { type: 'Image', url: 'https://example.com/x.png' }] };
+    const sent = await call('POST', `v3/conversations/${enc(CHANNEL)}/activities`, {
+      type: 'message',
+      attachments: [
+        { contentType: 'application/vnd.microsoft.card.adaptive', content: card },
+        { contentType: 'image/png', contentUrl: dataUri, name: 'chart.png' },
+        { contentType: 'image/png', contentUrl: 'https://example.com/y.png' },
+      ],
+    });
+    expect(sent.status).toBe(200);
+    const images = cardImages(fake.activities(CHANNEL)[0]!);
+    expect(images.map((i) => [i.where, i.mimeType, i.altText])).toEqual([
+      ['card', 'image/png', 'in a card'],
+      ['attachment', 'image/png', 'chart.png'],
+    ]);
+    expect(images.every((i) => Buffer.from(i.png).equals(png))).toBe(true);
+    expect(cardImages({ attachments: [{ contentType: 'image/png', contentUrl: 'data:image/png;base64,not base64!' }] })).toEqual([]);
+  });
+
+  it('refuses a request over 262,144 bytes with 413 MessageSizeTooBig, as the Bot Connector does, and keeps nothing', async () => {
+    const padded = (bytes: number) => {
+      const base = JSON.stringify(message(''));
+      return { ...message('x'.repeat(bytes - base.length)) };
+    };
+    expect(JSON.stringify(padded(CONNECTOR_MAX_REQUEST_BYTES)).length).toBe(CONNECTOR_MAX_REQUEST_BYTES);
+    expect((await call('POST', `v3/conversations/${enc(CHANNEL)}/activities`, padded(CONNECTOR_MAX_REQUEST_BYTES))).status).toBe(200);
+    const over = await call('POST', `v3/conversations/${enc(CHANNEL)}/activities`, padded(CONNECTOR_MAX_REQUEST_BYTES + 1));
+    expect(over.status).toBe(413);
+    expect(over.body).toEqual({ error: { code: 'MessageSizeTooBig', message: 'The request content length exceeded limit of 262144 bytes.' } });
+    expect(fake.activities(CHANNEL)).toHaveLength(1);
   });
 
   it('serves under a base path, and waitFor reports the calls when it times out', async () => {

@@ -1,12 +1,13 @@
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { kindFromConversationId, singleAttemptClient, TeamsChat, type TeamsRender } from '../../../adapters/teams/teams-chat.js';
+import { kindFromConversationId, singleAttemptClient, TEAMS_IMAGE_MAX_BYTES, TeamsChat, type TeamsRender } from '../../../adapters/teams/teams-chat.js';
 import { retryAfterMsFrom, toChatError } from '../../../adapters/teams/teams-errors.js';
+import { TITLE_MAX } from '../../../src/domain/advisory.js';
 import type { ConversationRecord } from '../../../src/domain/conversation.js';
-import { ChatError, type OutboundView, type PostTarget } from '../../../src/ports/chat.js';
+import { ChatError, type ImagePost, type OutboundView, type PostTarget } from '../../../src/ports/chat.js';
 import type { AdvisoryView } from '../../../src/view/views.js';
-import { startFakeConnector, type FakeConnector } from '../../support/fake-bot-connector.js';
+import { cardImages, CONNECTOR_MAX_REQUEST_BYTES, startFakeConnector, type FakeConnector } from '../../support/fake-bot-connector.js';
 import { aChatTestView } from '../../support/view-fixtures.js';
 
 const ADAPTIVE = 'application/vnd.microsoft.card.adaptive';
@@ -306,8 +307,84 @@ describe('TeamsChat against the fake Bot Connector', () => {
     expect(fake.callsTo('createConversation')).toHaveLength(2);
   });
 
+  describe('a picture', () => {
+    const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 1, 2, 254, 255]);
+    const picture = (patch: Partial<ImagePost['view']> = {}, bytes: Uint8Array = png): ImagePost => ({
+      png: bytes,
+      filename: 'ADV-2026-0042-reach.png',
+      view: {
+        kind: 'reach_chart',
+        advisoryId: 'ADV-2026-0042',
+        title: 'VPN **装置** <at>全員</at>',
+        tlp: 'TLP:AMBER',
+        severity: 'level3',
+        drill: false,
+        heading: { ja: '受領確認の推移', en: 'Share acknowledged over time' },
+        altText: { ja: '受領確認 8件（80%）', en: '8 (80%) acknowledged' },
+        ...patch,
+      },
+    });
+
+    it('goes inline, once: a card with the label, the heading, the escaped title and the PNG as a data URI', async () => {
+      const ref = await chat.postImage(target, picture(), 'ADV-2026-0042.closing.chart.command');
+      expect(ref).toEqual({ platform: 'teams', channelId: CHANNEL, id: expect.stringMatching(/^\d+$/) });
+      expect(fake.calls).toHaveLength(1);
+      expect(fake.calls[0]?.body).toMatchObject({ type: 'message', channelData: { tenant: { id: TENANT } }, summary: '[TLP:AMBER] 📈 受領確認の推移 / Share acknowledged over time: ADV-2026-0042 VPN **装置** <\u2060at>全員<\u2060/at>' });
+
+      const [stored] = fake.activities(CHANNEL);
+      expect(stored?.id).toBe(ref.id);
+      const images = cardImages(stored!);
+      expect(images).toHaveLength(1);
+      expect(images[0]).toMatchObject({ where: 'card', mimeType: 'image/png', altText: '受領確認 8件（80%） / 8 (80%) acknowledged' });
+      expect(Buffer.from(images[0]!.png).equals(Buffer.from(png))).toBe(true);
+      const card = stored?.attachments?.[0]?.content as { version: string; body: { type: string; text?: string; items?: { text: string }[] }[] };
+      expect(stored?.attachments?.[0]?.contentType).toBe(ADAPTIVE);
+      expect(card.version).toBe('1.5');
+      // The label first; the picture last, under its heading and the advisory's title (escaped: no bold, no mention).
+      expect(card.body.map((e) => e.type)).toEqual(['Container', 'TextBlock', 'TextBlock', 'Image']);
+      expect(card.body[0]?.items?.[0]?.text).toContain('TLP:AMBER');
+      expect(card.body[1]?.text).toBe('📈 **受領確認の推移 / Share acknowledged over time**');
+      expect(card.body[2]?.text).toBe('ADV-2026-0042 VPN \\*\\*装置\\*\\* <\u2060at>全員<\u2060/at>');
+    });
+
+    it("a drill's carries the drill banner under the label", async () => {
+      await chat.postImage(target, picture({ drill: true, advisoryId: 'DRL-2026-0003' }), 'k');
+      const card = fake.activities(CHANNEL)[0]?.attachments?.[0]?.content as { body: { type: string; items?: { text: string }[] }[] };
+      expect(card.body.slice(0, 2).map((e) => e.items?.[0]?.text)).toEqual([expect.stringContaining('TLP:AMBER'), expect.stringContaining('【訓練】これは訓練です / \\[DRILL\\] This is a drill')]);
+      expect(fake.activities(CHANNEL)[0]?.summary).toContain('【訓練】[DRILL]');
+    });
+
+    it('as a reply in a channel post\'s thread goes to the thread\'s conversation', async () => {
+      await chat.postImage({ ...target, threadOf: { platform: 'teams', channelId: CHANNEL, messageId: '1700000000001' } }, picture(), 'k');
+      expect(fake.calls[0]?.conversationId).toBe(`${CHANNEL};messageid=1700000000001`);
+    });
+
+    it('the largest it takes fits the Bot Connector\'s request limit with the longest title; one byte more is refused before sending', async () => {
+      const largest = new Uint8Array(TEAMS_IMAGE_MAX_BYTES).map((_, i) => (i * 7919) % 256);
+      await chat.postImage(target, picture({ title: '長'.repeat(TITLE_MAX) }, largest), 'k');
+      expect(fake.calls[0]?.outcome).toMatchObject({ status: 200 });
+      expect(Number(fake.calls[0]?.headers['content-length'])).toBeLessThan(CONNECTOR_MAX_REQUEST_BYTES);
+      expect(Buffer.from(cardImages(fake.activities(CHANNEL)[0]!)[0]!.png).equals(Buffer.from(largest))).toBe(true);
+
+      const over = new Uint8Array(TEAMS_IMAGE_MAX_BYTES + 1);
+      expect(await rejection(chat.postImage(target, picture({}, over), 'k'))).toMatchObject({ kind: 'permanent', reason: 'too_large', maybeDone: false });
+      expect(fake.calls).toHaveLength(1);
+    });
+
+    it('refused by Teams maps as a post would: 413 too large and 403 for good, 429 to wait', async () => {
+      fake.failNext({ conversationId: CHANNEL, status: 413, code: 'MessageSizeTooBig' });
+      expect(await rejection(chat.postImage(target, picture(), 'k'))).toMatchObject({ kind: 'permanent', reason: 'too_large' });
+      fake.failNext({ conversationId: CHANNEL, status: 403, code: 'BotNotInConversationRoster' });
+      expect(await rejection(chat.postImage(target, picture(), 'k'))).toMatchObject({ kind: 'permanent', reason: 'not_in_channel' });
+      fake.failNext({ conversationId: CHANNEL, status: 429, retryAfterSec: 2 });
+      expect(await rejection(chat.postImage(target, picture(), 'k'))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 2_000 });
+      expect(fake.activities(CHANNEL)).toEqual([]);
+      expect(fake.calls).toHaveLength(3);
+    });
+  });
+
   it('declares that it can neither find its own posts, tell a shared channel nor list a thread, and refuses to pretend', async () => {
-    expect(chat.capabilities).toEqual({ findOwnPost: false, detectSharedChannel: false, readThreads: false });
+    expect(chat.capabilities).toEqual({ findOwnPost: false, detectSharedChannel: false, readThreads: false, postImage: { maxBytes: TEAMS_IMAGE_MAX_BYTES } });
     await expect(chat.findPost(target, 'any', new Date(0))).rejects.toThrow(/findOwnPost/);
     await expect(chat.threadReplies({ platform: 'teams', channelId: CHANNEL, messageId: 'm1' }, new Date(0))).rejects.toThrow(/readThreads/);
     await expect(chat.isSharedOutside({ platform: 'teams', workspaceId: TENANT, channelId: CHANNEL, sharedOutside: true })).rejects.toThrow(/detectSharedChannel/);
