@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/clock.js';
 import { loadDirectoryFile } from '../../../src/directory/load.js';
-import { ChatError, type OutboundView } from '../../../src/ports/chat.js';
+import { ChatError, type ImagePost, type OutboundView } from '../../../src/ports/chat.js';
 import type { LocalMessage } from '../../../adapters/local/local-api.js';
 import { LocalChat } from '../../../adapters/local/local-chat.js';
 import { localWorkspace } from '../../../adapters/local/local-directory.js';
@@ -101,6 +101,43 @@ describe('LocalChat', () => {
       code: 'channel_not_found',
     });
     await expect(chat.openDirectConversation('local', 'nobody')).rejects.toMatchObject({ kind: 'permanent', code: 'user_not_found' });
+  });
+
+  it('posts a picture as a message of its own: the view, its words, the PNG as base64, under its key; told to the listeners', async () => {
+    const seen: LocalMessage[] = [];
+    chat.onMessage((m) => seen.push(m));
+    const png = Uint8Array.from([9, 0x89, 0x50, 0x4e, 0x47, 255, 9]).subarray(1, 6);
+    const image: ImagePost = {
+      png,
+      filename: 'DRL-2026-0003-reach.png',
+      view: {
+        kind: 'reach_chart',
+        advisoryId: 'DRL-2026-0003',
+        title: '訓練',
+        tlp: 'TLP:GREEN',
+        severity: 'level2',
+        drill: true,
+        heading: { ja: '受領確認の推移', en: 'Share acknowledged over time' },
+        altText: { ja: '代替', en: 'alt' },
+      },
+    };
+    const ref = await chat.postImage(target('secretariat'), image, 'DRL-2026-0003.closing.chart.command');
+    expect(ref).toEqual({ platform: 'local', channelId: 'secretariat', id: expect.any(String) });
+    const [stored] = chat.messages('secretariat');
+    expect(stored).toMatchObject({ id: ref.id, key: 'DRL-2026-0003.closing.chart.command', createdAt: clock.now().toISOString() });
+    expect(stored?.body).toEqual({
+      kind: 'image',
+      view: image.view,
+      lines: { tlpText: { ja: 'コミュニティ内', en: 'Within the community' }, drill: { ja: '【訓練】これは訓練です', en: '[DRILL] This is a drill' }, heading: image.view.heading, altText: image.view.altText },
+      filename: 'DRL-2026-0003-reach.png',
+      png: Buffer.from([0x89, 0x50, 0x4e, 0x47, 255]).toString('base64'),
+    });
+    expect(seen.map((m) => m.id)).toEqual([ref.id]);
+    // In a thread when asked; an unknown channel is refused for good.
+    const root = await chat.post(target('secretariat'), notice('root'), 'root');
+    const reply = await chat.postImage({ ...target('secretariat'), threadOf: root }, image, 'k2');
+    expect(chat.message(reply.id)?.threadOf).toBe(root.messageId);
+    await expect(chat.postImage(target('nowhere'), image, 'k')).rejects.toMatchObject({ kind: 'permanent', code: 'channel_not_found' });
   });
 
   it('reports the directory flag for shared channels', async () => {

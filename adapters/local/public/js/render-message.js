@@ -14,6 +14,7 @@ import { reminderBody } from './render-reminder.js';
 import { phoneTaskBody } from './render-phone-task.js';
 import { keepBoardChoice, phoneBoardBody } from './render-phone-board.js';
 import { correctionBlock, followUpBody, lifecycleNoticeBody, replacedBody } from './render-lifecycle.js';
+import { imageBody } from './render-image.js';
 
 export function summary(m) {
   const b = m.body;
@@ -109,6 +110,9 @@ function buildBody(m) {
         break;
       case 'reply':
         body.append(el('div', { class: 'reply-text' }, String(b.text ?? '')));
+        break;
+      case 'image':
+        appendAll(body, imageBody(b));
         break;
       default:
         body.append(el('p', { class: 'muted' }, `${both(P.unknownKind)}: ${String(b.kind)}`));
