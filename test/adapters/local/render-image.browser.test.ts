@@ -102,7 +102,7 @@ describe('closing an advisory in the local workspace', () => {
     await chart.waitFor({ timeout: 30_000 });
     const image = chart.getByTestId('chart-image');
     // The bot's drawing at two pixels per unit of a 640-unit-wide chart: decoded by the browser, wider than the chart.
-    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth), { timeout: 10_000 }).toBeGreaterThan(640);
+    await expect.poll(() => image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(640);
     expect(await image.getAttribute('alt')).toContain('受領確認の推移のグラフ。対象 2 構成員のうち受領確認 0件（0%）');
     expect(await chart.getByTestId('chart-heading').textContent()).toBe(`📈 受領確認の推移 / Share acknowledged over time: ${advisoryId} ${title}`);
     expect(await chart.getByTestId('tlp-label').textContent()).toBe('TLP:AMBER');
