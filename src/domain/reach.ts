@@ -255,7 +255,8 @@ function ladderMarks(t: Transcript, members: ReachMember[], options: ReachOption
 }
 
 function seriesOf(members: ReachMember[], targeted: number, endSeconds: number): ReachPoint[] {
-  const share = (k: number) => (targeted === 0 ? 0 : k / targeted);
+  // Only acknowledged members make a point after the first: never a share of nobody.
+  const share = (k: number) => k / targeted;
   const times = members.flatMap((m) => (m.seconds === undefined ? [] : [m.seconds])).sort((a, b) => a - b);
   const points: ReachPoint[] = [{ seconds: 0, acknowledged: 0, share: 0 }];
   times.forEach((seconds, i) => points.push({ seconds, acknowledged: i + 1, share: share(i + 1) }));

@@ -183,6 +183,9 @@ describe('what counts as reaching a member', () => {
     expect(reachReport(t, { asOf }).members[0]?.acknowledgedAt).toBe(at(50));
     t.deliveries[0] = { ...t.deliveries[0]!, earlierRounds: [{ round: 2, state: 'acknowledged', acknowledged: { ...round1, at: at(140) } }, { round: 1, state: 'posted' }] };
     expect(reachReport(t, { asOf }).members[0]?.how).toBe('never');
+    // Earlier rounds kept, but not round 1's: nothing of round 1 is known.
+    t.deliveries[0] = { ...t.deliveries[0]!, earlierRounds: [{ round: 2, state: 'acknowledged', acknowledged: { ...round1, at: at(140) } }] };
+    expect(reachReport(t, { asOf }).members[0]?.how).toBe('never');
     // A record with no earlier rounds kept: nothing of round 1 is known.
     t.deliveries[0] = { ...t.deliveries[0]!, earlierRounds: undefined };
     expect(reachReport(t, { asOf }).members[0]?.how).toBe('never');
@@ -193,6 +196,12 @@ describe('what counts as reaching a member', () => {
     const task = t.phoneTasks[0]!;
     t.phoneTasks[0] = { ...task, round: 2, state: 'open', resolution: { kind: 'reached', at: at(150), contact: { index: 0, name: '後の回' } }, earlierRounds: [{ round: 1, state: 'done', attempts: [], resolution: task.resolution }] };
     expect(reachReport(t, { asOf }).members[0]?.contact).toEqual({ index: 1, name: '鈴木 美咲' });
+    // Round 3's task: round 1's resolution among the earlier rounds, whatever their order.
+    const round2 = { round: 2, state: 'done' as const, attempts: [], resolution: { kind: 'reached' as const, at: at(140), contact: { index: 0, name: '二回目' } } };
+    t.phoneTasks[0] = { ...t.phoneTasks[0], round: 3, earlierRounds: [round2, { round: 1, state: 'done', attempts: [], resolution: task.resolution }] };
+    expect(reachReport(t, { asOf }).members[0]?.contact).toEqual({ index: 1, name: '鈴木 美咲' });
+    t.phoneTasks[0] = { ...t.phoneTasks[0], earlierRounds: [round2] };
+    expect(reachReport(t, { asOf }).members[0]?.contact).toBeUndefined();
     t.phoneTasks[0] = { ...t.phoneTasks[0], earlierRounds: undefined };
     expect(reachReport(t, { asOf }).members[0]?.contact).toBeUndefined();
   });
@@ -208,7 +217,7 @@ describe('what counts as reaching a member', () => {
     expect(report.members[0]).toMatchObject({ acknowledgedAt: at(30), seconds: 1800, stage: 'after-reminder', steps: { reminder: at(25) } });
     // Whichever order the channels come in, the first acknowledgement; at the same instant, the first channel's.
     t.deliveries.reverse();
-    expect(reachReport(t, { asOf }).members[0]?.acknowledgedAt).toBe(at(30));
+    expect(reachReport(t, { asOf }).members[0]).toMatchObject({ acknowledgedAt: at(30), steps: { reminder: at(25) } });
     const phoneAtOnce = { ...other, id: 'ADV-2026-0001.m01.teams-19_y', acknowledged: { ...other.acknowledged!, via: 'phone' as const } };
     t.deliveries = [other, phoneAtOnce];
     expect(reachReport(t, { asOf }).members[0]?.how).toBe('button');
@@ -228,6 +237,12 @@ describe('what counts as reaching a member', () => {
     expect(bare.phoneTasks).toEqual([]);
     expect(reachReport(bare, { asOf }).members[0]).toMatchObject({ how: 'phone', stage: 'by-phone' });
     expect(reachReport(bare, { asOf }).members[0]?.contact).toBeUndefined();
+  });
+
+  it('lists the members in id order, whatever order the record holds their deliveries in', () => {
+    const t = drillTranscript();
+    t.deliveries.reverse();
+    expect(reachReport(t, { asOf }).members.map((m) => m.memberId)).toEqual(['m01', 'm02', 'm03', 'm04', 'm05', 'm06', 'm07', 'm08', 'm09', 'm10']);
   });
 
   it('a member with no name in the record is shown by id', () => {

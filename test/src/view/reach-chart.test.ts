@@ -27,7 +27,10 @@ describe('the reach chart spec', () => {
       subtitle: 'TLP:RED · Level 4 Critical · ADV-2026-0001 Share acknowledged over time',
     });
     expect(spec.description).toBe(`${spec.title['text']} / ${spec.title['subtitle']}`);
-    expect(spec.config.font).toBe(CHART_FONT);
+    expect(spec.config).toEqual({ font: CHART_FONT, axis: { labelFontSize: 11, titleFontSize: 12 } });
+    expect(spec.title).toMatchObject({ anchor: 'start', fontSize: 15, subtitleFontSize: 12 });
+    // A white picture, also where a chat shows images on a dark background.
+    expect((spec as unknown as Record<string, unknown>)['background']).toBe('white');
     // Japanese glyphs from Noto CJK first (Debian's fonts-noto-cjk), whatever sans-serif after.
     expect(CHART_FONT).toBe("'Noto Sans CJK JP', 'Noto Sans JP', 'IPAGothic', sans-serif");
     expect((spec as unknown as Record<string, unknown>)['$schema']).toBe('https://vega.github.io/schema/vega-lite/v6.json');
