@@ -57,7 +57,7 @@ export const ConfigSchema = z
     /** Escalation policies by severity; empty: the built-in defaults. */
     ESCALATION_FILE: optionalString,
     /** What `/advisory drill` fills the form with (checked at start-up; see the example file for its fields). */
-    DRILL_TEMPLATE_FILE: z.string().trim().min(1).default('config/drill-template.example.yaml'),
+    DRILL_TEMPLATE_FILE: optionalString.transform((v) => v ?? 'config/drill-template.example.yaml'),
     DATA_DIR: z.string().min(1).default('data'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** auto: readable lines on a terminal, JSON otherwise. */

@@ -102,16 +102,17 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     );
   }
   const directoryFile = await loadDirectoryFile(config.MEMBERS_FILE);
+  // Checked before anything is opened: a template with mistakes stops the start with every problem listed.
+  const drillTemplate = await loadCheckedDrillTemplate(config.DRILL_TEMPLATE_FILE, {
+    groups: new Set(directoryFile.groups.map((g) => g.id)),
+    organisations: new Set(directoryFile.organisations.map((o) => o.id)),
+  });
   // The local workspace plays the directory's sector in the browser: its own channels and people.
   const local = localMode
     ? createLocalWorkspace({ file: directoryFile, dataDir: config.DATA_DIR, log, clock, demoTimings: !config.ESCALATION_FILE })
     : undefined;
   const directory = new Directory(local ? local.directoryFile : directoryFile);
   const policies = await loadPolicies(config.ESCALATION_FILE ?? (local ? DEMO_ESCALATION_FILE : undefined));
-  const drillTemplate = await loadCheckedDrillTemplate(config.DRILL_TEMPLATE_FILE, {
-    groups: new Set(directory.groups().map((g) => g.id)),
-    organisations: new Set(directory.organisations().map((o) => o.id)),
-  });
   const closers: (() => Promise<unknown>)[] = [];
   // Each step of the shutdown is bounded: a Redis or store that is down must not keep the process
   // from exiting (the workers' own grace period is SHUTDOWN_GRACE_MS, inside their closer).

@@ -22,7 +22,13 @@ export class DrillTemplateError extends BotError {
   }
 }
 
-export async function loadDrillTemplate(path: string): Promise<DrillTemplate> {
+/** The directory's ids, to check the template's targets against. */
+export interface KnownTargets {
+  groups: ReadonlySet<string>;
+  organisations: ReadonlySet<string>;
+}
+
+export async function loadDrillTemplate(path: string, known?: KnownTargets): Promise<DrillTemplate> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -30,10 +36,11 @@ export async function loadDrillTemplate(path: string): Promise<DrillTemplate> {
     const message = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read the file: ${(err as Error).message}`;
     throw new DrillTemplateError(path, [{ path: '', message }], { cause: err });
   }
-  return parseDrillTemplate(text, path);
+  return parseDrillTemplate(text, path, known);
 }
 
-export function parseDrillTemplate(text: string, sourceName: string): DrillTemplate {
+/** The template, or one error with every problem in it (and, given the directory's ids, every unknown target). */
+export function parseDrillTemplate(text: string, sourceName: string, known?: KnownTargets): DrillTemplate {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number | undefined) => {
@@ -70,6 +77,17 @@ export function parseDrillTemplate(text: string, sourceName: string): DrillTempl
       message: `escalation can be turned off only for ${ESCALATION_OPTIONAL.join(' and ')} (severity is ${raw['severity']})`,
     });
   }
+  // Targets the directory does not have, reported with the rest (and with their lines) whether or not the rest parsed.
+  if (known) {
+    const targets = DrillTemplateFile.shape.targets.safeParse(raw['targets']);
+    if (targets.success && targets.data) {
+      const t = DrillTemplateFile.parse({ ...DEFAULT_FOR_TARGETS, targets: targets.data });
+      for (const p of drillTemplateTargetProblems(t, known)) {
+        const path = p.path.replace(/\]/g, '').split(/[.[]/).map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+        problems.push({ ...p, ...at(nodeOffset(doc, path)) });
+      }
+    }
+  }
   if (problems.length > 0 || !result.success) {
     problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
     throw new DrillTemplateError(sourceName, problems);
@@ -78,12 +96,12 @@ export function parseDrillTemplate(text: string, sourceName: string): DrillTempl
 }
 
 /** The template, its ids checked against the member directory: one error with every problem, or the template. */
-export async function loadCheckedDrillTemplate(path: string, known: { groups: ReadonlySet<string>; organisations: ReadonlySet<string> }): Promise<DrillTemplate> {
-  const template = await loadDrillTemplate(path);
-  const problems = drillTemplateTargetProblems(template, known);
-  if (problems.length > 0) throw new DrillTemplateError(path, problems);
-  return template;
+export function loadCheckedDrillTemplate(path: string, known: KnownTargets): Promise<DrillTemplate> {
+  return loadDrillTemplate(path, known);
 }
+
+/** A valid template around a file's targets alone, to check them when the rest of the file has problems. */
+const DEFAULT_FOR_TARGETS = { title: '【訓練】', body: '-', tlp: 'TLP:GREEN', severity: 'level2' } as const;
 
 type Key = string | number;
 

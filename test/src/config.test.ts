@@ -35,6 +35,12 @@ describe('config', () => {
     }
   });
 
+  it('reads the drill template from the example by default, or from DRILL_TEMPLATE_FILE', () => {
+    expect(loadConfig({}).DRILL_TEMPLATE_FILE).toBe('config/drill-template.example.yaml');
+    expect(loadConfig({ DRILL_TEMPLATE_FILE: '  ' }).DRILL_TEMPLATE_FILE).toBe('config/drill-template.example.yaml');
+    expect(loadConfig({ DRILL_TEMPLATE_FILE: ' /etc/ceptoar/drill.yaml ' }).DRILL_TEMPLATE_FILE).toBe('/etc/ceptoar/drill.yaml');
+  });
+
   it('treats empty variables as unset (as .env files leave them)', () => {
     const c = loadConfig({ SLACK_BOT_TOKEN: '', MONGODB_URI: '  ', SLACK_API_URL: '', HOST: ' ' });
     expect(c.SLACK_BOT_TOKEN).toBeUndefined();

@@ -6,6 +6,9 @@ import { DEFAULT_DRILL_TEMPLATE, type TemplateProblem } from '../../../src/domai
 import { isBotError } from '../../../src/errors.js';
 import { DrillTemplateError, loadCheckedDrillTemplate, loadDrillTemplate, parseDrillTemplate } from '../../../src/policy/load-drill-template.js';
 import { loadDirectory } from '../../../src/directory/load.js';
+import { existsSync } from 'node:fs';
+import { startBot } from '../../../src/main.js';
+import { createLogger } from '../../../src/log.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ceptoar-drill-template-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -98,5 +101,28 @@ describe('the drill template file', () => {
     expect(err).toBeInstanceOf(DrillTemplateError);
     expect((err as DrillTemplateError).problems.map((p) => p.path)).toEqual(['targets.groups[1]', 'targets.members[1]']);
     expect((err as Error).message).toContain('2 problems');
+  });
+
+  it('stops the bot’s start with every problem, before it opens anything', async () => {
+    const file = path.join(dir, 'broken.yaml');
+    writeFileSync(file, 'title: 訓練\nbody: x\ntlp: TLP:WHITE\nseverity: level2\ntargets:\n  members: [ghost]\n');
+    const dataDir = path.join(dir, 'data-never-made');
+    const started = startBot({
+      // Redis and the store are never reached: nothing is opened before the template is checked.
+      env: { LOCAL_WORKSPACE: 'on', PORT: '0', DATA_DIR: dataDir, REDIS_URL: 'redis://127.0.0.1:1', DRILL_TEMPLATE_FILE: file },
+      log: createLogger('silent'),
+    });
+    const err = await started.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(DrillTemplateError);
+    // The unknown organisation is reported with the file's other problems, at its line.
+    expect((err as DrillTemplateError).problems.map((p) => [p.path, p.line])).toEqual([
+      ['title', 1],
+      ['tlp', 3],
+      ['targets.members[0]', 6],
+    ]);
+    expect(existsSync(dataDir)).toBe(false);
   });
 });
