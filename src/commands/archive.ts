@@ -1,4 +1,4 @@
-import { closingKey } from './closing.js';
+import { closingKey } from '../domain/advisory-lifecycle.js';
 import { advisoryScope, type Advisory } from '../domain/advisory.js';
 import { archiveDue, markArchived, markArchiveFailed } from '../domain/advisory-lifecycle.js';
 import { buildTranscript, type Transcript } from '../domain/transcript.js';

@@ -1,5 +1,5 @@
 import type { Advisory } from '../domain/advisory.js';
-import { closingNumber, markClosureTold, roundOf } from '../domain/advisory-lifecycle.js';
+import { closingKey, markClosureTold, roundOf } from '../domain/advisory-lifecycle.js';
 import type { Delivery } from '../domain/delivery.js';
 import { BotError } from '../errors.js';
 import { displayName } from '../view/build.js';
@@ -13,11 +13,6 @@ import { touchStatusCard } from './status-card.js';
 import { phoneBoardWork } from './phone-board.js';
 import { postClosingChart } from './chart-post.js';
 
-/** A later closing's posts and events are its own (the first keeps the keys it always had). */
-export function closingKey(a: Advisory): string {
-  const n = closingNumber(a);
-  return n > 1 ? `.c${n}` : '';
-}
 
 /** The key of the reach chart posted with a closing's summary (its cause and closing's own, as the summary's). */
 export function chartKey(a: Advisory): string {

@@ -141,6 +141,12 @@ export function advisoryOwesWork(a: Advisory): boolean {
 /** Which closing this is: 1, then 2, 3 … each time a follow-up asking for acknowledgement reopened it. */
 export const closingNumber = (a: Pick<Advisory, 'earlierClosures'>): number => 1 + (a.earlierClosures?.length ?? 0);
 
+/** A later closing's posts and events are its own (the first keeps the keys it always had). */
+export function closingKey(a: Pick<Advisory, 'earlierClosures'>): string {
+  const n = closingNumber(a);
+  return n > 1 ? `.c${n}` : '';
+}
+
 /** Ended, its copies settled and the secretariat told: its transcript is owed to the archive. */
 export function archiveDue(a: Advisory): boolean {
   return a.state === 'closed' && a.closure?.told !== undefined && a.syncing !== true && a.archived === undefined;
