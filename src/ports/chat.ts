@@ -51,9 +51,9 @@ export interface ChatCapabilities {
   /**
    * The platform can post a picture (postImage: Slack files.uploadV2, Teams an inline image in a card, the local page),
    * no larger than `maxBytes` of PNG. false: it cannot, and the core posts none there (the chart stays in the status
-   * view). A picture is never found again by key (findPost): Slack's file share carries no message metadata, Teams keeps
-   * none at all. A picture is posted once by the post ledger alone; after an attempt of unknown outcome it is posted
-   * again, and the core says so.
+   * view). The core never looks for a picture by its key (findPost): Slack's file share carries no message metadata,
+   * Teams keeps none at all. A picture is posted once by the post ledger alone; after an attempt of unknown outcome it
+   * is posted again, and the core says so (commands/chart-post.ts).
    */
   postImage: false | { maxBytes: number };
 }
@@ -105,8 +105,8 @@ export interface ChatPort {
   findPost(target: PostTarget, key: string, since: Date): Promise<MessageRef | null>;
   /**
    * Post a picture with its caption into a conversation. Only with capabilities.postImage; a picture larger than its
-   * maxBytes is refused as a permanent ChatError (too_large). `key` goes with it where the platform can carry it, but
-   * no platform finds a picture by it (see ChatCapabilities.postImage).
+   * maxBytes is refused as a permanent ChatError (too_large) before anything is sent. `key` goes with it where the
+   * platform keeps one (the local workspace); the core does not look for a picture by it (see ChatCapabilities.postImage).
    */
   postImage(target: PostTarget, image: ImagePost, key: string): Promise<PostedImage>;
   /** Replace a posted message's content (after an acknowledgement, a claim, …); the key stays. */
