@@ -2,17 +2,21 @@ import type { Advisory } from '../domain/advisory.js';
 import { CHART_HEADING, chartAltText } from '../i18n/chart-post-text.js';
 import { ChatError, type ChatPort, type PostTarget } from '../ports/chat.js';
 import type { ImageView } from '../view/views.js';
-import { pngAtOneToOne } from './chart-post-png.js';
+import type { ReachReport } from '../domain/reach.js';
+import { reachChartSpec } from '../view/reach-chart.js';
+import { renderSvg } from '../view/reach-render.js';
+import { chartPng } from './chart-post-png.js';
 import type { CoreDeps } from './deps.js';
 import { provesNothingPosted } from './post-once.js';
-import { reachChart } from './reach.js';
+import { reachOf, reachSourcesOf } from './reach.js';
 
 /**
  * The reach chart (疎通確認率) posted with the closing summary: once into every secretariat channel whose platform can
  * post a picture (ChatCapabilities.postImage), right after the summary (commands/closing.ts). Drills too: the
  * picture is labelled 【訓練】/[DRILL] as every message of a drill, and the chart's own title says so.
  *
- * The summary is what matters. A chart that cannot be drawn, is too large for a platform, or is refused by it is
+ * Drawn as the reach report draws it (Core.reachChart), the PNG off the event loop (chart-post-png.ts). The summary is
+ * what matters. A chart that cannot be drawn, is too large for a platform, or is refused by it is
  * logged once with its context and left out; it never fails or holds up the summary, and the chart stays in the
  * status view.
  *
@@ -41,6 +45,16 @@ function pictureChannels(deps: CoreDeps): PictureChannel[] {
   return out;
 }
 
+/**
+ * The advisory's chart as Core.reachChart draws it (the report from its record, Vega's SVG, resvg's PNG at two pixels
+ * per unit), but with the PNG drawn off the event loop (chart-post-png.ts).
+ */
+async function drawChart(deps: CoreDeps, advisoryId: string): Promise<{ svg: string; png: Uint8Array; report: ReachReport }> {
+  const { report } = await reachOf(reachSourcesOf(deps), advisoryId);
+  const svg = await renderSvg(reachChartSpec(report));
+  return { svg, png: await chartPng(svg), report };
+}
+
 /** The view the adapters label and caption the picture from. */
 export function chartImageView(advisory: Advisory, report: Parameters<typeof chartAltText>[0]): ImageView {
   return {
@@ -64,23 +78,23 @@ export async function postClosingChart(deps: CoreDeps, advisory: Advisory, key: 
   try {
     const channels = pictureChannels(deps);
     if (channels.length === 0) return 0;
-    let chart: Awaited<ReturnType<typeof reachChart>>;
+    let chart: Awaited<ReturnType<typeof drawChart>>;
     try {
-      chart = await reachChart(deps, advisory.id);
+      chart = await drawChart(deps, advisory.id);
     } catch (err) {
       deps.log.error({ ...context, err }, 'the reach chart could not be drawn: the closing summary went without it (the chart is in the status view)');
       return 0;
     }
     const view = chartImageView(advisory, chart.report);
     const filename = `${advisory.id}-reach.png`;
-    // Drawn smaller once, only if a platform needs it.
+    // Drawn smaller once (one pixel per unit, about a third of the weight), only if a platform needs it.
     let small: Uint8Array | undefined;
     let posted = 0;
     for (const { chat, target, maxBytes } of channels) {
       const where = { ...context, platform: chat.platform, channel: target.channelId };
       let png = chart.png;
       if (png.byteLength > maxBytes) {
-        small ??= pngAtOneToOne(chart.svg);
+        small ??= await chartPng(chart.svg, 1);
         png = small;
       }
       if (png.byteLength > maxBytes) {

@@ -7,22 +7,22 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { chartKey } from '../../../src/commands/closing.js';
 import { reachChart } from '../../../src/commands/reach.js';
-import type * as ReachModule from '../../../src/commands/reach.js';
+import type * as PngModule from '../../../src/commands/chart-post-png.js';
 import type { DirectoryFile } from '../../../src/directory/schema.js';
 import { ChatError } from '../../../src/ports/chat.js';
 import { coreFixture, exampleDirectoryFile, PICTURES_ON, RecordingChat, SECRETARIAT, type CoreFixture, type LogLine } from '../../support/core-fixture.js';
 import { advisoryMessage, issueAndPost, JMA_STAFF, minutes } from './helpers.js';
 
-// The chart is the reach report's own (commands/reach.ts), drawn for real; a test may make the drawing fail.
-const drawing = vi.hoisted(() => ({ fail: false, calls: 0 }));
-vi.mock('../../../src/commands/reach.js', async (importOriginal) => {
-  const actual = await importOriginal<typeof ReachModule>();
+// The chart is the reach report's own, drawn for real (its PNG by chart-post-png.ts); a test may make the drawing fail.
+const drawing = vi.hoisted(() => ({ fail: false, calls: [] as number[] }));
+vi.mock('../../../src/commands/chart-post-png.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof PngModule>();
   return {
     ...actual,
-    reachChart: async (...args: Parameters<typeof actual.reachChart>) => {
-      drawing.calls += 1;
+    chartPng: async (svg: string, scale?: number) => {
+      drawing.calls.push(scale ?? 2);
       if (drawing.fail) throw new Error('no font to draw with');
-      return actual.reachChart(...args);
+      return actual.chartPng(svg, scale);
     },
   };
 });
@@ -36,7 +36,7 @@ let f: CoreFixture;
 
 afterEach(async () => {
   drawing.fail = false;
-  drawing.calls = 0;
+  drawing.calls.length = 0;
   vi.restoreAllMocks();
   await f.close();
 });
@@ -106,8 +106,9 @@ describe('the reach chart with the closing summary', () => {
         en: 'Chart of the share acknowledged over time: of 2 members targeted, 1 (50%) acknowledged, 1 (50%) never. Median time to acknowledgement: 10 minutes.',
       },
     });
-    // Drawn once for both channels.
-    expect(drawing.calls).toBe(1);
+    // Drawn once for both channels, at two pixels per unit; and the same PNG as the reach report's own (Core.reachChart).
+    expect(drawing.calls).toEqual([2]);
+    expect(Buffer.from(picture.png).equals(Buffer.from((await reachChart(f.deps, id)).png))).toBe(true);
     expect((await f.store.getAdvisory(id))?.closure?.told).toMatchObject({ ok: true });
   });
 
@@ -126,7 +127,7 @@ describe('the reach chart with the closing summary', () => {
     f = await coreFixture();
     const id = await closedAdvisory();
     expect(await f.core.tellClosing(id)).toBe(1);
-    expect(drawing.calls).toBe(0);
+    expect(drawing.calls).toEqual([]);
     expect(f.chat.pictures).toEqual([]);
     expect(f.lines.filter((l) => l.msg?.includes('reach chart'))).toEqual([]);
   });
@@ -172,7 +173,7 @@ describe('the reach chart with the closing summary', () => {
     expect(await f.core.tellClosing(id)).toBe(0);
     expect(f.chat.pictures).toHaveLength(1);
     expect(f.chat.in(SEC_A, 'notice')).toHaveLength(1);
-    expect(drawing.calls).toBe(1);
+    expect(drawing.calls).toEqual([2]);
   });
 
   it('is posted again, saying it may show twice, when the job stopped after the picture and before the closing was told', async () => {
@@ -227,6 +228,7 @@ describe('a chart too large for a platform', () => {
     expect(a!.image.png.byteLength).toBeGreaterThan(1_000);
     expect(Buffer.from(a!.image.png.subarray(0, 8)).equals(PNG_SIGNATURE)).toBe(true);
     expect(b!.image.png).toBe(a!.image.png);
+    expect(drawing.calls).toEqual([2, 1]);
     // Teams here takes nothing at all: left out, with the sizes in the log.
     expect(teams.pictures).toEqual([]);
     expect(teams.in(SEC_TEAMS, 'notice')).toHaveLength(1);
