@@ -44,16 +44,25 @@ export interface PhoneActionResult {
   refreshQueued: boolean;
 }
 
-/** On-call staff and the secretariat work phone tasks; anyone else is refused and audited. */
-async function requireOncall(deps: CoreDeps, actor: Actor, attempted: string): Promise<void> {
-  if (deps.directory.isOncall(actor) || deps.directory.isSecretariat(actor)) return;
+/**
+ * A refused press, in the audit: who, what they tried, and the task it was about (absent when the refusal came before
+ * any task was found: someone not on call).
+ */
+async function auditRefused(deps: CoreDeps, actor: Actor, task: Pick<PhoneTask, 'advisoryId' | 'deliveryId'> | undefined, detail: Record<string, unknown>): Promise<void> {
   await deps.store.appendAudit({
     id: `phone-refused.${randomUUID()}`,
     at: deps.clock.now().toISOString(),
     actor,
     action: 'phone.refused',
-    detail: { attempted },
+    ...(task ? { advisoryId: task.advisoryId, deliveryId: task.deliveryId } : {}),
+    detail,
   });
+}
+
+/** On-call staff and the secretariat work phone tasks; anyone else is refused and audited. */
+async function requireOncall(deps: CoreDeps, actor: Actor, attempted: string): Promise<void> {
+  if (deps.directory.isOncall(actor) || deps.directory.isSecretariat(actor)) return;
+  await auditRefused(deps, actor, undefined, { attempted });
   throw new BotError('AUTH.NOT_ONCALL', 'only on-call staff or the secretariat may do this', { actor, attempted });
 }
 
@@ -67,15 +76,7 @@ export async function phoneTaskAction(deps: CoreDeps, req: PhoneActionRequest): 
   const found = await deps.store.findPhoneTaskByMessage(req.message);
   if (!found) throw new BotError('PHONE.NOT_FOUND', 'no phone task for this message', { message: req.message });
   if (req.claimedTaskId !== undefined && req.claimedTaskId !== found.id) {
-    await deps.store.appendAudit({
-      id: `phone-refused.${randomUUID()}`,
-      at: deps.clock.now().toISOString(),
-      actor: req.actor,
-      action: 'phone.refused',
-      advisoryId: found.advisoryId,
-      deliveryId: found.deliveryId,
-      detail: { claimedTaskId: req.claimedTaskId, actual: found.id },
-    });
+    await auditRefused(deps, req.actor, found, { claimedTaskId: req.claimedTaskId, actual: found.id });
     throw new BotError('PHONE.NOT_YOURS', 'button value does not match the phone task of this message', { claimed: req.claimedTaskId, actual: found.id });
   }
 
@@ -150,27 +151,11 @@ export async function claimFromBoard(deps: CoreDeps, req: BoardClaimRequest): Pr
   const page = pageOfMessage(advisory, req.message);
   if (page !== undefined && advisory.state !== 'open') {
     // Closed or withdrawn, its tasks not ended yet (the sync that ends them is on its way): nobody need call.
-    await deps.store.appendAudit({
-      id: `phone-refused.${randomUUID()}`,
-      at: deps.clock.now().toISOString(),
-      actor: req.actor,
-      action: 'phone.refused',
-      advisoryId: found.advisoryId,
-      deliveryId: found.deliveryId,
-      detail: { attempted: 'phone.claim', reason: 'advisory-ended', taskId: found.id, state: found.state, advisoryState: advisory.state },
-    });
+    await auditRefused(deps, req.actor, found, { attempted: 'phone.claim', reason: 'advisory-ended', taskId: found.id, state: found.state, advisoryState: advisory.state });
     throw new BotError('PHONE.CLOSED', 'the advisory has ended: no more calls', { taskId: found.id, advisoryState: advisory.state });
   }
   if (page === undefined) {
-    await deps.store.appendAudit({
-      id: `phone-refused.${randomUUID()}`,
-      at: deps.clock.now().toISOString(),
-      actor: req.actor,
-      action: 'phone.refused',
-      advisoryId: found.advisoryId,
-      deliveryId: found.deliveryId,
-      detail: { attempted: 'phone.claim', reason: 'not-on-board', taskId: found.id, message: req.message },
-    });
+    await auditRefused(deps, req.actor, found, { attempted: 'phone.claim', reason: 'not-on-board', taskId: found.id, message: req.message });
     throw new BotError('PHONE.NOT_YOURS', 'the task is not on the board the claim came from', { taskId: found.id, message: req.message });
   }
   const t = await transitionPhoneTask(deps.store, found.id, (current) => claim(current, req.actor, deps.clock.now()));
@@ -215,23 +200,15 @@ async function refuse(deps: CoreDeps, req: PhoneActionRequest, reason: RefusalRe
   const task = t.current;
   const problem = t.reason === 'bad-contact' ? t.problem : undefined;
   const claimedBy = task.claimedBy ? displayName(task.claimedBy) : undefined;
-  await deps.store.appendAudit({
-    id: `phone-refused.${randomUUID()}`,
-    at: deps.clock.now().toISOString(),
-    actor: req.actor,
-    action: 'phone.refused',
-    advisoryId: task.advisoryId,
-    deliveryId: task.deliveryId,
-    detail: {
-      attempted: `phone.${req.action}`,
-      reason,
-      taskId: task.id,
-      state: task.state,
-      ...(claimedBy === undefined ? {} : { claimedBy }),
-      ...(problem === undefined ? {} : { problem }),
-      // What the button sent, cut short: a forged value must not fill the audit log.
-      ...(req.choice === undefined ? {} : { choice: req.choice.slice(0, CHOICE_AUDIT_MAX) }),
-    },
+  await auditRefused(deps, req.actor, task, {
+    attempted: `phone.${req.action}`,
+    reason,
+    taskId: task.id,
+    state: task.state,
+    ...(claimedBy === undefined ? {} : { claimedBy }),
+    ...(problem === undefined ? {} : { problem }),
+    // What the button sent, cut short: a forged value must not fill the audit log.
+    ...(req.choice === undefined ? {} : { choice: req.choice.slice(0, CHOICE_AUDIT_MAX) }),
   });
   if (problem !== undefined && problem !== 'malformed') await redraw(deps, task.id);
   throw new BotError(REFUSAL_CODE[reason], `phone task ${req.action} refused: ${problem ?? reason}`, {
