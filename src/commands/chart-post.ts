@@ -4,8 +4,7 @@ import { ChatError, type ChatPort, type PostTarget } from '../ports/chat.js';
 import type { ImageView } from '../view/views.js';
 import type { ReachReport } from '../domain/reach.js';
 import { reachChartSpec } from '../view/reach-chart.js';
-import { renderSvg } from '../view/reach-render.js';
-import { chartPng } from './chart-post-png.js';
+import { renderSvg, svgToPng } from '../view/reach-render.js';
 import type { CoreDeps } from './deps.js';
 import { provesNothingPosted } from './post-once.js';
 import { reachOf, reachSourcesOf } from './reach.js';
@@ -15,7 +14,7 @@ import { reachOf, reachSourcesOf } from './reach.js';
  * post a picture (ChatCapabilities.postImage), right after the summary (commands/closing.ts). Drills too: the
  * picture is labelled 【訓練】/[DRILL] as every message of a drill, and the chart's own title says so.
  *
- * Drawn as the reach report draws it (Core.reachChart), the PNG off the event loop (chart-post-png.ts). The summary is
+ * Drawn as the reach report draws it (Core.reachChart), the PNG off the event loop. The summary is
  * what matters. A chart that cannot be drawn, is too large for a platform, or is refused by it is
  * logged once with its context and left out; it never fails or holds up the summary, and the chart stays in the
  * status view.
@@ -47,12 +46,12 @@ function pictureChannels(deps: CoreDeps): PictureChannel[] {
 
 /**
  * The advisory's chart as Core.reachChart draws it (the report from its record, Vega's SVG, resvg's PNG at two pixels
- * per unit), but with the PNG drawn off the event loop (chart-post-png.ts).
+ * per unit).
  */
 async function drawChart(deps: CoreDeps, advisoryId: string): Promise<{ svg: string; png: Uint8Array; report: ReachReport }> {
   const { report } = await reachOf(reachSourcesOf(deps), advisoryId);
   const svg = await renderSvg(reachChartSpec(report));
-  return { svg, png: await chartPng(svg), report };
+  return { svg, png: await svgToPng(svg), report };
 }
 
 /** The view the adapters label and caption the picture from. */
@@ -94,7 +93,7 @@ export async function postClosingChart(deps: CoreDeps, advisory: Advisory, key: 
       const where = { ...context, platform: chat.platform, channel: target.channelId };
       let png = chart.png;
       if (png.byteLength > maxBytes) {
-        small ??= await chartPng(chart.svg, 1);
+        small ??= await svgToPng(chart.svg, 1);
         png = small;
       }
       if (png.byteLength > maxBytes) {

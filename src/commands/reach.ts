@@ -64,7 +64,7 @@ export async function reachFileOf(report: ReachReport, format: ReachFormat, arch
     case 'svg':
       return { filename: `${report.advisoryId}-reach.svg`, contentType: 'image/svg+xml; charset=utf-8', archived, body: await renderSvg(reachChartSpec(report)) };
     case 'png':
-      return { filename: `${report.advisoryId}-reach.png`, contentType: 'image/png', archived, body: svgToPng(await renderSvg(reachChartSpec(report))) };
+      return { filename: `${report.advisoryId}-reach.png`, contentType: 'image/png', archived, body: await svgToPng(await renderSvg(reachChartSpec(report))) };
   }
 }
 
@@ -120,5 +120,5 @@ export async function reachSvgFor(deps: CoreDeps, actor: Actor, advisoryId: stri
 export async function reachChart(deps: CoreDeps, advisoryId: string): Promise<{ svg: string; png: Uint8Array; report: ReachReport }> {
   const { report } = await reachOf(reachSourcesOf(deps), advisoryId);
   const svg = await renderSvg(reachChartSpec(report));
-  return { svg, png: svgToPng(svg), report };
+  return { svg, png: await svgToPng(svg), report };
 }

@@ -7,22 +7,22 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { chartKey } from '../../../src/commands/closing.js';
 import { reachChart } from '../../../src/commands/reach.js';
-import type * as PngModule from '../../../src/commands/chart-post-png.js';
+import type * as RenderModule from '../../../src/view/reach-render.js';
 import type { DirectoryFile } from '../../../src/directory/schema.js';
 import { ChatError } from '../../../src/ports/chat.js';
 import { coreFixture, exampleDirectoryFile, PICTURES_ON, RecordingChat, SECRETARIAT, type CoreFixture, type LogLine } from '../../support/core-fixture.js';
 import { advisoryMessage, issueAndPost, JMA_STAFF, minutes } from './helpers.js';
 
-// The chart is the reach report's own, drawn for real (its PNG by chart-post-png.ts); a test may make the drawing fail.
+// The chart is the reach report's own, drawn for real (its PNG by reach-render.ts's svgToPng); a test may make the drawing fail.
 const drawing = vi.hoisted(() => ({ fail: false, calls: [] as number[] }));
-vi.mock('../../../src/commands/chart-post-png.js', async (importOriginal) => {
-  const actual = await importOriginal<typeof PngModule>();
+vi.mock('../../../src/view/reach-render.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof RenderModule>();
   return {
     ...actual,
-    chartPng: async (svg: string, scale?: number) => {
+    svgToPng: async (svg: string, scale?: number) => {
       drawing.calls.push(scale ?? 2);
       if (drawing.fail) throw new Error('no font to draw with');
-      return actual.chartPng(svg, scale);
+      return actual.svgToPng(svg, scale);
     },
   };
 });
@@ -213,6 +213,7 @@ describe('a chart too large for a platform', () => {
     const id = await closedAdvisory();
     // Slack here takes one byte less than the chart at its full size (drawn first to know it); Teams nothing at all.
     const full = await reachChart(f.deps, id);
+    drawing.calls.length = 0; // the closing's own drawings from here
     f.chat.capabilities = { ...f.chat.capabilities, postImage: { maxBytes: full.png.byteLength - 1 } };
     const teams = new RecordingChat();
     teams.capabilities = { ...teams.capabilities, postImage: { maxBytes: 0 } };

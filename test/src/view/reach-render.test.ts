@@ -64,7 +64,7 @@ describe('the chart drawn', () => {
 
   it('turns into a real PNG of the SVG\'s size at twice the pixels', async () => {
     const svg = await renderSvg(reachChartSpec(report));
-    const png = Buffer.from(svgToPng(svg));
+    const png = Buffer.from(await svgToPng(svg));
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(png.subarray(12, 16).toString('ascii')).toBe('IHDR');
     const width = png.readUInt32BE(16);
@@ -75,7 +75,7 @@ describe('the chart drawn', () => {
     expect(height).toBe(svgHeight * PNG_SCALE);
     // A drawn chart, not an empty canvas: far more compressed pixels than a blank picture of the same size (with or
     // without Japanese fonts on the machine).
-    const blank = Buffer.from(svgToPng(`<svg xmlns="http://www.w3.org/2000/svg" width="${svgWidth}" height="${svgHeight}"></svg>`));
+    const blank = Buffer.from(await svgToPng(`<svg xmlns="http://www.w3.org/2000/svg" width="${svgWidth}" height="${svgHeight}"></svg>`));
     expect(blank.readUInt32BE(16)).toBe(width);
     expect(png.length).toBeGreaterThan(blank.length * 3);
   });
