@@ -44,13 +44,14 @@ export function isInstant(v: unknown): v is string {
 export const DrillPlanInput = z
   .object({
     announce: z.boolean().default(false),
-    from: z.string().optional(),
-    to: z.string().optional(),
+    // Trimmed here, not only for the checks: a padded time that passed them must also be the time planFor reads.
+    from: z.string().trim().optional(),
+    to: z.string().trim().optional(),
   })
   .superRefine((p, ctx) => {
     if (!p.announce) return;
-    const from = p.from?.trim() ? p.from.trim() : undefined;
-    const to = p.to?.trim() ? p.to.trim() : undefined;
+    const from = p.from === '' ? undefined : p.from;
+    const to = p.to === '' ? undefined : p.to;
     if (from === undefined) ctx.addIssue({ code: 'custom', path: ['from'], message: 'required', params: { drill: 'required' } });
     else if (!isInstant(from)) ctx.addIssue({ code: 'custom', path: ['from'], message: 'not a time', params: { drill: 'invalid' } });
     if (to === undefined) ctx.addIssue({ code: 'custom', path: ['to'], message: 'required', params: { drill: 'required' } });
