@@ -32,6 +32,8 @@ import type { PlatformAdapter } from './ports/platform-adapter.js';
 import { conversationStoreOf } from './store/conversation-store.js';
 import { openStore } from './store/open-store.js';
 import { PacedChat } from './pace/paced-chat.js';
+import { childProcessCharts } from './view/chart-apart.js';
+import type { ChartDrawer } from './view/chart-drawer.js';
 
 const DEMO_ESCALATION_FILE = 'config/escalation.demo.yaml';
 
@@ -58,6 +60,8 @@ export interface BotOptions {
    * ScaledClock) the caller scales them, so a step's lease still outlasts the job that holds it.
    */
   settings?: { stepLeaseMs?: number; statusCardIntervalMs?: number };
+  /** Who draws the reach chart; default: a child process per drawing (view/chart-apart.ts). */
+  charts?: ChartDrawer;
 }
 
 export interface RunningBot {
@@ -214,7 +218,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 
     if (!config.EXPORT_LINK_SECRET) log.warn('EXPORT_LINK_SECRET is not set: export links work only on the process that made them, until it stops');
     const exportLinks = { secret: config.EXPORT_LINK_SECRET ?? ephemeralSecret(), ttlMs: config.EXPORT_LINK_TTL_MINUTES * 60_000, baseUrl: config.PUBLIC_URL };
-    const core = new Core({ store, directory, clock, chats, jobs, log, policies, drillTemplate, settings: { stepLeaseMs: options.settings?.stepLeaseMs ?? config.WORKER_LOCK_MS, closeAfterDeadlineSeconds: config.ADVISORY_CLOSE_AFTER_HOURS * 3600, exportLinks, statusCardIntervalMs: options.settings?.statusCardIntervalMs ?? config.STATUS_CARD_INTERVAL_SECONDS * 1000 } });
+    const core = new Core({ store, directory, clock, chats, jobs, log, policies, drillTemplate, charts: options.charts ?? childProcessCharts(), settings: { stepLeaseMs: options.settings?.stepLeaseMs ?? config.WORKER_LOCK_MS, closeAfterDeadlineSeconds: config.ADVISORY_CLOSE_AFTER_HOURS * 3600, exportLinks, statusCardIntervalMs: options.settings?.statusCardIntervalMs ?? config.STATUS_CARD_INTERVAL_SECONDS * 1000 } });
     for (const p of platforms) p.mount(http.app, core);
     mountExportRoute(http.app, core, log);
     const workers: Workers = startWorkers(

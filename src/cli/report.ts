@@ -3,6 +3,7 @@ import { parseAdvisoryId } from '../domain/advisory.js';
 import { REACH_FORMATS, reachFileOf, reachOf, type ReachFormat, type ReachSources } from '../commands/reach.js';
 import { loadDirectory } from '../directory/load.js';
 import { isBotError } from '../errors.js';
+import { inProcessCharts } from '../view/chart-drawer.js';
 import { stacked } from '../i18n/text.js';
 import type { OpenedStore } from '../store/open-store.js';
 import { parseOrUsage, sourcesFor, UsageError, withStore } from './archive-cli.js';
@@ -45,7 +46,7 @@ export const reportCommand: CliSubcommand = {
         ctx.err(stacked({ ja: `${String(err.detail['advisoryId'])} は見つかりません。`, en: `${String(err.detail['advisoryId'])} was not found.` }));
         return EXIT.FOUND;
       }
-      const file = await reachFileOf(current.report, format as ReachFormat, current.archived, previous);
+      const file = await reachFileOf(inProcessCharts, current.report, format as ReachFormat, current.archived, previous);
       await opened.store.appendAudit({
         id: `${id}.exported.cli.${Date.now()}`,
         at: new Date().toISOString(),

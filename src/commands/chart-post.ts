@@ -1,13 +1,14 @@
+import type { TopLevelSpec } from 'vega-lite';
 import type { Advisory } from '../domain/advisory.js';
 import { CHART_HEADING, chartAltText } from '../i18n/chart-post-text.js';
 import { ChatError, type ChatPort, type PostTarget } from '../ports/chat.js';
 import type { ImageView } from '../view/views.js';
 import type { ReachReport } from '../domain/reach.js';
 import { reachChartSpec } from '../view/reach-chart.js';
-import { renderSvg, svgToPng } from '../view/reach-render.js';
+import { PNG_SCALE } from '../view/reach-render.js';
 import type { CoreDeps } from './deps.js';
 import { provesNothingPosted } from './post-once.js';
-import { reachOf, reachSourcesOf } from './reach.js';
+import { pngOf, reachOf, reachSourcesOf } from './reach.js';
 
 /**
  * The reach chart (疎通確認率) posted with the closing summary: once into every secretariat channel whose platform can
@@ -48,10 +49,11 @@ function pictureChannels(deps: CoreDeps): PictureChannel[] {
  * The advisory's chart as Core.reachChart draws it (the report from its record, Vega's SVG, resvg's PNG at two pixels
  * per unit).
  */
-async function drawChart(deps: CoreDeps, advisoryId: string): Promise<{ svg: string; png: Uint8Array; report: ReachReport }> {
+async function drawChart(deps: CoreDeps, advisoryId: string): Promise<{ spec: TopLevelSpec; svg: string; png: Uint8Array; report: ReachReport }> {
   const { report } = await reachOf(reachSourcesOf(deps), advisoryId);
-  const svg = await renderSvg(reachChartSpec(report));
-  return { svg, png: await svgToPng(svg), report };
+  const spec = reachChartSpec(report);
+  const drawn = await deps.charts.draw(spec, [PNG_SCALE]);
+  return { spec, svg: drawn.svg, png: pngOf(drawn, PNG_SCALE), report };
 }
 
 /** The view the adapters label and caption the picture from. */
@@ -93,7 +95,7 @@ export async function postClosingChart(deps: CoreDeps, advisory: Advisory, key: 
       const where = { ...context, platform: chat.platform, channel: target.channelId };
       let png = chart.png;
       if (png.byteLength > maxBytes) {
-        small ??= await svgToPng(chart.svg, 1);
+        small ??= pngOf(await deps.charts.draw(chart.spec, [1]), 1);
         png = small;
       }
       if (png.byteLength > maxBytes) {

@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import type { ChatPorts } from '../ports/chat.js';
 import type { JobScheduler } from '../ports/jobs.js';
 import type { Store } from '../ports/store.js';
+import type { ChartDrawer } from '../view/chart-drawer.js';
 
 /** What every core command may use; wired once, in the composition root. */
 export interface CoreDeps {
@@ -19,6 +20,8 @@ export interface CoreDeps {
   policies: EscalationPolicies;
   /** What `/advisory drill` fills the form with (DRILL_TEMPLATE_FILE); absent: the built-in template. */
   drillTemplate?: DrillTemplate | undefined;
+  /** Who draws the reach chart: in this process, or in a child process (view/chart-drawer.ts). */
+  charts: ChartDrawer;
   settings: CoreSettings;
 }
 

@@ -7,7 +7,8 @@ import { BotError } from '../errors.js';
 import type { Bilingual } from '../i18n/text.js';
 import { reachChartSpec } from '../view/reach-chart.js';
 import { comparisonCsv, REACH_FORMATS, reachCsv, reachJson, type ReachFile, type ReachFormat } from '../view/reach-export.js';
-import { renderSvg, svgToPng } from '../view/reach-render.js';
+import { PNG_SCALE } from '../view/reach-render.js';
+import type { ChartDrawer, DrawnChart } from '../view/chart-drawer.js';
 import { reachView, type ReachView } from '../view/reach-view.js';
 import { sourcesOf, type TranscriptSources } from './archive.js';
 import { requireSecretariat } from './authorise.js';
@@ -49,7 +50,7 @@ export async function reachOf(sources: ReachSources, advisoryIdText: string): Pr
 }
 
 /** The report as a file; with `previous`, CSV and JSON put the two side by side (the chart is this one's). */
-export async function reachFileOf(report: ReachReport, format: ReachFormat, archived: boolean, previous?: ReachReport): Promise<ReachFile> {
+export async function reachFileOf(charts: ChartDrawer, report: ReachReport, format: ReachFormat, archived: boolean, previous?: ReachReport): Promise<ReachFile> {
   const base = previous ? `${report.advisoryId}-reach-vs-${previous.advisoryId}` : `${report.advisoryId}-reach`;
   switch (format) {
     case 'csv':
@@ -62,9 +63,9 @@ export async function reachFileOf(report: ReachReport, format: ReachFormat, arch
         body: previous ? reachJson({ current: report, previous, comparison: compareReach(report, previous) }) : reachJson(report),
       };
     case 'svg':
-      return { filename: `${report.advisoryId}-reach.svg`, contentType: 'image/svg+xml; charset=utf-8', archived, body: await renderSvg(reachChartSpec(report)) };
+      return { filename: `${report.advisoryId}-reach.svg`, contentType: 'image/svg+xml; charset=utf-8', archived, body: (await charts.draw(reachChartSpec(report), [])).svg };
     case 'png':
-      return { filename: `${report.advisoryId}-reach.png`, contentType: 'image/png', archived, body: await svgToPng(await renderSvg(reachChartSpec(report))) };
+      return { filename: `${report.advisoryId}-reach.png`, contentType: 'image/png', archived, body: pngOf(await charts.draw(reachChartSpec(report), [PNG_SCALE]), PNG_SCALE) };
   }
 }
 
@@ -88,7 +89,7 @@ export async function reachFile(deps: CoreDeps, req: ReachFileRequest): Promise<
   const sources = reachSourcesOf(deps);
   const { report, archived } = await reachOf(sources, req.advisoryId);
   const previous = req.compareWith === undefined ? undefined : (await reachOf(sources, req.compareWith)).report;
-  const file = await reachFileOf(report, req.format, archived, previous);
+  const file = await reachFileOf(deps.charts, report, req.format, archived, previous);
   await deps.store.appendAudit({
     // Every taking-out is its own event: who took the figures, and when.
     id: `${report.advisoryId}.exported.${randomUUID()}`,
@@ -110,7 +111,7 @@ export async function reachViewFor(deps: CoreDeps, actor: Actor, advisoryId: str
 /** The chart on the secretariat's status page (shown, not taken out: not audited). */
 export async function reachSvgFor(deps: CoreDeps, actor: Actor, advisoryId: string): Promise<string> {
   await requireSecretariat(deps, actor, 'advisory.reach');
-  return renderSvg(reachChartSpec((await reachOf(reachSourcesOf(deps), advisoryId)).report));
+  return (await deps.charts.draw(reachChartSpec((await reachOf(reachSourcesOf(deps), advisoryId)).report), [])).svg;
 }
 
 /**
@@ -119,6 +120,13 @@ export async function reachSvgFor(deps: CoreDeps, actor: Actor, advisoryId: stri
  */
 export async function reachChart(deps: CoreDeps, advisoryId: string): Promise<{ svg: string; png: Uint8Array; report: ReachReport }> {
   const { report } = await reachOf(reachSourcesOf(deps), advisoryId);
-  const svg = await renderSvg(reachChartSpec(report));
-  return { svg, png: await svgToPng(svg), report };
+  const drawn = await deps.charts.draw(reachChartSpec(report), [PNG_SCALE]);
+  return { svg: drawn.svg, png: pngOf(drawn, PNG_SCALE), report };
+}
+
+/** The PNG a drawing was asked for at `scale`. */
+export function pngOf(drawn: DrawnChart, scale: number): Uint8Array {
+  const png = drawn.png.get(scale);
+  if (!png) throw new Error(`the chart was drawn without its PNG at ${scale}×`);
+  return png;
 }

@@ -3,6 +3,7 @@
  * real Store implementation, held to the contract suite), a recording job scheduler and chat port,
  * the example directory, a manual clock and a log that keeps what it was told.
  */
+import { inProcessCharts } from '../../src/view/chart-drawer.js';
 import { ManualClock } from '../../src/clock.js';
 import type { AdvisoryInput } from '../../src/domain/advisory.js';
 import type { AuditEvent } from '../../src/domain/audit.js';
@@ -257,6 +258,7 @@ export async function coreFixture(
     jobs,
     log,
     policies: options.policies ?? DEFAULT_POLICIES,
+    charts: inProcessCharts,
     settings: { stepLeaseMs: options.stepLeaseMs ?? 30_000, closeAfterDeadlineSeconds: options.closeAfterDeadlineSeconds ?? 72 * 3600, exportLinks: { secret: 'test-export-secret', ttlMs: 15 * 60_000, baseUrl: 'https://bot.example' } },
   };
   return { core: new Core(deps), deps, store, jobs, chat, clock, lines, audit, close: () => store.close() };

@@ -2,6 +2,7 @@
  * The local workspace's HTTP API through a real express server, a real Core on the embedded store,
  * and real BullMQ workers on the local Redis (a queue prefix of its own).
  */
+import { inProcessCharts } from '../../../src/view/chart-drawer.js';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -63,7 +64,7 @@ beforeAll(async () => {
   redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   jobs = new BullmqJobs(redis, prefix, systemClock, log);
   const directory = new Directory(ws.directoryFile);
-  const core = new Core({ store, directory, clock: systemClock, chats: { local: ws.chat }, jobs, log, policies: DEFAULT_POLICIES, settings: { stepLeaseMs: 30_000, closeAfterDeadlineSeconds: 72 * 3600, exportLinks: { secret: 'local-test-secret', ttlMs: 60_000 }, statusCardIntervalMs: 500 } });
+  const core = new Core({ store, directory, clock: systemClock, chats: { local: ws.chat }, jobs, log, policies: DEFAULT_POLICIES, charts: inProcessCharts, settings: { stepLeaseMs: 30_000, closeAfterDeadlineSeconds: 72 * 3600, exportLinks: { secret: 'local-test-secret', ttlMs: 60_000 }, statusCardIntervalMs: 500 } });
   workers = startWorkers(core, redis, { prefix, concurrency: 8, lockDuration: 30_000, stalledInterval: 30_000, shutdownGraceMs: 5_000 }, log);
   const http = createHttpApp(async () => ({ ready: true, checks: {} }));
   ws.mount(http.app, core);

@@ -4,6 +4,7 @@
  * conversations a person is in), the secretariat and on-call staff the channels of their roles, and nobody hears
  * of a channel they are not in. A real express server, a real Core on the embedded store, real BullMQ workers.
  */
+import { inProcessCharts } from '../../../src/view/chart-drawer.js';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -47,7 +48,7 @@ beforeAll(async () => {
   store = new SqliteStore(':memory:');
   redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   jobs = new BullmqJobs(redis, prefix, systemClock, log);
-  const core = new Core({ store, directory: new Directory(ws.directoryFile), clock: systemClock, chats: { local: ws.chat }, jobs, log, policies: DEFAULT_POLICIES, settings: { stepLeaseMs: 30_000, closeAfterDeadlineSeconds: 72 * 3600, exportLinks: { secret: 'session-test-secret', ttlMs: 60_000 } } });
+  const core = new Core({ store, directory: new Directory(ws.directoryFile), clock: systemClock, chats: { local: ws.chat }, jobs, log, policies: DEFAULT_POLICIES, charts: inProcessCharts, settings: { stepLeaseMs: 30_000, closeAfterDeadlineSeconds: 72 * 3600, exportLinks: { secret: 'session-test-secret', ttlMs: 60_000 } } });
   workers = startWorkers(core, redis, { prefix, concurrency: 8, lockDuration: 30_000, stalledInterval: 30_000, shutdownGraceMs: 5_000 }, log);
   const http = createHttpApp(async () => ({ ready: true, checks: {} }));
   ws.mount(http.app, core);

@@ -6,6 +6,7 @@
  * claiming the same task at once through the route: exactly one gets it and its copy, the other is told who has it;
  * and with the queue down the route itself hands the task over and redraws the board.
  */
+import { inProcessCharts } from '../../../src/view/chart-drawer.js';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -94,7 +95,7 @@ beforeAll(async () => {
     chats: { local: ws.chat },
     jobs,
     log,
-    policies: DEFAULT_POLICIES,
+    policies: DEFAULT_POLICIES, charts: inProcessCharts,
     settings: { stepLeaseMs: 30_000, closeAfterDeadlineSeconds: 72 * 3600, exportLinks: { secret: 'board-test-secret', ttlMs: 60_000 }, statusCardIntervalMs: 500 },
   });
   workers = startWorkers(core, redis, { prefix, concurrency: 8, lockDuration: 30_000, stalledInterval: 30_000, shutdownGraceMs: 5_000 }, log);

@@ -3,6 +3,7 @@
  * a ladder climbed to the alert; live, then archived (the same figures from the transcript); as a view, as files
  * (audited) and as the chart for the closing summary; for the secretariat only.
  */
+import { inProcessCharts } from '../../../src/view/chart-drawer.js';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { transcriptOf } from '../../../src/commands/archive.js';
@@ -218,16 +219,16 @@ describe('reachFileOf', () => {
   it('names each format\'s file and type; the chart is this advisory\'s even beside another', async () => {
     const id = await lifeOfAnAdvisory();
     const { report } = await reachOf(reachSourcesOf(f.deps), id);
-    const svg = await reachFileOf(report, 'svg', true, report);
+    const svg = await reachFileOf(inProcessCharts, report, 'svg', true, report);
     expect(svg).toMatchObject({ filename: `${id}-reach.svg`, contentType: 'image/svg+xml; charset=utf-8', archived: true });
     expect(String(svg.body)).toMatch(/^<svg /);
-    const png = await reachFileOf(report, 'png', false);
+    const png = await reachFileOf(inProcessCharts, report, 'png', false);
     expect(png).toMatchObject({ filename: `${id}-reach.png`, contentType: 'image/png' });
     expect(png.body).toBeInstanceOf(Uint8Array);
-    const json = await reachFileOf(report, 'json', false);
+    const json = await reachFileOf(inProcessCharts, report, 'json', false);
     expect(json).toMatchObject({ filename: `${id}-reach.json`, contentType: 'application/json; charset=utf-8' });
     expect(JSON.parse(String(json.body)).advisoryId).toBe(id);
-    const csv = await reachFileOf(report, 'csv', false, report);
+    const csv = await reachFileOf(inProcessCharts, report, 'csv', false, report);
     expect(csv.filename).toBe(`${id}-reach-vs-${id}.csv`);
     expect(String(csv.body)).toContain('差 / difference');
   });
