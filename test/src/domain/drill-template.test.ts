@@ -74,6 +74,9 @@ describe('the drill template’s file format', () => {
       escalate: true,
       schedule: { announce: false, startsInMinutes: 1440, lengthMinutes: 120 },
     });
+    // A schedule that says only part: the rest as above.
+    expect(DrillTemplateFile.parse({ ...MINIMAL, schedule: {} }).schedule).toEqual({ announce: false, startsInMinutes: 1440, lengthMinutes: 120 });
+    expect(DrillTemplateFile.parse({ ...MINIMAL, schedule: { announce: true } }).schedule).toEqual({ announce: true, startsInMinutes: 1440, lengthMinutes: 120 });
   });
 
   it('says why a title without the drill mark is refused, and takes organisation ids of any length but empty', () => {
