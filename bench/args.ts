@@ -12,6 +12,8 @@
  *   --press-window 10       seconds over which the presses arrive
  *   --growth 200,2000,10000 member counts of the growth scenario
  *   --board-members 1800    members of the board scenario (20% of them silent)
+ *   --bot build             build: the compiled bot as production runs it (`npm run build` first, then dist/src/main.js);
+ *                           tsx: from the TypeScript source through tsx, as `npm start` runs it
  *   --out PATH              where the JSON goes (default bench/results/<timestamp>.json)
  */
 export const SCENARIOS = ['fanout', 'limits', 'presses', 'ladders', 'growth', 'board'] as const;
@@ -30,6 +32,7 @@ export interface BenchArgs {
   pressWindowMs: number;
   growth: number[];
   boardMembers: number;
+  bot: 'build' | 'tsx';
   out: string | undefined;
 }
 
@@ -53,6 +56,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     pressWindowMs: 10_000,
     growth: [200, 2000, 10_000],
     boardMembers: 1800,
+    bot: 'build',
     out: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -80,6 +84,10 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       case '--press-window': a.pressWindowMs = one() * 1000; break;
       case '--growth': a.growth = numbers(value); break;
       case '--board-members': a.boardMembers = one(); break;
+      case '--bot':
+        if (value !== 'build' && value !== 'tsx') throw new Error(`--bot is build or tsx, not ${value}`);
+        a.bot = value;
+        break;
       case '--out': a.out = value; break;
       default: throw new Error(`unknown option ${flag}`);
     }

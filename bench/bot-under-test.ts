@@ -1,5 +1,7 @@
 /**
- * The real bot as its own OS process (`node --import tsx src/main.ts`, test/support/bot-process.ts)
+ * The real bot as its own OS process (test/support/bot-process.ts): compiled, as `npm run start:prod` runs it in
+ * production (`node dist/src/main.js`, built once by bench/main.ts), or from its source through tsx as `npm start`
+ * runs it (`--bot tsx`),
  * on the shared Redis under a prefix of its own, with the embedded store in a fresh data directory,
  * Slack and Teams pointed at this run's fakes. Teams is unauthenticated (TEAMS_ALLOW_UNAUTHENTICATED),
  * as in the end-to-end tests, and installed once in one team: its service URL serves the tenant.
@@ -29,6 +31,14 @@ function gauge(metrics: string, name: string): number {
   return m ? Number(m[1]) * 1000 : Number.NaN;
 }
 
+/** What the bench runs, with Node's options as the package's start script gives them: set once by bench/main.ts. */
+let botScript = 'src/main.ts';
+let botNodeArgs: readonly string[] = [];
+export function runBotFrom(script: string, nodeArgs: readonly string[]): void {
+  botScript = script;
+  botNodeArgs = nodeArgs;
+}
+
 export async function startBot(setup: RunSetup, output: string[] = []): Promise<UnderTest> {
   const dir = await mkdtemp(join(tmpdir(), 'ceptoar-bench-'));
   const prefix = `bench-${randomUUID().slice(0, 8)}`;
@@ -55,6 +65,8 @@ export async function startBot(setup: RunSetup, output: string[] = []): Promise<
     },
     120_000,
     output,
+    botScript,
+    botNodeArgs,
   );
   const teams = new TeamsSender(`${proc.url}/api/messages`, setup.platforms.teams.serviceUrl);
   const install = await teams.install('19:team-lg-0002@thread.tacv2', '19:team-lg-0002@thread.tacv2');

@@ -4,9 +4,11 @@
  * Options: see args.ts. What each scenario measures: docs/BENCHMARKS.md.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, type ScenarioName } from './args.js';
+import { runBotFrom } from './bot-under-test.js';
 import { printTable, writeJson } from './report.js';
 import type { Context } from './scenarios/context.js';
 import { fanoutScenario, growthScenario } from './scenarios/fanout.js';
@@ -32,9 +34,31 @@ const commit = (): string => {
   }
 };
 
+/**
+ * The script and Node's options of one of the package's start scripts (`exec node [options] <script>`), so that the
+ * bench runs the bot with the options production gives it (the heap's settings among them).
+ */
+function startCommand(name: 'start' | 'start:prod'): { script: string; nodeArgs: string[] } {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+  const words = (pkg.scripts[name] ?? '').split(/\s+/).filter(Boolean);
+  const script = words.at(-1);
+  if (words[0] !== 'exec' || words[1] !== 'node' || script === undefined) throw new Error(`package.json's ${name} is not "exec node [options] <script>": ${pkg.scripts[name]}`);
+  // `npm start` loads tsx itself; startBotProcess adds it for a .ts script.
+  const nodeArgs = words.slice(2, -1).filter((w, i, all) => w !== '--import' && all[i - 1] !== '--import');
+  return { script, nodeArgs };
+}
+
 const args = parseArgs(process.argv.slice(2));
 const started = new Date();
 const ctx: Context = { args, rows: [], raw: {} };
+if (args.bot === 'build') {
+  // Production runs the compiled JavaScript (README: npm run build && npm run start:prod): built from this tree now,
+  // so the figures are this commit's.
+  process.stderr.write('building the bot (npm run build)…\n');
+  execFileSync('npm', ['run', '--silent', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+const bot = startCommand(args.bot === 'build' ? 'start:prod' : 'start');
+runBotFrom(bot.script, bot.nodeArgs);
 const errors: Record<string, string> = {};
 for (const name of args.only) {
   process.stderr.write(`scenario ${name}…\n`);

@@ -15,10 +15,18 @@ export interface BotProcess {
 
 /**
  * `output`, when given, is filled as lines arrive (to watch a start-up that is still waiting). `script`: another
- * program that says it is listening the same way (the bench's bare baseline worker); default the bot.
+ * program that says it is listening the same way (the bench's bare baseline worker), or the compiled bot
+ * (`dist/src/main.js`, as `npm run start:prod` runs it: JavaScript is run without tsx); default the bot's source.
+ * `nodeArgs`: Node's own options before the script (the heap settings `npm start` gives the bot).
  */
-export async function startBotProcess(env: Record<string, string>, timeoutMs = 30_000, output: string[] = [], script = 'src/main.ts'): Promise<BotProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+export async function startBotProcess(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+  output: string[] = [],
+  script = 'src/main.ts',
+  nodeArgs: readonly string[] = [],
+): Promise<BotProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, ...(script.endsWith('.js') ? [script] : ['--import', 'tsx', script])], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
