@@ -60,13 +60,14 @@ export async function startBot(setup: RunSetup, output: string[] = []): Promise<
       DELIVERY_CONCURRENCY: String(setup.concurrency),
       ...(setup.rate === undefined ? {} : { DELIVERY_RATE_PER_SECOND: String(setup.rate) }),
       ...(escalationFile ? { ESCALATION_FILE: escalationFile } : {}),
-      // To profile the bot: BENCH_BOT_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' (written when it stops).
+      // A preload for the bot (NODE_OPTIONS takes --import, not --cpu-prof: that goes in BENCH_BOT_NODE_ARGS).
       ...(process.env['BENCH_BOT_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_BOT_NODE_OPTIONS'] } : {}),
     },
     120_000,
     output,
     botScript,
-    botNodeArgs,
+    // To profile the bot: BENCH_BOT_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (written when it stops).
+    [...botNodeArgs, ...(process.env['BENCH_BOT_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean)],
   );
   const teams = new TeamsSender(`${proc.url}/api/messages`, setup.platforms.teams.serviceUrl);
   const install = await teams.install('19:team-lg-0002@thread.tacv2', '19:team-lg-0002@thread.tacv2');
