@@ -113,6 +113,11 @@ export async function startBot(setup: RunSetup, output: string[] = []): Promise<
       }
       return out;
     },
+    async stepsStartedAt() {
+      const out: Record<StepKind, number[]> = { reminder: [], phone: [], 'next-contact': [], alert: [] };
+      for (const kind of STEP_KINDS) out[kind] = (await audit(`escalation.${kind}`)).map((e) => Date.parse(e.at));
+      return out;
+    },
     async eventLoop() {
       const m = await metrics();
       return { p99Ms: gauge(m, 'nodejs_eventloop_lag_p99_seconds'), maxMs: gauge(m, 'nodejs_eventloop_lag_max_seconds') };

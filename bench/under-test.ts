@@ -34,6 +34,12 @@ export interface UnderTest {
   ladderDue(): Promise<Partial<Record<StepKind, number>>>;
   /** Acknowledgements recorded in its store, and how many were recorded more than once. */
   acknowledgements(): Promise<{ recorded: number; duplicates: number }>;
+  /**
+   * When each ladder step's run began, as its store records it (ms since the epoch), by kind: the bot's audit event of
+   * the step. Only the bot keeps one; for its store-only steps (the phone task, the next contact) it is when the
+   * ladder did its part, before the board shows it at the platform's pace.
+   */
+  stepsStartedAt?(): Promise<Record<StepKind, number[]>>;
   /** Ladder steps its store records as done, by kind and member. */
   stepsDone(): Promise<Record<StepKind, Map<string, number>>>;
   /** Event-loop delay since the last call (the first call only resets). */

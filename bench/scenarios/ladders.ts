@@ -38,7 +38,11 @@ export interface StepFigures {
   postedTwice: number;
 }
 
-export type LadderResult = Record<StepKind, StepFigures> & { fanoutLost: number };
+export type LadderResult = Record<StepKind, StepFigures> & {
+  fanoutLost: number;
+  /** When each step's run began (the store's record) − when it was due; the bot only. */
+  started?: Record<StepKind, Distribution>;
+};
 
 export async function ladderRun(ut: UnderTest, platforms: Platforms, sector: Sector): Promise<LadderResult> {
   const late: Record<StepKind, number[]> = { reminder: [], phone: [], 'next-contact': [], alert: [] };
@@ -68,6 +72,8 @@ export async function ladderRun(ut: UnderTest, platforms: Platforms, sector: Sec
     if (c.member !== undefined) posts[c.kind].set(c.member, (posts[c.kind].get(c.member) ?? 0) + 1);
   }
   const done = await ut.stepsDone();
+  const startedAt = await ut.stepsStartedAt?.();
+  const started = startedAt && (Object.fromEntries(KINDS.map((k) => [k, distribution(startedAt[k].map((at) => at - (due[k] ?? Number.NaN)))])) as Record<StepKind, Distribution>);
   const ids = sector.members.map((m) => m.id);
   const figures = (kind: StepKind): StepFigures => {
     const grouped = kind === 'alert' && posts.alert.size === 0;
@@ -79,7 +85,7 @@ export async function ladderRun(ut: UnderTest, platforms: Platforms, sector: Sec
       postedTwice: grouped ? Number.NaN : ids.filter((id) => (posts[kind].get(id) ?? 0) > 1).length,
     };
   };
-  return { reminder: figures('reminder'), phone: figures('phone'), 'next-contact': figures('next-contact'), alert: figures('alert'), fanoutLost: fan.lost };
+  return { reminder: figures('reminder'), phone: figures('phone'), 'next-contact': figures('next-contact'), alert: figures('alert'), fanoutLost: fan.lost, ...(started ? { started } : {}) };
 }
 
 export async function laddersScenario(ctx: Context): Promise<void> {
@@ -93,6 +99,9 @@ export async function laddersScenario(ctx: Context): Promise<void> {
   const defs: MetricDef<LadderResult & { hwmMb: number }>[] = [];
   for (const kind of KINDS) {
     defs.push(
+      // The bot's own part: the step's run began (its audit record), before any platform call or board page.
+      { label: `${kind} run began p50 (store)`, unit: 'ms', value: (r) => r.started?.[kind].p50 ?? Number.NaN, compare: false },
+      { label: `${kind} run began p99 (store)`, unit: 'ms', value: (r) => r.started?.[kind].p99 ?? Number.NaN, compare: false },
       { label: `${kind} lateness p50`, unit: 'ms', value: (r) => r[kind].lateness.p50, compare: true },
       { label: `${kind} lateness p99`, unit: 'ms', value: (r) => r[kind].lateness.p99, compare: true },
       { label: `${kind} lateness max`, unit: 'ms', value: (r) => r[kind].lateness.max, compare: true },
