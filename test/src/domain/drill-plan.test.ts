@@ -149,6 +149,7 @@ describe('Japan time on the forms', () => {
     expect(tokyoParts('2026-03-01T15:30:00.000Z')).toEqual({ date: '2026-03-02', time: '00:30' });
     expect(isInstant('2026-03-02T10:00:00+09:00')).toBe(true);
     expect(isInstant('2026-03-02T10:00:00.000Z')).toBe(true);
+    expect(isInstant('2026-03-02T10:00+09:00')).toBe(true);
     expect(isInstant('2026-03-02T10:00:00')).toBe(false);
     expect(isInstant(42)).toBe(false);
     // Not a string, though it reads as one when turned into text.
