@@ -4,11 +4,11 @@
  * an earlier attempt's post is looked for far enough back, and what the log and the audit keep.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isBotError, type BotError } from '../../../src/errors.js';
 import { LOOKBACK_MS } from '../../../src/commands/ladder.js';
 import { ChatError } from '../../../src/ports/chat.js';
 import { coreFixture, SECRETARIAT, T0, type CoreFixture } from '../../support/core-fixture.js';
 import { DRILL_FROM, DRILL_INPUT, DRILL_TO, kindOf } from '../../support/drill-run.js';
+import { rejected } from './helpers.js';
 
 let f: CoreFixture;
 beforeEach(async () => {
@@ -20,15 +20,6 @@ afterEach(async () => {
 
 let key = 0;
 const issueDrill = () => f.core.issueAdvisory({ actor: SECRETARIAT, requestKey: `drill-notice-${++key}`, input: DRILL_INPUT });
-
-async function rejected(p: Promise<unknown>): Promise<BotError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isBotError(err)) throw new Error(`expected a BotError, got ${String(err)}`);
-  return err;
-}
 
 describe('the announcement to a member', () => {
   it('is not tried again once the platform refused it for good, even if the channel is back before the start', async () => {

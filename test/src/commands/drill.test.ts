@@ -4,7 +4,6 @@
  * form opened from the template, and every message of a drill saying it is one.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isBotError, type BotError } from '../../../src/errors.js';
 import type { AdvisoryInput } from '../../../src/domain/advisory.js';
 import { DEFAULT_DRILL_TEMPLATE, DrillTemplateFile } from '../../../src/domain/drill-template.js';
 import { DT } from '../../../src/i18n/drill-text.js';
@@ -13,7 +12,7 @@ import type { DrillAnnouncementView } from '../../../src/view/views.js';
 import { DRILL_WAIT_MAX_MS, NOTICE_RETRY_MS } from '../../../src/commands/drill-notice.js';
 import { coreFixture, ISSUE_INPUT, SECRETARIAT, T0, type CoreFixture } from '../../support/core-fixture.js';
 import { DRILL_FROM, DRILL_INPUT, DRILL_TO, kindOf, runDrill } from '../../support/drill-run.js';
-import { minutes, OUTSIDER } from './helpers.js';
+import { minutes, OUTSIDER, rejected } from './helpers.js';
 
 let f: CoreFixture;
 beforeEach(async () => {
@@ -25,15 +24,6 @@ afterEach(async () => {
 
 let key = 0;
 const issue = (input: Partial<AdvisoryInput> = {}) => f.core.issueAdvisory({ actor: SECRETARIAT, requestKey: `r${++key}`, input: { ...ISSUE_INPUT, ...input } });
-
-async function rejected(p: Promise<unknown>): Promise<BotError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isBotError(err)) throw new Error(`expected a BotError, got ${String(err)}`);
-  return err;
-}
 
 describe('numbering', () => {
   it('numbers drills DRL-… and real advisories ADV-…, each series on its own', async () => {

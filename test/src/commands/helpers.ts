@@ -4,6 +4,7 @@ import type { Delivery } from '../../../src/domain/delivery.js';
 import type { PhoneTask } from '../../../src/domain/phone-task.js';
 import type { Actor, MessageRef } from '../../../src/domain/platform.js';
 import { ISSUE_INPUT, ONCALL, SECRETARIAT, T0, type CoreFixture, type Posted } from '../../support/core-fixture.js';
+import { isBotError, type BotError } from '../../../src/errors.js';
 import type { Work } from '../../../src/ports/jobs.js';
 import type { PhoneBoardView, PhoneTaskView } from '../../../src/view/views.js';
 
@@ -192,4 +193,14 @@ export async function drainLifecycle(f: CoreFixture): Promise<Work[]> {
     }
   }
   throw new Error('work kept coming');
+}
+
+/** The BotError a command refused with; any other outcome fails the test. */
+export async function rejected(p: Promise<unknown>): Promise<BotError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!isBotError(err)) throw new Error(`expected a BotError, got ${String(err)}`);
+  return err;
 }

@@ -7,10 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEADLINE_MAX_MINUTES } from '../../../src/domain/advisory.js';
 import { DEFAULT_POLICIES } from '../../../src/domain/escalation.js';
 import type { Actor } from '../../../src/domain/platform.js';
-import { isBotError, type BotError } from '../../../src/errors.js';
 import { FIELD_ERROR } from '../../../src/i18n/form-text.js';
 import { coreFixture, exampleDirectoryFile, ISSUE_INPUT, SECRETARIAT, T0, type CoreFixture } from '../../support/core-fixture.js';
-import { JMA_STAFF, minutes, ONCALL_B } from './helpers.js';
+import { JMA_STAFF, minutes, ONCALL_B, rejected } from './helpers.js';
 
 let f: CoreFixture;
 beforeEach(async () => {
@@ -22,15 +21,6 @@ afterEach(async () => {
 
 const issue = (input: Record<string, unknown> = {}, requestKey = 'view-1', actor: Actor = SECRETARIAT) =>
   f.core.issueAdvisory({ actor, requestKey, input: { ...ISSUE_INPUT, ...input } as typeof ISSUE_INPUT });
-
-async function rejected(p: Promise<unknown>): Promise<BotError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isBotError(err)) throw new Error(`expected a BotError, got ${String(err)}`);
-  return err;
-}
 
 describe('issuing', () => {
   it('stores the advisory with the next readable id, the ladder and deadline of its severity, and one queued delivery per member channel', async () => {

@@ -13,12 +13,11 @@ import { DEFAULT_POLICIES, type EscalationPolicies } from '../../../src/domain/e
 import type { Actor } from '../../../src/domain/platform.js';
 import { loadDirectoryFile } from '../../../src/directory/load.js';
 import { DirectoryFile } from '../../../src/directory/schema.js';
-import { isBotError, type BotError } from '../../../src/errors.js';
 import { FIELD_ERROR } from '../../../src/i18n/form-text.js';
 import type { AdvisoryView } from '../../../src/view/views.js';
 import { coreFixture, exampleDirectoryFile, ISSUE_INPUT, RecordingChat, SECRETARIAT, T0, type CoreFixture } from '../../support/core-fixture.js';
 import { writeMixedDirectory } from '../../support/mixed-directory.js';
-import { minutes, OUTSIDER } from './helpers.js';
+import { minutes, OUTSIDER, rejected } from './helpers.js';
 
 let f: CoreFixture | undefined;
 afterEach(async () => {
@@ -49,15 +48,6 @@ async function fixture(file?: DirectoryFile, opts: { teams?: boolean; policies?:
 
 const input = (over: Partial<AdvisoryInput> = {}): AdvisoryInput => ({ ...ISSUE_INPUT, ...over });
 const all = (over: Partial<AdvisoryInput> = {}): AdvisoryInput => input({ targets: { allMembers: true, observers: false, groups: [], members: [] }, ...over });
-
-async function rejected(p: Promise<unknown>): Promise<BotError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isBotError(err)) throw new Error(`expected a BotError, got ${String(err)}`);
-  return err;
-}
 
 /** Nothing of the advisory exists anywhere: no number taken, no record, no work, no post. */
 async function expectNoSideEffects(fx: CoreFixture): Promise<void> {
