@@ -1,14 +1,10 @@
-import type { TopLevelSpec } from 'vega-lite';
 import type { Advisory } from '../domain/advisory.js';
 import { CHART_HEADING, chartAltText } from '../i18n/chart-post-text.js';
 import { ChatError, type ChatPort, type PostTarget } from '../ports/chat.js';
 import type { ImageView } from '../view/views.js';
-import type { ReachReport } from '../domain/reach.js';
-import { reachChartSpec } from '../view/reach-chart.js';
-import { PNG_SCALE } from '../view/reach-render.js';
 import type { CoreDeps } from './deps.js';
 import { provesNothingPosted } from './post-once.js';
-import { pngOf, reachOf, reachSourcesOf } from './reach.js';
+import { pngOf, reachChart } from './reach.js';
 
 /**
  * The reach chart (疎通確認率) posted with the closing summary: once into every secretariat channel whose platform can
@@ -45,17 +41,6 @@ function pictureChannels(deps: CoreDeps): PictureChannel[] {
   return out;
 }
 
-/**
- * The advisory's chart as Core.reachChart draws it (the report from its record, Vega's SVG, resvg's PNG at two pixels
- * per unit).
- */
-async function drawChart(deps: CoreDeps, advisoryId: string): Promise<{ spec: TopLevelSpec; svg: string; png: Uint8Array; report: ReachReport }> {
-  const { report } = await reachOf(reachSourcesOf(deps), advisoryId);
-  const spec = reachChartSpec(report);
-  const drawn = await deps.charts.draw(spec, [PNG_SCALE]);
-  return { spec, svg: drawn.svg, png: pngOf(drawn, PNG_SCALE), report };
-}
-
 /** The view the adapters label and caption the picture from. */
 export function chartImageView(advisory: Advisory, report: Parameters<typeof chartAltText>[0]): ImageView {
   return {
@@ -79,9 +64,9 @@ export async function postClosingChart(deps: CoreDeps, advisory: Advisory, key: 
   try {
     const channels = pictureChannels(deps);
     if (channels.length === 0) return 0;
-    let chart: Awaited<ReturnType<typeof drawChart>>;
+    let chart: Awaited<ReturnType<typeof reachChart>>;
     try {
-      chart = await drawChart(deps, advisory.id);
+      chart = await reachChart(deps, advisory.id);
     } catch (err) {
       deps.log.error({ ...context, err }, 'the reach chart could not be drawn: the closing summary went without it (the chart is in the status view)');
       return 0;

@@ -13,7 +13,6 @@ import { touchStatusCard } from './status-card.js';
 import { phoneBoardWork } from './phone-board.js';
 import { postClosingChart } from './chart-post.js';
 
-
 /** The key of the reach chart posted with a closing's summary (its cause and closing's own, as the summary's). */
 export function chartKey(a: Advisory): string {
   return `${a.id}.closing.chart.${a.closure?.cause ?? 'none'}${closingKey(a)}`;

@@ -1,3 +1,4 @@
+import type { TopLevelSpec } from 'vega-lite';
 import { randomUUID } from 'node:crypto';
 import { parseAdvisoryId } from '../domain/advisory.js';
 import type { Actor } from '../domain/platform.js';
@@ -115,13 +116,14 @@ export async function reachSvgFor(deps: CoreDeps, actor: Actor, advisoryId: stri
 }
 
 /**
- * The chart of an advisory as SVG text and PNG bytes, with its report: for the closing summary posted to Slack and
- * Teams (the bot's own use, no person asking).
+ * The chart of an advisory as SVG text and PNG bytes, with its report and the spec it was drawn from (to draw it
+ * again at another scale): for the closing summary posted to Slack and Teams (the bot's own use, no person asking).
  */
-export async function reachChart(deps: CoreDeps, advisoryId: string): Promise<{ svg: string; png: Uint8Array; report: ReachReport }> {
+export async function reachChart(deps: CoreDeps, advisoryId: string): Promise<{ spec: TopLevelSpec; svg: string; png: Uint8Array; report: ReachReport }> {
   const { report } = await reachOf(reachSourcesOf(deps), advisoryId);
-  const drawn = await deps.charts.draw(reachChartSpec(report), [PNG_SCALE]);
-  return { svg: drawn.svg, png: pngOf(drawn, PNG_SCALE), report };
+  const spec = reachChartSpec(report);
+  const drawn = await deps.charts.draw(spec, [PNG_SCALE]);
+  return { spec, svg: drawn.svg, png: pngOf(drawn, PNG_SCALE), report };
 }
 
 /** The PNG a drawing was asked for at `scale`. */
