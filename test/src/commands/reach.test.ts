@@ -3,11 +3,11 @@
  * a ladder climbed to the alert; live, then archived (the same figures from the transcript); as a view, as files
  * (audited) and as the chart for the closing summary; for the secretariat only.
  */
-import { inProcessCharts } from '../../../src/view/chart-drawer.js';
+import { inProcessCharts, type ChartDrawer } from '../../../src/view/chart-drawer.js';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { transcriptOf } from '../../../src/commands/archive.js';
-import { reachFileOf, reachOf, reachSourcesOf } from '../../../src/commands/reach.js';
+import { pngOf, reachFileOf, reachOf, reachSourcesOf, reachSvgFor } from '../../../src/commands/reach.js';
 import { isBotError, type ErrorCode } from '../../../src/errors.js';
 import { coreFixture, directoryWithContacts, ONCALL, SECRETARIAT, type CoreFixture } from '../../support/core-fixture.js';
 import { advisoryMessage, climbLadder, issueAndPost, JMA_STAFF, minutes, OUTSIDER, reachedChoice, untilClaimed } from './helpers.js';
@@ -231,5 +231,23 @@ describe('reachFileOf', () => {
     const csv = await reachFileOf(inProcessCharts, report, 'csv', false, report);
     expect(csv.filename).toBe(`${id}-reach-vs-${id}.csv`);
     expect(String(csv.body)).toContain('差 / difference');
+  });
+});
+
+describe('what is drawn', () => {
+  it('asks for a PNG only where one is wanted: the SVG file and the status page\'s chart draw none, the PNG file one at 2×', async () => {
+    const id = await lifeOfAnAdvisory();
+    const asked: number[][] = [];
+    const recording: ChartDrawer = { draw: (spec, scales) => (asked.push([...scales]), inProcessCharts.draw(spec, scales)) };
+    const { report } = await reachOf(reachSourcesOf(f.deps), id);
+    await reachFileOf(recording, report, 'svg', false);
+    await reachSvgFor({ ...f.deps, charts: recording }, SECRETARIAT, id);
+    await reachFileOf(recording, report, 'png', false);
+    expect(asked).toEqual([[], [], [2]]);
+  });
+
+  it('a drawing without the PNG asked for is an error, not an empty picture', () => {
+    expect(() => pngOf({ svg: '<svg/>', png: new Map([[1, new Uint8Array([1])]]) }, 2)).toThrow('the chart was drawn without its PNG at 2×');
+    expect(pngOf({ svg: '<svg/>', png: new Map([[2, new Uint8Array([7])]]) }, 2)).toEqual(new Uint8Array([7]));
   });
 });
