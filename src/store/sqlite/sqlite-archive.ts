@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Transcript } from '../../domain/transcript.js';
 import type { ArchiveStore, TranscriptPage, TranscriptQuery } from '../../ports/archive.js';
 import { decodeCursor, encodeCursor, isRedactable, readTranscript, summaryOf } from '../transcript-records.js';
+import type { CommitGroup } from './commit-group.js';
 
 /** Its migration, appended to sqlite-migrations.ts: the searchable fields beside the JSON, and members apart. */
 export const ARCHIVE_MIGRATION = `
@@ -41,7 +42,10 @@ export class SqliteArchive implements ArchiveStore {
   private readonly addMember: Database.Statement<[string, string, string]>;
   private readonly byId: Database.Statement<[string], { json: string }>;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly group: CommitGroup,
+  ) {
     this.upsert = db.prepare(
       `INSERT INTO transcripts (advisory_id, issued_at, archived_at, tlp, severity, category, drill, redactable, json)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -60,7 +64,7 @@ export class SqliteArchive implements ArchiveStore {
   }
 
   async saveTranscript(t: Transcript): Promise<void> {
-    this.db.transaction(() => this.write(t)).immediate();
+    await this.group.write(() => this.write(t));
   }
 
   async getTranscript(advisoryId: string): Promise<Transcript | null> {
@@ -98,20 +102,19 @@ export class SqliteArchive implements ArchiveStore {
   }
 
   async redactTranscripts(before: string, redact: (t: Transcript) => Transcript): Promise<string[]> {
-    const rows = this.db.prepare<[string], Row>(`SELECT advisory_id, issued_at, json FROM transcripts WHERE redactable = 1 AND issued_at < ? ORDER BY issued_at`).all(before);
-    const done: string[] = [];
-    this.db
-      .transaction(() => {
-        for (const r of rows) {
-          this.write(redact(readTranscript(r.json)));
-          done.push(r.advisory_id);
-        }
-      })
-      .immediate();
-    return done;
+    return this.group.write(() => {
+      // Read inside the write: another process cannot change a transcript between the read and the redaction.
+      const rows = this.db.prepare<[string], Row>(`SELECT advisory_id, issued_at, json FROM transcripts WHERE redactable = 1 AND issued_at < ? ORDER BY issued_at`).all(before);
+      const done: string[] = [];
+      for (const r of rows) {
+        this.write(redact(readTranscript(r.json)));
+        done.push(r.advisory_id);
+      }
+      return done;
+    });
   }
 
   async deleteTranscripts(before: string): Promise<number> {
-    return this.db.prepare<[string]>(`DELETE FROM transcripts WHERE issued_at < ?`).run(before).changes;
+    return this.group.write(() => this.db.prepare<[string]>(`DELETE FROM transcripts WHERE issued_at < ?`).run(before).changes);
   }
 }

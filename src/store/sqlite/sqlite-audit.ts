@@ -11,6 +11,7 @@ import {
   type StoredChain,
 } from '../../domain/audit-chain.js';
 import type { AuditLog } from '../../ports/audit-log.js';
+import type { CommitGroup } from './commit-group.js';
 
 interface LinkRow {
   json: string;
@@ -72,15 +73,18 @@ const BACKFILL_PAGE = 1_000;
 const tip = (row: TipRow | undefined): ChainTip | null => (row ? { seq: row.seq, hash: row.hash, eventId: row.event_id } : null);
 
 /**
- * The audit log of the embedded store. An append is one IMMEDIATE transaction (the write lock taken
- * up front, so two processes on one file cannot both take the same place): skip an id already
- * stored, read where the chain ends, insert the linked event, move the head. Everything in it is
- * an index lookup and the hash of one small event: well under a millisecond besides the commit.
+ * The audit log of the embedded store. An append is one write of the store's commit group (in its IMMEDIATE
+ * transaction, the write lock held, so two processes on one file cannot both take the same place): skip an id
+ * already stored, read where the chain ends, insert the linked event, move the head. Everything in it is an index
+ * lookup and the hash of one small event: well under a millisecond besides the commit.
  */
 export class SqliteAudit implements AuditLog {
   private readonly q: ReturnType<typeof prepareStatements>;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly group: CommitGroup,
+  ) {
     this.q = prepareStatements(db);
     this.chainEarlierEvents();
   }
@@ -122,7 +126,7 @@ export class SqliteAudit implements AuditLog {
   }
 
   async appendAudit(event: AuditEvent): Promise<void> {
-    this.db.transaction(() => this.appendInTransaction(event)).immediate();
+    await this.group.write(() => this.appendInTransaction(event));
   }
 
   /** Within the caller's transaction (a delivery's save and its audit event commit together); idempotent by id. */

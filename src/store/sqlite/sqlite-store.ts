@@ -16,6 +16,7 @@ import { SqliteArchive } from './sqlite-archive.js';
 import type { TranscriptPage, TranscriptQuery } from '../../ports/archive.js';
 import type { Transcript } from '../../domain/transcript.js';
 import { SQLITE_MIGRATIONS as MIGRATIONS } from './sqlite-migrations.js';
+import { CommitGroup } from './commit-group.js';
 
 export { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqlite-migrations.js';
 
@@ -193,7 +194,8 @@ function parse<T>(row: JsonRow | undefined): T | null {
 
 /**
  * The embedded store: one SQLite file, used when no MONGODB_URI is configured.
- * better-sqlite3 is synchronous; the methods are async only to satisfy the port.
+ * better-sqlite3 is synchronous. Every write goes through one CommitGroup (commit-group.ts): it runs at once in a
+ * savepoint, and is answered when the turn's one COMMIT has made it durable; reads are answered at once.
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
@@ -201,32 +203,32 @@ export class SqliteStore implements Store {
   private readonly audit: SqliteAudit;
   private readonly threads: SqliteThreads;
   private readonly archive: SqliteArchive;
+  private readonly group: CommitGroup;
 
   constructor(filename: string) {
     this.db = openSqliteFile(filename, MIGRATIONS, 'SQLite', ['foreign_keys = ON']);
     this.q = prepareStatements(this.db);
-    this.audit = new SqliteAudit(this.db);
-    this.threads = new SqliteThreads(this.db);
-    this.archive = new SqliteArchive(this.db);
+    this.group = new CommitGroup(this.db);
+    this.audit = new SqliteAudit(this.db, this.group);
+    this.threads = new SqliteThreads(this.db, this.group);
+    this.archive = new SqliteArchive(this.db, this.group);
   }
 
   async nextAdvisoryNumber(year: number, series: AdvisorySeries = 'ADV'): Promise<number> {
-    // IMMEDIATE takes the write lock up front, so another process cannot slip in between.
-    const row = this.db.transaction(() => this.q.nextNumber.get(series, year)).immediate();
+    // In the group's IMMEDIATE transaction: the write lock is held, so another process cannot slip in between.
+    const row = await this.group.write(() => this.q.nextNumber.get(series, year));
     if (!row) throw new Error(`counter for ${series} ${year} was not returned`);
     return row.n;
   }
 
   async createAdvisory(advisory: Advisory): Promise<{ advisory: Advisory; created: boolean }> {
-    return this.db
-      .transaction(() => {
+    return this.group.write(() => {
         const inserted = this.q.insertAdvisory.run(advisory.id, advisory.requestKey, JSON.stringify(advisory));
         if (inserted.changes === 1) return { advisory, created: true };
         const existing = parse<Advisory>(this.q.advisoryByRequestKey.get(advisory.requestKey));
         if (existing) return { advisory: existing, created: false };
         throw idTaken(advisory);
-      })
-      .immediate();
+      });
   }
 
   async getAdvisory(id: string): Promise<Advisory | null> {
@@ -239,13 +241,12 @@ export class SqliteStore implements Store {
 
   async markAnnounced(advisoryId: string, at: string, ok: boolean, messages: MessageRef[] = []): Promise<boolean> {
     const announced = messages.length > 0 ? { at, ok, messages } : { at, ok };
-    return this.q.markAnnounced.run(JSON.stringify(announced), advisoryId, advisoryId).changes === 1;
+    return this.group.write(() => this.q.markAnnounced.run(JSON.stringify(announced), advisoryId, advisoryId).changes === 1);
   }
 
   async saveAdvisory(next: Advisory): Promise<boolean> {
     const expected = (next.version ?? 0) - 1;
-    const r = this.q.saveAdvisory.run(JSON.stringify(next), next.announced ? 1 : 0, next.id, expected);
-    return r.changes === 1;
+    return this.group.write(() => this.q.saveAdvisory.run(JSON.stringify(next), next.announced ? 1 : 0, next.id, expected).changes === 1);
   }
 
   async listAdvisoriesOwingWork(): Promise<Advisory[]> {
@@ -267,8 +268,7 @@ export class SqliteStore implements Store {
 
   async ensureDeliveries(deliveries: Delivery[]): Promise<void> {
     if (deliveries.length === 0) return;
-    this.db
-      .transaction(() => {
+    await this.group.write(() => {
         for (const d of deliveries) {
           const r = this.q.insertDelivery.run(
             d.id,
@@ -283,8 +283,7 @@ export class SqliteStore implements Store {
           // Only a delivery this call created may claim its messages; an existing one keeps its own.
           if (r.changes === 1) this.insertMessages(d.id, d.messages);
         }
-      })
-      .immediate();
+      });
   }
 
   async getDelivery(id: string): Promise<Delivery | null> {
@@ -305,8 +304,7 @@ export class SqliteStore implements Store {
   }
 
   async saveDelivery(next: Delivery, audit?: AuditEvent): Promise<boolean> {
-    return this.db
-      .transaction(() => {
+    return this.group.write(() => {
         const r = this.q.updateDelivery.run(
           next.advisoryId,
           next.memberId,
@@ -323,8 +321,7 @@ export class SqliteStore implements Store {
         this.insertMessages(next.id, next.messages);
         if (audit) this.audit.appendInTransaction(audit);
         return true;
-      })
-      .immediate();
+      });
   }
 
   /** Runs inside the caller's transaction, so a refusal rolls back the delivery write too. */
@@ -349,8 +346,8 @@ export class SqliteStore implements Store {
   }
 
   async addAcknowledgement(ack: Acknowledgement): Promise<boolean> {
-    const r = this.q.insertAck.run(ack.deliveryId, ack.round ?? 1, ack.actor.platform, ack.actor.userId, JSON.stringify(ack), ack.at);
-    return r.changes === 1;
+    const json = JSON.stringify(ack);
+    return this.group.write(() => this.q.insertAck.run(ack.deliveryId, ack.round ?? 1, ack.actor.platform, ack.actor.userId, json, ack.at).changes === 1);
   }
 
   async listAcknowledgements(deliveryId: string): Promise<Acknowledgement[]> {
@@ -422,9 +419,8 @@ export class SqliteStore implements Store {
 
   async claimStep(step: StepRef, lease: StepLease): Promise<StepClaim> {
     const { deliveryId, token, key } = step;
-    // IMMEDIATE: another process cannot claim or finish the step between our read and our write.
-    return this.db
-      .transaction((): StepClaim => {
+    // In the group's IMMEDIATE transaction: another process cannot claim or finish the step between our read and our write.
+    return this.group.write((): StepClaim => {
         if (this.q.insertStep.run(deliveryId, token, key, lease.at, lease.owner, lease.until).changes === 1) return { outcome: 'claimed' };
         const row = this.q.stepRow.get(deliveryId, token, key);
         if (!row) throw new Error(`escalation step ${deliveryId}/${token}/${key} was neither inserted nor found`);
@@ -436,36 +432,32 @@ export class SqliteStore implements Store {
         }
         this.q.takeOverStep.run(lease.owner, lease.until, lease.at, deliveryId, token, key);
         return { outcome: 'taken-over', previousOwner, mayHavePosted: row.posted_nothing !== 1 };
-      })
-      .immediate();
+      });
   }
 
   async beginPost(key: string, at: string): Promise<{ mayHavePosted: boolean }> {
-    return this.db
-      .transaction((): { mayHavePosted: boolean } => {
+    return this.group.write((): { mayHavePosted: boolean } => {
         if (this.q.insertPostAttempt.run(key, at).changes === 1) return { mayHavePosted: false };
         const settled = this.q.postAttempt.get(key)?.posted_nothing === 1;
         this.q.reopenPostAttempt.run(key);
         return { mayHavePosted: !settled };
-      })
-      .immediate();
+      });
   }
 
   async settlePost(key: string): Promise<void> {
-    this.q.settlePostAttempt.run(key);
+    await this.group.write(() => this.q.settlePostAttempt.run(key));
   }
 
   async releaseStep(step: StepRef, owner: string, at: string, postedNothing = false): Promise<void> {
-    this.q.releaseStep.run(at, postedNothing ? 1 : 0, step.deliveryId, step.token, step.key, owner);
+    await this.group.write(() => this.q.releaseStep.run(at, postedNothing ? 1 : 0, step.deliveryId, step.token, step.key, owner));
   }
 
   async finishStep(step: StepRef, finish: { owner: string; at: string; outcome: 'done' | 'gave_up' }): Promise<void> {
-    this.q.finishStep.run(step.deliveryId, step.token, step.key, finish.at, finish.owner, finish.outcome);
+    await this.group.write(() => this.q.finishStep.run(step.deliveryId, step.token, step.key, finish.at, finish.owner, finish.outcome));
   }
 
   async ensurePhoneTask(task: PhoneTask): Promise<PhoneTask> {
-    return this.db
-      .transaction(() => {
+    return this.group.write(() => {
         const r = this.q.insertTask.run(
           task.id,
           task.deliveryId,
@@ -486,8 +478,7 @@ export class SqliteStore implements Store {
           taskId: task.id,
           deliveryId: task.deliveryId,
         });
-      })
-      .immediate();
+      });
   }
 
   async getPhoneTask(id: string): Promise<PhoneTask | null> {
@@ -495,8 +486,7 @@ export class SqliteStore implements Store {
   }
 
   async savePhoneTask(next: PhoneTask): Promise<boolean> {
-    return this.db
-      .transaction(() => {
+    return this.group.write(() => {
         const r = this.q.updateTask.run(
           next.deliveryId,
           next.advisoryId,
@@ -511,8 +501,7 @@ export class SqliteStore implements Store {
         this.q.deleteTaskMessages.run(next.id);
         this.insertTaskMessages(next.id, next.messages);
         return true;
-      })
-      .immediate();
+      });
   }
 
   /** As insertMessages, for the on-call channels' task messages. */
@@ -543,13 +532,8 @@ export class SqliteStore implements Store {
   }
 
   async saveConversation(record: ConversationRecord): Promise<void> {
-    this.q.upsertConversation.run(
-      record.platform,
-      record.conversationId,
-      record.tenantId,
-      record.updatedAt,
-      JSON.stringify(record),
-    );
+    const json = JSON.stringify(record);
+    await this.group.write(() => this.q.upsertConversation.run(record.platform, record.conversationId, record.tenantId, record.updatedAt, json));
   }
 
   async getConversation(
@@ -568,7 +552,10 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    // Writes answered later than this would be lost with the connection: commit them first.
+    this.group.flush();
+    this.db.close();
   }
 }
 

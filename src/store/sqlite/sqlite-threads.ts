@@ -3,6 +3,7 @@ import type { Delivery } from '../../domain/delivery.js';
 import type { MessageRef } from '../../domain/platform.js';
 import type { ThreadMessage } from '../../domain/thread-message.js';
 import type { ThreadLog } from '../../ports/thread-log.js';
+import type { CommitGroup } from './commit-group.js';
 
 interface JsonRow {
   json: string;
@@ -51,7 +52,10 @@ function prepareStatements(db: Database.Database) {
 export class SqliteThreads implements ThreadLog {
   private readonly q: ReturnType<typeof prepareStatements>;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly group: CommitGroup,
+  ) {
     this.q = prepareStatements(db);
   }
 
@@ -61,8 +65,8 @@ export class SqliteThreads implements ThreadLog {
   }
 
   async addThreadMessage(m: ThreadMessage): Promise<boolean> {
-    const r = this.q.insert.run(m.platform, m.channelId, m.messageId, m.rootId, m.deliveryId, m.advisoryId, m.memberId, m.at, JSON.stringify(m));
-    return r.changes === 1;
+    const json = JSON.stringify(m);
+    return this.group.write(() => this.q.insert.run(m.platform, m.channelId, m.messageId, m.rootId, m.deliveryId, m.advisoryId, m.memberId, m.at, json).changes === 1);
   }
 
   async getThreadMessage(ref: MessageRef): Promise<ThreadMessage | null> {
@@ -71,7 +75,8 @@ export class SqliteThreads implements ThreadLog {
   }
 
   async saveThreadMessage(next: ThreadMessage): Promise<boolean> {
-    return this.q.save.run(JSON.stringify(next), next.platform, next.channelId, next.messageId, next.version - 1).changes === 1;
+    const json = JSON.stringify(next);
+    return this.group.write(() => this.q.save.run(json, next.platform, next.channelId, next.messageId, next.version - 1).changes === 1);
   }
 
   async listThreadMessages(of: { deliveryId: string } | { advisoryId: string }): Promise<ThreadMessage[]> {
