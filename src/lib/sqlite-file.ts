@@ -16,15 +16,22 @@ export function openSqliteFile(filename: string, migrations: readonly string[], 
     db.pragma('journal_mode = WAL');
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     for (const p of pragmas) db.pragma(p);
-    // IMMEDIATE so two processes opening a new file at once do not both run the same migration.
-    db.transaction(() => {
+    const version = () => {
       const current = db.pragma('user_version', { simple: true }) as number;
       if (current > migrations.length) {
         throw new Error(`${what} schema version ${current} is newer than this build understands (${migrations.length}); refusing to open`);
       }
-      for (let v = current; v < migrations.length; v++) db.exec(migrations[v] as string);
-      db.pragma(`user_version = ${migrations.length}`);
-    }).immediate();
+      return current;
+    };
+    // Up to date (every open but a new build's first): no write lock is taken, so a second handle opened beside a
+    // busy writer (a reader, the CLI) neither waits for it nor, in the writer's own process, stops it committing.
+    if (version() < migrations.length) {
+      // IMMEDIATE so two processes opening a new file at once do not both run the same migration.
+      db.transaction(() => {
+        for (let v = version(); v < migrations.length; v++) db.exec(migrations[v] as string);
+        db.pragma(`user_version = ${migrations.length}`);
+      }).immediate();
+    }
     return db;
   } catch (err) {
     db.close();

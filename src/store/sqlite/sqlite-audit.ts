@@ -96,6 +96,8 @@ export class SqliteAudit implements AuditLog {
    * and the next open does it all.
    */
   private chainEarlierEvents(): void {
+    // Done (every open but the first after the migration): no write lock taken, as in openSqliteFile.
+    if (!this.q.backfillUpto.get()) return;
     this.db
       .transaction(() => {
         const pending = this.q.backfillUpto.get();

@@ -262,6 +262,21 @@ describe('SqliteStore', () => {
     }
   });
 
+  it('opens a second store beside the first one\'s uncommitted writes at once, in the same process (no write lock at open)', async () => {
+    const file = freshFile();
+    const a = new SqliteStore(file);
+    try {
+      const appended = a.appendAudit(anEvent({ id: 'e-open-beside' }));
+      // a's group holds the write lock until this turn ends: a blocking open would wait 5 s and fail "database is locked".
+      const b = new SqliteStore(file);
+      await appended;
+      expect((await b.listAudit(anEvent().advisoryId as string)).map((e) => e.id)).toEqual(['e-open-beside']);
+      await b.close();
+    } finally {
+      await a.close();
+    }
+  });
+
   it('lets one of two stores on the same file (two processes) claim a step', async () => {
     const file = freshFile();
     const a = new SqliteStore(file);
