@@ -110,10 +110,10 @@ export async function deliverAdvisory(deps: CoreDeps, deliveryId: string): Promi
       },
     }),
   });
-  if (posted.changed) await touchStatusCard(deps, advisory);
   const current = posted.changed ? posted.next : posted.current;
-  // Posted by this run: its first ladder step's job cannot exist yet.
-  await enqueue(deps, owedWork(advisory, current), { fresh: posted.changed });
+  // Posted by this run: its first ladder step's job cannot exist yet. The card's update and the ladder's job are
+  // independent: their round trips to Redis overlap.
+  await Promise.all([posted.changed ? touchStatusCard(deps, advisory) : undefined, enqueue(deps, owedWork(advisory, current), { fresh: posted.changed })]);
   return { outcome: posted.changed ? 'posted' : 'already' };
 }
 

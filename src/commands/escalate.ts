@@ -89,15 +89,18 @@ export async function runEscalationStep(deps: CoreDeps, req: StepRequest): Promi
     throw err;
   }
 
-  await deps.store.finishStep(ref, { owner, at: deps.clock.now().toISOString(), outcome: 'done' });
-  await deps.store.appendAudit({
-    id: `${delivery.id}.esc.${req.token}.${ref.key}`,
-    at: started.toISOString(),
-    action: `escalation.${req.kind}`,
-    advisoryId: delivery.advisoryId,
-    deliveryId: delivery.id,
-    detail: { step: ref.key, outcome },
-  });
+  // Together: in the embedded store both land in one commit (one turn of the loop, where one after the other took two).
+  await Promise.all([
+    deps.store.finishStep(ref, { owner, at: deps.clock.now().toISOString(), outcome: 'done' }),
+    deps.store.appendAudit({
+      id: `${delivery.id}.esc.${req.token}.${ref.key}`,
+      at: started.toISOString(),
+      action: `escalation.${req.kind}`,
+      advisoryId: delivery.advisoryId,
+      deliveryId: delivery.id,
+      detail: { step: ref.key, outcome },
+    }),
+  ]);
   await advance(deps, advisory, delivery, req, false);
   return outcome;
 }
@@ -112,11 +115,13 @@ export async function advance(deps: CoreDeps, advisory: Advisory, delivery: Deli
   const current = t.changed ? t.next : t.current;
   const owed = owedWork(advisory, current);
   // This run moved the ladder on: the next step's job (a new step key) cannot exist yet, so it is added without a
-  // lookup. Anything else owed (a failure's alert) is looked for as ever.
-  await enqueue(deps, owed.filter((w) => !(t.changed && w.kind === 'step')));
-  await enqueue(deps, owed.filter((w) => t.changed && w.kind === 'step'), { fresh: true });
-  // The card says what the ladder does next, and who is on the phone.
-  if (t.changed) await touchStatusCard(deps, advisory);
+  // lookup. Anything else owed (a failure's alert) is looked for as ever. The card says what the ladder does next, and
+  // who is on the phone. Independent of each other: their round trips to Redis overlap.
+  await Promise.all([
+    enqueue(deps, owed.filter((w) => !(t.changed && w.kind === 'step'))),
+    enqueue(deps, owed.filter((w) => t.changed && w.kind === 'step'), { fresh: true }),
+    t.changed ? touchStatusCard(deps, advisory) : undefined,
+  ]);
   return current;
 }
 
