@@ -262,6 +262,17 @@ describe('SqliteStore', () => {
     }
   });
 
+  it('syncs every commit to disk (synchronous FULL), not only at checkpoints: an attempt that began survives a power loss', async () => {
+    const store = new SqliteStore(freshFile());
+    try {
+      // Per connection, so read on the store's own; SQLite's 2 is FULL (better-sqlite3 builds WAL's default as 1, NORMAL).
+      const db = (store as unknown as { db: Database.Database }).db;
+      expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('opens a second store beside the first one\'s uncommitted writes at once, in the same process (no write lock at open)', async () => {
     const file = freshFile();
     const a = new SqliteStore(file);
