@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    include: ['test/src/domain/**/*.test.ts', 'test/src/commands/**/*.test.ts', 'test/src/pace/**/*.test.ts', 'test/src/store/sqlite-store.test.ts', 'test/src/store/sqlite-concurrency.test.ts'],
+    include: ['test/src/domain/**/*.test.ts', 'test/src/commands/**/*.test.ts', 'test/src/pace/**/*.test.ts', 'test/src/store/sqlite-store.test.ts', 'test/src/store/sqlite-concurrency.test.ts', 'test/src/store/commit-group.test.ts'],
     testTimeout: 30_000,
     pool: 'forks',
   },
