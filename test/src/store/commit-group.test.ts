@@ -116,13 +116,26 @@ describe('CommitGroup', () => {
     const group = new CommitGroup(writer, { busyTimeoutMs: 150 });
     const a = group.write(insert(writer, 'a'));
     const b = group.write(insert(writer, 'b'));
-    await expect(a).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+    await expect(a).rejects.toMatchObject({ code: 'SQLITE_BUSY', message: 'database is locked' });
     await expect(b).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
     holder.exec('ROLLBACK');
     await group.write(insert(writer, 'c'));
     expect(rows(holder)).toEqual(['c']);
     // The connection's own busy timeout is what it was.
     expect(writer.pragma('busy_timeout', { simple: true })).toBe(5000);
+  });
+
+  it('keeps a write made once the lock is free behind the writes still queued for it', async () => {
+    const { writer, other } = fresh();
+    const holder = other();
+    holder.exec('BEGIN IMMEDIATE');
+    const group = new CommitGroup(writer);
+    const queued = group.write(insert(writer, 'z-queued-first'));
+    // Free before the queued write's next try: the new write must not overtake it.
+    holder.exec('COMMIT');
+    const later = group.write(insert(writer, 'a-written-later'));
+    await Promise.all([queued, later]);
+    expect(writer.prepare<[], { id: string }>('SELECT id FROM t ORDER BY rowid').all().map((r) => r.id)).toEqual(['z-queued-first', 'a-written-later']);
   });
 
   it('flush commits the open group at once (closing)', async () => {
