@@ -194,6 +194,18 @@ describe('runEscalationStep', () => {
     expect(f.jobs.fresh.every((w) => w.kind === 'step' && w.token === d.escalationToken)).toBe(true);
   });
 
+  it('moving the ladder on queues only the next step as fresh; a failure not yet told is looked for and queued too', async () => {
+    const { deliveries } = await f.core.issueAdvisory({ actor: SECRETARIAT, requestKey: 'r-failed', input: { ...ISSUE_INPUT, targets: { allMembers: false, members: ['jma'] } } });
+    f.chat.failPosts = (target) => (target.channelId === 'C0JMA00001' ? refusal('channel_gone') : undefined);
+    expect(await f.core.deliver(deliveries[0]!.id)).toMatchObject({ outcome: 'failed' });
+    const d = (await f.store.getDelivery(deliveries[0]!.id))!;
+    f.jobs.ensured.length = 0;
+    f.jobs.fresh.length = 0;
+    expect(await f.core.runEscalationStep(req(d, 'phone'))).toBe('ran');
+    expect(f.jobs.fresh.map((w) => w.kind === 'step' && w.step)).toEqual(['next-contact']);
+    expect(f.jobs.ensured.filter((w) => w.kind === 'failure-alert' || w.kind === 'step').map((w) => w.kind).sort()).toEqual(['failure-alert', 'step']);
+  });
+
   it('moves the record on when the ledger says done but the record did not (stopped in between)', async () => {
     const d = await posted();
     await f.store.finishStep({ deliveryId: d.id, token: d.escalationToken, key: 'reminder' }, { owner: 'x', at: minutes(0), outcome: 'done' });
