@@ -70,6 +70,12 @@ export const ConfigSchema = z
     DELIVERY_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(50),
     DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
     /**
+     * Ladder steps run in parallel per worker. Higher than the deliveries': a step spends most of its time waiting
+     * (its turn of the pace, the platform, the store), and the pace, not the worker count, keeps the platforms'
+     * limits; with as few workers as deliveries, 2,000 steps due in one second started over ~1.8 s (docs/BENCHMARKS.md).
+     */
+    ESCALATION_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(50),
+    /**
      * How long a job stays locked to a worker without renewal, and how often stalled jobs are looked
      * for: a worker that dies (kill -9) mid-job has its job picked up again after about this long.
      */

@@ -227,6 +227,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       {
         prefix: config.QUEUE_PREFIX,
         concurrency: config.DELIVERY_CONCURRENCY,
+        escalationConcurrency: config.ESCALATION_CONCURRENCY,
         lockDuration: config.WORKER_LOCK_MS,
         stalledInterval: config.WORKER_STALLED_CHECK_MS,
         shutdownGraceMs: config.SHUTDOWN_GRACE_MS,

@@ -9,6 +9,8 @@ import type { RedisHealth } from './redis-health.js';
 export interface WorkerSettings {
   prefix: string;
   concurrency: number;
+  /** Ladder steps in parallel; default `concurrency`. */
+  escalationConcurrency?: number;
   lockDuration: number;
   stalledInterval: number;
   /** How long close() lets running jobs finish before it stops waiting. */
@@ -72,7 +74,7 @@ function createWorkers(core: Core, connection: Redis, settings: WorkerSettings, 
   const escalate = new Worker(
     QUEUE.escalate,
     async (job: Job<EscalateJob>, token?: string) => runChatJob(job, token, () => core.runEscalationStep(job.data)),
-    { ...common, concurrency: settings.concurrency },
+    { ...common, concurrency: settings.escalationConcurrency ?? settings.concurrency },
   );
 
   const workers = [deliver, refresh, notify, escalate];
