@@ -151,18 +151,55 @@ const LOGIN_URL_PREFIX = 'https://login.microsoftonline.com/';
 const MULTI_TENANT_LOGIN_URL = 'https://login.microsoftonline.com/botframework.com';
 const BOT_CONNECTOR_SCOPE = 'https://api.botframework.com';
 
+/** What botbuilder's credentials give: a Bot Connector token, cached and renewed by them (MSAL), fresh when forced. */
+interface TokenCredentials {
+  getToken(forceRefresh?: boolean): Promise<string>;
+}
+
 /**
- * Proves the app's credentials by getting a Bot Connector token from Entra ID, as every proactive
- * post will. Undefined when running unauthenticated (there is nothing to check).
+ * The bot's credentials for the Bot Connector, as botbuilder's connector factory makes them for a proactive turn: the
+ * app's Entra ID login (its tenant for a single-tenant app, botframework.com otherwise) and the Bot Connector's scope.
+ * Undefined when running unauthenticated. Made once; a botbuilder whose credentials cannot give a token is refused.
  */
-export function teamsCredentialCheck(teams: TeamsApp, opts: Pick<TeamsAdapterOptions, 'tenantId' | 'appType'>): (() => Promise<void>) | undefined {
+function connectorCredentials(teams: TeamsApp, opts: Pick<TeamsAdapterOptions, 'tenantId' | 'appType'>): (() => Promise<TokenCredentials>) | undefined {
   if (!teams.appId) return undefined;
   const login = opts.appType === 'SingleTenant' && opts.tenantId ? `${LOGIN_URL_PREFIX}${opts.tenantId}` : MULTI_TENANT_LOGIN_URL;
+  let made: Promise<TokenCredentials> | undefined;
+  const make = async (): Promise<TokenCredentials> => {
+    const credentials = (await teams.adapter.credentialsFactory.createCredentials(teams.appId, BOT_CONNECTOR_SCOPE, login, true)) as Partial<TokenCredentials>;
+    if (typeof credentials.getToken !== 'function') throw new Error('botbuilder credentials cannot give a Bot Connector token');
+    return credentials as TokenCredentials;
+  };
+  return () => {
+    // A failure is not kept: the next post asks again.
+    made ??= make().catch((err: unknown) => {
+      made = undefined;
+      throw err;
+    });
+    return made;
+  };
+}
+
+/** The Bot Connector token every proactive post and update carries; undefined when running unauthenticated. */
+export function connectorToken(teams: TeamsApp, opts: Pick<TeamsAdapterOptions, 'tenantId' | 'appType'>): (() => Promise<string>) | undefined {
+  const credentials = connectorCredentials(teams, opts);
+  if (!credentials) return undefined;
   return async () => {
-    const credentials = await teams.adapter.credentialsFactory.createCredentials(teams.appId, BOT_CONNECTOR_SCOPE, login, true);
-    const withToken = credentials as { getToken?: (forceRefresh?: boolean) => Promise<string> };
-    if (typeof withToken.getToken !== 'function') return;
-    const token = await withToken.getToken(true);
+    const token = await (await credentials()).getToken(false);
+    if (!token) throw new Error('Entra ID returned no token');
+    return token;
+  };
+}
+
+/**
+ * Proves the app's credentials by getting a fresh Bot Connector token from Entra ID, as every proactive post will.
+ * Undefined when running unauthenticated (there is nothing to check).
+ */
+export function teamsCredentialCheck(teams: TeamsApp, opts: Pick<TeamsAdapterOptions, 'tenantId' | 'appType'>): (() => Promise<void>) | undefined {
+  const credentials = connectorCredentials(teams, opts);
+  if (!credentials) return undefined;
+  return async () => {
+    const token = await (await credentials()).getToken(true);
     if (!token) throw new Error('Entra ID returned no token');
   };
 }

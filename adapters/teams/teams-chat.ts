@@ -6,8 +6,6 @@ import {
   type CloudAdapter,
   type ConversationAccount,
   type ConversationParameters,
-  type ConversationReference,
-  type TurnContext,
 } from 'botbuilder';
 import type { ConversationRecord } from '../../src/domain/conversation.js';
 import type { ChannelAddress } from '../../src/domain/delivery.js';
@@ -16,6 +14,7 @@ import { ChatError, type ChatPort, type ImagePost, type OutboundView, type Poste
 import type { PlatformLimits } from '../../src/ports/pace.js';
 import { toChatError } from './teams-errors.js';
 import { chartCard } from './chart-card.js';
+import { createConnectorSend, type ConnectorSend, type ConnectorToken } from './connector-send.js';
 
 /** What the renderer gives for one message: the Adaptive Card and the plain text Teams shows in notifications. */
 export interface TeamsMessage {
@@ -45,6 +44,8 @@ export interface TeamsChatOptions {
   render: TeamsRender;
   /** Per request to the Bot Connector; default 15 s. botbuilder sets none, so a hung connection would hang the job. */
   requestTimeoutMs?: number;
+  /** The bot's Bot Connector token (connectorToken); required with an app id, absent when running unauthenticated. */
+  token?: ConnectorToken | undefined;
   /** Gets a token with the bot's credentials (teamsCredentialCheck); absent when running unauthenticated. */
   credentialCheck?: (() => Promise<void>) | undefined;
 }
@@ -77,50 +78,6 @@ export function kindFromConversationId(id: string): Kind {
   return 'channel';
 }
 
-interface PipelineLike {
-  removePolicy(options: { name?: string }): unknown;
-  addPolicy(policy: { name: string; sendRequest: (request: { timeout: number }, next: (request: unknown) => Promise<unknown>) => Promise<unknown> }): void;
-  getOrderedPolicies(): Array<{ name: string }>;
-}
-
-const TIMEOUT_POLICY = 'ceptoarRequestTimeout';
-
-/**
- * Make a ConnectorClient try each request once, with a timeout. Returns false if the client is not shaped as expected
- * (a botbuilder upgrade); the request then still goes out, with botbuilder's own retries: posting twice is better
- * than not posting an advisory. The "exactly one request" tests catch that at upgrade time.
- *
- * Why: botbuilder 4.23's ConnectorClient runs on @azure/core-client, whose default pipeline has `defaultRetryPolicy`
- * (up to 3 retries: a 429 or 503 with Retry-After after sleeping that long in-process; 408/5xx except 501/505 and
- * socket errors such as ECONNRESET with exponential backoff from 1 s). A hidden retry after a lost response posts a
- * second copy that we never learn about, and an in-process sleep holds the job while the queue cannot delay it.
- * ConnectorClientOptions cannot turn it off: botbuilder passes neither retryOptions nor a pipeline to
- * core-client, and ConnectorFactoryImpl overwrites `requestPolicyFactories`. So the policy is removed from the
- * per-turn client (ConnectorFactoryImpl builds a new client for every turn; nothing else shares it).
- */
-export function singleAttemptClient(connectorClient: unknown, timeoutMs: number): boolean {
-  const pipeline = (connectorClient as { client?: { pipeline?: Partial<PipelineLike> } } | undefined)?.client?.pipeline;
-  if (
-    pipeline === undefined ||
-    typeof pipeline.removePolicy !== 'function' ||
-    typeof pipeline.addPolicy !== 'function' ||
-    typeof pipeline.getOrderedPolicies !== 'function'
-  ) {
-    return false;
-  }
-  pipeline.removePolicy({ name: 'defaultRetryPolicy' });
-  if (!pipeline.getOrderedPolicies().some((p) => p.name === TIMEOUT_POLICY)) {
-    pipeline.addPolicy({
-      name: TIMEOUT_POLICY,
-      sendRequest: (request, next) => {
-        if (!(request.timeout > 0)) request.timeout = timeoutMs;
-        return next(request);
-      },
-    });
-  }
-  return !pipeline.getOrderedPolicies().some((p) => p.name === 'defaultRetryPolicy');
-}
-
 /**
  * The chat port on Microsoft Teams, through the Bot Framework Connector (proactive messages).
  *
@@ -128,7 +85,8 @@ export function singleAttemptClient(connectorClient: unknown, timeoutMs: number)
  * added (ConversationRecord). A conversation without a record (a channel the directory names but no install event
  * recorded, a 1:1 chat) borrows them from the tenant's latest record; a tenant without any has not installed the app.
  *
- * Every request is tried once (see singleAttemptClient); the workflow decides when to retry.
+ * Posts and updates go straight to the Bot Connector's REST API (connector-send.ts), each request tried once; the
+ * workflow decides when to retry. Opening a 1:1 chat goes through botbuilder.
  */
 export class TeamsChat implements ChatPort {
   readonly platform = 'teams' as const;
@@ -150,7 +108,7 @@ export class TeamsChat implements ChatPort {
   private readonly appId: string;
   private readonly lookup: TeamsConversationLookup;
   private readonly render: TeamsRender;
-  private readonly requestTimeoutMs: number;
+  private readonly connector: ConnectorSend;
   private readonly credentialCheck: (() => Promise<void>) | undefined;
   /**
    * Conversations this process posted into or opened, for update(): a MessageRef carries no tenant, and a 1:1 chat
@@ -163,7 +121,9 @@ export class TeamsChat implements ChatPort {
     this.appId = opts.appId;
     this.lookup = opts.lookup;
     this.render = opts.render;
-    this.requestTimeoutMs = opts.requestTimeoutMs ?? 15_000;
+    // Without a token every post would be refused (401) and the members would hear nothing: a wiring mistake, said at start.
+    if (opts.appId !== '' && opts.token === undefined) throw new Error('TeamsChat: an app id needs a Bot Connector token');
+    this.connector = createConnectorSend({ token: opts.token, timeoutMs: opts.requestTimeoutMs ?? 15_000 });
     this.credentialCheck = opts.credentialCheck;
   }
 
@@ -199,8 +159,7 @@ export class TeamsChat implements ChatPort {
     // A reply in a channel post's thread goes to the thread's conversation (`<channel>;messageid=<root>`); chats
     // have no threads, so there it is the next message.
     const thread = target.threadOf !== undefined && where.kind === 'channel' ? `${target.channelId};messageid=${target.threadOf.messageId}` : target.channelId;
-    const res = await this.turn(thread, where, (ctx) => ctx.sendActivity(activity));
-    const id = res?.id;
+    const id = await this.request(target.channelId, where, () => this.connector.send(where.serviceUrl, thread, this.addressed(activity, thread, where)));
     // Teams has been seen to answer 202 without a body. The post likely exists, but without its id it cannot be
     // updated; the retry posts again (a duplicate, like a lost response).
     if (id === undefined || id === '') throw new ChatError('transient', 'invalid_response');
@@ -220,8 +179,8 @@ export class TeamsChat implements ChatPort {
   async update(ref: MessageRef, message: OutboundView, _key: string): Promise<void> {
     if (ref.platform !== 'teams') throw new ChatError('permanent', 'wrong_platform', { reason: 'invalid_message' });
     const where = await this.resolve(ref.channelId, undefined);
-    const activity: Partial<Activity> = { ...this.activity(message, where.tenantId), id: ref.messageId };
-    await this.turn(ref.channelId, where, (ctx) => ctx.updateActivity(activity));
+    const activity: Partial<Activity> = { ...this.addressed(this.activity(message, where.tenantId), ref.channelId, where), id: ref.messageId };
+    await this.request(ref.channelId, where, () => this.connector.update(where.serviceUrl, ref.channelId, ref.messageId, activity));
   }
 
   /**
@@ -329,41 +288,31 @@ export class TeamsChat implements ChatPort {
     }
   }
 
-  /**
-   * One proactive turn in the conversation. The work's outcome is carried out of the turn by hand: an error thrown
-   * in the logic would go to the adapter's onTurnError, which logs it and lets continueConversationAsync resolve
-   * (teams-app.ts sets one), so a failed post would look like a success.
-   */
-  private async turn<T>(conversationId: string, where: Resolved, work: (ctx: TurnContext) => Promise<T>): Promise<T> {
-    const reference: Partial<ConversationReference> = {
+  /** The activity as botbuilder addresses a proactive one: from the bot, into the conversation, through its service. */
+  private addressed(activity: Partial<Activity>, conversationId: string, where: Resolved): Partial<Activity> {
+    return {
+      ...activity,
       channelId: TEAMS_CHANNEL_ID,
       serviceUrl: where.serviceUrl,
+      from: { id: where.botId } as ChannelAccount,
       conversation: {
         id: conversationId,
         isGroup: where.kind !== 'personal',
         conversationType: where.kind,
         tenantId: where.tenantId,
       } as ConversationAccount,
-      bot: { id: where.botId } as ChannelAccount,
     };
-    let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
+  }
+
+  /** One request to the connector; a failure becomes the ChatError it means, a success teaches this process the conversation. */
+  private async request<T>(conversationId: string, where: Resolved, call: () => Promise<T>): Promise<T> {
+    let value: T;
     try {
-      await this.adapter.continueConversationAsync(this.appId, reference, async (ctx) => {
-        try {
-          singleAttemptClient(ctx.turnState.get(this.adapter.ConnectorClientKey), this.requestTimeoutMs);
-          outcome = { ok: true, value: await work(ctx) };
-        } catch (err) {
-          outcome = { ok: false, error: err };
-        }
-      });
+      value = await call();
     } catch (err) {
-      // Before the logic ran: the connector client or its token could not be had.
       throw toChatError(err);
     }
-    // A middleware that did not call next(): nothing was sent.
-    if (outcome === undefined) throw new ChatError('transient', 'turn_not_run');
-    if (!outcome.ok) throw toChatError(outcome.error);
     this.remember(conversationId, where);
-    return outcome.value;
+    return value;
   }
 }

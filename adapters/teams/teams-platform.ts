@@ -1,5 +1,5 @@
 import type { ConversationStore, PlatformAdapter } from '../../src/ports/platform-adapter.js';
-import { createTeamsAdapter, mountTeamsApp, teamsCredentialCheck, type TeamsAdapterOptions } from './teams-app.js';
+import { connectorToken, createTeamsAdapter, mountTeamsApp, teamsCredentialCheck, type TeamsAdapterOptions } from './teams-app.js';
 import { renderTeamsMessage } from './teams-cards.js';
 import { TeamsChat } from './teams-chat.js';
 
@@ -18,6 +18,7 @@ export function teamsPlatform(opts: TeamsAdapterOptions & { conversations: Conve
       remember: (record) => opts.conversations.save(record),
     },
     render: renderTeamsMessage,
+    token: connectorToken(teams, opts),
     credentialCheck: teamsCredentialCheck(teams, opts),
   });
   return {

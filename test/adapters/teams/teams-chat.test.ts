@@ -1,7 +1,7 @@
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { kindFromConversationId, singleAttemptClient, TEAMS_IMAGE_MAX_BYTES, TeamsChat, type TeamsRender } from '../../../adapters/teams/teams-chat.js';
+import { kindFromConversationId, TEAMS_IMAGE_MAX_BYTES, TeamsChat, type TeamsRender } from '../../../adapters/teams/teams-chat.js';
 import { retryAfterMsFrom, toChatError } from '../../../adapters/teams/teams-errors.js';
 import { TITLE_MAX } from '../../../src/domain/advisory.js';
 import type { ConversationRecord } from '../../../src/domain/conversation.js';
@@ -102,11 +102,11 @@ describe('TeamsChat against the fake Bot Connector', () => {
 
     expect(fake.calls).toHaveLength(1);
     const [call] = fake.calls;
-    // botbuilder sends a proactive message as a reply to the continuation event's fresh uuid.
-    expect(call?.operation).toBe('replyToActivity');
+    // Send to conversation: a new message in the channel, its id percent-encoded under the service URL's own path.
+    expect(call?.operation).toBe('sendToConversation');
     expect(call?.method).toBe('POST');
     expect(call?.conversationId).toBe(CHANNEL);
-    expect(call?.path).toMatch(/^\/amer\/v3\/conversations\/19%3A4a1f0c2b9e8d4c7f%40thread\.tacv2\/activities\/[0-9a-f-]{36}$/);
+    expect(call?.path).toBe('/amer/v3/conversations/19%3A4a1f0c2b9e8d4c7f%40thread.tacv2/activities');
     expect(call?.headers.authorization).toBeUndefined();
     expect(call?.body).toMatchObject({
       type: 'message',
@@ -125,6 +125,36 @@ describe('TeamsChat against the fake Bot Connector', () => {
     expect(stored[0]?.attachments).toEqual([
       { contentType: ADAPTIVE, content: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'advisory ADV-1', wrap: true }] } },
     ]);
+  });
+
+  it('with an app id, every post and update carries the bot\'s Bot Connector token, asked for each request', async () => {
+    const tokens: string[] = [];
+    const signed = new TeamsChat({
+      adapter,
+      appId: '00000000-1111-2222-3333-444444444444',
+      lookup: records.lookup,
+      render,
+      token: async () => {
+        tokens.push(`tok-${tokens.length + 1}`);
+        return tokens.at(-1) as string;
+      },
+    });
+    const ref = await signed.post(target, advisory('D-tok'), 'D-tok');
+    await signed.update(ref, advisory('D-tok'), 'D-tok');
+    expect(fake.calls.map((c) => [c.operation, c.headers.authorization])).toEqual([
+      ['sendToConversation', 'Bearer tok-1'],
+      ['updateActivity', 'Bearer tok-2'],
+    ]);
+  });
+
+  it('with an app id but no token, refuses to start: every post would be refused', () => {
+    expect(() => new TeamsChat({ adapter, appId: '00000000-1111-2222-3333-444444444444', lookup: records.lookup, render })).toThrow(/token/);
+  });
+
+  it('a token that cannot be had fails the post as transient, nothing sent', async () => {
+    const unsigned = new TeamsChat({ adapter, appId: 'app', lookup: records.lookup, render, token: () => Promise.reject(new Error('Entra ID unreachable')) });
+    expect(await rejection(unsigned.post(target, advisory('D-notok'), 'D-notok'))).toMatchObject({ kind: 'transient' });
+    expect(fake.calls).toHaveLength(0);
   });
 
   it('updates the posted card in place', async () => {
@@ -460,10 +490,5 @@ describe('helpers', () => {
     expect(kindFromConversationId('19:abc@thread.v2')).toBe('groupChat');
     expect(kindFromConversationId('19:abc@thread.tacv2')).toBe('channel');
     expect(kindFromConversationId('19:abc@thread.skype')).toBe('channel');
-  });
-
-  it('singleAttemptClient leaves anything that is not a ConnectorClient alone', () => {
-    expect(singleAttemptClient(undefined, 1000)).toBe(false);
-    expect(singleAttemptClient({ client: {} }, 1000)).toBe(false);
   });
 });
