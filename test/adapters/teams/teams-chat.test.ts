@@ -305,6 +305,14 @@ describe('TeamsChat against the fake Bot Connector', () => {
     expect(fake.callsTo('updateActivity')).toHaveLength(1);
   });
 
+  it('an answer without the id (202 with no body) or one that is not JSON is a transient invalid_response: the post may exist', async () => {
+    fake.failNext({ status: 202, rawBody: '' });
+    expect(await rejection(chat.post(target, advisory('D-202'), 'D-202'))).toMatchObject({ kind: 'transient', code: 'invalid_response' });
+    fake.failNext({ status: 200, rawBody: '<html>ok</html>' });
+    expect(await rejection(chat.post(target, advisory('D-200'), 'D-200'))).toMatchObject({ kind: 'transient', code: 'invalid_response' });
+    expect(fake.calls).toHaveLength(2);
+  });
+
   it('a lost response is transient; the message exists and findPost cannot see it (a retry duplicates it)', async () => {
     fake.failNext({ conversationId: CHANNEL, dropResponse: true });
     const err = await rejection(chat.post(target, advisory('D-lost'), 'D-lost'));
