@@ -14,6 +14,7 @@
  *   --board-members 1800    members of the board scenario (20% of them silent)
  *   --bot build             build: the compiled bot as production runs it (`npm run build` first, then dist/src/main.js);
  *                           tsx: from the TypeScript source through tsx, as `npm start` runs it
+ *   --bot-env K=V,K=V       more of the bot's environment, to compare settings in one sitting (ESCALATION_CONCURRENCY=20)
  *   --out PATH              where the JSON goes (default bench/results/<timestamp>.json)
  */
 export const SCENARIOS = ['fanout', 'limits', 'presses', 'ladders', 'growth', 'board'] as const;
@@ -33,6 +34,8 @@ export interface BenchArgs {
   growth: number[];
   boardMembers: number;
   bot: 'build' | 'tsx';
+  /** Added to the bot's environment (never the baseline's); the bench's own settings win. */
+  botEnv: Record<string, string>;
   out: string | undefined;
 }
 
@@ -57,6 +60,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     growth: [200, 2000, 10_000],
     boardMembers: 1800,
     bot: 'build',
+    botEnv: {},
     out: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -87,6 +91,13 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       case '--bot':
         if (value !== 'build' && value !== 'tsx') throw new Error(`--bot is build or tsx, not ${value}`);
         a.bot = value;
+        break;
+      case '--bot-env':
+        for (const pair of value.split(',')) {
+          const eq = pair.indexOf('=');
+          if (eq < 1 || !/^[A-Z][A-Z0-9_]*$/.test(pair.slice(0, eq))) throw new Error(`--bot-env takes NAME=value pairs, not ${pair}`);
+          a.botEnv[pair.slice(0, eq)] = pair.slice(eq + 1);
+        }
         break;
       case '--out': a.out = value; break;
       default: throw new Error(`unknown option ${flag}`);

@@ -34,9 +34,11 @@ function gauge(metrics: string, name: string): number {
 /** What the bench runs, with Node's options as the package's start script gives them: set once by bench/main.ts. */
 let botScript = 'src/main.ts';
 let botNodeArgs: readonly string[] = [];
-export function runBotFrom(script: string, nodeArgs: readonly string[]): void {
+let botEnv: Readonly<Record<string, string>> = {};
+export function runBotFrom(script: string, nodeArgs: readonly string[], env: Readonly<Record<string, string>> = {}): void {
   botScript = script;
   botNodeArgs = nodeArgs;
+  botEnv = env;
 }
 
 export async function startBot(setup: RunSetup, output: string[] = []): Promise<UnderTest> {
@@ -49,6 +51,7 @@ export async function startBot(setup: RunSetup, output: string[] = []): Promise<
   const dataDir = join(dir, 'data');
   const proc = await startBotProcess(
     {
+      ...botEnv,
       SLACK_BOT_TOKEN: 'xoxb-bench-token',
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: setup.platforms.slack.url,

@@ -58,7 +58,7 @@ if (args.bot === 'build') {
   execFileSync('npm', ['run', '--silent', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 const bot = startCommand(args.bot === 'build' ? 'start:prod' : 'start');
-runBotFrom(bot.script, bot.nodeArgs);
+runBotFrom(bot.script, bot.nodeArgs, args.botEnv);
 const errors: Record<string, string> = {};
 for (const name of args.only) {
   process.stderr.write(`scenario ${name}…\n`);
