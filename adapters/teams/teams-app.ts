@@ -180,15 +180,17 @@ function connectorCredentials(teams: TeamsApp, opts: Pick<TeamsAdapterOptions, '
   };
 }
 
+/** A token from the credentials; `force`: a fresh one from Entra ID rather than the cached one. */
+async function tokenOf(credentials: () => Promise<TokenCredentials>, force: boolean): Promise<string> {
+  const token = await (await credentials()).getToken(force);
+  if (!token) throw new Error('Entra ID returned no token');
+  return token;
+}
+
 /** The Bot Connector token every proactive post and update carries; undefined when running unauthenticated. */
 export function connectorToken(teams: TeamsApp, opts: Pick<TeamsAdapterOptions, 'tenantId' | 'appType'>): (() => Promise<string>) | undefined {
   const credentials = connectorCredentials(teams, opts);
-  if (!credentials) return undefined;
-  return async () => {
-    const token = await (await credentials()).getToken(false);
-    if (!token) throw new Error('Entra ID returned no token');
-    return token;
-  };
+  return credentials && (() => tokenOf(credentials, false));
 }
 
 /**
@@ -197,9 +199,5 @@ export function connectorToken(teams: TeamsApp, opts: Pick<TeamsAdapterOptions, 
  */
 export function teamsCredentialCheck(teams: TeamsApp, opts: Pick<TeamsAdapterOptions, 'tenantId' | 'appType'>): (() => Promise<void>) | undefined {
   const credentials = connectorCredentials(teams, opts);
-  if (!credentials) return undefined;
-  return async () => {
-    const token = await (await credentials()).getToken(true);
-    if (!token) throw new Error('Entra ID returned no token');
-  };
+  return credentials && (async () => void (await tokenOf(credentials, true)));
 }
