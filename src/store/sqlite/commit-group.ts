@@ -32,12 +32,6 @@ const isBusy = (err: unknown) => typeof (err as { code?: unknown }).code === 'st
  * the open group before its COMMIT. Whatever a reader then writes joins that group or a later one, and groups commit
  * in order, so nothing committed can rest on a write that was lost.
  *
- * Durability, when a `sync` is given (sqlite-store.ts: the WAL file's fdatasync, with the connection at synchronous
- * NORMAL): COMMIT writes the group's frames to the WAL, and the writes are answered only once a sync begun after that
- * COMMIT has finished, so nobody learns of a write a power loss could take back. The sync runs in libuv's thread pool,
- * not on the event loop (SQLite's own fsync at FULL blocked the loop: a tenth of a fan-out's time, measured), one at
- * a time: the groups that commit while one runs wait for the next, which covers them all.
- *
  * The write lock is taken without blocking: with another connection holding it (another process, the CLI), the
  * writes queue up in order and the lock is tried again after a short wait, for up to the connection's busy timeout
  * (sqlite-file.ts), then they fail with SQLITE_BUSY as a blocking wait would have; blocking in
@@ -57,23 +51,14 @@ export class CommitGroup {
   /** The connection's own busy timeout, put back after each try. */
   readonly #connectionBusyMs: number;
   readonly #busyTimeoutMs: number;
-  readonly #sync: (() => Promise<void>) | undefined;
-  /** Committed writes waiting for the next sync to begin. */
-  #unsynced: Waiter[] = [];
-  /** The sync running now, and those it starts after it, until none is owed; null when idle. */
-  #syncing: Promise<void> | null = null;
 
-  /**
-   * `busyTimeoutMs`: how long writes wait for the lock; default the connection's busy_timeout.
-   * `sync`: makes what COMMIT wrote durable (see above); without it, writes are answered at COMMIT.
-   */
+  /** `busyTimeoutMs`: how long writes wait for the lock; default the connection's busy_timeout. */
   constructor(
     private readonly db: Database.Database,
-    options: { busyTimeoutMs?: number; sync?: () => Promise<void> } = {},
+    options: { busyTimeoutMs?: number } = {},
   ) {
     this.#connectionBusyMs = db.pragma('busy_timeout', { simple: true }) as number;
     this.#busyTimeoutMs = options.busyTimeoutMs ?? this.#connectionBusyMs;
-    this.#sync = options.sync;
     this.#s = {
       begin: db.prepare('BEGIN IMMEDIATE'),
       commit: db.prepare('COMMIT'),
@@ -97,11 +82,8 @@ export class CommitGroup {
     return this.#run(fn);
   }
 
-  /**
-   * Commit now (closing): the writes still waiting for the lock wait for it here, blocking, as SQLite would; resolves
-   * once every committed write is synced and answered.
-   */
-  async flush(): Promise<void> {
+  /** Commit now (closing): the writes still waiting for the lock wait for it here, blocking, as SQLite would. */
+  flush(): void {
     if (this.#queued.length > 0 && !this.#open) {
       clearTimeout(this.#retry);
       this.#retry = undefined;
@@ -114,7 +96,6 @@ export class CommitGroup {
       this.#runQueued();
     }
     this.#commit();
-    await this.#syncing;
   }
 
   #run<T>(fn: () => T): Promise<T> {
@@ -168,32 +149,7 @@ export class CommitGroup {
       for (const w of waiters) w.reject(err);
       return;
     }
-    if (!this.#sync) {
-      for (const w of waiters) w.resolve();
-      return;
-    }
-    if (waiters.length === 0) return;
-    this.#unsynced.push(...waiters);
-    this.#syncing ??= this.#syncAll(this.#sync);
-  }
-
-  /** Sync until no committed write waits; each sync answers the writes committed before it began. */
-  async #syncAll(sync: () => Promise<void>): Promise<void> {
-    // Never done within the call: #syncing is set from its promise before it can be cleared below.
-    await Promise.resolve();
-    while (this.#unsynced.length > 0) {
-      const batch = this.#unsynced;
-      this.#unsynced = [];
-      try {
-        await sync();
-      } catch (err) {
-        // Committed, but not known to be on disk: its writers hear it failed (their jobs retry, and find it done).
-        for (const w of batch) w.reject(err);
-        continue;
-      }
-      for (const w of batch) w.resolve();
-    }
-    this.#syncing = null;
+    for (const w of waiters) w.resolve();
   }
 
   #abandon(err: unknown): void {

@@ -17,7 +17,6 @@ import type { TranscriptPage, TranscriptQuery } from '../../ports/archive.js';
 import type { Transcript } from '../../domain/transcript.js';
 import { SQLITE_MIGRATIONS as MIGRATIONS } from './sqlite-migrations.js';
 import { CommitGroup } from './commit-group.js';
-import { walSync, type WalSync } from './wal-sync.js';
 
 export { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqlite-migrations.js';
 
@@ -205,24 +204,15 @@ export class SqliteStore implements Store {
   private readonly threads: SqliteThreads;
   private readonly archive: SqliteArchive;
   private readonly group: CommitGroup;
-  private readonly wal: WalSync | undefined;
 
   constructor(filename: string) {
-    // A commit is on disk before its writer is answered, so an attempt that began survives a power loss, not only a
-    // crash of the process (better-sqlite3 builds SQLite with NORMAL as WAL's default: durable against a crash, not
-    // against a power loss). In WAL mode the group syncs the WAL itself after each COMMIT, off the event loop
-    // (commit-group.ts), and SQLite runs at NORMAL (it still syncs around checkpoints); where there is no WAL (an
-    // in-memory database) SQLite syncs at FULL, if there is anything to sync.
+    // synchronous = FULL: a commit is on disk (the WAL fsynced) before its writer is answered, so an attempt that began
+    // survives a power loss, not only a crash of the process (better-sqlite3 builds SQLite with NORMAL as WAL's
+    // default: durable against a crash, not against a power loss). Affordable because commits are grouped: one fsync
+    // per turn of the loop, not one per write.
     this.db = openSqliteFile(filename, MIGRATIONS, 'SQLite', ['foreign_keys = ON', 'synchronous = FULL']);
     this.q = prepareStatements(this.db);
-    if (this.db.pragma('journal_mode', { simple: true }) === 'wal') {
-      this.db.pragma('synchronous = NORMAL');
-      const wal = walSync(filename);
-      this.wal = wal;
-      this.group = new CommitGroup(this.db, { sync: () => wal.sync() });
-    } else {
-      this.group = new CommitGroup(this.db);
-    }
+    this.group = new CommitGroup(this.db);
     this.audit = new SqliteAudit(this.db, this.group);
     this.threads = new SqliteThreads(this.db, this.group);
     this.archive = new SqliteArchive(this.db, this.group);
@@ -567,10 +557,9 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (!this.db.open) return;
-    // Writes answered later than this would be lost with the connection: commit and sync them first.
-    await this.group.flush();
+    // Writes answered later than this would be lost with the connection: commit them first.
+    this.group.flush();
     this.db.close();
-    await this.wal?.close();
   }
 }
 

@@ -142,9 +142,8 @@ describe('CommitGroup', () => {
     const { writer, other } = fresh();
     const group = new CommitGroup(writer);
     const a = group.write(insert(writer, 'a'));
-    const flushed = group.flush();
+    group.flush();
     expect(rows(other())).toEqual(['a']);
-    await flushed;
     writer.close();
     await expect(a).resolves.toBe(1);
   });
@@ -156,9 +155,8 @@ describe('CommitGroup', () => {
     const group = new CommitGroup(writer);
     const a = group.write(insert(writer, 'a'));
     holder.exec('COMMIT');
-    const flushed = group.flush();
+    group.flush();
     expect(rows(holder)).toEqual(['a']);
-    await flushed;
     await expect(a).resolves.toBe(1);
   });
 
@@ -172,113 +170,5 @@ describe('CommitGroup', () => {
     await expect(a).rejects.toThrow(/rolled back/);
     await expect(b).resolves.toBe(1);
     expect(rows(other())).toEqual(['b']);
-  });
-
-  describe('with a sync (the WAL made durable off the loop)', () => {
-    /** A sync the test finishes by hand, one call at a time. */
-    function manualSync() {
-      const calls: { done: () => void; fail: (err: Error) => void }[] = [];
-      const sync = () => new Promise<void>((resolve, reject) => calls.push({ done: resolve, fail: reject }));
-      return { calls, sync };
-    }
-    const settled = async (p: Promise<unknown>) => {
-      let state = 'pending';
-      p.then(() => (state = 'resolved'), () => (state = 'rejected'));
-      // Past the group's commit (the next turn) and the microtasks after it.
-      await new Promise((r) => setImmediate(r));
-      await new Promise((r) => setImmediate(r));
-      return state;
-    };
-
-    it('answers a committed write only once a sync begun after its COMMIT has finished', async () => {
-      const { writer, other } = fresh();
-      const { calls, sync } = manualSync();
-      const group = new CommitGroup(writer, { sync });
-      const a = group.write(insert(writer, 'a'));
-      expect(await settled(a)).toBe('pending');
-      // Committed (another connection sees it), not yet answered: the sync has not finished.
-      expect(rows(other())).toEqual(['a']);
-      expect(calls).toHaveLength(1);
-      calls[0]?.done();
-      await expect(a).resolves.toBe(1);
-    });
-
-    it('runs one sync at a time: groups committed meanwhile wait for the next, which answers them all', async () => {
-      const { writer } = fresh();
-      const { calls, sync } = manualSync();
-      const group = new CommitGroup(writer, { sync });
-      const a = group.write(insert(writer, 'a'));
-      expect(await settled(a)).toBe('pending');
-      const b = group.write(insert(writer, 'b'));
-      expect(await settled(b)).toBe('pending');
-      const c = group.write(insert(writer, 'c'));
-      expect(await settled(c)).toBe('pending');
-      // b and c committed while the first sync ran: it cannot answer for them.
-      expect(calls).toHaveLength(1);
-      calls[0]?.done();
-      await expect(a).resolves.toBe(1);
-      expect(await settled(b)).toBe('pending');
-      expect(calls).toHaveLength(2);
-      calls[1]?.done();
-      await expect(Promise.all([b, c])).resolves.toEqual([1, 1]);
-      expect(calls).toHaveLength(2);
-    });
-
-    it('a failed sync fails the writes it was to answer (committed, not known durable); the next ones sync again', async () => {
-      const { writer } = fresh();
-      const { calls, sync } = manualSync();
-      const group = new CommitGroup(writer, { sync });
-      const a = group.write(insert(writer, 'a'));
-      expect(await settled(a)).toBe('pending');
-      calls[0]?.fail(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
-      await expect(a).rejects.toMatchObject({ code: 'EIO' });
-      const b = group.write(insert(writer, 'b'));
-      expect(await settled(b)).toBe('pending');
-      calls[1]?.done();
-      await expect(b).resolves.toBe(1);
-    });
-
-    it('a group with nothing left to answer (its only write threw) starts no sync, and later writes still sync', async () => {
-      const { writer } = fresh();
-      const { calls, sync } = manualSync();
-      const group = new CommitGroup(writer, { sync });
-      await expect(
-        group.write(() => {
-          throw new Error('refused');
-        }),
-      ).rejects.toThrow('refused');
-      await new Promise((r) => setImmediate(r));
-      expect(calls).toHaveLength(0);
-      const a = group.write(insert(writer, 'a'));
-      expect(await settled(a)).toBe('pending');
-      calls[0]?.done();
-      await expect(a).resolves.toBe(1);
-    });
-
-    it('a sync that throws instead of rejecting fails its writes and does not stop the next', async () => {
-      const { writer } = fresh();
-      let throwing = true;
-      const group = new CommitGroup(writer, {
-        sync: () => {
-          if (throwing) throw new Error('no descriptor');
-          return Promise.resolve();
-        },
-      });
-      await expect(group.write(insert(writer, 'a'))).rejects.toThrow('no descriptor');
-      throwing = false;
-      await expect(group.write(insert(writer, 'b'))).resolves.toBe(1);
-    });
-
-    it('flush resolves once every committed write is synced and answered', async () => {
-      const { writer } = fresh();
-      const { calls, sync } = manualSync();
-      const group = new CommitGroup(writer, { sync });
-      const a = group.write(insert(writer, 'a'));
-      const flushed = group.flush();
-      expect(await settled(flushed)).toBe('pending');
-      calls[0]?.done();
-      await flushed;
-      expect(await settled(a)).toBe('resolved');
-    });
   });
 });
