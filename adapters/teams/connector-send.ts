@@ -35,7 +35,8 @@ export class ConnectorHttpError extends Error {
     super(`Bot Connector answered ${res.statusCode ?? 0}`);
     this.name = 'ConnectorHttpError';
     this.statusCode = res.statusCode ?? 0;
-    this.details = parsed(body);
+    // Teams' `{ error: { code } }` as text; toChatError reads the code from it (an HTML page from a proxy has none: the status decides).
+    this.details = body;
     const headers = res.headers;
     this.response = {
       status: this.statusCode,
@@ -116,15 +117,6 @@ export function createConnectorSend(opts: ConnectorSendOptions = {}): ConnectorS
       await call('PUT', serviceUrl, `${activities(conversationId)}/${encodeURIComponent(activityId)}`, activity);
     },
   };
-}
-
-function parsed(body: string): unknown {
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    // An HTML error page from a proxy: the status decides.
-    return body;
-  }
 }
 
 function first(v: string | string[] | undefined): string | undefined {

@@ -305,12 +305,39 @@ describe('TeamsChat against the fake Bot Connector', () => {
     expect(fake.callsTo('updateActivity')).toHaveLength(1);
   });
 
+  it('reaches a service URL given without its trailing slash under its own path, as JSON', async () => {
+    const bare = '19:bare@thread.tacv2';
+    records.add({ conversationId: bare, serviceUrl: fake.serviceUrl.replace(/\/$/, '') });
+    await chat.post({ ...target, channelId: bare }, advisory('D-bare'), 'D-bare');
+    expect(fake.calls[0]?.path).toBe('/amer/v3/conversations/19%3Abare%40thread.tacv2/activities');
+    expect(fake.calls[0]?.headers['content-type']).toMatch(/^application\/json/);
+  });
+
+  it('a reply in a chat (no threads there) is the next message of the chat itself', async () => {
+    const dm = await chat.openDirectConversation(TENANT, USER);
+    await chat.post({ ...dm, threadOf: { platform: 'teams', channelId: dm.channelId, messageId: '1700000000001' } }, advisory('D-dm-reply'), 'D-dm-reply');
+    expect(fake.callsTo('sendToConversation').map((c) => c.conversationId)).toEqual([dm.channelId]);
+  });
+
+  it('a 3xx (a proxy\'s redirect) is not a post: transient, invalid_response', async () => {
+    fake.failNext({ status: 300, rawBody: '' });
+    expect(await rejection(chat.post(target, advisory('D-302'), 'D-302'))).toMatchObject({ kind: 'transient', code: 'invalid_response' });
+  });
+
+  it('an update answered 200 with no body has worked', async () => {
+    const ref = await chat.post(target, advisory('D-empty'), 'D-empty');
+    fake.failNext({ method: 'PUT', status: 200, rawBody: '' });
+    await expect(chat.update(ref, advisory('D-empty'), 'D-empty')).resolves.toBeUndefined();
+  });
+
   it('an answer without the id (202 with no body) or one that is not JSON is a transient invalid_response: the post may exist', async () => {
     fake.failNext({ status: 202, rawBody: '' });
     expect(await rejection(chat.post(target, advisory('D-202'), 'D-202'))).toMatchObject({ kind: 'transient', code: 'invalid_response' });
     fake.failNext({ status: 200, rawBody: '<html>ok</html>' });
     expect(await rejection(chat.post(target, advisory('D-200'), 'D-200'))).toMatchObject({ kind: 'transient', code: 'invalid_response' });
-    expect(fake.calls).toHaveLength(2);
+    fake.failNext({ status: 201, rawBody: '{"id":""}' });
+    expect(await rejection(chat.post(target, advisory('D-201'), 'D-201'))).toMatchObject({ kind: 'transient', code: 'invalid_response' });
+    expect(fake.calls).toHaveLength(3);
   });
 
   it('a lost response is transient; the message exists and findPost cannot see it (a retry duplicates it)', async () => {
