@@ -154,7 +154,7 @@ export async function acknowledgeDelivery(
   if (t.changed) await touchAlertWaves(deps, advisory, delivery);
   // The last member to acknowledge closes the advisory (the reconciler catches a close this misses).
   // A member still in an earlier round (the follow-up not yet in their thread) counts as not acknowledged.
-  if (t.changed && advisory.state === 'open' && (await deps.store.countUnacknowledged(advisory.id, advisory.round ?? 1)) === 0) {
+  if (t.changed && advisory.state === 'open' && !(await deps.store.anyUnacknowledged(advisory.id, advisory.round ?? 1))) {
     await closeAdvisoryBySystem(deps, advisory.id, 'all_acknowledged');
   }
   return { outcome, delivery, first, refreshQueued };

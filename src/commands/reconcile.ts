@@ -90,7 +90,7 @@ async function advisoryWork(deps: CoreDeps): Promise<Work[]> {
       if (listed.state === 'open') {
         if (now.getTime() >= closesAt(listed, deps.settings.closeAfterDeadlineSeconds).getTime()) {
           closed = await closeAdvisoryBySystem(deps, listed.id, 'expired');
-        } else if ((await deps.store.countUnacknowledged(listed.id, listed.round ?? 1)) === 0) {
+        } else if (!(await deps.store.anyUnacknowledged(listed.id, listed.round ?? 1))) {
           closed = await closeAdvisoryBySystem(deps, listed.id, 'all_acknowledged');
         }
       }

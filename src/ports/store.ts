@@ -93,6 +93,11 @@ export interface Store extends ArchiveStore, AuditLog, ThreadLog {
    * (absent: 1): queued, posted or failed, or still in an earlier round (its follow-up not yet there).
    */
   countUnacknowledged(advisoryId: string, round?: number): Promise<number>;
+  /**
+   * Whether any of them is (countUnacknowledged > 0), answered without counting: asked at every acknowledgement, so
+   * its cost must not grow with the sector (a count read every delivery's index entry: quadratic over a press burst).
+   */
+  anyUnacknowledged(advisoryId: string, round?: number): Promise<boolean>;
   /** Insert the deliveries not stored yet (unique on advisory × member × channel); existing ones are left as they are. */
   ensureDeliveries(deliveries: Delivery[]): Promise<void>;
   getDelivery(id: string): Promise<Delivery | null>;

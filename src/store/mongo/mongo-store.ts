@@ -410,11 +410,13 @@ export class MongoStore implements Store {
   }
 
   async countUnacknowledged(advisoryId: string, round = 1): Promise<number> {
-    const unacknowledged: Filter<DeliveryDoc> = { advisoryId, state: { $in: UNACKNOWLEDGED } };
-    if (round <= 1) return this.deliveries.countDocuments(unacknowledged, { maxTimeMS: MAX_TIME_MS });
-    // A delivery still in an earlier round (absent: 1) has not been asked this round's question yet.
-    const earlier: Filter<DeliveryDoc> = { advisoryId, $or: [{ round: { $exists: false } }, { round: { $lt: round } }] };
-    return this.deliveries.countDocuments({ $or: [unacknowledged, earlier] }, { maxTimeMS: MAX_TIME_MS });
+    return this.deliveries.countDocuments(unacknowledgedFilter(advisoryId, round), { maxTimeMS: MAX_TIME_MS });
+  }
+
+  async anyUnacknowledged(advisoryId: string, round = 1): Promise<boolean> {
+    // The first match ends it: no count over the advisory's deliveries at every press.
+    const first = await this.deliveries.findOne(unacknowledgedFilter(advisoryId, round), { projection: { _id: 1 }, maxTimeMS: MAX_TIME_MS });
+    return first !== null;
   }
 
   async ensureDeliveries(deliveries: Delivery[]): Promise<void> {
@@ -796,4 +798,13 @@ export class MongoStore implements Store {
   async close(): Promise<void> {
     await this.client.close();
   }
+}
+
+/** The advisory's deliveries not acknowledged in `round`: queued, posted or failed, or still in an earlier round. */
+function unacknowledgedFilter(advisoryId: string, round: number): Filter<DeliveryDoc> {
+  const unacknowledged: Filter<DeliveryDoc> = { advisoryId, state: { $in: UNACKNOWLEDGED } };
+  if (round <= 1) return unacknowledged;
+  // A delivery still in an earlier round (absent: 1) has not been asked this round's question yet.
+  const earlier: Filter<DeliveryDoc> = { advisoryId, $or: [{ round: { $exists: false } }, { round: { $lt: round } }] };
+  return { $or: [unacknowledged, earlier] };
 }

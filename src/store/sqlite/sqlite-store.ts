@@ -71,6 +71,13 @@ function prepareStatements(db: Database.Database) {
       `SELECT count(*) AS n FROM deliveries INDEXED BY deliveries_by_ack
        WHERE advisory_id = ? AND (ack_state IN ('queued', 'posted', 'failed') OR ack_round < ?)`,
     ),
+    // Two seeks into the index, each stopping at its first row (the states are exactly these five).
+    anyUnacknowledged: db.prepare<[string, string, number], { any: number }>(
+      `SELECT EXISTS (SELECT 1 FROM deliveries INDEXED BY deliveries_by_ack
+                      WHERE advisory_id = ? AND ack_state IN ('queued', 'posted', 'failed'))
+           OR EXISTS (SELECT 1 FROM deliveries INDEXED BY deliveries_by_ack
+                      WHERE advisory_id = ? AND ack_state IN ('acknowledged', 'cancelled') AND ack_round < ?) AS any`,
+    ),
     advisoryByRequestKey: db.prepare<[string], JsonRow>(`SELECT json FROM advisories WHERE request_key = ?`),
     advisoryById: db.prepare<[string], JsonRow>(`SELECT json FROM advisories WHERE id = ?`),
     insertDelivery: db.prepare<[string, string, string, string, string, number, string, number]>(
@@ -264,6 +271,10 @@ export class SqliteStore implements Store {
 
   async countUnacknowledged(advisoryId: string, round = 1): Promise<number> {
     return this.q.countUnacknowledged.get(advisoryId, round)?.n ?? 0;
+  }
+
+  async anyUnacknowledged(advisoryId: string, round = 1): Promise<boolean> {
+    return this.q.anyUnacknowledged.get(advisoryId, advisoryId, round)?.any === 1;
   }
 
   async ping(): Promise<void> {

@@ -132,6 +132,9 @@ export function advisoryLifecycleContract(name: string, open: () => Promise<Stor
         expect(await store.countUnacknowledged('ADV-2026-0001')).toBe(3);
         expect(await store.countUnacknowledged('ADV-2026-0002')).toBe(1);
         expect(await store.countUnacknowledged('ADV-2026-0009')).toBe(0);
+        expect(await store.anyUnacknowledged('ADV-2026-0001')).toBe(true);
+        expect(await store.anyUnacknowledged('ADV-2026-0002')).toBe(true);
+        expect(await store.anyUnacknowledged('ADV-2026-0009')).toBe(false);
       });
 
       it('in a later round, also counts a delivery still in an earlier round, acknowledged there or not', async () => {
@@ -157,6 +160,15 @@ export function advisoryLifecycleContract(name: string, open: () => Promise<Stor
         // Round 2: a is asked and silent, b has not been asked yet; c acknowledged it.
         expect(await store.countUnacknowledged('ADV-2026-0001', 2)).toBe(2);
         expect(await store.countUnacknowledged('ADV-2026-0001', 3)).toBe(3);
+        // Whether any is left, answered as the counts say: round 1 only by the state, later rounds by the round too.
+        expect(await store.anyUnacknowledged('ADV-2026-0001')).toBe(true);
+        expect(await store.anyUnacknowledged('ADV-2026-0001', 2)).toBe(true);
+        await save(markAcknowledged((await store.getDelivery(inRound2!.id))!, mark, NOW));
+        expect(await store.countUnacknowledged('ADV-2026-0001')).toBe(0);
+        expect(await store.anyUnacknowledged('ADV-2026-0001')).toBe(false);
+        // b, acknowledged in round 1 and never asked in round 2, is all that is left of round 2.
+        expect(await store.countUnacknowledged('ADV-2026-0001', 2)).toBe(1);
+        expect(await store.anyUnacknowledged('ADV-2026-0001', 2)).toBe(true);
       });
     });
 
