@@ -112,6 +112,8 @@ export interface ConnectorFault {
   rawBody?: string;
   /** Perform the action, then destroy the socket without answering: a lost response. */
   dropResponse?: boolean;
+  /** Perform the action, begin the answer (status, headers, part of the body), then destroy the socket: an answer cut off. */
+  cutResponse?: boolean;
   /** Answer (or drop) this late. */
   delayMs?: number;
 }
@@ -599,6 +601,15 @@ export async function startFakeConnector(options: StartFakeConnectorOptions = {}
       run(r, call.body);
       call.outcome = 'dropped';
       req.socket.destroy();
+      notify();
+      return;
+    }
+    if (fault?.cutResponse) {
+      const done = run(r, call.body);
+      call.outcome = 'dropped';
+      const text = JSON.stringify(done.body ?? {});
+      res.writeHead(done.status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text) + 100) });
+      res.write(text.slice(0, Math.max(1, Math.floor(text.length / 2))), () => req.socket.destroy());
       notify();
       return;
     }

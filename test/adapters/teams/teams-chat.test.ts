@@ -350,6 +350,13 @@ describe('TeamsChat against the fake Bot Connector', () => {
     expect(chat.capabilities.findOwnPost).toBe(false);
   });
 
+  it('an answer cut off mid-body is transient (the post exists), and fails at once rather than holding the job', async () => {
+    fake.failNext({ conversationId: CHANNEL, cutResponse: true });
+    const err = await rejection(chat.post(target, advisory('D-cut'), 'D-cut'));
+    expect(err).toMatchObject({ kind: 'transient', maybeDone: true });
+    expect(fake.activities(CHANNEL)).toHaveLength(1);
+  });
+
   it('a connector slower than the request timeout is a transient request_timeout', async () => {
     const impatient = new TeamsChat({ adapter, appId: '', lookup: records.lookup, render, requestTimeoutMs: 150 });
     fake.failNext({ delayMs: 600, status: 500 });
