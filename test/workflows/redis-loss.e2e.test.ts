@@ -95,6 +95,9 @@ describe('Redis loses its data', () => {
     // One phone task per member in the store, each on the board (one page, posted once) exactly once.
     const tasks = await harness.bot.core.oncallList(SECRETARIAT);
     expect(tasks.tasks.filter((t) => t.advisoryId === id)).toHaveLength(members.length);
+    // The board follows at its own throttled pace (its job, lost in the flush, rebuilt by the reconciler): it may come
+    // after the last ladder reached its alert.
+    await harness.fake.waitFor(() => ours(harness.fake, ONCALL_CHANNEL, 'phone_board', id).length > 0, { timeoutMs: 20_000, description: 'the board posted' });
     const board = ours(harness.fake, ONCALL_CHANNEL, 'phone_board', id);
     expect(board).toHaveLength(1);
     expect(ours(harness.fake, ONCALL_CHANNEL, 'phone_task', id)).toHaveLength(0);
