@@ -2,8 +2,8 @@
  * The bare baseline: what the bot's dependencies allow on this machine, run beside the bot in every
  * scenario so that a figure can be given as "bot ÷ baseline" (absolute times on a shared 2-core
  * machine are noise). One BullMQ queue and worker with the bot's concurrency and limiter; each job
- * makes ONE HTTP call to the same fake Slack or Bot Connector and ONE SQLite insert (WAL, the bot's
- * pragmas). A press is verified (Slack's HMAC), stored with one insert and queued; its job updates the
+ * makes ONE HTTP call to the same fake Slack or Bot Connector and ONE SQLite insert (WAL, committed as durably as
+ * the bot's store commits: fsynced before it returns). A press is verified (Slack's HMAC), stored with one insert and queued; its job updates the
  * message. A 429 delays only that job, for Retry-After, as the bot's design asks.
  *
  * Its own OS process, started like the bot (startBotProcess with this script), so that the fakes in
@@ -17,7 +17,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { text } from 'node:stream/consumers';
 import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { openSqliteFile } from '../../src/lib/sqlite-file.js';
+import { DURABLE_COMMITS, openSqliteFile } from '../../src/lib/sqlite-file.js';
 import type { BareJob } from './bare-jobs.js';
 
 const env = (name: string): string => {
@@ -29,7 +29,7 @@ const env = (name: string): string => {
 const db = openSqliteFile(env('DB_FILE'), [
   `CREATE TABLE done (job TEXT PRIMARY KEY, op TEXT NOT NULL, kind TEXT NOT NULL, member TEXT NOT NULL, message_id TEXT, at TEXT NOT NULL);
    CREATE TABLE acks (id INTEGER PRIMARY KEY, channel TEXT NOT NULL, message_id TEXT NOT NULL, user TEXT NOT NULL, at TEXT NOT NULL);`,
-], 'bare baseline');
+], 'bare baseline', [DURABLE_COMMITS]);
 const insertDone = db.prepare('INSERT OR REPLACE INTO done (job, op, kind, member, message_id, at) VALUES (?, ?, ?, ?, ?, ?)');
 const insertAck = db.prepare('INSERT INTO acks (channel, message_id, user, at) VALUES (?, ?, ?, ?)');
 

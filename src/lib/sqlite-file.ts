@@ -4,6 +4,13 @@ import Database from 'better-sqlite3';
 const BUSY_TIMEOUT_MS = 5_000;
 
 /**
+ * A commit is on disk (the WAL fsynced) before it returns. better-sqlite3 builds SQLite with NORMAL as WAL's default:
+ * durable against a crash of the process, not against a power loss. The embedded store runs with it, and so does the
+ * benchmark's bare baseline, so that "one store write per job" costs both the same fsync.
+ */
+export const DURABLE_COMMITS = 'synchronous = FULL';
+
+/**
  * Open a SQLite file (or ':memory:') and bring its schema up to date. `migrations[i]` moves the
  * schema from version i to i + 1 (PRAGMA user_version); the list is append-only, and a file from a
  * newer build is refused rather than guessed at. Used by the embedded store and the local workspace.

@@ -7,7 +7,7 @@ import { owesWork, type Delivery } from '../../domain/delivery.js';
 import type { PhoneTask } from '../../domain/phone-task.js';
 import type { MessageRef } from '../../domain/platform.js';
 import { BotError } from '../../errors.js';
-import { openSqliteFile } from '../../lib/sqlite-file.js';
+import { DURABLE_COMMITS, openSqliteFile } from '../../lib/sqlite-file.js';
 import type { OwedPage, StepClaim, StepLease, StepRef, Store } from '../../ports/store.js';
 import { SqliteAudit } from './sqlite-audit.js';
 import { SqliteThreads } from './sqlite-threads.js';
@@ -213,11 +213,10 @@ export class SqliteStore implements Store {
   private readonly group: CommitGroup;
 
   constructor(filename: string) {
-    // synchronous = FULL: a commit is on disk (the WAL fsynced) before its writer is answered, so an attempt that began
-    // survives a power loss, not only a crash of the process (better-sqlite3 builds SQLite with NORMAL as WAL's
-    // default: durable against a crash, not against a power loss). Affordable because commits are grouped: one fsync
-    // per turn of the loop, not one per write.
-    this.db = openSqliteFile(filename, MIGRATIONS, 'SQLite', ['foreign_keys = ON', 'synchronous = FULL']);
+    // Durable commits: a write is on disk before its writer is answered, so an attempt that began survives a power
+    // loss, not only a crash of the process. Affordable because commits are grouped: one fsync per turn of the loop,
+    // not one per write.
+    this.db = openSqliteFile(filename, MIGRATIONS, 'SQLite', ['foreign_keys = ON', DURABLE_COMMITS]);
     this.q = prepareStatements(this.db);
     this.group = new CommitGroup(this.db);
     this.audit = new SqliteAudit(this.db, this.group);
