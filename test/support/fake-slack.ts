@@ -869,7 +869,8 @@ export async function startFakeSlack(options: StartFakeSlackOptions = {}): Promi
       await upload(req, res, decodeURIComponent(url.pathname.slice('/upload/v1/'.length)), contentType, raw);
       return;
     }
-    const params = parseParams(contentType, raw.toString('utf8'), url.searchParams);
+    // As Slack: a GET's arguments are its query string; a body sent with it is not read.
+    const params = parseParams(contentType, req.method === 'GET' ? '' : raw.toString('utf8'), url.searchParams);
 
     if (url.pathname.startsWith('/response/')) {
       const name = decodeURIComponent(url.pathname.slice('/response/'.length));

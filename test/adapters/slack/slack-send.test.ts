@@ -4,6 +4,7 @@
  * same way (429 with its Retry-After, ok:false codes, HTTP statuses, a lost response, a timeout, a refused
  * connection) — including whether Slack may have done it (maybeDone), which decides whether a retry searches.
  */
+import { createServer as createHttpServer, type RequestListener } from 'node:http';
 import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackSend, type SlackSend } from '../../../adapters/slack/slack-send.js';
@@ -30,6 +31,14 @@ const body = (text: string) => ({
   metadata: { event_type: 'ceptoar_post', event_payload: { key: 'K1', kind: 'advisory' } },
   unfurl_links: false,
 });
+/** A server on loopback answering every request as `answer` says: for answers the fake Slack never gives. */
+async function answering(answer: RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createHttpServer(answer);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}/api/`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
 const failure = (p: Promise<unknown>) => p.then(() => expect.unreachable('it should fail'), (e: unknown) => e as ChatError);
 
 describe('a post and an update', () => {
@@ -95,6 +104,25 @@ describe('failures, classified as every other Slack call', () => {
   it('no answer in time: a timeout, which may have been done', async () => {
     fake.failNext('chat.postMessage', { delayMs: 1_500 });
     expect(await failure(send('chat.postMessage', body('x')))).toMatchObject({ kind: 'transient', code: 'request_timeout', reason: 'timeout', maybeDone: true });
+  });
+
+  it('a 200 that is not Slack’s JSON (a proxy’s page): transient, and it may have gone through', async () => {
+    const proxy = await answering((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>gateway</html>'));
+    try {
+      const through = createSlackSend({ token: 't', apiUrl: proxy.url });
+      expect(await failure(through('chat.postMessage', body('x')))).toMatchObject({ kind: 'transient', code: 'request_error', maybeDone: true });
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('ok:true with a channel or ts that is not a string: neither is taken', async () => {
+    const odd = await answering((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true,"channel":5,"ts":1.5}'));
+    try {
+      expect(await createSlackSend({ token: 't', apiUrl: odd.url })('chat.postMessage', body('x'))).toEqual({ ok: true, channel: undefined, ts: undefined });
+    } finally {
+      await odd.close();
+    }
   });
 
   it('a connection refused: nothing reached Slack', async () => {
