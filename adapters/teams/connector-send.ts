@@ -1,4 +1,4 @@
-import type { Activity } from 'botbuilder';
+import type { Activity, ConversationParameters } from 'botbuilder';
 import { headerValue, keepAliveJson, type JsonAnswer } from '../../src/lib/keep-alive-json.js';
 
 /** A Bot Connector token for the bot's app (cached and renewed by botbuilder's credentials); absent when unauthenticated. */
@@ -10,6 +10,8 @@ export interface ConnectorSend {
   send(serviceUrl: string, conversationId: string, activity: Partial<Activity>): Promise<string | undefined>;
   /** updateActivity: the card of an earlier message replaced in place. */
   update(serviceUrl: string, conversationId: string, activityId: string, activity: Partial<Activity>): Promise<void>;
+  /** createConversation: a 1:1 chat with a user (Teams answers the existing one for the same pair). Its id. */
+  createConversation(serviceUrl: string, parameters: ConversationParameters): Promise<string | undefined>;
 }
 
 export interface ConnectorSendOptions {
@@ -38,8 +40,8 @@ export class ConnectorHttpError extends Error {
 }
 
 /**
- * The two calls a fan-out makes thousands of times on Teams, as one JSON request each on kept-alive sockets
- * (keep-alive-json.ts). Why not through botbuilder's ConnectorClient as the other calls go: measured on a 2,000-member fan-out and on 2,000
+ * The two calls a fan-out makes thousands of times on Teams, and the 1:1 chat a TLP:RED delivery opens for each
+ * contact, as one JSON request each on kept-alive sockets (keep-alive-json.ts). Why not through botbuilder's ConnectorClient as the other calls go: measured on a 2,000-member fan-out and on 2,000
  * reminders due at once, its path (a proactive turn per post, a new client and @azure/core-client pipeline per turn,
  * serialisation through the model mappers) was ~12 % of the bot's CPU, several times a plain request's cost. What
  * that path did for us is kept: one attempt per request (the workflow retries; a hidden retry after a lost answer
@@ -51,11 +53,11 @@ export function createConnectorSend(opts: ConnectorSendOptions = {}): ConnectorS
 
   // The answer's body, for a 2xx. Rejects with the socket's own error (ECONNRESET, an AbortError for the timeout…) when
   // no whole answer came: the request was sent, so it may have been done; toChatError reads its code.
-  const call = async (method: 'POST' | 'PUT', serviceUrl: string, path: string, activity: Partial<Activity>): Promise<string> => {
+  const call = async (method: 'POST' | 'PUT', serviceUrl: string, path: string, body: Partial<Activity> | ConversationParameters): Promise<string> => {
     const base = new URL(serviceUrl);
     if (!base.pathname.endsWith('/')) base.pathname += '/';
     const headers: Record<string, string> = opts.token ? { authorization: `Bearer ${await opts.token()}` } : {};
-    const answered = await request(method, new URL(path, base), activity, headers);
+    const answered = await request(method, new URL(path, base), body, headers);
     if (answered.statusCode < 200 || answered.statusCode >= 300) throw new ConnectorHttpError(answered);
     return answered.body;
   };
@@ -69,11 +71,14 @@ export function createConnectorSend(opts: ConnectorSendOptions = {}): ConnectorS
     async update(serviceUrl, conversationId, activityId, activity) {
       await call('PUT', serviceUrl, `${activities(conversationId)}/${encodeURIComponent(activityId)}`, activity);
     },
+    async createConversation(serviceUrl, parameters) {
+      return idOf(await call('POST', serviceUrl, 'v3/conversations', parameters));
+    },
   };
 }
 
 /**
- * The id in a post's answer (200/201 `{ id }`). Teams has been seen to answer 202 with no body, and a proxy may answer
+ * The id in a post's or a new conversation's answer (200/201 `{ id }`). Teams has been seen to answer 202 with no body, and a proxy may answer
  * with a page: no id, though the post happened — TeamsChat says so (invalid_response, it may exist).
  */
 function idOf(body: string): string | undefined {

@@ -3,7 +3,6 @@ import {
   CardFactory,
   type Activity,
   type ChannelAccount,
-  type CloudAdapter,
   type ConversationAccount,
   type ConversationParameters,
 } from 'botbuilder';
@@ -37,7 +36,6 @@ export interface TeamsConversationLookup {
 }
 
 export interface TeamsChatOptions {
-  adapter: CloudAdapter;
   /** The bot's Entra app id; '' when running without one (local development). */
   appId: string;
   lookup: TeamsConversationLookup;
@@ -104,8 +102,6 @@ export class TeamsChat implements ChatPort {
    * There is no search (findOwnPost is false).
    */
   readonly limits: PlatformLimits = { conversation: { perSecond: 2, burst: 7 }, search: 'unlimited', workspace: 'paced' };
-  private readonly adapter: CloudAdapter;
-  private readonly appId: string;
   private readonly lookup: TeamsConversationLookup;
   private readonly render: TeamsRender;
   private readonly connector: ConnectorSend;
@@ -117,8 +113,6 @@ export class TeamsChat implements ChatPort {
   private readonly known = new Map<string, Resolved>();
 
   constructor(opts: TeamsChatOptions) {
-    this.adapter = opts.adapter;
-    this.appId = opts.appId;
     this.lookup = opts.lookup;
     this.render = opts.render;
     // Without a token every post would be refused (401) and the members would hear nothing: a wiring mistake, said at start.
@@ -188,9 +182,9 @@ export class TeamsChat implements ChatPort {
    * must be reachable by the bot in that tenant (the app installed for them or in a team they belong to), else Teams
    * answers 403/404 and this is a permanent ChatError.
    *
-   * The create request itself is made by CloudAdapter.createConversationAsync with a connector client we cannot reach
-   * before it is used, so it keeps botbuilder's retries (see singleAttemptClient) and has no timeout. Harmless for
-   * duplicates: Teams returns the same conversation for the same user; it can only delay the job.
+   * One request, as a post is (connector-send.ts), not CloudAdapter.createConversationAsync: its connector client
+   * retried a 429 inside the job after the Retry-After (measured: 7 s, up to three times), holding the worker and
+   * hiding the 429 from the pace, and had no timeout.
    */
   async openDirectConversation(workspaceId: string, userId: string): Promise<PostTarget> {
     const tenant = await this.lookup.tenant(workspaceId);
@@ -204,17 +198,7 @@ export class TeamsChat implements ChatPort {
     };
     let conversationId: string | undefined;
     try {
-      await this.adapter.createConversationAsync(
-        this.appId,
-        TEAMS_CHANNEL_ID,
-        tenant.serviceUrl,
-        // undefined: the connector factory then uses the configured ToChannelFromBotOAuthScope (cloud-specific).
-        undefined as unknown as string,
-        parameters,
-        async (ctx) => {
-          conversationId = ctx.activity.conversation?.id;
-        },
-      );
+      conversationId = await this.connector.createConversation(tenant.serviceUrl, parameters);
     } catch (err) {
       throw toChatError(err);
     }

@@ -10,7 +10,6 @@ import { TeamsChat } from './teams-chat.js';
 export function teamsPlatform(opts: TeamsAdapterOptions & { conversations: ConversationStore }): PlatformAdapter {
   const teams = createTeamsAdapter(opts);
   const chat = new TeamsChat({
-    adapter: teams.adapter,
     appId: teams.appId,
     lookup: {
       conversation: (id) => opts.conversations.get(id),

@@ -1,5 +1,3 @@
-import { TeamsAdapter } from '@microsoft/teams-ai';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { kindFromConversationId, TEAMS_IMAGE_MAX_BYTES, TeamsChat, type TeamsRender } from '../../../adapters/teams/teams-chat.js';
 import { retryAfterMsFrom, toChatError } from '../../../adapters/teams/teams-errors.js';
@@ -70,29 +68,19 @@ class Records {
 
 describe('TeamsChat against the fake Bot Connector', () => {
   let fake: FakeConnector;
-  let adapter: CloudAdapter;
   let records: Records;
   let chat: TeamsChat;
-  let turnErrors: unknown[];
   const target: PostTarget = { workspaceId: TENANT, channelId: CHANNEL };
 
   beforeEach(async () => {
     // Served under a path, as the regional service URLs are (https://smba.trafficmanager.net/amer/).
     fake = await startFakeConnector({ basePath: '/amer/' });
-    // No MicrosoftAppId: botbuilder signs nothing and the fake needs no token service.
-    adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
-    turnErrors = [];
-    // As teams-app.ts does: an onTurnError that swallows. Failures must still reach the caller.
-    adapter.onTurnError = async (_ctx, err) => {
-      turnErrors.push(err);
-    };
     records = new Records();
     records.add({ conversationId: CHANNEL, serviceUrl: fake.serviceUrl, teamId: '19:team@thread.tacv2' });
-    chat = new TeamsChat({ adapter, appId: '', lookup: records.lookup, render });
+    chat = new TeamsChat({ appId: '', lookup: records.lookup, render });
   });
 
   afterEach(async () => {
-    expect(turnErrors).toEqual([]);
     await fake.close();
   });
 
@@ -130,7 +118,6 @@ describe('TeamsChat against the fake Bot Connector', () => {
   it('with an app id, every post and update carries the bot\'s Bot Connector token, asked for each request', async () => {
     const tokens: string[] = [];
     const signed = new TeamsChat({
-      adapter,
       appId: '00000000-1111-2222-3333-444444444444',
       lookup: records.lookup,
       render,
@@ -148,11 +135,11 @@ describe('TeamsChat against the fake Bot Connector', () => {
   });
 
   it('with an app id but no token, refuses to start: every post would be refused', () => {
-    expect(() => new TeamsChat({ adapter, appId: '00000000-1111-2222-3333-444444444444', lookup: records.lookup, render })).toThrow(/token/);
+    expect(() => new TeamsChat({ appId: '00000000-1111-2222-3333-444444444444', lookup: records.lookup, render })).toThrow(/token/);
   });
 
   it('a token that cannot be had fails the post as transient, nothing sent', async () => {
-    const unsigned = new TeamsChat({ adapter, appId: 'app', lookup: records.lookup, render, token: () => Promise.reject(new Error('Entra ID unreachable')) });
+    const unsigned = new TeamsChat({ appId: 'app', lookup: records.lookup, render, token: () => Promise.reject(new Error('Entra ID unreachable')) });
     expect(await rejection(unsigned.post(target, advisory('D-notok'), 'D-notok'))).toMatchObject({ kind: 'transient' });
     expect(fake.calls).toHaveLength(0);
   });
@@ -213,7 +200,7 @@ describe('TeamsChat against the fake Bot Connector', () => {
     const dm = await chat.openDirectConversation(TENANT, USER);
     expect(records.byId.get(dm.channelId)).toMatchObject({ platform: 'teams', conversationId: dm.channelId, tenantId: TENANT, kind: 'personal', botId: BOT, removed: false });
     const ref = await chat.post(dm, advisory('D-dm2', { audience: 'direct' }), 'D-dm2');
-    const restarted = new TeamsChat({ adapter, appId: '', lookup: records.lookup, render });
+    const restarted = new TeamsChat({ appId: '', lookup: records.lookup, render });
     await restarted.update(ref, advisory('D-dm2'), 'D-dm2');
     expect(fake.activities(dm.channelId)[0]?.updates).toBe(1);
     expect(fake.calls.at(-1)?.body).toMatchObject({ conversation: { id: dm.channelId, conversationType: 'personal', tenantId: TENANT } });
@@ -237,7 +224,7 @@ describe('TeamsChat against the fake Bot Connector', () => {
   it('a tenant with no record has not installed the app: TEAMS_NOT_INSTALLED, nothing sent', async () => {
     const err = await rejection(chat.post({ workspaceId: OTHER_TENANT, channelId: '19:x@thread.tacv2' }, advisory('D-n'), 'D-n'));
     expect(err).toMatchObject({ kind: 'permanent', code: 'TEAMS_NOT_INSTALLED' });
-    expect(await rejection(chat.openDirectConversation(OTHER_TENANT, USER))).toMatchObject({ kind: 'permanent', code: 'TEAMS_NOT_INSTALLED' });
+    expect(await rejection(chat.openDirectConversation(OTHER_TENANT, USER))).toMatchObject({ kind: 'permanent', code: 'TEAMS_NOT_INSTALLED', reason: 'not_installed' });
     expect(fake.calls).toHaveLength(0);
   });
 
@@ -247,17 +234,29 @@ describe('TeamsChat against the fake Bot Connector', () => {
     expect(fake.calls).toHaveLength(0);
   });
 
-  for (const kind of ['CloudAdapter', 'TeamsAdapter'] as const) {
-    it(`a 429 with Retry-After is rate_limited after exactly one request (${kind})`, async () => {
-      const a = kind === 'CloudAdapter' ? adapter : new TeamsAdapter({});
-      const c = new TeamsChat({ adapter: a, appId: '', lookup: records.lookup, render });
-      fake.failNext({ conversationId: CHANNEL, status: 429, retryAfterSec: 7 });
-      const err = await rejection(c.post(target, advisory('D-429'), 'D-429'));
-      expect(err).toMatchObject({ kind: 'rate_limited', retryAfterMs: 7000 });
-      expect(fake.calls).toHaveLength(1);
-      expect(fake.activities(CHANNEL)).toHaveLength(0);
-    });
-  }
+  it('a 429 with Retry-After is rate_limited after exactly one request', async () => {
+    fake.failNext({ conversationId: CHANNEL, status: 429, retryAfterSec: 7 });
+    const err = await rejection(chat.post(target, advisory('D-429'), 'D-429'));
+    expect(err).toMatchObject({ kind: 'rate_limited', retryAfterMs: 7000 });
+    expect(fake.calls).toHaveLength(1);
+    expect(fake.activities(CHANNEL)).toHaveLength(0);
+  });
+
+  it('opening a 1:1 chat answered 429 with Retry-After is rate_limited after exactly one request, not retried inside the job', async () => {
+    fake.failNext({ operation: 'createConversation', status: 429, retryAfterSec: 7 });
+    const err = await rejection(chat.openDirectConversation(TENANT, USER));
+    expect(err).toMatchObject({ kind: 'rate_limited', retryAfterMs: 7000 });
+    expect(fake.calls.map((call) => call.operation)).toEqual(['createConversation']);
+    expect(fake.createdConversations()).toEqual([]);
+  });
+
+  it('a 1:1 chat answered without its id (202, or a page): transient invalid_response, and nothing is recorded', async () => {
+    for (const rawBody of ['', '<html>gateway</html>']) {
+      fake.failNext({ operation: 'createConversation', status: 202, rawBody });
+      expect(await rejection(chat.openDirectConversation(TENANT, USER))).toMatchObject({ kind: 'transient', code: 'invalid_response' });
+    }
+    expect([...records.byId.values()].filter((r) => r.kind === 'personal')).toEqual([]);
+  });
 
   it('a 429 without Retry-After is transient, left to the job backoff', async () => {
     fake.failNext({ status: 429 });
@@ -358,7 +357,7 @@ describe('TeamsChat against the fake Bot Connector', () => {
   });
 
   it('a connector slower than the request timeout is a transient request_timeout', async () => {
-    const impatient = new TeamsChat({ adapter, appId: '', lookup: records.lookup, render, requestTimeoutMs: 150 });
+    const impatient = new TeamsChat({ appId: '', lookup: records.lookup, render, requestTimeoutMs: 150 });
     fake.failNext({ delayMs: 600, status: 500 });
     const err = await rejection(impatient.post(target, advisory('D-slow'), 'D-slow'));
     expect(err).toMatchObject({ kind: 'transient', code: 'request_timeout' });
@@ -372,11 +371,23 @@ describe('TeamsChat against the fake Bot Connector', () => {
     expect(await rejection(chat.openDirectConversation(TENANT, USER))).toMatchObject({ kind: 'permanent', code: 'NotFound' });
   });
 
-  it('opening a 1:1 chat keeps botbuilder’s own retry (the create happens before our code sees the client)', async () => {
-    fake.failNext({ operation: 'createConversation', status: 429, retryAfterSec: 0 });
-    const dm = await chat.openDirectConversation(TENANT, USER);
+  it('opening a 1:1 chat that Teams never answers times out, once, as a post would; it carries the bot’s token', async () => {
+    const tokens: string[] = [];
+    const impatient = new TeamsChat({
+      appId: 'app',
+      lookup: records.lookup,
+      render,
+      requestTimeoutMs: 150,
+      token: async () => {
+        tokens.push(`tok-${tokens.length + 1}`);
+        return tokens.at(-1) as string;
+      },
+    });
+    fake.failNext({ operation: 'createConversation', delayMs: 1_000, status: 504 });
+    expect(await rejection(impatient.openDirectConversation(TENANT, USER))).toMatchObject({ kind: 'transient', reason: 'timeout', maybeDone: true });
+    const dm = await impatient.openDirectConversation(TENANT, USER);
     expect(dm.channelId).toMatch(/^a:/);
-    expect(fake.callsTo('createConversation')).toHaveLength(2);
+    expect(fake.callsTo('createConversation').map((c) => c.headers.authorization)).toEqual(['Bearer tok-1', 'Bearer tok-2']);
   });
 
   describe('a picture', () => {

@@ -1,5 +1,4 @@
 /** TeamsChat against the fake Bot Connector holds the ChatPort contract. */
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { renderTeamsMessage } from '../../../adapters/teams/teams-cards.js';
 import { TEAMS_IMAGE_MAX_BYTES, TeamsChat } from '../../../adapters/teams/teams-chat.js';
 import type { ConversationRecord } from '../../../src/domain/conversation.js';
@@ -34,9 +33,7 @@ chatPortContract('Teams', { capabilities: { findOwnPost: false, detectSharedChan
     records.set(conversationId, { platform: 'teams', conversationId, tenantId: TENANT, serviceUrl: fake.serviceUrl, kind: 'channel', botId: BOT, removed: false, updatedAt: new Date().toISOString() });
   record(CHANNEL);
   record(OTHER);
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   const chat = new TeamsChat({
-    adapter,
     appId: '',
     render: renderTeamsMessage,
     lookup: {
