@@ -39,6 +39,12 @@ async function rejection(p: Promise<unknown>): Promise<ChatError> {
   return err as ChatError;
 }
 
+/** A token source that gives tok-1, tok-2, … one per request: shows the token is asked for each request. */
+function numberedTokens(): () => Promise<string> {
+  let n = 0;
+  return async () => `tok-${++n}`;
+}
+
 /** The store's side, in memory: records by conversation, and the tenant's latest. */
 class Records {
   readonly byId = new Map<string, ConversationRecord>();
@@ -116,15 +122,11 @@ describe('TeamsChat against the fake Bot Connector', () => {
   });
 
   it('with an app id, every post and update carries the bot\'s Bot Connector token, asked for each request', async () => {
-    const tokens: string[] = [];
     const signed = new TeamsChat({
       appId: '00000000-1111-2222-3333-444444444444',
       lookup: records.lookup,
       render,
-      token: async () => {
-        tokens.push(`tok-${tokens.length + 1}`);
-        return tokens.at(-1) as string;
-      },
+      token: numberedTokens(),
     });
     const ref = await signed.post(target, advisory('D-tok'), 'D-tok');
     await signed.update(ref, advisory('D-tok'), 'D-tok');
@@ -372,16 +374,12 @@ describe('TeamsChat against the fake Bot Connector', () => {
   });
 
   it('opening a 1:1 chat that Teams never answers times out, once, as a post would; it carries the bot’s token', async () => {
-    const tokens: string[] = [];
     const impatient = new TeamsChat({
       appId: 'app',
       lookup: records.lookup,
       render,
       requestTimeoutMs: 150,
-      token: async () => {
-        tokens.push(`tok-${tokens.length + 1}`);
-        return tokens.at(-1) as string;
-      },
+      token: numberedTokens(),
     });
     fake.failNext({ operation: 'createConversation', delayMs: 1_000, status: 504 });
     expect(await rejection(impatient.openDirectConversation(TENANT, USER))).toMatchObject({ kind: 'transient', reason: 'timeout', maybeDone: true });
