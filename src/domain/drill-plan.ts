@@ -117,8 +117,9 @@ export function owesDrillNotice(advisory: { drill: boolean; drillPlan?: DrillPla
 export function markDrillNoticed(d: Delivery, record: DrillNoticeRecord, now: Date): Transition {
   if (d.drillNotice !== undefined) return { changed: false, reason: 'already', current: d };
   if (d.state !== 'queued') return { changed: false, reason: 'not-allowed', current: d };
-  const next: Delivery = { ...d, drillNotice: record, version: d.version + 1, updatedAt: now.toISOString() };
-  if (record.refused === undefined) delete next.drillNotice?.refused;
+  // An explicit undefined would be stored as null by some stores: the key goes (from a copy: the caller's record stays as it is).
+  const { refused, ...notice } = record;
+  const next: Delivery = { ...d, drillNotice: refused === undefined ? notice : { ...notice, refused }, version: d.version + 1, updatedAt: now.toISOString() };
   return { changed: true, next };
 }
 

@@ -130,8 +130,11 @@ describe('the plan a drill is recorded with', () => {
     const refused = markDrillNoticed(d, { at: NOW.toISOString(), messages: [], refused: 'channel_gone' }, NOW);
     expect(refused.changed && refused.next.drillNotice).toEqual({ at: NOW.toISOString(), messages: [], refused: 'channel_gone' });
     // An explicit undefined would be stored as null by some stores: the key goes.
-    const t = markDrillNoticed(d, { at: NOW.toISOString(), messages: [], refused: undefined }, NOW);
+    // Frozen: the caller's record is not touched (deleting its key would throw here).
+    const given = Object.freeze({ at: NOW.toISOString(), messages: [], refused: undefined });
+    const t = markDrillNoticed(d, given, NOW);
     expect(t.changed && t.next.drillNotice).toStrictEqual({ at: NOW.toISOString(), messages: [] });
+    expect('refused' in given).toBe(true);
   });
 });
 
