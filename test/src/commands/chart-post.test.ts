@@ -237,4 +237,16 @@ describe('a chart too large for a platform', () => {
     expect(tooLarge).toHaveLength(1);
     expect(tooLarge[0]).toMatchObject({ level: 'warn', obj: { advisoryId: id, channel: SEC_TEAMS, maxBytes: 0, bytes: a!.image.png.byteLength } });
   });
+
+  it('a chart exactly at a platform\'s limit goes at its full size, drawn once', async () => {
+    f = await coreFixture();
+    const id = await closedAdvisory();
+    const full = await reachChart(f.deps, id);
+    drawing.calls.length = 0;
+    f.chat.capabilities = { ...f.chat.capabilities, postImage: { maxBytes: full.png.byteLength } };
+    await f.core.tellClosing(id);
+    expect(f.chat.pictures.map((p) => p.image.png.byteLength)).toEqual([full.png.byteLength]);
+    expect(drawing.calls).toEqual([2]);
+    expect(linesSaying(f.lines, 'too large')).toEqual([]);
+  });
 });
