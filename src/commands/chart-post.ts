@@ -56,26 +56,25 @@ export function chartImageView(advisory: Advisory, report: Parameters<typeof cha
 }
 
 /**
- * Post the advisory's reach chart to the secretariat under `key` (…closing.chart, a later closing's own). Returns
- * how many channels got it; never throws.
+ * Post the advisory's reach chart to the secretariat under `key` (…closing.chart, a later closing's own), in every
+ * channel whose platform takes a picture that size. Never throws: each failure is logged where it happens.
  */
-export async function postClosingChart(deps: CoreDeps, advisory: Advisory, key: string): Promise<number> {
+export async function postClosingChart(deps: CoreDeps, advisory: Advisory, key: string): Promise<void> {
   const context = { advisoryId: advisory.id, drill: advisory.drill, key };
   try {
     const channels = pictureChannels(deps);
-    if (channels.length === 0) return 0;
+    if (channels.length === 0) return;
     let chart: Awaited<ReturnType<typeof reachChart>>;
     try {
       chart = await reachChart(deps, advisory.id);
     } catch (err) {
       deps.log.error({ ...context, err }, 'the reach chart could not be drawn: the closing summary went without it (the chart is in the status view)');
-      return 0;
+      return;
     }
     const view = chartImageView(advisory, chart.report);
     const filename = `${advisory.id}-reach.png`;
     // Drawn smaller once (one pixel per unit, about a third of the weight), only if a platform needs it.
     let small: Uint8Array | undefined;
-    let posted = 0;
     for (const { chat, target, maxBytes } of channels) {
       const where = { ...context, platform: chat.platform, channel: target.channelId };
       let png = chart.png;
@@ -87,13 +86,11 @@ export async function postClosingChart(deps: CoreDeps, advisory: Advisory, key: 
         deps.log.warn({ ...where, bytes: png.byteLength, maxBytes }, 'the reach chart is too large for this platform even drawn smaller: not posted there (the chart is in the status view)');
         continue;
       }
-      if (await postOnePicture(deps, chat, target, { png, filename, view }, key, where)) posted += 1;
+      await postOnePicture(deps, chat, target, { png, filename, view }, key, where);
     }
-    return posted;
   } catch (err) {
     // The store failing at the ledger, or a bug: still not the summary's concern.
     deps.log.error({ ...context, err }, 'the reach chart could not be posted: the closing summary went without it (the chart is in the status view)');
-    return 0;
   }
 }
 
@@ -104,7 +101,7 @@ async function postOnePicture(
   image: Parameters<ChatPort['postImage']>[1],
   key: string,
   where: Record<string, unknown>,
-): Promise<boolean> {
+): Promise<void> {
   const ledgerKey = `${key}@${chat.platform}:${target.channelId}`;
   const { mayHavePosted } = await deps.store.beginPost(ledgerKey, deps.clock.now().toISOString());
   if (mayHavePosted) {
@@ -113,11 +110,9 @@ async function postOnePicture(
   try {
     const ref = await chat.postImage(target, image, key);
     deps.log.info({ ...where, id: ref.id, bytes: image.png.byteLength, possibleDuplicate: mayHavePosted }, 'reach chart posted with the closing summary');
-    return true;
   } catch (err) {
     if (provesNothingPosted(err)) await deps.store.settlePost(ledgerKey);
     const chatErr = err instanceof ChatError ? { code: err.code, reason: err.reason, kind: err.kind, maybeDone: err.maybeDone } : { err };
     deps.log.warn({ ...where, ...chatErr }, 'posting the reach chart failed: the closing summary goes without it (the chart is in the status view)');
-    return false;
   }
 }
