@@ -41,12 +41,13 @@ export class ConnectorHttpError extends Error {
 
 /**
  * The two calls a fan-out makes thousands of times on Teams, and the 1:1 chat a TLP:RED delivery opens for each
- * contact, as one JSON request each on kept-alive sockets (keep-alive-json.ts). Why not through botbuilder's ConnectorClient as the other calls go: measured on a 2,000-member fan-out and on 2,000
- * reminders due at once, its path (a proactive turn per post, a new client and @azure/core-client pipeline per turn,
- * serialisation through the model mappers) was ~12 % of the bot's CPU, several times a plain request's cost. What
- * that path did for us is kept: one attempt per request (the workflow retries; a hidden retry after a lost answer
- * would post a copy we never learn of), a timeout, the bot's token from botbuilder's own credentials, and every
- * failure shaped as botbuilder's, so toChatError classifies it the same way.
+ * contact, as one JSON request each on kept-alive sockets (keep-alive-json.ts). Why not through botbuilder's
+ * ConnectorClient: measured on a 2,000-member fan-out and on 2,000 reminders due at once, its path (a proactive turn
+ * per post, a new client and @azure/core-client pipeline per turn, serialisation through the model mappers) was ~12 %
+ * of the bot's CPU, several times a plain request's cost; and its client retried a 429 itself, inside the job. What
+ * that path did for us is kept: a timeout, the bot's token from botbuilder's own credentials, and every failure shaped
+ * as botbuilder's, so toChatError classifies it the same way; one attempt per request (the workflow retries; a hidden
+ * retry after a lost answer would post a copy we never learn of).
  */
 export function createConnectorSend(opts: ConnectorSendOptions = {}): ConnectorSend {
   const request = keepAliveJson({ timeoutMs: opts.timeoutMs ?? 15_000 });
@@ -78,8 +79,8 @@ export function createConnectorSend(opts: ConnectorSendOptions = {}): ConnectorS
 }
 
 /**
- * The id in a post's or a new conversation's answer (200/201 `{ id }`). Teams has been seen to answer 202 with no body, and a proxy may answer
- * with a page: no id, though the post happened — TeamsChat says so (invalid_response, it may exist).
+ * The id in a post's or a new conversation's answer (200/201 `{ id }`). Teams has been seen to answer 202 with no
+ * body, and a proxy may answer with a page: no id, though it happened — TeamsChat says so (invalid_response).
  */
 function idOf(body: string): string | undefined {
   try {

@@ -2,9 +2,10 @@
  * The bare baseline: what the bot's dependencies allow on this machine, run beside the bot in every
  * scenario so that a figure can be given as "bot ÷ baseline" (absolute times on a shared 2-core
  * machine are noise). One BullMQ queue and worker with the bot's concurrency and limiter; each job
- * makes ONE HTTP call to the same fake Slack or Bot Connector and ONE SQLite insert (WAL, committed as durably as
- * the bot's store commits: fsynced before it returns). A press is verified (Slack's HMAC), stored with one insert and queued; its job updates the
- * message. A 429 delays only that job, for Retry-After, as the bot's design asks.
+ * makes ONE HTTP call to the same fake Slack or Bot Connector and ONE SQLite insert (WAL, committed as durably
+ * as the bot's store commits: fsynced before it returns). A press is verified (Slack's HMAC), stored with one
+ * insert and queued; its job updates the message. A 429 delays only that job, for Retry-After, as the bot's
+ * design asks.
  *
  * Its own OS process, started like the bot (startBotProcess with this script), so that the fakes in
  * the bench process serve both the same way and /proc measures it alone. Environment:
