@@ -165,6 +165,36 @@ describe('the reach chart with the closing summary', () => {
     expect(await f.store.beginPost(`${id}.closing.chart.command@slack:${SEC_B}`, minutes(40))).toEqual({ mayHavePosted: true });
   });
 
+  it('lost on its way (a timeout): the ledger stays open, so a later try says it may show twice', async () => {
+    f = await coreFixture({ directory: await threeSecretariatChannels() });
+    f.chat.capabilities = { ...f.chat.capabilities, postImage: PICTURES_ON };
+    f.chat.failPictures = (target) => (target.channelId === SEC_A ? new ChatError('transient', 'request_timeout', { reason: 'timeout', maybeDone: true }) : undefined);
+    const id = await closedAdvisory();
+
+    expect(await f.core.tellClosing(id)).toBe(2);
+    expect(f.chat.pictures.map((p) => p.target.channelId)).toEqual([SEC_B]);
+    expect(linesSaying(f.lines, 'posting the reach chart failed').map((l) => l.obj)).toEqual([
+      expect.objectContaining({ channel: SEC_A, code: 'request_timeout', maybeDone: true }),
+    ]);
+    expect(await f.store.beginPost(`${id}.closing.chart.command@slack:${SEC_A}`, minutes(40))).toEqual({ mayHavePosted: true });
+  });
+
+  it('with the store failing at its ledger, the summary stands and the log says the chart could not be posted', async () => {
+    f = await coreFixture();
+    f.chat.capabilities = { ...f.chat.capabilities, postImage: PICTURES_ON };
+    const id = await closedAdvisory();
+    const beginPost = f.store.beginPost.bind(f.store);
+    // Only the chart's ledger fails: the summary's own post goes through the same ledger.
+    vi.spyOn(f.store, 'beginPost').mockImplementation((key, at) => (key.includes('.closing.chart.') ? Promise.reject(new Error('disk full')) : beginPost(key, at)));
+
+    expect(await f.core.tellClosing(id)).toBe(1);
+    expect(f.chat.pictures).toEqual([]);
+    const logged = linesSaying(f.lines, 'could not be posted');
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ level: 'error', obj: { advisoryId: id, key: `${id}.closing.chart.command`, err: expect.objectContaining({ message: 'disk full' }) } });
+    expect((await f.store.getAdvisory(id))?.closure?.told).toMatchObject({ ok: true });
+  });
+
   it('is posted once when the closing job runs again after it finished', async () => {
     f = await coreFixture();
     f.chat.capabilities = { ...f.chat.capabilities, postImage: PICTURES_ON };
