@@ -136,7 +136,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     }
   };
   try {
-    const { store, kind, where, warnings } = await openStore({ mongodbUri: config.MONGODB_URI, dataDir: config.DATA_DIR, thread: true });
+    const { store, kind, where, warnings } = await openStore({ mongodbUri: config.MONGODB_URI, dataDir: config.DATA_DIR });
     closers.push(() => store.close());
     log.info({ store: kind, where }, 'store open');
     for (const warning of warnings) log.warn({ store: kind, where }, warning);

@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { Store } from '../ports/store.js';
 import { describeMongoUri } from './mongo/mongo-uri.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
-import { ThreadedSqliteStore } from './sqlite/threaded-store.js';
 
 export { describeMongoUri, mongoUriDatabase } from './mongo/mongo-uri.js';
 
@@ -21,10 +20,8 @@ export interface OpenedStore {
 /**
  * MongoDB when a URI is configured, otherwise the embedded SQLite file in `dataDir`. A URI that
  * names no database is refused (CONFIG.INVALID) before any connection is made.
- * `thread`: the SQLite file is worked in a thread of its own (threaded-store.ts), as the bot does, so that its
- * statements and fsyncs do not stop the event loop; a one-off command (the CLI) opens it in its own thread.
  */
-export async function openStore(options: { mongodbUri?: string | undefined; dataDir: string; thread?: boolean }): Promise<OpenedStore> {
+export async function openStore(options: { mongodbUri?: string | undefined; dataDir: string }): Promise<OpenedStore> {
   const uri = options.mongodbUri?.trim();
   if (uri) {
     // Loaded only when configured: the driver is about 23 MB of memory a bot on the embedded store never uses.
@@ -34,6 +31,5 @@ export async function openStore(options: { mongodbUri?: string | undefined; data
   }
   mkdirSync(options.dataDir, { recursive: true });
   const file = path.resolve(options.dataDir, SQLITE_FILE);
-  const store = options.thread ? await ThreadedSqliteStore.open(file) : new SqliteStore(file);
-  return { store, kind: 'sqlite', where: file, warnings: [] };
+  return { store: new SqliteStore(file), kind: 'sqlite', where: file, warnings: [] };
 }

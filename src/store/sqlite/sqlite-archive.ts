@@ -114,33 +114,6 @@ export class SqliteArchive implements ArchiveStore {
     });
   }
 
-  /**
-   * redactTranscripts in two steps, for a store in another thread (threaded-store.ts), where `redact` cannot go:
-   * the transcripts to redact, each with the JSON it was read as…
-   */
-  async redactableTranscripts(before: string): Promise<{ was: string; transcript: Transcript }[]> {
-    return this.db
-      .prepare<[string], Row>(`SELECT advisory_id, issued_at, json FROM transcripts WHERE redactable = 1 AND issued_at < ? ORDER BY issued_at`)
-      .all(before)
-      .map((r) => ({ was: r.json, transcript: readTranscript(r.json) }));
-  }
-
-  /**
-   * …then each redacted one written in one commit, unless its stored JSON is no longer what was read (archived again
-   * in between: the next pass redacts the new one). The ids written, in the order given.
-   */
-  async replaceTranscripts(replacements: { was: string; now: Transcript }[]): Promise<string[]> {
-    return this.group.write(() => {
-      const done: string[] = [];
-      for (const r of replacements) {
-        if (this.byId.get(r.now.advisoryId)?.json !== r.was) continue;
-        this.write(r.now);
-        done.push(r.now.advisoryId);
-      }
-      return done;
-    });
-  }
-
   async deleteTranscripts(before: string): Promise<number> {
     return this.group.write(() => this.db.prepare<[string]>(`DELETE FROM transcripts WHERE issued_at < ?`).run(before).changes);
   }

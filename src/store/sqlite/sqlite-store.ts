@@ -389,16 +389,6 @@ export class SqliteStore implements Store {
     return this.archive.deleteTranscripts(before);
   }
 
-  /** For the store thread (threaded-store.ts): redactTranscripts without passing a function between threads. */
-  redactableTranscripts(before: string): Promise<{ was: string; transcript: Transcript }[]> {
-    return this.archive.redactableTranscripts(before);
-  }
-
-  /** For the store thread: the second half of redactTranscripts (see SqliteArchive.replaceTranscripts). */
-  replaceTranscripts(replacements: { was: string; now: Transcript }[]): Promise<string[]> {
-    return this.archive.replaceTranscripts(replacements);
-  }
-
   // The thread log (replies in members' threads) lives in sqlite-threads.ts.
   findDeliveryByFollowUpOrReminder(ref: MessageRef): Promise<Delivery | null> {
     return this.threads.findDeliveryByFollowUpOrReminder(ref);
