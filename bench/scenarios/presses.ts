@@ -24,6 +24,8 @@ import { runPairs } from './pairs.js';
 export interface PressResult {
   presses: number;
   failed: number;
+  /** Why, for each press not answered 200: `HTTP <status>`, or the client's error code (UND_ERR_CONNECT_TIMEOUT…). */
+  failures: Record<string, number>;
   latency: Distribution;
   healthz: Distribution;
   eventLoopP99Ms: number;
@@ -79,10 +81,25 @@ function watchHealthz(url: string, everyMs: number): { stop(): Promise<number[]>
 }
 
 /** Each target pressed once, evenly spread over the window, each sent without waiting for the others. */
-export async function sendPresses(ut: UnderTest, platforms: Platforms, targets: readonly PressTarget[], windowMs: number): Promise<{ latencies: number[]; failed: number; lastSentAt: number }> {
+/** What a press that got no 200 met: the answer's status, or the client's error (a cause's code first: fetch wraps it). */
+export function failureOf(res: { status: number } | { error: unknown }): string {
+  if ('status' in res) return `HTTP ${res.status}`;
+  const err = res.error as { code?: unknown; name?: unknown; cause?: { code?: unknown; name?: unknown } } | undefined;
+  // The first that is a name: a DOMException's code is a number (20 for an AbortError), its name says more.
+  const named = [err?.cause?.code, err?.code, err?.cause?.name, err?.name].find((c): c is string => typeof c === 'string' && c !== '');
+  return named ?? 'unknown error';
+}
+
+export async function sendPresses(
+  ut: UnderTest,
+  platforms: Platforms,
+  targets: readonly PressTarget[],
+  windowMs: number,
+): Promise<{ latencies: number[]; failed: number; failures: Record<string, number>; lastSentAt: number }> {
   const spacing = windowMs / Math.max(1, targets.length);
   const start = performance.now();
   const latencies: number[] = [];
+  const failures: Record<string, number> = {};
   let failed = 0;
   let lastSentAt = Date.now();
   await Promise.all(
@@ -91,12 +108,15 @@ export async function sendPresses(ut: UnderTest, platforms: Platforms, targets: 
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const sent = performance.now();
       lastSentAt = Math.max(lastSentAt, Date.now());
-      const res = await press(ut, platforms, t, i).catch(() => ({ status: 0 }));
+      const res = await press(ut, platforms, t, i).catch((error: unknown) => ({ error }));
       latencies.push(performance.now() - sent);
-      if (res.status !== 200) failed++;
+      if ('status' in res && res.status === 200) return;
+      failed++;
+      const why = failureOf(res);
+      failures[why] = (failures[why] ?? 0) + 1;
     }),
   );
-  return { latencies, failed, lastSentAt };
+  return { latencies, failed, failures, lastSentAt };
 }
 
 export async function pressBurst(ut: UnderTest, platforms: Platforms, sector: Sector, windowMs: number): Promise<PressResult> {
@@ -125,7 +145,9 @@ export async function pressBurst(ut: UnderTest, platforms: Platforms, sector: Se
   const ours = monitorEventLoopDelay({ resolution: 10 });
   ours.enable();
   const healthz = watchHealthz(ut.url, 50);
-  const { latencies, failed, lastSentAt: lastPress } = await sendPresses(ut, platforms, targets, windowMs);
+  const { latencies, failed, failures, lastSentAt: lastPress } = await sendPresses(ut, platforms, targets, windowMs);
+  // Said where it is seen: a count alone does not tell a refusal from the bench's own client giving up.
+  if (failed > 0) process.stderr.write(`    presses not answered 200: ${Object.entries(failures).map(([why, n]) => `${why} × ${n}`).join(', ')}\n`);
   const loop = await ut.eventLoop();
   ours.disable();
   const healthzSamples = await healthz.stop();
@@ -145,6 +167,7 @@ export async function pressBurst(ut: UnderTest, platforms: Platforms, sector: Se
   return {
     presses: targets.length,
     failed,
+    failures,
     latency: distribution(latencies),
     healthz: distribution(healthzSamples),
     eventLoopP99Ms: loop.p99Ms,

@@ -50,6 +50,7 @@ describe('the bench, small, with the platforms limits on', () => {
     });
 
     expect(result.fan).toMatchObject({ lost: 0, duplicated: 0 });
+    expect(result.presses.failures).toEqual({});
     expect(result.presses.failed).toBe(0);
     expect(result.acks).toEqual({ recorded: PRESSES, duplicates: 0 });
     const silent = members.members.map((m) => m.id).filter((id) => !result.pressed.includes(id));
