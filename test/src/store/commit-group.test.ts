@@ -125,6 +125,18 @@ describe('CommitGroup', () => {
     expect(writer.pragma('busy_timeout', { simple: true })).toBe(5000);
   });
 
+  it("fails at once with BEGIN's own error when it fails for another reason than the lock (no wait ending in SQLITE_BUSY)", async () => {
+    const { writer } = fresh();
+    const group = new CommitGroup(writer, { busyTimeoutMs: 150 });
+    // A transaction the group did not open: its BEGIN IMMEDIATE cannot start one inside it.
+    writer.exec('BEGIN');
+    await expect(group.write(insert(writer, 'a'))).rejects.toMatchObject({ code: 'SQLITE_ERROR', message: expect.stringMatching(/within a transaction/) });
+    writer.exec('ROLLBACK');
+    await group.write(insert(writer, 'b'));
+    expect(rows(writer)).toEqual(['b']);
+    expect(writer.pragma('busy_timeout', { simple: true })).toBe(5000);
+  });
+
   it('keeps a write made once the lock is free behind the writes still queued for it', async () => {
     const { writer, other } = fresh();
     const holder = other();
