@@ -80,7 +80,6 @@ function watchHealthz(url: string, everyMs: number): { stop(): Promise<number[]>
   };
 }
 
-/** Each target pressed once, evenly spread over the window, each sent without waiting for the others. */
 /** What a press that got no 200 met: the answer's status, or the client's error (a cause's code first: fetch wraps it). */
 export function failureOf(res: { status: number } | { error: unknown }): string {
   if ('status' in res) return `HTTP ${res.status}`;
@@ -90,6 +89,7 @@ export function failureOf(res: { status: number } | { error: unknown }): string 
   return named ?? 'unknown error';
 }
 
+/** Each target pressed once, evenly spread over the window, each sent without waiting for the others. */
 export async function sendPresses(
   ut: UnderTest,
   platforms: Platforms,
@@ -100,7 +100,6 @@ export async function sendPresses(
   const start = performance.now();
   const latencies: number[] = [];
   const failures: Record<string, number> = {};
-  let failed = 0;
   let lastSentAt = Date.now();
   await Promise.all(
     targets.map(async (t, i) => {
@@ -111,11 +110,12 @@ export async function sendPresses(
       const res = await press(ut, platforms, t, i).catch((error: unknown) => ({ error }));
       latencies.push(performance.now() - sent);
       if ('status' in res && res.status === 200) return;
-      failed++;
       const why = failureOf(res);
       failures[why] = (failures[why] ?? 0) + 1;
     }),
   );
+  // The count is the reasons' sum, not a second tally kept beside them.
+  const failed = Object.values(failures).reduce((sum, n) => sum + n, 0);
   return { latencies, failed, failures, lastSentAt };
 }
 
