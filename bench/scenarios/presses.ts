@@ -20,6 +20,7 @@ import { SIGNING_SECRET, type UnderTest } from '../under-test.js';
 import type { Context } from './context.js';
 import { fanoutRun, FanoutTally } from './fanout-run.js';
 import { runPairs } from './pairs.js';
+import { sampleProcess } from '../proc-stats.js';
 
 export interface PressResult {
   presses: number;
@@ -40,6 +41,12 @@ export interface PressResult {
   notUpdated: number;
   /** The most updates one member's message got after its press (acknowledged, then e.g. closed). */
   maxUpdatesPerMessage: number;
+  /**
+   * The CPU the process used from the first press until the queues were idle, ÷ presses: the press path's whole cost
+   * (the answer, the record, the message's update). Less noisy than a latency on a shared machine, and it says the
+   * capacity: a core gives about 1,000 ÷ this presses a second.
+   */
+  cpuMsPerPress: number;
 }
 
 export function press(ut: UnderTest, platforms: Platforms, t: PressTarget, i: number): Promise<{ status: number }> {
@@ -145,6 +152,7 @@ export async function pressBurst(ut: UnderTest, platforms: Platforms, sector: Se
   const ours = monitorEventLoopDelay({ resolution: 10 });
   ours.enable();
   const healthz = watchHealthz(ut.url, 50);
+  const cpuBefore = (await sampleProcess(ut.pid)).cpuMs;
   const { latencies, failed, failures, lastSentAt: lastPress } = await sendPresses(ut, platforms, targets, windowMs);
   // Said where it is seen: a count alone does not tell a refusal from the bench's own client giving up.
   if (failed > 0) process.stderr.write(`    presses not answered 200: ${Object.entries(failures).map(([why, n]) => `${why} × ${n}`).join(', ')}\n`);
@@ -162,6 +170,7 @@ export async function pressBurst(ut: UnderTest, platforms: Platforms, sector: Se
   }, 120_000, 100);
   // Anything still coming (a second update, a duplicate record) arrives once the queues are idle.
   await until(async () => ut.idle(), 30_000, 200);
+  const cpuMs = (await sampleProcess(ut.pid)).cpuMs - cpuBefore;
   takeUpdates();
   recorded = await ut.acknowledgements();
   return {
@@ -179,6 +188,7 @@ export async function pressBurst(ut: UnderTest, platforms: Platforms, sector: Se
     allUpdatedMs: updatedAt.size >= wanted.size ? Math.max(...updatedAt.values()) - lastPress : Number.NaN,
     notUpdated: wanted.size - updatedAt.size,
     maxUpdatesPerMessage: Math.max(0, ...updates.values()),
+    cpuMsPerPress: cpuMs / targets.length,
   };
 }
 
@@ -206,6 +216,7 @@ export async function pressesScenario(ctx: Context): Promise<void> {
       { label: 'recorded twice', unit: '', value: (r) => r.duplicates, compare: true },
       { label: 'messages never updated', unit: '', value: (r) => r.notUpdated, compare: true },
       { label: 'most updates of one message', unit: '', value: (r) => r.maxUpdatesPerMessage, compare: true },
+      { label: 'CPU per press (first press to idle queues)', unit: 'ms', value: (r) => r.cpuMsPerPress, compare: true },
       { label: 'peak RSS (VmHWM)', unit: 'MB', value: (r) => r.hwmMb, compare: true },
     ]),
   );
