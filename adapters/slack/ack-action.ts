@@ -1,4 +1,4 @@
-import type { BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction, RespondArguments } from '@slack/bolt';
 import type { Core } from '../../src/core.js';
 import type { MessageRef } from '../../src/domain/platform.js';
 import { stacked } from '../../src/i18n/text.js';
@@ -9,6 +9,7 @@ import { messageForError, pressOf } from './slack-edge.js';
 import { ACK_ACTION_ID } from './advisory-blocks.js';
 import { ackNotice } from '../../src/view/buttons.js';
 import { renderMessage } from './slack-blocks.js';
+import type { SlackRespond } from './slack-respond.js';
 
 /** The pressed message is one of the advisory's own copies of the delivery (not a follow-up in its thread). */
 export function isCopy(copies: readonly MessageRef[], pressed: MessageRef): boolean {
@@ -19,10 +20,14 @@ export function isCopy(copies: readonly MessageRef[], pressed: MessageRef): bool
  * The 受領確認 button, under the advisory and under a follow-up that asks for acknowledgement. Slack has verified the request; the delivery is looked up from the channel
  * and message the press came from. The message itself is updated by a refresh job (or, while the
  * queue is down, replaced here through the press's response URL).
+ *
+ * `lean`, when given, answers through the response URL on the kept-alive path instead of Bolt's `respond()` (fetch):
+ * this is the one button a whole sector presses within seconds (slack-respond.ts).
  */
-export function registerAckAction(app: BoltApp, core: Core, log: Logger): void {
-  app.action<BlockAction<ButtonAction>>(ACK_ACTION_ID, async ({ ack, body, action, respond }) => {
+export function registerAckAction(app: BoltApp, core: Core, log: Logger, lean?: SlackRespond): void {
+  app.action<BlockAction<ButtonAction>>(ACK_ACTION_ID, async ({ ack, body, action, respond: boltRespond }) => {
     await ack();
+    const respond = lean ? (message: RespondArguments) => lean(body.response_url, message) : boltRespond;
     const press = pressOf(body);
     const context = { action: ACK_ACTION_ID, user: body.user.id, channel: press?.message.channelId, ts: press?.message.messageId };
     if (!press) {

@@ -3,6 +3,7 @@ import type { Application } from 'express';
 import type { Core } from '../../src/core.js';
 import type { Logger } from '../../src/log.js';
 import { registerAckAction } from './ack-action.js';
+import type { SlackRespond } from './slack-respond.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerTargetOptions } from './target-options.js';
 import { registerPhoneActions } from './phone-actions.js';
@@ -21,6 +22,8 @@ export interface SlackAppOptions {
   apiUrl?: string | undefined;
   /** The shared HTTP app; in HTTP mode Bolt mounts /slack/events on it. */
   http: Application;
+  /** The acknowledge button's answers through the response URL on the kept-alive path (slack-respond.ts); default Bolt's respond(). */
+  respond?: SlackRespond | undefined;
   core: Core;
   log: Logger;
 }
@@ -64,7 +67,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   registerAdvisoryCommand(app, opts.core, log);
   registerAdvisorySubmission(app, opts.core, log);
   registerLifecycleSubmissions(app, opts.core, log);
-  registerAckAction(app, opts.core, log);
+  registerAckAction(app, opts.core, log, opts.respond);
   registerTargetOptions(app, opts.core, log);
   registerPhoneActions(app, opts.core, log);
   registerThreadEvents(app, opts.core, log);

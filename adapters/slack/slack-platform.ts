@@ -4,6 +4,7 @@ import { createSlackApp, type SlackApp } from './slack-app.js';
 import { renderMessage } from './slack-blocks.js';
 import { createSlackWebClient, SlackChat } from './slack-chat.js';
 import { createSlackSend } from './slack-send.js';
+import { createSlackRespond } from './slack-respond.js';
 
 export interface SlackPlatformOptions {
   botToken: string;
@@ -13,7 +14,7 @@ export interface SlackPlatformOptions {
   appToken?: string | undefined;
   /** Base URL of the Web API, for tests and egress proxies. */
   apiUrl?: string | undefined;
-  /** An egress proxy is set (HTTPS_PROXY): every call goes through @slack/web-api, which honours it. */
+  /** An egress proxy is set (HTTPS_PROXY): every call goes through @slack/web-api, and every answer to a response URL through Bolt. */
   behindProxy?: boolean;
   log: Logger;
 }
@@ -30,7 +31,16 @@ export function slackPlatform(opts: SlackPlatformOptions): PlatformAdapter {
     platform: 'slack',
     chat,
     mount(http, core) {
-      app = createSlackApp({ botToken: opts.botToken, signingSecret: opts.signingSecret, appToken: opts.appToken, apiUrl: opts.apiUrl, http, core, log: opts.log });
+      app = createSlackApp({
+        botToken: opts.botToken,
+        signingSecret: opts.signingSecret,
+        appToken: opts.appToken,
+        apiUrl: opts.apiUrl,
+        http,
+        ...(opts.behindProxy ? {} : { respond: createSlackRespond() }),
+        core,
+        log: opts.log,
+      });
     },
     async start() {
       if (!app) throw new Error('the Slack platform must be mounted before it starts');

@@ -1,5 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { afterEach, describe, expect, it } from 'vitest';
 import { isCopy } from '../../../adapters/slack/ack-action.js';
+import { ACK_ACTION_ID } from '../../../adapters/slack/advisory-blocks.js';
+import { slackPlatform } from '../../../adapters/slack/slack-platform.js';
+import type { Core } from '../../../src/core.js';
+import { createLogger } from '../../../src/log.js';
+import { startFakeSlack, type FakeSlack } from '../../support/fake-slack.js';
+import { SlackSender } from '../../support/slack-requests.js';
+import { anAdvisoryView } from '../../support/view-fixtures.js';
+
+const SECRET = 'ack-action-test-signing-secret';
 
 const copy = { platform: 'slack' as const, channelId: 'C0JMA00001', messageId: '1764640000.000100' };
 
@@ -13,5 +25,65 @@ describe('isCopy: only a press on the advisory\'s own copy is redrawn as the adv
     expect(isCopy([copy], { ...copy, channelId: 'C0JDA00001' })).toBe(false);
     expect(isCopy([copy], { ...copy, platform: 'teams' })).toBe(false);
     expect(isCopy([], copy)).toBe(false);
+  });
+});
+
+/**
+ * The whole Slack platform as main builds it, with a core that only acknowledges: a signed press is answered through
+ * its response URL on the kept-alive path (slack-respond.ts: JSON with its charset), or, behind an egress proxy,
+ * through Bolt's respond() (fetch: plain application/json), which the proxy settings reach.
+ */
+describe('the acknowledge button answers the presser through the response URL', () => {
+  const closers: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+  });
+
+  async function pressed(behindProxy: boolean, refreshQueued: boolean): Promise<{ fake: FakeSlack; name: string }> {
+    const fake = await startFakeSlack();
+    closers.push(() => fake.close());
+    const platform = slackPlatform({ botToken: 'xoxb-test-token', signingSecret: SECRET, apiUrl: fake.url, behindProxy, log: createLogger('silent') });
+    const http = express();
+    const result = { outcome: 'acknowledged', first: { actor: { platform: 'slack', userId: 'U0JMA00001' }, at: '2026-12-01T00:00:00.000Z', via: 'button' }, refreshQueued, delivery: { id: 'd1', messages: [copy] } };
+    const core = { acknowledgeFromMessage: async () => result, deliveryView: async () => anAdvisoryView() } as unknown as Core;
+    platform.mount(http, core);
+    await platform.start();
+    closers.push(() => platform.stop());
+    const server = http.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const { port } = server.address() as AddressInfo;
+    const name = `press-${behindProxy}-${refreshQueued}`;
+    const res = await new SlackSender(`http://127.0.0.1:${port}/slack/events`, SECRET).buttonPress({
+      userId: 'U0JMA00001',
+      channelId: copy.channelId,
+      messageTs: copy.messageId,
+      actionId: ACK_ACTION_ID,
+      value: 'd1',
+      responseUrl: fake.responseUrl(name),
+    });
+    expect(res.status).toBe(200);
+    await fake.waitFor(() => fake.responses(name).some((r) => (r as { response_type?: string }).response_type === 'ephemeral'), { description: 'the ephemeral' });
+    return { fake, name };
+  }
+
+  it('on the kept-alive path: the thanks, ephemeral, the message left as it is', async () => {
+    const { fake, name } = await pressed(false, true);
+    expect(fake.responses(name)).toEqual([{ response_type: 'ephemeral', replace_original: false, text: expect.stringContaining('受領') }]);
+    expect(fake.callsTo(`response_url:${name}`).map((c) => c.contentType)).toEqual(['application/json; charset=utf-8']);
+  });
+
+  it('while the queue is down, the copy is replaced first, then the thanks, both on the kept-alive path', async () => {
+    const { fake, name } = await pressed(false, false);
+    const [replaced, thanks] = fake.responses(name) as { replace_original?: boolean; response_type?: string; blocks?: unknown[] }[];
+    expect(replaced).toMatchObject({ replace_original: true, blocks: expect.any(Array) });
+    expect(thanks).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(fake.callsTo(`response_url:${name}`).map((c) => c.contentType)).toEqual(['application/json; charset=utf-8', 'application/json; charset=utf-8']);
+  });
+
+  it('behind an egress proxy, through Bolt\'s respond()', async () => {
+    const { fake, name } = await pressed(true, true);
+    expect(fake.responses(name)).toHaveLength(1);
+    expect(fake.callsTo(`response_url:${name}`).map((c) => c.contentType)).toEqual(['application/json']);
   });
 });
