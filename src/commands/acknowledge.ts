@@ -145,8 +145,9 @@ export async function acknowledgeDelivery(
   let refreshQueued = true;
   if (outcome !== 'repeat') {
     const revision = (await deps.store.listAcknowledgements(delivery.id)).length;
-    // The token after the acknowledgement is new: no earlier store's refresh of this id can match it.
-    refreshQueued = await enqueue(deps, [{ kind: 'refresh', scope, deliveryId: delivery.id, revision }]);
+    // The revision counts the row this run has just added, so no job has had this id (a second press counted the
+    // same is the same refresh, which reads the store when it runs): added without looking first, a round trip less.
+    refreshQueued = await enqueue(deps, [{ kind: 'refresh', scope, deliveryId: delivery.id, revision }], { fresh: true });
   }
   if (t.changed) await stopEscalation(deps, advisory, before, delivery);
   if (t.changed) await touchStatusCard(deps, advisory);

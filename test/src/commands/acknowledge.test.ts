@@ -35,6 +35,8 @@ describe('acknowledging by button', () => {
       { id: `${d.id}.acknowledged`, at: minutes(5), actor: JMA_STAFF, action: 'delivery.acknowledged', advisoryId: advisory.id, deliveryId: d.id, detail: { via: 'button' } },
     ]);
     expect(f.jobs.of('refresh')).toEqual([{ kind: 'refresh', scope: advisory.uid, deliveryId: d.id, revision: 1 }]);
+    // A revision no job has had: added without looking for one first.
+    expect(f.jobs.fresh.filter((w) => w.kind === 'refresh')).toEqual(f.jobs.of('refresh'));
   });
 
   it('rotates the escalation token, owes no more steps, and drops the pending step job', async () => {
