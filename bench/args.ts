@@ -1,22 +1,24 @@
-/**
- * `npm run bench -- [options]`. Every option has a default that reproduces docs/BENCHMARKS.md:
- *   --only fanout,limits,presses,ladders,growth,board   which scenarios (default all)
- *   --members 2000          member channels, half on Slack and half on Teams
- *   --runs 3                runs of each measurement (figures are median [min–max])
- *   --latencies 0,50        API latency of the fakes for the fan-out scenario, in ms
- *   --concurrency 20        DELIVERY_CONCURRENCY of the bot and the baseline's worker concurrency
- *   --rate 1000             DELIVERY_RATE_PER_SECOND (and the baseline's limiter) where no platform limit is on
- *   --limits-rate N         the bot's DELIVERY_RATE_PER_SECOND under limits; default: unset (the bot's own default: no tuning)
- *   --slack-rate 50         Slack workspace-wide messages a second, with limits on
- *   --teams-rate 50         Teams tenant-wide messages a second, with limits on
- *   --press-window 10       seconds over which the presses arrive
- *   --growth 200,2000,10000 member counts of the growth scenario
- *   --board-members 1800    members of the board scenario (20% of them silent)
- *   --bot build             build: the compiled bot as production runs it (`npm run build` first, then dist/src/main.js);
- *                           tsx: from the TypeScript source through tsx, as `npm start` runs it
- *   --bot-env K=V,K=V       more of the bot's environment, to compare settings in one sitting (ESCALATION_CONCURRENCY=20)
- *   --out PATH              where the JSON goes (default bench/results/<timestamp>.json)
- */
+/** `npm run bench -- --help` prints this; every option has a default that reproduces docs/BENCHMARKS.md. */
+export const USAGE = `\`npm run bench -- [options]\`. Every option has a default that reproduces docs/BENCHMARKS.md:
+  --only fanout,limits,presses,ladders,growth,board   which scenarios (default all)
+  --members 2000          member channels, half on Slack and half on Teams
+  --runs 3                runs of each measurement (figures are median [min–max])
+  --latencies 0,50        API latency of the fakes for the fan-out scenario, in ms
+  --concurrency 20        DELIVERY_CONCURRENCY of the bot and the baseline's worker concurrency
+  --rate 1000             DELIVERY_RATE_PER_SECOND (and the baseline's limiter) where no platform limit is on
+  --limits-rate N         the bot's DELIVERY_RATE_PER_SECOND under limits; default: unset (the bot's own default: no tuning)
+  --slack-rate 50         Slack workspace-wide messages a second, with limits on
+  --teams-rate 50         Teams tenant-wide messages a second, with limits on
+  --press-window 10       seconds over which the presses arrive
+  --growth 200,2000,10000 member counts of the growth scenario
+  --board-members 1800    members of the board scenario (20% of them silent)
+  --bot build             build: the compiled bot as production runs it (\`npm run build\` first, then dist/src/main.js);
+                          tsx: from the TypeScript source through tsx, as \`npm start\` runs it
+  --bot-env K=V,K=V       more of the bot's environment, to compare settings in one sitting (ESCALATION_CONCURRENCY=20)
+  --out PATH              where the JSON goes (default bench/results/<timestamp>.json)
+  --help                  this
+`;
+
 export const SCENARIOS = ['fanout', 'limits', 'presses', 'ladders', 'growth', 'board'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -45,7 +47,9 @@ const numbers = (v: string) => v.split(',').map((x) => {
   return n;
 });
 
-export function parseArgs(argv: readonly string[]): BenchArgs {
+/** The options, or 'help' when --help (or -h) is among them. */
+export function parseArgs(argv: readonly string[]): BenchArgs | 'help' {
+  if (argv.includes('--help') || argv.includes('-h')) return 'help';
   const a: BenchArgs = {
     only: [...SCENARIOS],
     members: 2000,
@@ -66,7 +70,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
-    if (value === undefined) throw new Error(`${flag} needs a value`);
+    if (value === undefined) throw new Error(`${flag} needs a value (npm run bench -- --help)`);
     i++;
     const one = () => numbers(value)[0] as number;
     switch (flag) {
@@ -100,7 +104,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         }
         break;
       case '--out': a.out = value; break;
-      default: throw new Error(`unknown option ${flag}`);
+      default: throw new Error(`unknown option ${flag} (npm run bench -- --help)`);
     }
   }
   return a;

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs, type ScenarioName } from './args.js';
+import { parseArgs, USAGE, type ScenarioName } from './args.js';
 import { runBotFrom } from './bot-under-test.js';
 import { printTable, writeJson } from './report.js';
 import type { Context } from './scenarios/context.js';
@@ -48,7 +48,12 @@ function startCommand(name: 'start' | 'start:prod'): { script: string; nodeArgs:
   return { script, nodeArgs };
 }
 
-const args = parseArgs(process.argv.slice(2));
+const parsed = parseArgs(process.argv.slice(2));
+if (parsed === 'help') {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+const args = parsed;
 const started = new Date();
 const ctx: Context = { args, rows: [], raw: {} };
 if (args.bot === 'build') {
