@@ -36,13 +36,14 @@ export function createSlackRespond(opts: SlackRespondOptions = {}): SlackRespond
     } catch (err) {
       throw failed('the response_url did not answer', undefined, err);
     }
-    // Slack answers 2xx when it took the message; an expired or used URL is a 404 (said in the body).
-    if (answered.statusCode < 200 || answered.statusCode > 299) {
+    // Slack answers 2xx when it took the message; an expired or used URL is a 404 (said in the body). A 1xx is never
+    // a final answer (Node reads past it), so anything under 300 is taken.
+    if (answered.statusCode >= 300) {
       throw failed(`the response_url answered ${answered.statusCode}: ${answered.body.slice(0, 200)}`, answered.statusCode);
     }
   };
 }
 
 function failed(message: string, status: number | undefined, cause?: unknown): BotError {
-  return new BotError('CHAT.UNAVAILABLE', message, { via: 'response_url', ...(status === undefined ? {} : { status }) }, cause === undefined ? undefined : { cause });
+  return new BotError('CHAT.UNAVAILABLE', message, { via: 'response_url', ...(status === undefined ? {} : { status }) }, { cause });
 }

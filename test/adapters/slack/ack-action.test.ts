@@ -6,6 +6,8 @@ import { isCopy } from '../../../adapters/slack/ack-action.js';
 import { ACK_ACTION_ID } from '../../../adapters/slack/advisory-blocks.js';
 import { slackPlatform } from '../../../adapters/slack/slack-platform.js';
 import type { Core } from '../../../src/core.js';
+import { BotError } from '../../../src/errors.js';
+import { ERROR_TEXT } from '../../../src/i18n/text.js';
 import { createLogger } from '../../../src/log.js';
 import { startFakeSlack, type FakeSlack } from '../../support/fake-slack.js';
 import { SlackSender } from '../../support/slack-requests.js';
@@ -39,13 +41,23 @@ describe('the acknowledge button answers the presser through the response URL', 
     for (const close of closers.splice(0).reverse()) await close();
   });
 
-  async function pressed(behindProxy: boolean, refreshQueued: boolean): Promise<{ fake: FakeSlack; name: string }> {
+  /** What the stub core was asked, press by press. */
+  const asked: unknown[] = [];
+
+  async function pressed(behindProxy: boolean, refreshQueued: boolean | Error): Promise<{ fake: FakeSlack; name: string }> {
     const fake = await startFakeSlack();
     closers.push(() => fake.close());
     const platform = slackPlatform({ botToken: 'xoxb-test-token', signingSecret: SECRET, apiUrl: fake.url, behindProxy, log: createLogger('silent') });
     const http = express();
     const result = { outcome: 'acknowledged', first: { actor: { platform: 'slack', userId: 'U0JMA00001' }, at: '2026-12-01T00:00:00.000Z', via: 'button' }, refreshQueued, delivery: { id: 'd1', messages: [copy] } };
-    const core = { acknowledgeFromMessage: async () => result, deliveryView: async () => anAdvisoryView() } as unknown as Core;
+    const core = {
+      acknowledgeFromMessage: async (req: unknown) => {
+        asked.push(req);
+        if (refreshQueued instanceof Error) throw refreshQueued;
+        return result;
+      },
+      deliveryView: async () => anAdvisoryView(),
+    } as unknown as Core;
     platform.mount(http, core);
     await platform.start();
     closers.push(() => platform.stop());
@@ -53,7 +65,7 @@ describe('the acknowledge button answers the presser through the response URL', 
     await once(server, 'listening');
     closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const { port } = server.address() as AddressInfo;
-    const name = `press-${behindProxy}-${refreshQueued}`;
+    const name = `press-${behindProxy}-${String(refreshQueued)}`;
     const res = await new SlackSender(`http://127.0.0.1:${port}/slack/events`, SECRET).buttonPress({
       userId: 'U0JMA00001',
       channelId: copy.channelId,
@@ -70,6 +82,22 @@ describe('the acknowledge button answers the presser through the response URL', 
   it('on the kept-alive path: the thanks, ephemeral, the message left as it is', async () => {
     const { fake, name } = await pressed(false, true);
     expect(fake.responses(name)).toEqual([{ response_type: 'ephemeral', replace_original: false, text: expect.stringContaining('受領') }]);
+    expect(fake.callsTo(`response_url:${name}`).map((c) => c.contentType)).toEqual(['application/json; charset=utf-8']);
+    // The core is told who pressed where; the button's value is only a claim it checks.
+    expect(asked.at(-1)).toEqual({
+      actor: { platform: 'slack', userId: 'U0JMA00001', name: 'U0JMA00001' },
+      message: { platform: 'slack', channelId: copy.channelId, messageId: copy.messageId },
+      claimedDeliveryId: 'd1',
+    });
+  });
+
+  it('a refusal is said to the presser alone, in both languages, on the kept-alive path', async () => {
+    const { fake, name } = await pressed(false, new BotError('DELIVERY.NOT_YOURS', 'button value does not match'));
+    const [said] = fake.responses(name) as { response_type?: string; replace_original?: boolean; text?: string }[];
+    expect(fake.responses(name)).toHaveLength(1);
+    expect(said).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(said?.text).toContain(ERROR_TEXT['DELIVERY.NOT_YOURS'].ja);
+    expect(said?.text).toContain(ERROR_TEXT['DELIVERY.NOT_YOURS'].en);
     expect(fake.callsTo(`response_url:${name}`).map((c) => c.contentType)).toEqual(['application/json; charset=utf-8']);
   });
 

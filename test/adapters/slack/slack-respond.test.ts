@@ -87,6 +87,7 @@ describe('an answer to a response URL', () => {
     await new Promise<void>((resolve) => tcp.close(() => resolve()));
     const refused = (await failure(createSlackRespond()(`http://127.0.0.1:${port}/r`, { text: 'x' }))) as BotError;
     expect(refused).toMatchObject({ code: 'CHAT.UNAVAILABLE', detail: { via: 'response_url' } });
+    expect(refused.message).toContain('the response_url did not answer');
     expect(refused.detail).not.toHaveProperty('status');
     expect((refused.cause as { code?: string }).code).toBe('ECONNREFUSED');
 
@@ -103,11 +104,24 @@ describe('an answer to a response URL', () => {
       requests++;
       res.end();
     });
-    for (const bad of [url.replace('http:', 'file:'), 'not a url', '']) {
+    for (const [bad, why] of [
+      [url.replace('http:', 'ftp:'), 'the response_url is not http(s): ftp:'],
+      [url.replace('http:', 'ws:'), 'the response_url is not http(s): ws:'],
+      ['not a url', 'the response_url is not a URL'],
+      ['', 'the response_url is not a URL'],
+    ] as const) {
       const err = (await failure(createSlackRespond()(bad, { text: 'x' }))) as BotError;
       expect(err).toMatchObject({ code: 'CHAT.UNAVAILABLE', detail: { via: 'response_url' } });
+      expect(err.message).toContain(why);
       expect(err.detail).not.toHaveProperty('status');
     }
     expect(requests).toBe(0);
+  });
+
+  it('an https URL is followed (here to a server that speaks plain http, so no answer comes)', async () => {
+    const url = await answering((_req, res) => res.end());
+    const err = (await failure(createSlackRespond({ timeoutMs: 2_000 })(url.replace('http:', 'https:'), { text: 'x' }))) as BotError;
+    expect(err.code).toBe('CHAT.UNAVAILABLE');
+    expect(err.message).toContain('the response_url did not answer');
   });
 });
