@@ -23,6 +23,7 @@ import type { UnderTest } from '../under-test.js';
 import type { Context } from './context.js';
 import { fanoutRun, FanoutTally } from './fanout-run.js';
 import { runPairs } from './pairs.js';
+import { sampleProcess } from '../proc-stats.js';
 
 export const SHORT_LADDER: EscalationPolicy = { enabled: true, deadline: 25, reminderBefore: 10, nextContactEvery: 10, alertAfter: 20 };
 const KINDS: readonly StepKind[] = ['reminder', 'phone', 'next-contact', 'alert'];
@@ -42,6 +43,13 @@ export type LadderResult = Record<StepKind, StepFigures> & {
   fanoutLost: number;
   /** When each step's run began (the store's record) − when it was due; the bot only. */
   started?: Record<StepKind, Distribution>;
+  /**
+   * The process's CPU from the end of the fan-out until the queues are idle after the last step, ÷ (members × step
+   * kinds): what a ladder's step costs, all kinds together (the bot's board pages and grouped alerts included, as the
+   * baseline's one post a member and step). Less noisy than the lateness, which it mostly decides: the steps due at
+   * one instant run at what the CPU allows.
+   */
+  cpuMsPerStep: number;
 };
 
 export async function ladderRun(ut: UnderTest, platforms: Platforms, sector: Sector): Promise<LadderResult> {
@@ -57,6 +65,7 @@ export async function ladderRun(ut: UnderTest, platforms: Platforms, sector: Sec
   });
   const fan = await fanoutRun(ut, platforms, sector, 120_000 + sector.members.length * 20, tally);
   due = await ut.ladderDue();
+  const cpuBefore = (await sampleProcess(ut.pid)).cpuMs;
   const lastDue = Math.max(...Object.values(due));
   // The ladders end with the alert: then nothing is left in any queue, delayed steps included. A step not done
   // three minutes after the last one was due counts as not done (the JSON has the counts apart).
@@ -64,6 +73,7 @@ export async function ladderRun(ut: UnderTest, platforms: Platforms, sector: Sec
     tally.poll();
     return Date.now() > lastDue + 2_000 && (await ut.idle(true));
   }, lastDue - Date.now() + WAIT_AFTER_LAST_DUE_MS, 250);
+  const cpuMs = (await sampleProcess(ut.pid)).cpuMs - cpuBefore;
   tally.poll();
   for (const [member, at] of board.firstListed) seen.push({ kind: 'phone', member, at });
   for (const [member, at] of board.firstOverdue) seen.push({ kind: 'next-contact', member, at });
@@ -85,7 +95,7 @@ export async function ladderRun(ut: UnderTest, platforms: Platforms, sector: Sec
       postedTwice: grouped ? Number.NaN : ids.filter((id) => (posts[kind].get(id) ?? 0) > 1).length,
     };
   };
-  return { reminder: figures('reminder'), phone: figures('phone'), 'next-contact': figures('next-contact'), alert: figures('alert'), fanoutLost: fan.lost, ...(started ? { started } : {}) };
+  return { reminder: figures('reminder'), phone: figures('phone'), 'next-contact': figures('next-contact'), alert: figures('alert'), fanoutLost: fan.lost, cpuMsPerStep: cpuMs / (sector.members.length * KINDS.length), ...(started ? { started } : {}) };
 }
 
 export async function laddersScenario(ctx: Context): Promise<void> {
@@ -111,6 +121,7 @@ export async function laddersScenario(ctx: Context): Promise<void> {
       { label: `${kind}: members without exactly one post`, unit: '', value: (r) => r[kind].notPosted + r[kind].postedTwice, compare: true },
     );
   }
+  defs.push({ label: 'CPU per member and step (fan-out done to queues idle)', unit: 'ms', value: (r) => r.cpuMsPerStep, compare: true });
   defs.push({ label: 'peak RSS (VmHWM)', unit: 'MB', value: (r) => r.hwmMb, compare: true });
   ctx.rows.push(...metricRows(name, runs, defs));
 }
