@@ -14,7 +14,11 @@ export interface SlackPlatformOptions {
   appToken?: string | undefined;
   /** Base URL of the Web API, for tests and egress proxies. */
   apiUrl?: string | undefined;
-  /** An egress proxy is set (HTTPS_PROXY): every call goes through @slack/web-api, and every answer to a response URL through Bolt. */
+  /**
+   * An egress proxy is set (HTTPS_PROXY): every Web API call goes through @slack/web-api, which honours it. Answers to a
+   * response URL then go through Bolt's respond() as they did before the lean path; note that Bolt's global fetch does
+   * not read HTTPS_PROXY on Node 20 either, so behind a proxy that is the only way out, neither reaches Slack.
+   */
   behindProxy?: boolean;
   log: Logger;
 }

@@ -12,9 +12,10 @@ export interface SlackRespondOptions {
 
 /**
  * What Bolt's `respond()` does (one JSON POST to the response_url, a non-2xx answer an error), on the kept-alive path
- * the posts take (keep-alive-json.ts). Why not Bolt's: it goes through the global fetch (undici, web streams), and in
- * a burst of 2,000 presses that was ~10 % of the bot's CPU (profile of the press bench, docs/BENCHMARKS.md), the
- * largest single cost of answering a Slack presser. No retry, as Bolt's: the ephemeral is said once.
+ * the posts take (keep-alive-json.ts). Why not Bolt's: it goes through the global fetch (undici, web streams), whose
+ * frames were ~10 % of a 2,000-press burst's profile by stack (async continuations included). Measured, with the
+ * refresh's round trip saved beside it: the bot's CPU per press −7 % (docs/BENCHMARKS.md; this change alone was within
+ * the noise of its sittings). No retry, as Bolt's: the ephemeral is said once.
  *
  * The URL is the one in the request Bolt has verified (signed by Slack); only http(s) is followed. A failure is
  * CHAT.UNAVAILABLE with Slack's status (none when no answer came): it reaches the log, never the presser, whom the

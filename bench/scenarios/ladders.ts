@@ -65,10 +65,12 @@ function cpuTimeline(pid: number): { at(ms: number): number; stop(): Promise<num
     void sampleProcess(pid).then((s) => samples.push({ at: Date.now(), cpuMs: s.cpuMs }), () => undefined);
   }, 100);
   return {
-    at: (ms) => samples.find((s) => s.at >= ms)?.cpuMs ?? Number.NaN,
+    // The last reading at or before the moment: a later one would give the window before it the first work of this one.
+    at: (ms) => samples.findLast((s) => s.at <= ms)?.cpuMs ?? Number.NaN,
     async stop() {
       clearInterval(timer);
-      return (await sampleProcess(pid)).cpuMs;
+      // A process that is gone (it crashed) has no reading: NaN, so the run's own error is the one reported.
+      return sampleProcess(pid).then((s) => s.cpuMs, () => Number.NaN);
     },
   };
 }

@@ -43,8 +43,9 @@ export interface PressResult {
   maxUpdatesPerMessage: number;
   /**
    * The CPU the process used from the first press until the queues were idle, ÷ presses: the press path's whole cost
-   * (the answer, the record, the message's update). Less noisy than a latency on a shared machine, and it says the
-   * capacity: a core gives about 1,000 ÷ this presses a second.
+   * (the answer, the record, the message's update). Less noisy than a latency on a shared machine: the figure to compare
+   * machines by. It counts every thread of the process (GC, the kernel's network work), so the one event loop carries
+   * less than all of it.
    */
   cpuMsPerPress: number;
 }

@@ -33,7 +33,7 @@ describe('isCopy: only a press on the advisory\'s own copy is redrawn as the adv
 /**
  * The whole Slack platform as main builds it, with a core that only acknowledges: a signed press is answered through
  * its response URL on the kept-alive path (slack-respond.ts: JSON with its charset), or, behind an egress proxy,
- * through Bolt's respond() (fetch: plain application/json), which the proxy settings reach.
+ * through Bolt's respond() as before (fetch: plain application/json).
  */
 describe('the acknowledge button answers the presser through the response URL', () => {
   const closers: (() => Promise<void>)[] = [];

@@ -46,7 +46,7 @@ describe('an answer to a response URL', () => {
     ]);
   });
 
-  it('takes any 2xx as done, Slack\'s body unread', async () => {
+  it('takes any 2xx as done, whatever Slack\'s body says', async () => {
     const seen: { method?: string; path?: string; body: string }[] = [];
     const record = async (req: IncomingMessage) => seen.push({ method: req.method, path: req.url, body: await text(req) });
     const url204 = await answering((req, res) => void record(req).then(() => res.writeHead(204).end()));
@@ -71,6 +71,7 @@ describe('an answer to a response URL', () => {
     expect(err).toMatchObject({ code: 'CHAT.UNAVAILABLE', detail: { via: 'response_url', status } });
     expect((err as Error).message).toContain(`${status}: ${said}`);
     expect((err as Error).message).not.toContain('secret-part');
+    expect(JSON.stringify((err as BotError).detail)).not.toContain('secret-part');
   });
 
   it('a long refusal is cut to its first 200 characters in the message', async () => {
