@@ -30,3 +30,23 @@ export async function sampleProcess(pid: number): Promise<ProcSample> {
   const ticks = Number(rest[11]) + Number(rest[12]);
   return { hwmMb: kb('VmHWM') / 1024, rssMb: kb('VmRSS') / 1024, cpuMs: (ticks / clockTicks()) * 1000 };
 }
+
+/**
+ * The process's CPU read every 100 ms from now on, to be read back as of any moment: for work whose windows are known
+ * only afterwards (the ladders' steps fall due while a fan-out may still be running).
+ */
+export function cpuTimeline(pid: number): { at(ms: number): number; stop(): Promise<number> } {
+  const samples: { at: number; cpuMs: number }[] = [];
+  const timer = setInterval(() => {
+    void sampleProcess(pid).then((s) => samples.push({ at: Date.now(), cpuMs: s.cpuMs }), () => undefined);
+  }, 100);
+  return {
+    // The last reading at or before the moment: a later one would give the window before it the first work of this one.
+    at: (ms) => samples.findLast((s) => s.at <= ms)?.cpuMs ?? Number.NaN,
+    async stop() {
+      clearInterval(timer);
+      // A process that is gone (it crashed) has no reading: NaN, so the run's own error is the one reported.
+      return sampleProcess(pid).then((s) => s.cpuMs, () => Number.NaN);
+    },
+  };
+}

@@ -23,7 +23,7 @@ import type { UnderTest } from '../under-test.js';
 import type { Context } from './context.js';
 import { fanoutRun, FanoutTally } from './fanout-run.js';
 import { runPairs } from './pairs.js';
-import { sampleProcess } from '../proc-stats.js';
+import { cpuTimeline } from '../proc-stats.js';
 
 export const SHORT_LADDER: EscalationPolicy = { enabled: true, deadline: 25, reminderBefore: 10, nextContactEvery: 10, alertAfter: 20 };
 const KINDS: readonly StepKind[] = ['reminder', 'phone', 'next-contact', 'alert'];
@@ -57,23 +57,6 @@ export type LadderResult = Record<StepKind, StepFigures> & {
    */
   cpuMsPerStepOf: Record<StepKind, number>;
 };
-
-/** The process's CPU read every 100 ms from now on, to be read back as of any moment (a fan-out may end after the first step is due). */
-function cpuTimeline(pid: number): { at(ms: number): number; stop(): Promise<number> } {
-  const samples: { at: number; cpuMs: number }[] = [];
-  const timer = setInterval(() => {
-    void sampleProcess(pid).then((s) => samples.push({ at: Date.now(), cpuMs: s.cpuMs }), () => undefined);
-  }, 100);
-  return {
-    // The last reading at or before the moment: a later one would give the window before it the first work of this one.
-    at: (ms) => samples.findLast((s) => s.at <= ms)?.cpuMs ?? Number.NaN,
-    async stop() {
-      clearInterval(timer);
-      // A process that is gone (it crashed) has no reading: NaN, so the run's own error is the one reported.
-      return sampleProcess(pid).then((s) => s.cpuMs, () => Number.NaN);
-    },
-  };
-}
 
 export async function ladderRun(ut: UnderTest, platforms: Platforms, sector: Sector): Promise<LadderResult> {
   const late: Record<StepKind, number[]> = { reminder: [], phone: [], 'next-contact': [], alert: [] };
