@@ -34,6 +34,8 @@ export function registerAckAction(app: BoltApp, core: Core, log: Logger, lean?: 
       log.warn(context, 'button press without channel or message');
       return;
     }
+    // What the presser is told, worked out first: a failure to say it is not a refusal of the press.
+    const answers: RespondArguments[] = [];
     try {
       const result = await core.acknowledgeFromMessage({
         ...press,
@@ -44,11 +46,20 @@ export function registerAckAction(app: BoltApp, core: Core, log: Logger, lean?: 
         // the advisory's own copy: a follow-up's press would be replaced by the advisory (the core gives no view
         // of a follow-up); it is brought up to date when the queue is back.
         const view = await core.deliveryView(result.delivery.id);
-        await respond({ replace_original: true, ...renderMessage({ kind: 'advisory', view }) });
+        answers.push({ replace_original: true, ...renderMessage({ kind: 'advisory', view }) });
       }
-      await respond({ response_type: 'ephemeral', replace_original: false, text: escapeMrkdwn(stacked(ackNotice(result))) });
+      answers.push({ response_type: 'ephemeral', replace_original: false, text: escapeMrkdwn(stacked(ackNotice(result))) });
     } catch (err) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text: messageForError(err, log, context) });
+      answers.push({ response_type: 'ephemeral', replace_original: false, text: messageForError(err, log, context) });
+    }
+    for (const answer of answers) {
+      try {
+        await respond(answer);
+      } catch (err) {
+        // Whatever the press did is done (or refused) and stays so; only this answer is lost. The next one is still
+        // tried: a redrawn copy that failed must not also cost the presser the thanks.
+        log.warn({ ...context, err, answer: answer.replace_original ? 'replaced copy' : 'ephemeral' }, 'answer to the presser did not reach Slack');
+      }
     }
   });
 }

@@ -1,4 +1,6 @@
 import { once } from 'node:events';
+import { createServer } from 'node:http';
+import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +10,8 @@ import { slackPlatform } from '../../../adapters/slack/slack-platform.js';
 import type { Core } from '../../../src/core.js';
 import { BotError } from '../../../src/errors.js';
 import { ERROR_TEXT } from '../../../src/i18n/text.js';
-import { createLogger } from '../../../src/log.js';
+import { createLogger, type Logger } from '../../../src/log.js';
+import { eventually } from '../../support/eventually.js';
 import { startFakeSlack, type FakeSlack } from '../../support/fake-slack.js';
 import { SlackSender } from '../../support/slack-requests.js';
 import { anAdvisoryView } from '../../support/view-fixtures.js';
@@ -44,10 +47,16 @@ describe('the acknowledge button answers the presser through the response URL', 
   /** What the stub core was asked, press by press. */
   const asked: unknown[] = [];
 
-  async function pressed(behindProxy: boolean, refreshQueued: boolean | Error): Promise<{ fake: FakeSlack; name: string }> {
+  /** `answerAt`: a response URL of the test's own instead of the fake's (then nothing is waited for). */
+  async function pressed(
+    behindProxy: boolean,
+    refreshQueued: boolean | Error,
+    answerAt?: { url: string; log: Logger },
+  ): Promise<{ fake: FakeSlack; name: string }> {
     const fake = await startFakeSlack();
     closers.push(() => fake.close());
-    const platform = slackPlatform({ botToken: 'xoxb-test-token', signingSecret: SECRET, apiUrl: fake.url, behindProxy, log: createLogger('silent') });
+    const log = answerAt?.log ?? createLogger('silent');
+    const platform = slackPlatform({ botToken: 'xoxb-test-token', signingSecret: SECRET, apiUrl: fake.url, behindProxy, log });
     const http = express();
     const result = { outcome: 'acknowledged', first: { actor: { platform: 'slack', userId: 'U0JMA00001' }, at: '2026-12-01T00:00:00.000Z', via: 'button' }, refreshQueued, delivery: { id: 'd1', messages: [copy] } };
     const core = {
@@ -72,9 +81,10 @@ describe('the acknowledge button answers the presser through the response URL', 
       messageTs: copy.messageId,
       actionId: ACK_ACTION_ID,
       value: 'd1',
-      responseUrl: fake.responseUrl(name),
+      responseUrl: answerAt?.url ?? fake.responseUrl(name),
     });
     expect(res.status).toBe(200);
+    if (answerAt) return { fake, name };
     await fake.waitFor(() => fake.responses(name).some((r) => (r as { response_type?: string }).response_type === 'ephemeral'), { description: 'the ephemeral' });
     return { fake, name };
   }
@@ -114,4 +124,53 @@ describe('the acknowledge button answers the presser through the response URL', 
     expect(fake.responses(name)).toHaveLength(1);
     expect(fake.callsTo(`response_url:${name}`).map((c) => c.contentType)).toEqual(['application/json']);
   });
+
+  /** A response URL that answers each POST with the next status given, and the bot's log lines at info and above. */
+  async function failingAnswers(statuses: number[]) {
+    const posts: { replace_original?: boolean; response_type?: string }[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        posts.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as (typeof posts)[number]);
+        res.writeHead(statuses.shift() ?? 200, { 'content-type': 'text/plain' }).end('expired_url');
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const lines: { level: number; msg: string; code?: string; answer?: string; err?: { code?: string; detail?: unknown } }[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(JSON.parse(chunk.toString()) as (typeof lines)[number]);
+        done();
+      },
+    });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/actions/T0/B0/secret`;
+    return { posts, lines, url, log: createLogger('info', sink) };
+  }
+
+  it('an answer Slack refuses is logged as a warning once, is not taken for a refusal of the press, and the thanks still goes', async () => {
+    const answers = failingAnswers([500, 200]);
+    const { posts, lines, url, log } = await answers;
+    await pressed(false, false, { url, log });
+    await eventually(async () => posts.length === 2 && lines.some((l) => l.level === 40), { description: 'both answers tried, one warned' });
+    // The copy's redraw failed; the thanks after it is still sent, and nothing more (no error message to the presser).
+    expect(posts.map((p) => (p.replace_original ? 'replaced' : p.response_type))).toEqual(['replaced', 'ephemeral']);
+    const warned = lines.filter((l) => l.level >= 40);
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toMatchObject({ level: 40, msg: 'answer to the presser did not reach Slack', answer: 'replaced copy', err: { code: 'CHAT.UNAVAILABLE' } });
+    // The response URL lets its holder post into the channel: it is never logged.
+    expect(JSON.stringify(lines)).not.toContain('/actions/T0/B0/secret');
+    expect(lines.some((l) => l.msg === 'request refused')).toBe(false);
+  });
+
+  it('a failed thanks is only logged: the press is not answered again with an error', async () => {
+    const { posts, lines, url, log } = await failingAnswers([404]);
+    await pressed(false, true, { url, log });
+    await eventually(async () => lines.some((l) => l.level === 40), { description: 'the failed thanks warned' });
+    expect(posts).toEqual([expect.objectContaining({ response_type: 'ephemeral', text: expect.stringContaining('受領') })]);
+    expect(lines.filter((l) => l.level >= 40)).toEqual([expect.objectContaining({ level: 40, answer: 'ephemeral' })]);
+  });
 });
+
