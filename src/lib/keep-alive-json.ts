@@ -14,6 +14,13 @@ export interface KeepAliveJsonOptions {
   timeoutMs: number;
   /** Sockets kept open per host; default 64 (the workers' concurrency, with room). */
   maxSockets?: number;
+  /**
+   * How long a socket may sit unused before it is closed; default 5,000 ms (Node's own global agent's). Without it an
+   * idle socket is kept for ever, and a load balancer that silently dropped the connection (Azure's after 4 min, AWS's
+   * after 60–350 s) is found out only by the next call: a post that hangs to its timeout, its outcome unknown, or an
+   * ECONNRESET. A server's shorter `Keep-Alive: timeout=` is honoured (Node closes a second before it).
+   */
+  idleSocketMs?: number;
 }
 
 /** Sends one JSON body and reads the whole answer; rejects only when no whole answer came (see keepAliveJson). */
@@ -31,7 +38,10 @@ export type JsonRequest = (method: 'POST' | 'PUT', url: URL, body: unknown, head
  */
 export function keepAliveJson(opts: KeepAliveJsonOptions): JsonRequest {
   const maxSockets = opts.maxSockets ?? 64;
-  const agents = { http: new HttpAgent({ keepAlive: true, maxSockets }), https: new HttpsAgent({ keepAlive: true, maxSockets }) };
+  // `timeout` is the idle time of a socket in the agent's free list (it is destroyed then); on a socket in use it only
+  // emits 'timeout', which nobody listens to: a call's own limit is timeoutMs, below.
+  const agentOptions = { keepAlive: true, maxSockets, timeout: opts.idleSocketMs ?? 5_000 };
+  const agents = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
   return (method, url, body, headers = {}) =>
     new Promise<JsonAnswer>((resolve, reject) => {
       const secure = url.protocol === 'https:';

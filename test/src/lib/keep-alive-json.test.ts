@@ -85,6 +85,24 @@ describe('a call', () => {
     expect(connections).toBe(1);
   });
 
+  it('closes a socket left unused past idleSocketMs, and the next call opens a new one', async () => {
+    // The server would keep it for a minute: only the client's own idle limit can close it.
+    server.keepAliveTimeout = 60_000;
+    const request = keepAliveJson({ timeoutMs: 2_000, idleSocketMs: 100 });
+    await request('POST', new URL('chat.postMessage', base), {});
+    const [socket] = [...sockets];
+    await new Promise((resolve) => socket?.once('close', resolve));
+    expect(sockets.size).toBe(0);
+    expect((await request('POST', new URL('chat.postMessage', base), {})).statusCode).toBe(200);
+    expect(connections).toBe(2);
+  });
+
+  it('a call whose answer takes longer than idleSocketMs is not cut off by it', async () => {
+    answer = (_req, res) => setTimeout(() => res.writeHead(200).end('{"ok":true}'), 300);
+    const request = keepAliveJson({ timeoutMs: 2_000, idleSocketMs: 50 });
+    expect(await request('POST', new URL('chat.update', base), {})).toMatchObject({ statusCode: 200, body: '{"ok":true}' });
+  });
+
   it('opens at most maxSockets connections to a host, however many calls are in flight', async () => {
     const request = keepAliveJson({ timeoutMs: 2_000, maxSockets: 2 });
     await Promise.all(Array.from({ length: 6 }, (_, i) => request('POST', base, { i })));
