@@ -27,8 +27,8 @@ export const ConfigSchema = z
     SLACK_APP_TOKEN: optionalString.pipe(z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)').optional()),
     SLACK_API_URL: optionalString.pipe(url(['http:', 'https:']).optional()),
     /**
-     * An egress proxy, as the platform libraries read it from the environment. Behind one, Slack's hot calls go
-     * through @slack/web-api too (it honours the proxy; the lean path in adapters/slack/slack-send.ts does not).
+     * An egress proxy. Read only to warn at start-up that it is not used (startupWarnings): on Node 20 neither the
+     * global fetch (@slack/web-api, Bolt) nor the bot's own kept-alive client (src/lib/keep-alive-json.ts) reads it.
      */
     HTTPS_PROXY: optionalString,
     https_proxy: optionalString,
@@ -179,6 +179,22 @@ export function localWorkspaceMode(c: Config): boolean {
 
 export function listenHost(c: Config): string {
   return c.HOST ?? (localWorkspaceMode(c) ? '127.0.0.1' : '0.0.0.0');
+}
+
+/**
+ * Settings that do not do what they suggest, said once at start-up. Warnings, not refusals: the bot still runs (an
+ * egress proxy set for the whole host may be there for other programs while direct egress is open too).
+ */
+export function startupWarnings(c: Config): string[] {
+  const warnings: string[] = [];
+  if (!c.EXPORT_LINK_SECRET) warnings.push('EXPORT_LINK_SECRET is not set: export links work only on the process that made them, until it stops');
+  if (c.HTTPS_PROXY ?? c.https_proxy) {
+    // The proxy's address is not repeated: it may carry a password.
+    warnings.push(
+      'HTTPS_PROXY is set, but the bot does not use an egress proxy: Slack (Web API, Socket Mode, response URLs) and the posts to Teams connect directly; allow direct HTTPS to them, or nothing is delivered',
+    );
+  }
+  return warnings;
 }
 
 /** Names of what is missing to run with Slack, for the start-up message. */

@@ -17,7 +17,7 @@ import { connectRedis, describeRedisUrl, producerOptions, RedisHealth, redisRisk
 import { RedisPace } from '../workflows/redis-pace.js';
 import { cachedCheck, Readiness } from './readiness.js';
 import { systemClock, type Clock } from './clock.js';
-import { listenHost, loadConfig, localWorkspaceMode, missingForSlack, slackConfigured, teamsConfigured, type Config } from './config.js';
+import { listenHost, loadConfig, localWorkspaceMode, missingForSlack, slackConfigured, startupWarnings, teamsConfigured, type Config } from './config.js';
 import { Core } from './core.js';
 import { loadDirectoryFile } from './directory/load.js';
 import { Directory } from './directory/directory.js';
@@ -180,7 +180,6 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           signingSecret: config.SLACK_SIGNING_SECRET,
           appToken: config.SLACK_APP_TOKEN,
           apiUrl: config.SLACK_API_URL,
-          behindProxy: Boolean(config.HTTPS_PROXY ?? config.https_proxy),
           log,
         }),
       );
@@ -216,7 +215,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       });
     }
 
-    if (!config.EXPORT_LINK_SECRET) log.warn('EXPORT_LINK_SECRET is not set: export links work only on the process that made them, until it stops');
+    for (const warning of startupWarnings(config)) log.warn(warning);
     const exportLinks = { secret: config.EXPORT_LINK_SECRET ?? ephemeralSecret(), ttlMs: config.EXPORT_LINK_TTL_MINUTES * 60_000, baseUrl: config.PUBLIC_URL };
     const core = new Core({ store, directory, clock, chats, jobs, log, policies, drillTemplate, charts: options.charts ?? childProcessCharts(), settings: { stepLeaseMs: options.settings?.stepLeaseMs ?? config.WORKER_LOCK_MS, closeAfterDeadlineSeconds: config.ADVISORY_CLOSE_AFTER_HOURS * 3600, exportLinks, statusCardIntervalMs: options.settings?.statusCardIntervalMs ?? config.STATUS_CARD_INTERVAL_SECONDS * 1000 } });
     for (const p of platforms) p.mount(http.app, core);

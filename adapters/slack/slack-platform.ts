@@ -12,14 +12,8 @@ export interface SlackPlatformOptions {
   signingSecret?: string | undefined;
   /** Socket Mode, when set: no public endpoint needed. */
   appToken?: string | undefined;
-  /** Base URL of the Web API, for tests and egress proxies. */
+  /** Base URL of the Web API, for tests. */
   apiUrl?: string | undefined;
-  /**
-   * An egress proxy is set (HTTPS_PROXY): every Web API call goes through @slack/web-api, which honours it. Answers to a
-   * response URL then go through Bolt's respond() as they did before the lean path; note that Bolt's global fetch does
-   * not read HTTPS_PROXY on Node 20 either, so behind a proxy that is the only way out, neither reaches Slack.
-   */
-  behindProxy?: boolean;
   log: Logger;
 }
 
@@ -27,7 +21,7 @@ export interface SlackPlatformOptions {
 export function slackPlatform(opts: SlackPlatformOptions): PlatformAdapter {
   const chat = new SlackChat({
     client: createSlackWebClient({ token: opts.botToken, slackApiUrl: opts.apiUrl }),
-    ...(opts.behindProxy ? {} : { send: createSlackSend({ token: opts.botToken, apiUrl: opts.apiUrl }) }),
+    send: createSlackSend({ token: opts.botToken, apiUrl: opts.apiUrl }),
     render: renderMessage,
   });
   let app: SlackApp | undefined;
@@ -41,7 +35,7 @@ export function slackPlatform(opts: SlackPlatformOptions): PlatformAdapter {
         appToken: opts.appToken,
         apiUrl: opts.apiUrl,
         http,
-        ...(opts.behindProxy ? {} : { respond: createSlackRespond() }),
+        respond: createSlackRespond(),
         core,
         log: opts.log,
       });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, listenHost, loadConfig, localWorkspaceMode, missingForSlack, slackConfigured } from '../../src/config.js';
+import { ConfigError, listenHost, loadConfig, localWorkspaceMode, missingForSlack, slackConfigured, startupWarnings } from '../../src/config.js';
 
 const SLACK = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
 
@@ -74,5 +74,25 @@ describe('config', () => {
     // An explicit HOST wins either way.
     expect(listenHost(loadConfig({ HOST: '0.0.0.0' }))).toBe('0.0.0.0');
     expect(listenHost(loadConfig({ ...SLACK, HOST: '127.0.0.1' }))).toBe('127.0.0.1');
+  });
+});
+
+describe('startupWarnings: settings that do not do what they suggest, said at start-up', () => {
+  const secret = 'e'.repeat(32);
+
+  it('nothing to say when an export link secret is set and no proxy', () => {
+    expect(startupWarnings(loadConfig({ EXPORT_LINK_SECRET: secret }))).toEqual([]);
+  });
+
+  it('export links without a secret work only on the process that made them', () => {
+    expect(startupWarnings(loadConfig({}))).toEqual([expect.stringMatching(/^EXPORT_LINK_SECRET is not set/)]);
+  });
+
+  it('an egress proxy, upper or lower case, is said not to be used, without its address (it may carry a password)', () => {
+    for (const name of ['HTTPS_PROXY', 'https_proxy']) {
+      const said = startupWarnings(loadConfig({ EXPORT_LINK_SECRET: secret, [name]: 'http://user:pa55@proxy.example:8080' }));
+      expect(said).toEqual([expect.stringMatching(/^HTTPS_PROXY is set, but the bot does not use an egress proxy/)]);
+      expect(said.join()).not.toContain('pa55');
+    }
   });
 });
