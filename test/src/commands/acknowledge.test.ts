@@ -185,6 +185,17 @@ describe('acknowledging by button', () => {
     expect((await f.core.acknowledgeDelivery({ deliveryId: deliveries[0]!.id, actor: JMA_STAFF, via: 'button' })).refreshQueued).toBe(true);
   });
 
+  it('the reminder\'s own button acknowledges the delivery, as the copy\'s does', async () => {
+    const { deliveries } = await issueAndPost(f);
+    const d = deliveries[0]!;
+    f.clock.set(d.nextStep!.at);
+    expect(await f.core.runEscalationStep({ deliveryId: d.id, token: d.escalationToken, kind: 'reminder', index: 0 })).toBe('ran');
+    const reminder = f.chat.in('C0JMA00001', 'reminder')[0]!.ref;
+    expect(reminder).not.toEqual(advisoryMessage(f, 'C0JMA00001'));
+    const r = await f.core.acknowledgeFromMessage({ actor: JMA_STAFF, message: reminder });
+    expect(r).toMatchObject({ outcome: 'acknowledged', delivery: { state: 'acknowledged' } });
+  });
+
   it('a failed delivery can still be acknowledged (reached another way): nothing more is owed', async () => {
     f.chat.failPosts = () => refusal('channel_gone');
     const { deliveries } = await issueAndPost(f);

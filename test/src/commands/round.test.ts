@@ -4,7 +4,7 @@ import { isBotError } from '../../../src/errors.js';
 import type { OutboundView } from '../../../src/ports/chat.js';
 import type { Work } from '../../../src/ports/jobs.js';
 import type { FollowUpView, NoticeView } from '../../../src/view/views.js';
-import { coreFixture, ONCALL, refusal as chatRefusal, SECRETARIAT, type CoreFixture } from '../../support/core-fixture.js';
+import { coreFixture, directoryWithContacts, ONCALL, refusal as chatRefusal, SECRETARIAT, type CoreFixture } from '../../support/core-fixture.js';
 import { advisoryMessage, boardShown, claimTask, drainBoard, issueAndPost, JMA_COLLEAGUE, JMA_STAFF, minutes, untilPhoneTask, drainLifecycle } from './helpers.js';
 import { enterRound, renderRoundFollowUps, threadable } from '../../../src/commands/round.js';
 import { followUpView, roundFollowUp } from '../../../src/commands/followup-view.js';
@@ -112,6 +112,9 @@ describe('a follow-up asking for acknowledgement', () => {
 
     const ended = await refused(f.core.acknowledgeFromMessage({ actor: JMA_STAFF, message: advisoryMessage(f, delivery.channel.channelId) }));
     expect(ended).toEqual({ code: 'DELIVERY.ROUND_ENDED', detail: { deliveryId: delivery.id, asked: 1, current: 2 } });
+    // Refused before anything is recorded: a colleague's press on the old copy leaves no acknowledgement behind.
+    expect((await refused(f.core.acknowledgeFromMessage({ actor: JMA_COLLEAGUE, message: advisoryMessage(f, delivery.channel.channelId) }))).code).toBe('DELIVERY.ROUND_ENDED');
+    expect((await f.store.listAcknowledgements(delivery.id)).map((a) => a.actor)).toEqual([JMA_STAFF]);
 
     f.clock.set(minutes(40));
     const r = await f.core.acknowledgeFromMessage({ actor: JMA_STAFF, message: followUp });
@@ -249,6 +252,9 @@ describe('a follow-up asking for acknowledgement', () => {
     expect(third.ack?.ended).toBeUndefined();
     const r2 = f.chat.in(delivery.channel.channelId, 'followup')[0]!.ref;
     expect((await refused(f.core.acknowledgeFromMessage({ actor: JMA_STAFF, message: r2 }))).code).toBe('DELIVERY.ROUND_ENDED');
+    // The second follow-up's own button acknowledges its round, 3.
+    const r3 = f.chat.in(delivery.channel.channelId, 'followup')[1]!.ref;
+    expect((await f.core.acknowledgeFromMessage({ actor: JMA_STAFF, message: r3 })).delivery).toMatchObject({ state: 'acknowledged', round: 3 });
   });
 
   it('an information-only follow-up changes nothing about acknowledgement', async () => {
@@ -261,6 +267,9 @@ describe('a follow-up asking for acknowledgement', () => {
     expect((await stored(advisory.id)).round).toBeUndefined();
     expect(followUpViews(d.channel.channelId)[0]?.ack).toBeUndefined();
     expect((await f.core.deliveryView(d.id)).laterRound).toBeUndefined();
+    // A press on it, were it to carry a button, is for the round the member is in.
+    const info = f.chat.in(d.channel.channelId, 'followup')[0]!.ref;
+    expect((await f.core.acknowledgeFromMessage({ actor: JMA_STAFF, message: info })).delivery).toMatchObject({ state: 'acknowledged', acknowledged: { actor: JMA_STAFF } });
   });
 
   it('refuses a deadline out of range, in the form\'s words', async () => {
@@ -368,5 +377,39 @@ describe('followUpView', () => {
     expect(roundFollowUp(r2, 2)).toBe(f1);
     expect(roundFollowUp(r2, 1)).toBeUndefined();
     expect(roundFollowUp({ ...r2, followups: undefined }, 2)).toBeUndefined();
+  });
+});
+
+describe('a press racing a follow-up that opens a new round', () => {
+  it('the round began between the press\'s read and its write: refused as the round that ended, nothing acknowledged', async () => {
+    const { deliveries } = await issueAndPost(f, ['jma']);
+    const d = deliveries[0]!;
+    // The follow-up's round lands on the record right after the press has read it (round 1) and added its row.
+    const add = f.store.addAcknowledgement.bind(f.store);
+    f.store.addAcknowledgement = async (ack) => {
+      const added = await add(ack);
+      const now = (await f.store.getDelivery(d.id))!;
+      await f.store.saveDelivery({ ...now, round: 2, version: now.version + 1 });
+      return added;
+    };
+    const ended = await refused(f.core.acknowledgeFromMessage({ actor: JMA_STAFF, message: advisoryMessage(f, d.channel.channelId) }));
+    expect(ended).toEqual({ code: 'DELIVERY.ROUND_ENDED', detail: { deliveryId: d.id, asked: 1, current: 2 } });
+    expect(await f.store.getDelivery(d.id)).toMatchObject({ state: 'posted', round: 2 });
+    expect((await f.store.getDelivery(d.id))?.acknowledged).toBeUndefined();
+  });
+});
+
+describe('TLP:RED: each contact\'s direct message is the advisory\'s own copy', () => {
+  it('a press on any contact\'s copy, not only the first, asks for round 1: after a follow-up it is the round that ended', async () => {
+    await f.close();
+    f = await coreFixture({ directory: await directoryWithContacts('jma', 2) });
+    const { advisory, deliveries } = await issueAndPost(f, ['jma'], { tlp: 'TLP:RED' });
+    const copies = deliveries[0]!.messages;
+    expect(copies).toHaveLength(2);
+    await f.core.postFollowUp({ actor: SECRETARIAT, advisoryId: advisory.id, input: { body: '第2報', acknowledge: true } });
+    await drain();
+    expect((await f.store.getDelivery(deliveries[0]!.id))?.round).toBe(2);
+    expect((await refused(f.core.acknowledgeFromMessage({ actor: JMA_STAFF, message: copies[1]! }))).code).toBe('DELIVERY.ROUND_ENDED');
+    expect((await f.store.getDelivery(deliveries[0]!.id))?.state).toBe('posted');
   });
 });
