@@ -15,6 +15,8 @@ export const USAGE = `\`npm run bench -- [options]\`. Every option has a default
   --bot build             build: the compiled bot as production runs it (\`npm run build\` first, then dist/src/main.js);
                           tsx: from the TypeScript source through tsx, as \`npm start\` runs it
   --bot-env K=V,K=V       more of the bot's environment, to compare settings in one sitting (ESCALATION_CONCURRENCY=20)
+  --processes 1           bot processes sharing the store and Redis, as a sector scales out (the baseline stays one);
+                          presses are spread over them as a load balancer would
   --out PATH              where the JSON goes (default bench/results/<timestamp>.json)
   --help                  this
 `;
@@ -38,6 +40,8 @@ export interface BenchArgs {
   bot: 'build' | 'tsx';
   /** Added to the bot's environment (never the baseline's); the bench's own settings win. */
   botEnv: Record<string, string>;
+  /** Bot processes on the same data directory and queues (1 to 8). */
+  processes: number;
   out: string | undefined;
 }
 
@@ -65,6 +69,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs | 'help' {
     boardMembers: 1800,
     bot: 'build',
     botEnv: {},
+    processes: 1,
     out: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -103,6 +108,12 @@ export function parseArgs(argv: readonly string[]): BenchArgs | 'help' {
           a.botEnv[pair.slice(0, eq)] = pair.slice(eq + 1);
         }
         break;
+      case '--processes': {
+        const n = one();
+        if (!Number.isInteger(n) || n < 1 || n > 8) throw new Error(`--processes is a whole number from 1 to 8, not ${value}`);
+        a.processes = n;
+        break;
+      }
       case '--out': a.out = value; break;
       default: throw new Error(`unknown option ${flag} (npm run bench -- --help)`);
     }

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { formValues, VALID_FORM } from '../test/support/advisory-form.js';
-import { startBotProcess } from '../test/support/bot-process.js';
+import { startBotProcess, type BotProcess } from '../test/support/bot-process.js';
 import { deleteQueueKeys } from '../test/support/queue-keys.js';
 import { watchQueues } from '../test/support/queue-watch.js';
 import { openStoreReader } from '../test/support/store-reader.js';
@@ -35,10 +35,12 @@ function gauge(metrics: string, name: string): number {
 let botScript = 'src/main.ts';
 let botNodeArgs: readonly string[] = [];
 let botEnv: Readonly<Record<string, string>> = {};
-export function runBotFrom(script: string, nodeArgs: readonly string[], env: Readonly<Record<string, string>> = {}): void {
+let botProcesses = 1;
+export function runBotFrom(script: string, nodeArgs: readonly string[], env: Readonly<Record<string, string>> = {}, processes = 1): void {
   botScript = script;
   botNodeArgs = nodeArgs;
   botEnv = env;
+  botProcesses = processes;
 }
 
 export async function startBot(setup: RunSetup, output: string[] = []): Promise<UnderTest> {
@@ -49,29 +51,34 @@ export async function startBot(setup: RunSetup, output: string[] = []): Promise<
   // The form issues at level3; the short ladder replaces that severity's policy.
   if (escalationFile && setup.ladder) await writeFile(escalationFile, stringify({ policies: { level3: { ...setup.ladder } } }));
   const dataDir = join(dir, 'data');
-  const proc = await startBotProcess(
-    {
-      ...botEnv,
-      SLACK_BOT_TOKEN: 'xoxb-bench-token',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: setup.platforms.slack.url,
-      TEAMS_ALLOW_UNAUTHENTICATED: 'on',
-      REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      DATA_DIR: dataDir,
-      MEMBERS_FILE: membersFile,
-      DELIVERY_CONCURRENCY: String(setup.concurrency),
-      ...(setup.rate === undefined ? {} : { DELIVERY_RATE_PER_SECOND: String(setup.rate) }),
-      ...(escalationFile ? { ESCALATION_FILE: escalationFile } : {}),
-      // A preload for the bot (NODE_OPTIONS takes --import, not --cpu-prof: that goes in BENCH_BOT_NODE_ARGS).
-      ...(process.env['BENCH_BOT_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_BOT_NODE_OPTIONS'] } : {}),
-    },
-    120_000,
-    output,
-    botScript,
-    // To profile the bot: BENCH_BOT_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (written when it stops).
-    [...botNodeArgs, ...(process.env['BENCH_BOT_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean)],
-  );
+  const env = {
+    ...botEnv,
+    SLACK_BOT_TOKEN: 'xoxb-bench-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: setup.platforms.slack.url,
+    TEAMS_ALLOW_UNAUTHENTICATED: 'on',
+    REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    DATA_DIR: dataDir,
+    MEMBERS_FILE: membersFile,
+    DELIVERY_CONCURRENCY: String(setup.concurrency),
+    ...(setup.rate === undefined ? {} : { DELIVERY_RATE_PER_SECOND: String(setup.rate) }),
+    ...(escalationFile ? { ESCALATION_FILE: escalationFile } : {}),
+    // A preload for the bot (NODE_OPTIONS takes --import, not --cpu-prof: that goes in BENCH_BOT_NODE_ARGS).
+    ...(process.env['BENCH_BOT_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_BOT_NODE_OPTIONS'] } : {}),
+  };
+  // To profile the bot: BENCH_BOT_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (written when it stops).
+  const nodeArgs = [...botNodeArgs, ...(process.env['BENCH_BOT_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean)];
+  // Scaled out (--processes): the same store and queues, each process its own port. One after the other: the first
+  // opens (and migrates) the store before the next joins it.
+  const procs: BotProcess[] = [];
+  try {
+    for (let i = 0; i < botProcesses; i++) procs.push(await startBotProcess(env, 120_000, output, botScript, nodeArgs));
+  } catch (err) {
+    for (const p of procs) await p.kill('SIGTERM');
+    throw err;
+  }
+  const proc = procs[0] as BotProcess;
   const teams = new TeamsSender(`${proc.url}/api/messages`, setup.platforms.teams.serviceUrl);
   const install = await teams.install('19:team-lg-0002@thread.tacv2', '19:team-lg-0002@thread.tacv2');
   if (install.status !== 200) throw new Error(`Teams install answered ${install.status}`);
@@ -89,8 +96,9 @@ export async function startBot(setup: RunSetup, output: string[] = []): Promise<
 
   return {
     kind: 'bot',
-    pid: proc.child.pid as number,
+    pids: procs.map((p) => p.child.pid as number),
     url: proc.url,
+    urls: procs.map((p) => p.url),
     async issue() {
       const slack = new SlackSender(`${proc.url}/slack/events`, SIGNING_SECRET);
       const res = await slack.submitAdvisory({ userId: SECRETARIAT_USER, viewId: `VBENCH${Date.now()}`, values: formValues({ ...VALID_FORM, title: `ベンチマーク ${prefix}` }) });
@@ -121,6 +129,7 @@ export async function startBot(setup: RunSetup, output: string[] = []): Promise<
       for (const kind of STEP_KINDS) out[kind] = (await audit(`escalation.${kind}`)).map((e) => Date.parse(e.at));
       return out;
     },
+    // The first process's event loop (scaled out, the others' are like it: the presses are spread evenly).
     async eventLoop() {
       const m = await metrics();
       return { p99Ms: gauge(m, 'nodejs_eventloop_lag_p99_seconds'), maxMs: gauge(m, 'nodejs_eventloop_lag_max_seconds') };
@@ -130,7 +139,7 @@ export async function startBot(setup: RunSetup, output: string[] = []): Promise<
       return Object.values(left).every((n) => n === 0);
     },
     async close() {
-      await proc.kill('SIGTERM');
+      for (const p of procs) await p.kill('SIGTERM');
       await queues.close();
       await store.close();
       await deleteQueueKeys(REDIS_URL, prefix);

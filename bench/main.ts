@@ -63,7 +63,7 @@ if (args.bot === 'build') {
   execFileSync('npm', ['run', '--silent', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 const bot = startCommand(args.bot === 'build' ? 'start:prod' : 'start');
-runBotFrom(bot.script, bot.nodeArgs, args.botEnv);
+runBotFrom(bot.script, bot.nodeArgs, args.botEnv, args.processes);
 const errors: Record<string, string> = {};
 for (const name of args.only) {
   process.stderr.write(`scenario ${name}…\n`);

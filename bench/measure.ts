@@ -22,7 +22,7 @@ export async function measure<T extends object>(
   try {
     ut = await (who === 'bot' ? startBot : startBaseline)({ ...setup, platforms }, output);
     const result = await body(ut, platforms);
-    const { hwmMb } = await sampleProcess(ut.pid);
+    const { hwmMb } = await sampleProcess(ut.pids);
     return { ...result, hwmMb };
   } catch (err) {
     // What the process said last is usually why.

@@ -21,7 +21,21 @@ export interface ProcSample {
   cpuMs: number;
 }
 
-export async function sampleProcess(pid: number): Promise<ProcSample> {
+/**
+ * Several processes (the bot scaled out) are read as one: CPU and resident memory summed, and the peaks summed too,
+ * which is what the machine must hold at worst (each process's peak may come at another moment: an upper bound).
+ */
+export async function sampleProcess(pids: number | readonly number[]): Promise<ProcSample> {
+  if (typeof pids !== 'number') {
+    const each = await Promise.all(pids.map((pid) => sampleOne(pid)));
+    return { hwmMb: sum(each.map((s) => s.hwmMb)), rssMb: sum(each.map((s) => s.rssMb)), cpuMs: sum(each.map((s) => s.cpuMs)) };
+  }
+  return sampleOne(pids);
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+async function sampleOne(pid: number): Promise<ProcSample> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
@@ -35,7 +49,7 @@ export async function sampleProcess(pid: number): Promise<ProcSample> {
  * The process's CPU read every 100 ms from now on, to be read back as of any moment: for work whose windows are known
  * only afterwards (the ladders' steps fall due while a fan-out may still be running).
  */
-export function cpuTimeline(pid: number): { at(ms: number): number; stop(): Promise<number> } {
+export function cpuTimeline(pid: number | readonly number[]): { at(ms: number): number; stop(): Promise<number> } {
   const samples: { at: number; cpuMs: number }[] = [];
   const timer = setInterval(() => {
     void sampleProcess(pid).then((s) => samples.push({ at: Date.now(), cpuMs: s.cpuMs }), () => undefined);

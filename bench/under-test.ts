@@ -25,9 +25,12 @@ export interface RunSetup {
 
 export interface UnderTest {
   kind: 'bot' | 'baseline';
-  pid: number;
-  /** Where its HTTP endpoints are: /slack/events, /api/messages, /healthz. */
+  /** Its processes (the bot may run several: --processes); CPU and memory are read from all of them. */
+  pids: readonly number[];
+  /** Where its HTTP endpoints are: /slack/events, /api/messages, /healthz (the first process's). */
   url: string;
+  /** Every process's, to spread requests over as a load balancer would; `url` is the first. */
+  urls: readonly string[];
   /** Issue the advisory to every member, and the ladders if the setup has one; resolves once it is answered. */
   issue(): Promise<void>;
   /** When each step of the ladders is due (ms since the epoch); known once issued. */

@@ -43,8 +43,9 @@ export async function startBaseline(setup: RunSetup, output: string[] = []): Pro
 
   return {
     kind: 'baseline',
-    pid: proc.child.pid as number,
+    pids: [proc.child.pid as number],
     url: proc.url,
+    urls: [proc.url],
     async issue() {
       issuedAt = Date.now();
       const jobs: { id: string; data: BareJob; at?: number }[] = members.map((m) => ({ id: `deliver.${m.id}`, data: bareDelivery(m) }));

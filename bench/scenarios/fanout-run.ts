@@ -49,14 +49,14 @@ export class FanoutTally {
 }
 
 export async function fanoutRun(ut: UnderTest, platforms: Platforms, sector: Sector, timeoutMs: number, tally = new FanoutTally(sector, platforms)): Promise<FanoutResult> {
-  const before = await sampleProcess(ut.pid);
+  const before = await sampleProcess(ut.pids);
   const t0 = Date.now();
   await ut.issue();
   await until(() => {
     tally.poll();
     return tally.reached >= sector.members.length;
   }, timeoutMs);
-  const cpu = (await sampleProcess(ut.pid)).cpuMs - before.cpuMs;
+  const cpu = (await sampleProcess(ut.pids)).cpuMs - before.cpuMs;
   const last = Math.max(t0, ...tally.first.values());
   // Let every job finish before counting duplicates: a second post would come from a retry. A job ends only after
   // its call was answered, and the fake records a call before it answers: idle queues mean every call is in.

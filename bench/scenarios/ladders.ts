@@ -69,7 +69,7 @@ export async function ladderRun(ut: UnderTest, platforms: Platforms, sector: Sec
     if (c) seen.push({ ...c, at: s.at });
     board.see(s);
   });
-  const cpu = cpuTimeline(ut.pid);
+  const cpu = cpuTimeline(ut.pids);
   let cpuEnd = Number.NaN;
   let fanoutLost = Number.NaN;
   try {

@@ -52,8 +52,10 @@ export interface PressResult {
 
 export function press(ut: UnderTest, platforms: Platforms, t: PressTarget, i: number): Promise<{ status: number }> {
   const who = `bench${String(i).padStart(5, '0')}`;
+  // Round robin over the processes, as a load balancer in front of a scaled-out bot would (one process: its own URL).
+  const url = ut.urls[i % ut.urls.length] ?? ut.url;
   if (t.member.platform === 'slack') {
-    return new SlackSender(`${ut.url}/slack/events`, SIGNING_SECRET).buttonPress({
+    return new SlackSender(`${url}/slack/events`, SIGNING_SECRET).buttonPress({
       userId: `U${who.toUpperCase()}`,
       userName: who,
       channelId: t.member.channel,
@@ -64,7 +66,7 @@ export function press(ut: UnderTest, platforms: Platforms, t: PressTarget, i: nu
     });
   }
   const from = { id: `29:${who}`, aadObjectId: `aad-${who}`, name: who };
-  return new TeamsSender(`${ut.url}/api/messages`, platforms.teams.serviceUrl).execute(`${t.member.channel};messageid=${t.messageId}`, from, 'advisory_ack', t.data, t.messageId, t.member.team);
+  return new TeamsSender(`${url}/api/messages`, platforms.teams.serviceUrl).execute(`${t.member.channel};messageid=${t.messageId}`, from, 'advisory_ack', t.data, t.messageId, t.member.team);
 }
 
 /** Every `everyMs` until stopped: how long /healthz takes to answer. */
@@ -153,7 +155,7 @@ export async function pressBurst(ut: UnderTest, platforms: Platforms, sector: Se
   const ours = monitorEventLoopDelay({ resolution: 10 });
   ours.enable();
   const healthz = watchHealthz(ut.url, 50);
-  const cpuBefore = (await sampleProcess(ut.pid)).cpuMs;
+  const cpuBefore = (await sampleProcess(ut.pids)).cpuMs;
   const { latencies, failed, failures, lastSentAt: lastPress } = await sendPresses(ut, platforms, targets, windowMs);
   // Said where it is seen: a count alone does not tell a refusal from the bench's own client giving up.
   if (failed > 0) process.stderr.write(`    presses not answered 200: ${Object.entries(failures).map(([why, n]) => `${why} × ${n}`).join(', ')}\n`);
@@ -171,7 +173,7 @@ export async function pressBurst(ut: UnderTest, platforms: Platforms, sector: Se
   }, 120_000, 100);
   // Anything still coming (a second update, a duplicate record) arrives once the queues are idle.
   await until(async () => ut.idle(), 30_000, 200);
-  const cpuMs = (await sampleProcess(ut.pid)).cpuMs - cpuBefore;
+  const cpuMs = (await sampleProcess(ut.pids)).cpuMs - cpuBefore;
   takeUpdates();
   recorded = await ut.acknowledgements();
   return {

@@ -6,7 +6,8 @@
  * runs too, so the bench's own machinery cannot rot unnoticed. The board scenario runs small too: the silent members'
  * tasks are each on the on-call channel's phone-task board exactly once, and nobody else's.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runBotFrom } from '../../bench/bot-under-test.js';
 import { pressTarget, Sector, stepCall, type PressTarget } from '../../bench/classify.js';
 import { measure } from '../../bench/measure.js';
 import { sectorMembers } from '../../bench/members.js';
@@ -22,7 +23,11 @@ const LIMITS = { latencyMs: 0, limits: { slackPerSecond: 50, teamsPerSecond: 50 
 const REMINDER_ONLY = { enabled: true, deadline: 60, reminderBefore: 40, nextContactEvery: 60, alertAfter: 600 };
 
 describe('the bench, small, with the platforms limits on', () => {
-  it('the bot: nothing lost or duplicated, every press recorded once, one reminder for each silent member only', async () => {
+  afterEach(() => runBotFrom('src/main.ts', [], {}, 1));
+
+  // Two processes: the bot scaled out on one store and one Redis (--processes), presses spread over both.
+  it.each([1, 2])('the bot in %i process(es): nothing lost or duplicated, every press recorded once, one reminder for each silent member only', async (processes) => {
+    runBotFrom('src/main.ts', [], {}, processes);
     const sector = { members: MEMBERS, contacts: 1 };
     const members = new Sector(sectorMembers(sector));
     const result = await measure('bot', { sector, concurrency: 20, rate: 50, ladder: REMINDER_ONLY }, LIMITS, async (ut, platforms) => {
@@ -46,9 +51,10 @@ describe('the bench, small, with the platforms limits on', () => {
       // Anything that would come twice has come once the queues are idle (the ladder's later steps stay delayed).
       await until(async () => ut.idle(), 20_000, 200);
       tally.poll();
-      return { fan, presses, pressed: pressed.map((t) => t.member.id), acks: await ut.acknowledgements(), steps: await ut.stepsDone(), reminders };
+      return { fan, presses, pressed: pressed.map((t) => t.member.id), acks: await ut.acknowledgements(), steps: await ut.stepsDone(), reminders, pids: ut.pids.length };
     });
 
+    expect(result.pids).toBe(processes);
     expect(result.fan).toMatchObject({ lost: 0, duplicated: 0 });
     expect(result.presses.failures).toEqual({});
     expect(result.presses.failed).toBe(0);
