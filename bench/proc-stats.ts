@@ -45,14 +45,22 @@ async function sampleOne(pid: number): Promise<ProcSample> {
   return { hwmMb: kb('VmHWM') / 1024, rssMb: kb('VmRSS') / 1024, cpuMs: (ticks / clockTicks()) * 1000 };
 }
 
+/** CPU used so far, read back as of any moment (see timeline). */
+export interface CpuTimeline {
+  /** The last reading at or before `ms` (ms since the epoch); NaN before the first. */
+  at(ms: number): number;
+  /** Stops reading; the reading now, NaN when it cannot be had. */
+  stop(): Promise<number>;
+}
+
 /**
- * The process's CPU read every 100 ms from now on, to be read back as of any moment: for work whose windows are known
+ * A CPU counter read every 100 ms from now on, to be read back as of any moment: for work whose windows are known
  * only afterwards (the ladders' steps fall due while a fan-out may still be running).
  */
-export function cpuTimeline(pid: number | readonly number[]): { at(ms: number): number; stop(): Promise<number> } {
+export function timeline(read: () => Promise<number>): CpuTimeline {
   const samples: { at: number; cpuMs: number }[] = [];
   const timer = setInterval(() => {
-    void sampleProcess(pid).then((s) => samples.push({ at: Date.now(), cpuMs: s.cpuMs }), () => undefined);
+    void read().then((cpuMs) => samples.push({ at: Date.now(), cpuMs }), () => undefined);
   }, 100);
   return {
     // The last reading at or before the moment: a later one would give the window before it the first work of this one.
@@ -60,7 +68,12 @@ export function cpuTimeline(pid: number | readonly number[]): { at(ms: number): 
     async stop() {
       clearInterval(timer);
       // A process that is gone (it crashed) has no reading: NaN, so the run's own error is the one reported.
-      return sampleProcess(pid).then((s) => s.cpuMs, () => Number.NaN);
+      return read().then((cpuMs) => cpuMs, () => Number.NaN);
     },
   };
+}
+
+/** The process's (or processes') CPU over time. */
+export function cpuTimeline(pid: number | readonly number[]): CpuTimeline {
+  return timeline(async () => (await sampleProcess(pid)).cpuMs);
 }

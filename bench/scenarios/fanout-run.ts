@@ -6,7 +6,8 @@
 import { advisoryPost, type Sector } from '../classify.js';
 import { until, type Platforms } from '../platforms.js';
 import { sampleProcess } from '../proc-stats.js';
-import type { UnderTest } from '../under-test.js';
+import { redisCpuNow } from '../redis-stats.js';
+import { REDIS_URL, type UnderTest } from '../under-test.js';
 
 export interface FanoutResult {
   ms: number;
@@ -16,6 +17,8 @@ export interface FanoutResult {
   throttled: number;
   historyCalls: number;
   cpuMsPerDelivery: number;
+  /** Redis's CPU from the issue until every member had it ÷ members (BullMQ's and the pace's scripts). */
+  redisCpuMsPerDelivery: number;
   /** CPU time ÷ wall time of the fan-out: near 100 % the process is bound by its one thread, well below it waits. */
   cpuBusyPercent: number;
 }
@@ -50,6 +53,7 @@ export class FanoutTally {
 
 export async function fanoutRun(ut: UnderTest, platforms: Platforms, sector: Sector, timeoutMs: number, tally = new FanoutTally(sector, platforms)): Promise<FanoutResult> {
   const before = await sampleProcess(ut.pids);
+  const redisBefore = await redisCpuNow(REDIS_URL);
   const t0 = Date.now();
   await ut.issue();
   await until(() => {
@@ -57,6 +61,7 @@ export async function fanoutRun(ut: UnderTest, platforms: Platforms, sector: Sec
     return tally.reached >= sector.members.length;
   }, timeoutMs);
   const cpu = (await sampleProcess(ut.pids)).cpuMs - before.cpuMs;
+  const redisCpu = (await redisCpuNow(REDIS_URL)) - redisBefore;
   const last = Math.max(t0, ...tally.first.values());
   // Let every job finish before counting duplicates: a second post would come from a retry. A job ends only after
   // its call was answered, and the fake records a call before it answers: idle queues mean every call is in.
@@ -71,6 +76,7 @@ export async function fanoutRun(ut: UnderTest, platforms: Platforms, sector: Sec
     throttled: tally.throttled,
     historyCalls: tally.historyCalls,
     cpuMsPerDelivery: cpu / sector.members.length,
+    redisCpuMsPerDelivery: redisCpu / sector.members.length,
     cpuBusyPercent: (cpu / ms) * 100,
   };
 }

@@ -19,6 +19,7 @@ export const FANOUT_METRICS: readonly MetricDef<Measured>[] = [
   { label: 'lost (never posted)', unit: '', value: (r) => r.lost, compare: true },
   { label: 'duplicated (posted twice)', unit: '', value: (r) => r.duplicated, compare: true },
   { label: 'CPU per delivery', unit: 'ms', value: (r) => r.cpuMsPerDelivery, compare: true },
+  { label: 'Redis CPU per delivery', unit: 'ms', value: (r) => r.redisCpuMsPerDelivery, compare: true },
   { label: 'CPU busy during the fan-out', unit: '%', value: (r) => r.cpuBusyPercent, compare: true },
   { label: 'peak RSS (VmHWM)', unit: 'MB', value: (r) => r.hwmMb, compare: true },
 ];

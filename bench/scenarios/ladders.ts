@@ -19,11 +19,12 @@ import { BoardWatch } from '../board-watch.js';
 import { until, type Platforms } from '../platforms.js';
 import { metricRows, type MetricDef } from '../report.js';
 import { distribution, type Distribution } from '../stats.js';
-import type { UnderTest } from '../under-test.js';
+import { REDIS_URL, type UnderTest } from '../under-test.js';
 import type { Context } from './context.js';
 import { fanoutRun, FanoutTally } from './fanout-run.js';
 import { runPairs } from './pairs.js';
-import { cpuTimeline } from '../proc-stats.js';
+import { cpuTimeline, type CpuTimeline } from '../proc-stats.js';
+import { redisCpuTimeline } from '../redis-stats.js';
 
 export const SHORT_LADDER: EscalationPolicy = { enabled: true, deadline: 25, reminderBefore: 10, nextContactEvery: 10, alertAfter: 20 };
 const KINDS: readonly StepKind[] = ['reminder', 'phone', 'next-contact', 'alert'];
@@ -56,6 +57,13 @@ export type LadderResult = Record<StepKind, StepFigures> & {
    * and so does the process's idle CPU over the window (a few ms a second: noticeable at 200 members, not at 2,000).
    */
   cpuMsPerStepOf: Record<StepKind, number>;
+  /**
+   * Redis's CPU over the same windows ÷ members: every BullMQ script (the delayed job's promotion, its run, the next
+   * step's add) and the pace's run on Redis's one thread, so steps due at one instant can wait on Redis as well as on
+   * the bot's loop.
+   */
+  redisCpuMsPerStep: number;
+  redisCpuMsPerStepOf: Record<StepKind, number>;
 };
 
 export async function ladderRun(ut: UnderTest, platforms: Platforms, sector: Sector): Promise<LadderResult> {
@@ -70,7 +78,9 @@ export async function ladderRun(ut: UnderTest, platforms: Platforms, sector: Sec
     board.see(s);
   });
   const cpu = cpuTimeline(ut.pids);
+  const redisCpu = redisCpuTimeline(REDIS_URL);
   let cpuEnd = Number.NaN;
+  let redisEnd = Number.NaN;
   let fanoutLost = Number.NaN;
   try {
     fanoutLost = (await fanoutRun(ut, platforms, sector, 120_000 + sector.members.length * 20, tally)).lost;
@@ -84,9 +94,18 @@ export async function ladderRun(ut: UnderTest, platforms: Platforms, sector: Sec
     }, lastDue - Date.now() + WAIT_AFTER_LAST_DUE_MS, 250);
   } finally {
     cpuEnd = await cpu.stop();
+    redisEnd = await redisCpu.stop();
   }
-  const cpuFrom = (kind: StepKind | undefined) => (kind === undefined ? cpuEnd : cpu.at(due[kind] ?? Number.NaN));
-  const cpuMsPerStepOf = Object.fromEntries(KINDS.map((kind, i) => [kind, (cpuFrom(KINDS[i + 1]) - cpuFrom(kind)) / sector.members.length])) as Record<StepKind, number>;
+  // Each kind's window: from its due time to the next kind's (the last: until idle), ÷ members.
+  const perKind = (line: CpuTimeline, end: number) => {
+    const from = (kind: StepKind | undefined) => (kind === undefined ? end : line.at(due[kind] ?? Number.NaN));
+    return {
+      all: (end - from('reminder')) / (sector.members.length * KINDS.length),
+      of: Object.fromEntries(KINDS.map((kind, i) => [kind, (from(KINDS[i + 1]) - from(kind)) / sector.members.length])) as Record<StepKind, number>,
+    };
+  };
+  const bot = perKind(cpu, cpuEnd);
+  const redis = perKind(redisCpu, redisEnd);
   tally.poll();
   for (const [member, at] of board.firstListed) seen.push({ kind: 'phone', member, at });
   for (const [member, at] of board.firstOverdue) seen.push({ kind: 'next-contact', member, at });
@@ -108,7 +127,7 @@ export async function ladderRun(ut: UnderTest, platforms: Platforms, sector: Sec
       postedTwice: grouped ? Number.NaN : ids.filter((id) => (posts[kind].get(id) ?? 0) > 1).length,
     };
   };
-  return { reminder: figures('reminder'), phone: figures('phone'), 'next-contact': figures('next-contact'), alert: figures('alert'), fanoutLost, cpuMsPerStep: (cpuEnd - cpuFrom('reminder')) / (sector.members.length * KINDS.length), cpuMsPerStepOf, ...(started ? { started } : {}) };
+  return { reminder: figures('reminder'), phone: figures('phone'), 'next-contact': figures('next-contact'), alert: figures('alert'), fanoutLost, cpuMsPerStep: bot.all, cpuMsPerStepOf: bot.of, redisCpuMsPerStep: redis.all, redisCpuMsPerStepOf: redis.of, ...(started ? { started } : {}) };
 }
 
 export async function laddersScenario(ctx: Context): Promise<void> {
@@ -133,9 +152,11 @@ export async function laddersScenario(ctx: Context): Promise<void> {
       { label: `${kind}: members not exactly once in the store (3 min after the last due)`, unit: '', value: (r) => r[kind].missing + r[kind].twice, compare: true },
       { label: `${kind}: members without exactly one post`, unit: '', value: (r) => r[kind].notPosted + r[kind].postedTwice, compare: true },
       { label: `${kind}: CPU per member (due to the next kind's due)`, unit: 'ms', value: (r) => r.cpuMsPerStepOf[kind], compare: true },
+      { label: `${kind}: Redis CPU per member (the same window)`, unit: 'ms', value: (r) => r.redisCpuMsPerStepOf[kind], compare: true },
     );
   }
   defs.push({ label: 'CPU per member and step (first due to queues idle)', unit: 'ms', value: (r) => r.cpuMsPerStep, compare: true });
+  defs.push({ label: 'Redis CPU per member and step (the same window)', unit: 'ms', value: (r) => r.redisCpuMsPerStep, compare: true });
   defs.push({ label: 'peak RSS (VmHWM)', unit: 'MB', value: (r) => r.hwmMb, compare: true });
   ctx.rows.push(...metricRows(name, runs, defs));
 }

@@ -16,11 +16,12 @@ import { sectorMembers } from '../members.js';
 import { until, type Platforms } from '../platforms.js';
 import { distribution, type Distribution } from '../stats.js';
 import { metricRows } from '../report.js';
-import { SIGNING_SECRET, type UnderTest } from '../under-test.js';
+import { REDIS_URL, SIGNING_SECRET, type UnderTest } from '../under-test.js';
 import type { Context } from './context.js';
 import { fanoutRun, FanoutTally } from './fanout-run.js';
 import { runPairs } from './pairs.js';
 import { sampleProcess } from '../proc-stats.js';
+import { redisCpuNow } from '../redis-stats.js';
 
 export interface PressResult {
   presses: number;
@@ -48,6 +49,8 @@ export interface PressResult {
    * less than all of it.
    */
   cpuMsPerPress: number;
+  /** Redis's CPU over the same window ÷ presses: its scripts (BullMQ's, the pace's) run on one thread of its own. */
+  redisCpuMsPerPress: number;
 }
 
 export function press(ut: UnderTest, platforms: Platforms, t: PressTarget, i: number): Promise<{ status: number }> {
@@ -156,6 +159,7 @@ export async function pressBurst(ut: UnderTest, platforms: Platforms, sector: Se
   ours.enable();
   const healthz = watchHealthz(ut.url, 50);
   const cpuBefore = (await sampleProcess(ut.pids)).cpuMs;
+  const redisBefore = await redisCpuNow(REDIS_URL);
   const { latencies, failed, failures, lastSentAt: lastPress } = await sendPresses(ut, platforms, targets, windowMs);
   // Said where it is seen: a count alone does not tell a refusal from the bench's own client giving up.
   if (failed > 0) process.stderr.write(`    presses not answered 200: ${Object.entries(failures).map(([why, n]) => `${why} × ${n}`).join(', ')}\n`);
@@ -174,6 +178,7 @@ export async function pressBurst(ut: UnderTest, platforms: Platforms, sector: Se
   // Anything still coming (a second update, a duplicate record) arrives once the queues are idle.
   await until(async () => ut.idle(), 30_000, 200);
   const cpuMs = (await sampleProcess(ut.pids)).cpuMs - cpuBefore;
+  const redisMs = (await redisCpuNow(REDIS_URL)) - redisBefore;
   takeUpdates();
   recorded = await ut.acknowledgements();
   return {
@@ -192,6 +197,7 @@ export async function pressBurst(ut: UnderTest, platforms: Platforms, sector: Se
     notUpdated: wanted.size - updatedAt.size,
     maxUpdatesPerMessage: Math.max(0, ...updates.values()),
     cpuMsPerPress: cpuMs / targets.length,
+    redisCpuMsPerPress: redisMs / targets.length,
   };
 }
 
@@ -220,6 +226,7 @@ export async function pressesScenario(ctx: Context): Promise<void> {
       { label: 'messages never updated', unit: '', value: (r) => r.notUpdated, compare: true },
       { label: 'most updates of one message', unit: '', value: (r) => r.maxUpdatesPerMessage, compare: true },
       { label: 'CPU per press (first press to idle queues)', unit: 'ms', value: (r) => r.cpuMsPerPress, compare: true },
+      { label: 'Redis CPU per press (the same window)', unit: 'ms', value: (r) => r.redisCpuMsPerPress, compare: true },
       { label: 'peak RSS (VmHWM)', unit: 'MB', value: (r) => r.hwmMb, compare: true },
     ]),
   );
