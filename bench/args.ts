@@ -5,7 +5,8 @@ export const USAGE = `\`npm run bench -- [options]\`. Every option has a default
   --runs 3                runs of each measurement (figures are median [min–max])
   --latencies 0,50        API latency of the fakes for the fan-out scenario, in ms
   --concurrency 20        DELIVERY_CONCURRENCY of the bot and the baseline's worker concurrency
-  --rate 1000             DELIVERY_RATE_PER_SECOND (and the baseline's limiter) where no platform limit is on
+  --rate 1000             DELIVERY_RATE_PER_SECOND, the bot's pace on each platform, where no platform limit is on
+                          (the baseline's one limiter is twice it: the same pace)
   --limits-rate N         the bot's DELIVERY_RATE_PER_SECOND under limits; default: unset (the bot's own default: no tuning)
   --slack-rate 50         Slack workspace-wide messages a second, with limits on
   --teams-rate 50         Teams tenant-wide messages a second, with limits on

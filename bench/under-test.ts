@@ -17,8 +17,13 @@ export interface RunSetup {
   platforms: Platforms;
   sector: SectorShape;
   concurrency: number;
-  /** Posts a second of the delivery limiter (DELIVERY_RATE_PER_SECOND); undefined: the bot's own default. */
+  /**
+   * Posts a second of the bot's pace on each platform (DELIVERY_RATE_PER_SECOND: one bucket per platform); undefined:
+   * the bot's own default. The baseline's one limiter is this times the platforms the sector is on, the same pace in all.
+   */
   rate: number | undefined;
+  /** The baseline's limiter, all platforms together, when a scenario sets it itself (the limits: the platforms' rates). */
+  baselineRate?: number | undefined;
   /** A short escalation ladder (the ladder scenario); absent: the bot's default policy (an hour away). */
   ladder?: EscalationPolicy | undefined;
 }

@@ -1,6 +1,6 @@
 /**
  * The bare baseline worker (bare-worker.ts) as its own OS process, driven like the bot: the same
- * members, the same fakes, the same concurrency and limiter, the same ladder times.
+ * members, the same fakes, the same concurrency and pace, the same ladder times.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,6 +18,7 @@ import { bareDelivery, bareStep, type BareJob } from './bare-jobs.js';
 export async function startBaseline(setup: RunSetup, output: string[] = []): Promise<UnderTest> {
   const dir = await mkdtemp(join(tmpdir(), 'ceptoar-bare-'));
   const prefix = `bench-bare-${randomUUID().slice(0, 8)}`;
+  const members = sectorMembers(setup.sector);
   const proc = await startBotProcess(
     {
       REDIS_URL,
@@ -27,8 +28,8 @@ export async function startBaseline(setup: RunSetup, output: string[] = []): Pro
       TEAMS_SERVICE_URL: setup.platforms.teams.serviceUrl,
       SIGNING_SECRET,
       CONCURRENCY: String(setup.concurrency),
-      // The bot's default limiter when the bot runs with its default: the same pace for both.
-      RATE: String(setup.rate ?? BOT_DEFAULT_RATE),
+      // The same pace as the bot's: its pace is a bucket of `rate` on each platform, this worker's limiter one for all.
+      RATE: String(setup.baselineRate ?? (setup.rate ?? BOT_DEFAULT_RATE) * new Set(members.map((m) => m.platform)).size),
     },
     60_000,
     output,
@@ -36,7 +37,6 @@ export async function startBaseline(setup: RunSetup, output: string[] = []): Pro
   );
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue('bare', { connection, prefix });
-  const members = sectorMembers(setup.sector);
   let issuedAt: number | undefined;
   const get = async <T>(path: string): Promise<T> => (await fetch(`${proc.url}${path}`)).json() as Promise<T>;
   const state = () => get<{ acks: number; ackDuplicates: number; done: { op: string; kind: string; member: string; n: number }[] }>('/bare/state');

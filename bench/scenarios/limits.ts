@@ -3,7 +3,8 @@
  * workspace rate, conversations.history 50/min; Teams 7/s per conversation, a tenant rate) and 50 ms
  * latency: the time taken ÷ the time the limits allow, 429s, lost, duplicated, history searches.
  * The bot runs untuned (its own DELIVERY_RATE_PER_SECOND) unless --limits-rate says otherwise; the
- * baseline's limiter is then the two platforms' rates together, i.e. a worker tuned to the limits.
+ * baseline's limiter is the two platforms' rates together, i.e. a worker tuned to the limits (with --limits-rate,
+ * that rate on each platform, as the bot's pace has it).
  */
 import { Sector } from '../classify.js';
 import { measure } from '../measure.js';
@@ -25,14 +26,14 @@ export async function limitsScenario(ctx: Context): Promise<void> {
   // The platforms work in parallel: the slower of the two sets the pace the limits allow.
   const boundMs = Math.max(slack / args.slackRate, teams / args.teamsRate) * 1000;
   const botRate = args.limitsRate;
-  const baseRate = args.limitsRate ?? args.slackRate + args.teamsRate;
+  const baseRate = args.limitsRate === undefined ? args.slackRate + args.teamsRate : args.limitsRate * (slack > 0 && teams > 0 ? 2 : 1);
   const slowest = Math.min(botRate ?? BOT_DEFAULT_RATE, baseRate);
   const timeoutMs = 120_000 + (args.members / slowest) * 3000;
   const name = `limits ${args.members}, ${LATENCY_MS} ms, rate ${botRate ?? 'default'}`;
   const runs = await runPairs(args.runs, name, (who) =>
     measure(
       who,
-      { sector, concurrency: args.concurrency, rate: who === 'bot' ? botRate : baseRate },
+      { sector, concurrency: args.concurrency, rate: botRate, baselineRate: baseRate },
       { latencyMs: LATENCY_MS, limits: { slackPerSecond: args.slackRate, teamsPerSecond: args.teamsRate } },
       (ut, p) => fanoutRun(ut, p, members, timeoutMs),
     ),
