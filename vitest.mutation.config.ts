@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    include: ['test/src/domain/**/*.test.ts', 'test/src/commands/**/*.test.ts', 'test/src/pace/**/*.test.ts', 'test/src/store/sqlite-store.test.ts', 'test/src/store/sqlite-concurrency.test.ts', 'test/src/store/commit-group.test.ts', 'test/adapters/teams/teams-chat.test.ts', 'test/adapters/teams/connector-token.test.ts', 'test/src/lib/keep-alive-json.test.ts', 'test/adapters/slack/slack-send.test.ts', 'test/adapters/slack/slack-respond.test.ts', 'test/adapters/slack/ack-action.test.ts', 'test/adapters/teams/connector-send.test.ts'],
+    include: ['test/src/domain/**/*.test.ts', 'test/src/commands/**/*.test.ts', 'test/src/pace/**/*.test.ts', 'test/src/store/sqlite-store.test.ts', 'test/src/store/sqlite-concurrency.test.ts', 'test/src/store/commit-group.test.ts', 'test/src/config.test.ts', 'test/adapters/teams/teams-chat.test.ts', 'test/adapters/teams/connector-token.test.ts', 'test/src/lib/keep-alive-json.test.ts', 'test/adapters/slack/slack-send.test.ts', 'test/adapters/slack/slack-respond.test.ts', 'test/adapters/slack/ack-action.test.ts', 'test/adapters/teams/connector-send.test.ts'],
     testTimeout: 30_000,
     pool: 'forks',
   },

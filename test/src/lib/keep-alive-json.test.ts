@@ -97,6 +97,15 @@ describe('a call', () => {
     expect(connections).toBe(2);
   });
 
+  it('by default a socket unused for 5 s is closed (Node\'s own global agent\'s idle time)', async () => {
+    server.keepAliveTimeout = 60_000;
+    const request = keepAliveJson({ timeoutMs: 2_000 });
+    await request('POST', new URL('chat.postMessage', base), {});
+    const [socket] = [...sockets];
+    await new Promise((resolve) => socket?.once('close', resolve));
+    expect(sockets.size).toBe(0);
+  }, 15_000);
+
   it('a call whose answer takes longer than idleSocketMs is not cut off by it', async () => {
     answer = (_req, res) => setTimeout(() => res.writeHead(200).end('{"ok":true}'), 300);
     const request = keepAliveJson({ timeoutMs: 2_000, idleSocketMs: 50 });
