@@ -21,13 +21,13 @@ export function isCopy(copies: readonly MessageRef[], pressed: MessageRef): bool
  * and message the press came from. The message itself is updated by a refresh job (or, while the
  * queue is down, replaced here through the press's response URL).
  *
- * `lean`, when given, answers through the response URL on the kept-alive path instead of Bolt's `respond()` (fetch):
+ * The presser is answered through the response URL on the kept-alive path (`lean`), not Bolt's `respond()` (fetch):
  * this is the one button a whole sector presses within seconds (slack-respond.ts).
  */
-export function registerAckAction(app: BoltApp, core: Core, log: Logger, lean?: SlackRespond): void {
-  app.action<BlockAction<ButtonAction>>(ACK_ACTION_ID, async ({ ack, body, action, respond: boltRespond }) => {
+export function registerAckAction(app: BoltApp, core: Core, log: Logger, lean: SlackRespond): void {
+  app.action<BlockAction<ButtonAction>>(ACK_ACTION_ID, async ({ ack, body, action }) => {
     await ack();
-    const respond = lean ? (message: RespondArguments) => lean(body.response_url, message) : boltRespond;
+    const respond = (message: RespondArguments) => lean(body.response_url, message);
     const press = pressOf(body);
     const context = { action: ACK_ACTION_ID, user: body.user.id, channel: press?.message.channelId, ts: press?.message.messageId };
     if (!press) {

@@ -18,12 +18,12 @@ export interface SlackAppOptions {
   signingSecret?: string | undefined;
   /** Socket Mode, when set: no public endpoint needed. */
   appToken?: string | undefined;
-  /** Base URL of the Web API, for tests and proxies. */
+  /** Base URL of the Web API, for tests. */
   apiUrl?: string | undefined;
   /** The shared HTTP app; in HTTP mode Bolt mounts /slack/events on it. */
   http: Application;
-  /** The acknowledge button's answers through the response URL on the kept-alive path (slack-respond.ts); default Bolt's respond(). */
-  respond?: SlackRespond | undefined;
+  /** The acknowledge button's answers through the response URL, on the kept-alive path (slack-respond.ts). */
+  respond: SlackRespond;
   core: Core;
   log: Logger;
 }
