@@ -97,8 +97,7 @@ export async function startBot(setup: RunSetup, output: string[] = []): Promise<
   return {
     kind: 'bot',
     pids: procs.map((p) => p.child.pid as number),
-    url: proc.url,
-    urls: procs.map((p) => p.url),
+    urls: [proc.url, ...procs.slice(1).map((p) => p.url)],
     async issue() {
       const slack = new SlackSender(`${proc.url}/slack/events`, SIGNING_SECRET);
       const res = await slack.submitAdvisory({ userId: SECRETARIAT_USER, viewId: `VBENCH${Date.now()}`, values: formValues({ ...VALID_FORM, title: `ベンチマーク ${prefix}` }) });

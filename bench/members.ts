@@ -32,6 +32,11 @@ export function writeSector(path: string, s: SectorShape): Promise<string> {
   return writeLargeDirectory(path, s.members, { teams: teamsOf(s), contacts: s.contacts, ...(s.oncall ? { oncall: s.oncall } : {}) });
 }
 
+/** The platforms the members are on: the bot's pace is one bucket on each. */
+export function platformsOf(members: readonly Member[]): number {
+  return new Set(members.map((m) => m.platform)).size;
+}
+
 export function sectorMembers(s: SectorShape): Member[] {
   const d = largeDirectory(s.members, { teams: teamsOf(s), contacts: 1 }) as { organisations: { id: string; channels: { platform: 'slack' | 'teams'; id: string; team?: string }[] }[] };
   return d.organisations.map((o) => {

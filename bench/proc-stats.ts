@@ -25,12 +25,9 @@ export interface ProcSample {
  * Several processes (the bot scaled out) are read as one: CPU and resident memory summed, and the peaks summed too,
  * which is what the machine must hold at worst (each process's peak may come at another moment: an upper bound).
  */
-export async function sampleProcess(pids: number | readonly number[]): Promise<ProcSample> {
-  if (typeof pids !== 'number') {
-    const each = await Promise.all(pids.map((pid) => sampleOne(pid)));
-    return { hwmMb: sum(each.map((s) => s.hwmMb)), rssMb: sum(each.map((s) => s.rssMb)), cpuMs: sum(each.map((s) => s.cpuMs)) };
-  }
-  return sampleOne(pids);
+export async function sampleProcess(pids: readonly number[]): Promise<ProcSample> {
+  const each = await Promise.all(pids.map((pid) => sampleOne(pid)));
+  return { hwmMb: sum(each.map((s) => s.hwmMb)), rssMb: sum(each.map((s) => s.rssMb)), cpuMs: sum(each.map((s) => s.cpuMs)) };
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -73,7 +70,7 @@ export function timeline(read: () => Promise<number>): CpuTimeline {
   };
 }
 
-/** The process's (or processes') CPU over time. */
-export function cpuTimeline(pid: number | readonly number[]): CpuTimeline {
-  return timeline(async () => (await sampleProcess(pid)).cpuMs);
+/** The processes' CPU over time, summed. */
+export function cpuTimeline(pids: readonly number[]): CpuTimeline {
+  return timeline(async () => (await sampleProcess(pids)).cpuMs);
 }

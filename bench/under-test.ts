@@ -32,10 +32,11 @@ export interface UnderTest {
   kind: 'bot' | 'baseline';
   /** Its processes (the bot may run several: --processes); CPU and memory are read from all of them. */
   pids: readonly number[];
-  /** Where its HTTP endpoints are: /slack/events, /api/messages, /healthz (the first process's). */
-  url: string;
-  /** Every process's, to spread requests over as a load balancer would; `url` is the first. */
-  urls: readonly string[];
+  /**
+   * Where its HTTP endpoints are (/slack/events, /api/messages, /healthz), a process each: requests are spread over them
+   * as a load balancer would; the first is where the advisory is issued.
+   */
+  urls: readonly [string, ...string[]];
   /** Issue the advisory to every member, and the ladders if the setup has one; resolves once it is answered. */
   issue(): Promise<void>;
   /** When each step of the ladders is due (ms since the epoch); known once issued. */

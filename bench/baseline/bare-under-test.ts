@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { startBotProcess } from '../../test/support/bot-process.js';
 import { deleteQueueKeys } from '../../test/support/queue-keys.js';
 import type { StepKind } from '../../src/domain/escalation.js';
-import { ONCALL_CHANNEL, SECRETARIAT_CHANNEL, sectorMembers } from '../members.js';
+import { ONCALL_CHANNEL, platformsOf, SECRETARIAT_CHANNEL, sectorMembers } from '../members.js';
 import { BOT_DEFAULT_RATE, emptySteps, REDIS_URL, SIGNING_SECRET, stepOffsets, type RunSetup, type UnderTest } from '../under-test.js';
 import { bareDelivery, bareStep, type BareJob } from './bare-jobs.js';
 
@@ -29,7 +29,7 @@ export async function startBaseline(setup: RunSetup, output: string[] = []): Pro
       SIGNING_SECRET,
       CONCURRENCY: String(setup.concurrency),
       // The same pace as the bot's: its pace is a bucket of `rate` on each platform, this worker's limiter one for all.
-      RATE: String(setup.baselineRate ?? (setup.rate ?? BOT_DEFAULT_RATE) * new Set(members.map((m) => m.platform)).size),
+      RATE: String(setup.baselineRate ?? (setup.rate ?? BOT_DEFAULT_RATE) * platformsOf(members)),
     },
     60_000,
     output,
@@ -44,7 +44,6 @@ export async function startBaseline(setup: RunSetup, output: string[] = []): Pro
   return {
     kind: 'baseline',
     pids: [proc.child.pid as number],
-    url: proc.url,
     urls: [proc.url],
     async issue() {
       issuedAt = Date.now();

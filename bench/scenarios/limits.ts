@@ -8,7 +8,7 @@
  */
 import { Sector } from '../classify.js';
 import { measure } from '../measure.js';
-import { sectorMembers } from '../members.js';
+import { platformsOf, sectorMembers } from '../members.js';
 import { metricRows } from '../report.js';
 import type { Context } from './context.js';
 import { fanoutRun } from './fanout-run.js';
@@ -26,7 +26,7 @@ export async function limitsScenario(ctx: Context): Promise<void> {
   // The platforms work in parallel: the slower of the two sets the pace the limits allow.
   const boundMs = Math.max(slack / args.slackRate, teams / args.teamsRate) * 1000;
   const botRate = args.limitsRate;
-  const baseRate = args.limitsRate === undefined ? args.slackRate + args.teamsRate : args.limitsRate * (slack > 0 && teams > 0 ? 2 : 1);
+  const baseRate = args.limitsRate === undefined ? args.slackRate + args.teamsRate : args.limitsRate * platformsOf(members.members);
   const slowest = Math.min(botRate ?? BOT_DEFAULT_RATE, baseRate);
   const timeoutMs = 120_000 + (args.members / slowest) * 3000;
   const name = `limits ${args.members}, ${LATENCY_MS} ms, rate ${botRate ?? 'default'}`;

@@ -56,7 +56,7 @@ export interface PressResult {
 export function press(ut: UnderTest, platforms: Platforms, t: PressTarget, i: number): Promise<{ status: number }> {
   const who = `bench${String(i).padStart(5, '0')}`;
   // Round robin over the processes, as a load balancer in front of a scaled-out bot would (one process: its own URL).
-  const url = ut.urls[i % ut.urls.length] ?? ut.url;
+  const url = ut.urls[i % ut.urls.length] ?? ut.urls[0];
   if (t.member.platform === 'slack') {
     return new SlackSender(`${url}/slack/events`, SIGNING_SECRET).buttonPress({
       userId: `U${who.toUpperCase()}`,
@@ -157,7 +157,7 @@ export async function pressBurst(ut: UnderTest, platforms: Platforms, sector: Se
   await ut.eventLoop(); // resets the histogram: what follows is the burst alone
   const ours = monitorEventLoopDelay({ resolution: 10 });
   ours.enable();
-  const healthz = watchHealthz(ut.url, 50);
+  const healthz = watchHealthz(ut.urls[0], 50);
   const cpuBefore = (await sampleProcess(ut.pids)).cpuMs;
   const redisBefore = await redisCpuNow(REDIS_URL);
   const { latencies, failed, failures, lastSentAt: lastPress } = await sendPresses(ut, platforms, targets, windowMs);
