@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
-import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { BotError } from '../../../src/errors.js';
 import { ERROR_TEXT } from '../../../src/i18n/text.js';
 import { createLogger, type Logger } from '../../../src/log.js';
 import { eventually } from '../../support/eventually.js';
+import { jsonLog } from '../../support/json-log.js';
 import { startFakeSlack, type FakeSlack } from '../../support/fake-slack.js';
 import { SlackSender } from '../../support/slack-requests.js';
 import { anAdvisoryView } from '../../support/view-fixtures.js';
@@ -132,15 +132,9 @@ describe('the acknowledge button answers the presser through the response URL', 
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    const lines: { level: number; msg: string; code?: string; answer?: string; err?: { code?: string; detail?: unknown } }[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(JSON.parse(chunk.toString()) as (typeof lines)[number]);
-        done();
-      },
-    });
+    const { log, lines } = jsonLog<{ level: number; msg: string; code?: string; answer?: string; err?: { code?: string; detail?: unknown } }>('info');
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/actions/T0/B0/secret`;
-    return { posts, lines, url, log: createLogger('info', sink) };
+    return { posts, lines, url, log };
   }
 
   it('an answer Slack refuses is logged as a warning once, is not taken for a refusal of the press, and the thanks still goes', async () => {

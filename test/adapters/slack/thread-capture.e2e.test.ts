@@ -4,9 +4,8 @@
  * the reply is recorded once however often Slack retries it; the secretariat's status shows it and its
  * menu opens the whole thread.
  */
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/log.js';
+import { jsonLog } from '../../support/json-log.js';
 import { ISSUE_INPUT } from '../../support/core-fixture.js';
 import { REDIS_URL, startHarness, type Harness } from '../../support/bot-harness.js';
 import { eventually } from '../../support/eventually.js';
@@ -22,20 +21,14 @@ const SATO = 'U0JMA00001';
 const SUZUKI = 'U0JMA00077';
 
 /** The bot's log lines (debug and up), to wait until an event has been handled. */
-const lines: { level: number; msg: string; message?: { messageId?: string }; reason?: string }[] = [];
-const sink = new Writable({
-  write(chunk: Buffer, _enc, done) {
-    for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as (typeof lines)[number]);
-    done();
-  },
-});
+const { log, lines } = jsonLog<{ level: number; msg: string; message?: { messageId?: string }; reason?: string }>('debug');
 const logged = (msg: string, messageId?: string) => lines.filter((l) => l.msg === msg && (messageId === undefined || l.message?.messageId === messageId)).length;
 
 let h: Harness;
 let queues: QueueWatch;
 let store: SqliteStore;
 beforeAll(async () => {
-  h = await startHarness({ log: createLogger('debug', sink) });
+  h = await startHarness({ log });
   queues = watchQueues(REDIS_URL, h.prefix);
   store = openStoreReader(h.dataDir);
 });

@@ -3,23 +3,16 @@
  * with 401 before any handler runs, said in one pino line (botbuilder's own handling printed a stack
  * trace per refused request on the console).
  */
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '../../../src/log.js';
+import { jsonLog } from '../../support/json-log.js';
 import { startHarness, type Harness } from '../../support/bot-harness.js';
 
-const lines: { level: number; msg: string }[] = [];
-const sink = new Writable({
-  write(chunk: Buffer, _enc, done) {
-    for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as { level: number; msg: string });
-    done();
-  },
-});
+const { log, lines } = jsonLog<{ level: number; msg: string }>('info');
 
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness({
-    log: createLogger('info', sink),
+    log,
     env: {
       MICROSOFT_APP_ID: '00000000-1111-2222-3333-444444444444',
       MICROSOFT_APP_PASSWORD: 'secret',

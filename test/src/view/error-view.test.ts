@@ -1,18 +1,10 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { BotError } from '../../../src/errors.js';
-import { createLogger } from '../../../src/log.js';
 import { errorView } from '../../../src/view/error-view.js';
+import { jsonLog } from '../../support/json-log.js';
 
 function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { log: createLogger('info', sink), lines };
+  return jsonLog<{ level: number; msg: string } & Record<string, unknown>>('info');
 }
 
 describe('errorView (what every platform tells the person)', () => {
