@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Advisory } from '../domain/advisory.js';
-import { isOwedStep, markLadderStep, markReminderPosted, type Delivery } from '../domain/delivery.js';
+import { isOwedStep, markRemindersPosted, markStepRan, type Delivery } from '../domain/delivery.js';
+import type { AuditEvent } from '../domain/audit.js';
 import { reminderView } from './reminder-view.js';
 import { stepKey, type StepKind } from '../domain/escalation.js';
 import { advanceContact, newPhoneTask, phoneTaskIdFor, renewForRound, type PhoneTask } from '../domain/phone-task.js';
@@ -62,7 +63,7 @@ export async function runEscalationStep(deps: CoreDeps, req: StepRequest): Promi
   }
   // A run taken over from one that may have posted looks for its posts first; one that follows a run which
   // posted nothing (a 429 before its first post) posts at once.
-  const run: StepRun = { retrying: claim.outcome === 'taken-over' && claim.mayHavePosted, posted: false };
+  const run: StepRun = { retrying: claim.outcome === 'taken-over' && claim.mayHavePosted, posted: false, reminders: [] };
   if (claim.outcome === 'taken-over') deps.log.info({ deliveryId: delivery.id, step: ref.key, previousOwner: claim.previousOwner, searches: run.retrying }, 'escalation step taken over');
 
   let outcome: StepOutcome = 'ran';
@@ -82,6 +83,9 @@ export async function runEscalationStep(deps: CoreDeps, req: StepRequest): Promi
         break;
     }
   } catch (err) {
+    // Reminders already out are kept now: should every retry fail, none would post (or find) them again, and the
+    // acknowledgement must still update them.
+    if (run.reminders.length > 0) await keepReminders(deps, delivery.id, run.reminders, ref.key);
     // The job will be retried: let the retry take the step over at once rather than after the lease, saying
     // whether this run is sure it posted nothing (then the retry needs no search).
     const postedNothing = !run.retrying && !run.posted && provesNothingPosted(err);
@@ -89,35 +93,54 @@ export async function runEscalationStep(deps: CoreDeps, req: StepRequest): Promi
     throw err;
   }
 
-  // Together: in the embedded store both land in one commit (one turn of the loop, where one after the other took two).
-  await Promise.all([
-    deps.store.finishStep(ref, { owner, at: deps.clock.now().toISOString(), outcome: 'done' }),
-    deps.store.appendAudit({
+  await advance(deps, advisory, delivery, req, false, {
+    reminders: run.reminders,
+    audit: {
       id: `${delivery.id}.esc.${req.token}.${ref.key}`,
       at: started.toISOString(),
       action: `escalation.${req.kind}`,
       advisoryId: delivery.advisoryId,
       deliveryId: delivery.id,
       detail: { step: ref.key, outcome },
-    }),
-  ]);
-  await advance(deps, advisory, delivery, req, false);
+    },
+    finish: { ref, owner },
+  });
   return outcome;
+}
+
+/** What a step's run hands to advance(): the reminders it posted, its audit event, and its lease in the ledger. */
+interface StepResult {
+  reminders: readonly MessageRef[];
+  audit: AuditEvent;
+  finish: { ref: StepRef; owner: string };
 }
 
 /**
  * The step is over (ran, or gave up): the record owes the next step, which is queued from it.
- * Exported for the give-up path, which moves the ladder on past a step that could not run.
+ * Exported for the give-up path, which moves the ladder on past a step that could not run (its ledger and audit are
+ * its own: `ran` is absent).
+ *
+ * A step that ran keeps its reminders, moves the ladder and writes its audit event in one write (one commit in the
+ * embedded store), deciding from the record as the run read it (a stale copy loses the version check and is read
+ * again). The ledger's finish follows that write, never precedes it: a run that finds the step done moves the record
+ * on from the ledger alone, so the record must already hold the step's reminders.
  */
-export async function advance(deps: CoreDeps, advisory: Advisory, delivery: Delivery, req: StepRequest, gaveUp: boolean): Promise<Delivery> {
+export async function advance(deps: CoreDeps, advisory: Advisory, delivery: Delivery, req: StepRequest, gaveUp: boolean, ran?: StepResult): Promise<Delivery> {
   const next = stepAfter(deps, advisory, delivery, req);
-  const t = await transitionDelivery(deps.store, delivery.id, (d) => markLadderStep(d, req.token, req, next, deps.clock.now(), gaveUp));
+  const now = deps.clock.now();
+  const t = await transitionDelivery(deps.store, delivery.id, (d) => markStepRan(d, req.token, req, next, ran?.reminders ?? [], now, gaveUp), {
+    from: ran ? delivery : undefined,
+    audit: ran ? () => ran.audit : undefined,
+  });
   const current = t.changed ? t.next : t.current;
   const owed = owedWork(advisory, current);
   // This run moved the ladder on: the next step's job (a new step key) cannot exist yet, so it is added without a
   // lookup. Anything else owed (a failure's alert) is looked for as ever. The card says what the ladder does next, and
   // who is on the phone. Independent of each other: their round trips to Redis overlap.
   await Promise.all([
+    // Nothing written (acknowledged meanwhile, reminders kept before): the step's event is still owed to the trail.
+    ran && !t.changed ? deps.store.appendAudit(ran.audit) : undefined,
+    ran ? deps.store.finishStep(ran.finish.ref, { owner: ran.finish.owner, at: now.toISOString(), outcome: 'done' }) : undefined,
     enqueue(deps, owed.filter((w) => !(t.changed && w.kind === 'step'))),
     enqueue(deps, owed.filter((w) => t.changed && w.kind === 'step'), { fresh: true }),
     t.changed ? touchStatusCard(deps, advisory) : undefined,
@@ -125,10 +148,14 @@ export async function advance(deps: CoreDeps, advisory: Advisory, delivery: Deli
   return current;
 }
 
-/** One run of a step: whether it must look for earlier posts, and whether it has posted (or found) any yet. */
+/**
+ * One run of a step: whether it must look for earlier posts, whether it has posted (or found) any yet, and the
+ * reminders among them (kept when the step ends).
+ */
 interface StepRun {
   retrying: boolean;
   posted: boolean;
+  reminders: MessageRef[];
 }
 
 /** Post one of a step's messages, once (see postOnce); a platform this process does not serve posts nothing. */
@@ -161,10 +188,20 @@ async function remind(deps: CoreDeps, advisory: Advisory, delivery: Delivery, re
       run,
       since,
     );
-    // Kept so that the acknowledgement can update it: no stale "please acknowledge" stays behind.
-    if (posted) await transitionDelivery(deps.store, delivery.id, (d) => markReminderPosted(d, posted, deps.clock.now()));
+    // Kept (with the ladder's move, in advance()) so that the acknowledgement can update it: no stale "please
+    // acknowledge" stays behind.
+    if (posted) run.reminders.push(posted);
   }
   return 'ran';
+}
+
+/** A failed run's reminders, kept before its retry; a failure to keep them is the retry's to mend (it finds them by key). */
+async function keepReminders(deps: CoreDeps, deliveryId: string, reminders: readonly MessageRef[], step: string): Promise<void> {
+  try {
+    await transitionDelivery(deps.store, deliveryId, (d) => markRemindersPosted(d, reminders, deps.clock.now()));
+  } catch (err) {
+    deps.log.warn({ deliveryId, step, err }, 'reminders posted by a failed run of the step could not be kept now; its retry finds them by key');
+  }
 }
 
 export async function renderPhoneTask(deps: CoreDeps, advisory: Advisory, task: PhoneTask): Promise<{ kind: 'phone_task'; view: PhoneTaskView }> {

@@ -265,11 +265,39 @@ export function markFollowUpPosted(d: Delivery, n: number, messages: MessageRef[
   return changed(d, { followups: [...(d.followups ?? []), { n, messages }] }, now);
 }
 
-/** A reminder went out: remember where, so the acknowledgement updates it too. */
-export function markReminderPosted(d: Delivery, ref: MessageRef, now: Date): Transition {
-  const same = (r: MessageRef) => r.platform === ref.platform && r.channelId === ref.channelId && r.messageId === ref.messageId;
-  if ((d.reminders ?? []).some(same)) return { changed: false, reason: 'already', current: d };
-  return changed(d, { reminders: [...(d.reminders ?? []), ref] }, now);
+/** Reminders went out: remember where, so the acknowledgement updates them too. */
+export function markRemindersPosted(d: Delivery, refs: readonly MessageRef[], now: Date): Transition {
+  const fresh = unkeptReminders(d, refs);
+  if (fresh.length === 0) return { changed: false, reason: 'already', current: d };
+  return changed(d, { reminders: [...(d.reminders ?? []), ...fresh] }, now);
+}
+
+/**
+ * The owed step ran: the reminders it posted are kept and the ladder moves on, in one change (one write where a
+ * reminder step took two). The reminders are kept even when the ladder can no longer move (acknowledged meanwhile):
+ * what the acknowledgement updates is read from them.
+ */
+export function markStepRan(
+  d: Delivery,
+  token: string,
+  step: { kind: StepKind; index: number },
+  next: NextStep | undefined,
+  reminders: readonly MessageRef[],
+  now: Date,
+  gaveUp = false,
+): Transition {
+  const fresh = unkeptReminders(d, reminders);
+  const moved = markLadderStep(d, token, step, next, now, gaveUp);
+  if (fresh.length === 0) return moved;
+  // One change from the record as read (changed() sets the version from `d`, whatever the ladder's part did).
+  return changed(d, { ...(moved.changed ? moved.next : d), reminders: [...(d.reminders ?? []), ...fresh] }, now);
+}
+
+const sameMessage = (a: MessageRef) => (b: MessageRef) => a.platform === b.platform && a.channelId === b.channelId && a.messageId === b.messageId;
+
+/** The refs not kept yet, each once. */
+function unkeptReminders(d: Delivery, refs: readonly MessageRef[]): MessageRef[] {
+  return refs.filter((ref, i) => !(d.reminders ?? []).some(sameMessage(ref)) && refs.findIndex(sameMessage(ref)) === i);
 }
 
 /**

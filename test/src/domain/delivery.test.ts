@@ -10,6 +10,8 @@ import {
   markFailureAlerted,
   markLadderStep,
   markPosted,
+  markRemindersPosted,
+  markStepRan,
   newDelivery,
   newEscalationToken,
   owesWork,
@@ -152,6 +154,39 @@ describe('what a delivery owes (the store derives the queue from this)', () => {
     const gaveUp = must(markLadderStep(stepped, token, phone, alertLater, t1, true));
     expect(gaveUp.ladder).toEqual({ kind: 'phone', index: 0, at: t1.toISOString(), gaveUp: true });
     expect(gaveUp.nextStep).toEqual(alertLater);
+  });
+
+  it('a step that ran keeps its reminders and moves the ladder in one change', () => {
+    const posted = must(markPosted(queued(), [ref], t0, reminder));
+    const token = posted.escalationToken;
+    const other = { ...ref, messageId: '1700000000.000200' };
+    const ran = must(markStepRan(posted, token, reminder, phone, [other, other], t1));
+    expect(ran.version).toBe(posted.version + 1);
+    expect(ran.updatedAt).toBe(t1.toISOString());
+    expect(ran.reminders).toEqual([other]);
+    expect(ran.ladder).toEqual({ kind: 'reminder', index: 0, at: t1.toISOString() });
+    expect(ran.nextStep).toEqual(phone);
+    // Again: nothing new to keep, the ladder already moved.
+    expect(markStepRan(ran, token, reminder, phone, [other], t1)).toMatchObject({ changed: false, reason: 'already' });
+    // Acknowledged meanwhile: the ladder stays, the reminder is kept all the same.
+    const acked = must(markAcknowledged(posted, alice, t1));
+    const kept = must(markStepRan(acked, token, reminder, phone, [other], t1));
+    expect(kept).toMatchObject({ version: acked.version + 1, reminders: [other], state: 'acknowledged' });
+    expect(kept.ladder).toBeUndefined();
+    expect(kept.nextStep).toEqual(acked.nextStep);
+    expect(markStepRan(kept, token, reminder, phone, [other], t1)).toMatchObject({ changed: false, reason: 'not-allowed' });
+    // No reminders (any other step): as markLadderStep, given up or not.
+    expect(must(markStepRan(posted, token, reminder, phone, [], t1, true)).ladder).toEqual({ kind: 'reminder', index: 0, at: t1.toISOString(), gaveUp: true });
+  });
+
+  it('keeps each reminder once', () => {
+    const posted = must(markPosted(queued(), [ref], t0, reminder));
+    const other = { ...ref, messageId: '1700000000.000200' };
+    const third = { ...ref, channelId: 'C0JMB', messageId: '1700000000.000200' };
+    const once = must(markRemindersPosted(posted, [other], t1));
+    expect(once.reminders).toEqual([other]);
+    expect(markRemindersPosted(once, [other], t1)).toMatchObject({ changed: false, reason: 'already' });
+    expect(must(markRemindersPosted(once, [other, third, { ...other, platform: 'teams' }], t1)).reminders).toEqual([other, third, { ...other, platform: 'teams' }]);
   });
 
   it('brings the alert forward to now, only when it is later than now and the ladder is live', () => {

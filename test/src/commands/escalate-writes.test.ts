@@ -1,0 +1,166 @@
+/**
+ * What a ladder step writes, and in which order: the reminders it posted, the ladder's move and its audit event in
+ * one change of the record, decided from the record as the run read it; the ledger's finish only after that; a
+ * failed run's reminders kept before its retry.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Delivery } from '../../../src/domain/delivery.js';
+import { ChatError } from '../../../src/ports/chat.js';
+import { coreFixture, directoryWithContacts, ISSUE_INPUT, SECRETARIAT, type CoreFixture } from '../../support/core-fixture.js';
+import { issueAndPost, JMA_STAFF } from './helpers.js';
+
+let f: CoreFixture;
+beforeEach(async () => {
+  f = await coreFixture();
+});
+afterEach(async () => {
+  await f.close();
+});
+
+const run = (d: Delivery, kind: 'reminder' | 'phone' | 'next-contact' | 'alert', index = 0) =>
+  f.core.runEscalationStep({ deliveryId: d.id, token: d.escalationToken, kind, index });
+
+async function owingReminder(): Promise<Delivery> {
+  const { deliveries } = await issueAndPost(f);
+  const d = deliveries[0]!;
+  expect(d.nextStep?.kind).toBe('reminder');
+  return d;
+}
+
+/** Every call to the store's writes and delivery reads from now on, in order. */
+function recordCalls(): string[] {
+  const calls: string[] = [];
+  for (const name of ['getDelivery', 'saveDelivery', 'claimStep', 'finishStep', 'appendAudit'] as const) {
+    const original = (f.store[name] as (...args: unknown[]) => Promise<unknown>).bind(f.store);
+    (f.store as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+      calls.push(name);
+      return original(...args);
+    };
+  }
+  return calls;
+}
+
+describe('a reminder step\'s writes', () => {
+  it('keeps the reminder and moves the ladder in one change of the record, its audit event with it, then finishes the ledger', async () => {
+    const d = await owingReminder();
+    const calls = recordCalls();
+    expect(await run(d, 'reminder')).toBe('ran');
+    const stepCalls = [...calls];
+    const after = (await f.store.getDelivery(d.id))!;
+    const [reminder] = f.chat.in('C0JMA00001', 'reminder');
+    expect(after.version).toBe(d.version + 1);
+    expect(after.reminders).toEqual([reminder!.ref]);
+    expect(after.ladder?.kind).toBe('reminder');
+    expect(after.nextStep?.kind).toBe('phone');
+    expect(f.audit.filter((e) => e.action === 'escalation.reminder')).toEqual([expect.objectContaining({ deliveryId: d.id, detail: { step: 'reminder', outcome: 'ran' } })]);
+    // The audit event rides on the record's write (no separate append), and the ledger's finish comes after it.
+    expect(stepCalls.filter((c) => c !== 'getDelivery')).toEqual(['claimStep', 'saveDelivery', 'finishStep']);
+    // Read once to run, once more just before the post (an acknowledgement meanwhile stops it): never to write.
+    expect(stepCalls.filter((c) => c === 'getDelivery')).toHaveLength(2);
+  });
+
+  it('a phone step reads the record once and writes it once', async () => {
+    const d = await owingReminder();
+    await run(d, 'reminder');
+    const owing = (await f.store.getDelivery(d.id))!;
+    const calls = recordCalls();
+    expect(await run(owing, 'phone')).toBe('ran');
+    expect(calls.filter((c) => c === 'getDelivery')).toHaveLength(1);
+    expect(calls.filter((c) => c === 'saveDelivery')).toHaveLength(1);
+    expect((await f.store.getDelivery(d.id))?.nextStep?.kind).toBe('next-contact');
+  });
+
+  it('a record changed since the run read it: the write loses the version check, reads again and still moves the ladder', async () => {
+    const d = await owingReminder();
+    const claimStep = f.store.claimStep.bind(f.store);
+    f.store.claimStep = async (ref, lease) => {
+      const claimed = await claimStep(ref, lease);
+      const current = (await f.store.getDelivery(d.id))!;
+      await f.store.saveDelivery({ ...current, version: current.version + 1, syncedRev: 0 });
+      return claimed;
+    };
+    expect(await run(d, 'reminder')).toBe('ran');
+    const after = (await f.store.getDelivery(d.id))!;
+    expect(after.version).toBe(d.version + 2);
+    expect(after.syncedRev).toBe(0);
+    expect(after.nextStep?.kind).toBe('phone');
+    expect(after.reminders).toHaveLength(1);
+  });
+
+  it('an acknowledgement while the reminder is posted: the reminder is kept, the ladder stays, the step is audited and finished', async () => {
+    const d = await owingReminder();
+    const post = f.chat.post.bind(f.chat);
+    f.chat.post = async (target, message, key) => {
+      const ref = await post(target, message, key);
+      if (message.kind === 'reminder') await f.core.acknowledgeDelivery({ deliveryId: d.id, actor: JMA_STAFF, via: 'button' });
+      return ref;
+    };
+    expect(await run(d, 'reminder')).toBe('ran');
+    const after = (await f.store.getDelivery(d.id))!;
+    expect(after.state).toBe('acknowledged');
+    expect(after.reminders).toEqual([f.chat.in('C0JMA00001', 'reminder')[0]!.ref]);
+    expect(after.ladder).toBeUndefined();
+    expect(f.audit.filter((e) => e.action === 'escalation.reminder')).toEqual([expect.objectContaining({ detail: { step: 'reminder', outcome: 'ran' } })]);
+    expect(await f.store.claimStep({ deliveryId: d.id, token: d.escalationToken, key: 'reminder' }, { owner: 'probe', at: after.updatedAt, until: after.updatedAt })).toMatchObject({ outcome: 'done' });
+  });
+
+  it('the record\'s write failing leaves the ledger unfinished: the retry runs the step again and finds its post by key', async () => {
+    const d = await owingReminder();
+    const save = f.store.saveDelivery.bind(f.store);
+    let failing = true;
+    f.store.saveDelivery = async (next, audit) => {
+      if (failing) throw new Error('the store went away');
+      return save(next, audit);
+    };
+    await expect(run(d, 'reminder')).rejects.toThrow('the store went away');
+    failing = false;
+    // As after a crash: the lease runs out, and the next run takes the step over.
+    f.clock.advance(31_000);
+    const finds = f.chat.finds;
+    expect(await run(d, 'reminder')).toBe('ran');
+    expect(f.chat.finds).toBe(finds + 1);
+    expect(f.chat.in('C0JMA00001', 'reminder')).toHaveLength(1);
+    const after = (await f.store.getDelivery(d.id))!;
+    expect(after.reminders).toEqual([f.chat.in('C0JMA00001', 'reminder')[0]!.ref]);
+    expect(after.nextStep?.kind).toBe('phone');
+  });
+});
+
+describe('a reminder run that fails part way', () => {
+  it('keeps the reminders it posted before the retry, and the retry adds the rest once', async () => {
+    await f.close();
+    f = await coreFixture({ directory: await directoryWithContacts('jma', 2) });
+    const { deliveries } = await f.core.issueAdvisory({ actor: SECRETARIAT, requestKey: 'red-remind', input: { ...ISSUE_INPUT, tlp: 'TLP:RED', targets: { allMembers: false, observers: false, groups: [], members: ['jma'] } } });
+    await f.core.deliver(deliveries[0]!.id);
+    const d = (await f.store.getDelivery(deliveries[0]!.id))!;
+    const [first, second] = d.messages.map((m) => m.channelId);
+    f.chat.failPosts = (target, message) => (message.kind === 'reminder' && target.channelId === second ? new ChatError('rate_limited', 'ratelimited', { retryAfterMs: 1_000 }) : undefined);
+    await expect(run(d, 'reminder')).rejects.toMatchObject({ kind: 'rate_limited' });
+    const between = (await f.store.getDelivery(d.id))!;
+    expect(between.reminders).toEqual([f.chat.in(first!, 'reminder')[0]!.ref]);
+    expect(between.nextStep?.kind).toBe('reminder');
+
+    f.chat.failPosts = undefined;
+    expect(await run(d, 'reminder')).toBe('ran');
+    const after = (await f.store.getDelivery(d.id))!;
+    expect(after.reminders).toEqual([f.chat.in(first!, 'reminder')[0]!.ref, f.chat.in(second!, 'reminder')[0]!.ref]);
+    expect(after.nextStep?.kind).toBe('phone');
+  });
+
+  it('a failure to keep them is a warning, and the run\'s own error is what its job sees', async () => {
+    await f.close();
+    f = await coreFixture({ directory: await directoryWithContacts('jma', 2) });
+    const { deliveries } = await f.core.issueAdvisory({ actor: SECRETARIAT, requestKey: 'red-remind', input: { ...ISSUE_INPUT, tlp: 'TLP:RED', targets: { allMembers: false, observers: false, groups: [], members: ['jma'] } } });
+    await f.core.deliver(deliveries[0]!.id);
+    const d = (await f.store.getDelivery(deliveries[0]!.id))!;
+    const second = d.messages[1]!.channelId;
+    f.chat.failPosts = (target, message) => (message.kind === 'reminder' && target.channelId === second ? new ChatError('rate_limited', 'ratelimited', { retryAfterMs: 1_000 }) : undefined);
+    f.store.saveDelivery = async () => {
+      throw new Error('the store went away');
+    };
+    await expect(run(d, 'reminder')).rejects.toMatchObject({ kind: 'rate_limited' });
+    expect(f.lines.filter((l) => l.level === 'warn' && l.msg?.startsWith('reminders posted by a failed run')).map((l) => l.obj)).toEqual([
+      expect.objectContaining({ deliveryId: d.id, step: 'reminder' }),
+    ]);
+  });
+});
