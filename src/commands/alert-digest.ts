@@ -22,20 +22,22 @@ const collator = new Intl.Collator('ja');
  * A member's alert: list them in the advisory's current wave of `kind` (opening one if none is
  * open), then tell the secretariat. The alert that opened the wave posts its message now (an alert
  * must not wait); every other member's alert, and every later change, updates that message at most
- * once per interval. Returns where the wave's message is (empty: not posted yet, or nowhere to post).
+ * once per interval. Returns where the wave's message is (empty: not posted yet, or nowhere to post), and the
+ * member's record as listed in it (the caller's next change decides from it without reading it again).
  */
-export async function alertInWave(deps: CoreDeps, advisory: Advisory, delivery: Delivery, kind: AlertKind): Promise<MessageRef[]> {
+export async function alertInWave(deps: CoreDeps, advisory: Advisory, delivery: Delivery, kind: AlertKind): Promise<{ posted: MessageRef[]; delivery: Delivery }> {
   const now = deps.clock.now();
   const joined = await waveOf(deps, advisory, delivery, kind, now);
-  await transitionDelivery(deps.store, delivery.id, (d) => markInWave(d, kind, joined.n, now));
+  const listed = await transitionDelivery(deps.store, delivery.id, (d) => markInWave(d, kind, joined.n, now), { from: delivery });
+  const current = listed.changed ? listed.next : listed.current;
   if (joined.messages) {
     await enqueue(deps, [alertDigestWork(deps, advisory, kind, joined.n)]);
-    return joined.messages;
+    return { posted: joined.messages, delivery: current };
   }
   if (joined.openedBy !== delivery.id) {
     // The opener posts it; this member is in the update that follows.
     await enqueue(deps, [alertDigestWork(deps, advisory, kind, joined.n)]);
-    return [];
+    return { posted: [], delivery: current };
   }
   const fresh = (await deps.store.getAdvisory(advisory.id)) ?? advisory;
   const view = await alertDigestView(deps, fresh, joined);
@@ -49,7 +51,7 @@ export async function alertInWave(deps: CoreDeps, advisory: Advisory, delivery: 
     // Members who joined while it was being posted are in the next update.
     await enqueue(deps, [alertDigestWork(deps, advisory, kind, joined.n)]);
   }
-  return posted;
+  return { posted, delivery: current };
 }
 
 /** The wave the member is listed in already (a retried alert), or the one they join now. */

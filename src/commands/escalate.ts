@@ -63,7 +63,7 @@ export async function runEscalationStep(deps: CoreDeps, req: StepRequest): Promi
   }
   // A run taken over from one that may have posted looks for its posts first; one that follows a run which
   // posted nothing (a 429 before its first post) posts at once.
-  const run: StepRun = { retrying: claim.outcome === 'taken-over' && claim.mayHavePosted, posted: false, reminders: [] };
+  const run: StepRun = { retrying: claim.outcome === 'taken-over' && claim.mayHavePosted, posted: false, reminders: [], record: delivery };
   if (claim.outcome === 'taken-over') deps.log.info({ deliveryId: delivery.id, step: ref.key, previousOwner: claim.previousOwner, searches: run.retrying }, 'escalation step taken over');
 
   let outcome: StepOutcome = 'ran';
@@ -79,7 +79,7 @@ export async function runEscalationStep(deps: CoreDeps, req: StepRequest): Promi
         outcome = await nextContact(deps, advisory, delivery, req.index);
         break;
       case 'alert':
-        await alertSecretariat(deps, advisory, delivery);
+        run.record = await alertSecretariat(deps, advisory, delivery);
         break;
     }
   } catch (err) {
@@ -93,7 +93,7 @@ export async function runEscalationStep(deps: CoreDeps, req: StepRequest): Promi
     throw err;
   }
 
-  await advance(deps, advisory, delivery, req, false, {
+  await advance(deps, advisory, run.record, req, false, {
     reminders: run.reminders,
     audit: {
       id: `${delivery.id}.esc.${req.token}.${ref.key}`,
@@ -149,13 +149,14 @@ export async function advance(deps: CoreDeps, advisory: Advisory, delivery: Deli
 }
 
 /**
- * One run of a step: whether it must look for earlier posts, whether it has posted (or found) any yet, and the
- * reminders among them (kept when the step ends).
+ * One run of a step: whether it must look for earlier posts, whether it has posted (or found) any yet, the
+ * reminders among them (kept when the step ends), and the record as the run last read or wrote it.
  */
 interface StepRun {
   retrying: boolean;
   posted: boolean;
   reminders: MessageRef[];
+  record: Delivery;
 }
 
 /** Post one of a step's messages, once (see postOnce); a platform this process does not serve posts nothing. */
@@ -249,12 +250,14 @@ async function nextContact(deps: CoreDeps, advisory: Advisory, delivery: Deliver
   return 'ran';
 }
 
-async function alertSecretariat(deps: CoreDeps, advisory: Advisory, delivery: Delivery): Promise<void> {
+/** Returns the member's record as listed in the wave (advance() decides from it). */
+async function alertSecretariat(deps: CoreDeps, advisory: Advisory, delivery: Delivery): Promise<Delivery> {
   // One message per wave of members at the end of their ladder, not one per member (alert-digest.ts).
-  const posted = await alertInWave(deps, advisory, delivery, 'escalation');
+  const { posted, delivery: listed } = await alertInWave(deps, advisory, delivery, 'escalation');
   // The last rung of the ladder with nobody to hear it: the operators must, through the log.
   if (posted.length === 0 && deps.directory.secretariatChannels().every((c) => !deps.chats[c.platform])) {
-    const wave = (await deps.store.getDelivery(delivery.id))?.alertWaves?.escalation;
+    const wave = listed.alertWaves?.escalation;
     deps.log.error({ advisoryId: advisory.id, memberId: delivery.memberId, deliveryId: delivery.id, wave }, 'secretariat alert could not be posted anywhere: no secretariat channel on a configured platform');
   }
+  return listed;
 }

@@ -16,12 +16,12 @@ import { holdUntilDrillStarts } from './drill-notice.js';
 export async function alertDeliveryFailed(deps: CoreDeps, deliveryId: string): Promise<number> {
   const { delivery, advisory } = await loadDelivery(deps, deliveryId);
   if (delivery.state !== 'failed' || delivery.failure?.alerted) return 0;
-  const posted = await alertInWave(deps, advisory, delivery, 'failed');
+  const { posted, delivery: listed } = await alertInWave(deps, advisory, delivery, 'failed');
   const reachable = deps.directory.secretariatChannels().some((c) => deps.chats[c.platform]);
   if (!reachable) {
     deps.log.error({ advisoryId: advisory.id, memberId: delivery.memberId, code: delivery.failure?.code }, 'delivery failure could not be told to the secretariat: no secretariat channel on a configured platform');
   }
-  await transitionDelivery(deps.store, delivery.id, (d) => markFailureAlerted(d, reachable, deps.clock.now()));
+  await transitionDelivery(deps.store, delivery.id, (d) => markFailureAlerted(d, reachable, deps.clock.now()), { from: listed });
   return posted.length;
 }
 

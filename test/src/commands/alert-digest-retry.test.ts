@@ -42,18 +42,18 @@ describe('the opener\'s alert', () => {
     const { advisory, jma } = await twoSilent();
     const loaded = await advisoryOf(advisory.id);
     await f.core.correctAdvisory({ actor: SECRETARIAT, advisoryId: advisory.id, input: { title: '訂正後の件名', note: '件名の誤り' } });
-    expect(await alertInWave(f.deps, loaded, await deliveryOf(jma), 'escalation')).toHaveLength(1);
+    expect((await alertInWave(f.deps, loaded, await deliveryOf(jma), 'escalation')).posted).toHaveLength(1);
     expect(viewOf(digests()[0]!.message).title).toBe('訂正後の件名');
   });
 
   it('with no secretariat channel reachable keeps nothing as posted and asks for no update; its retry, once a platform is there, posts', async () => {
     const { advisory, jma } = await twoSilent();
     const nowhere = { ...f.deps, chats: {} };
-    expect(await alertInWave(nowhere, await advisoryOf(advisory.id), await deliveryOf(jma), 'escalation')).toEqual([]);
+    expect((await alertInWave(nowhere, await advisoryOf(advisory.id), await deliveryOf(jma), 'escalation')).posted).toEqual([]);
     expect((await advisoryOf(advisory.id)).alertWaves).toEqual([{ kind: 'escalation', n: 1, openedAt: f.clock.now().toISOString(), openedBy: jma.id }]);
     expect(digestJobs()).toEqual([]);
 
-    const posted = await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(jma), 'escalation');
+    const posted = (await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(jma), 'escalation')).posted;
     expect(posted).toHaveLength(1);
     expect(digests().map((p) => p.ref)).toEqual(posted);
     expect((await advisoryOf(advisory.id)).alertWaves?.[0]?.messages).toEqual(posted);
@@ -65,13 +65,13 @@ describe('the opener\'s alert', () => {
     f.chat.gate = async () => {
       f.chat.gate = undefined;
       // jda's alert comes now: it posts nothing (jma opened the wave) and asks for the update …
-      expect(await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(jda), 'escalation')).toEqual([]);
+      expect((await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(jda), 'escalation')).posted).toEqual([]);
       expect(digestJobs()).toEqual([[advisory.id, 'escalation', 1]]);
       // … which a worker runs before jma's post is kept: there is no message to edit yet.
       f.jobs.ensured.length = 0;
       early = await f.core.refreshAlertDigest(advisory.id, 'escalation', 1);
     };
-    const posted = await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(jma), 'escalation');
+    const posted = (await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(jma), 'escalation')).posted;
     expect(early).toBe(0);
     expect(posted).toHaveLength(1);
     expect(digestJobs()).toEqual([[advisory.id, 'escalation', 1]]);
@@ -90,7 +90,7 @@ describe('the opener\'s alert', () => {
       if (!kept) throw new Error('the wave already had its message');
       expect(await f.store.saveAdvisory(kept)).toBe(true);
     };
-    expect(await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(jma), 'escalation')).toHaveLength(1);
+    expect((await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(jma), 'escalation')).posted).toHaveLength(1);
     expect((await advisoryOf(advisory.id)).alertWaves?.[0]?.messages).toEqual([other]);
     expect(await f.core.refreshAlertDigest(advisory.id, 'escalation', 1)).toBe(1);
     expect(f.chat.updates.map((u) => u.ref)).toEqual([other]);
@@ -100,12 +100,12 @@ describe('the opener\'s alert', () => {
 describe('a member\'s alert retried after the window', () => {
   it('stays in the wave that listed it: no second wave, no second message', async () => {
     const { advisory, jma, jda } = await twoSilent();
-    const first = await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(jma), 'escalation');
-    expect(await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(jda), 'escalation')).toEqual(first);
+    const first = (await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(jma), 'escalation')).posted;
+    expect((await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(jda), 'escalation')).posted).toEqual(first);
     // jda's job runs again long after (its worker died before it finished).
     f.clock.advance(WAVE_WINDOW_MS * 5);
     f.jobs.ensured.length = 0;
-    expect(await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(jda), 'escalation')).toEqual(first);
+    expect((await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(jda), 'escalation')).posted).toEqual(first);
     expect(digests()).toHaveLength(1);
     expect((await advisoryOf(advisory.id)).alertWaves?.map((w) => w.n)).toEqual([1]);
     expect((await deliveryOf(jda)).alertWaves).toEqual({ escalation: 1 });
@@ -116,7 +116,7 @@ describe('a member\'s alert retried after the window', () => {
 describe('the update of a wave\'s message', () => {
   it('edits the messages on platforms this process has, each with the key the post was found by', async () => {
     const { advisory, jma } = await twoSilent();
-    const [slack] = await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(jma), 'escalation');
+    const [slack] = (await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(jma), 'escalation')).posted;
     // The secretariat's channel on Teams has it too (posted by a process with Teams configured).
     const stored = await advisoryOf(advisory.id);
     const teams: MessageRef = { platform: 'teams', channelId: '19:sec@thread.tacv2', messageId: 'a1' };
@@ -128,9 +128,9 @@ describe('the update of a wave\'s message', () => {
 
   it('lists only the wave\'s own members', async () => {
     const { advisory, jma, jda } = await twoSilent();
-    await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(jma), 'escalation');
+    (await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(jma), 'escalation')).posted;
     f.clock.advance(WAVE_WINDOW_MS);
-    await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(jda), 'escalation');
+    (await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(jda), 'escalation')).posted;
     expect(digests().map((p) => p.key)).toEqual([`${advisory.id}.alerts.escalation.w1`, `${advisory.id}.alerts.escalation.w2`]);
     expect(await f.core.refreshAlertDigest(advisory.id, 'escalation', 2)).toBe(1);
     expect(await f.core.refreshAlertDigest(advisory.id, 'escalation', 1)).toBe(1);
@@ -141,7 +141,7 @@ describe('the update of a wave\'s message', () => {
 
   it('lists the resolved after the unresolved, even one whose name comes first', async () => {
     const { advisory, jma, jda } = await twoSilent();
-    for (const d of [jma, jda]) await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(d), 'escalation');
+    for (const d of [jma, jda]) (await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(d), 'escalation')).posted;
     await f.core.acknowledgeDelivery({ deliveryId: jma.id, actor: SECRETARIAT, via: 'phone' });
     await f.core.refreshAlertDigest(advisory.id, 'escalation', 1);
     const view = viewOf(f.chat.updates.at(-1)!.message);
@@ -156,7 +156,7 @@ describe('the update of a wave\'s message', () => {
 describe('an acknowledgement of a member listed in a wave', () => {
   it('asks for the update of that wave only (an escalation)', async () => {
     const { advisory, jma, jda } = await twoSilent();
-    for (const d of [jma, jda]) await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(d), 'escalation');
+    for (const d of [jma, jda]) (await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(d), 'escalation')).posted;
     f.jobs.ensured.length = 0;
     await f.core.acknowledgeDelivery({ deliveryId: jda.id, actor: SECRETARIAT, via: 'phone' });
     expect(digestJobs()).toEqual([[advisory.id, 'escalation', 1]]);

@@ -132,16 +132,16 @@ describe('a member\'s alert, retried', () => {
     const [a, b] = deliveries as [(typeof deliveries)[0], (typeof deliveries)[0]];
     const { alertInWave } = await import('../../../src/commands/alert-digest.js');
     const fresh = async () => (await f.store.getAdvisory(advisory.id))!;
-    const first = await alertInWave(f.deps, await fresh(), (await f.store.getDelivery(a.id))!, 'escalation');
+    const first = (await alertInWave(f.deps, await fresh(), (await f.store.getDelivery(a.id))!, 'escalation')).posted;
     expect(first).toHaveLength(1);
     expect(digests()).toHaveLength(1);
     // The opener's job runs again (its worker died after posting): the same message, no second post.
-    const again = await alertInWave(f.deps, await fresh(), (await f.store.getDelivery(a.id))!, 'escalation');
+    const again = (await alertInWave(f.deps, await fresh(), (await f.store.getDelivery(a.id))!, 'escalation')).posted;
     expect(again).toEqual(first);
     expect(digests()).toHaveLength(1);
     f.jobs.ensured.length = 0;
     // Another member joins the posted wave: no post, the update asked for, the message given back.
-    expect(await alertInWave(f.deps, await fresh(), (await f.store.getDelivery(b.id))!, 'escalation')).toEqual(first);
+    expect((await alertInWave(f.deps, await fresh(), (await f.store.getDelivery(b.id))!, 'escalation')).posted).toEqual(first);
     expect(digests()).toHaveLength(1);
     expect(f.jobs.of('alert-digest').map((w) => [w.advisoryId, w.alert, w.wave])).toEqual([[advisory.id, 'escalation', 1]]);
     expect((await fresh()).alertWaves).toHaveLength(1);
@@ -157,12 +157,12 @@ describe('a member\'s alert, retried', () => {
     if (!opened.changed) throw new Error('no change');
     expect(await f.store.saveAdvisory(opened.next)).toBe(true);
     f.jobs.ensured.length = 0;
-    expect(await alertInWave(f.deps, opened.next, (await f.store.getDelivery(b.id))!, 'escalation')).toEqual([]);
+    expect((await alertInWave(f.deps, opened.next, (await f.store.getDelivery(b.id))!, 'escalation')).posted).toEqual([]);
     expect(digests()).toEqual([]);
     expect(f.jobs.of('alert-digest')).toHaveLength(1);
     expect((await f.store.getDelivery(b.id))!.alertWaves).toEqual({ escalation: 1 });
     // The opener's retry posts it, listing both.
-    const posted = await alertInWave(f.deps, (await f.store.getAdvisory(advisory.id))!, (await f.store.getDelivery(a.id))!, 'escalation');
+    const posted = (await alertInWave(f.deps, (await f.store.getAdvisory(advisory.id))!, (await f.store.getDelivery(a.id))!, 'escalation')).posted;
     expect(posted).toHaveLength(1);
     const view = digests()[0]!.message;
     expect(view.kind === 'notice' && view.view.kind === 'alert_digest' && view.view.total).toBe(2);

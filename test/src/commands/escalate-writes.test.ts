@@ -27,14 +27,28 @@ async function owingReminder(): Promise<Delivery> {
   return d;
 }
 
-/** Every call to the store's writes and delivery reads from now on, in order. */
+/** jma's posted delivery moved on to owe `kind` (the steps before it ran). */
+async function owing(kind: 'phone' | 'alert'): Promise<Delivery> {
+  let d = await owingReminder();
+  while (d.nextStep && d.nextStep.kind !== kind) {
+    await run(d, d.nextStep.kind, d.nextStep.index);
+    d = (await f.store.getDelivery(d.id))!;
+  }
+  return d;
+}
+
+/**
+ * Every call to the store's writes and delivery reads from now on, in order; a write of the record that lost the
+ * version check (it decided from a stale copy) is `saveDelivery:lost`.
+ */
 function recordCalls(): string[] {
   const calls: string[] = [];
   for (const name of ['getDelivery', 'saveDelivery', 'claimStep', 'finishStep', 'appendAudit'] as const) {
     const original = (f.store[name] as (...args: unknown[]) => Promise<unknown>).bind(f.store);
     (f.store as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
-      calls.push(name);
-      return original(...args);
+      const result = await original(...args);
+      calls.push(name === 'saveDelivery' && result === false ? `${name}:lost` : name);
+      return result;
     };
   }
   return calls;
@@ -60,14 +74,25 @@ describe('a reminder step\'s writes', () => {
   });
 
   it('a phone step reads the record once and writes it once', async () => {
-    const d = await owingReminder();
-    await run(d, 'reminder');
-    const owing = (await f.store.getDelivery(d.id))!;
+    const d = await owing('phone');
     const calls = recordCalls();
-    expect(await run(owing, 'phone')).toBe('ran');
-    expect(calls.filter((c) => c === 'getDelivery')).toHaveLength(1);
-    expect(calls.filter((c) => c === 'saveDelivery')).toHaveLength(1);
+    expect(await run(d, 'phone')).toBe('ran');
+    expect(calls.filter((c) => c.startsWith('getDelivery'))).toHaveLength(1);
+    expect(calls.filter((c) => c.startsWith('saveDelivery'))).toEqual(['saveDelivery']);
     expect((await f.store.getDelivery(d.id))?.nextStep?.kind).toBe('next-contact');
+  });
+
+  it('an alert step reads the record once: the ladder moves from the record as listed in the wave, not a stale copy', async () => {
+    const d = await owing('alert');
+    const calls = recordCalls();
+    expect(await run(d, 'alert')).toBe('ran');
+    expect(calls.filter((c) => c.startsWith('getDelivery'))).toHaveLength(1);
+    // Listed in the wave, then the ladder moved: two writes, neither lost to the run's own first.
+    expect(calls.filter((c) => c.startsWith('saveDelivery'))).toEqual(['saveDelivery', 'saveDelivery']);
+    const after = (await f.store.getDelivery(d.id))!;
+    expect(after.alertWaves).toEqual({ escalation: 1 });
+    expect(after.ladder?.kind).toBe('alert');
+    expect(after.version).toBe(d.version + 2);
   });
 
   it('a record changed since the run read it: the write loses the version check, reads again and still moves the ladder', async () => {

@@ -131,6 +131,28 @@ describe('telling the secretariat of a failed delivery', () => {
     expect(f.lines.filter((l) => l.level === 'error')).toEqual([]);
   });
 
+  it('reads the record once: the note that it was told decides from the record as listed in the wave', async () => {
+    f = await coreFixture();
+    f.chat.failPosts = () => refusal('channel_gone');
+    const { deliveries } = await issueAndPost(f);
+    f.chat.failPosts = undefined;
+    const d = (await f.store.getDelivery(deliveries[0]!.id))!;
+    const reads: string[] = [];
+    const saves: boolean[] = [];
+    const get = f.store.getDelivery.bind(f.store);
+    const save = f.store.saveDelivery.bind(f.store);
+    f.store.getDelivery = async (id) => (reads.push(id), get(id));
+    f.store.saveDelivery = async (next, audit) => {
+      const saved = await save(next, audit);
+      saves.push(saved);
+      return saved;
+    };
+    expect(await f.core.alertDeliveryFailed(d.id)).toBe(1);
+    expect(reads).toEqual([d.id]);
+    expect(saves).toEqual([true, true]);
+    expect((await get(d.id))).toMatchObject({ version: d.version + 2, alertWaves: { failed: 1 }, failure: { alerted: { ok: true } } });
+  });
+
   it('a failed record without its failure (damaged) is still told, as an unknown reason', async () => {
     f = await coreFixture();
     const { deliveries } = await issueAndPost(f);
