@@ -128,22 +128,31 @@ interface StepResult {
 export async function advance(deps: CoreDeps, advisory: Advisory, delivery: Delivery, req: StepRequest, gaveUp: boolean, ran?: StepResult): Promise<Delivery> {
   const next = stepAfter(deps, advisory, delivery, req);
   const now = deps.clock.now();
-  const t = await transitionDelivery(deps.store, delivery.id, (d) => markStepRan(d, req.token, req, next, ran?.reminders ?? [], now, gaveUp), {
-    from: ran ? delivery : undefined,
-    audit: ran ? () => ran.audit : undefined,
-  });
+  // Whether the saved change moved the ladder (it may only keep reminders: acknowledged, or a new ladder meanwhile).
+  let moved = false;
+  const t = await transitionDelivery(
+    deps.store,
+    delivery.id,
+    (d) => {
+      moved = isOwedStep(d, req.token, req);
+      return markStepRan(d, req.token, req, next, ran?.reminders ?? [], now, gaveUp);
+    },
+    { from: ran ? delivery : undefined, audit: ran ? () => ran.audit : undefined },
+  );
+  moved &&= t.changed;
   const current = t.changed ? t.next : t.current;
   const owed = owedWork(advisory, current);
   // This run moved the ladder on: the next step's job (a new step key) cannot exist yet, so it is added without a
-  // lookup. Anything else owed (a failure's alert) is looked for as ever. The card says what the ladder does next, and
-  // who is on the phone. Independent of each other: their round trips to Redis overlap.
+  // lookup. Anything else owed (a failure's alert; a new ladder's step, queued by whoever began it) is looked for as
+  // ever. The card says what the ladder does next, and who is on the phone. Independent of each other: their round
+  // trips to Redis overlap.
   await Promise.all([
     // Nothing written (acknowledged meanwhile, reminders kept before): the step's event is still owed to the trail.
     ran && !t.changed ? deps.store.appendAudit(ran.audit) : undefined,
     ran ? deps.store.finishStep(ran.finish.ref, { owner: ran.finish.owner, at: now.toISOString(), outcome: 'done' }) : undefined,
-    enqueue(deps, owed.filter((w) => !(t.changed && w.kind === 'step'))),
-    enqueue(deps, owed.filter((w) => t.changed && w.kind === 'step'), { fresh: true }),
-    t.changed ? touchStatusCard(deps, advisory) : undefined,
+    enqueue(deps, owed.filter((w) => !(moved && w.kind === 'step'))),
+    enqueue(deps, owed.filter((w) => moved && w.kind === 'step'), { fresh: true }),
+    moved ? touchStatusCard(deps, advisory) : undefined,
   ]);
   return current;
 }

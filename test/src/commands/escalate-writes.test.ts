@@ -73,6 +73,16 @@ describe('a reminder step\'s writes', () => {
     expect(stepCalls.filter((c) => c === 'getDelivery')).toHaveLength(2);
   });
 
+  it('moving the ladder asks for the status card\'s update', async () => {
+    const d = await owingReminder();
+    expect(await f.core.announceIssued(d.advisoryId)).toBe(1);
+    f.jobs.ensured.length = 0;
+    f.jobs.fresh.length = 0;
+    expect(await run(d, 'reminder')).toBe('ran');
+    expect(f.jobs.of('status-card')).toHaveLength(1);
+    expect(f.jobs.fresh.map((w) => w.kind === 'step' && w.step)).toEqual(['phone']);
+  });
+
   it('a phone step reads the record once and writes it once', async () => {
     const d = await owing('phone');
     const calls = recordCalls();
@@ -127,6 +137,33 @@ describe('a reminder step\'s writes', () => {
     expect(after.ladder).toBeUndefined();
     expect(f.audit.filter((e) => e.action === 'escalation.reminder')).toEqual([expect.objectContaining({ detail: { step: 'reminder', outcome: 'ran' } })]);
     expect(await f.store.claimStep({ deliveryId: d.id, token: d.escalationToken, key: 'reminder' }, { owner: 'probe', at: after.updatedAt, until: after.updatedAt })).toMatchObject({ outcome: 'done' });
+  });
+
+  it('a new ladder begun while the reminder is posted: the reminder is kept, and the new ladder\'s step is looked for, not added blindly', async () => {
+    const d = await owingReminder();
+    // The status card exists (a change of what the ladder does would ask for its update).
+    expect(await f.core.announceIssued(d.advisoryId)).toBe(1);
+    const later = { kind: 'reminder' as const, index: 0, at: new Date(Date.parse(d.nextStep!.at) + 3_600_000).toISOString() };
+    const post = f.chat.post.bind(f.chat);
+    f.chat.post = async (target, message, key) => {
+      const ref = await post(target, message, key);
+      if (message.kind === 'reminder') {
+        const current = (await f.store.getDelivery(d.id))!;
+        await f.store.saveDelivery({ ...current, version: current.version + 1, escalationToken: 'knewladder00', nextStep: later });
+      }
+      return ref;
+    };
+    f.jobs.ensured.length = 0;
+    f.jobs.fresh.length = 0;
+    expect(await run(d, 'reminder')).toBe('ran');
+    const after = (await f.store.getDelivery(d.id))!;
+    expect(after.reminders).toEqual([f.chat.in('C0JMA00001', 'reminder')[0]!.ref]);
+    expect(after).toMatchObject({ escalationToken: 'knewladder00', nextStep: later });
+    expect(after.ladder).toBeUndefined();
+    expect(f.jobs.fresh).toEqual([]);
+    expect(f.jobs.of('step')).toEqual([expect.objectContaining({ token: 'knewladder00', step: 'reminder' })]);
+    // Nothing the ladder does changed: the card is not asked to say so.
+    expect(f.jobs.of('status-card')).toEqual([]);
   });
 
   it('the record\'s write failing leaves the ledger unfinished: the retry runs the step again and finds its post by key', async () => {
