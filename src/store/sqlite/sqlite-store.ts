@@ -97,12 +97,7 @@ function prepareStatements(db: Database.Database) {
        SET advisory_id = ?, member_id = ?, platform = ?, channel_id = ?, version = ?, json = ?, owed = ?
        WHERE id = ? AND version = ?`,
     ),
-    // The rows of refs the delivery no longer lists (most saves list the same ones: nothing is deleted, and the rows
-    // left as they are cost no page writes, where deleting and inserting them again wrote four B-tree pages a save).
-    deleteDroppedMessages: db.prepare<[string, string]>(
-      `DELETE FROM delivery_messages WHERE delivery_id = ?
-       AND platform || char(31) || channel_id || char(31) || message_id NOT IN (SELECT value FROM json_each(?))`,
-    ),
+    deleteMessages: db.prepare<[string]>(`DELETE FROM delivery_messages WHERE delivery_id = ?`),
     insertMessage: db.prepare<[string, string, string, string]>(
       `INSERT INTO delivery_messages (platform, channel_id, message_id, delivery_id) VALUES (?, ?, ?, ?)
        ON CONFLICT DO NOTHING`,
@@ -171,11 +166,7 @@ function prepareStatements(db: Database.Database) {
     tasksByAdvisory: db.prepare<[string], JsonRow>(
       `SELECT json FROM phone_tasks WHERE advisory_id = ? ORDER BY created_at, id`,
     ),
-    // As deleteDroppedMessages.
-    deleteDroppedTaskMessages: db.prepare<[string, string]>(
-      `DELETE FROM phone_task_messages WHERE task_id = ?
-       AND platform || char(31) || channel_id || char(31) || message_id NOT IN (SELECT value FROM json_each(?))`,
-    ),
+    deleteTaskMessages: db.prepare<[string]>(`DELETE FROM phone_task_messages WHERE task_id = ?`),
     insertTaskMessage: db.prepare<[string, string, string, string]>(
       `INSERT INTO phone_task_messages (platform, channel_id, message_id, task_id) VALUES (?, ?, ?, ?)
        ON CONFLICT DO NOTHING`,
@@ -203,11 +194,6 @@ function prepareStatements(db: Database.Database) {
 }
 
 const ownedFlag = (d: Delivery) => (owesWork(d) ? 1 : 0);
-
-/** The refs as the statements that delete dropped rows compare them: a JSON array of platform␟channel␟message. */
-function refKeys(messages: readonly MessageRef[]): string {
-  return JSON.stringify(messages.map((m) => `${m.platform}\u001f${m.channelId}\u001f${m.messageId}`));
-}
 
 function parse<T>(row: JsonRow | undefined): T | null {
   return row ? (JSON.parse(row.json) as T) : null;
@@ -345,7 +331,7 @@ export class SqliteStore implements Store {
           next.version - 1,
         );
         if (r.changes !== 1) return false;
-        this.q.deleteDroppedMessages.run(next.id, refKeys(next.messages));
+        this.q.deleteMessages.run(next.id);
         this.insertMessages(next.id, next.messages);
         if (audit) this.audit.appendInTransaction(audit);
         return true;
@@ -526,7 +512,7 @@ export class SqliteStore implements Store {
           next.version - 1,
         );
         if (r.changes !== 1) return false;
-        this.q.deleteDroppedTaskMessages.run(next.id, refKeys(next.messages));
+        this.q.deleteTaskMessages.run(next.id);
         this.insertTaskMessages(next.id, next.messages);
         return true;
       });
