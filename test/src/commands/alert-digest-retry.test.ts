@@ -128,9 +128,9 @@ describe('the update of a wave\'s message', () => {
 
   it('lists only the wave\'s own members', async () => {
     const { advisory, jma, jda } = await twoSilent();
-    (await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(jma), 'escalation')).posted;
+    await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(jma), 'escalation');
     f.clock.advance(WAVE_WINDOW_MS);
-    (await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(jda), 'escalation')).posted;
+    await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(jda), 'escalation');
     expect(digests().map((p) => p.key)).toEqual([`${advisory.id}.alerts.escalation.w1`, `${advisory.id}.alerts.escalation.w2`]);
     expect(await f.core.refreshAlertDigest(advisory.id, 'escalation', 2)).toBe(1);
     expect(await f.core.refreshAlertDigest(advisory.id, 'escalation', 1)).toBe(1);
@@ -141,7 +141,7 @@ describe('the update of a wave\'s message', () => {
 
   it('lists the resolved after the unresolved, even one whose name comes first', async () => {
     const { advisory, jma, jda } = await twoSilent();
-    for (const d of [jma, jda]) (await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(d), 'escalation')).posted;
+    for (const d of [jma, jda]) await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(d), 'escalation');
     await f.core.acknowledgeDelivery({ deliveryId: jma.id, actor: SECRETARIAT, via: 'phone' });
     await f.core.refreshAlertDigest(advisory.id, 'escalation', 1);
     const view = viewOf(f.chat.updates.at(-1)!.message);
@@ -156,7 +156,7 @@ describe('the update of a wave\'s message', () => {
 describe('an acknowledgement of a member listed in a wave', () => {
   it('asks for the update of that wave only (an escalation)', async () => {
     const { advisory, jma, jda } = await twoSilent();
-    for (const d of [jma, jda]) (await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(d), 'escalation')).posted;
+    for (const d of [jma, jda]) await alertInWave(f.deps, await advisoryOf(advisory.id), await deliveryOf(d), 'escalation');
     f.jobs.ensured.length = 0;
     await f.core.acknowledgeDelivery({ deliveryId: jda.id, actor: SECRETARIAT, via: 'phone' });
     expect(digestJobs()).toEqual([[advisory.id, 'escalation', 1]]);
