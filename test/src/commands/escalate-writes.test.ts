@@ -139,6 +139,21 @@ describe('a reminder step\'s writes', () => {
     expect(await f.store.claimStep({ deliveryId: d.id, token: d.escalationToken, key: 'reminder' }, { owner: 'probe', at: after.updatedAt, until: after.updatedAt })).toMatchObject({ outcome: 'done' });
   });
 
+  it('an acknowledgement while the phone step runs: the step changes nothing of the record, and its audit event is written all the same', async () => {
+    const d = await owing('phone');
+    const ensure = f.store.ensurePhoneTask.bind(f.store);
+    f.store.ensurePhoneTask = async (task) => {
+      const opened = await ensure(task);
+      await f.core.acknowledgeDelivery({ deliveryId: d.id, actor: JMA_STAFF, via: 'button' });
+      return opened;
+    };
+    expect(await run(d, 'phone')).toBe('ran');
+    const after = (await f.store.getDelivery(d.id))!;
+    expect(after.state).toBe('acknowledged');
+    expect(after.ladder?.kind).toBe('reminder');
+    expect(f.audit.filter((e) => e.action === 'escalation.phone')).toEqual([expect.objectContaining({ deliveryId: d.id, detail: { step: 'phone', outcome: 'ran' } })]);
+  });
+
   it('a new ladder begun while the reminder is posted: the reminder is kept, and the new ladder\'s step is looked for, not added blindly', async () => {
     const d = await owingReminder();
     // The status card exists (a change of what the ladder does would ask for its update).
