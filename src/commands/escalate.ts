@@ -63,11 +63,11 @@ export async function runEscalationStep(deps: CoreDeps, req: StepRequest): Promi
   }
   // A run taken over from one that may have posted looks for its posts first; one that follows a run which
   // posted nothing (a 429 before its first post) posts at once.
-  const run: StepRun = { retrying: claim.outcome === 'taken-over' && claim.mayHavePosted, posted: false, reminders: [], record: delivery };
+  const run: StepRun = { retrying: claim.outcome === 'taken-over' && claim.mayHavePosted, posted: false, reminders: [], decideFrom: delivery };
   if (claim.outcome === 'taken-over') deps.log.info({ deliveryId: delivery.id, step: ref.key, previousOwner: claim.previousOwner, searches: run.retrying }, 'escalation step taken over');
 
-  let outcome: StepOutcome = 'ran';
   try {
+    let outcome: StepOutcome = 'ran';
     switch (req.kind) {
       case 'reminder':
         outcome = await remind(deps, advisory, delivery, req, run);
@@ -79,33 +79,33 @@ export async function runEscalationStep(deps: CoreDeps, req: StepRequest): Promi
         outcome = await nextContact(deps, advisory, delivery, req.index);
         break;
       case 'alert':
-        run.record = await alertSecretariat(deps, advisory, delivery);
+        run.decideFrom = await alertSecretariat(deps, advisory, delivery);
         break;
     }
+    await advance(deps, advisory, run.decideFrom, req, false, {
+      reminders: run.reminders,
+      audit: {
+        id: `${delivery.id}.esc.${req.token}.${ref.key}`,
+        at: started.toISOString(),
+        action: `escalation.${req.kind}`,
+        advisoryId: delivery.advisoryId,
+        deliveryId: delivery.id,
+        detail: { step: ref.key, outcome },
+      },
+      finish: { ref, owner },
+    });
+    return outcome;
   } catch (err) {
-    // Reminders already out are kept now: should every retry fail, none would post (or find) them again, and the
-    // acknowledgement must still update them.
+    // Reminders out but not kept yet (the post or the step's last write failed) are kept now: should every retry fail,
+    // none would post (or find) them again, and the acknowledgement must still update them.
     if (run.reminders.length > 0) await keepReminders(deps, delivery.id, run.reminders, ref.key);
     // The job will be retried: let the retry take the step over at once rather than after the lease, saying
-    // whether this run is sure it posted nothing (then the retry needs no search).
+    // whether this run is sure it posted nothing (then the retry needs no search). A retry after the record moved on
+    // finds the step no longer owed.
     const postedNothing = !run.retrying && !run.posted && provesNothingPosted(err);
     await deps.store.releaseStep(ref, owner, deps.clock.now().toISOString(), postedNothing);
     throw err;
   }
-
-  await advance(deps, advisory, run.record, req, false, {
-    reminders: run.reminders,
-    audit: {
-      id: `${delivery.id}.esc.${req.token}.${ref.key}`,
-      at: started.toISOString(),
-      action: `escalation.${req.kind}`,
-      advisoryId: delivery.advisoryId,
-      deliveryId: delivery.id,
-      detail: { step: ref.key, outcome },
-    },
-    finish: { ref, owner },
-  });
-  return outcome;
 }
 
 /** What a step's run hands to advance(): the reminders it posted, its audit event, and its lease in the ledger. */
@@ -158,14 +158,15 @@ export async function advance(deps: CoreDeps, advisory: Advisory, delivery: Deli
 }
 
 /**
- * One run of a step: whether it must look for earlier posts, whether it has posted (or found) any yet, the
- * reminders among them (kept when the step ends), and the record as the run last read or wrote it.
+ * One run of a step: whether it must look for earlier posts, whether it has posted (or found) any yet, the reminders
+ * among them not kept in the record yet, and the copy of the record its last write decides from (the one read at the
+ * start, or the alert's listing; a stale copy only costs a second read).
  */
 interface StepRun {
   retrying: boolean;
   posted: boolean;
   reminders: MessageRef[];
-  record: Delivery;
+  decideFrom: Delivery;
 }
 
 /** Post one of a step's messages, once (see postOnce); a platform this process does not serve posts nothing. */
@@ -187,8 +188,10 @@ async function remind(deps: CoreDeps, advisory: Advisory, delivery: Delivery, re
   const view: OutboundView = { kind: 'reminder', view: reminderView(deps, advisory, delivery) };
   const since = new Date(new Date(advisory.issuedAt).getTime() - LOOKBACK_MS);
   for (const ref of delivery.messages) {
-    // Re-read before each post: an acknowledgement that arrived meanwhile stops the reminder.
-    const current = await deps.store.getDelivery(delivery.id);
+    // Read again before each post: an acknowledgement that arrived meanwhile stops the reminder. After the first
+    // post, that read is the write keeping the reminders posted so far, so that an acknowledgement landing between two
+    // posts finds them (its refresh updates every kept reminder); the last post's is kept with the ladder's move.
+    const current = run.reminders.length === 0 ? await deps.store.getDelivery(delivery.id) : await keptSoFar(deps, delivery.id, run);
     if (!current || current.escalationToken !== req.token || current.state === 'acknowledged') return 'stale';
     const posted = await stepPost(
       deps,
@@ -198,14 +201,22 @@ async function remind(deps: CoreDeps, advisory: Advisory, delivery: Delivery, re
       run,
       since,
     );
-    // Kept (with the ladder's move, in advance()) so that the acknowledgement can update it: no stale "please
-    // acknowledge" stays behind.
     if (posted) run.reminders.push(posted);
   }
   return 'ran';
 }
 
-/** A failed run's reminders, kept before its retry; a failure to keep them is the retry's to mend (it finds them by key). */
+/** Keep the run's reminders not kept yet; returns the record as it is now. */
+async function keptSoFar(deps: CoreDeps, deliveryId: string, run: StepRun): Promise<Delivery> {
+  const t = await transitionDelivery(deps.store, deliveryId, (d) => markRemindersPosted(d, run.reminders, deps.clock.now()));
+  run.reminders = [];
+  return t.changed ? t.next : t.current;
+}
+
+/**
+ * A failed run's reminders, kept before its retry (or its give-up, which posts nothing). A failure to keep them is a
+ * warning: a retry finds them by key and keeps them then.
+ */
 async function keepReminders(deps: CoreDeps, deliveryId: string, reminders: readonly MessageRef[], step: string): Promise<void> {
   try {
     await transitionDelivery(deps.store, deliveryId, (d) => markRemindersPosted(d, reminders, deps.clock.now()));

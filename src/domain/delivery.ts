@@ -275,7 +275,7 @@ export function markRemindersPosted(d: Delivery, refs: readonly MessageRef[], no
 /**
  * The owed step ran: the reminders it posted are kept and the ladder moves on, in one change (one write where a
  * reminder step took two). The reminders are kept even when the ladder can no longer move (acknowledged meanwhile):
- * what the acknowledgement updates is read from them.
+ * the record lists every reminder that went out, and a refresh of the messages updates what it lists.
  */
 export function markStepRan(
   d: Delivery,

@@ -114,7 +114,9 @@ describe('a reminder step\'s writes', () => {
       await f.store.saveDelivery({ ...current, version: current.version + 1, syncedRev: 0 });
       return claimed;
     };
+    const calls = recordCalls();
     expect(await run(d, 'reminder')).toBe('ran');
+    expect(calls.filter((c) => c.startsWith('saveDelivery'))).toEqual(['saveDelivery', 'saveDelivery:lost', 'saveDelivery']);
     const after = (await f.store.getDelivery(d.id))!;
     expect(after.version).toBe(d.version + 2);
     expect(after.syncedRev).toBe(0);
@@ -181,25 +183,43 @@ describe('a reminder step\'s writes', () => {
     expect(f.jobs.of('status-card')).toEqual([]);
   });
 
-  it('the record\'s write failing leaves the ledger unfinished: the retry runs the step again and finds its post by key', async () => {
+  it('the step\'s last write failing: the reminder is kept all the same, the lease released, and the retry finds its post by key', async () => {
     const d = await owingReminder();
     const save = f.store.saveDelivery.bind(f.store);
-    let failing = true;
+    let failures = 1;
     f.store.saveDelivery = async (next, audit) => {
-      if (failing) throw new Error('the store went away');
+      if (failures-- > 0) throw new Error('the store went away');
       return save(next, audit);
     };
     await expect(run(d, 'reminder')).rejects.toThrow('the store went away');
-    failing = false;
-    // As after a crash: the lease runs out, and the next run takes the step over.
-    f.clock.advance(31_000);
+    const [reminder] = f.chat.in('C0JMA00001', 'reminder');
+    const between = (await f.store.getDelivery(d.id))!;
+    expect(between.reminders).toEqual([reminder!.ref]);
+    expect(between.nextStep?.kind).toBe('reminder');
+    // Released: the retry takes the step over at once (no lease to wait out) and, as the run had posted, searches.
     const finds = f.chat.finds;
     expect(await run(d, 'reminder')).toBe('ran');
     expect(f.chat.finds).toBe(finds + 1);
     expect(f.chat.in('C0JMA00001', 'reminder')).toHaveLength(1);
     const after = (await f.store.getDelivery(d.id))!;
-    expect(after.reminders).toEqual([f.chat.in('C0JMA00001', 'reminder')[0]!.ref]);
+    expect(after.reminders).toEqual([reminder!.ref]);
     expect(after.nextStep?.kind).toBe('phone');
+  });
+
+  it('the step\'s last write failing on its final attempt: the give-up moves the ladder on, and the reminder stays kept', async () => {
+    const d = await owingReminder();
+    const save = f.store.saveDelivery.bind(f.store);
+    let failures = 1;
+    f.store.saveDelivery = async (next, audit) => {
+      if (failures-- > 0) throw new Error('the store went away');
+      return save(next, audit);
+    };
+    await expect(run(d, 'reminder')).rejects.toThrow('the store went away');
+    await f.core.giveUp({ kind: 'step', deliveryId: d.id, token: d.escalationToken, step: 'reminder', index: 0, at: new Date(d.nextStep!.at) }, 'the store went away');
+    const after = (await f.store.getDelivery(d.id))!;
+    expect(after.ladder).toMatchObject({ kind: 'reminder', gaveUp: true });
+    expect(after.nextStep?.kind).toBe('phone');
+    expect(after.reminders).toEqual([f.chat.in('C0JMA00001', 'reminder')[0]!.ref]);
   });
 });
 
@@ -224,18 +244,37 @@ describe('a reminder run that fails part way', () => {
     expect(after.nextStep?.kind).toBe('phone');
   });
 
-  it('a failure to keep them is a warning, and the run\'s own error is what its job sees', async () => {
+  it('an acknowledgement just before its second post finds the first reminder kept: the acknowledgement\'s refresh updates it', async () => {
     await f.close();
     f = await coreFixture({ directory: await directoryWithContacts('jma', 2) });
     const { deliveries } = await f.core.issueAdvisory({ actor: SECRETARIAT, requestKey: 'red-remind', input: { ...ISSUE_INPUT, tlp: 'TLP:RED', targets: { allMembers: false, observers: false, groups: [], members: ['jma'] } } });
     await f.core.deliver(deliveries[0]!.id);
     const d = (await f.store.getDelivery(deliveries[0]!.id))!;
-    const second = d.messages[1]!.channelId;
-    f.chat.failPosts = (target, message) => (message.kind === 'reminder' && target.channelId === second ? new ChatError('rate_limited', 'ratelimited', { retryAfterMs: 1_000 }) : undefined);
-    f.store.saveDelivery = async () => {
-      throw new Error('the store went away');
+    const [first, second] = d.messages.map((m) => m.channelId);
+    const post = f.chat.post.bind(f.chat);
+    f.chat.post = async (target, message, key) => {
+      if (message.kind === 'reminder' && target.channelId === second) {
+        // The member acknowledges, and the acknowledgement's refresh runs, while the second reminder is on its way.
+        await f.core.acknowledgeDelivery({ deliveryId: d.id, actor: JMA_STAFF, via: 'button' });
+        await f.core.refreshMessages(d.id);
+      }
+      return post(target, message, key);
     };
-    await expect(run(d, 'reminder')).rejects.toMatchObject({ kind: 'rate_limited' });
+    expect(await run(d, 'reminder')).toBe('ran');
+    const kept = f.chat.in(first!, 'reminder')[0]!.ref;
+    expect(f.chat.updates.filter((u) => u.message.kind === 'reminder').map((u) => u.ref)).toEqual([kept]);
+    expect((await f.store.getDelivery(d.id))?.reminders).toEqual([kept, f.chat.in(second!, 'reminder')[0]!.ref]);
+  });
+
+  it('a failure to keep them is a warning, and the run\'s own error is what its job sees', async () => {
+    const d = await owingReminder();
+    let saves = 0;
+    f.store.saveDelivery = async () => {
+      saves += 1;
+      throw new Error(`the store went away (${saves})`);
+    };
+    await expect(run(d, 'reminder')).rejects.toThrow('the store went away (1)');
+    expect(f.chat.in('C0JMA00001', 'reminder')).toHaveLength(1);
     expect(f.lines.filter((l) => l.level === 'warn' && l.msg?.startsWith('reminders posted by a failed run')).map((l) => l.obj)).toEqual([
       expect.objectContaining({ deliveryId: d.id, step: 'reminder' }),
     ]);

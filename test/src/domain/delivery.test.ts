@@ -186,6 +186,8 @@ describe('what a delivery owes (the store derives the queue from this)', () => {
     const once = must(markRemindersPosted(posted, [other], t1));
     expect(once.reminders).toEqual([other]);
     expect(markRemindersPosted(once, [other], t1)).toMatchObject({ changed: false, reason: 'already' });
+    // Another message in the same channel is another reminder.
+    expect(must(markRemindersPosted(once, [{ ...other, messageId: '1700000000.000300' }], t1)).reminders).toHaveLength(2);
     expect(must(markRemindersPosted(once, [other, third, { ...other, platform: 'teams' }], t1)).reminders).toEqual([other, third, { ...other, platform: 'teams' }]);
   });
 
