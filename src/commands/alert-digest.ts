@@ -23,7 +23,8 @@ const collator = new Intl.Collator('ja');
  * open), then tell the secretariat. The alert that opened the wave posts its message now (an alert
  * must not wait); every other member's alert, and every later change, updates that message at most
  * once per interval. Returns where the wave's message is (empty: not posted yet, or nowhere to post), and the
- * member's record as listed in it (the caller's next change decides from it without reading it again).
+ * member's record as this call wrote it (the caller's own copy when it was listed already): a copy for the caller's
+ * next change to decide from without reading it again, not a fresh read.
  */
 export async function alertInWave(deps: CoreDeps, advisory: Advisory, delivery: Delivery, kind: AlertKind): Promise<{ posted: MessageRef[]; delivery: Delivery }> {
   const now = deps.clock.now();

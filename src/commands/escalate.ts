@@ -128,7 +128,8 @@ interface StepResult {
 export async function advance(deps: CoreDeps, advisory: Advisory, delivery: Delivery, req: StepRequest, gaveUp: boolean, ran?: StepResult): Promise<Delivery> {
   const next = stepAfter(deps, advisory, delivery, req);
   const now = deps.clock.now();
-  // Whether the saved change moved the ladder (it may only keep reminders: acknowledged, or a new ladder meanwhile).
+  // Whether the change moves the ladder (it may only keep reminders: acknowledged, or a new ladder meanwhile); set by
+  // the decision that was saved (or found nothing to do), the last one made.
   let moved = false;
   const t = await transitionDelivery(
     deps.store,
@@ -139,7 +140,6 @@ export async function advance(deps: CoreDeps, advisory: Advisory, delivery: Deli
     },
     { from: ran ? delivery : undefined, audit: ran ? () => ran.audit : undefined },
   );
-  moved &&= t.changed;
   const current = t.changed ? t.next : t.current;
   const owed = owedWork(advisory, current);
   // This run moved the ladder on: the next step's job (a new step key) cannot exist yet, so it is added without a
