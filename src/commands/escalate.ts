@@ -3,6 +3,7 @@ import type { Advisory } from '../domain/advisory.js';
 import { isOwedStep, markRemindersPosted, markStepRan, type Delivery } from '../domain/delivery.js';
 import type { AuditEvent } from '../domain/audit.js';
 import { reminderView } from './reminder-view.js';
+import { updateReminders } from './reminder-update.js';
 import { stepKey, type StepKind } from '../domain/escalation.js';
 import { advanceContact, newPhoneTask, phoneTaskIdFor, renewForRound, type PhoneTask } from '../domain/phone-task.js';
 import { touchPhoneTask } from './phone-board.js';
@@ -142,6 +143,9 @@ export async function advance(deps: CoreDeps, advisory: Advisory, delivery: Deli
   );
   const current = t.changed ? t.next : t.current;
   const owed = owedWork(advisory, current);
+  // Acknowledged while the step's last reminder was on its way: the acknowledgement's refresh may have run before this
+  // write kept it, so this run brings it up to date (no "please acknowledge" left behind).
+  const late = ran && t.changed && !moved && current.state === 'acknowledged' ? ran.reminders : [];
   // This run moved the ladder on: the next step's job (a new step key) cannot exist yet, so it is added without a
   // lookup. Anything else owed (a failure's alert; a new ladder's step, queued by whoever began it) is looked for as
   // ever. The card says what the ladder does next, and who is on the phone. Independent of each other: their round
@@ -153,6 +157,7 @@ export async function advance(deps: CoreDeps, advisory: Advisory, delivery: Deli
     enqueue(deps, owed.filter((w) => !(moved && w.kind === 'step'))),
     enqueue(deps, owed.filter((w) => moved && w.kind === 'step'), { fresh: true }),
     moved ? touchStatusCard(deps, advisory) : undefined,
+    late.length > 0 ? updateLateReminders(deps, advisory, current, late) : undefined,
   ]);
   return current;
 }
@@ -211,6 +216,21 @@ async function keptSoFar(deps: CoreDeps, deliveryId: string, run: StepRun): Prom
   const t = await transitionDelivery(deps.store, deliveryId, (d) => markRemindersPosted(d, run.reminders, deps.clock.now()));
   run.reminders = [];
   return t.changed ? t.next : t.current;
+}
+
+/**
+ * Reminders kept after their member acknowledged, edited to say so. The step is over (a retry would find it no longer
+ * owed), so a failure is a warning rather than the job's: the reminder keeps its button, and a press on it is answered
+ * as one already recorded.
+ */
+async function updateLateReminders(deps: CoreDeps, advisory: Advisory, delivery: Delivery, reminders: readonly MessageRef[]): Promise<void> {
+  const chat = deps.chats[delivery.channel.platform];
+  if (!chat) return;
+  try {
+    await updateReminders(deps, chat, advisory, delivery, reminders);
+  } catch (err) {
+    deps.log.warn({ deliveryId: delivery.id, advisoryId: advisory.id, err }, 'a reminder posted as its member acknowledged could not be updated to say so');
+  }
 }
 
 /**

@@ -10,7 +10,7 @@ import type { CoreDeps } from './deps.js';
 import { renderPhoneTask } from './escalate.js';
 import { loadDelivery, loadPhoneTask } from './load.js';
 import { viewOfDelivery } from './views.js';
-import { reminderView } from './reminder-view.js';
+import { updateReminders } from './reminder-update.js';
 import { renderRoundFollowUps } from './round.js';
 
 /** Re-render every message of a delivery from the stored state (after an acknowledgement). */
@@ -22,10 +22,7 @@ export async function refreshDeliveryMessages(deps: CoreDeps, deliveryId: string
   for (const ref of delivery.messages) await chat.update(ref, { kind: 'advisory', view }, delivery.id);
   // Reminders posted before the acknowledgement now say it was acknowledged (their key is not needed to update them).
   const reminders = delivery.reminders ?? [];
-  if (reminders.length > 0) {
-    const reminder = reminderView(deps, advisory, delivery);
-    for (const ref of reminders) await chat.update(ref, { kind: 'reminder', view: reminder }, `${delivery.id}.reminder.${ref.channelId}`);
-  }
+  await updateReminders(deps, chat, advisory, delivery, reminders);
   // A follow-up asking for acknowledgement says who acknowledged it, in place of its button.
   const followUps = await renderRoundFollowUps(deps, chat, advisory, delivery, delivery.round ?? 1);
   return delivery.messages.length + reminders.length + followUps;

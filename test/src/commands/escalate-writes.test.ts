@@ -141,6 +141,43 @@ describe('a reminder step\'s writes', () => {
     expect(await f.store.claimStep({ deliveryId: d.id, token: d.escalationToken, key: 'reminder' }, { owner: 'probe', at: after.updatedAt, until: after.updatedAt })).toMatchObject({ outcome: 'done' });
   });
 
+  it('an acknowledgement whose refresh runs while the reminder is on its way: the step updates the reminder it keeps', async () => {
+    const d = await owingReminder();
+    const post = f.chat.post.bind(f.chat);
+    f.chat.post = async (target, message, key) => {
+      const ref = await post(target, message, key);
+      if (message.kind === 'reminder') {
+        await f.core.acknowledgeDelivery({ deliveryId: d.id, actor: JMA_STAFF, via: 'button' });
+        // The acknowledgement's refresh runs before the step keeps the reminder: it cannot know of it.
+        await f.core.refreshMessages(d.id);
+      }
+      return ref;
+    };
+    expect(await run(d, 'reminder')).toBe('ran');
+    const reminder = f.chat.in('C0JMA00001', 'reminder')[0]!.ref;
+    const updates = f.chat.updates.filter((u) => u.message.kind === 'reminder');
+    expect(updates.map((u) => u.ref)).toEqual([reminder]);
+    expect(updates[0]!.message).toMatchObject({ view: { acknowledged: expect.objectContaining({ by: expect.anything() }) } });
+  });
+
+  it('the late reminder\'s update failing is a warning; the step is done all the same', async () => {
+    const d = await owingReminder();
+    const post = f.chat.post.bind(f.chat);
+    f.chat.post = async (target, message, key) => {
+      const ref = await post(target, message, key);
+      if (message.kind === 'reminder') await f.core.acknowledgeDelivery({ deliveryId: d.id, actor: JMA_STAFF, via: 'button' });
+      return ref;
+    };
+    f.chat.update = async () => {
+      throw new ChatError('transient', 'service_unavailable');
+    };
+    expect(await run(d, 'reminder')).toBe('ran');
+    expect(f.lines.filter((l) => l.level === 'warn' && l.msg?.startsWith('a reminder posted as its member acknowledged')).map((l) => l.obj)).toEqual([
+      expect.objectContaining({ deliveryId: d.id, advisoryId: d.advisoryId }),
+    ]);
+    expect((await f.store.getDelivery(d.id))?.reminders).toHaveLength(1);
+  });
+
   it('an acknowledgement while the phone step runs: the step changes nothing of the record, and its audit event is written all the same', async () => {
     const d = await owing('phone');
     const ensure = f.store.ensurePhoneTask.bind(f.store);
@@ -262,8 +299,10 @@ describe('a reminder run that fails part way', () => {
     };
     expect(await run(d, 'reminder')).toBe('ran');
     const kept = f.chat.in(first!, 'reminder')[0]!.ref;
-    expect(f.chat.updates.filter((u) => u.message.kind === 'reminder').map((u) => u.ref)).toEqual([kept]);
-    expect((await f.store.getDelivery(d.id))?.reminders).toEqual([kept, f.chat.in(second!, 'reminder')[0]!.ref]);
+    const late = f.chat.in(second!, 'reminder')[0]!.ref;
+    // The first by the acknowledgement's refresh; the second, posted after it, by the step that keeps it.
+    expect(f.chat.updates.filter((u) => u.message.kind === 'reminder').map((u) => u.ref)).toEqual([kept, late]);
+    expect((await f.store.getDelivery(d.id))?.reminders).toEqual([kept, late]);
   });
 
   it('a failure to keep them is a warning, and the run\'s own error is what its job sees', async () => {
