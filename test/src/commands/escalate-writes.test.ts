@@ -66,6 +66,8 @@ describe('a reminder step\'s writes', () => {
     expect(after.reminders).toEqual([reminder!.ref]);
     expect(after.ladder?.kind).toBe('reminder');
     expect(after.nextStep?.kind).toBe('phone');
+    // Nobody acknowledged: the reminder just posted is left as it is.
+    expect(f.chat.updates).toEqual([]);
     expect(f.audit.filter((e) => e.action === 'escalation.reminder')).toEqual([expect.objectContaining({ deliveryId: d.id, detail: { step: 'reminder', outcome: 'ran' } })]);
     // The audit event rides on the record's write (no separate append), and the ledger's finish comes after it.
     expect(stepCalls.filter((c) => c !== 'getDelivery')).toEqual(['claimStep', 'saveDelivery', 'finishStep']);
@@ -156,7 +158,7 @@ describe('a reminder step\'s writes', () => {
     expect(await run(d, 'reminder')).toBe('ran');
     const reminder = f.chat.in('C0JMA00001', 'reminder')[0]!.ref;
     const updates = f.chat.updates.filter((u) => u.message.kind === 'reminder');
-    expect(updates.map((u) => u.ref)).toEqual([reminder]);
+    expect(updates.map((u) => [u.ref, u.key])).toEqual([[reminder, `${d.id}.reminder.C0JMA00001`]]);
     expect(updates[0]!.message).toMatchObject({ view: { acknowledged: expect.objectContaining({ by: expect.anything() }) } });
   });
 
@@ -216,6 +218,8 @@ describe('a reminder step\'s writes', () => {
     expect(after.ladder).toBeUndefined();
     expect(f.jobs.fresh).toEqual([]);
     expect(f.jobs.of('step')).toEqual([expect.objectContaining({ token: 'knewladder00', step: 'reminder' })]);
+    // Not acknowledged: the reminder still asks, and is not edited.
+    expect(f.chat.updates).toEqual([]);
     // Nothing the ladder does changed: the card is not asked to say so.
     expect(f.jobs.of('status-card')).toEqual([]);
   });
@@ -288,19 +292,22 @@ describe('a reminder run that fails part way', () => {
     await f.core.deliver(deliveries[0]!.id);
     const d = (await f.store.getDelivery(deliveries[0]!.id))!;
     const [first, second] = d.messages.map((m) => m.channelId);
+    let refreshed = 0;
     const post = f.chat.post.bind(f.chat);
     f.chat.post = async (target, message, key) => {
       if (message.kind === 'reminder' && target.channelId === second) {
         // The member acknowledges, and the acknowledgement's refresh runs, while the second reminder is on its way.
         await f.core.acknowledgeDelivery({ deliveryId: d.id, actor: JMA_STAFF, via: 'button' });
-        await f.core.refreshMessages(d.id);
+        refreshed = await f.core.refreshMessages(d.id);
       }
       return post(target, message, key);
     };
     expect(await run(d, 'reminder')).toBe('ran');
     const kept = f.chat.in(first!, 'reminder')[0]!.ref;
     const late = f.chat.in(second!, 'reminder')[0]!.ref;
-    // The first by the acknowledgement's refresh; the second, posted after it, by the step that keeps it.
+    // The refresh edited the two copies and the first reminder (kept before the second post)...
+    expect(refreshed).toBe(3);
+    // ...the step, the second reminder, posted after the refresh: each once.
     expect(f.chat.updates.filter((u) => u.message.kind === 'reminder').map((u) => u.ref)).toEqual([kept, late]);
     expect((await f.store.getDelivery(d.id))?.reminders).toEqual([kept, late]);
   });
