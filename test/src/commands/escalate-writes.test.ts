@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Delivery } from '../../../src/domain/delivery.js';
 import { ChatError } from '../../../src/ports/chat.js';
-import { coreFixture, directoryWithContacts, ISSUE_INPUT, SECRETARIAT, type CoreFixture } from '../../support/core-fixture.js';
+import { coreFixture, directoryWithContacts, type CoreFixture } from '../../support/core-fixture.js';
 import { issueAndPost, JMA_STAFF } from './helpers.js';
 
 let f: CoreFixture;
@@ -35,6 +35,23 @@ async function owing(kind: 'phone' | 'alert'): Promise<Delivery> {
     d = (await f.store.getDelivery(d.id))!;
   }
   return d;
+}
+
+/** A TLP:RED advisory to jma, posted to each of its two contacts in a direct message (a reminder step posts twice). */
+async function redToTwoContacts(): Promise<Delivery> {
+  await f.close();
+  f = await coreFixture({ directory: await directoryWithContacts('jma', 2) });
+  return (await issueAndPost(f, ['jma'], { tlp: 'TLP:RED' })).deliveries[0]!;
+}
+
+/** The store's next write of a delivery fails; the ones after it succeed. */
+function failNextSave(): void {
+  const save = f.store.saveDelivery.bind(f.store);
+  let failures = 1;
+  f.store.saveDelivery = async (next, audit) => {
+    if (failures-- > 0) throw new Error('the store went away');
+    return save(next, audit);
+  };
 }
 
 /**
@@ -226,12 +243,7 @@ describe('a reminder step\'s writes', () => {
 
   it('the step\'s last write failing: the reminder is kept all the same, the lease released, and the retry finds its post by key', async () => {
     const d = await owingReminder();
-    const save = f.store.saveDelivery.bind(f.store);
-    let failures = 1;
-    f.store.saveDelivery = async (next, audit) => {
-      if (failures-- > 0) throw new Error('the store went away');
-      return save(next, audit);
-    };
+    failNextSave();
     await expect(run(d, 'reminder')).rejects.toThrow('the store went away');
     const [reminder] = f.chat.in('C0JMA00001', 'reminder');
     const between = (await f.store.getDelivery(d.id))!;
@@ -249,12 +261,7 @@ describe('a reminder step\'s writes', () => {
 
   it('the step\'s last write failing on its final attempt: the give-up moves the ladder on, and the reminder stays kept', async () => {
     const d = await owingReminder();
-    const save = f.store.saveDelivery.bind(f.store);
-    let failures = 1;
-    f.store.saveDelivery = async (next, audit) => {
-      if (failures-- > 0) throw new Error('the store went away');
-      return save(next, audit);
-    };
+    failNextSave();
     await expect(run(d, 'reminder')).rejects.toThrow('the store went away');
     await f.core.giveUp({ kind: 'step', deliveryId: d.id, token: d.escalationToken, step: 'reminder', index: 0, at: new Date(d.nextStep!.at) }, 'the store went away');
     const after = (await f.store.getDelivery(d.id))!;
@@ -266,11 +273,7 @@ describe('a reminder step\'s writes', () => {
 
 describe('a reminder run that fails part way', () => {
   it('keeps the reminders it posted before the retry, and the retry adds the rest once', async () => {
-    await f.close();
-    f = await coreFixture({ directory: await directoryWithContacts('jma', 2) });
-    const { deliveries } = await f.core.issueAdvisory({ actor: SECRETARIAT, requestKey: 'red-remind', input: { ...ISSUE_INPUT, tlp: 'TLP:RED', targets: { allMembers: false, observers: false, groups: [], members: ['jma'] } } });
-    await f.core.deliver(deliveries[0]!.id);
-    const d = (await f.store.getDelivery(deliveries[0]!.id))!;
+    const d = await redToTwoContacts();
     const [first, second] = d.messages.map((m) => m.channelId);
     f.chat.failPosts = (target, message) => (message.kind === 'reminder' && target.channelId === second ? new ChatError('rate_limited', 'ratelimited', { retryAfterMs: 1_000 }) : undefined);
     await expect(run(d, 'reminder')).rejects.toMatchObject({ kind: 'rate_limited' });
@@ -286,11 +289,7 @@ describe('a reminder run that fails part way', () => {
   });
 
   it('an acknowledgement just before its second post finds the first reminder kept: the acknowledgement\'s refresh updates it', async () => {
-    await f.close();
-    f = await coreFixture({ directory: await directoryWithContacts('jma', 2) });
-    const { deliveries } = await f.core.issueAdvisory({ actor: SECRETARIAT, requestKey: 'red-remind', input: { ...ISSUE_INPUT, tlp: 'TLP:RED', targets: { allMembers: false, observers: false, groups: [], members: ['jma'] } } });
-    await f.core.deliver(deliveries[0]!.id);
-    const d = (await f.store.getDelivery(deliveries[0]!.id))!;
+    const d = await redToTwoContacts();
     const [first, second] = d.messages.map((m) => m.channelId);
     let refreshed = 0;
     const post = f.chat.post.bind(f.chat);
