@@ -44,6 +44,19 @@ async function redToTwoContacts(): Promise<Delivery> {
   return (await issueAndPost(f, ['jma'], { tlp: 'TLP:RED' })).deliveries[0]!;
 }
 
+/** The member acknowledges as soon as a reminder reaches the platform, before the step keeps it; `then` runs next. */
+function acknowledgeAsReminderLands(d: Delivery, then?: () => Promise<unknown>): void {
+  const post = f.chat.post.bind(f.chat);
+  f.chat.post = async (target, message, key) => {
+    const ref = await post(target, message, key);
+    if (message.kind === 'reminder') {
+      await f.core.acknowledgeDelivery({ deliveryId: d.id, actor: JMA_STAFF, via: 'button' });
+      await then?.();
+    }
+    return ref;
+  };
+}
+
 /** The store's next write of a delivery fails; the ones after it succeed. */
 function failNextSave(): void {
   const save = f.store.saveDelivery.bind(f.store);
@@ -145,12 +158,7 @@ describe('a reminder step\'s writes', () => {
 
   it('an acknowledgement while the reminder is posted: the reminder is kept, the ladder stays, the step is audited and finished', async () => {
     const d = await owingReminder();
-    const post = f.chat.post.bind(f.chat);
-    f.chat.post = async (target, message, key) => {
-      const ref = await post(target, message, key);
-      if (message.kind === 'reminder') await f.core.acknowledgeDelivery({ deliveryId: d.id, actor: JMA_STAFF, via: 'button' });
-      return ref;
-    };
+    acknowledgeAsReminderLands(d);
     expect(await run(d, 'reminder')).toBe('ran');
     const after = (await f.store.getDelivery(d.id))!;
     expect(after.state).toBe('acknowledged');
@@ -162,16 +170,8 @@ describe('a reminder step\'s writes', () => {
 
   it('an acknowledgement whose refresh runs while the reminder is on its way: the step updates the reminder it keeps', async () => {
     const d = await owingReminder();
-    const post = f.chat.post.bind(f.chat);
-    f.chat.post = async (target, message, key) => {
-      const ref = await post(target, message, key);
-      if (message.kind === 'reminder') {
-        await f.core.acknowledgeDelivery({ deliveryId: d.id, actor: JMA_STAFF, via: 'button' });
-        // The acknowledgement's refresh runs before the step keeps the reminder: it cannot know of it.
-        await f.core.refreshMessages(d.id);
-      }
-      return ref;
-    };
+    // The acknowledgement's refresh runs before the step keeps the reminder: it cannot know of it.
+    acknowledgeAsReminderLands(d, () => f.core.refreshMessages(d.id));
     expect(await run(d, 'reminder')).toBe('ran');
     const reminder = f.chat.in('C0JMA00001', 'reminder')[0]!.ref;
     const updates = f.chat.updates.filter((u) => u.message.kind === 'reminder');
@@ -181,12 +181,7 @@ describe('a reminder step\'s writes', () => {
 
   it('the late reminder\'s update failing is a warning; the step is done all the same', async () => {
     const d = await owingReminder();
-    const post = f.chat.post.bind(f.chat);
-    f.chat.post = async (target, message, key) => {
-      const ref = await post(target, message, key);
-      if (message.kind === 'reminder') await f.core.acknowledgeDelivery({ deliveryId: d.id, actor: JMA_STAFF, via: 'button' });
-      return ref;
-    };
+    acknowledgeAsReminderLands(d);
     f.chat.update = async () => {
       throw new ChatError('transient', 'service_unavailable');
     };
