@@ -239,6 +239,15 @@ describe('steps racing other changes', () => {
     expect(f.chat.in('C0JMA00001', 'reminder')).toEqual([]);
   });
 
+  it('a step of an advisory closed before the sync reached its member (the record still owes it) posts nothing', async () => {
+    const d = await owing('reminder');
+    const advisory = (await f.store.getAdvisory(d.advisoryId))!;
+    expect(await f.store.saveAdvisory({ ...advisory, state: 'closed', version: (advisory.version ?? 0) + 1 })).toBe(true);
+    expect((await f.store.getDelivery(d.id))?.nextStep?.kind).toBe('reminder');
+    expect(await run(d, 'reminder')).toBe('stale');
+    expect(f.chat.in('C0JMA00001', 'reminder')).toEqual([]);
+  });
+
   it('a reminder whose ladder was restarted under another token while it runs is not posted', async () => {
     const d = await owing('reminder');
     const claimStep = f.store.claimStep.bind(f.store);
