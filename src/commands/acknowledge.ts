@@ -2,7 +2,7 @@ import { closeAdvisoryBySystem } from './lifecycle.js';
 import { randomUUID } from 'node:crypto';
 import { markAcknowledged, type AckMark, type AckOutcome, type AckVia, type Delivery } from '../domain/delivery.js';
 import type { ReachedContact } from '../domain/phone-task.js';
-import { actorKey, type Actor, type MessageRef } from '../domain/platform.js';
+import { actorKey, sameMessageRef, type Actor, type MessageRef } from '../domain/platform.js';
 import { BotError } from '../errors.js';
 import type { CoreDeps } from './deps.js';
 import { transitionDelivery } from './delivery-cas.js';
@@ -59,15 +59,14 @@ export async function acknowledgeFromMessage(
   return acknowledgeDelivery(deps, { deliveryId: delivery.id, actor: req.actor, via: 'button', round: await roundAskedBy(deps, delivery, req.message) });
 }
 
-const sameRef = (a: MessageRef, b: MessageRef) => a.platform === b.platform && a.channelId === b.channelId && a.messageId === b.messageId;
 
 /**
  * The acknowledgement round a pressed message asks for: the copy itself round 1, a follow-up its own
  * round; a reminder (or a follow-up asking nothing) the delivery's current round.
  */
 async function roundAskedBy(deps: CoreDeps, delivery: Delivery, message: MessageRef): Promise<number> {
-  if (delivery.messages.some((m) => sameRef(m, message))) return 1;
-  const posted = (delivery.followups ?? []).find((f) => f.messages.some((m) => sameRef(m, message)));
+  if (delivery.messages.some((m) => sameMessageRef(m, message))) return 1;
+  const posted = (delivery.followups ?? []).find((f) => f.messages.some((m) => sameMessageRef(m, message)));
   const followUp = posted ? (await deps.store.getAdvisory(delivery.advisoryId))?.followups?.find((f) => f.n === posted.n) : undefined;
   return followUp?.ack?.round ?? delivery.round ?? 1;
 }

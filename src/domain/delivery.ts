@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { StepKind } from './escalation.js';
-import type { Actor, MessageRef, Platform } from './platform.js';
+import { sameMessageRef, type Actor, type MessageRef, type Platform } from './platform.js';
 import type { ReachedContact } from './phone-task.js';
 
 /** cancelled: the advisory was withdrawn before this copy went out; it never will. */
@@ -293,11 +293,9 @@ export function markStepRan(
   return changed(d, { ...(moved.changed ? moved.next : d), reminders: [...(d.reminders ?? []), ...fresh] }, now);
 }
 
-const sameMessage = (a: MessageRef) => (b: MessageRef) => a.platform === b.platform && a.channelId === b.channelId && a.messageId === b.messageId;
-
 /** The refs not kept yet, each once. */
 function unkeptReminders(d: Delivery, refs: readonly MessageRef[]): MessageRef[] {
-  return refs.filter((ref, i) => !(d.reminders ?? []).some(sameMessage(ref)) && refs.findIndex(sameMessage(ref)) === i);
+  return refs.filter((ref, i) => !(d.reminders ?? []).some((r) => sameMessageRef(r, ref)) && refs.findIndex((r) => sameMessageRef(r, ref)) === i);
 }
 
 /**

@@ -22,3 +22,8 @@ export interface MessageRef {
   channelId: string;
   messageId: string;
 }
+
+/** The same message: every part of the ref equal. */
+export function sameMessageRef(a: MessageRef, b: MessageRef): boolean {
+  return a.platform === b.platform && a.channelId === b.channelId && a.messageId === b.messageId;
+}

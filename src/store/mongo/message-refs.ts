@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import type { MessageRef } from '../../domain/platform.js';
+import { sameMessageRef, type MessageRef } from '../../domain/platform.js';
 import { BotError } from '../../errors.js';
 import { isDuplicateKey } from './mongo-errors.js';
 
@@ -29,9 +29,6 @@ const CLAIM_TRIES = 5;
 function refKey(kind: string, ref: MessageRef): string {
   return JSON.stringify([kind, ref.platform, ref.channelId, ref.messageId]);
 }
-
-const sameRef = (a: MessageRef, b: MessageRef) =>
-  a.platform === b.platform && a.channelId === b.channelId && a.messageId === b.messageId;
 
 /**
  * Which delivery (or phone task) owns a posted message, enforced the way SQLite's primary key on
@@ -132,7 +129,7 @@ export class MessageRefRegistry {
       { _id: current.owner },
       { projection: { version: 1, messages: 1 }, maxTimeMS: this.maxTimeMS },
     );
-    const stale = other !== null && current.v <= other.version && !(other.messages ?? []).some((m) => sameRef(m, ref));
+    const stale = other !== null && current.v <= other.version && !(other.messages ?? []).some((m) => sameMessageRef(m, ref));
     if (!stale) throw this.conflict(ownerId, current.owner, ref);
     const r = await this.refs.updateOne(
       { _id: key, owner: current.owner, v: current.v },
@@ -173,7 +170,7 @@ export class MessageRefRegistry {
 
   /** The refs `before` had that `after` no longer has. */
   static dropped(before: readonly MessageRef[] | undefined, after: readonly MessageRef[]): MessageRef[] {
-    return (before ?? []).filter((b) => !after.some((a) => sameRef(a, b)));
+    return (before ?? []).filter((b) => !after.some((a) => sameMessageRef(a, b)));
   }
 
   private conflict(ownerId: string, otherId: string, ref: MessageRef): BotError {
