@@ -213,8 +213,14 @@ async function remind(deps: CoreDeps, advisory: Advisory, delivery: Delivery, re
 
 /** Keep the run's reminders not kept yet; returns the record as it is now. */
 async function keptSoFar(deps: CoreDeps, deliveryId: string, run: StepRun): Promise<Delivery> {
-  const t = await transitionDelivery(deps.store, deliveryId, (d) => markRemindersPosted(d, run.reminders, deps.clock.now()));
+  const current = await keep(deps, deliveryId, run.reminders);
   run.reminders = [];
+  return current;
+}
+
+/** Record where reminders went (those not recorded yet); returns the record as it is now. */
+async function keep(deps: CoreDeps, deliveryId: string, reminders: readonly MessageRef[]): Promise<Delivery> {
+  const t = await transitionDelivery(deps.store, deliveryId, (d) => markRemindersPosted(d, reminders, deps.clock.now()));
   return t.changed ? t.next : t.current;
 }
 
@@ -239,7 +245,7 @@ async function updateLateReminders(deps: CoreDeps, advisory: Advisory, delivery:
  */
 async function keepReminders(deps: CoreDeps, deliveryId: string, reminders: readonly MessageRef[], step: string): Promise<void> {
   try {
-    await transitionDelivery(deps.store, deliveryId, (d) => markRemindersPosted(d, reminders, deps.clock.now()));
+    await keep(deps, deliveryId, reminders);
   } catch (err) {
     deps.log.warn({ deliveryId, step, err }, 'reminders posted by a failed run of the step could not be kept now; its retry finds them by key');
   }
